@@ -1,0 +1,57 @@
+/**
+ * The wire as plain data. Requests and responses are JSON-serialisable so that they can be
+ * recorded in histories, sent across worker threads and compared byte for byte.
+ */
+
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'PUT' | 'OPTIONS' | 'HEAD';
+
+/** Header names are lower-case. */
+export type HttpHeaders = Record<string, string>;
+
+export interface HttpRequest {
+  readonly method: string;
+  /** Path and query string, e.g. `/tables/todoitem?$top=2`. Never an absolute URL. */
+  readonly url: string;
+  readonly headers: HttpHeaders;
+  /** The raw body text; absent for requests without a body. */
+  readonly body?: string;
+}
+
+export interface HttpResponse {
+  readonly status: number;
+  readonly headers: HttpHeaders;
+  /** The raw body text ('' when empty). */
+  readonly body: string;
+}
+
+/**
+ * A client's only way to a server. It resolves with whatever the server answered (any status)
+ * and rejects with a {@link TransportError} when no answer came back.
+ */
+export type Transport = (request: HttpRequest) => Promise<HttpResponse>;
+
+/** Why no answer came back. `lost-response` means the server may have applied the request. */
+export type TransportFailureKind = 'network' | 'timeout' | 'offline' | 'lost-response';
+
+export class TransportError extends Error {
+  override readonly name = 'TransportError';
+  constructor(
+    readonly kind: TransportFailureKind,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function isTransportError(error: unknown): error is TransportError {
+  return error instanceof TransportError;
+}
+
+/** Lower-cases header names, keeping the last value of duplicates. */
+export function normaliseHeaders(headers: Record<string, string | undefined>): HttpHeaders {
+  const result: HttpHeaders = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) result[name.toLowerCase()] = value;
+  }
+  return result;
+}

@@ -1,0 +1,55 @@
+/** Records as they travel on the wire and sit in tables. */
+
+export type JsonPrimitive = string | number | boolean | null;
+export type JsonValue = JsonPrimitive | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+/** The system properties the server owns. `deleted` exists on soft-delete tables only. */
+export interface SystemProperties {
+  id: string;
+  /** ISO-8601 UTC with milliseconds, e.g. `2026-11-24T06:17:15.274Z`. */
+  createdAt: string;
+  updatedAt: string;
+  /** Opaque base64; changes on every write, soft delete and undelete included. */
+  version: string;
+  deleted?: boolean;
+}
+
+/** A record as the server returns it: system properties and the table's own columns. */
+export type ServerRecord = SystemProperties & JsonObject;
+
+export const SYSTEM_PROPERTIES = ['id', 'createdAt', 'updatedAt', 'version', 'deleted'] as const;
+export type SystemPropertyName = (typeof SYSTEM_PROPERTIES)[number];
+
+/** Properties a request body may not set (the server answers 400). */
+export const RESERVED_PROPERTIES = ['createdAt', 'updatedAt', 'deleted'] as const;
+
+/** Column types a table definition can declare. */
+export type ColumnType = 'string' | 'number' | 'boolean' | 'date' | 'object';
+
+export interface TableDefinition {
+  name: string;
+  /** The table's own columns (system columns are implicit). */
+  columns: Record<string, ColumnType>;
+  /** Default page size when a query has no `$top`. Default 50. */
+  pageSize?: number;
+  /** Largest `$top` accepted. Default 1000. */
+  maxTop?: number;
+  /** Soft delete keeps deleted rows with `deleted: true`. Default true. */
+  softDelete?: boolean;
+}
+
+/** The tutorial's table. */
+export const TODOITEM_TABLE: TableDefinition = {
+  name: 'todoitem',
+  columns: { text: 'string', complete: 'boolean' },
+};
+
+/** Strips the server-owned properties, as the JS client does before an insert. */
+export function withoutSystemProperties(record: JsonObject): JsonObject {
+  const result: JsonObject = {};
+  for (const [key, value] of Object.entries(record)) {
+    if (key === 'id' || !(SYSTEM_PROPERTIES as readonly string[]).includes(key)) result[key] = value;
+  }
+  return result;
+}

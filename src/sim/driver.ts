@@ -1,0 +1,95 @@
+/**
+ * The ClientDriver seam: what the world, the scenarios and the checkers see of a virtual client.
+ * The reference client, the real-SDK driver and a team's own client all implement it.
+ */
+import type { Transport } from '../protocol/http.js';
+import type { JsonObject, TableDefinition } from '../protocol/records.js';
+import type { Clock } from './clock.js';
+import type { RandomSource } from './random.js';
+
+export type OperationAction = 'insert' | 'update' | 'delete';
+
+/** One entry of a client's operation log, as a snapshot shows it. */
+export interface PendingOperation {
+  /** Position in the log (ascending = push order). */
+  readonly id: number;
+  readonly table: string;
+  readonly action: OperationAction;
+  readonly itemId: string;
+  /** True while the operation is being pushed. */
+  readonly locked?: boolean;
+}
+
+export interface ClientSnapshot {
+  /** Local rows per table, sorted by id. */
+  readonly tables: Record<string, JsonObject[]>;
+  /** The operation log in push order. */
+  readonly operations: PendingOperation[];
+}
+
+/** What `push()` reports back when it completed: conflicts nobody handled. */
+export interface PushSummary {
+  readonly unhandledConflicts: { table: string; action: OperationAction; itemId: string; status: number }[];
+}
+
+/**
+ * The app's conflict and error handler, in the SDK's shape. The push error's type is the
+ * client's own (`PushError` for the reference client, the SDK's object for the real one);
+ * both offer the same methods.
+ */
+export interface PushHandler {
+  onConflict?: (pushError: PushErrorLike) => unknown;
+  onError?: (pushError: PushErrorLike) => unknown;
+}
+
+/** The documented surface of a push error, shared by the reference client and the SDK. */
+export interface PushErrorLike {
+  getError(): unknown;
+  isConflict(): boolean;
+  getTableName(): string;
+  getAction(): string;
+  getServerRecord(): JsonObject | null | undefined;
+  getClientRecord(): JsonObject | null | undefined;
+  cancelAndUpdate(record: JsonObject): Promise<unknown>;
+  cancelAndDiscard(): Promise<unknown>;
+  cancel(): Promise<unknown>;
+  update(record: JsonObject): Promise<unknown>;
+  changeAction(action: string, record?: JsonObject): Promise<unknown>;
+  isHandled: boolean;
+}
+
+export interface ClientDriver {
+  /** Which implementation this is: `reference`, `sdk`, or a team's own name. */
+  readonly kind: string;
+  insert(table: string, record: JsonObject): Promise<JsonObject>;
+  update(table: string, record: JsonObject): Promise<JsonObject>;
+  delete(table: string, id: string): Promise<void>;
+  lookup(table: string, id: string): Promise<JsonObject | null>;
+  read(table: string): Promise<JsonObject[]>;
+  push(): Promise<PushSummary>;
+  /** Pulls the table (a filter in OData syntax narrows it; a queryId makes it incremental). */
+  pull(table: string, options?: { queryId?: string; filter?: string }): Promise<void>;
+  purge(table: string, options?: { force?: boolean }): Promise<void>;
+  /**
+   * Kills the app and reopens it from its last committed store. Operations still in flight
+   * are abandoned: whatever they do afterwards never touches the reopened store.
+   */
+  restart(): Promise<void>;
+  snapshot(): Promise<ClientSnapshot>;
+  close(): Promise<void>;
+}
+
+/** What a driver is built from. */
+export interface ClientEnvironment {
+  /** The client's name in the world, e.g. `client-1`. */
+  readonly name: string;
+  /** Base URL the client believes it talks to (requests still go through `transport`). */
+  readonly url: string;
+  readonly transport: Transport;
+  readonly clock: Clock;
+  readonly random: RandomSource;
+  readonly tables: readonly TableDefinition[];
+  readonly pushHandler: PushHandler;
+}
+
+export type ClientDriverFactory = (environment: ClientEnvironment) => Promise<ClientDriver>;

@@ -1,0 +1,84 @@
+/**
+ * The history of a run: an append-only list of plain JSON events. Checkers, reports and the
+ * explorer read nothing else. Same seed and program ⇒ byte-identical history.
+ */
+import type { HttpRequest, HttpResponse, TransportFailureKind } from '../protocol/http.js';
+import type { JsonObject, JsonValue, ServerRecord } from '../protocol/records.js';
+import type { ClientSnapshot, OperationAction } from './driver.js';
+
+/** A client operation, as the program asked for it. */
+export type ClientOperation =
+  | { type: 'insert'; table: string; record: JsonObject }
+  | { type: 'update'; table: string; record: JsonObject }
+  | { type: 'delete'; table: string; id: string }
+  | { type: 'read'; table: string }
+  | { type: 'push' }
+  | { type: 'pull'; table: string; queryId?: string; filter?: string }
+  | { type: 'purge'; table: string; force?: boolean }
+  | { type: 'restart' };
+
+/** A write made by another user straight to the backend. */
+export type ServerEdit =
+  | { type: 'insert'; table: string; record: JsonObject }
+  | { type: 'update'; table: string; id: string; changes: JsonObject }
+  | { type: 'delete'; table: string; id: string };
+
+/** The resolution a push handler chose, or what became of the call. */
+export type HandlerDecision =
+  | 'cancelAndDiscard'
+  | 'cancelAndUpdate'
+  | 'cancel'
+  | 'update'
+  | 'changeAction'
+  | 'isHandled'
+  | 'unhandled'
+  | 'threw';
+
+export type HistoryEventBody =
+  /** Jepsen's invoke / ok / fail / info for client operations and server edits. */
+  | { kind: 'invoke'; opId: number; op: ClientOperation | ServerEdit }
+  | { kind: 'ok'; opId: number; value?: JsonValue }
+  | { kind: 'fail'; opId: number; error: string }
+  /** The outcome is unknown (a lost response, a kill mid-operation). */
+  | { kind: 'info'; opId: number; error: string }
+  | { kind: 'http-request'; requestId: number; link: string; request: HttpRequest }
+  | { kind: 'http-response'; requestId: number; link: string; response: HttpResponse; latencyMs: number }
+  /** No answer reached the client; `applied` says whether the server handled the request. */
+  | { kind: 'http-failure'; requestId: number; link: string; failure: TransportFailureKind; applied: boolean; latencyMs: number }
+  | { kind: 'fault'; link: string; fault: string; detail?: JsonObject }
+  | {
+      kind: 'handler-call';
+      callId: number;
+      handler: 'onConflict' | 'onError';
+      table: string;
+      action: OperationAction | string;
+      itemId: string | null;
+      status: number | null;
+      clientRecord: JsonObject | null;
+      serverRecord: JsonObject | null;
+      error: string;
+    }
+  | { kind: 'handler-decision'; callId: number; decision: HandlerDecision; record?: JsonObject | null; action?: string; isHandled: boolean; error?: string }
+  | { kind: 'restart'; client: string; midOperation: boolean }
+  | { kind: 'partition'; client: string; offline: boolean }
+  | {
+      kind: 'snapshot';
+      label: string;
+      clients: Record<string, ClientSnapshot>;
+      /** Every server row per table, soft-deleted ones included, in id order. */
+      server: Record<string, ServerRecord[]>;
+    }
+  | { kind: 'note'; text: string };
+
+export type HistoryEventKind = HistoryEventBody['kind'];
+
+/** Every event carries its position, its virtual time and who did it. */
+export type HistoryEvent = HistoryEventBody & {
+  readonly seq: number;
+  /** Virtual milliseconds since the start of the run. */
+  readonly t: number;
+  /** `client-1`, `editor-1`, `server`, `world`… */
+  readonly actor: string;
+};
+
+export type History = readonly HistoryEvent[];
