@@ -3,10 +3,45 @@
 // protocol
 export * from './protocol/http.js';
 export * from './protocol/records.js';
+export * from './protocol/etag.js';
+export * from './protocol/errors.js';
+export * from './protocol/datetime.js';
+export type * from './protocol/odata/ast.js';
+export type { QueryParameterName } from './protocol/odata/errors.js';
+export { ODataQueryError, ODataParseError, UnknownColumnError, InvalidFilterError } from './protocol/odata/errors.js';
+export { parseFilter } from './protocol/odata/parser.js';
+export { formatFilter } from './protocol/odata/format.js';
+export type { TableQuery, OrderByClause, SortDirection } from './protocol/odata/query.js';
+export { parseTableQuery, formatTableQuery, emptyTableQuery } from './protocol/odata/query.js';
+export type { ColumnMap, ColumnInfo, CompiledSql, SqlValue } from './protocol/odata/sql.js';
+export { compileFilter, compileOrderBy, quoteIdentifier } from './protocol/odata/sql.js';
+/** The whole query model, filter builders (`odata.and`, `odata.compare`, …) included. */
+export * as odata from './protocol/odata/index.js';
 
 // backend
+export { createBackend, DEFAULT_MAX_BODY_BYTES, MAX_ID_LENGTH } from './backend/backend.js';
+export type { Backend, BackendOptions, BackendSnapshot, HandleOptions, QueryResult, WriteOptions, WriteOutcome } from './backend/types.js';
+export { BackendError, UnknownTableError, TableDefinitionError } from './backend/errors.js';
+export { validateTableDefinition, type ResolvedTableDefinition } from './backend/table-definition.js';
+export { SERVER_VERSION } from './backend/http-handler.js';
+export { loadSqlJs } from './backend/sqljs.js';
 
 // client
+export { MobileServiceClient, type MobileServiceClientOptions } from './client/client.js';
+export { MobileServiceSyncContext, type PendingOperationInfo } from './client/sync-context.js';
+export { MobileServiceSyncTable } from './client/sync-table.js';
+export { MobileServiceTable } from './client/online-table.js';
+export { SqlJsStore, type SqlJsStoreOptions } from './client/sqljs-store.js';
+export { StoreClosedError, type MobileServiceStore, type StoreTableDefinition, type StoreOperation, type StoreId } from './client/store.js';
+export { Query, type QueryComponents, type FilterValue, type ReadResult } from './client/query.js';
+export { PushError, type PushResolution, type PushErrorJsonView } from './client/push-error.js';
+export { PushFailedError, MAX_HANDLER_CALLS, type PushHandler as SyncPushHandler } from './client/push.js';
+export { PULL_START, type PullSettings } from './client/pull.js';
+export { ColumnType as StoreColumnType, ColumnTypeError, type ColumnTypeName, type LocalRecord, type LocalValue } from './client/columns.js';
+export { MobileServiceHttpError, createFetchTransport } from './client/http.js';
+export { collapse, CollapseError, type CollapseDecision } from './client/collapse.js';
+export { CLIENT_MUTATIONS, type ClientMutation } from './client/mutations.js';
+export { createReferenceDriver, createReferenceDriverWith, localColumnsFor, type ReferenceDriverOptions } from './client/driver.js';
 
 // sim
 export type { Clock, TimerHandle } from './sim/clock.js';
@@ -15,13 +50,89 @@ export type { RandomSource } from './sim/random.js';
 export { SeededRandom } from './sim/random.js';
 export type * from './sim/driver.js';
 export type * from './sim/history.js';
+export { VirtualClock, DEFAULT_START_TIME, type VirtualClockOptions, type LaneClock } from './sim/virtual-clock.js';
+export { Scheduler, SchedulerStuckError, drainMicrotasks, type SchedulerLimits, type StuckReason } from './sim/scheduler.js';
+export { createTieBreaker, parseTieBreakPolicy, type TieBreakPolicy, type TieChoice, type TieBreaker } from './sim/tie-break.js';
+export { createTimerFunctions, createVirtualDate, type VirtualTimerFunctions } from './sim/timers.js';
+export { HistoryRecorder, type HistoryListener } from './sim/recorder.js';
+export { toJsonSafe, describeError } from './sim/json-safe.js';
+export { recordingPushHandler, type RecordingHandlerOptions } from './sim/recording-handler.js';
+export type { Operation, OperationOutcome, OperationStatus } from './sim/operation.js';
+export { VirtualTime, RealTime, type WorldTime } from './sim/world-time.js';
+export {
+  World,
+  type WorldOptions,
+  type WorldClientSpec,
+  type WorldBackend,
+  type WorldBackendFactory,
+  type WorldBackendEnvironment,
+  type ServeBackend,
+  type ClientHandle,
+  type EditorHandle,
+  type SnapshotEvent,
+  type SyncAllOptions,
+} from './sim/world.js';
 
 // network
+export type * from './network/fault-plan.js';
+export { LINK_ERROR_STATUSES, DEFAULT_TIMEOUT_MS, linkPlanFor } from './network/fault-plan.js';
+export { parseFaultPlan, validateFaultPlan, FaultPlanError, type FaultPlanIssue } from './network/validate.js';
+export { NetworkLink, type LinkOptions } from './network/link.js';
+export { createLatency, drawLatency, type Latency } from './network/latency.js';
 
 // check
+export {
+  CHECKERS,
+  CHECKER_NAMES,
+  isCheckerName,
+  runCheckers,
+  checkConvergence,
+  checkNoLostWrites,
+  checkConflictCallbacks,
+  checkCancelAndDiscard,
+  checkNoResurrection,
+  checkPullCompleteness,
+  checkExactlyOnce,
+  checkQueueCollapse,
+  coverageCounters,
+  COVERAGE_COUNTERS,
+  type CheckerName,
+  type Checker,
+  type CheckContext,
+  type CoverageCounter,
+} from './check/index.js';
+export type { CheckResult, Violation } from './check/types.js';
 
 // scenario
+export { defineScenario } from './scenario/define.js';
+export type * from './scenario/types.js';
+export { STEP_KINDS, FAULT_DECISION_KINDS } from './scenario/types.js';
+export type * from './scenario/results.js';
+export { loadScenario, listScenarioFiles, BUILT_IN_SCENARIOS_DIR } from './scenario/load.js';
+export { validateScenario, scenarioIssues, ScenarioError, type ScenarioIssue } from './scenario/validate.js';
+export { runScenario, runScenarioDetailed, DEFAULT_SEED, type RunScenarioOptions, type ScenarioInput, type ScenarioRun } from './scenario/run.js';
+export { replay, parseReplayToken, programAt, saveRegression, type ReplaySource, type ReplayOptions, type ReplayResult, type SaveRegressionOptions } from './scenario/replay.js';
+export { programArbitrary, faultPlanOf, DEFAULT_MIX, type FaultDecision } from './scenario/arbitraries.js';
+export { createPushHandler, tutorialPolicy, serverWinsPolicy, clientWinsPolicy, mergePolicy, mergeRecords, policyName, PolicyError } from './scenario/policies.js';
+export { executeProgram, FINAL_SNAPSHOT, type RunRecord, type ExecuteOptions } from './scenario/execute.js';
+export { resolveClient, type ClientChoice, type ResolvedClient } from './scenario/clients.js';
 
 // report
+export * from './report/index.js';
 
 // sdk
+export { createSdkDriver, createSdkDriverFactory, SdkDriver, type SdkDriverOptions } from './sdk/driver.js';
+export { SdkApp, AbandonedOperationError, SdkError, type SdkAppOptions } from './sdk/app.js';
+export {
+  SqlitePlugin,
+  SqlErrorCode,
+  type SqlitePluginOptions,
+  type SqlError,
+  type SqliteDatabase,
+  type SqliteTransaction,
+  type SqliteResultSet,
+  type SqliteRow,
+} from './sdk/sqlite-plugin.js';
+export { createXMLHttpRequestClass, type XhrOptions, type SimXMLHttpRequest } from './sdk/xhr.js';
+export { AppTimers, type AppTimersOptions } from './sdk/app-timers.js';
+export { DEFAULT_SYSTEM_COLUMNS, type SystemColumn } from './sdk/records.js';

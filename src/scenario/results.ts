@@ -32,6 +32,14 @@ export interface Counterexample {
   readonly tableDiff: readonly TableDiff[];
   /** A shell command that replays this exact run. */
   readonly replayCommand: string;
+  /** The scenario file it came from, so that a saved counterexample can be replayed on its own. */
+  readonly scenario?: string;
+  /** The client it failed on (`reference`, `sdk`, a module path). */
+  readonly client?: string;
+  /** Set when the run never settled (a livelock, a deadlock, a crash). */
+  readonly stopped?: string;
+  /** Steps in the minimal program: a quick measure of how far it shrank. */
+  readonly size?: number;
 }
 
 export interface TableDiff {
@@ -59,6 +67,8 @@ export interface ScenarioResult {
   readonly failure?: Counterexample;
   /** Set when status is `error`. */
   readonly error?: string;
+  /** Wall-clock ms from the start to the first failing run, and to the shrunk counterexample. */
+  readonly timings?: { readonly firstFailureMs?: number; readonly shrunkMs?: number };
 }
 
 export interface RunResults {

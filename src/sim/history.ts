@@ -12,6 +12,7 @@ export type ClientOperation =
   | { type: 'update'; table: string; record: JsonObject }
   | { type: 'delete'; table: string; id: string }
   | { type: 'read'; table: string }
+  | { type: 'lookup'; table: string; id: string }
   | { type: 'push' }
   | { type: 'pull'; table: string; queryId?: string; filter?: string }
   | { type: 'purge'; table: string; force?: boolean }
@@ -61,6 +62,8 @@ export type HistoryEventBody =
   | { kind: 'handler-decision'; callId: number; decision: HandlerDecision; record?: JsonObject | null; action?: string; isHandled: boolean; error?: string }
   | { kind: 'restart'; client: string; midOperation: boolean }
   | { kind: 'partition'; client: string; offline: boolean }
+  /** The network healed: every link online, no more faults from here on (latency stays). */
+  | { kind: 'heal' }
   | {
       kind: 'snapshot';
       label: string;

@@ -1,0 +1,19 @@
+import { defineScenario } from '../src/index.js';
+
+/** Random programs under a field-by-field merge, with every fault kind on. */
+export default defineScenario({
+  name: 'generated: merge policy, all faults',
+  description:
+    'Two devices and a server-side editor make random edits, pushes and pulls over a network with every fault kind; conflicts are merged field by field (the text from the device, completion from the server) and pushed again over the server version.',
+  clients: 2,
+  editors: 1,
+  policy: { name: 'merge', prefer: 'client', fields: { complete: 'server' } },
+  generate: {
+    steps: { min: 1, max: 14 },
+    records: 3,
+    faults: { kinds: 'all', max: 4 },
+  },
+  pullPageSize: 2,
+  runs: 100,
+  coverage: ['conflict-412', 'conflict-409', 'lost-response', 'restart-mid-push', 'decision-update', 'decision-changeAction'],
+});

@@ -1,0 +1,19 @@
+import { defineScenario } from '../src/index.js';
+
+/** Random programs under the `none` policy, with every fault kind on. */
+export default defineScenario({
+  name: 'generated: none policy, all faults',
+  description:
+    "Two devices and a server-side editor make random edits, pushes and pulls over a network with every fault kind; the none policy (no handler at all: conflicts come back from push, errors abort it) must keep every invariant.",
+  clients: 2,
+  editors: 1,
+  policy: 'none',
+  generate: {
+    steps: { min: 1, max: 14 },
+    records: 3,
+    faults: { kinds: 'all', max: 4 },
+  },
+  pullPageSize: 2,
+  runs: 100,
+  coverage: ['conflict-412', 'conflict-409', 'lost-response', 'restart-mid-push', 'unhandled-conflict', 'push-aborted'],
+});

@@ -1,0 +1,19 @@
+import { defineScenario } from '../src/index.js';
+
+/** Random programs under the `server-wins` policy, with every fault kind on. */
+export default defineScenario({
+  name: 'generated: server-wins policy, all faults',
+  description:
+    "Two devices and a server-side editor make random edits, pushes and pulls over a network with every fault kind; the server-wins policy (cancelAndUpdate with the server's record (cancelAndDiscard when there is none)) must keep every invariant.",
+  clients: 2,
+  editors: 1,
+  policy: 'server-wins',
+  generate: {
+    steps: { min: 1, max: 14 },
+    records: 3,
+    faults: { kinds: 'all', max: 4 },
+  },
+  pullPageSize: 2,
+  runs: 100,
+  coverage: ['conflict-412', 'conflict-409', 'lost-response', 'restart-mid-push', 'decision-cancelAndUpdate', 'decision-cancelAndDiscard'],
+});

@@ -1,0 +1,19 @@
+import { defineScenario } from '../src/index.js';
+
+/** Random programs under the tutorial's handler, with every fault kind on. */
+export default defineScenario({
+  name: 'generated: tutorial policy, all faults',
+  description:
+    'Two devices and a server-side editor make random edits, pushes and pulls over a network that drops connections, loses answers, times out, partitions and kills the app — the tutorial handler (log, then cancelAndDiscard) must keep every invariant.',
+  clients: 2,
+  editors: 1,
+  policy: 'tutorial',
+  generate: {
+    steps: { min: 1, max: 14 },
+    records: 3,
+    faults: { kinds: 'all', max: 4 },
+  },
+  pullPageSize: 2,
+  runs: 100,
+  coverage: ['conflict-412', 'conflict-409', 'lost-response', 'restart-mid-push', 'decision-cancelAndDiscard', 'error-network', 'error-5xx'],
+});

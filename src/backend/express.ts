@@ -1,0 +1,117 @@
+/**
+ * The express 5 front door: real HTTP over the same `handle()` core, with CORS for browser apps.
+ * Bodies are read here as raw text (no body parser), so the core sees exactly what was sent.
+ *
+ * @example
+ * import { createBackend } from 'syncwright';
+ * import { createApp } from 'syncwright/express';
+ * const app = createApp(await createBackend(), { corsOrigins: ['http://localhost:5173'] });
+ * app.listen(3000, '127.0.0.1');
+ */
+import type { IncomingMessage } from 'node:http';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import type { HttpHeaders, HttpResponse } from '../protocol/http.js';
+import { bodyTooLargeResponse, SERVER_VERSION } from './http-handler.js';
+import type { Backend } from './types.js';
+
+export interface ExpressAppOptions {
+  /**
+   * Origins allowed to call from a browser: exact origins (`https://app.example.com`) or `*`
+   * for any. Default: any — the backend holds test data only.
+   */
+  corsOrigins?: readonly string[] | '*';
+}
+
+const CORS_METHODS = 'GET, HEAD, POST, PATCH, DELETE, OPTIONS';
+const HEADER_LIST = /^[A-Za-z0-9!#$%&'*+.^_`|~,\s-]*$/;
+
+export function createApp(backend: Backend, options: ExpressAppOptions = {}): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  // ETags are the records' versions; express must not invent its own.
+  app.set('etag', false);
+  app.use(corsMiddleware(options.corsOrigins ?? '*'));
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    readBody(req, backend.maxBodyBytes).then(
+      async ({ body, tooLarge }) => {
+        if (tooLarge) return send(res, bodyTooLargeResponse(backend.maxBodyBytes));
+        const response = await backend.handle(
+          { method: req.method, url: req.originalUrl, headers: flattenHeaders(req.headers), ...(body === undefined ? {} : { body }) },
+          { baseUrl: `${req.protocol}://${req.get('host') ?? 'localhost'}` },
+        );
+        send(res, response);
+      },
+      (error: unknown) => next(error),
+    );
+  });
+  // Last resort (a broken connection mid-body): still a JSON answer, never express's HTML page.
+  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    if (res.headersSent) return;
+    const message = error instanceof Error ? error.message : String(error);
+    send(res, {
+      status: 400,
+      headers: { 'content-type': 'application/json; charset=utf-8', 'x-zumo-server-version': SERVER_VERSION },
+      body: JSON.stringify({ error: `The request could not be read: ${message}` }),
+    });
+  });
+  return app;
+}
+
+function corsMiddleware(origins: readonly string[] | '*') {
+  const any = origins === '*' || origins.includes('*');
+  const allowed = new Set(origins === '*' ? [] : origins);
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const origin = req.headers.origin;
+    if (origin === undefined || !(any || allowed.has(origin))) return next();
+    res.setHeader('access-control-allow-origin', origin);
+    res.setHeader('vary', 'Origin');
+    res.setHeader('access-control-expose-headers', 'ETag, Link');
+    if (req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined) {
+      res.setHeader('access-control-allow-methods', CORS_METHODS);
+      const requested = req.headers['access-control-request-headers'];
+      if (requested !== undefined && HEADER_LIST.test(requested)) res.setHeader('access-control-allow-headers', requested);
+      res.setHeader('access-control-max-age', '600');
+      res.setHeader('x-zumo-server-version', SERVER_VERSION);
+      res.status(204).end();
+      return;
+    }
+    next();
+  };
+}
+
+/**
+ * The body as UTF-8 text, or `undefined` when there is none. Past the limit the rest is read and
+ * dropped, so that the client gets the 413 instead of a reset connection.
+ */
+function readBody(req: IncomingMessage, limit: number): Promise<{ body: string | undefined; tooLarge: boolean }> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        tooLarge = true;
+        chunks.length = 0;
+      } else {
+        chunks.push(chunk);
+      }
+    });
+    req.on('end', () => resolve({ body: size === 0 ? undefined : Buffer.concat(chunks).toString('utf8'), tooLarge }));
+    req.on('error', reject);
+  });
+}
+
+function flattenHeaders(headers: IncomingMessage['headers']): HttpHeaders {
+  const result: HttpHeaders = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) result[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return result;
+}
+
+function send(res: Response, response: HttpResponse): void {
+  res.status(response.status);
+  for (const [name, value] of Object.entries(response.headers)) res.setHeader(name, value);
+  res.end(response.body === '' ? undefined : response.body);
+}

@@ -1,0 +1,140 @@
+/** `syncwright serve`: the backend over real HTTP on the wall clock. */
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { TODOITEM_TABLE } from '../protocol/records.js';
+import { RealClock } from '../sim/clock.js';
+import { SeededRandom } from '../sim/random.js';
+import express from 'express';
+import { ADMIN_PREFIX, adminRouter } from './admin.js';
+import { createBackend } from './backend.js';
+import { createApp } from './express.js';
+import { ServeTraffic, type ServeFaults } from './serve-faults.js';
+import { loadTablesFile } from './tables-file.js';
+import type { Backend } from './types.js';
+
+export interface ServeOptions {
+  /** Default 3000; 0 picks a free port. */
+  port?: number;
+  /** Default 127.0.0.1 (this machine only). */
+  host?: string;
+  /** A JSON file of table definitions (see tables-file.ts). Default: the tutorial's todoitem. */
+  tablesFile?: string;
+  /** Origins allowed by CORS; default any. */
+  corsOrigins?: readonly string[];
+  /** Latency, errors, lost answers, a partition or a fault plan, applied to real traffic (see serve-faults.ts). */
+  faults?: ServeFaults;
+  /**
+   * Serves the admin API (`/__syncwright/…`) to whoever sends this token. Without it the admin
+   * API answers loopback clients only.
+   */
+  adminToken?: string;
+}
+
+export interface RunningServer {
+  /** `http://127.0.0.1:3000` */
+  readonly url: string;
+  readonly backend: Backend;
+  /** The faulty link real traffic crosses, and its history. */
+  readonly traffic: ServeTraffic;
+  close(): Promise<void>;
+}
+
+/**
+ * @example
+ * const server = await startServer({ port: 0 });
+ * await fetch(`${server.url}/tables/todoitem`, { headers: { 'ZUMO-API-VERSION': '2.0.0' } });
+ * await server.close();
+ * @throws TablesFileError for a tables file that cannot be used.
+ */
+export async function startServer(options: ServeOptions = {}): Promise<RunningServer> {
+  const host = options.host ?? '127.0.0.1';
+  const tables = options.tablesFile === undefined ? [TODOITEM_TABLE] : await loadTablesFile(options.tablesFile);
+  if (options.adminToken !== undefined && options.adminToken.length < 8) throw new Error('the admin token must be at least 8 characters long');
+  // Real HTTP runs on real time; ids only need to differ between runs.
+  const newBackend = () => createBackend({ tables, clock: new RealClock(), random: new SeededRandom(randomUUID()) });
+  let current = await newBackend();
+  const traffic = new ServeTraffic(() => current, options.faults ?? {});
+  // The admin API's reset swaps the backend; the front door keeps pointing at the current one.
+  const backend = delegatingBackend(() => current, (request, handleOptions) => traffic.handle(request, handleOptions));
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(
+    ADMIN_PREFIX,
+    adminRouter({
+      ...(options.adminToken !== undefined ? { token: options.adminToken } : {}),
+      backend: () => current,
+      traffic,
+      reset: async () => {
+        const old = current;
+        current = await newBackend();
+        old.close();
+      },
+    }),
+  );
+  app.use(traffic.bind());
+  app.use(createApp(backend, options.corsOrigins === undefined ? {} : { corsOrigins: options.corsOrigins }));
+  const server = createServer(app);
+  try {
+    await listen(server, options.port ?? 3000, host);
+  } catch (error) {
+    traffic.close();
+    current.close();
+    throw error;
+  }
+  const { port } = server.address() as AddressInfo;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `http://${shownHost}:${port}`,
+    backend,
+    traffic,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => {
+          traffic.close();
+          current.close();
+          if (error === undefined) resolve();
+          else reject(error);
+        });
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      server.off('listening', onListening);
+      reject(error.code === 'EADDRINUSE' ? new Error(`Cannot listen on ${host}:${port}: the port is in use`) : error);
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      resolve();
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(port, host);
+  });
+}
+
+/** A Backend that forwards to whichever backend is current, with its own `handle`. */
+function delegatingBackend(current: () => Backend, handle: Backend['handle']): Backend {
+  return {
+    handle,
+    get maxBodyBytes() {
+      return current().maxBodyBytes;
+    },
+    tables: () => current().tables(),
+    defineTable: (definition) => current().defineTable(definition),
+    seed: (table, rows) => current().seed(table, rows),
+    rows: (table, rowOptions) => current().rows(table, rowOptions),
+    get: (table, id, getOptions) => current().get(table, id, getOptions),
+    query: (table, query) => current().query(table, query),
+    insert: (table, item) => current().insert(table, item),
+    update: (table, id, patch, writeOptions) => current().update(table, id, patch, writeOptions),
+    delete: (table, id, writeOptions) => current().delete(table, id, writeOptions),
+    undelete: (table, id, writeOptions) => current().undelete(table, id, writeOptions),
+    snapshot: () => current().snapshot(),
+    close: () => current().close(),
+  };
+}

@@ -1,0 +1,271 @@
+/**
+ * One table in SQLite's in-memory schema. Names in SQL are generated (`t0`, `c0`…), never taken
+ * from a definition or a request, so nothing a user writes reaches SQL text.
+ * Statements are prepared once: the fixed ones when the table is created, query statements on
+ * first use, cached by their SQL text (literals are parameters, so a client paging through a
+ * pull reuses one statement).
+ *
+ * `seq` is the rowid: the order in which rows were first inserted (strictly increasing). An
+ * update keeps a row's `seq`, as an UPDATE keeps the rowid on the real sqlite server; queries
+ * use it as the last sort key, so `$orderby=updatedAt` ties come back in that order.
+ */
+import type { Database, Statement } from 'sql.js';
+import type { ColumnMap, CompiledSql, SqlValue } from '../protocol/odata/sql.js';
+import type { ColumnType, JsonObject, ServerRecord } from '../protocol/records.js';
+import { formatTimestamp } from '../protocol/datetime.js';
+import type { ResolvedTableDefinition } from './table-definition.js';
+import { MEMORY_SCHEMA } from './sqljs.js';
+import { decodeValue } from './values.js';
+
+export interface StoredRow {
+  readonly seq: number;
+  readonly id: string;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  readonly version: string;
+  readonly deleted: boolean;
+  /** The table's own columns, in definition order. */
+  readonly values: readonly SqlValue[];
+}
+
+export type NewRow = Omit<StoredRow, 'seq'>;
+
+interface UserColumn {
+  readonly name: string;
+  readonly type: ColumnType;
+  readonly sql: string;
+}
+
+/** `format`, remembering its last argument and answer. */
+function lastValueCache(format: (ms: number) => string): (ms: number) => string {
+  let lastMs = Number.NaN;
+  let lastText = '';
+  return (ms) => {
+    if (ms !== lastMs) {
+      lastMs = ms;
+      lastText = format(ms);
+    }
+    return lastText;
+  };
+}
+
+const AFFINITY: Record<ColumnType, string> = { string: 'TEXT', number: 'REAL', boolean: 'INTEGER', date: 'INTEGER', object: 'TEXT' };
+const SYSTEM_SELECT = 'seq, "id", "createdAt", "updatedAt", "version", "deleted"';
+const QUERY_CACHE_LIMIT = 128;
+
+export class SqlTable {
+  readonly columns: ColumnMap;
+  private readonly userColumns: readonly UserColumn[];
+  private readonly sqlName: string;
+  private readonly selectList: string;
+  private readonly byId: Statement;
+  private readonly insertRow: Statement;
+  private readonly updateRow: Statement;
+  private readonly deleteRow: Statement;
+  private readonly queryCache = new Map<string, Statement>();
+  private readonly slots: ReadonlyMap<string, { index: number; type: ColumnType }>;
+  /** Assigned here rather than by SQLite so that it never repeats, even after hard deletes. */
+  private nextSeq = 1;
+
+  constructor(
+    private readonly db: Database,
+    readonly definition: ResolvedTableDefinition,
+    index: number,
+  ) {
+    this.sqlName = `"${MEMORY_SCHEMA}"."t${index}"`;
+    this.userColumns = Object.entries(definition.columns).map(([name, type], i) => ({ name, type, sql: `"c${i}"` }));
+    const columns: Record<string, { sql: string; type: ColumnType }> = {
+      id: { sql: '"id"', type: 'string' },
+      createdAt: { sql: '"createdAt"', type: 'date' },
+      updatedAt: { sql: '"updatedAt"', type: 'date' },
+      version: { sql: '"version"', type: 'string' },
+    };
+    if (definition.softDelete) columns.deleted = { sql: '"deleted"', type: 'boolean' };
+    for (const column of this.userColumns) columns[column.name] = { sql: column.sql, type: column.type };
+    this.columns = columns;
+    this.slots = new Map(this.userColumns.map((column, index) => [column.name, { index, type: column.type }]));
+
+    const userSql = this.userColumns.map((column) => column.sql);
+    this.selectList = [SYSTEM_SELECT, ...userSql].join(', ');
+    db.run(
+      `CREATE TABLE ${this.sqlName} (seq INTEGER PRIMARY KEY, "id" TEXT NOT NULL UNIQUE, "createdAt" INTEGER NOT NULL, ` +
+        `"updatedAt" INTEGER NOT NULL, "version" TEXT NOT NULL, "deleted" INTEGER NOT NULL DEFAULT 0` +
+        this.userColumns.map((column) => `, ${column.sql} ${AFFINITY[column.type]}`).join('') +
+        ')',
+    );
+    // Walking this index gives (updatedAt, rowid) order: the pull query needs no sort step.
+    db.run(`CREATE INDEX "${MEMORY_SCHEMA}"."t${index}_updatedAt" ON "t${index}" ("updatedAt")`);
+    this.byId = db.prepare(`SELECT ${this.selectList} FROM ${this.sqlName} WHERE "id" = ?`);
+    const placeholders = ['?', '?', '?', '?', '?', '?', ...userSql.map(() => '?')].join(', ');
+    this.insertRow = db.prepare(
+      `INSERT INTO ${this.sqlName} (seq, "id", "createdAt", "updatedAt", "version", "deleted"${userSql.map((c) => `, ${c}`).join('')}) VALUES (${placeholders})`,
+    );
+    this.updateRow = db.prepare(
+      `UPDATE ${this.sqlName} SET "updatedAt" = ?, "version" = ?, "deleted" = ?${userSql.map((c) => `, ${c} = ?`).join('')} WHERE seq = ?`,
+    );
+    this.deleteRow = db.prepare(`DELETE FROM ${this.sqlName} WHERE seq = ?`);
+  }
+
+  get name(): string {
+    return this.definition.name;
+  }
+
+  /** Where a property of the table's own lives in {@link StoredRow.values}, and its type. */
+  slotOf(name: string): { readonly index: number; readonly type: ColumnType } | undefined {
+    return this.slots.get(name);
+  }
+
+  get userColumnCount(): number {
+    return this.userColumns.length;
+  }
+
+  findById(id: string): StoredRow | undefined {
+    return this.all(this.byId, [id])[0];
+  }
+
+  /** Inserts a row and returns it with its `seq`. */
+  insert(row: NewRow): StoredRow {
+    const stored = { ...row, seq: this.nextSeq };
+    this.execute(this.insertRow, [stored.seq, row.id, row.createdAt, row.updatedAt, row.version, row.deleted ? 1 : 0, ...row.values]);
+    this.nextSeq++;
+    return stored;
+  }
+
+  /** Writes every mutable field of `row` (found by its `seq`). */
+  update(row: StoredRow): void {
+    this.execute(this.updateRow, [row.updatedAt, row.version, row.deleted ? 1 : 0, ...row.values, row.seq]);
+  }
+
+  remove(row: StoredRow): void {
+    this.execute(this.deleteRow, [row.seq]);
+  }
+
+  /**
+   * The records matching `where`, ordered by `orderBy` then insertion order, paged by
+   * limit/offset. `where` and `orderBy` come from compileFilter/compileOrderBy over
+   * {@link columns}. Rows go straight from SQLite's cells to wire records, with no stored-row
+   * objects in between: this is the pull's hot path.
+   */
+  selectRecords(options: { where?: CompiledSql; orderBy?: CompiledSql; includeDeleted: boolean; limit?: number; offset?: number }): ServerRecord[] {
+    const { clause, params } = this.whereClause(options.where, options.includeDeleted);
+    const orderBy = options.orderBy !== undefined && options.orderBy.sql !== '' ? `${options.orderBy.sql}, seq` : 'seq';
+    let sql = `SELECT ${this.selectList} FROM ${this.sqlName}${clause} ORDER BY ${orderBy}`;
+    const all = [...params, ...(options.orderBy?.params ?? [])];
+    if (options.limit !== undefined || options.offset !== undefined) {
+      sql += ' LIMIT ? OFFSET ?';
+      all.push(options.limit ?? -1, options.offset ?? 0);
+    }
+    const statement = this.cached(sql);
+    const records: ServerRecord[] = [];
+    // Neighbouring rows often share a timestamp (a pull walks them in updatedAt order).
+    const createdAt = lastValueCache(formatTimestamp);
+    const updatedAt = lastValueCache(formatTimestamp);
+    try {
+      statement.bind(all);
+      while (statement.step()) {
+        const cells = statement.get();
+        const record: JsonObject = { id: cells[1] as string };
+        for (let i = 0; i < this.userColumns.length; i++) {
+          const column = this.userColumns[i]!;
+          record[column.name] = decodeValue(column.type, cells[i + 6] ?? null);
+        }
+        record.createdAt = createdAt(cells[2] as number);
+        record.updatedAt = updatedAt(cells[3] as number);
+        record.version = cells[4] as string;
+        if (this.definition.softDelete) record.deleted = cells[5] === 1;
+        records.push(record as ServerRecord);
+      }
+    } finally {
+      statement.reset();
+    }
+    return records;
+  }
+
+  count(options: { where?: CompiledSql; includeDeleted: boolean }): number {
+    const { clause, params } = this.whereClause(options.where, options.includeDeleted);
+    const statement = this.cached(`SELECT count(*) FROM ${this.sqlName}${clause}`);
+    try {
+      statement.bind(params);
+      statement.step();
+      return Number(statement.get()[0]);
+    } finally {
+      statement.reset();
+    }
+  }
+
+  /** The JSON record of a row: id, the table's columns, then the other system properties. */
+  toRecord(row: StoredRow): ServerRecord {
+    const record: JsonObject = { id: row.id };
+    for (let i = 0; i < this.userColumns.length; i++) {
+      const column = this.userColumns[i]!;
+      record[column.name] = decodeValue(column.type, row.values[i] ?? null);
+    }
+    record.createdAt = formatTimestamp(row.createdAt);
+    record.updatedAt = formatTimestamp(row.updatedAt);
+    record.version = row.version;
+    if (this.definition.softDelete) record.deleted = row.deleted;
+    return record as ServerRecord;
+  }
+
+  /** Frees every statement; the table cannot be used afterwards. */
+  close(): void {
+    for (const statement of [this.byId, this.insertRow, this.updateRow, this.deleteRow, ...this.queryCache.values()]) statement.free();
+    this.queryCache.clear();
+  }
+
+  private whereClause(where: CompiledSql | undefined, includeDeleted: boolean): { clause: string; params: SqlValue[] } {
+    const conditions: string[] = [];
+    if (!includeDeleted && this.definition.softDelete) conditions.push('"deleted" = 0');
+    if (where !== undefined && where.sql !== '') conditions.push(where.sql);
+    return { clause: conditions.length === 0 ? '' : ` WHERE ${conditions.join(' AND ')}`, params: where?.params ?? [] };
+  }
+
+  private cached(sql: string): Statement {
+    const hit = this.queryCache.get(sql);
+    if (hit !== undefined) {
+      // Refresh its place: the map's order is the eviction order.
+      this.queryCache.delete(sql);
+      this.queryCache.set(sql, hit);
+      return hit;
+    }
+    const statement = this.db.prepare(sql);
+    this.queryCache.set(sql, statement);
+    if (this.queryCache.size > QUERY_CACHE_LIMIT) {
+      const [oldestSql, oldest] = this.queryCache.entries().next().value as [string, Statement];
+      this.queryCache.delete(oldestSql);
+      oldest.free();
+    }
+    return statement;
+  }
+
+  private all(statement: Statement, params: SqlValue[]): StoredRow[] {
+    const rows: StoredRow[] = [];
+    try {
+      statement.bind(params);
+      while (statement.step()) {
+        const raw = statement.get();
+        rows.push({
+          seq: Number(raw[0]),
+          id: String(raw[1]),
+          createdAt: Number(raw[2]),
+          updatedAt: Number(raw[3]),
+          version: String(raw[4]),
+          deleted: raw[5] === 1,
+          values: raw.slice(6) as SqlValue[],
+        });
+      }
+    } finally {
+      statement.reset();
+    }
+    return rows;
+  }
+
+  private execute(statement: Statement, params: SqlValue[]): void {
+    try {
+      statement.bind(params);
+      statement.step();
+    } finally {
+      statement.reset();
+    }
+  }
+}

@@ -1,0 +1,97 @@
+/** The simulated backend as the rest of syncwright sees it. */
+import type { HttpRequest, HttpResponse } from '../protocol/http.js';
+import type { TableQuery } from '../protocol/odata/query.js';
+import type { JsonObject, ServerRecord, TableDefinition } from '../protocol/records.js';
+import type { Clock } from '../sim/clock.js';
+import type { RandomSource } from '../sim/random.js';
+
+export interface BackendOptions {
+  /** The tables to serve. Default: `[TODOITEM_TABLE]`. */
+  tables?: TableDefinition[];
+  /** Where `createdAt`/`updatedAt` come from. Default: the wall clock. */
+  clock?: Clock;
+  /** Where generated ids and versions come from. Default: a SeededRandom of `seed`. */
+  random?: RandomSource;
+  /** Seed of the default random source (ignored when `random` is given). Default `'backend'`. */
+  seed?: number | string;
+  /** Largest request body accepted, in bytes (UTF-8). Default 1 MiB; larger bodies get a 413. */
+  maxBodyBytes?: number;
+  /** Public base URL for `Link` headers when a request carries no usable Host. Default `http://localhost`. */
+  baseUrl?: string;
+}
+
+export interface HandleOptions {
+  /**
+   * The public base URL this request reached the backend at (`https://app.example.com`), used
+   * for absolute `Link` URLs. Default: `http://<Host header>`, else the backend's `baseUrl`.
+   */
+  baseUrl?: string;
+}
+
+/** `If-Match` for a direct write: a version, quoted or not (`*` and `W/"…"` never match). */
+export interface WriteOptions {
+  ifMatch?: string;
+}
+
+/**
+ * What a write did, exactly as an HTTP client would learn it. Direct writes and HTTP writes run
+ * the same code and return the same outcome; the HTTP layer only renders it.
+ */
+export type WriteOutcome =
+  | { readonly kind: 'written'; readonly status: 200 | 201; readonly record: ServerRecord }
+  /** Insert of an id that exists (soft-deleted rows included): the request item comes back. */
+  | { readonly kind: 'id-taken'; readonly status: 409; readonly item: JsonObject }
+  /** PATCH without If-Match whose body carries a stale `version`: the current record comes back. */
+  | { readonly kind: 'version-conflict'; readonly status: 409; readonly record: ServerRecord }
+  | { readonly kind: 'precondition-failed'; readonly status: 412; readonly record: ServerRecord }
+  | { readonly kind: 'not-found'; readonly status: 404; readonly error: string }
+  | { readonly kind: 'invalid'; readonly status: number; readonly error: string };
+
+export interface QueryResult {
+  readonly results: ServerRecord[];
+  /** Present when the query asked for `inlineCount`: every match, ignoring paging. */
+  readonly count?: number;
+  /** True when the page is full (as many records as the limit): a next page may exist. */
+  readonly full: boolean;
+  /** The limit that applied: `$top`, else the table's page size. */
+  readonly limit: number;
+}
+
+/** Every row of every table, soft-deleted ones included, each table sorted by id. */
+export type BackendSnapshot = Record<string, ServerRecord[]>;
+
+export interface Backend {
+  /** The core: one request in, one response out (plain data, no sockets). Never rejects. */
+  handle(request: HttpRequest, options?: HandleOptions): Promise<HttpResponse>;
+  /** Largest accepted request body in bytes; front doors that stream bodies enforce it early. */
+  readonly maxBodyBytes: number;
+
+  /** The served tables, with defaults filled in. */
+  tables(): TableDefinition[];
+  /** Adds a table. @throws TableDefinitionError for an invalid or duplicate definition. */
+  defineTable(definition: TableDefinition): void;
+
+  /**
+   * Puts rows in place directly, for setting up a scenario. Rows may carry system properties
+   * (`createdAt`, `updatedAt`, `version`, `deleted`); missing ones are generated. Returns the
+   * stored records. @throws BackendError on an invalid row or a taken id.
+   */
+  seed(table: string, rows: JsonObject[]): ServerRecord[];
+  /** Rows in insertion order; live rows only unless `includeDeleted`. @throws UnknownTableError */
+  rows(table: string, options?: { includeDeleted?: boolean }): ServerRecord[];
+  /** One row, or undefined (a soft-deleted row only with `includeDeleted`). @throws UnknownTableError */
+  get(table: string, id: string, options?: { includeDeleted?: boolean }): ServerRecord | undefined;
+  /** Runs a query as `GET /tables/:table?…` would. @throws BackendError, ODataQueryError */
+  query(table: string, query: TableQuery | string): QueryResult;
+
+  // Writes as "another user": the same code path as HTTP, so versions and updatedAt move alike.
+  insert(table: string, item: JsonObject): WriteOutcome;
+  /** PATCH: merges `patch` into the record. */
+  update(table: string, id: string, patch: JsonObject, options?: WriteOptions): WriteOutcome;
+  delete(table: string, id: string, options?: WriteOptions): WriteOutcome;
+  undelete(table: string, id: string, options?: WriteOptions): WriteOutcome;
+
+  snapshot(): BackendSnapshot;
+  /** Frees the database. The backend cannot be used afterwards. */
+  close(): void;
+}

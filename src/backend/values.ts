@@ -1,0 +1,128 @@
+/**
+ * Column values between JSON and SQLite, in the storage convention shared with the client's
+ * store: strings TEXT, numbers REAL, booleans 0/1, dates epoch milliseconds, objects JSON TEXT.
+ */
+import { formatTimestamp, parseIsoTimestamp } from '../protocol/datetime.js';
+import type { SqlValue } from '../protocol/odata/sql.js';
+import type { ColumnType, JsonValue } from '../protocol/records.js';
+import { BackendError } from './errors.js';
+
+/** Deeper values are refused: serialising them again could exhaust the stack. */
+export const MAX_OBJECT_DEPTH = 64;
+
+/** JavaScript dates reach ±8.64e15 ms; beyond that toISOString throws. */
+const LARGEST_DATE_MS = 8.64e15;
+
+/**
+ * The stored form of `value` for a column of `type`.
+ * @throws BackendError 400 naming the property and the expected type.
+ */
+export function encodeValue(property: string, type: ColumnType, value: JsonValue): SqlValue {
+  if (value === null) return null;
+  switch (type) {
+    case 'string':
+      if (typeof value !== 'string') throw wrongType(property, 'a string', value);
+      requireWellFormed(property, value);
+      return value;
+    case 'number':
+      if (typeof value !== 'number' || !Number.isFinite(value)) throw wrongType(property, 'a number', value);
+      // JSON writes -0 as 0; storing 0 keeps every way of reading the value alike.
+      return value === 0 ? 0 : value;
+    case 'boolean':
+      if (typeof value !== 'boolean') throw wrongType(property, 'a boolean', value);
+      return value ? 1 : 0;
+    case 'date': {
+      const ms = typeof value === 'string' ? parseIsoTimestamp(value) : undefined;
+      if (ms === undefined || Math.abs(ms) > LARGEST_DATE_MS) {
+        if (typeof value !== 'string') throw wrongType(property, 'an ISO-8601 date string', value);
+        throw new BackendError(400, `The property '${property}' must be an ISO-8601 date string or null, but ${describeString(value)} is not one`);
+      }
+      return ms;
+    }
+    case 'object':
+      if (typeof value !== 'object') throw wrongType(property, 'an object or an array', value);
+      if (nestsDeeperThan(value, MAX_OBJECT_DEPTH)) {
+        throw new BackendError(400, `The property '${property}' is nested more than ${MAX_OBJECT_DEPTH} levels deep`);
+      }
+      return JSON.stringify(value);
+  }
+}
+
+/** The JSON form of a stored value. */
+export function decodeValue(type: ColumnType, value: SqlValue | Uint8Array): JsonValue {
+  if (value === null || value instanceof Uint8Array) return null;
+  switch (type) {
+    case 'string':
+      return String(value);
+    case 'number':
+      return Number(value);
+    case 'boolean':
+      return value === 1;
+    case 'date':
+      return formatTimestamp(Number(value));
+    case 'object':
+      return JSON.parse(String(value)) as JsonValue;
+  }
+}
+
+/** SQLite stores UTF-8: a lone surrogate would come back as U+FFFD, so it is refused up front. */
+export function requireWellFormed(what: string, value: string): void {
+  if (LONE_SURROGATE.test(value)) {
+    throw new BackendError(400, `The property '${what}' is not well-formed Unicode (it contains a lone surrogate)`);
+  }
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** True when arrays and objects nest more than `limit` levels in `value` (a scalar is 0). No recursion. */
+export function nestsDeeperThan(value: JsonValue, limit: number): boolean {
+  const stack: [JsonValue, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop()!;
+    if (current === null || typeof current !== 'object') continue;
+    if (depth + 1 > limit) return true;
+    for (const child of Object.values(current)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/** The real server's id column is 255 characters wide. */
+export const MAX_ID_LENGTH = 255;
+
+/**
+ * `id` as a valid record id: a string of 1 to 255 characters, no control characters, well-formed.
+ * @param what how an error message names the id (`The id in the URL`).
+ */
+export function requireId(id: JsonValue | undefined, what: string): string {
+  if (typeof id !== 'string') throw new BackendError(400, `${what} must be a string, but it is ${jsonTypeOf(id)}`);
+  if (id.length === 0 || id.length > MAX_ID_LENGTH) {
+    throw new BackendError(400, `${what} must be 1 to ${MAX_ID_LENGTH} characters long, but it has ${id.length}`);
+  }
+  if (/[\u0000-\u001f\u007f]/.test(id)) throw new BackendError(400, `${what} must not contain control characters`);
+  requireWellFormed('id', id);
+  return id;
+}
+
+export function jsonTypeOf(value: JsonValue | undefined): string {
+  if (value === undefined) return 'missing';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  switch (typeof value) {
+    case 'string':
+      return 'a string';
+    case 'number':
+      return 'a number';
+    case 'boolean':
+      return 'a boolean';
+    default:
+      return 'an object';
+  }
+}
+
+function describeString(value: string): string {
+  return JSON.stringify(value.length > 40 ? `${value.slice(0, 37)}…` : value);
+}
+
+function wrongType(property: string, expected: string, value: JsonValue): BackendError {
+  return new BackendError(400, `The property '${property}' must be ${expected} or null, but it is ${jsonTypeOf(value)}`);
+}

@@ -1,0 +1,277 @@
+/**
+ * How fast the world runs. (a) Simulated runs per second of a standard scenario: 3 clients,
+ * 40 steps, every fault kind on. (b) The same scenario over real HTTP — the express front door
+ * on 127.0.0.1, `fetch`, real timers, a small fixed latency — and the wall-time ratio.
+ *
+ * `benchWorld()` returns the figures (the bench main writes them to reports/bench.json); run
+ * this file directly to print them.
+ */
+import type { AddressInfo } from 'node:net';
+import { createServer, type Server } from 'node:http';
+import { pathToFileURL } from 'node:url';
+import { createBackend } from '../backend/backend.js';
+import { createApp } from '../backend/express.js';
+import type { Backend } from '../backend/types.js';
+import type { HttpResponse, Transport } from '../protocol/http.js';
+import type { FaultPlan, LatencySpec } from '../network/fault-plan.js';
+import type { ClientDriverFactory, PushErrorLike, PushHandler } from '../sim/driver.js';
+import { SeededRandom, type RandomSource } from '../sim/random.js';
+import type { Operation } from '../sim/operation.js';
+import { World, type ServeBackend, type WorldOptions } from '../sim/world.js';
+
+const TABLE = 'todoitem';
+
+/** Every fault kind the link knows, at rates that let most operations through. */
+export function standardFaultPlan(latency: LatencySpec, timeoutMs: number): FaultPlan {
+  return {
+    default: {
+      latency,
+      timeoutMs,
+      faults: [
+        { effect: { kind: 'lost-response' }, when: { probability: 0.05 } },
+        { effect: { kind: 'network-failure' }, when: { probability: 0.03 } },
+        { effect: { kind: 'timeout' }, when: { probability: 0.01 } },
+        { effect: { kind: 'timeout', applied: true }, when: { probability: 0.01 } },
+        { effect: { kind: 'http-error', status: 500 }, when: { probability: 0.02 } },
+        { effect: { kind: 'http-error', status: 502 }, when: { probability: 0.01 } },
+        { effect: { kind: 'http-error', status: 503 }, when: { probability: 0.02 } },
+        { effect: { kind: 'http-error', status: 429, retryAfterSeconds: 1 }, when: { probability: 0.01 } },
+        { effect: { kind: 'http-error', status: 401 }, when: { probability: 0.01 } },
+      ],
+      restarts: [{ when: { probability: 0.01 } }],
+    },
+    links: {
+      'client-3': { restarts: [{ when: { request: 6 } }] },
+    },
+  };
+}
+
+/** Server wins on a 412; a taken id or a vanished record drops the local change; other errors abort the push. */
+export const standardPushHandler: PushHandler = {
+  onConflict: (pushError: PushErrorLike) => {
+    const server = pushError.getServerRecord();
+    return server ? pushError.cancelAndUpdate(server) : pushError.cancelAndDiscard();
+  },
+  onError: (pushError: PushErrorLike) => {
+    const status = (pushError.getError() as { status?: unknown } | null)?.status;
+    if (status === 404) return pushError.cancelAndDiscard();
+    return undefined;
+  },
+};
+
+/**
+ * The standard workload: `steps` random steps drawn from `random` — local writes, pushes,
+ * pulls, reads, server edits, partitions, restarts, and pushes racing local writes — then heal,
+ * two sync rounds and a final snapshot.
+ */
+export async function runStandardWorkload(world: World, random: RandomSource, steps: number): Promise<void> {
+  const clients = world.clientNames;
+  const ids: string[] = [];
+  let next = 1;
+  const pick = <T>(items: readonly T[]): T => items[random.int(0, items.length - 1)]!;
+  const text = (): string => `t${random.int(0, 999)}`;
+  const localWrite = (name: string): Operation<unknown> => {
+    const client = world.client(name);
+    const roll = random.nextFloat();
+    if (roll < 0.5 || ids.length === 0) {
+      const id = `item-${next++}`;
+      ids.push(id);
+      return client.insert(TABLE, { id, text: text(), complete: false });
+    }
+    if (roll < 0.8) return client.update(TABLE, { id: pick(ids), text: text(), complete: random.chance(0.5) });
+    return client.delete(TABLE, pick(ids));
+  };
+
+  for (let step = 0; step < steps; step++) {
+    const name = pick(clients);
+    const client = world.client(name);
+    const roll = random.nextFloat();
+    if (roll < 0.3) await world.settle(localWrite(name));
+    else if (roll < 0.5) await world.settle(client.push());
+    else if (roll < 0.65) await world.settle(client.pull(TABLE));
+    else if (roll < 0.7) await world.settle(client.read(TABLE));
+    else if (roll < 0.8) {
+      const editor = world.editor('editor-1');
+      const edit = random.nextFloat();
+      if (edit < 0.3 || ids.length === 0) {
+        const id = `item-${next++}`;
+        ids.push(id);
+        await world.settle(editor.insert(TABLE, { id, text: text(), complete: false }));
+      } else if (edit < 0.8) await world.settle(editor.update(TABLE, pick(ids), { text: text() }));
+      else await world.settle(editor.delete(TABLE, pick(ids)));
+    } else if (roll < 0.88) world.setOffline(name, !world.isOffline(name));
+    else if (roll < 0.93) await world.settle(client.restart());
+    else {
+      // A push with a local write racing it: the write must not be lost with the push's lock.
+      const push = client.push();
+      const write = localWrite(name);
+      await world.drive(Promise.all([push.outcome, write.outcome]));
+    }
+  }
+  world.heal();
+  await world.syncAll({ rounds: 2 });
+  await world.snapshot('final');
+}
+
+export interface StandardRunOptions {
+  readonly seed: number | string;
+  readonly steps?: number;
+  readonly driver?: ClientDriverFactory;
+  /** Extra world options (the real-HTTP run sets time, serve, backend and latency). */
+  readonly world?: Partial<WorldOptions>;
+}
+
+/** One run of the standard scenario; returns the world (closed) for its history. */
+export async function runStandardScenario(options: StandardRunOptions): Promise<World> {
+  const world = await World.create({
+    seed: options.seed,
+    clients: 3,
+    pushHandler: standardPushHandler,
+    faults: standardFaultPlan({ kind: 'long-tail', minMs: 20, maxMs: 120, spikeProbability: 0.03, spikeMinMs: 500, spikeMaxMs: 3000 }, 5000),
+    ...(options.driver !== undefined ? { driver: options.driver } : {}),
+    ...options.world,
+  });
+  try {
+    await runStandardWorkload(world, new SeededRandom(options.seed).fork('program'), options.steps ?? 40);
+  } finally {
+    await world.close();
+  }
+  return world;
+}
+
+/** Starts the express front door on 127.0.0.1 and returns a fetch transport to it. */
+export function expressFrontDoor(backend: () => Backend): ServeBackend {
+  return async () => {
+    const server: Server = createServer(createApp(backend()));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const transport: Transport = async (request): Promise<HttpResponse> => {
+      const response = await fetch(`http://127.0.0.1:${port}${request.url}`, {
+        method: request.method,
+        headers: request.headers,
+        ...(request.body !== undefined ? { body: request.body } : {}),
+      });
+      const headers: Record<string, string> = {};
+      response.headers.forEach((value, key) => {
+        headers[key] = value;
+      });
+      return { status: response.status, headers, body: await response.text() };
+    };
+    return {
+      transport,
+      close: () =>
+        new Promise<void>((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
+    };
+  };
+}
+
+export interface WorldBenchFigures {
+  readonly scenario: { readonly clients: 3; readonly steps: number; readonly faults: 'all kinds' };
+  readonly simulated: {
+    readonly runs: number;
+    readonly wallMs: number;
+    readonly runsPerSecond: number;
+    readonly msPerRun: number;
+    /** CPU time per run (user + system): steadier than wall time on a shared machine. */
+    readonly cpuMsPerRun: number;
+    readonly events: number;
+  };
+  readonly realHttp: { readonly runs: number; readonly wallMs: number; readonly msPerRun: number; readonly latencyMs: number };
+  /** Real-HTTP ms per run divided by simulated ms per run. */
+  readonly speedup: number;
+  readonly targets: { readonly runsPerSecond: 200; readonly speedup: 100 };
+}
+
+export interface WorldBenchOptions {
+  /** Simulated runs (default: as many as fit in `simulatedMs`, at least 20). */
+  readonly simulatedRuns?: number;
+  readonly simulatedMs?: number;
+  readonly realRuns?: number;
+  /** Runs before measuring (sql.js loading, JIT). Default 5. */
+  readonly warmupRuns?: number;
+  readonly steps?: number;
+  readonly driver?: ClientDriverFactory;
+  readonly log?: (line: string) => void;
+}
+
+export async function benchWorld(options: WorldBenchOptions = {}): Promise<WorldBenchFigures> {
+  const steps = options.steps ?? 40;
+  const log = options.log ?? (() => undefined);
+  const driver = options.driver !== undefined ? { driver: options.driver } : {};
+
+  // Warm-up: load sql.js, JIT the hot paths.
+  for (let i = 0; i < (options.warmupRuns ?? 5); i++) await runStandardScenario({ seed: `warm-${i}`, steps, ...driver });
+
+  const budget = options.simulatedMs ?? 3000;
+  let runs = 0;
+  let events = 0;
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  const enough = (): boolean =>
+    options.simulatedRuns !== undefined ? runs >= options.simulatedRuns : runs >= 20 && performance.now() - started >= budget;
+  while (!enough()) {
+    const world = await runStandardScenario({ seed: runs, steps, ...driver });
+    events += world.history.length;
+    runs++;
+  }
+  const simulatedWall = performance.now() - started;
+  const cpuUsed = process.cpuUsage(cpu);
+  const cpuMsPerRun = (cpuUsed.user + cpuUsed.system) / 1000 / runs;
+  const simulatedMsPerRun = simulatedWall / runs;
+  log(
+    `simulated: ${runs} runs in ${simulatedWall.toFixed(0)} ms — ${(1000 / simulatedMsPerRun).toFixed(0)} runs/s ` +
+      `(${cpuMsPerRun.toFixed(1)} CPU ms per run, ${(events / runs).toFixed(0)} events per run)`,
+  );
+
+  const latencyMs = 2;
+  const realRuns = options.realRuns ?? 3;
+  const realStarted = performance.now();
+  for (let i = 0; i < realRuns; i++) {
+    let backend: Backend | undefined;
+    await runStandardScenario({
+      seed: i,
+      steps,
+      ...driver,
+      world: {
+        time: 'real',
+        // Same faults; a timeout waits 50 real ms instead of 5 virtual seconds.
+        faults: standardFaultPlan({ kind: 'fixed', ms: latencyMs }, 50),
+        backend: async (env) => (backend = await createBackend({ tables: [...env.tables], clock: env.clock, random: env.random })),
+        serve: expressFrontDoor(() => backend!),
+      },
+    });
+  }
+  const realWall = performance.now() - realStarted;
+  const realMsPerRun = realWall / realRuns;
+  const speedup = realMsPerRun / simulatedMsPerRun;
+  log(`real HTTP: ${realRuns} runs in ${realWall.toFixed(0)} ms — ${realMsPerRun.toFixed(0)} ms per run (${latencyMs} ms latency each way)`);
+  log(`speedup: ${speedup.toFixed(0)}× (targets: ≥200 runs/s, ≥100×)`);
+
+  return {
+    scenario: { clients: 3, steps, faults: 'all kinds' },
+    simulated: {
+      runs,
+      wallMs: round(simulatedWall),
+      runsPerSecond: round(1000 / simulatedMsPerRun),
+      msPerRun: round(simulatedMsPerRun, 2),
+      cpuMsPerRun: round(cpuMsPerRun, 2),
+      events: Math.round(events / runs),
+    },
+    realHttp: { runs: realRuns, wallMs: round(realWall), msPerRun: round(realMsPerRun, 1), latencyMs },
+    speedup: round(speedup),
+    targets: { runsPerSecond: 200, speedup: 100 },
+  };
+}
+
+function round(value: number, digits = 0): number {
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const figures = await benchWorld({ log: (line) => console.log(line) });
+  console.log(JSON.stringify(figures, null, 2));
+}

@@ -1,0 +1,146 @@
+/**
+ * cancelAndDiscard. After a handler discards: the operation it was called for leaves the
+ * queue, the local record is gone until a pull brings the server's copy back, the discarded
+ * change never reaches the server afterwards, and the push goes on with later operations.
+ */
+import type { History } from '../sim/history.js';
+import {
+  clientTable,
+  holdsValues,
+  indexHistory,
+  snapshotBefore,
+  SYSTEM_KEYS,
+  writtenRecordId,
+  writtenTable,
+  type Exchange,
+  type HandlerCallRecord,
+  type HistoryIndex,
+} from './history-index.js';
+import type { JsonObject } from '../protocol/records.js';
+import { exchangeFailed, isConflictStatus, isPushWrite, recordKey, RESOLVING_DECISIONS, callsAfter } from './pending.js';
+import type { Violation } from './types.js';
+import { verdict, type CheckContext } from './verdict.js';
+
+export const CANCEL_AND_DISCARD = 'cancel-and-discard';
+
+export function checkCancelAndDiscard(history: History, _context?: CheckContext): ReturnType<typeof verdict> {
+  const index = indexHistory(history);
+  const discards = index.handlerCalls.filter((record) => record.decision?.decision === 'cancelAndDiscard');
+  const violations: Violation[] = [];
+  for (const record of discards) violations.push(...checkDiscard(index, record));
+  return verdict(
+    CANCEL_AND_DISCARD,
+    violations,
+    discards.length === 0
+      ? 'No handler discarded anything.'
+      : `All ${discards.length} cancelAndDiscard decision(s) removed their operation and local record, kept the change off the server, and let the push go on.`,
+  );
+}
+
+function checkDiscard(index: HistoryIndex, record: HandlerCallRecord): Violation[] {
+  const violations: Violation[] = [];
+  const { call } = record;
+  const decision = record.decision!;
+  const client = record.client;
+  const table = call.table;
+  const id = call.itemId;
+  if (id === null) return violations;
+  const at = decision.seq;
+  const push = index.pushes.find((window) => window.client === client && call.seq > window.start && call.seq < window.end);
+  /** The next moment something may legitimately put the record or an operation back. */
+  const nextRewrite = Math.min(
+    ...index.operations
+      .filter((operation) => operation.actor === client && operation.invoke.seq > at && writtenTable(operation.op) === table && writtenRecordId(operation.op) === id)
+      .map((operation) => operation.invoke.seq),
+    ...index.operations
+      .filter((operation) => operation.actor === client && operation.invoke.seq > at && (operation.op.type === 'restart' || operation.op.type === 'purge'))
+      .map((operation) => operation.invoke.seq),
+    Infinity,
+  );
+  const pullTouches = (from: number, until: number): boolean =>
+    index.pulls.some((window) => window.client === client && window.start < until && window.end > from);
+
+  // The operation pushed when the handler ran must be gone from the queue.
+  const before = push === undefined ? undefined : snapshotBefore(index, push.start);
+  const pushedIds = new Set(
+    (before?.clients[client]?.operations ?? [])
+      .filter((operation) => recordKey(operation.table, operation.itemId) === recordKey(table, id))
+      .map((operation) => operation.id),
+  );
+  for (const snapshot of index.snapshots) {
+    if (snapshot.seq <= at || snapshot.seq >= nextRewrite) continue;
+    const state = snapshot.clients[client];
+    if (state === undefined) continue;
+    // Operation ids may be reused once the log empties: the same id on the same record is the same operation.
+    const left = state.operations.find((operation) => pushedIds.has(operation.id) && recordKey(operation.table, operation.itemId) === recordKey(table, id));
+    if (left !== undefined) {
+      violations.push({
+        message: `${client} discarded its ${call.action} of ${table}/${id} at #${at}, yet the operation is still queued at #${snapshot.seq}.`,
+        events: [at, snapshot.seq],
+      });
+    }
+    const row = clientTable(snapshot, client, table).find((candidate) => candidate['id'] === id);
+    if (row !== undefined && !pullTouches(at, snapshot.seq)) {
+      violations.push({
+        message: `${client} discarded ${table}/${id} at #${at}, yet the record is still in its local table at #${snapshot.seq} with no pull in between.`,
+        events: [at, snapshot.seq],
+      });
+    }
+  }
+
+  // The discarded change must not reach the server afterwards.
+  const discarded = discardedValues(call.clientRecord);
+  for (const exchange of index.exchanges) {
+    if (exchange.client !== client || exchange.requestEvent.seq <= at || exchange.requestEvent.seq >= nextRewrite) continue;
+    if (exchange.table !== table || exchange.itemId !== id || !isPushWrite(exchange)) continue;
+    const carries =
+      call.action === 'delete'
+        ? exchange.action === 'delete'
+        : exchange.body !== null && Object.keys(discarded).length > 0 && holdsValues(exchange.body, discarded);
+    if (carries) {
+      violations.push({
+        message: `${client} discarded its ${call.action} of ${table}/${id} at #${at}, yet sent it again at #${exchange.requestEvent.seq}.`,
+        events: [at, exchange.requestEvent.seq],
+      });
+    }
+  }
+
+  // Later operations still go: each operation queued behind it at the push's start is tried.
+  if (push !== undefined && before !== undefined && !push.endedByRestart) {
+    const queue = before.clients[client]?.operations ?? [];
+    const position = queue.findIndex((operation) => pushedIds.has(operation.id));
+    const later = position < 0 ? [] : queue.slice(position + 1);
+    const writes = push.exchanges.filter(isPushWrite);
+    const stop = firstStop(index, writes.filter((exchange) => exchange.requestEvent.seq > at));
+    // With no unhandled error after the discard, every later operation is tried; with one, at
+    // least the next (the error had to come from somewhere).
+    const required = stop === undefined ? later : later.slice(0, 1);
+    for (const operation of required) {
+      if (recordKey(operation.table, operation.itemId) === recordKey(table, id)) continue;
+      const tried = writes.some((exchange) => exchange.requestEvent.seq > at && exchange.table === operation.table && exchange.itemId === operation.itemId);
+      if (!tried && push.operation.outcome !== undefined) {
+        violations.push({
+          message: `${client}'s push #${push.start} stopped after discarding ${table}/${id} (#${at}) without trying the queued ${operation.action} of ${operation.table}/${operation.itemId}.`,
+          events: [at, push.operation.outcome.seq],
+        });
+      }
+    }
+  }
+  return violations;
+}
+
+/** seq of the first unhandled error in a push, which legitimately stops it. */
+function firstStop(index: HistoryIndex, writes: readonly Exchange[]): number | undefined {
+  for (const exchange of writes) {
+    if (!exchangeFailed(exchange) || isConflictStatus(exchange.response?.status ?? null)) continue;
+    const last = callsAfter(index, exchange).at(-1)?.decision;
+    if (last === undefined || !(RESOLVING_DECISIONS.has(last.decision) || last.isHandled)) return exchange.requestEvent.seq;
+  }
+  return undefined;
+}
+
+function discardedValues(record: JsonObject | null): JsonObject {
+  const values: JsonObject = {};
+  for (const [key, value] of Object.entries(record ?? {})) if (!SYSTEM_KEYS.has(key)) values[key] = value;
+  return values;
+}

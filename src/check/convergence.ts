@@ -1,0 +1,94 @@
+/**
+ * Convergence: once the network healed and every client pushed and pulled, each client's
+ * table equals the server's live rows, and no operation is left pending unless its last push
+ * failed on it and the handler (or its absence) kept it.
+ */
+import type { JsonObject } from '../protocol/records.js';
+import type { History } from '../sim/history.js';
+import { canonicalJson, finalSnapshot, indexHistory, isLive, jsonEqual, SYSTEM_KEYS } from './history-index.js';
+import { keptOperations, recordKey } from './pending.js';
+import type { Violation } from './types.js';
+import { verdict, type CheckContext } from './verdict.js';
+
+export const CONVERGENCE = 'convergence';
+
+export function checkConvergence(history: History, context?: CheckContext): ReturnType<typeof verdict> {
+  const index = indexHistory(history);
+  const final = finalSnapshot(index, context?.finalLabel);
+  if (final === undefined) {
+    return verdict(CONVERGENCE, [{ message: 'The history has no snapshot, so the settled state cannot be compared.', events: [] }], '');
+  }
+  const violations: Violation[] = [];
+  const notes: string[] = [];
+  for (const client of Object.keys(final.clients).sort()) {
+    const state = final.clients[client]!;
+    const kept = keptOperations(index, client, state.operations, final.seq);
+    const excused = new Set<string>();
+    for (const operation of state.operations) {
+      const reason = kept.get(operation.id);
+      if (reason === undefined) {
+        violations.push({
+          message: `${client} still has a pending ${operation.action} of ${operation.table}/${operation.itemId} after settling (#${final.seq}), and no handler decision kept it.`,
+          events: [final.seq],
+        });
+      } else {
+        excused.add(recordKey(operation.table, operation.itemId));
+        notes.push(`${client} keeps its ${operation.action} of ${operation.table}/${operation.itemId}: ${reason}.`);
+      }
+    }
+    for (const [table, serverRows] of Object.entries(final.server)) {
+      const lastPull = [...index.pulls].reverse().find((window) => window.client === client && window.operation.op.type === 'pull' && window.operation.op.table === table && window.start < final.seq);
+      if (lastPull !== undefined && lastPull.operation.outcome?.kind !== 'ok') {
+        const failedAt = lastPull.operation.outcome?.seq ?? lastPull.end;
+        if (kept.size > 0) {
+          // A pull pushes pending operations first; one the handler keeps failing stops the pull too.
+          notes.push(`${client}'s last pull of ${table} failed (#${failedAt}) behind the operations it keeps, so its ${table} table is not compared.`);
+        } else {
+          violations.push({ message: `${client}'s last pull of ${table} failed (#${failedAt}) although the network had healed.`, events: [failedAt] });
+        }
+        continue;
+      }
+      const live = new Map(serverRows.filter(isLive).map((row) => [row.id, row as JsonObject]));
+      const local = new Map((state.tables[table] ?? []).map((row) => [String(row['id']), row]));
+      for (const [id, row] of live) {
+        if (excused.has(recordKey(table, id))) continue;
+        const mine = local.get(id);
+        if (mine === undefined) {
+          violations.push({ message: `${client} lacks ${table}/${id}, which the server holds live at #${final.seq}.`, events: [final.seq] });
+        } else if (!sameRecord(row, mine)) {
+          violations.push({
+            message: `${client} holds ${table}/${id} as ${describe(mine)} but the server has ${describe(row)} at #${final.seq}.`,
+            events: [final.seq],
+          });
+        }
+      }
+      for (const [id] of local) {
+        if (!live.has(id) && !excused.has(recordKey(table, id))) {
+          violations.push({ message: `${client} holds ${table}/${id}, which is not live on the server at #${final.seq}.`, events: [final.seq] });
+        }
+      }
+    }
+  }
+  return verdict(
+    CONVERGENCE,
+    violations,
+    `After settling (#${final.seq}) every client's tables equal the server's live rows and no operation is left pending without a reason.`,
+    notes.slice(0, 5),
+  );
+}
+
+/** Same id, same version (when both carry one), same values of the server's own columns. */
+function sameRecord(server: JsonObject, local: JsonObject): boolean {
+  if (typeof server['version'] === 'string' && typeof local['version'] === 'string' && server['version'] !== local['version']) return false;
+  return Object.keys(server)
+    .filter((key) => !SYSTEM_KEYS.has(key))
+    .every((key) => jsonEqual(server[key], local[key] ?? null));
+}
+
+function describe(row: JsonObject): string {
+  const shown: JsonObject = {};
+  for (const [key, value] of Object.entries(row)) {
+    if (key !== 'createdAt' && key !== 'updatedAt' && key !== 'deleted') shown[key] = value;
+  }
+  return canonicalJson(shown);
+}

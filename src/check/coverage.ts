@@ -1,0 +1,103 @@
+/**
+ * "Sometimes" counters: how often a run reached the situations the checkers are there for.
+ * A scenario names the counters it expects to reach; one that stays at zero over all runs
+ * makes the scenario weak — it passed, but it did not test what it claims to.
+ */
+import type { History } from '../sim/history.js';
+import { indexHistory, parseRecords } from './history-index.js';
+import { exchangeFailed, isPushWrite } from './pending.js';
+
+/** Every counter name `coverageCounters` can produce, for validating scenario files. */
+export const COVERAGE_COUNTERS = [
+  'conflict-409',
+  'conflict-412',
+  'error-404',
+  'error-5xx',
+  'error-network',
+  'lost-response',
+  'restart-mid-push',
+  'restart',
+  'page-with-ties',
+  'server-edit-between-pages',
+  'edit-during-push',
+  'unhandled-conflict',
+  'push-aborted',
+  'offline',
+  'decision-cancelAndDiscard',
+  'decision-cancelAndUpdate',
+  'decision-cancel',
+  'decision-update',
+  'decision-changeAction',
+  'decision-isHandled',
+  'decision-unhandled',
+  'decision-threw',
+] as const;
+
+export type CoverageCounter = (typeof COVERAGE_COUNTERS)[number];
+
+export function coverageCounters(history: History): Record<string, number> {
+  const index = indexHistory(history);
+  const counts: Record<string, number> = Object.fromEntries(COVERAGE_COUNTERS.map((name) => [name, 0]));
+  const bump = (name: string, by = 1): void => {
+    counts[name] = (counts[name] ?? 0) + by;
+  };
+  for (const push of index.pushes) {
+    for (const exchange of push.exchanges.filter(isPushWrite)) {
+      if (!exchangeFailed(exchange)) continue;
+      const status = exchange.response?.status;
+      if (status === 409 || status === 412) bump(`conflict-${status}`);
+      else if (status === 404) bump('error-404');
+      else if (status !== undefined && status >= 500) bump('error-5xx');
+      else if (exchange.failure !== undefined && exchange.failure !== 'lost-response') bump('error-network');
+    }
+    if (push.operation.outcome?.kind === 'fail') bump('push-aborted');
+    const value = push.operation.outcome?.kind === 'ok' ? push.operation.outcome.value : undefined;
+    if (value !== null && typeof value === 'object' && !Array.isArray(value) && Array.isArray(value['unhandledConflicts'])) {
+      bump('unhandled-conflict', value['unhandledConflicts'].length);
+    }
+    const edits = index.operations.filter(
+      (operation) =>
+        operation.actor === push.client &&
+        operation.invoke.seq > push.start &&
+        operation.invoke.seq < push.end &&
+        (operation.op.type === 'insert' || operation.op.type === 'update' || operation.op.type === 'delete'),
+    );
+    if (edits.length > 0) bump('edit-during-push', edits.length);
+  }
+  for (const exchange of index.exchanges) {
+    if (exchange.failure === 'lost-response' || (exchange.failure !== undefined && exchange.failureEvent?.applied === true)) bump('lost-response');
+  }
+  for (const restart of index.restarts) {
+    bump('restart');
+    const midPush = index.pushes.some((push) => push.client === restart.client && push.endedByRestart && push.end === restart.seq);
+    if (midPush) bump('restart-mid-push');
+  }
+  for (const pull of index.pulls) {
+    const pages = pull.exchanges.filter((exchange) => exchange.action === 'query');
+    for (let i = 0; i < pages.length; i++) {
+      const page = pages[i]!;
+      const records = page.response === undefined ? [] : parseRecords(page.response.body);
+      const stamps = records.map((record) => String(record['updatedAt']));
+      if (new Set(stamps).size < stamps.length) bump('page-with-ties');
+      const next = pages[i + 1];
+      if (next !== undefined && page.responseEvent !== undefined) {
+        const from = page.responseEvent.seq;
+        const until = next.requestEvent.seq;
+        const edited = index.operations.some((operation) => operation.byEditor && operation.outcome?.kind === 'ok' && operation.outcome.seq > from && operation.outcome.seq < until);
+        if (edited) bump('server-edit-between-pages');
+      }
+    }
+  }
+  for (const event of history) {
+    if (event.kind === 'partition' && event.offline) bump('offline');
+  }
+  for (const record of index.handlerCalls) {
+    if (record.decision !== undefined) bump(`decision-${record.decision.decision}`);
+  }
+  return counts;
+}
+
+export function addCoverage(into: Record<string, number>, from: Record<string, number>): Record<string, number> {
+  for (const [name, value] of Object.entries(from)) into[name] = (into[name] ?? 0) + value;
+  return into;
+}

@@ -1,0 +1,105 @@
+/**
+ * Exactly-once effects. A request whose answer was lost may have been applied; its retry
+ * must not duplicate a row nor apply the same update twice. Rows on the server must each
+ * come from an insert that named their id, and no client may have the server apply the same
+ * write request twice with no new local write in between.
+ */
+import type { History } from '../sim/history.js';
+import { finalSnapshot, indexHistory, sawRecord, writtenRecordId, writtenTable, type Exchange, type HistoryIndex } from './history-index.js';
+import type { Violation } from './types.js';
+import { verdict, type CheckContext } from './verdict.js';
+
+export const EXACTLY_ONCE = 'exactly-once';
+
+export function checkExactlyOnce(history: History, context?: CheckContext): ReturnType<typeof verdict> {
+  const index = indexHistory(history);
+  const violations = [...strayRows(index, context), ...appliedTwice(index)];
+  const lost = index.exchanges.filter((exchange) => exchange.failureEvent?.applied === true).length;
+  return verdict(
+    EXACTLY_ONCE,
+    violations,
+    `Every server row comes from one insert and no write was applied twice (${lost} applied request(s) lost their answer).`,
+  );
+}
+
+function strayRows(index: HistoryIndex, context?: CheckContext): Violation[] {
+  const final = finalSnapshot(index, context?.finalLabel);
+  if (final === undefined) return [];
+  const named = new Set<string>();
+  for (const operation of index.operations) {
+    const table = writtenTable(operation.op);
+    const id = writtenRecordId(operation.op);
+    if (operation.op.type === 'insert' && table !== null && id !== null) named.add(`${table}/${id}`);
+  }
+  // Inserts the program made without an id: the first applied POST of each names its row.
+  const posted = new Map<string, Exchange[]>();
+  for (const exchange of index.exchanges) {
+    if (exchange.action !== 'insert' || !exchange.applied || exchange.table === null) continue;
+    const key = `${exchange.table}/${exchange.itemId ?? '?'}`;
+    posted.set(key, [...(posted.get(key) ?? []), exchange]);
+  }
+  const violations: Violation[] = [];
+  for (const [table, rows] of Object.entries(final.server)) {
+    for (const row of rows) {
+      const key = `${table}/${row.id}`;
+      if (named.has(key)) continue;
+      const origin = posted.get(key)?.[0];
+      violations.push({
+        message:
+          origin === undefined
+            ? `The server holds ${key} at #${final.seq}, which no insert of the run named.`
+            : `The server holds ${key} at #${final.seq}, created by ${origin.client}'s POST #${origin.requestEvent.seq} whose id no local insert named — a duplicate row.`,
+        events: origin === undefined ? [final.seq] : [origin.requestEvent.seq, final.seq],
+      });
+    }
+  }
+  return violations;
+}
+
+function applied(exchange: Exchange): boolean {
+  const status = exchange.response?.status;
+  return status === undefined ? exchange.failureEvent?.applied === true : status >= 200 && status < 300;
+}
+
+function appliedTwice(index: HistoryIndex): Violation[] {
+  const violations: Violation[] = [];
+  const writes = index.exchanges.filter((exchange) => exchange.action === 'insert' || exchange.action === 'update' || exchange.action === 'delete');
+  for (let i = 0; i < writes.length; i++) {
+    const first = writes[i]!;
+    if (!applied(first)) continue;
+    for (let j = i + 1; j < writes.length; j++) {
+      const second = writes[j]!;
+      if (second.client !== first.client || !sameRequest(first, second)) continue;
+      // Conditional requests cannot apply twice (the first changes the version), and only a
+      // 2xx shows the second one surely applied.
+      const status = second.response?.status;
+      if (status === undefined || status < 200 || status >= 300 || second.request.headers['if-match'] !== undefined) break;
+      // A client that never held a version of the record could not have made the retry conditional.
+      if (first.table === null || first.itemId === null || !sawRecord(index, first.client, first.table, first.itemId, -1, second.requestEvent.seq, true)) break;
+      const rewritten = index.operations.some(
+        (operation) =>
+          operation.actor === first.client &&
+          operation.invoke.seq > first.requestEvent.seq &&
+          operation.invoke.seq < second.requestEvent.seq &&
+          writtenTable(operation.op) === first.table &&
+          writtenRecordId(operation.op) === first.itemId,
+      );
+      if (rewritten) break;
+      violations.push({
+        message: `${first.client}'s ${first.request.method} ${first.request.url} was applied twice: at #${first.requestEvent.seq}${first.failureEvent?.applied === true ? ' (its answer was lost)' : ''} and again at #${second.requestEvent.seq}.`,
+        events: [first.requestEvent.seq, second.requestEvent.seq],
+      });
+      break;
+    }
+  }
+  return violations;
+}
+
+function sameRequest(a: Exchange, b: Exchange): boolean {
+  return (
+    a.request.method === b.request.method &&
+    a.request.url === b.request.url &&
+    (a.request.body ?? '') === (b.request.body ?? '') &&
+    a.request.headers['if-match'] === b.request.headers['if-match']
+  );
+}

@@ -1,0 +1,474 @@
+/**
+ * One pass over a history that every checker shares: operations paired with their outcomes,
+ * HTTP exchanges paired by request id, push and pull windows, handler calls with their
+ * decisions, snapshots. Checkers stay short because the bookkeeping lives here.
+ */
+import type { HttpRequest, HttpResponse, TransportFailureKind } from '../protocol/http.js';
+import type { JsonObject, JsonValue } from '../protocol/records.js';
+import type { ClientSnapshot, OperationAction } from '../sim/driver.js';
+import type { ClientOperation, HandlerDecision, History, HistoryEvent, ServerEdit } from '../sim/history.js';
+
+export type EventOf<K extends HistoryEvent['kind']> = Extract<HistoryEvent, { kind: K }>;
+
+export interface OperationRecord {
+  readonly opId: number;
+  readonly actor: string;
+  readonly op: ClientOperation | ServerEdit;
+  readonly invoke: EventOf<'invoke'>;
+  /** `ok`, `fail` or `info`; absent while the operation never completed. */
+  readonly outcome?: EventOf<'ok'> | EventOf<'fail'> | EventOf<'info'>;
+  /** True for operations of a server editor (straight to the backend). */
+  readonly byEditor: boolean;
+}
+
+export interface Exchange {
+  readonly requestId: number;
+  readonly link: string;
+  /** The client whose link carried it. */
+  readonly client: string;
+  readonly request: HttpRequest;
+  readonly requestEvent: EventOf<'http-request'>;
+  readonly responseEvent?: EventOf<'http-response'>;
+  readonly failureEvent?: EventOf<'http-failure'>;
+  readonly response?: HttpResponse;
+  readonly failure?: TransportFailureKind;
+  /** Whether the server handled it: a response came back, or a failure says it was applied. */
+  readonly applied: boolean;
+  readonly table: string | null;
+  readonly itemId: string | null;
+  readonly action: OperationAction | 'query' | 'other';
+  readonly body: JsonObject | null;
+}
+
+export interface HandlerCallRecord {
+  readonly call: EventOf<'handler-call'>;
+  readonly decision?: EventOf<'handler-decision'>;
+  readonly client: string;
+}
+
+/** A push or pull from its invoke to its outcome (or to a restart that abandoned it). */
+export interface SyncWindow {
+  readonly operation: OperationRecord;
+  readonly client: string;
+  readonly start: number;
+  /** seq of the outcome, or of the restart that cut it short; Infinity if neither came. */
+  readonly end: number;
+  readonly endedByRestart: boolean;
+  readonly exchanges: Exchange[];
+  readonly handlerCalls: HandlerCallRecord[];
+}
+
+export interface HistoryIndex {
+  readonly history: History;
+  readonly bySeq: Map<number, HistoryEvent>;
+  readonly operations: OperationRecord[];
+  readonly exchanges: Exchange[];
+  readonly handlerCalls: HandlerCallRecord[];
+  /** Pushes, and pulls that pushed pending operations first, in start order. */
+  readonly pushes: SyncWindow[];
+  readonly pulls: SyncWindow[];
+  readonly snapshots: EventOf<'snapshot'>[];
+  readonly restarts: EventOf<'restart'>[];
+  readonly clients: string[];
+  /** The handler calls that answered each failed push request, by request id. */
+  readonly callsByRequest: Map<number, HandlerCallRecord[]>;
+  /** Handler calls that answer no failed push request. */
+  readonly unmatchedCalls: HandlerCallRecord[];
+}
+
+const WRITE_METHODS: Record<string, OperationAction> = { POST: 'insert', PATCH: 'update', DELETE: 'delete' };
+const WRITE_ACTIONS: Record<string, true> = { insert: true, update: true, delete: true };
+
+/**
+ * The world names a link after its client; an http event's actor is the client too when the
+ * world records it that way. Either is enough to find whose exchange it is.
+ */
+function clientOfHttpEvent(event: EventOf<'http-request'>): string {
+  return event.actor.startsWith('client') ? event.actor : event.link;
+}
+
+export function parseTableUrl(url: string): { table: string | null; itemId: string | null; query: URLSearchParams } {
+  const [path = '', search = ''] = url.split('?', 2);
+  const segments = path.split('/').filter((segment) => segment !== '');
+  const tablesAt = segments.indexOf('tables');
+  const query = new URLSearchParams(search);
+  if (tablesAt < 0) return { table: null, itemId: null, query };
+  const table = segments[tablesAt + 1] ?? null;
+  const rawId = segments[tablesAt + 2];
+  return { table: table === null ? null : decodeURIComponent(table), itemId: rawId === undefined ? null : decodeURIComponent(rawId), query };
+}
+
+export function parseJsonObject(text: string | undefined): JsonObject | null {
+  if (text === undefined || text === '') return null;
+  try {
+    const value: unknown = JSON.parse(text);
+    return isJsonObject(value) ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+export function isJsonObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Records of a query answer: a bare array, or `{results: [...]}` with an inline count. */
+export function parseRecords(text: string): JsonObject[] {
+  try {
+    const value: unknown = JSON.parse(text);
+    const list: unknown = Array.isArray(value) ? value : isJsonObject(value) ? value['results'] : undefined;
+    return Array.isArray(list) ? list.filter(isJsonObject) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Every checker indexes the same history; the index is built once per history. */
+const indexes = new WeakMap<History, HistoryIndex>();
+
+export function indexHistory(history: History): HistoryIndex {
+  const cached = indexes.get(history);
+  if (cached !== undefined && cached.history.length === history.length) return cached;
+  const index = buildIndex(history);
+  indexes.set(history, index);
+  return index;
+}
+
+function buildIndex(history: History): HistoryIndex {
+  const bySeq = new Map<number, HistoryEvent>();
+  const operations: OperationRecord[] = [];
+  const operationById = new Map<number, { record: OperationRecord; outcome?: OperationRecord['outcome'] }>();
+  const exchangeById = new Map<number, Exchange>();
+  const exchanges: Exchange[] = [];
+  const handlerCalls: HandlerCallRecord[] = [];
+  const callById = new Map<number, HandlerCallRecord>();
+  const snapshots: EventOf<'snapshot'>[] = [];
+  const restarts: EventOf<'restart'>[] = [];
+  const clients = new Set<string>();
+
+  for (const event of history) {
+    bySeq.set(event.seq, event);
+    switch (event.kind) {
+      case 'invoke': {
+        const byEditor = !event.actor.startsWith('client');
+        if (!byEditor) clients.add(event.actor);
+        const record: OperationRecord = { opId: event.opId, actor: event.actor, op: event.op, invoke: event, byEditor };
+        operations.push(record);
+        operationById.set(event.opId, { record });
+        break;
+      }
+      case 'ok':
+      case 'fail':
+      case 'info': {
+        const entry = operationById.get(event.opId);
+        if (entry !== undefined && entry.record.outcome === undefined) {
+          const completed: OperationRecord = { ...entry.record, outcome: event };
+          operations[operations.indexOf(entry.record)] = completed;
+          entry.record = completed;
+        }
+        break;
+      }
+      case 'http-request': {
+        const client = clientOfHttpEvent(event);
+        clients.add(client);
+        const { table, itemId } = parseTableUrl(event.request.url);
+        const method = event.request.method.toUpperCase();
+        const body = parseJsonObject(event.request.body);
+        const action: Exchange['action'] =
+          method === 'GET' ? (itemId === null ? 'query' : 'other') : (WRITE_METHODS[method] ?? 'other');
+        const bodyId = body !== null && typeof body['id'] === 'string' ? body['id'] : null;
+        const exchange: Exchange = {
+          requestId: event.requestId,
+          link: event.link,
+          client,
+          request: event.request,
+          requestEvent: event,
+          applied: false,
+          table,
+          itemId: itemId ?? (action === 'insert' ? bodyId : null),
+          action,
+          body,
+        };
+        exchangeById.set(event.requestId, exchange);
+        exchanges.push(exchange);
+        break;
+      }
+      case 'http-response': {
+        const exchange = exchangeById.get(event.requestId);
+        if (exchange !== undefined) {
+          const done: Exchange = { ...exchange, responseEvent: event, response: event.response, applied: true };
+          replace(exchanges, exchange, done);
+          exchangeById.set(event.requestId, done);
+        }
+        break;
+      }
+      case 'http-failure': {
+        const exchange = exchangeById.get(event.requestId);
+        if (exchange !== undefined) {
+          const done: Exchange = { ...exchange, failureEvent: event, failure: event.failure, applied: event.applied };
+          replace(exchanges, exchange, done);
+          exchangeById.set(event.requestId, done);
+        }
+        break;
+      }
+      case 'handler-call': {
+        const record: HandlerCallRecord = { call: event, client: event.actor };
+        handlerCalls.push(record);
+        callById.set(event.callId, record);
+        break;
+      }
+      case 'handler-decision': {
+        const record = callById.get(event.callId);
+        if (record !== undefined && record.decision === undefined) {
+          const decided: HandlerCallRecord = { ...record, decision: event };
+          replace(handlerCalls, record, decided);
+          callById.set(event.callId, decided);
+        }
+        break;
+      }
+      case 'snapshot':
+        snapshots.push(event);
+        for (const name of Object.keys(event.clients)) clients.add(name);
+        break;
+      case 'restart':
+        restarts.push(event);
+        clients.add(event.client);
+        break;
+      default:
+        break;
+    }
+  }
+
+  const windows: SyncWindow[] = operations
+    .filter((operation) => !operation.byEditor && (operation.op.type === 'push' || operation.op.type === 'pull'))
+    .map((operation) => {
+      const start = operation.invoke.seq;
+      const restart = restarts.find((event) => event.client === operation.actor && event.seq > start);
+      const outcomeSeq = operation.outcome?.seq ?? Infinity;
+      const endedByRestart = restart !== undefined && restart.seq < outcomeSeq;
+      const end = endedByRestart ? restart.seq : outcomeSeq;
+      return { operation, client: operation.actor, start, end, endedByRestart, exchanges: [], handlerCalls: [] };
+    });
+  // A client runs one sync at a time, the others wait their turn: what happens while several are
+  // open belongs to the earliest. Queries only ever belong to pulls.
+  const owner = (client: string, seq: number, pullsOnly: boolean): SyncWindow | undefined =>
+    windows.find((window) => window.client === client && window.start < seq && seq < window.end && (!pullsOnly || window.operation.op.type === 'pull'));
+  for (const exchange of exchanges) {
+    owner(exchange.client, exchange.requestEvent.seq, exchange.action === 'query')?.exchanges.push(exchange);
+  }
+  for (const record of handlerCalls) owner(record.client, record.call.seq, false)?.handlerCalls.push(record);
+  const pulls = windows.filter((window) => window.operation.op.type === 'pull');
+  // A pull of a table with pending operations may push them first: such a pull is a push too.
+  const pushes = windows.filter((window) => window.operation.op.type === 'push' || window.exchanges.some((exchange) => exchange.action in WRITE_ACTIONS));
+  const { callsByRequest, unmatchedCalls } = matchHandlerCalls(exchanges, handlerCalls);
+  return {
+    history,
+    bySeq,
+    operations,
+    exchanges,
+    handlerCalls,
+    callsByRequest,
+    unmatchedCalls,
+    pushes,
+    pulls,
+    snapshots,
+    restarts,
+    clients: [...clients].sort(),
+  };
+}
+
+export function isPushWrite(exchange: Exchange): boolean {
+  return exchange.action === 'insert' || exchange.action === 'update' || exchange.action === 'delete';
+}
+
+export function exchangeFailed(exchange: Exchange): boolean {
+  if (exchange.failure !== undefined) return true;
+  const status = exchange.response?.status;
+  return status !== undefined && (status < 200 || status >= 300);
+}
+
+export function isConflictStatus(status: number | null | undefined): boolean {
+  return status === 409 || status === 412;
+}
+
+/**
+ * Pairs each handler call with the failed push request it answers: the latest failure of the
+ * same client, table, record and action not yet answered. Pairing by content rather than by
+ * position keeps it right when an app killed mid-push still delivers a late failure.
+ */
+function matchHandlerCalls(exchanges: readonly Exchange[], calls: readonly HandlerCallRecord[]): { callsByRequest: Map<number, HandlerCallRecord[]>; unmatchedCalls: HandlerCallRecord[] } {
+  type Item = { seq: number; failure?: Exchange; call?: HandlerCallRecord };
+  const items: Item[] = [];
+  for (const exchange of exchanges) {
+    const outcome = exchange.responseEvent?.seq ?? exchange.failureEvent?.seq;
+    if (outcome !== undefined && isPushWrite(exchange) && exchangeFailed(exchange)) items.push({ seq: outcome, failure: exchange });
+  }
+  for (const call of calls) items.push({ seq: call.call.seq, call });
+  items.sort((a, b) => a.seq - b.seq);
+  const callsByRequest = new Map<number, HandlerCallRecord[]>();
+  const unmatchedCalls: HandlerCallRecord[] = [];
+  const waiting: Exchange[] = [];
+  for (const item of items) {
+    if (item.failure !== undefined) {
+      waiting.push(item.failure);
+      continue;
+    }
+    const record = item.call!;
+    const { call } = record;
+    let at = -1;
+    for (let i = waiting.length - 1; i >= 0; i--) {
+      const failure = waiting[i]!;
+      if (failure.client !== record.client || failure.table !== call.table || failure.action !== call.action) continue;
+      if (call.itemId !== null && failure.itemId !== call.itemId) continue;
+      at = i;
+      break;
+    }
+    if (at < 0) {
+      unmatchedCalls.push(record);
+      continue;
+    }
+    const failure = waiting.splice(at, 1)[0]!;
+    callsByRequest.set(failure.requestId, [...(callsByRequest.get(failure.requestId) ?? []), record]);
+  }
+  return { callsByRequest, unmatchedCalls };
+}
+
+function replace<T>(list: T[], old: T, next: T): void {
+  const at = list.indexOf(old);
+  if (at >= 0) list[at] = next;
+}
+
+/** A delete of a record whose insert was still pending: insert+delete leaves nothing to send. */
+export function collapsedIntoInsert(index: HistoryIndex, remove: OperationRecord, table: string, id: string): boolean {
+  const insert = [...index.operations]
+    .reverse()
+    .find(
+      (other) =>
+        other.actor === remove.actor &&
+        other.invoke.seq < remove.invoke.seq &&
+        other.op.type === 'insert' &&
+        other.outcome?.kind === 'ok' &&
+        writtenTable(other.op) === table &&
+        writtenRecordId(other.op) === id,
+    );
+  if (insert === undefined) return false;
+  return !index.exchanges.some(
+    (exchange) =>
+      exchange.client === remove.actor &&
+      exchange.action === 'insert' &&
+      exchange.table === table &&
+      exchange.itemId === id &&
+      exchange.response?.status !== undefined &&
+      exchange.response.status >= 200 &&
+      exchange.response.status < 300 &&
+      exchange.requestEvent.seq > insert.invoke.seq &&
+      exchange.requestEvent.seq < remove.invoke.seq,
+  );
+}
+
+/**
+ * Whether any answer that reached `client` between two events showed it the record, or its
+ * handler was asked about the record (a knowing decision is not a blind one).
+ */
+export function sawRecord(index: HistoryIndex, client: string, table: string, id: string, from: number, until: number, versionsOnly = false): boolean {
+  return index.exchanges.some((exchange) => {
+    const response = exchange.responseEvent;
+    if (exchange.client !== client || response === undefined || response.seq <= from || response.seq >= until) return false;
+    if (exchange.table !== table) return false;
+    const shows = (record: JsonObject | null | undefined): boolean => record?.['id'] === id && (!versionsOnly || typeof record['version'] === 'string');
+    if (exchange.action === 'query') return parseRecords(response.response.body).some(shows);
+    return exchange.itemId === id && shows(parseJsonObject(response.response.body));
+  }) || index.handlerCalls.some(
+    (record) =>
+      record.client === client &&
+      record.call.seq > from &&
+      record.call.seq < until &&
+      record.call.table === table &&
+      record.call.itemId === id &&
+      (!versionsOnly || record.call.serverRecord !== null),
+  );
+}
+
+/** The snapshot a run ends on: the last one labelled `final`, else the last one. */
+export function finalSnapshot(index: HistoryIndex, label = 'final'): EventOf<'snapshot'> | undefined {
+  const labelled = index.snapshots.filter((snapshot) => snapshot.label === label);
+  return labelled.at(-1) ?? index.snapshots.at(-1);
+}
+
+export function snapshotBefore(index: HistoryIndex, seq: number): EventOf<'snapshot'> | undefined {
+  let found: EventOf<'snapshot'> | undefined;
+  for (const snapshot of index.snapshots) {
+    if (snapshot.seq < seq) found = snapshot;
+    else break;
+  }
+  return found;
+}
+
+export function snapshotAfter(index: HistoryIndex, seq: number): EventOf<'snapshot'> | undefined {
+  return index.snapshots.find((snapshot) => snapshot.seq > seq);
+}
+
+export function clientTable(snapshot: EventOf<'snapshot'>, client: string, table: string): JsonObject[] {
+  const state: ClientSnapshot | undefined = snapshot.clients[client];
+  return state?.tables[table] ?? [];
+}
+
+/** The id of the record a client operation or server edit writes, if it writes one. */
+export function writtenRecordId(op: ClientOperation | ServerEdit): string | null {
+  switch (op.type) {
+    case 'insert':
+      return typeof op.record['id'] === 'string' ? op.record['id'] : null;
+    case 'update':
+      if ('id' in op && typeof op.id === 'string') return op.id;
+      return 'record' in op && typeof op.record['id'] === 'string' ? op.record['id'] : null;
+    case 'delete':
+      return op.id;
+    default:
+      return null;
+  }
+}
+
+export function writtenTable(op: ClientOperation | ServerEdit): string | null {
+  return 'table' in op && (op.type === 'insert' || op.type === 'update' || op.type === 'delete') ? op.table : null;
+}
+
+/** The values a write sets on its record's own columns (system properties left out). */
+export function writtenValues(op: ClientOperation | ServerEdit): JsonObject {
+  const source: JsonObject =
+    op.type === 'insert' ? op.record : op.type === 'update' ? ('changes' in op ? op.changes : op.record) : {};
+  const values: JsonObject = {};
+  for (const [key, value] of Object.entries(source)) {
+    if (!SYSTEM_KEYS.has(key)) values[key] = value;
+  }
+  return values;
+}
+
+export const SYSTEM_KEYS: ReadonlySet<string> = new Set(['id', 'createdAt', 'updatedAt', 'version', 'deleted']);
+
+export function jsonEqual(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
+  return canonicalJson(a) === canonicalJson(b);
+}
+
+/** JSON with object keys sorted, so equal values compare equal as text. */
+export function canonicalJson(value: JsonValue | undefined): string {
+  if (value === undefined) return 'undefined';
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map((item) => canonicalJson(item)).join(',')}]`;
+  const keys = Object.keys(value).sort();
+  return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson(value[key])}`).join(',')}}`;
+}
+
+/** Whether `record` holds every value of `values` (missing keys count as null). */
+export function holdsValues(record: JsonObject, values: JsonObject): boolean {
+  return Object.entries(values).every(([key, value]) => jsonEqual(record[key] ?? null, value));
+}
+
+export function isLive(record: JsonObject): boolean {
+  return record['deleted'] !== true;
+}
+
+export function cite(seqs: readonly number[]): string {
+  return seqs.map((seq) => `#${seq}`).join(', ');
+}
+
+export type { HandlerDecision };

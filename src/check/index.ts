@@ -1,0 +1,60 @@
+/** The checkers by name, and running a set of them over one history. */
+import type { History } from '../sim/history.js';
+import { checkCancelAndDiscard, CANCEL_AND_DISCARD } from './cancel-and-discard.js';
+import { checkConflictCallbacks, CONFLICT_CALLBACKS } from './conflict-callbacks.js';
+import { checkConvergence, CONVERGENCE } from './convergence.js';
+import { checkExactlyOnce, EXACTLY_ONCE } from './exactly-once.js';
+import { checkNoLostWrites, NO_LOST_WRITES } from './no-lost-writes.js';
+import { checkNoResurrection, NO_RESURRECTION } from './no-resurrection.js';
+import { checkPullCompleteness, PULL_COMPLETENESS } from './pull-completeness.js';
+import { checkQueueCollapse, QUEUE_COLLAPSE } from './queue-collapse.js';
+import type { CheckResult } from './types.js';
+import type { Checker, CheckContext } from './verdict.js';
+
+export const CHECKER_NAMES = [
+  CONVERGENCE,
+  NO_LOST_WRITES,
+  CONFLICT_CALLBACKS,
+  CANCEL_AND_DISCARD,
+  NO_RESURRECTION,
+  PULL_COMPLETENESS,
+  EXACTLY_ONCE,
+  QUEUE_COLLAPSE,
+] as const;
+
+export type CheckerName = (typeof CHECKER_NAMES)[number];
+
+export const CHECKERS: Readonly<Record<CheckerName, Checker>> = {
+  [CONVERGENCE]: checkConvergence,
+  [NO_LOST_WRITES]: checkNoLostWrites,
+  [CONFLICT_CALLBACKS]: checkConflictCallbacks,
+  [CANCEL_AND_DISCARD]: checkCancelAndDiscard,
+  [NO_RESURRECTION]: checkNoResurrection,
+  [PULL_COMPLETENESS]: checkPullCompleteness,
+  [EXACTLY_ONCE]: checkExactlyOnce,
+  [QUEUE_COLLAPSE]: checkQueueCollapse,
+};
+
+export function isCheckerName(name: string): name is CheckerName {
+  return (CHECKER_NAMES as readonly string[]).includes(name);
+}
+
+/**
+ * Runs the named checkers (all by default). A checker that throws is reported as a failed
+ * result naming the exception, so one bug cannot hide the other verdicts.
+ */
+export function runCheckers(history: History, names: readonly CheckerName[] = CHECKER_NAMES, context?: CheckContext): CheckResult[] {
+  return names.map((name) => {
+    try {
+      return CHECKERS[name](history, context);
+    } catch (error) {
+      const message = `The ${name} checker crashed: ${error instanceof Error ? error.message : String(error)}`;
+      return { checker: name, valid: false, violations: [{ message, events: [] }], explanation: message };
+    }
+  });
+}
+
+export { checkCancelAndDiscard, checkConflictCallbacks, checkConvergence, checkExactlyOnce, checkNoLostWrites, checkNoResurrection, checkPullCompleteness, checkQueueCollapse };
+export { coverageCounters, addCoverage, COVERAGE_COUNTERS, type CoverageCounter } from './coverage.js';
+export type { Checker, CheckContext } from './verdict.js';
+export type { CheckResult, Violation } from './types.js';

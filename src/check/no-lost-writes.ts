@@ -1,0 +1,148 @@
+/**
+ * No lost writes. Every local write that returned ok reaches the server (a push request that
+ * the server applied carried it), is superseded by a later local write of the same record
+ * (the queue collapsed them), is dropped or replaced by a recorded handler decision or a
+ * forced purge, or is still pending at the end (convergence judges that). And no server
+ * change is lost to a client: a client never overwrites an editor's change blindly (an
+ * unconditional write of a record it has seen before, but not since that change).
+ */
+import type { History } from '../sim/history.js';
+import {
+  collapsedIntoInsert,
+  holdsValues,
+  indexHistory,
+  sawRecord,
+  finalSnapshot,
+  writtenRecordId,
+  writtenTable,
+  writtenValues,
+  type Exchange,
+  type HistoryIndex,
+  type OperationRecord,
+} from './history-index.js';
+import { recordKey } from './pending.js';
+import type { Violation } from './types.js';
+import { verdict, type CheckContext } from './verdict.js';
+
+export const NO_LOST_WRITES = 'no-lost-writes';
+
+export function checkNoLostWrites(history: History, context?: CheckContext): ReturnType<typeof verdict> {
+  const index = indexHistory(history);
+  const violations: Violation[] = [...lostLocalWrites(index, context), ...blindOverwrites(index)];
+  return verdict(
+    NO_LOST_WRITES,
+    violations,
+    'Every local write reached the server, was superseded by a later local write, was dropped by a recorded handler decision, or is still pending; no client overwrote a server change it had not seen.',
+  );
+}
+
+function lostLocalWrites(index: HistoryIndex, context?: CheckContext): Violation[] {
+  const violations: Violation[] = [];
+  const final = finalSnapshot(index, context?.finalLabel);
+  for (const write of index.operations) {
+    if (write.byEditor || write.outcome?.kind !== 'ok') continue;
+    const table = writtenTable(write.op);
+    const id = writtenRecordId(write.op);
+    if (table === null || id === null) continue;
+    const after = write.invoke.seq;
+    const client = write.actor;
+    if (endsOnServer(final, write, table, id) || reachedServer(index, write, table, id)) continue;
+    const laterWrite = index.operations.find(
+      (other) =>
+        other.actor === client &&
+        other.invoke.seq > after &&
+        other.outcome?.kind === 'ok' &&
+        writtenTable(other.op) === table &&
+        writtenRecordId(other.op) === id,
+    );
+    if (laterWrite !== undefined) continue;
+    if (write.op.type === 'delete' && collapsedIntoInsert(index, write, table, id)) continue;
+    const decision = index.handlerCalls.find(
+      (record) =>
+        record.client === client &&
+        record.call.seq > after &&
+        record.call.table === table &&
+        record.call.itemId === id &&
+        record.decision !== undefined &&
+        record.decision.decision !== 'unhandled' &&
+        record.decision.decision !== 'threw',
+    );
+    if (decision !== undefined) continue;
+    const purge = index.operations.find(
+      (other) =>
+        other.actor === client &&
+        other.invoke.seq > after &&
+        other.op.type === 'purge' &&
+        other.op.table === table &&
+        other.op.force === true &&
+        other.outcome?.kind === 'ok',
+    );
+    if (purge !== undefined) continue;
+    const stillPending = final?.clients[client]?.operations.some((operation) => recordKey(operation.table, operation.itemId) === recordKey(table, id));
+    if (stillPending === true && final !== undefined && final.seq > after) continue;
+    violations.push({
+      message: `${client}'s ${write.op.type} of ${table}/${id} (#${write.invoke.seq}) never reached the server: no applied push request carried it, no later write of ${client} superseded it, and no handler decision dropped it.`,
+      events: [write.invoke.seq, ...(write.outcome === undefined ? [] : [write.outcome.seq])],
+    });
+  }
+  return violations;
+}
+
+/** The settled server state shows the write: its values, or for a delete, no live record. */
+function endsOnServer(final: ReturnType<typeof finalSnapshot>, write: OperationRecord, table: string, id: string): boolean {
+  if (final === undefined) return false;
+  const row = (final.server[table] ?? []).find((candidate) => candidate.id === id);
+  if (write.op.type === 'delete') return row === undefined || row.deleted === true;
+  return row !== undefined && row.deleted !== true && holdsValues(row, writtenValues(write.op));
+}
+
+/** An applied push request of the writing client, sent after the write, that carries it. */
+function reachedServer(index: HistoryIndex, write: OperationRecord, table: string, id: string): boolean {
+  const values = writtenValues(write.op);
+  return index.exchanges.some((exchange) => {
+    if (exchange.client !== write.actor || !exchange.applied || exchange.requestEvent.seq <= write.invoke.seq) return false;
+    if (exchange.table !== table || exchange.itemId !== id) return false;
+    const status = exchange.response?.status;
+    const accepted = status === undefined ? exchange.failureEvent?.applied === true : status >= 200 && status < 300;
+    if (!accepted) return false;
+    if (write.op.type === 'delete') return exchange.action === 'delete';
+    if (exchange.action !== 'insert' && exchange.action !== 'update') return false;
+    return exchange.body !== null && holdsValues(exchange.body, values);
+  });
+}
+
+/**
+ * An editor's change is lost when a client later overwrites the record without If-Match and
+ * without having seen the record since that change: nothing told the client about it.
+ */
+function blindOverwrites(index: HistoryIndex): Violation[] {
+  const violations: Violation[] = [];
+  const edits = index.operations.filter(
+    (operation) => operation.byEditor && operation.outcome?.kind === 'ok' && (operation.op.type === 'update' || operation.op.type === 'insert'),
+  );
+  for (const edit of edits) {
+    const table = writtenTable(edit.op);
+    const id = writtenRecordId(edit.op);
+    const editDone = edit.outcome!.seq;
+    if (table === null || id === null) continue;
+    for (const exchange of index.exchanges) {
+      if (exchange.requestEvent.seq <= editDone || exchange.table !== table || exchange.itemId !== id) continue;
+      if (exchange.action !== 'update' && exchange.action !== 'delete') continue;
+      if (!accepted(exchange) || exchange.request.headers['if-match'] !== undefined) continue;
+      if (sawRecord(index, exchange.client, table, id, editDone, exchange.requestEvent.seq)) continue;
+      // A client that never held a version of the record could not have made the write conditional.
+      if (!sawRecord(index, exchange.client, table, id, -1, edit.invoke.seq, true)) continue;
+      violations.push({
+        message: `${edit.actor}'s change to ${table}/${id} (#${edit.invoke.seq}) was overwritten by ${exchange.client}'s ${exchange.request.method} without If-Match (#${exchange.requestEvent.seq}) although ${exchange.client} had not seen the record since; the server change is lost.`,
+        events: [edit.invoke.seq, exchange.requestEvent.seq],
+      });
+    }
+  }
+  return violations;
+}
+
+function accepted(exchange: Exchange): boolean {
+  const status = exchange.response?.status;
+  return status === undefined ? exchange.failureEvent?.applied === true : status >= 200 && status < 300;
+}
+

@@ -1,0 +1,118 @@
+/**
+ * No resurrection. A record a client deleted does not come back in its local table unless
+ * someone wrote it again or a handler decided about it; a record deleted on the server does
+ * not come back to life there; and a pull that starts after a server-side delete removes the
+ * record locally (unless the client holds a pending operation on it).
+ */
+import type { History } from '../sim/history.js';
+import { clientTable, collapsedIntoInsert, indexHistory, isLive, snapshotAfter, writtenRecordId, writtenTable, type HistoryIndex } from './history-index.js';
+import { recordKey } from './pending.js';
+import type { Violation } from './types.js';
+import { verdict, type CheckContext } from './verdict.js';
+
+export const NO_RESURRECTION = 'no-resurrection';
+
+export function checkNoResurrection(history: History, _context?: CheckContext): ReturnType<typeof verdict> {
+  const index = indexHistory(history);
+  const violations = [...localResurrections(index), ...serverResurrections(index)];
+  return verdict(NO_RESURRECTION, violations, 'No deleted record came back without a new write or a handler decision.');
+}
+
+function rewrittenBetween(index: HistoryIndex, table: string, id: string, from: number, until: number, client?: string): boolean {
+  const write = index.operations.some(
+    (operation) =>
+      operation.invoke.seq > from &&
+      operation.invoke.seq < until &&
+      ((writtenTable(operation.op) === table && writtenRecordId(operation.op) === id) ||
+        (operation.actor === client && operation.op.type === 'purge' && operation.op.table === table)),
+  );
+  const decided =
+    client !== undefined &&
+    index.handlerCalls.some(
+      (record) =>
+        record.client === client &&
+        record.call.seq > from &&
+        record.call.seq < until &&
+        record.call.table === table &&
+        record.call.itemId === id &&
+        record.decision !== undefined &&
+        record.decision.decision !== 'unhandled',
+    );
+  return write || decided;
+}
+
+function localResurrections(index: HistoryIndex): Violation[] {
+  const violations: Violation[] = [];
+  for (const remove of index.operations) {
+    if (remove.byEditor || remove.op.type !== 'delete' || remove.outcome?.kind !== 'ok') continue;
+    const { table, id } = remove.op;
+    const done = remove.outcome.seq;
+    // A delete of a record only ever inserted locally sends nothing: a same-id record on the server is another one.
+    if (collapsedIntoInsert(index, remove, table, id)) continue;
+    for (const snapshot of index.snapshots) {
+      if (snapshot.seq <= done) continue;
+      if (rewrittenBetween(index, table, id, remove.invoke.seq, snapshot.seq, remove.actor)) break;
+      if (clientTable(snapshot, remove.actor, table).some((row) => row['id'] === id)) {
+        violations.push({
+          message: `${remove.actor} deleted ${table}/${id} at #${remove.invoke.seq}, yet it is back in its local table at #${snapshot.seq} with no new write or handler decision in between.`,
+          events: [remove.invoke.seq, snapshot.seq],
+        });
+        break;
+      }
+    }
+  }
+  return violations;
+}
+
+/** When each record was deleted on the server: an editor's delete or an applied client DELETE. */
+function serverDeletes(index: HistoryIndex): { table: string; id: string; seq: number }[] {
+  const deletes: { table: string; id: string; seq: number }[] = [];
+  for (const operation of index.operations) {
+    if (operation.byEditor && operation.op.type === 'delete' && operation.outcome?.kind === 'ok') {
+      deletes.push({ table: operation.op.table, id: operation.op.id, seq: operation.outcome.seq });
+    }
+  }
+  for (const exchange of index.exchanges) {
+    const status = exchange.response?.status;
+    if (exchange.action === 'delete' && status !== undefined && status >= 200 && status < 300 && exchange.table !== null && exchange.itemId !== null) {
+      deletes.push({ table: exchange.table, id: exchange.itemId, seq: exchange.responseEvent!.seq });
+    }
+  }
+  return deletes;
+}
+
+function serverResurrections(index: HistoryIndex): Violation[] {
+  const violations: Violation[] = [];
+  for (const removal of serverDeletes(index)) {
+    const key = recordKey(removal.table, removal.id);
+    for (const snapshot of index.snapshots) {
+      if (snapshot.seq <= removal.seq) continue;
+      const row = (snapshot.server[removal.table] ?? []).find((candidate) => candidate.id === removal.id);
+      if (row !== undefined && isLive(row) && !rewrittenBetween(index, removal.table, removal.id, removal.seq, snapshot.seq)) {
+        violations.push({
+          message: `${key} was deleted on the server at #${removal.seq}, yet the server holds it live at #${snapshot.seq}.`,
+          events: [removal.seq, snapshot.seq],
+        });
+        break;
+      }
+    }
+    for (const pull of index.pulls) {
+      if (pull.start <= removal.seq || pull.operation.op.type !== 'pull' || pull.operation.op.table !== removal.table) continue;
+      if (pull.endedByRestart || pull.operation.outcome?.kind !== 'ok' || pull.operation.op.filter !== undefined) continue;
+      const after = snapshotAfter(index, pull.end);
+      if (after === undefined) continue;
+      const state = after.clients[pull.client];
+      if (state === undefined) continue;
+      const pending = state.operations.some((operation) => recordKey(operation.table, operation.itemId) === key);
+      const serverRow = (after.server[removal.table] ?? []).find((candidate) => candidate.id === removal.id);
+      const present = clientTable(after, pull.client, removal.table).some((row) => row['id'] === removal.id);
+      if (present && !pending && (serverRow === undefined || !isLive(serverRow)) && !rewrittenBetween(index, removal.table, removal.id, removal.seq, after.seq, pull.client)) {
+        violations.push({
+          message: `${pull.client}'s pull #${pull.start} started after ${key} was deleted on the server (#${removal.seq}), yet ${pull.client} still holds it at #${after.seq}.`,
+          events: [removal.seq, pull.start, after.seq],
+        });
+      }
+    }
+  }
+  return violations;
+}

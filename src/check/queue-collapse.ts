@@ -1,0 +1,120 @@
+/**
+ * Queue collapse laws. A local write on a record with a pending operation collapses into it:
+ * insert+update → insert, insert+delete → nothing, update+update → update, update+delete →
+ * delete, delete+delete → delete, delete+insert/update → refused; a write while that operation
+ * is locked by a push logs a new one (a second delete behind a locked delete may also be dropped). Judged on the snapshots the runner takes right before
+ * and after each local write, when nothing else touched the client in between.
+ */
+import type { OperationAction, PendingOperation } from '../sim/driver.js';
+import type { History } from '../sim/history.js';
+import { indexHistory, snapshotAfter, snapshotBefore, writtenRecordId, writtenTable } from './history-index.js';
+import { recordKey } from './pending.js';
+import type { Violation } from './types.js';
+import { verdict, type CheckContext } from './verdict.js';
+
+export const QUEUE_COLLAPSE = 'queue-collapse';
+
+type Collapse = 'add' | 'nop' | 'remove' | 'modify' | 'refuse';
+
+/** The SDK's condense table (operations.js `getCondenseAction`). */
+export function collapseRule(pending: OperationAction, next: OperationAction): Collapse {
+  if (pending === 'insert' && next === 'update') return 'nop';
+  if (pending === 'insert' && next === 'delete') return 'remove';
+  if (pending === 'update' && next === 'update') return 'nop';
+  if (pending === 'update' && next === 'delete') return 'modify';
+  if (pending === 'delete' && next === 'delete') return 'nop';
+  return 'refuse';
+}
+
+/** The queue a write should leave behind, or `refuse` if the write must fail. */
+export function expectedQueue(queue: readonly PendingOperation[], table: string, itemId: string, action: OperationAction): PendingOperation[] | 'refuse' {
+  const mine = queue.filter((operation) => operation.table === table && operation.itemId === itemId);
+  const last = mine.at(-1);
+  const added: PendingOperation = { id: -1, table, action, itemId };
+  if (last === undefined) return [...queue, added];
+  const rule = collapseRule(last.action, action);
+  if (rule === 'refuse') return 'refuse';
+  if (last.locked === true) return [...queue, added];
+  switch (rule) {
+    case 'nop':
+      return [...queue];
+    case 'remove':
+      return queue.filter((operation) => operation !== last);
+    case 'modify':
+      return queue.map((operation) => (operation === last ? { ...operation, action } : operation));
+    default:
+      return [...queue, added];
+  }
+}
+
+/**
+ * Deleting again while a delete is being pushed: the SDK logs a second delete (which then
+ * answers 404), the reference client logs nothing. Both keep the record deleted; both pass.
+ */
+function lockedDeleteAgain(queue: readonly PendingOperation[], table: string, itemId: string, action: OperationAction): PendingOperation[] | undefined {
+  const last = queue.filter((operation) => operation.table === table && operation.itemId === itemId).at(-1);
+  return last?.action === 'delete' && last.locked === true && action === 'delete' ? [...queue] : undefined;
+}
+
+function shape(queue: readonly PendingOperation[]): string {
+  return queue.map((operation) => `${operation.action} ${operation.table}/${operation.itemId}`).join(', ') || 'empty';
+}
+
+export function checkQueueCollapse(history: History, _context?: CheckContext): ReturnType<typeof verdict> {
+  const index = indexHistory(history);
+  const violations: Violation[] = [];
+  let judged = 0;
+  for (const write of index.operations) {
+    if (write.byEditor || write.outcome === undefined || write.outcome.kind === 'info') continue;
+    const op = write.op;
+    if (op.type !== 'insert' && op.type !== 'update' && op.type !== 'delete') continue;
+    const table = writtenTable(op);
+    const id = writtenRecordId(op);
+    if (table === null || id === null) continue;
+    const client = write.actor;
+    const before = snapshotBefore(index, write.invoke.seq);
+    const after = snapshotAfter(index, write.outcome.seq);
+    if (before === undefined || after === undefined) continue;
+    const busy = index.history.some(
+      (event) =>
+        event.seq > before.seq &&
+        event.seq < after.seq &&
+        event.seq !== write.invoke.seq &&
+        event.seq !== write.outcome!.seq &&
+        (event.actor === client ||
+          ((event.kind === 'http-response' || event.kind === 'http-failure' || event.kind === 'http-request') && event.link === client) ||
+          (event.kind === 'restart' && event.client === client)),
+    );
+    const queueBefore = before.clients[client]?.operations;
+    const queueAfter = after.clients[client]?.operations;
+    if (busy || queueBefore === undefined || queueAfter === undefined) continue;
+    judged++;
+    const cited = [before.seq, write.invoke.seq, write.outcome.seq, after.seq];
+    const key = recordKey(table, id);
+    if (write.outcome.kind === 'fail') {
+      if (shape(queueBefore) !== shape(queueAfter)) {
+        violations.push({
+          message: `${client}'s ${op.type} of ${key} failed (#${write.outcome.seq}) yet changed its queue from [${shape(queueBefore)}] to [${shape(queueAfter)}].`,
+          events: cited,
+        });
+      }
+      continue;
+    }
+    const expected = expectedQueue(queueBefore, table, id, op.type);
+    const alternative = lockedDeleteAgain(queueBefore, table, id, op.type);
+    if (expected === 'refuse') {
+      violations.push({
+        message: `${client}'s ${op.type} of ${key} succeeded (#${write.outcome.seq}) although a delete of it was pending (#${before.seq}); the write must be refused.`,
+        events: cited,
+      });
+      continue;
+    }
+    if (shape(expected) !== shape(queueAfter) && (alternative === undefined || shape(alternative) !== shape(queueAfter))) {
+      violations.push({
+        message: `${client}'s ${op.type} of ${key} (#${write.invoke.seq}) turned its queue [${shape(queueBefore)}] into [${shape(queueAfter)}]; the collapse laws give [${shape(expected)}].`,
+        events: cited,
+      });
+    }
+  }
+  return verdict(QUEUE_COLLAPSE, violations, `All ${judged} judged local write(s) left the queue the collapse laws predict.`);
+}

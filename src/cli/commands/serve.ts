@@ -1,0 +1,148 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { ServeFaults } from '../../backend/serve-faults.js';
+import { startServer } from '../../backend/serve.js';
+import { LINK_ERROR_STATUSES, type FaultPlan, type LatencySpec, type LinkErrorStatus } from '../../network/fault-plan.js';
+import { FaultPlanError } from '../../network/validate.js';
+import { UsageError, type Command, type CommandIO } from '../command.js';
+import { integerOption, parseOptions, rateOption } from '../options.js';
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'Serve the simulated backend over real HTTP (with faults, for real apps)',
+  usage: `Usage: syncwright serve [options]
+
+Serves the simulated Azure Mobile Apps backend over HTTP, for real apps and clients. Faults
+apply to real traffic the way they apply to virtual clients: a lost response is handled by the
+server and then the connection drops, so the app sees a network error.
+
+Options:
+  --port <n>                 port to listen on (default 3000; 0 picks a free one)
+  --host <address>           address to listen on (default 127.0.0.1)
+  --tables <file>            JSON file with table definitions (default: the tutorial's todoitem)
+  --cors <origins>           comma-separated origins allowed by CORS (default: any)
+  --latency <ms|min-max>     delay each way, e.g. 200 or 50-400
+  --error-rate <r>           chance (0..1) that a request is answered with an error status
+  --error-status <s>         the status of those errors: ${LINK_ERROR_STATUSES.join(', ')} (default 500)
+  --lost-response-rate <r>   chance (0..1) that the server handles a request and the answer is lost
+  --offline                  start with the network down (bring it up with the admin API)
+  --faults <plan.json>       a fault plan (the scenario format's "faults"); its "default" applies
+  --admin-token <token>      serve the admin API to anyone with this token (else: this machine only);
+                             the SYNCWRIGHT_ADMIN_TOKEN environment variable works too
+  -h, --help                 show this help
+
+Admin API (under /__syncwright/): GET|PUT /faults, POST /offline, GET /history,
+GET|POST /tables/:table, PATCH|DELETE /tables/:table/:id (as another user), POST /reset.
+
+Example:
+  syncwright serve --port 4123 --latency 50-300 --lost-response-rate 0.2
+  curl -H 'ZUMO-API-VERSION: 2.0.0' http://127.0.0.1:4123/tables/todoitem
+  curl -X PUT -H 'content-type: application/json' -d '{"errorRate":0.5}' http://127.0.0.1:4123/__syncwright/faults`,
+
+  async run(args, io) {
+    const { values } = parseOptions(args, {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      tables: { type: 'string' },
+      cors: { type: 'string' },
+      latency: { type: 'string' },
+      'error-rate': { type: 'string' },
+      'error-status': { type: 'string' },
+      'lost-response-rate': { type: 'string' },
+      offline: { type: 'boolean' },
+      faults: { type: 'string' },
+      'admin-token': { type: 'string' },
+    });
+    const port = integerOption('port', values.port, 3000, 0, 65535);
+    const faults = await faultsFrom(values, io);
+    const adminToken = values['admin-token'] ?? process.env['SYNCWRIGHT_ADMIN_TOKEN'];
+    if (adminToken !== undefined && adminToken.length < 8) throw new UsageError('--admin-token must be at least 8 characters long');
+    let server;
+    try {
+      server = await startServer({
+        port,
+        host: values.host ?? '127.0.0.1',
+        ...(values.tables === undefined ? {} : { tablesFile: values.tables }),
+        ...(values.cors === undefined ? {} : { corsOrigins: values.cors.split(',').map((origin) => origin.trim()) }),
+        faults,
+        ...(adminToken !== undefined ? { adminToken } : {}),
+      });
+    } catch (error) {
+      if (error instanceof FaultPlanError) throw new UsageError(error.message);
+      throw error;
+    }
+    io.stdout.write(`syncwright backend listening on ${server.url}\n`);
+    const active = describeFaults(faults);
+    if (active !== '') io.stdout.write(`faults on real traffic: ${active}\n`);
+    io.stdout.write(`admin API: ${server.url}/__syncwright/ (${adminToken !== undefined ? 'admin token required' : 'this machine only'})\n`);
+    await new Promise<void>((resolve) => {
+      const stop = () => {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        void server.close().then(resolve);
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    });
+    return 0;
+  },
+};
+
+interface FaultFlags {
+  latency?: string | undefined;
+  'error-rate'?: string | undefined;
+  'error-status'?: string | undefined;
+  'lost-response-rate'?: string | undefined;
+  offline?: boolean | undefined;
+  faults?: string | undefined;
+}
+
+async function faultsFrom(values: FaultFlags, io: CommandIO): Promise<ServeFaults> {
+  const latency = values.latency === undefined ? undefined : latencyOption(values.latency);
+  const errorRate = rateOption('error-rate', values['error-rate'], 0);
+  const lostResponseRate = rateOption('lost-response-rate', values['lost-response-rate'], 0);
+  if (errorRate + lostResponseRate > 1) throw new UsageError('--error-rate and --lost-response-rate add up to more than 1');
+  const status = integerOption('error-status', values['error-status'], 500, 100, 599);
+  if (!(LINK_ERROR_STATUSES as readonly number[]).includes(status)) throw new UsageError(`--error-status expects one of ${LINK_ERROR_STATUSES.join(', ')}, got ${status}`);
+  let plan: FaultPlan | undefined;
+  if (values.faults !== undefined) {
+    const file = path.resolve(io.cwd, values.faults);
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (error) {
+      throw new UsageError(`--faults: cannot read ${values.faults}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    try {
+      plan = JSON.parse(text) as FaultPlan;
+    } catch (error) {
+      throw new UsageError(`--faults: ${values.faults} is not JSON: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  return {
+    ...(latency !== undefined ? { latency } : {}),
+    ...(errorRate > 0 ? { errorRate, errorStatus: status as LinkErrorStatus } : {}),
+    ...(lostResponseRate > 0 ? { lostResponseRate } : {}),
+    ...(values.offline === true ? { offline: true } : {}),
+    ...(plan !== undefined ? { plan } : {}),
+  };
+}
+
+/** `200` (fixed) or `50-400` (uniform). */
+function latencyOption(value: string): LatencySpec {
+  const fixed = /^\d+$/.exec(value);
+  if (fixed !== null) return { kind: 'fixed', ms: Number(value) };
+  const range = /^(\d+)-(\d+)$/.exec(value);
+  if (range !== null && Number(range[1]) <= Number(range[2])) return { kind: 'uniform', minMs: Number(range[1]), maxMs: Number(range[2]) };
+  throw new UsageError(`--latency expects milliseconds (200) or a range (50-400), got '${value}'`);
+}
+
+function describeFaults(faults: ServeFaults): string {
+  const parts: string[] = [];
+  if (faults.latency !== undefined) parts.push(`latency ${JSON.stringify(faults.latency)}`);
+  if (faults.errorRate !== undefined) parts.push(`error rate ${faults.errorRate} (HTTP ${faults.errorStatus ?? 500})`);
+  if (faults.lostResponseRate !== undefined) parts.push(`lost-response rate ${faults.lostResponseRate}`);
+  if (faults.offline === true) parts.push('offline');
+  if (faults.plan !== undefined) parts.push('fault plan');
+  return parts.join(', ');
+}

@@ -1,0 +1,186 @@
+/**
+ * The reference client behind the simulator's ClientDriver seam. Records cross the seam as
+ * plain JSON (dates as ISO text); inside, they are typed by each table's local columns.
+ */
+import type { JsonObject, TableDefinition } from '../protocol/records.js';
+import type { ClientDriver, ClientDriverFactory, ClientEnvironment, ClientSnapshot, PushSummary } from '../sim/driver.js';
+import { MobileServiceClient } from './client.js';
+import type { OperationAction } from './collapse.js';
+import { ColumnSet, type ColumnTypeName, type LocalRecord } from './columns.js';
+import type { ClientMutation } from './mutations.js';
+import type { PushHandler } from './push.js';
+import { Query } from './query.js';
+import { toJsonRecord, toLocalRecord } from './records.js';
+import { SqlJsStore } from './sqljs-store.js';
+import type { MobileServiceSyncContext } from './sync-context.js';
+
+export interface ReferenceDriverOptions {
+  /** Deliberate bugs to build the client with (for the self-test). */
+  mutations?: readonly ClientMutation[];
+  /** Records per pull page (default 50, as the SDK). */
+  pageSize?: number;
+}
+
+/** The local columns for a server table: its own columns plus the system columns. */
+export function localColumnsFor(table: TableDefinition): Record<string, ColumnTypeName> {
+  const columns: Record<string, ColumnTypeName> = { id: 'string' };
+  for (const [name, type] of Object.entries(table.columns)) {
+    columns[name] = type === 'number' ? 'real' : type;
+  }
+  columns['version'] = 'string';
+  columns['createdAt'] = 'date';
+  columns['updatedAt'] = 'date';
+  columns['deleted'] = 'boolean';
+  return columns;
+}
+
+/** A driver factory for the reference client built with `options`. */
+export function createReferenceDriverWith(options: ReferenceDriverOptions = {}): ClientDriverFactory {
+  return async (environment) => {
+    const driver = new ReferenceDriver(environment, options);
+    await driver.open(undefined);
+    return driver;
+  };
+}
+
+export const createReferenceDriver: ClientDriverFactory = createReferenceDriverWith();
+
+interface OpenClient {
+  store: SqlJsStore;
+  context: MobileServiceSyncContext;
+}
+
+class ReferenceDriver implements ClientDriver {
+  readonly kind = 'reference';
+  private current: OpenClient | undefined;
+  private readonly columns = new Map<string, ColumnSet>();
+
+  constructor(
+    private readonly environment: ClientEnvironment,
+    private readonly options: ReferenceDriverOptions,
+  ) {
+    for (const table of environment.tables) this.columns.set(table.name, new ColumnSet(localColumnsFor(table)));
+  }
+
+  /** Opens a client over a new store (or over the bytes of an earlier one). */
+  async open(bytes: Uint8Array | undefined): Promise<void> {
+    const { environment } = this;
+    const store = await SqlJsStore.open(bytes === undefined ? {} : { bytes });
+    for (const table of environment.tables) await store.defineTable({ name: table.name, columnDefinitions: localColumnsFor(table) });
+    const client = new MobileServiceClient(environment.url, {
+      transport: environment.transport,
+      clock: environment.clock,
+      random: environment.random,
+      ...(this.options.mutations === undefined ? {} : { mutations: this.options.mutations }),
+    });
+    const context = client.getSyncContext();
+    await context.initialize(store);
+    context.pushHandler = jsonHandler(environment);
+    this.current = { store, context };
+  }
+
+  async insert(table: string, record: JsonObject): Promise<JsonObject> {
+    const { context } = this.client();
+    const inserted = await context.insert(table, this.toLocal(table, record));
+    return this.json(await context.lookup(table, String(inserted['id']), true));
+  }
+
+  async update(table: string, record: JsonObject): Promise<JsonObject> {
+    const { context } = this.client();
+    const updated = await context.update(table, this.toLocal(table, record));
+    return this.json(await context.lookup(table, String(updated['id']), true));
+  }
+
+  async delete(table: string, id: string): Promise<void> {
+    await this.client().context.del(table, { id });
+  }
+
+  async lookup(table: string, id: string): Promise<JsonObject | null> {
+    const record = await this.client().context.lookup(table, id, true);
+    return record === null ? null : toJsonRecord(record);
+  }
+
+  async read(table: string): Promise<JsonObject[]> {
+    const records = await this.client().context.read(new Query(table).orderBy('id'));
+    return records.map(toJsonRecord);
+  }
+
+  async push(): Promise<PushSummary> {
+    const conflicts = await this.client().context.push();
+    return {
+      unhandledConflicts: conflicts.map((conflict) => ({
+        table: conflict.getTableName(),
+        action: conflict.getAction(),
+        itemId: conflict.getItemId(),
+        status: conflict.getStatus() ?? 0,
+      })),
+    };
+  }
+
+  async pull(table: string, options: { queryId?: string; filter?: string } = {}): Promise<void> {
+    const query = new Query(table);
+    if (options.filter !== undefined && options.filter.trim() !== '') query.where(options.filter);
+    const settings = this.options.pageSize === undefined ? undefined : { pageSize: this.options.pageSize };
+    await this.client().context.pull(query, options.queryId ?? null, settings);
+  }
+
+  async purge(table: string, options: { force?: boolean } = {}): Promise<void> {
+    await this.client().context.purge(new Query(table), options.force ?? false);
+  }
+
+  /**
+   * Kills the app and reopens it from what its store had committed. The old store is closed
+   * first, so whatever the old client still has in flight can never write to anything again.
+   */
+  async restart(): Promise<void> {
+    const old = this.client();
+    const bytes = old.store.export();
+    await old.store.close();
+    this.current = undefined;
+    await this.open(bytes);
+  }
+
+  async snapshot(): Promise<ClientSnapshot> {
+    const { context } = this.client();
+    const tables: Record<string, JsonObject[]> = {};
+    for (const table of this.environment.tables) tables[table.name] = await this.read(table.name);
+    const operations = (await context.getPendingOperations()).map((operation) => ({
+      id: operation.id,
+      table: operation.tableName,
+      action: operation.action as OperationAction,
+      itemId: operation.itemId,
+      ...(operation.locked ? { locked: true } : {}),
+    }));
+    return { tables, operations };
+  }
+
+  async close(): Promise<void> {
+    const current = this.current;
+    this.current = undefined;
+    await current?.store.close();
+  }
+
+  private client(): OpenClient {
+    if (this.current === undefined) throw new Error(`Client ${this.environment.name} is closed`);
+    return this.current;
+  }
+
+  private toLocal(table: string, record: JsonObject): LocalRecord {
+    const columns = this.columns.get(table);
+    if (columns === undefined) throw new Error(`Unknown table '${table}'`);
+    return toLocalRecord(record, columns);
+  }
+
+  private json(record: LocalRecord | null): JsonObject {
+    if (record === null) throw new Error('The record vanished right after it was written');
+    return toJsonRecord(record);
+  }
+}
+
+/** The environment's JSON-speaking handler, fed JSON views of the reference client's push errors. */
+function jsonHandler(environment: ClientEnvironment): PushHandler {
+  return {
+    onConflict: (pushError) => environment.pushHandler.onConflict?.(pushError.asJson()),
+    onError: (pushError) => environment.pushHandler.onError?.(pushError.asJson()),
+  };
+}

@@ -1,0 +1,49 @@
+/**
+ * Deliberate, realistic bugs the reference client can be built with, so that a self-test can
+ * show the checkers catch them. Each one changes the client at the one place it concerns; all
+ * are off unless asked for.
+ */
+export type ClientMutation =
+  /** update + delete collapses to update: the delete never reaches the server. */
+  | 'wrong-collapse'
+  /** Updates and deletes are pushed without If-Match: last writer wins, conflicts go unseen. */
+  | 'drop-if-match'
+  /** The server's answer to a pushed operation overwrites a newer local edit made during the push. */
+  | 'push-answer-overwrites-newer-edit'
+  /** cancelAndDiscard removes the operation but keeps the local row. */
+  | 'discard-keeps-row'
+  /** Pulled records overwrite local records that have pending operations. */
+  | 'pull-overwrites-pending'
+  /** A page ending inside a tie group moves the bound past the tie instead of using $skip. */
+  | 'paging-skips-ties'
+  /** An unhandled push error skips the operation instead of stopping the push. */
+  | 'error-does-not-stop-push'
+  /** No cap on handler calls per operation per push. */
+  | 'unbounded-handler-retries';
+
+export const CLIENT_MUTATIONS: readonly ClientMutation[] = [
+  'wrong-collapse',
+  'drop-if-match',
+  'push-answer-overwrites-newer-edit',
+  'discard-keeps-row',
+  'pull-overwrites-pending',
+  'paging-skips-ties',
+  'error-does-not-stop-push',
+  'unbounded-handler-retries',
+];
+
+/** The set of mutations a client was built with. */
+export class Mutations {
+  private readonly active: ReadonlySet<ClientMutation>;
+
+  constructor(mutations: readonly ClientMutation[] = []) {
+    for (const mutation of mutations) {
+      if (!CLIENT_MUTATIONS.includes(mutation)) throw new Error(`Unknown client mutation '${String(mutation)}'`);
+    }
+    this.active = new Set(mutations);
+  }
+
+  has(mutation: ClientMutation): boolean {
+    return this.active.has(mutation);
+  }
+}

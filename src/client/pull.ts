@@ -1,0 +1,231 @@
+/**
+ * Pull: pages of `updatedAt ge <bound>` ordered by updatedAt, deleted records included, until an
+ * empty page, with the real client's request shape and its rule for ties: when a page ends on a
+ * record whose updatedAt equals the bound, the next page keeps the bound and grows `$skip`;
+ * otherwise the bound moves to that updatedAt.
+ *
+ * That rule alone can miss a record. While the pull skips through a tie group (several records
+ * sharing one updatedAt, more than a page of them), a server edit to a record it has already
+ * read moves that record out of the group (to a later updatedAt, or out of the filter), the
+ * group's later members shift one place forward, and one of them falls into the range `$skip`
+ * jumps over. So a tie group that needed `$skip` is swept once more before the pull moves past
+ * it (or, for the last group, before it ends): `updatedAt eq <t>` ordered by id, paged by id.
+ * Keyset paging cannot be shifted by edits, and once a later updatedAt exists no record can join
+ * the group any more, so the sweep sees every member. See docs/readme/client.md.
+ */
+import { and, compare, dateLiteral, literal, property, type FilterExpression } from '../protocol/odata/ast.js';
+import { formatTableQuery, type TableQuery } from '../protocol/odata/query.js';
+import type { JsonObject } from '../protocol/records.js';
+import { parseJsonBody, type Feature } from './http.js';
+import { isValidId } from './ids.js';
+import type { Query } from './query.js';
+import { timestampOf } from './records.js';
+import type { StoreOperation } from './store.js';
+import { serverRecordToLocal, tablePath, type SyncDeps } from './sync-deps.js';
+
+export const PULLTIME_TABLE = '__pulltime';
+export const DEFAULT_PAGE_SIZE = 50;
+/** Where a pull without a mark starts: the SDK's `new Date(1970, 0, 0)` in UTC. */
+export const PULL_START = Date.UTC(1969, 11, 31);
+
+export interface PullSettings {
+  /** Records per page (default 50). */
+  pageSize?: number;
+}
+
+interface PulledRecord {
+  record: JsonObject;
+  id: string;
+  updatedAt: number;
+  deleted: boolean;
+}
+
+export class PullManager {
+  constructor(
+    private readonly deps: SyncDeps,
+    /** Pushes the pending operations first, when the table has any. */
+    private readonly pushPending: () => Promise<unknown>,
+  ) {}
+
+  async initialize(): Promise<void> {
+    await this.deps.store.defineTable({ name: PULLTIME_TABLE, columnDefinitions: { id: 'string', tableName: 'string', value: 'date' } });
+  }
+
+  async pull(query: Query, queryId: string | null | undefined, settings: PullSettings | undefined): Promise<void> {
+    const components = query.getComponents();
+    validatePullQuery(components);
+    if (queryId !== null && queryId !== undefined && (typeof queryId !== 'string' || queryId === '')) throw new TypeError('queryId must be a non-empty string, or null for a full pull');
+    const markId = queryId === null || queryId === undefined ? undefined : markIdOf(components.table, queryId);
+    const pageSize = settings?.pageSize ?? DEFAULT_PAGE_SIZE;
+    if (!Number.isSafeInteger(pageSize) || pageSize <= 0) throw new Error(`Page size must be a positive integer. Page size ${String(pageSize)} is invalid.`);
+
+    const table = components.table;
+    if ((await this.deps.storeRunner.run(() => this.deps.log.readPendingOfTable(table))).length > 0) await this.pushPending();
+
+    const run = new PullRun(this.deps, table, components.filter, markId, pageSize);
+    await run.pullAll(await this.readMark(markId));
+  }
+
+  private async readMark(markId: string | undefined): Promise<number> {
+    if (markId === undefined) return PULL_START;
+    const row = await this.deps.storeRunner.run(() => this.deps.store.lookup(PULLTIME_TABLE, markId, true));
+    const value = row?.['value'];
+    return value instanceof Date ? value.getTime() : PULL_START;
+  }
+}
+
+/** One pull of one query: its paging state. */
+class PullRun {
+  /** Tie groups that needed `$skip` (and so must be swept). */
+  private readonly skippedGroups = new Set<number>();
+  /**
+   * The earliest updatedAt of a record this pull left alone because it has pending operations:
+   * the stored mark never passes it, so the next incremental pull looks at that record again
+   * (by then its operations may have been cancelled, and the server's copy is what it needs).
+   */
+  private heldAt = Number.POSITIVE_INFINITY;
+
+  constructor(
+    private readonly deps: SyncDeps,
+    private readonly table: string,
+    private readonly userFilter: FilterExpression | undefined,
+    /** Where the incremental mark is kept; undefined for a full pull. */
+    private readonly markId: string | undefined,
+    private readonly pageSize: number,
+  ) {}
+
+  async pullAll(start: number): Promise<void> {
+    let bound = start;
+    let skip = 0;
+    let strictlyAfter = false;
+    for (;;) {
+      const page = await this.fetch(this.pageQuery(bound, skip, strictlyAfter));
+      if (page.length === 0) {
+        if (this.skippedGroups.has(bound)) await this.sweep(bound);
+        await this.apply([], bound);
+        return;
+      }
+      const last = page[page.length - 1]!.updatedAt;
+      if (last < bound || (strictlyAfter && last === bound)) {
+        throw new Error(`The server answered a pull page out of order: a record updated at ${new Date(last).toISOString()} came after the bound ${new Date(bound).toISOString()}`);
+      }
+      let nextBound = bound;
+      let nextSkip = 0;
+      let nextStrictlyAfter = false;
+      if (last === bound && this.deps.mutations.has('paging-skips-ties')) {
+        nextStrictlyAfter = true;
+      } else if (last === bound) {
+        nextSkip = skip + page.length;
+        // A short page read the rest of the group in one go; a full one leaves more to skip to.
+        if (page.length >= this.pageSize) this.skippedGroups.add(bound);
+      } else {
+        nextBound = last;
+      }
+      if (nextBound !== bound && this.skippedGroups.has(bound)) {
+        await this.apply(page, undefined);
+        await this.sweep(bound);
+        await this.apply([], nextBound);
+      } else {
+        await this.apply(page, nextBound);
+      }
+      bound = nextBound;
+      skip = nextSkip;
+      strictlyAfter = nextStrictlyAfter;
+    }
+  }
+
+  /** Reads every record of the tie group at `updatedAt`, paging by id. */
+  private async sweep(updatedAt: number): Promise<void> {
+    let afterId: string | undefined;
+    for (;;) {
+      const clauses: FilterExpression[] = [compare('eq', property('updatedAt'), dateLiteral(updatedAt))];
+      if (afterId !== undefined) clauses.push(compare('gt', property('id'), literal(afterId)));
+      const filter = this.userFilter === undefined ? and(clauses[0]!, ...clauses.slice(1)) : and(this.userFilter, ...clauses);
+      const page = await this.fetch({ filter, orderBy: [{ property: 'id', direction: 'asc' }], top: this.pageSize, inlineCount: false, includeDeleted: true });
+      if (page.length === 0) return;
+      await this.apply(page, undefined);
+      afterId = page[page.length - 1]!.id;
+    }
+  }
+
+  private pageQuery(bound: number, skip: number, strictlyAfter: boolean): TableQuery {
+    const boundClause = compare(strictlyAfter ? 'gt' : 'ge', property('updatedAt'), dateLiteral(bound));
+    const query: TableQuery = {
+      filter: this.userFilter === undefined ? boundClause : and(this.userFilter, boundClause),
+      orderBy: [{ property: 'updatedAt', direction: 'asc' }],
+      top: this.pageSize,
+      inlineCount: false,
+      includeDeleted: true,
+    };
+    if (skip > 0) query.skip = skip;
+    return query;
+  }
+
+  private async fetch(query: TableQuery): Promise<PulledRecord[]> {
+    const features: Feature[] = this.markId === undefined ? ['OL', 'TR', 'QS'] : ['OL', 'IP', 'TR', 'QS'];
+    const response = await this.deps.sender.send('GET', `${tablePath(this.table)}?${formatTableQuery(query)}`, { features });
+    const body = parseJsonBody(response, 'a pull');
+    const records = Array.isArray(body) ? body : isResultsBody(body) ? body.results : undefined;
+    if (records === undefined) throw new Error(`The server's answer to a pull is not a list of records: ${response.body.slice(0, 200)}`);
+    return records.map(checkPulledRecord);
+  }
+
+  /**
+   * Takes one page into the local table, and moves the mark, in one transaction. Records with
+   * pending operations are left alone; deleted records are removed.
+   */
+  private async apply(page: readonly PulledRecord[], mark: number | undefined): Promise<void> {
+    const { store, log, storeRunner, mutations } = this.deps;
+    await storeRunner.run(async () => {
+      const pendingIds = mutations.has('pull-overwrites-pending') || page.length === 0 ? new Set<string>() : new Set((await log.readPendingOfTable(this.table)).map((operation) => operation.itemId));
+      const batch: StoreOperation[] = [];
+      for (const pulled of page) {
+        if (pendingIds.has(pulled.id)) {
+          this.heldAt = Math.min(this.heldAt, pulled.updatedAt);
+          continue;
+        }
+        if (pulled.deleted) batch.push({ tableName: this.table, action: 'delete', id: pulled.id });
+        else batch.push({ tableName: this.table, action: 'upsert', data: serverRecordToLocal(store, this.table, pulled.record) });
+      }
+      if (mark !== undefined && this.markId !== undefined) {
+        batch.push({ tableName: PULLTIME_TABLE, action: 'upsert', data: { id: this.markId, tableName: this.table, value: new Date(Math.min(mark, this.heldAt)) } });
+      }
+      if (batch.length > 0) await store.executeBatch(batch);
+    });
+  }
+}
+
+/**
+ * The key of a mark: the table and the queryId. (The SDK keys marks by queryId alone, so one
+ * queryId used on two tables makes each pull start from the other table's mark.)
+ */
+function markIdOf(table: string, queryId: string): string {
+  const id = `${table}:${queryId}`;
+  if (!isValidId(id)) throw new TypeError(`queryId ${JSON.stringify(queryId)} cannot be used: with the table name it must be at most 255 characters without + " / ? \` \\ or control characters`);
+  return id;
+}
+
+function isResultsBody(body: unknown): body is { results: unknown[] } {
+  return typeof body === 'object' && body !== null && Array.isArray((body as { results?: unknown }).results);
+}
+
+function checkPulledRecord(value: unknown): PulledRecord {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`A pulled record is not an object: ${JSON.stringify(value)}`);
+  const record = value as JsonObject;
+  const id = record['id'];
+  if (typeof id !== 'string' || id === '') throw new Error(`Pulled record does not have a valid ID: ${JSON.stringify(value)}`);
+  const deleted = record['deleted'];
+  if (typeof deleted !== 'boolean') throw new Error("'deleted' system property is missing. Pull cannot work without it.");
+  const updatedAtText = record['updatedAt'];
+  const updatedAt = typeof updatedAtText === 'string' ? timestampOf(updatedAtText) : undefined;
+  if (updatedAt === undefined) throw new Error(`Property updatedAt of pulled record '${id}' should be a valid date, got ${JSON.stringify(updatedAtText)}`);
+  return { record, id, updatedAt, deleted };
+}
+
+function validatePullQuery(components: ReturnType<Query['getComponents']>): void {
+  if (components.ordering.length > 0) throw new Error('orderBy and orderByDescending clauses are not supported in the pull query');
+  if (components.skip !== undefined && components.skip > 0) throw new Error('skip is not supported in the pull query');
+  if (components.take !== undefined && components.take > 0) throw new Error('take is not supported in the pull query');
+  if (components.selections.length > 0) throw new Error('select is not supported in the pull query');
+  if (components.includeTotalCount) throw new Error('includeTotalCount is not supported in the pull query');
+}

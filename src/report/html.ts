@@ -1,0 +1,67 @@
+/**
+ * The HTML report: one self-contained file (inline CSS, inline script, data as JSON), viewable
+ * offline. Run data only ever travels as escaped JSON and becomes DOM text in the browser; a
+ * Content-Security-Policy that admits only this exact script and stylesheet backs that up.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { RunResults } from '../scenario/results.js';
+import { jsonForHtmlScript } from './escape.js';
+import { REPORT_SCRIPT } from './html-script.js';
+import { REPORT_STYLE } from './html-style.js';
+import { buildReportModel } from './report-model.js';
+
+export const HTML_REPORT_FILE = 'index.html';
+
+function sha256Source(text: string): string {
+  return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+}
+
+/** The CSP the report ships with: nothing loads, nothing runs but the report's own script. */
+export function reportContentSecurityPolicy(): string {
+  return [
+    "default-src 'none'",
+    `script-src ${sha256Source(REPORT_SCRIPT)}`,
+    `style-src ${sha256Source(REPORT_STYLE)}`,
+    "img-src 'none'",
+    "font-src 'none'",
+    "connect-src 'none'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ');
+}
+
+export function renderHtmlReport(results: RunResults): string {
+  const data = jsonForHtmlScript(buildReportModel(results));
+  return [
+    '<!doctype html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    `<meta http-equiv="Content-Security-Policy" content="${reportContentSecurityPolicy()}">`,
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    '<meta name="referrer" content="no-referrer">',
+    '<title>syncwright report</title>',
+    `<style>${REPORT_STYLE}</style>`,
+    '</head>',
+    '<body>',
+    '<header class="top"><div class="brand">syncwright <small id="tool-version"></small></div><div id="verdict" class="verdict"></div></header>',
+    '<noscript>This report needs JavaScript to draw its tables and timelines; the raw data is in results.json next to it.</noscript>',
+    '<main id="app"></main>',
+    `<script type="application/json" id="report-data">${data}</script>`,
+    `<script>${REPORT_SCRIPT}</script>`,
+    '</body>',
+    '</html>',
+    '',
+  ].join('\n');
+}
+
+/** Writes `<outDir>/index.html` and returns its path. */
+export async function writeHtmlReport(results: RunResults, outDir: string): Promise<string> {
+  await mkdir(outDir, { recursive: true });
+  const file = join(outDir, HTML_REPORT_FILE);
+  await writeFile(file, renderHtmlReport(results), 'utf8');
+  return file;
+}

@@ -1,0 +1,93 @@
+/** Figures every report shows, computed once from the results. */
+import type { RunResults, ScenarioResult, ScenarioStatus } from '../scenario/results.js';
+
+export const SCENARIO_STATUSES: readonly ScenarioStatus[] = ['passed', 'failed', 'expected-failure', 'unexpected-pass', 'error'];
+
+/** Statuses that make a run (and a CI job) fail. An expected failure that happened is fine. */
+export function isFailingStatus(status: ScenarioStatus): boolean {
+  return status === 'failed' || status === 'unexpected-pass' || status === 'error';
+}
+
+export interface ResultsSummary {
+  readonly scenarios: number;
+  readonly runs: number;
+  readonly byStatus: Readonly<Record<ScenarioStatus, number>>;
+  /** True when no scenario failed, passed unexpectedly or errored. */
+  readonly ok: boolean;
+  /** Coverage counters summed over all scenarios, sorted by name. */
+  readonly coverage: readonly (readonly [string, number])[];
+  /** Scenarios with at least one coverage counter they never reached. */
+  readonly weakScenarios: number;
+  readonly durationMs: number;
+}
+
+/** Sums counters by name; a Map keeps names like `__proto__` ordinary keys. */
+export function sumCoverage(scenarios: readonly Pick<ScenarioResult, 'coverage'>[]): Map<string, number> {
+  const totals = new Map<string, number>();
+  for (const scenario of scenarios) {
+    for (const [name, count] of Object.entries(scenario.coverage)) {
+      if (typeof count === 'number' && Number.isFinite(count)) totals.set(name, (totals.get(name) ?? 0) + count);
+    }
+  }
+  return totals;
+}
+
+/** Code-unit order: the same on every machine and locale. */
+export function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export function summarize(results: RunResults): ResultsSummary {
+  const byStatus: Record<ScenarioStatus, number> = {
+    passed: 0,
+    failed: 0,
+    'expected-failure': 0,
+    'unexpected-pass': 0,
+    error: 0,
+  };
+  let runs = 0;
+  let weakScenarios = 0;
+  for (const scenario of results.scenarios) {
+    byStatus[scenario.status] = (byStatus[scenario.status] ?? 0) + 1;
+    runs += scenario.runs;
+    if (scenario.weak.length > 0) weakScenarios++;
+  }
+  const coverage = [...sumCoverage(results.scenarios)].sort((a, b) => compareStrings(a[0], b[0]));
+  return {
+    scenarios: results.scenarios.length,
+    runs,
+    byStatus,
+    ok: byStatus.failed + byStatus['unexpected-pass'] + byStatus.error === 0,
+    coverage,
+    weakScenarios,
+    durationMs: results.durationMs,
+  };
+}
+
+/** `850 ms`, `12.3 s`, `2 min 05 s`. */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '–';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const totalSeconds = Math.round(ms / 1000);
+  const minutes = Math.floor(totalSeconds / 60);
+  const seconds = totalSeconds % 60;
+  return `${minutes} min ${String(seconds).padStart(2, '0')} s`;
+}
+
+/** `1,234,567`, independent of the machine's locale. */
+export function formatCount(n: number): string {
+  if (!Number.isFinite(n)) return String(n);
+  const [whole = '', fraction] = String(Math.abs(n)).split('.');
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return `${n < 0 ? '-' : ''}${grouped}${fraction === undefined ? '' : `.${fraction}`}`;
+}
+
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${formatCount(n)} ${n === 1 ? one : many}`;
+}
+
+/** The failed checks of a counterexample, or an empty list. */
+export function failedChecks(scenario: ScenarioResult) {
+  return scenario.failure?.checks.filter((check) => !check.valid) ?? [];
+}

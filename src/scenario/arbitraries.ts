@@ -1,0 +1,277 @@
+/**
+ * fast-check arbitraries for programs. A program is plain JSON: steps (which actor does what,
+ * after how long, in the background or not), the fault plan (each fault an explicit decision:
+ * "the 3rd request of client-1 loses its answer"), and the world's seed. Faults live in the
+ * program, so fast-check shrinks them along with the steps.
+ */
+import fc from 'fast-check';
+import type { FaultPlan, FaultRule, LinkErrorStatus, LinkPlan, PartitionRule, RestartRule } from '../network/fault-plan.js';
+import type { ColumnType, JsonObject, JsonValue, TableDefinition } from '../protocol/records.js';
+import {
+  FAULT_DECISION_KINDS,
+  type FaultDecisionKind,
+  type FaultRanges,
+  type GeneratorSpec,
+  type Program,
+  type ResolvedScenario,
+  type Step,
+  type StepKind,
+} from './types.js';
+
+export const DEFAULT_MIX: Readonly<Record<StepKind, number>> = {
+  insert: 4,
+  update: 4,
+  delete: 2,
+  push: 4,
+  pull: 3,
+  'pull-incremental': 1,
+  purge: 0,
+  restart: 1,
+  'edit-insert': 1,
+  'edit-update': 3,
+  'edit-delete': 1,
+  offline: 0,
+  online: 0,
+  sync: 1,
+  'edit-during-push': 2,
+};
+
+/** One fault decision of a generated program, before it becomes part of the fault plan. */
+export type FaultDecision =
+  | { readonly kind: 'http-error'; readonly client: string; readonly status: LinkErrorStatus; readonly request?: number; readonly from?: number; readonly span?: number }
+  | { readonly kind: 'network-failure' | 'lost-response'; readonly client: string; readonly request: number }
+  | { readonly kind: 'timeout'; readonly client: string; readonly request: number; readonly applied: boolean }
+  | { readonly kind: 'partition'; readonly client: string; readonly from: number; readonly span: number }
+  | { readonly kind: 'restart'; readonly client: string; readonly request: number; readonly phase: 'before-server' | 'after-server' };
+
+export interface GeneratorSettings {
+  readonly minSteps: number;
+  readonly maxSteps: number;
+  readonly records: number;
+  readonly start: 'synced' | 'empty';
+  readonly mix: Readonly<Record<StepKind, number>>;
+  readonly background: number;
+  readonly maxDelay: number;
+  readonly faultKinds: readonly FaultDecisionKind[];
+  readonly maxFaults: number;
+  readonly statuses: readonly LinkErrorStatus[];
+  readonly requests: number;
+  readonly latency: { readonly min: number; readonly max: number };
+  readonly windowMs: number;
+  readonly timeoutMs: number;
+}
+
+export function generatorSettings(spec: GeneratorSpec = {}): GeneratorSettings {
+  const faults: FaultRanges = spec.faults ?? {};
+  return {
+    minSteps: spec.steps?.min ?? 1,
+    maxSteps: spec.steps?.max ?? 12,
+    records: spec.records ?? 3,
+    start: spec.start ?? 'synced',
+    mix: { ...DEFAULT_MIX, ...spec.mix },
+    background: spec.background ?? 0.25,
+    maxDelay: spec.maxDelay ?? 30,
+    faultKinds: faults.kinds === 'all' ? FAULT_DECISION_KINDS : (faults.kinds ?? []),
+    maxFaults: faults.max ?? 4,
+    statuses: faults.statuses ?? [500, 503],
+    requests: faults.requests ?? 12,
+    latency: faults.latency ?? { min: 5, max: 40 },
+    windowMs: faults.windowMs ?? 400,
+    timeoutMs: faults.timeoutMs ?? 2_000,
+  };
+}
+
+/** A value of a column's type; small numbers make shrunk programs read easily. */
+export function columnValue(type: ColumnType, n: number): JsonValue {
+  switch (type) {
+    case 'string':
+      return `v${n}`;
+    case 'number':
+      return n;
+    case 'boolean':
+      return n % 2 === 1;
+    case 'date':
+      return new Date(Date.UTC(2026, 0, 1 + (n % 28))).toISOString();
+    case 'object':
+      return { n };
+  }
+}
+
+function valuesArbitrary(table: TableDefinition): fc.Arbitrary<JsonObject> {
+  const columns = Object.entries(table.columns);
+  if (columns.length === 0) return fc.constant({});
+  return fc
+    .tuple(...columns.map(() => fc.nat({ max: 99 })))
+    .map((numbers) => Object.fromEntries(columns.map(([column, type], i) => [column, columnValue(type, numbers[i]!)])) as JsonObject);
+}
+
+/** The arbitrary of a scenario's programs. */
+export function programArbitrary(scenario: Pick<ResolvedScenario, 'clients' | 'editors' | 'tables' | 'generate'>): fc.Arbitrary<Program> {
+  const settings = generatorSettings(scenario.generate);
+  const clients = scenario.clients.map((client) => client.name);
+  const editors = scenario.editors;
+  const tables = scenario.tables;
+  const ids = Array.from({ length: settings.records }, (_, i) => `r${i + 1}`);
+
+  const client = fc.constantFrom(...clients);
+  const editor = editors.length > 0 ? fc.constantFrom(...editors) : undefined;
+  const table = fc.constantFrom(...tables);
+  const id = fc.constantFrom(...ids);
+  const after = settings.maxDelay > 0 ? fc.nat({ max: settings.maxDelay }) : fc.constant(0);
+  const background = fc.nat({ max: 99 }).map((n) => n < Math.round(settings.background * 100));
+  const step = (actor: fc.Arbitrary<string>, op: fc.Arbitrary<Step['op']>, canBackground = false): fc.Arbitrary<Step> =>
+    fc.record({ actor, op, after, background: canBackground ? background : fc.constant(false) }).map(({ actor: who, op: what, after: wait, background: bg }) => ({
+      actor: who,
+      op: what,
+      ...(wait > 0 ? { after: wait } : {}),
+      ...(bg ? { background: true } : {}),
+    }));
+  const withValues = <T>(build: (t: TableDefinition, recordId: string, values: JsonObject) => T): fc.Arbitrary<T> =>
+    table.chain((t) => fc.tuple(id, valuesArbitrary(t)).map(([recordId, values]) => build(t, recordId, values)));
+
+  const kinds: [StepKind, fc.Arbitrary<Step>][] = [
+    ['insert', step(client, withValues((t, recordId, values) => ({ type: 'insert' as const, table: t.name, record: { id: recordId, ...values } })))],
+    ['update', step(client, withValues((t, recordId, values) => ({ type: 'update' as const, table: t.name, record: { id: recordId, ...values } })))],
+    ['delete', step(client, fc.tuple(table, id).map(([t, recordId]) => ({ type: 'delete' as const, table: t.name, id: recordId })))],
+    ['push', step(client, fc.constant({ type: 'push' as const }), true)],
+    ['pull', step(client, table.map((t) => ({ type: 'pull' as const, table: t.name })), true)],
+    ['pull-incremental', step(client, table.map((t) => ({ type: 'pull' as const, table: t.name, queryId: `all-${t.name}` })), true)],
+    ['purge', step(client, fc.tuple(table, fc.boolean()).map(([t, force]) => ({ type: 'purge' as const, table: t.name, ...(force ? { force } : {}) })))],
+    ['restart', step(client, fc.constant({ type: 'restart' as const }))],
+    ['offline', step(fc.constant('world'), client.map((name) => ({ type: 'offline' as const, client: name })))],
+    ['online', step(fc.constant('world'), client.map((name) => ({ type: 'online' as const, client: name })))],
+    ['sync', step(fc.constant('world'), fc.constant({ type: 'sync' as const }))],
+  ];
+  if (editor !== undefined) {
+    kinds.push(
+      ['edit-insert', step(editor, withValues((t, recordId, values) => ({ type: 'insert' as const, table: t.name, record: { id: recordId, ...values } })))],
+      ['edit-update', step(editor, withValues((t, recordId, values) => ({ type: 'update' as const, table: t.name, id: recordId, changes: values })))],
+      ['edit-delete', step(editor, fc.tuple(table, id).map(([t, recordId]) => ({ type: 'delete' as const, table: t.name, id: recordId })))],
+    );
+  }
+  const groups: [StepKind, fc.Arbitrary<Step[]>][] = kinds.map(([kind, arbitrary]) => [kind, arbitrary.map((one) => [one])]);
+  groups.push([
+    'edit-during-push',
+    fc
+      .tuple(client, table, id, fc.nat({ max: 99 }), fc.nat({ max: 99 }), fc.integer({ min: 1, max: Math.max(1, settings.latency.min) }))
+      .map(([who, t, recordId, first, second, gap]): Step[] => {
+        const values = (n: number): JsonObject =>
+          Object.fromEntries(Object.entries(t.columns).map(([column, type]) => [column, columnValue(type, n)])) as JsonObject;
+        return [
+          { actor: who, op: { type: 'update', table: t.name, record: { id: recordId, ...values(first) } } },
+          { actor: who, op: { type: 'push' }, background: true },
+          { actor: who, op: { type: 'update', table: t.name, record: { id: recordId, ...values(second) } }, after: gap },
+        ];
+      }),
+  ]);
+  const weighted = groups
+    .filter(([kind]) => (settings.mix[kind] ?? 0) > 0)
+    .map(([kind, arbitrary]) => ({ arbitrary, weight: settings.mix[kind] }));
+  if (weighted.length === 0) throw new RangeError('generate.mix gives every step kind weight 0');
+  // Steps come in small groups (mostly of one) so that a group that only means something whole shrinks whole.
+  const steps = fc.array(fc.oneof(...weighted), { minLength: settings.minSteps, maxLength: settings.maxSteps }).map((list) => list.flat());
+
+  const decisions =
+    settings.faultKinds.length === 0 || settings.maxFaults === 0
+      ? fc.constant([] as FaultDecision[])
+      : fc.array(faultDecisionArbitrary(settings, client), { maxLength: settings.maxFaults });
+
+  const prelude = settings.start === 'synced' ? syncedStart(tables, ids, clients[0]!, editors[0]) : [];
+  return fc
+    .record({ seed: fc.noShrink(fc.nat({ max: 2 ** 31 - 1 })), steps, decisions })
+    .map(({ seed, steps: list, decisions: faults }) => ({ seed, steps: [...prelude, ...list], faults: faultPlanOf(faults, clients, settings) }));
+}
+
+/**
+ * The fixed opening of a `synced` program: every record on the server (written by an editor,
+ * or pushed by the first client) and on every client. It is not shrunk away: it is the stage.
+ */
+export function syncedStart(tables: readonly TableDefinition[], ids: readonly string[], firstClient: string, editor: string | undefined): Step[] {
+  const steps: Step[] = [];
+  for (const table of tables) {
+    ids.forEach((recordId, i) => {
+      const values = Object.fromEntries(Object.entries(table.columns).map(([column, type]) => [column, columnValue(type, 100 + i)])) as JsonObject;
+      steps.push({ actor: editor ?? firstClient, op: { type: 'insert', table: table.name, record: { id: recordId, ...values } } });
+    });
+  }
+  steps.push({ actor: 'world', op: { type: 'sync' } });
+  return steps;
+}
+
+function faultDecisionArbitrary(settings: GeneratorSettings, client: fc.Arbitrary<string>): fc.Arbitrary<FaultDecision> {
+  const request = fc.integer({ min: 1, max: settings.requests });
+  const from = fc.nat({ max: Math.max(1, settings.maxDelay * settings.maxSteps) });
+  const span = fc.integer({ min: 1, max: settings.windowMs });
+  const byKind: Record<FaultDecisionKind, fc.Arbitrary<FaultDecision>> = {
+    'http-error': fc.oneof(
+      fc.record({ client, status: fc.constantFrom(...settings.statuses), request }).map((d) => ({ kind: 'http-error' as const, ...d })),
+      fc.record({ client, status: fc.constantFrom(...settings.statuses), from, span }).map((d) => ({ kind: 'http-error' as const, ...d })),
+    ),
+    'network-failure': fc.record({ client, request }).map((d) => ({ kind: 'network-failure' as const, ...d })),
+    'lost-response': fc.record({ client, request }).map((d) => ({ kind: 'lost-response' as const, ...d })),
+    timeout: fc.record({ client, request, applied: fc.boolean() }).map((d) => ({ kind: 'timeout' as const, ...d })),
+    partition: fc.record({ client, from, span }).map((d) => ({ kind: 'partition' as const, ...d })),
+    restart: fc
+      .record({ client, request, phase: fc.constantFrom('after-server' as const, 'before-server' as const) })
+      .map((d) => ({ kind: 'restart' as const, ...d })),
+  };
+  return fc.oneof(...settings.faultKinds.map((kind) => byKind[kind]));
+}
+
+/** The fault plan a list of decisions amounts to (overlapping partitions of a link merged). */
+export function faultPlanOf(decisions: readonly FaultDecision[], clients: readonly string[], settings: Pick<GeneratorSettings, 'latency' | 'timeoutMs'>): FaultPlan {
+  const links: Record<string, { faults: FaultRule[]; partitions: PartitionRule[]; restarts: RestartRule[] }> = {};
+  const linkOf = (name: string): { faults: FaultRule[]; partitions: PartitionRule[]; restarts: RestartRule[] } =>
+    (links[name] ??= { faults: [], partitions: [], restarts: [] });
+  for (const decision of decisions) {
+    const link = linkOf(decision.client);
+    switch (decision.kind) {
+      case 'http-error':
+        link.faults.push({
+          effect: { kind: 'http-error', status: decision.status },
+          when: decision.request !== undefined ? { request: decision.request } : { from: decision.from ?? 0, until: (decision.from ?? 0) + (decision.span ?? 1) },
+        });
+        break;
+      case 'network-failure':
+      case 'lost-response':
+        link.faults.push({ effect: { kind: decision.kind }, when: { request: decision.request } });
+        break;
+      case 'timeout':
+        link.faults.push({ effect: { kind: 'timeout', applied: decision.applied }, when: { request: decision.request } });
+        break;
+      case 'partition':
+        link.partitions.push({ from: decision.from, until: decision.from + decision.span });
+        break;
+      case 'restart':
+        link.restarts.push({ when: { request: decision.request }, phase: decision.phase });
+        break;
+    }
+  }
+  const plan: { default: LinkPlan; links?: Record<string, LinkPlan> } = {
+    default: { latency: { kind: 'uniform', minMs: settings.latency.min, maxMs: settings.latency.max }, timeoutMs: settings.timeoutMs },
+  };
+  const own: Record<string, LinkPlan> = {};
+  for (const name of clients) {
+    const link = links[name];
+    if (link === undefined) continue;
+    own[name] = {
+      ...(link.faults.length > 0 ? { faults: link.faults } : {}),
+      ...(link.partitions.length > 0 ? { partitions: mergeWindows(link.partitions) } : {}),
+      ...(link.restarts.length > 0 ? { restarts: link.restarts } : {}),
+    };
+  }
+  if (Object.keys(own).length > 0) plan.links = own;
+  return plan;
+}
+
+function mergeWindows(windows: readonly PartitionRule[]): PartitionRule[] {
+  const sorted = [...windows].sort((a, b) => a.from - b.from);
+  const merged: { from: number; until: number }[] = [];
+  for (const window of sorted) {
+    const until = window.until ?? window.from + 1;
+    const last = merged.at(-1);
+    if (last !== undefined && window.from <= last.until) last.until = Math.max(last.until, until);
+    else merged.push({ from: window.from, until });
+  }
+  return merged;
+}

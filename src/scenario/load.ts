@@ -1,0 +1,211 @@
+/**
+ * Loading scenario files: JSON, TypeScript and JavaScript.
+ *
+ * TypeScript files are loaded by plain Node (no tsx, no build step for the user's files): the
+ * TypeScript compiler API strips the types (`transpileModule`, syntax only, no type check) to
+ * CommonJS, which runs with a `require` that hands the scenario this very copy of syncwright
+ * for `import … from 'syncwright'` (and for relative imports of the package's own
+ * `src/index`, which the built-in scenarios use so that they type-check inside the repo).
+ * Relative `.ts` imports of a scenario are loaded the same way; anything else goes to Node's
+ * own `require`. `typescript` is imported only when a `.ts` file is loaded.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { mergeDefinitions, resolveDefinition } from './resolve.js';
+import type { ResolvedScenario, ScenarioDefinition } from './types.js';
+import { ScenarioError, validateScenario } from './validate.js';
+
+const SCENARIO_EXTENSIONS = ['.ts', '.mts', '.json', '.js', '.mjs'];
+
+/** The package root: two levels above this file, in `src/scenario/` and in `dist/scenario/` alike. */
+const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * `<a syncwright checkout>/src/index(.js|.ts)` or `…/dist/index.js`: the package's entry point,
+ * whichever copy the path names — the scenario gets the copy that is running.
+ */
+function isSyncwrightEntry(target: string): boolean {
+  const base = path.basename(target).replace(/\.(ts|js|mjs)$/, '');
+  const folder = path.dirname(target);
+  if (base !== 'index' || !['src', 'dist'].includes(path.basename(folder))) return false;
+  try {
+    const manifest = JSON.parse(readFileSync(path.join(path.dirname(folder), 'package.json'), 'utf8')) as { name?: unknown };
+    return manifest.name === 'syncwright';
+  } catch {
+    return false;
+  }
+}
+
+/** Loads, validates and resolves one scenario file (following `extends`). */
+export async function loadScenario(file: string, options: { cwd?: string } = {}): Promise<ResolvedScenario> {
+  const cwd = options.cwd ?? process.cwd();
+  const absolute = path.resolve(cwd, file);
+  const definition = await loadDefinitionWithExtends(absolute, displayName(absolute, cwd), cwd, []);
+  return resolveDefinition(definition, displayName(absolute, cwd), path.dirname(absolute));
+}
+
+/** Every scenario file in a directory (not its subdirectories), sorted by name. */
+export async function listScenarioFiles(directory: string): Promise<string[]> {
+  const entries = await readdir(directory, { withFileTypes: true }).catch(() => []);
+  return entries
+    .filter((entry) => entry.isFile() && SCENARIO_EXTENSIONS.includes(path.extname(entry.name)) && !entry.name.endsWith('.d.ts'))
+    .map((entry) => path.join(directory, entry.name))
+    .sort();
+}
+
+/** The directory of the scenarios that ship with syncwright. */
+export const BUILT_IN_SCENARIOS_DIR = path.join(PACKAGE_ROOT, 'scenarios');
+
+async function loadDefinitionWithExtends(absolute: string, shown: string, cwd: string, seen: string[]): Promise<ScenarioDefinition> {
+  if (seen.includes(absolute)) {
+    throw new ScenarioError(shown, [{ file: shown, path: 'extends', expected: 'a chain of scenarios without a cycle', found: [...seen, absolute].map((f) => displayName(f, cwd)).join(' → ') }]);
+  }
+  const definition = validateScenario(await loadScenarioValue(absolute, shown), shown);
+  if (definition.extends === undefined) return definition;
+  const baseFile = path.resolve(path.dirname(absolute), definition.extends);
+  if (!existsSync(baseFile)) {
+    throw new ScenarioError(shown, [{ file: shown, path: 'extends', expected: 'the path of an existing scenario file, relative to this one', found: JSON.stringify(definition.extends) }]);
+  }
+  const base = await loadDefinitionWithExtends(baseFile, displayName(baseFile, cwd), cwd, [...seen, absolute]);
+  return mergeDefinitions(base, definition);
+}
+
+function displayName(absolute: string, cwd: string): string {
+  const relative = path.relative(cwd, absolute);
+  return relative.startsWith('..') || path.isAbsolute(relative) ? absolute : relative.split(path.sep).join('/');
+}
+
+/** The raw value a scenario file holds (its default export for code files). */
+export async function loadScenarioValue(absolute: string, shown = absolute): Promise<unknown> {
+  const extension = path.extname(absolute);
+  if (!SCENARIO_EXTENSIONS.includes(extension)) {
+    throw new ScenarioError(shown, [{ file: shown, path: '', expected: `a scenario file ending in ${SCENARIO_EXTENSIONS.join(', ')}`, found: JSON.stringify(path.basename(absolute)) }]);
+  }
+  let text: string;
+  try {
+    text = await readFile(absolute, 'utf8');
+  } catch (error) {
+    throw new ScenarioError(shown, [{ file: shown, path: '', expected: 'a readable scenario file', found: describe(error) }]);
+  }
+  if (extension === '.json') return parseJson(text, shown);
+  const exports = extension === '.ts' || extension === '.mts' ? await loadTypeScriptModule(absolute, shown) : await importModule(absolute, shown);
+  const value = (exports as { default?: unknown }).default;
+  if (value === undefined) {
+    throw new ScenarioError(shown, [{ file: shown, path: '', expected: 'a default export: `export default defineScenario({...})`', found: `exports ${Object.keys(exports as object).join(', ') || 'nothing'}` }]);
+  }
+  return value;
+}
+
+export function parseJson(text: string, shown: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const position = /position (\d+)/.exec(message)?.[1];
+    const where = position === undefined ? '' : ` at ${lineAndColumn(text, Number(position))}`;
+    throw new ScenarioError(shown, [{ file: shown, path: '', expected: 'valid JSON', found: `a syntax error${where}: ${message}` }]);
+  }
+}
+
+function lineAndColumn(text: string, offset: number): string {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  const column = offset - before.lastIndexOf('\n');
+  return `line ${line}, column ${column}`;
+}
+
+async function importModule(absolute: string, shown: string): Promise<unknown> {
+  try {
+    return (await import(pathToFileURL(absolute).href)) as unknown;
+  } catch (error) {
+    throw new ScenarioError(shown, [{ file: shown, path: '', expected: 'a module that loads', found: describe(error) }]);
+  }
+}
+
+type TypeScriptApi = typeof import('typescript');
+let typescript: TypeScriptApi | undefined;
+let packageRoot: unknown;
+
+/** Loads a `.ts` module (a scenario, or a team's handler) by stripping its types. */
+export async function loadTypeScriptModule(absolute: string, shown = absolute): Promise<unknown> {
+  try {
+    typescript ??= ((await import('typescript')) as unknown as { default: TypeScriptApi }).default;
+  } catch (error) {
+    throw new ScenarioError(shown, [
+      { file: shown, path: '', expected: 'the `typescript` package to be installed to load .ts scenarios (or use .json)', found: describe(error) },
+    ]);
+  }
+  packageRoot ??= await import('../index.js');
+  return requireTypeScript(absolute, shown, new Map());
+}
+
+function requireTypeScript(absolute: string, shown: string, cache: Map<string, { exports: unknown }>): unknown {
+  const cached = cache.get(absolute);
+  if (cached !== undefined) return cached.exports;
+  const ts = typescript!;
+  const source = readFileSync(absolute, 'utf8');
+  const output = ts.transpileModule(source, {
+    fileName: absolute,
+    reportDiagnostics: true,
+    compilerOptions: {
+      module: ts.ModuleKind.CommonJS,
+      target: ts.ScriptTarget.ES2022,
+      esModuleInterop: true,
+      sourceMap: false,
+      inlineSourceMap: false,
+    },
+  });
+  const errors = (output.diagnostics ?? []).filter((diagnostic) => diagnostic.category === ts.DiagnosticCategory.Error);
+  if (errors.length > 0) {
+    throw new ScenarioError(
+      shown,
+      errors.map((diagnostic) => {
+        const where =
+          diagnostic.file !== undefined && diagnostic.start !== undefined
+            ? (() => {
+                const { line, character } = diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start);
+                return ` at line ${line + 1}, column ${character + 1}`;
+              })()
+            : '';
+        return { file: shown, path: '', expected: 'TypeScript that parses', found: `${ts.flattenDiagnosticMessageText(diagnostic.messageText, ' ')}${where}` };
+      }),
+    );
+  }
+  const module = { exports: {} as unknown };
+  cache.set(absolute, module);
+  const nodeRequire = createRequire(absolute);
+  const localRequire = (specifier: string): unknown => {
+    if (specifier === 'syncwright') return packageRoot;
+    if (specifier.startsWith('.') || path.isAbsolute(specifier)) {
+      const target = path.resolve(path.dirname(absolute), specifier);
+      const withoutJs = target.replace(/\.(c|m)?js$/, '');
+      if (isSyncwrightEntry(target)) return packageRoot;
+      for (const candidate of [target, `${withoutJs}.ts`, `${withoutJs}.mts`, `${target}.ts`]) {
+        if ((candidate.endsWith('.ts') || candidate.endsWith('.mts')) && existsSync(candidate)) return requireTypeScript(candidate, candidate, cache);
+      }
+    }
+    return nodeRequire(specifier);
+  };
+  try {
+    const run = new Function('exports', 'require', 'module', '__filename', '__dirname', output.outputText) as (
+      exports: unknown,
+      require: (specifier: string) => unknown,
+      module: { exports: unknown },
+      filename: string,
+      dirname: string,
+    ) => void;
+    run(module.exports, localRequire, module, absolute, path.dirname(absolute));
+  } catch (error) {
+    cache.delete(absolute);
+    if (error instanceof ScenarioError) throw error;
+    throw new ScenarioError(shown, [{ file: shown, path: '', expected: 'a module that runs without throwing', found: describe(error) }]);
+  }
+  return module.exports;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,245 @@
+/**
+ * Running a scenario. Fixed-step scenarios run their one program. Generated scenarios run as a
+ * fast-check property (`fc.check`): each run draws a program, executes it in a fresh world and
+ * passes if every checker passes; a failure is shrunk to a minimal program and reported with
+ * the seed and path that reproduce it.
+ */
+import fc from 'fast-check';
+import { addCoverage } from '../check/coverage.js';
+import type { ClientMutation } from '../client/mutations.js';
+import type { JsonObject } from '../protocol/records.js';
+import { programArbitrary } from './arbitraries.js';
+import { resolveClient, type ClientChoice, type ResolvedClient } from './clients.js';
+import { executeProgram, type RunRecord } from './execute.js';
+import { loadScenario } from './load.js';
+import { resolveDefinition } from './resolve.js';
+import type { Counterexample, ScenarioResult, ScenarioStatus } from './results.js';
+import type { Program, ResolvedScenario, ScenarioDefinition } from './types.js';
+
+/** A scenario file path, a definition, or a scenario already loaded. */
+export type ScenarioInput = string | ScenarioDefinition | ResolvedScenario;
+
+export const DEFAULT_SEED = 42;
+
+export interface RunScenarioOptions {
+  /** Generated runs. Default: the scenario's `runs` (100 unless it says). */
+  readonly runs?: number;
+  /** fast-check seed. Default 42, so that a plain run is repeatable; pass a fresh one to explore. */
+  readonly seed?: number;
+  /** Replay one fast-check path (with its seed) instead of searching. */
+  readonly path?: string;
+  /** Default `reference`. */
+  readonly client?: ClientChoice;
+  /** Deliberate bugs for the reference client (the self-test). */
+  readonly mutations?: readonly ClientMutation[];
+  /** Where relative paths start. Default: the process's working directory. */
+  readonly cwd?: string;
+  /** Shrink a failure to a minimal program. Default true. */
+  readonly shrink?: boolean;
+  /** Timers one drive call may fire before the run counts as a livelock. Default 2,000. */
+  readonly maxSteps?: number;
+  /** Called after each run (shrinking runs included). */
+  readonly onRun?: (run: { readonly index: number; readonly valid: boolean; readonly shrinking: boolean }) => void;
+}
+
+/** A result plus what the self-test and the bench measure. */
+export interface ScenarioRun {
+  readonly result: ScenarioResult;
+  readonly scenario?: ResolvedScenario;
+  /** The minimal failing run, executed once more (same program ⇒ same history). */
+  readonly failingRun?: RunRecord;
+}
+
+export async function runScenario(input: ScenarioInput, options: RunScenarioOptions = {}): Promise<ScenarioResult> {
+  return (await runScenarioDetailed(input, options)).result;
+}
+
+export async function toResolvedScenario(input: ScenarioInput, cwd = process.cwd()): Promise<ResolvedScenario> {
+  if (typeof input === 'string') return loadScenario(input, { cwd });
+  if ('definition' in input && 'baseDir' in input) return input;
+  return resolveDefinition(input as ScenarioDefinition, '<inline>', cwd);
+}
+
+export async function runScenarioDetailed(input: ScenarioInput, options: RunScenarioOptions = {}): Promise<ScenarioRun> {
+  const started = performance.now();
+  const seed = options.seed ?? DEFAULT_SEED;
+  let scenario: ResolvedScenario;
+  let client: ResolvedClient;
+  const fileOf = typeof input === 'string' ? input : 'file' in input && typeof input.file === 'string' ? input.file : '<inline>';
+  try {
+    scenario = await toResolvedScenario(input, options.cwd);
+    client = await resolveClient(options.client, {
+      ...(options.mutations !== undefined ? { mutations: options.mutations } : {}),
+      ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
+      ...(scenario.pullPageSize !== undefined ? { pageSize: scenario.pullPageSize } : {}),
+    });
+  } catch (error) {
+    const name = typeof input === 'string' ? input : input.name;
+    return {
+      result: {
+        name,
+        file: fileOf,
+        client: typeof options.client === 'object' ? options.client.name : (options.client ?? 'reference'),
+        status: 'error',
+        runs: 0,
+        seed,
+        durationMs: Math.round(performance.now() - started),
+        coverage: {},
+        weak: [],
+        error: error instanceof Error ? error.message : String(error),
+      },
+    };
+  }
+  const execute = (program: Program): Promise<RunRecord> =>
+    executeProgram(scenario, program, { driver: client.driver, ...(options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {}) });
+
+  try {
+    return scenario.program !== undefined
+      ? await runFixed(scenario, client, execute, started)
+      : await runGenerated(scenario, client, execute, started, seed, options);
+  } catch (error) {
+    return {
+      scenario,
+      result: {
+        ...baseResult(scenario, client, seed, 0, started, {}),
+        status: 'error',
+        error: error instanceof Error ? error.message : String(error),
+      },
+    };
+  }
+}
+
+async function runFixed(scenario: ResolvedScenario, client: ResolvedClient, execute: (program: Program) => Promise<RunRecord>, started: number): Promise<ScenarioRun> {
+  const program = scenario.program!;
+  const record = await execute(program);
+  const failure = record.valid ? undefined : counterexampleOf(scenario, client, record, { seed: program.seed, shrinks: 0 });
+  const elapsed = performance.now() - started;
+  return {
+    scenario,
+    ...(record.valid ? {} : { failingRun: record }),
+    result: {
+      ...baseResult(scenario, client, program.seed, 1, started, record.coverage),
+      status: statusOf(scenario, record.valid),
+      ...(failure !== undefined ? { failure, timings: { firstFailureMs: Math.round(elapsed), shrunkMs: Math.round(elapsed) } } : {}),
+    },
+  };
+}
+
+async function runGenerated(
+  scenario: ResolvedScenario,
+  client: ResolvedClient,
+  execute: (program: Program) => Promise<RunRecord>,
+  started: number,
+  seed: number,
+  options: RunScenarioOptions,
+): Promise<ScenarioRun> {
+  const coverage: Record<string, number> = {};
+  let runs = 0;
+  let index = 0;
+  let firstFailureAt: number | undefined;
+  let crash: string | undefined;
+  const property = fc.asyncProperty(programArbitrary(scenario), async (program) => {
+    const record = await execute(program);
+    const shrinking = firstFailureAt !== undefined;
+    if (!shrinking) {
+      runs++;
+      addCoverage(coverage, record.coverage);
+      if (!record.valid) firstFailureAt = performance.now();
+    }
+    options.onRun?.({ index: index++, valid: record.valid, shrinking });
+    return record.valid;
+  });
+  const numRuns = options.runs ?? scenario.runs;
+  const details = await fc.check(property, {
+    seed,
+    numRuns,
+    ...(options.path !== undefined ? { path: options.path, endOnFailure: true } : {}),
+    ...(options.shrink === false ? { endOnFailure: true } : {}),
+  });
+  const shrunkAt = performance.now();
+  if (details.failed && details.counterexample === null) {
+    const error: unknown = details.errorInstance;
+    crash = error instanceof Error ? error.message : String(error);
+  }
+  if (crash !== undefined) {
+    return { scenario, result: { ...baseResult(scenario, client, seed, runs, started, coverage), status: 'error', error: `a run crashed: ${crash}` } };
+  }
+  if (!details.failed || details.counterexample === null) {
+    return { scenario, result: { ...baseResult(scenario, client, seed, runs, started, coverage), status: statusOf(scenario, true) } };
+  }
+  const [program] = details.counterexample;
+  const record = await execute(program);
+  const failure = counterexampleOf(scenario, client, record, {
+    seed: details.seed,
+    ...(details.counterexamplePath !== null ? { path: details.counterexamplePath } : {}),
+    shrinks: details.numShrinks,
+  });
+  return {
+    scenario,
+    failingRun: record,
+    result: {
+      ...baseResult(scenario, client, details.seed, runs, started, coverage),
+      status: statusOf(scenario, false),
+      failure,
+      timings: {
+        ...(firstFailureAt !== undefined ? { firstFailureMs: Math.round(firstFailureAt - started) } : {}),
+        shrunkMs: Math.round(shrunkAt - started),
+      },
+    },
+  };
+}
+
+function baseResult(scenario: ResolvedScenario, client: ResolvedClient, seed: number, runs: number, started: number, coverage: Record<string, number>): Omit<ScenarioResult, 'status'> {
+  const weak = scenario.coverage.filter((name) => (coverage[name] ?? 0) === 0);
+  return {
+    name: scenario.name,
+    ...(scenario.description !== undefined ? { description: scenario.description } : {}),
+    file: scenario.file,
+    client: client.name,
+    runs,
+    seed,
+    durationMs: Math.round(performance.now() - started),
+    coverage,
+    weak,
+  };
+}
+
+function statusOf(scenario: ResolvedScenario, valid: boolean): ScenarioStatus {
+  if (scenario.expect === 'fail') return valid ? 'unexpected-pass' : 'expected-failure';
+  return valid ? 'passed' : 'failed';
+}
+
+export function counterexampleOf(
+  scenario: ResolvedScenario,
+  client: ResolvedClient,
+  record: RunRecord,
+  found: { seed: number; path?: string; shrinks: number },
+): Counterexample {
+  return {
+    seed: found.seed,
+    ...(found.path !== undefined ? { path: found.path } : {}),
+    shrinks: found.shrinks,
+    program: record.program as unknown as JsonObject,
+    checks: record.checks,
+    history: record.history,
+    tableDiff: record.tableDiff,
+    replayCommand: replayCommand(scenario.file, client.name, found.path === undefined ? undefined : `${found.seed}:${found.path}`),
+    scenario: scenario.file,
+    client: client.name,
+    ...(record.stopped !== undefined ? { stopped: record.stopped } : {}),
+    size: record.program.steps.length,
+  };
+}
+
+/** `npx syncwright replay <file> [<seed>:<path>] [--client <client>]`. */
+export function replayCommand(file: string, client: string, token?: string): string {
+  const quote = (text: string): string => (/^[\w./:@+-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`);
+  const parts = ['npx', 'syncwright', 'replay', quote(file)];
+  if (token !== undefined) parts.push(token);
+  if (client !== 'reference') {
+    const mutations = client.startsWith('reference+') ? client.slice('reference+'.length).split('+') : [];
+    if (mutations.length > 0) parts.push('--mutation', mutations.join(','));
+    else parts.push('--client', quote(client));
+  }
+  return parts.join(' ');
+}

@@ -1,0 +1,213 @@
+/**
+ * The scenario format: what a file in `scenarios/` says (`ScenarioDefinition`), and the
+ * program a run executes (`Program`, plain JSON so it can be saved, shrunk and replayed).
+ */
+import type { CheckerName } from '../check/index.js';
+import type { FaultPlan, LinkErrorStatus } from '../network/fault-plan.js';
+import type { JsonValue, TableDefinition } from '../protocol/records.js';
+import type { PushHandler } from '../sim/driver.js';
+import type { ClientOperation, ServerEdit } from '../sim/history.js';
+import type { ScriptedResolution } from './scripted.js';
+
+/** A field-by-field merge: what the merged record holds for `field`. */
+export type MergeField = (field: string, clientValue: JsonValue | undefined, serverValue: JsonValue | undefined) => JsonValue | undefined;
+
+/** How a client answers conflicts and errors during push. */
+export type PolicySpec =
+  /** The Azure tutorial's handler: log, then cancelAndDiscard; errors are logged and left unhandled. */
+  | 'tutorial'
+  /** cancelAndUpdate with the server's record (cancelAndDiscard when the server sent none). */
+  | 'server-wins'
+  /** update with the server's version, then the push retries; transient errors are retried too. */
+  | 'client-wins'
+  /** No handler at all: conflicts come back from push, errors abort it. */
+  | 'none'
+  /** Merge field by field: `fields` names a side per field, `prefer` the rest, `mergeField` decides in code. */
+  | { readonly name: 'merge'; readonly prefer?: 'client' | 'server'; readonly fields?: Readonly<Record<string, 'client' | 'server'>>; readonly mergeField?: MergeField }
+  | { readonly name: 'tutorial' | 'server-wins' | 'client-wins' | 'none' }
+  /** Recorded answers to this client's conflicts, in order (what the explorer saves); `then` (default tutorial) handles the rest and errors. */
+  | { readonly name: 'scripted'; readonly conflicts: readonly ScriptedResolution[]; readonly then?: 'tutorial' | 'server-wins' | 'client-wins' | 'merge' | 'none' }
+  /** A team's own module exporting `{ onConflict, onError }`, relative to the scenario file; run unchanged. */
+  | { readonly module: string }
+  /** TypeScript scenarios only: the handler itself. */
+  | { readonly handler: PushHandler };
+
+export type BuiltInPolicyName = 'tutorial' | 'server-wins' | 'client-wins' | 'merge' | 'none' | 'scripted';
+
+export interface ClientSpec {
+  readonly name: string;
+  /** Overrides the scenario's policy for this client. */
+  readonly policy?: PolicySpec;
+}
+
+/** Things the world itself does between steps. */
+export type WorldAction =
+  /** Take a client's link down (a partition) or bring it back. */
+  | { readonly type: 'offline'; readonly client: string }
+  | { readonly type: 'online'; readonly client: string }
+  /** Every link online, no more faults. */
+  | { readonly type: 'heal' }
+  /** Every client pushes, then every client pulls every table. */
+  | { readonly type: 'sync' }
+  /** Let virtual time pass. */
+  | { readonly type: 'wait'; readonly ms: number }
+  | { readonly type: 'note'; readonly text: string };
+
+type OptionalTable<T> = T extends { readonly table: string } ? Omit<T, 'table'> & { readonly table?: string } : T;
+
+/** A step as written in a file: `table` may be left out when the scenario has one table. */
+export interface StepSpec {
+  /** `client-1`…, `editor-1`…, or `world`. */
+  readonly actor: string;
+  readonly op: OptionalTable<ClientOperation> | OptionalTable<ServerEdit> | WorldAction;
+  /** Virtual ms to wait before starting this step. Default 0. */
+  readonly after?: number;
+  /** Start the step and go on without waiting for it (a push in flight while others act). */
+  readonly background?: boolean;
+}
+
+/** A step as a program holds it: every table named. */
+export interface Step {
+  readonly actor: string;
+  readonly op: ClientOperation | ServerEdit | WorldAction;
+  readonly after?: number;
+  readonly background?: boolean;
+}
+
+/** One run's input: plain JSON. Same program and same client ⇒ byte-identical history. */
+export interface Program {
+  /** The world's seed: latencies, ids, versions, scheduler ties. */
+  readonly seed: number;
+  readonly steps: readonly Step[];
+  readonly faults: FaultPlan;
+}
+
+/** The kinds of step a generator mixes. */
+export const STEP_KINDS = [
+  'insert',
+  'update',
+  'delete',
+  'push',
+  'pull',
+  'pull-incremental',
+  'purge',
+  'restart',
+  'edit-insert',
+  'edit-update',
+  'edit-delete',
+  'offline',
+  'online',
+  'sync',
+  /** An update, a push in the background, and another update of the same record while it is in flight. */
+  'edit-during-push',
+] as const;
+export type StepKind = (typeof STEP_KINDS)[number];
+
+/** Fault decisions a generated program may carry; each is part of the program, so each shrinks. */
+export const FAULT_DECISION_KINDS = ['http-error', 'network-failure', 'timeout', 'lost-response', 'partition', 'restart'] as const;
+export type FaultDecisionKind = (typeof FAULT_DECISION_KINDS)[number];
+
+export interface FaultRanges {
+  /** Which kinds may occur. Default: none. `all` turns every kind on. */
+  readonly kinds?: readonly FaultDecisionKind[] | 'all';
+  /** At most this many decisions per program. Default 4. */
+  readonly max?: number;
+  /** Statuses an `http-error` may answer with. Default [500, 503]. */
+  readonly statuses?: readonly LinkErrorStatus[];
+  /** Request-triggered faults hit one of the first `requests` requests of a link. Default 12. */
+  readonly requests?: number;
+  /** Latency per link and way, uniform in [min, max] ms. Default 5–40. */
+  readonly latency?: { readonly min: number; readonly max: number };
+  /** Longest partition or fault window, virtual ms. Default 400. */
+  readonly windowMs?: number;
+  /** Client timeout, ms. Default 2,000. */
+  readonly timeoutMs?: number;
+}
+
+export interface GeneratorSpec {
+  /** How many steps a program has. Default 1–12. */
+  readonly steps?: { readonly min?: number; readonly max?: number };
+  /** Record ids come from `r1`…`rN`, so that writes meet. Default 3. */
+  readonly records?: number;
+  /**
+   * `synced` (the default): every program starts with those records on the server and on every
+   * client (inserted, then a sync), so that edits meet versions and conflicts happen. `empty`:
+   * programs start from nothing.
+   */
+  readonly start?: 'synced' | 'empty';
+  /** Relative weights of step kinds; kinds left out keep their default weight. */
+  readonly mix?: Partial<Readonly<Record<StepKind, number>>>;
+  /** Chance that a push or pull runs in the background. Default 0.25. */
+  readonly background?: number;
+  /** Longest pause before a step, virtual ms. Default 30. */
+  readonly maxDelay?: number;
+  readonly faults?: FaultRanges;
+}
+
+export interface ScenarioDefinition {
+  readonly name: string;
+  readonly description?: string;
+  /**
+   * Another scenario file this one builds on (relative to this file): its tables, clients,
+   * policy, editors and checks apply unless this file sets them. Saved regressions use it.
+   */
+  readonly extends?: string;
+  /** Table names (`todoitem` is built in) or definitions. Default `['todoitem']`. */
+  readonly tables?: readonly (string | TableDefinition)[];
+  /** A count (`client-1`…) or the clients. Default 1. */
+  readonly clients?: number | readonly (string | ClientSpec)[];
+  /** Every client's policy unless it names its own. Default `tutorial`. */
+  readonly policy?: PolicySpec;
+  /** Server editors (`editor-1`…): a count or names. Default 0 (fixed steps: the editors they name). */
+  readonly editors?: number | readonly string[];
+  /** Fixed steps. A scenario has `steps` or `generate`, not both. */
+  readonly steps?: readonly StepSpec[];
+  /** The world seed of a fixed-step run. Default 1. */
+  readonly seed?: number;
+  /** The fault plan of a fixed-step run (network/fault-plan.ts format). */
+  readonly faults?: FaultPlan;
+  readonly generate?: GeneratorSpec;
+  /** Checkers to run. Default: all. */
+  readonly checks?: readonly CheckerName[];
+  /** Coverage counters the runs must reach ("sometimes"), else the scenario is reported weak. */
+  readonly coverage?: readonly string[];
+  /** `fail` marks a known finding: failing is expected, passing is news. */
+  readonly expect?: 'pass' | 'fail';
+  /** Generated runs when the caller does not say. Default 100. */
+  readonly runs?: number;
+  /** Push-then-pull rounds after healing, before the final snapshot. Default 2. */
+  readonly settleRounds?: number;
+  /**
+   * The app's pull page size (the SDK's `pull(query, queryId, { pageSize })`). Small pages make
+   * records that share an `updatedAt` straddle page boundaries. Default: the client's own (50).
+   * Honoured by the reference client and the SDK driver.
+   */
+  readonly pullPageSize?: number;
+  /** Where a saved counterexample came from. */
+  readonly origin?: { readonly scenario: string; readonly seed?: number; readonly path?: string; readonly client?: string; readonly note?: string };
+}
+
+/** A scenario with every default applied and every reference resolved. */
+export interface ResolvedScenario {
+  readonly name: string;
+  readonly description?: string;
+  /** The file it came from (as given), or `<inline>`. */
+  readonly file: string;
+  readonly tables: readonly TableDefinition[];
+  readonly clients: readonly { readonly name: string; readonly policy: PolicySpec }[];
+  readonly editors: readonly string[];
+  /** Fixed program, or undefined for generated scenarios. */
+  readonly program?: Program;
+  readonly generate?: GeneratorSpec;
+  readonly checks: readonly CheckerName[];
+  readonly coverage: readonly string[];
+  readonly expect: 'pass' | 'fail';
+  readonly runs: number;
+  readonly settleRounds: number;
+  readonly pullPageSize?: number;
+  /** Directory that module paths (policies) are relative to. */
+  readonly baseDir: string;
+  readonly origin?: ScenarioDefinition['origin'];
+  /** The definition as written (after `extends`), for saving regressions. */
+  readonly definition: ScenarioDefinition;
+}

@@ -1,0 +1,475 @@
+/**
+ * Checks a scenario as it came from a file. Every problem is reported at once with the file,
+ * the path inside the scenario and what was expected there, so a hand-written file can be
+ * fixed in one go. Functions (a merge function, a handler object) are accepted where a
+ * TypeScript scenario may hold them.
+ */
+import { CHECKER_NAMES } from '../check/index.js';
+import { COVERAGE_COUNTERS } from '../check/coverage.js';
+import { LINK_ERROR_STATUSES } from '../network/fault-plan.js';
+import { validateFaultPlan } from '../network/validate.js';
+import { SCRIPTED_DECISIONS } from './scripted.js';
+import { FAULT_DECISION_KINDS, STEP_KINDS, type ScenarioDefinition } from './types.js';
+
+export interface ScenarioIssue {
+  readonly file: string;
+  /** Where inside the scenario, e.g. `steps[2].op.type`; empty for the whole file. */
+  readonly path: string;
+  readonly expected: string;
+  /** What was there, as short JSON. */
+  readonly found: string;
+}
+
+export class ScenarioError extends Error {
+  override readonly name = 'ScenarioError';
+  constructor(
+    readonly file: string,
+    readonly issues: readonly ScenarioIssue[],
+  ) {
+    super(
+      issues.length === 1
+        ? formatIssue(issues[0]!)
+        : `${file}: ${issues.length} problems:\n${issues.map((issue) => `  ${formatIssue(issue)}`).join('\n')}`,
+    );
+  }
+}
+
+export function formatIssue(issue: ScenarioIssue): string {
+  return `${issue.file}: ${issue.path === '' ? '(scenario)' : issue.path}: expected ${issue.expected}, found ${issue.found}`;
+}
+
+const TOP_LEVEL = [
+  'name',
+  'description',
+  'extends',
+  'tables',
+  'clients',
+  'policy',
+  'editors',
+  'steps',
+  'seed',
+  'faults',
+  'generate',
+  'checks',
+  'coverage',
+  'expect',
+  'runs',
+  'settleRounds',
+  'pullPageSize',
+  'origin',
+] as const;
+
+const BUILT_IN_POLICIES = ['tutorial', 'server-wins', 'client-wins', 'merge', 'none'];
+const COLUMN_TYPES = ['string', 'number', 'boolean', 'date', 'object'];
+const CLIENT_OPS = ['insert', 'update', 'delete', 'read', 'lookup', 'push', 'pull', 'purge', 'restart'];
+const EDIT_OPS = ['insert', 'update', 'delete'];
+const WORLD_OPS = ['offline', 'online', 'heal', 'sync', 'wait', 'note'];
+
+/** Returns the definition, typed, or throws a {@link ScenarioError} listing every problem. */
+export function validateScenario(value: unknown, file: string): ScenarioDefinition {
+  const issues = scenarioIssues(value, file);
+  if (issues.length > 0) throw new ScenarioError(file, issues);
+  return value as ScenarioDefinition;
+}
+
+/** Every problem in the definition; empty when it is valid. */
+export function scenarioIssues(value: unknown, file: string): ScenarioIssue[] {
+  const v = new Validator(file);
+  if (!v.object(value, '', TOP_LEVEL)) return v.issues;
+  const s = value;
+  if (v.string(s['name'], 'name') && (s['name'] as string).trim() === '') v.fail('name', 'a non-empty string', s['name']);
+  if (s['description'] !== undefined) v.string(s['description'], 'description');
+  if (s['extends'] !== undefined) v.string(s['extends'], 'extends');
+  if (s['tables'] !== undefined) v.tables(s['tables']);
+  if (s['clients'] !== undefined) v.clients(s['clients']);
+  if (s['policy'] !== undefined) v.policy(s['policy'], 'policy');
+  if (s['editors'] !== undefined) v.names(s['editors'], 'editors', 0, 10);
+  if (s['steps'] !== undefined && s['generate'] !== undefined) v.fail('generate', 'either "steps" or "generate", not both', s['generate']);
+  if (s['extends'] === undefined && s['steps'] === undefined && s['generate'] === undefined) {
+    v.fail('', 'a "steps" list or a "generate" section', s);
+  }
+  if (s['steps'] !== undefined && v.array(s['steps'], 'steps')) (s['steps'] as unknown[]).forEach((step, i) => v.step(step, `steps[${i}]`));
+  if (s['seed'] !== undefined) v.integer(s['seed'], 'seed', 0, 2 ** 31 - 1);
+  if (s['faults'] !== undefined) {
+    for (const issue of validateFaultPlan(s['faults'])) {
+      v.issues.push({ file, path: issue.path === '' ? 'faults' : `faults.${issue.path}`, expected: issue.expected, found: issue.found });
+    }
+  }
+  if (s['generate'] !== undefined) v.generate(s['generate']);
+  if (s['checks'] !== undefined) v.oneOfEach(s['checks'], 'checks', CHECKER_NAMES);
+  if (s['coverage'] !== undefined) v.oneOfEach(s['coverage'], 'coverage', COVERAGE_COUNTERS);
+  if (s['expect'] !== undefined) v.oneOf(s['expect'], 'expect', ['pass', 'fail']);
+  if (s['runs'] !== undefined) v.integer(s['runs'], 'runs', 1, 1_000_000);
+  if (s['settleRounds'] !== undefined) v.integer(s['settleRounds'], 'settleRounds', 0, 10);
+  if (s['pullPageSize'] !== undefined) v.integer(s['pullPageSize'], 'pullPageSize', 1, 1000);
+  if (s['origin'] !== undefined && v.object(s['origin'], 'origin', ['scenario', 'seed', 'path', 'client', 'note'])) {
+    const origin = s['origin'] as Record<string, unknown>;
+    v.string(origin['scenario'], 'origin.scenario');
+    if (origin['seed'] !== undefined) v.integer(origin['seed'], 'origin.seed', -(2 ** 31), 2 ** 32);
+    if (origin['path'] !== undefined) v.string(origin['path'], 'origin.path');
+    if (origin['client'] !== undefined) v.string(origin['client'], 'origin.client');
+    if (origin['note'] !== undefined) v.string(origin['note'], 'origin.note');
+  }
+  return v.issues;
+}
+
+export function show(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (typeof value === 'function') return 'a function';
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+function join(path: string, key: string | number): string {
+  if (typeof key === 'number') return `${path}[${key}]`;
+  if (!/^[A-Za-z_$][\w$-]*$/.test(key)) return `${path}[${JSON.stringify(key)}]`;
+  return path === '' ? key : `${path}.${key}`;
+}
+
+class Validator {
+  readonly issues: ScenarioIssue[] = [];
+
+  constructor(private readonly file: string) {}
+
+  fail(path: string, expected: string, found: unknown): false {
+    this.issues.push({ file: this.file, path, expected, found: show(found) });
+    return false;
+  }
+
+  object(value: unknown, path: string, allowed?: readonly string[]): value is Record<string, unknown> {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return this.fail(path, 'an object', value);
+    if (allowed !== undefined) {
+      for (const key of Object.keys(value)) {
+        if (!allowed.includes(key)) this.fail(join(path, key), `no such property (allowed: ${allowed.join(', ')})`, (value as Record<string, unknown>)[key]);
+      }
+    }
+    return true;
+  }
+
+  string(value: unknown, path: string): value is string {
+    return typeof value === 'string' || this.fail(path, 'a string', value);
+  }
+
+  boolean(value: unknown, path: string): value is boolean {
+    return typeof value === 'boolean' || this.fail(path, 'true or false', value);
+  }
+
+  array(value: unknown, path: string): value is unknown[] {
+    return Array.isArray(value) || this.fail(path, 'an array', value);
+  }
+
+  number(value: unknown, path: string, min: number, max = Number.POSITIVE_INFINITY): value is number {
+    const ok = typeof value === 'number' && Number.isFinite(value) && value >= min && value <= max;
+    return ok || this.fail(path, `a number ${max === Number.POSITIVE_INFINITY ? `>= ${min}` : `in [${min}, ${max}]`}`, value);
+  }
+
+  integer(value: unknown, path: string, min: number, max = Number.POSITIVE_INFINITY): value is number {
+    const ok = typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
+    return ok || this.fail(path, `an integer ${max === Number.POSITIVE_INFINITY ? `>= ${min}` : `in [${min}, ${max}]`}`, value);
+  }
+
+  oneOf(value: unknown, path: string, allowed: readonly unknown[]): boolean {
+    return allowed.includes(value) || this.fail(path, `one of ${allowed.map((item) => JSON.stringify(item)).join(', ')}`, value);
+  }
+
+  oneOfEach(value: unknown, path: string, allowed: readonly string[]): void {
+    if (!this.array(value, path)) return;
+    value.forEach((item, i) => this.oneOf(item, join(path, i), allowed));
+  }
+
+  /** A count, or a list of distinct names. */
+  names(value: unknown, path: string, min: number, max: number): void {
+    if (typeof value === 'number') {
+      this.integer(value, path, min, max);
+      return;
+    }
+    if (!this.array(value, path)) return;
+    const seen = new Set<string>();
+    value.forEach((name, i) => {
+      if (this.string(name, join(path, i))) {
+        if (seen.has(name)) this.fail(join(path, i), 'a name not used before', name);
+        seen.add(name);
+      }
+    });
+  }
+
+  tables(value: unknown): void {
+    if (!this.array(value, 'tables')) return;
+    if (value.length === 0) this.fail('tables', 'at least one table', value);
+    value.forEach((table, i) => {
+      const path = join('tables', i);
+      if (typeof table === 'string') return;
+      if (!this.object(table, path, ['name', 'columns', 'pageSize', 'maxTop', 'softDelete'])) return;
+      if (this.string(table['name'], join(path, 'name')) && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(table['name'])) {
+        this.fail(join(path, 'name'), 'a table name of letters, digits and underscores', table['name']);
+      }
+      if (this.object(table['columns'], join(path, 'columns'))) {
+        for (const [column, type] of Object.entries(table['columns'])) this.oneOf(type, join(join(path, 'columns'), column), COLUMN_TYPES);
+      }
+      if (table['pageSize'] !== undefined) this.integer(table['pageSize'], join(path, 'pageSize'), 1, 1000);
+      if (table['maxTop'] !== undefined) this.integer(table['maxTop'], join(path, 'maxTop'), 1, 100_000);
+      if (table['softDelete'] !== undefined) this.boolean(table['softDelete'], join(path, 'softDelete'));
+    });
+  }
+
+  clients(value: unknown): void {
+    if (typeof value === 'number') {
+      this.integer(value, 'clients', 1, 10);
+      return;
+    }
+    if (!this.array(value, 'clients')) return;
+    if (value.length === 0) this.fail('clients', 'at least one client', value);
+    const seen = new Set<string>();
+    value.forEach((client, i) => {
+      const path = join('clients', i);
+      let name: unknown = client;
+      if (typeof client !== 'string') {
+        if (!this.object(client, path, ['name', 'policy'])) return;
+        name = client['name'];
+        if (client['policy'] !== undefined) this.policy(client['policy'], join(path, 'policy'));
+      }
+      const namePath = typeof client === 'string' ? path : join(path, 'name');
+      if (!this.string(name, namePath)) return;
+      if (name === 'world' || name.startsWith('editor') || name === '' || name === 'network' || name === 'server') {
+        this.fail(namePath, 'a client name other than "world", "server", "network" or "editor…"', name);
+      }
+      if (seen.has(name)) this.fail(namePath, 'a name not used before', name);
+      seen.add(name);
+    });
+  }
+
+  policy(value: unknown, path: string): void {
+    if (typeof value === 'string') {
+      if (value === 'merge') return;
+      this.oneOf(value, path, BUILT_IN_POLICIES);
+      return;
+    }
+    if (!this.object(value, path)) return;
+    if ('module' in value) {
+      this.object(value, path, ['module']);
+      this.string(value['module'], join(path, 'module'));
+      return;
+    }
+    if ('handler' in value) {
+      this.object(value, path, ['handler']);
+      const handler = value['handler'];
+      if (this.object(handler, join(path, 'handler'))) {
+        for (const key of ['onConflict', 'onError']) {
+          if (handler[key] !== undefined && typeof handler[key] !== 'function') this.fail(join(join(path, 'handler'), key), 'a function', handler[key]);
+        }
+      }
+      return;
+    }
+    if (value['name'] === 'scripted') {
+      this.object(value, path, ['name', 'conflicts', 'then']);
+      if (value['then'] !== undefined) this.oneOf(value['then'], join(path, 'then'), BUILT_IN_POLICIES);
+      if (!this.array(value['conflicts'], join(path, 'conflicts'))) return;
+      (value['conflicts'] as unknown[]).forEach((answer, i) => {
+        const at = join(join(path, 'conflicts'), i);
+        if (!this.object(answer, at, ['decision', 'record', 'action', 'table', 'itemId'])) return;
+        this.oneOf(answer['decision'], join(at, 'decision'), SCRIPTED_DECISIONS);
+        if (answer['record'] !== undefined) this.object(answer['record'], join(at, 'record'));
+        if ((answer['decision'] === 'cancelAndUpdate' || answer['decision'] === 'update') && answer['record'] === undefined) {
+          this.fail(join(at, 'record'), `the record ${String(answer['decision'])} stores`, undefined);
+        }
+        if (answer['action'] !== undefined) this.oneOf(answer['action'], join(at, 'action'), ['insert', 'update', 'delete']);
+        if (answer['table'] !== undefined) this.string(answer['table'], join(at, 'table'));
+        if (answer['itemId'] !== undefined) this.string(answer['itemId'], join(at, 'itemId'));
+      });
+      return;
+    }
+    if (value['name'] === 'merge') {
+      this.object(value, path, ['name', 'prefer', 'fields', 'mergeField']);
+      if (value['prefer'] !== undefined) this.oneOf(value['prefer'], join(path, 'prefer'), ['client', 'server']);
+      if (value['fields'] !== undefined && this.object(value['fields'], join(path, 'fields'))) {
+        for (const [field, side] of Object.entries(value['fields'])) this.oneOf(side, join(join(path, 'fields'), field), ['client', 'server']);
+      }
+      if (value['mergeField'] !== undefined && typeof value['mergeField'] !== 'function') {
+        this.fail(join(path, 'mergeField'), 'a function (TypeScript scenarios only)', value['mergeField']);
+      }
+      return;
+    }
+    this.object(value, path, ['name']);
+    this.oneOf(value['name'], join(path, 'name'), BUILT_IN_POLICIES);
+  }
+
+  step(value: unknown, path: string): void {
+    if (!this.object(value, path, ['actor', 'op', 'after', 'background'])) return;
+    if (value['after'] !== undefined) this.number(value['after'], join(path, 'after'), 0);
+    if (value['background'] !== undefined) this.boolean(value['background'], join(path, 'background'));
+    if (!this.string(value['actor'], join(path, 'actor'))) return;
+    const actor = value['actor'];
+    const opPath = join(path, 'op');
+    if (!this.object(value['op'], opPath)) return;
+    const op = value['op'];
+    const typePath = join(opPath, 'type');
+    const kind = actor === 'world' ? WORLD_OPS : actor.startsWith('editor') ? EDIT_OPS : CLIENT_OPS;
+    if (!this.oneOf(op['type'], typePath, kind)) return;
+    const type = op['type'] as string;
+    const table = (): void => {
+      if (op['table'] !== undefined) this.string(op['table'], join(opPath, 'table'));
+    };
+    const id = (key = 'id'): void => {
+      if (this.string(op[key], join(opPath, key)) && op[key] === '') this.fail(join(opPath, key), 'a non-empty id', op[key]);
+    };
+    const record = (key: string, needsId: boolean): void => {
+      if (!this.object(op[key], join(opPath, key))) return;
+      const rec = op[key] as Record<string, unknown>;
+      if (needsId || rec['id'] !== undefined) {
+        if (!(typeof rec['id'] === 'string' && rec['id'] !== '')) this.fail(join(join(opPath, key), 'id'), 'a non-empty string id', rec['id']);
+      }
+    };
+    if (actor === 'world') {
+      switch (type) {
+        case 'offline':
+        case 'online':
+          this.object(op, opPath, ['type', 'client']);
+          this.string(op['client'], join(opPath, 'client'));
+          return;
+        case 'wait':
+          this.object(op, opPath, ['type', 'ms']);
+          this.number(op['ms'], join(opPath, 'ms'), 0);
+          return;
+        case 'note':
+          this.object(op, opPath, ['type', 'text']);
+          this.string(op['text'], join(opPath, 'text'));
+          return;
+        default:
+          this.object(op, opPath, ['type']);
+          return;
+      }
+    }
+    if (actor.startsWith('editor')) {
+      switch (type) {
+        case 'insert':
+          this.object(op, opPath, ['type', 'table', 'record']);
+          table();
+          record('record', true);
+          return;
+        case 'update':
+          this.object(op, opPath, ['type', 'table', 'id', 'changes']);
+          table();
+          id();
+          this.object(op['changes'], join(opPath, 'changes'));
+          return;
+        default:
+          this.object(op, opPath, ['type', 'table', 'id']);
+          table();
+          id();
+          return;
+      }
+    }
+    switch (type) {
+      case 'insert':
+      case 'update':
+        this.object(op, opPath, ['type', 'table', 'record']);
+        table();
+        record('record', true);
+        return;
+      case 'delete':
+      case 'lookup':
+        this.object(op, opPath, ['type', 'table', 'id']);
+        table();
+        id();
+        return;
+      case 'read':
+        this.object(op, opPath, ['type', 'table']);
+        table();
+        return;
+      case 'pull':
+        this.object(op, opPath, ['type', 'table', 'queryId', 'filter']);
+        table();
+        if (op['queryId'] !== undefined) this.string(op['queryId'], join(opPath, 'queryId'));
+        if (op['filter'] !== undefined) this.string(op['filter'], join(opPath, 'filter'));
+        return;
+      case 'purge':
+        this.object(op, opPath, ['type', 'table', 'force']);
+        table();
+        if (op['force'] !== undefined) this.boolean(op['force'], join(opPath, 'force'));
+        return;
+      default:
+        this.object(op, opPath, ['type']);
+        return;
+    }
+  }
+
+  generate(value: unknown): void {
+    const path = 'generate';
+    if (!this.object(value, path, ['steps', 'records', 'start', 'mix', 'background', 'maxDelay', 'faults'])) return;
+    if (value['start'] !== undefined) this.oneOf(value['start'], 'generate.start', ['synced', 'empty']);
+    if (value['steps'] !== undefined && this.object(value['steps'], 'generate.steps', ['min', 'max'])) {
+      const steps = value['steps'];
+      const min = steps['min'] === undefined || this.integer(steps['min'], 'generate.steps.min', 0, 200);
+      const max = steps['max'] === undefined || this.integer(steps['max'], 'generate.steps.max', 1, 200);
+      if (min && max && typeof steps['min'] === 'number' && typeof steps['max'] === 'number' && steps['min'] > steps['max']) {
+        this.fail('generate.steps.max', `an integer >= steps.min (${steps['min']})`, steps['max']);
+      }
+    }
+    if (value['records'] !== undefined) this.integer(value['records'], 'generate.records', 1, 50);
+    if (value['mix'] !== undefined && this.object(value['mix'], 'generate.mix', STEP_KINDS)) {
+      for (const [kind, weight] of Object.entries(value['mix'])) this.number(weight, `generate.mix.${kind}`, 0, 1000);
+    }
+    if (value['background'] !== undefined) this.number(value['background'], 'generate.background', 0, 1);
+    if (value['maxDelay'] !== undefined) this.integer(value['maxDelay'], 'generate.maxDelay', 0, 60_000);
+    if (value['faults'] !== undefined) this.faultRanges(value['faults']);
+  }
+
+  faultRanges(value: unknown): void {
+    const path = 'generate.faults';
+    if (!this.object(value, path, ['kinds', 'max', 'statuses', 'requests', 'latency', 'windowMs', 'timeoutMs'])) return;
+    if (value['kinds'] !== undefined && value['kinds'] !== 'all') this.oneOfEach(value['kinds'], `${path}.kinds`, FAULT_DECISION_KINDS);
+    if (value['max'] !== undefined) this.integer(value['max'], `${path}.max`, 0, 50);
+    if (value['statuses'] !== undefined && this.array(value['statuses'], `${path}.statuses`)) {
+      if (value['statuses'].length === 0) this.fail(`${path}.statuses`, 'at least one status', value['statuses']);
+      value['statuses'].forEach((status, i) => this.oneOf(status, `${path}.statuses[${i}]`, LINK_ERROR_STATUSES));
+    }
+    if (value['requests'] !== undefined) this.integer(value['requests'], `${path}.requests`, 1, 1000);
+    if (value['latency'] !== undefined && this.object(value['latency'], `${path}.latency`, ['min', 'max'])) {
+      const latency = value['latency'];
+      const a = this.integer(latency['min'], `${path}.latency.min`, 0, 60_000);
+      const b = this.integer(latency['max'], `${path}.latency.max`, 0, 60_000);
+      if (a && b && (latency['min'] as number) > (latency['max'] as number)) this.fail(`${path}.latency.max`, 'an integer >= latency.min', latency['max']);
+    }
+    if (value['windowMs'] !== undefined) this.integer(value['windowMs'], `${path}.windowMs`, 1, 600_000);
+    if (value['timeoutMs'] !== undefined) this.integer(value['timeoutMs'], `${path}.timeoutMs`, 1, 600_000);
+  }
+}
+
+/**
+ * Checks that the steps of a resolved scenario only name clients, editors and tables it has.
+ * Runs after `extends` is applied, so a regression file may rely on its original's clients.
+ */
+export function referenceIssues(
+  file: string,
+  steps: readonly { actor: string; op: { type: string; table?: string; client?: string } }[],
+  clients: readonly string[],
+  editors: readonly string[],
+  tables: readonly string[],
+  faultLinks: readonly string[],
+): ScenarioIssue[] {
+  const issues: ScenarioIssue[] = [];
+  steps.forEach((step, i) => {
+    const path = `steps[${i}]`;
+    if (step.actor === 'world') {
+      if ((step.op.type === 'offline' || step.op.type === 'online') && !clients.includes(step.op.client ?? '')) {
+        issues.push({ file, path: `${path}.op.client`, expected: `one of the clients (${clients.join(', ')})`, found: show(step.op.client) });
+      }
+      return;
+    }
+    if (!clients.includes(step.actor) && !editors.includes(step.actor)) {
+      issues.push({ file, path: `${path}.actor`, expected: `"world", a client (${clients.join(', ')}) or an editor (${editors.join(', ') || 'none'})`, found: show(step.actor) });
+    }
+    if (step.op.table !== undefined && !tables.includes(step.op.table)) {
+      issues.push({ file, path: `${path}.op.table`, expected: `one of the tables (${tables.join(', ')})`, found: show(step.op.table) });
+    }
+  });
+  for (const link of faultLinks) {
+    if (!clients.includes(link)) issues.push({ file, path: `faults.links.${link}`, expected: `a link named after a client (${clients.join(', ')})`, found: show(link) });
+  }
+  return issues;
+}

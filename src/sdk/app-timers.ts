@@ -1,0 +1,132 @@
+/**
+ * The timers of one app instance, on the world's clock. The SDK's own promise library steps
+ * through `setTimeout(…, 1)` and its task runners through `setTimeout(…, 0)`, so these carry
+ * every step the SDK takes; on a virtual clock they cost no real time at all.
+ *
+ * Kept from the browser/WebView the SDK runs in: numeric handles; the HTML rule that timers
+ * nested more than five deep wait at least 4 ms (optional); an exception in a callback is
+ * reported (window.onerror) and does not stop other timers.
+ *
+ * Added for restarts: {@link dispose} cancels every timer and task of the instance, so nothing
+ * of a killed app ever runs again.
+ */
+import type { Clock, TimerHandle } from '../sim/clock.js';
+
+export interface AppTimersOptions {
+  readonly clock: Clock;
+  /** Apply the HTML nested-timer clamp (≥ 4 ms past five levels). Default true. */
+  readonly clampNested?: boolean;
+  /** Where exceptions thrown by callbacks go (the page's `window.onerror`). */
+  readonly onError: (error: unknown) => void;
+}
+
+interface Entry {
+  handle: TimerHandle;
+  readonly interval: number | undefined;
+}
+
+const MAX_UNCLAMPED_NESTING = 5;
+const CLAMPED_MS = 4;
+
+export class AppTimers {
+  private readonly clock: Clock;
+  private readonly clampNested: boolean;
+  private readonly onError: (error: unknown) => void;
+  private readonly live = new Map<number, Entry>();
+  private nextId = 1;
+  /** Nesting level of the timer task running now; undefined outside timer tasks. */
+  private currentLevel: number | undefined;
+  private disposed = false;
+
+  constructor(options: AppTimersOptions) {
+    this.clock = options.clock;
+    this.clampNested = options.clampNested ?? true;
+    this.onError = options.onError;
+  }
+
+  /** Timers and tasks armed and not yet run. */
+  get pending(): number {
+    return this.live.size;
+  }
+
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+
+  setTimeout = (callback: unknown, ms?: unknown, ...args: unknown[]): number => this.arm(callback, ms, args, false);
+
+  setInterval = (callback: unknown, ms?: unknown, ...args: unknown[]): number => this.arm(callback, ms, args, true);
+
+  clearTimeout = (id: unknown): void => {
+    const key = Number(id);
+    const entry = this.live.get(key);
+    if (entry === undefined) return;
+    this.clock.clearTimeout(entry.handle);
+    this.live.delete(key);
+  };
+
+  clearInterval = (id: unknown): void => this.clearTimeout(id);
+
+  /**
+   * Runs `task` as its own task, not a timer task (a native-bridge callback, a network event):
+   * it starts with nesting level zero, as those do in a browser.
+   */
+  post(task: () => void): void {
+    if (this.disposed) return;
+    const id = this.nextId++;
+    const entry: Entry = {
+      handle: this.clock.setTimeout(() => {
+        this.live.delete(id);
+        if (!this.disposed) this.invoke(task, undefined);
+      }, 0),
+      interval: undefined,
+    };
+    this.live.set(id, entry);
+  }
+
+  /** Cancels every timer and task; nothing armed before runs afterwards, nothing new is armed. */
+  dispose(): void {
+    this.disposed = true;
+    for (const entry of this.live.values()) this.clock.clearTimeout(entry.handle);
+    this.live.clear();
+  }
+
+  private arm(callback: unknown, ms: unknown, args: unknown[], repeat: boolean): number {
+    if (typeof callback !== 'function') {
+      // Browsers would eval a string here; nothing in the SDK relies on that.
+      throw new TypeError('setTimeout/setInterval: the callback must be a function');
+    }
+    const id = this.nextId++;
+    if (this.disposed) return id;
+    const parentLevel = this.currentLevel ?? 0;
+    let delay = Number(ms);
+    delay = Number.isFinite(delay) && delay > 0 ? Math.floor(delay) : 0;
+    if (this.clampNested && parentLevel > MAX_UNCLAMPED_NESTING && delay < CLAMPED_MS) delay = CLAMPED_MS;
+    const level = parentLevel + 1;
+    const run = (): void => void (callback as (...a: unknown[]) => unknown)(...args);
+    const fire = (): void => {
+      const entry = this.live.get(id);
+      if (entry === undefined || this.disposed) return;
+      if (entry.interval === undefined) {
+        this.live.delete(id);
+      } else {
+        entry.handle = this.clock.setTimeout(fire, entry.interval);
+      }
+      this.invoke(run, level);
+    };
+    this.live.set(id, { handle: this.clock.setTimeout(fire, delay), interval: repeat ? Math.max(delay, 1) : undefined });
+    return id;
+  }
+
+  private invoke(task: () => void, level: number | undefined): void {
+    const outer = this.currentLevel;
+    this.currentLevel = level;
+    try {
+      task();
+    } catch (error) {
+      this.onError(error);
+    } finally {
+      this.currentLevel = outer;
+    }
+  }
+}

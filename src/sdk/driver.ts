@@ -1,0 +1,318 @@
+/**
+ * The real `azure-mobile-apps-client` 2.0.1 as a virtual client behind the ClientDriver seam.
+ *
+ * The package runs unchanged in a sandbox per app instance (see sandbox.ts): its local store is
+ * `MobileServiceSqliteStore` over a Cordova sqlite plugin backed by sql.js, its HTTP goes
+ * through an XMLHttpRequest onto the environment's transport, its timers run on the
+ * environment's clock. The environment's push handler is installed as the sync context's
+ * `pushHandler`, untouched, so it receives the SDK's own push error objects.
+ */
+import type { SqlJsStatic } from 'sql.js';
+import type { JsonObject } from '../protocol/records.js';
+import type {
+  ClientDriver,
+  ClientDriverFactory,
+  ClientEnvironment,
+  ClientSnapshot,
+  OperationAction,
+  PendingOperation,
+  PushSummary,
+} from '../sim/driver.js';
+import { AbandonedOperationError, SdkApp } from './app.js';
+import type { ScriptCache } from './loader.js';
+import { byId, decodeRow, DEFAULT_SYSTEM_COLUMNS, sdkTableDefinition, toJsonRecord, toSdkRecord, type SystemColumn } from './records.js';
+import type { SdkPushError, SdkRecord, SdkTableDefinition } from './sdk-types.js';
+import { loadSqlJs } from './sqljs.js';
+import type { SimXMLHttpRequest } from './xhr.js';
+
+export interface SdkDriverOptions {
+  /** System columns the local tables declare besides `id`. Default `['version']`. */
+  readonly systemColumns?: readonly SystemColumn[];
+  /** The store's database name. Default `syncwright.db`. */
+  readonly databaseName?: string;
+  /** Pull page size (the SDK's default is 50). */
+  readonly pageSize?: number;
+  /** Apply the WebView's ≥ 4 ms clamp to timers nested more than five deep. Default true. */
+  readonly clampNestedTimers?: boolean;
+  /** Exceptions thrown inside the page's callbacks (the SDK's window.onerror). */
+  readonly onUncaughtError?: (client: string, error: unknown) => void;
+  /** A sql.js module to use instead of the shared one. */
+  readonly sql?: SqlJsStatic;
+  readonly scriptCache?: ScriptCache;
+}
+
+const OPERATIONS_TABLE = '__operations';
+const MAX_UNCAUGHT_KEPT = 100;
+const ACTIONS: readonly string[] = ['insert', 'update', 'delete'];
+
+/** A driver factory with options. */
+export function createSdkDriverFactory(options: SdkDriverOptions = {}): ClientDriverFactory {
+  return async (environment) => {
+    const driver = new SdkDriver(environment, options, options.sql ?? (await loadSqlJs()));
+    await driver.start();
+    return driver;
+  };
+}
+
+/** The real SDK with the defaults: tables declare `id`, `version` and their own columns. */
+export const createSdkDriver: ClientDriverFactory = createSdkDriverFactory();
+
+export class SdkDriver implements ClientDriver {
+  readonly kind = 'sdk';
+  private readonly definitions: ReadonlyMap<string, SdkTableDefinition>;
+  private readonly databaseName: string;
+  /** The device: its database files and web storage outlive app instances. */
+  private files: Map<string, Uint8Array> = new Map();
+  private readonly storage = new Map<string, string>();
+  private app: SdkApp | undefined;
+  private starting: Promise<SdkApp> | undefined;
+  private closed = false;
+  private generation = 0;
+  private readonly uncaught: unknown[] = [];
+
+  constructor(
+    private readonly environment: ClientEnvironment,
+    private readonly options: SdkDriverOptions,
+    private readonly sql: SqlJsStatic,
+  ) {
+    const systemColumns = options.systemColumns ?? DEFAULT_SYSTEM_COLUMNS;
+    const definitions = new Map<string, SdkTableDefinition>();
+    for (const table of environment.tables) {
+      if (definitions.has(table.name)) throw new Error(`sdk driver: table ${table.name} is defined twice`);
+      definitions.set(table.name, sdkTableDefinition(table, systemColumns));
+    }
+    this.definitions = definitions;
+    this.databaseName = options.databaseName ?? 'syncwright.db';
+    if (options.pageSize !== undefined && !(Number.isInteger(options.pageSize) && options.pageSize > 0)) {
+      throw new Error(`sdk driver: pageSize must be a positive integer, not ${options.pageSize}`);
+    }
+  }
+
+  /** Starts (or restarts) the app over the device's files. */
+  async start(): Promise<void> {
+    await this.launch();
+  }
+
+  /**
+   * Exceptions that escaped into the page's callbacks (what `window.onerror` would see), oldest
+   * first, across restarts. The SDK catches its own errors; anything here is worth a look.
+   */
+  get uncaughtErrors(): readonly unknown[] {
+    return this.uncaught;
+  }
+
+  /** The running app instance (for tests and tools that look inside). */
+  get current(): SdkApp | undefined {
+    return this.app;
+  }
+
+  async insert(table: string, record: JsonObject): Promise<JsonObject> {
+    const definition = this.definition(table);
+    const app = await this.ready();
+    const instance = toSdkRecord(record, definition, app.sandbox);
+    const result = await app.call(() => app.syncContext.insert(table, instance), `insert into ${table}`);
+    return toJsonRecord(result);
+  }
+
+  async update(table: string, record: JsonObject): Promise<JsonObject> {
+    const definition = this.definition(table);
+    const app = await this.ready();
+    const instance = toSdkRecord(record, definition, app.sandbox);
+    const result = await app.call(() => app.syncContext.update(table, instance), `update of ${table}`);
+    return toJsonRecord(result);
+  }
+
+  async delete(table: string, id: string): Promise<void> {
+    this.definition(table);
+    const app = await this.ready();
+    const instance = app.sandbox.parseJson(JSON.stringify({ id })) as SdkRecord;
+    await app.call(() => app.syncContext.del(table, instance), `delete from ${table}`);
+  }
+
+  async lookup(table: string, id: string): Promise<JsonObject | null> {
+    this.definition(table);
+    const app = await this.ready();
+    const result = await app.call(() => app.syncContext.lookup(table, id, true), `lookup in ${table}`);
+    return result === undefined || result === null ? null : toJsonRecord(result);
+  }
+
+  async read(table: string): Promise<JsonObject[]> {
+    this.definition(table);
+    const app = await this.ready();
+    const rows = await app.call(() => app.syncContext.read(new app.api.Query(table)), `read of ${table}`);
+    return rows.map((row) => toJsonRecord(row));
+  }
+
+  async push(): Promise<PushSummary> {
+    const app = await this.ready();
+    const conflicts = await app.call(() => app.syncContext.push(), 'push');
+    return { unhandledConflicts: conflicts.map(describeConflict) };
+  }
+
+  async pull(table: string, options: { queryId?: string; filter?: string } = {}): Promise<void> {
+    this.definition(table);
+    if (options.filter !== undefined && typeof options.filter !== 'string') throw new TypeError('sdk driver: a pull filter must be a string');
+    if (options.queryId !== undefined && (typeof options.queryId !== 'string' || options.queryId === '')) {
+      throw new TypeError('sdk driver: a queryId must be a non-empty string');
+    }
+    const app = await this.ready();
+    const query = new app.api.Query(table);
+    if (options.filter !== undefined && options.filter.trim() !== '') query.where(options.filter);
+    const settings = this.options.pageSize === undefined ? undefined : { pageSize: this.options.pageSize };
+    await app.call(() => app.syncContext.pull(query, options.queryId ?? null, settings), `pull of ${table}`);
+  }
+
+  async purge(table: string, options: { force?: boolean } = {}): Promise<void> {
+    this.definition(table);
+    const app = await this.ready();
+    await app.call(() => app.syncContext.purge(new app.api.Query(table), options.force === true), `purge of ${table}`);
+  }
+
+  /** Kills the app (calls in flight reject with AbandonedOperationError) and starts it again. */
+  async restart(): Promise<void> {
+    this.assertOpen();
+    this.kill();
+    await this.launch();
+  }
+
+  /**
+   * Local rows (what `read` returns, in id order) and the operation log, read from the
+   * committed database. Waits, without moving time, for a write transaction to end.
+   */
+  async snapshot(): Promise<ClientSnapshot> {
+    const app = await this.ready();
+    for (;;) {
+      await app.plugin.whenIdle(this.databaseName);
+      if (!app.alive) throw new AbandonedOperationError('the snapshot');
+      if (!app.plugin.isWriting(this.databaseName)) break;
+    }
+    const tables: Record<string, JsonObject[]> = {};
+    for (const [name, definition] of this.definitions) {
+      tables[name] = this.queryOrEmpty(app, `SELECT * FROM [${name}]`).map((row) => decodeRow(row, definition)).sort(byId);
+    }
+    const operations: PendingOperation[] = this.queryOrEmpty(app, `SELECT id, tableName, action, itemId FROM [${OPERATIONS_TABLE}] ORDER BY id`).map(
+      (row) => ({
+        id: Number(row['id']),
+        table: String(row['tableName']),
+        action: toAction(row['action']),
+        itemId: String(row['itemId']),
+      }),
+    );
+    return { tables, operations };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.kill();
+  }
+
+  /** The device's database files as of the last kill (committed bytes by name). */
+  deviceFiles(): ReadonlyMap<string, Uint8Array> {
+    return this.files;
+  }
+
+  private kill(): void {
+    this.generation++;
+    if (this.app !== undefined) {
+      this.files = this.app.kill();
+      this.app = undefined;
+    }
+    this.starting = undefined;
+  }
+
+  private launch(): Promise<SdkApp> {
+    this.assertOpen();
+    const generation = this.generation;
+    const starting = SdkApp.start({
+      sql: this.sql,
+      clock: this.environment.clock,
+      random: this.environment.random,
+      transport: this.environment.transport,
+      url: this.environment.url,
+      files: this.files,
+      storage: this.storage,
+      databaseName: this.databaseName,
+      tables: [...this.definitions.values()],
+      pushHandler: this.environment.pushHandler,
+      ...(this.options.clampNestedTimers === undefined ? {} : { clampNestedTimers: this.options.clampNestedTimers }),
+      ...(this.options.scriptCache === undefined ? {} : { cache: this.options.scriptCache }),
+      onUncaughtError: (error) => {
+        if (this.uncaught.length < MAX_UNCAUGHT_KEPT) this.uncaught.push(error);
+        this.options.onUncaughtError?.(this.environment.name, error);
+      },
+      onCreated: (app) => {
+        // Known before start-up finishes, so that a restart during start-up can kill it.
+        if (generation === this.generation) this.app = app;
+      },
+    }).then((app) => {
+      if (generation !== this.generation) {
+        throw new AbandonedOperationError('the app start-up');
+      }
+      this.app = app;
+      return app;
+    });
+    // Awaited by start()/restart() and by calls waiting for the app; a start-up abandoned by a
+    // restart may have no one left to hear of it.
+    starting.catch(() => undefined);
+    this.starting = starting;
+    return starting;
+  }
+
+  private async ready(): Promise<SdkApp> {
+    this.assertOpen();
+    const starting = this.starting;
+    if (starting === undefined) throw new Error('sdk driver: the app is not running (start() was not called)');
+    return starting;
+  }
+
+  private definition(table: string): SdkTableDefinition {
+    this.assertOpen();
+    const definition = this.definitions.get(table);
+    if (definition === undefined) throw new Error(`sdk driver: unknown table ${JSON.stringify(table)}`);
+    return definition;
+  }
+
+  private queryOrEmpty(app: SdkApp, sql: string): ReturnType<SdkApp['plugin']['query']> {
+    try {
+      return app.plugin.query(this.databaseName, sql);
+    } catch (error) {
+      if (error instanceof Error && /no such table|is not open/.test(error.message)) return [];
+      throw error;
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('sdk driver: the client is closed');
+  }
+}
+
+function toAction(value: unknown): OperationAction {
+  const action = String(value);
+  if (!ACTIONS.includes(action)) throw new Error(`sdk driver: the operation log holds an unknown action ${JSON.stringify(action)}`);
+  return action as OperationAction;
+}
+
+/** What push() reports of an unhandled conflict. */
+function describeConflict(pushError: SdkPushError): PushSummary['unhandledConflicts'][number] {
+  const error = pushError.getError() as { request?: Partial<SimXMLHttpRequest> } | null;
+  const request = error?.request;
+  const status = typeof request?.status === 'number' ? request.status : 0;
+  return {
+    table: pushError.getTableName(),
+    action: toAction(pushError.getAction()),
+    itemId: conflictItemId(pushError, request),
+    status,
+  };
+}
+
+function conflictItemId(pushError: SdkPushError, request: Partial<SimXMLHttpRequest> | undefined): string {
+  const client = pushError.getClientRecord();
+  if (client !== null && client !== undefined && typeof client['id'] === 'string') return client['id'];
+  // A delete has no client record; its URL names the item.
+  const url = request?.sentRequest?.url;
+  const match = url === undefined ? null : /^\/tables\/[^/?]+\/([^/?]+)/.exec(url);
+  if (match !== null) return decodeURIComponent(match[1]!);
+  const server = pushError.getServerRecord();
+  return server !== null && server !== undefined && typeof server['id'] === 'string' ? server['id'] : '';
+}

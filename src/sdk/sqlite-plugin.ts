@@ -1,0 +1,623 @@
+/**
+ * The Cordova sqlite plugin (`window.sqlitePlugin`, cordova-sqlite-storage) over sql.js, so that
+ * the SDK's `MobileServiceSqliteStore` runs unchanged on a virtual device.
+ *
+ * What it keeps of the real plugin, because the SDK's correctness depends on it:
+ * - Every callback is asynchronous (the real one crosses the native bridge); here each hop is a
+ *   task handed to `schedule`, which the sandbox routes to the device's clock.
+ * - Transactions on one database run one at a time, in call order (`transaction`,
+ *   `readTransaction` and `executeSql` share the queue).
+ * - A write transaction is `BEGIN … COMMIT` for real: a failing statement whose error callback
+ *   does not return exactly `false`, a statement with no error callback failing, a throwing
+ *   callback or a throwing transaction function all roll back and reach the error callback.
+ * - Statements can only be added while the transaction is live: from its function or from a
+ *   statement callback. Later calls throw the plugin's InvalidStateError.
+ * - Parameters are bound as the plugin does: numbers and strings as they are, null/undefined as
+ *   NULL, anything else as its `toString()`.
+ *
+ * What it adds for the simulator: a device's database files survive the app ({@link kill}
+ * returns the committed bytes, a new plugin opens them again), and a synchronous read of the
+ * committed state for snapshots.
+ */
+import type { Database, SqlJsStatic, SqlValue, Statement } from 'sql.js';
+
+/** Runs a task later (a native-bridge hop). */
+export type Schedule = (task: () => void) => void;
+
+/** The WebSQL error codes the plugin reports. */
+export const SqlErrorCode = {
+  UNKNOWN_ERR: 0,
+  DATABASE_ERR: 1,
+  VERSION_ERR: 2,
+  TOO_LARGE_ERR: 3,
+  QUOTA_ERR: 4,
+  SYNTAX_ERR: 5,
+  CONSTRAINT_ERR: 6,
+  TIMEOUT_ERR: 7,
+} as const;
+
+export interface SqlError {
+  readonly code: number;
+  readonly message: string;
+}
+
+export type SqliteRow = Record<string, SqlValue>;
+
+export interface SqliteRows {
+  readonly length: number;
+  item(index: number): SqliteRow | undefined;
+}
+
+export interface SqliteResultSet {
+  readonly rows: SqliteRows;
+  readonly rowsAffected: number;
+  /** Present after an INSERT that inserted a row. */
+  readonly insertId?: number;
+}
+
+export type StatementSuccessCallback = (tx: SqliteTransaction, result: SqliteResultSet) => unknown;
+/** Return exactly `false` to go on with the transaction; anything else rolls it back. */
+export type StatementErrorCallback = (tx: SqliteTransaction, error: SqlError) => unknown;
+
+export interface SqliteTransaction {
+  executeSql(
+    sql: string,
+    params?: readonly unknown[] | null,
+    success?: StatementSuccessCallback | null,
+    error?: StatementErrorCallback | null,
+  ): void;
+}
+
+export type TransactionFunction = (tx: SqliteTransaction) => void;
+export type ErrorCallback = (error: SqlError) => void;
+export type VoidCallback = () => void;
+
+export interface OpenDatabaseOptions {
+  readonly name: string;
+  readonly location?: string;
+  readonly iosDatabaseLocation?: string;
+}
+
+export type BatchStatement = string | readonly [string, readonly unknown[]];
+
+export interface SqliteDatabase {
+  readonly dbname: string;
+  transaction(fn: TransactionFunction, error?: ErrorCallback | null, success?: VoidCallback | null): void;
+  readTransaction(fn: TransactionFunction, error?: ErrorCallback | null, success?: VoidCallback | null): void;
+  executeSql(
+    sql: string,
+    params?: readonly unknown[] | null,
+    success?: ((result: SqliteResultSet) => void) | null,
+    error?: ErrorCallback | null,
+  ): void;
+  sqlBatch(statements: readonly BatchStatement[], success?: VoidCallback | null, error?: ErrorCallback | null): void;
+  close(success?: VoidCallback | null, error?: ErrorCallback | null): void;
+}
+
+export interface SqlitePluginOptions {
+  readonly sql: SqlJsStatic;
+  readonly schedule: Schedule;
+  /** The device's database files at start: committed bytes by database name. */
+  readonly files?: ReadonlyMap<string, Uint8Array>;
+}
+
+// The real plugin's test for statements a read transaction refuses.
+const READ_ONLY_REFUSED = /^(\s|;)*(?:alter|create|delete|drop|insert|reindex|replace|update)/i;
+const CHANGES_ROWS = /^\s*(?:insert|update|delete|replace)\b/i;
+const INSERTS_ROWS = /^\s*(?:insert|replace)\b/i;
+const OPENS_TRANSACTION = /^\s*begin\b/i;
+const CLOSES_TRANSACTION = /^\s*(?:commit|end|rollback(?!\s+to\b))\b/i;
+/** Prepared statements kept per connection: the SDK repeats a few dozen texts all the time. */
+const STATEMENT_CACHE_SIZE = 128;
+
+const FINALIZED_MESSAGE =
+  'InvalidStateError: DOM Exception 11: This transaction is already finalized. Transactions are committed after its ' +
+  'success or failure handlers are called. If you are using a Promise to handle callbacks, be aware that ' +
+  'implementations following the A+ standard adhere to run-to-completion semantics and so Promise resolution ' +
+  'occurs on a subsequent tick and therefore after the transaction commits.';
+
+export class SqlitePlugin {
+  private readonly sql: SqlJsStatic;
+  private readonly schedule: Schedule;
+  private readonly files: Map<string, Uint8Array>;
+  private readonly connections = new Map<string, Connection>();
+  private dead = false;
+
+  constructor(options: SqlitePluginOptions) {
+    this.sql = options.sql;
+    this.files = new Map(options.files ?? []);
+    this.schedule = (task) =>
+      options.schedule(() => {
+        if (!this.dead) task();
+      });
+  }
+
+  openDatabase(options: OpenDatabaseOptions | string, success?: ((db: SqliteDatabase) => void) | null, error?: ErrorCallback | null): SqliteDatabase {
+    const name = typeof options === 'string' ? options : options?.name;
+    if (typeof name !== 'string' || name === '') {
+      throw new Error('Database name value is missing in openDatabase call');
+    }
+    const handle = new DatabaseHandle(name, this);
+    this.schedule(() => {
+      try {
+        this.connection(name);
+      } catch (cause) {
+        error?.(toSqlError(cause));
+        return;
+      }
+      success?.(handle);
+    });
+    return handle;
+  }
+
+  deleteDatabase(options: OpenDatabaseOptions | string, success?: VoidCallback | null, error?: ErrorCallback | null): void {
+    const name = typeof options === 'string' ? options : options?.name;
+    this.schedule(() => {
+      if (typeof name !== 'string') {
+        error?.({ code: SqlErrorCode.UNKNOWN_ERR, message: 'Database name value is missing in deleteDatabase call' });
+        return;
+      }
+      const connection = this.connections.get(name);
+      if (connection !== undefined) {
+        connection.discard();
+        this.connections.delete(name);
+      }
+      this.files.delete(name);
+      success?.();
+    });
+  }
+
+  /** True while a write transaction on `name` is between BEGIN and COMMIT/ROLLBACK. */
+  isWriting(name: string): boolean {
+    return this.connections.get(name)?.writing ?? false;
+  }
+
+  /** Resolves once no write transaction is open on `name` (at once when none is). */
+  whenIdle(name: string): Promise<void> {
+    const connection = this.connections.get(name);
+    if (connection === undefined || !connection.writing || this.dead) return Promise.resolve();
+    return new Promise((resolve) => connection.idleWaiters.push(resolve));
+  }
+
+  /**
+   * Reads the committed state of `name` directly, outside the transaction queue (for snapshots).
+   * Throws while a write transaction is open: its uncommitted rows would show.
+   */
+  query(name: string, sql: string, params: readonly unknown[] = []): SqliteRow[] {
+    const connection = this.liveConnection(name);
+    if (connection.writing) throw new Error(`sqlite plugin: ${name} is inside a write transaction; wait for whenIdle()`);
+    const outcome = connection.execute(sql, params, true);
+    if (!outcome.ok) throw new Error(`sqlite plugin: ${outcome.error.message}`);
+    return rowsOf(outcome.result);
+  }
+
+  /** The committed bytes of `name`, or undefined when the device has no such file. */
+  exportFile(name: string): Uint8Array | undefined {
+    if (this.dead) throw new Error('sqlite plugin: the app was killed');
+    const connection = this.connections.get(name);
+    if (connection === undefined) return this.files.get(name)?.slice();
+    if (connection.writing) throw new Error(`sqlite plugin: ${name} is inside a write transaction; wait for whenIdle()`);
+    return connection.db.export();
+  }
+
+  /**
+   * The app dies: open transactions roll back (as SQLite's journal does on the next open),
+   * nothing of this plugin ever calls back again, and the device's files — the committed bytes
+   * of every database — are returned for the next app instance to open.
+   */
+  kill(): Map<string, Uint8Array> {
+    if (this.dead) return new Map(this.files);
+    this.dead = true;
+    for (const [name, connection] of this.connections) {
+      this.files.set(name, connection.crash());
+    }
+    this.connections.clear();
+    return new Map(this.files);
+  }
+
+  /** @internal */
+  get killed(): boolean {
+    return this.dead;
+  }
+
+  /** @internal */
+  post(task: () => void): void {
+    this.schedule(task);
+  }
+
+  /** @internal The connection behind a handle, opened from the device's file on first use. */
+  connection(name: string): Connection {
+    if (this.dead) throw new Error('sqlite plugin: the app was killed');
+    let connection = this.connections.get(name);
+    if (connection === undefined) {
+      const db = new this.sql.Database(this.files.get(name) ?? null);
+      // The file lives in emscripten's in-memory FS, where a journal file costs ~10× per commit.
+      // An in-memory journal still rolls back; crash durability is kill()'s job (it rolls back
+      // what is open and exports what is committed).
+      db.exec('PRAGMA journal_mode=MEMORY; PRAGMA synchronous=OFF;');
+      connection = new Connection(db, this);
+      this.connections.set(name, connection);
+    }
+    return connection;
+  }
+
+  private liveConnection(name: string): Connection {
+    if (this.dead) throw new Error('sqlite plugin: the app was killed');
+    const connection = this.connections.get(name);
+    if (connection === undefined) throw new Error(`sqlite plugin: database ${name} is not open`);
+    return connection;
+  }
+}
+
+type Outcome = { ok: true; result: SqliteResultSet } | { ok: false; error: SqlError };
+
+/** One open SQLite database and its transaction queue. */
+class Connection {
+  writing = false;
+  idleWaiters: (() => void)[] = [];
+  private readonly queue: Transaction[] = [];
+  private readonly statements = new Map<string, Statement>();
+  private running: Transaction | undefined;
+
+  constructor(
+    readonly db: Database,
+    private readonly plugin: SqlitePlugin,
+  ) {}
+
+  enqueue(transaction: Transaction): void {
+    this.queue.push(transaction);
+    if (this.running === undefined && this.queue.length === 1) this.startNext();
+  }
+
+  /** Called when a transaction has completed, before its final callback. */
+  finished(transaction: Transaction): void {
+    if (this.running === transaction) this.running = undefined;
+    this.startNext();
+  }
+
+  get busy(): boolean {
+    return this.running !== undefined || this.queue.length > 0;
+  }
+
+  /** Runs one statement now (the native side of the bridge). */
+  execute(sql: string, params: readonly unknown[], readOnly: boolean): Outcome {
+    if (readOnly && READ_ONLY_REFUSED.test(sql)) {
+      return { ok: false, error: { code: SqlErrorCode.SYNTAX_ERR, message: 'invalid sql for a read-only transaction' } };
+    }
+    try {
+      const statement = this.prepared(sql);
+      const rows: SqliteRow[] = [];
+      try {
+        statement.bind(params.map(bindValue));
+        while (statement.step()) rows.push(statement.getAsObject());
+      } finally {
+        statement.reset();
+      }
+      const rowsAffected = CHANGES_ROWS.test(sql) ? this.db.getRowsModified() : 0;
+      let insertId: number | undefined;
+      if (rowsAffected > 0 && INSERTS_ROWS.test(sql)) {
+        const lastRowId = this.prepared('SELECT last_insert_rowid()');
+        try {
+          lastRowId.step();
+          const value = lastRowId.get()[0];
+          if (typeof value === 'number') insertId = value;
+        } finally {
+          lastRowId.reset();
+        }
+      }
+      if (OPENS_TRANSACTION.test(sql)) this.writing = true;
+      if (CLOSES_TRANSACTION.test(sql)) this.becameIdle();
+      return { ok: true, result: resultSet(rows, rowsAffected, insertId) };
+    } catch (cause) {
+      return { ok: false, error: toSqlError(cause) };
+    }
+  }
+
+  /** A prepared statement for `sql`, from a small LRU cache (SQLite re-prepares after schema changes). */
+  private prepared(sql: string): Statement {
+    let statement = this.statements.get(sql);
+    if (statement === undefined) {
+      statement = this.db.prepare(sql);
+      if (this.statements.size >= STATEMENT_CACHE_SIZE) {
+        const [oldest, evicted] = this.statements.entries().next().value as [string, Statement];
+        evicted.free();
+        this.statements.delete(oldest);
+      }
+    } else {
+      this.statements.delete(sql);
+    }
+    this.statements.set(sql, statement);
+    return statement;
+  }
+
+  private freeStatements(): void {
+    for (const statement of this.statements.values()) statement.free();
+    this.statements.clear();
+  }
+
+  /** Rolls back what is uncommitted and closes; returns the committed bytes. */
+  crash(): Uint8Array {
+    this.queue.length = 0;
+    this.running = undefined;
+    if (this.writing) {
+      try {
+        this.db.exec('ROLLBACK');
+      } catch {
+        // SQLite may already have rolled back on its own (some errors do); nothing to undo.
+      }
+      this.writing = false;
+    }
+    this.freeStatements();
+    const bytes = this.db.export();
+    this.db.close();
+    // Whoever waited for the transaction to end learns that the app is gone (see isWriting/killed).
+    this.becameIdle();
+    return bytes;
+  }
+
+  discard(): void {
+    this.queue.length = 0;
+    this.running = undefined;
+    this.freeStatements();
+    this.db.close();
+    this.becameIdle();
+  }
+
+  becameIdle(): void {
+    this.writing = false;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  private startNext(): void {
+    if (this.running !== undefined) return;
+    const next = this.queue.shift();
+    if (next === undefined) return;
+    this.running = next;
+    this.plugin.post(() => next.start());
+  }
+}
+
+interface QueuedStatement {
+  readonly sql: string;
+  readonly params: readonly unknown[];
+  readonly success: StatementSuccessCallback | null;
+  readonly error: StatementErrorCallback | null;
+}
+
+class Transaction implements SqliteTransaction {
+  private pending: QueuedStatement[] = [];
+  private finalized = false;
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly plugin: SqlitePlugin,
+    private readonly fn: TransactionFunction,
+    private readonly onError: ErrorCallback | null,
+    private readonly onSuccess: VoidCallback | null,
+    /** BEGIN/COMMIT around it (false for readTransaction and db.executeSql, as in the plugin). */
+    private readonly txlock: boolean,
+    private readonly readOnly: boolean,
+  ) {
+    if (txlock) {
+      this.pending.push({
+        sql: 'BEGIN',
+        params: [],
+        success: null,
+        error: (_tx, error) => {
+          throw { code: error.code, message: `unable to begin transaction: ${error.message}` } satisfies SqlError;
+        },
+      });
+    }
+  }
+
+  executeSql(
+    sql: string,
+    params?: readonly unknown[] | null,
+    success?: StatementSuccessCallback | null,
+    error?: StatementErrorCallback | null,
+  ): void {
+    if (this.finalized) {
+      throw { message: FINALIZED_MESSAGE, code: 11 };
+    }
+    this.pending.push({ sql: String(sql), params: Array.isArray(params) ? params : [], success: success ?? null, error: error ?? null });
+  }
+
+  start(): void {
+    try {
+      this.fn(this);
+    } catch (cause) {
+      this.finalized = true;
+      this.connection.finished(this);
+      this.onError?.(toSqlError(cause));
+      return;
+    }
+    this.run();
+  }
+
+  private run(): void {
+    const batch = this.pending;
+    this.pending = [];
+    const outcomes = batch.map((statement) => this.connection.execute(statement.sql, statement.params, this.readOnly));
+    this.plugin.post(() => this.deliver(batch, outcomes));
+  }
+
+  private deliver(batch: readonly QueuedStatement[], outcomes: readonly Outcome[]): void {
+    let failure: SqlError | undefined;
+    for (let i = 0; i < batch.length && failure === undefined; i++) {
+      const statement = batch[i]!;
+      const outcome = outcomes[i]!;
+      try {
+        if (outcome.ok) {
+          statement.success?.(this, outcome.result);
+        } else if (statement.error === null) {
+          throw { code: outcome.error.code, message: `a statement with no error handler failed: ${outcome.error.message}` } satisfies SqlError;
+        } else if (statement.error(this, outcome.error) !== false) {
+          throw { code: outcome.error.code, message: `a statement error callback did not return false: ${outcome.error.message}` } satisfies SqlError;
+        }
+      } catch (cause) {
+        failure = toSqlError(cause);
+      }
+    }
+    if (failure !== undefined) {
+      this.pending = [];
+      this.abort(failure);
+    } else if (this.pending.length > 0) {
+      this.run();
+    } else {
+      this.finish();
+    }
+  }
+
+  private finish(): void {
+    this.finalized = true;
+    if (this.txlock) {
+      const commit = this.connection.execute('COMMIT', [], false);
+      if (!commit.ok) {
+        this.abort({ code: commit.error.code, message: `unable to commit transaction: ${commit.error.message}` });
+        return;
+      }
+    }
+    this.plugin.post(() => {
+      this.connection.finished(this);
+      this.onSuccess?.();
+    });
+  }
+
+  private abort(failure: SqlError): void {
+    this.finalized = true;
+    if (this.txlock && this.connection.writing) {
+      this.connection.execute('ROLLBACK', [], false);
+      // SQLite rolls back on its own after some errors; either way nothing is open now.
+      this.connection.becameIdle();
+    }
+    this.plugin.post(() => {
+      this.connection.finished(this);
+      this.onError?.(failure);
+    });
+  }
+}
+
+/** What `openDatabase` returns; handles to one name share its connection. */
+class DatabaseHandle implements SqliteDatabase {
+  private open = true;
+
+  constructor(
+    readonly dbname: string,
+    private readonly plugin: SqlitePlugin,
+  ) {}
+
+  transaction(fn: TransactionFunction, error?: ErrorCallback | null, success?: VoidCallback | null): void {
+    this.add(fn, error, success, true, false);
+  }
+
+  readTransaction(fn: TransactionFunction, error?: ErrorCallback | null, success?: VoidCallback | null): void {
+    this.add(fn, error, success, false, true);
+  }
+
+  executeSql(
+    sql: string,
+    params?: readonly unknown[] | null,
+    success?: ((result: SqliteResultSet) => void) | null,
+    error?: ErrorCallback | null,
+  ): void {
+    this.add(
+      (tx) =>
+        tx.executeSql(
+          sql,
+          params,
+          (_tx, result) => void success?.(result),
+          (_tx, failure) => void error?.(failure),
+        ),
+      null,
+      null,
+      false,
+      false,
+    );
+  }
+
+  sqlBatch(statements: readonly BatchStatement[], success?: VoidCallback | null, error?: ErrorCallback | null): void {
+    if (!Array.isArray(statements)) throw new Error('sqlBatch expects an array');
+    const batch = statements.map((entry): [string, readonly unknown[]] =>
+      typeof entry === 'string' ? [entry, []] : [String(entry[0]), Array.isArray(entry[1]) ? entry[1] : []],
+    );
+    this.add(
+      (tx) => {
+        for (const [sql, params] of batch) tx.executeSql(sql, params);
+      },
+      error,
+      success,
+      true,
+      false,
+    );
+  }
+
+  close(success?: VoidCallback | null, error?: ErrorCallback | null): void {
+    if (this.plugin.killed) return;
+    const connection = this.plugin.connection(this.dbname);
+    if (!this.open) {
+      this.plugin.post(() => error?.({ code: SqlErrorCode.UNKNOWN_ERR, message: 'database not open' }));
+      return;
+    }
+    if (connection.busy) {
+      this.plugin.post(() => error?.({ code: SqlErrorCode.UNKNOWN_ERR, message: 'database cannot be closed while a transaction is in progress' }));
+      return;
+    }
+    this.open = false;
+    this.plugin.post(() => success?.());
+  }
+
+  private add(
+    fn: TransactionFunction,
+    error: ErrorCallback | null | undefined,
+    success: VoidCallback | null | undefined,
+    txlock: boolean,
+    readOnly: boolean,
+  ): void {
+    if (typeof fn !== 'function') throw new TypeError('transaction expected a function');
+    if (this.plugin.killed) return;
+    if (!this.open) {
+      this.plugin.post(() => error?.({ code: SqlErrorCode.UNKNOWN_ERR, message: 'database not open' }));
+      return;
+    }
+    const connection = this.plugin.connection(this.dbname);
+    connection.enqueue(new Transaction(connection, this.plugin, fn, error ?? null, success ?? null, txlock, readOnly));
+  }
+}
+
+function bindValue(value: unknown): SqlValue {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'number' || typeof value === 'string') return value;
+  return String(value);
+}
+
+function resultSet(rows: SqliteRow[], rowsAffected: number, insertId: number | undefined): SqliteResultSet {
+  const rowList: SqliteRows = {
+    length: rows.length,
+    item: (index: number) => rows[index],
+  };
+  return insertId === undefined ? { rows: rowList, rowsAffected } : { rows: rowList, rowsAffected, insertId };
+}
+
+function rowsOf(result: SqliteResultSet): SqliteRow[] {
+  const rows: SqliteRow[] = [];
+  for (let i = 0; i < result.rows.length; i++) rows.push(result.rows.item(i)!);
+  return rows;
+}
+
+/** The plugin's newSQLError: keeps a code and message, makes one up for anything else. */
+export function toSqlError(cause: unknown): SqlError {
+  if (typeof cause === 'object' && cause !== null && 'message' in cause) {
+    const message = String((cause as { message: unknown }).message);
+    const code = (cause as { code?: unknown }).code;
+    return { code: typeof code === 'number' ? code : classify(message), message };
+  }
+  return { code: SqlErrorCode.UNKNOWN_ERR, message: String(cause) };
+}
+
+function classify(message: string): number {
+  if (/constraint/i.test(message)) return SqlErrorCode.CONSTRAINT_ERR;
+  if (/syntax error|no such (?:table|column)|incomplete input|unrecognized token/i.test(message)) return SqlErrorCode.SYNTAX_ERR;
+  return SqlErrorCode.UNKNOWN_ERR;
+}

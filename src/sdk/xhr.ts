@@ -1,0 +1,282 @@
+/**
+ * An XMLHttpRequest for the SDK's sandbox whose only way out is a {@link Transport}.
+ *
+ * The SDK talks HTTP through `DirectAjaxTransport` (`new global.XMLHttpRequest()`,
+ * `onreadystatechange`, `status`, `responseText`, `getResponseHeader`), so replacing the class
+ * keeps every request — sync, custom APIs, anything a filter adds — visible to the transport.
+ * (The other seam, `client.withFilter`, returns a *new* client with a new sync context, and the
+ * SDK can bypass filters with `ignoreFilters`.)
+ *
+ * A request that gets no answer ends the way it does in a browser: readyState 4 with status 0,
+ * empty body, `onerror`. The SDK reads status 0 as "Unexpected connection failure."
+ */
+import { isTransportError, type HttpHeaders, type HttpRequest, type HttpResponse, type Transport, type TransportFailureKind } from '../protocol/http.js';
+
+export interface XhrOptions {
+  readonly transport: Transport;
+  /** The URL relative URLs resolve against (the app's page). */
+  readonly baseUrl: string;
+  /** Delivers a network event to the app as a task of its own (the response arriving). */
+  readonly post: (task: () => void) => void;
+  /** A transport that rejected with something other than a TransportError: a bug, reported. */
+  readonly onTransportBug?: (error: unknown) => void;
+}
+
+type XhrEventName = 'readystatechange' | 'load' | 'error' | 'abort' | 'loadend';
+type Listener = (this: SimXMLHttpRequest, event: { type: string; target: SimXMLHttpRequest }) => unknown;
+
+/** The browser's normalisation: only these methods are upper-cased. */
+const NORMALISED_METHODS = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT']);
+const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
+
+const STATUS_TEXT: Record<number, string> = {
+  200: 'OK',
+  201: 'Created',
+  204: 'No Content',
+  304: 'Not Modified',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  412: 'Precondition Failed',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
+
+export interface SimXMLHttpRequest {
+  readonly readyState: number;
+  readonly status: number;
+  readonly statusText: string;
+  readonly responseText: string;
+  readonly response: string;
+  readonly responseURL: string;
+  withCredentials: boolean;
+  timeout: number;
+  responseType: string;
+  onreadystatechange: Listener | null;
+  onload: Listener | null;
+  onerror: Listener | null;
+  onabort: Listener | null;
+  onloadend: Listener | null;
+  /** syncwright: the request as handed to the transport (after send). */
+  readonly sentRequest: HttpRequest | undefined;
+  /** syncwright: why no answer came, when none did. */
+  readonly failure: TransportFailureKind | 'bug' | undefined;
+  open(method: string, url: string, async?: boolean): void;
+  setRequestHeader(name: string, value: string): void;
+  send(body?: unknown): void;
+  abort(): void;
+  getResponseHeader(name: string): string | null;
+  getAllResponseHeaders(): string;
+  overrideMimeType(mime: string): void;
+  addEventListener(type: string, listener: Listener): void;
+  removeEventListener(type: string, listener: Listener): void;
+}
+
+export type SimXMLHttpRequestClass = {
+  new (): SimXMLHttpRequest;
+  readonly UNSENT: 0;
+  readonly OPENED: 1;
+  readonly HEADERS_RECEIVED: 2;
+  readonly LOADING: 3;
+  readonly DONE: 4;
+};
+
+/** Builds the XMLHttpRequest class one app instance sees. */
+export function createXMLHttpRequestClass(options: XhrOptions): SimXMLHttpRequestClass {
+  const { transport, baseUrl, post, onTransportBug } = options;
+
+  class XMLHttpRequest implements SimXMLHttpRequest {
+    static readonly UNSENT = 0 as const;
+    static readonly OPENED = 1 as const;
+    static readonly HEADERS_RECEIVED = 2 as const;
+    static readonly LOADING = 3 as const;
+    static readonly DONE = 4 as const;
+
+    readyState = 0;
+    status = 0;
+    statusText = '';
+    responseText = '';
+    responseURL = '';
+    withCredentials = false;
+    timeout = 0;
+    responseType = '';
+    onreadystatechange: Listener | null = null;
+    onload: Listener | null = null;
+    onerror: Listener | null = null;
+    onabort: Listener | null = null;
+    onloadend: Listener | null = null;
+    sentRequest: HttpRequest | undefined;
+    failure: TransportFailureKind | 'bug' | undefined;
+
+    private method = 'GET';
+    private url = '';
+    private absoluteUrl = '';
+    private requestHeaders: Record<string, string> = {};
+    private responseHeaders: HttpHeaders = {};
+    private sendFlag = false;
+    /** Bumped by open/abort so that a late answer to an earlier request is dropped. */
+    private generation = 0;
+    private readonly listeners = new Map<string, Listener[]>();
+
+    get response(): string {
+      return this.responseText;
+    }
+
+    open(method: string, url: string, async = true): void {
+      if (async === false) throw new Error('InvalidAccessError: synchronous XMLHttpRequest is not supported here');
+      const upper = String(method).toUpperCase();
+      if (FORBIDDEN_METHODS.has(upper)) throw new Error(`SecurityError: '${method}' HTTP method is unsupported.`);
+      if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(String(method))) throw new Error(`SyntaxError: '${method}' is not a valid HTTP method.`);
+      let parsed: URL;
+      try {
+        parsed = new URL(String(url), baseUrl);
+      } catch {
+        throw new Error(`SyntaxError: Failed to execute 'open' on 'XMLHttpRequest': Invalid URL`);
+      }
+      parsed.hash = '';
+      this.generation++;
+      this.method = NORMALISED_METHODS.has(upper) ? upper : String(method);
+      this.absoluteUrl = parsed.href;
+      // The transport speaks paths: what a server sees in its request line.
+      this.url = parsed.pathname + parsed.search;
+      this.requestHeaders = {};
+      this.responseHeaders = {};
+      this.sendFlag = false;
+      this.status = 0;
+      this.statusText = '';
+      this.responseText = '';
+      this.responseURL = '';
+      this.sentRequest = undefined;
+      this.failure = undefined;
+      this.setState(1);
+    }
+
+    setRequestHeader(name: string, value: string): void {
+      if (this.readyState !== 1 || this.sendFlag) throw new Error('InvalidStateError: The object\'s state must be OPENED.');
+      const key = String(name).toLowerCase();
+      const text = String(value);
+      const existing = this.requestHeaders[key];
+      this.requestHeaders[key] = existing === undefined ? text : `${existing}, ${text}`;
+    }
+
+    send(body?: unknown): void {
+      if (this.readyState !== 1 || this.sendFlag) throw new Error('InvalidStateError: The object\'s state must be OPENED.');
+      this.sendFlag = true;
+      const hasBody = body !== null && body !== undefined && this.method !== 'GET' && this.method !== 'HEAD';
+      const request: HttpRequest = hasBody
+        ? { method: this.method, url: this.url, headers: { ...this.requestHeaders }, body: String(body) }
+        : { method: this.method, url: this.url, headers: { ...this.requestHeaders } };
+      this.sentRequest = request;
+      const generation = this.generation;
+      let answer: Promise<HttpResponse>;
+      try {
+        answer = transport(request);
+      } catch (error) {
+        answer = Promise.reject(error);
+      }
+      answer.then(
+        (response) => post(() => this.complete(generation, response)),
+        (error: unknown) => {
+          if (!isTransportError(error)) onTransportBug?.(error);
+          post(() => this.fail(generation, isTransportError(error) ? error.kind : 'bug'));
+        },
+      );
+    }
+
+    abort(): void {
+      this.generation++;
+      if ((this.readyState === 1 && this.sendFlag) || this.readyState === 2 || this.readyState === 3) {
+        this.sendFlag = false;
+        this.status = 0;
+        this.statusText = '';
+        this.responseText = '';
+        this.setState(4);
+        this.emit('abort');
+        this.emit('loadend');
+      }
+      this.readyState = 0;
+    }
+
+    getResponseHeader(name: string): string | null {
+      if (this.readyState < 2 || this.status === 0) return null;
+      return this.responseHeaders[String(name).toLowerCase()] ?? null;
+    }
+
+    getAllResponseHeaders(): string {
+      if (this.readyState < 2 || this.status === 0) return '';
+      return Object.keys(this.responseHeaders)
+        .sort()
+        .map((key) => `${key}: ${this.responseHeaders[key]}\r\n`)
+        .join('');
+    }
+
+    overrideMimeType(): void {
+      // Bodies are text already.
+    }
+
+    addEventListener(type: string, listener: Listener): void {
+      const list = this.listeners.get(type) ?? [];
+      if (!list.includes(listener)) list.push(listener);
+      this.listeners.set(type, list);
+    }
+
+    removeEventListener(type: string, listener: Listener): void {
+      const list = this.listeners.get(type);
+      if (list !== undefined) this.listeners.set(type, list.filter((item) => item !== listener));
+    }
+
+    private complete(generation: number, response: HttpResponse): void {
+      if (generation !== this.generation) return;
+      this.sendFlag = false;
+      this.status = response.status;
+      this.statusText = STATUS_TEXT[response.status] ?? '';
+      this.responseHeaders = lowerCaseKeys(response.headers);
+      this.responseURL = this.absoluteUrl;
+      this.setState(2);
+      this.responseText = response.body;
+      this.setState(3);
+      this.setState(4);
+      this.emit('load');
+      this.emit('loadend');
+    }
+
+    private fail(generation: number, kind: TransportFailureKind | 'bug'): void {
+      if (generation !== this.generation) return;
+      this.sendFlag = false;
+      this.failure = kind;
+      this.status = 0;
+      this.statusText = '';
+      this.responseText = '';
+      this.responseHeaders = {};
+      this.setState(4);
+      this.emit('error');
+      this.emit('loadend');
+    }
+
+    private setState(state: number): void {
+      this.readyState = state;
+      this.emit('readystatechange');
+    }
+
+    private emit(type: XhrEventName): void {
+      const event = { type, target: this as SimXMLHttpRequest };
+      const handler = this[`on${type}`];
+      if (typeof handler === 'function') handler.call(this, event);
+      for (const listener of this.listeners.get(type) ?? []) listener.call(this, event);
+    }
+  }
+
+  return XMLHttpRequest;
+}
+
+function lowerCaseKeys(headers: HttpHeaders): HttpHeaders {
+  const result: HttpHeaders = {};
+  for (const [key, value] of Object.entries(headers)) result[key.toLowerCase()] = value;
+  return result;
+}

@@ -1,0 +1,87 @@
+/**
+ * Histories must serialise byte-identically, so what goes into them is plain JSON: no Dates,
+ * no undefined, no class instances, no shared references that later code could mutate.
+ */
+import type { JsonObject, JsonValue } from '../protocol/records.js';
+
+/**
+ * A deep, JSON-only copy: Dates become ISO strings, `undefined` properties and functions are
+ * dropped (`undefined` in arrays becomes null, as JSON.stringify does), non-finite numbers become
+ * null, errors become their message, cycles become "[circular]".
+ */
+export function toJsonSafe(value: unknown): JsonValue {
+  return copy(value, []);
+}
+
+/** {@link toJsonSafe} for values that must be objects; anything else becomes null. */
+export function toJsonObjectOrNull(value: unknown): JsonObject | null {
+  const safe = toJsonSafe(value);
+  return typeof safe === 'object' && safe !== null && !Array.isArray(safe) ? safe : null;
+}
+
+/** `ancestors` is the path from the root: short, so a linear search beats a Set. */
+function copy(value: unknown, ancestors: object[]): JsonValue {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return value;
+    case 'number':
+      return Number.isFinite(value) ? value : null;
+    case 'bigint':
+      return value.toString();
+    case 'object': {
+      if (value === null) return null;
+      if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
+      if (value instanceof Error) return value.message;
+      if (ancestors.includes(value)) return '[circular]';
+      ancestors.push(value);
+      try {
+        if (Array.isArray(value)) {
+          const result: JsonValue[] = new Array<JsonValue>(value.length);
+          for (let i = 0; i < value.length; i++) {
+            const item: unknown = value[i];
+            result[i] = item === undefined || typeof item === 'function' || typeof item === 'symbol' ? null : copy(item, ancestors);
+          }
+          return result;
+        }
+        const toJSON = (value as { toJSON?: unknown }).toJSON;
+        if (typeof toJSON === 'function') return copy((toJSON as () => unknown).call(value), ancestors);
+        const result: JsonObject = {};
+        const source = value as Record<string, unknown>;
+        const keys = Object.keys(source);
+        for (let i = 0; i < keys.length; i++) {
+          const key = keys[i]!;
+          const item = source[key];
+          if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
+          if (key === '__proto__') {
+            // A record may carry this key (JSON.parse makes it an own property); keep it as data.
+            Object.defineProperty(result, key, { value: copy(item, ancestors), enumerable: true, writable: true, configurable: true });
+          } else {
+            result[key] = copy(item, ancestors);
+          }
+        }
+        return result;
+      } finally {
+        ancestors.pop();
+      }
+    }
+    default:
+      // undefined, functions and symbols at the top level
+      return null;
+  }
+}
+
+/** One deterministic line for an error: its name and message, never a stack. */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) {
+    const kind = (error as { kind?: unknown }).kind;
+    const name = typeof kind === 'string' ? `${error.name}(${kind})` : error.name;
+    return error.message ? `${name}: ${error.message}` : name;
+  }
+  if (typeof error === 'string') return error;
+  try {
+    return JSON.stringify(toJsonSafe(error));
+  } catch {
+    return String(error);
+  }
+}

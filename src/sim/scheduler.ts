@@ -1,0 +1,185 @@
+/**
+ * The drive loop of virtual time: let the microtasks of simulated code drain, fire the next due
+ * timer, repeat. Simulated code does no real I/O, so once the microtask queue is empty the only
+ * thing that can happen next is a timer — and time jumps straight to it. A run never sleeps.
+ */
+import type { VirtualClock } from './virtual-clock.js';
+
+export interface SchedulerLimits {
+  /** Timers fired by one drive call before it gives up (a livelock guard). Default 1,000,000. */
+  readonly maxSteps?: number;
+  /** Virtual ms one drive call may cover. Default: unlimited. */
+  readonly maxVirtualMs?: number;
+}
+
+export type StuckReason =
+  /** No timer is armed, yet what we wait for has not settled: it waits for nothing that will come. */
+  | 'deadlock'
+  /** The step or virtual-time budget ran out. */
+  | 'budget';
+
+/** The scheduler cannot make the awaited thing happen. */
+export class SchedulerStuckError extends Error {
+  override readonly name = 'SchedulerStuckError';
+  constructor(
+    readonly reason: StuckReason,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * One macrotask turn: every microtask queued before it (and every one those queue) has run by
+ * the time it resolves. `setImmediate` where it exists (Node), a MessageChannel in browsers.
+ */
+export const drainMicrotasks: () => Promise<void> = makeDrain();
+
+function makeDrain(): () => Promise<void> {
+  const immediate = (globalThis as { setImmediate?: (callback: () => void) => unknown }).setImmediate;
+  if (typeof immediate === 'function') {
+    return () => new Promise<void>((resolve) => void immediate(resolve));
+  }
+  return () =>
+    new Promise<void>((resolve) => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => {
+        channel.port1.close();
+        resolve();
+      };
+      channel.port2.postMessage(null);
+    });
+}
+
+/**
+ * Extra macrotask turns granted before declaring a deadlock, for work that settles a few turns
+ * late (an `await` on a native async API during start-up). Simulated code should need none.
+ */
+const DEADLOCK_GRACE_TURNS = 3;
+
+export class Scheduler {
+  private driving = false;
+  private readonly maxSteps: number;
+  private readonly maxVirtualMs: number;
+
+  constructor(
+    readonly clock: VirtualClock,
+    limits: SchedulerLimits = {},
+  ) {
+    this.maxSteps = limits.maxSteps ?? 1_000_000;
+    this.maxVirtualMs = limits.maxVirtualMs ?? Number.POSITIVE_INFINITY;
+  }
+
+  /** True while a drive call is running (drive calls do not nest). */
+  get busy(): boolean {
+    return this.driving;
+  }
+
+  /** Drains microtasks, fires one timer if one is armed, drains again. True if one fired. */
+  step(): Promise<boolean> {
+    return this.exclusive('step', async () => {
+      await drainMicrotasks();
+      const fired = this.clock.fireNext();
+      await drainMicrotasks();
+      return fired;
+    });
+  }
+
+  /** Fires every timer due within the next `ms` virtual ms, then sets the clock `ms` later. */
+  advance(ms: number): Promise<void> {
+    return this.exclusive('advance', async () => {
+      const target = this.clock.now() + Math.max(0, ms);
+      let steps = 0;
+      await drainMicrotasks();
+      for (;;) {
+        const due = this.clock.nextDueAt();
+        if (due === undefined || due > target) break;
+        this.checkSteps(++steps, 'advance');
+        this.clock.fireNext();
+        await drainMicrotasks();
+      }
+      this.clock.advanceTo(target);
+    });
+  }
+
+  /** Fires timers until none is armed. */
+  runUntilIdle(): Promise<void> {
+    return this.exclusive('runUntilIdle', async () => {
+      const start = this.clock.now();
+      let steps = 0;
+      await drainMicrotasks();
+      while (this.clock.pending > 0) {
+        this.checkSteps(++steps, 'runUntilIdle');
+        this.checkTime(start, 'runUntilIdle');
+        this.clock.fireNext();
+        await drainMicrotasks();
+      }
+    });
+  }
+
+  /**
+   * Drives time until `promise` settles and returns its result (or throws its error).
+   * Throws {@link SchedulerStuckError} when it can never settle.
+   */
+  run<T>(promise: Promise<T>, what = 'the awaited promise'): Promise<T> {
+    return this.exclusive('run', async () => {
+      let settled = false;
+      const watched = promise.then(
+        (value) => {
+          settled = true;
+          return value;
+        },
+        (error: unknown) => {
+          settled = true;
+          throw error;
+        },
+      );
+      // The caller sees the error through the return value; this copy must not count as unhandled.
+      watched.catch(() => undefined);
+      const start = this.clock.now();
+      let steps = 0;
+      await drainMicrotasks();
+      while (!settled) {
+        if (this.clock.pending === 0) {
+          for (let turn = 0; turn < DEADLOCK_GRACE_TURNS && !settled && this.clock.pending === 0; turn++) {
+            await drainMicrotasks();
+          }
+          if (settled) break;
+          if (this.clock.pending === 0) {
+            throw new SchedulerStuckError('deadlock', `${what} is waiting, but no timer is armed: nothing can ever settle it`);
+          }
+        }
+        this.checkSteps(++steps, what);
+        this.checkTime(start, what);
+        this.clock.fireNext();
+        await drainMicrotasks();
+      }
+      return watched;
+    });
+  }
+
+  private checkSteps(steps: number, what: string): void {
+    if (steps > this.maxSteps) {
+      throw new SchedulerStuckError('budget', `${what}: gave up after ${this.maxSteps} timers (a livelock?)`);
+    }
+  }
+
+  private checkTime(start: number, what: string): void {
+    const due = this.clock.nextDueAt();
+    if (due !== undefined && due - start > this.maxVirtualMs) {
+      throw new SchedulerStuckError('budget', `${what}: gave up after ${this.maxVirtualMs} virtual ms`);
+    }
+  }
+
+  private async exclusive<T>(what: string, body: () => Promise<T>): Promise<T> {
+    if (this.driving) {
+      throw new Error(`${what}(): the scheduler is already driving time (drive calls do not nest; call it from the top level, not from simulated code)`);
+    }
+    this.driving = true;
+    try {
+      return await body();
+    } finally {
+      this.driving = false;
+    }
+  }
+}

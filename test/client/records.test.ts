@@ -1,0 +1,21 @@
+import { describe, test, expect } from 'vitest';
+import { timestampOf } from '../../src/client/records.js';
+import { parseIsoTimestamp } from '../../src/protocol/datetime.js';
+
+describe('timestamps from the server', () => {
+  test.each([
+    '2026-01-01T00:00:00.000Z',
+    '2026-11-24T06:17:15.274Z',
+    '2024-02-29T23:59:59.999Z',
+    '2026-02-30T00:00:00.000Z',
+    '2026-02-31T12:00:00.000Z',
+    '2026-01-01T24:00:00.000Z',
+    '2026-13-01T00:00:00.000Z',
+    '2026-01-01T00:00:00.000+01:00',
+    '2026-01-01T00:00:00Z',
+    '2026-01-01T00:00:00,000Z',
+    'not a timestamp at all!!',
+  ])('%s reads as the strict parser reads it', (text) => {
+    expect(timestampOf(text)).toBe(parseIsoTimestamp(text));
+  });
+});

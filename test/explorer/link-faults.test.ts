@@ -1,0 +1,76 @@
+import { describe, test, expect } from 'vitest';
+import { DEFAULT_LINK_FAULTS, linkPlanOf, withChange, type LinkFaults } from '../../src/explorer/link-faults.js';
+import { scenarioIssues } from '../../src/scenario/validate.js';
+import { scriptedPolicy } from '../../src/scenario/scripted.js';
+import type { PushErrorLike } from '../../src/sim/driver.js';
+import { validateFaultPlan } from '../../src/network/validate.js';
+
+const slow: LinkFaults = { latency: { minMs: 200, maxMs: 200 }, errorRate: 0, errorStatus: 500, lostResponseRate: 0 };
+const flaky: LinkFaults = { latency: { minMs: 10, maxMs: 40 }, errorRate: 0.25, errorStatus: 503, lostResponseRate: 0.25 };
+
+describe('fault panel changes as a fault plan', () => {
+  test('a change before the first request replaces the default; later ones start at the next request', () => {
+    expect(linkPlanOf('client-1', [])).toEqual({ latency: { kind: 'uniform', minMs: 10, maxMs: 40 } });
+    expect(linkPlanOf('client-1', withChange([], { fromRequest: 1, faults: slow }))).toEqual({ latency: { kind: 'fixed', ms: 200 } });
+    const plan = linkPlanOf('client-1', [{ fromRequest: 4, faults: slow }]);
+    expect(plan).toEqual({ latency: { kind: 'uniform', minMs: 10, maxMs: 40 }, latencyChanges: [{ fromRequest: 4, latency: { kind: 'fixed', ms: 200 } }] });
+    expect(validateFaultPlan({ links: { 'client-1': plan } })).toEqual([]);
+  });
+
+  test('rates become decisions for numbered requests, the same on every re-run, and stop at the next change', () => {
+    const changes = [{ fromRequest: 3, faults: flaky }, { fromRequest: 40, faults: DEFAULT_LINK_FAULTS }];
+    const plan = linkPlanOf('client-2', changes);
+    const requests = (plan.faults ?? []).map((rule) => ('request' in rule.when ? rule.when.request : -1));
+    expect(requests.length).toBeGreaterThan(5);
+    expect(Math.min(...requests)).toBeGreaterThanOrEqual(3);
+    expect(Math.max(...requests)).toBeLessThan(40);
+    expect(new Set((plan.faults ?? []).map((rule) => rule.effect.kind))).toEqual(new Set(['http-error', 'lost-response']));
+    expect(linkPlanOf('client-2', changes)).toEqual(plan);
+    expect((linkPlanOf('client-2', changes, 10).faults ?? []).every((rule) => 'request' in rule.when && rule.when.request <= 10)).toBe(true);
+  });
+});
+
+describe('the scripted policy', () => {
+  function conflict(itemId: string, calls: string[]): PushErrorLike {
+    const record = (name: string) => async (...args: unknown[]) => void calls.push(`${name}${args.length ? ` ${JSON.stringify(args)}` : ''}`);
+    return {
+      getError: () => ({ status: 412 }),
+      isConflict: () => true,
+      getTableName: () => 'todoitem',
+      getAction: () => 'update',
+      getServerRecord: () => ({ id: itemId, text: 'server' }),
+      getClientRecord: () => ({ id: itemId, text: 'client' }),
+      cancelAndUpdate: record('cancelAndUpdate'),
+      cancelAndDiscard: record('cancelAndDiscard'),
+      cancel: record('cancel'),
+      update: record('update'),
+      changeAction: record('changeAction'),
+      isHandled: false,
+    };
+  }
+
+  test('answers the n-th conflict with the n-th answer, and hands the rest (or a mismatch) to its fallback', () => {
+    const calls: string[] = [];
+    const fallback = { onConflict: () => void calls.push('fallback') };
+    const policy = scriptedPolicy(
+      [
+        { decision: 'cancelAndUpdate', record: { id: 'a', text: 'mine' }, table: 'todoitem', itemId: 'a' },
+        { decision: 'unhandled', itemId: 'b' },
+        { decision: 'cancel', itemId: 'c' },
+      ],
+      fallback,
+    );
+    policy.onConflict!(conflict('a', calls));
+    expect(policy.onConflict!(conflict('b', calls))).toBeUndefined();
+    policy.onConflict!(conflict('z', calls));
+    policy.onConflict!(conflict('c', calls));
+    expect(calls).toEqual(['cancelAndUpdate [{"id":"a","text":"mine"}]', 'fallback', 'fallback']);
+  });
+
+  test('a scripted policy in a scenario file is checked like any other', () => {
+    const base = { name: 's', steps: [{ actor: 'client-1', op: { type: 'push' } }] };
+    expect(scenarioIssues({ ...base, policy: { name: 'scripted', conflicts: [{ decision: 'cancel' }], then: 'none' } }, 's.json')).toEqual([]);
+    const issues = scenarioIssues({ ...base, policy: { name: 'scripted', conflicts: [{ decision: 'update' }, { decision: 'shrug' }], then: 'maybe' } }, 's.json');
+    expect(issues.map((issue) => issue.path)).toEqual(['policy.then', 'policy.conflicts[0].record', 'policy.conflicts[1].decision']);
+  });
+});

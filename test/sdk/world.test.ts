@@ -1,0 +1,20 @@
+/** The real SDK as the world's client: the standard scenario, with every fault kind on. */
+import { createHash } from 'node:crypto';
+import { describe, expect, test } from 'vitest';
+import { runStandardScenario } from '../../src/bench/world.js';
+import { createSdkDriver } from '../../src/sdk/driver.js';
+import type { HistoryEvent } from '../../src/sim/history.js';
+
+const hashOf = (events: readonly HistoryEvent[]): string => createHash('sha256').update(JSON.stringify(events)).digest('hex');
+
+describe('the SDK driver in the world', () => {
+  test('the same seed gives a byte-identical history twice, faults and restarts included', async () => {
+    for (const seed of [1, 2, 3]) {
+      const first = await runStandardScenario({ seed, steps: 30, driver: createSdkDriver });
+      const second = await runStandardScenario({ seed, steps: 30, driver: createSdkDriver });
+      expect(first.history.length).toBeGreaterThan(30);
+      expect(first.history.some((event) => event.kind === 'http-request')).toBe(true);
+      expect(hashOf(second.history), `seed ${seed}`).toBe(hashOf(first.history));
+    }
+  }, 120_000);
+});
