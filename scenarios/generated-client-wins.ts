@@ -14,6 +14,8 @@ export default defineScenario({
     faults: { kinds: 'all', max: 4 },
   },
   pullPageSize: 2,
+  // Known finding of the real SDK: after pushError.update() its isHandled is not true (the SDK assigns `this`).
+  expect: { sdk: 'fail' },
   runs: 100,
   coverage: ['conflict-412', 'conflict-409', 'lost-response', 'restart-mid-push', 'decision-update', 'decision-changeAction', 'decision-isHandled'],
 });

@@ -106,7 +106,7 @@ export type { CheckResult, Violation } from './check/types.js';
 // scenario
 export { defineScenario } from './scenario/define.js';
 export type * from './scenario/types.js';
-export { STEP_KINDS, FAULT_DECISION_KINDS } from './scenario/types.js';
+export { STEP_KINDS, FAULT_DECISION_KINDS, expectationFor } from './scenario/types.js';
 export type * from './scenario/results.js';
 export { loadScenario, listScenarioFiles, BUILT_IN_SCENARIOS_DIR } from './scenario/load.js';
 export { validateScenario, scenarioIssues, ScenarioError, type ScenarioIssue } from './scenario/validate.js';
@@ -115,7 +115,20 @@ export { replay, parseReplayToken, programAt, saveRegression, type ReplaySource,
 export { programArbitrary, faultPlanOf, DEFAULT_MIX, type FaultDecision } from './scenario/arbitraries.js';
 export { createPushHandler, tutorialPolicy, serverWinsPolicy, clientWinsPolicy, mergePolicy, mergeRecords, policyName, PolicyError } from './scenario/policies.js';
 export { executeProgram, FINAL_SNAPSHOT, type RunRecord, type ExecuteOptions } from './scenario/execute.js';
-export { resolveClient, type ClientChoice, type ResolvedClient } from './scenario/clients.js';
+export { resolveClient, type ClientChoice, type ResolvedClient, type ResolveClientOptions } from './scenario/clients.js';
+export {
+  countExhaustive,
+  enumerateExhaustive,
+  exhaustiveScenario,
+  runExhaustive,
+  type ExhaustiveOptions,
+  type RunExhaustiveOptions,
+  type ExhaustiveResult,
+  type ExhaustiveFailure,
+  type ExhaustiveClientStep,
+  type ExhaustiveEdit,
+} from './scenario/exhaustive.js';
+export { selftest, selftestSuite, formatSelftest, type SelftestOptions, type SelftestReport, type MutantReport } from './scenario/selftest.js';
 
 // report
 export * from './report/index.js';
@@ -136,3 +149,10 @@ export {
 export { createXMLHttpRequestClass, type XhrOptions, type SimXMLHttpRequest } from './sdk/xhr.js';
 export { AppTimers, type AppTimersOptions } from './sdk/app-timers.js';
 export { DEFAULT_SYSTEM_COLUMNS, type SystemColumn } from './sdk/records.js';
+
+// explorer (and serve-mode faults)
+export * from './explorer/index.js';
+export { scriptedPolicy, applyResolution, SCRIPTED_DECISIONS, type ScriptedResolution, type ScriptedDecision } from './scenario/scripted.js';
+export { startServer, type ServeOptions, type RunningServer } from './backend/serve.js';
+export { ServeTraffic, servePlanOf, SERVE_LINK, type ServeFaults } from './backend/serve-faults.js';
+export { ADMIN_PREFIX } from './backend/admin.js';

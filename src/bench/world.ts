@@ -18,6 +18,7 @@ import type { ClientDriverFactory, PushErrorLike, PushHandler } from '../sim/dri
 import { SeededRandom, type RandomSource } from '../sim/random.js';
 import type { Operation } from '../sim/operation.js';
 import { World, type ServeBackend, type WorldOptions } from '../sim/world.js';
+import { statusOf } from '../scenario/policies.js';
 
 const TABLE = 'todoitem';
 
@@ -53,8 +54,8 @@ export const standardPushHandler: PushHandler = {
     return server ? pushError.cancelAndUpdate(server) : pushError.cancelAndDiscard();
   },
   onError: (pushError: PushErrorLike) => {
-    const status = (pushError.getError() as { status?: unknown } | null)?.status;
-    if (status === 404) return pushError.cancelAndDiscard();
+    // statusOf knows where each client keeps the status (the SDK: getError().request.status).
+    if (statusOf(pushError) === 404) return pushError.cancelAndDiscard();
     return undefined;
   },
 };

@@ -104,7 +104,7 @@ function checkExchange(index: HistoryIndex, exchange: Exchange, context?: CheckC
     }
     const decision = record.decision;
     if (decision !== undefined && RESOLVING_DECISIONS.has(decision.decision) && !decision.isHandled) {
-      violations.push({ message: `${client}'s handler resolved with ${decision.decision} at #${decision.seq} but isHandled stayed false.`, events: [call.seq, decision.seq] });
+      violations.push({ message: `${client}'s handler resolved with ${decision.decision} at #${decision.seq} but isHandled was not true afterwards.`, events: [call.seq, decision.seq] });
     }
   }
   return violations;

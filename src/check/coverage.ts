@@ -74,18 +74,18 @@ export function coverageCounters(history: History): Record<string, number> {
   }
   for (const pull of index.pulls) {
     const pages = pull.exchanges.filter((exchange) => exchange.action === 'query');
-    for (let i = 0; i < pages.length; i++) {
-      const page = pages[i]!;
+    for (const page of pages) {
       const records = page.response === undefined ? [] : parseRecords(page.response.body);
       const stamps = records.map((record) => String(record['updatedAt']));
       if (new Set(stamps).size < stamps.length) bump('page-with-ties');
-      const next = pages[i + 1];
-      if (next !== undefined && page.responseEvent !== undefined) {
-        const from = page.responseEvent.seq;
-        const until = next.requestEvent.seq;
-        const edited = index.operations.some((operation) => operation.byEditor && operation.outcome?.kind === 'ok' && operation.outcome.seq > from && operation.outcome.seq < until);
-        if (edited) bump('server-edit-between-pages');
-      }
+    }
+    // An edit after the first page came back and before the last was asked for changed the
+    // table while the pull was paging through it.
+    const first = pages[0]?.responseEvent?.seq;
+    const last = pages.at(-1)?.requestEvent.seq;
+    if (first !== undefined && last !== undefined && first < last) {
+      const edits = index.operations.filter((operation) => operation.byEditor && operation.outcome?.kind === 'ok' && operation.outcome.seq > first && operation.outcome.seq < last);
+      if (edits.length > 0) bump('server-edit-between-pages', edits.length);
     }
   }
   for (const event of history) {

@@ -80,11 +80,15 @@ const WRITE_METHODS: Record<string, OperationAction> = { POST: 'insert', PATCH: 
 const WRITE_ACTIONS: Record<string, true> = { insert: true, update: true, delete: true };
 
 /**
- * The world names a link after its client; an http event's actor is the client too when the
- * world records it that way. Either is enough to find whose exchange it is.
+ * The world names a link after its client.
  */
 function clientOfHttpEvent(event: EventOf<'http-request'>): string {
-  return event.actor.startsWith('client') ? event.actor : event.link;
+  return event.link;
+}
+
+/** Server editors are the actors named `editor…`; every other actor that invokes is a client. */
+export function isEditorName(actor: string): boolean {
+  return actor.startsWith('editor');
 }
 
 export function parseTableUrl(url: string): { table: string | null; itemId: string | null; query: URLSearchParams } {
@@ -150,7 +154,7 @@ function buildIndex(history: History): HistoryIndex {
     bySeq.set(event.seq, event);
     switch (event.kind) {
       case 'invoke': {
-        const byEditor = !event.actor.startsWith('client');
+        const byEditor = isEditorName(event.actor);
         if (!byEditor) clients.add(event.actor);
         const record: OperationRecord = { opId: event.opId, actor: event.actor, op: event.op, invoke: event, byEditor };
         operations.push(record);

@@ -11,6 +11,7 @@ import {
   canonicalJson,
   clientTable,
   indexHistory,
+  isEditorName,
   isLive,
   snapshotAfter,
   snapshotBefore,
@@ -64,7 +65,7 @@ function checkPull(index: HistoryIndex, pull: SyncWindow): Violation[] | null {
     (event) =>
       event.seq > before.seq &&
       event.seq < pull.start &&
-      (event.kind === 'http-response' || event.kind === 'http-failure' || (event.kind === 'ok' && !event.actor.startsWith('client'))),
+      (event.kind === 'http-response' || event.kind === 'http-failure' || (event.kind === 'ok' && isEditorName(event.actor))),
   );
   // And the local state after it only if the client did nothing else in between.
   const clientMoved = index.history.some(

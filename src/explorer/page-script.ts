@@ -72,6 +72,8 @@ export const EXPLORER_SCRIPT = String.raw`
   // ---- API ----
   function api(method, path, body, raw) {
     var options = { method: method, headers: {} };
+    // The explorer takes changes as JSON only (a cross-site form cannot send that).
+    if (body === undefined && method !== 'GET') body = {};
     if (body !== undefined) {
       options.headers['content-type'] = 'application/json';
       options.body = raw ? body : JSON.stringify(body);
@@ -114,7 +116,7 @@ export const EXPLORER_SCRIPT = String.raw`
   // ---- header ----
   function renderHeader() {
     byId('clock').textContent = 't = ' + fmtTime(state.elapsed);
-    byId('clock-sub').textContent = state.nextTimerIn === null ? 'idle · seed ' + state.seed : 'next timer in ' + fmtTime(state.nextTimerIn) + ' · ' + state.pendingTimers + ' armed · seed ' + state.seed;
+    byId('clock-sub').textContent = state.nextTimerIn === null ? 'no timer armed · seed ' + state.seed : 'next timer in ' + fmtTime(state.nextTimerIn) + ' · ' + state.pendingTimers + ' armed · seed ' + state.seed;
     var blocked = !!state.conflict || !!state.stopped;
     ['step', 'run-until-idle', 'advance', 'sync-all', 'heal'].forEach(function (id) { byId(id).disabled = blocked; });
     setBusy(state.busy);
@@ -423,7 +425,7 @@ export const EXPLORER_SCRIPT = String.raw`
     var box = clear(byId('checks'));
     var head = el('div', 'hint');
     head.textContent = (report.mode === 'run'
-      ? 'As syncwright run would judge the saved session (network healed, everyone synced): ' + (report.replaysIdentically ? 'the run replays this session identically.' : 'the run did NOT replay this session identically.')
+      ? 'As syncwright run would judge the saved session (network healed, everyone synced): ' + (report.replaysIdentically ? 'the run replays this session identically.' : 'the run did NOT replay this session identically.') + (report.events > report.sessionEvents ? ' Events from #' + report.sessionEvents + ' on are the run’s own settle phase.' : '')
       : 'The history so far, judged on the current state.') + ' ' + (report.valid ? 'Every check passes.' : 'Some checks fail.');
     tid(head, 'checks-summary');
     box.appendChild(head);
@@ -690,7 +692,9 @@ export const EXPLORER_SCRIPT = String.raw`
       position.textContent = 'event ' + (index + 1) + ' of ' + ce.timeline.rows.length + ' (#' + row.seq + ')';
     };
     renderTimeline(ceCtx, tl);
-    ce.checks.forEach(function (check) {
+    var passing = ce.checks.filter(function (check) { return check.valid; }).map(function (check) { return check.checker; });
+    if (passing.length) checks.appendChild(tid(el('div', 'passing-checks', '✓ ' + passing.join(', ') + ' pass'), 'ce-passing'));
+    ce.checks.filter(function (check) { return !check.valid; }).forEach(function (check) {
       var node = tid(el('div', 'check ' + (check.valid ? 'ok' : 'fail')), 'ce-check-' + check.checker);
       add(node, el('span', 'name', check.checker), ' ', el('span', 'pill ' + (check.valid ? 'passed' : 'failed'), check.valid ? 'passes' : 'violated'));
       var explanation = el('div', 'explanation');

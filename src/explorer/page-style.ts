@@ -61,6 +61,8 @@ textarea { width: 100%; font-family: var(--mono); min-height: 120px; }
 .decisions .btn { background: #fff; }
 .checks-list .check { margin-bottom: 8px; }
 .check.ok .name { color: var(--ok); }
+.check.ok { border-left-color: var(--ok); }
+.passing-checks { color: var(--ok); font-size: 12.5px; margin: 4px 0 10px; }
 .check .name { font-weight: 650; }
 .tl-wrap { display: grid; grid-template-columns: minmax(0, 1fr) 400px; gap: 12px; }
 @media (max-width: 1200px) { .tl-wrap { grid-template-columns: 1fr; } }
@@ -68,7 +70,7 @@ textarea { width: 100%; font-family: var(--mono); min-height: 120px; }
 .details { padding: 10px 12px; max-height: 640px; overflow: auto; }
 .ce-bar { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; margin-bottom: 10px; }
 .ce-state { margin-top: 10px; }
-.log { font-size: 12.5px; margin: 0; padding-left: 18px; max-height: 200px; overflow: auto; }
+.log { font-size: 12.5px; margin: 0; padding-left: 32px; max-height: 200px; overflow: auto; }
 .chip.policy { background: var(--decision-bg); color: var(--decision); }
 `;
 

@@ -124,7 +124,10 @@ export interface CheckReport {
   readonly checks: readonly CheckResult[];
   /** `run` only: whether the runner's history begins with exactly the session's history. */
   readonly replaysIdentically?: boolean;
+  /** Events of the judged history (for `run`, the session's events come first, then the runner's settle phase). */
   readonly events: number;
+  /** The session's own events when judged (`#0` to `#sessionEvents - 1`). */
+  readonly sessionEvents: number;
 }
 
 const CLIENT_NAME = /^client[-\w]{0,40}$/;
@@ -151,6 +154,7 @@ export class ExplorerSession {
   private lastChecks: readonly CheckResult[] = [];
   private readonly listeners = new Set<(view: SessionView) => void>();
   private closed = false;
+  private locked = false;
 
   private constructor(options: ExplorerSessionOptions) {
     this.seed = checkSeed(options.seed ?? 1);
@@ -194,168 +198,198 @@ export class ExplorerSession {
   // ---- actions on the world ----
 
   /** A client operation (the world's `perform`). Background operations leave time to the user. */
-  async clientOperation(client: string, op: ClientOperation, options: { background?: boolean } = {}): Promise<SessionView> {
-    this.requireClient(client);
-    // The scenario format names every inserted record; an id the client would draw is drawn here.
-    if (op.type === 'insert' && typeof op.record['id'] !== 'string') op = { ...op, record: { id: this.freshId(), ...op.record } };
-    const background = options.background === true && op.type !== 'restart';
-    const step: Step = { actor: client, op, ...(background ? { background: true } : {}) };
-    // The runner goes straight on after a background step; here the event loop has run its
-    // microtasks before the next click. A zero wait makes the runner do the same.
-    const steps: Step[] = background ? [step, { actor: 'world', op: { type: 'wait', ms: 0 } }] : [step];
-    return this.act(`${client}: ${describeOp(op)}${background ? ' (background)' : ''}`, steps);
+  clientOperation(client: string, op: ClientOperation, options: { background?: boolean } = {}): Promise<SessionView> {
+    return this.exclusive(async () => {
+      this.requireClient(client);
+      // The scenario format names every inserted record; an id the client would draw is drawn here.
+      if (op.type === 'insert' && typeof op.record['id'] !== 'string') op = { ...op, record: { id: this.freshId(), ...op.record } };
+      const background = options.background === true && op.type !== 'restart';
+      const step: Step = { actor: client, op, ...(background ? { background: true } : {}) };
+      // The runner goes straight on after a background step; here the event loop has run its
+      // microtasks before the next click. A zero wait makes the runner do the same.
+      const steps: Step[] = background ? [step, { actor: 'world', op: { type: 'wait', ms: 0 } }] : [step];
+      return this.act(`${client}: ${describeOp(op)}${background ? ' (background)' : ''}`, steps);
+    });
   }
 
   /** Another user writing straight to the server. */
-  async serverEdit(editor: string, edit: ServerEdit): Promise<SessionView> {
-    if (!EDITOR_NAME.test(editor)) throw new ExplorerError(`an editor's name starts with "editor" (letters, digits, - and _), got ${JSON.stringify(editor)}`);
-    this.requireTable(edit.table);
-    return this.act(`${editor}: ${describeOp(edit)}`, [{ actor: editor, op: edit }]);
+  serverEdit(editor: string, edit: ServerEdit): Promise<SessionView> {
+    return this.exclusive(async () => {
+      if (!EDITOR_NAME.test(editor)) throw new ExplorerError(`an editor's name starts with "editor" (letters, digits, - and _), got ${JSON.stringify(editor)}`);
+      this.requireTable(edit.table);
+      return this.act(`${editor}: ${describeOp(edit)}`, [{ actor: editor, op: edit }]);
+    });
   }
 
-  async setOffline(client: string, offline: boolean): Promise<SessionView> {
-    this.requireClient(client);
-    return this.act(`${client} ${offline ? 'offline' : 'online'}`, [{ actor: 'world', op: { type: offline ? 'offline' : 'online', client } }]);
+  setOffline(client: string, offline: boolean): Promise<SessionView> {
+    return this.exclusive(async () => {
+      this.requireClient(client);
+      return this.act(`${client} ${offline ? 'offline' : 'online'}`, [{ actor: 'world', op: { type: offline ? 'offline' : 'online', client } }]);
+    });
   }
 
   /** Every link online, no more faults from here on (latency stays). */
-  async heal(): Promise<SessionView> {
-    return this.act('heal the network', [{ actor: 'world', op: { type: 'heal' } }]);
+  heal(): Promise<SessionView> {
+    return this.exclusive(async () => {
+      return this.act('heal the network', [{ actor: 'world', op: { type: 'heal' } }]);
+    });
   }
 
   /** Every client pushes, then every client pulls every table. */
-  async syncAll(): Promise<SessionView> {
-    return this.act('sync every client', [{ actor: 'world', op: { type: 'sync' } }]);
+  syncAll(): Promise<SessionView> {
+    return this.exclusive(async () => {
+      return this.act('sync every client', [{ actor: 'world', op: { type: 'sync' } }]);
+    });
   }
 
-  async note(text: string): Promise<SessionView> {
-    return this.act(`note: ${text}`, [{ actor: 'world', op: { type: 'note', text } }]);
+  note(text: string): Promise<SessionView> {
+    return this.exclusive(async () => {
+      return this.act(`note: ${text}`, [{ actor: 'world', op: { type: 'note', text } }]);
+    });
   }
 
   /** Moves the clock to the next moment a timer is due and fires what is due then. */
-  async step(): Promise<SessionView> {
-    this.requireIdle();
-    this.requireRunning();
-    const ms = this.drive.untilNext();
-    if (ms === undefined) {
-      this.notice = 'Nothing is scheduled: no timer is armed.';
-      return this.changed();
-    }
-    return this.act(`step ${ms} ms`, [{ actor: 'world', op: { type: 'wait', ms } }]);
+  step(): Promise<SessionView> {
+    return this.exclusive(async () => {
+      this.requireIdle();
+      this.requireRunning();
+      const ms = this.drive.untilNext();
+      if (ms === undefined) {
+        this.notice = 'Nothing is scheduled: no timer is armed.';
+        return this.changed();
+      }
+      return this.act(`step ${ms} ms`, [{ actor: 'world', op: { type: 'wait', ms } }]);
+    });
   }
 
   /** Lets `ms` of virtual time pass. */
-  async advance(ms: number): Promise<SessionView> {
-    if (!Number.isInteger(ms) || ms < 0 || ms > 86_400_000) throw new ExplorerError(`advance: expected whole milliseconds from 0 to 86400000, got ${JSON.stringify(ms)}`);
-    return this.act(`advance ${ms} ms`, [{ actor: 'world', op: { type: 'wait', ms } }]);
+  advance(ms: number): Promise<SessionView> {
+    return this.exclusive(async () => {
+      if (!Number.isInteger(ms) || ms < 0 || ms > 86_400_000) throw new ExplorerError(`advance: expected whole milliseconds from 0 to 86400000, got ${JSON.stringify(ms)}`);
+      return this.act(`advance ${ms} ms`, [{ actor: 'world', op: { type: 'wait', ms } }]);
+    });
   }
 
   /** Fires timers until none is armed. Recorded as the `wait` that does the same. */
-  async runUntilIdle(): Promise<SessionView> {
-    this.requireIdle();
-    this.requireRunning();
-    if (this.world.pendingTimers === 0) {
-      this.notice = 'Already idle: no timer is armed.';
-      return this.changed();
-    }
-    const action: SessionAction = { label: 'run until idle', steps: [], decisionMarks: this.decisionMarks() };
-    this.actions.push(action);
-    await this.runJob(async () => {
-      const { ms, fired, stuck } = await this.drive.runUntilIdle();
-      if (fired > 0 || stuck !== undefined) {
-        action.steps.push({ actor: 'world', op: { type: 'wait', ms } });
-        this.stepCount++;
+  runUntilIdle(): Promise<SessionView> {
+    return this.exclusive(async () => {
+      this.requireIdle();
+      this.requireRunning();
+      if (this.world.pendingTimers === 0) {
+        this.notice = 'Already idle: no timer is armed.';
+        return this.changed();
       }
-      if (stuck !== undefined) throw stuck;
+      const action: SessionAction = { label: 'run until idle', steps: [], decisionMarks: this.decisionMarks() };
+      this.actions.push(action);
+      await this.runJob(async () => {
+        const { ms, fired, stuck } = await this.drive.runUntilIdle();
+        if (fired > 0 || stuck !== undefined) {
+          action.steps.push({ actor: 'world', op: { type: 'wait', ms } });
+          this.stepCount++;
+        }
+        if (stuck !== undefined) throw stuck;
+      });
+      if (action.steps.length === 0) this.actions.pop();
+      return this.changed();
     });
-    if (action.steps.length === 0) this.actions.pop();
-    return this.changed();
   }
 
   /** Answers the conflict that waits; the paused push goes on. */
-  async decide(conflictId: number, resolution: ScriptedResolution): Promise<SessionView> {
-    if (this.job === undefined || !this.desk.waiting) throw new ExplorerError('no conflict is waiting for an answer', 409);
-    try {
-      this.desk.decide(conflictId, resolution);
-    } catch (error) {
-      if (error instanceof DecisionError) throw new ExplorerError(error.message, error.status);
-      throw error;
-    }
-    await this.untilQuiet();
-    return this.changed();
+  decide(conflictId: number, resolution: ScriptedResolution): Promise<SessionView> {
+    return this.exclusive(async () => {
+      if (this.job === undefined || !this.desk.waiting) throw new ExplorerError('no conflict is waiting for an answer', 409);
+      try {
+        this.desk.decide(conflictId, resolution);
+      } catch (error) {
+        if (error instanceof DecisionError) throw new ExplorerError(error.message, error.status);
+        throw error;
+      }
+      await this.untilQuiet();
+      return this.changed();
+    });
   }
 
   // ---- changes that re-run the session ----
 
   /** New fault settings for a link, from its next request on. */
-  async setLinkFaults(link: string, faults: LinkFaults): Promise<SessionView> {
-    this.requireClient(link);
-    this.requireIdle();
-    const fromRequest = requestsOf(this.world.history, link) + 1;
-    this.faults.set(link, withChange(this.faults.get(link) ?? [], { fromRequest, faults }));
-    await this.rebuild(true);
-    this.notice ??= `${link}: new faults from its request #${fromRequest} on.`;
-    return this.changed();
+  setLinkFaults(link: string, faults: LinkFaults): Promise<SessionView> {
+    return this.exclusive(async () => {
+      this.requireClient(link);
+      this.requireIdle();
+      const fromRequest = requestsOf(this.world.history, link) + 1;
+      this.faults.set(link, withChange(this.faults.get(link) ?? [], { fromRequest, faults }));
+      await this.rebuild(true);
+      this.notice ??= `${link}: new faults from its request #${fromRequest} on.`;
+      return this.changed();
+    });
   }
 
-  async addClient(name?: string, policy: ExplorerPolicy = 'ask'): Promise<SessionView> {
-    this.requireIdle();
-    if (this.clients.length >= 10) throw new ExplorerError('a session has at most 10 clients');
-    const chosen = name ?? nextClientName(this.clients.map((client) => client.name));
-    checkClientName(chosen);
-    if (this.clients.some((client) => client.name === chosen)) throw new ExplorerError(`there is already a client named ${JSON.stringify(chosen)}`, 409);
-    this.clients = [...this.clients, { name: chosen, policy }];
-    await this.rebuild(true, chosen);
-    this.notice ??= `${chosen} joined (${policy}); it has done nothing yet.`;
-    return this.changed();
+  addClient(name?: string, policy: ExplorerPolicy = 'ask'): Promise<SessionView> {
+    return this.exclusive(async () => {
+      this.requireIdle();
+      if (this.clients.length >= 10) throw new ExplorerError('a session has at most 10 clients');
+      const chosen = name ?? nextClientName(this.clients.map((client) => client.name));
+      checkClientName(chosen);
+      if (this.clients.some((client) => client.name === chosen)) throw new ExplorerError(`there is already a client named ${JSON.stringify(chosen)}`, 409);
+      this.clients = [...this.clients, { name: chosen, policy }];
+      await this.rebuild(true, chosen);
+      this.notice ??= `${chosen} joined (${policy}); it has done nothing yet.`;
+      return this.changed();
+    });
   }
 
   /**
    * Removes a client and every step it took (its offline/online switches included) and runs
    * the session again without it; what the others saw may change.
    */
-  async removeClient(name: string): Promise<SessionView> {
-    this.requireClient(name);
-    this.requireIdle();
-    if (this.clients.length === 1) throw new ExplorerError('a session needs at least one client', 409);
-    const touches = (step: Step): boolean => step.actor === name || (step.actor === 'world' && 'client' in step.op && step.op.client === name);
-    const dropped = this.steps.filter(touches).length;
-    this.clients = this.clients.filter((client) => client.name !== name);
-    this.actions = this.actions.map((action) => ({ ...action, steps: action.steps.filter((step) => !touches(step)) })).filter((action) => action.steps.length > 0);
-    this.decisions.delete(name);
-    this.faults.delete(name);
-    await this.rebuild(false);
-    this.notice = `${name} removed${dropped > 0 ? ` with its ${dropped} step${dropped === 1 ? '' : 's'}; the session ran again without them` : ''}.`;
-    return this.changed();
+  removeClient(name: string): Promise<SessionView> {
+    return this.exclusive(async () => {
+      this.requireClient(name);
+      this.requireIdle();
+      if (this.clients.length === 1) throw new ExplorerError('a session needs at least one client', 409);
+      const touches = (step: Step): boolean => step.actor === name || (step.actor === 'world' && 'client' in step.op && step.op.client === name);
+      const dropped = this.steps.filter(touches).length;
+      this.clients = this.clients.filter((client) => client.name !== name);
+      this.actions = this.actions.map((action) => ({ ...action, steps: action.steps.filter((step) => !touches(step)) })).filter((action) => action.steps.length > 0);
+      this.decisions.delete(name);
+      this.faults.delete(name);
+      await this.rebuild(false);
+      this.notice = `${name} removed${dropped > 0 ? ` with its ${dropped} step${dropped === 1 ? '' : 's'}; the session ran again without them` : ''}.`;
+      return this.changed();
+    });
   }
 
   /** Takes back the last action (and the answers given during it) and runs the session again. */
-  async undo(): Promise<SessionView> {
-    await this.settleJob();
-    const action = this.actions.pop();
-    if (action === undefined) throw new ExplorerError('nothing to undo', 409);
-    for (const [client, mark] of Object.entries(action.decisionMarks)) {
-      const script = this.decisions.get(client);
-      if (script !== undefined) script.length = Math.min(script.length, mark);
-    }
-    await this.rebuild(false);
-    this.notice = `Undid "${action.label}".`;
-    return this.changed();
+  undo(): Promise<SessionView> {
+    return this.exclusive(async () => {
+      await this.settleJob();
+      const action = this.actions.pop();
+      if (action === undefined) throw new ExplorerError('nothing to undo', 409);
+      for (const [client, mark] of Object.entries(action.decisionMarks)) {
+        const script = this.decisions.get(client);
+        if (script !== undefined) script.length = Math.min(script.length, mark);
+      }
+      await this.rebuild(false);
+      this.notice = `Undid "${action.label}".`;
+      return this.changed();
+    });
   }
 
   /** Starts over: an empty program, no faults, no answers (optionally another seed or clients). */
-  async reset(options: { seed?: number; clients?: number | readonly (string | { name: string; policy?: ExplorerPolicy })[]; policy?: ExplorerPolicy } = {}): Promise<SessionView> {
-    await this.settleJob();
-    if (options.seed !== undefined) this.seed = checkSeed(options.seed);
-    if (options.clients !== undefined || options.policy !== undefined) {
-      this.clients = normaliseClients(options.clients ?? this.clients.length, options.policy ?? 'ask');
-    }
-    this.actions = [];
-    this.decisions = new Map();
-    this.faults = new Map();
-    this.lastChecks = [];
-    await this.rebuild(false);
-    return this.changed();
+  reset(options: { seed?: number; clients?: number | readonly (string | { name: string; policy?: ExplorerPolicy })[]; policy?: ExplorerPolicy } = {}): Promise<SessionView> {
+    return this.exclusive(async () => {
+      await this.settleJob();
+      if (options.seed !== undefined) this.seed = checkSeed(options.seed);
+      if (options.clients !== undefined || options.policy !== undefined) {
+        this.clients = normaliseClients(options.clients ?? this.clients.length, options.policy ?? 'ask');
+      }
+      this.actions = [];
+      this.decisions = new Map();
+      this.faults = new Map();
+      this.lastChecks = [];
+      await this.rebuild(false);
+      return this.changed();
+    });
   }
 
   // ---- checks and saving ----
@@ -366,28 +400,35 @@ export class ExplorerSession {
    * session saved and run by the scenario runner, which heals the network, syncs everyone and
    * judges the settled end — what `syncwright run` would report.
    */
-  async check(mode: 'now' | 'run'): Promise<CheckReport> {
-    this.requireIdle();
-    let report: CheckReport;
-    if (mode === 'now') {
-      const history = [...this.world.history, await this.nowSnapshot()];
-      const checks = runCheckers(history, CHECKER_NAMES, { finalLabel: NOW_LABEL });
-      report = { mode, valid: checks.every((check) => check.valid), checks, events: history.length };
-    } else {
-      const definition = this.toScenario('explorer-session');
-      const scenario = resolveDefinition(definition, '<explorer>', process.cwd());
-      const run = await executeProgram(scenario, scenario.program!, { driver: this.driver, maxSteps: DRIVE_MAX_STEPS });
-      const own = JSON.stringify(this.world.history);
-      const replaysIdentically = JSON.stringify(run.history.slice(0, this.world.history.length)) === own;
-      report = { mode, valid: run.valid, checks: run.checks, replaysIdentically, events: run.history.length };
-    }
-    this.lastChecks = report.checks;
-    this.changed();
-    return report;
+  check(mode: 'now' | 'run'): Promise<CheckReport> {
+    return this.exclusive(async () => {
+      this.requireIdle();
+      let report: CheckReport;
+      if (mode === 'now') {
+        const history = [...this.world.history, await this.nowSnapshot()];
+        const checks = runCheckers(history, CHECKER_NAMES, { finalLabel: NOW_LABEL });
+        report = { mode, valid: checks.every((check) => check.valid), checks, events: history.length, sessionEvents: this.world.history.length };
+      } else {
+        const definition = this.scenarioOf('explorer-session');
+        const scenario = resolveDefinition(definition, '<explorer>', process.cwd());
+        const run = await executeProgram(scenario, scenario.program!, { driver: this.driver, maxSteps: DRIVE_MAX_STEPS });
+        const own = JSON.stringify(this.world.history);
+        const replaysIdentically = JSON.stringify(run.history.slice(0, this.world.history.length)) === own;
+        report = { mode, valid: run.valid, checks: run.checks, replaysIdentically, events: run.history.length, sessionEvents: this.world.history.length };
+      }
+      this.lastChecks = report.checks;
+      this.changed();
+      return report;
+    });
   }
 
   /** The session as a fixed-step scenario that `syncwright run` replays to the same history. */
   toScenario(name: string, description?: string): ScenarioDefinition {
+    if (this.locked) throw new ExplorerError('the world is busy with another action; save again in a moment', 409);
+    return this.scenarioOf(name, description);
+  }
+
+  private scenarioOf(name: string, description?: string): ScenarioDefinition {
     const steps = this.steps;
     const answers = [...this.decisions.values()].reduce((sum, list) => sum + list.length, 0);
     const definition: ScenarioDefinition = {
@@ -413,6 +454,17 @@ export class ExplorerSession {
   }
 
   // ---- internals ----
+
+  /** One request at a time touches the world: a second one meanwhile is told the world is busy. */
+  private async exclusive<T>(body: () => Promise<T>): Promise<T> {
+    if (this.locked) throw new ExplorerError('the world is busy with another action; try again in a moment', 409);
+    this.locked = true;
+    try {
+      return await body();
+    } finally {
+      this.locked = false;
+    }
+  }
 
   private async act(label: string, steps: Step[]): Promise<SessionView> {
     this.requireIdle();

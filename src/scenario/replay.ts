@@ -13,7 +13,7 @@ import { executeProgram, type RunRecord } from './execute.js';
 import { parseJson } from './load.js';
 import type { Counterexample } from './results.js';
 import { toResolvedScenario, type ScenarioInput } from './run.js';
-import type { Program, ResolvedScenario, ScenarioDefinition } from './types.js';
+import type { Expectation, Program, ResolvedScenario, ScenarioDefinition } from './types.js';
 
 export type ReplaySource =
   /** A scenario and the `<seed>:<path>` of one of its generated runs (fixed-step scenarios need no token). */
@@ -106,8 +106,8 @@ export interface SaveRegressionOptions {
   /** Default `scenarios/regressions` under `cwd`. */
   readonly directory?: string;
   readonly cwd?: string;
-  /** Marks a known finding (e.g. of the real SDK): failing is expected. */
-  readonly expect?: 'pass' | 'fail';
+  /** Marks a known finding (e.g. `{ sdk: 'fail' }` for one of the real SDK): failing is expected. */
+  readonly expect?: Expectation;
   readonly description?: string;
 }
 

@@ -14,7 +14,7 @@ import { executeProgram, type RunRecord } from './execute.js';
 import { loadScenario } from './load.js';
 import { resolveDefinition } from './resolve.js';
 import type { Counterexample, ScenarioResult, ScenarioStatus } from './results.js';
-import type { Program, ResolvedScenario, ScenarioDefinition } from './types.js';
+import { expectationFor, type Program, type ResolvedScenario, type ScenarioDefinition } from './types.js';
 
 /** A scenario file path, a definition, or a scenario already loaded. */
 export type ScenarioInput = string | ScenarioDefinition | ResolvedScenario;
@@ -119,7 +119,7 @@ async function runFixed(scenario: ResolvedScenario, client: ResolvedClient, exec
     ...(record.valid ? {} : { failingRun: record }),
     result: {
       ...baseResult(scenario, client, program.seed, 1, started, record.coverage),
-      status: statusOf(scenario, record.valid),
+      status: statusOf(scenario, client, record.valid),
       ...(failure !== undefined ? { failure, timings: { firstFailureMs: Math.round(elapsed), shrunkMs: Math.round(elapsed) } } : {}),
     },
   };
@@ -165,7 +165,7 @@ async function runGenerated(
     return { scenario, result: { ...baseResult(scenario, client, seed, runs, started, coverage), status: 'error', error: `a run crashed: ${crash}` } };
   }
   if (!details.failed || details.counterexample === null) {
-    return { scenario, result: { ...baseResult(scenario, client, seed, runs, started, coverage), status: statusOf(scenario, true) } };
+    return { scenario, result: { ...baseResult(scenario, client, seed, runs, started, coverage), status: statusOf(scenario, client, true) } };
   }
   const [program] = details.counterexample;
   const record = await execute(program);
@@ -179,7 +179,7 @@ async function runGenerated(
     failingRun: record,
     result: {
       ...baseResult(scenario, client, details.seed, runs, started, coverage),
-      status: statusOf(scenario, false),
+      status: statusOf(scenario, client, false),
       failure,
       timings: {
         ...(firstFailureAt !== undefined ? { firstFailureMs: Math.round(firstFailureAt - started) } : {}),
@@ -204,8 +204,8 @@ function baseResult(scenario: ResolvedScenario, client: ResolvedClient, seed: nu
   };
 }
 
-function statusOf(scenario: ResolvedScenario, valid: boolean): ScenarioStatus {
-  if (scenario.expect === 'fail') return valid ? 'unexpected-pass' : 'expected-failure';
+function statusOf(scenario: ResolvedScenario, client: ResolvedClient, valid: boolean): ScenarioStatus {
+  if (expectationFor(scenario.expect, client.name) === 'fail') return valid ? 'unexpected-pass' : 'expected-failure';
   return valid ? 'passed' : 'failed';
 }
 

@@ -144,6 +144,14 @@ export interface GeneratorSpec {
   readonly faults?: FaultRanges;
 }
 
+export type Expectation = 'pass' | 'fail' | Readonly<Record<string, 'pass' | 'fail'>>;
+
+/** What a scenario expects of one client (`reference+mutation` counts as `reference`). */
+export function expectationFor(expect: Expectation, client: string): 'pass' | 'fail' {
+  if (typeof expect === 'string') return expect;
+  return expect[client] ?? expect[client.split('+')[0]!] ?? 'pass';
+}
+
 export interface ScenarioDefinition {
   readonly name: string;
   readonly description?: string;
@@ -171,8 +179,11 @@ export interface ScenarioDefinition {
   readonly checks?: readonly CheckerName[];
   /** Coverage counters the runs must reach ("sometimes"), else the scenario is reported weak. */
   readonly coverage?: readonly string[];
-  /** `fail` marks a known finding: failing is expected, passing is news. */
-  readonly expect?: 'pass' | 'fail';
+  /**
+   * `fail` marks a known finding: failing is expected, passing is news. Per client, e.g.
+   * `{ sdk: 'fail' }`: a finding of the real SDK that the reference client does not share.
+   */
+  readonly expect?: Expectation;
   /** Generated runs when the caller does not say. Default 100. */
   readonly runs?: number;
   /** Push-then-pull rounds after healing, before the final snapshot. Default 2. */
@@ -201,7 +212,7 @@ export interface ResolvedScenario {
   readonly generate?: GeneratorSpec;
   readonly checks: readonly CheckerName[];
   readonly coverage: readonly string[];
-  readonly expect: 'pass' | 'fail';
+  readonly expect: Expectation;
   readonly runs: number;
   readonly settleRounds: number;
   readonly pullPageSize?: number;

@@ -83,7 +83,14 @@ export function scenarioIssues(value: unknown, file: string): ScenarioIssue[] {
   if (s['tables'] !== undefined) v.tables(s['tables']);
   if (s['clients'] !== undefined) v.clients(s['clients']);
   if (s['policy'] !== undefined) v.policy(s['policy'], 'policy');
-  if (s['editors'] !== undefined) v.names(s['editors'], 'editors', 0, 10);
+  if (s['editors'] !== undefined) {
+    v.names(s['editors'], 'editors', 0, 10);
+    if (Array.isArray(s['editors'])) {
+      (s['editors'] as unknown[]).forEach((name, i) => {
+        if (typeof name === 'string' && !name.startsWith('editor')) v.fail(`editors[${i}]`, 'an editor name starting with "editor"', name);
+      });
+    }
+  }
   if (s['steps'] !== undefined && s['generate'] !== undefined) v.fail('generate', 'either "steps" or "generate", not both', s['generate']);
   if (s['extends'] === undefined && s['steps'] === undefined && s['generate'] === undefined) {
     v.fail('', 'a "steps" list or a "generate" section', s);
@@ -98,7 +105,13 @@ export function scenarioIssues(value: unknown, file: string): ScenarioIssue[] {
   if (s['generate'] !== undefined) v.generate(s['generate']);
   if (s['checks'] !== undefined) v.oneOfEach(s['checks'], 'checks', CHECKER_NAMES);
   if (s['coverage'] !== undefined) v.oneOfEach(s['coverage'], 'coverage', COVERAGE_COUNTERS);
-  if (s['expect'] !== undefined) v.oneOf(s['expect'], 'expect', ['pass', 'fail']);
+  if (s['expect'] !== undefined) {
+    if (typeof s['expect'] === 'object' && s['expect'] !== null && !Array.isArray(s['expect'])) {
+      for (const [client, outcome] of Object.entries(s['expect'])) v.oneOf(outcome, `expect.${client}`, ['pass', 'fail']);
+    } else {
+      if (s['expect'] !== 'pass' && s['expect'] !== 'fail') v.fail('expect', '"pass", "fail", or an object of client name → "pass" / "fail"', s['expect']);
+    }
+  }
   if (s['runs'] !== undefined) v.integer(s['runs'], 'runs', 1, 1_000_000);
   if (s['settleRounds'] !== undefined) v.integer(s['settleRounds'], 'settleRounds', 0, 10);
   if (s['pullPageSize'] !== undefined) v.integer(s['pullPageSize'], 'pullPageSize', 1, 1000);

@@ -32,7 +32,7 @@ function copy(value: unknown, ancestors: object[]): JsonValue {
     case 'object': {
       if (value === null) return null;
       if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
-      if (value instanceof Error) return value.message;
+      if (isErrorLike(value)) return value.message;
       if (ancestors.includes(value)) return '[circular]';
       ancestors.push(value);
       try {
@@ -73,7 +73,7 @@ function copy(value: unknown, ancestors: object[]): JsonValue {
 
 /** One deterministic line for an error: its name and message, never a stack. */
 export function describeError(error: unknown): string {
-  if (error instanceof Error) {
+  if (isErrorLike(error)) {
     const kind = (error as { kind?: unknown }).kind;
     const name = typeof kind === 'string' ? `${error.name}(${kind})` : error.name;
     return error.message ? `${name}: ${error.message}` : name;
@@ -84,4 +84,12 @@ export function describeError(error: unknown): string {
   } catch {
     return String(error);
   }
+}
+
+/**
+ * `instanceof Error` fails for errors made in another realm — the real SDK runs in its own vm
+ * context — so the brand check decides.
+ */
+export function isErrorLike(value: unknown): value is Error {
+  return value instanceof Error || Object.prototype.toString.call(value) === '[object Error]';
 }

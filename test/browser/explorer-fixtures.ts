@@ -77,7 +77,11 @@ export async function clickAndWait(page: Page, target: Locator): Promise<void> {
 }
 
 export async function saveScreenshot(locator: Locator | Page, artifact: string, name: string): Promise<void> {
+  const page = 'page' in locator ? locator.page() : locator;
+  // The sticky header would sit across an element's screenshot.
+  await page.evaluate(() => document.querySelector<HTMLElement>('.top')?.style.setProperty('position', 'static'));
   await locator.screenshot({ path: artifact });
+  await page.evaluate(() => document.querySelector<HTMLElement>('.top')?.style.removeProperty('position'));
   const dir = fileURLToPath(new URL('../../docs/images/', import.meta.url));
   await mkdir(dir, { recursive: true });
   await copyFile(artifact, `${dir}${name}`);

@@ -74,3 +74,32 @@ describe('the scripted policy', () => {
     expect(issues.map((issue) => issue.path)).toEqual(['policy.then', 'policy.conflicts[0].record', 'policy.conflicts[1].decision']);
   });
 });
+
+describe('latency changes in a fault plan (network/link.ts)', () => {
+  async function latencies(plan: import('../../src/network/fault-plan.js').FaultPlan): Promise<number[]> {
+    const { World } = await import('../../src/sim/world.js');
+    const world = await World.create({ seed: 3, clients: 1, faults: plan });
+    try {
+      for (let i = 0; i < 6; i++) await world.settle(world.client('client-1').pull('todoitem'));
+      return world.history.flatMap((event) => (event.kind === 'http-response' ? [event.latencyMs] : []));
+    } finally {
+      await world.close();
+    }
+  }
+
+  test('requests before the change keep their latencies; from its request on, the new latency applies', async () => {
+    const latency = { kind: 'uniform', minMs: 5, maxMs: 50 } as const;
+    const plain = await latencies({ default: { latency } });
+    const changed = await latencies({ default: { latency, latencyChanges: [{ fromRequest: 4, latency: { kind: 'fixed', ms: 300 } }] } });
+    expect(plain).toHaveLength(6);
+    expect(changed.slice(0, 3)).toEqual(plain.slice(0, 3));
+    expect(changed.slice(3)).toEqual([600, 600, 600]);
+  });
+
+  test('a malformed latency change is refused with its path', () => {
+    expect(validateFaultPlan({ default: { latencyChanges: [{ fromRequest: 0, latency: { kind: 'fixed', ms: 1 } }, { fromRequest: 2 }] } }).map((issue) => issue.path)).toEqual([
+      'default.latencyChanges[0].fromRequest',
+      'default.latencyChanges[1].latency',
+    ]);
+  });
+});

@@ -1,0 +1,62 @@
+/**
+ * `npm run bench`: the figures the issues ask for, printed and written to reports/bench.json.
+ * Benchmarks measure; they never fail a build. Each section can be picked by name:
+ * `npm run bench -- world pull`.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { benchPull } from './pull.js';
+import { benchSdk } from './sdk.js';
+import { benchWorld } from './world.js';
+
+type Section = { readonly name: string; run(log: (line: string) => void): Promise<unknown> };
+
+const sections: readonly Section[] = [
+  {
+    name: 'world',
+    async run(log) {
+      const figures = await benchWorld({ log });
+      log(`world: ${figures.simulated.runsPerSecond.toFixed(1)} simulated runs/s (3 clients, ${figures.scenario.steps} steps, all fault kinds; target ${figures.targets.runsPerSecond})`);
+      log(`world: ${figures.speedup.toFixed(1)}x faster than the same scenario over real HTTP (target ${figures.targets.speedup}x)`);
+      return figures;
+    },
+  },
+  {
+    name: 'pull',
+    async run(log) {
+      const figures = await benchPull(100_000);
+      log(`pull: the reference client pulled ${figures.records} records in ${(figures.ms / 1000).toFixed(2)} s (target under 10 s)`);
+      return figures;
+    },
+  },
+  {
+    name: 'sdk',
+    async run(log) {
+      const figures = await benchSdk();
+      log(`sdk: virtual time runs the real SDK ${figures.speedup.toFixed(1)}x faster than real time (${figures.speedupCpu.toFixed(1)}x by CPU time; target 50x)`);
+      log(`sdk: creating a client takes ${figures.clientCreation.medianMs.toFixed(1)} ms (median)`);
+      return figures;
+    },
+  },
+];
+
+async function main(argv: string[]): Promise<void> {
+  const unknown = argv.filter((name) => !sections.some((section) => section.name === name));
+  if (unknown.length > 0) {
+    console.error(`Unknown bench section(s): ${unknown.join(', ')}. Known: ${sections.map((s) => s.name).join(', ')}`);
+    process.exitCode = 2;
+    return;
+  }
+  const chosen = argv.length === 0 ? sections : sections.filter((section) => argv.includes(section.name));
+  const figures: Record<string, unknown> = { node: process.version, cpus: (await import('node:os')).cpus().length };
+  for (const section of chosen) {
+    console.log(`-- ${section.name}`);
+    figures[section.name] = await section.run((line) => console.log(line));
+  }
+  const out = path.resolve('reports', 'bench.json');
+  await mkdir(path.dirname(out), { recursive: true });
+  await writeFile(out, `${JSON.stringify(figures, null, 2)}\n`);
+  console.log(`figures written to ${path.relative(process.cwd(), out)}`);
+}
+
+await main(process.argv.slice(2));
