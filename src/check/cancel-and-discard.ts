@@ -117,7 +117,8 @@ function checkDiscard(index: HistoryIndex, record: HandlerCallRecord): Violation
     const required = stop === undefined ? later : later.slice(0, 1);
     for (const operation of required) {
       if (recordKey(operation.table, operation.itemId) === recordKey(table, id)) continue;
-      const tried = writes.some((exchange) => exchange.requestEvent.seq > at && exchange.table === operation.table && exchange.itemId === operation.itemId);
+      // Operations logged during the push may have been the ones discarded: any attempt in this push counts.
+      const tried = writes.some((exchange) => exchange.table === operation.table && exchange.itemId === operation.itemId);
       if (!tried && push.operation.outcome !== undefined) {
         violations.push({
           message: `${client}'s push #${push.start} stopped after discarding ${table}/${id} (#${at}) without trying the queued ${operation.action} of ${operation.table}/${operation.itemId}.`,

@@ -8,7 +8,9 @@
  */
 import type { History } from '../sim/history.js';
 import {
+  clientTable,
   collapsedIntoInsert,
+  snapshotBefore,
   holdsValues,
   indexHistory,
   sawRecord,
@@ -130,8 +132,8 @@ function blindOverwrites(index: HistoryIndex): Violation[] {
       if (exchange.action !== 'update' && exchange.action !== 'delete') continue;
       if (!accepted(exchange) || exchange.request.headers['if-match'] !== undefined) continue;
       if (sawRecord(index, exchange.client, table, id, editDone, exchange.requestEvent.seq)) continue;
-      // A client that never held a version of the record could not have made the write conditional.
-      if (!sawRecord(index, exchange.client, table, id, -1, edit.invoke.seq, true)) continue;
+      // A client that held no version of the record could not have made the write conditional.
+      if (!heldVersion(index, exchange.client, table, id, exchange.requestEvent.seq, edit.invoke.seq)) continue;
       violations.push({
         message: `${edit.actor}'s change to ${table}/${id} (#${edit.invoke.seq}) was overwritten by ${exchange.client}'s ${exchange.request.method} without If-Match (#${exchange.requestEvent.seq}) although ${exchange.client} had not seen the record since; the server change is lost.`,
         events: [edit.invoke.seq, exchange.requestEvent.seq],
@@ -139,6 +141,23 @@ function blindOverwrites(index: HistoryIndex): Violation[] {
     }
   }
   return violations;
+}
+
+/**
+ * Whether the client had a version of the record to send: its local row carried one when it
+ * wrote the change being pushed (judged on the snapshot before that write), or, without such a
+ * snapshot, it had been shown a version before the editor's change.
+ */
+function heldVersion(index: HistoryIndex, client: string, table: string, id: string, requestSeq: number, editSeq: number): boolean {
+  const write = [...index.operations]
+    .reverse()
+    .find((operation) => operation.actor === client && operation.invoke.seq < requestSeq && writtenTable(operation.op) === table && writtenRecordId(operation.op) === id);
+  const before = write === undefined ? undefined : snapshotBefore(index, write.invoke.seq);
+  if (before !== undefined && before.clients[client] !== undefined) {
+    const row = clientTable(before, client, table).find((candidate) => candidate['id'] === id);
+    return row !== undefined && typeof row['version'] === 'string';
+  }
+  return sawRecord(index, client, table, id, -1, editSeq, true);
 }
 
 function accepted(exchange: Exchange): boolean {

@@ -1,4 +1,5 @@
 /** Builds a CheckResult from violations, with the plain-words explanation reports show. */
+import type { History } from '../sim/history.js';
 import type { CheckResult, Violation } from './types.js';
 
 /** What a checker may be told besides the history. */
@@ -14,7 +15,7 @@ export interface CheckContext {
   readonly maxHandlerCalls?: number;
 }
 
-export type Checker = (history: import('../sim/history.js').History, context?: CheckContext) => CheckResult;
+export type Checker = (history: History, context?: CheckContext) => CheckResult;
 
 export function verdict(checker: string, violations: Violation[], passed: string, notes: string[] = []): CheckResult {
   const unique = dedupe(violations);

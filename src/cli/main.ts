@@ -1,5 +1,6 @@
 import { UsageError, type Command, type CommandIO } from './command.js';
 import { commands } from './commands/index.js';
+import { packageVersion } from './version.js';
 
 function listCommands(): string {
   const width = Math.max(...commands.map((command) => command.name.length));
@@ -46,10 +47,4 @@ export async function main(argv: string[], io: CommandIO = defaultIO()): Promise
 
 function defaultIO(): CommandIO {
   return { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() };
-}
-
-async function packageVersion(): Promise<string> {
-  const { readFile } = await import('node:fs/promises');
-  const text = await readFile(new URL('../../package.json', import.meta.url), 'utf8');
-  return (JSON.parse(text) as { version: string }).version;
 }

@@ -5,7 +5,8 @@
  *
  * Opening is asynchronous (sql.js compiles WebAssembly), so, as in the SDK, a store initialises
  * itself lazily on its first call; `SqlJsStore.open(…)` initialises eagerly and surfaces a bad
- * file or bad bytes at once.
+ * file or bad bytes at once. The tables live in SQLite's in-memory store (see
+ * `sqljs-database.ts`); {@link SqlJsStore.export} gives an ordinary SQLite file.
  */
 import initSqlJs from 'sql.js';
 import type { Database, SqlJsStatic, Statement } from 'sql.js';
@@ -27,7 +28,19 @@ import {
 import { isValidId } from './ids.js';
 import type { Query, ReadResult } from './query.js';
 import { propertyOf } from './records.js';
+import {
+  exportStoreDatabase,
+  openStoreDatabase,
+  quoteIdentifier,
+  QUOTED_MEMORY_SCHEMA,
+  releaseStoreDatabase,
+  takeStoreDatabase,
+  type CachedStatement,
+  type StoreDatabase,
+} from './sqljs-database.js';
 import { StoreClosedError, type MobileServiceStore, type StoreId, type StoreOperation, type StoreTableDefinition } from './store.js';
+
+export { quoteIdentifier } from './sqljs-database.js';
 
 export interface SqlJsStoreOptions {
   /** A file that holds the store (Node only): read when the store opens, rewritten after each committed write. */
@@ -40,10 +53,13 @@ export interface SqlJsStoreOptions {
 
 interface TableInfo {
   name: string;
+  /** The table in SQL: `"mem"."name"`. */
   quoted: string;
   columns: ColumnSet;
   /** Whether ids are integers (the operation log) or strings (data tables). */
   integerIds: boolean;
+  /** The columns as the OData compiler needs them, built once. */
+  columnMap: ColumnMap;
 }
 
 /** The file system calls a file-backed store needs; loaded only when a path is given. */
@@ -52,6 +68,13 @@ interface FileSystem {
   readFileSync(path: string): Uint8Array;
   writeFileSync(path: string, data: Uint8Array): void;
   renameSync(from: string, to: string): void;
+}
+
+/** The open database of a store, and what it was opened with. */
+interface OpenDatabase extends StoreDatabase {
+  readonly sql: SqlJsStatic;
+  /** Opened without bytes and never exported: emptied, it can serve the next store. */
+  reusable: boolean;
 }
 
 let sharedSqlJs: Promise<SqlJsStatic> | undefined;
@@ -64,23 +87,22 @@ function loadDefaultSqlJs(): Promise<SqlJsStatic> {
   return sharedSqlJs;
 }
 
-/** `"name"` with inner quotes doubled: no name can break out of an identifier. */
-export function quoteIdentifier(name: string): string {
-  if (name.includes('\u0000')) throw new TypeError('A table or column name cannot contain a NUL character');
-  return `"${name.replace(/"/g, '""')}"`;
-}
-
 /** SQLite's limit on `?` parameters per statement is 999 in older builds; stay below it. */
 const MAX_IDS_PER_STATEMENT = 500;
 
+/**
+ * Reads build their SQL from the query, so a store sees a few dozen shapes; the cache keeps that
+ * many prepared and frees the oldest beyond it (one reading arbitrary queries cannot grow it).
+ */
+const MAX_CACHED_STATEMENTS = 200;
+
 export class SqlJsStore implements MobileServiceStore {
   private readonly options: SqlJsStoreOptions;
-  private db: Database | undefined;
-  private opening: Promise<Database> | undefined;
+  private open: OpenDatabase | undefined;
+  private opening: Promise<OpenDatabase> | undefined;
   private closed = false;
   private fs: FileSystem | undefined;
   private readonly tables = new Map<string, TableInfo>();
-  private readonly statements = new Map<string, Statement>();
 
   /**
    * `new SqlJsStore()` keeps the store in memory; `new SqlJsStore('store.db')` keeps it in that
@@ -111,46 +133,68 @@ export class SqlJsStore implements MobileServiceStore {
   }
 
   async defineTable(definition: StoreTableDefinition): Promise<void> {
-    const db = await this.database();
+    const open = await this.database();
+    const { db } = open;
     const { name, columns } = validateDefinition(definition);
-    const quoted = quoteIdentifier(name);
-    const existing = this.tables.get(name.toLowerCase());
+    const lowerName = name.toLowerCase();
+    const quoted = `${QUOTED_MEMORY_SCHEMA}.${quoteIdentifier(name)}`;
+    const existing = this.tables.get(lowerName);
     const idType = columns.typeOf('id')!;
+    const createSql = (target: string): string => {
+      const clauses = columns.entries().map(({ name: column, type }) => {
+        const clause = `${quoteIdentifier(column)} ${sqliteTypeOf(type)}`;
+        return column.toLowerCase() === 'id' ? `${clause} PRIMARY KEY` : clause;
+      });
+      return `CREATE TABLE ${target} (${clauses.join(', ')})`;
+    };
+    let schemaChanged = false;
     this.transaction(db, () => {
-      const present = db.exec(`PRAGMA table_info(${quoted})`)[0]?.values.map((row) => String(row[1]).toLowerCase()) ?? [];
+      const leftover = open.leftovers.get(lowerName);
+      if (leftover !== undefined) {
+        // An emptied table of the database's earlier store: the very table CREATE would make, or gone.
+        open.leftovers.delete(lowerName);
+        if (leftover.sql !== createSql(quoteIdentifier(name))) {
+          const leftoverQuoted = `${QUOTED_MEMORY_SCHEMA}.${quoteIdentifier(leftover.name)}`;
+          db.run(`DROP TABLE ${leftoverQuoted}`);
+          this.dropStatementsOf(leftoverQuoted);
+        }
+      }
+      const present = db.exec(`PRAGMA ${QUOTED_MEMORY_SCHEMA}.table_info(${quoteIdentifier(name)})`)[0]?.values.map((row) => String(row[1]).toLowerCase()) ?? [];
       if (present.length === 0) {
-        const clauses = columns.entries().map(({ name: column, type }) => {
-          const clause = `${quoteIdentifier(column)} ${sqliteTypeOf(type)}`;
-          return column.toLowerCase() === 'id' ? `${clause} PRIMARY KEY` : clause;
-        });
-        db.run(`CREATE TABLE ${quoted} (${clauses.join(', ')})`);
+        db.run(createSql(quoted));
+        schemaChanged = true;
       } else {
         for (const { name: column, type } of columns.entries()) {
-          if (!present.includes(column.toLowerCase())) db.run(`ALTER TABLE ${quoted} ADD COLUMN ${quoteIdentifier(column)} ${sqliteTypeOf(type)}`);
+          if (present.includes(column.toLowerCase())) continue;
+          db.run(`ALTER TABLE ${quoted} ADD COLUMN ${quoteIdentifier(column)} ${sqliteTypeOf(type)}`);
+          schemaChanged = true;
         }
       }
     });
     // A later definition refines an earlier one: columns it leaves out keep their types.
     const merged = new ColumnSet({ ...(existing?.columns.toDefinitions() ?? {}), ...columns.toDefinitions() });
-    this.tables.set(name.toLowerCase(), { name, quoted, columns: merged, integerIds: idType === 'integer' || idType === 'int' });
-    this.dropStatementsOf(quoted);
-    this.persist(db);
+    this.tables.set(lowerName, { name, quoted, columns: merged, integerIds: idType === 'integer' || idType === 'int', columnMap: columnMapOf(merged) });
+    // A statement prepared before a column was added names the old columns until it runs again;
+    // one on an unchanged table stays valid (its decoder follows the new definition).
+    if (schemaChanged) this.dropStatementsOf(quoted);
+    this.persist(open);
   }
 
   async upsert(tableName: string, data: LocalRecord | readonly LocalRecord[]): Promise<void> {
-    const db = await this.database();
-    this.transaction(db, () => this.upsertRecords(db, this.table(tableName), data));
-    this.persist(db);
+    const open = await this.database();
+    this.transaction(open.db, () => this.upsertRecords(open.db, this.table(tableName), data));
+    this.persist(open);
   }
 
   async lookup(tableName: string, id: StoreId, suppressRecordNotFoundError = false): Promise<LocalRecord | null> {
-    const db = await this.database();
+    const { db } = await this.database();
     const table = this.table(tableName);
     checkId(table, id);
-    const statement = this.prepare(db, `SELECT * FROM ${table.quoted} WHERE "id" = ?`);
+    const cached = this.prepare(db, `SELECT * FROM ${table.quoted} WHERE "id" = ?`);
+    const { statement } = cached;
     try {
       statement.bind([id]);
-      if (statement.step()) return this.rowToRecord(statement, table);
+      if (statement.step()) return this.rowToRecord(cached, table);
     } finally {
       statement.reset();
     }
@@ -159,7 +203,7 @@ export class SqlJsStore implements MobileServiceStore {
   }
 
   async read(query: Query): Promise<ReadResult> {
-    const db = await this.database();
+    const { db } = await this.database();
     const components = query.getComponents();
     const table = this.table(components.table);
     const where = this.whereClause(table, components.filter);
@@ -174,22 +218,31 @@ export class SqlJsStore implements MobileServiceStore {
     if (components.take !== undefined) limit = ` LIMIT ${components.take}`;
     if (components.skip !== undefined && components.skip > 0) limit = `${limit === '' ? ' LIMIT -1' : limit} OFFSET ${components.skip}`;
     const records: ReadResult = [];
-    const statement = db.prepare(`SELECT ${columnsSql} FROM ${table.quoted}${where.sql}${orderBy.sql}${limit}`);
+    const cached = this.prepare(db, `SELECT ${columnsSql} FROM ${table.quoted}${where.sql}${orderBy.sql}${limit}`);
+    const { statement } = cached;
     try {
-      statement.bind([...where.params, ...orderBy.params]);
-      while (statement.step()) records.push(this.rowToRecord(statement, table));
+      // Statements are cached by their text, so the same text always takes the same number of values.
+      const params = orderBy.params.length === 0 ? where.params : [...where.params, ...orderBy.params];
+      if (params.length > 0) statement.bind(params);
+      while (statement.step()) records.push(this.rowToRecord(cached, table));
     } finally {
-      statement.free();
+      statement.reset();
     }
     if (components.includeTotalCount) {
-      const count = db.exec(`SELECT COUNT(*) FROM ${table.quoted}${where.sql}`, where.params)[0]?.values[0]?.[0];
-      records.totalCount = Number(count ?? 0);
+      const { statement: count } = this.prepare(db, `SELECT COUNT(*) FROM ${table.quoted}${where.sql}`);
+      try {
+        if (where.params.length > 0) count.bind(where.params);
+        records.totalCount = count.step() ? Number(count.get()[0] ?? 0) : 0;
+      } finally {
+        count.reset();
+      }
     }
     return records;
   }
 
   async del(tableNameOrQuery: string | Query, ids?: StoreId | readonly StoreId[]): Promise<void> {
-    const db = await this.database();
+    const open = await this.database();
+    const { db } = open;
     if (typeof tableNameOrQuery === 'string') {
       const table = this.table(tableNameOrQuery);
       const list = ids === undefined ? [] : Array.isArray(ids) ? (ids as readonly StoreId[]) : [ids as StoreId];
@@ -203,15 +256,17 @@ export class SqlJsStore implements MobileServiceStore {
       if (components.take !== undefined) limit = ` LIMIT ${components.take}`;
       if (components.skip !== undefined && components.skip > 0) limit = `${limit === '' ? ' LIMIT -1' : limit} OFFSET ${components.skip}`;
       this.transaction(db, () => {
-        db.run(`DELETE FROM ${table.quoted} WHERE "id" IN (SELECT "id" FROM ${table.quoted}${where.sql}${orderBy.sql}${limit})`, [...where.params, ...orderBy.params]);
+        const { statement } = this.prepare(db, `DELETE FROM ${table.quoted} WHERE "id" IN (SELECT "id" FROM ${table.quoted}${where.sql}${orderBy.sql}${limit})`);
+        statement.run([...where.params, ...orderBy.params]);
       });
     }
-    this.persist(db);
+    this.persist(open);
   }
 
   async executeBatch(operations: readonly (StoreOperation | null | undefined)[]): Promise<void> {
     if (!Array.isArray(operations)) throw new TypeError('executeBatch expects an array of operations');
-    const db = await this.database();
+    const open = await this.database();
+    const { db } = open;
     this.transaction(db, () => {
       for (const operation of operations) {
         if (operation === null || operation === undefined) continue;
@@ -228,7 +283,7 @@ export class SqlJsStore implements MobileServiceStore {
         }
       }
     });
-    this.persist(db);
+    this.persist(open);
   }
 
   /**
@@ -237,55 +292,74 @@ export class SqlJsStore implements MobileServiceStore {
    */
   export(): Uint8Array {
     if (this.closed) throw new StoreClosedError();
-    if (this.db === undefined) {
+    if (this.open === undefined) {
       if (this.options.bytes !== undefined) return new Uint8Array(this.options.bytes);
       throw new Error('The store has not been opened yet: call init() (or any other method) first');
     }
-    return this.db.export();
+    return this.exportBytes(this.open);
+  }
+
+  /**
+   * Closes this store and returns a new one over the same committed data: what an app that is
+   * killed and started again finds in its file, without the copies an export and an open make.
+   * Writes are synchronous inside one call, so nothing uncommitted is handed over. Whatever
+   * still holds this store gets {@link StoreClosedError}; the new store needs its tables
+   * defined again, as a store opened from bytes does.
+   */
+  async reopen(): Promise<SqlJsStore> {
+    const open = await this.database();
+    this.closed = true;
+    this.open = undefined;
+    const { bytes: _bytes, ...options } = this.options;
+    const store = new SqlJsStore(options);
+    store.open = open;
+    store.fs = this.fs;
+    return store;
   }
 
   /** Closes the store. Every later call rejects with {@link StoreClosedError}. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    const db = this.db ?? (this.opening === undefined ? undefined : await this.opening.catch(() => undefined));
-    for (const statement of this.statements.values()) statement.free();
-    this.statements.clear();
-    db?.close();
-    this.db = undefined;
+    const open = this.open ?? (this.opening === undefined ? undefined : await this.opening.catch(() => undefined));
+    this.open = undefined;
+    if (open === undefined) return;
+    if (open.reusable) {
+      releaseStoreDatabase(open.sql, open);
+    } else {
+      for (const { statement } of open.statements.values()) statement.free();
+      open.statements.clear();
+      open.db.close();
+    }
   }
 
-  private async database(): Promise<Database> {
+  private async database(): Promise<OpenDatabase> {
     if (this.closed) throw new StoreClosedError();
-    if (this.db === undefined) {
+    if (this.open === undefined) {
       this.opening ??= this.openDatabase();
-      const db = await this.opening;
-      if (this.db === undefined && !this.closed) this.db = db;
+      const open = await this.opening;
+      if (this.open === undefined && !this.closed) this.open = open;
     }
     // The store may have been closed while this call waited.
-    if (this.closed || this.db === undefined) throw new StoreClosedError();
-    return this.db;
+    if (this.closed || this.open === undefined) throw new StoreClosedError();
+    return this.open;
   }
 
-  private async openDatabase(): Promise<Database> {
+  private async openDatabase(): Promise<OpenDatabase> {
     const SQL = await (this.options.loadSqlJs ?? loadDefaultSqlJs)();
     let bytes = this.options.bytes;
     if (this.options.path !== undefined) {
       this.fs = (await import('node:fs')) as FileSystem;
       if (bytes === undefined && this.fs.existsSync(this.options.path)) bytes = this.fs.readFileSync(this.options.path);
     }
-    const db = new SQL.Database(bytes);
-    try {
-      // Reading the schema makes bad bytes fail here, with a clear message, not on first use.
-      db.exec('SELECT count(*) FROM sqlite_master');
-      // The database lives in memory (sql.js); a rollback journal in memory too spares every
-      // transaction a second in-memory file. Durability is the export's (or the file's) job.
-      db.exec('PRAGMA journal_mode = MEMORY');
-    } catch (error) {
-      db.close();
-      throw new Error(`Cannot open the store: ${error instanceof Error ? error.message : String(error)}`);
-    }
-    return db;
+    if (bytes === undefined) return { ...takeStoreDatabase(SQL), sql: SQL, reusable: true };
+    return { db: openStoreDatabase(SQL, bytes), leftovers: new Map(), statements: new Map(), sql: SQL, reusable: false };
+  }
+
+  private exportBytes(open: OpenDatabase): Uint8Array {
+    // The main schema has staged tables now: not a database to hand to the next store.
+    open.reusable = false;
+    return exportStoreDatabase(open.db, open.leftovers);
   }
 
   private table(tableName: string): TableInfo {
@@ -296,39 +370,47 @@ export class SqlJsStore implements MobileServiceStore {
   }
 
   private transaction(db: Database, work: () => void): void {
-    db.run('BEGIN');
+    this.prepare(db, 'BEGIN').statement.run();
     try {
       work();
-      db.run('COMMIT');
+      this.prepare(db, 'COMMIT').statement.run();
     } catch (error) {
-      db.run('ROLLBACK');
+      this.prepare(db, 'ROLLBACK').statement.run();
       throw error;
     }
   }
 
-  private persist(db: Database): void {
+  private persist(open: OpenDatabase): void {
     const path = this.options.path;
     if (path === undefined || this.fs === undefined) return;
     // Write then rename, so a crash mid-write leaves the previous file whole.
     const temporary = `${path}.tmp`;
-    this.fs.writeFileSync(temporary, db.export());
+    this.fs.writeFileSync(temporary, this.exportBytes(open));
     this.fs.renameSync(temporary, path);
   }
 
-  private prepare(db: Database, sql: string): Statement {
-    let statement = this.statements.get(sql);
-    if (statement === undefined) {
-      statement = db.prepare(sql);
-      this.statements.set(sql, statement);
+  /** The cached statement for `key` (its SQL text, unless `sql` builds the text). */
+  private prepare(db: Database, key: string, sql?: () => string): CachedStatement {
+    const statements = this.open!.statements;
+    let cached = statements.get(key);
+    if (cached === undefined) {
+      cached = { statement: db.prepare(sql === undefined ? key : sql()), decoder: undefined, decoderSource: undefined };
+      statements.set(key, cached);
+      if (statements.size > MAX_CACHED_STATEMENTS) {
+        const [oldest, evicted] = statements.entries().next().value!;
+        statements.delete(oldest);
+        evicted.statement.free();
+      }
     }
-    return statement;
+    return cached;
   }
 
   private dropStatementsOf(quotedTable: string): void {
-    for (const [sql, statement] of this.statements) {
-      if (sql.includes(quotedTable)) {
+    const statements = this.open!.statements;
+    for (const [key, { statement }] of statements) {
+      if (key.includes(quotedTable)) {
         statement.free();
-        this.statements.delete(sql);
+        statements.delete(key);
       }
     }
   }
@@ -356,16 +438,13 @@ export class SqlJsStore implements MobileServiceStore {
   /** The prepared upsert for one set of columns (a page of server records shares one). */
   private upsertStatement(db: Database, table: TableInfo, names: readonly string[]): Statement {
     const key = `upsert\u0000${table.quoted}\u0000${names.join('\u0000')}`;
-    let statement = this.statements.get(key);
-    if (statement === undefined) {
+    return this.prepare(db, key, () => {
       const quotedNames = names.map(quoteIdentifier);
       const insertColumns = ['"id"', ...quotedNames].join(', ');
       const placeholders = new Array(names.length + 1).fill('?').join(', ');
       const onConflict = names.length === 0 ? 'DO NOTHING' : `DO UPDATE SET ${quotedNames.map((name) => `${name} = excluded.${name}`).join(', ')}`;
-      statement = db.prepare(`INSERT INTO ${table.quoted} (${insertColumns}) VALUES (${placeholders}) ON CONFLICT("id") ${onConflict}`);
-      this.statements.set(key, statement);
-    }
-    return statement;
+      return `INSERT INTO ${table.quoted} (${insertColumns}) VALUES (${placeholders}) ON CONFLICT("id") ${onConflict}`;
+    }).statement;
   }
 
   private deleteIds(db: Database, table: TableInfo, ids: readonly StoreId[]): void {
@@ -373,40 +452,50 @@ export class SqlJsStore implements MobileServiceStore {
     for (const id of present) checkId(table, id);
     for (let start = 0; start < present.length; start += MAX_IDS_PER_STATEMENT) {
       const chunk = present.slice(start, start + MAX_IDS_PER_STATEMENT);
-      const statement = this.prepare(db, `DELETE FROM ${table.quoted} WHERE "id" IN (${new Array(chunk.length).fill('?').join(', ')})`);
+      const { statement } = this.prepare(db, `DELETE FROM ${table.quoted} WHERE "id" IN (${new Array(chunk.length).fill('?').join(', ')})`);
       statement.run([...chunk]);
     }
   }
 
-  private rowToRecord(statement: Statement, table: TableInfo): LocalRecord {
-    const names = statement.getColumnNames();
-    const values = statement.get();
+  private rowToRecord(cached: CachedStatement, table: TableInfo): LocalRecord {
+    // The statement's columns are fixed while it is cached (a column added to the table drops it).
+    let decoder = cached.decoder;
+    if (decoder === undefined || cached.decoderSource !== table) {
+      decoder = cached.statement.getColumnNames().map((stored) => {
+        const column = table.columns.get(stored);
+        return { property: column?.name ?? stored, stored, type: column?.type };
+      });
+      cached.decoder = decoder;
+      cached.decoderSource = table;
+    }
+    const values = cached.statement.get();
     const record: LocalRecord = {};
-    for (let i = 0; i < names.length; i++) {
-      const stored = names[i]!;
-      const column = table.columns.get(stored);
-      record[column?.name ?? stored] = fromCell(values[i] ?? null, column?.type, stored);
+    for (let i = 0; i < decoder.length; i++) {
+      const { property, stored, type } = decoder[i]!;
+      record[property] = fromCell(values[i] ?? null, type, stored);
     }
     return record;
   }
 
-  private columnMap(table: TableInfo): ColumnMap {
-    const map: Record<string, ColumnMap[string]> = {};
-    for (const { name, type } of table.columns.entries()) map[name] = { sql: quoteIdentifier(name), type: filterTypeOf(type) };
-    return map;
-  }
-
   private whereClause(table: TableInfo, filter: FilterExpression | undefined): { sql: string; params: CellValue[] } {
-    if (filter === undefined) return { sql: '', params: [] };
-    const compiled = compileFilter(filter, this.columnMap(table));
+    if (filter === undefined) return NO_CLAUSE;
+    const compiled = compileFilter(filter, table.columnMap);
     return { sql: ` WHERE ${compiled.sql}`, params: compiled.params };
   }
 
   private orderByClause(table: TableInfo, ordering: readonly OrderByClause[]): { sql: string; params: CellValue[] } {
-    if (ordering.length === 0) return { sql: '', params: [] };
-    const compiled = compileOrderBy(ordering, this.columnMap(table));
+    if (ordering.length === 0) return NO_CLAUSE;
+    const compiled = compileOrderBy(ordering, table.columnMap);
     return { sql: ` ORDER BY ${compiled.sql}`, params: compiled.params };
   }
+}
+
+const NO_CLAUSE: { sql: string; params: CellValue[] } = Object.freeze({ sql: '', params: Object.freeze([]) as unknown as CellValue[] });
+
+function columnMapOf(columns: ColumnSet): ColumnMap {
+  const map: Record<string, ColumnMap[string]> = {};
+  for (const { name, type } of columns.entries()) map[name] = { sql: quoteIdentifier(name), type: filterTypeOf(type) };
+  return map;
 }
 
 function validateDefinition(definition: StoreTableDefinition): { name: string; columns: ColumnSet } {

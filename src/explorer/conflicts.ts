@@ -53,7 +53,8 @@ export class DecisionError extends Error {
 export class ConflictDesk implements Gate {
   private waitingOn: Waiting | undefined;
   private waiters: (() => void)[] = [];
-  private askListeners: (() => void)[] = [];
+  /** One promise per wait for the next ask, so that racing it again and again leaks nothing. */
+  private nextAsk: { promise: Promise<void>; resolve: () => void } | undefined;
   private nextId = 1;
 
   get waiting(): boolean {
@@ -68,7 +69,14 @@ export class ConflictDesk implements Gate {
   /** Resolves when a conflict starts waiting (at once if one is). */
   asked(): Promise<void> {
     if (this.waitingOn !== undefined) return Promise.resolve();
-    return new Promise((resolve) => this.askListeners.push(resolve));
+    if (this.nextAsk === undefined) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((done) => {
+        resolve = done;
+      });
+      this.nextAsk = { promise, resolve };
+    }
+    return this.nextAsk.promise;
   }
 
   get current(): ConflictView | undefined {
@@ -153,9 +161,9 @@ export class ConflictDesk implements Gate {
     };
     return new Promise<unknown>((resolve) => {
       this.waitingOn = { view, pushError, decisions, settle: resolve };
-      const listeners = this.askListeners;
-      this.askListeners = [];
-      for (const listener of listeners) listener();
+      const asked = this.nextAsk;
+      this.nextAsk = undefined;
+      asked?.resolve();
     });
   }
 

@@ -289,7 +289,8 @@ export class ExplorerSession {
         }
         if (stuck !== undefined) throw stuck;
       });
-      if (action.steps.length === 0) this.actions.pop();
+      // Still running (paused at a conflict): its wait is recorded when it ends.
+      if (action.steps.length === 0 && this.job === undefined) this.actions.pop();
       return this.changed();
     });
   }

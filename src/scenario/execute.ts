@@ -4,7 +4,7 @@
  * settles the world — background steps finish, the network heals, every client pushes and
  * pulls — and takes the `final` snapshot that convergence is judged on.
  */
-import { CHECKER_NAMES, runCheckers, type CheckerName } from '../check/index.js';
+import { runCheckers, type CheckerName } from '../check/index.js';
 import { coverageCounters } from '../check/coverage.js';
 import type { CheckResult } from '../check/types.js';
 import type { JsonObject } from '../protocol/records.js';
@@ -182,4 +182,3 @@ function tableDiffOf(history: History): TableDiff[] {
   return diffs;
 }
 
-export { CHECKER_NAMES };

@@ -14,6 +14,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { jsonErrorOffset } from './json-position.js';
 import { mergeDefinitions, resolveDefinition } from './resolve.js';
 import type { ResolvedScenario, ScenarioDefinition } from './types.js';
 import { ScenarioError, validateScenario } from './validate.js';
@@ -104,8 +105,8 @@ export function parseJson(text: string, shown: string): unknown {
     return JSON.parse(text) as unknown;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    const position = /position (\d+)/.exec(message)?.[1];
-    const where = position === undefined ? '' : ` at ${lineAndColumn(text, Number(position))}`;
+    const offset = jsonErrorOffset(text) ?? Number(/position (\d+)/.exec(message)?.[1] ?? Number.NaN);
+    const where = Number.isNaN(offset) ? '' : ` at ${lineAndColumn(text, offset)}`;
     throw new ScenarioError(shown, [{ file: shown, path: '', expected: 'valid JSON', found: `a syntax error${where}: ${message}` }]);
   }
 }

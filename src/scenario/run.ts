@@ -137,7 +137,6 @@ async function runGenerated(
   let runs = 0;
   let index = 0;
   let firstFailureAt: number | undefined;
-  let crash: string | undefined;
   const property = fc.asyncProperty(programArbitrary(scenario), async (program) => {
     const record = await execute(program);
     const shrinking = firstFailureAt !== undefined;
@@ -157,16 +156,10 @@ async function runGenerated(
     ...(options.shrink === false ? { endOnFailure: true } : {}),
   });
   const shrunkAt = performance.now();
-  if (details.failed && details.counterexample === null) {
-    const error: unknown = details.errorInstance;
-    crash = error instanceof Error ? error.message : String(error);
-  }
-  if (crash !== undefined) {
-    return { scenario, result: { ...baseResult(scenario, client, seed, runs, started, coverage), status: 'error', error: `a run crashed: ${crash}` } };
-  }
   if (!details.failed || details.counterexample === null) {
     return { scenario, result: { ...baseResult(scenario, client, seed, runs, started, coverage), status: statusOf(scenario, client, true) } };
   }
+  // A run that threw (a policy module that does not load, say) throws again here: status error.
   const [program] = details.counterexample;
   const record = await execute(program);
   const failure = counterexampleOf(scenario, client, record, {

@@ -82,6 +82,9 @@ export async function saveScreenshot(locator: Locator | Page, artifact: string, 
   await page.evaluate(() => document.querySelector<HTMLElement>('.top')?.style.setProperty('position', 'static'));
   await locator.screenshot({ path: artifact });
   await page.evaluate(() => document.querySelector<HTMLElement>('.top')?.style.removeProperty('position'));
+  // The README's pictures are refreshed on request only (`npm run docs:images`): a test run must
+  // not rewrite tracked files.
+  if (!process.env.SYNCWRIGHT_UPDATE_DOCS_IMAGES) return;
   const dir = fileURLToPath(new URL('../../docs/images/', import.meta.url));
   await mkdir(dir, { recursive: true });
   await copyFile(artifact, `${dir}${name}`);

@@ -10,6 +10,7 @@ import { client, clickAndWait, edit, insert, openExplorer, rowTexts, saveScreens
 
 test.describe('explorer: counterexamples, saved sessions, several tabs', () => {
   test('opens a counterexample from a report results.json and steps through it event by event', async ({ page }, testInfo) => {
+    test.setTimeout(120_000);
     await page.setViewportSize({ width: 1500, height: 1300 });
     // A real failure: a client whose cancelAndDiscard keeps the local row.
     const result = await runScenario(
@@ -68,6 +69,7 @@ test.describe('explorer: counterexamples, saved sessions, several tabs', () => {
   });
 
   test('saves a session that the scenario runner replays to the same history', async ({ page }, testInfo) => {
+    test.setTimeout(120_000);
     const { explorer, problems } = await openExplorer(page, { seed: 5, clients: 2 });
     try {
       const c1 = client(page, 'client-1');

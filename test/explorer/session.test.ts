@@ -224,4 +224,41 @@ describe('explorer session', () => {
       await session.close();
     }
   });
+
+  test('run until idle that meets a conflict records its wait once the answer lets it finish', async () => {
+    const session = await ExplorerSession.create({ seed: 7, clients: 2 });
+    try {
+      await session.clientOperation('client-1', { type: 'insert', table: T, record: { id: 'x', text: 'a' } });
+      await session.clientOperation('client-1', { type: 'push' });
+      await session.clientOperation('client-2', { type: 'pull', table: T });
+      await session.serverEdit('editor-1', { type: 'update', table: T, id: 'x', changes: { text: 'server' } });
+      await session.clientOperation('client-2', { type: 'update', table: T, record: { id: 'x', text: 'mine' } });
+      await session.clientOperation('client-2', { type: 'push' }, { background: true });
+      const paused = await session.runUntilIdle();
+      expect(paused.conflict).toMatchObject({ client: 'client-2', itemId: 'x' });
+      const done = await session.decide(paused.conflict!.id, { decision: 'cancel' });
+      expect(done.actions.at(-1)).toBe('run until idle');
+      expect(done.pendingTimers).toBe(0);
+      const last = session.steps.at(-1)!;
+      expect(last).toMatchObject({ actor: 'world', op: { type: 'wait' } });
+      expect((last.op as { ms: number }).ms).toBeGreaterThan(0);
+      const { own, replayed } = await replayOf(session);
+      expect(replayed).toBe(own);
+    } finally {
+      await session.close();
+    }
+  });
+
+  test('a second request while one runs is told the world is busy', async () => {
+    const session = await ExplorerSession.create({ seed: 7, clients: 2 });
+    try {
+      await session.clientOperation('client-1', { type: 'insert', table: T, record: { id: 'x', text: 'a' } });
+      const [first, second] = await Promise.allSettled([session.clientOperation('client-1', { type: 'push' }), session.addClient()]);
+      expect(first.status).toBe('fulfilled');
+      expect(second).toMatchObject({ status: 'rejected', reason: { status: 409, message: expect.stringMatching(/busy/) } });
+      expect(session.view.clients).toHaveLength(2);
+    } finally {
+      await session.close();
+    }
+  });
 });

@@ -70,6 +70,10 @@ Example:
       io.stderr.write(`syncwright explore: ${error instanceof Error ? error.message : String(error)}\n`);
       return 2;
     }
+    const host = values.host ?? '127.0.0.1';
+    if (!['127.0.0.1', 'localhost', '::1'].includes(host)) {
+      io.stderr.write(`syncwright explore: listening on ${host}: anyone who can reach this address can drive the explorer (it has no login)\n`);
+    }
     io.stdout.write(`syncwright explorer on ${explorer.url} (seed ${seed}, ${clients} client${clients === 1 ? '' : 's'}, policy ${policy}); Ctrl-C stops it\n`);
     await new Promise<void>((resolve) => {
       const stop = (): void => {

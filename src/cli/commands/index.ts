@@ -1,5 +1,9 @@
 import type { Command } from '../command.js';
 import { serveCommand } from './serve.js';
 import { exploreCommand } from './explore.js';
+import { runCommand } from './run.js';
+import { replayCommand } from './replay.js';
+import { mergeReportsCommand } from './merge-reports.js';
+import { selftestCommand } from './selftest.js';
 
-export const commands: readonly Command[] = [serveCommand, exploreCommand];
+export const commands: readonly Command[] = [runCommand, replayCommand, mergeReportsCommand, selftestCommand, serveCommand, exploreCommand];

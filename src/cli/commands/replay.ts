@@ -1,0 +1,197 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { ClientMutation } from '../../client/mutations.js';
+import type { JsonObject } from '../../protocol/records.js';
+import { terminalSafe } from '../../report/escape.js';
+import { plural } from '../../report/summary.js';
+import { resolveClient } from '../../scenario/clients.js';
+import { parseReplayToken, replay, saveRegression, type ReplayResult, type ReplaySource } from '../../scenario/replay.js';
+import type { Counterexample } from '../../scenario/results.js';
+import { counterexampleOf } from '../../scenario/run.js';
+import { UsageError, type Command } from '../command.js';
+import { formatProgram } from '../failure-text.js';
+import { historyHash } from '../history-hash.js';
+import { parseOptions } from '../options.js';
+import { parseClients, parseMutations } from '../units.js';
+import { shown } from './run.js';
+
+const TOKEN = /^-?\d+:\d+(:\d+)*$/;
+
+export const replayCommand: Command = {
+  name: 'replay',
+  summary: 'Replay one run exactly (a <seed>:<path> or a counterexample file)',
+  usage: `Usage: syncwright replay <scenario file> <seed>:<path> [options]
+       syncwright replay <seed>:<path> --scenario <file> [options]
+       syncwright replay <counterexample.json> [options]
+       syncwright replay <fixed-step scenario file> [options]
+
+Runs one program again — the one fast-check generated at <seed>:<path> for a scenario, or the
+one a counterexample file holds — and prints its history hash and the verdict of the checks.
+Same program and client ⇒ byte-identical history ⇒ the same hash. A failure's replay command
+(printed by \`syncwright run\` and in every report) is exactly such a command line.
+
+Options:
+  --scenario <file>      the scenario file (default: the one the counterexample names)
+  --client <c>           reference, sdk, or a driver module (default: the counterexample's client,
+                         else reference)
+  --mutation <names>     build the reference client with these deliberate bugs
+  --save                 save the run as a regression case in scenarios/regressions/
+  --name <name>          the regression's file name (letters, digits, - and _)
+  --expect-fail          mark the saved case as a known finding of this client (failing is expected)
+  -h, --help             show this help
+
+Exit code: 0 when every check holds, 1 when a check is violated (the failure reproduced) or the
+history differs from the counterexample's, 2 for a mistake in the arguments or files.
+
+Examples:
+  syncwright replay scenarios/generated-merge.ts 42:17:3:0
+  syncwright replay reports/counterexample.json --save --name merge-lost-update`,
+
+  async run(args, io) {
+    const { values, positionals } = parseOptions(
+      args,
+      {
+        scenario: { type: 'string' },
+        client: { type: 'string' },
+        mutation: { type: 'string' },
+        save: { type: 'boolean' },
+        name: { type: 'string' },
+        'expect-fail': { type: 'boolean' },
+      },
+      true,
+    );
+    if ((values.name !== undefined || values['expect-fail'] === true) && values.save !== true) throw new UsageError('--name and --expect-fail go with --save');
+    if (values.name !== undefined && !/^[\w-]+$/.test(values.name)) throw new UsageError(`--name may only hold letters, digits, '-' and '_', got '${values.name}'`);
+    const { source, counterexample } = await replaySource(positionals, values.scenario, io.cwd);
+    const client = clientFor(values.client, values.mutation, counterexample?.client);
+
+    let result: ReplayResult;
+    try {
+      result = await replay(source, { client: client.choice, mutations: client.mutations, cwd: io.cwd });
+    } catch (error) {
+      io.stderr.write(`syncwright replay: ${error instanceof Error ? error.message : String(error)}\n`);
+      return 2;
+    }
+    const resolved = await resolveClient(client.choice, { mutations: client.mutations, cwd: io.cwd });
+    const hash = historyHash(result.run.history);
+    const where = result.path !== undefined ? ` · seed ${result.seed} · path ${result.path}` : ` · world seed ${result.program.seed}`;
+    const out: string[] = [`replaying ${terminalSafe(result.scenario.file)}${where} · client ${terminalSafe(resolved.name)}`, `program: ${plural(result.program.steps.length, 'step')}`];
+    out.push(...formatProgram(result.program as unknown as JsonObject).map((line) => `  ${line}`));
+    out.push(`history: ${plural(result.run.history.length, 'event')} · sha256 ${hash}`);
+    let differs = false;
+    if (counterexample !== undefined && Array.isArray(counterexample.history) && (counterexample.client ?? 'reference') === resolved.name) {
+      const saved = historyHash(counterexample.history);
+      differs = saved !== hash;
+      out.push(differs ? `the counterexample's history DIFFERS (sha256 ${saved}): the run did not reproduce` : "identical to the counterexample's history");
+    }
+    if (result.run.valid) out.push('verdict: PASS — every check held');
+    else {
+      out.push('verdict: FAIL');
+      if (result.run.stopped !== undefined) out.push(`  the run never settled: ${terminalSafe(result.run.stopped, true)}`);
+      for (const check of result.run.checks.filter((check) => !check.valid)) {
+        out.push(`  ${terminalSafe(check.checker)}: ${terminalSafe(check.explanation, true)}`);
+      }
+    }
+    io.stdout.write(`${out.join('\n')}\n`);
+
+    if (values.save === true) {
+      const found: Counterexample = counterexampleOf(result.scenario, resolved, result.run, {
+        seed: result.seed ?? result.program.seed,
+        ...(result.path !== undefined ? { path: result.path } : {}),
+        shrinks: counterexample?.shrinks ?? 0,
+      });
+      const name = values.name ?? regressionName(result);
+      try {
+        const file = await saveRegression(found, {
+          name,
+          cwd: io.cwd,
+          ...(values['expect-fail'] === true ? { expect: { [resolved.name.split('+')[0]!]: 'fail' as const } } : {}),
+        });
+        io.stdout.write(`saved ${shown(file, io.cwd)}: \`syncwright run\` runs it as a regression case from now on\n`);
+      } catch (error) {
+        io.stderr.write(`syncwright replay: cannot save: ${error instanceof Error ? error.message : String(error)}\n`);
+        return 2;
+      }
+    }
+    return result.run.valid && !differs ? 0 : 1;
+  },
+};
+
+interface ParsedSource {
+  readonly source: ReplaySource;
+  readonly counterexample?: Counterexample;
+}
+
+async function replaySource(positionals: readonly string[], scenarioOption: string | undefined, cwd: string): Promise<ParsedSource> {
+  const tokens = positionals.filter((arg) => TOKEN.test(arg));
+  const files = positionals.filter((arg) => !TOKEN.test(arg));
+  if (positionals.length === 0) throw new UsageError('expected what to replay: <scenario file> <seed>:<path>, or a counterexample file');
+  if (tokens.length > 1) throw new UsageError(`expected one <seed>:<path>, got ${tokens.join(' and ')}`);
+  const token = tokens[0];
+  if (token !== undefined) parseReplayToken(token);
+  if (files.length > 1 || (files.length === 1 && scenarioOption !== undefined && token !== undefined)) {
+    throw new UsageError(`expected one scenario or counterexample file, got ${[...files, ...(scenarioOption !== undefined ? [scenarioOption] : [])].join(' and ')}`);
+  }
+  const file = files[0];
+  if (file === undefined) {
+    if (scenarioOption === undefined) throw new UsageError(`${token} needs its scenario: syncwright replay <scenario file> ${token}, or --scenario <file>`);
+    await mustExist(scenarioOption, '--scenario', cwd);
+    return { source: { scenario: scenarioOption, ...(token !== undefined ? { token } : {}) } };
+  }
+  await mustExist(file, 'file', cwd);
+  const counterexample = file.endsWith('.json') ? await counterexampleIn(file, cwd) : undefined;
+  if (counterexample !== undefined) {
+    if (token !== undefined) throw new UsageError(`${file} is a counterexample: it carries its program, so it takes no <seed>:<path>`);
+    if (scenarioOption !== undefined) await mustExist(scenarioOption, '--scenario', cwd);
+    return { source: { counterexample, ...(scenarioOption !== undefined ? { scenario: scenarioOption } : {}) }, counterexample };
+  }
+  return { source: { scenario: file, ...(token !== undefined ? { token } : {}) } };
+}
+
+async function mustExist(file: string, what: string, cwd: string): Promise<void> {
+  try {
+    await readFile(path.resolve(cwd, file));
+  } catch {
+    throw new UsageError(`${what === 'file' ? '' : `${what}: `}'${file}' not found (expected a scenario file or a counterexample .json)`);
+  }
+}
+
+/** The counterexample a JSON file holds (a counterexample, or a scenario result with one), if it is one. */
+async function counterexampleIn(file: string, cwd: string): Promise<Counterexample | undefined> {
+  let value: unknown;
+  try {
+    value = JSON.parse(await readFile(path.resolve(cwd, file), 'utf8'));
+  } catch (error) {
+    throw new UsageError(`${file} is not JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (!isObject(value)) throw new UsageError(`${file}: expected a scenario or a counterexample object`);
+  if (isObject(value['tool']) && Array.isArray(value['scenarios'])) {
+    throw new UsageError(`${file} holds the results of a whole run; replay one failure with the command printed under it (or save its "failure" object to a file)`);
+  }
+  const candidate = isObject(value['failure']) ? value['failure'] : value;
+  const program = candidate['program'];
+  if (!isObject(program)) return undefined;
+  if (!Array.isArray(program['steps'])) throw new UsageError(`${file}: the counterexample's program should have "steps"`);
+  return candidate as unknown as Counterexample;
+}
+
+/** `--client`/`--mutation`, else the client the counterexample failed on, else the reference client. */
+function clientFor(clientOption: string | undefined, mutationOption: string | undefined, recorded: string | undefined): { choice: string; mutations: ClientMutation[] } {
+  if (clientOption !== undefined || mutationOption !== undefined || recorded === undefined) {
+    const clients = parseClients(clientOption, mutationOption);
+    if (clients.length !== 1) throw new UsageError(`--client: replay runs one client, got '${clientOption}'`);
+    return { choice: clients[0]!.choice, mutations: [...clients[0]!.mutations] };
+  }
+  if (recorded.startsWith('reference+')) return { choice: 'reference', mutations: parseMutations(recorded.slice('reference+'.length).split('+').join(',')) };
+  return { choice: recorded, mutations: [] };
+}
+
+function regressionName(result: ReplayResult): string {
+  const base = path.basename(result.scenario.file).replace(/\.[^.]+$/, '');
+  const where = result.path !== undefined ? `${result.seed}-${result.path.replace(/:/g, '-')}` : `seed-${result.program.seed}`;
+  return `${base}-${where}`.replace(/[^\w-]+/g, '-').slice(0, 120);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

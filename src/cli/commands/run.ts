@@ -1,0 +1,266 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import { terminalSafe } from '../../report/escape.js';
+import { mergeResults } from '../../report/merge.js';
+import { ProgressLine } from '../../report/progress.js';
+import { isFailingStatus, plural, summarize, formatDuration } from '../../report/summary.js';
+import { parseReporters, writeReports, type ReporterName } from '../../report/write.js';
+import { resolveClient } from '../../scenario/clients.js';
+import { loadScenario } from '../../scenario/load.js';
+import type { RunResults, ScenarioResult } from '../../scenario/results.js';
+import { DEFAULT_SEED } from '../../scenario/run.js';
+import { UsageError, type Command, type CommandIO } from '../command.js';
+import { durationOption } from '../duration.js';
+import { describeFailure } from '../failure-text.js';
+import { integerOption, parseOptions } from '../options.js';
+import { executeUnits, workerEntry } from '../pool.js';
+import type { ScenarioCache } from '../run-unit.js';
+import { defaultScenarioDirectory, resolveScenarioFiles } from '../scenario-files.js';
+import { seedOption } from '../seed.js';
+import { clientsLabel, parseClients, parseShard, planUnits, scenarioKey, selectShard, type ClientSelection, type PlannedScenario, type WorkUnit } from '../units.js';
+import { packageVersion } from '../version.js';
+
+const DEFAULT_REPORTERS = 'html,junit,json,list';
+
+export const runCommand: Command = {
+  name: 'run',
+  summary: 'Run scenarios against a client and write reports (HTML, JUnit, JSON)',
+  usage: `Usage: syncwright run [files, directories or globs…] [options]
+
+Runs scenario files — fixed steps once, generated ones as many property-based runs — checks
+every run's history, shrinks a failure to a minimal program and writes reports. With no
+arguments it runs ./scenarios (its files and its regressions/ folder), or the built-in
+scenarios when there is no such directory. A directory means its scenario files and those of
+its regressions/ folder; globs take * and ** (quote them so the shell leaves them alone).
+
+Options:
+  --runs <n>             runs per generated scenario (default: each scenario's own, usually 100)
+  --seed <n|random>      fast-check seed (default ${DEFAULT_SEED}, so plain runs repeat exactly)
+  --client <c>           reference, sdk, both, or the path of a module exporting a
+                         ClientDriverFactory (default reference)
+  --mutation <names>     build the reference client with deliberate bugs (comma-separated)
+  --workers <n>          worker threads (default ${defaultWorkers()}); results are the same for any number
+  --shard <i>/<n>        run the i-th of n deterministic slices of (scenario, run range) units;
+                         join the shards' reports with \`syncwright merge-reports\`
+  --reporter <list>      any of html, junit, json, list (default ${DEFAULT_REPORTERS})
+  --out <dir>            where reports go (default reports/)
+  --bail                 stop at the first failing scenario
+  --time-limit <d>       start no run after this long, e.g. 90s, 10m, 1h (what ran is reported)
+  -h, --help             show this help
+
+Exit code: 0 when every scenario passed (an expected failure that happened counts as passed),
+1 when one failed, errored or passed although marked as expected to fail, 2 for a mistake in
+the arguments or in a scenario file.
+
+Examples:
+  syncwright run
+  syncwright run scenarios/conflict-handling.json --runs 500 --seed random
+  syncwright run 'scenarios/generated-*.ts' --client both --workers 4
+  syncwright run --shard 2/4 --out reports/shard-2`,
+
+  async run(args, io) {
+    const { values, positionals } = parseOptions(
+      args,
+      {
+        runs: { type: 'string' },
+        seed: { type: 'string' },
+        client: { type: 'string' },
+        mutation: { type: 'string' },
+        workers: { type: 'string' },
+        shard: { type: 'string' },
+        reporter: { type: 'string' },
+        out: { type: 'string' },
+        bail: { type: 'boolean' },
+        'time-limit': { type: 'string' },
+      },
+      true,
+    );
+    const runs = values.runs === undefined ? undefined : integerOption('runs', values.runs, 0, 1, 10_000_000);
+    const seed = seedOption(values.seed, DEFAULT_SEED);
+    const clients = parseClients(values.client, values.mutation);
+    let workers = integerOption('workers', values.workers, defaultWorkers(), 1, 256);
+    if (workers > 1 && workerEntry() === undefined) {
+      if (values.workers !== undefined) throw new UsageError('--workers needs the compiled CLI (dist/cli/worker.js): run `npm run build` first');
+      workers = 1;
+    }
+    const shard = parseShard(values.shard);
+    const reporters = reportersOption(values.reporter);
+    const outDir = reportDirectory(values.out, io.cwd);
+    const timeLimitMs = durationOption('time-limit', values['time-limit']);
+    await checkClients(clients, io.cwd);
+    const files = await resolveScenarioFiles(positionals, io.cwd);
+
+    const cache: ScenarioCache = new Map();
+    const planned: PlannedScenario[] = [];
+    const problems: string[] = [];
+    for (const file of files) {
+      const loading = loadScenario(file, { cwd: io.cwd });
+      cache.set(file, loading);
+      try {
+        planned.push({ file, scenario: await loading });
+      } catch (error) {
+        problems.push(error instanceof Error && error.name === 'ScenarioError' ? error.message : `${shown(file, io.cwd)}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    if (problems.length > 0) {
+      for (const problem of problems) io.stderr.write(`syncwright run: ${terminalSafe(problem, true)}\n`);
+      io.stderr.write(`\n${plural(problems.length, 'scenario file')} could not be loaded; nothing was run.\n`);
+      return 2;
+    }
+
+    const allUnits = planUnits(planned, clients, runs);
+    const units = selectShard(allUnits, shard);
+    const total = units.reduce((sum, unit) => sum + unit.weight, 0);
+    const scenarioCount = new Set(units.map(scenarioKey)).size;
+    const version = await packageVersion();
+    const label = clientsLabel(clients);
+    const color = io.stdout.isTTY === true && !process.env['NO_COLOR'];
+    const head = [
+      `syncwright ${version}`,
+      `seed ${seed}`,
+      `client ${label}`,
+      plural(scenarioCount, 'scenario'),
+      plural(total, 'run'),
+      plural(Math.max(1, Math.min(workers, units.length)), 'worker'),
+      ...(shard !== undefined ? [`shard ${shard.index}/${shard.total} (${units.length} of ${allUnits.length} units)`] : []),
+    ];
+    io.stdout.write(`${head.join(' · ')}\n`);
+    if (positionals.length === 0) io.stdout.write(`scenarios: ${shown(defaultScenarioDirectory(io.cwd), io.cwd)}\n`);
+
+    const startedAt = new Date().toISOString();
+    const started = performance.now();
+    const progress = new ProgressLine({
+      stream: io.stdout,
+      isTTY: io.stdout.isTTY === true,
+      now: () => performance.now(),
+      total,
+      color,
+      ...(process.stdout.columns !== undefined ? { columns: process.stdout.columns } : {}),
+    });
+    const counted = new Map<WorkUnit, number>();
+    const failing = new Set<string>();
+    let done = 0;
+    let current: string | undefined;
+    const state = () => ({ done, failures: failing.size, ...(current !== undefined ? { current } : {}) });
+    const outcome = await executeUnits(units, {
+      workers,
+      seed,
+      cwd: io.cwd,
+      ...(timeLimitMs !== undefined ? { deadline: Date.now() + timeLimitMs } : {}),
+      bail: values.bail === true,
+      cache,
+      onStart: (unit) => {
+        current = clients.length > 1 ? `${unit.name} (${unit.client.label})` : unit.name;
+        progress.update(state());
+      },
+      onRun: (unit, event) => {
+        if (event.shrinking) return;
+        counted.set(unit, (counted.get(unit) ?? 0) + 1);
+        done++;
+        progress.update(state());
+      },
+      onDone: (unit, result) => {
+        // A unit that stopped at a failure is done with all of its runs.
+        done += Math.max(0, unit.weight - (counted.get(unit) ?? 0));
+        counted.set(unit, unit.weight);
+        if (isFailingStatus(result.status) && result.status !== 'unexpected-pass' && !failing.has(scenarioKey(unit))) {
+          failing.add(scenarioKey(unit));
+          progress.log(`✗ ${result.status === 'error' ? 'error in' : 'failure in'} ${terminalSafe(result.name)}${clients.length > 1 ? ` (${terminalSafe(result.client)})` : ''}`);
+        }
+        progress.update(state());
+      },
+    });
+    current = undefined;
+    progress.finish(state());
+
+    const tool = { name: 'syncwright', version } as const;
+    const scenarios: ScenarioResult[] =
+      outcome.results.length === 0
+        ? []
+        : [...mergeResults(outcome.results.map(({ result }) => ({ tool, seed, client: label, startedAt, durationMs: 0, scenarios: [result] }))).scenarios];
+    const results: RunResults = {
+      tool,
+      seed,
+      client: label,
+      startedAt,
+      durationMs: Math.round(performance.now() - started),
+      ...(shard !== undefined ? { shard } : {}),
+      scenarios,
+    };
+    if (outcome.stopped !== undefined) {
+      const why = outcome.stopped === 'bail' ? 'stopped at the first failure (--bail)' : `time limit of ${formatDuration(timeLimitMs ?? 0)} reached`;
+      io.stdout.write(`${why}: ${plural(outcome.skipped.length, 'unit')} of ${units.length} not run\n`);
+    }
+    if (units.length === 0) io.stdout.write(`this shard has no units to run (${allUnits.length} units in all)\n`);
+    printFailures(results.scenarios, io);
+    return finish(results, { outDir, reporters, color }, io);
+  },
+};
+
+function printFailures(scenarios: readonly ScenarioResult[], io: CommandIO): void {
+  const failures = scenarios.filter((scenario) => isFailingStatus(scenario.status));
+  if (failures.length === 0) return;
+  io.stdout.write(`\n${plural(failures.length, 'failure')}:\n`);
+  for (const failure of failures) io.stdout.write(`\n${describeFailure(failure)}\n`);
+  io.stdout.write('\n');
+}
+
+/** Writes the reports and returns the exit code. Shared with merge-reports. */
+export async function finish(results: RunResults, options: { outDir: string; reporters: readonly ReporterName[]; color: boolean }, io: CommandIO): Promise<number> {
+  let written;
+  try {
+    written = await writeReports(results, { outDir: options.outDir, reporters: options.reporters, output: io.stdout, color: options.color });
+  } catch (error) {
+    io.stderr.write(`syncwright: cannot write reports to ${options.outDir}: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 2;
+  }
+  const summary = summarize(results);
+  if (!options.reporters.includes('list')) {
+    io.stdout.write(`${summary.ok ? 'PASSED' : 'FAILED'} — ${plural(summary.scenarios, 'scenario')}, ${plural(summary.runs, 'run')}${written.files.length > 0 ? ` · reports: ${written.files.map((file) => shown(file, io.cwd)).join(', ')}` : ''}\n`);
+  }
+  return summary.ok ? 0 : 1;
+}
+
+/** A driver module that is missing or exports no factory is a mistake in the arguments, not a failing scenario. */
+async function checkClients(clients: readonly ClientSelection[], cwd: string): Promise<void> {
+  for (const client of clients) {
+    if (client.choice === 'reference' || client.choice === 'sdk') continue;
+    if (!existsSync(path.resolve(cwd, client.choice))) {
+      throw new UsageError(`--client: '${client.choice}' not found (expected reference, sdk, both, or the path of a module exporting a ClientDriverFactory)`);
+    }
+    try {
+      await resolveClient(client.choice, { cwd });
+    } catch (error) {
+      throw new UsageError(`--client: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+}
+
+export function reportersOption(value: string | undefined): ReporterName[] {
+  let reporters: ReporterName[];
+  try {
+    reporters = parseReporters(value ?? DEFAULT_REPORTERS);
+  } catch (error) {
+    throw new UsageError(`--reporter: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (reporters.length === 0) throw new UsageError(`--reporter expects a comma-separated list of html, junit, json, list; got '${value}'`);
+  return reporters;
+}
+
+export function defaultWorkers(): number {
+  return Math.max(1, Math.min(4, availableParallelism() - 1));
+}
+
+/** `--out` (default reports/), shown relative to the process's directory when it lies inside it. */
+export function reportDirectory(option: string | undefined, cwd: string): string {
+  const absolute = path.resolve(cwd, option ?? 'reports');
+  const relative = path.relative(process.cwd(), absolute);
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : absolute;
+}
+
+/** A path as the user would type it from the working directory. */
+export function shown(file: string, cwd: string): string {
+  const relative = path.relative(cwd, file);
+  return relative === '' ? '.' : relative.startsWith('..') || path.isAbsolute(relative) ? file : relative.split(path.sep).join('/');
+}

@@ -1,0 +1,54 @@
+import { describe, test, expect } from 'vitest';
+import { checkCancelAndDiscard } from '../../src/check/cancel-and-discard.js';
+import { HistoryBuilder, local, pending, record, state } from './history-builder.js';
+
+const theirs = record('a', 'theirs', 'v2');
+const c = record('c', 'call mum', 'v1');
+
+/** A push where the update of `a` gets a 412 and is discarded, then the insert of `c` goes. */
+function discard(options: { keepRow?: boolean; keepOperation?: boolean; resend?: boolean; skipLater?: boolean } = {}) {
+  const h = new HistoryBuilder();
+  h.snapshot('before push', { 'client-1': state([local('a', 'mine', 'v1'), local('c', 'call mum', null)], [pending(1, 'update', 'a'), pending(2, 'insert', 'c')]) }, [theirs]);
+  const push = h.invoke('client-1', { type: 'push' });
+  h.exchange('client-1', 'PATCH', '/tables/todoitem/a', 412, { body: { id: 'a', text: 'mine', complete: false }, ifMatch: 'v1', answer: theirs });
+  const call = h.call('client-1', 'onConflict', { action: 'update', itemId: 'a', status: 412, clientRecord: local('a', 'mine', 'v1'), serverRecord: theirs });
+  const decided = h.decide('client-1', call, 'cancelAndDiscard');
+  if (options.resend === true) h.exchange('client-1', 'PATCH', '/tables/todoitem/a', 200, { body: { id: 'a', text: 'mine', complete: false }, answer: record('a', 'mine', 'v3') });
+  if (options.skipLater !== true) h.exchange('client-1', 'POST', '/tables/todoitem', 201, { body: { id: 'c', text: 'call mum' }, answer: c });
+  h.ok('client-1', push.opId);
+  const rows = [...(options.keepRow === true ? [local('a', 'mine', 'v1')] : []), local('c', 'call mum', 'v1')];
+  const after = h.snapshot('after push', { 'client-1': state(rows, options.keepOperation === true ? [pending(1, 'update', 'a')] : []) }, [theirs, c]);
+  const pull = h.invoke('client-1', { type: 'pull', table: 'todoitem' });
+  h.exchange('client-1', 'GET', '/tables/todoitem', 200, { answer: [theirs, c] });
+  h.ok('client-1', pull.opId);
+  h.snapshot('final', { 'client-1': state([local('a', 'theirs', 'v2'), local('c', 'call mum', 'v1')]) }, [theirs, c]);
+  return { history: h.build(), decided, after };
+}
+
+describe('cancelAndDiscard', () => {
+  test('passes when the operation and the row go, nothing is resent and the push goes on', () => {
+    const result = checkCancelAndDiscard(discard().history);
+    expect(result.valid).toBe(true);
+    expect(result.explanation).toContain('1 cancelAndDiscard');
+  });
+
+  test('reports a local row kept after the discard, citing the decision and the snapshot', () => {
+    const { history, decided, after } = discard({ keepRow: true });
+    const result = checkCancelAndDiscard(history);
+    expect(result.valid).toBe(false);
+    expect(result.violations[0]!.message).toContain('still in its local table');
+    expect(result.violations[0]!.events).toEqual([decided, after]);
+  });
+
+  test('reports an operation still queued after the discard', () => {
+    expect(checkCancelAndDiscard(discard({ keepOperation: true }).history).violations[0]!.message).toContain('still queued');
+  });
+
+  test('reports a discarded change sent to the server again', () => {
+    expect(checkCancelAndDiscard(discard({ resend: true }).history).violations[0]!.message).toContain('sent it again');
+  });
+
+  test('reports a push that stopped instead of trying the operations behind the discarded one', () => {
+    expect(checkCancelAndDiscard(discard({ skipLater: true }).history).violations[0]!.message).toContain('without trying the queued insert of todoitem/c');
+  });
+});

@@ -1,0 +1,99 @@
+import { describe, test, expect } from 'vitest';
+import { checkConflictCallbacks } from '../../src/check/conflict-callbacks.js';
+import type { HandlerDecision } from '../../src/sim/history.js';
+import { HistoryBuilder, local, record } from './history-builder.js';
+
+const mine = local('a', 'mine', 'v1');
+const theirs = record('a', 'theirs', 'v2');
+
+/** A push whose PATCH of `a` answers 412 and whose handler is called as given. */
+function conflict(options: { handler?: 'onConflict' | 'onError'; serverRecord?: object; decision?: HandlerDecision; isHandled?: boolean; call?: boolean } = {}) {
+  const h = new HistoryBuilder();
+  const push = h.invoke('client-1', { type: 'push' });
+  const answer = h.exchange('client-1', 'PATCH', '/tables/todoitem/a', 412, { body: { id: 'a', text: 'mine', complete: false }, ifMatch: 'v1', answer: theirs });
+  let callSeq: number | undefined;
+  if (options.call !== false) {
+    const call = h.call('client-1', options.handler ?? 'onConflict', { action: 'update', itemId: 'a', status: 412, clientRecord: mine, serverRecord: (options.serverRecord ?? theirs) as never });
+    callSeq = answer + 1;
+    h.decide('client-1', call, options.decision ?? 'cancelAndDiscard', options.isHandled);
+  }
+  h.ok('client-1', push.opId);
+  return { history: h.build(), answer, callSeq };
+}
+
+describe('conflict callbacks', () => {
+  test('passes when a 412 gets onConflict once with the exchange records', () => {
+    expect(checkConflictCallbacks(conflict().history).valid).toBe(true);
+  });
+
+  test('reports onError called for a 412, citing the answer and the call', () => {
+    const { history, answer, callSeq } = conflict({ handler: 'onError' });
+    const result = checkConflictCallbacks(history);
+    expect(result.valid).toBe(false);
+    expect(result.violations[0]!.message).toContain('onConflict was due');
+    expect(result.violations[0]!.events).toEqual([answer, callSeq]);
+  });
+
+  test('reports a server record that is not the one the 412 carried', () => {
+    const result = checkConflictCallbacks(conflict({ serverRecord: record('a', 'older', 'v1') }).history);
+    expect(result.violations.map((violation) => violation.message).join(' ')).toContain('was given server record');
+  });
+
+  test('reports a 412 for which no handler was called', () => {
+    const result = checkConflictCallbacks(conflict({ call: false }).history);
+    expect(result.violations[0]!.message).toContain('onConflict was never called');
+  });
+
+  test('does not require a call from a client that has no conflict handler', () => {
+    const { history } = conflict({ call: false });
+    expect(checkConflictCallbacks(history, { handlers: { 'client-1': { onConflict: false, onError: true } } }).valid).toBe(true);
+  });
+
+  test('reports isHandled left false after a resolution', () => {
+    const result = checkConflictCallbacks(conflict({ isHandled: false }).history);
+    expect(result.violations[0]!.message).toContain('isHandled was not true');
+  });
+
+  test('reports a handler called although the request succeeded', () => {
+    const h = new HistoryBuilder();
+    const push = h.invoke('client-1', { type: 'push' });
+    h.exchange('client-1', 'PATCH', '/tables/todoitem/a', 200, { body: { id: 'a', text: 'mine' }, ifMatch: 'v1', answer: record('a', 'mine', 'v2') });
+    const call = h.call('client-1', 'onConflict', { action: 'update', itemId: 'a', status: 412, clientRecord: mine });
+    h.decide('client-1', call, 'unhandled');
+    h.ok('client-1', push.opId);
+    expect(checkConflictCallbacks(h.build()).violations[0]!.message).toContain('with no failed push request for it');
+  });
+
+  test('accepts onError for a 404 and for a network failure', () => {
+    const h = new HistoryBuilder();
+    const push = h.invoke('client-1', { type: 'push' });
+    h.exchange('client-1', 'PATCH', '/tables/todoitem/a', 404, { body: { id: 'a', text: 'mine' }, ifMatch: 'v1', answer: { error: 'The item does not exist' } });
+    h.decide('client-1', h.call('client-1', 'onError', { action: 'update', itemId: 'a', status: 404, clientRecord: mine }), 'cancelAndDiscard');
+    const { requestId } = h.request('client-1', 'POST', '/tables/todoitem', { body: { id: 'b', text: 'new' } });
+    h.failure('client-1', requestId, 'network', false);
+    h.decide('client-1', h.call('client-1', 'onError', { action: 'insert', itemId: 'b', status: null, clientRecord: { id: 'b', text: 'new' } }), 'unhandled');
+    h.fail('client-1', push.opId);
+    expect(checkConflictCallbacks(h.build()).valid).toBe(true);
+  });
+
+  test('reports a push that went on after an unhandled error', () => {
+    const h = new HistoryBuilder();
+    const push = h.invoke('client-1', { type: 'push' });
+    h.exchange('client-1', 'PATCH', '/tables/todoitem/a', 500, { body: { id: 'a', text: 'mine' }, ifMatch: 'v1', answer: { error: 'boom' } });
+    h.decide('client-1', h.call('client-1', 'onError', { action: 'update', itemId: 'a', status: 500, clientRecord: mine }), 'unhandled');
+    h.exchange('client-1', 'DELETE', '/tables/todoitem/b', 200, { ifMatch: 'v1', answer: record('b', 'x', 'v2', { deleted: true }) });
+    h.fail('client-1', push.opId);
+    expect(checkConflictCallbacks(h.build()).violations[0]!.message).toContain('an unhandled error must stop the push');
+  });
+
+  test('reports more than five handler calls for one operation in one push', () => {
+    const h = new HistoryBuilder();
+    const push = h.invoke('client-1', { type: 'push' });
+    for (let attempt = 0; attempt < 6; attempt++) {
+      h.exchange('client-1', 'PATCH', '/tables/todoitem/a', 503, { body: { id: 'a', text: 'mine' }, ifMatch: 'v1', answer: { error: 'busy' } });
+      h.decide('client-1', h.call('client-1', 'onError', { action: 'update', itemId: 'a', status: 503, clientRecord: mine }), 'isHandled');
+    }
+    h.ok('client-1', push.opId);
+    expect(checkConflictCallbacks(h.build()).violations.map((violation) => violation.message).join(' ')).toContain('at most 5 calls per operation per push');
+  });
+});

@@ -1,0 +1,49 @@
+import { describe, test, expect } from 'vitest';
+import { checkExactlyOnce } from '../../src/check/exactly-once.js';
+import { HistoryBuilder, local, record, state } from './history-builder.js';
+
+describe('exactly-once effects', () => {
+  test('passes when a lost insert is retried and answered 409: one row', () => {
+    const h = new HistoryBuilder();
+    h.op('client-1', { type: 'insert', table: 'todoitem', record: { id: 'a', text: 'milk' } });
+    const push = h.invoke('client-1', { type: 'push' });
+    const first = h.request('client-1', 'POST', '/tables/todoitem', { body: { id: 'a', text: 'milk' } });
+    h.failure('client-1', first.requestId, 'lost-response', true);
+    h.fail('client-1', push.opId);
+    h.exchange('client-1', 'POST', '/tables/todoitem', 409, { body: { id: 'a', text: 'milk' }, answer: { id: 'a', text: 'milk' } });
+    h.snapshot('final', { 'client-1': state([local('a', 'milk', 'v1')]) }, [record('a', 'milk', 'v1')]);
+    const result = checkExactlyOnce(h.build());
+    expect(result.valid).toBe(true);
+    expect(result.explanation).toContain('1 applied request(s) lost their answer');
+  });
+
+  test('reports a server row that no insert of the run named', () => {
+    const h = new HistoryBuilder();
+    h.op('client-1', { type: 'insert', table: 'todoitem', record: { id: 'a', text: 'milk' } });
+    const final = h.snapshot('final', { 'client-1': state([]) }, [record('a', 'milk', 'v1'), record('dup', 'milk', 'v1')]);
+    const result = checkExactlyOnce(h.build());
+    expect(result.violations[0]!.message).toBe(`The server holds todoitem/dup at #${final}, which no insert of the run named.`);
+  });
+
+  test('reports an unconditional update whose retry the server applied a second time', () => {
+    const h = new HistoryBuilder();
+    const pull = h.invoke('client-1', { type: 'pull', table: 'todoitem' });
+    h.exchange('client-1', 'GET', '/tables/todoitem', 200, { answer: [record('a', 'milk', 'v1')] });
+    h.ok('client-1', pull.opId);
+    const first = h.request('client-1', 'PATCH', '/tables/todoitem/a', { body: { id: 'a', text: 'oat milk' } });
+    h.failure('client-1', first.requestId, 'lost-response', true);
+    h.exchange('client-1', 'PATCH', '/tables/todoitem/a', 200, { body: { id: 'a', text: 'oat milk' }, answer: record('a', 'oat milk', 'v3') });
+    const result = checkExactlyOnce(h.build());
+    expect(result.valid).toBe(false);
+    expect(result.violations[0]!.message).toContain('was applied twice');
+    expect(result.violations[0]!.events).toContain(first.seq);
+  });
+
+  test('does not report a conditional retry (the server refuses a second application itself)', () => {
+    const h = new HistoryBuilder();
+    const first = h.request('client-1', 'PATCH', '/tables/todoitem/a', { body: { id: 'a', text: 'oat milk' }, ifMatch: 'v1' });
+    h.failure('client-1', first.requestId, 'lost-response', true);
+    h.exchange('client-1', 'PATCH', '/tables/todoitem/a', 200, { body: { id: 'a', text: 'oat milk' }, ifMatch: 'v1', answer: record('a', 'oat milk', 'v3') });
+    expect(checkExactlyOnce(h.build()).valid).toBe(true);
+  });
+});

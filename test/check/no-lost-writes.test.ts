@@ -1,0 +1,79 @@
+import { describe, test, expect } from 'vitest';
+import { checkNoLostWrites } from '../../src/check/no-lost-writes.js';
+import { HistoryBuilder, local, record, state } from './history-builder.js';
+
+const update = (text: string) => ({ type: 'update' as const, table: 'todoitem', record: { id: 'a', text, complete: false } });
+
+describe('no lost writes', () => {
+  test('passes when a push request the server applied carried the write', () => {
+    const h = new HistoryBuilder();
+    h.op('client-1', update('mine'));
+    const push = h.invoke('client-1', { type: 'push' });
+    h.exchange('client-1', 'PATCH', '/tables/todoitem/a', 200, { body: { id: 'a', text: 'mine', complete: false }, ifMatch: 'v1', answer: record('a', 'mine', 'v2') });
+    h.ok('client-1', push.opId);
+    h.snapshot('final', { 'client-1': state([local('a', 'mine', 'v2')]) }, [record('a', 'mine', 'v2')]);
+    expect(checkNoLostWrites(h.build()).valid).toBe(true);
+  });
+
+  test('reports a write that no request carried and that the server does not show, citing its invoke', () => {
+    const h = new HistoryBuilder();
+    const write = h.op('client-1', update('mine'));
+    const push = h.invoke('client-1', { type: 'push' });
+    h.exchange('client-1', 'PATCH', '/tables/todoitem/a', 200, { body: { id: 'a', text: 'overwritten', complete: false }, ifMatch: 'v1', answer: record('a', 'overwritten', 'v2') });
+    h.ok('client-1', push.opId);
+    h.snapshot('final', { 'client-1': state([local('a', 'overwritten', 'v2')]) }, [record('a', 'overwritten', 'v2')]);
+    const result = checkNoLostWrites(h.build());
+    expect(result.valid).toBe(false);
+    expect(result.violations[0]!.message).toContain(`update of todoitem/a (#${write}) never reached the server`);
+    expect(result.violations[0]!.events).toContain(write);
+  });
+
+  test('accepts a write that a recorded handler decision dropped', () => {
+    const h = new HistoryBuilder();
+    h.op('client-1', update('mine'));
+    const push = h.invoke('client-1', { type: 'push' });
+    h.exchange('client-1', 'PATCH', '/tables/todoitem/a', 412, { body: { id: 'a', text: 'mine', complete: false }, ifMatch: 'v1', answer: record('a', 'theirs', 'v2') });
+    const call = h.call('client-1', 'onConflict', { action: 'update', itemId: 'a', status: 412, clientRecord: local('a', 'mine', 'v1'), serverRecord: record('a', 'theirs', 'v2') });
+    h.decide('client-1', call, 'cancelAndDiscard');
+    h.ok('client-1', push.opId);
+    h.snapshot('final', { 'client-1': state([local('a', 'theirs', 'v2')]) }, [record('a', 'theirs', 'v2')]);
+    expect(checkNoLostWrites(h.build()).valid).toBe(true);
+  });
+
+  test('accepts a delete that folded into a pending insert of the same record', () => {
+    const h = new HistoryBuilder();
+    h.op('client-1', { type: 'insert', table: 'todoitem', record: { id: 'a', text: 'mine' } });
+    h.op('client-1', { type: 'delete', table: 'todoitem', id: 'a' });
+    h.op('editor-1', { type: 'insert', table: 'todoitem', record: { id: 'a', text: 'other' } });
+    h.snapshot('final', { 'client-1': state([local('a', 'other', 'v1')]) }, [record('a', 'other', 'v1')]);
+    expect(checkNoLostWrites(h.build()).valid).toBe(true);
+  });
+
+  test("reports a client that overwrote an editor's change without If-Match after having seen an older version", () => {
+    const h = new HistoryBuilder();
+    const pull = h.invoke('client-1', { type: 'pull', table: 'todoitem' });
+    h.exchange('client-1', 'GET', '/tables/todoitem', 200, { answer: [record('a', 'milk', 'v1')] });
+    h.ok('client-1', pull.opId);
+    const edit = h.op('editor-1', { type: 'update', table: 'todoitem', id: 'a', changes: { text: 'theirs' } });
+    h.op('client-1', update('mine'));
+    const push = h.invoke('client-1', { type: 'push' });
+    h.exchange('client-1', 'PATCH', '/tables/todoitem/a', 200, { body: { id: 'a', text: 'mine', complete: false }, answer: record('a', 'mine', 'v3') });
+    h.ok('client-1', push.opId);
+    h.snapshot('final', { 'client-1': state([local('a', 'mine', 'v3')]) }, [record('a', 'mine', 'v3')]);
+    const result = checkNoLostWrites(h.build());
+    expect(result.valid).toBe(false);
+    expect(result.violations[0]!.message).toContain(`editor-1's change to todoitem/a (#${edit}) was overwritten`);
+    expect(result.violations[0]!.message).toContain('without If-Match');
+  });
+
+  test('does not blame an unconditional write of a client that never held a version of the record', () => {
+    const h = new HistoryBuilder();
+    h.op('client-1', { type: 'delete', table: 'todoitem', id: 'a' });
+    h.op('editor-1', { type: 'insert', table: 'todoitem', record: { id: 'a', text: 'theirs' } });
+    const push = h.invoke('client-1', { type: 'push' });
+    h.exchange('client-1', 'DELETE', '/tables/todoitem/a', 200, { answer: record('a', 'theirs', 'v2', { deleted: true }) });
+    h.ok('client-1', push.opId);
+    h.snapshot('final', { 'client-1': state([]) }, [record('a', 'theirs', 'v2', { deleted: true })]);
+    expect(checkNoLostWrites(h.build()).valid).toBe(true);
+  });
+});

@@ -1,0 +1,42 @@
+import { describe, test, expect } from 'vitest';
+import { checkNoResurrection } from '../../src/check/no-resurrection.js';
+import { HistoryBuilder, local, pending, record, state } from './history-builder.js';
+
+describe('no resurrection', () => {
+  test('passes when a deleted record stays gone', () => {
+    const h = new HistoryBuilder();
+    h.op('client-1', { type: 'delete', table: 'todoitem', id: 'a' });
+    h.snapshot('after', { 'client-1': state([], [pending(1, 'delete', 'a')]) }, [record('a', 'milk', 'v1')]);
+    expect(checkNoResurrection(h.build()).valid).toBe(true);
+  });
+
+  test('reports a record that comes back to the client that deleted it with nothing in between', () => {
+    const h = new HistoryBuilder();
+    const removal = h.op('client-1', { type: 'delete', table: 'todoitem', id: 'a' });
+    const back = h.snapshot('later', { 'client-1': state([local('a', 'milk', 'v1')]) }, [record('a', 'milk', 'v1')]);
+    const result = checkNoResurrection(h.build());
+    expect(result.valid).toBe(false);
+    expect(result.violations[0]!.events).toEqual([removal, back]);
+  });
+
+  test('accepts a record that comes back after a handler decided about the delete', () => {
+    const h = new HistoryBuilder();
+    h.op('client-1', { type: 'delete', table: 'todoitem', id: 'a' });
+    const push = h.invoke('client-1', { type: 'push' });
+    h.exchange('client-1', 'DELETE', '/tables/todoitem/a', 412, { ifMatch: 'v1', answer: record('a', 'theirs', 'v2') });
+    h.decide('client-1', h.call('client-1', 'onConflict', { action: 'delete', itemId: 'a', status: 412, serverRecord: record('a', 'theirs', 'v2') }), 'cancelAndDiscard');
+    h.ok('client-1', push.opId);
+    h.snapshot('later', { 'client-1': state([local('a', 'theirs', 'v2')]) }, [record('a', 'theirs', 'v2')]);
+    expect(checkNoResurrection(h.build()).valid).toBe(true);
+  });
+
+  test('reports a pull, started after a server-side delete, that leaves the record in place', () => {
+    const h = new HistoryBuilder();
+    h.op('editor-1', { type: 'delete', table: 'todoitem', id: 'a' });
+    const pull = h.invoke('client-1', { type: 'pull', table: 'todoitem' });
+    h.exchange('client-1', 'GET', '/tables/todoitem', 200, { answer: [record('a', 'milk', 'v2', { deleted: true })] });
+    h.ok('client-1', pull.opId);
+    h.snapshot('after pull', { 'client-1': state([local('a', 'milk', 'v1')]) }, [record('a', 'milk', 'v2', { deleted: true })]);
+    expect(checkNoResurrection(h.build()).violations[0]!.message).toContain('still holds it');
+  });
+});

@@ -1,0 +1,46 @@
+import { describe, test, expect } from 'vitest';
+import fc from 'fast-check';
+import { validateFaultPlan } from '../../src/network/validate.js';
+import { programArbitrary } from '../../src/scenario/arbitraries.js';
+import { resolveDefinition } from '../../src/scenario/resolve.js';
+import { scenarioIssues } from '../../src/scenario/validate.js';
+
+const scenario = resolveDefinition(
+  { name: 'arb', clients: 2, editors: 1, generate: { steps: { max: 8 }, faults: { kinds: 'all', max: 4 } } },
+  '<test>',
+  process.cwd(),
+);
+
+describe('program arbitraries', () => {
+  test('generate plain-JSON programs that are valid fixed-step scenarios with valid fault plans', () => {
+    fc.assert(
+      fc.property(programArbitrary(scenario), (program) => {
+        expect(JSON.parse(JSON.stringify(program))).toEqual(program);
+        expect(validateFaultPlan(program.faults)).toEqual([]);
+        expect(scenarioIssues({ name: 'saved', clients: 2, editors: 1, seed: program.seed, steps: program.steps, faults: program.faults }, 'saved.json')).toEqual([]);
+      }),
+      { numRuns: 200, seed: 3 },
+    );
+  });
+
+  test('start synced: every program opens with the records on the server and a sync', () => {
+    const [program] = fc.sample(programArbitrary(scenario), { numRuns: 1, seed: 4 });
+    expect(program!.steps.slice(0, 4).map((step) => `${step.actor} ${step.op.type}`)).toEqual(['editor-1 insert', 'editor-1 insert', 'editor-1 insert', 'world sync']);
+  });
+
+  test('shrink faults along with steps: the smallest program has neither', () => {
+    const smallest = fc.sample(fc.noShrink(programArbitrary(scenario)), { numRuns: 1, seed: 5 });
+    expect(smallest.length).toBe(1);
+    let shrunk: unknown;
+    fc.check(
+      fc.property(programArbitrary(scenario), (program) => {
+        shrunk = program;
+        return false;
+      }),
+      { seed: 5 },
+    );
+    const program = shrunk as { steps: unknown[]; faults: { links?: unknown } };
+    expect(program.steps.length).toBe(4 + 1);
+    expect(program.faults.links).toBeUndefined();
+  });
+});
