@@ -5,6 +5,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { benchMutants } from './mutants.js';
 import { benchPull } from './pull.js';
 import { benchSdk } from './sdk.js';
 import { benchWorld } from './world.js';
@@ -35,6 +36,19 @@ const sections: readonly Section[] = [
       const figures = await benchSdk();
       log(`sdk: virtual time runs the real SDK ${figures.speedup.toFixed(1)}x faster than real time (${figures.speedupCpu.toFixed(1)}x by CPU time; target 50x)`);
       log(`sdk: creating a client takes ${figures.clientCreation.medianMs.toFixed(1)} ms (median)`);
+      return figures;
+    },
+  },
+  {
+    name: 'mutants',
+    async run(log) {
+      const figures = await benchMutants({ log });
+      for (const mutant of figures) {
+        const ms = (value: number | null) => (value === null ? '—' : `${Math.round(value)} ms`);
+        log(
+          `mutants: ${mutant.mutation.padEnd(34)} caught ${mutant.caught}/${mutant.seeds} · first failure ${ms(mutant.firstFailureMs)} · shrunk ${ms(mutant.shrunkMs)} · size ${mutant.size ?? '—'}`,
+        );
+      }
       return figures;
     },
   },

@@ -3,7 +3,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { renderJsonReport } from '../../src/report/json.js';
 import { executeProgram } from '../../src/scenario/execute.js';
 import { loadScenario } from '../../src/scenario/load.js';
-import { runScenario, runScenarioDetailed } from '../../src/scenario/run.js';
+import { main } from '../../src/cli/main.js';
+import { runScenario } from '../../src/scenario/run.js';
 import type { RunResults } from '../../src/scenario/results.js';
 import { createReferenceDriver } from '../../src/client/driver.js';
 import { client, clickAndWait, edit, insert, openExplorer, rowTexts, saveScreenshot, watch } from './explorer-fixtures.js';
@@ -106,9 +107,16 @@ test.describe('explorer: counterexamples, saved sessions, several tabs', () => {
 
       const definition = JSON.parse(await readFile(file, 'utf8'));
       expect(definition.clients[1].policy).toMatchObject({ name: 'scripted', conflicts: [{ decision: 'cancelAndUpdate', itemId: 'x' }] });
-      // `syncwright run <file>` — the CLI's run command is the lead's; this is the library call it makes.
-      const run = await runScenarioDetailed(file);
-      expect(run.result.status).toBe('passed');
+      // `syncwright run <file>`, through the command line's own entry point.
+      const output: string[] = [];
+      const sink = { write: (chunk: string) => (output.push(String(chunk)), true) } as unknown as NodeJS.WritableStream;
+      const code = await main(['run', file, '--reporter', 'json', '--out', testInfo.outputPath('run-reports')], {
+        stdout: sink,
+        stderr: sink,
+        cwd: process.cwd(),
+      });
+      expect(output.join(''), 'syncwright run output').toContain('PASSED');
+      expect(code).toBe(0);
       const scenario = await loadScenario(file);
       const replayed = await executeProgram(scenario, scenario.program!, { driver: createReferenceDriver });
       expect(JSON.stringify(replayed.history.slice(0, explorer.session.history.length))).toBe(JSON.stringify(explorer.session.history));
