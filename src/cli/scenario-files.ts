@@ -4,7 +4,7 @@
  * one, else the scenarios that ship with syncwright.
  */
 import { existsSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { BUILT_IN_SCENARIOS_DIR, listScenarioFiles } from '../scenario/load.js';
 import { UsageError } from './command.js';
@@ -22,9 +22,23 @@ export function defaultScenarioDirectory(cwd: string): string {
   return existsSync(local) ? local : BUILT_IN_SCENARIOS_DIR;
 }
 
-/** A directory's scenario files, then those of its `regressions/` folder. */
+/** A directory's scenario files, then those of its `regressions/` folder and that folder's subfolders. */
 export async function scenarioFilesIn(directory: string): Promise<string[]> {
-  return [...(await listScenarioFiles(directory)), ...(await listScenarioFiles(path.join(directory, 'regressions')))];
+  return [...(await listScenarioFiles(directory)), ...(await regressionFilesIn(path.join(directory, 'regressions')))];
+}
+
+// Regression cases may be grouped by client (`regressions/sdk/`); every level holds scenarios,
+// unlike the scenario directory itself, whose other subfolders (`handlers/`) are not scenarios.
+async function regressionFilesIn(directory: string): Promise<string[]> {
+  const entries = await readdir(directory, { withFileTypes: true }).catch(() => []);
+  const nested = await Promise.all(
+    entries
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name)
+      .sort()
+      .map((name) => regressionFilesIn(path.join(directory, name))),
+  );
+  return [...(await listScenarioFiles(directory)), ...nested.flat()];
 }
 
 /** Absolute paths, each once, in argument order; a UsageError names an argument that matches nothing. */

@@ -71,7 +71,27 @@ async function loadDefinitionWithExtends(absolute: string, shown: string, cwd: s
     throw new ScenarioError(shown, [{ file: shown, path: 'extends', expected: 'the path of an existing scenario file, relative to this one', found: JSON.stringify(definition.extends) }]);
   }
   const base = await loadDefinitionWithExtends(baseFile, displayName(baseFile, cwd), cwd, [...seen, absolute]);
-  return mergeDefinitions(base, definition);
+  return mergeDefinitions(withAbsoluteModules(base, path.dirname(baseFile)), definition);
+}
+
+/**
+ * A handler module is named relative to the file that names it. Once a base scenario's fields
+ * are inherited by a file in another folder, that relation would be lost, so inherited module
+ * paths are made absolute first.
+ */
+function withAbsoluteModules(definition: ScenarioDefinition, directory: string): ScenarioDefinition {
+  const rebase = <P>(policy: P): P =>
+    typeof policy === 'object' && policy !== null && 'module' in policy && typeof policy.module === 'string'
+      ? { ...policy, module: path.resolve(directory, policy.module) }
+      : policy;
+  const clients = Array.isArray(definition.clients)
+    ? definition.clients.map((client) => (typeof client === 'object' && client !== null && 'policy' in client ? { ...client, policy: rebase(client.policy) } : client))
+    : definition.clients;
+  return {
+    ...definition,
+    ...(definition.policy === undefined ? {} : { policy: rebase(definition.policy) }),
+    ...(clients === undefined ? {} : { clients }),
+  };
 }
 
 function displayName(absolute: string, cwd: string): string {
