@@ -51,7 +51,7 @@ export { SeededRandom } from './sim/random.js';
 export type * from './sim/driver.js';
 export type * from './sim/history.js';
 export { VirtualClock, DEFAULT_START_TIME, type VirtualClockOptions, type LaneClock } from './sim/virtual-clock.js';
-export { Scheduler, SchedulerStuckError, drainMicrotasks, type SchedulerLimits, type StuckReason } from './sim/scheduler.js';
+export { Scheduler, SchedulerStuckError, drainMicrotasks, drainPromiseJobs, type SchedulerLimits, type SchedulerOptions, type DrainMode, type StuckReason } from './sim/scheduler.js';
 export { createTieBreaker, parseTieBreakPolicy, type TieBreakPolicy, type TieChoice, type TieBreaker } from './sim/tie-break.js';
 export { createTimerFunctions, createVirtualDate, type VirtualTimerFunctions } from './sim/timers.js';
 export { HistoryRecorder, type HistoryListener } from './sim/recorder.js';

@@ -152,7 +152,7 @@ export class SqlTable {
     let sql = `SELECT ${this.selectList} FROM ${this.sqlName}${clause} ORDER BY ${orderBy}`;
     const all = [...params, ...(options.orderBy?.params ?? [])];
     if (options.limit !== undefined || options.offset !== undefined) {
-      sql += ' LIMIT ? OFFSET ?';
+      sql += ' LIMIT +? OFFSET +?';
       all.push(options.limit ?? -1, options.offset ?? 0);
     }
     const statement = this.cached(sql);

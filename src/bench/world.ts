@@ -191,7 +191,7 @@ export interface WorldBenchOptions {
   readonly simulatedRuns?: number;
   readonly simulatedMs?: number;
   readonly realRuns?: number;
-  /** Runs before measuring (sql.js loading, JIT). Default 5. */
+  /** Runs before measuring (sql.js loading, JIT). Default 300. */
   readonly warmupRuns?: number;
   readonly steps?: number;
   readonly driver?: ClientDriverFactory;
@@ -204,7 +204,8 @@ export async function benchWorld(options: WorldBenchOptions = {}): Promise<World
   const driver = options.driver !== undefined ? { driver: options.driver } : {};
 
   // Warm-up: load sql.js, JIT the hot paths.
-  for (let i = 0; i < (options.warmupRuns ?? 5); i++) await runStandardScenario({ seed: `warm-${i}`, steps, ...driver });
+  // The JIT needs a few hundred runs before the hot paths are fast; fewer would measure warm-up.
+  for (let i = 0; i < (options.warmupRuns ?? 300); i++) await runStandardScenario({ seed: `warm-${i}`, steps, ...driver });
 
   const budget = options.simulatedMs ?? 3000;
   let runs = 0;

@@ -3,6 +3,7 @@
  * order. Which operation is being pushed (locked) lives in memory only, as in the SDK: after a
  * restart nothing is locked.
  */
+import { compare, literal, property } from '../protocol/odata/ast.js';
 import type { JsonObject } from '../protocol/records.js';
 import { collapse, type OperationAction } from './collapse.js';
 import type { LocalRecord } from './columns.js';
@@ -90,7 +91,11 @@ export class OperationLog {
    */
   async readFirstAfter(lastProcessedId: number): Promise<PendingOperationWithData | undefined> {
     for (;;) {
-      const rows = await this.store.read(new Query(OPERATION_TABLE).where('id gt ?', lastProcessedId).orderBy('id').take(1));
+      // The filter `id gt <n>` built as a tree: a push reads this once per operation, and parsing
+      // the text each time cost more than the read.
+      const query = new Query(OPERATION_TABLE).orderBy('id').take(1);
+      query.setComponents({ ...query.getComponents(), filter: compare('gt', property('id'), literal(lastProcessedId)) });
+      const rows = await this.store.read(query);
       if (rows.length === 0) return undefined;
       const operation = toOperation(rows[0]!);
       if (operation.action === 'delete') return { operation };

@@ -50,6 +50,8 @@ export interface StoreDatabase {
   readonly leftovers: Map<string, LeftoverTable>;
   /** Statements the earlier store prepared (still valid: the schema is unchanged). */
   readonly statements: Map<string, CachedStatement>;
+  /** Lower-case table name → its columns (lower case) as SQLite has them, once known. */
+  readonly columns: Map<string, readonly string[]>;
 }
 
 /** Opens a database for a store: empty, or holding what `bytes` (an exported store) holds. */
@@ -161,53 +163,103 @@ function inSchema(sql: string, quotedSchema: string): string {
  */
 const idleDatabases = new WeakMap<SqlJsStatic, StoreDatabase[]>();
 const MAX_IDLE_DATABASES = 16;
+/** Deleted rows leave their pages allocated: a database that held more than this is closed, not kept. */
+const MAX_IDLE_PAGES = 64;
 
 /** A database for a store opened without bytes: an idle one if there is one. */
 export function takeStoreDatabase(SQL: SqlJsStatic): StoreDatabase {
   const idle = idleDatabases.get(SQL)?.pop();
   if (idle !== undefined) return idle;
-  return { db: openStoreDatabase(SQL, undefined), leftovers: new Map(), statements: new Map() };
+  return { db: openStoreDatabase(SQL, undefined), leftovers: new Map(), statements: new Map(), columns: new Map() };
 }
 
 /**
- * Gives a closed store's database back for reuse, emptied; closes it instead when the pool is
- * full or the database holds anything but plain tables in its memory schema.
+ * Reads build their SQL from the query, so a store sees a few dozen shapes; the cache keeps that
+ * many prepared and frees the oldest beyond it (one reading arbitrary queries cannot grow it).
  */
-export function releaseStoreDatabase(SQL: SqlJsStatic, database: StoreDatabase): void {
-  const { db, statements } = database;
+const MAX_CACHED_STATEMENTS = 200;
+
+/** The database's prepared statement for `key` (its SQL text, unless `sql` builds the text). */
+export function cachedStatement(database: StoreDatabase, key: string, sql?: () => string): CachedStatement {
+  const { statements } = database;
+  let cached = statements.get(key);
+  if (cached === undefined) {
+    cached = { statement: database.db.prepare(sql === undefined ? key : sql()), decoder: undefined, decoderSource: undefined };
+    statements.set(key, cached);
+    if (statements.size > MAX_CACHED_STATEMENTS) {
+      const [oldest, evicted] = statements.entries().next().value!;
+      statements.delete(oldest);
+      evicted.statement.free();
+    }
+  }
+  return cached;
+}
+
+/** Runs `work` in one transaction, with BEGIN and COMMIT prepared once per database. */
+export function withTransaction(database: StoreDatabase, work: () => void): void {
+  cachedStatement(database, 'BEGIN').statement.run();
+  try {
+    work();
+    cachedStatement(database, 'COMMIT').statement.run();
+  } catch (error) {
+    cachedStatement(database, 'ROLLBACK').statement.run();
+    throw error;
+  }
+}
+
+/**
+ * Gives a closed store's database back for reuse, emptied. `pristine`: opened without bytes and
+ * never exported, so its main schema is as new (it is not read here: reading the file-backed
+ * schema costs more than the rest). Closes the database instead when the pool is full or the
+ * memory schema holds anything but the plain tables stores create.
+ */
+export function releaseStoreDatabase(SQL: SqlJsStatic, database: StoreDatabase, pristine: boolean): void {
   let pool = idleDatabases.get(SQL);
   if (pool === undefined) {
     pool = [];
     idleDatabases.set(SQL, pool);
   }
-  let reusable = pool.length < MAX_IDLE_DATABASES;
-  const leftovers = new Map<string, LeftoverTable>();
-  if (reusable) {
-    try {
-      const main = Number(db.exec('SELECT count(*) FROM "main".sqlite_master')[0]?.values[0]?.[0]);
-      const objects = db.exec(`SELECT type, name, sql FROM ${QUOTED_MEMORY_SCHEMA}.sqlite_master`)[0]?.values ?? [];
-      const tables = objects.filter(([type]) => type === 'table');
-      // Only the plain tables a store creates and nothing staged in main: then, emptied, the
-      // database is as good as a new one.
-      reusable =
-        main === 0 &&
-        objects.every(([type, name]) => (type === 'table' && !String(name).toLowerCase().startsWith('sqlite_')) || (type === 'index' && String(name).startsWith('sqlite_autoindex_')));
-      if (reusable) {
-        inTransaction(db, () => {
-          for (const [, name, sql] of tables) {
-            db.run(`DELETE FROM ${QUOTED_MEMORY_SCHEMA}.${quoteIdentifier(String(name))}`);
-            leftovers.set(String(name).toLowerCase(), { name: String(name), sql: String(sql) });
-          }
-        });
-      }
-    } catch {
-      reusable = false;
-    }
-  }
-  if (!reusable) {
-    for (const { statement } of statements.values()) statement.free();
-    db.close();
+  if (pristine && pool.length < MAX_IDLE_DATABASES && emptyForReuse(database)) {
+    pool.push(database);
     return;
   }
-  pool.push({ db, leftovers, statements });
+  for (const { statement } of database.statements.values()) statement.free();
+  database.statements.clear();
+  database.db.close();
+}
+
+function emptyForReuse(database: StoreDatabase): boolean {
+  try {
+    const { statement } = cachedStatement(database, `SELECT type, name, sql FROM ${QUOTED_MEMORY_SCHEMA}.sqlite_master`);
+    const objects: { type: string; name: string; sql: string }[] = [];
+    try {
+      while (statement.step()) {
+        const [type, name, sql] = statement.get();
+        objects.push({ type: String(type), name: String(name), sql: String(sql) });
+      }
+    } finally {
+      statement.reset();
+    }
+    const plain = objects.every(
+      ({ type, name }) => (type === 'table' && !name.toLowerCase().startsWith('sqlite_')) || (type === 'index' && name.startsWith('sqlite_autoindex_')),
+    );
+    if (!plain) return false;
+    withTransaction(database, () => {
+      for (const { type, name, sql } of objects) {
+        if (type !== 'table') continue;
+        const lowerName = name.toLowerCase();
+        // A leftover nobody claimed is still empty.
+        if (!database.leftovers.has(lowerName)) cachedStatement(database, `DELETE FROM ${QUOTED_MEMORY_SCHEMA}.${quoteIdentifier(name)}`).statement.run();
+        database.leftovers.set(lowerName, { name, sql });
+      }
+    });
+    const { statement: pages } = cachedStatement(database, `PRAGMA ${QUOTED_MEMORY_SCHEMA}.page_count`);
+    try {
+      return pages.step() && Number(pages.get()[0]) <= MAX_IDLE_PAGES;
+    } finally {
+      pages.reset();
+    }
+  } catch {
+    return false;
+  }
 }

@@ -9,7 +9,7 @@
  * `sqljs-database.ts`); {@link SqlJsStore.export} gives an ordinary SQLite file.
  */
 import initSqlJs from 'sql.js';
-import type { Database, SqlJsStatic, Statement } from 'sql.js';
+import type { SqlJsStatic, Statement } from 'sql.js';
 import type { FilterExpression } from '../protocol/odata/ast.js';
 import type { OrderByClause } from '../protocol/odata/query.js';
 import { compileFilter, compileOrderBy, type ColumnMap } from '../protocol/odata/sql.js';
@@ -29,12 +29,14 @@ import { isValidId } from './ids.js';
 import type { Query, ReadResult } from './query.js';
 import { propertyOf } from './records.js';
 import {
+  cachedStatement,
   exportStoreDatabase,
   openStoreDatabase,
   quoteIdentifier,
   QUOTED_MEMORY_SCHEMA,
   releaseStoreDatabase,
   takeStoreDatabase,
+  withTransaction,
   type CachedStatement,
   type StoreDatabase,
 } from './sqljs-database.js';
@@ -60,6 +62,22 @@ interface TableInfo {
   integerIds: boolean;
   /** The columns as the OData compiler needs them, built once. */
   columnMap: ColumnMap;
+  /** How the last record written was laid out: the next one (a page of records) likely the same. */
+  upsertPlan: UpsertPlan | undefined;
+  /** Compiled orderings by their clauses as JSON: a store reads with a handful of them. */
+  readonly orderings: Map<string, { sql: string; params: CellValue[] }>;
+}
+
+/** Where the properties of records with one list of properties go in an upsert. */
+interface UpsertPlan {
+  /** The record's own properties, in order. */
+  readonly keys: readonly string[];
+  /** Per property: its column, and its place among the statement's values (0 is the id); none when not stored. */
+  readonly targets: readonly ({ readonly column: string; readonly type: ColumnTypeName; readonly slot: number } | undefined)[];
+  /** The columns written, in statement order. */
+  readonly names: readonly string[];
+  /** The statement's key in the cache. */
+  readonly statementKey: string;
 }
 
 /** The file system calls a file-backed store needs; loaded only when a path is given. */
@@ -90,15 +108,9 @@ function loadDefaultSqlJs(): Promise<SqlJsStatic> {
 /** SQLite's limit on `?` parameters per statement is 999 in older builds; stay below it. */
 const MAX_IDS_PER_STATEMENT = 500;
 
-/**
- * Reads build their SQL from the query, so a store sees a few dozen shapes; the cache keeps that
- * many prepared and frees the oldest beyond it (one reading arbitrary queries cannot grow it).
- */
-const MAX_CACHED_STATEMENTS = 200;
-
 export class SqlJsStore implements MobileServiceStore {
   private readonly options: SqlJsStoreOptions;
-  private open: OpenDatabase | undefined;
+  private opened: OpenDatabase | undefined;
   private opening: Promise<OpenDatabase> | undefined;
   private closed = false;
   private fs: FileSystem | undefined;
@@ -148,32 +160,35 @@ export class SqlJsStore implements MobileServiceStore {
       return `CREATE TABLE ${target} (${clauses.join(', ')})`;
     };
     let schemaChanged = false;
-    this.transaction(db, () => {
-      const leftover = open.leftovers.get(lowerName);
-      if (leftover !== undefined) {
-        // An emptied table of the database's earlier store: the very table CREATE would make, or gone.
-        open.leftovers.delete(lowerName);
-        if (leftover.sql !== createSql(quoteIdentifier(name))) {
-          const leftoverQuoted = `${QUOTED_MEMORY_SCHEMA}.${quoteIdentifier(leftover.name)}`;
-          db.run(`DROP TABLE ${leftoverQuoted}`);
-          this.dropStatementsOf(leftoverQuoted);
-        }
+    const leftover = open.leftovers.get(lowerName);
+    if (leftover !== undefined) {
+      // An emptied table of the database's earlier store: the very table CREATE would make, or gone.
+      open.leftovers.delete(lowerName);
+      if (leftover.sql !== createSql(quoteIdentifier(name))) {
+        const leftoverQuoted = `${QUOTED_MEMORY_SCHEMA}.${quoteIdentifier(leftover.name)}`;
+        db.run(`DROP TABLE ${leftoverQuoted}`);
+        open.columns.delete(lowerName);
+        this.dropStatementsOf(leftoverQuoted);
       }
-      const present = db.exec(`PRAGMA ${QUOTED_MEMORY_SCHEMA}.table_info(${quoteIdentifier(name)})`)[0]?.values.map((row) => String(row[1]).toLowerCase()) ?? [];
-      if (present.length === 0) {
-        db.run(createSql(quoted));
-        schemaChanged = true;
-      } else {
-        for (const { name: column, type } of columns.entries()) {
-          if (present.includes(column.toLowerCase())) continue;
-          db.run(`ALTER TABLE ${quoted} ADD COLUMN ${quoteIdentifier(column)} ${sqliteTypeOf(type)}`);
-          schemaChanged = true;
-        }
-      }
-    });
+    }
+    let present = open.columns.get(lowerName);
+    if (present === undefined) {
+      present = db.exec(`PRAGMA ${QUOTED_MEMORY_SCHEMA}.table_info(${quoteIdentifier(name)})`)[0]?.values.map((row) => String(row[1]).toLowerCase()) ?? [];
+    }
+    const missing = columns.entries().filter(({ name: column }) => !present.includes(column.toLowerCase()));
+    if (present.length === 0) {
+      db.run(createSql(quoted));
+      schemaChanged = true;
+    } else if (missing.length > 0) {
+      this.transaction(() => {
+        for (const { name: column, type } of missing) db.run(`ALTER TABLE ${quoted} ADD COLUMN ${quoteIdentifier(column)} ${sqliteTypeOf(type)}`);
+      });
+      schemaChanged = true;
+    }
+    open.columns.set(lowerName, present.length === 0 ? missing.map(({ name: column }) => column.toLowerCase()) : [...present, ...missing.map(({ name: column }) => column.toLowerCase())]);
     // A later definition refines an earlier one: columns it leaves out keep their types.
     const merged = new ColumnSet({ ...(existing?.columns.toDefinitions() ?? {}), ...columns.toDefinitions() });
-    this.tables.set(lowerName, { name, quoted, columns: merged, integerIds: idType === 'integer' || idType === 'int', columnMap: columnMapOf(merged) });
+    this.tables.set(lowerName, { name, quoted, columns: merged, integerIds: idType === 'integer' || idType === 'int', columnMap: columnMapOf(merged), upsertPlan: undefined, orderings: new Map() });
     // A statement prepared before a column was added names the old columns until it runs again;
     // one on an unchanged table stays valid (its decoder follows the new definition).
     if (schemaChanged) this.dropStatementsOf(quoted);
@@ -182,15 +197,15 @@ export class SqlJsStore implements MobileServiceStore {
 
   async upsert(tableName: string, data: LocalRecord | readonly LocalRecord[]): Promise<void> {
     const open = await this.database();
-    this.transaction(open.db, () => this.upsertRecords(open.db, this.table(tableName), data));
+    this.transaction(() => this.upsertRecords(this.table(tableName), data));
     this.persist(open);
   }
 
   async lookup(tableName: string, id: StoreId, suppressRecordNotFoundError = false): Promise<LocalRecord | null> {
-    const { db } = await this.database();
+    await this.database();
     const table = this.table(tableName);
     checkId(table, id);
-    const cached = this.prepare(db, `SELECT * FROM ${table.quoted} WHERE "id" = ?`);
+    const cached = this.prepare(`SELECT * FROM ${table.quoted} WHERE "id" = ?`);
     const { statement } = cached;
     try {
       statement.bind([id]);
@@ -203,7 +218,7 @@ export class SqlJsStore implements MobileServiceStore {
   }
 
   async read(query: Query): Promise<ReadResult> {
-    const { db } = await this.database();
+    await this.database();
     const components = query.getComponents();
     const table = this.table(components.table);
     const where = this.whereClause(table, components.filter);
@@ -218,7 +233,7 @@ export class SqlJsStore implements MobileServiceStore {
     if (components.take !== undefined) limit = ` LIMIT ${components.take}`;
     if (components.skip !== undefined && components.skip > 0) limit = `${limit === '' ? ' LIMIT -1' : limit} OFFSET ${components.skip}`;
     const records: ReadResult = [];
-    const cached = this.prepare(db, `SELECT ${columnsSql} FROM ${table.quoted}${where.sql}${orderBy.sql}${limit}`);
+    const cached = this.prepare(`SELECT ${columnsSql} FROM ${table.quoted}${where.sql}${orderBy.sql}${limit}`);
     const { statement } = cached;
     try {
       // Statements are cached by their text, so the same text always takes the same number of values.
@@ -229,7 +244,7 @@ export class SqlJsStore implements MobileServiceStore {
       statement.reset();
     }
     if (components.includeTotalCount) {
-      const { statement: count } = this.prepare(db, `SELECT COUNT(*) FROM ${table.quoted}${where.sql}`);
+      const { statement: count } = this.prepare(`SELECT COUNT(*) FROM ${table.quoted}${where.sql}`);
       try {
         if (where.params.length > 0) count.bind(where.params);
         records.totalCount = count.step() ? Number(count.get()[0] ?? 0) : 0;
@@ -242,11 +257,10 @@ export class SqlJsStore implements MobileServiceStore {
 
   async del(tableNameOrQuery: string | Query, ids?: StoreId | readonly StoreId[]): Promise<void> {
     const open = await this.database();
-    const { db } = open;
     if (typeof tableNameOrQuery === 'string') {
       const table = this.table(tableNameOrQuery);
       const list = ids === undefined ? [] : Array.isArray(ids) ? (ids as readonly StoreId[]) : [ids as StoreId];
-      this.transaction(db, () => this.deleteIds(db, table, list));
+      this.transaction(() => this.deleteIds(table, list));
     } else {
       const components = tableNameOrQuery.getComponents();
       const table = this.table(components.table);
@@ -255,8 +269,8 @@ export class SqlJsStore implements MobileServiceStore {
       let limit = '';
       if (components.take !== undefined) limit = ` LIMIT ${components.take}`;
       if (components.skip !== undefined && components.skip > 0) limit = `${limit === '' ? ' LIMIT -1' : limit} OFFSET ${components.skip}`;
-      this.transaction(db, () => {
-        const { statement } = this.prepare(db, `DELETE FROM ${table.quoted} WHERE "id" IN (SELECT "id" FROM ${table.quoted}${where.sql}${orderBy.sql}${limit})`);
+      this.transaction(() => {
+        const { statement } = this.prepare(`DELETE FROM ${table.quoted} WHERE "id" IN (SELECT "id" FROM ${table.quoted}${where.sql}${orderBy.sql}${limit})`);
         statement.run([...where.params, ...orderBy.params]);
       });
     }
@@ -266,17 +280,16 @@ export class SqlJsStore implements MobileServiceStore {
   async executeBatch(operations: readonly (StoreOperation | null | undefined)[]): Promise<void> {
     if (!Array.isArray(operations)) throw new TypeError('executeBatch expects an array of operations');
     const open = await this.database();
-    const { db } = open;
-    this.transaction(db, () => {
+    this.transaction(() => {
       for (const operation of operations) {
         if (operation === null || operation === undefined) continue;
         const table = this.table(operation.tableName);
         switch (operation.action) {
           case 'upsert':
-            this.upsertRecords(db, table, operation.data);
+            this.upsertRecords(table, operation.data);
             break;
           case 'delete':
-            this.deleteIds(db, table, [operation.id]);
+            this.deleteIds(table, [operation.id]);
             break;
           default:
             throw new Error(`Operation '${String((operation as { action?: unknown }).action)}' is not supported`);
@@ -292,11 +305,11 @@ export class SqlJsStore implements MobileServiceStore {
    */
   export(): Uint8Array {
     if (this.closed) throw new StoreClosedError();
-    if (this.open === undefined) {
+    if (this.opened === undefined) {
       if (this.options.bytes !== undefined) return new Uint8Array(this.options.bytes);
       throw new Error('The store has not been opened yet: call init() (or any other method) first');
     }
-    return this.exportBytes(this.open);
+    return this.exportBytes(this.opened);
   }
 
   /**
@@ -309,10 +322,10 @@ export class SqlJsStore implements MobileServiceStore {
   async reopen(): Promise<SqlJsStore> {
     const open = await this.database();
     this.closed = true;
-    this.open = undefined;
+    this.opened = undefined;
     const { bytes: _bytes, ...options } = this.options;
     const store = new SqlJsStore(options);
-    store.open = open;
+    store.opened = open;
     store.fs = this.fs;
     return store;
   }
@@ -321,28 +334,22 @@ export class SqlJsStore implements MobileServiceStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    const open = this.open ?? (this.opening === undefined ? undefined : await this.opening.catch(() => undefined));
-    this.open = undefined;
+    const open = this.opened ?? (this.opening === undefined ? undefined : await this.opening.catch(() => undefined));
+    this.opened = undefined;
     if (open === undefined) return;
-    if (open.reusable) {
-      releaseStoreDatabase(open.sql, open);
-    } else {
-      for (const { statement } of open.statements.values()) statement.free();
-      open.statements.clear();
-      open.db.close();
-    }
+    releaseStoreDatabase(open.sql, open, open.reusable);
   }
 
   private async database(): Promise<OpenDatabase> {
     if (this.closed) throw new StoreClosedError();
-    if (this.open === undefined) {
+    if (this.opened === undefined) {
       this.opening ??= this.openDatabase();
       const open = await this.opening;
-      if (this.open === undefined && !this.closed) this.open = open;
+      if (this.opened === undefined && !this.closed) this.opened = open;
     }
     // The store may have been closed while this call waited.
-    if (this.closed || this.open === undefined) throw new StoreClosedError();
-    return this.open;
+    if (this.closed || this.opened === undefined) throw new StoreClosedError();
+    return this.opened;
   }
 
   private async openDatabase(): Promise<OpenDatabase> {
@@ -353,7 +360,7 @@ export class SqlJsStore implements MobileServiceStore {
       if (bytes === undefined && this.fs.existsSync(this.options.path)) bytes = this.fs.readFileSync(this.options.path);
     }
     if (bytes === undefined) return { ...takeStoreDatabase(SQL), sql: SQL, reusable: true };
-    return { db: openStoreDatabase(SQL, bytes), leftovers: new Map(), statements: new Map(), sql: SQL, reusable: false };
+    return { db: openStoreDatabase(SQL, bytes), leftovers: new Map(), statements: new Map(), columns: new Map(), sql: SQL, reusable: false };
   }
 
   private exportBytes(open: OpenDatabase): Uint8Array {
@@ -369,15 +376,8 @@ export class SqlJsStore implements MobileServiceStore {
     return table;
   }
 
-  private transaction(db: Database, work: () => void): void {
-    this.prepare(db, 'BEGIN').statement.run();
-    try {
-      work();
-      this.prepare(db, 'COMMIT').statement.run();
-    } catch (error) {
-      this.prepare(db, 'ROLLBACK').statement.run();
-      throw error;
-    }
+  private transaction(work: () => void): void {
+    withTransaction(this.opened!, work);
   }
 
   private persist(open: OpenDatabase): void {
@@ -390,23 +390,12 @@ export class SqlJsStore implements MobileServiceStore {
   }
 
   /** The cached statement for `key` (its SQL text, unless `sql` builds the text). */
-  private prepare(db: Database, key: string, sql?: () => string): CachedStatement {
-    const statements = this.open!.statements;
-    let cached = statements.get(key);
-    if (cached === undefined) {
-      cached = { statement: db.prepare(sql === undefined ? key : sql()), decoder: undefined, decoderSource: undefined };
-      statements.set(key, cached);
-      if (statements.size > MAX_CACHED_STATEMENTS) {
-        const [oldest, evicted] = statements.entries().next().value!;
-        statements.delete(oldest);
-        evicted.statement.free();
-      }
-    }
-    return cached;
+  private prepare(key: string, sql?: () => string): CachedStatement {
+    return cachedStatement(this.opened!, key, sql);
   }
 
   private dropStatementsOf(quotedTable: string): void {
-    const statements = this.open!.statements;
+    const statements = this.opened!.statements;
     for (const [key, { statement }] of statements) {
       if (key.includes(quotedTable)) {
         statement.free();
@@ -415,13 +404,14 @@ export class SqlJsStore implements MobileServiceStore {
     }
   }
 
-  private upsertRecords(db: Database, table: TableInfo, data: LocalRecord | readonly LocalRecord[]): void {
+  private upsertRecords(table: TableInfo, data: LocalRecord | readonly LocalRecord[]): void {
     const records = Array.isArray(data) ? (data as readonly LocalRecord[]) : [data as LocalRecord];
     for (const record of records) {
       if (record === null || record === undefined) continue;
       if (typeof record !== 'object') throw new TypeError(`Cannot upsert ${typeof record} into table '${table.name}': records are objects`);
       const id = propertyOf(record, 'id');
       checkId(table, id);
+      if (this.upsertPlanned(table, id, record)) continue;
       // Properties without a column are not stored, as in the SDK.
       const cells = new Map<string, CellValue>();
       for (const [property, value] of Object.entries(record)) {
@@ -430,15 +420,41 @@ export class SqlJsStore implements MobileServiceStore {
         if (column === undefined || column.name.toLowerCase() === 'id') continue;
         cells.set(column.name, toCell(value, column.type, column.name));
       }
-      const statement = this.upsertStatement(db, table, [...cells.keys()]);
-      statement.run([id as StoreId, ...cells.values()]);
+      const statement = this.upsertStatement(table, [...cells.keys()]);
+      statement.run([id, ...cells.values()]);
     }
   }
 
+  /**
+   * Writes a record the way the loop above would, through the plan for its list of properties
+   * (made once for a page of records that share it). False, having written nothing, for a
+   * record with an undefined property: the general loop leaves that column out.
+   */
+  private upsertPlanned(table: TableInfo, id: StoreId, record: LocalRecord): boolean {
+    const keys = Object.keys(record);
+    let plan = table.upsertPlan;
+    if (plan === undefined || !sameKeys(plan.keys, keys)) {
+      plan = upsertPlanFor(table, keys);
+      table.upsertPlan = plan;
+    }
+    const values: (StoreId | CellValue)[] = new Array<StoreId | CellValue>(plan.names.length + 1);
+    values[0] = id;
+    const { targets } = plan;
+    for (let i = 0; i < keys.length; i++) {
+      const target = targets[i];
+      if (target === undefined) continue;
+      const value = record[keys[i]!];
+      if (value === undefined) return false;
+      // Two properties for one column (`text` and `Text`): the later one's value is kept, as above.
+      values[target.slot] = toCell(value, target.type, target.column);
+    }
+    this.upsertStatement(table, plan.names, plan.statementKey).run(values);
+    return true;
+  }
+
   /** The prepared upsert for one set of columns (a page of server records shares one). */
-  private upsertStatement(db: Database, table: TableInfo, names: readonly string[]): Statement {
-    const key = `upsert\u0000${table.quoted}\u0000${names.join('\u0000')}`;
-    return this.prepare(db, key, () => {
+  private upsertStatement(table: TableInfo, names: readonly string[], key = upsertKey(table, names)): Statement {
+    return this.prepare(key, () => {
       const quotedNames = names.map(quoteIdentifier);
       const insertColumns = ['"id"', ...quotedNames].join(', ');
       const placeholders = new Array(names.length + 1).fill('?').join(', ');
@@ -447,12 +463,12 @@ export class SqlJsStore implements MobileServiceStore {
     }).statement;
   }
 
-  private deleteIds(db: Database, table: TableInfo, ids: readonly StoreId[]): void {
+  private deleteIds(table: TableInfo, ids: readonly StoreId[]): void {
     const present = ids.filter((id) => id !== null && id !== undefined);
     for (const id of present) checkId(table, id);
     for (let start = 0; start < present.length; start += MAX_IDS_PER_STATEMENT) {
       const chunk = present.slice(start, start + MAX_IDS_PER_STATEMENT);
-      const { statement } = this.prepare(db, `DELETE FROM ${table.quoted} WHERE "id" IN (${new Array(chunk.length).fill('?').join(', ')})`);
+      const { statement } = this.prepare(`DELETE FROM ${table.quoted} WHERE "id" IN (${new Array(chunk.length).fill('?').join(', ')})`);
       statement.run([...chunk]);
     }
   }
@@ -480,17 +496,79 @@ export class SqlJsStore implements MobileServiceStore {
   private whereClause(table: TableInfo, filter: FilterExpression | undefined): { sql: string; params: CellValue[] } {
     if (filter === undefined) return NO_CLAUSE;
     const compiled = compileFilter(filter, table.columnMap);
-    return { sql: ` WHERE ${compiled.sql}`, params: compiled.params };
+    return { sql: ` WHERE ${hideValuesFromPlanner(compiled.sql)}`, params: compiled.params };
   }
 
   private orderByClause(table: TableInfo, ordering: readonly OrderByClause[]): { sql: string; params: CellValue[] } {
     if (ordering.length === 0) return NO_CLAUSE;
-    const compiled = compileOrderBy(ordering, table.columnMap);
-    return { sql: ` ORDER BY ${compiled.sql}`, params: compiled.params };
+    const key = JSON.stringify(ordering.map((clause) => [clause.property, clause.direction]));
+    let clause = table.orderings.get(key);
+    if (clause === undefined) {
+      const compiled = compileOrderBy(ordering, table.columnMap);
+      clause = { sql: ` ORDER BY ${compiled.sql}`, params: compiled.params };
+      if (table.orderings.size < 100) table.orderings.set(key, clause);
+    }
+    return clause;
   }
 }
 
 const NO_CLAUSE: { sql: string; params: CellValue[] } = Object.freeze({ sql: '', params: Object.freeze([]) as unknown as CellValue[] });
+
+/**
+ * `?` → `+?` outside quoted names and strings. When SQLite's planner looks at the value bound
+ * to a parameter (it does for `column = ?` in a query with ORDER BY), the statement is prepared
+ * again after every new binding: that doubled the cost of the operation log's reads. A unary
+ * plus changes neither the value, nor its affinity (a parameter has none), nor the plan; it only
+ * keeps the planner from reading the value.
+ */
+export function hideValuesFromPlanner(sql: string): string {
+  if (!sql.includes('?')) return sql;
+  let result = '';
+  let quote: string | undefined;
+  for (let i = 0; i < sql.length; i++) {
+    const char = sql[i]!;
+    if (quote !== undefined) {
+      // A doubled quote inside a quoted run closes and reopens it: the toggle handles both.
+      if (char === quote) quote = undefined;
+    } else if (char === '"' || char === "'" || char === '`') {
+      quote = char;
+    } else if (char === '[') {
+      quote = ']';
+    } else if (char === '?') {
+      result += '+';
+    }
+    result += char;
+  }
+  return result;
+}
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function upsertKey(table: TableInfo, names: readonly string[]): string {
+  return `upsert\u0000${table.quoted}\u0000${names.join('\u0000')}`;
+}
+
+/** The plan for records with these properties: each stored property's column, in first-seen order. */
+function upsertPlanFor(table: TableInfo, keys: readonly string[]): UpsertPlan {
+  const names: string[] = [];
+  const slots = new Map<string, number>();
+  const targets = keys.map((key) => {
+    const column = table.columns.get(key);
+    if (column === undefined || column.name.toLowerCase() === 'id') return undefined;
+    let slot = slots.get(column.name);
+    if (slot === undefined) {
+      names.push(column.name);
+      slot = names.length;
+      slots.set(column.name, slot);
+    }
+    return { column: column.name, type: column.type, slot };
+  });
+  return { keys, targets, names, statementKey: upsertKey(table, names) };
+}
 
 function columnMapOf(columns: ColumnSet): ColumnMap {
   const map: Record<string, ColumnMap[string]> = {};

@@ -5,7 +5,7 @@
  */
 import { RealClock, type Clock, type TimerHandle } from './clock.js';
 import type { RandomSource } from './random.js';
-import { Scheduler, drainMicrotasks, type SchedulerLimits } from './scheduler.js';
+import { Scheduler, drainMicrotasks, type DrainMode, type SchedulerLimits } from './scheduler.js';
 import type { TieBreakPolicy } from './tie-break.js';
 import { VirtualClock } from './virtual-clock.js';
 
@@ -32,14 +32,21 @@ export class VirtualTime implements WorldTime {
   readonly clock: VirtualClock;
   readonly scheduler: Scheduler;
 
-  constructor(options: { startTime?: number; random: RandomSource; ties?: TieBreakPolicy; limits?: SchedulerLimits; onTimerError?: (lane: string, error: unknown) => void }) {
+  constructor(options: {
+    startTime?: number;
+    random: RandomSource;
+    ties?: TieBreakPolicy;
+    limits?: SchedulerLimits;
+    drain?: DrainMode;
+    onTimerError?: (lane: string, error: unknown) => void;
+  }) {
     this.clock = new VirtualClock({
       random: options.random,
       ...(options.startTime !== undefined ? { startTime: options.startTime } : {}),
       ...(options.ties !== undefined ? { ties: options.ties } : {}),
       ...(options.onTimerError !== undefined ? { onTimerError: options.onTimerError } : {}),
     });
-    this.scheduler = new Scheduler(this.clock, options.limits);
+    this.scheduler = new Scheduler(this.clock, options.limits, options.drain === undefined ? {} : { drain: options.drain });
   }
 
   get startTime(): number {

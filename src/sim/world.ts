@@ -28,7 +28,7 @@ import { TrackedOperation, type Operation, type OperationOutcome, type ValueReco
 import { SeededRandom, type RandomSource } from './random.js';
 import { HistoryRecorder } from './recorder.js';
 import { recordingPushHandler } from './recording-handler.js';
-import type { SchedulerLimits } from './scheduler.js';
+import type { DrainMode, SchedulerLimits } from './scheduler.js';
 import type { TieBreakPolicy, TieChoice } from './tie-break.js';
 import { RealTime, VirtualTime, type WorldTime } from './world-time.js';
 
@@ -72,6 +72,12 @@ export interface WorldOptions {
   /** Epoch ms at the start of the run. Default 2026-01-01T00:00:00Z. */
   readonly startTime?: number;
   readonly limits?: SchedulerLimits;
+  /**
+   * How virtual time waits for simulated code to go quiet between timers (see {@link DrainMode}).
+   * Default `event-loop-turn`; `microtasks` makes runs faster and is exact for reference clients
+   * and the simulated backend with push handlers that only use promises.
+   */
+  readonly drain?: DrainMode;
   /** Default: the simulated backend. */
   readonly backend?: WorldBackendFactory;
   /** `real` runs on wall-clock timers (not reproducible). Default `virtual`. */
@@ -182,6 +188,7 @@ export class World {
             ...(options.startTime !== undefined ? { startTime: options.startTime } : {}),
             ...(options.ties !== undefined ? { ties: options.ties } : {}),
             ...(options.limits !== undefined ? { limits: options.limits } : {}),
+            ...(options.drain !== undefined ? { drain: options.drain } : {}),
           });
     recorder = new HistoryRecorder(time, time.startTime);
 

@@ -1,7 +1,7 @@
 import initSqlJs from 'sql.js';
 import { describe, test, expect } from 'vitest';
 import { Query } from '../../src/client/query.js';
-import { SqlJsStore } from '../../src/client/sqljs-store.js';
+import { hideValuesFromPlanner, SqlJsStore } from '../../src/client/sqljs-store.js';
 import { StoreClosedError } from '../../src/client/store.js';
 
 /** What a plain SQLite reader sees in exported bytes. */
@@ -122,5 +122,58 @@ describe('SqlJsStore reuse of closed databases', () => {
     const counted = await second.read(new Query('todo').take(0).includeTotalCount());
     expect(counted.totalCount).toBe(0);
     await second.close();
+  });
+});
+
+describe('hideValuesFromPlanner', () => {
+  test('prefixes each parameter with a unary plus, leaving quoted names and strings alone', () => {
+    expect(hideValuesFromPlanner(`("a?" IS ?) AND (instr("b""?", ?) = 1) AND strftime('%?', ?) = [c?] AND \`d?\` IN (?, ?)`)).toBe(
+      `("a?" IS +?) AND (instr("b""?", +?) = 1) AND strftime('%?', +?) = [c?] AND \`d?\` IN (+?, +?)`,
+    );
+    expect(hideValuesFromPlanner('"id" = 1')).toBe('"id" = 1');
+  });
+
+  test('a filtered, ordered read finds the same records with and without the plus', async () => {
+    const store = new SqlJsStore();
+    await store.defineTable({ name: 'todo', columnDefinitions: { id: 'string', text: 'string', n: 'integer', done: 'boolean' } });
+    await store.upsert('todo', [
+      { id: 'a', text: '10', n: 10, done: true },
+      { id: 'b', text: 'x', n: 2, done: false },
+      { id: 'c', text: '10', n: 10, done: false },
+    ]);
+    // Text that looks like a number, a boolean stored as an integer, a range: the column's
+    // affinity applies to `+?` exactly as to `?`.
+    expect((await store.read(new Query('todo').where('text eq ?', '10').orderBy('id'))).map((r) => r['id'])).toEqual(['a', 'c']);
+    expect((await store.read(new Query('todo').where({ done: false }).orderByDescending('id'))).map((r) => r['id'])).toEqual(['c', 'b']);
+    expect((await store.read(new Query('todo').where('n ge ? and n le ?', 2, 9).orderBy('text'))).map((r) => r['id'])).toEqual(['b']);
+  });
+});
+
+describe('SqlJsStore upserts of many records', () => {
+  test('records sharing a layout, and ones that differ from it, are written property by property', async () => {
+    const store = new SqlJsStore();
+    await store.defineTable({ name: 'todo', columnDefinitions: { id: 'string', text: 'string', n: 'integer', due: 'date' } });
+    await store.upsert('todo', { id: 'b', text: 'old', n: 5, due: new Date(1) });
+    await store.upsert('todo', [
+      { id: 'a', text: 'x', n: 1, due: new Date(2) },
+      // Same properties, one undefined: that column is left as it was.
+      { id: 'b', text: 'y', n: undefined, due: new Date(3) },
+      // Another order, an unknown property, and two spellings of one column: the later wins.
+      { n: 3, extra: true, id: 'c', Text: 'first', text: 'second' },
+      { id: 'd', text: 'z', n: 4, due: new Date(4) },
+    ]);
+    expect(await store.read(new Query('todo').orderBy('id'))).toEqual([
+      { id: 'a', text: 'x', n: 1, due: new Date(2) },
+      { id: 'b', text: 'y', n: 5, due: new Date(3) },
+      { id: 'c', text: 'second', n: 3, due: null },
+      { id: 'd', text: 'z', n: 4, due: new Date(4) },
+    ]);
+  });
+
+  test('a value that does not fit its column fails the whole batch, wherever the record sits in the page', async () => {
+    const store = new SqlJsStore();
+    await store.defineTable({ name: 'todo', columnDefinitions: { id: 'string', n: 'integer' } });
+    await expect(store.upsert('todo', [{ id: 'a', n: 1 }, { id: 'b', n: 2 }, { id: 'c', n: 'three' }])).rejects.toThrow(/column 'n'/);
+    expect(await store.read(new Query('todo'))).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-/** The examples of docs/readme/sdk.md, run through the package's public entry point. */
+/** The examples of the README's "Testing the real SDK" section, run through the package's public entry point. */
 import { expect, test } from 'vitest';
 import { createBackend, createSdkDriver, loadSqlJs, Scheduler, SeededRandom, TODOITEM_TABLE, VirtualClock, World } from '../../src/index.js';
 
