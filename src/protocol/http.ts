@@ -55,3 +55,27 @@ export function normaliseHeaders(headers: Record<string, string | undefined>): H
   }
   return result;
 }
+
+const REASON_PHRASES: Readonly<Record<number, string>> = {
+  200: 'OK',
+  201: 'Created',
+  204: 'No Content',
+  304: 'Not Modified',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  412: 'Precondition Failed',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
+
+/** The standard reason phrase of the statuses this protocol uses ('' for others). */
+export function reasonPhrase(status: number): string {
+  return REASON_PHRASES[status] ?? '';
+}

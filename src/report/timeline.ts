@@ -6,6 +6,7 @@
 import type { CheckResult } from '../check/types.js';
 import type { JsonObject, JsonValue } from '../protocol/records.js';
 import type { ClientOperation, History, HistoryEvent, ServerEdit } from '../sim/history.js';
+import { reasonPhrase } from '../protocol/http.js';
 
 export type LaneKind = 'client' | 'network' | 'server' | 'editor' | 'actor';
 
@@ -62,29 +63,6 @@ export interface Timeline {
 const NETWORK = 'network';
 const SERVER = 'server';
 const WORLD = 'world';
-
-const REASONS: Readonly<Record<number, string>> = {
-  200: 'OK',
-  201: 'Created',
-  204: 'No Content',
-  304: 'Not Modified',
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  405: 'Method Not Allowed',
-  409: 'Conflict',
-  412: 'Precondition Failed',
-  429: 'Too Many Requests',
-  500: 'Internal Server Error',
-  502: 'Bad Gateway',
-  503: 'Service Unavailable',
-  504: 'Gateway Timeout',
-};
-
-export function reasonPhrase(status: number): string {
-  return REASONS[status] ?? '';
-}
 
 /** A URL with its percent-escapes decoded, for a label (the details keep the raw one). */
 export function readableUrl(url: string): string {

@@ -10,7 +10,7 @@
  * A request that gets no answer ends the way it does in a browser: readyState 4 with status 0,
  * empty body, `onerror`. The SDK reads status 0 as "Unexpected connection failure."
  */
-import { isTransportError, type HttpHeaders, type HttpRequest, type HttpResponse, type Transport, type TransportFailureKind } from '../protocol/http.js';
+import { isTransportError, reasonPhrase, type HttpHeaders, type HttpRequest, type HttpResponse, type Transport, type TransportFailureKind } from '../protocol/http.js';
 
 export interface XhrOptions {
   readonly transport: Transport;
@@ -28,25 +28,6 @@ type Listener = (this: SimXMLHttpRequest, event: { type: string; target: SimXMLH
 /** The browser's normalisation: only these methods are upper-cased. */
 const NORMALISED_METHODS = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT']);
 const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
-
-const STATUS_TEXT: Record<number, string> = {
-  200: 'OK',
-  201: 'Created',
-  204: 'No Content',
-  304: 'Not Modified',
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  405: 'Method Not Allowed',
-  409: 'Conflict',
-  412: 'Precondition Failed',
-  429: 'Too Many Requests',
-  500: 'Internal Server Error',
-  502: 'Bad Gateway',
-  503: 'Service Unavailable',
-  504: 'Gateway Timeout',
-};
 
 export interface SimXMLHttpRequest {
   readonly readyState: number;
@@ -235,7 +216,7 @@ export function createXMLHttpRequestClass(options: XhrOptions): SimXMLHttpReques
       if (generation !== this.generation) return;
       this.sendFlag = false;
       this.status = response.status;
-      this.statusText = STATUS_TEXT[response.status] ?? '';
+      this.statusText = reasonPhrase(response.status);
       this.responseHeaders = lowerCaseKeys(response.headers);
       this.responseURL = this.absoluteUrl;
       this.setState(2);
