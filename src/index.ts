@@ -49,6 +49,7 @@ export { RealClock, ManualClock } from './sim/clock.js';
 export type { RandomSource } from './sim/random.js';
 export { SeededRandom } from './sim/random.js';
 export type * from './sim/driver.js';
+export { promiseOnlyFactory } from './sim/driver.js';
 export type * from './sim/history.js';
 export { VirtualClock, DEFAULT_START_TIME, type VirtualClockOptions, type LaneClock } from './sim/virtual-clock.js';
 export { Scheduler, SchedulerStuckError, drainMicrotasks, drainPromiseJobs, type SchedulerLimits, type SchedulerOptions, type DrainMode, type StuckReason } from './sim/scheduler.js';

@@ -3,7 +3,7 @@
  * plain JSON (dates as ISO text); inside, they are typed by each table's local columns.
  */
 import type { JsonObject, TableDefinition } from '../protocol/records.js';
-import type { ClientDriver, ClientDriverFactory, ClientEnvironment, ClientSnapshot, PushSummary } from '../sim/driver.js';
+import { promiseOnlyFactory, type ClientDriver, type ClientDriverFactory, type ClientEnvironment, type ClientSnapshot, type PushSummary } from '../sim/driver.js';
 import { MobileServiceClient } from './client.js';
 import type { OperationAction } from './collapse.js';
 import { ColumnSet, type ColumnTypeName, type LocalRecord } from './columns.js';
@@ -36,11 +36,12 @@ export function localColumnsFor(table: TableDefinition): Record<string, ColumnTy
 
 /** A driver factory for the reference client built with `options`. */
 export function createReferenceDriverWith(options: ReferenceDriverOptions = {}): ClientDriverFactory {
-  return async (environment) => {
+  // The reference client waits on promises and its clock alone (no nextTick, no real I/O).
+  return promiseOnlyFactory(async (environment) => {
     const driver = new ReferenceDriver(environment, options);
     await driver.open(await SqlJsStore.open({}));
     return driver;
-  };
+  });
 }
 
 export const createReferenceDriver: ClientDriverFactory = createReferenceDriverWith();

@@ -9,14 +9,15 @@
  */
 import type { SqlJsStatic } from 'sql.js';
 import type { JsonObject } from '../protocol/records.js';
-import type {
-  ClientDriver,
-  ClientDriverFactory,
-  ClientEnvironment,
-  ClientSnapshot,
-  OperationAction,
-  PendingOperation,
-  PushSummary,
+import {
+  promiseOnlyFactory,
+  type ClientDriver,
+  type ClientDriverFactory,
+  type ClientEnvironment,
+  type ClientSnapshot,
+  type OperationAction,
+  type PendingOperation,
+  type PushSummary,
 } from '../sim/driver.js';
 import { AbandonedOperationError, SdkApp } from './app.js';
 import type { ScriptCache } from './loader.js';
@@ -47,11 +48,13 @@ const ACTIONS: readonly string[] = ['insert', 'update', 'delete'];
 
 /** A driver factory with options. */
 export function createSdkDriverFactory(options: SdkDriverOptions = {}): ClientDriverFactory {
-  return async (environment) => {
+  // The SDK's sandbox has no setImmediate or nextTick: its timers are the world's clock, its
+  // database calls answer through promises.
+  return promiseOnlyFactory(async (environment) => {
     const driver = new SdkDriver(environment, options, options.sql ?? (await loadSqlJs()));
     await driver.start();
     return driver;
-  };
+  });
 }
 
 /** The real SDK with the defaults: tables declare `id`, `version` and their own columns. */

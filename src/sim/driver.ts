@@ -92,4 +92,16 @@ export interface ClientEnvironment {
   readonly pushHandler: PushHandler;
 }
 
-export type ClientDriverFactory = (environment: ClientEnvironment) => Promise<ClientDriver>;
+export type ClientDriverFactory = ((environment: ClientEnvironment) => Promise<ClientDriver>) & {
+  /**
+   * The factory's promise that its clients wait on promises and the world's clock alone —
+   * never on `setImmediate`, `process.nextTick` or real I/O. A world whose drivers all say so
+   * uses the faster `microtasks` drain by default (see `DrainMode`).
+   */
+  readonly waitsOnlyOnPromises?: boolean;
+};
+
+/** Marks a factory as {@link ClientDriverFactory.waitsOnlyOnPromises}. */
+export function promiseOnlyFactory(factory: (environment: ClientEnvironment) => Promise<ClientDriver>): ClientDriverFactory {
+  return Object.assign(factory, { waitsOnlyOnPromises: true as const });
+}

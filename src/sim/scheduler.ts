@@ -54,14 +54,15 @@ function makeDrain(): () => Promise<void> {
 /**
  * How a drive call waits for simulated code to go quiet before it fires the next timer.
  *
- * - `event-loop-turn` (the default): one macrotask turn ({@link drainMicrotasks}). Everything
+ * - `event-loop-turn` (a Scheduler's default): one macrotask turn ({@link drainMicrotasks}). Everything
  *   queued before it has run, whatever simulated code waits on.
  * - `microtasks`: a `process.nextTick` (Node), which runs once the microtask queue is empty. A
  *   turn of the event loop costs several times more, and a run of the standard bench drains
  *   about 140 times (a fifth of its time on a 2-core VM). Exact only when simulated code — the
  *   clients, the backend, the push handlers — waits on promises and the virtual clock alone,
  *   never on `process.nextTick`, `setImmediate` or real I/O, which the reference client and the
- *   simulated backend never do. Without `process.nextTick` (browsers) it is an event-loop turn.
+ *   simulated backend never do. A World picks it by default when every driver factory declares
+ *   `waitsOnlyOnPromises`. Without `process.nextTick` (browsers) it is an event-loop turn.
  */
 export type DrainMode = 'event-loop-turn' | 'microtasks';
 
@@ -91,6 +92,8 @@ export class Scheduler {
   private readonly maxSteps: number;
   private readonly maxVirtualMs: number;
   private readonly drain: () => Promise<void>;
+  /** How this scheduler waits for simulated code to go quiet. */
+  readonly drainMode: DrainMode;
 
   constructor(
     readonly clock: VirtualClock,
@@ -99,7 +102,8 @@ export class Scheduler {
   ) {
     this.maxSteps = limits.maxSteps ?? 1_000_000;
     this.maxVirtualMs = limits.maxVirtualMs ?? Number.POSITIVE_INFINITY;
-    this.drain = options.drain === 'microtasks' ? drainPromiseJobs : drainMicrotasks;
+    this.drainMode = options.drain ?? 'event-loop-turn';
+    this.drain = this.drainMode === 'microtasks' ? drainPromiseJobs : drainMicrotasks;
   }
 
   /** True while a drive call is running (drive calls do not nest). */

@@ -5,7 +5,7 @@
  */
 import { RealClock, type Clock, type TimerHandle } from './clock.js';
 import type { RandomSource } from './random.js';
-import { Scheduler, drainMicrotasks, type DrainMode, type SchedulerLimits } from './scheduler.js';
+import { Scheduler, drainMicrotasks, drainPromiseJobs, type DrainMode, type SchedulerLimits } from './scheduler.js';
 import type { TieBreakPolicy } from './tie-break.js';
 import { VirtualClock } from './virtual-clock.js';
 
@@ -75,6 +75,10 @@ export class VirtualTime implements WorldTime {
       settled = true;
     });
     watched.catch(() => undefined);
+    // Start-up of simulated code is promises alone most of the time; an event-loop turn only
+    // when it is still waiting after those (WASM compilation, a file).
+    await drainPromiseJobs();
+    if (settled) return watched;
     await drainMicrotasks();
     while (!settled) {
       if (!this.clock.fireNext()) await new Promise((resolve) => globalThis.setTimeout(resolve, 0));

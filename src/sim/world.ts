@@ -74,8 +74,10 @@ export interface WorldOptions {
   readonly limits?: SchedulerLimits;
   /**
    * How virtual time waits for simulated code to go quiet between timers (see {@link DrainMode}).
-   * Default `event-loop-turn`; `microtasks` makes runs faster and is exact for reference clients
-   * and the simulated backend with push handlers that only use promises.
+   * Default: `microtasks` when every client's driver factory declares
+   * {@link ClientDriverFactory.waitsOnlyOnPromises} (the reference client does) and the backend
+   * is the simulated one; `event-loop-turn` otherwise. A push handler that waits on
+   * `setImmediate` or `process.nextTick` needs `event-loop-turn`.
    */
   readonly drain?: DrainMode;
   /** Default: the simulated backend. */
@@ -138,6 +140,13 @@ interface ClientState {
 
 const KILLED = 'killed: the app restarted mid-operation';
 
+/** The faster drain when everything simulated has declared it waits on promises alone. */
+function defaultDrain(options: WorldOptions, specs: readonly WorldClientSpec[]): DrainMode {
+  if (options.backend !== undefined || options.serve !== undefined) return 'event-loop-turn';
+  const promiseOnly = specs.every((spec) => (spec.driver ?? options.driver ?? createReferenceDriver).waitsOnlyOnPromises === true);
+  return promiseOnly ? 'microtasks' : 'event-loop-turn';
+}
+
 export class World {
   readonly seed: number | string;
   readonly random: RandomSource;
@@ -188,7 +197,7 @@ export class World {
             ...(options.startTime !== undefined ? { startTime: options.startTime } : {}),
             ...(options.ties !== undefined ? { ties: options.ties } : {}),
             ...(options.limits !== undefined ? { limits: options.limits } : {}),
-            ...(options.drain !== undefined ? { drain: options.drain } : {}),
+            drain: options.drain ?? defaultDrain(options, specs),
           });
     recorder = new HistoryRecorder(time, time.startTime);
 

@@ -17,4 +17,13 @@ describe('the SDK driver in the world', () => {
       expect(hashOf(second.history), `seed ${seed}`).toBe(hashOf(first.history));
     }
   }, 120_000);
+
+  test('the faster microtasks drain (its default) records what an event-loop turn per timer records', async () => {
+    for (const seed of [4, 5, 6]) {
+      const turns = await runStandardScenario({ seed, steps: 30, driver: createSdkDriver, world: { drain: 'event-loop-turn' } });
+      const ticks = await runStandardScenario({ seed, steps: 30, driver: createSdkDriver });
+      expect(turns.history.some((event) => event.kind === 'handler-call' || event.kind === 'fault')).toBe(true);
+      expect(hashOf(ticks.history), `seed ${seed}`).toBe(hashOf(turns.history));
+    }
+  }, 120_000);
 });

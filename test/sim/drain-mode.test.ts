@@ -1,5 +1,9 @@
 import { describe, expect, test } from 'vitest';
 import { runStandardScenario } from '../../src/bench/world.js';
+import { createReferenceDriver } from '../../src/client/driver.js';
+import type { ClientDriverFactory } from '../../src/sim/driver.js';
+import { World } from '../../src/sim/world.js';
+import { VirtualTime } from '../../src/sim/world-time.js';
 import { Scheduler, SchedulerStuckError } from '../../src/sim/scheduler.js';
 import { VirtualClock } from '../../src/sim/virtual-clock.js';
 
@@ -28,10 +32,28 @@ describe('the microtasks drain', () => {
 
   test('a world of reference clients records the same history with either drain', async () => {
     for (const seed of [1, 'two', 3]) {
-      const turns = await runStandardScenario({ seed, steps: 40 });
+      const turns = await runStandardScenario({ seed, steps: 40, world: { drain: 'event-loop-turn' } });
       const ticks = await runStandardScenario({ seed, steps: 40, world: { drain: 'microtasks' } });
       expect(JSON.stringify(ticks.history)).toBe(JSON.stringify(turns.history));
       expect(turns.history.length).toBeGreaterThan(100);
     }
+  });
+
+  test('a world takes the faster drain only when every driver says it may', async () => {
+    const drainOf = async (options: Parameters<typeof World.create>[0]): Promise<string> => {
+      const world = await World.create(options);
+      try {
+        return (world.time as VirtualTime).scheduler.drainMode;
+      } finally {
+        await world.close();
+      }
+    };
+    // The same reference client, without the declaration: a team's own driver.
+    const undeclared: ClientDriverFactory = (environment) => createReferenceDriver(environment);
+    expect(await drainOf({ seed: 1, clients: 2 })).toBe('microtasks');
+    expect(await drainOf({ seed: 1, clients: 2, driver: undeclared })).toBe('event-loop-turn');
+    expect(await drainOf({ seed: 1, clients: ['a', { name: 'b', driver: undeclared }] })).toBe('event-loop-turn');
+    expect(await drainOf({ seed: 1, clients: 2, driver: undeclared, drain: 'microtasks' })).toBe('microtasks');
+    expect(await drainOf({ seed: 1, clients: 2, drain: 'event-loop-turn' })).toBe('event-loop-turn');
   });
 });
