@@ -14,8 +14,8 @@ import { RealClock, type Clock } from '../sim/clock.js';
 import { SeededRandom, type RandomSource } from '../sim/random.js';
 import { BackendError, TableDefinitionError, UnknownTableError } from './errors.js';
 import { closedResponse, handleHttp, type HttpCore } from './http-handler.js';
-import { openMemoryDatabase } from './sqljs.js';
-import { toTableDefinition, validateTableDefinition, validateTableDefinitions } from './table-definition.js';
+import { MEMORY_SCHEMA, openMemoryDatabase } from './sqljs.js';
+import { toTableDefinition, validateTableDefinition, validateTableDefinitions, type ResolvedTableDefinition } from './table-definition.js';
 import { SqlTable, type StoredRow } from './table-store.js';
 import type { Backend, BackendOptions, BackendSnapshot, HandleOptions, QueryResult, WriteOptions, WriteOutcome } from './types.js';
 import { encodeValue, jsonTypeOf, requireId } from './values.js';
@@ -37,13 +37,56 @@ const ITEM_NOT_FOUND = 'The item does not exist';
  * // response.status === 201, response.headers.etag === '"<version>"'
  */
 export async function createBackend(options: BackendOptions = {}): Promise<Backend> {
+  const definitions = validateTableDefinitions(options.tables ?? [TODOITEM_TABLE]);
+  const idle = takeIdleDatabase(signatureOf(definitions));
+  if (idle !== undefined) return new SimulatedBackend(idle.db, options, definitions, idle.tables);
   const db = await openMemoryDatabase();
   try {
-    return new SimulatedBackend(db, options);
+    return new SimulatedBackend(db, options, definitions, []);
   } catch (error) {
     db.close();
     throw error;
   }
+}
+
+/**
+ * The simulator makes a backend per run, and opening a database, creating its tables and
+ * preparing their statements cost more than the writes of a short run. So a closed backend's
+ * database is emptied (rows deleted, `seq` back to 1, tables and statements kept) and handed
+ * to the next backend created with the very same table definitions: a database that answers
+ * every query as a new one would. One that held more than a few pages is closed instead.
+ */
+interface IdleDatabase {
+  readonly db: Database;
+  readonly signature: string;
+  readonly tables: readonly SqlTable[];
+}
+
+const idleDatabases: IdleDatabase[] = [];
+const MAX_IDLE_DATABASES = 8;
+const MAX_IDLE_PAGES = 64;
+
+function signatureOf(definitions: readonly ResolvedTableDefinition[]): string {
+  return JSON.stringify(definitions);
+}
+
+function takeIdleDatabase(signature: string): IdleDatabase | undefined {
+  const index = idleDatabases.findIndex((idle) => idle.signature === signature);
+  return index < 0 ? undefined : idleDatabases.splice(index, 1)[0];
+}
+
+/** Keeps the database for a later backend when it is small; false when the caller must close it. */
+function keepIdle(db: Database, tables: readonly SqlTable[]): boolean {
+  if (idleDatabases.length >= MAX_IDLE_DATABASES) return false;
+  try {
+    const pages = Number(db.exec(`PRAGMA "${MEMORY_SCHEMA}".page_count`)[0]?.values[0]?.[0] ?? Number.POSITIVE_INFINITY);
+    if (pages > MAX_IDLE_PAGES) return false;
+    for (const table of tables) table.empty();
+  } catch {
+    return false;
+  }
+  idleDatabases.push({ db, signature: signatureOf(tables.map((table) => table.definition)), tables });
+  return true;
 }
 
 class SimulatedBackend implements Backend, HttpCore {
@@ -59,6 +102,9 @@ class SimulatedBackend implements Backend, HttpCore {
   constructor(
     private readonly db: Database,
     options: BackendOptions,
+    definitions: readonly ResolvedTableDefinition[],
+    /** An idle database's tables, made from `definitions`, emptied. */
+    reused: readonly SqlTable[],
   ) {
     this.clock = options.clock ?? new RealClock();
     this.random = options.random ?? new SeededRandom(options.seed ?? 'backend');
@@ -67,8 +113,14 @@ class SimulatedBackend implements Backend, HttpCore {
       throw new RangeError(`maxBodyBytes must be a positive integer, got ${String(options.maxBodyBytes)}`);
     }
     this.baseUrl = (options.baseUrl ?? 'http://localhost').replace(/\/+$/, '');
-    for (const definition of validateTableDefinitions(options.tables ?? [TODOITEM_TABLE])) {
-      this.addTable(definition);
+    for (const definition of definitions) {
+      const table = reused[this.tableCount];
+      if (table !== undefined) {
+        this.tablesByName.set(definition.name.toLowerCase(), table);
+        this.tableCount++;
+      } else {
+        this.addTable(definition);
+      }
     }
   }
 
@@ -256,8 +308,11 @@ class SimulatedBackend implements Backend, HttpCore {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    for (const table of this.tablesByName.values()) table.close();
+    // In creation order: the order a new backend with the same definitions makes them in.
+    const tables = [...this.tablesByName.values()];
     this.tablesByName.clear();
+    if (keepIdle(this.db, tables)) return;
+    for (const table of tables) table.close();
     this.db.close();
   }
 

@@ -207,6 +207,12 @@ export class SqlTable {
     return record as ServerRecord;
   }
 
+  /** Deletes every row and starts `seq` again at 1: the table as a new one would be. */
+  empty(): void {
+    this.db.run(`DELETE FROM ${this.sqlName}`);
+    this.nextSeq = 1;
+  }
+
   /** Frees every statement; the table cannot be used afterwards. */
   close(): void {
     for (const statement of [this.byId, this.insertRow, this.updateRow, this.deleteRow, ...this.queryCache.values()]) statement.free();
