@@ -40,7 +40,7 @@ import {
   type CachedStatement,
   type StoreDatabase,
 } from './sqljs-database.js';
-import { StoreClosedError, type MobileServiceStore, type StoreId, type StoreOperation, type StoreTableDefinition } from './store.js';
+import { StoreClosedError, type MobileServiceStore, type StoreChange, type StoreChangeListener, type StoreId, type StoreOperation, type StoreTableDefinition } from './store.js';
 
 export { quoteIdentifier } from './sqljs-database.js';
 
@@ -115,6 +115,8 @@ export class SqlJsStore implements MobileServiceStore {
   private closed = false;
   private fs: FileSystem | undefined;
   private readonly tables = new Map<string, TableInfo>();
+  /** By lower-cased table name. */
+  private readonly watchers = new Map<string, Set<StoreChangeListener>>();
 
   /**
    * `new SqlJsStore()` keeps the store in memory; `new SqlJsStore('store.db')` keeps it in that
@@ -198,7 +200,26 @@ export class SqlJsStore implements MobileServiceStore {
   async upsert(tableName: string, data: LocalRecord | readonly LocalRecord[]): Promise<void> {
     const open = await this.database();
     this.transaction(() => this.upsertRecords(this.table(tableName), data));
+    this.notify({ action: 'upsert', tableName, data });
     this.persist(open);
+  }
+
+  watch(tableName: string, listener: StoreChangeListener): () => void {
+    const key = tableName.toLowerCase();
+    let listeners = this.watchers.get(key);
+    if (listeners === undefined) {
+      listeners = new Set();
+      this.watchers.set(key, listeners);
+    }
+    listeners.add(listener);
+    return () => listeners.delete(listener);
+  }
+
+  /** Tells the table's watchers of a change just committed. */
+  private notify(change: StoreChange): void {
+    if (this.watchers.size === 0) return;
+    const listeners = this.watchers.get(change.tableName.toLowerCase());
+    if (listeners !== undefined) for (const listener of listeners) listener(change);
   }
 
   async lookup(tableName: string, id: StoreId, suppressRecordNotFoundError = false): Promise<LocalRecord | null> {
@@ -261,6 +282,9 @@ export class SqlJsStore implements MobileServiceStore {
       const table = this.table(tableNameOrQuery);
       const list = ids === undefined ? [] : Array.isArray(ids) ? (ids as readonly StoreId[]) : [ids as StoreId];
       this.transaction(() => this.deleteIds(table, list));
+      for (const id of list) this.notify({ action: 'delete', tableName: tableNameOrQuery, id });
+      this.persist(open);
+      return;
     } else {
       const components = tableNameOrQuery.getComponents();
       const table = this.table(components.table);
@@ -273,8 +297,9 @@ export class SqlJsStore implements MobileServiceStore {
         const { statement } = this.prepare(`DELETE FROM ${table.quoted} WHERE "id" IN (SELECT "id" FROM ${table.quoted}${where.sql}${orderBy.sql}${limit})`);
         statement.run([...where.params, ...orderBy.params]);
       });
+      this.notify({ action: 'delete-where', tableName: components.table });
+      this.persist(open);
     }
-    this.persist(open);
   }
 
   async executeBatch(operations: readonly (StoreOperation | null | undefined)[]): Promise<void> {
@@ -296,6 +321,8 @@ export class SqlJsStore implements MobileServiceStore {
         }
       }
     });
+    // Watchers follow the database, which has the change even if writing the file fails.
+    for (const operation of operations) if (operation !== null && operation !== undefined) this.notify(operation);
     this.persist(open);
   }
 
@@ -322,6 +349,7 @@ export class SqlJsStore implements MobileServiceStore {
   async reopen(): Promise<SqlJsStore> {
     const open = await this.database();
     this.closed = true;
+    this.watchers.clear();
     this.opened = undefined;
     const { bytes: _bytes, ...options } = this.options;
     const store = new SqlJsStore(options);
@@ -334,6 +362,7 @@ export class SqlJsStore implements MobileServiceStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.watchers.clear();
     const open = this.opened ?? (this.opening === undefined ? undefined : await this.opening.catch(() => undefined));
     this.opened = undefined;
     if (open === undefined) return;

@@ -38,7 +38,22 @@ export interface MobileServiceStore {
    * rule (every string that reads as an ISO date becomes a Date).
    */
   getColumns?(tableName: string): ColumnSet | undefined;
+  /**
+   * Optional: calls `listener` with every committed change to the table, synchronously, in the
+   * same step as the commit (so what it learns is never behind what a read would return).
+   * With it the operation log keeps a copy of itself in memory instead of querying the store.
+   * Returns a function that stops the calls.
+   */
+  watch?(tableName: string, listener: StoreChangeListener): () => void;
 }
+
+/**
+ * A committed change to a watched table: the upsert or delete as it was asked for, or
+ * `delete-where` for a delete by query (which rows went is not known without reading).
+ */
+export type StoreChange = StoreOperation | { action: 'delete-where'; tableName: string };
+
+export type StoreChangeListener = (change: StoreChange) => void;
 
 /** Raised by a store once it has been closed; nothing touches a closed store. */
 export class StoreClosedError extends Error {
