@@ -8,7 +8,7 @@ import { ifMatchAllows, parseIfMatch } from '../protocol/etag.js';
 import { parseIsoTimestamp } from '../protocol/datetime.js';
 import { UnknownColumnError } from '../protocol/odata/errors.js';
 import { parseTableQuery, type TableQuery } from '../protocol/odata/query.js';
-import { compileFilter, compileOrderBy, type SqlValue } from '../protocol/odata/sql.js';
+import { compileOrderBy, type SqlValue } from '../protocol/odata/sql.js';
 import { RESERVED_PROPERTIES, TODOITEM_TABLE, type JsonObject, type JsonValue, type ServerRecord, type TableDefinition } from '../protocol/records.js';
 import { RealClock, type Clock } from '../sim/clock.js';
 import { SeededRandom, type RandomSource } from '../sim/random.js';
@@ -195,7 +195,7 @@ class SimulatedBackend implements Backend, HttpCore {
     if (query.top !== undefined && query.top > maxTop) throw new BackendError(400, `You cannot request more than ${maxTop} records`);
     const limit = query.top !== undefined && query.top > 0 ? query.top : pageSize;
     const offset = query.skip !== undefined && query.skip > 0 ? query.skip : 0;
-    const where = query.filter === undefined ? undefined : compileFilter(query.filter, table.columns);
+    const where = query.filter === undefined ? undefined : table.compiledFilter(query.filter);
     const orderBy = compileOrderBy(query.orderBy, table.columns);
     for (const property of query.select ?? []) {
       if (!Object.hasOwn(table.columns, property)) throw new UnknownColumnError(property, '$select');

@@ -83,7 +83,7 @@ function route(core: HttpCore, request: HttpRequest, options: HandleOptions | un
     switch (method) {
       case 'GET':
       case 'HEAD':
-        return withoutBodyIf(method === 'HEAD', listRecords(core, table, params, publicBaseUrl(core, headers, options)));
+        return withoutBodyIf(method === 'HEAD', listRecords(core, table, tableQueryOf(search, params), params, publicBaseUrl(core, headers, options)));
       case 'POST':
         return renderWrite(core.insert(table.name, readJsonObject(body, headers)));
       default:
@@ -109,8 +109,34 @@ function route(core: HttpCore, request: HttpRequest, options: HandleOptions | un
   }
 }
 
-function listRecords(core: HttpCore, table: SqlTable, params: URLSearchParams, baseUrl: string): HttpResponse {
-  const query = parseTableQuery(params);
+/**
+ * A client pages through a pull with the same few query strings, and every client of a run
+ * asks the same first page: each is parsed once. Parsed queries are shared, so they are frozen.
+ */
+const parsedQueries = new Map<string, TableQuery>();
+const MAX_PARSED_QUERIES = 256;
+const MAX_CACHED_QUERY_LENGTH = 2048;
+
+function tableQueryOf(search: string, params: URLSearchParams): TableQuery {
+  if (search.length > MAX_CACHED_QUERY_LENGTH) return parseTableQuery(params);
+  let query = parsedQueries.get(search);
+  if (query === undefined) {
+    query = deepFreeze(parseTableQuery(params));
+    if (parsedQueries.size >= MAX_PARSED_QUERIES) parsedQueries.delete(parsedQueries.keys().next().value!);
+    parsedQueries.set(search, query);
+  }
+  return query;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const item of Object.values(value)) deepFreeze(item);
+  }
+  return value;
+}
+
+function listRecords(core: HttpCore, table: SqlTable, query: TableQuery, params: URLSearchParams, baseUrl: string): HttpResponse {
   const result = core.runQuery(table, query);
   const body = query.inlineCount ? JSON.stringify({ results: result.results, count: result.count ?? 0 }) : JSON.stringify(result.results);
   const response = jsonResponse(200, body);

@@ -10,7 +10,8 @@
  * use it as the last sort key, so `$orderby=updatedAt` ties come back in that order.
  */
 import type { Database, Statement } from 'sql.js';
-import type { ColumnMap, CompiledSql, SqlValue } from '../protocol/odata/sql.js';
+import type { FilterExpression } from '../protocol/odata/ast.js';
+import { compileFilter, type ColumnMap, type CompiledSql, type SqlValue } from '../protocol/odata/sql.js';
 import type { ColumnType, JsonObject, ServerRecord } from '../protocol/records.js';
 import { formatTimestamp } from '../protocol/datetime.js';
 import type { ResolvedTableDefinition } from './table-definition.js';
@@ -63,6 +64,7 @@ export class SqlTable {
   private readonly updateRow: Statement;
   private readonly deleteRow: Statement;
   private readonly queryCache = new Map<string, Statement>();
+  private readonly compiledFilters = new WeakMap<FilterExpression, CompiledSql>();
   private readonly slots: ReadonlyMap<string, { index: number; type: ColumnType }>;
   /** Assigned here rather than by SQLite so that it never repeats, even after hard deletes. */
   private nextSeq = 1;
@@ -108,6 +110,16 @@ export class SqlTable {
 
   get name(): string {
     return this.definition.name;
+  }
+
+  /** `compileFilter` over this table's columns, once per filter tree (parsed queries are reused). */
+  compiledFilter(filter: FilterExpression): CompiledSql {
+    let compiled = this.compiledFilters.get(filter);
+    if (compiled === undefined) {
+      compiled = compileFilter(filter, this.columns);
+      this.compiledFilters.set(filter, compiled);
+    }
+    return compiled;
   }
 
   /** Where a property of the table's own lives in {@link StoredRow.values}, and its type. */

@@ -2,7 +2,7 @@
  * A client's link to the backend: it delays each request and answer by the plan's latency,
  * and injects the plan's faults. Every request, answer, failure and fault goes to the history.
  */
-import { TransportError, type HttpRequest, type HttpResponse, type Transport, type TransportFailureKind } from '../protocol/http.js';
+import { simulatedTransportError, TransportError, type HttpRequest, type HttpResponse, type Transport, type TransportFailureKind } from '../protocol/http.js';
 import type { JsonObject } from '../protocol/records.js';
 import type { Clock, TimerHandle } from '../sim/clock.js';
 import type { RandomSource } from '../sim/random.js';
@@ -175,7 +175,7 @@ export class NetworkLink {
 
     const fail = (failure: TransportFailureKind, applied: boolean, message: string): never => {
       recorder.record(this.name, { kind: 'http-failure', requestId, link: this.name, failure, applied, latencyMs: this.clock.now() - sentAt });
-      throw new TransportError(failure, message);
+      throw simulatedTransportError(failure, message);
     };
 
     if (this.isOffline) {

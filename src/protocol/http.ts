@@ -43,6 +43,21 @@ export class TransportError extends Error {
   }
 }
 
+/**
+ * A {@link TransportError} for a failure a simulated network made up. Its stack would show the
+ * link's own frames and nothing of the app, and capturing it cost more than the rest of the
+ * failed request; so it has none.
+ */
+export function simulatedTransportError(kind: TransportFailureKind, message: string): TransportError {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return new TransportError(kind, message);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
 export function isTransportError(error: unknown): error is TransportError {
   return error instanceof TransportError;
 }

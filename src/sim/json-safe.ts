@@ -31,6 +31,10 @@ function copy(value: unknown, ancestors: object[]): JsonValue {
       return value.toString();
     case 'object': {
       if (value === null) return null;
+      // Nearly everything a history holds is a plain object or array of plain data: those skip
+      // the checks for dates, errors and toJSON that other objects need.
+      const prototype: unknown = Object.getPrototypeOf(value);
+      if (prototype === Object.prototype && typeof (value as { toJSON?: unknown }).toJSON !== 'function') return copyPlainObject(value as Record<string, unknown>, ancestors);
       if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
       if (isErrorLike(value)) return value.message;
       if (ancestors.includes(value)) return '[circular]';
@@ -69,6 +73,35 @@ function copy(value: unknown, ancestors: object[]): JsonValue {
       // undefined, functions and symbols at the top level
       return null;
   }
+}
+
+function copyPlainObject(source: Record<string, unknown>, ancestors: object[]): JsonObject {
+  if (ancestors.includes(source)) return '[circular]' as unknown as JsonObject;
+  ancestors.push(source);
+  const result: JsonObject = {};
+  for (const key in source) {
+    if (!Object.hasOwn(source, key)) continue;
+    const item = source[key];
+    switch (typeof item) {
+      case 'string':
+      case 'boolean':
+        result[key] = item;
+        break;
+      case 'undefined':
+      case 'function':
+      case 'symbol':
+        break;
+      default:
+        if (key === '__proto__') {
+          // A record may carry this key (JSON.parse makes it an own property); keep it as data.
+          Object.defineProperty(result, key, { value: copy(item, ancestors), enumerable: true, writable: true, configurable: true });
+        } else {
+          result[key] = copy(item, ancestors);
+        }
+    }
+  }
+  ancestors.pop();
+  return result;
 }
 
 /** One deterministic line for an error: its name and message, never a stack. */

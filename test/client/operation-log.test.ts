@@ -4,6 +4,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { OPERATION_TABLE, OperationLog, type OperationRecord } from '../../src/client/operation-log.js';
+import { Mutations } from '../../src/client/mutations.js';
 import { Query } from '../../src/client/query.js';
 import { SqlJsStore } from '../../src/client/sqljs-store.js';
 import type { MobileServiceStore } from '../../src/client/store.js';
@@ -41,9 +42,9 @@ async function everything(log: OperationLog) {
 describe('the operation log in memory', () => {
   test('reads what a query of the store reads, through batches, direct upserts, deletes and a delete by query', async () => {
     const store = await SqlJsStore.open({});
-    const watched = new OperationLog(store, new Set());
+    const watched = new OperationLog(store, new Mutations());
     await watched.initialize();
-    const queried = new OperationLog(unwatched(store), new Set());
+    const queried = new OperationLog(unwatched(store), new Mutations());
     await queried.initialize();
     const same = async () => expect(await everything(watched)).toEqual(await everything(queried));
 
@@ -56,7 +57,7 @@ describe('the operation log in memory', () => {
     await same();
     expect(await watched.readPending('todoitem', 'b')).toEqual([op(2, 'b', 'update', 'v7')]);
 
-    await store.upsert(OPERATION_TABLE, [op(4, 'b', 'delete', 'v8')]);
+    await store.upsert(OPERATION_TABLE, [{ ...op(4, 'b', 'delete'), metadata: { version: 'v8' } }]);
     await store.del(OPERATION_TABLE, 1);
     await same();
     expect((await watched.readFirstAfter(3))?.operation).toEqual(op(4, 'b', 'delete', 'v8'));
@@ -70,7 +71,7 @@ describe('the operation log in memory', () => {
 
   test('a failed batch leaves the copy as it was, and callers cannot change the copy', async () => {
     const store = await SqlJsStore.open({});
-    const log = new OperationLog(store, new Set());
+    const log = new OperationLog(store, new Mutations());
     await log.initialize();
     await store.executeBatch([OperationLog.upsertOf(op(1, 'a'))]);
     const failing = store.executeBatch([OperationLog.upsertOf(op(2, 'b')), { tableName: 'no-such-table', action: 'delete', id: 'x' }]);
@@ -85,11 +86,11 @@ describe('the operation log in memory', () => {
 
   test('a log opened over a store that already holds operations starts from them', async () => {
     const first = await SqlJsStore.open({});
-    const log = new OperationLog(first, new Set());
+    const log = new OperationLog(first, new Mutations());
     await log.initialize();
     await first.executeBatch([OperationLog.upsertOf(op(1, 'a')), OperationLog.upsertOf(op(2, 'b', 'update', 'v1'))]);
     const reopened = await first.reopen();
-    const again = new OperationLog(reopened, new Set());
+    const again = new OperationLog(reopened, new Mutations());
     await again.initialize();
     expect(await again.readAll()).toEqual([op(1, 'a'), op(2, 'b', 'update', 'v1')]);
     // The first store is closed: its commits can no longer reach the new log.
