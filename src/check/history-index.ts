@@ -379,6 +379,7 @@ export function sawRecord(index: HistoryIndex, client: string, table: string, id
     const response = exchange.responseEvent;
     if (exchange.client !== client || response === undefined || response.seq <= from || response.seq >= until) return false;
     if (exchange.table !== table) return false;
+    if (answeredAfterRestart(index, exchange)) return false;
     const shows = (record: JsonObject | null | undefined): boolean => record?.['id'] === id && (!versionsOnly || typeof record['version'] === 'string');
     if (exchange.action === 'query') return parseRecords(response.response.body).some(shows);
     return exchange.itemId === id && shows(parseJsonObject(response.response.body));
@@ -391,6 +392,16 @@ export function sawRecord(index: HistoryIndex, client: string, table: string, id
       record.call.itemId === id &&
       (!versionsOnly || record.call.serverRecord !== null),
   );
+}
+
+/**
+ * An answer that came back after its client restarted reached an app that no longer existed:
+ * the history has it (the server sent it), the client never saw it.
+ */
+export function answeredAfterRestart(index: HistoryIndex, exchange: Exchange): boolean {
+  const response = exchange.responseEvent;
+  if (response === undefined) return false;
+  return index.restarts.some((restart) => restart.client === exchange.client && restart.seq > exchange.requestEvent.seq && restart.seq < response.seq);
 }
 
 /** The snapshot a run ends on: the last one labelled `final`, else the last one. */

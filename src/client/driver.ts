@@ -2,6 +2,7 @@
  * The reference client behind the simulator's ClientDriver seam. Records cross the seam as
  * plain JSON (dates as ISO text); inside, they are typed by each table's local columns.
  */
+import type { Transport } from '../protocol/http.js';
 import type { JsonObject, TableDefinition } from '../protocol/records.js';
 import { promiseOnlyFactory, type ClientDriver, type ClientDriverFactory, type ClientEnvironment, type ClientSnapshot, type PushSummary } from '../sim/driver.js';
 import { MobileServiceClient } from './client.js';
@@ -49,6 +50,8 @@ export const createReferenceDriver: ClientDriverFactory = createReferenceDriverW
 interface OpenClient {
   store: SqlJsStore;
   context: MobileServiceSyncContext;
+  /** Cuts this life's network: a killed app sends nothing more. */
+  kill(): void;
 }
 
 class ReferenceDriver implements ClientDriver {
@@ -67,8 +70,20 @@ class ReferenceDriver implements ClientDriver {
   async open(store: SqlJsStore): Promise<void> {
     const { environment } = this;
     for (const table of environment.tables) await store.defineTable({ name: table.name, columnDefinitions: localColumnsFor(table) });
+    // A request already on its way when the app is killed still reaches the server, but its
+    // answer reaches nobody; a request the dead app's leftover work would start is never sent.
+    // Either way that work stops there, as it would with the app: no failure, no handler call.
+    let alive = true;
+    const never = (): Promise<never> => new Promise<never>(() => undefined);
+    const transport: Transport = (request) => {
+      if (!alive) return never();
+      return environment.transport(request).then(
+        (response) => (alive ? response : never()),
+        (error: unknown) => (alive ? Promise.reject(error) : never()),
+      );
+    };
     const client = new MobileServiceClient(environment.url, {
-      transport: environment.transport,
+      transport,
       clock: environment.clock,
       random: environment.random,
       ...(this.options.mutations === undefined ? {} : { mutations: this.options.mutations }),
@@ -76,7 +91,13 @@ class ReferenceDriver implements ClientDriver {
     const context = client.getSyncContext();
     await context.initialize(store);
     context.pushHandler = jsonHandler(environment);
-    this.current = { store, context };
+    this.current = {
+      store,
+      context,
+      kill: () => {
+        alive = false;
+      },
+    };
   }
 
   async insert(table: string, record: JsonObject): Promise<JsonObject> {
@@ -136,6 +157,7 @@ class ReferenceDriver implements ClientDriver {
    */
   async restart(): Promise<void> {
     const old = this.client();
+    old.kill();
     this.current = undefined;
     await this.open(await old.store.reopen());
   }

@@ -118,10 +118,20 @@ class PullRun {
         nextSkip = skip + page.length;
         // A short page read the rest of the group in one go; a full one leaves more to skip to.
         if (page.length >= this.pageSize) this.skippedGroups.add(bound);
+      } else if (skip > 0) {
+        // Leaving a tie group read with $skip. The group may have shrunk while it was read: its
+        // records that moved on gave their places to later records, and $skip counted those
+        // too. So nothing after the group is trusted to have been read: start again just after
+        // it (the group itself is swept by id below).
+        nextStrictlyAfter = true;
       } else {
         nextBound = last;
       }
-      if (nextBound !== bound && this.skippedGroups.has(bound)) {
+      if (nextStrictlyAfter && last !== bound && this.skippedGroups.has(bound)) {
+        await this.apply(page, undefined);
+        await this.sweep(bound);
+        await this.apply([], bound);
+      } else if (nextBound !== bound && this.skippedGroups.has(bound)) {
         await this.apply(page, undefined);
         await this.sweep(bound);
         await this.apply([], nextBound);

@@ -30,7 +30,7 @@ import { DRIVE_MAX_STEPS, PausableDrive } from './drive.js';
 import { executeStep } from './execute-step.js';
 import { currentFaults, sessionFaultPlan, withChange, type FaultChange, type LinkFaults } from './link-faults.js';
 
-export const EXPLORER_POLICIES = ['ask', 'tutorial', 'server-wins', 'client-wins', 'merge', 'none'] as const;
+export const EXPLORER_POLICIES = ['ask', 'tutorial', 'server-wins', 'client-wins', 'merge', 'defer-to-pull', 'none'] as const;
 /** `ask` pauses a push at each conflict until the user answers; the others are the runner's policies. */
 export type ExplorerPolicy = (typeof EXPLORER_POLICIES)[number];
 

@@ -1,5 +1,5 @@
 /**
- * Conflict policies: the push handlers a scenario's clients run. Five are built in; a team's
+ * Conflict policies: the push handlers a scenario's clients run. Six are built in; a team's
  * own module exporting `{ onConflict, onError }` is loaded from a path and run unchanged.
  */
 import path from 'node:path';
@@ -55,10 +55,12 @@ function builtIn(name: string, log: (text: string) => void, merge: MergeOptions)
       return clientWinsPolicy();
     case 'merge':
       return mergePolicy(merge);
+    case 'defer-to-pull':
+      return deferToPullPolicy();
     case 'none':
       return {};
     default:
-      throw new PolicyError(`unknown conflict policy '${name}' (built in: tutorial, server-wins, client-wins, merge, none)`);
+      throw new PolicyError(`unknown conflict policy '${name}' (built in: tutorial, server-wins, client-wins, merge, defer-to-pull, none)`);
   }
 }
 
@@ -83,6 +85,20 @@ export function serverWinsPolicy(): PushHandler {
       if (pushError.getAction() !== 'delete' && isRecord(server)) return pushError.cancelAndUpdate(server);
       return pushError.cancelAndDiscard();
     },
+    onError: (pushError) => {
+      if (statusOf(pushError) === 404) return pushError.cancelAndDiscard();
+      return undefined;
+    },
+  };
+}
+
+/**
+ * The conflicting change leaves the queue (`cancel()`) and the local record keeps it: the app
+ * shows its own value until the next pull brings the server's. A 404 drops the change.
+ */
+export function deferToPullPolicy(): PushHandler {
+  return {
+    onConflict: (pushError) => pushError.cancel(),
     onError: (pushError) => {
       if (statusOf(pushError) === 404) return pushError.cancelAndDiscard();
       return undefined;

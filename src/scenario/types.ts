@@ -20,19 +20,24 @@ export type PolicySpec =
   | 'server-wins'
   /** update with the server's version, then the push retries; transient errors are retried too. */
   | 'client-wins'
+  /**
+   * cancel(): the change leaves the queue and the local record keeps it until a pull brings the
+   * server's version (a 404 on push: cancelAndDiscard).
+   */
+  | 'defer-to-pull'
   /** No handler at all: conflicts come back from push, errors abort it. */
   | 'none'
   /** Merge field by field: `fields` names a side per field, `prefer` the rest, `mergeField` decides in code. */
   | { readonly name: 'merge'; readonly prefer?: 'client' | 'server'; readonly fields?: Readonly<Record<string, 'client' | 'server'>>; readonly mergeField?: MergeField }
-  | { readonly name: 'tutorial' | 'server-wins' | 'client-wins' | 'none' }
+  | { readonly name: 'tutorial' | 'server-wins' | 'client-wins' | 'defer-to-pull' | 'none' }
   /** Recorded answers to this client's conflicts, in order (what the explorer saves); `then` (default tutorial) handles the rest and errors. */
-  | { readonly name: 'scripted'; readonly conflicts: readonly ScriptedResolution[]; readonly then?: 'tutorial' | 'server-wins' | 'client-wins' | 'merge' | 'none' }
+  | { readonly name: 'scripted'; readonly conflicts: readonly ScriptedResolution[]; readonly then?: 'tutorial' | 'server-wins' | 'client-wins' | 'merge' | 'defer-to-pull' | 'none' }
   /** A team's own module exporting `{ onConflict, onError }`, relative to the scenario file; run unchanged. */
   | { readonly module: string }
   /** TypeScript scenarios only: the handler itself. */
   | { readonly handler: PushHandler };
 
-export type BuiltInPolicyName = 'tutorial' | 'server-wins' | 'client-wins' | 'merge' | 'none' | 'scripted';
+export type BuiltInPolicyName = 'tutorial' | 'server-wins' | 'client-wins' | 'merge' | 'defer-to-pull' | 'none' | 'scripted';
 
 export interface ClientSpec {
   readonly name: string;

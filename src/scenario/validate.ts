@@ -59,7 +59,7 @@ const TOP_LEVEL = [
   'origin',
 ] as const;
 
-const BUILT_IN_POLICIES = ['tutorial', 'server-wins', 'client-wins', 'merge', 'none'];
+const BUILT_IN_POLICIES = ['tutorial', 'server-wins', 'client-wins', 'merge', 'defer-to-pull', 'none'];
 const COLUMN_TYPES = ['string', 'number', 'boolean', 'date', 'object'];
 const CLIENT_OPS = ['insert', 'update', 'delete', 'read', 'lookup', 'push', 'pull', 'purge', 'restart'];
 const EDIT_OPS = ['insert', 'update', 'delete'];

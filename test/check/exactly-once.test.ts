@@ -46,4 +46,27 @@ describe('exactly-once effects', () => {
     h.exchange('client-1', 'PATCH', '/tables/todoitem/a', 200, { body: { id: 'a', text: 'oat milk' }, ifMatch: 'v1', answer: record('a', 'oat milk', 'v3') });
     expect(checkExactlyOnce(h.build()).valid).toBe(true);
   });
+
+  test('an answer that reached an app already restarted does not count as the client holding a version', () => {
+    // Found by the generated defer-to-pull scenario: an update of a record the client never
+    // pulled goes out without If-Match, the app restarts before the answer, and the retry can
+    // only be unconditional again. The answer is in the history, but no app ever read it.
+    const h = new HistoryBuilder();
+    h.op('client-1', { type: 'update', table: 'todoitem', record: { id: 'a', text: 'oat milk' } });
+    const push = h.invoke('client-1', { type: 'push' });
+    const first = h.request('client-1', 'PATCH', '/tables/todoitem/a', { body: { id: 'a', text: 'oat milk' } });
+    h.restart('client-1', true);
+    h.add('client-1', { kind: 'info', opId: push.opId, error: 'killed: the app restarted mid-operation' });
+    h.response('client-1', first.requestId, 200, record('a', 'oat milk', 'v2'));
+    h.exchange('client-1', 'PATCH', '/tables/todoitem/a', 200, { body: { id: 'a', text: 'oat milk' }, answer: record('a', 'oat milk', 'v3') });
+    expect(checkExactlyOnce(h.build()).valid).toBe(true);
+
+    // The same answer read by a living app: the retry could have been conditional.
+    const seen = new HistoryBuilder();
+    seen.op('client-1', { type: 'update', table: 'todoitem', record: { id: 'a', text: 'oat milk' } });
+    const again = seen.request('client-1', 'PATCH', '/tables/todoitem/a', { body: { id: 'a', text: 'oat milk' } });
+    seen.response('client-1', again.requestId, 200, record('a', 'oat milk', 'v2'));
+    seen.exchange('client-1', 'PATCH', '/tables/todoitem/a', 200, { body: { id: 'a', text: 'oat milk' }, answer: record('a', 'oat milk', 'v3') });
+    expect(checkExactlyOnce(seen.build()).valid).toBe(false);
+  });
 });

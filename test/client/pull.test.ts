@@ -189,6 +189,31 @@ describe('paging through ties', () => {
     expect(await localIds(c)).toEqual(ids);
   });
 
+  test('records that take the places $skip counts in a shrunken tie group are not skipped', async () => {
+    // Found by the generated defer-to-pull scenario: r1 left the tie group before the pull, the
+    // group then emptied between pages, and the $skip page jumped the bound past r1 and r2.
+    const world = await createWorld();
+    insertTieGroup(world, 3); // r000, r001, r002 at T0
+    world.clock.advance(10);
+    world.backend.update('todoitem', 'r000', { text: 'moved before the pull' }); // T1
+    const c = await createClient(world);
+    c.link.beforeRequest = (_, index) => {
+      if (index === 2) {
+        // Page 0 and 1 were r001, r002 at T0 (page 1 with the same bound, so page 2 skips 2).
+        world.clock.advance(10);
+        world.backend.update('todoitem', 'r001', { text: 'moved between pages' }); // T2
+        world.clock.advance(10);
+        world.backend.update('todoitem', 'r002', { text: 'moved last' }); // T3
+      }
+    };
+    await c.context.pull(new Query('todoitem'), null, { pageSize: 2 });
+    expect(c.link.lines().some((line) => line.includes('$skip=2&'))).toBe(true);
+    expect(await localIds(c)).toEqual(['r000', 'r001', 'r002']);
+    expect(await c.table.lookup('r000')).toMatchObject({ text: 'moved before the pull' });
+    expect(await c.table.lookup('r001')).toMatchObject({ text: 'moved between pages' });
+    expect(await c.table.lookup('r002')).toMatchObject({ text: 'moved last' });
+  });
+
   test('edits between every page never lose a record', async () => {
     const world = await createWorld();
     const ids = insertTieGroup(world, 200);

@@ -178,6 +178,27 @@ describe('app restarts', () => {
     await expectInSync(world);
   });
 
+  test('the killed app sends nothing more: its push stops with the request that was on its way', async () => {
+    // Found by the generated defer-to-pull scenario: the dead app's push got its answer, its
+    // handler failed on the closed store, and the push sent the operation again — a request
+    // no living app made.
+    const discardOnError: PushHandler = { onError: (pushError) => pushError.cancelAndDiscard() };
+    const world = await worldWith({ restarts: [{ when: { request: 2 }, phase: 'after-server' }] }, discardOnError);
+    const client = world.client('client-1');
+    await insertAndPush(world);
+    await world.settle(world.editor('editor-1').delete(T, 'a'));
+    await world.settle(client.update(T, { id: 'a', text: 'edited' }));
+    expect((await world.settle(client.push())).status).toBe('info');
+    await world.runUntilIdle();
+    // One PATCH (answered 404 to a dead app); no handler call, no second PATCH.
+    expect(of(world, 'http-request').map((event) => event.request.method)).toEqual(['POST', 'PATCH']);
+    expect(of(world, 'handler-call')).toEqual([]);
+    // The reopened app pushes the update again and its handler drops it.
+    await world.settle(client.push());
+    expect(of(world, 'handler-call')).toHaveLength(1);
+    expect(await world.snapshot('after')).toMatchObject({ clients: { 'client-1': { operations: [] } } });
+  });
+
   test('a restart scheduled at a time kills whatever is in flight then', async () => {
     const world = await worldWith({ restarts: [{ when: { at: 150 } }] });
     const push = await insertAndPush(world);
