@@ -72,7 +72,9 @@ export interface ClientDriver {
   purge(table: string, options?: { force?: boolean }): Promise<void>;
   /**
    * Kills the app and reopens it from its last committed store. Operations still in flight
-   * are abandoned: whatever they do afterwards never touches the reopened store.
+   * are abandoned: whatever they do afterwards never touches the reopened store, and (the
+   * reference client) an answer to a request of the dead app reaches nobody and it sends no
+   * new request.
    */
   restart(): Promise<void>;
   snapshot(): Promise<ClientSnapshot>;
