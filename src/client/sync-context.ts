@@ -85,12 +85,7 @@ export class MobileServiceSyncContext {
   /** Merges the properties present into the local record and logs an update. */
   update(tableName: string, instance: LocalRecord): Promise<LocalRecord> {
     return this.storeRunner.run(async () => {
-      const { store } = this.ready();
-      checkTableName(tableName);
-      checkRecord(instance);
-      const id = propertyOf(instance, 'id');
-      assertValidId(id, 'instance.id');
-      const existing = await store.lookup(tableName, id, true);
+      const { id, existing } = await this.recordToChange(tableName, instance);
       await this.writeWithLog(tableName, 'update', instance, existing, { tableName, action: 'upsert', data: instance });
       return instance;
     });
@@ -99,14 +94,19 @@ export class MobileServiceSyncContext {
   /** Deletes the local record and logs a delete. */
   del(tableName: string, instance: LocalRecord): Promise<void> {
     return this.storeRunner.run(async () => {
-      const { store } = this.ready();
-      checkTableName(tableName);
-      checkRecord(instance);
-      const id = propertyOf(instance, 'id');
-      assertValidId(id, 'instance.id');
-      const existing = await store.lookup(tableName, id, true);
+      const { id, existing } = await this.recordToChange(tableName, instance);
       await this.writeWithLog(tableName, 'delete', { id }, existing, { tableName, action: 'delete', id });
     });
+  }
+
+  /** An update's or a delete's checks, as the SDK makes them, and the record as it is now. */
+  private async recordToChange(tableName: string, instance: LocalRecord): Promise<{ id: string; existing: LocalRecord | null }> {
+    const { store } = this.ready();
+    checkTableName(tableName);
+    checkRecord(instance);
+    const id = propertyOf(instance, 'id');
+    assertValidId(id, 'instance.id');
+    return { id, existing: await store.lookup(tableName, id, true) };
   }
 
   /** The local record, or null (rejects instead unless `suppressRecordNotFoundError`, as in the SDK). */
