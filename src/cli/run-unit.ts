@@ -3,15 +3,12 @@
  * same code runs in the main thread (one worker) and in worker threads, and takes only plain
  * data, so a unit's result does not depend on where it ran.
  */
-import fc from 'fast-check';
-import { addCoverage } from '../check/coverage.js';
-import { programArbitrary } from '../scenario/arbitraries.js';
 import { resolveClient, type ResolvedClient } from '../scenario/clients.js';
 import { executeProgram } from '../scenario/execute.js';
 import { loadScenario } from '../scenario/load.js';
-import type { ScenarioResult, ScenarioStatus } from '../scenario/results.js';
-import { counterexampleOf, runScenario } from '../scenario/run.js';
-import { expectationFor, type Program, type ResolvedScenario } from '../scenario/types.js';
+import type { ScenarioResult } from '../scenario/results.js';
+import { crashedResult, runGenerated, runScenario, type ProgramExecutor, type RunSelection } from '../scenario/run.js';
+import type { ResolvedScenario } from '../scenario/types.js';
 import type { ClientSelection, RunRange } from './units.js';
 
 /** What a unit needs, as plain data (it crosses to worker threads). */
@@ -66,7 +63,7 @@ export async function runUnit(task: UnitTask, cache: ScenarioCache, onRun: (even
   try {
     return await runRange(scenario, client, task.range, task, started, onRun);
   } catch (error) {
-    return errorResult(scenario.name, scenario.file, client.name, task.seed, started, error, scenario);
+    return crashedResult(scenario, client, task.seed, started, error);
   }
 }
 
@@ -83,79 +80,30 @@ async function runRange(
   started: number,
   onRun: (event: RunEvent) => void,
 ): Promise<ScenarioResult> {
-  const execute = (program: Program) => executeProgram(scenario, program, { driver: client.driver });
-  const coverage: Record<string, number> = {};
-  let runs = 0;
-  let firstFailureAt: number | undefined;
-  const property = fc.asyncProperty(programArbitrary(scenario), async (program) => {
-    const record = await execute(program);
-    const shrinking = firstFailureAt !== undefined;
-    if (!shrinking) {
-      runs++;
-      addCoverage(coverage, record.coverage);
-      if (!record.valid) firstFailureAt = performance.now();
-    }
-    onRun({ valid: record.valid, shrinking });
-    return record.valid;
-  });
+  const execute: ProgramExecutor = (program) => executeProgram(scenario, program, { driver: client.driver });
   const remaining = task.deadline === undefined ? undefined : Math.max(1, task.deadline - Date.now());
-  const details = await fc.check(property, {
+  const selection: RunSelection = {
     seed: task.seed,
     numRuns: range.count,
     path: String(range.start),
-    ...(task.shrink ? {} : { endOnFailure: true }),
-    ...(remaining !== undefined ? { interruptAfterTimeLimit: remaining } : {}),
-  });
-  const shrunkAt = performance.now();
-  const base = baseResult(scenario, client.name, task.seed, runs, started, coverage);
-  if (!details.failed || details.counterexample === null) {
-    if (details.failed && !details.interrupted) {
-      const error: unknown = details.errorInstance;
-      return { ...base, status: 'error', error: `a run crashed: ${error instanceof Error ? error.message : String(error)}` };
-    }
-    return { ...base, status: statusOf(scenario, client.name, true) };
-  }
-  const [program] = details.counterexample;
-  const record = await execute(program);
-  const failure = counterexampleOf(scenario, client, record, {
-    seed: details.seed,
-    ...(details.counterexamplePath !== null ? { path: details.counterexamplePath } : {}),
-    shrinks: details.numShrinks,
-  });
-  return {
-    ...base,
-    durationMs: Math.round(performance.now() - started),
-    status: statusOf(scenario, client.name, false),
-    failure,
-    timings: {
-      ...(firstFailureAt !== undefined ? { firstFailureMs: Math.round(firstFailureAt - started) } : {}),
-      shrunkMs: Math.round(shrunkAt - started),
-    },
+    endOnFailure: !task.shrink,
+    ...(remaining !== undefined ? { timeLimitMs: remaining } : {}),
   };
+  // Events cross to the main thread: only what it reads.
+  const run = await runGenerated(scenario, client, execute, started, selection, ({ valid, shrinking }) => onRun({ valid, shrinking }));
+  return run.result;
 }
 
-function baseResult(scenario: ResolvedScenario, client: string, seed: number, runs: number, started: number, coverage: Record<string, number>): Omit<ScenarioResult, 'status'> {
+function errorResult(name: string, file: string, client: string, seed: number, started: number, error: unknown): ScenarioResult {
   return {
-    name: scenario.name,
-    ...(scenario.description !== undefined ? { description: scenario.description } : {}),
-    file: scenario.file,
+    name,
+    file,
     client,
-    runs,
+    runs: 0,
     seed,
     durationMs: Math.round(performance.now() - started),
-    coverage,
-    weak: scenario.coverage.filter((name) => (coverage[name] ?? 0) === 0),
-  };
-}
-
-function statusOf(scenario: ResolvedScenario, client: string, valid: boolean): ScenarioStatus {
-  if (expectationFor(scenario.expect, client) === 'fail') return valid ? 'unexpected-pass' : 'expected-failure';
-  return valid ? 'passed' : 'failed';
-}
-
-function errorResult(name: string, file: string, client: string, seed: number, started: number, error: unknown, scenario?: ResolvedScenario): ScenarioResult {
-  return {
-    ...(scenario !== undefined ? baseResult(scenario, client, seed, 0, started, {}) : { name, file, client, runs: 0, seed, durationMs: Math.round(performance.now() - started), coverage: {}, weak: [] }),
+    coverage: {},
+    weak: [],
     status: 'error',
     error: error instanceof Error ? error.message : String(error),
   };

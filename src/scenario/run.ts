@@ -39,8 +39,26 @@ export interface RunScenarioOptions {
   /** Timers one drive call may fire before the run counts as a livelock. Default 2,000. */
   readonly maxSteps?: number;
   /** Called after each run (shrinking runs included). */
-  readonly onRun?: (run: { readonly index: number; readonly valid: boolean; readonly shrinking: boolean }) => void;
+  readonly onRun?: RunListener;
 }
+
+/** Hears of each run as it ends; `index` counts every run, shrinking runs included. */
+export type RunListener = (run: { readonly index: number; readonly valid: boolean; readonly shrinking: boolean }) => void;
+
+/** Which of a seed's generated runs to execute (fast-check's runs, in its order). */
+export interface RunSelection {
+  readonly seed: number;
+  readonly numRuns: number;
+  /** A fast-check path: the run to begin at (`"<n>"`), or a failing run to replay. */
+  readonly path?: string;
+  /** Report the first failure as found instead of shrinking it. */
+  readonly endOnFailure?: boolean;
+  /** Wall-clock ms after which no new run starts. */
+  readonly timeLimitMs?: number;
+}
+
+/** Executes one program of the scenario with the client under test. */
+export type ProgramExecutor = (program: Program) => Promise<RunRecord>;
 
 /** A result plus what the self-test and the bench measure. */
 export interface ScenarioRun {
@@ -90,26 +108,38 @@ export async function runScenarioDetailed(input: ScenarioInput, options: RunScen
       },
     };
   }
-  const execute = (program: Program): Promise<RunRecord> =>
+  const execute: ProgramExecutor = (program) =>
     executeProgram(scenario, program, { driver: client.driver, ...(options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {}) });
 
   try {
     return scenario.program !== undefined
       ? await runFixed(scenario, client, execute, started)
-      : await runGenerated(scenario, client, execute, started, seed, options);
+      : await runGenerated(scenario, client, execute, started, selectionOf(scenario, seed, options), options.onRun);
   } catch (error) {
-    return {
-      scenario,
-      result: {
-        ...baseResult(scenario, client, seed, 0, started, {}),
-        status: 'error',
-        error: error instanceof Error ? error.message : String(error),
-      },
-    };
+    return { scenario, result: crashedResult(scenario, client, seed, started, error) };
   }
 }
 
-async function runFixed(scenario: ResolvedScenario, client: ResolvedClient, execute: (program: Program) => Promise<RunRecord>, started: number): Promise<ScenarioRun> {
+function selectionOf(scenario: ResolvedScenario, seed: number, options: RunScenarioOptions): RunSelection {
+  return {
+    seed,
+    numRuns: options.runs ?? scenario.runs,
+    ...(options.path !== undefined ? { path: options.path } : {}),
+    // A replayed path names the one run to show: report it as it is, not shrunk further.
+    endOnFailure: options.path !== undefined || options.shrink === false,
+  };
+}
+
+/** The result of a scenario whose run threw (a policy module that does not load, say). */
+export function crashedResult(scenario: ResolvedScenario, client: ResolvedClient, seed: number, started: number, error: unknown): ScenarioResult {
+  return {
+    ...baseResult(scenario, client, seed, 0, started, {}),
+    status: 'error',
+    error: error instanceof Error ? error.message : String(error),
+  };
+}
+
+async function runFixed(scenario: ResolvedScenario, client: ResolvedClient, execute: ProgramExecutor, started: number): Promise<ScenarioRun> {
   const program = scenario.program!;
   const record = await execute(program);
   const failure = record.valid ? undefined : counterexampleOf(scenario, client, record, { seed: program.seed, shrinks: 0 });
@@ -125,13 +155,18 @@ async function runFixed(scenario: ResolvedScenario, client: ResolvedClient, exec
   };
 }
 
-async function runGenerated(
+/**
+ * Runs the selected runs of a generated scenario as a fast-check property and shrinks the first
+ * failure to a minimal program. `runScenario` and the CLI's work units (a range of runs each)
+ * both run here, so a seed and a path name the same program wherever they ran.
+ */
+export async function runGenerated(
   scenario: ResolvedScenario,
   client: ResolvedClient,
-  execute: (program: Program) => Promise<RunRecord>,
+  execute: ProgramExecutor,
   started: number,
-  seed: number,
-  options: RunScenarioOptions,
+  selection: RunSelection,
+  onRun?: RunListener,
 ): Promise<ScenarioRun> {
   const coverage: Record<string, number> = {};
   let runs = 0;
@@ -145,19 +180,25 @@ async function runGenerated(
       addCoverage(coverage, record.coverage);
       if (!record.valid) firstFailureAt = performance.now();
     }
-    options.onRun?.({ index: index++, valid: record.valid, shrinking });
+    onRun?.({ index: index++, valid: record.valid, shrinking });
     return record.valid;
   });
-  const numRuns = options.runs ?? scenario.runs;
   const details = await fc.check(property, {
-    seed,
-    numRuns,
-    ...(options.path !== undefined ? { path: options.path, endOnFailure: true } : {}),
-    ...(options.shrink === false ? { endOnFailure: true } : {}),
+    seed: selection.seed,
+    numRuns: selection.numRuns,
+    ...(selection.path !== undefined ? { path: selection.path } : {}),
+    ...(selection.endOnFailure === true ? { endOnFailure: true } : {}),
+    ...(selection.timeLimitMs !== undefined ? { interruptAfterTimeLimit: selection.timeLimitMs } : {}),
   });
   const shrunkAt = performance.now();
   if (!details.failed || details.counterexample === null) {
-    return { scenario, result: { ...baseResult(scenario, client, seed, runs, started, coverage), status: statusOf(scenario, client, true) } };
+    const base = baseResult(scenario, client, selection.seed, runs, started, coverage);
+    // fast-check failed with no program to show: say so rather than pass.
+    if (details.failed && !details.interrupted) {
+      const error: unknown = details.errorInstance;
+      return { scenario, result: { ...base, status: 'error', error: `a run crashed: ${error instanceof Error ? error.message : String(error)}` } };
+    }
+    return { scenario, result: { ...base, status: statusOf(scenario, client, true) } };
   }
   // A run that threw (a policy module that does not load, say) throws again here: status error.
   const [program] = details.counterexample;

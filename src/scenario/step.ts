@@ -1,0 +1,92 @@
+/**
+ * What one program step does to a world. The runner and the explorer both run steps through
+ * here, so a step means the same in `syncwright run` as in the explorer, and a session the
+ * explorer saved replays to the same history. Client steps that write or sync are bracketed by
+ * snapshots: the checkers of pulls, collapse and discards compare before and after.
+ */
+import type { ClientOperation, ServerEdit } from '../sim/history.js';
+import type { Operation } from '../sim/operation.js';
+import type { World } from '../sim/world.js';
+import type { Step } from './types.js';
+
+/**
+ * How a step makes virtual time pass. The runner passes the world itself; the explorer passes a
+ * drive that also stands still while a conflict waits for the user.
+ */
+export interface StepTime {
+  /** Fires every timer due within `ms`, then moves the clock `ms` forward. */
+  advance(ms: number): Promise<void>;
+  /** Drives time until `op` completes. */
+  settle(op: Operation<unknown>): Promise<unknown>;
+}
+
+const LOCAL_WRITES = new Set(['insert', 'update', 'delete']);
+const SYNC_OPS = new Set(['push', 'pull', 'purge']);
+
+/**
+ * Runs `step`, the `number`-th of the program (1-based, as the snapshot labels count). Returns
+ * the operation a client or editor step started; a background step's is still running.
+ */
+export async function runStep(world: World, time: StepTime, step: Step, number: number): Promise<Operation<unknown> | undefined> {
+  if (step.after !== undefined && step.after > 0) await time.advance(step.after);
+  if (step.actor === 'world') {
+    await runWorldAction(world, time, step);
+    return undefined;
+  }
+  const label = `step ${number}`;
+  const isClient = world.clientNames.includes(step.actor);
+  const bracketed = isClient && (LOCAL_WRITES.has(step.op.type) || SYNC_OPS.has(step.op.type));
+  if (bracketed) await snapshotUnlessFresh(world, `before ${label}`);
+  // The actor says which kind of operation it is: validation matched each op to its actor.
+  const op = isClient ? world.client(step.actor).perform(step.op as ClientOperation) : world.editor(step.actor).perform(step.op as ServerEdit);
+  if (step.background === true) return op;
+  await time.settle(op);
+  if (bracketed) await world.snapshot(`after ${label}`);
+  return op;
+}
+
+/** Every client pushes, then pulls every table, `rounds` times; each sync op bracketed by snapshots. */
+export async function syncAll(world: World, time: StepTime, rounds: number, label: string): Promise<void> {
+  for (let round = 1; round <= rounds; round++) {
+    for (const name of world.clientNames) {
+      await snapshotUnlessFresh(world, `${label} ${round}: before ${name} push`);
+      await time.settle(world.client(name).push());
+    }
+    for (const name of world.clientNames) {
+      for (const table of world.tables) {
+        await snapshotUnlessFresh(world, `${label} ${round}: before ${name} pull ${table.name}`);
+        await time.settle(world.client(name).pull(table.name));
+      }
+    }
+  }
+}
+
+async function runWorldAction(world: World, time: StepTime, step: Step): Promise<void> {
+  const op = step.op;
+  switch (op.type) {
+    case 'offline':
+    case 'online':
+      if ('client' in op) world.setOffline(op.client, op.type === 'offline');
+      return;
+    case 'heal':
+      world.heal();
+      return;
+    case 'sync':
+      await syncAll(world, time, 1, 'sync');
+      return;
+    case 'wait':
+      if ('ms' in op) await time.advance(op.ms);
+      return;
+    case 'note':
+      if ('text' in op) world.note(op.text);
+      return;
+    default:
+      throw new Error(`unknown world action ${JSON.stringify(op)}`);
+  }
+}
+
+/** A snapshot, unless the last event already is one (nothing happened since). */
+async function snapshotUnlessFresh(world: World, label: string): Promise<void> {
+  if (world.history.at(-1)?.kind === 'snapshot') return;
+  await world.snapshot(label);
+}
