@@ -3,8 +3,11 @@
  * and listens to the Server-Sent Events stream; every value from the world becomes DOM text
  * (createElement/textContent), never markup. Plain ES2017 without template literals (this is
  * itself a template string); the timeline is drawn as the HTML report draws it, from the same
- * model (`buildTimeline`) and the same stylesheet.
+ * model (`buildTimeline`), the same stylesheet and the same drawing code (`browser-helpers.ts`,
+ * which also brings the DOM helpers).
  */
+import { BROWSER_HELPERS } from '../report/browser-helpers.js';
+
 export const EXPLORER_SCRIPT = String.raw`
 (function () {
   'use strict';
@@ -18,27 +21,10 @@ export const EXPLORER_SCRIPT = String.raw`
   var editing = {};
   var serverEditing = null;
   var lastChecks = null;
-
-  // ---- DOM helpers (text only) ----
-  function el(tag, cls, text) {
-    var node = document.createElement(tag);
-    if (cls) node.className = cls;
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    return node;
-  }
-  function add(parent) {
-    for (var i = 1; i < arguments.length; i++) {
-      var child = arguments[i];
-      if (child === null || child === undefined || child === false) continue;
-      parent.appendChild(typeof child === 'string' ? document.createTextNode(child) : child);
-    }
-    return parent;
-  }
-  function tid(node, id) { node.setAttribute('data-testid', String(id)); return node; }
+${BROWSER_HELPERS}
+  // ---- explorer's own DOM helpers ----
   function byId(id) { return document.getElementById(id); }
   function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); return node; }
-  function has(obj, key) { return obj !== null && typeof obj === 'object' && Object.prototype.hasOwnProperty.call(obj, key); }
-  function keysOf(obj) { return obj !== null && typeof obj === 'object' ? Object.keys(obj) : []; }
   function button(text, cls, testid, onClick) {
     var b = el('button', cls || 'btn', text);
     b.type = 'button';
@@ -59,15 +45,12 @@ export const EXPLORER_SCRIPT = String.raw`
     return i;
   }
   function labelled(text, control) { return add(el('label'), text, control); }
-  function fmtCount(n) { return typeof n === 'number' ? n.toLocaleString('en-US') : String(n); }
-  function fmtTime(t) { return typeof t === 'number' ? fmtCount(t) + ' ms' : String(t); }
   function shortValue(v) {
     if (v === undefined) return '';
     if (v === null) return 'null';
     if (typeof v === 'string') return v;
     return JSON.stringify(v);
   }
-  function jsonBlock(value) { return el('pre', 'json', value === undefined ? 'undefined' : JSON.stringify(value, null, 2)); }
 
   // ---- API ----
   function api(method, path, body, raw) {
@@ -440,9 +423,6 @@ export const EXPLORER_SCRIPT = String.raw`
   }
 
   // ---- timeline (the report's swimlanes) ----
-  function center(index, count) { return ((index + 0.5) / count) * 100; }
-  var MARKER_TEXT = { conflict: 'conflict', fault: 'fault', decision: 'decision', 'error-handler': 'error', restart: 'restart' };
-
   function renderTimeline(ctx, holder) {
     var tl = ctx.timeline;
     var lanes = tl.lanes;
@@ -453,51 +433,19 @@ export const EXPLORER_SCRIPT = String.raw`
     var inner = el('div', 'tl-inner');
     var head = el('div', 'tl-head');
     var headLanes = el('div', 'tl-head-lanes');
-    var kindText = { client: 'client', network: 'network', server: 'backend', editor: 'server editor', actor: 'actor' };
-    lanes.forEach(function (lane) {
-      var label = el('div', 'lane-label ' + lane.kind);
-      add(label, el('small', '', kindText[lane.kind] || lane.kind), lane.id);
-      headLanes.appendChild(label);
-    });
+    lanes.forEach(function (lane) { headLanes.appendChild(laneLabel(lane)); });
     add(head, el('div', 'tl-time', 't (virtual)'), headLanes);
     inner.appendChild(head);
     var body = el('div', 'tl-body');
     var laneLayer = el('div', 'tl-lanes');
-    lanes.forEach(function (lane, i) {
-      var strip = el('div', 'lane ' + lane.kind);
-      strip.style.left = (i / n) * 100 + '%';
-      strip.style.width = (100 / n) + '%';
-      laneLayer.appendChild(strip);
-    });
+    lanes.forEach(function (lane, i) { laneLayer.appendChild(laneStrip(lane, i, n)); });
     body.appendChild(laneLayer);
-    var rowIndex = {};
-    tl.rows.forEach(function (row, i) { rowIndex[row.seq] = i; });
-    var networkLane = -1;
-    lanes.forEach(function (lane, i) { if (lane.kind === 'network') networkLane = i; });
-    var flights = el('div', 'tl-flights');
-    if (networkLane >= 0) tl.flights.forEach(function (flight) {
-      var from = rowIndex[flight.fromSeq];
-      var to = rowIndex[flight.toSeq];
-      if (from === undefined || to === undefined) return;
-      var bar = el('div', 'flight' + (flight.lost ? ' lost' : ''));
-      bar.style.left = 'calc(' + center(networkLane, n) + '% + ' + (12 + flight.slot * 7) + 'px)';
-      bar.style.top = 'calc(' + from + ' * var(--row-h) + var(--row-h) * 0.7)';
-      bar.style.height = 'calc(' + (to - from) + ' * var(--row-h))';
-      bar.title = 'in flight ' + flight.latencyMs + ' ms';
-      flights.appendChild(bar);
-    });
-    body.appendChild(flights);
+    body.appendChild(timelineFlights(tl));
     var lastT = null;
     ctx.rows = {};
     tl.rows.forEach(function (row) {
-      var rowNode = el('div', 'tl-row tone-' + row.tone + (row.citedBy.length ? ' cited' : ''));
-      rowNode.setAttribute('data-seq', String(row.seq));
-      var time = el('div', 'tl-time');
-      add(time, el('span', 'seq', '#' + row.seq), row.t === lastT ? '' : fmtTime(row.t));
+      var rowNode = timelineRow(row, lastT, renderEvent(ctx, row, lanes), null);
       lastT = row.t;
-      var track = el('div', 'tl-track');
-      track.appendChild(renderEvent(ctx, row, lanes));
-      add(rowNode, time, track);
       rowNode.addEventListener('click', function () { select(ctx, row.seq, false); });
       ctx.rows[row.seq] = { node: rowNode, row: row };
       body.appendChild(rowNode);
@@ -514,46 +462,8 @@ export const EXPLORER_SCRIPT = String.raw`
   }
 
   function renderEvent(ctx, row, lanes) {
-    var n = Math.max(lanes.length, 1);
-    var shape = row.shape;
-    var node = tid(el('button', 'ev tone-' + row.tone), ctx.prefix + 'event-' + row.seq);
-    node.type = 'button';
-    node.title = '#' + row.seq + ' ' + row.label;
-    node.setAttribute('data-kind', row.kind);
     var badges = row.markers.map(function (m) { return el('span', 'badge ' + m, MARKER_TEXT[m] || m); });
-    if (shape.shape === 'box') {
-      node.className += ' ev-box';
-      var c = center(shape.lane, n);
-      if (shape.lane === n - 1 && n > 1) {
-        node.className += ' flip';
-        node.style.left = 'calc(' + c + '% + 10px)';
-        node.style.maxWidth = 'calc(' + c + '% + 10px)';
-      } else {
-        node.style.left = 'calc(' + c + '% - 10px)';
-        node.style.maxWidth = 'calc(' + (100 - c) + '% + 6px)';
-      }
-      add(node, el('span', 'label', row.label));
-      badges.forEach(function (b) { node.appendChild(b); });
-      return node;
-    }
-    if (shape.shape === 'arrow') {
-      var a = center(shape.from, n);
-      var b = center(shape.to, n);
-      var left = Math.min(a, b);
-      var width = Math.max(Math.abs(b - a), 100 / n / 2);
-      node.className += ' ev-arrow' + (b < a ? ' rtl' : '') + (shape.lost ? ' lost' : '');
-      node.style.left = left + '%';
-      node.style.width = width + '%';
-      var label = el('span', 'label');
-      add(label, el('span', 'text', row.label));
-      badges.forEach(function (x) { label.appendChild(x); });
-      add(node, el('span', 'line'), el('span', 'head'), label);
-      if (shape.lost) { var x = el('span', 'lost-x', '✕'); x.style.left = b < a ? '0%' : '100%'; node.appendChild(x); }
-      return node;
-    }
-    node.className += ' ev-band';
-    add(node, el('span', 'label', row.label));
-    return node;
+    return timelineEvent(row, Math.max(lanes.length, 1), ctx.prefix + 'event-' + row.seq, badges, []);
   }
 
   function move(ctx, delta) {
@@ -565,25 +475,10 @@ export const EXPLORER_SCRIPT = String.raw`
   }
 
   function select(ctx, seq, scroll) {
-    var entry = ctx.rows[seq];
+    var entry = highlightRow(ctx, seq, scroll);
     if (!entry) return;
-    if (ctx.selected !== null && ctx.rows[ctx.selected]) {
-      var prev = ctx.rows[ctx.selected];
-      prev.node.classList.remove('selected');
-      prev.row.related.forEach(function (r) { if (ctx.rows[r]) ctx.rows[r].node.classList.remove('related'); });
-    }
-    ctx.selected = seq;
-    entry.node.classList.add('selected');
-    entry.row.related.forEach(function (r) { if (ctx.rows[r]) ctx.rows[r].node.classList.add('related'); });
-    if (scroll) entry.node.scrollIntoView({ block: 'nearest' });
     if (ctx.onSelect) ctx.onSelect(entry.row);
     renderDetails(ctx, entry.row);
-  }
-
-  function eventBySeq(ctx, seq) {
-    var history = ctx.history;
-    for (var i = 0; i < history.length; i++) if (history[i].seq === seq) return history[i];
-    return null;
   }
 
   function withRefs(ctx, text) {

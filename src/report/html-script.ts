@@ -2,8 +2,11 @@
  * The report page's only script, inlined and pinned by a CSP hash. It reads the embedded JSON
  * model and builds the DOM with createElement/textContent only: run data never reaches
  * innerHTML, an href, or an event-handler attribute. Plain ES2017, no template literals (this
- * is itself a template string), no dependencies.
+ * is itself a template string), no dependencies. The DOM helpers, number formatting and the
+ * timeline drawing it shares with the explorer come from `browser-helpers.ts`.
  */
+import { BROWSER_HELPERS } from './browser-helpers.js';
+
 export const REPORT_SCRIPT = String.raw`
 (function () {
   'use strict';
@@ -12,32 +15,8 @@ export const REPORT_SCRIPT = String.raw`
   var app = document.getElementById('app');
   var verdictNode = document.getElementById('verdict');
   var versionNode = document.getElementById('tool-version');
-
-  // ---- tiny DOM helpers (text only) ----
-  function el(tag, cls, text) {
-    var node = document.createElement(tag);
-    if (cls) node.className = cls;
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    return node;
-  }
-  function add(parent) {
-    for (var i = 1; i < arguments.length; i++) {
-      var child = arguments[i];
-      if (child === null || child === undefined || child === false) continue;
-      parent.appendChild(typeof child === 'string' ? document.createTextNode(child) : child);
-    }
-    return parent;
-  }
-  function tid(node, id) { node.setAttribute('data-testid', String(id)); return node; }
-  function has(obj, key) { return obj !== null && typeof obj === 'object' && Object.prototype.hasOwnProperty.call(obj, key); }
-  function keysOf(obj) { return obj !== null && typeof obj === 'object' ? Object.keys(obj) : []; }
-
+${BROWSER_HELPERS}
   // ---- formatting ----
-  function fmtCount(n) {
-    if (typeof n !== 'number' || !isFinite(n)) return String(n);
-    var parts = String(Math.abs(n)).split('.');
-    return (n < 0 ? '-' : '') + parts[0].replace(/\B(?=(\d{3})+(?!\d))/g, ',') + (parts.length > 1 ? '.' + parts[1] : '');
-  }
   function fmtDuration(ms) {
     if (typeof ms !== 'number' || !isFinite(ms) || ms < 0) return '–';
     if (ms < 1000) return Math.round(ms) + ' ms';
@@ -46,7 +25,6 @@ export const REPORT_SCRIPT = String.raw`
     var sec = total % 60;
     return Math.floor(total / 60) + ' min ' + (sec < 10 ? '0' : '') + sec + ' s';
   }
-  function fmtTime(t) { return typeof t === 'number' ? fmtCount(t) + ' ms' : String(t); }
   function plural(n, one, many) { return fmtCount(n) + ' ' + (n === 1 ? one : (many || one + 's')); }
   var STATUS_TEXT = { passed: 'passed', failed: 'failed', 'expected-failure': 'expected failure', 'unexpected-pass': 'unexpected pass', error: 'error' };
   function pill(status) {
@@ -62,7 +40,6 @@ export const REPORT_SCRIPT = String.raw`
     if (typeof value === 'boolean') return el('span', 'v-bool', String(value));
     return el('span', '', JSON.stringify(value));
   }
-  function jsonBlock(value) { return el('pre', 'json', value === undefined ? 'undefined' : JSON.stringify(value, null, 2)); }
   function bodyBlock(text) {
     if (text === undefined || text === null) return el('div', 'hint', 'no body');
     if (text === '') return el('div', 'hint', '(empty body)');
@@ -277,7 +254,7 @@ export const REPORT_SCRIPT = String.raw`
     }
     var f = sc.failure;
     if (!f) return body;
-    var ctx = { failure: f, rows: {}, selected: null, details: null };
+    var ctx = { timeline: f.timeline, history: f.history, rows: {}, selected: null, details: null };
     if (f.stopped) {
       add(body, el('h3', 'block-title', 'The run never settled'), tid(el('pre', 'error-text', f.stopped), 'stopped'));
     }
@@ -366,10 +343,8 @@ export const REPORT_SCRIPT = String.raw`
   }
 
   // ---- timeline ----
-  function center(index, count) { return ((index + 0.5) / count) * 100; }
-
   function renderTimeline(ctx) {
-    var tl = ctx.failure.timeline;
+    var tl = ctx.timeline;
     var lanes = tl.lanes;
     var n = Math.max(lanes.length, 1);
     var scroller = tid(el('div', 'tl'), 'timeline');
@@ -379,10 +354,8 @@ export const REPORT_SCRIPT = String.raw`
     var inner = el('div', 'tl-inner');
     var head = el('div', 'tl-head');
     var headLanes = el('div', 'tl-head-lanes');
-    var kindText = { client: 'client', network: 'network', server: 'backend', editor: 'server editor', actor: 'actor' };
     lanes.forEach(function (lane) {
-      var label = tid(el('div', 'lane-label ' + lane.kind), 'lane-label-' + lane.id);
-      add(label, el('small', '', kindText[lane.kind] || lane.kind), lane.id);
+      var label = tid(laneLabel(lane), 'lane-label-' + lane.id);
       label.title = lane.id;
       headLanes.appendChild(label);
     });
@@ -391,49 +364,19 @@ export const REPORT_SCRIPT = String.raw`
 
     var bodyNode = el('div', 'tl-body');
     var laneLayer = el('div', 'tl-lanes');
-    lanes.forEach(function (lane, i) {
-      var strip = tid(el('div', 'lane ' + lane.kind), 'lane-' + lane.id);
-      strip.style.left = (i / n) * 100 + '%';
-      strip.style.width = (100 / n) + '%';
-      laneLayer.appendChild(strip);
-    });
+    lanes.forEach(function (lane, i) { laneLayer.appendChild(tid(laneStrip(lane, i, n), 'lane-' + lane.id)); });
     bodyNode.appendChild(laneLayer);
-
-    var rowIndex = {};
-    tl.rows.forEach(function (row, i) { rowIndex[row.seq] = i; });
-    var networkLane = -1;
-    lanes.forEach(function (lane, i) { if (lane.kind === 'network') networkLane = i; });
-    var flights = el('div', 'tl-flights');
-    if (networkLane >= 0) {
-      tl.flights.forEach(function (flight) {
-        var from = rowIndex[flight.fromSeq];
-        var to = rowIndex[flight.toSeq];
-        if (from === undefined || to === undefined) return;
-        var bar = el('div', 'flight' + (flight.lost ? ' lost' : ''));
-        bar.style.left = 'calc(' + center(networkLane, n) + '% + ' + (12 + flight.slot * 7) + 'px)';
-        bar.style.top = 'calc(' + from + ' * var(--row-h) + var(--row-h) * 0.7)';
-        bar.style.height = 'calc(' + (to - from) + ' * var(--row-h))';
-        bar.title = 'in flight ' + flight.latencyMs + ' ms';
-        flights.appendChild(bar);
-      });
-    }
-    bodyNode.appendChild(flights);
+    bodyNode.appendChild(timelineFlights(tl));
 
     var lastT = null;
     tl.rows.forEach(function (row) {
-      var rowNode = el('div', 'tl-row tone-' + row.tone + (row.citedBy.length ? ' cited' : ''));
-      rowNode.setAttribute('data-seq', String(row.seq));
-      var time = el('div', 'tl-time');
-      add(time, el('span', 'seq', '#' + row.seq), row.t === lastT ? '' : fmtTime(row.t));
-      lastT = row.t;
+      var flag = null;
       if (row.citedBy.length) {
-        var flag = el('span', 'cite-flag');
+        flag = el('span', 'cite-flag');
         flag.title = 'cited by ' + row.citedBy.join(', ');
-        time.appendChild(flag);
       }
-      var track = el('div', 'tl-track');
-      track.appendChild(renderEvent(row, lanes));
-      add(rowNode, time, track);
+      var rowNode = timelineRow(row, lastT, renderEvent(row, lanes), flag);
+      lastT = row.t;
       rowNode.addEventListener('click', function () { select(ctx, row.seq, false); });
       ctx.rows[row.seq] = { node: rowNode, row: row };
       bodyNode.appendChild(rowNode);
@@ -452,8 +395,6 @@ export const REPORT_SCRIPT = String.raw`
     return scroller;
   }
 
-  var MARKER_TEXT = { conflict: 'conflict', fault: 'fault', decision: 'decision', 'error-handler': 'error', restart: 'restart' };
-
   function badges(row) {
     return row.markers.map(function (m) {
       return tid(el('span', 'badge ' + m, MARKER_TEXT[m] || m), m + '-marker');
@@ -461,57 +402,9 @@ export const REPORT_SCRIPT = String.raw`
   }
 
   function renderEvent(row, lanes) {
-    var n = Math.max(lanes.length, 1);
     var shape = row.shape;
-    var node = tid(el('button', 'ev tone-' + row.tone), 'event-' + row.seq);
-    node.type = 'button';
-    node.title = '#' + row.seq + ' ' + row.label;
-    node.setAttribute('data-kind', row.kind);
-    if (shape.shape === 'box') {
-      node.className += ' ev-box';
-      // The box's dot sits on its lane's line; the label runs on towards the free side.
-      var c = center(shape.lane, n);
-      var flip = shape.lane === n - 1 && n > 1;
-      if (flip) {
-        node.className += ' flip';
-        node.style.left = 'calc(' + c + '% + 10px)';
-        node.style.maxWidth = 'calc(' + c + '% + 10px)';
-      } else {
-        node.style.left = 'calc(' + c + '% - 10px)';
-        node.style.maxWidth = 'calc(' + (100 - c) + '% + 6px)';
-      }
-      add(node, el('span', 'label', row.label));
-      badges(row).forEach(function (b) { node.appendChild(b); });
-      return node;
-    }
-    if (shape.shape === 'arrow') {
-      var a = center(shape.from, n);
-      var b = center(shape.to, n);
-      var left = Math.min(a, b);
-      var width = Math.max(Math.abs(b - a), 100 / n / 2);
-      node.className += ' ev-arrow' + (b < a ? ' rtl' : '') + (shape.lost ? ' lost' : '');
-      node.style.left = left + '%';
-      node.style.width = width + '%';
-      var label = el('span', 'label');
-      add(label, el('span', 'text', row.label));
-      badges(row).forEach(function (b) { label.appendChild(b); });
-      add(node, el('span', 'line'), el('span', 'head'), label);
-      lanesBetween(shape.from, shape.to).forEach(function (via) {
-        if (!lanes[via] || lanes[via].kind !== 'network') return;
-        var dotVia = el('span', 'via');
-        dotVia.style.left = ((center(via, n) - left) / width) * 100 + '%';
-        node.appendChild(dotVia);
-      });
-      if (shape.lost) {
-        var x = el('span', 'lost-x', '✕');
-        x.style.left = b < a ? '0%' : '100%';
-        node.appendChild(x);
-      }
-      return node;
-    }
-    node.className += ' ev-band';
-    add(node, el('span', 'label', row.label));
-    return node;
+    var vias = shape.shape !== 'arrow' ? [] : lanesBetween(shape.from, shape.to).filter(function (via) { return lanes[via] && lanes[via].kind === 'network'; });
+    return timelineEvent(row, Math.max(lanes.length, 1), 'event-' + row.seq, badges(row), vias);
   }
 
   function lanesBetween(a, b) {
@@ -521,24 +414,8 @@ export const REPORT_SCRIPT = String.raw`
   }
 
   function select(ctx, seq, scroll) {
-    var entry = ctx.rows[seq];
-    if (!entry) return;
-    if (ctx.selected !== null && ctx.rows[ctx.selected]) {
-      var prev = ctx.rows[ctx.selected];
-      prev.node.classList.remove('selected');
-      prev.row.related.forEach(function (r) { if (ctx.rows[r]) ctx.rows[r].node.classList.remove('related'); });
-    }
-    ctx.selected = seq;
-    entry.node.classList.add('selected');
-    entry.row.related.forEach(function (r) { if (ctx.rows[r]) ctx.rows[r].node.classList.add('related'); });
-    if (scroll) entry.node.scrollIntoView({ block: 'nearest' });
-    renderDetails(ctx, entry.row);
-  }
-
-  function eventBySeq(ctx, seq) {
-    var history = ctx.failure.history;
-    for (var i = 0; i < history.length; i++) if (history[i].seq === seq) return history[i];
-    return null;
+    var entry = highlightRow(ctx, seq, scroll);
+    if (entry) renderDetails(ctx, entry.row);
   }
 
   function refButton(ctx, seq) {
