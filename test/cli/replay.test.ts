@@ -71,4 +71,14 @@ describe('syncwright replay', () => {
     const definition = JSON.parse(await readFile(path.join(dir, 'scenarios', 'regressions', 'known.json'), 'utf8')) as { expect: unknown };
     expect(definition.expect).toEqual({ reference: 'fail' });
   });
+
+  test('--save --to puts the case in another folder, extending its scenario from there', async () => {
+    const saved = await cli(['replay', 'counterexample.json', '--save', '--name', 'elsewhere', '--to', 'scenarios/regressions/reference'], dir);
+    expect(saved.code).toBe(1);
+    expect(saved.stdout).toContain('saved scenarios/regressions/reference/elsewhere.json');
+    const definition = JSON.parse(await readFile(path.join(dir, 'scenarios', 'regressions', 'reference', 'elsewhere.json'), 'utf8')) as { extends: string };
+    expect(definition.extends).toBe('../../small.json');
+    const rerun = await cli(['run', 'scenarios/regressions/reference/elsewhere.json', '--mutation', 'drop-if-match', '--reporter', 'json', '--workers', '1', '--out', 'elsewhere'], dir);
+    expect(rerun.code).toBe(1);
+  });
 });

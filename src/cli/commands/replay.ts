@@ -37,6 +37,8 @@ Options:
   --mutation <names>     build the reference client with these deliberate bugs
   --save                 save the run as a regression case in scenarios/regressions/
   --name <name>          the regression's file name (letters, digits, - and _)
+  --to <dir>             the folder to save it in (default scenarios/regressions; a folder of
+                         known findings of one client, say scenarios/regressions/sdk)
   --expect-fail          mark the saved case as a known finding of this client (failing is expected)
   -h, --help             show this help
 
@@ -45,7 +47,8 @@ history differs from the counterexample's, 2 for a mistake in the arguments or f
 
 Examples:
   syncwright replay scenarios/generated-merge.ts 42:17:3:0
-  syncwright replay reports/counterexample.json --save --name merge-lost-update`,
+  syncwright replay reports/counterexample.json --save --name merge-lost-update
+  syncwright replay reports/counterexample.json --client sdk --save --expect-fail --to scenarios/regressions/sdk`,
 
   async run(args, io) {
     const { values, positionals } = parseOptions(
@@ -56,11 +59,15 @@ Examples:
         mutation: { type: 'string' },
         save: { type: 'boolean' },
         name: { type: 'string' },
+        to: { type: 'string' },
         'expect-fail': { type: 'boolean' },
       },
       true,
     );
-    if ((values.name !== undefined || values['expect-fail'] === true) && values.save !== true) throw new UsageError('--name and --expect-fail go with --save');
+    if ((values.name !== undefined || values.to !== undefined || values['expect-fail'] === true) && values.save !== true) {
+      throw new UsageError('--name, --to and --expect-fail go with --save');
+    }
+    if (values.to !== undefined && values.to.trim() === '') throw new UsageError('--to expects a folder');
     if (values.name !== undefined && !/^[\w-]+$/.test(values.name)) throw new UsageError(`--name may only hold letters, digits, '-' and '_', got '${values.name}'`);
     const { source, counterexample } = await replaySource(positionals, values.scenario, io.cwd);
     const client = clientFor(values.client, values.mutation, counterexample?.client);
@@ -105,6 +112,7 @@ Examples:
         const file = await saveRegression(found, {
           name,
           cwd: io.cwd,
+          ...(values.to !== undefined ? { directory: values.to } : {}),
           ...(values['expect-fail'] === true ? { expect: { [resolved.name.split('+')[0]!]: 'fail' as const } } : {}),
         });
         io.stdout.write(`saved ${shown(file, io.cwd)}: \`syncwright run\` runs it as a regression case from now on\n`);
