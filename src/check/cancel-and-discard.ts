@@ -115,8 +115,23 @@ function checkDiscard(index: HistoryIndex, record: HandlerCallRecord): Violation
     // With no unhandled error after the discard, every later operation is tried; with one, at
     // least the next (the error had to come from somewhere).
     const required = stop === undefined ? later : later.slice(0, 1);
+    // A push started while an earlier one of the same client ran waits for it: what the earlier
+    // push sent was no longer this push's to try (the snapshot before its start shows the queue
+    // as it was when it was asked for, not when it began).
+    const takenEarlier = new Set(
+      index.exchanges
+        .filter(
+          (exchange) =>
+            exchange.client === client &&
+            isPushWrite(exchange) &&
+            exchange.requestEvent.seq < (writes[0]?.requestEvent.seq ?? push.end) &&
+            index.pushes.some((other) => other !== push && other.client === client && other.start < push.start && other.end > push.start && exchange.requestEvent.seq > other.start && exchange.requestEvent.seq < other.end),
+        )
+        .map((exchange) => recordKey(exchange.table ?? '', exchange.itemId ?? '')),
+    );
     for (const operation of required) {
       if (recordKey(operation.table, operation.itemId) === recordKey(table, id)) continue;
+      if (takenEarlier.has(recordKey(operation.table, operation.itemId))) continue;
       // Operations logged during the push may have been the ones discarded: any attempt in this push counts.
       const tried = writes.some((exchange) => exchange.table === operation.table && exchange.itemId === operation.itemId);
       if (!tried && push.operation.outcome !== undefined) {

@@ -124,7 +124,9 @@ function capped(index: HistoryIndex, exchange: Exchange, context?: CheckContext)
 function checkPushFlow(index: HistoryIndex, window: SyncWindow, cap: number): Violation[] {
   const violations: Violation[] = [];
   const client = window.client;
+  /** The calls for each record's operation in flight; `finished` keeps those of operations that went through. */
   const callsPerRecord = new Map<string, HandlerCallRecord[]>();
+  const finished: [string, HandlerCallRecord[]][] = [];
   let stoppedBy: Exchange | undefined;
   for (const exchange of window.exchanges.filter(isPushWrite)) {
     const seq = exchange.requestEvent.seq;
@@ -140,13 +142,20 @@ function checkPushFlow(index: HistoryIndex, window: SyncWindow, cap: number): Vi
     const calls = index.callsByRequest.get(exchange.requestId) ?? [];
     const key = recordKey(exchange.table, exchange.itemId);
     callsPerRecord.set(key, [...(callsPerRecord.get(key) ?? []), ...calls]);
-    if (!exchangeFailed(exchange)) continue;
+    if (!exchangeFailed(exchange)) {
+      // The operation went through: a later failure on the record is another operation's (one
+      // logged while this one was in flight), with a cap of its own.
+      const done = callsPerRecord.get(key) ?? [];
+      if (done.length > 0) finished.push([key, done]);
+      callsPerRecord.delete(key);
+      continue;
+    }
     const status = exchange.response?.status ?? null;
     const last = calls.at(-1)?.decision;
     const resolved = last !== undefined && (RESOLVING_DECISIONS.has(last.decision) || last.isHandled);
     if (!resolved && !isConflictStatus(status)) stoppedBy = exchange;
   }
-  for (const [key, calls] of callsPerRecord) {
+  for (const [key, calls] of [...finished, ...callsPerRecord]) {
     if (calls.length > cap) {
       violations.push({
         message: `${client}'s handlers were called ${calls.length} times for ${key} in push #${window.start} (#${calls[0]!.call.seq} … #${calls.at(-1)!.call.seq}); at most ${cap} calls per operation per push are allowed.`,

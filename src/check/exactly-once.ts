@@ -5,7 +5,8 @@
  * write request twice with no new local write in between.
  */
 import type { History } from '../sim/history.js';
-import { finalSnapshot, indexHistory, sawRecord, writtenRecordId, writtenTable, type Exchange, type HistoryIndex } from './history-index.js';
+import type { JsonObject } from '../protocol/records.js';
+import { answeredAfterRestart, finalSnapshot, indexHistory, parseJsonObject, parseRecords, writtenRecordId, writtenTable, type Exchange, type HistoryIndex } from './history-index.js';
 import type { Violation } from './types.js';
 import { verdict, type CheckContext } from './verdict.js';
 
@@ -75,7 +76,7 @@ function appliedTwice(index: HistoryIndex): Violation[] {
       const status = second.response?.status;
       if (status === undefined || status < 200 || status >= 300 || second.request.headers['if-match'] !== undefined) break;
       // A client that never held a version of the record could not have made the retry conditional.
-      if (first.table === null || first.itemId === null || !sawRecord(index, first.client, first.table, first.itemId, -1, second.requestEvent.seq, true)) break;
+      if (first.table === null || first.itemId === null || !heldVersion(index, first.client, first.table, first.itemId, second.requestEvent.seq)) break;
       const rewritten = index.operations.some(
         (operation) =>
           operation.actor === first.client &&
@@ -94,6 +95,59 @@ function appliedTwice(index: HistoryIndex): Violation[] {
   }
   return violations;
 }
+
+/**
+ * Whether the client could have held a version of the record before `until`: an answer that
+ * reached it showed one — but not a pull page that came while it had a change of the record
+ * waiting to be pushed (a pull leaves such a record alone, so that version never reached the
+ * local store) — or its handler was given the server's record.
+ */
+function heldVersion(index: HistoryIndex, client: string, table: string, id: string, until: number): boolean {
+  const shows = (record: JsonObject | null | undefined): boolean => record?.['id'] === id && typeof record['version'] === 'string';
+  const answered = index.exchanges.some((exchange) => {
+    const response = exchange.responseEvent;
+    if (exchange.client !== client || exchange.table !== table || response === undefined || response.seq >= until) return false;
+    if (answeredAfterRestart(index, exchange)) return false;
+    if (exchange.action === 'query') return parseRecords(response.response.body).some(shows) && !changeWaiting(index, client, table, id, response.seq);
+    return exchange.itemId === id && shows(parseJsonObject(response.response.body));
+  });
+  return (
+    answered ||
+    index.handlerCalls.some(
+      (record) => record.client === client && record.call.seq < until && record.call.table === table && record.call.itemId === id && record.call.serverRecord !== null,
+    )
+  );
+}
+
+/**
+ * Whether a local write of the record may still have been waiting at `seq`: one came before
+ * it with no applied write of the record by the client in between. When unsure, it says yes
+ * (this checker then stays quiet rather than blame a retry that could not know better).
+ */
+function changeWaiting(index: HistoryIndex, client: string, table: string, id: string, seq: number): boolean {
+  const writes = index.operations.filter(
+    (operation) => operation.actor === client && operation.invoke.seq < seq && LOCAL_WRITES.has(operation.op.type) && writtenTable(operation.op) === table && writtenRecordId(operation.op) === id,
+  );
+  const last = writes.at(-1);
+  if (last === undefined) return false;
+  return !index.exchanges.some((exchange) => {
+    const status = exchange.response?.status;
+    return (
+      exchange.client === client &&
+      exchange.table === table &&
+      exchange.itemId === id &&
+      exchange.action !== 'query' &&
+      exchange.responseEvent !== undefined &&
+      exchange.responseEvent.seq > last.invoke.seq &&
+      exchange.responseEvent.seq < seq &&
+      status !== undefined &&
+      status >= 200 &&
+      status < 300
+    );
+  });
+}
+
+const LOCAL_WRITES: ReadonlySet<string> = new Set(['insert', 'update', 'delete']);
 
 function sameRequest(a: Exchange, b: Exchange): boolean {
   return (
