@@ -25,7 +25,7 @@ import {
   type HistoryIndex,
   type SyncWindow,
 } from './history-index.js';
-import { recordKey, RESOLVING_DECISIONS } from './pending.js';
+import { recordKey, REMOVING_DECISIONS, RESOLVING_DECISIONS } from './pending.js';
 import type { Violation } from './types.js';
 import { hasHandler, verdict, type CheckContext } from './verdict.js';
 
@@ -142,18 +142,20 @@ function checkPushFlow(index: HistoryIndex, window: SyncWindow, cap: number): Vi
     const calls = index.callsByRequest.get(exchange.requestId) ?? [];
     const key = recordKey(exchange.table, exchange.itemId);
     callsPerRecord.set(key, [...(callsPerRecord.get(key) ?? []), ...calls]);
-    if (!exchangeFailed(exchange)) {
-      // The operation went through: a later failure on the record is another operation's (one
-      // logged while this one was in flight), with a cap of its own.
-      const done = callsPerRecord.get(key) ?? [];
-      if (done.length > 0) finished.push([key, done]);
-      callsPerRecord.delete(key);
-      continue;
-    }
+    const failed = exchangeFailed(exchange);
     const status = exchange.response?.status ?? null;
     const last = calls.at(-1)?.decision;
     const resolved = last !== undefined && (RESOLVING_DECISIONS.has(last.decision) || last.isHandled);
-    if (!resolved && !isConflictStatus(status)) stoppedBy = exchange;
+    if (failed && !resolved && !isConflictStatus(status)) stoppedBy = exchange;
+    // The operation is over when it went through, when the handler took it out of the queue, or
+    // when its failure was left unresolved (a conflict skipped, or the push stopped). A later
+    // failure on the record is another operation's (one logged while this one was in flight),
+    // with a cap of its own.
+    if (!failed || !resolved || REMOVING_DECISIONS.has(last.decision)) {
+      const done = callsPerRecord.get(key) ?? [];
+      if (done.length > 0) finished.push([key, done]);
+      callsPerRecord.delete(key);
+    }
   }
   for (const [key, calls] of [...finished, ...callsPerRecord]) {
     if (calls.length > cap) {
