@@ -127,6 +127,7 @@ function checkPushFlow(index: HistoryIndex, window: SyncWindow, cap: number): Vi
   /** The calls for each record's operation in flight; `finished` keeps those of operations that went through. */
   const callsPerRecord = new Map<string, HandlerCallRecord[]>();
   const finished: [string, HandlerCallRecord[]][] = [];
+  const lastAttempt = new Map<string, { action: string; decision: string | undefined }>();
   let stoppedBy: Exchange | undefined;
   for (const exchange of window.exchanges.filter(isPushWrite)) {
     const seq = exchange.requestEvent.seq;
@@ -141,6 +142,15 @@ function checkPushFlow(index: HistoryIndex, window: SyncWindow, cap: number): Vi
     if (outcomeSeq === undefined || outcomeSeq > window.end) continue;
     const calls = index.callsByRequest.get(exchange.requestId) ?? [];
     const key = recordKey(exchange.table, exchange.itemId);
+    // A request of another action on the record, not asked for by changeAction, is another
+    // operation: the one retried was dropped (its record deleted while it was pushed).
+    const previous = lastAttempt.get(key);
+    if (previous !== undefined && previous.action !== exchange.action && previous.decision !== 'changeAction') {
+      const done = callsPerRecord.get(key) ?? [];
+      if (done.length > 0) finished.push([key, done]);
+      callsPerRecord.delete(key);
+    }
+    lastAttempt.set(key, { action: exchange.action, decision: calls.at(-1)?.decision?.decision });
     callsPerRecord.set(key, [...(callsPerRecord.get(key) ?? []), ...calls]);
     const failed = exchangeFailed(exchange);
     const status = exchange.response?.status ?? null;
