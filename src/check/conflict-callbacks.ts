@@ -128,6 +128,11 @@ function checkPushFlow(index: HistoryIndex, window: SyncWindow, cap: number): Vi
   const callsPerRecord = new Map<string, HandlerCallRecord[]>();
   const finished: [string, HandlerCallRecord[]][] = [];
   const lastAttempt = new Map<string, { action: string; decision: string | undefined }>();
+  const endOperation = (key: string): void => {
+    const done = callsPerRecord.get(key) ?? [];
+    if (done.length > 0) finished.push([key, done]);
+    callsPerRecord.delete(key);
+  };
   let stoppedBy: Exchange | undefined;
   for (const exchange of window.exchanges.filter(isPushWrite)) {
     const seq = exchange.requestEvent.seq;
@@ -146,9 +151,7 @@ function checkPushFlow(index: HistoryIndex, window: SyncWindow, cap: number): Vi
     // operation: the one retried was dropped (its record deleted while it was pushed).
     const previous = lastAttempt.get(key);
     if (previous !== undefined && previous.action !== exchange.action && previous.decision !== 'changeAction') {
-      const done = callsPerRecord.get(key) ?? [];
-      if (done.length > 0) finished.push([key, done]);
-      callsPerRecord.delete(key);
+      endOperation(key);
     }
     lastAttempt.set(key, { action: exchange.action, decision: calls.at(-1)?.decision?.decision });
     callsPerRecord.set(key, [...(callsPerRecord.get(key) ?? []), ...calls]);
@@ -162,9 +165,7 @@ function checkPushFlow(index: HistoryIndex, window: SyncWindow, cap: number): Vi
     // failure on the record is another operation's (one logged while this one was in flight),
     // with a cap of its own.
     if (!failed || !resolved || REMOVING_DECISIONS.has(last.decision)) {
-      const done = callsPerRecord.get(key) ?? [];
-      if (done.length > 0) finished.push([key, done]);
-      callsPerRecord.delete(key);
+      endOperation(key);
     }
   }
   for (const [key, calls] of [...finished, ...callsPerRecord]) {

@@ -5,8 +5,7 @@
  * write request twice with no new local write in between.
  */
 import type { History } from '../sim/history.js';
-import type { JsonObject } from '../protocol/records.js';
-import { answeredAfterRestart, finalSnapshot, indexHistory, parseJsonObject, parseRecords, writtenRecordId, writtenTable, type Exchange, type HistoryIndex } from './history-index.js';
+import { finalSnapshot, indexHistory, sawRecord, writtenRecordId, writtenTable, type Exchange, type HistoryIndex } from './history-index.js';
 import type { Violation } from './types.js';
 import { verdict, type CheckContext } from './verdict.js';
 
@@ -97,26 +96,12 @@ function appliedTwice(index: HistoryIndex): Violation[] {
 }
 
 /**
- * Whether the client could have held a version of the record before `until`: an answer that
- * reached it showed one — but not a pull page that came while it had a change of the record
- * waiting to be pushed (a pull leaves such a record alone, so that version never reached the
- * local store) — or its handler was given the server's record.
+ * Whether the client could have held a version of the record before `until`: it saw one, but
+ * not only in a pull page that came while it had a change of the record waiting to be pushed
+ * (a pull leaves such a record alone, so that version never reached the local store).
  */
 function heldVersion(index: HistoryIndex, client: string, table: string, id: string, until: number): boolean {
-  const shows = (record: JsonObject | null | undefined): boolean => record?.['id'] === id && typeof record['version'] === 'string';
-  const answered = index.exchanges.some((exchange) => {
-    const response = exchange.responseEvent;
-    if (exchange.client !== client || exchange.table !== table || response === undefined || response.seq >= until) return false;
-    if (answeredAfterRestart(index, exchange)) return false;
-    if (exchange.action === 'query') return parseRecords(response.response.body).some(shows) && !changeWaiting(index, client, table, id, response.seq);
-    return exchange.itemId === id && shows(parseJsonObject(response.response.body));
-  });
-  return (
-    answered ||
-    index.handlerCalls.some(
-      (record) => record.client === client && record.call.seq < until && record.call.table === table && record.call.itemId === id && record.call.serverRecord !== null,
-    )
-  );
+  return sawRecord(index, client, table, id, -1, until, true, (exchange) => exchange.action !== 'query' || !changeWaiting(index, client, table, id, exchange.responseEvent!.seq));
 }
 
 /**

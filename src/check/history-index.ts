@@ -374,12 +374,22 @@ export function collapsedIntoInsert(index: HistoryIndex, remove: OperationRecord
  * Whether any answer that reached `client` between two events showed it the record, or its
  * handler was asked about the record (a knowing decision is not a blind one).
  */
-export function sawRecord(index: HistoryIndex, client: string, table: string, id: string, from: number, until: number, versionsOnly = false): boolean {
+export function sawRecord(
+  index: HistoryIndex,
+  client: string,
+  table: string,
+  id: string,
+  from: number,
+  until: number,
+  versionsOnly = false,
+  /** Leaves out answers the caller knows did not reach the client's store. */
+  counts: (exchange: Exchange) => boolean = () => true,
+): boolean {
   return index.exchanges.some((exchange) => {
     const response = exchange.responseEvent;
     if (exchange.client !== client || response === undefined || response.seq <= from || response.seq >= until) return false;
     if (exchange.table !== table) return false;
-    if (answeredAfterRestart(index, exchange)) return false;
+    if (answeredAfterRestart(index, exchange) || !counts(exchange)) return false;
     const shows = (record: JsonObject | null | undefined): boolean => record?.['id'] === id && (!versionsOnly || typeof record['version'] === 'string');
     if (exchange.action === 'query') return parseRecords(response.response.body).some(shows);
     return exchange.itemId === id && shows(parseJsonObject(response.response.body));
