@@ -24,7 +24,7 @@ export type { Backend, BackendOptions, BackendSnapshot, HandleOptions, QueryResu
 export { BackendError, UnknownTableError, TableDefinitionError } from './backend/errors.js';
 export { validateTableDefinition, type ResolvedTableDefinition } from './backend/table-definition.js';
 export { SERVER_VERSION } from './backend/http-handler.js';
-export { loadSqlJs } from './backend/sqljs.js';
+export { loadSqlJs } from './sqlite/sqljs.js';
 
 // client
 export { MobileServiceClient, type MobileServiceClientOptions } from './client/client.js';
@@ -44,22 +44,22 @@ export { CLIENT_MUTATIONS, type ClientMutation } from './client/mutations.js';
 export { createReferenceDriver, createReferenceDriverWith, localColumnsFor, type ReferenceDriverOptions } from './client/driver.js';
 
 // sim
-export type { Clock, TimerHandle } from './sim/clock.js';
-export { RealClock, ManualClock } from './sim/clock.js';
-export type { RandomSource } from './sim/random.js';
-export { SeededRandom } from './sim/random.js';
-export type * from './sim/driver.js';
-export { promiseOnlyFactory } from './sim/driver.js';
-export type * from './sim/history.js';
-export { VirtualClock, DEFAULT_START_TIME, type VirtualClockOptions, type LaneClock } from './sim/virtual-clock.js';
-export { Scheduler, SchedulerStuckError, drainMicrotasks, drainPromiseJobs, type SchedulerLimits, type SchedulerOptions, type DrainMode, type StuckReason } from './sim/scheduler.js';
-export { createTieBreaker, parseTieBreakPolicy, type TieBreakPolicy, type TieChoice, type TieBreaker } from './sim/tie-break.js';
-export { createTimerFunctions, createVirtualDate, type VirtualTimerFunctions } from './sim/timers.js';
-export { HistoryRecorder, type HistoryListener } from './sim/recorder.js';
-export { toJsonSafe, describeError } from './sim/json-safe.js';
-export { recordingPushHandler, type RecordingHandlerOptions } from './sim/recording-handler.js';
-export type { Operation, OperationOutcome, OperationStatus } from './sim/operation.js';
-export { VirtualTime, RealTime, type WorldTime } from './sim/world-time.js';
+export type { Clock, TimerHandle } from './kernel/clock.js';
+export { RealClock, ManualClock } from './kernel/clock.js';
+export type { RandomSource } from './kernel/random.js';
+export { SeededRandom } from './kernel/random.js';
+export type * from './kernel/driver.js';
+export { promiseOnlyFactory } from './kernel/driver.js';
+export type * from './kernel/history.js';
+export { VirtualClock, DEFAULT_START_TIME, type VirtualClockOptions, type LaneClock } from './kernel/virtual-clock.js';
+export { Scheduler, SchedulerStuckError, drainMicrotasks, drainPromiseJobs, type SchedulerLimits, type SchedulerOptions, type DrainMode, type StuckReason } from './kernel/scheduler.js';
+export { createTieBreaker, parseTieBreakPolicy, type TieBreakPolicy, type TieChoice, type TieBreaker } from './kernel/tie-break.js';
+export { createTimerFunctions, createVirtualDate, type VirtualTimerFunctions } from './kernel/timers.js';
+export { HistoryRecorder, type HistoryListener } from './kernel/recorder.js';
+export { toJsonSafe, describeError } from './kernel/json-safe.js';
+export { recordingPushHandler, type RecordingHandlerOptions } from './world/recording-handler.js';
+export type { Operation, OperationOutcome, OperationStatus } from './kernel/operation.js';
+export { VirtualTime, RealTime, type WorldTime } from './kernel/world-time.js';
 export {
   World,
   type WorldOptions,
@@ -72,7 +72,7 @@ export {
   type EditorHandle,
   type SnapshotEvent,
   type SyncAllOptions,
-} from './sim/world.js';
+} from './world/world.js';
 
 // network
 export type * from './network/fault-plan.js';
@@ -154,6 +154,6 @@ export { DEFAULT_SYSTEM_COLUMNS, type SystemColumn } from './sdk/records.js';
 // explorer (and serve-mode faults)
 export * from './explorer/index.js';
 export { scriptedPolicy, applyResolution, SCRIPTED_DECISIONS, type ScriptedResolution, type ScriptedDecision } from './scenario/scripted.js';
-export { startServer, type ServeOptions, type RunningServer } from './backend/serve.js';
-export { ServeTraffic, servePlanOf, SERVE_LINK, type ServeFaults } from './backend/serve-faults.js';
-export { ADMIN_PREFIX } from './backend/admin.js';
+export { startServer, type ServeOptions, type RunningServer } from './serve/serve.js';
+export { ServeTraffic, servePlanOf, SERVE_LINK, type ServeFaults } from './serve/serve-faults.js';
+export { ADMIN_PREFIX } from './serve/admin.js';

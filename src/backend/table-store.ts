@@ -15,7 +15,7 @@ import { compileFilter, type ColumnMap, type CompiledSql, type SqlValue } from '
 import type { ColumnType, JsonObject, ServerRecord } from '../protocol/records.js';
 import { formatTimestamp } from '../protocol/datetime.js';
 import type { ResolvedTableDefinition } from './table-definition.js';
-import { MEMORY_SCHEMA } from './sqljs.js';
+import { MEMORY_SCHEMA } from '../sqlite/sqljs.js';
 import { decodeValue } from './values.js';
 
 export interface StoredRow {

@@ -2,8 +2,8 @@
 import type { HttpRequest, HttpResponse } from '../protocol/http.js';
 import type { TableQuery } from '../protocol/odata/query.js';
 import type { JsonObject, ServerRecord, TableDefinition } from '../protocol/records.js';
-import type { Clock } from '../sim/clock.js';
-import type { RandomSource } from '../sim/random.js';
+import type { Clock } from '../kernel/clock.js';
+import type { RandomSource } from '../kernel/random.js';
 
 export interface BackendOptions {
   /** The tables to serve. Default: `[TODOITEM_TABLE]`. */

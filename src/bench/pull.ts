@@ -8,8 +8,8 @@ import { localColumnsFor } from '../client/driver.js';
 import { Query } from '../client/query.js';
 import { SqlJsStore } from '../client/sqljs-store.js';
 import { TODOITEM_TABLE, type JsonObject } from '../protocol/records.js';
-import { ManualClock } from '../sim/clock.js';
-import { SeededRandom } from '../sim/random.js';
+import { ManualClock } from '../kernel/clock.js';
+import { SeededRandom } from '../kernel/random.js';
 
 /** The bench measures wall time: the one place in the client's code that reads it. */
 function wallClockMs(): number {

@@ -17,12 +17,12 @@ import { createBackend } from '../backend/backend.js';
 import { TODOITEM_TABLE } from '../protocol/records.js';
 import { createSdkDriverFactory } from '../sdk/driver.js';
 import { sharedScriptCache } from '../sdk/loader.js';
-import { loadSqlJs } from '../sdk/sqljs.js';
-import { RealClock, type Clock } from '../sim/clock.js';
-import type { ClientDriver } from '../sim/driver.js';
-import { SeededRandom } from '../sim/random.js';
-import { Scheduler } from '../sim/scheduler.js';
-import { VirtualClock } from '../sim/virtual-clock.js';
+import { loadSqlJs } from '../sqlite/sqljs.js';
+import { RealClock, type Clock } from '../kernel/clock.js';
+import type { ClientDriver } from '../kernel/driver.js';
+import { SeededRandom } from '../kernel/random.js';
+import { Scheduler } from '../kernel/scheduler.js';
+import { VirtualClock } from '../kernel/virtual-clock.js';
 
 export interface SdkBenchOptions {
   /** Items inserted (and pushed) by the workload. Default 5. */

@@ -3,7 +3,7 @@
  * queue, the local record is gone until a pull brings the server's copy back, the discarded
  * change never reaches the server afterwards, and the push goes on with later operations.
  */
-import type { History } from '../sim/history.js';
+import type { History } from '../kernel/history.js';
 import {
   clientTable,
   holdsValues,

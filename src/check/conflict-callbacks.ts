@@ -9,7 +9,7 @@
  * it is not required (but must still be right if it happens).
  */
 import type { JsonObject } from '../protocol/records.js';
-import type { History } from '../sim/history.js';
+import type { History } from '../kernel/history.js';
 import {
   canonicalJson,
   exchangeFailed,

@@ -4,7 +4,7 @@
  * failed on it and the handler (or its absence) kept it.
  */
 import type { JsonObject } from '../protocol/records.js';
-import type { History } from '../sim/history.js';
+import type { History } from '../kernel/history.js';
 import { canonicalJson, finalSnapshot, indexHistory, isLive, jsonEqual, SYSTEM_KEYS } from './history-index.js';
 import { keptOperations, recordKey } from './pending.js';
 import type { Violation } from './types.js';

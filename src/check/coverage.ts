@@ -3,7 +3,7 @@
  * A scenario names the counters it expects to reach; one that stays at zero over all runs
  * makes the scenario weak — it passed, but it did not test what it claims to.
  */
-import type { History } from '../sim/history.js';
+import type { History } from '../kernel/history.js';
 import { indexHistory, parseRecords } from './history-index.js';
 import { exchangeFailed, isPushWrite } from './pending.js';
 

@@ -4,7 +4,7 @@
  * come from an insert that named their id, and no client may have the server apply the same
  * write request twice with no new local write in between.
  */
-import type { History } from '../sim/history.js';
+import type { History } from '../kernel/history.js';
 import { finalSnapshot, indexHistory, sawRecord, writtenRecordId, writtenTable, type Exchange, type HistoryIndex } from './history-index.js';
 import type { Violation } from './types.js';
 import { verdict, type CheckContext } from './verdict.js';

@@ -5,8 +5,8 @@
  */
 import type { HttpRequest, HttpResponse, TransportFailureKind } from '../protocol/http.js';
 import type { JsonObject, JsonValue } from '../protocol/records.js';
-import type { ClientSnapshot, OperationAction } from '../sim/driver.js';
-import type { ClientOperation, HandlerDecision, History, HistoryEvent, ServerEdit } from '../sim/history.js';
+import type { ClientSnapshot, OperationAction } from '../kernel/driver.js';
+import type { ClientOperation, HandlerDecision, History, HistoryEvent, ServerEdit } from '../kernel/history.js';
 
 export type EventOf<K extends HistoryEvent['kind']> = Extract<HistoryEvent, { kind: K }>;
 

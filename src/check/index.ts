@@ -1,5 +1,5 @@
 /** The checkers by name, and running a set of them over one history. */
-import type { History } from '../sim/history.js';
+import type { History } from '../kernel/history.js';
 import { checkCancelAndDiscard, CANCEL_AND_DISCARD } from './cancel-and-discard.js';
 import { checkConflictCallbacks, CONFLICT_CALLBACKS } from './conflict-callbacks.js';
 import { checkConvergence, CONVERGENCE } from './convergence.js';

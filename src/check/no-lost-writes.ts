@@ -6,7 +6,7 @@
  * change is lost to a client: a client never overwrites an editor's change blindly (an
  * unconditional write of a record it has seen before, but not since that change).
  */
-import type { History } from '../sim/history.js';
+import type { History } from '../kernel/history.js';
 import {
   clientTable,
   collapsedIntoInsert,

@@ -4,7 +4,7 @@
  * not come back to life there; and a pull that starts after a server-side delete removes the
  * record locally (unless the client holds a pending operation on it).
  */
-import type { History } from '../sim/history.js';
+import type { History } from '../kernel/history.js';
 import { clientTable, collapsedIntoInsert, indexHistory, isLive, snapshotAfter, writtenRecordId, writtenTable, type HistoryIndex } from './history-index.js';
 import { recordKey } from './pending.js';
 import type { Violation } from './types.js';

@@ -3,7 +3,7 @@
  * tried and failed on where the handler (or its absence) kept them, and those an unhandled
  * error stopped the push before reaching.
  */
-import type { PendingOperation } from '../sim/driver.js';
+import type { PendingOperation } from '../kernel/driver.js';
 import { exchangeFailed, isConflictStatus, isPushWrite, type Exchange, type HandlerCallRecord, type HistoryIndex } from './history-index.js';
 
 /** Decisions that take the operation out of the queue. */

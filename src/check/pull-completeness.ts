@@ -6,7 +6,7 @@
  * and right after each pull; pulls without them, or with a user filter, are not judged.
  */
 import type { JsonObject } from '../protocol/records.js';
-import type { History } from '../sim/history.js';
+import type { History } from '../kernel/history.js';
 import {
   canonicalJson,
   clientTable,

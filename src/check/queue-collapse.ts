@@ -5,8 +5,8 @@
  * is locked by a push logs a new one (a second delete behind a locked delete may also be dropped). Judged on the snapshots the runner takes right before
  * and after each local write, when nothing else touched the client in between.
  */
-import type { OperationAction, PendingOperation } from '../sim/driver.js';
-import type { History } from '../sim/history.js';
+import type { OperationAction, PendingOperation } from '../kernel/driver.js';
+import type { History } from '../kernel/history.js';
 import { indexHistory, snapshotAfter, snapshotBefore, writtenRecordId, writtenTable } from './history-index.js';
 import { recordKey } from './pending.js';
 import type { Violation } from './types.js';

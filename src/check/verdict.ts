@@ -1,5 +1,5 @@
 /** Builds a CheckResult from violations, with the plain-words explanation reports show. */
-import type { History } from '../sim/history.js';
+import type { History } from '../kernel/history.js';
 import type { CheckResult, Violation } from './types.js';
 
 /** What a checker may be told besides the history. */

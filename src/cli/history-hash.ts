@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { History } from '../sim/history.js';
+import type { History } from '../kernel/history.js';
 
 /**
  * A fingerprint of a history: sha256 of its JSON. Same program and client ⇒ byte-identical

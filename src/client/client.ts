@@ -3,8 +3,8 @@
  * through its transport (fetch to `url` unless one is given) and reads time only from its clock.
  */
 import type { Transport } from '../protocol/http.js';
-import { RealClock, type Clock } from '../sim/clock.js';
-import type { RandomSource } from '../sim/random.js';
+import { RealClock, type Clock } from '../kernel/clock.js';
+import type { RandomSource } from '../kernel/random.js';
 import { createFetchTransport, RequestSender } from './http.js';
 import { Mutations, type ClientMutation } from './mutations.js';
 import { MobileServiceTable } from './online-table.js';

@@ -4,7 +4,7 @@
  */
 import type { Transport } from '../protocol/http.js';
 import type { JsonObject, TableDefinition } from '../protocol/records.js';
-import { promiseOnlyFactory, type ClientDriver, type ClientDriverFactory, type ClientEnvironment, type ClientSnapshot, type PushSummary } from '../sim/driver.js';
+import { promiseOnlyFactory, type ClientDriver, type ClientDriverFactory, type ClientEnvironment, type ClientSnapshot, type PushSummary } from '../kernel/driver.js';
 import { MobileServiceClient } from './client.js';
 import type { OperationAction } from './collapse.js';
 import { ColumnSet, type ColumnTypeName, type LocalRecord } from './columns.js';

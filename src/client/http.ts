@@ -5,7 +5,7 @@
  */
 import { errorMessageOf } from '../protocol/errors.js';
 import { TransportError, type HttpRequest, type HttpResponse, type Transport } from '../protocol/http.js';
-import type { Clock } from '../sim/clock.js';
+import type { Clock } from '../kernel/clock.js';
 
 export const API_VERSION = '2.0.0';
 export const SDK_VERSION = 'ZUMO/2.0 (lang=Web; os=--; os_version=--; arch=--; version=2.0.1)';

@@ -4,7 +4,7 @@
  * `pushError.cancelAndUpdate(pushError.getServerRecord())` stores the server's copy as it is.
  */
 import type { JsonObject } from '../protocol/records.js';
-import type { PushErrorLike } from '../sim/driver.js';
+import type { PushErrorLike } from '../kernel/driver.js';
 import type { OperationAction } from './collapse.js';
 import { copyRecord, type LocalRecord } from './columns.js';
 import { MobileServiceHttpError, statusOf } from './http.js';

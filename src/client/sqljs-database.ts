@@ -11,8 +11,9 @@
 import type { Database, SqlJsStatic, Statement } from 'sql.js';
 import type { ColumnTypeName } from './columns.js';
 
-/** The attached in-memory schema that holds a store's tables. */
-export const MEMORY_SCHEMA = 'mem';
+import { MEMORY_SCHEMA } from '../sqlite/sqljs.js';
+
+export { MEMORY_SCHEMA };
 export const QUOTED_MEMORY_SCHEMA = `"${MEMORY_SCHEMA}"`;
 
 /** `"name"` with inner quotes doubled: no name can break out of an identifier. */

@@ -8,10 +8,10 @@
  * file or bad bytes at once. The tables live in SQLite's in-memory store (see
  * `sqljs-database.ts`); {@link SqlJsStore.export} gives an ordinary SQLite file.
  */
-import initSqlJs from 'sql.js';
 import type { SqlJsStatic, Statement } from 'sql.js';
 import type { FilterExpression } from '../protocol/odata/ast.js';
 import type { OrderByClause } from '../protocol/odata/query.js';
+import { loadSqlJs } from '../sqlite/sqljs.js';
 import { compileFilter, compileOrderBy, type ColumnMap } from '../protocol/odata/sql.js';
 import {
   ColumnSet,
@@ -93,16 +93,6 @@ interface OpenDatabase extends StoreDatabase {
   readonly sql: SqlJsStatic;
   /** Opened without bytes and never exported: emptied, it can serve the next store. */
   reusable: boolean;
-}
-
-let sharedSqlJs: Promise<SqlJsStatic> | undefined;
-
-function loadDefaultSqlJs(): Promise<SqlJsStatic> {
-  sharedSqlJs ??= initSqlJs().catch((error: unknown) => {
-    sharedSqlJs = undefined;
-    throw error;
-  });
-  return sharedSqlJs;
 }
 
 /** SQLite's limit on `?` parameters per statement is 999 in older builds; stay below it. */
@@ -382,7 +372,7 @@ export class SqlJsStore implements MobileServiceStore {
   }
 
   private async openDatabase(): Promise<OpenDatabase> {
-    const SQL = await (this.options.loadSqlJs ?? loadDefaultSqlJs)();
+    const SQL = await (this.options.loadSqlJs ?? loadSqlJs)();
     let bytes = this.options.bytes;
     if (this.options.path !== undefined) {
       this.fs = (await import('node:fs')) as FileSystem;

@@ -4,8 +4,8 @@
  * of a saved session applies them, so a re-run and a replay make the same choices.
  */
 import type { JsonObject } from '../protocol/records.js';
-import type { PushErrorLike, PushHandler } from '../sim/driver.js';
-import { toJsonObjectOrNull, describeError } from '../sim/json-safe.js';
+import type { PushErrorLike, PushHandler } from '../kernel/driver.js';
+import { toJsonObjectOrNull, describeError } from '../kernel/json-safe.js';
 import { mergeRecords } from '../scenario/policies.js';
 import { applyResolution, pushErrorItemId, resolutionFits, type ScriptedResolution } from '../scenario/scripted.js';
 import type { Gate } from './drive.js';

@@ -6,7 +6,7 @@ import type { CheckResult } from '../check/types.js';
 import { parseRunResults } from '../report/json.js';
 import { buildTimeline, type Timeline } from '../report/timeline.js';
 import type { JsonObject } from '../protocol/records.js';
-import type { History } from '../sim/history.js';
+import type { History } from '../kernel/history.js';
 
 export interface CounterexampleView {
   readonly index: number;

@@ -5,8 +5,8 @@
  * the same order, at the same moments, with the same budget and the same error messages as in
  * `syncwright run`, so a session saved as a scenario replays to the same history.
  */
-import { drainMicrotasks, SchedulerStuckError } from '../sim/scheduler.js';
-import type { VirtualClock } from '../sim/virtual-clock.js';
+import { drainMicrotasks, SchedulerStuckError } from '../kernel/scheduler.js';
+import type { VirtualClock } from '../kernel/virtual-clock.js';
 
 /** Something simulated code may be waiting on that only the user can give (an answer to a conflict). */
 export interface Gate {

@@ -3,8 +3,8 @@
  * with the same labels, same drives), except that its drives pause while a conflict waits for
  * the user. The explorer's promise is that a saved session replays to the same history.
  */
-import type { Operation } from '../sim/operation.js';
-import type { World } from '../sim/world.js';
+import type { Operation } from '../kernel/operation.js';
+import type { World } from '../world/world.js';
 import { runStep, type StepTime } from '../scenario/step.js';
 import type { Step } from '../scenario/types.js';
 import type { PausableDrive } from './drive.js';

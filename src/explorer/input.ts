@@ -6,7 +6,7 @@
 import { LINK_ERROR_STATUSES, type LinkErrorStatus } from '../network/fault-plan.js';
 import type { JsonObject, JsonValue, TableDefinition } from '../protocol/records.js';
 import { SCRIPTED_DECISIONS, type ScriptedResolution } from '../scenario/scripted.js';
-import type { ClientOperation, ServerEdit } from '../sim/history.js';
+import type { ClientOperation, ServerEdit } from '../kernel/history.js';
 import type { LinkFaults } from './link-faults.js';
 import { EXPLORER_POLICIES, type ExplorerPolicy } from './session.js';
 

@@ -6,7 +6,7 @@
  * drawn here from a stream named after the change.
  */
 import { LINK_ERROR_STATUSES, type FaultPlan, type FaultRule, type LatencyModel, type LinkErrorStatus, type LinkPlan } from '../network/fault-plan.js';
-import { SeededRandom } from '../sim/random.js';
+import { SeededRandom } from '../kernel/random.js';
 
 export interface LinkFaults {
   /** Each way, uniform in [minMs, maxMs] (fixed when they are equal). */

@@ -1,5 +1,5 @@
 /** Latency draws. Every call makes the same number of draws, so one request's draws never shift the next's. */
-import type { RandomSource } from '../sim/random.js';
+import type { RandomSource } from '../kernel/random.js';
 import type { LatencyModel, LatencySpec } from './fault-plan.js';
 
 export interface Latency {

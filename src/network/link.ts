@@ -4,10 +4,10 @@
  */
 import { simulatedTransportError, TransportError, type HttpRequest, type HttpResponse, type Transport, type TransportFailureKind } from '../protocol/http.js';
 import type { JsonObject } from '../protocol/records.js';
-import type { Clock, TimerHandle } from '../sim/clock.js';
-import type { RandomSource } from '../sim/random.js';
-import type { HistoryRecorder } from '../sim/recorder.js';
-import { describeError } from '../sim/json-safe.js';
+import type { Clock, TimerHandle } from '../kernel/clock.js';
+import type { RandomSource } from '../kernel/random.js';
+import type { HistoryRecorder } from '../kernel/recorder.js';
+import { describeError } from '../kernel/json-safe.js';
 import { DEFAULT_TIMEOUT_MS, type FaultEffect, type FaultTrigger, type LinkPlan, type RestartPhase } from './fault-plan.js';
 import { createLatency, type Latency } from './latency.js';
 

@@ -5,7 +5,7 @@
 import type { CheckResult } from '../check/types.js';
 import type { JsonObject } from '../protocol/records.js';
 import type { RunResults, ScenarioStatus } from '../scenario/results.js';
-import type { History } from '../sim/history.js';
+import type { History } from '../kernel/history.js';
 import { compareStrings, isFailingStatus, summarize, type ResultsSummary } from './summary.js';
 import { diffTable, type TableDiffView } from './table-diff.js';
 import { buildTimeline, type Timeline } from './timeline.js';

@@ -5,7 +5,7 @@
  */
 import type { CheckResult } from '../check/types.js';
 import type { JsonObject, JsonValue } from '../protocol/records.js';
-import type { ClientOperation, History, HistoryEvent, ServerEdit } from '../sim/history.js';
+import type { ClientOperation, History, HistoryEvent, ServerEdit } from '../kernel/history.js';
 import { reasonPhrase } from '../protocol/http.js';
 
 export type LaneKind = 'client' | 'network' | 'server' | 'editor' | 'actor';

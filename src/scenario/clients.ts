@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ClientMutation } from '../client/mutations.js';
-import type { ClientDriverFactory } from '../sim/driver.js';
+import type { ClientDriverFactory } from '../kernel/driver.js';
 import { loadTypeScriptModule } from './load.js';
 
 export type ClientChoice =

@@ -10,7 +10,7 @@
  */
 import type { CheckResult } from '../check/types.js';
 import { TODOITEM_TABLE, type JsonObject } from '../protocol/records.js';
-import type { ClientOperation, ServerEdit } from '../sim/history.js';
+import type { ClientOperation, ServerEdit } from '../kernel/history.js';
 import { syncedStart } from './arbitraries.js';
 import { resolveClient, type ClientChoice } from './clients.js';
 import { executeProgram } from './execute.js';

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { JsonObject, JsonValue } from '../protocol/records.js';
-import type { PushErrorLike, PushHandler } from '../sim/driver.js';
+import type { PushErrorLike, PushHandler } from '../kernel/driver.js';
 import { loadTypeScriptModule } from './load.js';
 import { scriptedPolicy } from './scripted.js';
 import type { MergeField, PolicySpec } from './types.js';

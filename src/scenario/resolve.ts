@@ -4,7 +4,7 @@
  */
 import { CHECKER_NAMES } from '../check/index.js';
 import { TODOITEM_TABLE, type TableDefinition } from '../protocol/records.js';
-import type { ClientOperation, ServerEdit } from '../sim/history.js';
+import type { ClientOperation, ServerEdit } from '../kernel/history.js';
 import type { PolicySpec, Program, ResolvedScenario, ScenarioDefinition, Step, StepSpec, WorldAction } from './types.js';
 import { referenceIssues, ScenarioError, type ScenarioIssue } from './validate.js';
 

@@ -4,7 +4,7 @@
  */
 import type { CheckResult } from '../check/types.js';
 import type { JsonObject } from '../protocol/records.js';
-import type { History } from '../sim/history.js';
+import type { History } from '../kernel/history.js';
 
 export type ScenarioStatus =
   /** Every run passed every check. */

@@ -4,7 +4,7 @@
  * makes the same choices at the same conflicts and replays the session exactly.
  */
 import type { JsonObject } from '../protocol/records.js';
-import type { PushErrorLike, PushHandler } from '../sim/driver.js';
+import type { PushErrorLike, PushHandler } from '../kernel/driver.js';
 
 export const SCRIPTED_DECISIONS = ['cancelAndDiscard', 'cancelAndUpdate', 'cancel', 'update', 'changeAction', 'unhandled'] as const;
 export type ScriptedDecision = (typeof SCRIPTED_DECISIONS)[number];

@@ -4,9 +4,9 @@
  * explorer saved replays to the same history. Client steps that write or sync are bracketed by
  * snapshots: the checkers of pulls, collapse and discards compare before and after.
  */
-import type { ClientOperation, ServerEdit } from '../sim/history.js';
-import type { Operation } from '../sim/operation.js';
-import type { World } from '../sim/world.js';
+import type { ClientOperation, ServerEdit } from '../kernel/history.js';
+import type { Operation } from '../kernel/operation.js';
+import type { World } from '../world/world.js';
 import type { Step } from './types.js';
 
 /**

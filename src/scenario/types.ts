@@ -5,8 +5,8 @@
 import type { CheckerName } from '../check/index.js';
 import type { FaultPlan, LinkErrorStatus } from '../network/fault-plan.js';
 import type { JsonValue, TableDefinition } from '../protocol/records.js';
-import type { PushHandler } from '../sim/driver.js';
-import type { ClientOperation, ServerEdit } from '../sim/history.js';
+import type { PushHandler } from '../kernel/driver.js';
+import type { ClientOperation, ServerEdit } from '../kernel/history.js';
 import type { ScriptedResolution } from './scripted.js';
 
 /** A field-by-field merge: what the merged record holds for `field`. */

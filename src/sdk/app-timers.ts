@@ -10,7 +10,7 @@
  * Added for restarts: {@link dispose} cancels every timer and task of the instance, so nothing
  * of a killed app ever runs again.
  */
-import type { Clock, TimerHandle } from '../sim/clock.js';
+import type { Clock, TimerHandle } from '../kernel/clock.js';
 
 export interface AppTimersOptions {
   readonly clock: Clock;

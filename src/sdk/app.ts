@@ -5,9 +5,9 @@
  */
 import type { SqlJsStatic } from 'sql.js';
 import type { Transport } from '../protocol/http.js';
-import type { Clock } from '../sim/clock.js';
-import type { PushHandler } from '../sim/driver.js';
-import type { RandomSource } from '../sim/random.js';
+import type { Clock } from '../kernel/clock.js';
+import type { PushHandler } from '../kernel/driver.js';
+import type { RandomSource } from '../kernel/random.js';
 import { AppTimers } from './app-timers.js';
 import { createDeviceStorage } from './device-storage.js';
 import type { ScriptCache } from './loader.js';

@@ -18,12 +18,12 @@ import {
   type OperationAction,
   type PendingOperation,
   type PushSummary,
-} from '../sim/driver.js';
+} from '../kernel/driver.js';
 import { AbandonedOperationError, SdkApp } from './app.js';
 import type { ScriptCache } from './loader.js';
 import { byId, decodeRow, DEFAULT_SYSTEM_COLUMNS, sdkTableDefinition, toJsonRecord, toSdkRecord, type SystemColumn } from './records.js';
 import type { SdkPushError, SdkRecord, SdkTableDefinition } from './sdk-types.js';
-import { loadSqlJs } from './sqljs.js';
+import { loadSqlJs } from '../sqlite/sqljs.js';
 import type { SimXMLHttpRequest } from './xhr.js';
 
 export interface SdkDriverOptions {

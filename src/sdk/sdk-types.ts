@@ -3,7 +3,7 @@
  * them. The package ships no types, so the loader checks these shapes at run time before the
  * driver trusts them.
  */
-import type { PushHandler } from '../sim/driver.js';
+import type { PushHandler } from '../kernel/driver.js';
 
 /**
  * The SDK's own Promises/A+ implementation (Utilities/Promises.js). Every callback runs from a

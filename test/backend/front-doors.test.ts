@@ -6,13 +6,13 @@ import { join } from 'node:path';
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createBackend } from '../../src/backend/backend.js';
-import { createApp, type ExpressAppOptions } from '../../src/backend/express.js';
-import { createHandlers } from '../../src/backend/msw.js';
-import { startServer } from '../../src/backend/serve.js';
+import { createApp, type ExpressAppOptions } from '../../src/serve/express.js';
+import { createHandlers } from '../../src/serve/msw.js';
+import { startServer } from '../../src/serve/serve.js';
 import { parseTablesFile, TablesFileError } from '../../src/backend/tables-file.js';
 import type { Backend } from '../../src/backend/types.js';
 import type { HttpRequest } from '../../src/protocol/http.js';
-import { ManualClock } from '../../src/sim/clock.js';
+import { ManualClock } from '../../src/kernel/clock.js';
 import { API, JSON_HEADERS, START } from './support.js';
 
 /** What the suite compares across doors. */

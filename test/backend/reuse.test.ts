@@ -4,7 +4,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { createBackend } from '../../src/backend/backend.js';
-import { ManualClock } from '../../src/sim/clock.js';
+import { ManualClock } from '../../src/kernel/clock.js';
 import { send } from './support.js';
 
 const ITEMS = { name: 'items', columns: { text: 'string' as const } };

@@ -2,7 +2,7 @@
 import { createBackend } from '../../src/backend/backend.js';
 import type { Backend, BackendOptions } from '../../src/backend/types.js';
 import type { HttpRequest, HttpResponse } from '../../src/protocol/http.js';
-import { ManualClock } from '../../src/sim/clock.js';
+import { ManualClock } from '../../src/kernel/clock.js';
 
 export const API = { 'zumo-api-version': '2.0.0' } as const;
 export const JSON_HEADERS = { ...API, 'content-type': 'application/json' } as const;

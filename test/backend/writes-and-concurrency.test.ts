@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { createBackend } from '../../src/backend/backend.js';
 import type { TableDefinition } from '../../src/protocol/records.js';
-import { ManualClock } from '../../src/sim/clock.js';
-import { SeededRandom } from '../../src/sim/random.js';
+import { ManualClock } from '../../src/kernel/clock.js';
+import { SeededRandom } from '../../src/kernel/random.js';
 import { newBackend, send, START } from './support.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();

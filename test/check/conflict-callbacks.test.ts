@@ -1,6 +1,6 @@
 import { describe, test, expect } from 'vitest';
 import { checkConflictCallbacks } from '../../src/check/conflict-callbacks.js';
-import type { HandlerDecision } from '../../src/sim/history.js';
+import type { HandlerDecision } from '../../src/kernel/history.js';
 import { HistoryBuilder, local, record } from './history-builder.js';
 
 const mine = local('a', 'mine', 'v1');

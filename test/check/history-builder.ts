@@ -4,8 +4,8 @@
  */
 import type { HttpResponse, TransportFailureKind } from '../../src/protocol/http.js';
 import type { JsonObject, ServerRecord } from '../../src/protocol/records.js';
-import type { ClientSnapshot, PendingOperation } from '../../src/sim/driver.js';
-import type { ClientOperation, HandlerDecision, History, HistoryEvent, HistoryEventBody, ServerEdit } from '../../src/sim/history.js';
+import type { ClientSnapshot, PendingOperation } from '../../src/kernel/driver.js';
+import type { ClientOperation, HandlerDecision, History, HistoryEvent, HistoryEventBody, ServerEdit } from '../../src/kernel/history.js';
 
 export const T0 = '2026-01-01T00:00:00.000Z';
 

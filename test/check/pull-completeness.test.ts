@@ -1,7 +1,7 @@
 import { describe, test, expect } from 'vitest';
 import { checkPullCompleteness } from '../../src/check/pull-completeness.js';
 import type { JsonObject, ServerRecord } from '../../src/protocol/records.js';
-import type { ClientSnapshot } from '../../src/sim/driver.js';
+import type { ClientSnapshot } from '../../src/kernel/driver.js';
 import { HistoryBuilder, local, pending, record, state } from './history-builder.js';
 
 const firstPage = "/tables/todoitem?$filter=(updatedAt%20ge%20datetimeoffset'1969-12-31T00:00:00.000Z')&$orderby=updatedAt&$top=50&__includeDeleted=true";

@@ -1,7 +1,7 @@
 import { describe, test, expect } from 'vitest';
 import { checkQueueCollapse, collapseRule, expectedQueue } from '../../src/check/queue-collapse.js';
-import type { OperationAction, PendingOperation } from '../../src/sim/driver.js';
-import type { ClientOperation } from '../../src/sim/history.js';
+import type { OperationAction, PendingOperation } from '../../src/kernel/driver.js';
+import type { ClientOperation } from '../../src/kernel/history.js';
 import { HistoryBuilder, local, pending, record, state } from './history-builder.js';
 
 function write(before: PendingOperation[], op: { type: OperationAction }, after: PendingOperation[], outcome: 'ok' | 'fail' = 'ok') {

@@ -2,8 +2,8 @@ import { describe, test, expect } from 'vitest';
 import { createReferenceDriver, createReferenceDriverWith } from '../../src/client/driver.js';
 import type { JsonObject } from '../../src/protocol/records.js';
 import { TODOITEM_TABLE } from '../../src/protocol/records.js';
-import type { ClientDriver, PushErrorLike, PushHandler } from '../../src/sim/driver.js';
-import { SeededRandom } from '../../src/sim/random.js';
+import type { ClientDriver, PushErrorLike, PushHandler } from '../../src/kernel/driver.js';
+import { SeededRandom } from '../../src/kernel/random.js';
 import { createWorld, gate, settle, TestLink, type World } from './helpers.js';
 
 async function driverFor(world: World, pushHandler: PushHandler = {}, link = new TestLink(world.backend)): Promise<{ driver: ClientDriver; link: TestLink }> {

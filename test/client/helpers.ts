@@ -10,8 +10,8 @@ import type { MobileServiceSyncContext } from '../../src/client/sync-context.js'
 import type { MobileServiceSyncTable } from '../../src/client/sync-table.js';
 import { TransportError, type HttpRequest, type HttpResponse, type Transport } from '../../src/protocol/http.js';
 import type { TableDefinition } from '../../src/protocol/records.js';
-import { ManualClock } from '../../src/sim/clock.js';
-import { SeededRandom } from '../../src/sim/random.js';
+import { ManualClock } from '../../src/kernel/clock.js';
+import { SeededRandom } from '../../src/kernel/random.js';
 
 export const TODO_COLUMNS: Record<string, ColumnTypeName> = {
   id: 'string',

@@ -3,7 +3,7 @@ import { MobileServiceClient } from '../../src/client/client.js';
 import { MobileServiceHttpError } from '../../src/client/http.js';
 import { Query } from '../../src/client/query.js';
 import { createWorld, TestLink } from './helpers.js';
-import { SeededRandom } from '../../src/sim/random.js';
+import { SeededRandom } from '../../src/kernel/random.js';
 
 async function onlineTable() {
   const world = await createWorld();

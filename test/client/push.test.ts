@@ -5,8 +5,8 @@ import { PushFailedError, MAX_HANDLER_CALLS } from '../../src/client/push.js';
 import type { PushError } from '../../src/client/push-error.js';
 import { SqlJsStore } from '../../src/client/sqljs-store.js';
 import { TransportError } from '../../src/protocol/http.js';
-import { ManualClock } from '../../src/sim/clock.js';
-import { SeededRandom } from '../../src/sim/random.js';
+import { ManualClock } from '../../src/kernel/clock.js';
+import { SeededRandom } from '../../src/kernel/random.js';
 import { createClient, createWorld, gate, settle, TODO_COLUMNS, type TestClient, type World } from './helpers.js';
 
 /** A record on the server and in the client, then changed on the server by someone else. */

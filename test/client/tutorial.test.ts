@@ -12,7 +12,7 @@ import { Query } from '../../src/client/query.js';
 import { SqlJsStore } from '../../src/client/sqljs-store.js';
 import type { MobileServiceSyncContext } from '../../src/client/sync-context.js';
 import { TransportError, type Transport } from '../../src/protocol/http.js';
-import { SeededRandom } from '../../src/sim/random.js';
+import { SeededRandom } from '../../src/kernel/random.js';
 import { createWorld, type World } from './helpers.js';
 
 /** fetch to a host that does not resolve, as undici reports it. */

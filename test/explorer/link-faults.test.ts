@@ -2,7 +2,7 @@ import { describe, test, expect } from 'vitest';
 import { DEFAULT_LINK_FAULTS, linkPlanOf, withChange, type LinkFaults } from '../../src/explorer/link-faults.js';
 import { scenarioIssues } from '../../src/scenario/validate.js';
 import { scriptedPolicy } from '../../src/scenario/scripted.js';
-import type { PushErrorLike } from '../../src/sim/driver.js';
+import type { PushErrorLike } from '../../src/kernel/driver.js';
 import { validateFaultPlan } from '../../src/network/validate.js';
 
 const slow: LinkFaults = { latency: { minMs: 200, maxMs: 200 }, errorRate: 0, errorStatus: 500, lostResponseRate: 0 };
@@ -77,7 +77,7 @@ describe('the scripted policy', () => {
 
 describe('latency changes in a fault plan (network/link.ts)', () => {
   async function latencies(plan: import('../../src/network/fault-plan.js').FaultPlan): Promise<number[]> {
-    const { World } = await import('../../src/sim/world.js');
+    const { World } = await import('../../src/world/world.js');
     const world = await World.create({ seed: 3, clients: 1, faults: plan });
     try {
       for (let i = 0; i < 6; i++) await world.settle(world.client('client-1').pull('todoitem'));

@@ -4,7 +4,7 @@
  */
 import { describe, test, expect } from 'vitest';
 import { ExplorerSession, type SessionView } from '../../src/explorer/session.js';
-import { SeededRandom, type RandomSource } from '../../src/sim/random.js';
+import { SeededRandom, type RandomSource } from '../../src/kernel/random.js';
 import { T, replayOf } from './helpers.js';
 
 const IDS = ['a', 'b', 'c'];

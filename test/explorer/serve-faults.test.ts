@@ -1,7 +1,7 @@
 import { describe, test, expect } from 'vitest';
-import { isLoopback, tokensMatch } from '../../src/backend/admin.js';
-import { servePlanOf } from '../../src/backend/serve-faults.js';
-import { startServer, type RunningServer } from '../../src/backend/serve.js';
+import { isLoopback, tokensMatch } from '../../src/serve/admin.js';
+import { servePlanOf } from '../../src/serve/serve-faults.js';
+import { startServer, type RunningServer } from '../../src/serve/serve.js';
 import { main } from '../../src/cli/main.js';
 
 const API = { 'zumo-api-version': '2.0.0', 'content-type': 'application/json' };

@@ -3,7 +3,7 @@ import { createReferenceDriver } from '../../src/client/driver.js';
 import { ExplorerSession } from '../../src/explorer/session.js';
 import { executeProgram } from '../../src/scenario/execute.js';
 import { resolveDefinition } from '../../src/scenario/resolve.js';
-import type { ClientDriver, ClientDriverFactory } from '../../src/sim/driver.js';
+import type { ClientDriver, ClientDriverFactory } from '../../src/kernel/driver.js';
 import { T, texts, serverTexts, replayOf } from './helpers.js';
 
 /** client-1 writes x, both clients hold it, client-1 changes it on the server, client-2 edits its stale copy and pushes. */

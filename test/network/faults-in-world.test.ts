@@ -4,9 +4,9 @@
  */
 import { describe, expect, test } from 'vitest';
 import type { LinkPlan } from '../../src/network/fault-plan.js';
-import type { PushHandler } from '../../src/sim/driver.js';
-import type { HistoryEvent } from '../../src/sim/history.js';
-import { World } from '../../src/sim/world.js';
+import type { PushHandler } from '../../src/kernel/driver.js';
+import type { HistoryEvent } from '../../src/kernel/history.js';
+import { World } from '../../src/world/world.js';
 
 const T = 'todoitem';
 

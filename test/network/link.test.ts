@@ -3,11 +3,11 @@ import { TransportError, type HttpRequest, type HttpResponse } from '../../src/p
 import type { JsonObject } from '../../src/protocol/records.js';
 import type { LinkPlan } from '../../src/network/fault-plan.js';
 import { NetworkLink } from '../../src/network/link.js';
-import type { HistoryEvent } from '../../src/sim/history.js';
-import { SeededRandom } from '../../src/sim/random.js';
-import { HistoryRecorder } from '../../src/sim/recorder.js';
-import { Scheduler } from '../../src/sim/scheduler.js';
-import { VirtualClock } from '../../src/sim/virtual-clock.js';
+import type { HistoryEvent } from '../../src/kernel/history.js';
+import { SeededRandom } from '../../src/kernel/random.js';
+import { HistoryRecorder } from '../../src/kernel/recorder.js';
+import { Scheduler } from '../../src/kernel/scheduler.js';
+import { VirtualClock } from '../../src/kernel/virtual-clock.js';
 
 function setup(plan: LinkPlan, seed = 'link') {
   const clock = new VirtualClock();

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { Database } from 'sql.js';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { loadSqlJs } from '../../src/backend/sqljs.js';
+import { loadSqlJs } from '../../src/sqlite/sqljs.js';
 import { InvalidFilterError, UnknownColumnError } from '../../src/protocol/odata/errors.js';
 import { parseFilter } from '../../src/protocol/odata/parser.js';
 import { compileFilter, compileOrderBy, quoteIdentifier, type ColumnMap } from '../../src/protocol/odata/sql.js';

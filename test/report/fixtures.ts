@@ -7,8 +7,8 @@
 import type { CheckResult } from '../../src/check/types.js';
 import type { JsonObject, ServerRecord } from '../../src/protocol/records.js';
 import type { RunResults, ScenarioResult } from '../../src/scenario/results.js';
-import type { ClientSnapshot } from '../../src/sim/driver.js';
-import type { HistoryEvent, HistoryEventBody } from '../../src/sim/history.js';
+import type { ClientSnapshot } from '../../src/kernel/driver.js';
+import type { HistoryEvent, HistoryEventBody } from '../../src/kernel/history.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { buildTimeline, compareNatural, type TimelineRow } from '../../src/report/timeline.js';
-import type { HistoryEvent } from '../../src/sim/history.js';
+import type { HistoryEvent } from '../../src/kernel/history.js';
 import { conflictChecks, conflictHistory, HistoryBuilder } from './fixtures.js';
 
 function story() {

@@ -1,7 +1,7 @@
 import { describe, test, expect } from 'vitest';
 import path from 'node:path';
 import type { JsonObject } from '../../src/protocol/records.js';
-import type { PushErrorLike } from '../../src/sim/driver.js';
+import type { PushErrorLike } from '../../src/kernel/driver.js';
 import { clientWinsPolicy, createPushHandler, mergeRecords, PolicyError, serverWinsPolicy, tutorialPolicy } from '../../src/scenario/policies.js';
 
 /** A push error that records which resolution the handler chose. */

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { ManualClock } from '../../src/sim/clock.js';
+import { ManualClock } from '../../src/kernel/clock.js';
 import { AppTimers } from '../../src/sdk/app-timers.js';
 
 function setup(clampNested = true): { clock: ManualClock; timers: AppTimers; errors: unknown[] } {

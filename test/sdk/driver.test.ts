@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { AbandonedOperationError, SdkError } from '../../src/sdk/app.js';
 import type { JsonObject } from '../../src/protocol/records.js';
-import type { PushErrorLike } from '../../src/sim/driver.js';
+import type { PushErrorLike } from '../../src/kernel/driver.js';
 import { createTestWorld, header } from './harness.js';
 
 describe('the tutorial on the real SDK', () => {

@@ -4,10 +4,10 @@
  * package is upgraded and one of these fails, the finding has changed: update the docs.
  */
 import { describe, expect, test } from 'vitest';
-import type { PushErrorLike } from '../../src/sim/driver.js';
+import type { PushErrorLike } from '../../src/kernel/driver.js';
 import { SdkApp } from '../../src/sdk/app.js';
-import { loadSqlJs } from '../../src/sdk/sqljs.js';
-import { SeededRandom } from '../../src/sim/random.js';
+import { loadSqlJs } from '../../src/sqlite/sqljs.js';
+import { SeededRandom } from '../../src/kernel/random.js';
 import { createTestWorld, header, type TestNetwork, type TestWorld } from './harness.js';
 
 /** Drives time until the network holds an answer: the request has reached the server. */

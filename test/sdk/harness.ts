@@ -7,11 +7,11 @@ import type { Backend } from '../../src/backend/types.js';
 import { TransportError, type HttpRequest, type HttpResponse, type Transport } from '../../src/protocol/http.js';
 import { TODOITEM_TABLE, type TableDefinition } from '../../src/protocol/records.js';
 import { createSdkDriverFactory, type SdkDriver, type SdkDriverOptions } from '../../src/sdk/driver.js';
-import { loadSqlJs } from '../../src/sdk/sqljs.js';
-import type { ClientEnvironment, PushHandler } from '../../src/sim/driver.js';
-import { SeededRandom } from '../../src/sim/random.js';
-import { Scheduler } from '../../src/sim/scheduler.js';
-import { VirtualClock } from '../../src/sim/virtual-clock.js';
+import { loadSqlJs } from '../../src/sqlite/sqljs.js';
+import type { ClientEnvironment, PushHandler } from '../../src/kernel/driver.js';
+import { SeededRandom } from '../../src/kernel/random.js';
+import { Scheduler } from '../../src/kernel/scheduler.js';
+import { VirtualClock } from '../../src/kernel/virtual-clock.js';
 
 export interface Exchange {
   readonly client: string;

@@ -4,14 +4,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { SqlJsStatic } from 'sql.js';
-import { ManualClock } from '../../src/sim/clock.js';
-import { SeededRandom } from '../../src/sim/random.js';
+import { ManualClock } from '../../src/kernel/clock.js';
+import { SeededRandom } from '../../src/kernel/random.js';
 import { AppTimers } from '../../src/sdk/app-timers.js';
 import { createDeviceStorage } from '../../src/sdk/device-storage.js';
 import { SandboxLoader, ScriptCache } from '../../src/sdk/loader.js';
 import { createSandbox, type Sandbox } from '../../src/sdk/sandbox.js';
 import { SqlitePlugin } from '../../src/sdk/sqlite-plugin.js';
-import { loadSqlJs } from '../../src/sdk/sqljs.js';
+import { loadSqlJs } from '../../src/sqlite/sqljs.js';
 import { createXMLHttpRequestClass } from '../../src/sdk/xhr.js';
 
 let SQL: SqlJsStatic;

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { SqlJsStatic } from 'sql.js';
-import { ManualClock } from '../../src/sim/clock.js';
+import { ManualClock } from '../../src/kernel/clock.js';
 import { AppTimers } from '../../src/sdk/app-timers.js';
-import { loadSqlJs } from '../../src/sdk/sqljs.js';
+import { loadSqlJs } from '../../src/sqlite/sqljs.js';
 import {
   SqlErrorCode,
   SqlitePlugin,

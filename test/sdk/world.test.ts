@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import { runStandardScenario } from '../../src/bench/world.js';
 import { createSdkDriver } from '../../src/sdk/driver.js';
-import type { HistoryEvent } from '../../src/sim/history.js';
+import type { HistoryEvent } from '../../src/kernel/history.js';
 
 const hashOf = (events: readonly HistoryEvent[]): string => createHash('sha256').update(JSON.stringify(events)).digest('hex');
 

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { ServeFaults } from '../../backend/serve-faults.js';
-import { startServer } from '../../backend/serve.js';
+import type { ServeFaults } from '../../serve/serve-faults.js';
+import { startServer } from '../../serve/serve.js';
 import { LINK_ERROR_STATUSES, type FaultPlan, type LatencySpec, type LinkErrorStatus } from '../../network/fault-plan.js';
 import { FaultPlanError } from '../../network/validate.js';
 import { UsageError, type Command, type CommandIO } from '../command.js';

@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import type { JsonObject } from '../../src/protocol/records.js';
-import type { PushErrorLike, PushHandler } from '../../src/sim/driver.js';
-import type { HistoryEventBody } from '../../src/sim/history.js';
-import { recordingPushHandler } from '../../src/sim/recording-handler.js';
+import type { PushErrorLike, PushHandler } from '../../src/kernel/driver.js';
+import type { HistoryEventBody } from '../../src/kernel/history.js';
+import { recordingPushHandler } from '../../src/world/recording-handler.js';
 
 /** A push error in the SDK's shape: its methods use `this`, as the SDK's do. */
 class SdkLikePushError implements PushErrorLike {

@@ -5,7 +5,7 @@
  */
 import { TransportError, type HttpRequest, type HttpResponse } from '../../src/protocol/http.js';
 import type { JsonObject, ServerRecord } from '../../src/protocol/records.js';
-import type { Clock } from '../../src/sim/clock.js';
+import type { Clock } from '../../src/kernel/clock.js';
 import type {
   ClientDriver,
   ClientDriverFactory,
@@ -15,10 +15,10 @@ import type {
   PendingOperation,
   PushErrorLike,
   PushSummary,
-} from '../../src/sim/driver.js';
-import type { RandomSource } from '../../src/sim/random.js';
+} from '../../src/kernel/driver.js';
+import type { RandomSource } from '../../src/kernel/random.js';
 import type { BackendSnapshot, WriteOutcome } from '../../src/backend/types.js';
-import type { WorldBackend, WorldBackendFactory } from '../../src/sim/world.js';
+import type { WorldBackend, WorldBackendFactory } from '../../src/world/world.js';
 
 const json = (status: number, body: unknown, extra: Record<string, string> = {}): HttpResponse => ({
   status,

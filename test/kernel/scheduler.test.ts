@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { Scheduler, SchedulerStuckError } from '../../src/sim/scheduler.js';
-import { VirtualClock } from '../../src/sim/virtual-clock.js';
+import { Scheduler, SchedulerStuckError } from '../../src/kernel/scheduler.js';
+import { VirtualClock } from '../../src/kernel/virtual-clock.js';
 
 describe('Scheduler', () => {
   test('a promise waiting an hour of virtual time settles without real waiting', async () => {

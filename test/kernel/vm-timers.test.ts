@@ -1,8 +1,8 @@
 import vm from 'node:vm';
 import { describe, expect, test } from 'vitest';
-import { Scheduler } from '../../src/sim/scheduler.js';
-import { createTimerFunctions, createVirtualDate } from '../../src/sim/timers.js';
-import { VirtualClock } from '../../src/sim/virtual-clock.js';
+import { Scheduler } from '../../src/kernel/scheduler.js';
+import { createTimerFunctions, createVirtualDate } from '../../src/kernel/timers.js';
+import { VirtualClock } from '../../src/kernel/virtual-clock.js';
 
 describe('foreign code in a vm context', () => {
   test('its setTimeout and Date run on virtual time (the README example)', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { SeededRandom } from '../../src/sim/random.js';
+import { SeededRandom } from '../../src/kernel/random.js';
 
 describe('SeededRandom', () => {
   test('the same seed gives the same stream', () => {

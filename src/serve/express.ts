@@ -11,8 +11,8 @@
 import type { IncomingMessage } from 'node:http';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { HttpHeaders, HttpResponse } from '../protocol/http.js';
-import { bodyTooLargeResponse, SERVER_VERSION } from './http-handler.js';
-import type { Backend } from './types.js';
+import { bodyTooLargeResponse, SERVER_VERSION } from '../backend/http-handler.js';
+import type { Backend } from '../backend/types.js';
 
 export interface ExpressAppOptions {
   /**

@@ -1,9 +1,9 @@
 import { describe, expect, test } from 'vitest';
-import { SeededRandom } from '../../src/sim/random.js';
-import { createTimerFunctions, createVirtualDate } from '../../src/sim/timers.js';
-import { DEFAULT_START_TIME, VirtualClock } from '../../src/sim/virtual-clock.js';
-import type { TieBreakPolicy } from '../../src/sim/tie-break.js';
-import { parseTieBreakPolicy } from '../../src/sim/tie-break.js';
+import { SeededRandom } from '../../src/kernel/random.js';
+import { createTimerFunctions, createVirtualDate } from '../../src/kernel/timers.js';
+import { DEFAULT_START_TIME, VirtualClock } from '../../src/kernel/virtual-clock.js';
+import type { TieBreakPolicy } from '../../src/kernel/tie-break.js';
+import { parseTieBreakPolicy } from '../../src/kernel/tie-break.js';
 
 function fireAll(clock: VirtualClock): void {
   while (clock.fireNext());

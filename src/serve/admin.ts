@@ -9,10 +9,10 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { FaultPlanError } from '../network/validate.js';
 import type { JsonObject } from '../protocol/records.js';
-import type { ServerEdit } from '../sim/history.js';
-import { BackendError } from './errors.js';
+import type { ServerEdit } from '../kernel/history.js';
+import { BackendError } from '../backend/errors.js';
 import type { ServeFaults, ServeTraffic } from './serve-faults.js';
-import type { Backend, WriteOutcome } from './types.js';
+import type { Backend, WriteOutcome } from '../backend/types.js';
 
 export const ADMIN_PREFIX = '/__syncwright';
 

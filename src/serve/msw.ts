@@ -11,7 +11,7 @@
  */
 import { http, HttpResponse as MswHttpResponse, type HttpHandler } from 'msw';
 import type { HttpHeaders } from '../protocol/http.js';
-import type { Backend } from './types.js';
+import type { Backend } from '../backend/types.js';
 
 export interface MswHandlerOptions {
   /** Where the app thinks its backend lives, e.g. `https://myapp.azurewebsites.net` (a path prefix is allowed). */

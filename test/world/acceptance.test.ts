@@ -2,9 +2,9 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import { runStandardScenario, runStandardWorkload, standardPushHandler } from '../../src/bench/world.js';
-import type { HistoryEvent } from '../../src/sim/history.js';
-import { SeededRandom } from '../../src/sim/random.js';
-import { World } from '../../src/sim/world.js';
+import type { HistoryEvent } from '../../src/kernel/history.js';
+import { SeededRandom } from '../../src/kernel/random.js';
+import { World } from '../../src/world/world.js';
 
 const of = <K extends HistoryEvent['kind']>(events: readonly HistoryEvent[], kind: K) =>
   events.filter((e): e is Extract<HistoryEvent, { kind: K }> => e.kind === kind);

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { expressFrontDoor } from '../../src/bench/world.js';
 import { createBackend } from '../../src/backend/backend.js';
 import type { Backend } from '../../src/backend/types.js';
-import { World } from '../../src/sim/world.js';
+import { World } from '../../src/world/world.js';
 
 describe('a world on real time over real HTTP', () => {
   test('clients sync through the express front door on 127.0.0.1 with real timers', async () => {

@@ -3,15 +3,15 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { TODOITEM_TABLE } from '../protocol/records.js';
-import { RealClock } from '../sim/clock.js';
-import { SeededRandom } from '../sim/random.js';
+import { RealClock } from '../kernel/clock.js';
+import { SeededRandom } from '../kernel/random.js';
 import express from 'express';
 import { ADMIN_PREFIX, adminRouter } from './admin.js';
-import { createBackend } from './backend.js';
+import { createBackend } from '../backend/backend.js';
 import { createApp } from './express.js';
 import { ServeTraffic, type ServeFaults } from './serve-faults.js';
-import { loadTablesFile } from './tables-file.js';
-import type { Backend } from './types.js';
+import { loadTablesFile } from '../backend/tables-file.js';
+import type { Backend } from '../backend/types.js';
 
 export interface ServeOptions {
   /** Default 3000; 0 picks a free port. */

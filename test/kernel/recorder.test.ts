@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { toJsonSafe, describeError } from '../../src/sim/json-safe.js';
-import { HistoryRecorder } from '../../src/sim/recorder.js';
-import { VirtualClock } from '../../src/sim/virtual-clock.js';
+import { toJsonSafe, describeError } from '../../src/kernel/json-safe.js';
+import { HistoryRecorder } from '../../src/kernel/recorder.js';
+import { VirtualClock } from '../../src/kernel/virtual-clock.js';
 import { TransportError } from '../../src/protocol/http.js';
 
 describe('HistoryRecorder', () => {

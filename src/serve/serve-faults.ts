@@ -16,11 +16,11 @@ import { NetworkLink } from '../network/link.js';
 import { FaultPlanError, parseFaultPlan } from '../network/validate.js';
 import { TransportError, type HttpRequest, type HttpResponse } from '../protocol/http.js';
 import type { JsonObject } from '../protocol/records.js';
-import { RealClock } from '../sim/clock.js';
-import { SeededRandom } from '../sim/random.js';
-import type { ServerEdit } from '../sim/history.js';
-import { HistoryRecorder } from '../sim/recorder.js';
-import type { Backend, HandleOptions } from './types.js';
+import { RealClock } from '../kernel/clock.js';
+import { SeededRandom } from '../kernel/random.js';
+import type { ServerEdit } from '../kernel/history.js';
+import { HistoryRecorder } from '../kernel/recorder.js';
+import type { Backend, HandleOptions } from '../backend/types.js';
 
 /** The link all real traffic crosses. */
 export const SERVE_LINK = 'http';

@@ -1,10 +1,10 @@
 import { describe, expect, test } from 'vitest';
 import type { FaultPlan } from '../../src/network/fault-plan.js';
 import { FaultPlanError } from '../../src/network/validate.js';
-import type { ClientDriverFactory, PushHandler } from '../../src/sim/driver.js';
-import type { HistoryEvent } from '../../src/sim/history.js';
-import { SchedulerStuckError } from '../../src/sim/scheduler.js';
-import { World, type WorldOptions } from '../../src/sim/world.js';
+import type { ClientDriverFactory, PushHandler } from '../../src/kernel/driver.js';
+import type { HistoryEvent } from '../../src/kernel/history.js';
+import { SchedulerStuckError } from '../../src/kernel/scheduler.js';
+import { World, type WorldOptions } from '../../src/world/world.js';
 import { fakeBackend, fakeDriver } from './fakes.js';
 
 const T = 'todoitem';

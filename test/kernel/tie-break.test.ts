@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { VirtualClock } from '../../src/sim/virtual-clock.js';
-import { createTieBreaker } from '../../src/sim/tie-break.js';
-import { SeededRandom } from '../../src/sim/random.js';
+import { VirtualClock } from '../../src/kernel/virtual-clock.js';
+import { createTieBreaker } from '../../src/kernel/tie-break.js';
+import { SeededRandom } from '../../src/kernel/random.js';
 
 /** Three lanes each arm two timers for the same moment; the result is the order they ran in. */
 function interleaving(choices: number[]): string[] {

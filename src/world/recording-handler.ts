@@ -5,9 +5,9 @@
  * which documented methods the handler calls (through a Proxy) and reads `isHandled`.
  */
 import type { JsonObject } from '../protocol/records.js';
-import type { PushErrorLike, PushHandler } from './driver.js';
-import type { HandlerDecision, HistoryEventBody } from './history.js';
-import { describeError, toJsonObjectOrNull } from './json-safe.js';
+import type { PushErrorLike, PushHandler } from '../kernel/driver.js';
+import type { HandlerDecision, HistoryEventBody } from '../kernel/history.js';
+import { describeError, toJsonObjectOrNull } from '../kernel/json-safe.js';
 
 type Resolution = Exclude<HandlerDecision, 'isHandled' | 'unhandled' | 'threw'>;
 const RESOLUTIONS: ReadonlySet<string> = new Set<Resolution>(['cancelAndDiscard', 'cancelAndUpdate', 'cancel', 'update', 'changeAction']);

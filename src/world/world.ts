@@ -20,17 +20,17 @@ import { TODOITEM_TABLE, type JsonObject, type JsonValue, type ServerRecord, typ
 import { linkPlanFor, type FaultPlan } from '../network/fault-plan.js';
 import { NetworkLink } from '../network/link.js';
 import { FaultPlanError, parseFaultPlan } from '../network/validate.js';
-import type { Clock } from './clock.js';
-import type { ClientDriver, ClientDriverFactory, ClientSnapshot, PushHandler, PushSummary } from './driver.js';
-import type { ClientOperation, History, HistoryEvent, HistoryEventBody, ServerEdit } from './history.js';
-import { describeError, toJsonSafe } from './json-safe.js';
-import { TrackedOperation, type Operation, type OperationOutcome, type ValueRecorder } from './operation.js';
-import { SeededRandom, type RandomSource } from './random.js';
-import { HistoryRecorder } from './recorder.js';
+import type { Clock } from '../kernel/clock.js';
+import type { ClientDriver, ClientDriverFactory, ClientSnapshot, PushHandler, PushSummary } from '../kernel/driver.js';
+import type { ClientOperation, History, HistoryEvent, HistoryEventBody, ServerEdit } from '../kernel/history.js';
+import { describeError, toJsonSafe } from '../kernel/json-safe.js';
+import { TrackedOperation, type Operation, type OperationOutcome, type ValueRecorder } from '../kernel/operation.js';
+import { SeededRandom, type RandomSource } from '../kernel/random.js';
+import { HistoryRecorder } from '../kernel/recorder.js';
 import { recordingPushHandler } from './recording-handler.js';
-import type { DrainMode, SchedulerLimits } from './scheduler.js';
-import type { TieBreakPolicy, TieChoice } from './tie-break.js';
-import { RealTime, VirtualTime, type WorldTime } from './world-time.js';
+import type { DrainMode, SchedulerLimits } from '../kernel/scheduler.js';
+import type { TieBreakPolicy, TieChoice } from '../kernel/tie-break.js';
+import { RealTime, VirtualTime, type WorldTime } from '../kernel/world-time.js';
 
 /** What the world needs of a backend: a subset of the simulated backend's interface. */
 export type WorldBackend = Pick<Backend, 'handle' | 'insert' | 'update' | 'delete' | 'snapshot' | 'close'>;

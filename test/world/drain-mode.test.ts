@@ -1,11 +1,11 @@
 import { describe, expect, test } from 'vitest';
 import { runStandardScenario } from '../../src/bench/world.js';
 import { createReferenceDriver } from '../../src/client/driver.js';
-import type { ClientDriverFactory } from '../../src/sim/driver.js';
-import { World } from '../../src/sim/world.js';
-import { VirtualTime } from '../../src/sim/world-time.js';
-import { Scheduler, SchedulerStuckError } from '../../src/sim/scheduler.js';
-import { VirtualClock } from '../../src/sim/virtual-clock.js';
+import type { ClientDriverFactory } from '../../src/kernel/driver.js';
+import { World } from '../../src/world/world.js';
+import { VirtualTime } from '../../src/kernel/world-time.js';
+import { Scheduler, SchedulerStuckError } from '../../src/kernel/scheduler.js';
+import { VirtualClock } from '../../src/kernel/virtual-clock.js';
 
 describe('the microtasks drain', () => {
   test('microtasks started by a timer still finish before the next timer fires', async () => {
