@@ -17,5 +17,12 @@ export default defineScenario({
   // Known finding of the real SDK: after pushError.update() its isHandled is not true (the SDK assigns `this`).
   expect: { sdk: 'fail' },
   runs: 100,
-  coverage: ['conflict-412', 'conflict-409', 'lost-response', 'restart-mid-push', 'decision-update', 'decision-changeAction'],
+  coverage: [
+    'conflict-412',
+    'conflict-409',
+    'lost-response',
+    'restart-mid-push',
+    'decision-update',
+    'decision-changeAction',
+  ],
 });

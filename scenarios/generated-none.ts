@@ -4,7 +4,7 @@ import { defineScenario } from '../src/index.js';
 export default defineScenario({
   name: 'generated: none policy, all faults',
   description:
-    "Two devices and a server-side editor make random edits, pushes and pulls over a network with every fault kind; the none policy (no handler at all: conflicts come back from push, errors abort it) must keep every invariant.",
+    'Two devices and a server-side editor make random edits, pushes and pulls over a network with every fault kind; the none policy (no handler at all: conflicts come back from push, errors abort it) must keep every invariant.',
   clients: 2,
   editors: 1,
   policy: 'none',

@@ -18,5 +18,12 @@ export default defineScenario({
   // The real SDK loses an update made while the previous update is being pushed
   // (docs/sdk-findings.md, P1; scenarios/regressions/sdk/).
   expect: { sdk: 'fail' },
-  coverage: ['conflict-412', 'conflict-409', 'lost-response', 'restart-mid-push', 'decision-cancelAndUpdate', 'decision-cancelAndDiscard'],
+  coverage: [
+    'conflict-412',
+    'conflict-409',
+    'lost-response',
+    'restart-mid-push',
+    'decision-cancelAndUpdate',
+    'decision-cancelAndDiscard',
+  ],
 });

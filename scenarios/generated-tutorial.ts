@@ -18,5 +18,13 @@ export default defineScenario({
   // The real SDK loses an update made while the previous update is being pushed
   // (docs/sdk-findings.md, P1; scenarios/regressions/sdk/).
   expect: { sdk: 'fail' },
-  coverage: ['conflict-412', 'conflict-409', 'lost-response', 'restart-mid-push', 'decision-cancelAndDiscard', 'error-network', 'error-5xx'],
+  coverage: [
+    'conflict-412',
+    'conflict-409',
+    'lost-response',
+    'restart-mid-push',
+    'decision-cancelAndDiscard',
+    'error-network',
+    'error-5xx',
+  ],
 });

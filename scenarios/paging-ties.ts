@@ -18,7 +18,11 @@ export default defineScenario({
   steps: [
     ...tied,
     { actor: 'client-1', op: { type: 'pull', queryId: 'all' }, background: true },
-    { actor: 'editor-1', op: { type: 'insert', record: { id: 'late', text: 'added between pages', complete: false } }, after: 25 },
+    {
+      actor: 'editor-1',
+      op: { type: 'insert', record: { id: 'late', text: 'added between pages', complete: false } },
+      after: 25,
+    },
     { actor: 'editor-1', op: { type: 'update', id: 't09', changes: { text: 'changed before it was read' } } },
     { actor: 'editor-1', op: { type: 'update', id: 't02', changes: { text: 'changed after it was read' } }, after: 20 },
     { actor: 'world', op: { type: 'wait', ms: 500 } },

@@ -20,7 +20,15 @@ export * as odata from './protocol/odata/index.js';
 
 // backend
 export { createBackend, DEFAULT_MAX_BODY_BYTES, MAX_ID_LENGTH } from './backend/backend.js';
-export type { Backend, BackendOptions, BackendSnapshot, HandleOptions, QueryResult, WriteOptions, WriteOutcome } from './backend/types.js';
+export type {
+  Backend,
+  BackendOptions,
+  BackendSnapshot,
+  HandleOptions,
+  QueryResult,
+  WriteOptions,
+  WriteOutcome,
+} from './backend/types.js';
 export { BackendError, UnknownTableError, TableDefinitionError } from './backend/errors.js';
 export { validateTableDefinition, type ResolvedTableDefinition } from './backend/table-definition.js';
 export { SERVER_VERSION } from './backend/http-handler.js';
@@ -32,16 +40,33 @@ export { MobileServiceSyncContext, type PendingOperationInfo } from './client/sy
 export { MobileServiceSyncTable } from './client/sync-table.js';
 export { MobileServiceTable } from './client/online-table.js';
 export { SqlJsStore, type SqlJsStoreOptions } from './client/sqljs-store.js';
-export { StoreClosedError, type MobileServiceStore, type StoreTableDefinition, type StoreOperation, type StoreId } from './client/store.js';
+export {
+  StoreClosedError,
+  type MobileServiceStore,
+  type StoreTableDefinition,
+  type StoreOperation,
+  type StoreId,
+} from './client/store.js';
 export { Query, type QueryComponents, type FilterValue, type ReadResult } from './client/query.js';
 export { PushError, type PushResolution, type PushErrorJsonView } from './client/push-error.js';
 export { PushFailedError, MAX_HANDLER_CALLS, type PushHandler as SyncPushHandler } from './client/push.js';
 export { PULL_START, type PullSettings } from './client/pull.js';
-export { ColumnType as StoreColumnType, ColumnTypeError, type ColumnTypeName, type LocalRecord, type LocalValue } from './client/columns.js';
+export {
+  ColumnType as StoreColumnType,
+  ColumnTypeError,
+  type ColumnTypeName,
+  type LocalRecord,
+  type LocalValue,
+} from './client/columns.js';
 export { MobileServiceHttpError, createFetchTransport } from './client/http.js';
 export { collapse, CollapseError, type CollapseDecision } from './client/collapse.js';
 export { CLIENT_MUTATIONS, type ClientMutation } from './client/mutations.js';
-export { createReferenceDriver, createReferenceDriverWith, localColumnsFor, type ReferenceDriverOptions } from './client/driver.js';
+export {
+  createReferenceDriver,
+  createReferenceDriverWith,
+  localColumnsFor,
+  type ReferenceDriverOptions,
+} from './client/driver.js';
 
 // sim
 export type { Clock, TimerHandle } from './kernel/clock.js';
@@ -52,8 +77,23 @@ export type * from './kernel/driver.js';
 export { promiseOnlyFactory } from './kernel/driver.js';
 export type * from './kernel/history.js';
 export { VirtualClock, DEFAULT_START_TIME, type VirtualClockOptions, type LaneClock } from './kernel/virtual-clock.js';
-export { Scheduler, SchedulerStuckError, drainMicrotasks, drainPromiseJobs, type SchedulerLimits, type SchedulerOptions, type DrainMode, type StuckReason } from './kernel/scheduler.js';
-export { createTieBreaker, parseTieBreakPolicy, type TieBreakPolicy, type TieChoice, type TieBreaker } from './kernel/tie-break.js';
+export {
+  Scheduler,
+  SchedulerStuckError,
+  drainMicrotasks,
+  drainPromiseJobs,
+  type SchedulerLimits,
+  type SchedulerOptions,
+  type DrainMode,
+  type StuckReason,
+} from './kernel/scheduler.js';
+export {
+  createTieBreaker,
+  parseTieBreakPolicy,
+  type TieBreakPolicy,
+  type TieChoice,
+  type TieBreaker,
+} from './kernel/tie-break.js';
 export { createTimerFunctions, createVirtualDate, type VirtualTimerFunctions } from './kernel/timers.js';
 export { HistoryRecorder, type HistoryListener } from './kernel/recorder.js';
 export { toJsonSafe, describeError } from './kernel/json-safe.js';
@@ -111,12 +151,42 @@ export { STEP_KINDS, FAULT_DECISION_KINDS, expectationFor } from './scenario/typ
 export type * from './scenario/results.js';
 export { loadScenario, listScenarioFiles, BUILT_IN_SCENARIOS_DIR } from './scenario/load.js';
 export { validateScenario, scenarioIssues, ScenarioError, type ScenarioIssue } from './scenario/validate.js';
-export { runScenario, runScenarioDetailed, DEFAULT_SEED, type RunScenarioOptions, type ScenarioInput, type ScenarioRun } from './scenario/run.js';
-export { replay, parseReplayToken, programAt, saveRegression, type ReplaySource, type ReplayOptions, type ReplayResult, type SaveRegressionOptions } from './scenario/replay.js';
+export {
+  runScenario,
+  runScenarioDetailed,
+  DEFAULT_SEED,
+  type RunScenarioOptions,
+  type ScenarioInput,
+  type ScenarioRun,
+} from './scenario/run.js';
+export {
+  replay,
+  parseReplayToken,
+  programAt,
+  saveRegression,
+  type ReplaySource,
+  type ReplayOptions,
+  type ReplayResult,
+  type SaveRegressionOptions,
+} from './scenario/replay.js';
 export { programArbitrary, faultPlanOf, DEFAULT_MIX, type FaultDecision } from './scenario/arbitraries.js';
-export { createPushHandler, tutorialPolicy, serverWinsPolicy, clientWinsPolicy, mergePolicy, mergeRecords, policyName, PolicyError } from './scenario/policies.js';
+export {
+  createPushHandler,
+  tutorialPolicy,
+  serverWinsPolicy,
+  clientWinsPolicy,
+  mergePolicy,
+  mergeRecords,
+  policyName,
+  PolicyError,
+} from './scenario/policies.js';
 export { executeProgram, FINAL_SNAPSHOT, type RunRecord, type ExecuteOptions } from './scenario/execute.js';
-export { resolveClient, type ClientChoice, type ResolvedClient, type ResolveClientOptions } from './scenario/clients.js';
+export {
+  resolveClient,
+  type ClientChoice,
+  type ResolvedClient,
+  type ResolveClientOptions,
+} from './scenario/clients.js';
 export {
   countExhaustive,
   enumerateExhaustive,
@@ -129,7 +199,14 @@ export {
   type ExhaustiveClientStep,
   type ExhaustiveEdit,
 } from './scenario/exhaustive.js';
-export { selftest, selftestSuite, formatSelftest, type SelftestOptions, type SelftestReport, type MutantReport } from './scenario/selftest.js';
+export {
+  selftest,
+  selftestSuite,
+  formatSelftest,
+  type SelftestOptions,
+  type SelftestReport,
+  type MutantReport,
+} from './scenario/selftest.js';
 
 // report
 export * from './report/index.js';
@@ -153,7 +230,13 @@ export { DEFAULT_SYSTEM_COLUMNS, type SystemColumn } from './sdk/records.js';
 
 // explorer (and serve-mode faults)
 export * from './explorer/index.js';
-export { scriptedPolicy, applyResolution, SCRIPTED_DECISIONS, type ScriptedResolution, type ScriptedDecision } from './scenario/scripted.js';
+export {
+  scriptedPolicy,
+  applyResolution,
+  SCRIPTED_DECISIONS,
+  type ScriptedResolution,
+  type ScriptedDecision,
+} from './scenario/scripted.js';
 export { startServer, type ServeOptions, type RunningServer } from './serve/serve.js';
 export { ServeTraffic, servePlanOf, SERVE_LINK, type ServeFaults } from './serve/serve-faults.js';
 export { ADMIN_PREFIX } from './serve/admin.js';

@@ -57,9 +57,16 @@ export function expectScenario(scenario: ScenarioInput): ScenarioExpectation {
     },
     async toFail(options = {}) {
       const result = await run(scenario, options);
-      if (result.failure !== undefined && (result.status === 'failed' || result.status === 'expected-failure')) return result.failure;
-      const why = result.status === 'error' ? `could not run: ${result.error ?? 'unknown error'}` : `passed every check in ${result.runs} run${result.runs === 1 ? '' : 's'} (seed ${result.seed})`;
-      throw new ScenarioAssertionError(`Expected scenario "${result.name}" to fail on client ${result.client}, but it ${why}.`, result);
+      if (result.failure !== undefined && (result.status === 'failed' || result.status === 'expected-failure'))
+        return result.failure;
+      const why =
+        result.status === 'error'
+          ? `could not run: ${result.error ?? 'unknown error'}`
+          : `passed every check in ${result.runs} run${result.runs === 1 ? '' : 's'} (seed ${result.seed})`;
+      throw new ScenarioAssertionError(
+        `Expected scenario "${result.name}" to fail on client ${result.client}, but it ${why}.`,
+        result,
+      );
     },
   };
 }
@@ -84,8 +91,13 @@ export function failureMessage(result: ScenarioResult, options: ScenarioRunOptio
   const failure = result.failure;
   if (failure === undefined || result.file !== '<inline>') return text;
   const replayOptions = [`seed: ${failure.seed}`, ...(failure.path !== undefined ? [`path: '${failure.path}'`] : [])];
-  if (options.client !== undefined) replayOptions.push(`client: ${typeof options.client === 'string' ? `'${options.client}'` : options.client.name}`);
-  if (options.mutations !== undefined && options.mutations.length > 0) replayOptions.push(`mutations: ${JSON.stringify(options.mutations)}`);
+  if (options.client !== undefined)
+    replayOptions.push(`client: ${typeof options.client === 'string' ? `'${options.client}'` : options.client.name}`);
+  if (options.mutations !== undefined && options.mutations.length > 0)
+    replayOptions.push(`mutations: ${JSON.stringify(options.mutations)}`);
   const inCode = `expectScenario(scenario).toPass({ ${replayOptions.join(', ')} })`;
-  return text.replace(/^Replay: .*$/m, `Replay: ${inCode}  (the scenario is inline; save it to a file to replay it with \`syncwright replay\`)`);
+  return text.replace(
+    /^Replay: .*$/m,
+    `Replay: ${inCode}  (the scenario is inline; save it to a file to replay it with \`syncwright replay\`)`,
+  );
 }

@@ -9,15 +9,35 @@ import { parseIsoTimestamp } from '../protocol/datetime.js';
 import { UnknownColumnError } from '../protocol/odata/errors.js';
 import { parseTableQuery, type TableQuery } from '../protocol/odata/query.js';
 import { compileOrderBy, type SqlValue } from '../protocol/odata/sql.js';
-import { RESERVED_PROPERTIES, TODOITEM_TABLE, type JsonObject, type JsonValue, type ServerRecord, type TableDefinition } from '../protocol/records.js';
+import {
+  RESERVED_PROPERTIES,
+  TODOITEM_TABLE,
+  type JsonObject,
+  type JsonValue,
+  type ServerRecord,
+  type TableDefinition,
+} from '../protocol/records.js';
 import { RealClock, type Clock } from '../kernel/clock.js';
 import { SeededRandom, type RandomSource } from '../kernel/random.js';
 import { BackendError, TableDefinitionError, UnknownTableError } from './errors.js';
 import { closedResponse, handleHttp, type HttpCore } from './http-handler.js';
 import { MEMORY_SCHEMA, openMemoryDatabase } from '../sqlite/sqljs.js';
-import { toTableDefinition, validateTableDefinition, validateTableDefinitions, type ResolvedTableDefinition } from './table-definition.js';
+import {
+  toTableDefinition,
+  validateTableDefinition,
+  validateTableDefinitions,
+  type ResolvedTableDefinition,
+} from './table-definition.js';
 import { SqlTable, type StoredRow } from './table-store.js';
-import type { Backend, BackendOptions, BackendSnapshot, HandleOptions, QueryResult, WriteOptions, WriteOutcome } from './types.js';
+import type {
+  Backend,
+  BackendOptions,
+  BackendSnapshot,
+  HandleOptions,
+  QueryResult,
+  WriteOptions,
+  WriteOutcome,
+} from './types.js';
 import { encodeValue, jsonTypeOf, requireId } from './values.js';
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -79,7 +99,9 @@ function takeIdleDatabase(signature: string): IdleDatabase | undefined {
 function keepIdle(db: Database, tables: readonly SqlTable[]): boolean {
   if (idleDatabases.length >= MAX_IDLE_DATABASES) return false;
   try {
-    const pages = Number(db.exec(`PRAGMA "${MEMORY_SCHEMA}".page_count`)[0]?.values[0]?.[0] ?? Number.POSITIVE_INFINITY);
+    const pages = Number(
+      db.exec(`PRAGMA "${MEMORY_SCHEMA}".page_count`)[0]?.values[0]?.[0] ?? Number.POSITIVE_INFINITY,
+    );
     if (pages > MAX_IDLE_PAGES) return false;
     for (const table of tables) table.empty();
   } catch {
@@ -192,7 +214,8 @@ class SimulatedBackend implements Backend, HttpCore {
 
   runQuery(table: SqlTable, query: TableQuery): QueryResult {
     const { maxTop, pageSize } = table.definition;
-    if (query.top !== undefined && query.top > maxTop) throw new BackendError(400, `You cannot request more than ${maxTop} records`);
+    if (query.top !== undefined && query.top > maxTop)
+      throw new BackendError(400, `You cannot request more than ${maxTop} records`);
     const limit = query.top !== undefined && query.top > 0 ? query.top : pageSize;
     const offset = query.skip !== undefined && query.skip > 0 ? query.skip : 0;
     const where = query.filter === undefined ? undefined : table.compiledFilter(query.filter);
@@ -208,7 +231,10 @@ class SimulatedBackend implements Backend, HttpCore {
       if (query.inlineCount) count = table.count({ where, includeDeleted });
     } catch (error) {
       // SQLite refusing a query (too complex, too many parameters) is the query's fault.
-      throw new BackendError(400, `The query could not be run: ${error instanceof Error ? error.message : String(error)}`);
+      throw new BackendError(
+        400,
+        `The query could not be run: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
     const results = query.select === undefined ? records : records.map((record) => project(record, query.select!));
     return { results, ...(count === undefined ? {} : { count }), full: records.length === limit, limit };
@@ -217,12 +243,20 @@ class SimulatedBackend implements Backend, HttpCore {
   insert(tableName: string, item: JsonObject): WriteOutcome {
     return this.write(tableName, (table) => {
       rejectReserved(item);
-      const id = item.id === undefined || item.id === null ? this.random.uuid() : requireId(item.id, 'The id in the body');
+      const id =
+        item.id === undefined || item.id === null ? this.random.uuid() : requireId(item.id, 'The id in the body');
       const values: SqlValue[] = new Array<SqlValue>(table.userColumnCount).fill(null);
       for (const [index, value] of this.encodeColumns(table, item)) values[index] = value;
       if (table.findById(id) !== undefined) return { kind: 'id-taken', status: 409, item };
       const now = this.now();
-      const row = table.insert({ id, createdAt: now, updatedAt: now, version: this.newVersion(), deleted: false, values });
+      const row = table.insert({
+        id,
+        createdAt: now,
+        updatedAt: now,
+        version: this.newVersion(),
+        deleted: false,
+        values,
+      });
       return { kind: 'written', status: 201, record: table.toRecord(row) };
     });
   }
@@ -249,7 +283,8 @@ class SimulatedBackend implements Backend, HttpCore {
       if (row === undefined || row.deleted) return { kind: 'not-found', status: 404, error: ITEM_NOT_FOUND };
       const condition = parseIfMatch(options.ifMatch);
       if (condition.kind !== 'absent') {
-        if (!ifMatchAllows(condition, row.version)) return { kind: 'precondition-failed', status: 412, record: table.toRecord(row) };
+        if (!ifMatchAllows(condition, row.version))
+          return { kind: 'precondition-failed', status: 412, record: table.toRecord(row) };
       } else if (typeof bodyVersion === 'string' && bodyVersion !== row.version) {
         return { kind: 'version-conflict', status: 409, record: table.toRecord(row) };
       }
@@ -273,7 +308,12 @@ class SimulatedBackend implements Backend, HttpCore {
         table.remove(row);
         return { kind: 'written', status: 200, record: table.toRecord(row) };
       }
-      const deleted: StoredRow = { ...row, deleted: true, updatedAt: this.now(), version: this.newVersion(row.version) };
+      const deleted: StoredRow = {
+        ...row,
+        deleted: true,
+        updatedAt: this.now(),
+        version: this.newVersion(row.version),
+      };
       table.update(deleted);
       return { kind: 'written', status: 200, record: table.toRecord(deleted) };
     });
@@ -283,14 +323,22 @@ class SimulatedBackend implements Backend, HttpCore {
     return this.write(tableName, (table) => {
       requireId(id, 'The id in the URL');
       if (!table.definition.softDelete) {
-        throw new BackendError(405, `The table '${table.name}' does not keep deleted records, so there is nothing to undelete`);
+        throw new BackendError(
+          405,
+          `The table '${table.name}' does not keep deleted records, so there is nothing to undelete`,
+        );
       }
       const row = table.findById(id);
       if (row === undefined) return { kind: 'not-found', status: 404, error: ITEM_NOT_FOUND };
       if (!ifMatchAllows(parseIfMatch(options.ifMatch), row.version)) {
         return { kind: 'precondition-failed', status: 412, record: table.toRecord(row) };
       }
-      const restored: StoredRow = { ...row, deleted: false, updatedAt: this.now(), version: this.newVersion(row.version) };
+      const restored: StoredRow = {
+        ...row,
+        deleted: false,
+        updatedAt: this.now(),
+        version: this.newVersion(row.version),
+      };
       table.update(restored);
       return { kind: 'written', status: 201, record: table.toRecord(restored) };
     });
@@ -348,7 +396,8 @@ class SimulatedBackend implements Backend, HttpCore {
     for (const key of Object.keys(item)) {
       if (key === 'id' || key === 'version') continue;
       const slot = table.slotOf(key);
-      if (slot === undefined) throw new BackendError(400, `The table '${table.name}' has no property '${abbreviate(key)}'`);
+      if (slot === undefined)
+        throw new BackendError(400, `The table '${table.name}' has no property '${abbreviate(key)}'`);
       encoded.push([slot.index, encodeValue(key, slot.type, item[key] as JsonValue)]);
     }
     return encoded;
@@ -363,11 +412,16 @@ class SimulatedBackend implements Backend, HttpCore {
       if (ms === undefined) throw new BackendError(400, `seed: ${where}: '${name}' must be an ISO-8601 date string`);
       return ms;
     };
-    if (deleted !== undefined && typeof deleted !== 'boolean') throw new BackendError(400, `seed: ${where}: 'deleted' must be a boolean`);
-    if (deleted === true && !table.definition.softDelete) throw new BackendError(400, `seed: ${where}: table '${table.name}' has no soft delete`);
+    if (deleted !== undefined && typeof deleted !== 'boolean')
+      throw new BackendError(400, `seed: ${where}: 'deleted' must be a boolean`);
+    if (deleted === true && !table.definition.softDelete)
+      throw new BackendError(400, `seed: ${where}: table '${table.name}' has no soft delete`);
     if (version !== undefined && (typeof version !== 'string' || !/^[!#-~]+$/.test(version))) {
       // It becomes an ETag header: printable ASCII without quotes or spaces.
-      throw new BackendError(400, `seed: ${where}: 'version' must be a non-empty string of printable ASCII without '"'`);
+      throw new BackendError(
+        400,
+        `seed: ${where}: 'version' must be a non-empty string of printable ASCII without '"'`,
+      );
     }
     const values: SqlValue[] = new Array<SqlValue>(table.userColumnCount).fill(null);
     for (const [index, value] of this.encodeColumns(table, columns)) values[index] = value;
@@ -391,7 +445,8 @@ class SimulatedBackend implements Backend, HttpCore {
     for (;;) {
       const words = [this.random.nextUint32(), this.random.nextUint32()];
       let bytes = '';
-      for (const word of words) bytes += String.fromCharCode(word >>> 24, (word >>> 16) & 0xff, (word >>> 8) & 0xff, word & 0xff);
+      for (const word of words)
+        bytes += String.fromCharCode(word >>> 24, (word >>> 16) & 0xff, (word >>> 8) & 0xff, word & 0xff);
       const version = btoa(bytes);
       if (version !== previous) return version;
     }
@@ -400,7 +455,8 @@ class SimulatedBackend implements Backend, HttpCore {
 
 function rejectReserved(item: JsonObject): void {
   for (const property of RESERVED_PROPERTIES) {
-    if (Object.hasOwn(item, property)) throw new BackendError(400, `Cannot update item with property '${property}' as it is reserved`);
+    if (Object.hasOwn(item, property))
+      throw new BackendError(400, `Cannot update item with property '${property}' as it is reserved`);
   }
 }
 

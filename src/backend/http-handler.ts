@@ -7,7 +7,13 @@ import { formatETag } from '../protocol/etag.js';
 import { errorBody } from '../protocol/errors.js';
 import type { HttpHeaders, HttpRequest, HttpResponse } from '../protocol/http.js';
 import { ODataQueryError } from '../protocol/odata/errors.js';
-import { encodeQueryValue, formatTableQuery, parseTableQuery, TABLE_QUERY_PARAMETERS, type TableQuery } from '../protocol/odata/query.js';
+import {
+  encodeQueryValue,
+  formatTableQuery,
+  parseTableQuery,
+  TABLE_QUERY_PARAMETERS,
+  type TableQuery,
+} from '../protocol/odata/query.js';
 import type { JsonObject, ServerRecord } from '../protocol/records.js';
 import { BackendError } from './errors.js';
 import type { SqlTable } from './table-store.js';
@@ -36,7 +42,8 @@ const COLLECTION_METHODS = 'GET, HEAD, POST, OPTIONS';
 const ITEM_METHODS = 'GET, HEAD, POST, PATCH, DELETE, OPTIONS';
 const API_VERSION = /^2\.0\.\d+$/;
 const HOST = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
-const BASE_URL = /^https?:\/\/(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?(?:\/[A-Za-z0-9\-._~%!$&'()*+,;=:@/]*)?$/;
+const BASE_URL =
+  /^https?:\/\/(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?(?:\/[A-Za-z0-9\-._~%!$&'()*+,;=:@/]*)?$/;
 
 export function handleHttp(core: HttpCore, request: HttpRequest, options?: HandleOptions): HttpResponse {
   try {
@@ -72,7 +79,11 @@ function route(core: HttpCore, request: HttpRequest, options: HandleOptions | un
   }
   const [, tableName = '', id] = segments;
   if (method === 'OPTIONS') {
-    return { status: 204, headers: { allow: id === undefined ? COLLECTION_METHODS : ITEM_METHODS, 'x-zumo-server-version': SERVER_VERSION }, body: '' };
+    return {
+      status: 204,
+      headers: { allow: id === undefined ? COLLECTION_METHODS : ITEM_METHODS, 'x-zumo-server-version': SERVER_VERSION },
+      body: '',
+    };
   }
   const params = new URLSearchParams(search);
   if (!hasValidApiVersion(headers, params)) return errorResponse(400, API_VERSION_ERROR);
@@ -83,7 +94,10 @@ function route(core: HttpCore, request: HttpRequest, options: HandleOptions | un
     switch (method) {
       case 'GET':
       case 'HEAD':
-        return withoutBodyIf(method === 'HEAD', listRecords(core, table, tableQueryOf(search, params), params, publicBaseUrl(core, headers, options)));
+        return withoutBodyIf(
+          method === 'HEAD',
+          listRecords(core, table, tableQueryOf(search, params), params, publicBaseUrl(core, headers, options)),
+        );
       case 'POST':
         return renderWrite(core.insert(table.name, readJsonObject(body, headers)));
       default:
@@ -136,9 +150,17 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-function listRecords(core: HttpCore, table: SqlTable, query: TableQuery, params: URLSearchParams, baseUrl: string): HttpResponse {
+function listRecords(
+  core: HttpCore,
+  table: SqlTable,
+  query: TableQuery,
+  params: URLSearchParams,
+  baseUrl: string,
+): HttpResponse {
   const result = core.runQuery(table, query);
-  const body = query.inlineCount ? JSON.stringify({ results: result.results, count: result.count ?? 0 }) : JSON.stringify(result.results);
+  const body = query.inlineCount
+    ? JSON.stringify({ results: result.results, count: result.count ?? 0 })
+    : JSON.stringify(result.results);
   const response = jsonResponse(200, body);
   if (!result.full || result.results.length === 0) return response;
   const next: TableQuery = { ...query, skip: (query.skip ?? 0) + result.results.length };
@@ -173,7 +195,8 @@ function renderWrite(outcome: WriteOutcome): HttpResponse {
 
 /** The body as a JSON object, or a 4xx naming what is wrong with it. */
 function readJsonObject(body: string | undefined, headers: HttpHeaders): JsonObject {
-  if (body === undefined || body.trim() === '') throw new BackendError(400, 'The request body must be a JSON object, but it is empty');
+  if (body === undefined || body.trim() === '')
+    throw new BackendError(400, 'The request body must be a JSON object, but it is empty');
   const contentType = headers['content-type'];
   if (!isJsonContentType(contentType)) {
     throw new BackendError(
@@ -187,7 +210,10 @@ function readJsonObject(body: string | undefined, headers: HttpHeaders): JsonObj
   try {
     parsed = JSON.parse(body);
   } catch (error) {
-    throw new BackendError(400, `The request body is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+    throw new BackendError(
+      400,
+      `The request body is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     const kind = parsed === null ? 'null' : Array.isArray(parsed) ? 'an array' : `a ${typeof parsed}`;
@@ -235,7 +261,9 @@ function splitUrl(url: string): { path: string; search: string } {
   const hash = rest.indexOf('#');
   if (hash >= 0) rest = rest.slice(0, hash);
   const question = rest.indexOf('?');
-  return question < 0 ? { path: rest, search: '' } : { path: rest.slice(0, question), search: rest.slice(question + 1) };
+  return question < 0
+    ? { path: rest, search: '' }
+    : { path: rest.slice(0, question), search: rest.slice(question + 1) };
 }
 
 /** Decoded path segments without the leading slash and one trailing slash; undefined when not a path. */
@@ -273,7 +301,12 @@ function methodNotAllowed(method: string, path: string, allowed: string): HttpRe
 function jsonResponse(status: number, body: string, extra: HttpHeaders = {}): HttpResponse {
   return {
     status,
-    headers: { 'content-type': JSON_CONTENT_TYPE, 'cache-control': 'no-cache', 'x-zumo-server-version': SERVER_VERSION, ...extra },
+    headers: {
+      'content-type': JSON_CONTENT_TYPE,
+      'cache-control': 'no-cache',
+      'x-zumo-server-version': SERVER_VERSION,
+      ...extra,
+    },
     body,
   };
 }

@@ -30,32 +30,58 @@ const KNOWN_KEYS = ['name', 'columns', 'pageSize', 'maxTop', 'softDelete'];
 export function validateTableDefinition(value: unknown, path = 'table'): ResolvedTableDefinition {
   if (!isPlainObject(value)) throw new TableDefinitionError(path, 'a table definition object', describe(value));
   for (const key of Object.keys(value)) {
-    if (!KNOWN_KEYS.includes(key)) throw new TableDefinitionError(`${path}.${key}`, `one of ${KNOWN_KEYS.join(', ')}`, `an unknown key '${key}'`);
+    if (!KNOWN_KEYS.includes(key))
+      throw new TableDefinitionError(`${path}.${key}`, `one of ${KNOWN_KEYS.join(', ')}`, `an unknown key '${key}'`);
   }
-  const { name, columns, pageSize = DEFAULT_PAGE_SIZE, maxTop = DEFAULT_MAX_TOP, softDelete = true } = value as Partial<Record<string, unknown>>;
+  const {
+    name,
+    columns,
+    pageSize = DEFAULT_PAGE_SIZE,
+    maxTop = DEFAULT_MAX_TOP,
+    softDelete = true,
+  } = value as Partial<Record<string, unknown>>;
   if (typeof name !== 'string' || !NAME.test(name)) {
-    throw new TableDefinitionError(`${path}.name`, 'a table name made of letters, digits and _ (not starting with a digit)', describe(name));
+    throw new TableDefinitionError(
+      `${path}.name`,
+      'a table name made of letters, digits and _ (not starting with a digit)',
+      describe(name),
+    );
   }
-  if (!isPlainObject(columns)) throw new TableDefinitionError(`${path}.columns`, 'an object mapping column names to types', describe(columns));
+  if (!isPlainObject(columns))
+    throw new TableDefinitionError(`${path}.columns`, 'an object mapping column names to types', describe(columns));
   const resolvedColumns: Record<string, ColumnType> = {};
   for (const [column, type] of Object.entries(columns)) {
     const at = `${path}.columns.${column}`;
     if (!NAME.test(column) || column.startsWith('__') || RESERVED_OPERAND_WORDS.includes(column)) {
-      throw new TableDefinitionError(at, "a column name made of letters, digits and _ (not starting with a digit or '__', not true/false/null/not)", `'${column}'`);
+      throw new TableDefinitionError(
+        at,
+        "a column name made of letters, digits and _ (not starting with a digit or '__', not true/false/null/not)",
+        `'${column}'`,
+      );
     }
     if ((SYSTEM_PROPERTIES as readonly string[]).includes(column)) {
-      throw new TableDefinitionError(at, 'a column that is not a system property (id, createdAt, updatedAt, version, deleted are implicit)', `'${column}'`);
+      throw new TableDefinitionError(
+        at,
+        'a column that is not a system property (id, createdAt, updatedAt, version, deleted are implicit)',
+        `'${column}'`,
+      );
     }
     if (typeof type !== 'string' || !(COLUMN_TYPES as readonly string[]).includes(type)) {
       throw new TableDefinitionError(at, `one of ${COLUMN_TYPES.map((t) => `"${t}"`).join(', ')}`, describe(type));
     }
     resolvedColumns[column] = type as ColumnType;
   }
-  if (!isPositiveInteger(maxTop)) throw new TableDefinitionError(`${path}.maxTop`, 'a positive integer', describe(maxTop));
+  if (!isPositiveInteger(maxTop))
+    throw new TableDefinitionError(`${path}.maxTop`, 'a positive integer', describe(maxTop));
   if (!isPositiveInteger(pageSize) || pageSize > maxTop) {
-    throw new TableDefinitionError(`${path}.pageSize`, `a positive integer no larger than maxTop (${maxTop})`, describe(pageSize));
+    throw new TableDefinitionError(
+      `${path}.pageSize`,
+      `a positive integer no larger than maxTop (${maxTop})`,
+      describe(pageSize),
+    );
   }
-  if (typeof softDelete !== 'boolean') throw new TableDefinitionError(`${path}.softDelete`, 'true or false', describe(softDelete));
+  if (typeof softDelete !== 'boolean')
+    throw new TableDefinitionError(`${path}.softDelete`, 'true or false', describe(softDelete));
   return { name, columns: resolvedColumns, pageSize, maxTop, softDelete };
 }
 
@@ -65,14 +91,25 @@ export function validateTableDefinitions(values: readonly unknown[], path = 'tab
   return values.map((value, index) => {
     const table = validateTableDefinition(value, `${path}[${index}]`);
     const key = table.name.toLowerCase();
-    if (seen.has(key)) throw new TableDefinitionError(`${path}[${index}].name`, 'a table name not used by an earlier table', `'${table.name}' again`);
+    if (seen.has(key))
+      throw new TableDefinitionError(
+        `${path}[${index}].name`,
+        'a table name not used by an earlier table',
+        `'${table.name}' again`,
+      );
     seen.add(key);
     return table;
   });
 }
 
 export function toTableDefinition(table: ResolvedTableDefinition): TableDefinition {
-  return { name: table.name, columns: { ...table.columns }, pageSize: table.pageSize, maxTop: table.maxTop, softDelete: table.softDelete };
+  return {
+    name: table.name,
+    columns: { ...table.columns },
+    pageSize: table.pageSize,
+    maxTop: table.maxTop,
+    softDelete: table.softDelete,
+  };
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -50,7 +50,13 @@ function lastValueCache(format: (ms: number) => string): (ms: number) => string 
   };
 }
 
-const AFFINITY: Record<ColumnType, string> = { string: 'TEXT', number: 'REAL', boolean: 'INTEGER', date: 'INTEGER', object: 'TEXT' };
+const AFFINITY: Record<ColumnType, string> = {
+  string: 'TEXT',
+  number: 'REAL',
+  boolean: 'INTEGER',
+  date: 'INTEGER',
+  object: 'TEXT',
+};
 const SYSTEM_SELECT = 'seq, "id", "createdAt", "updatedAt", "version", "deleted"';
 const QUERY_CACHE_LIMIT = 128;
 
@@ -138,7 +144,15 @@ export class SqlTable {
   /** Inserts a row and returns it with its `seq`. */
   insert(row: NewRow): StoredRow {
     const stored = { ...row, seq: this.nextSeq };
-    this.execute(this.insertRow, [stored.seq, row.id, row.createdAt, row.updatedAt, row.version, row.deleted ? 1 : 0, ...row.values]);
+    this.execute(this.insertRow, [
+      stored.seq,
+      row.id,
+      row.createdAt,
+      row.updatedAt,
+      row.version,
+      row.deleted ? 1 : 0,
+      ...row.values,
+    ]);
     this.nextSeq++;
     return stored;
   }
@@ -158,7 +172,13 @@ export class SqlTable {
    * {@link columns}. Rows go straight from SQLite's cells to wire records, with no stored-row
    * objects in between: this is the pull's hot path.
    */
-  selectRecords(options: { where?: CompiledSql; orderBy?: CompiledSql; includeDeleted: boolean; limit?: number; offset?: number }): ServerRecord[] {
+  selectRecords(options: {
+    where?: CompiledSql;
+    orderBy?: CompiledSql;
+    includeDeleted: boolean;
+    limit?: number;
+    offset?: number;
+  }): ServerRecord[] {
     const { clause, params } = this.whereClause(options.where, options.includeDeleted);
     const orderBy = options.orderBy !== undefined && options.orderBy.sql !== '' ? `${options.orderBy.sql}, seq` : 'seq';
     let sql = `SELECT ${this.selectList} FROM ${this.sqlName}${clause} ORDER BY ${orderBy}`;
@@ -227,7 +247,8 @@ export class SqlTable {
 
   /** Frees every statement; the table cannot be used afterwards. */
   close(): void {
-    for (const statement of [this.byId, this.insertRow, this.updateRow, this.deleteRow, ...this.queryCache.values()]) statement.free();
+    for (const statement of [this.byId, this.insertRow, this.updateRow, this.deleteRow, ...this.queryCache.values()])
+      statement.free();
     this.queryCache.clear();
   }
 

@@ -29,7 +29,12 @@ export async function loadTablesFile(file: string): Promise<TableDefinition[]> {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : error instanceof Error ? error.message : String(error);
+    const reason =
+      (error as NodeJS.ErrnoException).code === 'ENOENT'
+        ? 'no such file'
+        : error instanceof Error
+          ? error.message
+          : String(error);
     throw new TablesFileError(file, '', 'a readable JSON file of table definitions', reason);
   }
   return parseTablesFile(text, file);
@@ -40,7 +45,12 @@ export function parseTablesFile(text: string, file = 'tables file'): TableDefini
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new TablesFileError(file, '', 'valid JSON', `a syntax error (${error instanceof Error ? error.message : String(error)})`);
+    throw new TablesFileError(
+      file,
+      '',
+      'valid JSON',
+      `a syntax error (${error instanceof Error ? error.message : String(error)})`,
+    );
   }
   let tables: unknown;
   let path: string;
@@ -49,10 +59,12 @@ export function parseTablesFile(text: string, file = 'tables file'): TableDefini
     path = '';
   } else if (typeof parsed === 'object' && parsed !== null) {
     const extra = Object.keys(parsed).find((key) => key !== 'tables');
-    if (extra !== undefined) throw new TablesFileError(file, extra, "only the key 'tables'", `an unknown key '${extra}'`);
+    if (extra !== undefined)
+      throw new TablesFileError(file, extra, "only the key 'tables'", `an unknown key '${extra}'`);
     tables = (parsed as { tables?: unknown }).tables;
     path = 'tables';
-    if (!Array.isArray(tables)) throw new TablesFileError(file, 'tables', 'an array of table definitions', describe(tables));
+    if (!Array.isArray(tables))
+      throw new TablesFileError(file, 'tables', 'an array of table definitions', describe(tables));
   } else {
     throw new TablesFileError(file, '', '{ "tables": [ … ] } or an array of table definitions', describe(parsed));
   }

@@ -35,7 +35,10 @@ export function encodeValue(property: string, type: ColumnType, value: JsonValue
       const ms = typeof value === 'string' ? parseIsoTimestamp(value) : undefined;
       if (ms === undefined || Math.abs(ms) > LARGEST_DATE_MS) {
         if (typeof value !== 'string') throw wrongType(property, 'an ISO-8601 date string', value);
-        throw new BackendError(400, `The property '${property}' must be an ISO-8601 date string or null, but ${describeString(value)} is not one`);
+        throw new BackendError(
+          400,
+          `The property '${property}' must be an ISO-8601 date string or null, but ${describeString(value)} is not one`,
+        );
       }
       return ms;
     }
@@ -124,5 +127,8 @@ function describeString(value: string): string {
 }
 
 function wrongType(property: string, expected: string, value: JsonValue): BackendError {
-  return new BackendError(400, `The property '${property}' must be ${expected} or null, but it is ${jsonTypeOf(value)}`);
+  return new BackendError(
+    400,
+    `The property '${property}' must be ${expected} or null, but it is ${jsonTypeOf(value)}`,
+  );
 }

@@ -17,9 +17,15 @@ const sections: readonly Section[] = [
     name: 'world',
     async run(log) {
       const figures = await benchWorld({ log });
-      log(`world: ${figures.simulated.runsPerSecond.toFixed(1)} simulated runs/s (3 clients, ${figures.scenario.steps} steps, all fault kinds; target ${figures.targets.runsPerSecond})`);
-      log(`world: ${figures.speedup.toFixed(1)}x faster than the same scenario over real HTTP (target ${figures.targets.speedup}x)`);
-      log(`world: ${figures.realHttpShortTimeouts.speedup.toFixed(1)}x faster than real HTTP with the scenario's timeouts cut to ${figures.realHttpShortTimeouts.timeoutMs} ms`);
+      log(
+        `world: ${figures.simulated.runsPerSecond.toFixed(1)} simulated runs/s (3 clients, ${figures.scenario.steps} steps, all fault kinds; target ${figures.targets.runsPerSecond})`,
+      );
+      log(
+        `world: ${figures.speedup.toFixed(1)}x faster than the same scenario over real HTTP (target ${figures.targets.speedup}x)`,
+      );
+      log(
+        `world: ${figures.realHttpShortTimeouts.speedup.toFixed(1)}x faster than real HTTP with the scenario's timeouts cut to ${figures.realHttpShortTimeouts.timeoutMs} ms`,
+      );
       return figures;
     },
   },
@@ -27,7 +33,9 @@ const sections: readonly Section[] = [
     name: 'pull',
     async run(log) {
       const figures = await benchPull(100_000);
-      log(`pull: the reference client pulled ${figures.records} records in ${(figures.ms / 1000).toFixed(2)} s (target under 10 s)`);
+      log(
+        `pull: the reference client pulled ${figures.records} records in ${(figures.ms / 1000).toFixed(2)} s (target under 10 s)`,
+      );
       return figures;
     },
   },
@@ -35,7 +43,9 @@ const sections: readonly Section[] = [
     name: 'sdk',
     async run(log) {
       const figures = await benchSdk();
-      log(`sdk: virtual time runs the real SDK ${figures.speedup.toFixed(1)}x faster than real time (${figures.speedupCpu.toFixed(1)}x by CPU time; target 50x)`);
+      log(
+        `sdk: virtual time runs the real SDK ${figures.speedup.toFixed(1)}x faster than real time (${figures.speedupCpu.toFixed(1)}x by CPU time; target 50x)`,
+      );
       log(`sdk: creating a client takes ${figures.clientCreation.medianMs.toFixed(1)} ms (median)`);
       return figures;
     },

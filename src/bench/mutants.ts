@@ -44,16 +44,22 @@ export async function benchMutants(options: MutantBenchOptions = {}): Promise<Mu
   for (const seed of seeds) {
     const report = await selftest({ scenarios, seed, mutations, skipBaseline: true, runs: options.runs ?? 100 });
     reports.push(report);
-    options.log?.(`mutants: seed ${seed}: ${report.mutants.filter((mutant) => mutant.caught).length}/${report.mutants.length} caught`);
+    options.log?.(
+      `mutants: seed ${seed}: ${report.mutants.filter((mutant) => mutant.caught).length}/${report.mutants.length} caught`,
+    );
   }
   return mutations.map((mutation) => {
-    const caught = reports.map((report) => report.mutants.find((mutant) => mutant.mutation === mutation)).filter((mutant) => mutant?.caught === true);
+    const caught = reports
+      .map((report) => report.mutants.find((mutant) => mutant.mutation === mutation))
+      .filter((mutant) => mutant?.caught === true);
     const first = caught[0];
     return {
       mutation,
       caught: caught.length,
       seeds: seeds.length,
-      firstFailureMs: median(caught.flatMap((mutant) => (mutant?.firstFailureMs !== undefined ? [mutant.firstFailureMs] : []))),
+      firstFailureMs: median(
+        caught.flatMap((mutant) => (mutant?.firstFailureMs !== undefined ? [mutant.firstFailureMs] : [])),
+      ),
       shrunkMs: median(caught.flatMap((mutant) => (mutant?.shrunkMs !== undefined ? [mutant.shrunkMs] : []))),
       size: median(caught.flatMap((mutant) => (mutant?.size !== undefined ? [mutant.size] : []))),
       scenario: first?.scenario ?? null,

@@ -32,7 +32,13 @@ export async function benchPull(n = 100_000, options: BenchPullOptions = {}): Pr
   const rows: JsonObject[] = [];
   for (let i = 0; i < n; i++) {
     const at = new Date(start + Math.floor(i / tieGroupSize)).toISOString();
-    rows.push({ id: `item-${String(i).padStart(7, '0')}`, text: `item ${i}`, complete: i % 2 === 0, createdAt: at, updatedAt: at });
+    rows.push({
+      id: `item-${String(i).padStart(7, '0')}`,
+      text: `item ${i}`,
+      complete: i % 2 === 0,
+      createdAt: at,
+      updatedAt: at,
+    });
   }
   backend.seed(TODOITEM_TABLE.name, rows);
 

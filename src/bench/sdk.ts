@@ -36,7 +36,13 @@ export interface SdkBenchOptions {
 export interface SdkBenchResult {
   readonly workload: string;
   /** Medians over the virtual runs; `cpuMs` is this process's CPU time during a run. */
-  readonly virtual: { readonly wallMs: number; readonly cpuMs: number; readonly virtualMs: number; readonly timersFired: number; readonly runs: number };
+  readonly virtual: {
+    readonly wallMs: number;
+    readonly cpuMs: number;
+    readonly virtualMs: number;
+    readonly timersFired: number;
+    readonly runs: number;
+  };
   readonly real: { readonly wallMs: number };
   /** Real wall time over virtual wall time for the same workload. */
   readonly speedup: number;
@@ -72,7 +78,12 @@ async function workload(driver: ClientDriver, items: number, run: Runner): Promi
   await run(driver.read('todoitem'));
 }
 
-async function runOnce(clock: Clock, run: Runner, items: number, seed: string): Promise<{ wallMs: number; cpuMs: number }> {
+async function runOnce(
+  clock: Clock,
+  run: Runner,
+  items: number,
+  seed: string,
+): Promise<{ wallMs: number; cpuMs: number }> {
   const backend = await createBackend({ clock, random: new SeededRandom(`${seed}/backend`) });
   const factory = createSdkDriverFactory();
   const driver = await run(

@@ -128,7 +128,10 @@ export async function runStandardScenario(options: StandardRunOptions): Promise<
     seed: options.seed,
     clients: 3,
     pushHandler: standardPushHandler,
-    faults: standardFaultPlan({ kind: 'long-tail', minMs: 20, maxMs: 120, spikeProbability: 0.03, spikeMinMs: 500, spikeMaxMs: 3000 }, STANDARD_TIMEOUT_MS),
+    faults: standardFaultPlan(
+      { kind: 'long-tail', minMs: 20, maxMs: 120, spikeProbability: 0.03, spikeMinMs: 500, spikeMaxMs: 3000 },
+      STANDARD_TIMEOUT_MS,
+    ),
     ...(options.driver !== undefined ? { driver: options.driver } : {}),
     ...options.world,
   });
@@ -235,7 +238,8 @@ const REAL_LATENCY_MS = 2;
 const SIMULATED_WINDOWS = 5;
 const SHORT_TIMEOUT_MS = 50;
 
-const countRequests = (world: World): number => world.history.reduce((count, event) => count + (event.kind === 'http-request' ? 1 : 0), 0);
+const countRequests = (world: World): number =>
+  world.history.reduce((count, event) => count + (event.kind === 'http-request' ? 1 : 0), 0);
 
 export async function benchWorld(options: WorldBenchOptions = {}): Promise<WorldBenchFigures> {
   const steps = options.steps ?? 40;
@@ -244,7 +248,8 @@ export async function benchWorld(options: WorldBenchOptions = {}): Promise<World
 
   // Warm-up: load sql.js, JIT the hot paths.
   // The JIT needs a few hundred runs before the hot paths are fast; fewer would measure warm-up.
-  for (let i = 0; i < (options.warmupRuns ?? 300); i++) await runStandardScenario({ seed: `warm-${i}`, steps, ...driver });
+  for (let i = 0; i < (options.warmupRuns ?? 300); i++)
+    await runStandardScenario({ seed: `warm-${i}`, steps, ...driver });
 
   // Several short windows, and their median: on a shared machine one window can fall into a
   // slow spell of the host, and the median is the figure a second run of the bench repeats.
@@ -260,7 +265,9 @@ export async function benchWorld(options: WorldBenchOptions = {}): Promise<World
     const windowStart = performance.now();
     let windowRuns = 0;
     const enough = (): boolean =>
-      options.simulatedRuns !== undefined ? windowRuns >= options.simulatedRuns : windowRuns >= 10 && performance.now() - windowStart >= windowMs;
+      options.simulatedRuns !== undefined
+        ? windowRuns >= options.simulatedRuns
+        : windowRuns >= 10 && performance.now() - windowStart >= windowMs;
     while (!enough()) {
       const world = await runStandardScenario({ seed: runs, steps, ...driver });
       events += world.history.length;
@@ -291,7 +298,8 @@ export async function benchWorld(options: WorldBenchOptions = {}): Promise<World
       world: {
         time: 'real',
         faults: standardFaultPlan({ kind: 'fixed', ms: REAL_LATENCY_MS }, timeoutMs),
-        backend: async (env) => (backend = await createBackend({ tables: [...env.tables], clock: env.clock, random: env.random })),
+        backend: async (env) =>
+          (backend = await createBackend({ tables: [...env.tables], clock: env.clock, random: env.random })),
         serve: expressFrontDoor(() => backend!),
       },
     });
@@ -321,7 +329,9 @@ export async function benchWorld(options: WorldBenchOptions = {}): Promise<World
   };
   const realHttp = await measureReal(options.realTimeoutMs ?? STANDARD_TIMEOUT_MS);
   const realHttpShortTimeouts = await measureReal(SHORT_TIMEOUT_MS);
-  log(`speedup: ${realHttp.speedup}× over the same scenario on real HTTP; ${realHttpShortTimeouts.speedup}× with its timeouts cut to ${SHORT_TIMEOUT_MS} ms (targets: ≥200 runs/s, ≥100×)`);
+  log(
+    `speedup: ${realHttp.speedup}× over the same scenario on real HTTP; ${realHttpShortTimeouts.speedup}× with its timeouts cut to ${SHORT_TIMEOUT_MS} ms (targets: ≥200 runs/s, ≥100×)`,
+  );
 
   return {
     scenario: { clients: 3, steps, faults: 'all kinds' },

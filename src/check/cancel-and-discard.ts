@@ -17,7 +17,14 @@ import {
   type HistoryIndex,
 } from './history-index.js';
 import type { JsonObject } from '../protocol/records.js';
-import { exchangeFailed, isConflictStatus, isPushWrite, recordKey, RESOLVING_DECISIONS, callsAfter } from './pending.js';
+import {
+  exchangeFailed,
+  isConflictStatus,
+  isPushWrite,
+  recordKey,
+  RESOLVING_DECISIONS,
+  callsAfter,
+} from './pending.js';
 import type { Violation } from './types.js';
 import { verdict, type CheckContext } from './verdict.js';
 
@@ -46,14 +53,27 @@ function checkDiscard(index: HistoryIndex, record: HandlerCallRecord): Violation
   const id = call.itemId;
   if (id === null) return violations;
   const at = decision.seq;
-  const push = index.pushes.find((window) => window.client === client && call.seq > window.start && call.seq < window.end);
+  const push = index.pushes.find(
+    (window) => window.client === client && call.seq > window.start && call.seq < window.end,
+  );
   /** The next moment something may legitimately put the record or an operation back. */
   const nextRewrite = Math.min(
     ...index.operations
-      .filter((operation) => operation.actor === client && operation.invoke.seq > at && writtenTable(operation.op) === table && writtenRecordId(operation.op) === id)
+      .filter(
+        (operation) =>
+          operation.actor === client &&
+          operation.invoke.seq > at &&
+          writtenTable(operation.op) === table &&
+          writtenRecordId(operation.op) === id,
+      )
       .map((operation) => operation.invoke.seq),
     ...index.operations
-      .filter((operation) => operation.actor === client && operation.invoke.seq > at && (operation.op.type === 'restart' || operation.op.type === 'purge'))
+      .filter(
+        (operation) =>
+          operation.actor === client &&
+          operation.invoke.seq > at &&
+          (operation.op.type === 'restart' || operation.op.type === 'purge'),
+      )
       .map((operation) => operation.invoke.seq),
     Infinity,
   );
@@ -72,7 +92,10 @@ function checkDiscard(index: HistoryIndex, record: HandlerCallRecord): Violation
     const state = snapshot.clients[client];
     if (state === undefined) continue;
     // Operation ids may be reused once the log empties: the same id on the same record is the same operation.
-    const left = state.operations.find((operation) => pushedIds.has(operation.id) && recordKey(operation.table, operation.itemId) === recordKey(table, id));
+    const left = state.operations.find(
+      (operation) =>
+        pushedIds.has(operation.id) && recordKey(operation.table, operation.itemId) === recordKey(table, id),
+    );
     if (left !== undefined) {
       violations.push({
         message: `${client} discarded its ${call.action} of ${table}/${id} at #${at}, yet the operation is still queued at #${snapshot.seq}.`,
@@ -91,7 +114,8 @@ function checkDiscard(index: HistoryIndex, record: HandlerCallRecord): Violation
   // The discarded change must not reach the server afterwards.
   const discarded = discardedValues(call.clientRecord);
   for (const exchange of index.exchanges) {
-    if (exchange.client !== client || exchange.requestEvent.seq <= at || exchange.requestEvent.seq >= nextRewrite) continue;
+    if (exchange.client !== client || exchange.requestEvent.seq <= at || exchange.requestEvent.seq >= nextRewrite)
+      continue;
     if (exchange.table !== table || exchange.itemId !== id || !isPushWrite(exchange)) continue;
     const carries =
       call.action === 'delete'
@@ -111,7 +135,10 @@ function checkDiscard(index: HistoryIndex, record: HandlerCallRecord): Violation
     const position = queue.findIndex((operation) => pushedIds.has(operation.id));
     const later = position < 0 ? [] : queue.slice(position + 1);
     const writes = push.exchanges.filter(isPushWrite);
-    const stop = firstStop(index, writes.filter((exchange) => exchange.requestEvent.seq > at));
+    const stop = firstStop(
+      index,
+      writes.filter((exchange) => exchange.requestEvent.seq > at),
+    );
     // With no unhandled error after the discard, every later operation is tried; with one, at
     // least the next (the error had to come from somewhere).
     const required = stop === undefined ? later : later.slice(0, 1);
@@ -125,7 +152,15 @@ function checkDiscard(index: HistoryIndex, record: HandlerCallRecord): Violation
             exchange.client === client &&
             isPushWrite(exchange) &&
             exchange.requestEvent.seq < (writes[0]?.requestEvent.seq ?? push.end) &&
-            index.pushes.some((other) => other !== push && other.client === client && other.start < push.start && other.end > push.start && exchange.requestEvent.seq > other.start && exchange.requestEvent.seq < other.end),
+            index.pushes.some(
+              (other) =>
+                other !== push &&
+                other.client === client &&
+                other.start < push.start &&
+                other.end > push.start &&
+                exchange.requestEvent.seq > other.start &&
+                exchange.requestEvent.seq < other.end,
+            ),
         )
         .map((exchange) => recordKey(exchange.table ?? '', exchange.itemId ?? '')),
     );
@@ -133,7 +168,9 @@ function checkDiscard(index: HistoryIndex, record: HandlerCallRecord): Violation
       if (recordKey(operation.table, operation.itemId) === recordKey(table, id)) continue;
       if (takenEarlier.has(recordKey(operation.table, operation.itemId))) continue;
       // Operations logged during the push may have been the ones discarded: any attempt in this push counts.
-      const tried = writes.some((exchange) => exchange.table === operation.table && exchange.itemId === operation.itemId);
+      const tried = writes.some(
+        (exchange) => exchange.table === operation.table && exchange.itemId === operation.itemId,
+      );
       if (!tried && push.operation.outcome !== undefined) {
         violations.push({
           message: `${client}'s push #${push.start} stopped after discarding ${table}/${id} (#${at}) without trying the queued ${operation.action} of ${operation.table}/${operation.itemId}.`,
@@ -150,7 +187,8 @@ function firstStop(index: HistoryIndex, writes: readonly Exchange[]): number | u
   for (const exchange of writes) {
     if (!exchangeFailed(exchange) || isConflictStatus(exchange.response?.status ?? null)) continue;
     const last = callsAfter(index, exchange).at(-1)?.decision;
-    if (last === undefined || !(RESOLVING_DECISIONS.has(last.decision) || last.isHandled)) return exchange.requestEvent.seq;
+    if (last === undefined || !(RESOLVING_DECISIONS.has(last.decision) || last.isHandled))
+      return exchange.requestEvent.seq;
   }
   return undefined;
 }

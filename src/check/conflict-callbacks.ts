@@ -57,7 +57,12 @@ export function checkConflictCallbacks(history: History, context?: CheckContext)
 function alive(index: HistoryIndex, exchange: Exchange): boolean {
   const outcome = exchange.responseEvent?.seq ?? exchange.failureEvent?.seq;
   if (outcome === undefined) return false;
-  const window = index.pushes.find((candidate) => candidate.client === exchange.client && exchange.requestEvent.seq > candidate.start && exchange.requestEvent.seq < candidate.end);
+  const window = index.pushes.find(
+    (candidate) =>
+      candidate.client === exchange.client &&
+      exchange.requestEvent.seq > candidate.start &&
+      exchange.requestEvent.seq < candidate.end,
+  );
   return window !== undefined && !(window.endedByRestart && window.end < outcome);
 }
 
@@ -71,7 +76,12 @@ function checkExchange(index: HistoryIndex, exchange: Exchange, context?: CheckC
   const status = exchange.response?.status ?? null;
   const expected = isConflictStatus(status) ? 'onConflict' : 'onError';
   const what = status === null ? `a ${exchange.failure ?? 'transport'} failure` : `a ${status}`;
-  if (calls.length === 0 && alive(index, exchange) && hasHandler(context, client, expected) && !capped(index, exchange, context)) {
+  if (
+    calls.length === 0 &&
+    alive(index, exchange) &&
+    hasHandler(context, client, expected) &&
+    !capped(index, exchange, context)
+  ) {
     violations.push({
       message: `${client} got ${what} for ${exchange.request.method} ${exchange.request.url} (#${outcomeSeq}) but ${expected} was never called.`,
       events: [seq, outcomeSeq],
@@ -87,10 +97,16 @@ function checkExchange(index: HistoryIndex, exchange: Exchange, context?: CheckC
     const call = record.call;
     const cite = [outcomeSeq, call.seq];
     if (call.handler !== expected) {
-      violations.push({ message: `${client} called ${call.handler} at #${call.seq} for ${what} (#${outcomeSeq}); ${expected} was due.`, events: cite });
+      violations.push({
+        message: `${client} called ${call.handler} at #${call.seq} for ${what} (#${outcomeSeq}); ${expected} was due.`,
+        events: cite,
+      });
     }
     if ((call.status ?? null) !== status && !(status === null && call.status === 0)) {
-      violations.push({ message: `${client}'s ${call.handler} at #${call.seq} was told status ${String(call.status)}, but the answer at #${outcomeSeq} was ${String(status)}.`, events: cite });
+      violations.push({
+        message: `${client}'s ${call.handler} at #${call.seq} was told status ${String(call.status)}, but the answer at #${outcomeSeq} was ${String(status)}.`,
+        events: cite,
+      });
     }
     violations.push(...clientRecordMismatch(client, call.seq, call.clientRecord, exchange, cite));
     if (status === 412 && exchange.response !== undefined) {
@@ -104,7 +120,10 @@ function checkExchange(index: HistoryIndex, exchange: Exchange, context?: CheckC
     }
     const decision = record.decision;
     if (decision !== undefined && RESOLVING_DECISIONS.has(decision.decision) && !decision.isHandled) {
-      violations.push({ message: `${client}'s handler resolved with ${decision.decision} at #${decision.seq} but isHandled was not true afterwards.`, events: [call.seq, decision.seq] });
+      violations.push({
+        message: `${client}'s handler resolved with ${decision.decision} at #${decision.seq} but isHandled was not true afterwards.`,
+        events: [call.seq, decision.seq],
+      });
     }
   }
   return violations;
@@ -113,10 +132,17 @@ function checkExchange(index: HistoryIndex, exchange: Exchange, context?: CheckC
 /** The SDK stops calling handlers for an operation after `cap` calls in one push. */
 function capped(index: HistoryIndex, exchange: Exchange, context?: CheckContext): boolean {
   const cap = context?.maxHandlerCalls ?? 5;
-  const window = index.pushes.find((candidate) => candidate.client === exchange.client && exchange.requestEvent.seq > candidate.start && exchange.requestEvent.seq < candidate.end);
+  const window = index.pushes.find(
+    (candidate) =>
+      candidate.client === exchange.client &&
+      exchange.requestEvent.seq > candidate.start &&
+      exchange.requestEvent.seq < candidate.end,
+  );
   if (window === undefined) return false;
   const key = recordKey(exchange.table, exchange.itemId);
-  const before = window.exchanges.filter((other) => other.requestEvent.seq < exchange.requestEvent.seq && recordKey(other.table, other.itemId) === key);
+  const before = window.exchanges.filter(
+    (other) => other.requestEvent.seq < exchange.requestEvent.seq && recordKey(other.table, other.itemId) === key,
+  );
   return before.reduce((sum, other) => sum + (index.callsByRequest.get(other.requestId)?.length ?? 0), 0) >= cap;
 }
 
@@ -186,13 +212,25 @@ function checkPushFlow(index: HistoryIndex, window: SyncWindow, cap: number): Vi
 }
 
 /** The client record handed to a handler must be the record the failed request sent. */
-function clientRecordMismatch(client: string, callSeq: number, given: JsonObject | null, exchange: Exchange, cite: number[]): Violation[] {
+function clientRecordMismatch(
+  client: string,
+  callSeq: number,
+  given: JsonObject | null,
+  exchange: Exchange,
+  cite: number[],
+): Violation[] {
   if (exchange.action === 'delete') return [];
   if (given === null) {
-    return [{ message: `${client}'s handler at #${callSeq} was given no client record for the ${exchange.action} at #${exchange.requestEvent.seq}.`, events: cite }];
+    return [
+      {
+        message: `${client}'s handler at #${callSeq} was given no client record for the ${exchange.action} at #${exchange.requestEvent.seq}.`,
+        events: cite,
+      },
+    ];
   }
   const sent: JsonObject = {};
-  for (const [key, value] of Object.entries(exchange.body ?? {})) if (!SYSTEM_KEYS.has(key) || key === 'id') sent[key] = value;
+  for (const [key, value] of Object.entries(exchange.body ?? {}))
+    if (!SYSTEM_KEYS.has(key) || key === 'id') sent[key] = value;
   if (holdsValues(given, sent)) return [];
   return [
     {

@@ -16,7 +16,11 @@ export function checkConvergence(history: History, context?: CheckContext): Retu
   const index = indexHistory(history);
   const final = finalSnapshot(index, context?.finalLabel);
   if (final === undefined) {
-    return verdict(CONVERGENCE, [{ message: 'The history has no snapshot, so the settled state cannot be compared.', events: [] }], '');
+    return verdict(
+      CONVERGENCE,
+      [{ message: 'The history has no snapshot, so the settled state cannot be compared.', events: [] }],
+      '',
+    );
   }
   const violations: Violation[] = [];
   const notes: string[] = [];
@@ -37,14 +41,27 @@ export function checkConvergence(history: History, context?: CheckContext): Retu
       }
     }
     for (const [table, serverRows] of Object.entries(final.server)) {
-      const lastPull = [...index.pulls].reverse().find((window) => window.client === client && window.operation.op.type === 'pull' && window.operation.op.table === table && window.start < final.seq);
+      const lastPull = [...index.pulls]
+        .reverse()
+        .find(
+          (window) =>
+            window.client === client &&
+            window.operation.op.type === 'pull' &&
+            window.operation.op.table === table &&
+            window.start < final.seq,
+        );
       if (lastPull !== undefined && lastPull.operation.outcome?.kind !== 'ok') {
         const failedAt = lastPull.operation.outcome?.seq ?? lastPull.end;
         if (kept.size > 0) {
           // A pull pushes pending operations first; one the handler keeps failing stops the pull too.
-          notes.push(`${client}'s last pull of ${table} failed (#${failedAt}) behind the operations it keeps, so its ${table} table is not compared.`);
+          notes.push(
+            `${client}'s last pull of ${table} failed (#${failedAt}) behind the operations it keeps, so its ${table} table is not compared.`,
+          );
         } else {
-          violations.push({ message: `${client}'s last pull of ${table} failed (#${failedAt}) although the network had healed.`, events: [failedAt] });
+          violations.push({
+            message: `${client}'s last pull of ${table} failed (#${failedAt}) although the network had healed.`,
+            events: [failedAt],
+          });
         }
         continue;
       }
@@ -54,7 +71,10 @@ export function checkConvergence(history: History, context?: CheckContext): Retu
         if (excused.has(recordKey(table, id))) continue;
         const mine = local.get(id);
         if (mine === undefined) {
-          violations.push({ message: `${client} lacks ${table}/${id}, which the server holds live at #${final.seq}.`, events: [final.seq] });
+          violations.push({
+            message: `${client} lacks ${table}/${id}, which the server holds live at #${final.seq}.`,
+            events: [final.seq],
+          });
         } else if (!sameRecord(row, mine)) {
           violations.push({
             message: `${client} holds ${table}/${id} as ${describe(mine)} but the server has ${describe(row)} at #${final.seq}.`,
@@ -64,7 +84,10 @@ export function checkConvergence(history: History, context?: CheckContext): Retu
       }
       for (const [id] of local) {
         if (!live.has(id) && !excused.has(recordKey(table, id))) {
-          violations.push({ message: `${client} holds ${table}/${id}, which is not live on the server at #${final.seq}.`, events: [final.seq] });
+          violations.push({
+            message: `${client} holds ${table}/${id}, which is not live on the server at #${final.seq}.`,
+            events: [final.seq],
+          });
         }
       }
     }
@@ -79,7 +102,12 @@ export function checkConvergence(history: History, context?: CheckContext): Retu
 
 /** Same id, same version (when both carry one), same values of the server's own columns. */
 function sameRecord(server: JsonObject, local: JsonObject): boolean {
-  if (typeof server['version'] === 'string' && typeof local['version'] === 'string' && server['version'] !== local['version']) return false;
+  if (
+    typeof server['version'] === 'string' &&
+    typeof local['version'] === 'string' &&
+    server['version'] !== local['version']
+  )
+    return false;
   return Object.keys(server)
     .filter((key) => !SYSTEM_KEYS.has(key))
     .every((key) => jsonEqual(server[key], local[key] ?? null));

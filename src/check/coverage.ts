@@ -52,7 +52,12 @@ export function coverageCounters(history: History): Record<string, number> {
     }
     if (push.operation.outcome?.kind === 'fail') bump('push-aborted');
     const value = push.operation.outcome?.kind === 'ok' ? push.operation.outcome.value : undefined;
-    if (value !== null && typeof value === 'object' && !Array.isArray(value) && Array.isArray(value['unhandledConflicts'])) {
+    if (
+      value !== null &&
+      typeof value === 'object' &&
+      !Array.isArray(value) &&
+      Array.isArray(value['unhandledConflicts'])
+    ) {
       bump('unhandled-conflict', value['unhandledConflicts'].length);
     }
     const edits = index.operations.filter(
@@ -65,11 +70,17 @@ export function coverageCounters(history: History): Record<string, number> {
     if (edits.length > 0) bump('edit-during-push', edits.length);
   }
   for (const exchange of index.exchanges) {
-    if (exchange.failure === 'lost-response' || (exchange.failure !== undefined && exchange.failureEvent?.applied === true)) bump('lost-response');
+    if (
+      exchange.failure === 'lost-response' ||
+      (exchange.failure !== undefined && exchange.failureEvent?.applied === true)
+    )
+      bump('lost-response');
   }
   for (const restart of index.restarts) {
     bump('restart');
-    const midPush = index.pushes.some((push) => push.client === restart.client && push.endedByRestart && push.end === restart.seq);
+    const midPush = index.pushes.some(
+      (push) => push.client === restart.client && push.endedByRestart && push.end === restart.seq,
+    );
     if (midPush) bump('restart-mid-push');
   }
   for (const pull of index.pulls) {
@@ -84,7 +95,13 @@ export function coverageCounters(history: History): Record<string, number> {
     const first = pages[0]?.responseEvent?.seq;
     const last = pages.at(-1)?.requestEvent.seq;
     if (first !== undefined && last !== undefined && first < last) {
-      const edits = index.operations.filter((operation) => operation.byEditor && operation.outcome?.kind === 'ok' && operation.outcome.seq > first && operation.outcome.seq < last);
+      const edits = index.operations.filter(
+        (operation) =>
+          operation.byEditor &&
+          operation.outcome?.kind === 'ok' &&
+          operation.outcome.seq > first &&
+          operation.outcome.seq < last,
+      );
       if (edits.length > 0) bump('server-edit-between-pages', edits.length);
     }
   }

@@ -5,7 +5,15 @@
  * write request twice with no new local write in between.
  */
 import type { History } from '../kernel/history.js';
-import { finalSnapshot, indexHistory, sawRecord, writtenRecordId, writtenTable, type Exchange, type HistoryIndex } from './history-index.js';
+import {
+  finalSnapshot,
+  indexHistory,
+  sawRecord,
+  writtenRecordId,
+  writtenTable,
+  type Exchange,
+  type HistoryIndex,
+} from './history-index.js';
 import type { Violation } from './types.js';
 import { verdict, type CheckContext } from './verdict.js';
 
@@ -63,7 +71,9 @@ function applied(exchange: Exchange): boolean {
 
 function appliedTwice(index: HistoryIndex): Violation[] {
   const violations: Violation[] = [];
-  const writes = index.exchanges.filter((exchange) => exchange.action === 'insert' || exchange.action === 'update' || exchange.action === 'delete');
+  const writes = index.exchanges.filter(
+    (exchange) => exchange.action === 'insert' || exchange.action === 'update' || exchange.action === 'delete',
+  );
   for (let i = 0; i < writes.length; i++) {
     const first = writes[i]!;
     if (!applied(first)) continue;
@@ -73,9 +83,15 @@ function appliedTwice(index: HistoryIndex): Violation[] {
       // Conditional requests cannot apply twice (the first changes the version), and only a
       // 2xx shows the second one surely applied.
       const status = second.response?.status;
-      if (status === undefined || status < 200 || status >= 300 || second.request.headers['if-match'] !== undefined) break;
+      if (status === undefined || status < 200 || status >= 300 || second.request.headers['if-match'] !== undefined)
+        break;
       // A client that never held a version of the record could not have made the retry conditional.
-      if (first.table === null || first.itemId === null || !heldVersion(index, first.client, first.table, first.itemId, second.requestEvent.seq)) break;
+      if (
+        first.table === null ||
+        first.itemId === null ||
+        !heldVersion(index, first.client, first.table, first.itemId, second.requestEvent.seq)
+      )
+        break;
       const rewritten = index.operations.some(
         (operation) =>
           operation.actor === first.client &&
@@ -101,7 +117,16 @@ function appliedTwice(index: HistoryIndex): Violation[] {
  * (a pull leaves such a record alone, so that version never reached the local store).
  */
 function heldVersion(index: HistoryIndex, client: string, table: string, id: string, until: number): boolean {
-  return sawRecord(index, client, table, id, -1, until, true, (exchange) => exchange.action !== 'query' || !changeWaiting(index, client, table, id, exchange.responseEvent!.seq));
+  return sawRecord(
+    index,
+    client,
+    table,
+    id,
+    -1,
+    until,
+    true,
+    (exchange) => exchange.action !== 'query' || !changeWaiting(index, client, table, id, exchange.responseEvent!.seq),
+  );
 }
 
 /**
@@ -111,7 +136,12 @@ function heldVersion(index: HistoryIndex, client: string, table: string, id: str
  */
 function changeWaiting(index: HistoryIndex, client: string, table: string, id: string, seq: number): boolean {
   const writes = index.operations.filter(
-    (operation) => operation.actor === client && operation.invoke.seq < seq && LOCAL_WRITES.has(operation.op.type) && writtenTable(operation.op) === table && writtenRecordId(operation.op) === id,
+    (operation) =>
+      operation.actor === client &&
+      operation.invoke.seq < seq &&
+      LOCAL_WRITES.has(operation.op.type) &&
+      writtenTable(operation.op) === table &&
+      writtenRecordId(operation.op) === id,
   );
   const last = writes.at(-1);
   if (last === undefined) return false;

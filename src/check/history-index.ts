@@ -99,7 +99,11 @@ export function parseTableUrl(url: string): { table: string | null; itemId: stri
   if (tablesAt < 0) return { table: null, itemId: null, query };
   const table = segments[tablesAt + 1] ?? null;
   const rawId = segments[tablesAt + 2];
-  return { table: table === null ? null : decodeURIComponent(table), itemId: rawId === undefined ? null : decodeURIComponent(rawId), query };
+  return {
+    table: table === null ? null : decodeURIComponent(table),
+    itemId: rawId === undefined ? null : decodeURIComponent(rawId),
+    query,
+  };
 }
 
 export function parseJsonObject(text: string | undefined): JsonObject | null {
@@ -256,14 +260,23 @@ function buildIndex(history: History): HistoryIndex {
   // A client runs one sync at a time, the others wait their turn: what happens while several are
   // open belongs to the earliest. Queries only ever belong to pulls.
   const owner = (client: string, seq: number, pullsOnly: boolean): SyncWindow | undefined =>
-    windows.find((window) => window.client === client && window.start < seq && seq < window.end && (!pullsOnly || window.operation.op.type === 'pull'));
+    windows.find(
+      (window) =>
+        window.client === client &&
+        window.start < seq &&
+        seq < window.end &&
+        (!pullsOnly || window.operation.op.type === 'pull'),
+    );
   for (const exchange of exchanges) {
     owner(exchange.client, exchange.requestEvent.seq, exchange.action === 'query')?.exchanges.push(exchange);
   }
   for (const record of handlerCalls) owner(record.client, record.call.seq, false)?.handlerCalls.push(record);
   const pulls = windows.filter((window) => window.operation.op.type === 'pull');
   // A pull of a table with pending operations may push them first: such a pull is a push too.
-  const pushes = windows.filter((window) => window.operation.op.type === 'push' || window.exchanges.some((exchange) => exchange.action in WRITE_ACTIONS));
+  const pushes = windows.filter(
+    (window) =>
+      window.operation.op.type === 'push' || window.exchanges.some((exchange) => exchange.action in WRITE_ACTIONS),
+  );
   const { callsByRequest, unmatchedCalls } = matchHandlerCalls(exchanges, handlerCalls);
   return {
     history,
@@ -300,12 +313,16 @@ export function isConflictStatus(status: number | null | undefined): boolean {
  * same client, table, record and action not yet answered. Pairing by content rather than by
  * position keeps it right when an app killed mid-push still delivers a late failure.
  */
-function matchHandlerCalls(exchanges: readonly Exchange[], calls: readonly HandlerCallRecord[]): { callsByRequest: Map<number, HandlerCallRecord[]>; unmatchedCalls: HandlerCallRecord[] } {
+function matchHandlerCalls(
+  exchanges: readonly Exchange[],
+  calls: readonly HandlerCallRecord[],
+): { callsByRequest: Map<number, HandlerCallRecord[]>; unmatchedCalls: HandlerCallRecord[] } {
   type Item = { seq: number; failure?: Exchange; call?: HandlerCallRecord };
   const items: Item[] = [];
   for (const exchange of exchanges) {
     const outcome = exchange.responseEvent?.seq ?? exchange.failureEvent?.seq;
-    if (outcome !== undefined && isPushWrite(exchange) && exchangeFailed(exchange)) items.push({ seq: outcome, failure: exchange });
+    if (outcome !== undefined && isPushWrite(exchange) && exchangeFailed(exchange))
+      items.push({ seq: outcome, failure: exchange });
   }
   for (const call of calls) items.push({ seq: call.call.seq, call });
   items.sort((a, b) => a.seq - b.seq);
@@ -385,22 +402,27 @@ export function sawRecord(
   /** Leaves out answers the caller knows did not reach the client's store. */
   counts: (exchange: Exchange) => boolean = () => true,
 ): boolean {
-  return index.exchanges.some((exchange) => {
-    const response = exchange.responseEvent;
-    if (exchange.client !== client || response === undefined || response.seq <= from || response.seq >= until) return false;
-    if (exchange.table !== table) return false;
-    if (answeredAfterRestart(index, exchange) || !counts(exchange)) return false;
-    const shows = (record: JsonObject | null | undefined): boolean => record?.['id'] === id && (!versionsOnly || typeof record['version'] === 'string');
-    if (exchange.action === 'query') return parseRecords(response.response.body).some(shows);
-    return exchange.itemId === id && shows(parseJsonObject(response.response.body));
-  }) || index.handlerCalls.some(
-    (record) =>
-      record.client === client &&
-      record.call.seq > from &&
-      record.call.seq < until &&
-      record.call.table === table &&
-      record.call.itemId === id &&
-      (!versionsOnly || record.call.serverRecord !== null),
+  return (
+    index.exchanges.some((exchange) => {
+      const response = exchange.responseEvent;
+      if (exchange.client !== client || response === undefined || response.seq <= from || response.seq >= until)
+        return false;
+      if (exchange.table !== table) return false;
+      if (answeredAfterRestart(index, exchange) || !counts(exchange)) return false;
+      const shows = (record: JsonObject | null | undefined): boolean =>
+        record?.['id'] === id && (!versionsOnly || typeof record['version'] === 'string');
+      if (exchange.action === 'query') return parseRecords(response.response.body).some(shows);
+      return exchange.itemId === id && shows(parseJsonObject(response.response.body));
+    }) ||
+    index.handlerCalls.some(
+      (record) =>
+        record.client === client &&
+        record.call.seq > from &&
+        record.call.seq < until &&
+        record.call.table === table &&
+        record.call.itemId === id &&
+        (!versionsOnly || record.call.serverRecord !== null),
+    )
   );
 }
 
@@ -411,7 +433,10 @@ export function sawRecord(
 export function answeredAfterRestart(index: HistoryIndex, exchange: Exchange): boolean {
   const response = exchange.responseEvent;
   if (response === undefined) return false;
-  return index.restarts.some((restart) => restart.client === exchange.client && restart.seq > exchange.requestEvent.seq && restart.seq < response.seq);
+  return index.restarts.some(
+    (restart) =>
+      restart.client === exchange.client && restart.seq > exchange.requestEvent.seq && restart.seq < response.seq,
+  );
 }
 
 /** The snapshot a run ends on: the last one labelled `final`, else the last one. */

@@ -43,7 +43,11 @@ export function isCheckerName(name: string): name is CheckerName {
  * Runs the named checkers (all by default). A checker that throws is reported as a failed
  * result naming the exception, so one bug cannot hide the other verdicts.
  */
-export function runCheckers(history: History, names: readonly CheckerName[] = CHECKER_NAMES, context?: CheckContext): CheckResult[] {
+export function runCheckers(
+  history: History,
+  names: readonly CheckerName[] = CHECKER_NAMES,
+  context?: CheckContext,
+): CheckResult[] {
   return names.map((name) => {
     try {
       return CHECKERS[name](history, context);
@@ -54,7 +58,16 @@ export function runCheckers(history: History, names: readonly CheckerName[] = CH
   });
 }
 
-export { checkCancelAndDiscard, checkConflictCallbacks, checkConvergence, checkExactlyOnce, checkNoLostWrites, checkNoResurrection, checkPullCompleteness, checkQueueCollapse };
+export {
+  checkCancelAndDiscard,
+  checkConflictCallbacks,
+  checkConvergence,
+  checkExactlyOnce,
+  checkNoLostWrites,
+  checkNoResurrection,
+  checkPullCompleteness,
+  checkQueueCollapse,
+};
 export { coverageCounters, addCoverage, COVERAGE_COUNTERS, type CoverageCounter } from './coverage.js';
 export type { Checker, CheckContext } from './verdict.js';
 export type { CheckResult, Violation } from './types.js';

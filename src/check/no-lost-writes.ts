@@ -80,7 +80,9 @@ function lostLocalWrites(index: HistoryIndex, context?: CheckContext): Violation
         other.outcome?.kind === 'ok',
     );
     if (purge !== undefined) continue;
-    const stillPending = final?.clients[client]?.operations.some((operation) => recordKey(operation.table, operation.itemId) === recordKey(table, id));
+    const stillPending = final?.clients[client]?.operations.some(
+      (operation) => recordKey(operation.table, operation.itemId) === recordKey(table, id),
+    );
     if (stillPending === true && final !== undefined && final.seq > after) continue;
     violations.push({
       message: `${client}'s ${write.op.type} of ${table}/${id} (#${write.invoke.seq}) never reached the server: no applied push request carried it, no later write of ${client} superseded it, and no handler decision dropped it.`,
@@ -91,7 +93,12 @@ function lostLocalWrites(index: HistoryIndex, context?: CheckContext): Violation
 }
 
 /** The settled server state shows the write: its values, or for a delete, no live record. */
-function endsOnServer(final: ReturnType<typeof finalSnapshot>, write: OperationRecord, table: string, id: string): boolean {
+function endsOnServer(
+  final: ReturnType<typeof finalSnapshot>,
+  write: OperationRecord,
+  table: string,
+  id: string,
+): boolean {
   if (final === undefined) return false;
   const row = (final.server[table] ?? []).find((candidate) => candidate.id === id);
   if (write.op.type === 'delete') return row === undefined || row.deleted === true;
@@ -102,7 +109,8 @@ function endsOnServer(final: ReturnType<typeof finalSnapshot>, write: OperationR
 function reachedServer(index: HistoryIndex, write: OperationRecord, table: string, id: string): boolean {
   const values = writtenValues(write.op);
   return index.exchanges.some((exchange) => {
-    if (exchange.client !== write.actor || !exchange.applied || exchange.requestEvent.seq <= write.invoke.seq) return false;
+    if (exchange.client !== write.actor || !exchange.applied || exchange.requestEvent.seq <= write.invoke.seq)
+      return false;
     if (exchange.table !== table || exchange.itemId !== id) return false;
     const status = exchange.response?.status;
     const accepted = status === undefined ? exchange.failureEvent?.applied === true : status >= 200 && status < 300;
@@ -120,7 +128,10 @@ function reachedServer(index: HistoryIndex, write: OperationRecord, table: strin
 function blindOverwrites(index: HistoryIndex): Violation[] {
   const violations: Violation[] = [];
   const edits = index.operations.filter(
-    (operation) => operation.byEditor && operation.outcome?.kind === 'ok' && (operation.op.type === 'update' || operation.op.type === 'insert'),
+    (operation) =>
+      operation.byEditor &&
+      operation.outcome?.kind === 'ok' &&
+      (operation.op.type === 'update' || operation.op.type === 'insert'),
   );
   for (const edit of edits) {
     const table = writtenTable(edit.op);
@@ -148,10 +159,23 @@ function blindOverwrites(index: HistoryIndex): Violation[] {
  * wrote the change being pushed (judged on the snapshot before that write), or, without such a
  * snapshot, it had been shown a version before the editor's change.
  */
-function heldVersion(index: HistoryIndex, client: string, table: string, id: string, requestSeq: number, editSeq: number): boolean {
+function heldVersion(
+  index: HistoryIndex,
+  client: string,
+  table: string,
+  id: string,
+  requestSeq: number,
+  editSeq: number,
+): boolean {
   const write = [...index.operations]
     .reverse()
-    .find((operation) => operation.actor === client && operation.invoke.seq < requestSeq && writtenTable(operation.op) === table && writtenRecordId(operation.op) === id);
+    .find(
+      (operation) =>
+        operation.actor === client &&
+        operation.invoke.seq < requestSeq &&
+        writtenTable(operation.op) === table &&
+        writtenRecordId(operation.op) === id,
+    );
   const before = write === undefined ? undefined : snapshotBefore(index, write.invoke.seq);
   if (before !== undefined && before.clients[client] !== undefined) {
     const row = clientTable(before, client, table).find((candidate) => candidate['id'] === id);
@@ -164,4 +188,3 @@ function accepted(exchange: Exchange): boolean {
   const status = exchange.response?.status;
   return status === undefined ? exchange.failureEvent?.applied === true : status >= 200 && status < 300;
 }
-

@@ -5,7 +5,16 @@
  * record locally (unless the client holds a pending operation on it).
  */
 import type { History } from '../kernel/history.js';
-import { clientTable, collapsedIntoInsert, indexHistory, isLive, snapshotAfter, writtenRecordId, writtenTable, type HistoryIndex } from './history-index.js';
+import {
+  clientTable,
+  collapsedIntoInsert,
+  indexHistory,
+  isLive,
+  snapshotAfter,
+  writtenRecordId,
+  writtenTable,
+  type HistoryIndex,
+} from './history-index.js';
 import { recordKey } from './pending.js';
 import type { Violation } from './types.js';
 import { verdict, type CheckContext } from './verdict.js';
@@ -18,7 +27,14 @@ export function checkNoResurrection(history: History, _context?: CheckContext): 
   return verdict(NO_RESURRECTION, violations, 'No deleted record came back without a new write or a handler decision.');
 }
 
-function rewrittenBetween(index: HistoryIndex, table: string, id: string, from: number, until: number, client?: string): boolean {
+function rewrittenBetween(
+  index: HistoryIndex,
+  table: string,
+  id: string,
+  from: number,
+  until: number,
+  client?: string,
+): boolean {
   const write = index.operations.some(
     (operation) =>
       operation.invoke.seq > from &&
@@ -74,7 +90,14 @@ function serverDeletes(index: HistoryIndex): { table: string; id: string; seq: n
   }
   for (const exchange of index.exchanges) {
     const status = exchange.response?.status;
-    if (exchange.action === 'delete' && status !== undefined && status >= 200 && status < 300 && exchange.table !== null && exchange.itemId !== null) {
+    if (
+      exchange.action === 'delete' &&
+      status !== undefined &&
+      status >= 200 &&
+      status < 300 &&
+      exchange.table !== null &&
+      exchange.itemId !== null
+    ) {
       deletes.push({ table: exchange.table, id: exchange.itemId, seq: exchange.responseEvent!.seq });
     }
   }
@@ -88,7 +111,11 @@ function serverResurrections(index: HistoryIndex): Violation[] {
     for (const snapshot of index.snapshots) {
       if (snapshot.seq <= removal.seq) continue;
       const row = (snapshot.server[removal.table] ?? []).find((candidate) => candidate.id === removal.id);
-      if (row !== undefined && isLive(row) && !rewrittenBetween(index, removal.table, removal.id, removal.seq, snapshot.seq)) {
+      if (
+        row !== undefined &&
+        isLive(row) &&
+        !rewrittenBetween(index, removal.table, removal.id, removal.seq, snapshot.seq)
+      ) {
         violations.push({
           message: `${key} was deleted on the server at #${removal.seq}, yet the server holds it live at #${snapshot.seq}.`,
           events: [removal.seq, snapshot.seq],
@@ -97,8 +124,10 @@ function serverResurrections(index: HistoryIndex): Violation[] {
       }
     }
     for (const pull of index.pulls) {
-      if (pull.start <= removal.seq || pull.operation.op.type !== 'pull' || pull.operation.op.table !== removal.table) continue;
-      if (pull.endedByRestart || pull.operation.outcome?.kind !== 'ok' || pull.operation.op.filter !== undefined) continue;
+      if (pull.start <= removal.seq || pull.operation.op.type !== 'pull' || pull.operation.op.table !== removal.table)
+        continue;
+      if (pull.endedByRestart || pull.operation.outcome?.kind !== 'ok' || pull.operation.op.filter !== undefined)
+        continue;
       const after = snapshotAfter(index, pull.end);
       if (after === undefined) continue;
       const state = after.clients[pull.client];
@@ -106,7 +135,12 @@ function serverResurrections(index: HistoryIndex): Violation[] {
       const pending = state.operations.some((operation) => recordKey(operation.table, operation.itemId) === key);
       const serverRow = (after.server[removal.table] ?? []).find((candidate) => candidate.id === removal.id);
       const present = clientTable(after, pull.client, removal.table).some((row) => row['id'] === removal.id);
-      if (present && !pending && (serverRow === undefined || !isLive(serverRow)) && !rewrittenBetween(index, removal.table, removal.id, removal.seq, after.seq, pull.client)) {
+      if (
+        present &&
+        !pending &&
+        (serverRow === undefined || !isLive(serverRow)) &&
+        !rewrittenBetween(index, removal.table, removal.id, removal.seq, after.seq, pull.client)
+      ) {
         violations.push({
           message: `${pull.client}'s pull #${pull.start} started after ${key} was deleted on the server (#${removal.seq}), yet ${pull.client} still holds it at #${after.seq}.`,
           events: [removal.seq, pull.start, after.seq],

@@ -4,7 +4,14 @@
  * error stopped the push before reaching.
  */
 import type { PendingOperation } from '../kernel/driver.js';
-import { exchangeFailed, isConflictStatus, isPushWrite, type Exchange, type HandlerCallRecord, type HistoryIndex } from './history-index.js';
+import {
+  exchangeFailed,
+  isConflictStatus,
+  isPushWrite,
+  type Exchange,
+  type HandlerCallRecord,
+  type HistoryIndex,
+} from './history-index.js';
 
 /** Decisions that take the operation out of the queue. */
 export const REMOVING_DECISIONS: ReadonlySet<string> = new Set(['cancelAndDiscard', 'cancelAndUpdate', 'cancel']);
@@ -34,9 +41,19 @@ export interface KeptOperations {
 }
 
 /** Pending operations of `client` that its last push explains; the value says why. */
-export function keptOperations(index: HistoryIndex, client: string, operations: readonly PendingOperation[], before: number): Map<number, string> {
+export function keptOperations(
+  index: HistoryIndex,
+  client: string,
+  operations: readonly PendingOperation[],
+  before: number,
+): Map<number, string> {
   const kept = new Map<number, string>();
-  const last = [...index.pushes].reverse().find((window) => window.client === client && window.end < before && !window.endedByRestart && window.exchanges.some(isPushWrite));
+  const last = [...index.pushes]
+    .reverse()
+    .find(
+      (window) =>
+        window.client === client && window.end < before && !window.endedByRestart && window.exchanges.some(isPushWrite),
+    );
   if (last === undefined) return kept;
   const why = new Map<string, { reason: string; aborts: boolean }>();
   for (const exchange of last.exchanges.filter(isPushWrite)) {

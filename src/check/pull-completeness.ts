@@ -39,8 +39,16 @@ export function checkPullCompleteness(history: History, _context?: CheckContext)
       violations.push(...result);
     }
   }
-  const notes = skipped > 0 ? [`${skipped} pull(s) were not judged (no bracketing snapshots, a filter, a failure or a restart).`] : [];
-  return verdict(PULL_COMPLETENESS, violations, `All ${judged} judged pull(s) brought every matching server record and left pending records alone.`, notes);
+  const notes =
+    skipped > 0
+      ? [`${skipped} pull(s) were not judged (no bracketing snapshots, a filter, a failure or a restart).`]
+      : [];
+  return verdict(
+    PULL_COMPLETENESS,
+    violations,
+    `All ${judged} judged pull(s) brought every matching server record and left pending records alone.`,
+    notes,
+  );
 }
 
 /** Lower bound of the pull's first page: `updatedAt ge datetimeoffset'…'` in its filter. */
@@ -54,7 +62,8 @@ function lowerBound(pull: SyncWindow): string | null {
 
 function checkPull(index: HistoryIndex, pull: SyncWindow): Violation[] | null {
   const op = pull.operation.op;
-  if (op.type !== 'pull' || op.filter !== undefined || pull.endedByRestart || pull.operation.outcome?.kind !== 'ok') return null;
+  if (op.type !== 'pull' || op.filter !== undefined || pull.endedByRestart || pull.operation.outcome?.kind !== 'ok')
+    return null;
   const client = pull.client;
   const table = op.table;
   const before = snapshotBefore(index, pull.start);
@@ -65,7 +74,9 @@ function checkPull(index: HistoryIndex, pull: SyncWindow): Violation[] | null {
     (event) =>
       event.seq > before.seq &&
       event.seq < pull.start &&
-      (event.kind === 'http-response' || event.kind === 'http-failure' || (event.kind === 'ok' && isEditorName(event.actor))),
+      (event.kind === 'http-response' ||
+        event.kind === 'http-failure' ||
+        (event.kind === 'ok' && isEditorName(event.actor))),
   );
   // And the local state after it only if the client did nothing else in between.
   const clientMoved = index.history.some(
@@ -82,23 +93,35 @@ function checkPull(index: HistoryIndex, pull: SyncWindow): Violation[] | null {
   const violations: Violation[] = [];
   const local = new Map(clientTable(after, client, table).map((row) => [String(row['id']), row]));
   const localBefore = new Map(clientTable(before, client, table).map((row) => [String(row['id']), row]));
-  const pendingAfter = new Set((after.clients[client]?.operations ?? []).map((operation) => recordKey(operation.table, operation.itemId)));
-  const pendingBefore = new Set((before.clients[client]?.operations ?? []).map((operation) => recordKey(operation.table, operation.itemId)));
+  const pendingAfter = new Set(
+    (after.clients[client]?.operations ?? []).map((operation) => recordKey(operation.table, operation.itemId)),
+  );
+  const pendingBefore = new Set(
+    (before.clients[client]?.operations ?? []).map((operation) => recordKey(operation.table, operation.itemId)),
+  );
   const cited = [before.seq, pull.start, after.seq];
   for (const row of before.server[table] ?? []) {
     const key = recordKey(table, row.id);
     if (row.updatedAt < bound) continue;
-    const touched = index.operations.some(
-      (operation) =>
-        operation.invoke.seq > before.seq &&
-        operation.invoke.seq < after.seq &&
-        writtenTable(operation.op) === table &&
-        writtenRecordId(operation.op) === row.id,
-    ) || index.exchanges.some((exchange) => {
-      // A write in flight at any point of the pull may have landed on the server during it.
-      const outcome = exchange.responseEvent?.seq ?? exchange.failureEvent?.seq ?? Infinity;
-      return exchange.requestEvent.seq < after.seq && outcome > before.seq && exchange.table === table && exchange.itemId === row.id && exchange.action !== 'query';
-    });
+    const touched =
+      index.operations.some(
+        (operation) =>
+          operation.invoke.seq > before.seq &&
+          operation.invoke.seq < after.seq &&
+          writtenTable(operation.op) === table &&
+          writtenRecordId(operation.op) === row.id,
+      ) ||
+      index.exchanges.some((exchange) => {
+        // A write in flight at any point of the pull may have landed on the server during it.
+        const outcome = exchange.responseEvent?.seq ?? exchange.failureEvent?.seq ?? Infinity;
+        return (
+          exchange.requestEvent.seq < after.seq &&
+          outcome > before.seq &&
+          exchange.table === table &&
+          exchange.itemId === row.id &&
+          exchange.action !== 'query'
+        );
+      });
     if (pendingBefore.has(key) && pendingAfter.has(key)) {
       const was = localBefore.get(row.id);
       const now = local.get(row.id);

@@ -27,7 +27,12 @@ export function collapseRule(pending: OperationAction, next: OperationAction): C
 }
 
 /** The queue a write should leave behind, or `refuse` if the write must fail. */
-export function expectedQueue(queue: readonly PendingOperation[], table: string, itemId: string, action: OperationAction): PendingOperation[] | 'refuse' {
+export function expectedQueue(
+  queue: readonly PendingOperation[],
+  table: string,
+  itemId: string,
+  action: OperationAction,
+): PendingOperation[] | 'refuse' {
   const mine = queue.filter((operation) => operation.table === table && operation.itemId === itemId);
   const last = mine.at(-1);
   const added: PendingOperation = { id: -1, table, action, itemId };
@@ -51,7 +56,12 @@ export function expectedQueue(queue: readonly PendingOperation[], table: string,
  * Deleting again while a delete is being pushed: the SDK logs a second delete (which then
  * answers 404), the reference client logs nothing. Both keep the record deleted; both pass.
  */
-function lockedDeleteAgain(queue: readonly PendingOperation[], table: string, itemId: string, action: OperationAction): PendingOperation[] | undefined {
+function lockedDeleteAgain(
+  queue: readonly PendingOperation[],
+  table: string,
+  itemId: string,
+  action: OperationAction,
+): PendingOperation[] | undefined {
   const last = queue.filter((operation) => operation.table === table && operation.itemId === itemId).at(-1);
   return last?.action === 'delete' && last.locked === true && action === 'delete' ? [...queue] : undefined;
 }
@@ -82,7 +92,8 @@ export function checkQueueCollapse(history: History, _context?: CheckContext): R
         event.seq !== write.invoke.seq &&
         event.seq !== write.outcome!.seq &&
         (event.actor === client ||
-          ((event.kind === 'http-response' || event.kind === 'http-failure' || event.kind === 'http-request') && event.link === client) ||
+          ((event.kind === 'http-response' || event.kind === 'http-failure' || event.kind === 'http-request') &&
+            event.link === client) ||
           (event.kind === 'restart' && event.client === client)),
     );
     const queueBefore = before.clients[client]?.operations;
@@ -105,9 +116,20 @@ export function checkQueueCollapse(history: History, _context?: CheckContext): R
     const again = lockedDeleteAgain(queueBefore, table, id, op.type);
     if (again !== undefined) alternatives.push(again);
     // A push in flight may finish an operation at any moment, before or after the write folds in.
-    if (index.pushes.some((window) => window.client === client && window.start < write.invoke.seq && write.outcome!.seq < window.end)) {
-      const gone = queueBefore.filter((operation) => !queueAfter.some((other) => other.id === operation.id && other.itemId === operation.itemId && other.table === operation.table));
-      const without = (queue: readonly PendingOperation[]): PendingOperation[] => queue.filter((operation) => !gone.includes(operation));
+    if (
+      index.pushes.some(
+        (window) => window.client === client && window.start < write.invoke.seq && write.outcome!.seq < window.end,
+      )
+    ) {
+      const gone = queueBefore.filter(
+        (operation) =>
+          !queueAfter.some(
+            (other) =>
+              other.id === operation.id && other.itemId === operation.itemId && other.table === operation.table,
+          ),
+      );
+      const without = (queue: readonly PendingOperation[]): PendingOperation[] =>
+        queue.filter((operation) => !gone.includes(operation));
       const early = expectedQueue(without(queueBefore), table, id, op.type);
       if (early !== 'refuse') alternatives.push(early);
       if (expected !== 'refuse') alternatives.push(without(expected));
@@ -120,12 +142,19 @@ export function checkQueueCollapse(history: History, _context?: CheckContext): R
       });
       continue;
     }
-    if (shape(expected) !== shape(queueAfter) && !alternatives.some((alternative) => shape(alternative) === shape(queueAfter))) {
+    if (
+      shape(expected) !== shape(queueAfter) &&
+      !alternatives.some((alternative) => shape(alternative) === shape(queueAfter))
+    ) {
       violations.push({
         message: `${client}'s ${op.type} of ${key} (#${write.invoke.seq}) turned its queue [${shape(queueBefore)}] into [${shape(queueAfter)}]; the collapse laws give [${shape(expected)}].`,
         events: cited,
       });
     }
   }
-  return verdict(QUEUE_COLLAPSE, violations, `All ${judged} judged local write(s) left the queue the collapse laws predict.`);
+  return verdict(
+    QUEUE_COLLAPSE,
+    violations,
+    `All ${judged} judged local write(s) left the queue the collapse laws predict.`,
+  );
 }

@@ -40,7 +40,11 @@ function dedupe(violations: Violation[]): Violation[] {
   });
 }
 
-export function hasHandler(context: CheckContext | undefined, client: string, handler: 'onConflict' | 'onError'): boolean {
+export function hasHandler(
+  context: CheckContext | undefined,
+  client: string,
+  handler: 'onConflict' | 'onError',
+): boolean {
   const known = context?.handlers?.[client];
   return known === undefined ? true : known[handler];
 }

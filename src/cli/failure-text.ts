@@ -36,15 +36,20 @@ export function describeFailure(result: ScenarioResult): string {
         : result.status === 'expected-failure'
           ? 'failed as expected'
           : 'failed';
-  lines.push(`Scenario "${terminalSafe(result.name)}" (${terminalSafe(result.file)}, client ${terminalSafe(result.client)}) ${verdict} after ${plural(result.runs, 'run')} (seed ${result.seed}).`);
+  lines.push(
+    `Scenario "${terminalSafe(result.name)}" (${terminalSafe(result.file)}, client ${terminalSafe(result.client)}) ${verdict} after ${plural(result.runs, 'run')} (seed ${result.seed}).`,
+  );
   if (result.error !== undefined) lines.push(terminalSafe(result.error, true));
   const failure = result.failure;
   if (failure !== undefined) {
-    lines.push(`Shrunk in ${plural(failure.shrinks, 'step')}${failure.path !== undefined ? ` · seed ${failure.seed} · path ${terminalSafe(failure.path)}` : ''}.`);
+    lines.push(
+      `Shrunk in ${plural(failure.shrinks, 'step')}${failure.path !== undefined ? ` · seed ${failure.seed} · path ${terminalSafe(failure.path)}` : ''}.`,
+    );
     lines.push('Minimal program:');
     lines.push(...formatProgram(failure.program).map((line) => `  ${line}`));
     if (failure.stopped !== undefined) lines.push(`The run never settled: ${terminalSafe(failure.stopped, true)}`);
-    for (const check of failedChecks(result)) lines.push(`${terminalSafe(check.checker)}: ${terminalSafe(check.explanation, true)}`);
+    for (const check of failedChecks(result))
+      lines.push(`${terminalSafe(check.checker)}: ${terminalSafe(check.explanation, true)}`);
     lines.push(`Replay: ${terminalSafe(failure.replayCommand)}`);
   }
   return lines.join('\n');

@@ -44,7 +44,10 @@ function segmentSource(segment: string): string {
       const end = segment.indexOf(']', i + 1);
       if (end === -1) out += '\\[';
       else {
-        const body = segment.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\');
+        const body = segment
+          .slice(i + 1, end)
+          .replace(/^!/, '^')
+          .replace(/\\/g, '\\\\');
         out += `[${body}]`;
         i = end;
       }
@@ -77,13 +80,20 @@ export async function expandGlob(pattern: string, cwd: string): Promise<string[]
   return found.sort();
 }
 
-async function walk(directory: string, prefix: string, depth: number, maxDepth: number, visit: (relative: string, absolute: string) => void): Promise<void> {
+async function walk(
+  directory: string,
+  prefix: string,
+  depth: number,
+  maxDepth: number,
+  visit: (relative: string, absolute: string) => void,
+): Promise<void> {
   const entries = await readdir(directory, { withFileTypes: true }).catch(() => []);
   for (const entry of entries) {
     const relative = prefix === '' ? entry.name : `${prefix}/${entry.name}`;
     const absolute = path.join(directory, entry.name);
     if (entry.isDirectory()) {
-      if (depth < maxDepth && entry.name !== 'node_modules' && !entry.name.startsWith('.')) await walk(absolute, relative, depth + 1, maxDepth, visit);
+      if (depth < maxDepth && entry.name !== 'node_modules' && !entry.name.startsWith('.'))
+        await walk(absolute, relative, depth + 1, maxDepth, visit);
     } else if (entry.isFile()) visit(relative, absolute);
   }
 }

@@ -2,7 +2,9 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from './command.js';
 
 type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
-type Parsed<T extends OptionsConfig> = ReturnType<typeof parseArgs<{ args: string[]; options: T; allowPositionals: boolean; strict: true }>>;
+type Parsed<T extends OptionsConfig> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: T; allowPositionals: boolean; strict: true }>
+>;
 
 /**
  * `util.parseArgs` in strict mode with UsageErrors that name the argument. (`--help` never
@@ -26,11 +28,18 @@ export function parseOrExplain<T>(parse: () => T): T {
 }
 
 /** A whole number within bounds, or a UsageError naming the option. */
-export function integerOption(name: string, value: string | undefined, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+export function integerOption(
+  name: string,
+  value: string | undefined,
+  fallback: number,
+  min = 0,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   if (value === undefined) return fallback;
   if (!/^-?\d+$/.test(value)) throw new UsageError(`--${name} expects a whole number, got '${value}'`);
   const number = Number(value);
-  if (number < min || number > max) throw new UsageError(`--${name} expects a number from ${min} to ${max}, got ${number}`);
+  if (number < min || number > max)
+    throw new UsageError(`--${name} expects a number from ${min} to ${max}, got ${number}`);
   return number;
 }
 

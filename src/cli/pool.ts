@@ -44,7 +44,10 @@ export function workerEntry(): URL | undefined {
 
 const FAILING = new Set(['failed', 'error']);
 
-export async function executeUnits(units: readonly WorkUnit[], options: ExecuteUnitsOptions): Promise<ExecuteUnitsOutcome> {
+export async function executeUnits(
+  units: readonly WorkUnit[],
+  options: ExecuteUnitsOptions,
+): Promise<ExecuteUnitsOutcome> {
   const results = new Map<WorkUnit, ScenarioResult>();
   const failedScenarios = new Set<string>();
   let next = 0;
@@ -74,7 +77,8 @@ export async function executeUnits(units: readonly WorkUnit[], options: ExecuteU
   };
 
   const entry = options.workers > 1 ? workerEntry() : undefined;
-  if (options.workers > 1 && entry === undefined) throw new Error('worker threads need the compiled CLI (dist/cli/worker.js): run `npm run build` first');
+  if (options.workers > 1 && entry === undefined)
+    throw new Error('worker threads need the compiled CLI (dist/cli/worker.js): run `npm run build` first');
   if (entry === undefined) {
     const cache = options.cache ?? new Map();
     for (let unit = take(); unit !== undefined; unit = take()) {
@@ -110,7 +114,15 @@ export async function executeUnits(units: readonly WorkUnit[], options: ExecuteU
 class WorkerSlot {
   private worker: Worker | undefined;
   private ids = 0;
-  private pending: { id: number; unit: WorkUnit; seed: number; onRun: (event: RunEvent) => void; resolve: (result: ScenarioResult | undefined) => void } | undefined;
+  private pending:
+    | {
+        id: number;
+        unit: WorkUnit;
+        seed: number;
+        onRun: (event: RunEvent) => void;
+        resolve: (result: ScenarioResult | undefined) => void;
+      }
+    | undefined;
   private stopped = false;
 
   constructor(private readonly entry: URL) {}
@@ -155,7 +167,9 @@ class WorkerSlot {
       const pending = this.pending;
       if (pending !== undefined && !this.stopped) this.settle(crashResult(pending.unit, pending.seed, reason));
     };
-    worker.on('error', (error) => lost(`the worker thread crashed: ${error instanceof Error ? error.message : String(error)}`));
+    worker.on('error', (error) =>
+      lost(`the worker thread crashed: ${error instanceof Error ? error.message : String(error)}`),
+    );
     worker.on('exit', (code) => lost(`the worker thread exited with code ${code}`));
     this.worker = worker;
     return worker;

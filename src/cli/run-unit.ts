@@ -32,7 +32,11 @@ export interface RunEvent {
 /** Loaded scenarios by absolute path, so a worker loads each file once. */
 export type ScenarioCache = Map<string, Promise<ResolvedScenario>>;
 
-export async function runUnit(task: UnitTask, cache: ScenarioCache, onRun: (event: RunEvent) => void = () => undefined): Promise<ScenarioResult> {
+export async function runUnit(
+  task: UnitTask,
+  cache: ScenarioCache,
+  onRun: (event: RunEvent) => void = () => undefined,
+): Promise<ScenarioResult> {
   const started = performance.now();
   let scenario: ResolvedScenario;
   try {
@@ -46,7 +50,12 @@ export async function runUnit(task: UnitTask, cache: ScenarioCache, onRun: (even
     return errorResult(task.file, task.file, task.client.label, task.seed, started, error);
   }
   if (scenario.program !== undefined || task.range === undefined) {
-    const result = await runScenario(scenario, { client: task.client.choice, mutations: task.client.mutations, cwd: task.cwd, seed: task.seed });
+    const result = await runScenario(scenario, {
+      client: task.client.choice,
+      mutations: task.client.mutations,
+      cwd: task.cwd,
+      seed: task.seed,
+    });
     onRun({ valid: result.status === 'passed' || result.status === 'unexpected-pass', shrinking: false });
     return result;
   }
@@ -90,11 +99,20 @@ async function runRange(
     ...(remaining !== undefined ? { timeLimitMs: remaining } : {}),
   };
   // Events cross to the main thread: only what it reads.
-  const run = await runGenerated(scenario, client, execute, started, selection, ({ valid, shrinking }) => onRun({ valid, shrinking }));
+  const run = await runGenerated(scenario, client, execute, started, selection, ({ valid, shrinking }) =>
+    onRun({ valid, shrinking }),
+  );
   return run.result;
 }
 
-function errorResult(name: string, file: string, client: string, seed: number, started: number, error: unknown): ScenarioResult {
+function errorResult(
+  name: string,
+  file: string,
+  client: string,
+  seed: number,
+  started: number,
+  error: unknown,
+): ScenarioResult {
   return {
     name,
     file,

@@ -59,10 +59,16 @@ export async function resolveScenarioFiles(args: readonly string[], cwd: string)
     const info = await stat(absolute).catch(() => undefined);
     if (info?.isDirectory() === true) {
       const found = await scenarioFilesIn(absolute);
-      if (found.length === 0) throw new UsageError(`'${arg}' holds no scenario files (expected files ending in .json, .ts, .mts, .js or .mjs)`);
+      if (found.length === 0)
+        throw new UsageError(
+          `'${arg}' holds no scenario files (expected files ending in .json, .ts, .mts, .js or .mjs)`,
+        );
       found.forEach(add);
     } else if (info?.isFile() === true) {
-      if (!isScenarioFileName(absolute)) throw new UsageError(`'${arg}' is not a scenario file (expected a file ending in .json, .ts, .mts, .js or .mjs)`);
+      if (!isScenarioFileName(absolute))
+        throw new UsageError(
+          `'${arg}' is not a scenario file (expected a file ending in .json, .ts, .mts, .js or .mjs)`,
+        );
       add(absolute);
     } else if (hasGlobMagic(arg)) {
       let found: string[];
@@ -74,7 +80,9 @@ export async function resolveScenarioFiles(args: readonly string[], cwd: string)
       if (found.length === 0) throw new UsageError(`'${arg}' matches no scenario files`);
       found.forEach(add);
     } else {
-      throw new UsageError(`scenario file '${arg}' not found (expected a scenario file, a directory of them, or a glob such as 'scenarios/*.json')`);
+      throw new UsageError(
+        `scenario file '${arg}' not found (expected a scenario file, a directory of them, or a glob such as 'scenarios/*.json')`,
+      );
     }
   }
   return files;

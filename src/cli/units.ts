@@ -57,10 +57,15 @@ export function parseClients(clientOption: string | undefined, mutationOption: s
     .map((choice) => choice.trim())
     .filter(Boolean)
     .flatMap((choice) => (choice === 'both' ? ['reference', 'sdk'] : [choice]));
-  if (choices.length === 0) throw new UsageError(`--client expects reference, sdk, both or the path of a driver module, got '${clientOption ?? ''}'`);
+  if (choices.length === 0)
+    throw new UsageError(
+      `--client expects reference, sdk, both or the path of a driver module, got '${clientOption ?? ''}'`,
+    );
   const mutations = parseMutations(mutationOption);
   if (mutations.length > 0 && choices.some((choice) => choice !== 'reference')) {
-    throw new UsageError(`--mutation applies to the reference client only, not to '${choices.find((choice) => choice !== 'reference')}'`);
+    throw new UsageError(
+      `--mutation applies to the reference client only, not to '${choices.find((choice) => choice !== 'reference')}'`,
+    );
   }
   return [...new Set(choices)].map((choice) => ({
     choice,
@@ -77,7 +82,9 @@ export function parseMutations(option: string | undefined): ClientMutation[] {
     .filter(Boolean);
   const unknown = names.filter((name) => !(CLIENT_MUTATIONS as readonly string[]).includes(name));
   if (unknown.length > 0 || names.length === 0) {
-    throw new UsageError(`--mutation expects mutant names from: ${CLIENT_MUTATIONS.join(', ')}; got '${unknown.length > 0 ? unknown.join(',') : option}'`);
+    throw new UsageError(
+      `--mutation expects mutant names from: ${CLIENT_MUTATIONS.join(', ')}; got '${unknown.length > 0 ? unknown.join(',') : option}'`,
+    );
   }
   return [...new Set(names)] as ClientMutation[];
 }
@@ -113,7 +120,11 @@ export interface PlannedScenario {
 }
 
 /** Every unit of a run, in result order: scenario file, name, client, then run range. */
-export function planUnits(scenarios: readonly PlannedScenario[], clients: readonly ClientSelection[], runs: number | undefined): WorkUnit[] {
+export function planUnits(
+  scenarios: readonly PlannedScenario[],
+  clients: readonly ClientSelection[],
+  runs: number | undefined,
+): WorkUnit[] {
   const units: WorkUnit[] = [];
   for (const { file, scenario } of scenarios) {
     for (const client of clients) {

@@ -37,7 +37,8 @@ export class MobileServiceClient {
   private readonly syncContext: MobileServiceSyncContext;
 
   constructor(applicationUrl: string, options: MobileServiceClientOptions = {}) {
-    if (typeof applicationUrl !== 'string' || applicationUrl === '') throw new TypeError('A MobileServiceClient needs the URL of its backend');
+    if (typeof applicationUrl !== 'string' || applicationUrl === '')
+      throw new TypeError('A MobileServiceClient needs the URL of its backend');
     this.applicationUrl = applicationUrl;
     const random = options.random ?? cryptoRandom;
     this.sender = new RequestSender(

@@ -43,7 +43,11 @@ export function collapse(
   if (pending.action === 'insert' && next === 'update') decision = 'nop';
   else if (pending.action === 'insert' && next === 'delete') decision = 'remove';
   else if (pending.action === 'update' && next === 'update') decision = 'nop';
-  else if (pending.action === 'update' && next === 'delete') decision = mutations?.has('wrong-collapse') ? 'nop' : 'modify';
-  else throw new CollapseError(`Condense not supported when pending action is ${pending.action} and new action is ${next}`);
+  else if (pending.action === 'update' && next === 'delete')
+    decision = mutations?.has('wrong-collapse') ? 'nop' : 'modify';
+  else
+    throw new CollapseError(
+      `Condense not supported when pending action is ${pending.action} and new action is ${next}`,
+    );
   return pending.locked ? 'add' : decision;
 }

@@ -103,7 +103,9 @@ function isPlainObject(value: unknown): value is JsonObject {
 export function toCell(value: LocalValue | undefined, type: ColumnTypeName, column: string): CellValue {
   if (value === null || value === undefined) return null;
   const refuse = (): never => {
-    throw new ColumnTypeError(`Converting value ${describe(value)} to type ${type} is not supported (column '${column}').`);
+    throw new ColumnTypeError(
+      `Converting value ${describe(value)} to type ${type} is not supported (column '${column}').`,
+    );
   };
   switch (type) {
     case 'object':
@@ -139,10 +141,13 @@ export function toCell(value: LocalValue | undefined, type: ColumnTypeName, colu
 /** A cell read from a column of `type` → its JavaScript value. Untyped columns come back as they are. */
 export function fromCell(cell: CellValue | Uint8Array, type: ColumnTypeName | undefined, column: string): LocalValue {
   if (cell === null) return null;
-  if (cell instanceof Uint8Array) throw new ColumnTypeError(`Column '${column}' holds a blob, which no column type reads`);
+  if (cell instanceof Uint8Array)
+    throw new ColumnTypeError(`Column '${column}' holds a blob, which no column type reads`);
   if (type === undefined) return cell;
   const refuse = (): never => {
-    throw new ColumnTypeError(`Converting stored value ${describe(cell)} to type ${type} is not supported (column '${column}').`);
+    throw new ColumnTypeError(
+      `Converting stored value ${describe(cell)} to type ${type} is not supported (column '${column}').`,
+    );
   };
   switch (type) {
     case 'object':

@@ -4,7 +4,14 @@
  */
 import type { Transport } from '../protocol/http.js';
 import type { JsonObject, TableDefinition } from '../protocol/records.js';
-import { promiseOnlyFactory, type ClientDriver, type ClientDriverFactory, type ClientEnvironment, type ClientSnapshot, type PushSummary } from '../kernel/driver.js';
+import {
+  promiseOnlyFactory,
+  type ClientDriver,
+  type ClientDriverFactory,
+  type ClientEnvironment,
+  type ClientSnapshot,
+  type PushSummary,
+} from '../kernel/driver.js';
 import { MobileServiceClient } from './client.js';
 import type { OperationAction } from './collapse.js';
 import { ColumnSet, type ColumnTypeName, type LocalRecord } from './columns.js';
@@ -69,7 +76,8 @@ class ReferenceDriver implements ClientDriver {
   /** Opens a client over a store (a new one, or one reopened from an earlier client's). */
   async open(store: SqlJsStore): Promise<void> {
     const { environment } = this;
-    for (const table of environment.tables) await store.defineTable({ name: table.name, columnDefinitions: localColumnsFor(table) });
+    for (const table of environment.tables)
+      await store.defineTable({ name: table.name, columnDefinitions: localColumnsFor(table) });
     // A request already on its way when the app is killed still reaches the server, but its
     // answer reaches nobody; a request the dead app's leftover work would start is never sent.
     // Either way that work stops there, as it would with the app: no failure, no handler call.

@@ -57,11 +57,17 @@ export class RequestSender {
       'x-zumo-version': SDK_VERSION,
     };
     for (const [name, value] of Object.entries(options.headers ?? {})) headers[name.toLowerCase()] = value;
-    if (options.features !== undefined && options.features.length > 0) headers['x-zumo-features'] = options.features.join(',');
+    if (options.features !== undefined && options.features.length > 0)
+      headers['x-zumo-features'] = options.features.join(',');
     const request: HttpRequest =
       options.body === undefined
         ? { method, url, headers }
-        : { method, url, headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(options.body) };
+        : {
+            method,
+            url,
+            headers: { ...headers, 'content-type': 'application/json' },
+            body: JSON.stringify(options.body),
+          };
     const response = await this.withTimeout(this.transport(request));
     if (response.status >= 400) throw new MobileServiceHttpError(request, response);
     return response;
@@ -71,7 +77,10 @@ export class RequestSender {
     const timeoutMs = this.timeoutMs;
     if (timeoutMs === undefined) return answer;
     return new Promise((resolve, reject) => {
-      const timer = this.clock.setTimeout(() => reject(new TransportError('timeout', `No answer within ${timeoutMs} ms`)), timeoutMs);
+      const timer = this.clock.setTimeout(
+        () => reject(new TransportError('timeout', `No answer within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       answer.then(
         (response) => {
           this.clock.clearTimeout(timer);
@@ -95,7 +104,10 @@ export function parseJsonBody(response: HttpResponse, what: string): unknown {
   }
 }
 
-type FetchLike = (input: string, init: { method: string; headers: Record<string, string>; body?: string }) => Promise<{
+type FetchLike = (
+  input: string,
+  init: { method: string; headers: Record<string, string>; body?: string },
+) => Promise<{
   status: number;
   headers: { forEach(callback: (value: string, name: string) => void): void };
   text(): Promise<string>;
@@ -110,16 +122,25 @@ export function createFetchTransport(baseUrl: string, fetchImplementation?: Fetc
   const base = baseUrl.replace(/\/+$/, '');
   return async (request) => {
     const doFetch = fetchImplementation ?? (globalThis.fetch as unknown as FetchLike | undefined);
-    if (doFetch === undefined) throw new TransportError('network', 'Unexpected connection failure: fetch is not available');
+    if (doFetch === undefined)
+      throw new TransportError('network', 'Unexpected connection failure: fetch is not available');
     let answer: Awaited<ReturnType<FetchLike>>;
     let body: string;
     try {
-      const init: { method: string; headers: Record<string, string>; body?: string } = { method: request.method, headers: { ...request.headers } };
+      const init: { method: string; headers: Record<string, string>; body?: string } = {
+        method: request.method,
+        headers: { ...request.headers },
+      };
       if (request.body !== undefined) init.body = request.body;
       answer = await doFetch(`${base}${request.url}`, init);
       body = await answer.text();
     } catch (error) {
-      const cause = error instanceof Error ? (error.cause instanceof Error ? `${error.message} (${error.cause.message})` : error.message) : String(error);
+      const cause =
+        error instanceof Error
+          ? error.cause instanceof Error
+            ? `${error.message} (${error.cause.message})`
+            : error.message
+          : String(error);
       throw new TransportError('network', `Unexpected connection failure: ${cause}`);
     }
     const headers: Record<string, string> = {};

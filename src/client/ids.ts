@@ -11,6 +11,8 @@ export function isValidId(value: unknown): value is string {
 
 export function assertValidId(value: unknown, what = 'id'): asserts value is string {
   if (!isValidId(value)) {
-    throw new TypeError(`Invalid ${what}: ${JSON.stringify(value) ?? String(value)} (ids are non-blank strings of at most 255 characters without + " / ? \` \\ or control characters)`);
+    throw new TypeError(
+      `Invalid ${what}: ${JSON.stringify(value) ?? String(value)} (ids are non-blank strings of at most 255 characters without + " / ? \` \\ or control characters)`,
+    );
   }
 }

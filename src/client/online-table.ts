@@ -17,7 +17,8 @@ export class MobileServiceTable {
     private readonly tableName: string,
     private readonly sender: RequestSender,
   ) {
-    if (typeof tableName !== 'string' || tableName === '') throw new TypeError('A table name must be a non-empty string');
+    if (typeof tableName !== 'string' || tableName === '')
+      throw new TypeError('A table name must be a non-empty string');
   }
 
   getTableName(): string {
@@ -57,7 +58,10 @@ export class MobileServiceTable {
   async insert(instance: LocalRecord): Promise<LocalRecord> {
     const id = propertyOf(instance, 'id');
     if (id !== undefined && id !== null) assertValidId(id);
-    return recordOf(await this.sender.send('POST', tablePath(this.tableName), { body: requestBody(instance) }), 'an insert');
+    return recordOf(
+      await this.sender.send('POST', tablePath(this.tableName), { body: requestBody(instance) }),
+      'an insert',
+    );
   }
 
   /** PATCHes the record; with a version, only if the server still has that version (412 otherwise). */
@@ -66,7 +70,11 @@ export class MobileServiceTable {
     assertValidId(id);
     const version = versionOf(instance);
     const headers: Record<string, string> = version === null ? {} : { 'if-match': formatETag(version) };
-    const response = await this.sender.send('PATCH', tablePath(this.tableName, id), { body: requestBody(instance), headers, features: version === null ? [] : ['OC'] });
+    const response = await this.sender.send('PATCH', tablePath(this.tableName, id), {
+      body: requestBody(instance),
+      headers,
+      features: version === null ? [] : ['OC'],
+    });
     return recordOf(response, 'an update');
   }
 
@@ -75,7 +83,10 @@ export class MobileServiceTable {
     assertValidId(id);
     const version = versionOf(instance);
     const headers: Record<string, string> = version === null ? {} : { 'if-match': formatETag(version) };
-    await this.sender.send('DELETE', tablePath(this.tableName, id), { headers, features: version === null ? [] : ['OC'] });
+    await this.sender.send('DELETE', tablePath(this.tableName, id), {
+      headers,
+      features: version === null ? [] : ['OC'],
+    });
   }
 
   /** A query on this table that `read()`s it. */
@@ -93,7 +104,8 @@ function recordOf(response: HttpResponse, what: string): LocalRecord {
 }
 
 function toRecord(value: unknown): LocalRecord {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`Expected a record from the server, got ${JSON.stringify(value)}`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new Error(`Expected a record from the server, got ${JSON.stringify(value)}`);
   return copyRecord(reviveDates(value as LocalRecord));
 }
 

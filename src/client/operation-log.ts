@@ -78,7 +78,8 @@ export class OperationLog {
   }
 
   lock(id: number): void {
-    if (this.lockedId !== undefined && this.lockedId !== id) throw new Error('Only one operation can be locked at a time');
+    if (this.lockedId !== undefined && this.lockedId !== id)
+      throw new Error('Only one operation can be locked at a time');
     this.lockedId = id;
   }
 
@@ -103,7 +104,10 @@ export class OperationLog {
   /** The pending operations on one record, oldest first (more than one when one was locked). */
   async readPending(tableName: string, itemId: string): Promise<OperationRecord[]> {
     if (this.mirror !== undefined) {
-      return this.mirror.sorted().filter((operation) => operation.tableName === tableName && operation.itemId === itemId).map(copyOperation);
+      return this.mirror
+        .sorted()
+        .filter((operation) => operation.tableName === tableName && operation.itemId === itemId)
+        .map(copyOperation);
     }
     const query = new Query(OPERATION_TABLE).where({ tableName, itemId }).orderBy('id');
     return (await this.store.read(query)).map(toOperation);
@@ -111,7 +115,11 @@ export class OperationLog {
 
   /** The pending operations of one table, oldest first. */
   async readPendingOfTable(tableName: string): Promise<OperationRecord[]> {
-    if (this.mirror !== undefined) return this.mirror.sorted().filter((operation) => operation.tableName === tableName).map(copyOperation);
+    if (this.mirror !== undefined)
+      return this.mirror
+        .sorted()
+        .filter((operation) => operation.tableName === tableName)
+        .map(copyOperation);
     return (await this.store.read(new Query(OPERATION_TABLE).where({ tableName }).orderBy('id'))).map(toOperation);
   }
 
@@ -149,10 +157,19 @@ export class OperationLog {
    * Throws when the write cannot follow the pending operation (insert or update after a delete).
    * `existing` is the record as it is before the write.
    */
-  async loggingOperation(tableName: string, action: OperationAction, item: LocalRecord, existing: LocalRecord | null): Promise<StoreOperation | undefined> {
+  async loggingOperation(
+    tableName: string,
+    action: OperationAction,
+    item: LocalRecord,
+    existing: LocalRecord | null,
+  ): Promise<StoreOperation | undefined> {
     const itemId = String(propertyOf(item, 'id'));
     const pending = (await this.readPending(tableName, itemId)).pop();
-    const decision = collapse(pending === undefined ? undefined : { action: pending.action, locked: this.isLocked(pending) }, action, this.mutations);
+    const decision = collapse(
+      pending === undefined ? undefined : { action: pending.action, locked: this.isLocked(pending) },
+      action,
+      this.mutations,
+    );
     const metadata = metadataFor(action, item, existing);
     switch (decision) {
       case 'add':
@@ -169,7 +186,11 @@ export class OperationLog {
   /** The log row that stores `operation` as it is now. */
   static upsertOf(operation: OperationRecord): StoreOperation {
     const { id, tableName, action, itemId, metadata } = operation;
-    return { tableName: OPERATION_TABLE, action: 'upsert', data: { id, tableName, action, itemId, metadata: { version: metadata.version } } };
+    return {
+      tableName: OPERATION_TABLE,
+      action: 'upsert',
+      data: { id, tableName, action, itemId, metadata: { version: metadata.version } },
+    };
   }
 
   static deleteOf(operationId: number): StoreOperation {
@@ -182,7 +203,8 @@ export class OperationLog {
  * one (conflict resolution sets it that way), otherwise the version the record had.
  */
 function metadataFor(action: OperationAction, item: LocalRecord, existing: LocalRecord | null): OperationMetadata {
-  if (action === 'insert' || (action === 'update' && propertyOf(item, 'version') !== undefined)) return { version: versionOf(item) };
+  if (action === 'insert' || (action === 'update' && propertyOf(item, 'version') !== undefined))
+    return { version: versionOf(item) };
   return { version: versionOf(existing) };
 }
 
@@ -217,14 +239,17 @@ class OperationMirror {
         this.rows.delete(Number(change.id));
         return true;
       case 'upsert': {
-        const records = Array.isArray(change.data) ? (change.data as readonly LocalRecord[]) : [change.data as LocalRecord];
+        const records = Array.isArray(change.data)
+          ? (change.data as readonly LocalRecord[])
+          : [change.data as LocalRecord];
         for (const record of records) {
           if (record === null || record === undefined) continue;
           const id = Number(propertyOf(record, 'id'));
           const existing = this.rows.get(id);
           const merged: LocalRecord = { ...existing };
           // The store merges the properties present into the row (names match columns whatever their case).
-          for (const [name, value] of Object.entries(record)) if (value !== undefined) merged[canonicalName(name)] = value;
+          for (const [name, value] of Object.entries(record))
+            if (value !== undefined) merged[canonicalName(name)] = value;
           if (existing === undefined && !OPERATION_COLUMNS.every((column) => column in merged)) return false;
           this.rows.set(id, merged);
         }
@@ -250,7 +275,9 @@ function toOperation(row: LocalRecord): OperationRecord {
     tableName: String(row['tableName']),
     action: String(row['action']) as OperationAction,
     itemId: String(row['itemId']),
-    metadata: { version: isJsonObject(metadata) && typeof metadata['version'] === 'string' ? metadata['version'] : null },
+    metadata: {
+      version: isJsonObject(metadata) && typeof metadata['version'] === 'string' ? metadata['version'] : null,
+    },
   };
 }
 

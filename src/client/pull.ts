@@ -48,19 +48,25 @@ export class PullManager {
   ) {}
 
   async initialize(): Promise<void> {
-    await this.deps.store.defineTable({ name: PULLTIME_TABLE, columnDefinitions: { id: 'string', tableName: 'string', value: 'date' } });
+    await this.deps.store.defineTable({
+      name: PULLTIME_TABLE,
+      columnDefinitions: { id: 'string', tableName: 'string', value: 'date' },
+    });
   }
 
   async pull(query: Query, queryId: string | null | undefined, settings: PullSettings | undefined): Promise<void> {
     const components = query.getComponents();
     validatePullQuery(components);
-    if (queryId !== null && queryId !== undefined && (typeof queryId !== 'string' || queryId === '')) throw new TypeError('queryId must be a non-empty string, or null for a full pull');
+    if (queryId !== null && queryId !== undefined && (typeof queryId !== 'string' || queryId === ''))
+      throw new TypeError('queryId must be a non-empty string, or null for a full pull');
     const markId = queryId === null || queryId === undefined ? undefined : markIdOf(components.table, queryId);
     const pageSize = settings?.pageSize ?? DEFAULT_PAGE_SIZE;
-    if (!Number.isSafeInteger(pageSize) || pageSize <= 0) throw new Error(`Page size must be a positive integer. Page size ${String(pageSize)} is invalid.`);
+    if (!Number.isSafeInteger(pageSize) || pageSize <= 0)
+      throw new Error(`Page size must be a positive integer. Page size ${String(pageSize)} is invalid.`);
 
     const table = components.table;
-    if ((await this.deps.storeRunner.run(() => this.deps.log.readPendingOfTable(table))).length > 0) await this.pushPending();
+    if ((await this.deps.storeRunner.run(() => this.deps.log.readPendingOfTable(table))).length > 0)
+      await this.pushPending();
 
     const run = new PullRun(this.deps, table, components.filter, markId, pageSize);
     await run.pullAll(await this.readMark(markId));
@@ -107,7 +113,9 @@ class PullRun {
       }
       const last = page[page.length - 1]!.updatedAt;
       if (last < bound || (strictlyAfter && last === bound)) {
-        throw new Error(`The server answered a pull page out of order: a record updated at ${new Date(last).toISOString()} came after the bound ${new Date(bound).toISOString()}`);
+        throw new Error(
+          `The server answered a pull page out of order: a record updated at ${new Date(last).toISOString()} came after the bound ${new Date(bound).toISOString()}`,
+        );
       }
       let nextBound = bound;
       let nextSkip = 0;
@@ -150,8 +158,15 @@ class PullRun {
     for (;;) {
       const clauses: FilterExpression[] = [compare('eq', property('updatedAt'), dateLiteral(updatedAt))];
       if (afterId !== undefined) clauses.push(compare('gt', property('id'), literal(afterId)));
-      const filter = this.userFilter === undefined ? and(clauses[0]!, ...clauses.slice(1)) : and(this.userFilter, ...clauses);
-      const page = await this.fetch({ filter, orderBy: [{ property: 'id', direction: 'asc' }], top: this.pageSize, inlineCount: false, includeDeleted: true });
+      const filter =
+        this.userFilter === undefined ? and(clauses[0]!, ...clauses.slice(1)) : and(this.userFilter, ...clauses);
+      const page = await this.fetch({
+        filter,
+        orderBy: [{ property: 'id', direction: 'asc' }],
+        top: this.pageSize,
+        inlineCount: false,
+        includeDeleted: true,
+      });
       if (page.length === 0) return;
       await this.apply(page, undefined);
       afterId = page[page.length - 1]!.id;
@@ -173,10 +188,13 @@ class PullRun {
 
   private async fetch(query: TableQuery): Promise<PulledRecord[]> {
     const features: Feature[] = this.markId === undefined ? ['OL', 'TR', 'QS'] : ['OL', 'IP', 'TR', 'QS'];
-    const response = await this.deps.sender.send('GET', `${tablePath(this.table)}?${formatTableQuery(query)}`, { features });
+    const response = await this.deps.sender.send('GET', `${tablePath(this.table)}?${formatTableQuery(query)}`, {
+      features,
+    });
     const body = parseJsonBody(response, 'a pull');
     const records = Array.isArray(body) ? body : isResultsBody(body) ? body.results : undefined;
-    if (records === undefined) throw new Error(`The server's answer to a pull is not a list of records: ${response.body.slice(0, 200)}`);
+    if (records === undefined)
+      throw new Error(`The server's answer to a pull is not a list of records: ${response.body.slice(0, 200)}`);
     return records.map(checkPulledRecord);
   }
 
@@ -187,7 +205,10 @@ class PullRun {
   private async apply(page: readonly PulledRecord[], mark: number | undefined): Promise<void> {
     const { store, log, storeRunner, mutations } = this.deps;
     await storeRunner.run(async () => {
-      const pendingIds = mutations.has('pull-overwrites-pending') || page.length === 0 ? new Set<string>() : new Set((await log.readPendingOfTable(this.table)).map((operation) => operation.itemId));
+      const pendingIds =
+        mutations.has('pull-overwrites-pending') || page.length === 0
+          ? new Set<string>()
+          : new Set((await log.readPendingOfTable(this.table)).map((operation) => operation.itemId));
       const batch: StoreOperation[] = [];
       for (const pulled of page) {
         if (pendingIds.has(pulled.id)) {
@@ -195,10 +216,19 @@ class PullRun {
           continue;
         }
         if (pulled.deleted) batch.push({ tableName: this.table, action: 'delete', id: pulled.id });
-        else batch.push({ tableName: this.table, action: 'upsert', data: serverRecordToLocal(store, this.table, pulled.record) });
+        else
+          batch.push({
+            tableName: this.table,
+            action: 'upsert',
+            data: serverRecordToLocal(store, this.table, pulled.record),
+          });
       }
       if (mark !== undefined && this.markId !== undefined) {
-        batch.push({ tableName: PULLTIME_TABLE, action: 'upsert', data: { id: this.markId, tableName: this.table, value: new Date(Math.min(mark, this.heldAt)) } });
+        batch.push({
+          tableName: PULLTIME_TABLE,
+          action: 'upsert',
+          data: { id: this.markId, tableName: this.table, value: new Date(Math.min(mark, this.heldAt)) },
+        });
       }
       if (batch.length > 0) await store.executeBatch(batch);
     });
@@ -211,7 +241,10 @@ class PullRun {
  */
 function markIdOf(table: string, queryId: string): string {
   const id = `${table}:${queryId}`;
-  if (!isValidId(id)) throw new TypeError(`queryId ${JSON.stringify(queryId)} cannot be used: with the table name it must be at most 255 characters without + " / ? \` \\ or control characters`);
+  if (!isValidId(id))
+    throw new TypeError(
+      `queryId ${JSON.stringify(queryId)} cannot be used: with the table name it must be at most 255 characters without + " / ? \` \\ or control characters`,
+    );
   return id;
 }
 
@@ -220,20 +253,27 @@ function isResultsBody(body: unknown): body is { results: unknown[] } {
 }
 
 function checkPulledRecord(value: unknown): PulledRecord {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`A pulled record is not an object: ${JSON.stringify(value)}`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new Error(`A pulled record is not an object: ${JSON.stringify(value)}`);
   const record = value as JsonObject;
   const id = record['id'];
-  if (typeof id !== 'string' || id === '') throw new Error(`Pulled record does not have a valid ID: ${JSON.stringify(value)}`);
+  if (typeof id !== 'string' || id === '')
+    throw new Error(`Pulled record does not have a valid ID: ${JSON.stringify(value)}`);
   const deleted = record['deleted'];
-  if (typeof deleted !== 'boolean') throw new Error("'deleted' system property is missing. Pull cannot work without it.");
+  if (typeof deleted !== 'boolean')
+    throw new Error("'deleted' system property is missing. Pull cannot work without it.");
   const updatedAtText = record['updatedAt'];
   const updatedAt = typeof updatedAtText === 'string' ? timestampOf(updatedAtText) : undefined;
-  if (updatedAt === undefined) throw new Error(`Property updatedAt of pulled record '${id}' should be a valid date, got ${JSON.stringify(updatedAtText)}`);
+  if (updatedAt === undefined)
+    throw new Error(
+      `Property updatedAt of pulled record '${id}' should be a valid date, got ${JSON.stringify(updatedAtText)}`,
+    );
   return { record, id, updatedAt, deleted };
 }
 
 function validatePullQuery(components: ReturnType<Query['getComponents']>): void {
-  if (components.ordering.length > 0) throw new Error('orderBy and orderByDescending clauses are not supported in the pull query');
+  if (components.ordering.length > 0)
+    throw new Error('orderBy and orderByDescending clauses are not supported in the pull query');
   if (components.skip !== undefined && components.skip > 0) throw new Error('skip is not supported in the pull query');
   if (components.take !== undefined && components.take > 0) throw new Error('take is not supported in the pull query');
   if (components.selections.length > 0) throw new Error('select is not supported in the pull query');

@@ -91,7 +91,9 @@ export class PushError {
   cancelAndDiscard(): Promise<void> {
     return this.resolve('cancelAndDiscard', async () => {
       await this.deps.store.executeBatch([
-        this.deps.mutations.has('discard-keeps-row') ? null : { tableName: this.getTableName(), action: 'delete', id: this.getItemId() },
+        this.deps.mutations.has('discard-keeps-row')
+          ? null
+          : { tableName: this.getTableName(), action: 'delete', id: this.getItemId() },
         OperationLog.deleteOf(this.pending.operation.id),
       ]);
     });
@@ -124,30 +126,41 @@ export class PushError {
   changeAction(newAction: OperationAction | 'del', newClientRecord?: LocalRecord): Promise<void> {
     return this.resolve('changeAction', async () => {
       const action = newAction === 'del' ? 'delete' : newAction;
-      if (action !== 'insert' && action !== 'update' && action !== 'delete') throw new Error(`Action ${String(newAction)} not supported.`);
+      if (action !== 'insert' && action !== 'update' && action !== 'delete')
+        throw new Error(`Action ${String(newAction)} not supported.`);
       const operation = await this.currentOperation();
       let metadata = operation.metadata;
       if (newClientRecord !== undefined && newClientRecord !== null) {
         const id = propertyOf(newClientRecord, 'id');
         if (id === undefined || id === null) throw new Error('New client record value must specify the record ID');
         if (id !== this.getItemId()) {
-          throw new Error(`New client record value cannot change the record ID. Original ID: ${this.getItemId()} New ID: ${String(id)}`);
+          throw new Error(
+            `New client record value cannot change the record ID. Original ID: ${this.getItemId()} New ID: ${String(id)}`,
+          );
         }
         metadata = { version: versionOf(newClientRecord) };
       }
       const changed: OperationRecord = { ...operation, action, metadata };
       if (action === 'delete') {
-        await this.deps.store.executeBatch([OperationLog.upsertOf(changed), { tableName: this.getTableName(), action: 'delete', id: this.getItemId() }]);
+        await this.deps.store.executeBatch([
+          OperationLog.upsertOf(changed),
+          { tableName: this.getTableName(), action: 'delete', id: this.getItemId() },
+        ]);
         return;
       }
       if (newClientRecord === undefined || newClientRecord === null) {
         if (operation.action === 'delete') {
-          throw new Error(`Changing action from ${operation.action} to ${action} without specifying a value for the associated record is not allowed!`);
+          throw new Error(
+            `Changing action from ${operation.action} to ${action} without specifying a value for the associated record is not allowed!`,
+          );
         }
         await this.deps.store.executeBatch([OperationLog.upsertOf(changed)]);
         return;
       }
-      await this.deps.store.executeBatch([OperationLog.upsertOf(changed), { tableName: this.getTableName(), action: 'upsert', data: newClientRecord }]);
+      await this.deps.store.executeBatch([
+        OperationLog.upsertOf(changed),
+        { tableName: this.getTableName(), action: 'upsert', data: newClientRecord },
+      ]);
     });
   }
 
@@ -186,8 +199,11 @@ export class PushError {
   }
 
   private async currentOperation(): Promise<OperationRecord> {
-    const current = (await this.deps.log.readPending(this.getTableName(), this.getItemId())).find((operation) => operation.id === this.pending.operation.id);
-    if (current === undefined) throw new Error('The operation is no longer pending: it was cancelled or collapsed away');
+    const current = (await this.deps.log.readPending(this.getTableName(), this.getItemId())).find(
+      (operation) => operation.id === this.pending.operation.id,
+    );
+    if (current === undefined)
+      throw new Error('The operation is no longer pending: it was cancelled or collapsed away');
     return current;
   }
 }
@@ -224,7 +240,8 @@ function jsonView(error: PushError, fromJson: (record: JsonObject) => LocalRecor
     cancelAndDiscard: () => error.cancelAndDiscard(),
     cancel: () => error.cancel(),
     update: (record) => error.update(fromJson(record)),
-    changeAction: (action, record) => error.changeAction(action as OperationAction, record === undefined ? undefined : fromJson(record)),
+    changeAction: (action, record) =>
+      error.changeAction(action as OperationAction, record === undefined ? undefined : fromJson(record)),
     get isHandled() {
       return error.isHandled;
     },

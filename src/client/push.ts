@@ -98,7 +98,11 @@ export class PushManager {
         return sender.send('POST', tablePath(operation.tableName), { body: requestBody(data!), features });
       case 'update': {
         const headers = ifMatch(versionOf(data));
-        return sender.send('PATCH', tablePath(operation.tableName, operation.itemId), { body: requestBody(data!), headers, features });
+        return sender.send('PATCH', tablePath(operation.tableName, operation.itemId), {
+          body: requestBody(data!),
+          headers,
+          features,
+        });
       }
       case 'delete': {
         const headers = ifMatch(operation.metadata.version);
@@ -122,9 +126,14 @@ export class PushManager {
     }
     const answer = answerRecord(response, operation.action);
     const local = serverRecordToLocal(store, operation.tableName, answer);
-    const newer = (await log.readPending(operation.tableName, operation.itemId)).filter((other) => other.id > operation.id);
+    const newer = (await log.readPending(operation.tableName, operation.itemId)).filter(
+      (other) => other.id > operation.id,
+    );
     if (newer.length === 0 || mutations.has('push-answer-overwrites-newer-edit')) {
-      await store.executeBatch([{ tableName: operation.tableName, action: 'upsert', data: local }, OperationLog.deleteOf(operation.id)]);
+      await store.executeBatch([
+        { tableName: operation.tableName, action: 'upsert', data: local },
+        OperationLog.deleteOf(operation.id),
+      ]);
       return;
     }
     const pushedVersion = versionOf(pending.data);
@@ -133,10 +142,15 @@ export class PushManager {
     if (newVersion !== null) {
       const current = await store.lookup(operation.tableName, operation.itemId, true);
       if (current !== null && versionOf(current) === pushedVersion) {
-        batch.push({ tableName: operation.tableName, action: 'upsert', data: { id: operation.itemId, version: newVersion } satisfies LocalRecord });
+        batch.push({
+          tableName: operation.tableName,
+          action: 'upsert',
+          data: { id: operation.itemId, version: newVersion } satisfies LocalRecord,
+        });
       }
       for (const other of newer) {
-        if (other.metadata.version === pushedVersion) batch.push(OperationLog.upsertOf({ ...other, metadata: { version: newVersion } }));
+        if (other.metadata.version === pushedVersion)
+          batch.push(OperationLog.upsertOf({ ...other, metadata: { version: newVersion } }));
       }
     }
     await store.executeBatch(batch);

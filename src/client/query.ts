@@ -55,9 +55,11 @@ export class Query {
    * JavaScript predicate functions (azure-query-js) are not supported.
    */
   where(constraint: Readonly<Record<string, FilterValue>> | string, ...params: FilterValue[]): this {
-    const expression = typeof constraint === 'string' ? filterFromText(constraint, params) : filterFromObject(constraint);
+    const expression =
+      typeof constraint === 'string' ? filterFromText(constraint, params) : filterFromObject(constraint);
     if (expression !== undefined) {
-      this.components.filter = this.components.filter === undefined ? expression : and(this.components.filter, expression);
+      this.components.filter =
+        this.components.filter === undefined ? expression : and(this.components.filter, expression);
     }
     return this;
   }
@@ -122,7 +124,11 @@ export class Query {
   /** The query as the protocol module's model of `GET /tables/:t?…`. */
   toTableQuery(): TableQuery {
     const { filter, ordering, selections, skip, take, includeTotalCount, includeDeleted } = this.components;
-    const query: TableQuery = { orderBy: ordering.map((clause) => ({ ...clause })), inlineCount: includeTotalCount, includeDeleted };
+    const query: TableQuery = {
+      orderBy: ordering.map((clause) => ({ ...clause })),
+      inlineCount: includeTotalCount,
+      includeDeleted,
+    };
     if (filter !== undefined) query.filter = filter;
     if (selections.length > 0) query.select = [...selections];
     if (take !== undefined && take > 0) query.top = take;
@@ -187,7 +193,8 @@ function filterFromObject(constraint: Readonly<Record<string, FilterValue>>): Fi
 
 function checkValue(value: unknown): FilterValue {
   if (value === null || value instanceof Date || ['string', 'number', 'boolean'].includes(typeof value)) {
-    if (value instanceof Date && Number.isNaN(value.getTime())) throw new TypeError('A filter value cannot be an invalid Date');
+    if (value instanceof Date && Number.isNaN(value.getTime()))
+      throw new TypeError('A filter value cannot be an invalid Date');
     return value as FilterValue;
   }
   throw new TypeError(`A filter value must be a string, number, boolean, null or Date, got ${typeof value}`);
@@ -202,12 +209,14 @@ function filterFromText(text: string, params: readonly FilterValue[]): FilterExp
     const char = text[i]!;
     if (char === "'") inString = !inString; // '' inside a literal toggles twice: still inside
     if (char === '?' && !inString) {
-      if (next >= params.length) throw new TypeError(`The filter '${text}' has more '?' placeholders than parameters (${params.length})`);
+      if (next >= params.length)
+        throw new TypeError(`The filter '${text}' has more '?' placeholders than parameters (${params.length})`);
       result += formatFilter(literal(checkValue(params[next++])));
     } else {
       result += char;
     }
   }
-  if (next < params.length) throw new TypeError(`The filter '${text}' has ${next} '?' placeholders but ${params.length} parameters`);
+  if (next < params.length)
+    throw new TypeError(`The filter '${text}' has ${next} '?' placeholders but ${params.length} parameters`);
   return parseFilter(result);
 }

@@ -23,7 +23,11 @@ export function quoteIdentifier(name: string): string {
 }
 
 /** Per result column: the record property and the column type (undefined: not a defined column). */
-export type RowDecoder = readonly { readonly property: string; readonly stored: string; readonly type: ColumnTypeName | undefined }[];
+export type RowDecoder = readonly {
+  readonly property: string;
+  readonly stored: string;
+  readonly type: ColumnTypeName | undefined;
+}[];
 
 /** A prepared statement with what turns its rows into records. */
 export interface CachedStatement {
@@ -64,7 +68,9 @@ export function openStoreDatabase(SQL: SqlJsStatic, bytes: Uint8Array | undefine
     // A rollback journal in memory spares every staging transaction a second file. Full
     // auto-vacuum (settable only while the main schema is empty) gives the pages of staged tables
     // back when they are dropped, so exports never carry stale free pages.
-    db.exec(`PRAGMA journal_mode = MEMORY; PRAGMA temp_store = MEMORY; ATTACH DATABASE ':memory:' AS ${QUOTED_MEMORY_SCHEMA}; PRAGMA main.auto_vacuum = FULL`);
+    db.exec(
+      `PRAGMA journal_mode = MEMORY; PRAGMA temp_store = MEMORY; ATTACH DATABASE ':memory:' AS ${QUOTED_MEMORY_SCHEMA}; PRAGMA main.auto_vacuum = FULL`,
+    );
     if (bytes !== undefined) {
       copySchema(db, 'main', MEMORY_SCHEMA, new Set());
       dropSchemaObjects(db, 'main');
@@ -100,8 +106,16 @@ export function exportStoreDatabase(db: Database, leftovers: ReadonlyMap<string,
 function copySchema(db: Database, from: string, to: string, skipTables: ReadonlySet<string>): void {
   const source = `"${from}"`;
   const target = `"${to}"`;
-  const objects = (db.exec(`SELECT type, name, tbl_name, sql FROM ${source}.sqlite_master WHERE sql IS NOT NULL ORDER BY rowid`)[0]?.values ?? [])
-    .map(([type, name, table, sql]) => ({ type: String(type), name: String(name), table: String(table), sql: String(sql) }))
+  const objects = (
+    db.exec(`SELECT type, name, tbl_name, sql FROM ${source}.sqlite_master WHERE sql IS NOT NULL ORDER BY rowid`)[0]
+      ?.values ?? []
+  )
+    .map(([type, name, table, sql]) => ({
+      type: String(type),
+      name: String(name),
+      table: String(table),
+      sql: String(sql),
+    }))
     .filter((object) => !skipTables.has(object.table.toLowerCase()));
   const tables = objects.filter((object) => object.type === 'table');
   const others = objects.filter((object) => object.type !== 'table');
@@ -125,13 +139,17 @@ function copySchema(db: Database, from: string, to: string, skipTables: Readonly
 
 function dropSchemaObjects(db: Database, schema: string): void {
   const quotedSchema = `"${schema}"`;
-  const objects = (db.exec(`SELECT type, name FROM ${quotedSchema}.sqlite_master WHERE type IN ('table', 'view', 'trigger')`)[0]?.values ?? [])
+  const objects = (
+    db.exec(`SELECT type, name FROM ${quotedSchema}.sqlite_master WHERE type IN ('table', 'view', 'trigger')`)[0]
+      ?.values ?? []
+  )
     .map(([type, name]) => ({ type: String(type), name: String(name) }))
     .filter((object) => !object.name.toLowerCase().startsWith('sqlite_'));
   if (objects.length === 0) return;
   inTransaction(db, () => {
     // Indexes go with their tables.
-    for (const { type, name } of objects) db.run(`DROP ${type.toUpperCase()} IF EXISTS ${quotedSchema}.${quoteIdentifier(name)}`);
+    for (const { type, name } of objects)
+      db.run(`DROP ${type.toUpperCase()} IF EXISTS ${quotedSchema}.${quoteIdentifier(name)}`);
   });
 }
 
@@ -185,7 +203,11 @@ export function cachedStatement(database: StoreDatabase, key: string, sql?: () =
   const { statements } = database;
   let cached = statements.get(key);
   if (cached === undefined) {
-    cached = { statement: database.db.prepare(sql === undefined ? key : sql()), decoder: undefined, decoderSource: undefined };
+    cached = {
+      statement: database.db.prepare(sql === undefined ? key : sql()),
+      decoder: undefined,
+      decoderSource: undefined,
+    };
     statements.set(key, cached);
     if (statements.size > MAX_CACHED_STATEMENTS) {
       const [oldest, evicted] = statements.entries().next().value!;
@@ -231,7 +253,10 @@ export function releaseStoreDatabase(SQL: SqlJsStatic, database: StoreDatabase, 
 
 function emptyForReuse(database: StoreDatabase): boolean {
   try {
-    const { statement } = cachedStatement(database, `SELECT type, name, sql FROM ${QUOTED_MEMORY_SCHEMA}.sqlite_master`);
+    const { statement } = cachedStatement(
+      database,
+      `SELECT type, name, sql FROM ${QUOTED_MEMORY_SCHEMA}.sqlite_master`,
+    );
     const objects: { type: string; name: string; sql: string }[] = [];
     try {
       while (statement.step()) {
@@ -242,7 +267,9 @@ function emptyForReuse(database: StoreDatabase): boolean {
       statement.reset();
     }
     const plain = objects.every(
-      ({ type, name }) => (type === 'table' && !name.toLowerCase().startsWith('sqlite_')) || (type === 'index' && name.startsWith('sqlite_autoindex_')),
+      ({ type, name }) =>
+        (type === 'table' && !name.toLowerCase().startsWith('sqlite_')) ||
+        (type === 'index' && name.startsWith('sqlite_autoindex_')),
     );
     if (!plain) return false;
     withTransaction(database, () => {
@@ -250,7 +277,8 @@ function emptyForReuse(database: StoreDatabase): boolean {
         if (type !== 'table') continue;
         const lowerName = name.toLowerCase();
         // A leftover nobody claimed is still empty.
-        if (!database.leftovers.has(lowerName)) cachedStatement(database, `DELETE FROM ${QUOTED_MEMORY_SCHEMA}.${quoteIdentifier(name)}`).statement.run();
+        if (!database.leftovers.has(lowerName))
+          cachedStatement(database, `DELETE FROM ${QUOTED_MEMORY_SCHEMA}.${quoteIdentifier(name)}`).statement.run();
         database.leftovers.set(lowerName, { name, sql });
       }
     });

@@ -40,7 +40,15 @@ import {
   type CachedStatement,
   type StoreDatabase,
 } from './sqljs-database.js';
-import { StoreClosedError, type MobileServiceStore, type StoreChange, type StoreChangeListener, type StoreId, type StoreOperation, type StoreTableDefinition } from './store.js';
+import {
+  StoreClosedError,
+  type MobileServiceStore,
+  type StoreChange,
+  type StoreChangeListener,
+  type StoreId,
+  type StoreOperation,
+  type StoreTableDefinition,
+} from './store.js';
 
 export { quoteIdentifier } from './sqljs-database.js';
 
@@ -73,7 +81,9 @@ interface UpsertPlan {
   /** The record's own properties, in order. */
   readonly keys: readonly string[];
   /** Per property: its column, and its place among the statement's values (0 is the id); none when not stored. */
-  readonly targets: readonly ({ readonly column: string; readonly type: ColumnTypeName; readonly slot: number } | undefined)[];
+  readonly targets: readonly (
+    { readonly column: string; readonly type: ColumnTypeName; readonly slot: number } | undefined
+  )[];
   /** The columns written, in statement order. */
   readonly names: readonly string[];
   /** The statement's key in the cache. */
@@ -113,7 +123,12 @@ export class SqlJsStore implements MobileServiceStore {
    * file (Node); `new SqlJsStore({ bytes })` starts from an exported store.
    */
   constructor(pathOrOptions?: string | SqlJsStoreOptions) {
-    this.options = typeof pathOrOptions === 'string' ? (pathOrOptions === ':memory:' ? {} : { path: pathOrOptions }) : { ...(pathOrOptions ?? {}) };
+    this.options =
+      typeof pathOrOptions === 'string'
+        ? pathOrOptions === ':memory:'
+          ? {}
+          : { path: pathOrOptions }
+        : { ...(pathOrOptions ?? {}) };
   }
 
   /** Opens a store from exported bytes or a file path and initialises it. */
@@ -165,7 +180,10 @@ export class SqlJsStore implements MobileServiceStore {
     }
     let present = open.columns.get(lowerName);
     if (present === undefined) {
-      present = db.exec(`PRAGMA ${QUOTED_MEMORY_SCHEMA}.table_info(${quoteIdentifier(name)})`)[0]?.values.map((row) => String(row[1]).toLowerCase()) ?? [];
+      present =
+        db
+          .exec(`PRAGMA ${QUOTED_MEMORY_SCHEMA}.table_info(${quoteIdentifier(name)})`)[0]
+          ?.values.map((row) => String(row[1]).toLowerCase()) ?? [];
     }
     const missing = columns.entries().filter(({ name: column }) => !present.includes(column.toLowerCase()));
     if (present.length === 0) {
@@ -173,14 +191,28 @@ export class SqlJsStore implements MobileServiceStore {
       schemaChanged = true;
     } else if (missing.length > 0) {
       this.transaction(() => {
-        for (const { name: column, type } of missing) db.run(`ALTER TABLE ${quoted} ADD COLUMN ${quoteIdentifier(column)} ${sqliteTypeOf(type)}`);
+        for (const { name: column, type } of missing)
+          db.run(`ALTER TABLE ${quoted} ADD COLUMN ${quoteIdentifier(column)} ${sqliteTypeOf(type)}`);
       });
       schemaChanged = true;
     }
-    open.columns.set(lowerName, present.length === 0 ? missing.map(({ name: column }) => column.toLowerCase()) : [...present, ...missing.map(({ name: column }) => column.toLowerCase())]);
+    open.columns.set(
+      lowerName,
+      present.length === 0
+        ? missing.map(({ name: column }) => column.toLowerCase())
+        : [...present, ...missing.map(({ name: column }) => column.toLowerCase())],
+    );
     // A later definition refines an earlier one: columns it leaves out keep their types.
     const merged = new ColumnSet({ ...(existing?.columns.toDefinitions() ?? {}), ...columns.toDefinitions() });
-    this.tables.set(lowerName, { name, quoted, columns: merged, integerIds: idType === 'integer' || idType === 'int', columnMap: columnMapOf(merged), upsertPlan: undefined, orderings: new Map() });
+    this.tables.set(lowerName, {
+      name,
+      quoted,
+      columns: merged,
+      integerIds: idType === 'integer' || idType === 'int',
+      columnMap: columnMapOf(merged),
+      upsertPlan: undefined,
+      orderings: new Map(),
+    });
     // A statement prepared before a column was added names the old columns until it runs again;
     // one on an unchanged table stays valid (its decoder follows the new definition).
     if (schemaChanged) this.dropStatementsOf(quoted);
@@ -235,14 +267,16 @@ export class SqlJsStore implements MobileServiceStore {
     const where = this.whereClause(table, components.filter);
     const selections = components.selections.map((name) => {
       const column = table.columns.get(name);
-      if (column === undefined) throw new Error(`Unknown column '${name}' in the selection of a query on table '${table.name}'`);
+      if (column === undefined)
+        throw new Error(`Unknown column '${name}' in the selection of a query on table '${table.name}'`);
       return quoteIdentifier(column.name);
     });
     const columnsSql = selections.length > 0 ? selections.join(', ') : '*';
     const orderBy = this.orderByClause(table, components.ordering);
     let limit = '';
     if (components.take !== undefined) limit = ` LIMIT ${components.take}`;
-    if (components.skip !== undefined && components.skip > 0) limit = `${limit === '' ? ' LIMIT -1' : limit} OFFSET ${components.skip}`;
+    if (components.skip !== undefined && components.skip > 0)
+      limit = `${limit === '' ? ' LIMIT -1' : limit} OFFSET ${components.skip}`;
     const records: ReadResult = [];
     const cached = this.prepare(`SELECT ${columnsSql} FROM ${table.quoted}${where.sql}${orderBy.sql}${limit}`);
     const { statement } = cached;
@@ -282,9 +316,12 @@ export class SqlJsStore implements MobileServiceStore {
       const orderBy = this.orderByClause(table, components.ordering);
       let limit = '';
       if (components.take !== undefined) limit = ` LIMIT ${components.take}`;
-      if (components.skip !== undefined && components.skip > 0) limit = `${limit === '' ? ' LIMIT -1' : limit} OFFSET ${components.skip}`;
+      if (components.skip !== undefined && components.skip > 0)
+        limit = `${limit === '' ? ' LIMIT -1' : limit} OFFSET ${components.skip}`;
       this.transaction(() => {
-        const { statement } = this.prepare(`DELETE FROM ${table.quoted} WHERE "id" IN (SELECT "id" FROM ${table.quoted}${where.sql}${orderBy.sql}${limit})`);
+        const { statement } = this.prepare(
+          `DELETE FROM ${table.quoted} WHERE "id" IN (SELECT "id" FROM ${table.quoted}${where.sql}${orderBy.sql}${limit})`,
+        );
         statement.run([...where.params, ...orderBy.params]);
       });
       this.notify({ action: 'delete-where', tableName: components.table });
@@ -379,7 +416,14 @@ export class SqlJsStore implements MobileServiceStore {
       if (bytes === undefined && this.fs.existsSync(this.options.path)) bytes = this.fs.readFileSync(this.options.path);
     }
     if (bytes === undefined) return { ...takeStoreDatabase(SQL), sql: SQL, reusable: true };
-    return { db: openStoreDatabase(SQL, bytes), leftovers: new Map(), statements: new Map(), columns: new Map(), sql: SQL, reusable: false };
+    return {
+      db: openStoreDatabase(SQL, bytes),
+      leftovers: new Map(),
+      statements: new Map(),
+      columns: new Map(),
+      sql: SQL,
+      reusable: false,
+    };
   }
 
   private exportBytes(open: OpenDatabase): Uint8Array {
@@ -389,7 +433,8 @@ export class SqlJsStore implements MobileServiceStore {
   }
 
   private table(tableName: string): TableInfo {
-    if (typeof tableName !== 'string' || tableName === '') throw new TypeError('A table name must be a non-empty string');
+    if (typeof tableName !== 'string' || tableName === '')
+      throw new TypeError('A table name must be a non-empty string');
     const table = this.tables.get(tableName.toLowerCase());
     if (table === undefined) throw new Error(`Definition not found for table "${tableName}"`);
     return table;
@@ -427,7 +472,8 @@ export class SqlJsStore implements MobileServiceStore {
     const records = Array.isArray(data) ? (data as readonly LocalRecord[]) : [data as LocalRecord];
     for (const record of records) {
       if (record === null || record === undefined) continue;
-      if (typeof record !== 'object') throw new TypeError(`Cannot upsert ${typeof record} into table '${table.name}': records are objects`);
+      if (typeof record !== 'object')
+        throw new TypeError(`Cannot upsert ${typeof record} into table '${table.name}': records are objects`);
       const id = propertyOf(record, 'id');
       checkId(table, id);
       if (this.upsertPlanned(table, id, record)) continue;
@@ -477,7 +523,10 @@ export class SqlJsStore implements MobileServiceStore {
       const quotedNames = names.map(quoteIdentifier);
       const insertColumns = ['"id"', ...quotedNames].join(', ');
       const placeholders = new Array(names.length + 1).fill('?').join(', ');
-      const onConflict = names.length === 0 ? 'DO NOTHING' : `DO UPDATE SET ${quotedNames.map((name) => `${name} = excluded.${name}`).join(', ')}`;
+      const onConflict =
+        names.length === 0
+          ? 'DO NOTHING'
+          : `DO UPDATE SET ${quotedNames.map((name) => `${name} = excluded.${name}`).join(', ')}`;
       return `INSERT INTO ${table.quoted} (${insertColumns}) VALUES (${placeholders}) ON CONFLICT("id") ${onConflict}`;
     }).statement;
   }
@@ -487,7 +536,9 @@ export class SqlJsStore implements MobileServiceStore {
     for (const id of present) checkId(table, id);
     for (let start = 0; start < present.length; start += MAX_IDS_PER_STATEMENT) {
       const chunk = present.slice(start, start + MAX_IDS_PER_STATEMENT);
-      const { statement } = this.prepare(`DELETE FROM ${table.quoted} WHERE "id" IN (${new Array(chunk.length).fill('?').join(', ')})`);
+      const { statement } = this.prepare(
+        `DELETE FROM ${table.quoted} WHERE "id" IN (${new Array(chunk.length).fill('?').join(', ')})`,
+      );
       statement.run([...chunk]);
     }
   }
@@ -531,7 +582,10 @@ export class SqlJsStore implements MobileServiceStore {
   }
 }
 
-const NO_CLAUSE: { sql: string; params: CellValue[] } = Object.freeze({ sql: '', params: Object.freeze([]) as unknown as CellValue[] });
+const NO_CLAUSE: { sql: string; params: CellValue[] } = Object.freeze({
+  sql: '',
+  params: Object.freeze([]) as unknown as CellValue[],
+});
 
 /**
  * `?` → `+?` outside quoted names and strings. When SQLite's planner looks at the value bound
@@ -596,23 +650,29 @@ function columnMapOf(columns: ColumnSet): ColumnMap {
 }
 
 function validateDefinition(definition: StoreTableDefinition): { name: string; columns: ColumnSet } {
-  if (typeof definition !== 'object' || definition === null) throw new TypeError('A table definition must be an object');
+  if (typeof definition !== 'object' || definition === null)
+    throw new TypeError('A table definition must be an object');
   const { name, columnDefinitions } = definition;
   if (typeof name !== 'string' || name.trim() === '') throw new TypeError('A table definition needs a non-empty name');
-  if (typeof columnDefinitions !== 'object' || columnDefinitions === null) throw new TypeError(`Table '${name}' needs columnDefinitions`);
+  if (typeof columnDefinitions !== 'object' || columnDefinitions === null)
+    throw new TypeError(`Table '${name}' needs columnDefinitions`);
   const seen = new Set<string>();
   for (const [column, type] of Object.entries(columnDefinitions)) {
     if (column === '') throw new TypeError(`Table '${name}' has a column with an empty name`);
     if (!isColumnTypeName(type)) {
-      throw new ColumnTypeError(`Column type ${JSON.stringify(type)} of column '${column}' in table '${name}' is not supported; use object, array, date, integer, int, float, real, string, text, boolean or bool`);
+      throw new ColumnTypeError(
+        `Column type ${JSON.stringify(type)} of column '${column}' in table '${name}' is not supported; use object, array, date, integer, int, float, real, string, text, boolean or bool`,
+      );
     }
-    if (seen.has(column.toLowerCase())) throw new TypeError(`Duplicate definition for column "${column}" in table "${name}"`);
+    if (seen.has(column.toLowerCase()))
+      throw new TypeError(`Duplicate definition for column "${column}" in table "${name}"`);
     seen.add(column.toLowerCase());
   }
   const columns = new ColumnSet(columnDefinitions as Record<string, ColumnTypeName>);
   const idType = columns.typeOf('id');
   if (idType === undefined) throw new TypeError(`Table '${name}' must define an 'id' column`);
-  if (!['string', 'text', 'integer', 'int'].includes(idType)) throw new TypeError(`The 'id' column of table '${name}' must be a string or an integer, not ${idType}`);
+  if (!['string', 'text', 'integer', 'int'].includes(idType))
+    throw new TypeError(`The 'id' column of table '${name}' must be a string or an integer, not ${idType}`);
   return { name, columns };
 }
 

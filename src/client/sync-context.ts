@@ -48,7 +48,13 @@ export class MobileServiceSyncContext {
     if (typeof store !== 'object' || store === null) throw new TypeError('initialize() expects a store');
     const log = new OperationLog(store, this.options.mutations);
     await log.initialize();
-    const deps: SyncDeps = { store, log, storeRunner: this.storeRunner, sender: this.options.sender, mutations: this.options.mutations };
+    const deps: SyncDeps = {
+      store,
+      log,
+      storeRunner: this.storeRunner,
+      sender: this.options.sender,
+      mutations: this.options.mutations,
+    };
     const pushManager = new PushManager(deps);
     const pullManager = new PullManager(deps, () => pushManager.push(this.pushHandler));
     await pullManager.initialize();
@@ -72,7 +78,8 @@ export class MobileServiceSyncContext {
       const { store } = this.ready();
       checkTableName(tableName);
       checkRecord(instance);
-      if (propertyOf(instance, 'id') === undefined || propertyOf(instance, 'id') === null) instance['id'] = this.options.newId();
+      if (propertyOf(instance, 'id') === undefined || propertyOf(instance, 'id') === null)
+        instance['id'] = this.options.newId();
       const id = propertyOf(instance, 'id');
       assertValidId(id, 'instance.id');
       const existing = await store.lookup(tableName, id, true);
@@ -100,7 +107,10 @@ export class MobileServiceSyncContext {
   }
 
   /** An update's or a delete's checks, as the SDK makes them, and the record as it is now. */
-  private async recordToChange(tableName: string, instance: LocalRecord): Promise<{ id: string; existing: LocalRecord | null }> {
+  private async recordToChange(
+    tableName: string,
+    instance: LocalRecord,
+  ): Promise<{ id: string; existing: LocalRecord | null }> {
     const { store } = this.ready();
     checkTableName(tableName);
     checkRecord(instance);
@@ -157,15 +167,24 @@ export class MobileServiceSyncContext {
         if (typeof forcePurge !== 'boolean') throw new TypeError('forcePurge must be a boolean');
         const table = query.getComponents().table;
         const operations = await log.readPendingOfTable(table);
-        if (operations.length > 0 && !forcePurge) throw new Error('Cannot purge the table as it contains pending operations');
+        if (operations.length > 0 && !forcePurge)
+          throw new Error('Cannot purge the table as it contains pending operations');
         const marks = await store.read(new Query(PULLTIME_TABLE).where({ tableName: table }).select('id'));
         const idsQuery = query.copy();
         idsQuery.setComponents({ ...idsQuery.getComponents(), selections: ['id'], includeTotalCount: false });
         const records = await store.read(idsQuery);
         const batch: StoreOperation[] = [
           ...operations.map((operation) => OperationLog.deleteOf(operation.id)),
-          ...marks.map((mark): StoreOperation => ({ tableName: PULLTIME_TABLE, action: 'delete', id: String(mark['id']) })),
-          ...records.map((record): StoreOperation => ({ tableName: table, action: 'delete', id: String(record['id']) })),
+          ...marks.map((mark): StoreOperation => ({
+            tableName: PULLTIME_TABLE,
+            action: 'delete',
+            id: String(mark['id']),
+          })),
+          ...records.map((record): StoreOperation => ({
+            tableName: table,
+            action: 'delete',
+            id: String(record['id']),
+          })),
         ];
         await store.executeBatch(batch);
       }),
@@ -180,7 +199,13 @@ export class MobileServiceSyncContext {
     });
   }
 
-  private async writeWithLog(tableName: string, action: OperationAction, item: LocalRecord, existing: LocalRecord | null, dataOperation: StoreOperation): Promise<void> {
+  private async writeWithLog(
+    tableName: string,
+    action: OperationAction,
+    item: LocalRecord,
+    existing: LocalRecord | null,
+    dataOperation: StoreOperation,
+  ): Promise<void> {
     const { store, log } = this.ready();
     const logOperation = await log.loggingOperation(tableName, action, item, existing);
     await store.executeBatch([dataOperation, logOperation]);
@@ -197,5 +222,6 @@ function checkTableName(tableName: unknown): asserts tableName is string {
 }
 
 function checkRecord(instance: unknown): asserts instance is LocalRecord {
-  if (typeof instance !== 'object' || instance === null || Array.isArray(instance)) throw new TypeError('A record must be an object');
+  if (typeof instance !== 'object' || instance === null || Array.isArray(instance))
+    throw new TypeError('A record must be an object');
 }

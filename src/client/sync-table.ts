@@ -9,7 +9,8 @@ export class MobileServiceSyncTable {
     private readonly tableName: string,
     private readonly context: () => MobileServiceSyncContext,
   ) {
-    if (typeof tableName !== 'string' || tableName === '') throw new TypeError('A table name must be a non-empty string');
+    if (typeof tableName !== 'string' || tableName === '')
+      throw new TypeError('A table name must be a non-empty string');
   }
 
   getTableName(): string {

@@ -88,7 +88,12 @@ export class ConflictDesk implements Gate {
    * are applied in order; the first conflict past them (or one that does not fit its answer,
    * which ends the script there) waits for the user, whose answer is appended.
    */
-  handler(client: string, decisions: ScriptedResolution[], onError: PushHandler['onError'], serverRow: (table: string, id: string) => JsonObject | null): PushHandler {
+  handler(
+    client: string,
+    decisions: ScriptedResolution[],
+    onError: PushHandler['onError'],
+    serverRow: (table: string, id: string) => JsonObject | null,
+  ): PushHandler {
     let next = 0;
     let offScript = false;
     return {
@@ -108,9 +113,17 @@ export class ConflictDesk implements Gate {
   decide(conflictId: number, resolution: ScriptedResolution): void {
     const waiting = this.waitingOn;
     if (waiting === undefined) throw new DecisionError('no conflict is waiting for an answer', 409);
-    if (conflictId !== waiting.view.id) throw new DecisionError(`conflict #${conflictId} is not the one waiting (#${waiting.view.id}); reload the page`, 409);
+    if (conflictId !== waiting.view.id)
+      throw new DecisionError(
+        `conflict #${conflictId} is not the one waiting (#${waiting.view.id}); reload the page`,
+        409,
+      );
     checkFits(waiting.view, resolution);
-    const answer: ScriptedResolution = { ...resolution, table: waiting.view.table, ...(waiting.view.itemId !== null ? { itemId: waiting.view.itemId } : {}) };
+    const answer: ScriptedResolution = {
+      ...resolution,
+      table: waiting.view.table,
+      ...(waiting.view.itemId !== null ? { itemId: waiting.view.itemId } : {}),
+    };
     waiting.decisions[waiting.view.index] = answer;
     this.release();
     let result: unknown;
@@ -130,7 +143,13 @@ export class ConflictDesk implements Gate {
     waiting.settle(undefined);
   }
 
-  private ask(client: string, index: number, pushError: PushErrorLike, decisions: ScriptedResolution[], serverRowOf: (table: string, id: string) => JsonObject | null): Promise<unknown> {
+  private ask(
+    client: string,
+    index: number,
+    pushError: PushErrorLike,
+    decisions: ScriptedResolution[],
+    serverRowOf: (table: string, id: string) => JsonObject | null,
+  ): Promise<unknown> {
     const read = <T>(f: () => T): T | undefined => {
       try {
         return f();
@@ -157,7 +176,14 @@ export class ConflictDesk implements Gate {
       clientRecord,
       serverRecord,
       serverRow,
-      merged: clientRecord === null || server === null ? null : { ...mergeRecords(clientRecord, server), id: itemId ?? clientRecord['id'] ?? null, ...(typeof server['version'] === 'string' ? { version: server['version'] } : {}) },
+      merged:
+        clientRecord === null || server === null
+          ? null
+          : {
+              ...mergeRecords(clientRecord, server),
+              id: itemId ?? clientRecord['id'] ?? null,
+              ...(typeof server['version'] === 'string' ? { version: server['version'] } : {}),
+            },
     };
     return new Promise<unknown>((resolve) => {
       this.waitingOn = { view, pushError, decisions, settle: resolve };
@@ -179,14 +205,25 @@ export class ConflictDesk implements Gate {
 function checkFits(view: ConflictView, resolution: ScriptedResolution): void {
   const needsRecord = resolution.decision === 'cancelAndUpdate' || resolution.decision === 'update';
   if (needsRecord && view.action === 'delete') {
-    throw new DecisionError(`${resolution.decision} needs a record, and this conflict is about a delete: choose cancelAndDiscard, cancel, changeAction or leave it unhandled`);
+    throw new DecisionError(
+      `${resolution.decision} needs a record, and this conflict is about a delete: choose cancelAndDiscard, cancel, changeAction or leave it unhandled`,
+    );
   }
-  if (needsRecord && resolution.record === undefined) throw new DecisionError(`${resolution.decision} needs the record to store`);
+  if (needsRecord && resolution.record === undefined)
+    throw new DecisionError(`${resolution.decision} needs the record to store`);
   if (resolution.record !== undefined && view.itemId !== null && resolution.record['id'] !== view.itemId) {
-    throw new DecisionError(`the record must keep the id of the conflicting item (${JSON.stringify(view.itemId)}), found ${JSON.stringify(resolution.record['id'] ?? null)}`);
+    throw new DecisionError(
+      `the record must keep the id of the conflicting item (${JSON.stringify(view.itemId)}), found ${JSON.stringify(resolution.record['id'] ?? null)}`,
+    );
   }
-  if (resolution.decision === 'changeAction' && resolution.action === undefined) throw new DecisionError('changeAction needs the new action: insert, update or delete');
-  if (resolution.decision === 'changeAction' && resolution.action !== 'delete' && resolution.record === undefined && view.action === 'delete') {
+  if (resolution.decision === 'changeAction' && resolution.action === undefined)
+    throw new DecisionError('changeAction needs the new action: insert, update or delete');
+  if (
+    resolution.decision === 'changeAction' &&
+    resolution.action !== 'delete' &&
+    resolution.record === undefined &&
+    view.action === 'delete'
+  ) {
     throw new DecisionError(`changing a delete into an ${resolution.action ?? 'update'} needs the record to send`);
   }
 }

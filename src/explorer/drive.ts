@@ -48,9 +48,14 @@ export class PausableDrive {
     await this.drain();
     while (!settled) {
       if (this.clock.pending === 0) {
-        for (let turn = 0; turn < DEADLOCK_GRACE_TURNS && !settled && this.clock.pending === 0; turn++) await this.drain();
+        for (let turn = 0; turn < DEADLOCK_GRACE_TURNS && !settled && this.clock.pending === 0; turn++)
+          await this.drain();
         if (settled) break;
-        if (this.clock.pending === 0) throw new SchedulerStuckError('deadlock', `${what} is waiting, but no timer is armed: nothing can ever settle it`);
+        if (this.clock.pending === 0)
+          throw new SchedulerStuckError(
+            'deadlock',
+            `${what} is waiting, but no timer is armed: nothing can ever settle it`,
+          );
       }
       this.checkSteps(++steps, what);
       this.clock.fireNext();
@@ -87,7 +92,11 @@ export class PausableDrive {
       const due = this.clock.nextDueAt();
       if (due === undefined) break;
       if (steps + 1 > this.maxSteps) {
-        return { ms: due - start, fired: steps, stuck: new SchedulerStuckError('budget', `advance: gave up after ${this.maxSteps} timers (a livelock?)`) };
+        return {
+          ms: due - start,
+          fired: steps,
+          stuck: new SchedulerStuckError('budget', `advance: gave up after ${this.maxSteps} timers (a livelock?)`),
+        };
       }
       steps++;
       this.clock.fireNext();
@@ -112,6 +121,7 @@ export class PausableDrive {
   }
 
   private checkSteps(steps: number, what: string): void {
-    if (steps > this.maxSteps) throw new SchedulerStuckError('budget', `${what}: gave up after ${this.maxSteps} timers (a livelock?)`);
+    if (steps > this.maxSteps)
+      throw new SchedulerStuckError('budget', `${what}: gave up after ${this.maxSteps} timers (a livelock?)`);
   }
 }

@@ -44,9 +44,15 @@ export function show(value: unknown): string {
 type Body = Record<string, unknown>;
 
 export function object(value: unknown, field: string, allowed: readonly string[]): Body {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InputError(field, 'a JSON object', value);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new InputError(field, 'a JSON object', value);
   for (const key of Object.keys(value)) {
-    if (!allowed.includes(key)) throw new InputError(join(field, key), `no such field (allowed: ${allowed.join(', ') || 'none'})`, (value as Body)[key]);
+    if (!allowed.includes(key))
+      throw new InputError(
+        join(field, key),
+        `no such field (allowed: ${allowed.join(', ') || 'none'})`,
+        (value as Body)[key],
+      );
   }
   return value as Body;
 }
@@ -56,28 +62,33 @@ function join(field: string, key: string): string {
 }
 
 function oneOf<T extends string>(value: unknown, field: string, allowed: readonly T[]): T {
-  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) throw new InputError(field, `one of ${allowed.join(', ')}`, value);
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value))
+    throw new InputError(field, `one of ${allowed.join(', ')}`, value);
   return value as T;
 }
 
 function text(value: unknown, field: string, max: number, pattern?: RegExp, what = 'a string'): string {
-  if (typeof value !== 'string' || value.length > max || (pattern !== undefined && !pattern.test(value))) throw new InputError(field, `${what} of at most ${max} characters`, value);
+  if (typeof value !== 'string' || value.length > max || (pattern !== undefined && !pattern.test(value)))
+    throw new InputError(field, `${what} of at most ${max} characters`, value);
   return value;
 }
 
 function id(value: unknown, field: string): string {
   // eslint-disable-next-line no-control-regex
-  if (typeof value !== 'string' || value === '' || value.length > MAX_ID || /[\u0000-\u001f]/.test(value)) throw new InputError(field, `an id: 1 to ${MAX_ID} characters, no control characters`, value);
+  if (typeof value !== 'string' || value === '' || value.length > MAX_ID || /[\u0000-\u001f]/.test(value))
+    throw new InputError(field, `an id: 1 to ${MAX_ID} characters, no control characters`, value);
   return value;
 }
 
 function integer(value: unknown, field: string, min: number, max: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) throw new InputError(field, `a whole number from ${min} to ${max}`, value);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max)
+    throw new InputError(field, `a whole number from ${min} to ${max}`, value);
   return value;
 }
 
 function rate(value: unknown, field: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 1) throw new InputError(field, 'a rate from 0 to 1', value);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 1)
+    throw new InputError(field, 'a rate from 0 to 1', value);
   return value;
 }
 
@@ -92,15 +103,26 @@ function optional<T>(value: unknown, read: (value: unknown) => T): T | undefined
 
 function table(value: unknown, field: string, tables: readonly TableDefinition[]): TableDefinition {
   if (value === undefined) return tables[0]!;
-  const name = oneOf(value, field, tables.map((t) => t.name));
+  const name = oneOf(
+    value,
+    field,
+    tables.map((t) => t.name),
+  );
   return tables.find((t) => t.name === name)!;
 }
 
 /** A record for `definition`: its own columns (typed), `id` and `version`, nothing else. */
-export function record(value: unknown, field: string, definition: TableDefinition, options: { needsId: boolean; partial?: boolean }): JsonObject {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InputError(field, 'a record (a JSON object)', value);
+export function record(
+  value: unknown,
+  field: string,
+  definition: TableDefinition,
+  options: { needsId: boolean; partial?: boolean },
+): JsonObject {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new InputError(field, 'a record (a JSON object)', value);
   const entries = Object.entries(value as Body);
-  if (entries.length > MAX_FIELDS) throw new InputError(field, `at most ${MAX_FIELDS} fields`, `${entries.length} fields`);
+  if (entries.length > MAX_FIELDS)
+    throw new InputError(field, `at most ${MAX_FIELDS} fields`, `${entries.length} fields`);
   const out: JsonObject = {};
   const columns = Object.keys(definition.columns);
   for (const [key, item] of entries) {
@@ -115,10 +137,12 @@ export function record(value: unknown, field: string, definition: TableDefinitio
       continue;
     }
     const type = definition.columns[key];
-    if (type === undefined || RECORD_SYSTEM.has(key)) throw new InputError(at, `a column of ${definition.name} (${columns.join(', ')}), id or version`, key);
+    if (type === undefined || RECORD_SYSTEM.has(key))
+      throw new InputError(at, `a column of ${definition.name} (${columns.join(', ')}), id or version`, key);
     out[key] = columnValue(item, at, type);
   }
-  if (options.needsId && out['id'] === undefined) throw new InputError(join(field, 'id'), 'the id of the record', undefined);
+  if (options.needsId && out['id'] === undefined)
+    throw new InputError(join(field, 'id'), 'the id of the record', undefined);
   return out;
 }
 
@@ -130,10 +154,12 @@ function columnValue(value: unknown, field: string, type: string): JsonValue {
     case 'boolean':
       return bool(value, field);
     case 'number':
-      if (typeof value !== 'number' || !Number.isFinite(value)) throw new InputError(field, 'a finite number or null', value);
+      if (typeof value !== 'number' || !Number.isFinite(value))
+        throw new InputError(field, 'a finite number or null', value);
       return value;
     case 'date':
-      if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) throw new InputError(field, 'an ISO-8601 date or null', value);
+      if (typeof value !== 'string' || Number.isNaN(Date.parse(value)))
+        throw new InputError(field, 'an ISO-8601 date or null', value);
       return value;
     default:
       return jsonValue(value, field, 0);
@@ -148,7 +174,8 @@ function jsonValue(value: unknown, field: string, depth: number): JsonValue {
   if (Array.isArray(value)) return value.slice(0, 1000).map((item, i) => jsonValue(item, `${field}[${i}]`, depth + 1));
   if (typeof value === 'object') {
     const out: JsonObject = {};
-    for (const [key, item] of Object.entries(value as Body).slice(0, MAX_FIELDS)) out[key] = jsonValue(item, join(field, key), depth + 1);
+    for (const [key, item] of Object.entries(value as Body).slice(0, MAX_FIELDS))
+      out[key] = jsonValue(item, join(field, key), depth + 1);
     return out;
   }
   throw new InputError(field, 'a JSON value', value);
@@ -165,7 +192,8 @@ export function clientOperation(body: unknown, tables: readonly TableDefinition[
   const background = optional(b['background'], (v) => bool(v, 'background')) ?? false;
   const allow = (...fields: string[]): void => {
     for (const key of ['table', 'record', 'id', 'queryId', 'filter', 'force']) {
-      if (b[key] !== undefined && !fields.includes(key)) throw new InputError(key, `nothing (a ${type} takes ${fields.join(', ') || 'no other field'})`, b[key]);
+      if (b[key] !== undefined && !fields.includes(key))
+        throw new InputError(key, `nothing (a ${type} takes ${fields.join(', ') || 'no other field'})`, b[key]);
     }
   };
   switch (type) {
@@ -173,7 +201,10 @@ export function clientOperation(body: unknown, tables: readonly TableDefinition[
     case 'update': {
       allow('table', 'record');
       const t = table(b['table'], 'table', tables);
-      return { op: { type, table: t.name, record: record(b['record'], 'record', t, { needsId: type === 'update' }) }, background };
+      return {
+        op: { type, table: t.name, record: record(b['record'], 'record', t, { needsId: type === 'update' }) },
+        background,
+      };
     }
     case 'delete': {
       allow('table', 'id');
@@ -183,9 +214,19 @@ export function clientOperation(body: unknown, tables: readonly TableDefinition[
     case 'pull': {
       allow('table', 'queryId', 'filter');
       const t = table(b['table'], 'table', tables);
-      const queryId = optional(b['queryId'], (v) => text(v, 'queryId', 100, QUERY_ID, 'a query id of letters, digits, ., _ and -'));
+      const queryId = optional(b['queryId'], (v) =>
+        text(v, 'queryId', 100, QUERY_ID, 'a query id of letters, digits, ., _ and -'),
+      );
       const filter = optional(b['filter'], (v) => text(v, 'filter', 2000));
-      return { op: { type, table: t.name, ...(queryId !== undefined ? { queryId } : {}), ...(filter !== undefined && filter.trim() !== '' ? { filter } : {}) }, background };
+      return {
+        op: {
+          type,
+          table: t.name,
+          ...(queryId !== undefined ? { queryId } : {}),
+          ...(filter !== undefined && filter.trim() !== '' ? { filter } : {}),
+        },
+        background,
+      };
     }
     case 'purge': {
       allow('table', 'force');
@@ -207,7 +248,10 @@ export interface ServerEditInput {
 
 export function serverEdit(body: unknown, tables: readonly TableDefinition[]): ServerEditInput {
   const b = object(body, '', ['editor', 'type', 'table', 'record', 'id', 'changes']);
-  const editor = optional(b['editor'], (v) => text(v, 'editor', 46, /^editor[-\w]{0,40}$/, 'an editor name starting with "editor"')) ?? 'editor-1';
+  const editor =
+    optional(b['editor'], (v) =>
+      text(v, 'editor', 46, /^editor[-\w]{0,40}$/, 'an editor name starting with "editor"'),
+    ) ?? 'editor-1';
   const type = oneOf(b['type'], 'type', ['insert', 'update', 'delete'] as const);
   const t = table(b['table'], 'table', tables);
   switch (type) {
@@ -217,7 +261,8 @@ export function serverEdit(body: unknown, tables: readonly TableDefinition[]): S
     case 'update': {
       object(b, '', ['editor', 'type', 'table', 'id', 'changes']);
       const changes = record(b['changes'], 'changes', t, { needsId: false });
-      if ('id' in changes && changes['id'] !== b['id']) throw new InputError('changes.id', 'no id (or the same id as the row)', changes['id']);
+      if ('id' in changes && changes['id'] !== b['id'])
+        throw new InputError('changes.id', 'no id (or the same id as the row)', changes['id']);
       return { editor, edit: { type, table: t.name, id: id(b['id'], 'id'), changes } };
     }
     case 'delete':
@@ -234,13 +279,20 @@ export function linkFaults(body: unknown): LinkFaults {
   if (maxMs < minMs) throw new InputError('latency.maxMs', `a number >= latency.minMs (${minMs})`, maxMs);
   const errorRate = rate(b['errorRate'], 'errorRate');
   const lostResponseRate = rate(b['lostResponseRate'], 'lostResponseRate');
-  if (errorRate + lostResponseRate > 1) throw new InputError('lostResponseRate', `at most ${1 - errorRate} (errorRate + lostResponseRate <= 1)`, lostResponseRate);
+  if (errorRate + lostResponseRate > 1)
+    throw new InputError(
+      'lostResponseRate',
+      `at most ${1 - errorRate} (errorRate + lostResponseRate <= 1)`,
+      lostResponseRate,
+    );
   const errorStatus = b['errorStatus'] === undefined ? 500 : b['errorStatus'];
-  if (!(LINK_ERROR_STATUSES as readonly unknown[]).includes(errorStatus)) throw new InputError('errorStatus', `one of ${LINK_ERROR_STATUSES.join(', ')}`, errorStatus);
+  if (!(LINK_ERROR_STATUSES as readonly unknown[]).includes(errorStatus))
+    throw new InputError('errorStatus', `one of ${LINK_ERROR_STATUSES.join(', ')}`, errorStatus);
   return { latency: { minMs, maxMs }, errorRate, errorStatus: errorStatus as LinkErrorStatus, lostResponseRate };
 }
 
-export type TimeInput = { readonly type: 'step' } | { readonly type: 'run-until-idle' } | { readonly type: 'advance'; readonly ms: number };
+export type TimeInput =
+  { readonly type: 'step' } | { readonly type: 'run-until-idle' } | { readonly type: 'advance'; readonly ms: number };
 
 export function time(body: unknown): TimeInput {
   const b = object(body, '', ['type', 'ms']);
@@ -250,7 +302,8 @@ export function time(body: unknown): TimeInput {
   return { type };
 }
 
-export type WorldInput = { readonly type: 'heal' } | { readonly type: 'sync' } | { readonly type: 'note'; readonly text: string };
+export type WorldInput =
+  { readonly type: 'heal' } | { readonly type: 'sync' } | { readonly type: 'note'; readonly text: string };
 
 export function world(body: unknown): WorldInput {
   const b = object(body, '', ['type', 'text']);
@@ -265,28 +318,46 @@ export interface DecisionInput {
   readonly resolution: ScriptedResolution;
 }
 
-export function decision(body: unknown, tables: readonly TableDefinition[], tableName: string | undefined): DecisionInput {
+export function decision(
+  body: unknown,
+  tables: readonly TableDefinition[],
+  tableName: string | undefined,
+): DecisionInput {
   const b = object(body, '', ['conflict', 'decision', 'record', 'action']);
   const conflict = integer(b['conflict'], 'conflict', 1, Number.MAX_SAFE_INTEGER);
   const choice = oneOf(b['decision'], 'decision', SCRIPTED_DECISIONS);
   const definition = tables.find((t) => t.name === tableName) ?? tables[0]!;
   const takesRecord = choice === 'cancelAndUpdate' || choice === 'update' || choice === 'changeAction';
-  if (!takesRecord && b['record'] !== undefined) throw new InputError('record', `nothing (${choice} takes no record)`, b['record']);
-  if (choice !== 'changeAction' && b['action'] !== undefined) throw new InputError('action', 'nothing (only changeAction takes an action)', b['action']);
-  const withRecord = takesRecord && b['record'] !== undefined ? systemRecord(b['record'], 'record', definition) : undefined;
-  if ((choice === 'cancelAndUpdate' || choice === 'update') && withRecord === undefined) throw new InputError('record', `the record ${choice} stores`, undefined);
-  const action = choice === 'changeAction' ? oneOf(b['action'], 'action', ['insert', 'update', 'delete'] as const) : undefined;
-  return { conflict, resolution: { decision: choice, ...(withRecord !== undefined ? { record: withRecord } : {}), ...(action !== undefined ? { action } : {}) } };
+  if (!takesRecord && b['record'] !== undefined)
+    throw new InputError('record', `nothing (${choice} takes no record)`, b['record']);
+  if (choice !== 'changeAction' && b['action'] !== undefined)
+    throw new InputError('action', 'nothing (only changeAction takes an action)', b['action']);
+  const withRecord =
+    takesRecord && b['record'] !== undefined ? systemRecord(b['record'], 'record', definition) : undefined;
+  if ((choice === 'cancelAndUpdate' || choice === 'update') && withRecord === undefined)
+    throw new InputError('record', `the record ${choice} stores`, undefined);
+  const action =
+    choice === 'changeAction' ? oneOf(b['action'], 'action', ['insert', 'update', 'delete'] as const) : undefined;
+  return {
+    conflict,
+    resolution: {
+      decision: choice,
+      ...(withRecord !== undefined ? { record: withRecord } : {}),
+      ...(action !== undefined ? { action } : {}),
+    },
+  };
 }
 
 /** A record as a resolution gives it: the table's columns and every system property the client keeps. */
 function systemRecord(value: unknown, field: string, definition: TableDefinition): JsonObject {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InputError(field, 'a record (a JSON object)', value);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new InputError(field, 'a record (a JSON object)', value);
   const own: Body = {};
   const system: JsonObject = {};
   for (const [key, item] of Object.entries(value as Body)) {
     if (key === 'createdAt' || key === 'updatedAt') {
-      if (item !== null && (typeof item !== 'string' || Number.isNaN(Date.parse(item)))) throw new InputError(join(field, key), 'an ISO-8601 date or null', item);
+      if (item !== null && (typeof item !== 'string' || Number.isNaN(Date.parse(item))))
+        throw new InputError(join(field, key), 'an ISO-8601 date or null', item);
       system[key] = item as string | null;
     } else if (key === 'deleted') {
       system[key] = bool(item, join(field, key));
@@ -323,7 +394,9 @@ export interface NewClientInput {
 
 export function newClient(body: unknown): NewClientInput {
   const b = object(body ?? {}, '', ['name', 'policy']);
-  const name = optional(b['name'], (v) => text(v, 'name', 46, /^client[-\w]{0,40}$/, 'a client name starting with "client"'));
+  const name = optional(b['name'], (v) =>
+    text(v, 'name', 46, /^client[-\w]{0,40}$/, 'a client name starting with "client"'),
+  );
   const policy = b['policy'] === undefined ? 'ask' : oneOf(b['policy'], 'policy', EXPLORER_POLICIES);
   return { ...(name !== undefined ? { name } : {}), policy };
 }
@@ -344,5 +417,9 @@ export function reset(body: unknown): ResetInput {
   const seed = optional(b['seed'], (v) => integer(v, 'seed', 0, 2 ** 31 - 1));
   const clients = optional(b['clients'], (v) => integer(v, 'clients', 1, 10));
   const policy = optional(b['policy'], (v) => oneOf(v, 'policy', EXPLORER_POLICIES));
-  return { ...(seed !== undefined ? { seed } : {}), ...(clients !== undefined ? { clients } : {}), ...(policy !== undefined ? { policy } : {}) };
+  return {
+    ...(seed !== undefined ? { seed } : {}),
+    ...(clients !== undefined ? { clients } : {}),
+    ...(policy !== undefined ? { policy } : {}),
+  };
 }

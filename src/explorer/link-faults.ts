@@ -5,7 +5,14 @@
  * stream), error and lost-response rates become explicit decisions for numbered requests,
  * drawn here from a stream named after the change.
  */
-import { LINK_ERROR_STATUSES, type FaultPlan, type FaultRule, type LatencyModel, type LinkErrorStatus, type LinkPlan } from '../network/fault-plan.js';
+import {
+  LINK_ERROR_STATUSES,
+  type FaultPlan,
+  type FaultRule,
+  type LatencyModel,
+  type LinkErrorStatus,
+  type LinkPlan,
+} from '../network/fault-plan.js';
 import { SeededRandom } from '../kernel/random.js';
 
 export interface LinkFaults {
@@ -18,7 +25,12 @@ export interface LinkFaults {
   readonly lostResponseRate: number;
 }
 
-export const DEFAULT_LINK_FAULTS: LinkFaults = { latency: { minMs: 10, maxMs: 40 }, errorRate: 0, errorStatus: 500, lostResponseRate: 0 };
+export const DEFAULT_LINK_FAULTS: LinkFaults = {
+  latency: { minMs: 10, maxMs: 40 },
+  errorRate: 0,
+  errorStatus: 500,
+  lostResponseRate: 0,
+};
 
 /** A panel setting, in force from the link's `fromRequest`-th request (1-based) on. */
 export interface FaultChange {
@@ -30,7 +42,9 @@ export interface FaultChange {
 export const DECISION_HORIZON = 2_000;
 
 export function latencyModel(latency: LinkFaults['latency']): LatencyModel {
-  return latency.minMs === latency.maxMs ? { kind: 'fixed', ms: latency.minMs } : { kind: 'uniform', minMs: latency.minMs, maxMs: latency.maxMs };
+  return latency.minMs === latency.maxMs
+    ? { kind: 'fixed', ms: latency.minMs }
+    : { kind: 'uniform', minMs: latency.minMs, maxMs: latency.maxMs };
 }
 
 /** Adds a change: one made before the link's next request replaces the one made there. */
@@ -43,7 +57,10 @@ export function withChange(changes: readonly FaultChange[], change: FaultChange)
  * has not sent (a saved session does not need them; the runner heals the network afterwards).
  */
 export function linkPlanOf(link: string, changes: readonly FaultChange[], sentRequests?: number): LinkPlan {
-  const sorted = changes.length === 0 || changes[0]!.fromRequest !== 1 ? [{ fromRequest: 1, faults: DEFAULT_LINK_FAULTS }, ...changes] : [...changes];
+  const sorted =
+    changes.length === 0 || changes[0]!.fromRequest !== 1
+      ? [{ fromRequest: 1, faults: DEFAULT_LINK_FAULTS }, ...changes]
+      : [...changes];
   const first = sorted[0]!;
   const latencyChanges: { fromRequest: number; latency: LatencyModel }[] = [];
   let current = first.faults.latency;
@@ -56,12 +73,18 @@ export function linkPlanOf(link: string, changes: readonly FaultChange[], sentRe
   sorted.forEach((change, i) => {
     const { errorRate, lostResponseRate, errorStatus } = change.faults;
     if (errorRate === 0 && lostResponseRate === 0) return;
-    const end = Math.min(sorted[i + 1]?.fromRequest ?? change.fromRequest + DECISION_HORIZON, sentRequests === undefined ? Number.POSITIVE_INFINITY : sentRequests + 1);
-    const random = new SeededRandom(`explorer-faults:${link}:${change.fromRequest}:${errorRate}:${errorStatus}:${lostResponseRate}`);
+    const end = Math.min(
+      sorted[i + 1]?.fromRequest ?? change.fromRequest + DECISION_HORIZON,
+      sentRequests === undefined ? Number.POSITIVE_INFINITY : sentRequests + 1,
+    );
+    const random = new SeededRandom(
+      `explorer-faults:${link}:${change.fromRequest}:${errorRate}:${errorStatus}:${lostResponseRate}`,
+    );
     for (let request = change.fromRequest; request < end; request++) {
       const draw = random.nextFloat();
       if (draw < errorRate) faults.push({ effect: { kind: 'http-error', status: errorStatus }, when: { request } });
-      else if (draw < errorRate + lostResponseRate) faults.push({ effect: { kind: 'lost-response' }, when: { request } });
+      else if (draw < errorRate + lostResponseRate)
+        faults.push({ effect: { kind: 'lost-response' }, when: { request } });
     }
   });
   return {
@@ -71,7 +94,10 @@ export function linkPlanOf(link: string, changes: readonly FaultChange[], sentRe
   };
 }
 
-export function sessionFaultPlan(links: ReadonlyMap<string, readonly FaultChange[]>, sentRequests?: (link: string) => number): FaultPlan {
+export function sessionFaultPlan(
+  links: ReadonlyMap<string, readonly FaultChange[]>,
+  sentRequests?: (link: string) => number,
+): FaultPlan {
   const plans: Record<string, LinkPlan> = {};
   for (const [link, changes] of links) plans[link] = linkPlanOf(link, changes, sentRequests?.(link));
   return { links: plans };

@@ -48,7 +48,8 @@ const KEEP_ALIVE_MS = 15_000;
  */
 export async function startExplorer(options: ExplorerServerOptions = {}): Promise<RunningExplorer> {
   const host = options.host ?? '127.0.0.1';
-  const counterexamples = options.results === undefined ? [] : counterexamplesOf(options.results.text, options.results.source);
+  const counterexamples =
+    options.results === undefined ? [] : counterexamplesOf(options.results.text, options.results.source);
   const session = await ExplorerSession.create(options);
   const streams = new Set<Response>();
   let url = '';
@@ -120,19 +121,31 @@ export function createExplorerApp(session: ExplorerSession, options: AppOptions)
   api.use(express.json({ limit: JSON_LIMIT, strict: false }));
 
   const send = (res: Response, view: SessionView): void => void res.json(view);
-  const route = (handler: (req: Request, res: Response) => Promise<void> | void) => (req: Request, res: Response, next: NextFunction) => {
-    Promise.resolve()
-      .then(() => handler(req, res))
-      .catch(next);
-  };
+  const route =
+    (handler: (req: Request, res: Response) => Promise<void> | void) =>
+    (req: Request, res: Response, next: NextFunction) => {
+      Promise.resolve()
+        .then(() => handler(req, res))
+        .catch(next);
+    };
 
   api.get('/state', (_req, res) => send(res, session.view));
   api.get('/timeline', (_req, res) => {
-    res.json({ revision: session.view.revision, timeline: buildTimeline(session.history, session.checks), history: session.history, checks: session.checks });
+    res.json({
+      revision: session.view.revision,
+      timeline: buildTimeline(session.history, session.checks),
+      history: session.history,
+      checks: session.checks,
+    });
   });
   api.get('/counterexamples', (_req, res) => void res.json({ counterexamples: options.counterexamples }));
   api.get('/events', (req, res) => {
-    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
     const write = (view: SessionView): void => void res.write(`event: state\ndata: ${JSON.stringify(view)}\n\n`);
     write(session.view);
     const unsubscribe = session.subscribe(write);
@@ -147,48 +160,102 @@ export function createExplorerApp(session: ExplorerSession, options: AppOptions)
     });
   });
 
-  api.post('/clients/:name/operations', route(async (req, res) => {
-    const { op, background } = input.clientOperation(req.body, session.view.tables);
-    send(res, await session.clientOperation(param(req, 'name'), op, { background }));
-  }));
-  api.post('/clients/:name/offline', route(async (req, res) => send(res, await session.setOffline(param(req, 'name'), input.offline(req.body)))));
-  api.post('/clients', route(async (req, res) => {
-    const { name, policy } = input.newClient(req.body);
-    send(res, await session.addClient(name, policy));
-  }));
-  api.delete('/clients/:name', route(async (req, res) => send(res, await session.removeClient(param(req, 'name')))));
-  api.put('/links/:name/faults', route(async (req, res) => send(res, await session.setLinkFaults(param(req, 'name'), input.linkFaults(req.body)))));
-  api.post('/server/edits', route(async (req, res) => {
-    const { editor, edit } = input.serverEdit(req.body, session.view.tables);
-    send(res, await session.serverEdit(editor, edit));
-  }));
-  api.post('/world', route(async (req, res) => {
-    const action = input.world(req.body);
-    send(res, action.type === 'heal' ? await session.heal() : action.type === 'sync' ? await session.syncAll() : await session.note(action.text));
-  }));
-  api.post('/time', route(async (req, res) => {
-    const action = input.time(req.body);
-    send(res, action.type === 'step' ? await session.step() : action.type === 'advance' ? await session.advance(action.ms) : await session.runUntilIdle());
-  }));
-  api.post('/conflict', route(async (req, res) => {
-    const { conflict, resolution } = input.decision(req.body, session.view.tables, session.view.conflict?.table);
-    send(res, await session.decide(conflict, resolution));
-  }));
-  api.post('/check', route(async (req, res) => void res.json(await session.check(input.checkMode(req.body)))));
-  api.post('/save', route(async (req, res) => {
-    const { name, description, overwrite } = input.save(req.body);
-    const scenario = session.toScenario(name, description);
-    let file: string | undefined;
-    if (options.saveDir !== undefined) {
-      await mkdir(options.saveDir, { recursive: true });
-      file = path.join(options.saveDir, `${name}.json`);
-      if (!overwrite && (await exists(file))) throw new ExplorerError(`${file} exists already; choose another name (or send "overwrite": true)`, 409);
-      await writeFile(file, `${JSON.stringify(scenario, null, 2)}\n`, 'utf8');
-    }
-    res.json({ scenario, ...(file !== undefined ? { file } : {}) });
-  }));
-  api.post('/undo', route(async (_req, res) => send(res, await session.undo())));
-  api.post('/reset', route(async (req, res) => send(res, await session.reset(input.reset(req.body)))));
+  api.post(
+    '/clients/:name/operations',
+    route(async (req, res) => {
+      const { op, background } = input.clientOperation(req.body, session.view.tables);
+      send(res, await session.clientOperation(param(req, 'name'), op, { background }));
+    }),
+  );
+  api.post(
+    '/clients/:name/offline',
+    route(async (req, res) => send(res, await session.setOffline(param(req, 'name'), input.offline(req.body)))),
+  );
+  api.post(
+    '/clients',
+    route(async (req, res) => {
+      const { name, policy } = input.newClient(req.body);
+      send(res, await session.addClient(name, policy));
+    }),
+  );
+  api.delete(
+    '/clients/:name',
+    route(async (req, res) => send(res, await session.removeClient(param(req, 'name')))),
+  );
+  api.put(
+    '/links/:name/faults',
+    route(async (req, res) => send(res, await session.setLinkFaults(param(req, 'name'), input.linkFaults(req.body)))),
+  );
+  api.post(
+    '/server/edits',
+    route(async (req, res) => {
+      const { editor, edit } = input.serverEdit(req.body, session.view.tables);
+      send(res, await session.serverEdit(editor, edit));
+    }),
+  );
+  api.post(
+    '/world',
+    route(async (req, res) => {
+      const action = input.world(req.body);
+      send(
+        res,
+        action.type === 'heal'
+          ? await session.heal()
+          : action.type === 'sync'
+            ? await session.syncAll()
+            : await session.note(action.text),
+      );
+    }),
+  );
+  api.post(
+    '/time',
+    route(async (req, res) => {
+      const action = input.time(req.body);
+      send(
+        res,
+        action.type === 'step'
+          ? await session.step()
+          : action.type === 'advance'
+            ? await session.advance(action.ms)
+            : await session.runUntilIdle(),
+      );
+    }),
+  );
+  api.post(
+    '/conflict',
+    route(async (req, res) => {
+      const { conflict, resolution } = input.decision(req.body, session.view.tables, session.view.conflict?.table);
+      send(res, await session.decide(conflict, resolution));
+    }),
+  );
+  api.post(
+    '/check',
+    route(async (req, res) => void res.json(await session.check(input.checkMode(req.body)))),
+  );
+  api.post(
+    '/save',
+    route(async (req, res) => {
+      const { name, description, overwrite } = input.save(req.body);
+      const scenario = session.toScenario(name, description);
+      let file: string | undefined;
+      if (options.saveDir !== undefined) {
+        await mkdir(options.saveDir, { recursive: true });
+        file = path.join(options.saveDir, `${name}.json`);
+        if (!overwrite && (await exists(file)))
+          throw new ExplorerError(`${file} exists already; choose another name (or send "overwrite": true)`, 409);
+        await writeFile(file, `${JSON.stringify(scenario, null, 2)}\n`, 'utf8');
+      }
+      res.json({ scenario, ...(file !== undefined ? { file } : {}) });
+    }),
+  );
+  api.post(
+    '/undo',
+    route(async (_req, res) => send(res, await session.undo())),
+  );
+  api.post(
+    '/reset',
+    route(async (req, res) => send(res, await session.reset(input.reset(req.body)))),
+  );
   api.use((req, res) => void res.status(404).json({ error: `no such API: ${req.method} /api${req.path}` }));
 
   app.use('/api', api);
@@ -214,7 +281,14 @@ function errorAnswer(error: unknown): [number, string] {
   // body-parser's errors: malformed JSON, too large, wrong charset.
   if (typeof status === 'number' && status >= 400 && status < 500) {
     const type = (error as { type?: unknown }).type;
-    const message = type === 'entity.parse.failed' ? 'the body is not valid JSON' : type === 'entity.too.large' ? 'the body is too large' : error instanceof Error ? error.message : 'bad request';
+    const message =
+      type === 'entity.parse.failed'
+        ? 'the body is not valid JSON'
+        : type === 'entity.too.large'
+          ? 'the body is too large'
+          : error instanceof Error
+            ? error.message
+            : 'bad request';
     return [status, message];
   }
   return [500, `the explorer failed: ${error instanceof Error ? error.message : String(error)}`];
@@ -226,7 +300,11 @@ function guard(allowedHosts: () => ReadonlySet<string> | undefined) {
     const hosts = allowedHosts();
     const host = req.headers.host ?? '';
     if (hosts !== undefined && !hosts.has(host.toLowerCase())) {
-      res.status(403).json({ error: `the explorer answers only requests addressed to ${[...hosts][0] ?? 'its own address'} (Host: ${JSON.stringify(host)})` });
+      res
+        .status(403)
+        .json({
+          error: `the explorer answers only requests addressed to ${[...hosts][0] ?? 'its own address'} (Host: ${JSON.stringify(host)})`,
+        });
       return;
     }
     if (req.method === 'GET' || req.method === 'HEAD') return next();
@@ -265,7 +343,11 @@ function listen(server: Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException): void => {
       server.off('listening', onListening);
-      reject(error.code === 'EADDRINUSE' ? new Error(`Cannot listen on ${host}:${port}: the port is in use (choose another with --port)`) : error);
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(`Cannot listen on ${host}:${port}: the port is in use (choose another with --port)`)
+          : error,
+      );
     };
     const onListening = (): void => {
       server.off('error', onError);

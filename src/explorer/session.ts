@@ -30,7 +30,15 @@ import { DRIVE_MAX_STEPS, PausableDrive } from './drive.js';
 import { executeStep } from './execute-step.js';
 import { currentFaults, sessionFaultPlan, withChange, type FaultChange, type LinkFaults } from './link-faults.js';
 
-export const EXPLORER_POLICIES = ['ask', 'tutorial', 'server-wins', 'client-wins', 'merge', 'defer-to-pull', 'none'] as const;
+export const EXPLORER_POLICIES = [
+  'ask',
+  'tutorial',
+  'server-wins',
+  'client-wins',
+  'merge',
+  'defer-to-pull',
+  'none',
+] as const;
 /** `ask` pauses a push at each conflict until the user answers; the others are the runner's policies. */
 export type ExplorerPolicy = (typeof EXPLORER_POLICIES)[number];
 
@@ -202,7 +210,8 @@ export class ExplorerSession {
     return this.exclusive(async () => {
       this.requireClient(client);
       // The scenario format names every inserted record; an id the client would draw is drawn here.
-      if (op.type === 'insert' && typeof op.record['id'] !== 'string') op = { ...op, record: { id: this.freshId(), ...op.record } };
+      if (op.type === 'insert' && typeof op.record['id'] !== 'string')
+        op = { ...op, record: { id: this.freshId(), ...op.record } };
       const background = options.background === true && op.type !== 'restart';
       const step: Step = { actor: client, op, ...(background ? { background: true } : {}) };
       // The runner goes straight on after a background step; here the event loop has run its
@@ -215,7 +224,10 @@ export class ExplorerSession {
   /** Another user writing straight to the server. */
   serverEdit(editor: string, edit: ServerEdit): Promise<SessionView> {
     return this.exclusive(async () => {
-      if (!EDITOR_NAME.test(editor)) throw new ExplorerError(`an editor's name starts with "editor" (letters, digits, - and _), got ${JSON.stringify(editor)}`);
+      if (!EDITOR_NAME.test(editor))
+        throw new ExplorerError(
+          `an editor's name starts with "editor" (letters, digits, - and _), got ${JSON.stringify(editor)}`,
+        );
       this.requireTable(edit.table);
       return this.act(`${editor}: ${describeOp(edit)}`, [{ actor: editor, op: edit }]);
     });
@@ -224,7 +236,9 @@ export class ExplorerSession {
   setOffline(client: string, offline: boolean): Promise<SessionView> {
     return this.exclusive(async () => {
       this.requireClient(client);
-      return this.act(`${client} ${offline ? 'offline' : 'online'}`, [{ actor: 'world', op: { type: offline ? 'offline' : 'online', client } }]);
+      return this.act(`${client} ${offline ? 'offline' : 'online'}`, [
+        { actor: 'world', op: { type: offline ? 'offline' : 'online', client } },
+      ]);
     });
   }
 
@@ -265,7 +279,8 @@ export class ExplorerSession {
   /** Lets `ms` of virtual time pass. */
   advance(ms: number): Promise<SessionView> {
     return this.exclusive(async () => {
-      if (!Number.isInteger(ms) || ms < 0 || ms > 86_400_000) throw new ExplorerError(`advance: expected whole milliseconds from 0 to 86400000, got ${JSON.stringify(ms)}`);
+      if (!Number.isInteger(ms) || ms < 0 || ms > 86_400_000)
+        throw new ExplorerError(`advance: expected whole milliseconds from 0 to 86400000, got ${JSON.stringify(ms)}`);
       return this.act(`advance ${ms} ms`, [{ actor: 'world', op: { type: 'wait', ms } }]);
     });
   }
@@ -298,7 +313,8 @@ export class ExplorerSession {
   /** Answers the conflict that waits; the paused push goes on. */
   decide(conflictId: number, resolution: ScriptedResolution): Promise<SessionView> {
     return this.exclusive(async () => {
-      if (this.job === undefined || !this.desk.waiting) throw new ExplorerError('no conflict is waiting for an answer', 409);
+      if (this.job === undefined || !this.desk.waiting)
+        throw new ExplorerError('no conflict is waiting for an answer', 409);
       try {
         this.desk.decide(conflictId, resolution);
       } catch (error) {
@@ -331,7 +347,8 @@ export class ExplorerSession {
       if (this.clients.length >= 10) throw new ExplorerError('a session has at most 10 clients');
       const chosen = name ?? nextClientName(this.clients.map((client) => client.name));
       checkClientName(chosen);
-      if (this.clients.some((client) => client.name === chosen)) throw new ExplorerError(`there is already a client named ${JSON.stringify(chosen)}`, 409);
+      if (this.clients.some((client) => client.name === chosen))
+        throw new ExplorerError(`there is already a client named ${JSON.stringify(chosen)}`, 409);
       this.clients = [...this.clients, { name: chosen, policy }];
       await this.rebuild(true, chosen);
       this.notice ??= `${chosen} joined (${policy}); it has done nothing yet.`;
@@ -348,10 +365,13 @@ export class ExplorerSession {
       this.requireClient(name);
       this.requireIdle();
       if (this.clients.length === 1) throw new ExplorerError('a session needs at least one client', 409);
-      const touches = (step: Step): boolean => step.actor === name || (step.actor === 'world' && 'client' in step.op && step.op.client === name);
+      const touches = (step: Step): boolean =>
+        step.actor === name || (step.actor === 'world' && 'client' in step.op && step.op.client === name);
       const dropped = this.steps.filter(touches).length;
       this.clients = this.clients.filter((client) => client.name !== name);
-      this.actions = this.actions.map((action) => ({ ...action, steps: action.steps.filter((step) => !touches(step)) })).filter((action) => action.steps.length > 0);
+      this.actions = this.actions
+        .map((action) => ({ ...action, steps: action.steps.filter((step) => !touches(step)) }))
+        .filter((action) => action.steps.length > 0);
       this.decisions.delete(name);
       this.faults.delete(name);
       await this.rebuild(false);
@@ -377,7 +397,13 @@ export class ExplorerSession {
   }
 
   /** Starts over: an empty program, no faults, no answers (optionally another seed or clients). */
-  reset(options: { seed?: number; clients?: number | readonly (string | { name: string; policy?: ExplorerPolicy })[]; policy?: ExplorerPolicy } = {}): Promise<SessionView> {
+  reset(
+    options: {
+      seed?: number;
+      clients?: number | readonly (string | { name: string; policy?: ExplorerPolicy })[];
+      policy?: ExplorerPolicy;
+    } = {},
+  ): Promise<SessionView> {
     return this.exclusive(async () => {
       await this.settleJob();
       if (options.seed !== undefined) this.seed = checkSeed(options.seed);
@@ -408,14 +434,30 @@ export class ExplorerSession {
       if (mode === 'now') {
         const history = [...this.world.history, await this.nowSnapshot()];
         const checks = runCheckers(history, CHECKER_NAMES, { finalLabel: NOW_LABEL });
-        report = { mode, valid: checks.every((check) => check.valid), checks, events: history.length, sessionEvents: this.world.history.length };
+        report = {
+          mode,
+          valid: checks.every((check) => check.valid),
+          checks,
+          events: history.length,
+          sessionEvents: this.world.history.length,
+        };
       } else {
         const definition = this.scenarioOf('explorer-session');
         const scenario = resolveDefinition(definition, '<explorer>', process.cwd());
-        const run = await executeProgram(scenario, scenario.program!, { driver: this.driver, maxSteps: DRIVE_MAX_STEPS });
+        const run = await executeProgram(scenario, scenario.program!, {
+          driver: this.driver,
+          maxSteps: DRIVE_MAX_STEPS,
+        });
         const own = JSON.stringify(this.world.history);
         const replaysIdentically = JSON.stringify(run.history.slice(0, this.world.history.length)) === own;
-        report = { mode, valid: run.valid, checks: run.checks, replaysIdentically, events: run.history.length, sessionEvents: this.world.history.length };
+        report = {
+          mode,
+          valid: run.valid,
+          checks: run.checks,
+          replaysIdentically,
+          events: run.history.length,
+          sessionEvents: this.world.history.length,
+        };
       }
       this.lastChecks = report.checks;
       this.changed();
@@ -434,7 +476,9 @@ export class ExplorerSession {
     const answers = [...this.decisions.values()].reduce((sum, list) => sum + list.length, 0);
     const definition: ScenarioDefinition = {
       name,
-      description: description ?? `Saved from the explorer: ${steps.length} step${steps.length === 1 ? '' : 's'}, ${answers} conflict answer${answers === 1 ? '' : 's'} (seed ${this.seed}).`,
+      description:
+        description ??
+        `Saved from the explorer: ${steps.length} step${steps.length === 1 ? '' : 's'}, ${answers} conflict answer${answers === 1 ? '' : 's'} (seed ${this.seed}).`,
       tables: this.tables.map((table) => (table === TODOITEM_TABLE ? table.name : table)),
       clients: this.clients.map((client) => ({ name: client.name, policy: this.policySpec(client) })),
       seed: this.seed,
@@ -442,7 +486,10 @@ export class ExplorerSession {
       faults: sessionFaultPlan(this.faultChanges(), (link) => requestsOf(this.world.history, link)),
     };
     const issues = scenarioIssues(definition, name);
-    if (issues.length > 0) throw new Error(`the saved session is not a valid scenario (a bug): ${issues.map((issue) => `${issue.path}: expected ${issue.expected}, found ${issue.found}`).join('; ')}`);
+    if (issues.length > 0)
+      throw new Error(
+        `the saved session is not a valid scenario (a bug): ${issues.map((issue) => `${issue.path}: expected ${issue.expected}, found ${issue.found}`).join('; ')}`,
+      );
     return definition;
   }
 
@@ -499,7 +546,10 @@ export class ExplorerSession {
 
   /** As the runner: a stuck or crashed run is noted in the history and goes no further. */
   private stop(error: unknown): void {
-    const reason = error instanceof SchedulerStuckError ? `the run stopped: ${error.message}` : `the run crashed: ${error instanceof Error ? error.message : String(error)}`;
+    const reason =
+      error instanceof SchedulerStuckError
+        ? `the run stopped: ${error.message}`
+        : `the run crashed: ${error instanceof Error ? error.message : String(error)}`;
     this.stopped = reason;
     this.world.note(reason);
   }
@@ -531,9 +581,17 @@ export class ExplorerSession {
       if (client.policy === 'ask') {
         const script = this.decisions.get(client.name) ?? [];
         this.decisions.set(client.name, script);
-        specs.push({ name: client.name, pushHandler: this.desk.handler(client.name, script, tutorialPolicy(log).onError, (table, id) => serverRow(world, table, id)) });
+        specs.push({
+          name: client.name,
+          pushHandler: this.desk.handler(client.name, script, tutorialPolicy(log).onError, (table, id) =>
+            serverRow(world, table, id),
+          ),
+        });
       } else {
-        specs.push({ name: client.name, pushHandler: await createPushHandler(builtInPolicy(client.policy), { baseDir: process.cwd(), log }) });
+        specs.push({
+          name: client.name,
+          pushHandler: await createPushHandler(builtInPolicy(client.policy), { baseDir: process.cwd(), log }),
+        });
       }
     }
     world = await World.create({
@@ -555,9 +613,12 @@ export class ExplorerSession {
     });
     if (before !== undefined) {
       // A client that just joined shows up (empty) in every snapshot; nothing else may differ.
-      const now = JSON.stringify(added === undefined ? this.world.history : this.world.history.map((event) => withoutClient(event, added)));
+      const now = JSON.stringify(
+        added === undefined ? this.world.history : this.world.history.map((event) => withoutClient(event, added)),
+      );
       const comparable = this.desk.waiting ? before.startsWith(now.slice(0, -1)) : now === before;
-      if (!comparable) this.notice = 'Running the session again gave a different history than before; the page shows the new one.';
+      if (!comparable)
+        this.notice = 'Running the session again gave a different history than before; the page shows the new one.';
     }
   }
 
@@ -598,7 +659,11 @@ export class ExplorerSession {
       conflict: this.desk.current ?? null,
       clients,
       server: serverRows(world),
-      links: this.clients.map((client) => ({ name: client.name, faults: currentFaults(this.faults.get(client.name) ?? []), requests: requestsOf(world.history, client.name) })),
+      links: this.clients.map((client) => ({
+        name: client.name,
+        faults: currentFaults(this.faults.get(client.name) ?? []),
+        requests: requestsOf(world.history, client.name),
+      })),
       actions: this.actions.map((action) => action.label),
       steps: this.stepCount,
       events: world.history.length,
@@ -620,7 +685,15 @@ export class ExplorerSession {
     const clients: Record<string, ClientSnapshot> = {};
     for (const name of this.world.clientNames) clients[name] = await this.world.client(name).driver.snapshot();
     const history = this.world.history;
-    return { seq: history.length, t: this.world.elapsed, actor: 'world', kind: 'snapshot', label: NOW_LABEL, clients, server: serverRows(this.world) };
+    return {
+      seq: history.length,
+      t: this.world.elapsed,
+      actor: 'world',
+      kind: 'snapshot',
+      label: NOW_LABEL,
+      clients,
+      server: serverRows(this.world),
+    };
   }
 
   private policySpec(client: ExplorerClient): PolicySpec {
@@ -634,7 +707,11 @@ export class ExplorerSession {
 
   /** `item-<n>`, the first n no step has used as a record id. */
   private freshId(): string {
-    const used = new Set(this.steps.map((step) => ('record' in step.op && typeof step.op.record['id'] === 'string' ? step.op.record['id'] : undefined)));
+    const used = new Set(
+      this.steps.map((step) =>
+        'record' in step.op && typeof step.op.record['id'] === 'string' ? step.op.record['id'] : undefined,
+      ),
+    );
     for (let n = 1; ; n++) if (!used.has(`item-${n}`)) return `item-${n}`;
   }
 
@@ -645,18 +722,30 @@ export class ExplorerSession {
   private requireIdle(): void {
     if (this.closed) throw new ExplorerError('the session is closed', 409);
     if (this.job !== undefined) {
-      throw new ExplorerError(this.desk.waiting ? 'a conflict is waiting for your answer: answer it first' : 'the world is busy with another action', 409);
+      throw new ExplorerError(
+        this.desk.waiting
+          ? 'a conflict is waiting for your answer: answer it first'
+          : 'the world is busy with another action',
+        409,
+      );
     }
   }
 
   private requireClient(name: string): void {
     if (!this.clients.some((client) => client.name === name)) {
-      throw new ExplorerError(`no client named ${JSON.stringify(name)} (clients: ${this.clients.map((client) => client.name).join(', ')})`, 404);
+      throw new ExplorerError(
+        `no client named ${JSON.stringify(name)} (clients: ${this.clients.map((client) => client.name).join(', ')})`,
+        404,
+      );
     }
   }
 
   private requireTable(name: string): void {
-    if (!this.tables.some((table) => table.name === name)) throw new ExplorerError(`no table named ${JSON.stringify(name)} (tables: ${this.tables.map((table) => table.name).join(', ')})`, 404);
+    if (!this.tables.some((table) => table.name === name))
+      throw new ExplorerError(
+        `no table named ${JSON.stringify(name)} (tables: ${this.tables.map((table) => table.name).join(', ')})`,
+        404,
+      );
   }
 
   /** Refuses world actions once the run stopped, as the runner would not run them. */
@@ -676,7 +765,8 @@ function serverRows(world: World | undefined): Record<string, ServerRecord[]> {
   if (world === undefined) return {};
   const rows = world.backend.snapshot();
   const out: Record<string, ServerRecord[]> = {};
-  for (const table of Object.keys(rows).sort()) out[table] = [...rows[table]!].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  for (const table of Object.keys(rows).sort())
+    out[table] = [...rows[table]!].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return out;
 }
 
@@ -716,30 +806,43 @@ function builtInPolicy(policy: Exclude<ExplorerPolicy, 'ask'>): PolicySpec {
 }
 
 function checkSeed(seed: number): number {
-  if (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 31 - 1) throw new ExplorerError(`seed: expected a whole number from 0 to 2147483647, got ${JSON.stringify(seed)}`);
+  if (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 31 - 1)
+    throw new ExplorerError(`seed: expected a whole number from 0 to 2147483647, got ${JSON.stringify(seed)}`);
   return seed;
 }
 
 function checkClientName(name: string): void {
-  if (!CLIENT_NAME.test(name)) throw new ExplorerError(`a client's name starts with "client" and has at most 46 letters, digits, - and _; got ${JSON.stringify(name)}`);
+  if (!CLIENT_NAME.test(name))
+    throw new ExplorerError(
+      `a client's name starts with "client" and has at most 46 letters, digits, - and _; got ${JSON.stringify(name)}`,
+    );
 }
 
 function isExplorerPolicy(value: unknown): value is ExplorerPolicy {
   return (EXPLORER_POLICIES as readonly unknown[]).includes(value);
 }
 
-function normaliseClients(clients: NonNullable<ExplorerSessionOptions['clients']>, policy: ExplorerPolicy): ExplorerClient[] {
-  if (!isExplorerPolicy(policy)) throw new ExplorerError(`policy: expected one of ${EXPLORER_POLICIES.join(', ')}, got ${JSON.stringify(policy)}`);
+function normaliseClients(
+  clients: NonNullable<ExplorerSessionOptions['clients']>,
+  policy: ExplorerPolicy,
+): ExplorerClient[] {
+  if (!isExplorerPolicy(policy))
+    throw new ExplorerError(`policy: expected one of ${EXPLORER_POLICIES.join(', ')}, got ${JSON.stringify(policy)}`);
   if (typeof clients === 'number') {
-    if (!Number.isInteger(clients) || clients < 1 || clients > 10) throw new ExplorerError(`clients: expected a whole number from 1 to 10, got ${JSON.stringify(clients)}`);
+    if (!Number.isInteger(clients) || clients < 1 || clients > 10)
+      throw new ExplorerError(`clients: expected a whole number from 1 to 10, got ${JSON.stringify(clients)}`);
     return Array.from({ length: clients }, (_, i) => ({ name: `client-${i + 1}`, policy }));
   }
-  if (clients.length < 1 || clients.length > 10) throw new ExplorerError(`clients: expected 1 to 10 clients, got ${clients.length}`);
-  const list = clients.map((client) => (typeof client === 'string' ? { name: client, policy } : { name: client.name, policy: client.policy ?? policy }));
+  if (clients.length < 1 || clients.length > 10)
+    throw new ExplorerError(`clients: expected 1 to 10 clients, got ${clients.length}`);
+  const list = clients.map((client) =>
+    typeof client === 'string' ? { name: client, policy } : { name: client.name, policy: client.policy ?? policy },
+  );
   const seen = new Set<string>();
   for (const client of list) {
     checkClientName(client.name);
-    if (!isExplorerPolicy(client.policy)) throw new ExplorerError(`${client.name}: policy must be one of ${EXPLORER_POLICIES.join(', ')}`);
+    if (!isExplorerPolicy(client.policy))
+      throw new ExplorerError(`${client.name}: policy must be one of ${EXPLORER_POLICIES.join(', ')}`);
     if (seen.has(client.name)) throw new ExplorerError(`two clients are named ${JSON.stringify(client.name)}`);
     seen.add(client.name);
   }

@@ -104,6 +104,8 @@ export type ClientDriverFactory = ((environment: ClientEnvironment) => Promise<C
 };
 
 /** Marks a factory as {@link ClientDriverFactory.waitsOnlyOnPromises}. */
-export function promiseOnlyFactory(factory: (environment: ClientEnvironment) => Promise<ClientDriver>): ClientDriverFactory {
+export function promiseOnlyFactory(
+  factory: (environment: ClientEnvironment) => Promise<ClientDriver>,
+): ClientDriverFactory {
   return Object.assign(factory, { waitsOnlyOnPromises: true as const });
 }

@@ -26,14 +26,7 @@ export type ServerEdit =
 
 /** The resolution a push handler chose, or what became of the call. */
 export type HandlerDecision =
-  | 'cancelAndDiscard'
-  | 'cancelAndUpdate'
-  | 'cancel'
-  | 'update'
-  | 'changeAction'
-  | 'isHandled'
-  | 'unhandled'
-  | 'threw';
+  'cancelAndDiscard' | 'cancelAndUpdate' | 'cancel' | 'update' | 'changeAction' | 'isHandled' | 'unhandled' | 'threw';
 
 export type HistoryEventBody =
   /** Jepsen's invoke / ok / fail / info for client operations and server edits. */
@@ -45,7 +38,14 @@ export type HistoryEventBody =
   | { kind: 'http-request'; requestId: number; link: string; request: HttpRequest }
   | { kind: 'http-response'; requestId: number; link: string; response: HttpResponse; latencyMs: number }
   /** No answer reached the client; `applied` says whether the server handled the request. */
-  | { kind: 'http-failure'; requestId: number; link: string; failure: TransportFailureKind; applied: boolean; latencyMs: number }
+  | {
+      kind: 'http-failure';
+      requestId: number;
+      link: string;
+      failure: TransportFailureKind;
+      applied: boolean;
+      latencyMs: number;
+    }
   | { kind: 'fault'; link: string; fault: string; detail?: JsonObject }
   | {
       kind: 'handler-call';
@@ -59,7 +59,15 @@ export type HistoryEventBody =
       serverRecord: JsonObject | null;
       error: string;
     }
-  | { kind: 'handler-decision'; callId: number; decision: HandlerDecision; record?: JsonObject | null; action?: string; isHandled: boolean; error?: string }
+  | {
+      kind: 'handler-decision';
+      callId: number;
+      decision: HandlerDecision;
+      record?: JsonObject | null;
+      action?: string;
+      isHandled: boolean;
+      error?: string;
+    }
   | { kind: 'restart'; client: string; midOperation: boolean }
   | { kind: 'partition'; client: string; offline: boolean }
   /** The network healed: every link online, no more faults from here on (latency stays). */

@@ -34,7 +34,8 @@ function copy(value: unknown, ancestors: object[]): JsonValue {
       // Nearly everything a history holds is a plain object or array of plain data: those skip
       // the checks for dates, errors and toJSON that other objects need.
       const prototype: unknown = Object.getPrototypeOf(value);
-      if (prototype === Object.prototype && typeof (value as { toJSON?: unknown }).toJSON !== 'function') return copyPlainObject(value as Record<string, unknown>, ancestors);
+      if (prototype === Object.prototype && typeof (value as { toJSON?: unknown }).toJSON !== 'function')
+        return copyPlainObject(value as Record<string, unknown>, ancestors);
       if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
       if (isErrorLike(value)) return value.message;
       if (ancestors.includes(value)) return '[circular]';
@@ -44,7 +45,10 @@ function copy(value: unknown, ancestors: object[]): JsonValue {
           const result: JsonValue[] = new Array<JsonValue>(value.length);
           for (let i = 0; i < value.length; i++) {
             const item: unknown = value[i];
-            result[i] = item === undefined || typeof item === 'function' || typeof item === 'symbol' ? null : copy(item, ancestors);
+            result[i] =
+              item === undefined || typeof item === 'function' || typeof item === 'symbol'
+                ? null
+                : copy(item, ancestors);
           }
           return result;
         }
@@ -59,7 +63,12 @@ function copy(value: unknown, ancestors: object[]): JsonValue {
           if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
           if (key === '__proto__') {
             // A record may carry this key (JSON.parse makes it an own property); keep it as data.
-            Object.defineProperty(result, key, { value: copy(item, ancestors), enumerable: true, writable: true, configurable: true });
+            Object.defineProperty(result, key, {
+              value: copy(item, ancestors),
+              enumerable: true,
+              writable: true,
+              configurable: true,
+            });
           } else {
             result[key] = copy(item, ancestors);
           }
@@ -94,7 +103,12 @@ function copyPlainObject(source: Record<string, unknown>, ancestors: object[]): 
       default:
         if (key === '__proto__') {
           // A record may carry this key (JSON.parse makes it an own property); keep it as data.
-          Object.defineProperty(result, key, { value: copy(item, ancestors), enumerable: true, writable: true, configurable: true });
+          Object.defineProperty(result, key, {
+            value: copy(item, ancestors),
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          });
         } else {
           result[key] = copy(item, ancestors);
         }

@@ -182,7 +182,10 @@ export class Scheduler {
           }
           if (settled) break;
           if (this.clock.pending === 0) {
-            throw new SchedulerStuckError('deadlock', `${what} is waiting, but no timer is armed: nothing can ever settle it`);
+            throw new SchedulerStuckError(
+              'deadlock',
+              `${what} is waiting, but no timer is armed: nothing can ever settle it`,
+            );
           }
         }
         this.checkSteps(++steps, what);
@@ -209,7 +212,9 @@ export class Scheduler {
 
   private async exclusive<T>(what: string, body: () => Promise<T>): Promise<T> {
     if (this.driving) {
-      throw new Error(`${what}(): the scheduler is already driving time (drive calls do not nest; call it from the top level, not from simulated code)`);
+      throw new Error(
+        `${what}(): the scheduler is already driving time (drive calls do not nest; call it from the top level, not from simulated code)`,
+      );
     }
     this.driving = true;
     try {

@@ -31,7 +31,8 @@ export function createTimerFunctions(clock: VirtualClock, lane: string): Virtual
   return {
     setTimeout: (callback, ms, ...args) => clock.schedule(lane, bind(callback, args), Number(ms ?? 0)),
     clearTimeout: cancel,
-    setInterval: (callback, ms, ...args) => clock.schedule(lane, bind(callback, args), Number(ms ?? 0), Number(ms ?? 0)),
+    setInterval: (callback, ms, ...args) =>
+      clock.schedule(lane, bind(callback, args), Number(ms ?? 0), Number(ms ?? 0)),
     clearInterval: cancel,
     setImmediate: (callback, ...args) => clock.schedule(lane, bind(callback, args), 0),
     clearImmediate: cancel,

@@ -64,7 +64,10 @@ export class VirtualClock implements Clock {
   constructor(options: VirtualClockOptions = {}) {
     this.startTime = options.startTime ?? DEFAULT_START_TIME;
     this.time = this.startTime;
-    this.tieBreaker = createTieBreaker(options.ties ?? { kind: 'seeded' }, options.random ?? new SeededRandom('scheduler'));
+    this.tieBreaker = createTieBreaker(
+      options.ties ?? { kind: 'seeded' },
+      options.random ?? new SeededRandom('scheduler'),
+    );
     this.onTimerError = options.onTimerError;
   }
 

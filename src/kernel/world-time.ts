@@ -46,7 +46,11 @@ export class VirtualTime implements WorldTime {
       ...(options.ties !== undefined ? { ties: options.ties } : {}),
       ...(options.onTimerError !== undefined ? { onTimerError: options.onTimerError } : {}),
     });
-    this.scheduler = new Scheduler(this.clock, options.limits, options.drain === undefined ? {} : { drain: options.drain });
+    this.scheduler = new Scheduler(
+      this.clock,
+      options.limits,
+      options.drain === undefined ? {} : { drain: options.drain },
+    );
   }
 
   get startTime(): number {

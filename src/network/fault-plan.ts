@@ -31,7 +31,11 @@ export type LinkErrorStatus = (typeof LINK_ERROR_STATUSES)[number];
 
 export type FaultEffect =
   /** The link answers `status` itself; the server never sees the request. */
-  | { readonly kind: 'http-error'; readonly status: LinkErrorStatus; /** 429 only: the Retry-After header, in seconds. */ readonly retryAfterSeconds?: number }
+  | {
+      readonly kind: 'http-error';
+      readonly status: LinkErrorStatus;
+      /** 429 only: the Retry-After header, in seconds. */ readonly retryAfterSeconds?: number;
+    }
   /** The connection fails before the request reaches the server. */
   | { readonly kind: 'network-failure' }
   /**

@@ -2,13 +2,26 @@
  * A client's link to the backend: it delays each request and answer by the plan's latency,
  * and injects the plan's faults. Every request, answer, failure and fault goes to the history.
  */
-import { simulatedTransportError, TransportError, type HttpRequest, type HttpResponse, type Transport, type TransportFailureKind } from '../protocol/http.js';
+import {
+  simulatedTransportError,
+  TransportError,
+  type HttpRequest,
+  type HttpResponse,
+  type Transport,
+  type TransportFailureKind,
+} from '../protocol/http.js';
 import type { JsonObject } from '../protocol/records.js';
 import type { Clock, TimerHandle } from '../kernel/clock.js';
 import type { RandomSource } from '../kernel/random.js';
 import type { HistoryRecorder } from '../kernel/recorder.js';
 import { describeError } from '../kernel/json-safe.js';
-import { DEFAULT_TIMEOUT_MS, type FaultEffect, type FaultTrigger, type LinkPlan, type RestartPhase } from './fault-plan.js';
+import {
+  DEFAULT_TIMEOUT_MS,
+  type FaultEffect,
+  type FaultTrigger,
+  type LinkPlan,
+  type RestartPhase,
+} from './fault-plan.js';
 import { createLatency, type Latency } from './latency.js';
 
 export interface LinkOptions {
@@ -79,7 +92,10 @@ export class NetworkLink {
     this.clock = options.clock;
     this.latency = createLatency(options.plan.latency, options.random.fork('latency'));
     this.latencyChanges = (options.plan.latencyChanges ?? [])
-      .map((change) => ({ fromRequest: change.fromRequest, latency: createLatency(change.latency, options.random.fork(`latency-change:${canonicalJson(change)}`)) }))
+      .map((change) => ({
+        fromRequest: change.fromRequest,
+        latency: createLatency(change.latency, options.random.fork(`latency-change:${canonicalJson(change)}`)),
+      }))
       .sort((a, b) => a.fromRequest - b.fromRequest);
     this.timeoutMs = options.plan.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const streams = ruleStreams(options.random);
@@ -131,10 +147,13 @@ export class NetworkLink {
 
   private armPlanTimers(): void {
     const at = (time: number, action: () => void): void => {
-      const handle = this.clock.setTimeout(() => {
-        this.timers.delete(handle);
-        action();
-      }, Math.max(0, time - this.elapsed()));
+      const handle = this.clock.setTimeout(
+        () => {
+          this.timers.delete(handle);
+          action();
+        },
+        Math.max(0, time - this.elapsed()),
+      );
       this.timers.add(handle);
     };
     for (const partition of this.plan.partitions ?? []) {
@@ -171,10 +190,19 @@ export class NetworkLink {
     const t = this.elapsed();
     const faultHits = this.faultRules.map((rule) => triggerHit(rule.state, n, t));
     // `at` restarts are armed as timers instead: they kill whatever is in flight.
-    const restartHits = this.restartRules.map((rule) => ('at' in rule.state.when ? null : triggerHit(rule.state, n, t)));
+    const restartHits = this.restartRules.map((rule) =>
+      'at' in rule.state.when ? null : triggerHit(rule.state, n, t),
+    );
 
     const fail = (failure: TransportFailureKind, applied: boolean, message: string): never => {
-      recorder.record(this.name, { kind: 'http-failure', requestId, link: this.name, failure, applied, latencyMs: this.clock.now() - sentAt });
+      recorder.record(this.name, {
+        kind: 'http-failure',
+        requestId,
+        link: this.name,
+        failure,
+        applied,
+        latencyMs: this.clock.now() - sentAt,
+      });
       throw simulatedTransportError(failure, message);
     };
 
@@ -232,8 +260,10 @@ export class NetworkLink {
 
     await this.clock.sleep(up);
     if (killNow('before-server')) return fail('network', false, killedMessage);
-    if (effect?.kind === 'network-failure') return fail('network', false, 'the connection failed before the request reached the server');
-    if (this.isOffline) return fail('offline', false, `${this.name} went offline before the request reached the server`);
+    if (effect?.kind === 'network-failure')
+      return fail('network', false, 'the connection failed before the request reached the server');
+    if (this.isOffline)
+      return fail('offline', false, `${this.name} went offline before the request reached the server`);
 
     let response: HttpResponse;
     if (effect?.kind === 'http-error') {
@@ -244,9 +274,17 @@ export class NetworkLink {
     }
 
     await this.clock.sleep(down);
-    if (effect?.kind === 'lost-response') return fail('lost-response', true, 'the server answered, but the answer was lost on the way back');
-    if (this.isOffline) return fail('lost-response', effect === undefined, `${this.name} went offline before the answer arrived`);
-    recorder.record(this.name, { kind: 'http-response', requestId, link: this.name, response, latencyMs: this.clock.now() - sentAt });
+    if (effect?.kind === 'lost-response')
+      return fail('lost-response', true, 'the server answered, but the answer was lost on the way back');
+    if (this.isOffline)
+      return fail('lost-response', effect === undefined, `${this.name} went offline before the answer arrived`);
+    recorder.record(this.name, {
+      kind: 'http-response',
+      requestId,
+      link: this.name,
+      response,
+      latencyMs: this.clock.now() - sentAt,
+    });
     return response;
   }
 
@@ -322,7 +360,10 @@ const PRECEDENCE: readonly TriggerKind[] = ['request', 'at', 'window', 'probabil
  * window, then probabilities; within a kind, the first rule in the plan. An `at` rule that
  * lost to another is kept for the next request.
  */
-function pickFault(rules: readonly { effect: FaultEffect; state: RuleState }[], hits: readonly (TriggerKind | null)[]): Decision | undefined {
+function pickFault(
+  rules: readonly { effect: FaultEffect; state: RuleState }[],
+  hits: readonly (TriggerKind | null)[],
+): Decision | undefined {
   for (const trigger of PRECEDENCE) {
     const rule = hits.indexOf(trigger);
     if (rule >= 0) {
@@ -336,5 +377,9 @@ function pickFault(rules: readonly { effect: FaultEffect; state: RuleState }[], 
 function linkErrorResponse(effect: Extract<FaultEffect, { kind: 'http-error' }>): HttpResponse {
   const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
   if (effect.status === 429) headers['retry-after'] = String(effect.retryAfterSeconds ?? 1);
-  return { status: effect.status, headers, body: JSON.stringify({ error: LINK_ERROR_MESSAGES[effect.status] ?? 'Error' }) };
+  return {
+    status: effect.status,
+    headers,
+    body: JSON.stringify({ error: LINK_ERROR_MESSAGES[effect.status] ?? 'Error' }),
+  };
 }

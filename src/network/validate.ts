@@ -2,12 +2,7 @@
  * Checks a fault plan that came from JSON. Every problem is reported with its path inside the
  * plan and what was expected there, all at once, so a hand-written plan can be fixed in one go.
  */
-import {
-  LINK_ERROR_STATUSES,
-  linkPlanFor,
-  type FaultPlan,
-  type LinkPlan,
-} from './fault-plan.js';
+import { LINK_ERROR_STATUSES, linkPlanFor, type FaultPlan, type LinkPlan } from './fault-plan.js';
 
 export interface FaultPlanIssue {
   /** Where in the plan, e.g. `links.client-1.faults[0].effect.status`. */
@@ -68,14 +63,24 @@ class Validator {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return this.fail(path, 'an object', value);
     if (allowed !== undefined) {
       for (const key of Object.keys(value)) {
-        if (!allowed.includes(key)) this.fail(join(path, key), `no such property (allowed: ${allowed.join(', ')})`, (value as Record<string, unknown>)[key]);
+        if (!allowed.includes(key))
+          this.fail(
+            join(path, key),
+            `no such property (allowed: ${allowed.join(', ')})`,
+            (value as Record<string, unknown>)[key],
+          );
       }
     }
     return true;
   }
 
   number(value: unknown, path: string, min: number, max = Number.POSITIVE_INFINITY, integer = false): value is number {
-    const ok = typeof value === 'number' && Number.isFinite(value) && value >= min && value <= max && (!integer || Number.isInteger(value));
+    const ok =
+      typeof value === 'number' &&
+      Number.isFinite(value) &&
+      value >= min &&
+      value <= max &&
+      (!integer || Number.isInteger(value));
     if (!ok) {
       const range = max === Number.POSITIVE_INFINITY ? `>= ${min}` : `in [${min}, ${max}]`;
       return this.fail(path, `${integer ? 'an integer' : 'a number'} ${range}`, value);
@@ -88,7 +93,8 @@ class Validator {
   }
 
   linkPlan(value: unknown, path: string): void {
-    if (!this.object(value, path, ['latency', 'latencyChanges', 'timeoutMs', 'faults', 'partitions', 'restarts'])) return;
+    if (!this.object(value, path, ['latency', 'latencyChanges', 'timeoutMs', 'faults', 'partitions', 'restarts']))
+      return;
     const plan = value as Record<keyof LinkPlan, unknown>;
     if (plan.latency !== undefined) this.latency(plan.latency, join(path, 'latency'));
     if (plan.latencyChanges !== undefined && this.array(plan.latencyChanges, join(path, 'latencyChanges'))) {
@@ -140,7 +146,11 @@ class Validator {
         this.range(value, path, 'spikeMinMs', 'spikeMaxMs');
         return;
       default:
-        this.fail(join(path, 'kind'), '"fixed", "uniform" or "long-tail" (or an object with "up" and "down")', value.kind);
+        this.fail(
+          join(path, 'kind'),
+          '"fixed", "uniform" or "long-tail" (or an object with "up" and "down")',
+          value.kind,
+        );
     }
   }
 
@@ -167,7 +177,12 @@ class Validator {
           this.fail(join(path, 'status'), `one of ${LINK_ERROR_STATUSES.join(', ')}`, value.status);
         }
         if (value.retryAfterSeconds !== undefined) {
-          if (value.status !== 429) this.fail(join(path, 'retryAfterSeconds'), 'no Retry-After except with status 429', value.retryAfterSeconds);
+          if (value.status !== 429)
+            this.fail(
+              join(path, 'retryAfterSeconds'),
+              'no Retry-After except with status 429',
+              value.retryAfterSeconds,
+            );
           else this.number(value.retryAfterSeconds, join(path, 'retryAfterSeconds'), 0, Number.POSITIVE_INFINITY, true);
         }
         return;
@@ -177,7 +192,8 @@ class Validator {
         return;
       case 'timeout':
         this.object(value, path, ['kind', 'applied']);
-        if (value.applied !== undefined && typeof value.applied !== 'boolean') this.fail(join(path, 'applied'), 'true or false', value.applied);
+        if (value.applied !== undefined && typeof value.applied !== 'boolean')
+          this.fail(join(path, 'applied'), 'true or false', value.applied);
         return;
       default:
         this.fail(join(path, 'kind'), '"http-error", "network-failure", "timeout" or "lost-response"', value.kind);
@@ -199,7 +215,8 @@ class Validator {
       if (value.until !== undefined && this.number(value.until, join(path, 'until'), 0)) this.after(value, path);
     } else if ('from' in value) {
       this.object(value, path, ['from', 'until']);
-      if (this.number(value.from, join(path, 'from'), 0) && this.number(value.until, join(path, 'until'), 0)) this.after(value, path);
+      if (this.number(value.from, join(path, 'from'), 0) && this.number(value.until, join(path, 'until'), 0))
+        this.after(value, path);
     } else {
       this.fail(path, 'one of {at}, {from, until}, {request}, {probability}', value);
     }
@@ -212,7 +229,11 @@ class Validator {
 
   partition(value: unknown, path: string): void {
     if (!this.object(value, path, ['from', 'until'])) return;
-    if (this.number(value.from, join(path, 'from'), 0) && value.until !== undefined && this.number(value.until, join(path, 'until'), 0)) {
+    if (
+      this.number(value.from, join(path, 'from'), 0) &&
+      value.until !== undefined &&
+      this.number(value.until, join(path, 'until'), 0)
+    ) {
       this.after(value, path);
     }
   }
@@ -231,7 +252,10 @@ class Validator {
       const previous = sorted[i - 1]!;
       const current = sorted[i]!;
       if (previous.until === undefined || previous.until > current.from) {
-        this.fail(`${path}.partitions`, 'partitions that do not overlap (on this link, counting the default ones)', [previous, current]);
+        this.fail(`${path}.partitions`, 'partitions that do not overlap (on this link, counting the default ones)', [
+          previous,
+          current,
+        ]);
       }
     }
   }

@@ -22,24 +22,34 @@ export function failureExplanation(scenario: ScenarioResult): string {
   const lines = checks.map((check) => `${check.checker}: ${check.explanation}`);
   if (scenario.failure?.stopped) lines.unshift(`The run never settled: ${scenario.failure.stopped}`);
   if (lines.length > 0) return lines.join('\n');
-  return scenario.failure ? 'A run failed, but no check recorded a violation.' : `The scenario failed after ${plural(scenario.runs, 'run')}.`;
+  return scenario.failure
+    ? 'A run failed, but no check recorded a violation.'
+    : `The scenario failed after ${plural(scenario.runs, 'run')}.`;
 }
 
 function failureText(scenario: ScenarioResult): string {
   const failure = scenario.failure;
-  const lines = [`Scenario "${scenario.name}" (${scenario.file}) ${scenario.status === 'expected-failure' ? 'failed as expected' : 'failed'} after ${plural(scenario.runs, 'run')}.`];
+  const lines = [
+    `Scenario "${scenario.name}" (${scenario.file}) ${scenario.status === 'expected-failure' ? 'failed as expected' : 'failed'} after ${plural(scenario.runs, 'run')}.`,
+  ];
   if (failure) {
-    lines.push(`Seed ${failure.seed}${failure.path ? `, path ${failure.path}` : ''}, shrunk in ${plural(failure.shrinks, 'step')} to ${plural(failure.history.length, 'event')}.`);
+    lines.push(
+      `Seed ${failure.seed}${failure.path ? `, path ${failure.path}` : ''}, shrunk in ${plural(failure.shrinks, 'step')} to ${plural(failure.history.length, 'event')}.`,
+    );
     lines.push('');
     if (failure.stopped) lines.push(`The run never settled: ${failure.stopped}`);
     for (const check of failedChecks(scenario)) {
       lines.push(`${check.checker}: ${check.explanation}`);
       for (const violation of check.violations) {
-        lines.push(`  - ${violation.message}${violation.events.length ? ` (events ${violation.events.map((seq) => `#${seq}`).join(', ')})` : ''}`);
+        lines.push(
+          `  - ${violation.message}${violation.events.length ? ` (events ${violation.events.map((seq) => `#${seq}`).join(', ')})` : ''}`,
+        );
       }
     }
     for (const diff of failure.tableDiff) {
-      lines.push(`Table ${diff.table} on ${diff.client}: expected ${plural(diff.expected.length, 'row')}, found ${plural(diff.actual.length, 'row')}.`);
+      lines.push(
+        `Table ${diff.table} on ${diff.client}: expected ${plural(diff.expected.length, 'row')}, found ${plural(diff.actual.length, 'row')}.`,
+      );
     }
     lines.push('', 'Replay:', `  ${failure.replayCommand}`);
   }
@@ -52,7 +62,10 @@ function caseBody(scenario: ScenarioResult): string {
     case 'passed':
       return '';
     case 'failed': {
-      const type = failedChecks(scenario).map((check) => check.checker).join(', ') || 'failed';
+      const type =
+        failedChecks(scenario)
+          .map((check) => check.checker)
+          .join(', ') || 'failed';
       return `      <failure message="${attr(failureExplanation(scenario) + replay)}" type="${attr(type)}">${text(failureText(scenario))}</failure>\n`;
     }
     case 'unexpected-pass': {

@@ -61,18 +61,26 @@ function checkCompatible(inputs: readonly RunResults[]): void {
   const first = inputs[0]!;
   inputs.forEach((results, position) => {
     if (results.seed !== first.seed) {
-      throw new MergeError(`cannot merge results of different runs: ${shardLabel(first, 0)} has seed ${first.seed}, ${shardLabel(results, position)} has seed ${results.seed}`);
+      throw new MergeError(
+        `cannot merge results of different runs: ${shardLabel(first, 0)} has seed ${first.seed}, ${shardLabel(results, position)} has seed ${results.seed}`,
+      );
     }
     if (results.client !== first.client) {
-      throw new MergeError(`cannot merge results of different clients: ${shardLabel(first, 0)} ran "${first.client}", ${shardLabel(results, position)} ran "${results.client}"`);
+      throw new MergeError(
+        `cannot merge results of different clients: ${shardLabel(first, 0)} ran "${first.client}", ${shardLabel(results, position)} ran "${results.client}"`,
+      );
     }
   });
   const sharded = inputs.filter((results) => results.shard !== undefined);
   const totals = new Set(sharded.map((results) => results.shard!.total));
-  if (totals.size > 1) throw new MergeError(`cannot merge shards of different splits (totals ${[...totals].sort((a, b) => a - b).join(' and ')})`);
+  if (totals.size > 1)
+    throw new MergeError(
+      `cannot merge shards of different splits (totals ${[...totals].sort((a, b) => a - b).join(' and ')})`,
+    );
   const seen = new Set<number>();
   for (const results of sharded) {
-    if (seen.has(results.shard!.index)) throw new MergeError(`shard ${results.shard!.index}/${results.shard!.total} is given twice`);
+    if (seen.has(results.shard!.index))
+      throw new MergeError(`shard ${results.shard!.index}/${results.shard!.total} is given twice`);
     seen.add(results.shard!.index);
   }
 }
@@ -88,7 +96,11 @@ export function mergeResults(inputs: readonly RunResults[]): RunResults {
   // Shard order decides which counterexample wins when a scenario failed in several shards.
   const ordered = inputs
     .map((results, position) => ({ results, position }))
-    .sort((a, b) => (a.results.shard?.index ?? Number.MAX_SAFE_INTEGER) - (b.results.shard?.index ?? Number.MAX_SAFE_INTEGER) || a.position - b.position)
+    .sort(
+      (a, b) =>
+        (a.results.shard?.index ?? Number.MAX_SAFE_INTEGER) - (b.results.shard?.index ?? Number.MAX_SAFE_INTEGER) ||
+        a.position - b.position,
+    )
     .map(({ results }) => results);
   const first = ordered[0]!;
 

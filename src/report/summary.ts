@@ -1,7 +1,13 @@
 /** Figures every report shows, computed once from the results. */
 import type { RunResults, ScenarioResult, ScenarioStatus } from '../scenario/results.js';
 
-export const SCENARIO_STATUSES: readonly ScenarioStatus[] = ['passed', 'failed', 'expected-failure', 'unexpected-pass', 'error'];
+export const SCENARIO_STATUSES: readonly ScenarioStatus[] = [
+  'passed',
+  'failed',
+  'expected-failure',
+  'unexpected-pass',
+  'error',
+];
 
 /** Statuses that make a run (and a CI job) fail. An expected failure that happened is fine. */
 export function isFailingStatus(status: ScenarioStatus): boolean {

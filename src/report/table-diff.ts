@@ -90,7 +90,13 @@ export function diffTable(diff: TableDiff): TableDiffView {
   });
   const counts: Record<RowDiffStatus, number> = { same: 0, changed: 0, missing: 0, extra: 0 };
   for (const row of rows) counts[row.status]++;
-  return { client: String(diff.client), table: String(diff.table), columns: orderColumns([...expected, ...actual]), rows, counts };
+  return {
+    client: String(diff.client),
+    table: String(diff.table),
+    columns: orderColumns([...expected, ...actual]),
+    rows,
+    counts,
+  };
 }
 
 function isObject(value: unknown): value is JsonObject {

@@ -157,7 +157,8 @@ function join(head: string, fields: string): string {
 
 interface RowDraft {
   readonly event: HistoryEvent;
-  readonly place: { shape: 'box'; lane: string } | { shape: 'arrow'; from: string; to: string; lost: boolean } | { shape: 'band' };
+  readonly place:
+    { shape: 'box'; lane: string } | { shape: 'arrow'; from: string; to: string; lost: boolean } | { shape: 'band' };
   readonly tone: Tone;
   readonly label: string;
   readonly markers: Marker[];
@@ -204,7 +205,13 @@ function draftRow(
   calls: Map<number, string>,
 ): RowDraft {
   const actorLane = event.actor === WORLD ? null : event.actor;
-  const box = (lane: string | null, tone: Tone, label: string, markers: Marker[] = [], client: string | null = null): RowDraft => ({
+  const box = (
+    lane: string | null,
+    tone: Tone,
+    label: string,
+    markers: Marker[] = [],
+    client: string | null = null,
+  ): RowDraft => ({
     event,
     place: lane === null ? { shape: 'band' } : { shape: 'box', lane },
     tone,
@@ -217,7 +224,14 @@ function draftRow(
     case 'invoke': {
       const op = event.op;
       if (op && isServerEdit(op, event.actor, clients)) {
-        return { event, place: { shape: 'arrow', from: event.actor, to: SERVER, lost: false }, tone: 'neutral', label: describeOperation(op), markers: [], client: null };
+        return {
+          event,
+          place: { shape: 'arrow', from: event.actor, to: SERVER, lost: false },
+          tone: 'neutral',
+          label: describeOperation(op),
+          markers: [],
+          client: null,
+        };
       }
       return box(actorLane, 'neutral', `▶ ${op ? describeOperation(op) : 'operation'}`);
     }
@@ -234,7 +248,14 @@ function draftRow(
       const client = clientOfLink(event.link, event.actor, clients);
       const ifMatch = event.request?.headers?.['if-match'];
       const label = `${event.request?.method ?? '?'} ${readableUrl(event.request?.url ?? '')}${ifMatch ? `  If-Match: ${ifMatch}` : ''}`;
-      return { event, place: { shape: 'arrow', from: client, to: SERVER, lost: false }, tone: 'neutral', label, markers: [], client };
+      return {
+        event,
+        place: { shape: 'arrow', from: client, to: SERVER, lost: false },
+        tone: 'neutral',
+        label,
+        markers: [],
+        client,
+      };
     }
     case 'http-response': {
       const client = clientOfLink(event.link, event.actor, clients);
@@ -242,7 +263,14 @@ function draftRow(
       const conflict = status === 409 || status === 412;
       const tone: Tone = conflict ? 'conflict' : status >= 200 && status < 400 ? 'ok' : 'fail';
       const label = `${status} ${reasonPhrase(status)}`.trim() + ` · ${event.latencyMs} ms`;
-      return { event, place: { shape: 'arrow', from: SERVER, to: client, lost: false }, tone, label, markers: conflict ? ['conflict'] : [], client };
+      return {
+        event,
+        place: { shape: 'arrow', from: SERVER, to: client, lost: false },
+        tone,
+        label,
+        markers: conflict ? ['conflict'] : [],
+        client,
+      };
     }
     case 'http-failure': {
       const client = clientOfLink(event.link, event.actor, clients);
@@ -255,7 +283,13 @@ function draftRow(
     case 'fault': {
       const requestId = event.detail?.['requestId'];
       const about = typeof requestId === 'number' ? ` (request ${requestId})` : '';
-      return box(NETWORK, 'fault', `⚡ ${event.fault} on ${event.link}${about}`, ['fault'], clientOfLink(event.link, event.actor, clients));
+      return box(
+        NETWORK,
+        'fault',
+        `⚡ ${event.fault} on ${event.link}${about}`,
+        ['fault'],
+        clientOfLink(event.link, event.actor, clients),
+      );
     }
     case 'handler-call': {
       const head = [event.handler, event.status === null ? '' : String(event.status)].filter(Boolean).join(' ');
@@ -265,18 +299,41 @@ function draftRow(
     }
     case 'handler-decision': {
       const lane = calls.get(event.callId) ?? actorLane;
-      const extra = [event.action ? `as ${event.action}` : '', event.record ? summarizeFields(event.record, 36) : ''].filter(Boolean).join(' ');
+      const extra = [event.action ? `as ${event.action}` : '', event.record ? summarizeFields(event.record, 36) : '']
+        .filter(Boolean)
+        .join(' ');
       const tone: Tone = event.decision === 'threw' || event.decision === 'unhandled' ? 'fail' : 'decision';
-      return box(lane, tone, `→ ${event.decision}${extra ? ` ${extra}` : ''}${event.error ? `: ${event.error}` : ''}`, ['decision']);
+      return box(lane, tone, `→ ${event.decision}${extra ? ` ${extra}` : ''}${event.error ? `: ${event.error}` : ''}`, [
+        'decision',
+      ]);
     }
     case 'restart':
-      return box(event.client, 'fault', `⟲ restart${event.midOperation ? ' mid-operation' : ''}`, ['restart'], event.client);
+      return box(
+        event.client,
+        'fault',
+        `⟲ restart${event.midOperation ? ' mid-operation' : ''}`,
+        ['restart'],
+        event.client,
+      );
     case 'partition':
-      return box(NETWORK, event.offline ? 'fault' : 'ok', `${event.client} ${event.offline ? 'offline (partitioned)' : 'back online'}`, event.offline ? ['fault'] : [], event.client);
+      return box(
+        NETWORK,
+        event.offline ? 'fault' : 'ok',
+        `${event.client} ${event.offline ? 'offline (partitioned)' : 'back online'}`,
+        event.offline ? ['fault'] : [],
+        event.client,
+      );
     case 'heal':
       return box(NETWORK, 'ok', 'network healed — no more faults', [], null);
     case 'snapshot':
-      return { event, place: { shape: 'band' }, tone: 'snapshot', label: `snapshot · ${event.label}`, markers: [], client: null };
+      return {
+        event,
+        place: { shape: 'band' },
+        tone: 'snapshot',
+        label: `snapshot · ${event.label}`,
+        markers: [],
+        client: null,
+      };
     case 'note':
       return { event, place: { shape: 'band' }, tone: 'note', label: event.text, markers: [], client: null };
     default: {
@@ -289,7 +346,9 @@ function draftRow(
 /** A write by an editor goes straight to the backend, so it is drawn as an arrow to the server. */
 function isServerEdit(op: ClientOperation | ServerEdit, actor: string, clients: Set<string>): boolean {
   if ('changes' in op) return true;
-  return isEditorName(actor) && !clients.has(actor) && (op.type === 'insert' || op.type === 'update' || op.type === 'delete');
+  return (
+    isEditorName(actor) && !clients.has(actor) && (op.type === 'insert' || op.type === 'update' || op.type === 'delete')
+  );
 }
 
 function operationName(op: ClientOperation | ServerEdit): string {
@@ -306,7 +365,9 @@ function operationName(op: ClientOperation | ServerEdit): string {
     case 'lookup':
       return `${op.type} ${withId(op.table, op.id)}`;
     default:
-      return 'changes' in op ? `update ${withId(op.table, op.id)}` : `${op.type} ${withId(op.table, recordId(op.record))}`;
+      return 'changes' in op
+        ? `update ${withId(op.table, op.id)}`
+        : `${op.type} ${withId(op.table, recordId(op.record))}`;
   }
 }
 
@@ -388,7 +449,8 @@ export function buildTimeline(history: History, checks: readonly CheckResult[] =
   const invokes = new Map<string, number>();
   const requests = new Map<string, { seq: number; row: number }>();
   const callSeqs = new Map<number, number>();
-  const flightDrafts: { fromSeq: number; toSeq: number; from: number; to: number; latencyMs: number; lost: boolean }[] = [];
+  const flightDrafts: { fromSeq: number; toSeq: number; from: number; to: number; latencyMs: number; lost: boolean }[] =
+    [];
   events.forEach((event, row) => {
     switch (event.kind) {
       case 'invoke':

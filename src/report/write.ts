@@ -39,14 +39,17 @@ export function parseReporters(list: string): ReporterName[] {
     .filter(Boolean);
   const unknown = names.filter((name) => !(REPORTERS as readonly string[]).includes(name));
   if (unknown.length > 0) {
-    throw new Error(`unknown reporter${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => JSON.stringify(n)).join(', ')}; use ${REPORTERS.join(', ')}`);
+    throw new Error(
+      `unknown reporter${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => JSON.stringify(n)).join(', ')}; use ${REPORTERS.join(', ')}`,
+    );
   }
   return [...new Set(names)] as ReporterName[];
 }
 
 export async function writeReports(results: RunResults, options: WriteReportsOptions): Promise<WrittenReports> {
   const unknown = options.reporters.filter((name) => !(REPORTERS as readonly string[]).includes(name));
-  if (unknown.length > 0) throw new Error(`unknown reporter ${JSON.stringify(unknown[0])}; use ${REPORTERS.join(', ')}`);
+  if (unknown.length > 0)
+    throw new Error(`unknown reporter ${JSON.stringify(unknown[0])}; use ${REPORTERS.join(', ')}`);
   const written: { html?: string; junit?: string; json?: string } = {};
   const files: string[] = [];
   const reporters = new Set(options.reporters);

@@ -5,7 +5,14 @@
  * program, so fast-check shrinks them along with the steps.
  */
 import fc from 'fast-check';
-import type { FaultPlan, FaultRule, LinkErrorStatus, LinkPlan, PartitionRule, RestartRule } from '../network/fault-plan.js';
+import type {
+  FaultPlan,
+  FaultRule,
+  LinkErrorStatus,
+  LinkPlan,
+  PartitionRule,
+  RestartRule,
+} from '../network/fault-plan.js';
 import type { ColumnType, JsonObject, JsonValue, TableDefinition } from '../protocol/records.js';
 import {
   FAULT_DECISION_KINDS,
@@ -38,11 +45,23 @@ export const DEFAULT_MIX: Readonly<Record<StepKind, number>> = {
 
 /** One fault decision of a generated program, before it becomes part of the fault plan. */
 export type FaultDecision =
-  | { readonly kind: 'http-error'; readonly client: string; readonly status: LinkErrorStatus; readonly request?: number; readonly from?: number; readonly span?: number }
+  | {
+      readonly kind: 'http-error';
+      readonly client: string;
+      readonly status: LinkErrorStatus;
+      readonly request?: number;
+      readonly from?: number;
+      readonly span?: number;
+    }
   | { readonly kind: 'network-failure' | 'lost-response'; readonly client: string; readonly request: number }
   | { readonly kind: 'timeout'; readonly client: string; readonly request: number; readonly applied: boolean }
   | { readonly kind: 'partition'; readonly client: string; readonly from: number; readonly span: number }
-  | { readonly kind: 'restart'; readonly client: string; readonly request: number; readonly phase: 'before-server' | 'after-server' };
+  | {
+      readonly kind: 'restart';
+      readonly client: string;
+      readonly request: number;
+      readonly phase: 'before-server' | 'after-server';
+    };
 
 export interface GeneratorSettings {
   readonly minSteps: number;
@@ -102,11 +121,16 @@ function valuesArbitrary(table: TableDefinition): fc.Arbitrary<JsonObject> {
   if (columns.length === 0) return fc.constant({});
   return fc
     .tuple(...columns.map(() => fc.nat({ max: 99 })))
-    .map((numbers) => Object.fromEntries(columns.map(([column, type], i) => [column, columnValue(type, numbers[i]!)])) as JsonObject);
+    .map(
+      (numbers) =>
+        Object.fromEntries(columns.map(([column, type], i) => [column, columnValue(type, numbers[i]!)])) as JsonObject,
+    );
 }
 
 /** The arbitrary of a scenario's programs. */
-export function programArbitrary(scenario: Pick<ResolvedScenario, 'clients' | 'editors' | 'tables' | 'generate'>): fc.Arbitrary<Program> {
+export function programArbitrary(
+  scenario: Pick<ResolvedScenario, 'clients' | 'editors' | 'tables' | 'generate'>,
+): fc.Arbitrary<Program> {
   const settings = generatorSettings(scenario.generate);
   const clients = scenario.clients.map((client) => client.name);
   const editors = scenario.editors;
@@ -120,47 +144,152 @@ export function programArbitrary(scenario: Pick<ResolvedScenario, 'clients' | 'e
   const after = settings.maxDelay > 0 ? fc.nat({ max: settings.maxDelay }) : fc.constant(0);
   const background = fc.nat({ max: 99 }).map((n) => n < Math.round(settings.background * 100));
   const step = (actor: fc.Arbitrary<string>, op: fc.Arbitrary<Step['op']>, canBackground = false): fc.Arbitrary<Step> =>
-    fc.record({ actor, op, after, background: canBackground ? background : fc.constant(false) }).map(({ actor: who, op: what, after: wait, background: bg }) => ({
-      actor: who,
-      op: what,
-      ...(wait > 0 ? { after: wait } : {}),
-      ...(bg ? { background: true } : {}),
-    }));
+    fc
+      .record({ actor, op, after, background: canBackground ? background : fc.constant(false) })
+      .map(({ actor: who, op: what, after: wait, background: bg }) => ({
+        actor: who,
+        op: what,
+        ...(wait > 0 ? { after: wait } : {}),
+        ...(bg ? { background: true } : {}),
+      }));
   const withValues = <T>(build: (t: TableDefinition, recordId: string, values: JsonObject) => T): fc.Arbitrary<T> =>
     table.chain((t) => fc.tuple(id, valuesArbitrary(t)).map(([recordId, values]) => build(t, recordId, values)));
 
   const kinds: [StepKind, fc.Arbitrary<Step>][] = [
-    ['insert', step(client, withValues((t, recordId, values) => ({ type: 'insert' as const, table: t.name, record: { id: recordId, ...values } })))],
-    ['update', step(client, withValues((t, recordId, values) => ({ type: 'update' as const, table: t.name, record: { id: recordId, ...values } })))],
-    ['delete', step(client, fc.tuple(table, id).map(([t, recordId]) => ({ type: 'delete' as const, table: t.name, id: recordId })))],
+    [
+      'insert',
+      step(
+        client,
+        withValues((t, recordId, values) => ({
+          type: 'insert' as const,
+          table: t.name,
+          record: { id: recordId, ...values },
+        })),
+      ),
+    ],
+    [
+      'update',
+      step(
+        client,
+        withValues((t, recordId, values) => ({
+          type: 'update' as const,
+          table: t.name,
+          record: { id: recordId, ...values },
+        })),
+      ),
+    ],
+    [
+      'delete',
+      step(
+        client,
+        fc.tuple(table, id).map(([t, recordId]) => ({ type: 'delete' as const, table: t.name, id: recordId })),
+      ),
+    ],
     ['push', step(client, fc.constant({ type: 'push' as const }), true)],
-    ['pull', step(client, table.map((t) => ({ type: 'pull' as const, table: t.name })), true)],
-    ['pull-incremental', step(client, table.map((t) => ({ type: 'pull' as const, table: t.name, queryId: `all-${t.name}` })), true)],
-    ['purge', step(client, fc.tuple(table, fc.boolean()).map(([t, force]) => ({ type: 'purge' as const, table: t.name, ...(force ? { force } : {}) })))],
+    [
+      'pull',
+      step(
+        client,
+        table.map((t) => ({ type: 'pull' as const, table: t.name })),
+        true,
+      ),
+    ],
+    [
+      'pull-incremental',
+      step(
+        client,
+        table.map((t) => ({ type: 'pull' as const, table: t.name, queryId: `all-${t.name}` })),
+        true,
+      ),
+    ],
+    [
+      'purge',
+      step(
+        client,
+        fc
+          .tuple(table, fc.boolean())
+          .map(([t, force]) => ({ type: 'purge' as const, table: t.name, ...(force ? { force } : {}) })),
+      ),
+    ],
     ['restart', step(client, fc.constant({ type: 'restart' as const }))],
-    ['offline', step(fc.constant('world'), client.map((name) => ({ type: 'offline' as const, client: name })))],
-    ['online', step(fc.constant('world'), client.map((name) => ({ type: 'online' as const, client: name })))],
+    [
+      'offline',
+      step(
+        fc.constant('world'),
+        client.map((name) => ({ type: 'offline' as const, client: name })),
+      ),
+    ],
+    [
+      'online',
+      step(
+        fc.constant('world'),
+        client.map((name) => ({ type: 'online' as const, client: name })),
+      ),
+    ],
     ['sync', step(fc.constant('world'), fc.constant({ type: 'sync' as const }))],
   ];
   if (editor !== undefined) {
     kinds.push(
-      ['edit-insert', step(editor, withValues((t, recordId, values) => ({ type: 'insert' as const, table: t.name, record: { id: recordId, ...values } })))],
-      ['edit-update', step(editor, withValues((t, recordId, values) => ({ type: 'update' as const, table: t.name, id: recordId, changes: values })))],
-      ['edit-delete', step(editor, fc.tuple(table, id).map(([t, recordId]) => ({ type: 'delete' as const, table: t.name, id: recordId })))],
+      [
+        'edit-insert',
+        step(
+          editor,
+          withValues((t, recordId, values) => ({
+            type: 'insert' as const,
+            table: t.name,
+            record: { id: recordId, ...values },
+          })),
+        ),
+      ],
+      [
+        'edit-update',
+        step(
+          editor,
+          withValues((t, recordId, values) => ({
+            type: 'update' as const,
+            table: t.name,
+            id: recordId,
+            changes: values,
+          })),
+        ),
+      ],
+      [
+        'edit-delete',
+        step(
+          editor,
+          fc.tuple(table, id).map(([t, recordId]) => ({ type: 'delete' as const, table: t.name, id: recordId })),
+        ),
+      ],
     );
   }
-  const groups: [StepKind, fc.Arbitrary<Step[]>][] = kinds.map(([kind, arbitrary]) => [kind, arbitrary.map((one) => [one])]);
+  const groups: [StepKind, fc.Arbitrary<Step[]>][] = kinds.map(([kind, arbitrary]) => [
+    kind,
+    arbitrary.map((one) => [one]),
+  ]);
   groups.push([
     'edit-during-push',
     fc
-      .tuple(client, table, id, fc.nat({ max: 99 }), fc.nat({ max: 99 }), fc.integer({ min: 1, max: Math.max(1, settings.latency.min) }))
+      .tuple(
+        client,
+        table,
+        id,
+        fc.nat({ max: 99 }),
+        fc.nat({ max: 99 }),
+        fc.integer({ min: 1, max: Math.max(1, settings.latency.min) }),
+      )
       .map(([who, t, recordId, first, second, gap]): Step[] => {
         const values = (n: number): JsonObject =>
-          Object.fromEntries(Object.entries(t.columns).map(([column, type]) => [column, columnValue(type, n)])) as JsonObject;
+          Object.fromEntries(
+            Object.entries(t.columns).map(([column, type]) => [column, columnValue(type, n)]),
+          ) as JsonObject;
         return [
           { actor: who, op: { type: 'update', table: t.name, record: { id: recordId, ...values(first) } } },
           { actor: who, op: { type: 'push' }, background: true },
-          { actor: who, op: { type: 'update', table: t.name, record: { id: recordId, ...values(second) } }, after: gap },
+          {
+            actor: who,
+            op: { type: 'update', table: t.name, record: { id: recordId, ...values(second) } },
+            after: gap,
+          },
         ];
       }),
   ]);
@@ -169,7 +298,9 @@ export function programArbitrary(scenario: Pick<ResolvedScenario, 'clients' | 'e
     .map(([kind, arbitrary]) => ({ arbitrary, weight: settings.mix[kind] }));
   if (weighted.length === 0) throw new RangeError('generate.mix gives every step kind weight 0');
   // Steps come in small groups (mostly of one) so that a group that only means something whole shrinks whole.
-  const steps = fc.array(fc.oneof(...weighted), { minLength: settings.minSteps, maxLength: settings.maxSteps }).map((list) => list.flat());
+  const steps = fc
+    .array(fc.oneof(...weighted), { minLength: settings.minSteps, maxLength: settings.maxSteps })
+    .map((list) => list.flat());
 
   const decisions =
     settings.faultKinds.length === 0 || settings.maxFaults === 0
@@ -179,33 +310,54 @@ export function programArbitrary(scenario: Pick<ResolvedScenario, 'clients' | 'e
   const prelude = settings.start === 'synced' ? syncedStart(tables, ids, clients[0]!, editors[0]) : [];
   return fc
     .record({ seed: fc.noShrink(fc.nat({ max: 2 ** 31 - 1 })), steps, decisions })
-    .map(({ seed, steps: list, decisions: faults }) => ({ seed, steps: [...prelude, ...list], faults: faultPlanOf(faults, clients, settings) }));
+    .map(({ seed, steps: list, decisions: faults }) => ({
+      seed,
+      steps: [...prelude, ...list],
+      faults: faultPlanOf(faults, clients, settings),
+    }));
 }
 
 /**
  * The fixed opening of a `synced` program: every record on the server (written by an editor,
  * or pushed by the first client) and on every client. It is not shrunk away: it is the stage.
  */
-export function syncedStart(tables: readonly TableDefinition[], ids: readonly string[], firstClient: string, editor: string | undefined): Step[] {
+export function syncedStart(
+  tables: readonly TableDefinition[],
+  ids: readonly string[],
+  firstClient: string,
+  editor: string | undefined,
+): Step[] {
   const steps: Step[] = [];
   for (const table of tables) {
     ids.forEach((recordId, i) => {
-      const values = Object.fromEntries(Object.entries(table.columns).map(([column, type]) => [column, columnValue(type, 100 + i)])) as JsonObject;
-      steps.push({ actor: editor ?? firstClient, op: { type: 'insert', table: table.name, record: { id: recordId, ...values } } });
+      const values = Object.fromEntries(
+        Object.entries(table.columns).map(([column, type]) => [column, columnValue(type, 100 + i)]),
+      ) as JsonObject;
+      steps.push({
+        actor: editor ?? firstClient,
+        op: { type: 'insert', table: table.name, record: { id: recordId, ...values } },
+      });
     });
   }
   steps.push({ actor: 'world', op: { type: 'sync' } });
   return steps;
 }
 
-function faultDecisionArbitrary(settings: GeneratorSettings, client: fc.Arbitrary<string>): fc.Arbitrary<FaultDecision> {
+function faultDecisionArbitrary(
+  settings: GeneratorSettings,
+  client: fc.Arbitrary<string>,
+): fc.Arbitrary<FaultDecision> {
   const request = fc.integer({ min: 1, max: settings.requests });
   const from = fc.nat({ max: Math.max(1, settings.maxDelay * settings.maxSteps) });
   const span = fc.integer({ min: 1, max: settings.windowMs });
   const byKind: Record<FaultDecisionKind, fc.Arbitrary<FaultDecision>> = {
     'http-error': fc.oneof(
-      fc.record({ client, status: fc.constantFrom(...settings.statuses), request }).map((d) => ({ kind: 'http-error' as const, ...d })),
-      fc.record({ client, status: fc.constantFrom(...settings.statuses), from, span }).map((d) => ({ kind: 'http-error' as const, ...d })),
+      fc
+        .record({ client, status: fc.constantFrom(...settings.statuses), request })
+        .map((d) => ({ kind: 'http-error' as const, ...d })),
+      fc
+        .record({ client, status: fc.constantFrom(...settings.statuses), from, span })
+        .map((d) => ({ kind: 'http-error' as const, ...d })),
     ),
     'network-failure': fc.record({ client, request }).map((d) => ({ kind: 'network-failure' as const, ...d })),
     'lost-response': fc.record({ client, request }).map((d) => ({ kind: 'lost-response' as const, ...d })),
@@ -219,7 +371,11 @@ function faultDecisionArbitrary(settings: GeneratorSettings, client: fc.Arbitrar
 }
 
 /** The fault plan a list of decisions amounts to (overlapping partitions of a link merged). */
-export function faultPlanOf(decisions: readonly FaultDecision[], clients: readonly string[], settings: Pick<GeneratorSettings, 'latency' | 'timeoutMs'>): FaultPlan {
+export function faultPlanOf(
+  decisions: readonly FaultDecision[],
+  clients: readonly string[],
+  settings: Pick<GeneratorSettings, 'latency' | 'timeoutMs'>,
+): FaultPlan {
   const links: Record<string, { faults: FaultRule[]; partitions: PartitionRule[]; restarts: RestartRule[] }> = {};
   const linkOf = (name: string): { faults: FaultRule[]; partitions: PartitionRule[]; restarts: RestartRule[] } =>
     (links[name] ??= { faults: [], partitions: [], restarts: [] });
@@ -229,7 +385,10 @@ export function faultPlanOf(decisions: readonly FaultDecision[], clients: readon
       case 'http-error':
         link.faults.push({
           effect: { kind: 'http-error', status: decision.status },
-          when: decision.request !== undefined ? { request: decision.request } : { from: decision.from ?? 0, until: (decision.from ?? 0) + (decision.span ?? 1) },
+          when:
+            decision.request !== undefined
+              ? { request: decision.request }
+              : { from: decision.from ?? 0, until: (decision.from ?? 0) + (decision.span ?? 1) },
         });
         break;
       case 'network-failure':
@@ -237,7 +396,10 @@ export function faultPlanOf(decisions: readonly FaultDecision[], clients: readon
         link.faults.push({ effect: { kind: decision.kind }, when: { request: decision.request } });
         break;
       case 'timeout':
-        link.faults.push({ effect: { kind: 'timeout', applied: decision.applied }, when: { request: decision.request } });
+        link.faults.push({
+          effect: { kind: 'timeout', applied: decision.applied },
+          when: { request: decision.request },
+        });
         break;
       case 'partition':
         link.partitions.push({ from: decision.from, until: decision.from + decision.span });
@@ -248,7 +410,10 @@ export function faultPlanOf(decisions: readonly FaultDecision[], clients: readon
     }
   }
   const plan: { default: LinkPlan; links?: Record<string, LinkPlan> } = {
-    default: { latency: { kind: 'uniform', minMs: settings.latency.min, maxMs: settings.latency.max }, timeoutMs: settings.timeoutMs },
+    default: {
+      latency: { kind: 'uniform', minMs: settings.latency.min, maxMs: settings.latency.max },
+      timeoutMs: settings.timeoutMs,
+    },
   };
   const own: Record<string, LinkPlan> = {};
   for (const name of clients) {

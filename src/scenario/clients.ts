@@ -28,26 +28,39 @@ export interface ResolveClientOptions {
   readonly pageSize?: number;
 }
 
-export async function resolveClient(choice: ClientChoice = 'reference', options: ResolveClientOptions = {}): Promise<ResolvedClient> {
+export async function resolveClient(
+  choice: ClientChoice = 'reference',
+  options: ResolveClientOptions = {},
+): Promise<ResolvedClient> {
   const mutations = options.mutations ?? [];
   if (typeof choice === 'object') return { name: choice.name, driver: choice.driver };
   if (choice === 'reference') {
     const { createReferenceDriverWith } = await import('../client/driver.js');
     return {
       name: mutations.length === 0 ? 'reference' : `reference+${mutations.join('+')}`,
-      driver: createReferenceDriverWith({ mutations, ...(options.pageSize !== undefined ? { pageSize: options.pageSize } : {}) }),
+      driver: createReferenceDriverWith({
+        mutations,
+        ...(options.pageSize !== undefined ? { pageSize: options.pageSize } : {}),
+      }),
     };
   }
   if (mutations.length > 0) throw new Error(`mutations apply to the reference client only, not to '${choice}'`);
   if (choice === 'sdk') {
     const { createSdkDriverFactory } = await import('../sdk/driver.js');
-    return { name: 'sdk', driver: createSdkDriverFactory(options.pageSize !== undefined ? { pageSize: options.pageSize } : {}) };
+    return {
+      name: 'sdk',
+      driver: createSdkDriverFactory(options.pageSize !== undefined ? { pageSize: options.pageSize } : {}),
+    };
   }
   const absolute = path.resolve(options.cwd ?? process.cwd(), choice);
-  const exports = (/\.m?ts$/.test(absolute) ? await loadTypeScriptModule(absolute, choice) : await import(pathToFileURL(absolute).href)) as Record<string, unknown>;
+  const exports = (
+    /\.m?ts$/.test(absolute) ? await loadTypeScriptModule(absolute, choice) : await import(pathToFileURL(absolute).href)
+  ) as Record<string, unknown>;
   const factory = exports['default'] ?? exports['createDriver'];
   if (typeof factory !== 'function') {
-    throw new Error(`client module ${choice} must export a ClientDriverFactory as its default export or as 'createDriver'`);
+    throw new Error(
+      `client module ${choice} must export a ClientDriverFactory as its default export or as 'createDriver'`,
+    );
   }
   return { name: choice, driver: factory as ClientDriverFactory };
 }

@@ -44,7 +44,11 @@ const DEFAULT_MAX_STEPS = 2_000;
 /** Checkers that judge the settled end of a run; a run that never settled skips them. */
 const NEEDS_SETTLED_END: ReadonlySet<CheckerName> = new Set(['convergence', 'no-lost-writes', 'exactly-once']);
 
-export async function executeProgram(scenario: ResolvedScenario, program: Program, options: ExecuteOptions): Promise<RunRecord> {
+export async function executeProgram(
+  scenario: ResolvedScenario,
+  program: Program,
+  options: ExecuteOptions,
+): Promise<RunRecord> {
   let world: World | undefined;
   const handlers: { name: string; pushHandler: PushHandler }[] = [];
   for (const client of scenario.clients) {
@@ -70,17 +74,26 @@ export async function executeProgram(scenario: ResolvedScenario, program: Progra
     await runSteps(world, program.steps);
     await settle(world, scenario.settleRounds);
   } catch (error) {
-    stopped = error instanceof SchedulerStuckError ? `the run stopped: ${error.message}` : `the run crashed: ${error instanceof Error ? error.message : String(error)}`;
+    stopped =
+      error instanceof SchedulerStuckError
+        ? `the run stopped: ${error.message}`
+        : `the run crashed: ${error instanceof Error ? error.message : String(error)}`;
     world.note(stopped);
   } finally {
     await world.close().catch(() => undefined);
   }
   const history = world.history;
-  const names = stopped === undefined ? scenario.checks : scenario.checks.filter((name) => !NEEDS_SETTLED_END.has(name));
+  const names =
+    stopped === undefined ? scenario.checks : scenario.checks.filter((name) => !NEEDS_SETTLED_END.has(name));
   const checks: CheckResult[] = runCheckers(history, names, { finalLabel: FINAL_SNAPSHOT });
   if (stopped !== undefined) {
     const last = history.at(-1)?.seq ?? 0;
-    checks.push({ checker: 'liveness', valid: false, violations: [{ message: stopped, events: [last] }], explanation: `${stopped} (#${last}).` });
+    checks.push({
+      checker: 'liveness',
+      valid: false,
+      violations: [{ message: stopped, events: [last] }],
+      explanation: `${stopped} (#${last}).`,
+    });
   }
   return {
     program,
@@ -114,9 +127,13 @@ function tableDiffOf(history: History): TableDiff[] {
   const diffs: TableDiff[] = [];
   for (const [client, state] of Object.entries(final.clients)) {
     for (const [table, rows] of Object.entries(final.server)) {
-      diffs.push({ client, table, expected: rows.filter((row) => row.deleted !== true) as JsonObject[], actual: state.tables[table] ?? [] });
+      diffs.push({
+        client,
+        table,
+        expected: rows.filter((row) => row.deleted !== true) as JsonObject[],
+        actual: state.tables[table] ?? [],
+      });
     }
   }
   return diffs;
 }
-

@@ -104,7 +104,11 @@ export function* enumerateExhaustive(options: ExhaustiveOptions = {}): Generator
       yield { seed: 1, steps: [...prelude, ...interleaved], faults };
       for (const edit of edits) {
         for (let gap = 0; gap <= interleaved.length; gap++) {
-          yield { seed: 1, steps: [...prelude, ...interleaved.slice(0, gap), editStep(edit), ...interleaved.slice(gap)], faults };
+          yield {
+            seed: 1,
+            steps: [...prelude, ...interleaved.slice(0, gap), editStep(edit), ...interleaved.slice(gap)],
+            faults,
+          };
         }
       }
     }
@@ -158,7 +162,10 @@ export interface RunExhaustiveOptions extends ExhaustiveOptions {
 export async function runExhaustive(options: RunExhaustiveOptions = {}): Promise<ExhaustiveResult> {
   const started = performance.now();
   const scenario = exhaustiveScenario(options.policy);
-  const client = await resolveClient(options.client, options.mutations !== undefined ? { mutations: options.mutations } : {});
+  const client = await resolveClient(
+    options.client,
+    options.mutations !== undefined ? { mutations: options.mutations } : {},
+  );
   const total = countExhaustive(options);
   const stride = Math.max(1, options.stride ?? 1);
   const failures: ExhaustiveFailure[] = [];

@@ -33,7 +33,9 @@ function isSyncwrightEntry(target: string): boolean {
   const folder = path.dirname(target);
   if (base !== 'index' || !['src', 'dist'].includes(path.basename(folder))) return false;
   try {
-    const manifest = JSON.parse(readFileSync(path.join(path.dirname(folder), 'package.json'), 'utf8')) as { name?: unknown };
+    const manifest = JSON.parse(readFileSync(path.join(path.dirname(folder), 'package.json'), 'utf8')) as {
+      name?: unknown;
+    };
     return manifest.name === 'syncwright';
   } catch {
     return false;
@@ -52,7 +54,10 @@ export async function loadScenario(file: string, options: { cwd?: string } = {})
 export async function listScenarioFiles(directory: string): Promise<string[]> {
   const entries = await readdir(directory, { withFileTypes: true }).catch(() => []);
   return entries
-    .filter((entry) => entry.isFile() && SCENARIO_EXTENSIONS.includes(path.extname(entry.name)) && !entry.name.endsWith('.d.ts'))
+    .filter(
+      (entry) =>
+        entry.isFile() && SCENARIO_EXTENSIONS.includes(path.extname(entry.name)) && !entry.name.endsWith('.d.ts'),
+    )
     .map((entry) => path.join(directory, entry.name))
     .sort();
 }
@@ -60,15 +65,34 @@ export async function listScenarioFiles(directory: string): Promise<string[]> {
 /** The directory of the scenarios that ship with syncwright. */
 export const BUILT_IN_SCENARIOS_DIR = path.join(PACKAGE_ROOT, 'scenarios');
 
-async function loadDefinitionWithExtends(absolute: string, shown: string, cwd: string, seen: string[]): Promise<ScenarioDefinition> {
+async function loadDefinitionWithExtends(
+  absolute: string,
+  shown: string,
+  cwd: string,
+  seen: string[],
+): Promise<ScenarioDefinition> {
   if (seen.includes(absolute)) {
-    throw new ScenarioError(shown, [{ file: shown, path: 'extends', expected: 'a chain of scenarios without a cycle', found: [...seen, absolute].map((f) => displayName(f, cwd)).join(' → ') }]);
+    throw new ScenarioError(shown, [
+      {
+        file: shown,
+        path: 'extends',
+        expected: 'a chain of scenarios without a cycle',
+        found: [...seen, absolute].map((f) => displayName(f, cwd)).join(' → '),
+      },
+    ]);
   }
   const definition = validateScenario(await loadScenarioValue(absolute, shown), shown);
   if (definition.extends === undefined) return definition;
   const baseFile = path.resolve(path.dirname(absolute), definition.extends);
   if (!existsSync(baseFile)) {
-    throw new ScenarioError(shown, [{ file: shown, path: 'extends', expected: 'the path of an existing scenario file, relative to this one', found: JSON.stringify(definition.extends) }]);
+    throw new ScenarioError(shown, [
+      {
+        file: shown,
+        path: 'extends',
+        expected: 'the path of an existing scenario file, relative to this one',
+        found: JSON.stringify(definition.extends),
+      },
+    ]);
   }
   const base = await loadDefinitionWithExtends(baseFile, displayName(baseFile, cwd), cwd, [...seen, absolute]);
   return mergeDefinitions(withAbsoluteModules(base, path.dirname(baseFile)), definition);
@@ -85,7 +109,11 @@ function withAbsoluteModules(definition: ScenarioDefinition, directory: string):
       ? { ...policy, module: path.resolve(directory, policy.module) }
       : policy;
   const clients = Array.isArray(definition.clients)
-    ? definition.clients.map((client) => (typeof client === 'object' && client !== null && 'policy' in client ? { ...client, policy: rebase(client.policy) } : client))
+    ? definition.clients.map((client) =>
+        typeof client === 'object' && client !== null && 'policy' in client
+          ? { ...client, policy: rebase(client.policy) }
+          : client,
+      )
     : definition.clients;
   return {
     ...definition,
@@ -103,19 +131,38 @@ function displayName(absolute: string, cwd: string): string {
 export async function loadScenarioValue(absolute: string, shown = absolute): Promise<unknown> {
   const extension = path.extname(absolute);
   if (!SCENARIO_EXTENSIONS.includes(extension)) {
-    throw new ScenarioError(shown, [{ file: shown, path: '', expected: `a scenario file ending in ${SCENARIO_EXTENSIONS.join(', ')}`, found: JSON.stringify(path.basename(absolute)) }]);
+    throw new ScenarioError(shown, [
+      {
+        file: shown,
+        path: '',
+        expected: `a scenario file ending in ${SCENARIO_EXTENSIONS.join(', ')}`,
+        found: JSON.stringify(path.basename(absolute)),
+      },
+    ]);
   }
   let text: string;
   try {
     text = await readFile(absolute, 'utf8');
   } catch (error) {
-    throw new ScenarioError(shown, [{ file: shown, path: '', expected: 'a readable scenario file', found: describe(error) }]);
+    throw new ScenarioError(shown, [
+      { file: shown, path: '', expected: 'a readable scenario file', found: describe(error) },
+    ]);
   }
   if (extension === '.json') return parseJson(text, shown);
-  const exports = extension === '.ts' || extension === '.mts' ? await loadTypeScriptModule(absolute, shown) : await importModule(absolute, shown);
+  const exports =
+    extension === '.ts' || extension === '.mts'
+      ? await loadTypeScriptModule(absolute, shown)
+      : await importModule(absolute, shown);
   const value = (exports as { default?: unknown }).default;
   if (value === undefined) {
-    throw new ScenarioError(shown, [{ file: shown, path: '', expected: 'a default export: `export default defineScenario({...})`', found: `exports ${Object.keys(exports as object).join(', ') || 'nothing'}` }]);
+    throw new ScenarioError(shown, [
+      {
+        file: shown,
+        path: '',
+        expected: 'a default export: `export default defineScenario({...})`',
+        found: `exports ${Object.keys(exports as object).join(', ') || 'nothing'}`,
+      },
+    ]);
   }
   return value;
 }
@@ -127,7 +174,9 @@ export function parseJson(text: string, shown: string): unknown {
     const message = error instanceof Error ? error.message : String(error);
     const offset = jsonErrorOffset(text) ?? Number(/position (\d+)/.exec(message)?.[1] ?? Number.NaN);
     const where = Number.isNaN(offset) ? '' : ` at ${lineAndColumn(text, offset)}`;
-    throw new ScenarioError(shown, [{ file: shown, path: '', expected: 'valid JSON', found: `a syntax error${where}: ${message}` }]);
+    throw new ScenarioError(shown, [
+      { file: shown, path: '', expected: 'valid JSON', found: `a syntax error${where}: ${message}` },
+    ]);
   }
 }
 
@@ -142,7 +191,9 @@ async function importModule(absolute: string, shown: string): Promise<unknown> {
   try {
     return (await import(pathToFileURL(absolute).href)) as unknown;
   } catch (error) {
-    throw new ScenarioError(shown, [{ file: shown, path: '', expected: 'a module that loads', found: describe(error) }]);
+    throw new ScenarioError(shown, [
+      { file: shown, path: '', expected: 'a module that loads', found: describe(error) },
+    ]);
   }
 }
 
@@ -156,7 +207,12 @@ export async function loadTypeScriptModule(absolute: string, shown = absolute): 
     typescript ??= ((await import('typescript')) as unknown as { default: TypeScriptApi }).default;
   } catch (error) {
     throw new ScenarioError(shown, [
-      { file: shown, path: '', expected: 'the `typescript` package to be installed to load .ts scenarios (or use .json)', found: describe(error) },
+      {
+        file: shown,
+        path: '',
+        expected: 'the `typescript` package to be installed to load .ts scenarios (or use .json)',
+        found: describe(error),
+      },
     ]);
   }
   packageRoot ??= await import('../index.js');
@@ -191,7 +247,12 @@ function requireTypeScript(absolute: string, shown: string, cache: Map<string, {
                 return ` at line ${line + 1}, column ${character + 1}`;
               })()
             : '';
-        return { file: shown, path: '', expected: 'TypeScript that parses', found: `${ts.flattenDiagnosticMessageText(diagnostic.messageText, ' ')}${where}` };
+        return {
+          file: shown,
+          path: '',
+          expected: 'TypeScript that parses',
+          found: `${ts.flattenDiagnosticMessageText(diagnostic.messageText, ' ')}${where}`,
+        };
       }),
     );
   }
@@ -205,7 +266,8 @@ function requireTypeScript(absolute: string, shown: string, cache: Map<string, {
       const withoutJs = target.replace(/\.(c|m)?js$/, '');
       if (isSyncwrightEntry(target)) return packageRoot;
       for (const candidate of [target, `${withoutJs}.ts`, `${withoutJs}.mts`, `${target}.ts`]) {
-        if ((candidate.endsWith('.ts') || candidate.endsWith('.mts')) && existsSync(candidate)) return requireTypeScript(candidate, candidate, cache);
+        if ((candidate.endsWith('.ts') || candidate.endsWith('.mts')) && existsSync(candidate))
+          return requireTypeScript(candidate, candidate, cache);
       }
     }
     return nodeRequire(specifier);
@@ -222,7 +284,9 @@ function requireTypeScript(absolute: string, shown: string, cache: Map<string, {
   } catch (error) {
     cache.delete(absolute);
     if (error instanceof ScenarioError) throw error;
-    throw new ScenarioError(shown, [{ file: shown, path: '', expected: 'a module that runs without throwing', found: describe(error) }]);
+    throw new ScenarioError(shown, [
+      { file: shown, path: '', expected: 'a module that runs without throwing', found: describe(error) },
+    ]);
   }
   return module.exports;
 }

@@ -60,7 +60,9 @@ function builtIn(name: string, log: (text: string) => void, merge: MergeOptions)
     case 'none':
       return {};
     default:
-      throw new PolicyError(`unknown conflict policy '${name}' (built in: tutorial, server-wins, client-wins, merge, defer-to-pull, none)`);
+      throw new PolicyError(
+        `unknown conflict policy '${name}' (built in: tutorial, server-wins, client-wins, merge, defer-to-pull, none)`,
+      );
   }
 }
 
@@ -114,7 +116,8 @@ export function clientWinsPolicy(): PushHandler {
       const client = pushError.getClientRecord();
       const action = pushError.getAction();
       if (isRecord(server) && typeof server['version'] === 'string') {
-        if (action === 'delete') return pushError.changeAction('delete', { id: server['id'] ?? null, version: server['version'] });
+        if (action === 'delete')
+          return pushError.changeAction('delete', { id: server['id'] ?? null, version: server['version'] });
         if (isRecord(client)) {
           const winning = { ...client, version: server['version'] };
           return action === 'insert' ? pushError.changeAction('update', winning) : pushError.update(winning);
@@ -143,14 +146,21 @@ export function mergePolicy(options: MergeOptions = {}): PushHandler {
       const action = pushError.getAction();
       if (isRecord(server) && typeof server['version'] === 'string') {
         if (action === 'delete') {
-          return prefer === 'server' ? pushError.cancelAndDiscard() : pushError.changeAction('delete', { id: server['id'] ?? null, version: server['version'] });
+          return prefer === 'server'
+            ? pushError.cancelAndDiscard()
+            : pushError.changeAction('delete', { id: server['id'] ?? null, version: server['version'] });
         }
         if (isRecord(client)) {
-          const merged = { ...mergeRecords(client, server, options), id: client['id'] ?? server['id'] ?? null, version: server['version'] };
+          const merged = {
+            ...mergeRecords(client, server, options),
+            id: client['id'] ?? server['id'] ?? null,
+            version: server['version'],
+          };
           return action === 'insert' ? pushError.changeAction('update', merged) : pushError.update(merged);
         }
       }
-      if (action === 'insert' && isRecord(client) && prefer === 'client') return pushError.changeAction('update', withoutVersion(client));
+      if (action === 'insert' && isRecord(client) && prefer === 'client')
+        return pushError.changeAction('update', withoutVersion(client));
       return pushError.cancelAndDiscard();
     },
     onError: (pushError) => {
@@ -165,7 +175,9 @@ const SYSTEM = new Set(['id', 'createdAt', 'updatedAt', 'version', 'deleted']);
 export function mergeRecords(client: JsonObject, server: JsonObject, options: MergeOptions = {}): JsonObject {
   const prefer = options.prefer ?? 'client';
   const merged: JsonObject = {};
-  const fields = [...new Set([...Object.keys(server), ...Object.keys(client)])].filter((field) => !SYSTEM.has(field)).sort();
+  const fields = [...new Set([...Object.keys(server), ...Object.keys(client)])]
+    .filter((field) => !SYSTEM.has(field))
+    .sort();
   for (const field of fields) {
     let value: JsonValue | undefined;
     if (options.mergeField !== undefined) value = options.mergeField(field, client[field], server[field]);
@@ -205,8 +217,14 @@ export function statusOf(pushError: PushErrorLike): number | null {
   }
   if (typeof error !== 'object' || error === null) return null;
   const e = error as Record<string, unknown>;
-  const nested = (value: unknown, key: string): unknown => (typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined);
-  for (const candidate of [e['status'], e['statusCode'], nested(e['response'], 'status'), nested(e['request'], 'status')]) {
+  const nested = (value: unknown, key: string): unknown =>
+    typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+  for (const candidate of [
+    e['status'],
+    e['statusCode'],
+    nested(e['response'], 'status'),
+    nested(e['request'], 'status'),
+  ]) {
     if (typeof candidate === 'number' && Number.isInteger(candidate) && candidate > 0) return candidate;
   }
   return null;
@@ -215,7 +233,11 @@ export function statusOf(pushError: PushErrorLike): number | null {
 function errorMessage(pushError: PushErrorLike): string {
   try {
     const error = pushError.getError();
-    return error instanceof Error ? error.message : typeof error === 'object' && error !== null && 'message' in error ? String((error as { message: unknown }).message) : String(error);
+    return error instanceof Error
+      ? error.message
+      : typeof error === 'object' && error !== null && 'message' in error
+        ? String((error as { message: unknown }).message)
+        : String(error);
   } catch {
     return 'unknown error';
   }
@@ -224,9 +246,13 @@ function errorMessage(pushError: PushErrorLike): string {
 async function loadHandlerModule(absolute: string, shown: string): Promise<PushHandler> {
   let exports: unknown;
   try {
-    exports = /\.m?ts$/.test(absolute) ? await loadTypeScriptModule(absolute, shown) : await import(pathToFileURL(absolute).href);
+    exports = /\.m?ts$/.test(absolute)
+      ? await loadTypeScriptModule(absolute, shown)
+      : await import(pathToFileURL(absolute).href);
   } catch (error) {
-    throw new PolicyError(`conflict policy module ${shown} could not be loaded: ${error instanceof Error ? error.message : String(error)}`);
+    throw new PolicyError(
+      `conflict policy module ${shown} could not be loaded: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   const candidates = [exports, (exports as { default?: unknown }).default];
   for (const candidate of candidates) {
@@ -237,10 +263,22 @@ async function loadHandlerModule(absolute: string, shown: string): Promise<PushH
     if (typeof onConflict === 'function' || typeof onError === 'function') {
       // Keep `this` bound to the module's object, as the app would call it.
       return {
-        ...(typeof onConflict === 'function' ? { onConflict: (pushError: PushErrorLike) => (onConflict as (e: PushErrorLike) => unknown).call(candidate, pushError) } : {}),
-        ...(typeof onError === 'function' ? { onError: (pushError: PushErrorLike) => (onError as (e: PushErrorLike) => unknown).call(candidate, pushError) } : {}),
+        ...(typeof onConflict === 'function'
+          ? {
+              onConflict: (pushError: PushErrorLike) =>
+                (onConflict as (e: PushErrorLike) => unknown).call(candidate, pushError),
+            }
+          : {}),
+        ...(typeof onError === 'function'
+          ? {
+              onError: (pushError: PushErrorLike) =>
+                (onError as (e: PushErrorLike) => unknown).call(candidate, pushError),
+            }
+          : {}),
       };
     }
   }
-  throw new PolicyError(`conflict policy module ${shown} exports neither onConflict nor onError (as named exports or on its default export)`);
+  throw new PolicyError(
+    `conflict policy module ${shown} exports neither onConflict nor onError (as named exports or on its default export)`,
+  );
 }

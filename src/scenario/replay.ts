@@ -63,9 +63,13 @@ export async function replay(source: ReplaySource, options: ReplayOptions = {}):
   let seed: number | undefined;
   let replayPath: string | undefined;
   if ('counterexample' in source) {
-    const counterexample = typeof source.counterexample === 'string' ? await readCounterexample(path.resolve(cwd, source.counterexample), source.counterexample) : source.counterexample;
+    const counterexample =
+      typeof source.counterexample === 'string'
+        ? await readCounterexample(path.resolve(cwd, source.counterexample), source.counterexample)
+        : source.counterexample;
     const scenarioInput = source.scenario ?? counterexample.scenario;
-    if (scenarioInput === undefined) throw new Error('the counterexample names no scenario file; pass the scenario too');
+    if (scenarioInput === undefined)
+      throw new Error('the counterexample names no scenario file; pass the scenario too');
     scenario = await toResolvedScenario(scenarioInput, cwd);
     program = counterexample.program as unknown as Program;
     seed = counterexample.seed;
@@ -74,7 +78,8 @@ export async function replay(source: ReplaySource, options: ReplayOptions = {}):
     scenario = await toResolvedScenario(source.scenario, cwd);
     if (scenario.program !== undefined) program = scenario.program;
     else {
-      if (source.token === undefined) throw new Error(`${scenario.file} generates its programs: give the <seed>:<path> of the run to replay`);
+      if (source.token === undefined)
+        throw new Error(`${scenario.file} generates its programs: give the <seed>:<path> of the run to replay`);
       const token = parseReplayToken(source.token);
       seed = token.seed;
       replayPath = token.path;
@@ -86,15 +91,31 @@ export async function replay(source: ReplaySource, options: ReplayOptions = {}):
     cwd,
     ...(scenario.pullPageSize !== undefined ? { pageSize: scenario.pullPageSize } : {}),
   });
-  const run = await executeProgram(scenario, program, { driver: client.driver, ...(options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {}) });
-  return { scenario, program, run, ...(seed !== undefined ? { seed } : {}), ...(replayPath !== undefined ? { path: replayPath } : {}) };
+  const run = await executeProgram(scenario, program, {
+    driver: client.driver,
+    ...(options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {}),
+  });
+  return {
+    scenario,
+    program,
+    run,
+    ...(seed !== undefined ? { seed } : {}),
+    ...(replayPath !== undefined ? { path: replayPath } : {}),
+  };
 }
 
 async function readCounterexample(absolute: string, shown: string): Promise<Counterexample> {
-  const value = parseJson(await readFile(absolute, 'utf8'), shown) as Partial<Counterexample> & { failure?: Counterexample };
+  const value = parseJson(await readFile(absolute, 'utf8'), shown) as Partial<Counterexample> & {
+    failure?: Counterexample;
+  };
   // A whole ScenarioResult is accepted too: its `failure` is the counterexample.
   const counterexample = value.failure ?? value;
-  if (typeof counterexample !== 'object' || counterexample === null || typeof counterexample.program !== 'object' || counterexample.program === null) {
+  if (
+    typeof counterexample !== 'object' ||
+    counterexample === null ||
+    typeof counterexample.program !== 'object' ||
+    counterexample.program === null
+  ) {
     throw new Error(`${shown}: expected a counterexample with a "program" (as saved from a failed run)`);
   }
   return counterexample as Counterexample;
@@ -116,9 +137,12 @@ export interface SaveRegressionOptions {
  * that it runs as a regression case from then on. Returns the file's path.
  */
 export async function saveRegression(counterexample: Counterexample, options: SaveRegressionOptions): Promise<string> {
-  if (!/^[\w-]+$/.test(options.name)) throw new Error(`regression name '${options.name}' may only hold letters, digits, '-' and '_'`);
+  if (!/^[\w-]+$/.test(options.name))
+    throw new Error(`regression name '${options.name}' may only hold letters, digits, '-' and '_'`);
   if (counterexample.scenario === undefined || counterexample.scenario === '<inline>') {
-    throw new Error('only counterexamples of scenario files can be saved as regressions (the file is what they extend)');
+    throw new Error(
+      'only counterexamples of scenario files can be saved as regressions (the file is what they extend)',
+    );
   }
   const cwd = options.cwd ?? process.cwd();
   const directory = path.resolve(cwd, options.directory ?? path.join('scenarios', 'regressions'));
@@ -149,5 +173,7 @@ export async function saveRegression(counterexample: Counterexample, options: Sa
 
 function firstViolation(counterexample: Counterexample): string {
   const failed = counterexample.checks.find((check) => !check.valid);
-  return failed === undefined ? 'no violation recorded' : `${failed.checker}: ${failed.violations[0]?.message ?? failed.explanation}`;
+  return failed === undefined
+    ? 'no violation recorded'
+    : `${failed.checker}: ${failed.violations[0]?.message ?? failed.explanation}`;
 }

@@ -5,7 +5,15 @@
 import { CHECKER_NAMES } from '../check/index.js';
 import { TODOITEM_TABLE, type TableDefinition } from '../protocol/records.js';
 import type { ClientOperation, ServerEdit } from '../kernel/history.js';
-import type { PolicySpec, Program, ResolvedScenario, ScenarioDefinition, Step, StepSpec, WorldAction } from './types.js';
+import type {
+  PolicySpec,
+  Program,
+  ResolvedScenario,
+  ScenarioDefinition,
+  Step,
+  StepSpec,
+  WorldAction,
+} from './types.js';
 import { referenceIssues, ScenarioError, type ScenarioIssue } from './validate.js';
 
 export const DEFAULT_RUNS = 100;
@@ -38,7 +46,12 @@ export function resolveDefinition(definition: ScenarioDefinition, file: string, 
     if (typeof table !== 'string') return table;
     const known = BUILT_IN_TABLES[table];
     if (known === undefined) {
-      issues.push({ file, path: `tables[${i}]`, expected: `a built-in table (${Object.keys(BUILT_IN_TABLES).join(', ')}) or a table definition`, found: JSON.stringify(table) });
+      issues.push({
+        file,
+        path: `tables[${i}]`,
+        expected: `a built-in table (${Object.keys(BUILT_IN_TABLES).join(', ')}) or a table definition`,
+        found: JSON.stringify(table),
+      });
       return { name: table, columns: {} };
     }
     return known;
@@ -48,8 +61,12 @@ export function resolveDefinition(definition: ScenarioDefinition, file: string, 
   const clients =
     typeof clientSpecs === 'number'
       ? Array.from({ length: clientSpecs }, (_, i) => ({ name: `client-${i + 1}`, policy }))
-      : clientSpecs.map((spec) => (typeof spec === 'string' ? { name: spec, policy } : { name: spec.name, policy: spec.policy ?? policy }));
-  const stepEditors = [...new Set((definition.steps ?? []).map((step) => step.actor).filter((actor) => actor.startsWith('editor')))].sort();
+      : clientSpecs.map((spec) =>
+          typeof spec === 'string' ? { name: spec, policy } : { name: spec.name, policy: spec.policy ?? policy },
+        );
+  const stepEditors = [
+    ...new Set((definition.steps ?? []).map((step) => step.actor).filter((actor) => actor.startsWith('editor'))),
+  ].sort();
   const editors =
     definition.editors === undefined
       ? stepEditors
@@ -69,7 +86,12 @@ export function resolveDefinition(definition: ScenarioDefinition, file: string, 
     ),
   );
   if (definition.steps === undefined && definition.generate === undefined) {
-    issues.push({ file, path: '', expected: 'a "steps" list or a "generate" section (here or in the scenario it extends)', found: 'neither' });
+    issues.push({
+      file,
+      path: '',
+      expected: 'a "steps" list or a "generate" section (here or in the scenario it extends)',
+      found: 'neither',
+    });
   }
   if (issues.length > 0) throw new ScenarioError(file, issues);
   const program: Program | undefined =
@@ -98,8 +120,10 @@ export function resolveDefinition(definition: ScenarioDefinition, file: string, 
 /** Fills in the table a step left out. */
 export function normaliseStep(step: StepSpec, table: string): Step {
   const op = step.op as { type: string; table?: string };
-  const needsTable = step.actor !== 'world' && ['insert', 'update', 'delete', 'read', 'lookup', 'pull', 'purge'].includes(op.type);
-  const full = (needsTable && op.table === undefined ? { ...op, table } : op) as ClientOperation | ServerEdit | WorldAction;
+  const needsTable =
+    step.actor !== 'world' && ['insert', 'update', 'delete', 'read', 'lookup', 'pull', 'purge'].includes(op.type);
+  const full = (needsTable && op.table === undefined ? { ...op, table } : op) as
+    ClientOperation | ServerEdit | WorldAction;
   return {
     actor: step.actor,
     op: full,

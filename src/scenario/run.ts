@@ -43,7 +43,11 @@ export interface RunScenarioOptions {
 }
 
 /** Hears of each run as it ends; `index` counts every run, shrinking runs included. */
-export type RunListener = (run: { readonly index: number; readonly valid: boolean; readonly shrinking: boolean }) => void;
+export type RunListener = (run: {
+  readonly index: number;
+  readonly valid: boolean;
+  readonly shrinking: boolean;
+}) => void;
 
 /** Which of a seed's generated runs to execute (fast-check's runs, in its order). */
 export interface RunSelection {
@@ -78,12 +82,16 @@ export async function toResolvedScenario(input: ScenarioInput, cwd = process.cwd
   return resolveDefinition(input as ScenarioDefinition, '<inline>', cwd);
 }
 
-export async function runScenarioDetailed(input: ScenarioInput, options: RunScenarioOptions = {}): Promise<ScenarioRun> {
+export async function runScenarioDetailed(
+  input: ScenarioInput,
+  options: RunScenarioOptions = {},
+): Promise<ScenarioRun> {
   const started = performance.now();
   const seed = options.seed ?? DEFAULT_SEED;
   let scenario: ResolvedScenario;
   let client: ResolvedClient;
-  const fileOf = typeof input === 'string' ? input : 'file' in input && typeof input.file === 'string' ? input.file : '<inline>';
+  const fileOf =
+    typeof input === 'string' ? input : 'file' in input && typeof input.file === 'string' ? input.file : '<inline>';
   try {
     scenario = await toResolvedScenario(input, options.cwd);
     client = await resolveClient(options.client, {
@@ -109,7 +117,10 @@ export async function runScenarioDetailed(input: ScenarioInput, options: RunScen
     };
   }
   const execute: ProgramExecutor = (program) =>
-    executeProgram(scenario, program, { driver: client.driver, ...(options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {}) });
+    executeProgram(scenario, program, {
+      driver: client.driver,
+      ...(options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {}),
+    });
 
   try {
     return scenario.program !== undefined
@@ -131,7 +142,13 @@ function selectionOf(scenario: ResolvedScenario, seed: number, options: RunScena
 }
 
 /** The result of a scenario whose run threw (a policy module that does not load, say). */
-export function crashedResult(scenario: ResolvedScenario, client: ResolvedClient, seed: number, started: number, error: unknown): ScenarioResult {
+export function crashedResult(
+  scenario: ResolvedScenario,
+  client: ResolvedClient,
+  seed: number,
+  started: number,
+  error: unknown,
+): ScenarioResult {
   return {
     ...baseResult(scenario, client, seed, 0, started, {}),
     status: 'error',
@@ -139,10 +156,17 @@ export function crashedResult(scenario: ResolvedScenario, client: ResolvedClient
   };
 }
 
-async function runFixed(scenario: ResolvedScenario, client: ResolvedClient, execute: ProgramExecutor, started: number): Promise<ScenarioRun> {
+async function runFixed(
+  scenario: ResolvedScenario,
+  client: ResolvedClient,
+  execute: ProgramExecutor,
+  started: number,
+): Promise<ScenarioRun> {
   const program = scenario.program!;
   const record = await execute(program);
-  const failure = record.valid ? undefined : counterexampleOf(scenario, client, record, { seed: program.seed, shrinks: 0 });
+  const failure = record.valid
+    ? undefined
+    : counterexampleOf(scenario, client, record, { seed: program.seed, shrinks: 0 });
   const elapsed = performance.now() - started;
   return {
     scenario,
@@ -150,7 +174,9 @@ async function runFixed(scenario: ResolvedScenario, client: ResolvedClient, exec
     result: {
       ...baseResult(scenario, client, program.seed, 1, started, record.coverage),
       status: statusOf(scenario, client, record.valid),
-      ...(failure !== undefined ? { failure, timings: { firstFailureMs: Math.round(elapsed), shrunkMs: Math.round(elapsed) } } : {}),
+      ...(failure !== undefined
+        ? { failure, timings: { firstFailureMs: Math.round(elapsed), shrunkMs: Math.round(elapsed) } }
+        : {}),
     },
   };
 }
@@ -196,7 +222,14 @@ export async function runGenerated(
     // fast-check failed with no program to show: say so rather than pass.
     if (details.failed && !details.interrupted) {
       const error: unknown = details.errorInstance;
-      return { scenario, result: { ...base, status: 'error', error: `a run crashed: ${error instanceof Error ? error.message : String(error)}` } };
+      return {
+        scenario,
+        result: {
+          ...base,
+          status: 'error',
+          error: `a run crashed: ${error instanceof Error ? error.message : String(error)}`,
+        },
+      };
     }
     return { scenario, result: { ...base, status: statusOf(scenario, client, true) } };
   }
@@ -223,7 +256,14 @@ export async function runGenerated(
   };
 }
 
-function baseResult(scenario: ResolvedScenario, client: ResolvedClient, seed: number, runs: number, started: number, coverage: Record<string, number>): Omit<ScenarioResult, 'status'> {
+function baseResult(
+  scenario: ResolvedScenario,
+  client: ResolvedClient,
+  seed: number,
+  runs: number,
+  started: number,
+  coverage: Record<string, number>,
+): Omit<ScenarioResult, 'status'> {
   const weak = scenario.coverage.filter((name) => (coverage[name] ?? 0) === 0);
   return {
     name: scenario.name,
@@ -257,7 +297,11 @@ export function counterexampleOf(
     checks: record.checks,
     history: record.history,
     tableDiff: record.tableDiff,
-    replayCommand: replayCommand(scenario.file, client.name, found.path === undefined ? undefined : `${found.seed}:${found.path}`),
+    replayCommand: replayCommand(
+      scenario.file,
+      client.name,
+      found.path === undefined ? undefined : `${found.seed}:${found.path}`,
+    ),
     scenario: scenario.file,
     client: client.name,
     ...(record.stopped !== undefined ? { stopped: record.stopped } : {}),

@@ -6,7 +6,14 @@
 import type { JsonObject } from '../protocol/records.js';
 import type { PushErrorLike, PushHandler } from '../kernel/driver.js';
 
-export const SCRIPTED_DECISIONS = ['cancelAndDiscard', 'cancelAndUpdate', 'cancel', 'update', 'changeAction', 'unhandled'] as const;
+export const SCRIPTED_DECISIONS = [
+  'cancelAndDiscard',
+  'cancelAndUpdate',
+  'cancel',
+  'update',
+  'changeAction',
+  'unhandled',
+] as const;
 export type ScriptedDecision = (typeof SCRIPTED_DECISIONS)[number];
 
 /** One recorded answer to a conflict. */
@@ -54,7 +61,9 @@ export function applyResolution(pushError: PushErrorLike, resolution: ScriptedRe
     case 'update':
       return pushError.update(resolution.record ?? {});
     case 'changeAction':
-      return resolution.record === undefined ? pushError.changeAction(resolution.action ?? 'update') : pushError.changeAction(resolution.action ?? 'update', resolution.record);
+      return resolution.record === undefined
+        ? pushError.changeAction(resolution.action ?? 'update')
+        : pushError.changeAction(resolution.action ?? 'update', resolution.record);
     case 'unhandled':
       return undefined;
   }

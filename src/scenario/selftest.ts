@@ -83,7 +83,14 @@ export async function selftest(options: SelftestOptions = {}): Promise<SelftestR
   if (options.skipBaseline !== true) {
     for (const file of scenarios) {
       const result = await runScenario(file, common);
-      baseline.push({ name: result.name, file: result.file, status: result.status, runs: result.runs, durationMs: result.durationMs, ...(result.error !== undefined ? { error: result.error } : {}) });
+      baseline.push({
+        name: result.name,
+        file: result.file,
+        status: result.status,
+        runs: result.runs,
+        durationMs: result.durationMs,
+        ...(result.error !== undefined ? { error: result.error } : {}),
+      });
       progress(`baseline  ${result.status.padEnd(16)} ${result.file}`);
     }
   }
@@ -112,7 +119,9 @@ export async function selftest(options: SelftestOptions = {}): Promise<SelftestR
     }
     report ??= { mutation, caught: false, checkers: [], durationMs: Math.round(performance.now() - mutantStarted) };
     mutants.push(report);
-    progress(`mutant    ${report.caught ? 'caught' : 'MISSED'}  ${mutation}${report.scenario !== undefined ? ` by ${report.checkers.join(', ')} in ${path.basename(report.scenario)}` : ''}`);
+    progress(
+      `mutant    ${report.caught ? 'caught' : 'MISSED'}  ${mutation}${report.scenario !== undefined ? ` by ${report.checkers.join(', ')} in ${path.basename(report.scenario)}` : ''}`,
+    );
   }
   const allCaught = mutants.every((mutant) => mutant.caught);
   return {
@@ -131,7 +140,9 @@ export async function selftest(options: SelftestOptions = {}): Promise<SelftestR
 export function formatSelftest(report: SelftestReport): string {
   const lines: string[] = [];
   if (report.baseline.length > 0) {
-    const failed = report.baseline.filter((result) => result.status !== 'passed' && result.status !== 'expected-failure');
+    const failed = report.baseline.filter(
+      (result) => result.status !== 'passed' && result.status !== 'expected-failure',
+    );
     lines.push(
       report.baselinePassed
         ? `unmodified reference client: all ${report.baseline.length} scenarios pass`
@@ -150,8 +161,15 @@ export function formatSelftest(report: SelftestReport): string {
     mutant.size !== undefined ? `${mutant.size} steps` : '-',
   ]);
   const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]!.length)));
-  const format = (row: string[]): string => row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd();
+  const format = (row: string[]): string =>
+    row
+      .map((cell, i) => cell.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   lines.push(format(header), format(widths.map((width) => '-'.repeat(width))), ...rows.map(format));
-  lines.push('', `${report.mutants.filter((mutant) => mutant.caught).length}/${report.mutants.length} mutants caught in ${(report.durationMs / 1000).toFixed(1)} s (seed ${report.seed})`);
+  lines.push(
+    '',
+    `${report.mutants.filter((mutant) => mutant.caught).length}/${report.mutants.length} mutants caught in ${(report.durationMs / 1000).toFixed(1)} s (seed ${report.seed})`,
+  );
   return lines.join('\n');
 }

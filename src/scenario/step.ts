@@ -27,7 +27,12 @@ const SYNC_OPS = new Set(['push', 'pull', 'purge']);
  * Runs `step`, the `number`-th of the program (1-based, as the snapshot labels count). Returns
  * the operation a client or editor step started; a background step's is still running.
  */
-export async function runStep(world: World, time: StepTime, step: Step, number: number): Promise<Operation<unknown> | undefined> {
+export async function runStep(
+  world: World,
+  time: StepTime,
+  step: Step,
+  number: number,
+): Promise<Operation<unknown> | undefined> {
   if (step.after !== undefined && step.after > 0) await time.advance(step.after);
   if (step.actor === 'world') {
     await runWorldAction(world, time, step);
@@ -38,7 +43,9 @@ export async function runStep(world: World, time: StepTime, step: Step, number: 
   const bracketed = isClient && (LOCAL_WRITES.has(step.op.type) || SYNC_OPS.has(step.op.type));
   if (bracketed) await snapshotUnlessFresh(world, `before ${label}`);
   // The actor says which kind of operation it is: validation matched each op to its actor.
-  const op = isClient ? world.client(step.actor).perform(step.op as ClientOperation) : world.editor(step.actor).perform(step.op as ServerEdit);
+  const op = isClient
+    ? world.client(step.actor).perform(step.op as ClientOperation)
+    : world.editor(step.actor).perform(step.op as ServerEdit);
   if (step.background === true) return op;
   await time.settle(op);
   if (bracketed) await world.snapshot(`after ${label}`);

@@ -10,7 +10,11 @@ import type { ClientOperation, ServerEdit } from '../kernel/history.js';
 import type { ScriptedResolution } from './scripted.js';
 
 /** A field-by-field merge: what the merged record holds for `field`. */
-export type MergeField = (field: string, clientValue: JsonValue | undefined, serverValue: JsonValue | undefined) => JsonValue | undefined;
+export type MergeField = (
+  field: string,
+  clientValue: JsonValue | undefined,
+  serverValue: JsonValue | undefined,
+) => JsonValue | undefined;
 
 /** How a client answers conflicts and errors during push. */
 export type PolicySpec =
@@ -28,16 +32,26 @@ export type PolicySpec =
   /** No handler at all: conflicts come back from push, errors abort it. */
   | 'none'
   /** Merge field by field: `fields` names a side per field, `prefer` the rest, `mergeField` decides in code. */
-  | { readonly name: 'merge'; readonly prefer?: 'client' | 'server'; readonly fields?: Readonly<Record<string, 'client' | 'server'>>; readonly mergeField?: MergeField }
+  | {
+      readonly name: 'merge';
+      readonly prefer?: 'client' | 'server';
+      readonly fields?: Readonly<Record<string, 'client' | 'server'>>;
+      readonly mergeField?: MergeField;
+    }
   | { readonly name: 'tutorial' | 'server-wins' | 'client-wins' | 'defer-to-pull' | 'none' }
   /** Recorded answers to this client's conflicts, in order (what the explorer saves); `then` (default tutorial) handles the rest and errors. */
-  | { readonly name: 'scripted'; readonly conflicts: readonly ScriptedResolution[]; readonly then?: 'tutorial' | 'server-wins' | 'client-wins' | 'merge' | 'defer-to-pull' | 'none' }
+  | {
+      readonly name: 'scripted';
+      readonly conflicts: readonly ScriptedResolution[];
+      readonly then?: 'tutorial' | 'server-wins' | 'client-wins' | 'merge' | 'defer-to-pull' | 'none';
+    }
   /** A team's own module exporting `{ onConflict, onError }`, relative to the scenario file; run unchanged. */
   | { readonly module: string }
   /** TypeScript scenarios only: the handler itself. */
   | { readonly handler: PushHandler };
 
-export type BuiltInPolicyName = 'tutorial' | 'server-wins' | 'client-wins' | 'merge' | 'defer-to-pull' | 'none' | 'scripted';
+export type BuiltInPolicyName =
+  'tutorial' | 'server-wins' | 'client-wins' | 'merge' | 'defer-to-pull' | 'none' | 'scripted';
 
 export interface ClientSpec {
   readonly name: string;
@@ -109,7 +123,14 @@ export const STEP_KINDS = [
 export type StepKind = (typeof STEP_KINDS)[number];
 
 /** Fault decisions a generated program may carry; each is part of the program, so each shrinks. */
-export const FAULT_DECISION_KINDS = ['http-error', 'network-failure', 'timeout', 'lost-response', 'partition', 'restart'] as const;
+export const FAULT_DECISION_KINDS = [
+  'http-error',
+  'network-failure',
+  'timeout',
+  'lost-response',
+  'partition',
+  'restart',
+] as const;
 export type FaultDecisionKind = (typeof FAULT_DECISION_KINDS)[number];
 
 export interface FaultRanges {
@@ -200,7 +221,13 @@ export interface ScenarioDefinition {
    */
   readonly pullPageSize?: number;
   /** Where a saved counterexample came from. */
-  readonly origin?: { readonly scenario: string; readonly seed?: number; readonly path?: string; readonly client?: string; readonly note?: string };
+  readonly origin?: {
+    readonly scenario: string;
+    readonly seed?: number;
+    readonly path?: string;
+    readonly client?: string;
+    readonly note?: string;
+  };
 }
 
 /** A scenario with every default applied and every reference resolved. */

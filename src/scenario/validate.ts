@@ -77,7 +77,8 @@ export function scenarioIssues(value: unknown, file: string): ScenarioIssue[] {
   const v = new Validator(file);
   if (!v.object(value, '', TOP_LEVEL)) return v.issues;
   const s = value;
-  if (v.string(s['name'], 'name') && (s['name'] as string).trim() === '') v.fail('name', 'a non-empty string', s['name']);
+  if (v.string(s['name'], 'name') && (s['name'] as string).trim() === '')
+    v.fail('name', 'a non-empty string', s['name']);
   if (s['description'] !== undefined) v.string(s['description'], 'description');
   if (s['extends'] !== undefined) v.string(s['extends'], 'extends');
   if (s['tables'] !== undefined) v.tables(s['tables']);
@@ -87,19 +88,27 @@ export function scenarioIssues(value: unknown, file: string): ScenarioIssue[] {
     v.names(s['editors'], 'editors', 0, 10);
     if (Array.isArray(s['editors'])) {
       (s['editors'] as unknown[]).forEach((name, i) => {
-        if (typeof name === 'string' && !name.startsWith('editor')) v.fail(`editors[${i}]`, 'an editor name starting with "editor"', name);
+        if (typeof name === 'string' && !name.startsWith('editor'))
+          v.fail(`editors[${i}]`, 'an editor name starting with "editor"', name);
       });
     }
   }
-  if (s['steps'] !== undefined && s['generate'] !== undefined) v.fail('generate', 'either "steps" or "generate", not both', s['generate']);
+  if (s['steps'] !== undefined && s['generate'] !== undefined)
+    v.fail('generate', 'either "steps" or "generate", not both', s['generate']);
   if (s['extends'] === undefined && s['steps'] === undefined && s['generate'] === undefined) {
     v.fail('', 'a "steps" list or a "generate" section', s);
   }
-  if (s['steps'] !== undefined && v.array(s['steps'], 'steps')) (s['steps'] as unknown[]).forEach((step, i) => v.step(step, `steps[${i}]`));
+  if (s['steps'] !== undefined && v.array(s['steps'], 'steps'))
+    (s['steps'] as unknown[]).forEach((step, i) => v.step(step, `steps[${i}]`));
   if (s['seed'] !== undefined) v.integer(s['seed'], 'seed', 0, 2 ** 31 - 1);
   if (s['faults'] !== undefined) {
     for (const issue of validateFaultPlan(s['faults'])) {
-      v.issues.push({ file, path: issue.path === '' ? 'faults' : `faults.${issue.path}`, expected: issue.expected, found: issue.found });
+      v.issues.push({
+        file,
+        path: issue.path === '' ? 'faults' : `faults.${issue.path}`,
+        expected: issue.expected,
+        found: issue.found,
+      });
     }
   }
   if (s['generate'] !== undefined) v.generate(s['generate']);
@@ -107,9 +116,11 @@ export function scenarioIssues(value: unknown, file: string): ScenarioIssue[] {
   if (s['coverage'] !== undefined) v.oneOfEach(s['coverage'], 'coverage', COVERAGE_COUNTERS);
   if (s['expect'] !== undefined) {
     if (typeof s['expect'] === 'object' && s['expect'] !== null && !Array.isArray(s['expect'])) {
-      for (const [client, outcome] of Object.entries(s['expect'])) v.oneOf(outcome, `expect.${client}`, ['pass', 'fail']);
+      for (const [client, outcome] of Object.entries(s['expect']))
+        v.oneOf(outcome, `expect.${client}`, ['pass', 'fail']);
     } else {
-      if (s['expect'] !== 'pass' && s['expect'] !== 'fail') v.fail('expect', '"pass", "fail", or an object of client name → "pass" / "fail"', s['expect']);
+      if (s['expect'] !== 'pass' && s['expect'] !== 'fail')
+        v.fail('expect', '"pass", "fail", or an object of client name → "pass" / "fail"', s['expect']);
     }
   }
   if (s['runs'] !== undefined) v.integer(s['runs'], 'runs', 1, 1_000_000);
@@ -158,7 +169,12 @@ class Validator {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return this.fail(path, 'an object', value);
     if (allowed !== undefined) {
       for (const key of Object.keys(value)) {
-        if (!allowed.includes(key)) this.fail(join(path, key), `no such property (allowed: ${allowed.join(', ')})`, (value as Record<string, unknown>)[key]);
+        if (!allowed.includes(key))
+          this.fail(
+            join(path, key),
+            `no such property (allowed: ${allowed.join(', ')})`,
+            (value as Record<string, unknown>)[key],
+          );
       }
     }
     return true;
@@ -178,16 +194,24 @@ class Validator {
 
   number(value: unknown, path: string, min: number, max = Number.POSITIVE_INFINITY): value is number {
     const ok = typeof value === 'number' && Number.isFinite(value) && value >= min && value <= max;
-    return ok || this.fail(path, `a number ${max === Number.POSITIVE_INFINITY ? `>= ${min}` : `in [${min}, ${max}]`}`, value);
+    return (
+      ok || this.fail(path, `a number ${max === Number.POSITIVE_INFINITY ? `>= ${min}` : `in [${min}, ${max}]`}`, value)
+    );
   }
 
   integer(value: unknown, path: string, min: number, max = Number.POSITIVE_INFINITY): value is number {
     const ok = typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
-    return ok || this.fail(path, `an integer ${max === Number.POSITIVE_INFINITY ? `>= ${min}` : `in [${min}, ${max}]`}`, value);
+    return (
+      ok ||
+      this.fail(path, `an integer ${max === Number.POSITIVE_INFINITY ? `>= ${min}` : `in [${min}, ${max}]`}`, value)
+    );
   }
 
   oneOf(value: unknown, path: string, allowed: readonly unknown[]): boolean {
-    return allowed.includes(value) || this.fail(path, `one of ${allowed.map((item) => JSON.stringify(item)).join(', ')}`, value);
+    return (
+      allowed.includes(value) ||
+      this.fail(path, `one of ${allowed.map((item) => JSON.stringify(item)).join(', ')}`, value)
+    );
   }
 
   oneOfEach(value: unknown, path: string, allowed: readonly string[]): void {
@@ -222,7 +246,8 @@ class Validator {
         this.fail(join(path, 'name'), 'a table name of letters, digits and underscores', table['name']);
       }
       if (this.object(table['columns'], join(path, 'columns'))) {
-        for (const [column, type] of Object.entries(table['columns'])) this.oneOf(type, join(join(path, 'columns'), column), COLUMN_TYPES);
+        for (const [column, type] of Object.entries(table['columns']))
+          this.oneOf(type, join(join(path, 'columns'), column), COLUMN_TYPES);
       }
       if (table['pageSize'] !== undefined) this.integer(table['pageSize'], join(path, 'pageSize'), 1, 1000);
       if (table['maxTop'] !== undefined) this.integer(table['maxTop'], join(path, 'maxTop'), 1, 100_000);
@@ -273,7 +298,8 @@ class Validator {
       const handler = value['handler'];
       if (this.object(handler, join(path, 'handler'))) {
         for (const key of ['onConflict', 'onError']) {
-          if (handler[key] !== undefined && typeof handler[key] !== 'function') this.fail(join(join(path, 'handler'), key), 'a function', handler[key]);
+          if (handler[key] !== undefined && typeof handler[key] !== 'function')
+            this.fail(join(join(path, 'handler'), key), 'a function', handler[key]);
         }
       }
       return;
@@ -287,10 +313,14 @@ class Validator {
         if (!this.object(answer, at, ['decision', 'record', 'action', 'table', 'itemId'])) return;
         this.oneOf(answer['decision'], join(at, 'decision'), SCRIPTED_DECISIONS);
         if (answer['record'] !== undefined) this.object(answer['record'], join(at, 'record'));
-        if ((answer['decision'] === 'cancelAndUpdate' || answer['decision'] === 'update') && answer['record'] === undefined) {
+        if (
+          (answer['decision'] === 'cancelAndUpdate' || answer['decision'] === 'update') &&
+          answer['record'] === undefined
+        ) {
           this.fail(join(at, 'record'), `the record ${String(answer['decision'])} stores`, undefined);
         }
-        if (answer['action'] !== undefined) this.oneOf(answer['action'], join(at, 'action'), ['insert', 'update', 'delete']);
+        if (answer['action'] !== undefined)
+          this.oneOf(answer['action'], join(at, 'action'), ['insert', 'update', 'delete']);
         if (answer['table'] !== undefined) this.string(answer['table'], join(at, 'table'));
         if (answer['itemId'] !== undefined) this.string(answer['itemId'], join(at, 'itemId'));
       });
@@ -300,7 +330,8 @@ class Validator {
       this.object(value, path, ['name', 'prefer', 'fields', 'mergeField']);
       if (value['prefer'] !== undefined) this.oneOf(value['prefer'], join(path, 'prefer'), ['client', 'server']);
       if (value['fields'] !== undefined && this.object(value['fields'], join(path, 'fields'))) {
-        for (const [field, side] of Object.entries(value['fields'])) this.oneOf(side, join(join(path, 'fields'), field), ['client', 'server']);
+        for (const [field, side] of Object.entries(value['fields']))
+          this.oneOf(side, join(join(path, 'fields'), field), ['client', 'server']);
       }
       if (value['mergeField'] !== undefined && typeof value['mergeField'] !== 'function') {
         this.fail(join(path, 'mergeField'), 'a function (TypeScript scenarios only)', value['mergeField']);
@@ -328,13 +359,15 @@ class Validator {
       if (op['table'] !== undefined) this.string(op['table'], join(opPath, 'table'));
     };
     const id = (key = 'id'): void => {
-      if (this.string(op[key], join(opPath, key)) && op[key] === '') this.fail(join(opPath, key), 'a non-empty id', op[key]);
+      if (this.string(op[key], join(opPath, key)) && op[key] === '')
+        this.fail(join(opPath, key), 'a non-empty id', op[key]);
     };
     const record = (key: string, needsId: boolean): void => {
       if (!this.object(op[key], join(opPath, key))) return;
       const rec = op[key] as Record<string, unknown>;
       if (needsId || rec['id'] !== undefined) {
-        if (!(typeof rec['id'] === 'string' && rec['id'] !== '')) this.fail(join(join(opPath, key), 'id'), 'a non-empty string id', rec['id']);
+        if (!(typeof rec['id'] === 'string' && rec['id'] !== ''))
+          this.fail(join(join(opPath, key), 'id'), 'a non-empty string id', rec['id']);
       }
     };
     if (actor === 'world') {
@@ -419,7 +452,13 @@ class Validator {
       const steps = value['steps'];
       const min = steps['min'] === undefined || this.integer(steps['min'], 'generate.steps.min', 0, 200);
       const max = steps['max'] === undefined || this.integer(steps['max'], 'generate.steps.max', 1, 200);
-      if (min && max && typeof steps['min'] === 'number' && typeof steps['max'] === 'number' && steps['min'] > steps['max']) {
+      if (
+        min &&
+        max &&
+        typeof steps['min'] === 'number' &&
+        typeof steps['max'] === 'number' &&
+        steps['min'] > steps['max']
+      ) {
         this.fail('generate.steps.max', `an integer >= steps.min (${steps['min']})`, steps['max']);
       }
     }
@@ -435,7 +474,8 @@ class Validator {
   faultRanges(value: unknown): void {
     const path = 'generate.faults';
     if (!this.object(value, path, ['kinds', 'max', 'statuses', 'requests', 'latency', 'windowMs', 'timeoutMs'])) return;
-    if (value['kinds'] !== undefined && value['kinds'] !== 'all') this.oneOfEach(value['kinds'], `${path}.kinds`, FAULT_DECISION_KINDS);
+    if (value['kinds'] !== undefined && value['kinds'] !== 'all')
+      this.oneOfEach(value['kinds'], `${path}.kinds`, FAULT_DECISION_KINDS);
     if (value['max'] !== undefined) this.integer(value['max'], `${path}.max`, 0, 50);
     if (value['statuses'] !== undefined && this.array(value['statuses'], `${path}.statuses`)) {
       if (value['statuses'].length === 0) this.fail(`${path}.statuses`, 'at least one status', value['statuses']);
@@ -446,7 +486,8 @@ class Validator {
       const latency = value['latency'];
       const a = this.integer(latency['min'], `${path}.latency.min`, 0, 60_000);
       const b = this.integer(latency['max'], `${path}.latency.max`, 0, 60_000);
-      if (a && b && (latency['min'] as number) > (latency['max'] as number)) this.fail(`${path}.latency.max`, 'an integer >= latency.min', latency['max']);
+      if (a && b && (latency['min'] as number) > (latency['max'] as number))
+        this.fail(`${path}.latency.max`, 'an integer >= latency.min', latency['max']);
     }
     if (value['windowMs'] !== undefined) this.integer(value['windowMs'], `${path}.windowMs`, 1, 600_000);
     if (value['timeoutMs'] !== undefined) this.integer(value['timeoutMs'], `${path}.timeoutMs`, 1, 600_000);
@@ -470,19 +511,40 @@ export function referenceIssues(
     const path = `steps[${i}]`;
     if (step.actor === 'world') {
       if ((step.op.type === 'offline' || step.op.type === 'online') && !clients.includes(step.op.client ?? '')) {
-        issues.push({ file, path: `${path}.op.client`, expected: `one of the clients (${clients.join(', ')})`, found: show(step.op.client) });
+        issues.push({
+          file,
+          path: `${path}.op.client`,
+          expected: `one of the clients (${clients.join(', ')})`,
+          found: show(step.op.client),
+        });
       }
       return;
     }
     if (!clients.includes(step.actor) && !editors.includes(step.actor)) {
-      issues.push({ file, path: `${path}.actor`, expected: `"world", a client (${clients.join(', ')}) or an editor (${editors.join(', ') || 'none'})`, found: show(step.actor) });
+      issues.push({
+        file,
+        path: `${path}.actor`,
+        expected: `"world", a client (${clients.join(', ')}) or an editor (${editors.join(', ') || 'none'})`,
+        found: show(step.actor),
+      });
     }
     if (step.op.table !== undefined && !tables.includes(step.op.table)) {
-      issues.push({ file, path: `${path}.op.table`, expected: `one of the tables (${tables.join(', ')})`, found: show(step.op.table) });
+      issues.push({
+        file,
+        path: `${path}.op.table`,
+        expected: `one of the tables (${tables.join(', ')})`,
+        found: show(step.op.table),
+      });
     }
   });
   for (const link of faultLinks) {
-    if (!clients.includes(link)) issues.push({ file, path: `faults.links.${link}`, expected: `a link named after a client (${clients.join(', ')})`, found: show(link) });
+    if (!clients.includes(link))
+      issues.push({
+        file,
+        path: `faults.links.${link}`,
+        expected: `a link named after a client (${clients.join(', ')})`,
+        found: show(link),
+      });
   }
   return issues;
 }

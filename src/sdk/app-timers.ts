@@ -114,7 +114,10 @@ export class AppTimers {
       }
       this.invoke(run, level);
     };
-    this.live.set(id, { handle: this.clock.setTimeout(fire, delay), interval: repeat ? Math.max(delay, 1) : undefined });
+    this.live.set(id, {
+      handle: this.clock.setTimeout(fire, delay),
+      interval: repeat ? Math.max(delay, 1) : undefined,
+    });
     return id;
   }
 

@@ -69,7 +69,11 @@ export class SdkApp {
   private constructor(readonly options: SdkAppOptions) {
     const onError = options.onUncaughtError ?? ((): void => undefined);
     this.timers = new AppTimers({ clock: options.clock, clampNested: options.clampNestedTimers ?? true, onError });
-    this.plugin = new SqlitePlugin({ sql: options.sql, schedule: (task) => this.timers.post(task), files: options.files });
+    this.plugin = new SqlitePlugin({
+      sql: options.sql,
+      schedule: (task) => this.timers.post(task),
+      files: options.files,
+    });
     const XMLHttpRequest = createXMLHttpRequestClass({
       transport: options.transport,
       baseUrl: options.url,

@@ -21,7 +21,15 @@ import {
 } from '../kernel/driver.js';
 import { AbandonedOperationError, SdkApp } from './app.js';
 import type { ScriptCache } from './loader.js';
-import { byId, decodeRow, DEFAULT_SYSTEM_COLUMNS, sdkTableDefinition, toJsonRecord, toSdkRecord, type SystemColumn } from './records.js';
+import {
+  byId,
+  decodeRow,
+  DEFAULT_SYSTEM_COLUMNS,
+  sdkTableDefinition,
+  toJsonRecord,
+  toSdkRecord,
+  type SystemColumn,
+} from './records.js';
 import type { SdkPushError, SdkRecord, SdkTableDefinition } from './sdk-types.js';
 import { loadSqlJs } from '../sqlite/sqljs.js';
 import type { SimXMLHttpRequest } from './xhr.js';
@@ -154,7 +162,8 @@ export class SdkDriver implements ClientDriver {
 
   async pull(table: string, options: { queryId?: string; filter?: string } = {}): Promise<void> {
     this.definition(table);
-    if (options.filter !== undefined && typeof options.filter !== 'string') throw new TypeError('sdk driver: a pull filter must be a string');
+    if (options.filter !== undefined && typeof options.filter !== 'string')
+      throw new TypeError('sdk driver: a pull filter must be a string');
     if (options.queryId !== undefined && (typeof options.queryId !== 'string' || options.queryId === '')) {
       throw new TypeError('sdk driver: a queryId must be a non-empty string');
     }
@@ -191,16 +200,19 @@ export class SdkDriver implements ClientDriver {
     }
     const tables: Record<string, JsonObject[]> = {};
     for (const [name, definition] of this.definitions) {
-      tables[name] = this.queryOrEmpty(app, `SELECT * FROM [${name}]`).map((row) => decodeRow(row, definition)).sort(byId);
+      tables[name] = this.queryOrEmpty(app, `SELECT * FROM [${name}]`)
+        .map((row) => decodeRow(row, definition))
+        .sort(byId);
     }
-    const operations: PendingOperation[] = this.queryOrEmpty(app, `SELECT id, tableName, action, itemId FROM [${OPERATIONS_TABLE}] ORDER BY id`).map(
-      (row) => ({
-        id: Number(row['id']),
-        table: String(row['tableName']),
-        action: toAction(row['action']),
-        itemId: String(row['itemId']),
-      }),
-    );
+    const operations: PendingOperation[] = this.queryOrEmpty(
+      app,
+      `SELECT id, tableName, action, itemId FROM [${OPERATIONS_TABLE}] ORDER BY id`,
+    ).map((row) => ({
+      id: Number(row['id']),
+      table: String(row['tableName']),
+      action: toAction(row['action']),
+      itemId: String(row['itemId']),
+    }));
     return { tables, operations };
   }
 
@@ -292,7 +304,8 @@ export class SdkDriver implements ClientDriver {
 
 function toAction(value: unknown): OperationAction {
   const action = String(value);
-  if (!ACTIONS.includes(action)) throw new Error(`sdk driver: the operation log holds an unknown action ${JSON.stringify(action)}`);
+  if (!ACTIONS.includes(action))
+    throw new Error(`sdk driver: the operation log holds an unknown action ${JSON.stringify(action)}`);
   return action as OperationAction;
 }
 

@@ -12,7 +12,8 @@ import { builtinModules, createRequire } from 'node:module';
 import path from 'node:path';
 import vm from 'node:vm';
 
-type Compiled = { readonly kind: 'script'; readonly script: vm.Script } | { readonly kind: 'json'; readonly text: string };
+type Compiled =
+  { readonly kind: 'script'; readonly script: vm.Script } | { readonly kind: 'json'; readonly text: string };
 
 type ModuleFunction = (
   exports: unknown,
@@ -43,7 +44,9 @@ export class ScriptCache {
     let entry = this.compiled.get(file);
     if (entry === undefined) {
       const started = performance.now();
-      const source = readFileSync(file, 'utf8').replace(/^\uFEFF/, '').replace(/^#!.*/, '');
+      const source = readFileSync(file, 'utf8')
+        .replace(/^\uFEFF/, '')
+        .replace(/^#!.*/, '');
       entry = file.endsWith('.json')
         ? { kind: 'json', text: source }
         : {

@@ -42,9 +42,13 @@ export function sdkTableDefinition(table: TableDefinition, systemColumns: readon
   }
   const columnDefinitions: Record<string, SdkColumnType> = { id: 'string' };
   for (const [name, type] of Object.entries(table.columns)) {
-    if (!SAFE_NAME.test(name)) throw new Error(`sdk driver: column name ${JSON.stringify(name)} of table ${table.name} is not a plain identifier`);
+    if (!SAFE_NAME.test(name))
+      throw new Error(
+        `sdk driver: column name ${JSON.stringify(name)} of table ${table.name} is not a plain identifier`,
+      );
     const sdkType = USER_COLUMN_TYPES[type];
-    if (sdkType === undefined) throw new Error(`sdk driver: column ${table.name}.${name} has unknown type ${JSON.stringify(type)}`);
+    if (sdkType === undefined)
+      throw new Error(`sdk driver: column ${table.name}.${name} has unknown type ${JSON.stringify(type)}`);
     if (name.toLowerCase() === 'id') continue;
     columnDefinitions[name] = sdkType;
   }

@@ -30,7 +30,8 @@ export interface SdkQuery {
 export type SdkQueryConstructor = new (table: string) => SdkQuery;
 
 /** `columnDefinitions` values the SQLite store accepts (sync/ColumnType.js). */
-export type SdkColumnType = 'object' | 'array' | 'integer' | 'int' | 'float' | 'real' | 'string' | 'text' | 'boolean' | 'bool' | 'date';
+export type SdkColumnType =
+  'object' | 'array' | 'integer' | 'int' | 'float' | 'real' | 'string' | 'text' | 'boolean' | 'bool' | 'date';
 
 export interface SdkTableDefinition {
   name: string;
@@ -102,7 +103,8 @@ export interface SdkApi {
 /** Checks the loaded module's shape; the SDK is plain JavaScript. */
 export function asSdkApi(exports: unknown): SdkApi {
   const api = exports as Partial<Record<keyof SdkApi, unknown>> | null;
-  if (api === null || typeof api !== 'object') throw new Error('azure-mobile-apps-client: the entry module exported nothing');
+  if (api === null || typeof api !== 'object')
+    throw new Error('azure-mobile-apps-client: the entry module exported nothing');
   for (const name of ['MobileServiceClient', 'MobileServiceSqliteStore', 'Query'] as const) {
     if (typeof api[name] !== 'function') {
       throw new Error(

@@ -132,7 +132,11 @@ export class SqlitePlugin {
       });
   }
 
-  openDatabase(options: OpenDatabaseOptions | string, success?: ((db: SqliteDatabase) => void) | null, error?: ErrorCallback | null): SqliteDatabase {
+  openDatabase(
+    options: OpenDatabaseOptions | string,
+    success?: ((db: SqliteDatabase) => void) | null,
+    error?: ErrorCallback | null,
+  ): SqliteDatabase {
     const name = typeof options === 'string' ? options : options?.name;
     if (typeof name !== 'string' || name === '') {
       throw new Error('Database name value is missing in openDatabase call');
@@ -150,7 +154,11 @@ export class SqlitePlugin {
     return handle;
   }
 
-  deleteDatabase(options: OpenDatabaseOptions | string, success?: VoidCallback | null, error?: ErrorCallback | null): void {
+  deleteDatabase(
+    options: OpenDatabaseOptions | string,
+    success?: VoidCallback | null,
+    error?: ErrorCallback | null,
+  ): void {
     const name = typeof options === 'string' ? options : options?.name;
     this.schedule(() => {
       if (typeof name !== 'string') {
@@ -185,7 +193,8 @@ export class SqlitePlugin {
    */
   query(name: string, sql: string, params: readonly unknown[] = []): SqliteRow[] {
     const connection = this.liveConnection(name);
-    if (connection.writing) throw new Error(`sqlite plugin: ${name} is inside a write transaction; wait for whenIdle()`);
+    if (connection.writing)
+      throw new Error(`sqlite plugin: ${name} is inside a write transaction; wait for whenIdle()`);
     const outcome = connection.execute(sql, params, true);
     if (!outcome.ok) throw new Error(`sqlite plugin: ${outcome.error.message}`);
     return rowsOf(outcome.result);
@@ -196,7 +205,8 @@ export class SqlitePlugin {
     if (this.dead) throw new Error('sqlite plugin: the app was killed');
     const connection = this.connections.get(name);
     if (connection === undefined) return this.files.get(name)?.slice();
-    if (connection.writing) throw new Error(`sqlite plugin: ${name} is inside a write transaction; wait for whenIdle()`);
+    if (connection.writing)
+      throw new Error(`sqlite plugin: ${name} is inside a write transaction; wait for whenIdle()`);
     return connection.db.export();
   }
 
@@ -282,7 +292,10 @@ class Connection {
   /** Runs one statement now (the native side of the bridge). */
   execute(sql: string, params: readonly unknown[], readOnly: boolean): Outcome {
     if (readOnly && READ_ONLY_REFUSED.test(sql)) {
-      return { ok: false, error: { code: SqlErrorCode.SYNTAX_ERR, message: 'invalid sql for a read-only transaction' } };
+      return {
+        ok: false,
+        error: { code: SqlErrorCode.SYNTAX_ERR, message: 'invalid sql for a read-only transaction' },
+      };
     }
     try {
       const statement = this.prepared(sql);
@@ -421,7 +434,12 @@ class Transaction implements SqliteTransaction {
     if (this.finalized) {
       throw { message: FINALIZED_MESSAGE, code: 11 };
     }
-    this.pending.push({ sql: String(sql), params: Array.isArray(params) ? params : [], success: success ?? null, error: error ?? null });
+    this.pending.push({
+      sql: String(sql),
+      params: Array.isArray(params) ? params : [],
+      success: success ?? null,
+      error: error ?? null,
+    });
   }
 
   start(): void {
@@ -452,9 +470,15 @@ class Transaction implements SqliteTransaction {
         if (outcome.ok) {
           statement.success?.(this, outcome.result);
         } else if (statement.error === null) {
-          throw { code: outcome.error.code, message: `a statement with no error handler failed: ${outcome.error.message}` } satisfies SqlError;
+          throw {
+            code: outcome.error.code,
+            message: `a statement with no error handler failed: ${outcome.error.message}`,
+          } satisfies SqlError;
         } else if (statement.error(this, outcome.error) !== false) {
-          throw { code: outcome.error.code, message: `a statement error callback did not return false: ${outcome.error.message}` } satisfies SqlError;
+          throw {
+            code: outcome.error.code,
+            message: `a statement error callback did not return false: ${outcome.error.message}`,
+          } satisfies SqlError;
         }
       } catch (cause) {
         failure = toSqlError(cause);
@@ -561,7 +585,12 @@ class DatabaseHandle implements SqliteDatabase {
       return;
     }
     if (connection.busy) {
-      this.plugin.post(() => error?.({ code: SqlErrorCode.UNKNOWN_ERR, message: 'database cannot be closed while a transaction is in progress' }));
+      this.plugin.post(() =>
+        error?.({
+          code: SqlErrorCode.UNKNOWN_ERR,
+          message: 'database cannot be closed while a transaction is in progress',
+        }),
+      );
       return;
     }
     this.open = false;
@@ -618,6 +647,7 @@ export function toSqlError(cause: unknown): SqlError {
 
 function classify(message: string): number {
   if (/constraint/i.test(message)) return SqlErrorCode.CONSTRAINT_ERR;
-  if (/syntax error|no such (?:table|column)|incomplete input|unrecognized token/i.test(message)) return SqlErrorCode.SYNTAX_ERR;
+  if (/syntax error|no such (?:table|column)|incomplete input|unrecognized token/i.test(message))
+    return SqlErrorCode.SYNTAX_ERR;
   return SqlErrorCode.UNKNOWN_ERR;
 }

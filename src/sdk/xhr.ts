@@ -10,7 +10,15 @@
  * A request that gets no answer ends the way it does in a browser: readyState 4 with status 0,
  * empty body, `onerror`. The SDK reads status 0 as "Unexpected connection failure."
  */
-import { isTransportError, reasonPhrase, type HttpHeaders, type HttpRequest, type HttpResponse, type Transport, type TransportFailureKind } from '../protocol/http.js';
+import {
+  isTransportError,
+  reasonPhrase,
+  type HttpHeaders,
+  type HttpRequest,
+  type HttpResponse,
+  type Transport,
+  type TransportFailureKind,
+} from '../protocol/http.js';
 
 export interface XhrOptions {
   readonly transport: Transport;
@@ -113,7 +121,8 @@ export function createXMLHttpRequestClass(options: XhrOptions): SimXMLHttpReques
       if (async === false) throw new Error('InvalidAccessError: synchronous XMLHttpRequest is not supported here');
       const upper = String(method).toUpperCase();
       if (FORBIDDEN_METHODS.has(upper)) throw new Error(`SecurityError: '${method}' HTTP method is unsupported.`);
-      if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(String(method))) throw new Error(`SyntaxError: '${method}' is not a valid HTTP method.`);
+      if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(String(method)))
+        throw new Error(`SyntaxError: '${method}' is not a valid HTTP method.`);
       let parsed: URL;
       try {
         parsed = new URL(String(url), baseUrl);
@@ -139,7 +148,8 @@ export function createXMLHttpRequestClass(options: XhrOptions): SimXMLHttpReques
     }
 
     setRequestHeader(name: string, value: string): void {
-      if (this.readyState !== 1 || this.sendFlag) throw new Error('InvalidStateError: The object\'s state must be OPENED.');
+      if (this.readyState !== 1 || this.sendFlag)
+        throw new Error("InvalidStateError: The object's state must be OPENED.");
       const key = String(name).toLowerCase();
       const text = String(value);
       const existing = this.requestHeaders[key];
@@ -147,7 +157,8 @@ export function createXMLHttpRequestClass(options: XhrOptions): SimXMLHttpReques
     }
 
     send(body?: unknown): void {
-      if (this.readyState !== 1 || this.sendFlag) throw new Error('InvalidStateError: The object\'s state must be OPENED.');
+      if (this.readyState !== 1 || this.sendFlag)
+        throw new Error("InvalidStateError: The object's state must be OPENED.");
       this.sendFlag = true;
       const hasBody = body !== null && body !== undefined && this.method !== 'GET' && this.method !== 'HEAD';
       const request: HttpRequest = hasBody
@@ -209,7 +220,11 @@ export function createXMLHttpRequestClass(options: XhrOptions): SimXMLHttpReques
 
     removeEventListener(type: string, listener: Listener): void {
       const list = this.listeners.get(type);
-      if (list !== undefined) this.listeners.set(type, list.filter((item) => item !== listener));
+      if (list !== undefined)
+        this.listeners.set(
+          type,
+          list.filter((item) => item !== listener),
+        );
     }
 
     private complete(generation: number, response: HttpResponse): void {

@@ -76,14 +76,18 @@ export function adminRouter(options: AdminOptions): Router {
     const table = tableOf(options.backend(), req.params['table']);
     const body = object(req.body, ['record', 'editor']);
     const record = jsonObject(body['record'], 'record');
-    write(res, options, editorOf(body), { type: 'insert', table, record }, () => options.backend().insert(table, record));
+    write(res, options, editorOf(body), { type: 'insert', table, record }, () =>
+      options.backend().insert(table, record),
+    );
   });
   router.patch('/tables/:table/:id', (req, res) => {
     const table = tableOf(options.backend(), req.params['table']);
     const id = String(req.params['id']);
     const body = object(req.body, ['changes', 'editor']);
     const changes = jsonObject(body['changes'], 'changes');
-    write(res, options, editorOf(body), { type: 'update', table, id, changes }, () => options.backend().update(table, id, changes));
+    write(res, options, editorOf(body), { type: 'update', table, id, changes }, () =>
+      options.backend().update(table, id, changes),
+    );
   });
   router.delete('/tables/:table/:id', (req, res) => {
     const table = tableOf(options.backend(), req.params['table']);
@@ -96,16 +100,28 @@ export function adminRouter(options: AdminOptions): Router {
     options.traffic.clearHistory();
     res.json({ reset: true, ...faultsView(options.traffic) });
   });
-  router.use((req, res) => void res.status(404).json({ error: `no such admin API: ${req.method} ${ADMIN_PREFIX}${req.path}` }));
+  router.use(
+    (req, res) => void res.status(404).json({ error: `no such admin API: ${req.method} ${ADMIN_PREFIX}${req.path}` }),
+  );
   router.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
     if (res.headersSent) return;
     if (error instanceof AdminInputError) return void res.status(error.status).json({ error: error.message });
-    if (error instanceof FaultPlanError) return void res.status(400).json({ error: error.message, issues: error.issues });
+    if (error instanceof FaultPlanError)
+      return void res.status(400).json({ error: error.message, issues: error.issues });
     if (error instanceof BackendError) return void res.status(404).json({ error: error.message });
     const status = (error as { status?: unknown }).status;
     if (typeof status === 'number' && status >= 400 && status < 500) {
       const type = (error as { type?: unknown }).type;
-      return void res.status(status).json({ error: type === 'entity.parse.failed' ? 'the body is not valid JSON' : error instanceof Error ? error.message : 'bad request' });
+      return void res
+        .status(status)
+        .json({
+          error:
+            type === 'entity.parse.failed'
+              ? 'the body is not valid JSON'
+              : error instanceof Error
+                ? error.message
+                : 'bad request',
+        });
     }
     res.status(500).json({ error: `the admin API failed: ${error instanceof Error ? error.message : String(error)}` });
   });
@@ -117,15 +133,24 @@ function access(token: string | undefined) {
     res.setHeader('cache-control', 'no-store');
     if (token !== undefined) {
       const header = req.headers['authorization'];
-      const bearer = typeof header === 'string' && /^Bearer\s+/i.test(header) ? header.replace(/^Bearer\s+/i, '') : undefined;
-      const given = bearer ?? (typeof req.headers['x-syncwright-admin-token'] === 'string' ? req.headers['x-syncwright-admin-token'] : undefined);
+      const bearer =
+        typeof header === 'string' && /^Bearer\s+/i.test(header) ? header.replace(/^Bearer\s+/i, '') : undefined;
+      const given =
+        bearer ??
+        (typeof req.headers['x-syncwright-admin-token'] === 'string'
+          ? req.headers['x-syncwright-admin-token']
+          : undefined);
       if (given === undefined || !tokensMatch(given, token)) {
         res.setHeader('www-authenticate', 'Bearer realm="syncwright admin"');
         res.status(401).json({ error: 'the admin API needs the admin token: send Authorization: Bearer <token>' });
         return;
       }
     } else if (!isLoopback(req.socket.remoteAddress)) {
-      res.status(403).json({ error: 'the admin API answers this machine only; start serve with --admin-token to reach it from elsewhere' });
+      res
+        .status(403)
+        .json({
+          error: 'the admin API answers this machine only; start serve with --admin-token to reach it from elsewhere',
+        });
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -135,7 +160,10 @@ function access(token: string | undefined) {
         return;
       }
       const hasBody = req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0';
-      if ((hasBody || req.method !== 'DELETE') && !/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? '')) {
+      if (
+        (hasBody || req.method !== 'DELETE') &&
+        !/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? '')
+      ) {
         res.status(415).json({ error: 'send JSON: Content-Type must be application/json' });
         return;
       }
@@ -145,29 +173,39 @@ function access(token: string | undefined) {
 }
 
 function faultsView(traffic: ServeTraffic): JsonObject {
-  return { faults: traffic.faults as unknown as JsonObject, offline: traffic.offline, requests: traffic.requests, events: traffic.history.length };
+  return {
+    faults: traffic.faults as unknown as JsonObject,
+    offline: traffic.offline,
+    requests: traffic.requests,
+    events: traffic.history.length,
+  };
 }
 
 function object(value: unknown, allowed: readonly string[]): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new AdminInputError('expected a JSON object body');
-  for (const key of Object.keys(value)) if (!allowed.includes(key)) throw new AdminInputError(`${key}: no such field (allowed: ${allowed.join(', ')})`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new AdminInputError('expected a JSON object body');
+  for (const key of Object.keys(value))
+    if (!allowed.includes(key)) throw new AdminInputError(`${key}: no such field (allowed: ${allowed.join(', ')})`);
   return value as Record<string, unknown>;
 }
 
 function jsonObject(value: unknown, name: string): JsonObject {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new AdminInputError(`${name}: expected a JSON object`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new AdminInputError(`${name}: expected a JSON object`);
   return value as JsonObject;
 }
 
 function editorOf(body: Record<string, unknown>): string {
   const editor = body['editor'] ?? 'editor-1';
-  if (typeof editor !== 'string' || !/^editor[-\w]{0,40}$/.test(editor)) throw new AdminInputError('editor: expected a name starting with "editor"');
+  if (typeof editor !== 'string' || !/^editor[-\w]{0,40}$/.test(editor))
+    throw new AdminInputError('editor: expected a name starting with "editor"');
   return editor;
 }
 
 function tableOf(backend: Backend, name: unknown): string {
   const tables = backend.tables().map((table) => table.name);
-  if (typeof name !== 'string' || !tables.includes(name)) throw new AdminInputError(`no table named ${JSON.stringify(name)} (tables: ${tables.join(', ')})`, 404);
+  if (typeof name !== 'string' || !tables.includes(name))
+    throw new AdminInputError(`no table named ${JSON.stringify(name)} (tables: ${tables.join(', ')})`, 404);
   return name;
 }
 
@@ -175,7 +213,8 @@ const FAULT_FIELDS = ['latency', 'errorRate', 'errorStatus', 'lostResponseRate',
 
 function readFaults(value: unknown): ServeFaults {
   const body = object(value, FAULT_FIELDS);
-  if (body['offline'] !== undefined && typeof body['offline'] !== 'boolean') throw new AdminInputError('offline: expected true or false');
+  if (body['offline'] !== undefined && typeof body['offline'] !== 'boolean')
+    throw new AdminInputError('offline: expected true or false');
   // The rest is checked by servePlanOf (a FaultPlanError names the field).
   return body as ServeFaults;
 }
@@ -189,5 +228,11 @@ function write(res: Response, options: AdminOptions, editor: string, op: ServerE
   }
   const error = 'error' in outcome ? outcome.error : outcome.kind;
   options.traffic.recordEdit(editor, op, { ok: false, error: `HTTP ${outcome.status}: ${error}` });
-  res.status(outcome.status).json({ error, ...('record' in outcome ? { record: outcome.record } : {}), ...('item' in outcome ? { item: outcome.item } : {}) });
+  res
+    .status(outcome.status)
+    .json({
+      error,
+      ...('record' in outcome ? { record: outcome.record } : {}),
+      ...('item' in outcome ? { item: outcome.item } : {}),
+    });
 }

@@ -36,7 +36,12 @@ export function createApp(backend: Backend, options: ExpressAppOptions = {}): Ex
       async ({ body, tooLarge }) => {
         if (tooLarge) return send(res, bodyTooLargeResponse(backend.maxBodyBytes));
         const response = await backend.handle(
-          { method: req.method, url: req.originalUrl, headers: flattenHeaders(req.headers), ...(body === undefined ? {} : { body }) },
+          {
+            method: req.method,
+            url: req.originalUrl,
+            headers: flattenHeaders(req.headers),
+            ...(body === undefined ? {} : { body }),
+          },
           { baseUrl: `${req.protocol}://${req.get('host') ?? 'localhost'}` },
         );
         send(res, response);
@@ -69,7 +74,8 @@ function corsMiddleware(origins: readonly string[] | '*') {
     if (req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined) {
       res.setHeader('access-control-allow-methods', CORS_METHODS);
       const requested = req.headers['access-control-request-headers'];
-      if (requested !== undefined && HEADER_LIST.test(requested)) res.setHeader('access-control-allow-headers', requested);
+      if (requested !== undefined && HEADER_LIST.test(requested))
+        res.setHeader('access-control-allow-headers', requested);
       res.setHeader('access-control-max-age', '600');
       res.setHeader('x-zumo-server-version', SERVER_VERSION);
       res.status(204).end();

@@ -11,7 +11,15 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import { LINK_ERROR_STATUSES, linkPlanFor, type FaultPlan, type FaultRule, type LatencySpec, type LinkErrorStatus, type LinkPlan } from '../network/fault-plan.js';
+import {
+  LINK_ERROR_STATUSES,
+  linkPlanFor,
+  type FaultPlan,
+  type FaultRule,
+  type LatencySpec,
+  type LinkErrorStatus,
+  type LinkPlan,
+} from '../network/fault-plan.js';
 import { NetworkLink } from '../network/link.js';
 import { FaultPlanError, parseFaultPlan } from '../network/validate.js';
 import { TransportError, type HttpRequest, type HttpResponse } from '../protocol/http.js';
@@ -46,27 +54,43 @@ export function servePlanOf(faults: ServeFaults): LinkPlan {
   const rate = (name: 'errorRate' | 'lostResponseRate'): number => {
     const value = faults[name];
     if (value === undefined) return 0;
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 1) issues.push({ path: name, expected: 'a rate from 0 to 1', found: JSON.stringify(value) ?? 'nothing' });
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 1)
+      issues.push({ path: name, expected: 'a rate from 0 to 1', found: JSON.stringify(value) ?? 'nothing' });
     return typeof value === 'number' ? value : 0;
   };
   const errorRate = rate('errorRate');
   const lostRate = rate('lostResponseRate');
   const status = faults.errorStatus ?? 500;
-  if (!(LINK_ERROR_STATUSES as readonly unknown[]).includes(status)) issues.push({ path: 'errorStatus', expected: `one of ${LINK_ERROR_STATUSES.join(', ')}`, found: JSON.stringify(status) });
+  if (!(LINK_ERROR_STATUSES as readonly unknown[]).includes(status))
+    issues.push({
+      path: 'errorStatus',
+      expected: `one of ${LINK_ERROR_STATUSES.join(', ')}`,
+      found: JSON.stringify(status),
+    });
   let latency: LatencySpec | undefined;
   if (typeof faults.latency === 'number') {
-    if (!Number.isInteger(faults.latency) || faults.latency < 0) issues.push({ path: 'latency', expected: 'whole milliseconds >= 0', found: String(faults.latency) });
+    if (!Number.isInteger(faults.latency) || faults.latency < 0)
+      issues.push({ path: 'latency', expected: 'whole milliseconds >= 0', found: String(faults.latency) });
     latency = { kind: 'fixed', ms: faults.latency };
   } else {
     latency = faults.latency;
   }
-  const plan = parseFaultPlan({ ...(faults.plan ?? {}), ...(latency !== undefined ? { default: { ...(faults.plan?.default ?? {}), latency } } : {}) });
+  const plan = parseFaultPlan({
+    ...(faults.plan ?? {}),
+    ...(latency !== undefined ? { default: { ...(faults.plan?.default ?? {}), latency } } : {}),
+  });
   const base = linkPlanFor(plan, SERVE_LINK);
-  if ((base.restarts ?? []).length > 0) issues.push({ path: 'restarts', expected: 'no restarts (a real app cannot be killed from the server)', found: JSON.stringify(base.restarts) });
+  if ((base.restarts ?? []).length > 0)
+    issues.push({
+      path: 'restarts',
+      expected: 'no restarts (a real app cannot be killed from the server)',
+      found: JSON.stringify(base.restarts),
+    });
   if (issues.length > 0) throw new FaultPlanError(issues);
   const extra: FaultRule[] = [];
   // Drawn first, so that a rate flag wins over the plan's own probabilities.
-  if (errorRate > 0) extra.push({ effect: { kind: 'http-error', status: status as LinkErrorStatus }, when: { probability: errorRate } });
+  if (errorRate > 0)
+    extra.push({ effect: { kind: 'http-error', status: status as LinkErrorStatus }, when: { probability: errorRate } });
   if (lostRate > 0) extra.push({ effect: { kind: 'lost-response' }, when: { probability: lostRate } });
   return { ...base, faults: [...extra, ...(base.faults ?? [])] };
 }
@@ -152,7 +176,11 @@ export class ServeTraffic {
   }
 
   /** Records a write made through the admin API as another user. */
-  recordEdit(actor: string, op: ServerEdit, outcome: { ok: true; value: JsonObject } | { ok: false; error: string }): void {
+  recordEdit(
+    actor: string,
+    op: ServerEdit,
+    outcome: { ok: true; value: JsonObject } | { ok: false; error: string },
+  ): void {
     const opId = this.nextOpId++;
     this.recorder.record(actor, { kind: 'invoke', opId, op });
     if (outcome.ok) this.recorder.record(actor, { kind: 'ok', opId, value: outcome.value });

@@ -50,13 +50,17 @@ export interface RunningServer {
 export async function startServer(options: ServeOptions = {}): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
   const tables = options.tablesFile === undefined ? [TODOITEM_TABLE] : await loadTablesFile(options.tablesFile);
-  if (options.adminToken !== undefined && options.adminToken.length < 8) throw new Error('the admin token must be at least 8 characters long');
+  if (options.adminToken !== undefined && options.adminToken.length < 8)
+    throw new Error('the admin token must be at least 8 characters long');
   // Real HTTP runs on real time; ids only need to differ between runs.
   const newBackend = () => createBackend({ tables, clock: new RealClock(), random: new SeededRandom(randomUUID()) });
   let current = await newBackend();
   const traffic = new ServeTraffic(() => current, options.faults ?? {});
   // The admin API's reset swaps the backend; the front door keeps pointing at the current one.
-  const backend = delegatingBackend(() => current, (request, handleOptions) => traffic.handle(request, handleOptions));
+  const backend = delegatingBackend(
+    () => current,
+    (request, handleOptions) => traffic.handle(request, handleOptions),
+  );
   const app = express();
   app.disable('x-powered-by');
   app.use(

@@ -9,10 +9,12 @@ let loading: Promise<SqlJsStatic> | undefined;
  * The client's local store can share this module.
  */
 export function loadSqlJs(): Promise<SqlJsStatic> {
-  loading ??= initSqlJs({ useOldExtensionFunctions: false } as Parameters<typeof initSqlJs>[0]).catch((error: unknown) => {
-    loading = undefined;
-    throw error;
-  });
+  loading ??= initSqlJs({ useOldExtensionFunctions: false } as Parameters<typeof initSqlJs>[0]).catch(
+    (error: unknown) => {
+      loading = undefined;
+      throw error;
+    },
+  );
   return loading;
 }
 

@@ -10,7 +10,13 @@ import type { HandlerDecision, HistoryEventBody } from '../kernel/history.js';
 import { describeError, toJsonObjectOrNull } from '../kernel/json-safe.js';
 
 type Resolution = Exclude<HandlerDecision, 'isHandled' | 'unhandled' | 'threw'>;
-const RESOLUTIONS: ReadonlySet<string> = new Set<Resolution>(['cancelAndDiscard', 'cancelAndUpdate', 'cancel', 'update', 'changeAction']);
+const RESOLUTIONS: ReadonlySet<string> = new Set<Resolution>([
+  'cancelAndDiscard',
+  'cancelAndUpdate',
+  'cancel',
+  'update',
+  'changeAction',
+]);
 
 export interface RecordingHandlerOptions {
   /** Records one event as the client's actor. */
@@ -33,7 +39,12 @@ interface Chosen {
   action: string | undefined;
 }
 
-function intercept(which: 'onConflict' | 'onError', handler: PushHandler, pushError: PushErrorLike, options: RecordingHandlerOptions): unknown {
+function intercept(
+  which: 'onConflict' | 'onError',
+  handler: PushHandler,
+  pushError: PushErrorLike,
+  options: RecordingHandlerOptions,
+): unknown {
   const callId = options.nextCallId();
   const clientRecord = toJsonObjectOrNull(attempt(() => pushError.getClientRecord()));
   const serverRecord = toJsonObjectOrNull(attempt(() => pushError.getServerRecord()));
@@ -105,7 +116,8 @@ function watch(pushError: PushErrorLike, chosen: Chosen): PushErrorLike {
       if (typeof property === 'string' && RESOLUTIONS.has(property)) {
         return (...args: unknown[]) => {
           chosen.decision = property as Resolution;
-          if (property === 'cancelAndUpdate' || property === 'update') chosen.record = (args[0] ?? null) as JsonObject | null;
+          if (property === 'cancelAndUpdate' || property === 'update')
+            chosen.record = (args[0] ?? null) as JsonObject | null;
           if (property === 'changeAction') {
             chosen.action = String(args[0]);
             chosen.record = (args[1] ?? null) as JsonObject | null;
@@ -145,5 +157,9 @@ function attempt<T>(read: () => T): T | undefined {
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
 }

@@ -16,7 +16,13 @@ import { createBackend } from '../backend/backend.js';
 import { createReferenceDriver } from '../client/driver.js';
 import type { Backend, WriteOutcome } from '../backend/types.js';
 import type { Transport } from '../protocol/http.js';
-import { TODOITEM_TABLE, type JsonObject, type JsonValue, type ServerRecord, type TableDefinition } from '../protocol/records.js';
+import {
+  TODOITEM_TABLE,
+  type JsonObject,
+  type JsonValue,
+  type ServerRecord,
+  type TableDefinition,
+} from '../protocol/records.js';
 import { linkPlanFor, type FaultPlan } from '../network/fault-plan.js';
 import { NetworkLink } from '../network/link.js';
 import { FaultPlanError, parseFaultPlan } from '../network/validate.js';
@@ -44,7 +50,9 @@ export interface WorldBackendEnvironment {
 export type WorldBackendFactory = (environment: WorldBackendEnvironment) => Promise<WorldBackend>;
 
 /** Puts the backend behind a real front door (the bench: express on 127.0.0.1 + fetch). */
-export type ServeBackend = (backend: WorldBackend) => Promise<{ readonly transport: Transport; close(): Promise<void> }>;
+export type ServeBackend = (
+  backend: WorldBackend,
+) => Promise<{ readonly transport: Transport; close(): Promise<void> }>;
 
 export interface WorldClientSpec {
   readonly name: string;
@@ -143,7 +151,9 @@ const KILLED = 'killed: the app restarted mid-operation';
 /** The faster drain when everything simulated has declared it waits on promises alone. */
 function defaultDrain(options: WorldOptions, specs: readonly WorldClientSpec[]): DrainMode {
   if (options.backend !== undefined || options.serve !== undefined) return 'event-loop-turn';
-  const promiseOnly = specs.every((spec) => (spec.driver ?? options.driver ?? createReferenceDriver).waitsOnlyOnPromises === true);
+  const promiseOnly = specs.every(
+    (spec) => (spec.driver ?? options.driver ?? createReferenceDriver).waitsOnlyOnPromises === true,
+  );
   return promiseOnly ? 'microtasks' : 'event-loop-turn';
 }
 
@@ -180,7 +190,13 @@ export class World {
     const unknownLinks = Object.keys(plan.links ?? {}).filter((link) => !specs.some((spec) => spec.name === link));
     if (unknownLinks.length > 0) {
       const names = specs.map((spec) => spec.name).join(', ');
-      throw new FaultPlanError(unknownLinks.map((link) => ({ path: `links.${link}`, expected: `the name of a client (${names})`, found: JSON.stringify(link) })));
+      throw new FaultPlanError(
+        unknownLinks.map((link) => ({
+          path: `links.${link}`,
+          expected: `the name of a client (${names})`,
+          found: JSON.stringify(link),
+        })),
+      );
     }
     const random = new SeededRandom(options.seed);
     const tables = options.tables ?? [TODOITEM_TABLE];
@@ -202,7 +218,9 @@ export class World {
     recorder = new HistoryRecorder(time, time.startTime);
 
     const backendFactory = options.backend ?? simulatedBackend;
-    const backend = await time.runWithIo(backendFactory({ tables, clock: time.lane('server'), random: random.fork('backend') }));
+    const backend = await time.runWithIo(
+      backendFactory({ tables, clock: time.lane('server'), random: random.fork('backend') }),
+    );
     const front = options.serve === undefined ? undefined : await options.serve(backend);
     const world = new World(time, backend, front, options.seed, random, recorder, tables);
     const server: Transport = front?.transport ?? ((request) => backend.handle(request));
@@ -210,7 +228,14 @@ export class World {
     const defaultDriver = options.driver ?? createReferenceDriver;
     try {
       for (const spec of specs) {
-        await world.addClient(spec, plan, server, spec.driver ?? defaultDriver, spec.pushHandler ?? options.pushHandler ?? {}, options.url ?? 'https://syncwright.test');
+        await world.addClient(
+          spec,
+          plan,
+          server,
+          spec.driver ?? defaultDriver,
+          spec.pushHandler ?? options.pushHandler ?? {},
+          options.url ?? 'https://syncwright.test',
+        );
       }
     } catch (error) {
       await world.close();
@@ -219,7 +244,14 @@ export class World {
     return world;
   }
 
-  private async addClient(spec: WorldClientSpec, plan: FaultPlan, server: Transport, factory: ClientDriverFactory, handler: PushHandler, url: string): Promise<void> {
+  private async addClient(
+    spec: WorldClientSpec,
+    plan: FaultPlan,
+    server: Transport,
+    factory: ClientDriverFactory,
+    handler: PushHandler,
+    url: string,
+  ): Promise<void> {
     const { name } = spec;
     let state: ClientState | undefined;
     const link = new NetworkLink({
@@ -384,7 +416,10 @@ export class World {
       }
       for (const name of this.clientNames) {
         for (const table of this.tables) {
-          const op = this.client(name).pull(table.name, options.queryId !== undefined ? { queryId: options.queryId } : {});
+          const op = this.client(name).pull(
+            table.name,
+            options.queryId !== undefined ? { queryId: options.queryId } : {},
+          );
           ops.push(op);
           await this.settle(op);
         }
@@ -406,7 +441,8 @@ export class World {
 
   private state(name: string): ClientState {
     const state = this.clients.get(name);
-    if (state === undefined) throw new Error(`no client named ${JSON.stringify(name)} (clients: ${this.clientNames.join(', ')})`);
+    if (state === undefined)
+      throw new Error(`no client named ${JSON.stringify(name)} (clients: ${this.clientNames.join(', ')})`);
     return state;
   }
 
@@ -428,7 +464,13 @@ export class World {
    * Starts an operation: records `invoke` now, and `ok`, `fail` or `info` when it completes.
    * Client operations wait for a restart in progress, as taps on a reopening app would.
    */
-  private start<T>(actor: string, op: ClientOperation | ServerEdit, run: () => Promise<T>, value: ValueRecorder<T>, client?: ClientState): TrackedOperation<T> {
+  private start<T>(
+    actor: string,
+    op: ClientOperation | ServerEdit,
+    run: () => Promise<T>,
+    value: ValueRecorder<T>,
+    client?: ClientState,
+  ): TrackedOperation<T> {
     const tracked = new TrackedOperation<T>(this.nextOpId++, actor, op);
     this.recorder.record(actor, { kind: 'invoke', opId: tracked.opId, op });
     const uncertainBefore = client?.uncertain ?? 0;
@@ -446,7 +488,11 @@ export class World {
         client?.pending.delete(tracked as TrackedOperation<unknown>);
         if (tracked.status !== 'pending') return;
         const recorded = value(result);
-        this.recorder.record(actor, { kind: 'ok', opId: tracked.opId, ...(recorded !== undefined ? { value: recorded } : {}) });
+        this.recorder.record(actor, {
+          kind: 'ok',
+          opId: tracked.opId,
+          ...(recorded !== undefined ? { value: recorded } : {}),
+        });
         tracked.complete({ status: 'ok', value: result });
       },
       (error: unknown) => {
@@ -505,7 +551,12 @@ export class World {
       delete: (table, id) => start({ type: 'delete', table, id }, () => driver.delete(table, id), none),
       lookup: (table, id) => start({ type: 'lookup', table, id }, () => driver.lookup(table, id), row),
       read: (table) => start({ type: 'read', table }, () => driver.read(table), rows),
-      push: () => start({ type: 'push' }, () => driver.push(), (summary) => summary as unknown as JsonValue),
+      push: () =>
+        start(
+          { type: 'push' },
+          () => driver.push(),
+          (summary) => summary as unknown as JsonValue,
+        ),
       pull: (table, options = {}) =>
         start({ type: 'pull', table, ...options }, () => driver.pull(table, options), none),
       purge: (table, options = {}) =>
@@ -527,7 +578,10 @@ export class World {
           case 'push':
             return handle.push();
           case 'pull':
-            return handle.pull(op.table, { ...(op.queryId !== undefined ? { queryId: op.queryId } : {}), ...(op.filter !== undefined ? { filter: op.filter } : {}) });
+            return handle.pull(op.table, {
+              ...(op.queryId !== undefined ? { queryId: op.queryId } : {}),
+              ...(op.filter !== undefined ? { filter: op.filter } : {}),
+            });
           case 'purge':
             return handle.purge(op.table, op.force !== undefined ? { force: op.force } : {});
           case 'restart':
@@ -550,9 +604,27 @@ export class World {
     const same = (value: JsonValue): JsonValue => value;
     const editor: EditorHandle = {
       name,
-      insert: (table, record) => this.start(name, { type: 'insert', table, record }, write(() => this.backend.insert(table, record)), same),
-      update: (table, id, changes) => this.start(name, { type: 'update', table, id, changes }, write(() => this.backend.update(table, id, changes)), same),
-      delete: (table, id) => this.start(name, { type: 'delete', table, id }, write(() => this.backend.delete(table, id)), same),
+      insert: (table, record) =>
+        this.start(
+          name,
+          { type: 'insert', table, record },
+          write(() => this.backend.insert(table, record)),
+          same,
+        ),
+      update: (table, id, changes) =>
+        this.start(
+          name,
+          { type: 'update', table, id, changes },
+          write(() => this.backend.update(table, id, changes)),
+          same,
+        ),
+      delete: (table, id) =>
+        this.start(
+          name,
+          { type: 'delete', table, id },
+          write(() => this.backend.delete(table, id)),
+          same,
+        ),
       perform: (edit) => {
         switch (edit.type) {
           case 'insert':
@@ -575,13 +647,15 @@ export class World {
 
 function normaliseClients(clients: number | readonly (string | WorldClientSpec)[]): WorldClientSpec[] {
   if (typeof clients === 'number') {
-    if (!Number.isInteger(clients) || clients < 1) throw new RangeError(`clients: expected a whole number >= 1, got ${clients}`);
+    if (!Number.isInteger(clients) || clients < 1)
+      throw new RangeError(`clients: expected a whole number >= 1, got ${clients}`);
     return Array.from({ length: clients }, (_, i) => ({ name: `client-${i + 1}` }));
   }
   const specs = clients.map((spec) => (typeof spec === 'string' ? { name: spec } : spec));
   const names = new Set<string>();
   for (const { name } of specs) {
-    if (typeof name !== 'string' || name === '') throw new TypeError(`clients: every client needs a non-empty name, got ${JSON.stringify(name)}`);
+    if (typeof name !== 'string' || name === '')
+      throw new TypeError(`clients: every client needs a non-empty name, got ${JSON.stringify(name)}`);
     if (names.has(name)) throw new Error(`two clients are named ${JSON.stringify(name)}`);
     names.add(name);
   }
@@ -589,6 +663,5 @@ function normaliseClients(clients: number | readonly (string | WorldClientSpec)[
   return specs;
 }
 
-const simulatedBackend: WorldBackendFactory = ({ tables, clock, random }) => createBackend({ tables: [...tables], clock, random });
-
-
+const simulatedBackend: WorldBackendFactory = ({ tables, clock, random }) =>
+  createBackend({ tables: [...tables], clock, random });

@@ -100,8 +100,12 @@ const SCRIPT: HttpRequest[] = [
   get('/tables/todoitem/b?__includeDeleted=true'),
   write('POST', '/tables/todoitem/b'),
   write('DELETE', '/tables/todoitem/c'),
-  get("/tables/todoitem?__includeDeleted=true&$filter=startswith(text,'a')&$orderby=updatedAt&$top=2&$inlinecount=allpages"),
-  get("/tables/todoitem?$filter=(updatedAt%20ge%20datetimeoffset'1969-12-31T00:00:00.000Z')&$orderby=updatedAt&$top=2&$skip=2&__includeDeleted=true"),
+  get(
+    "/tables/todoitem?__includeDeleted=true&$filter=startswith(text,'a')&$orderby=updatedAt&$top=2&$inlinecount=allpages",
+  ),
+  get(
+    "/tables/todoitem?$filter=(updatedAt%20ge%20datetimeoffset'1969-12-31T00:00:00.000Z')&$orderby=updatedAt&$top=2&$skip=2&__includeDeleted=true",
+  ),
   get('/tables/todoitem?$select=id,text&$orderby=text desc'),
   get('/tables/todoitem'),
   // Bad input.
@@ -160,7 +164,9 @@ describe('three front doors over one core', () => {
   });
 
   test('the script covers the interesting answers', () => {
-    expect(new Set(inProcess.map((o) => o.status))).toEqual(new Set([200, 201, 204, 400, 404, 405, 409, 412, 413, 415]));
+    expect(new Set(inProcess.map((o) => o.status))).toEqual(
+      new Set([200, 201, 204, 400, 404, 405, 409, 412, 413, 415]),
+    );
     expect(inProcess.some((o) => o.link !== null)).toBe(true);
   });
 
@@ -194,7 +200,11 @@ describe('the express front door', () => {
   test('answers a CORS preflight from an allowed origin', async () => {
     const response = await fetch(`${origin}/tables/todoitem/a`, {
       method: 'OPTIONS',
-      headers: { origin: 'http://app.test', 'access-control-request-method': 'PATCH', 'access-control-request-headers': 'content-type,if-match,zumo-api-version' },
+      headers: {
+        origin: 'http://app.test',
+        'access-control-request-method': 'PATCH',
+        'access-control-request-headers': 'content-type,if-match,zumo-api-version',
+      },
     });
     expect(response.status).toBe(204);
     expect(response.headers.get('access-control-allow-origin')).toBe('http://app.test');
@@ -203,7 +213,11 @@ describe('the express front door', () => {
   });
 
   test('exposes ETag and Link to browser apps of allowed origins', async () => {
-    const response = await fetch(`${origin}/tables/todoitem`, { method: 'POST', headers: { ...JSON_HEADERS, origin: 'http://app.test' }, body: '{"id":"c1"}' });
+    const response = await fetch(`${origin}/tables/todoitem`, {
+      method: 'POST',
+      headers: { ...JSON_HEADERS, origin: 'http://app.test' },
+      body: '{"id":"c1"}',
+    });
     expect(response.status).toBe(201);
     expect(response.headers.get('access-control-allow-origin')).toBe('http://app.test');
     expect(response.headers.get('access-control-expose-headers')).toBe('ETag, Link');
@@ -217,7 +231,11 @@ describe('the express front door', () => {
   });
 
   test('answers a body over the limit with a JSON 413 and stores nothing', async () => {
-    const response = await fetch(`${origin}/tables/todoitem`, { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify({ id: 'huge', text: 'x'.repeat(200_000) }) });
+    const response = await fetch(`${origin}/tables/todoitem`, {
+      method: 'POST',
+      headers: JSON_HEADERS,
+      body: JSON.stringify({ id: 'huge', text: 'x'.repeat(200_000) }),
+    });
     expect(response.status).toBe(413);
     expect(await response.json()).toEqual({ error: 'The request body is larger than the limit of 1024 bytes' });
     expect(backend.get('todoitem', 'huge')).toBeUndefined();
@@ -236,7 +254,11 @@ describe('syncwright serve', () => {
     try {
       expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
-        fetch(`${server.url}${path}`, { method, headers: { ...JSON_HEADERS, ...headers }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+        fetch(`${server.url}${path}`, {
+          method,
+          headers: { ...JSON_HEADERS, ...headers },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        });
 
       const created = await call('POST', '/tables/todoitem', { id: 'item-1', text: 'buy apples', complete: false });
       expect(created.status).toBe(201);
@@ -248,7 +270,12 @@ describe('syncwright serve', () => {
       expect(await again.json()).toEqual({ id: 'item-1', text: 'buy avocados' });
 
       await call('PATCH', '/tables/todoitem/item-1', { complete: true });
-      const stale = await call('PATCH', '/tables/todoitem/item-1', { text: 'stale edit' }, { 'if-match': `"${record.version}"` });
+      const stale = await call(
+        'PATCH',
+        '/tables/todoitem/item-1',
+        { text: 'stale edit' },
+        { 'if-match': `"${record.version}"` },
+      );
       expect(stale.status).toBe(412);
       const current = await stale.json();
       expect(current).toMatchObject({ id: 'item-1', text: 'buy apples', complete: true });
@@ -264,7 +291,10 @@ describe('syncwright serve', () => {
       );
       expect(query.status).toBe(200);
       expect(await query.json()).toEqual({ results: [], count: 0 });
-      const buys = await fetch(`${server.url}/tables/todoitem?__includeDeleted=true&$filter=startswith(text,'buy')&$inlinecount=allpages`, { headers: API });
+      const buys = await fetch(
+        `${server.url}/tables/todoitem?__includeDeleted=true&$filter=startswith(text,'buy')&$inlinecount=allpages`,
+        { headers: API },
+      );
       expect((await buys.json()).count).toBe(1);
     } finally {
       await server.close();
@@ -275,18 +305,29 @@ describe('syncwright serve', () => {
     const dir = await mkdtemp(join(tmpdir(), 'syncwright-tables-'));
     try {
       const file = join(dir, 'tables.json');
-      await writeFile(file, JSON.stringify({ tables: [{ name: 'note', columns: { body: 'string', pinned: 'boolean' }, pageSize: 10 }] }));
+      await writeFile(
+        file,
+        JSON.stringify({ tables: [{ name: 'note', columns: { body: 'string', pinned: 'boolean' }, pageSize: 10 }] }),
+      );
       const server = await startServer({ port: 0, tablesFile: file });
       try {
-        const response = await fetch(`${server.url}/tables/note`, { method: 'POST', headers: JSON_HEADERS, body: '{"body":"hi","pinned":true}' });
+        const response = await fetch(`${server.url}/tables/note`, {
+          method: 'POST',
+          headers: JSON_HEADERS,
+          body: '{"body":"hi","pinned":true}',
+        });
         expect(response.status).toBe(201);
         expect((await fetch(`${server.url}/tables/todoitem`, { headers: API })).status).toBe(404);
       } finally {
         await server.close();
       }
       await writeFile(file, '{"tables":[{"name":"note","columns":{"done":"bool"}}]}');
-      await expect(startServer({ port: 0, tablesFile: file })).rejects.toThrow(`${file}: tables[0].columns.done: expected one of "string", "number", "boolean", "date", "object", but found "bool"`);
-      await expect(startServer({ port: 0, tablesFile: join(dir, 'missing.json') })).rejects.toThrow(/missing\.json: expected a readable JSON file of table definitions, but found no such file/);
+      await expect(startServer({ port: 0, tablesFile: file })).rejects.toThrow(
+        `${file}: tables[0].columns.done: expected one of "string", "number", "boolean", "date", "object", but found "bool"`,
+      );
+      await expect(startServer({ port: 0, tablesFile: join(dir, 'missing.json') })).rejects.toThrow(
+        /missing\.json: expected a readable JSON file of table definitions, but found no such file/,
+      );
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -316,7 +357,9 @@ describe('tables files', () => {
 
   test('accept { tables: [...] } and a bare array, filling in defaults', () => {
     const tables = parseTablesFile('[{"name":"todoitem","columns":{"text":"string"}}]');
-    expect(tables).toEqual([{ name: 'todoitem', columns: { text: 'string' }, pageSize: 50, maxTop: 1000, softDelete: true }]);
+    expect(tables).toEqual([
+      { name: 'todoitem', columns: { text: 'string' }, pageSize: 50, maxTop: 1000, softDelete: true },
+    ]);
     expect(parseTablesFile('{"tables":[{"name":"a","columns":{},"softDelete":false}]}')[0]!.softDelete).toBe(false);
   });
 
@@ -326,9 +369,17 @@ describe('tables files', () => {
     ['{"table": []}', 'table', "only the key 'tables'"],
     ['{"tables": {}}', 'tables', 'an array of table definitions'],
     ['{"tables": []}', 'tables', 'at least one table'],
-    ['[{"name":"a b","columns":{}}]', '[0].name', 'a table name made of letters, digits and _ (not starting with a digit)'],
+    [
+      '[{"name":"a b","columns":{}}]',
+      '[0].name',
+      'a table name made of letters, digits and _ (not starting with a digit)',
+    ],
     ['[{"name":"a"}]', '[0].columns', 'an object mapping column names to types'],
-    ['[{"name":"a","columns":{"id":"string"}}]', '[0].columns.id', 'a column that is not a system property (id, createdAt, updatedAt, version, deleted are implicit)'],
+    [
+      '[{"name":"a","columns":{"id":"string"}}]',
+      '[0].columns.id',
+      'a column that is not a system property (id, createdAt, updatedAt, version, deleted are implicit)',
+    ],
     ['[{"name":"a","columns":{},"pageSize":0}]', '[0].pageSize', 'a positive integer no larger than maxTop (1000)'],
     ['[{"name":"a","columns":{},"maxTop":-5}]', '[0].maxTop', 'a positive integer'],
     ['[{"name":"a","columns":{},"softDelete":"yes"}]', '[0].softDelete', 'true or false'],

@@ -57,14 +57,20 @@ describe('page size and $top limits', () => {
   test('page size and maximum are per table', async () => {
     const { backend } = await withItems(12, { tables: [{ name: 'small', columns: {}, pageSize: 5, maxTop: 10 }] });
     expect((await send(backend, 'GET', '/tables/small')).json).toHaveLength(5);
-    expect((await send(backend, 'GET', '/tables/small?$top=11')).json).toEqual({ error: 'You cannot request more than 10 records' });
+    expect((await send(backend, 'GET', '/tables/small?$top=11')).json).toEqual({
+      error: 'You cannot request more than 10 records',
+    });
   });
 });
 
 describe('the Link header', () => {
   test('is absolute, built on the Host header of the request', async () => {
     const { backend } = await withItems(3);
-    const reply = await backend.handle({ method: 'GET', url: '/tables/todoitem?$top=2', headers: { 'zumo-api-version': '2.0.0', host: 'example.test:8080' } });
+    const reply = await backend.handle({
+      method: 'GET',
+      url: '/tables/todoitem?$top=2',
+      headers: { 'zumo-api-version': '2.0.0', host: 'example.test:8080' },
+    });
     expect(reply.headers.link).toBe('<http://example.test:8080/tables/todoitem?$skip=2&$top=2>; rel=next');
   });
 
@@ -74,18 +80,28 @@ describe('the Link header', () => {
     expect((await backend.handle(request, { baseUrl: 'https://app.example.com' })).headers.link).toBe(
       '<https://app.example.com/tables/todoitem?$skip=1&$top=1>; rel=next',
     );
-    expect((await backend.handle(request)).headers.link).toBe('<https://fallback.test/tables/todoitem?$skip=1&$top=1>; rel=next');
+    expect((await backend.handle(request)).headers.link).toBe(
+      '<https://fallback.test/tables/todoitem?$skip=1&$top=1>; rel=next',
+    );
   });
 
   test('ignores a Host header that is not a host name', async () => {
     const { backend } = await withItems(3);
-    const reply = await backend.handle({ method: 'GET', url: '/tables/todoitem?$top=1', headers: { 'zumo-api-version': '2.0.0', host: 'evil.test/><script>' } });
+    const reply = await backend.handle({
+      method: 'GET',
+      url: '/tables/todoitem?$top=1',
+      headers: { 'zumo-api-version': '2.0.0', host: 'evil.test/><script>' },
+    });
     expect(reply.headers.link).toBe('<http://localhost/tables/todoitem?$skip=1&$top=1>; rel=next');
   });
 
   test('keeps the filter, order, flags and other parameters, and grows $skip by the page length', async () => {
     const { backend } = await withItems(10);
-    const reply = await send(backend, 'GET', "/tables/todoitem?ZUMO-API-VERSION=2.0.0&$filter=id ne 'x'&$orderby=id desc&$top=3&$skip=2&__includeDeleted=true&$inlinecount=allpages");
+    const reply = await send(
+      backend,
+      'GET',
+      "/tables/todoitem?ZUMO-API-VERSION=2.0.0&$filter=id ne 'x'&$orderby=id desc&$top=3&$skip=2&__includeDeleted=true&$inlinecount=allpages",
+    );
     expect(reply.headers.link).toBe(
       "<http://localhost/tables/todoitem?$filter=(id%20ne%20'x')&$orderby=id%20desc&$skip=5&$top=3&$inlinecount=allpages&__includeDeleted=true&ZUMO-API-VERSION=2.0.0>; rel=next",
     );
@@ -128,7 +144,11 @@ async function pullLikeTheJsClient(backend: Backend, table: string, userFilter?:
     });
     const url = `/tables/${table}?${query}`;
     urls.push(url);
-    const reply = await backend.handle({ method: 'GET', url, headers: { 'zumo-api-version': '2.0.0', 'x-zumo-features': 'OL,IP,TR,QS' } });
+    const reply = await backend.handle({
+      method: 'GET',
+      url,
+      headers: { 'zumo-api-version': '2.0.0', 'x-zumo-features': 'OL,IP,TR,QS' },
+    });
     expect(reply.status).toBe(200);
     const page = JSON.parse(reply.body) as ServerRecord[];
     if (page.length === 0) break;
@@ -160,7 +180,8 @@ describe("the real JS client's incremental pull", () => {
 
     const { urls, pages } = await pullLikeTheJsClient(backend, 'todoitem');
 
-    const since = (ms: number) => `$filter=(updatedAt%20ge%20datetimeoffset'${new Date(ms).toISOString()}')&$orderby=updatedAt`;
+    const since = (ms: number) =>
+      `$filter=(updatedAt%20ge%20datetimeoffset'${new Date(ms).toISOString()}')&$orderby=updatedAt`;
     expect(urls).toEqual([
       `/tables/todoitem?${since(Date.UTC(1969, 11, 31))}&$top=50&__includeDeleted=true`,
       `/tables/todoitem?${since(t1)}&$top=50&__includeDeleted=true`,
@@ -175,9 +196,19 @@ describe("the real JS client's incremental pull", () => {
     expect(ids[0]).toEqual(ids[1]);
     expect(ids[2]!.slice(-3)).toEqual(['a00', 'a01', 'a02']);
     expect(pages[2]!.slice(-3).every((record) => record.deleted === true)).toBe(true);
-    expect(ids[3]).toEqual(['a00', 'a01', 'a02', ...Array.from({ length: 20 }, (_, i) => `c${String(i).padStart(2, '0')}`)]);
+    expect(ids[3]).toEqual([
+      'a00',
+      'a01',
+      'a02',
+      ...Array.from({ length: 20 }, (_, i) => `c${String(i).padStart(2, '0')}`),
+    ]);
     const pulled = new Set(pages.flat().map((record) => record.id));
-    expect([...pulled].sort()).toEqual(backend.rows('todoitem', { includeDeleted: true }).map((record) => record.id).sort());
+    expect([...pulled].sort()).toEqual(
+      backend
+        .rows('todoitem', { includeDeleted: true })
+        .map((record) => record.id)
+        .sort(),
+    );
   });
 
   test('and-s a user filter in front of the updatedAt bound', async () => {

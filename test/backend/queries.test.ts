@@ -137,7 +137,7 @@ describe('$select and $inlinecount', () => {
     expect(reply.json).toEqual({ results: [expect.objectContaining({ id: 'b' })], count: 4 });
     const deleted = await send(backend, 'GET', '/tables/item?$inlinecount=allpages&$top=1&__includeDeleted=true');
     expect(deleted.json.count).toBe(5);
-    const filtered = await send(backend, 'GET', "/tables/item?$inlinecount=allpages&$filter=done eq true");
+    const filtered = await send(backend, 'GET', '/tables/item?$inlinecount=allpages&$filter=done eq true');
     expect(filtered.json.count).toBe(1);
   });
 });
@@ -146,7 +146,14 @@ describe('reading one record', () => {
   test('GET /tables/:t/:id answers 200 with the record and its ETag', async () => {
     const reply = await send(backend, 'GET', '/tables/item/a');
     expect(reply.status).toBe(200);
-    expect(reply.json).toMatchObject({ id: 'a', text: 'apple', n: 1, done: false, due: '2026-01-01T10:20:30.000Z', meta: { color: 'red' } });
+    expect(reply.json).toMatchObject({
+      id: 'a',
+      text: 'apple',
+      n: 1,
+      done: false,
+      due: '2026-01-01T10:20:30.000Z',
+      meta: { color: 'red' },
+    });
     expect(reply.json.createdAt).toBe(new Date(START).toISOString());
     expect(reply.headers.etag).toBe(`"${reply.json.version}"`);
   });
@@ -164,13 +171,20 @@ describe('values round-trip through storage', () => {
   test('every value comes back as written, whether listed by a query, read by id or returned by the write', async () => {
     const { backend: shapes } = await newBackend({ tables: [ITEM] });
     // Every millisecond from 0000-01-01 to 9999-12-31.
-    const date = fc.integer({ min: -62_167_219_200_000, max: 253_402_300_799_999 }).map((ms) => new Date(ms).toISOString());
+    const date = fc
+      .integer({ min: -62_167_219_200_000, max: 253_402_300_799_999 })
+      .map((ms) => new Date(ms).toISOString());
     const row = fc.record({
       text: fc.option(fc.string({ unit: 'grapheme', maxLength: 20 })),
       n: fc.option(fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer(), fc.constant(0.1 + 0.2))),
       done: fc.option(fc.boolean()),
       due: fc.option(date),
-      meta: fc.option(fc.oneof(fc.dictionary(fc.string({ maxLength: 5 }), fc.jsonValue({ maxDepth: 2 })), fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 3 }))),
+      meta: fc.option(
+        fc.oneof(
+          fc.dictionary(fc.string({ maxLength: 5 }), fc.jsonValue({ maxDepth: 2 })),
+          fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 3 }),
+        ),
+      ),
     });
     let counter = 0;
     await fc.assert(
@@ -182,7 +196,18 @@ describe('values round-trip through storage', () => {
         const listed = await send(shapes, 'GET', `/tables/item?$filter=${encodeURIComponent(`id eq '${id}'`)}`);
         expect(listed.json).toEqual([byId]);
         expect(byId).toEqual({ ...(outcome as { record: object }).record });
-        expect(JSON.parse(JSON.stringify(byId))).toEqual(JSON.parse(JSON.stringify({ id, ...values, createdAt: byId!.createdAt, updatedAt: byId!.updatedAt, version: byId!.version, deleted: false })));
+        expect(JSON.parse(JSON.stringify(byId))).toEqual(
+          JSON.parse(
+            JSON.stringify({
+              id,
+              ...values,
+              createdAt: byId!.createdAt,
+              updatedAt: byId!.updatedAt,
+              version: byId!.version,
+              deleted: false,
+            }),
+          ),
+        );
       }),
       { numRuns: 400 },
     );

@@ -5,7 +5,8 @@
 import { describe, expect, test } from 'vitest';
 import { newBackend, send } from './support.js';
 
-const PAGE = "/tables/todoitem?$filter=(updatedAt%20ge%20datetimeoffset'1970-01-01T00:00:00.000Z')&$orderby=updatedAt&$top=2&__includeDeleted=true";
+const PAGE =
+  "/tables/todoitem?$filter=(updatedAt%20ge%20datetimeoffset'1970-01-01T00:00:00.000Z')&$orderby=updatedAt&$top=2&__includeDeleted=true";
 
 describe('the parsed-query cache', () => {
   test('the same query string answers from each backend’s own rows, page after page', async () => {
@@ -27,7 +28,11 @@ describe('the parsed-query cache', () => {
 
   test('a query that fails to parse or to compile fails every time, with the same answer', async () => {
     const { backend } = await newBackend();
-    for (const url of ["/tables/todoitem?$filter=text eq 'x' or", '/tables/todoitem?$filter=nosuchcolumn eq 1', "/tables/todoitem?$filter=text eq 'x'; DROP TABLE t0"]) {
+    for (const url of [
+      "/tables/todoitem?$filter=text eq 'x' or",
+      '/tables/todoitem?$filter=nosuchcolumn eq 1',
+      "/tables/todoitem?$filter=text eq 'x'; DROP TABLE t0",
+    ]) {
       const first = await send(backend, 'GET', url);
       const second = await send(backend, 'GET', url);
       expect(first.status, url).toBe(400);

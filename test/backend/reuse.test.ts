@@ -13,7 +13,8 @@ async function history(tables = [ITEMS]): Promise<string> {
   const clock = new ManualClock();
   const backend = await createBackend({ tables, clock, seed: 7 });
   const replies: string[] = [];
-  for (const id of ['b', 'a', 'c']) replies.push((await send(backend, 'POST', '/tables/items', { body: { id, text: id } })).body);
+  for (const id of ['b', 'a', 'c'])
+    replies.push((await send(backend, 'POST', '/tables/items', { body: { id, text: id } })).body);
   // Three rows with one updatedAt: ties come back in insertion order (the table's seq).
   replies.push((await send(backend, 'GET', '/tables/items?$orderby=updatedAt')).body);
   replies.push((await send(backend, 'DELETE', '/tables/items/a')).body);
@@ -45,7 +46,10 @@ describe('a reused backend database', () => {
     const old = await createBackend({ tables: [ITEMS], clock: new ManualClock() });
     old.insert('items', { id: 'x', text: 'x' });
     old.close();
-    const other = await createBackend({ tables: [{ name: 'items', columns: { text: 'string', done: 'boolean' } }], clock: new ManualClock() });
+    const other = await createBackend({
+      tables: [{ name: 'items', columns: { text: 'string', done: 'boolean' } }],
+      clock: new ManualClock(),
+    });
     const reply = await send(other, 'POST', '/tables/items', { body: { id: 'y', text: 'y', done: true } });
     expect(reply.status).toBe(201);
     expect(reply.json).toMatchObject({ id: 'y', done: true });

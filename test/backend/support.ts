@@ -25,12 +25,20 @@ export function request(
     method,
     url,
     headers: { ...(hasBody ? JSON_HEADERS : API), ...options.headers },
-    ...(options.rawBody !== undefined ? { body: options.rawBody } : options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+    ...(options.rawBody !== undefined
+      ? { body: options.rawBody }
+      : options.body !== undefined
+        ? { body: JSON.stringify(options.body) }
+        : {}),
   };
 }
 
 export function parse(response: HttpResponse): Reply {
-  return { ...response, headers: { ...response.headers }, json: response.body === '' ? undefined : JSON.parse(response.body) };
+  return {
+    ...response,
+    headers: { ...response.headers },
+    json: response.body === '' ? undefined : JSON.parse(response.body),
+  };
 }
 
 export async function send(
@@ -44,7 +52,9 @@ export async function send(
 
 export const START = Date.UTC(2026, 0, 1);
 
-export async function newBackend(options: BackendOptions & { clock?: ManualClock } = {}): Promise<{ backend: Backend; clock: ManualClock }> {
+export async function newBackend(
+  options: BackendOptions & { clock?: ManualClock } = {},
+): Promise<{ backend: Backend; clock: ManualClock }> {
   const clock = options.clock ?? new ManualClock(START);
   const backend = await createBackend({ seed: 'test', ...options, clock });
   return { backend, clock };

@@ -37,7 +37,9 @@ describe('insert (POST /tables/:t)', () => {
   test('a taken id answers 409 with the request item echoed back and no ETag', async () => {
     const { backend } = await newBackend();
     await send(backend, 'POST', '/tables/todoitem', { body: { id: 'a', text: 'first' } });
-    const reply = await send(backend, 'POST', '/tables/todoitem', { body: { id: 'a', text: 'second', complete: true } });
+    const reply = await send(backend, 'POST', '/tables/todoitem', {
+      body: { id: 'a', text: 'second', complete: true },
+    });
     expect(reply.status).toBe(409);
     expect(reply.json).toEqual({ id: 'a', text: 'second', complete: true });
     expect(reply.headers.etag).toBeUndefined();
@@ -62,7 +64,9 @@ describe('insert (POST /tables/:t)', () => {
 
   test.each(['createdAt', 'updatedAt', 'deleted'])('%s in the body is reserved: 400', async (property) => {
     const { backend } = await newBackend();
-    const reply = await send(backend, 'POST', '/tables/todoitem', { body: { id: 'a', [property]: property === 'deleted' ? false : iso(START) } });
+    const reply = await send(backend, 'POST', '/tables/todoitem', {
+      body: { id: 'a', [property]: property === 'deleted' ? false : iso(START) },
+    });
     expect(reply.status).toBe(400);
     expect(reply.json).toEqual({ error: `Cannot update item with property '${property}' as it is reserved` });
     expect(backend.rows('todoitem', { includeDeleted: true })).toEqual([]);
@@ -72,7 +76,9 @@ describe('insert (POST /tables/:t)', () => {
 describe('update (PATCH /tables/:t/:id)', () => {
   async function withItem() {
     const context = await newBackend();
-    const created = await send(context.backend, 'POST', '/tables/todoitem', { body: { id: 'a', text: 'milk', complete: false } });
+    const created = await send(context.backend, 'POST', '/tables/todoitem', {
+      body: { id: 'a', text: 'milk', complete: false },
+    });
     context.clock.advance(1000);
     return { ...context, created: created.json };
   }
@@ -81,7 +87,13 @@ describe('update (PATCH /tables/:t/:id)', () => {
     const { backend, created } = await withItem();
     const reply = await send(backend, 'PATCH', '/tables/todoitem/a', { body: { complete: true } });
     expect(reply.status).toBe(200);
-    expect(reply.json).toMatchObject({ id: 'a', text: 'milk', complete: true, createdAt: created.createdAt, updatedAt: iso(START + 1000) });
+    expect(reply.json).toMatchObject({
+      id: 'a',
+      text: 'milk',
+      complete: true,
+      createdAt: created.createdAt,
+      updatedAt: iso(START + 1000),
+    });
     expect(reply.json.version).not.toBe(created.version);
     expect(reply.headers.etag).toBe(`"${reply.json.version}"`);
   });
@@ -102,16 +114,25 @@ describe('update (PATCH /tables/:t/:id)', () => {
 
   test('a matching If-Match, quoted or not, lets the write through', async () => {
     const { backend, created } = await withItem();
-    const quoted = await send(backend, 'PATCH', '/tables/todoitem/a', { body: { text: 'q' }, headers: { 'if-match': `"${created.version}"` } });
+    const quoted = await send(backend, 'PATCH', '/tables/todoitem/a', {
+      body: { text: 'q' },
+      headers: { 'if-match': `"${created.version}"` },
+    });
     expect(quoted.status).toBe(200);
-    const unquoted = await send(backend, 'PATCH', '/tables/todoitem/a', { body: { text: 'u' }, headers: { 'if-match': quoted.json.version } });
+    const unquoted = await send(backend, 'PATCH', '/tables/todoitem/a', {
+      body: { text: 'u' },
+      headers: { 'if-match': quoted.json.version },
+    });
     expect(unquoted.status).toBe(200);
   });
 
   test('a stale If-Match answers 412 with the current record and its ETag', async () => {
     const { backend, created } = await withItem();
     const current = await send(backend, 'PATCH', '/tables/todoitem/a', { body: { text: 'newer' } });
-    const reply = await send(backend, 'PATCH', '/tables/todoitem/a', { body: { text: 'stale' }, headers: { 'if-match': `"${created.version}"` } });
+    const reply = await send(backend, 'PATCH', '/tables/todoitem/a', {
+      body: { text: 'stale' },
+      headers: { 'if-match': `"${created.version}"` },
+    });
     expect(reply.status).toBe(412);
     expect(reply.json).toEqual(current.json);
     expect(reply.headers.etag).toBe(`"${current.json.version}"`);
@@ -120,7 +141,10 @@ describe('update (PATCH /tables/:t/:id)', () => {
 
   test.each(['*', 'W/"{v}"', ''])('If-Match %j never matches: 412', async (header) => {
     const { backend, created } = await withItem();
-    const reply = await send(backend, 'PATCH', '/tables/todoitem/a', { body: { text: 'x' }, headers: { 'if-match': header.replace('{v}', created.version) } });
+    const reply = await send(backend, 'PATCH', '/tables/todoitem/a', {
+      body: { text: 'x' },
+      headers: { 'if-match': header.replace('{v}', created.version) },
+    });
     expect(reply.status).toBe(412);
     expect(backend.get('todoitem', 'a')?.version).toBe(created.version);
   });
@@ -128,7 +152,9 @@ describe('update (PATCH /tables/:t/:id)', () => {
   test('without If-Match, a stale version in the body answers 409 with the current record', async () => {
     const { backend, created } = await withItem();
     const current = await send(backend, 'PATCH', '/tables/todoitem/a', { body: { text: 'newer' } });
-    const reply = await send(backend, 'PATCH', '/tables/todoitem/a', { body: { text: 'stale', version: created.version } });
+    const reply = await send(backend, 'PATCH', '/tables/todoitem/a', {
+      body: { text: 'stale', version: created.version },
+    });
     expect(reply.status).toBe(409);
     expect(reply.json).toEqual(current.json);
     expect(reply.headers.etag).toBe(`"${current.json.version}"`);
@@ -136,13 +162,18 @@ describe('update (PATCH /tables/:t/:id)', () => {
 
   test('a current version in the body lets the write through', async () => {
     const { backend, created } = await withItem();
-    const reply = await send(backend, 'PATCH', '/tables/todoitem/a', { body: { text: 'ok', version: created.version } });
+    const reply = await send(backend, 'PATCH', '/tables/todoitem/a', {
+      body: { text: 'ok', version: created.version },
+    });
     expect(reply.status).toBe(200);
   });
 
   test('If-Match decides when both If-Match and a body version are present', async () => {
     const { backend, created } = await withItem();
-    const reply = await send(backend, 'PATCH', '/tables/todoitem/a', { body: { text: 'ok', version: 'stale' }, headers: { 'if-match': `"${created.version}"` } });
+    const reply = await send(backend, 'PATCH', '/tables/todoitem/a', {
+      body: { text: 'ok', version: 'stale' },
+      headers: { 'if-match': `"${created.version}"` },
+    });
     expect(reply.status).toBe(200);
   });
 
@@ -156,7 +187,10 @@ describe('update (PATCH /tables/:t/:id)', () => {
   test('a soft-deleted record answers 404, whatever the If-Match', async () => {
     const { backend } = await withItem();
     const deleted = await send(backend, 'DELETE', '/tables/todoitem/a');
-    const reply = await send(backend, 'PATCH', '/tables/todoitem/a', { body: { text: 'x' }, headers: { 'if-match': `"${deleted.json.version}"` } });
+    const reply = await send(backend, 'PATCH', '/tables/todoitem/a', {
+      body: { text: 'x' },
+      headers: { 'if-match': `"${deleted.json.version}"` },
+    });
     expect(reply.status).toBe(404);
   });
 
@@ -164,7 +198,7 @@ describe('update (PATCH /tables/:t/:id)', () => {
     const { backend } = await withItem();
     const reply = await send(backend, 'PATCH', '/tables/todoitem/a', { body: { id: 'b', text: 'x' } });
     expect(reply.status).toBe(400);
-    expect(reply.json.error).toContain("does not match the id in the URL");
+    expect(reply.json.error).toContain('does not match the id in the URL');
     const same = await send(backend, 'PATCH', '/tables/todoitem/a', { body: { id: 'a', text: 'x' } });
     expect(same.status).toBe(200);
   });
@@ -206,7 +240,10 @@ describe('delete (DELETE /tables/:t/:id)', () => {
   test('a matching If-Match deletes', async () => {
     const { backend } = await newBackend();
     const created = await send(backend, 'POST', '/tables/todoitem', { body: { id: 'a' } });
-    expect((await send(backend, 'DELETE', '/tables/todoitem/a', { headers: { 'if-match': `"${created.json.version}"` } })).status).toBe(200);
+    expect(
+      (await send(backend, 'DELETE', '/tables/todoitem/a', { headers: { 'if-match': `"${created.json.version}"` } }))
+        .status,
+    ).toBe(200);
   });
 
   test('a missing or already deleted record answers 404', async () => {
@@ -260,7 +297,9 @@ describe('undelete (POST /tables/:t/:id)', () => {
     const stale = await send(backend, 'POST', '/tables/todoitem/a', { headers: { 'if-match': '"old"' } });
     expect(stale.status).toBe(412);
     expect(stale.json).toEqual(deleted.json);
-    const ok = await send(backend, 'POST', '/tables/todoitem/a', { headers: { 'if-match': `"${deleted.json.version}"` } });
+    const ok = await send(backend, 'POST', '/tables/todoitem/a', {
+      headers: { 'if-match': `"${deleted.json.version}"` },
+    });
     expect(ok.status).toBe(201);
   });
 
@@ -325,7 +364,10 @@ describe('direct access for tests and actors', () => {
     overHttp.clock.advance(3);
     direct.clock.advance(3);
     const v = overHttp.backend.get('todoitem', 'a')!.version;
-    await send(overHttp.backend, 'PATCH', '/tables/todoitem/a', { body: { complete: true }, headers: { 'if-match': `"${v}"` } });
+    await send(overHttp.backend, 'PATCH', '/tables/todoitem/a', {
+      body: { complete: true },
+      headers: { 'if-match': `"${v}"` },
+    });
     direct.backend.update('todoitem', 'a', { complete: true }, { ifMatch: v });
     await send(overHttp.backend, 'DELETE', '/tables/todoitem/a');
     direct.backend.delete('todoitem', 'a');
@@ -339,18 +381,44 @@ describe('direct access for tests and actors', () => {
     const created = backend.insert('todoitem', { id: 'a', text: 'x' });
     expect(created).toMatchObject({ kind: 'written', status: 201 });
     expect(backend.insert('todoitem', { id: 'a' })).toEqual({ kind: 'id-taken', status: 409, item: { id: 'a' } });
-    expect(backend.update('todoitem', 'a', { text: 'y' }, { ifMatch: '"old"' })).toMatchObject({ kind: 'precondition-failed', status: 412 });
-    expect(backend.update('todoitem', 'zz', {})).toEqual({ kind: 'not-found', status: 404, error: 'The item does not exist' });
+    expect(backend.update('todoitem', 'a', { text: 'y' }, { ifMatch: '"old"' })).toMatchObject({
+      kind: 'precondition-failed',
+      status: 412,
+    });
+    expect(backend.update('todoitem', 'zz', {})).toEqual({
+      kind: 'not-found',
+      status: 404,
+      error: 'The item does not exist',
+    });
     expect(backend.update('todoitem', 'a', { nope: 1 })).toMatchObject({ kind: 'invalid', status: 400 });
-    expect(backend.insert('ghost', {})).toEqual({ kind: 'not-found', status: 404, error: "The table 'ghost' does not exist" });
+    expect(backend.insert('ghost', {})).toEqual({
+      kind: 'not-found',
+      status: 404,
+      error: "The table 'ghost' does not exist",
+    });
   });
 
   test('seed puts rows in place with the system properties it is given', async () => {
     const { backend } = await newBackend();
     const [row] = backend.seed('todoitem', [
-      { id: 's1', text: 'seeded', createdAt: '2025-01-01T00:00:00.000Z', updatedAt: '2025-06-01T00:00:00.000Z', version: 'v1', deleted: true },
+      {
+        id: 's1',
+        text: 'seeded',
+        createdAt: '2025-01-01T00:00:00.000Z',
+        updatedAt: '2025-06-01T00:00:00.000Z',
+        version: 'v1',
+        deleted: true,
+      },
     ]);
-    expect(row).toEqual({ id: 's1', text: 'seeded', complete: null, createdAt: '2025-01-01T00:00:00.000Z', updatedAt: '2025-06-01T00:00:00.000Z', version: 'v1', deleted: true });
+    expect(row).toEqual({
+      id: 's1',
+      text: 'seeded',
+      complete: null,
+      createdAt: '2025-01-01T00:00:00.000Z',
+      updatedAt: '2025-06-01T00:00:00.000Z',
+      version: 'v1',
+      deleted: true,
+    });
     expect(backend.get('todoitem', 's1')).toBeUndefined();
     expect(backend.get('todoitem', 's1', { includeDeleted: true })).toEqual(row);
   });
@@ -358,7 +426,12 @@ describe('direct access for tests and actors', () => {
   test('seed fills in what is missing and refuses taken ids and bad values without storing anything', async () => {
     const { backend } = await newBackend();
     const [row] = backend.seed('todoitem', [{ text: 'x' }]);
-    expect(row).toMatchObject({ id: expect.stringMatching(UUID), createdAt: iso(START), updatedAt: iso(START), deleted: false });
+    expect(row).toMatchObject({
+      id: expect.stringMatching(UUID),
+      createdAt: iso(START),
+      updatedAt: iso(START),
+      deleted: false,
+    });
     expect(() => backend.seed('todoitem', [{ id: 'n1' }, { id: row!.id }])).toThrow(/taken/);
     expect(() => backend.seed('todoitem', [{ id: 'n2' }, { id: 'n3', complete: 'yes' }])).toThrow(/complete/);
     expect(() => backend.seed('todoitem', [{ id: 'n4', version: 'has "quotes"' }])).toThrow(/version/);
@@ -366,7 +439,12 @@ describe('direct access for tests and actors', () => {
   });
 
   test('rows come back in insertion order; the snapshot holds every row of every table sorted by id', async () => {
-    const { backend } = await newBackend({ tables: [{ name: 'todoitem', columns: { text: 'string' } }, { name: 'alpha', columns: {} }] });
+    const { backend } = await newBackend({
+      tables: [
+        { name: 'todoitem', columns: { text: 'string' } },
+        { name: 'alpha', columns: {} },
+      ],
+    });
     for (const id of ['m', 'c', 'x']) backend.insert('todoitem', { id });
     backend.delete('todoitem', 'c');
     backend.insert('alpha', { id: 'z' });
@@ -374,7 +452,11 @@ describe('direct access for tests and actors', () => {
     expect(backend.rows('todoitem', { includeDeleted: true }).map((row) => row.id)).toEqual(['m', 'c', 'x']);
     const snapshot = backend.snapshot();
     expect(Object.keys(snapshot)).toEqual(['alpha', 'todoitem']);
-    expect(snapshot.todoitem!.map((row) => [row.id, row.deleted])).toEqual([['c', true], ['m', false], ['x', false]]);
+    expect(snapshot.todoitem!.map((row) => [row.id, row.deleted])).toEqual([
+      ['c', true],
+      ['m', false],
+      ['x', false],
+    ]);
   });
 
   test('tables can be defined after creation and are then served', async () => {

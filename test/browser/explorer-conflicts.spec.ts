@@ -79,8 +79,14 @@ test.describe('explorer: the tutorial story and conflicts answered by clicking',
       await expect(page.getByTestId('log')).toContainText('client-2: push');
 
       const history = explorer.session.history;
-      const conflictCalls = new Set(history.flatMap((event) => (event.kind === 'handler-call' && event.handler === 'onConflict' ? [event.callId] : [])));
-      const decisions = history.flatMap((event) => (event.kind === 'handler-decision' && conflictCalls.has(event.callId) ? [event.decision] : []));
+      const conflictCalls = new Set(
+        history.flatMap((event) =>
+          event.kind === 'handler-call' && event.handler === 'onConflict' ? [event.callId] : [],
+        ),
+      );
+      const decisions = history.flatMap((event) =>
+        event.kind === 'handler-decision' && conflictCalls.has(event.callId) ? [event.decision] : [],
+      );
       expect(decisions).toEqual(['cancelAndUpdate', 'update', 'cancelAndDiscard']);
 
       // Checks on demand, with their explanations.
@@ -91,11 +97,17 @@ test.describe('explorer: the tutorial story and conflicts answered by clicking',
 
       // The timeline shows the conflicts and decisions like the report does.
       const timeline = page.getByTestId('timeline');
-      const conflictCallsShown = timeline.locator('[data-kind="handler-call"]').filter({ has: page.locator('.badge.conflict') });
+      const conflictCallsShown = timeline
+        .locator('[data-kind="handler-call"]')
+        .filter({ has: page.locator('.badge.conflict') });
       await expect(conflictCallsShown).toHaveCount(3);
       await conflictCallsShown.first().click();
       await expect(page.getByTestId('details-title')).toContainText('onConflict');
-      await saveScreenshot(page.locator('.tl-wrap').first(), testInfo.outputPath('timeline.png'), 'explorer-timeline.png');
+      await saveScreenshot(
+        page.locator('.tl-wrap').first(),
+        testInfo.outputPath('timeline.png'),
+        'explorer-timeline.png',
+      );
       await page.evaluate(() => window.scrollTo(0, 0));
       await saveScreenshot(page, testInfo.outputPath('overview.png'), 'explorer-overview.png');
 

@@ -23,7 +23,8 @@ export async function openExplorer(page: Page, options: ExplorerServerOptions = 
 
 export function watch(page: Page, origin: string, problems: string[], dialogs: string[] = []): void {
   page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning') problems.push(`console ${message.type()}: ${message.text()}`);
+    if (message.type() === 'error' || message.type() === 'warning')
+      problems.push(`console ${message.type()}: ${message.text()}`);
   });
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('dialog', (dialog) => {
@@ -31,7 +32,8 @@ export function watch(page: Page, origin: string, problems: string[], dialogs: s
     void dialog.accept();
   });
   page.on('request', (request) => {
-    if (!request.url().startsWith(origin) && !request.url().startsWith('blob:')) problems.push(`request: ${request.url()}`);
+    if (!request.url().startsWith(origin) && !request.url().startsWith('blob:'))
+      problems.push(`request: ${request.url()}`);
   });
 }
 
@@ -46,7 +48,10 @@ export async function rowTexts(card: Locator, prefix = 'row-'): Promise<string[]
   for (const row of await rows.all()) {
     const id = await row.locator('td[data-column="id"]').textContent();
     const text = await row.locator('td[data-column="text"]').textContent();
-    const deleted = await row.locator('td[data-column="deleted"]').count() > 0 ? await row.locator('td[data-column="deleted"]').textContent() : 'false';
+    const deleted =
+      (await row.locator('td[data-column="deleted"]').count()) > 0
+        ? await row.locator('td[data-column="deleted"]').textContent()
+        : 'false';
     out.push(`${id}=${text}${deleted === 'true' ? ' (deleted)' : ''}`);
   }
   return out;
@@ -72,7 +77,9 @@ export async function edit(page: Page, name: string, id: string, text: string): 
 export async function clickAndWait(page: Page, target: Locator): Promise<void> {
   const before = Number(await page.locator('html').getAttribute('data-revision'));
   await target.click();
-  await expect.poll(async () => Number(await page.locator('html').getAttribute('data-revision'))).toBeGreaterThan(before);
+  await expect
+    .poll(async () => Number(await page.locator('html').getAttribute('data-revision')))
+    .toBeGreaterThan(before);
   await expect(page.getByTestId('status')).not.toHaveText('busy');
 }
 

@@ -7,10 +7,21 @@ import { main } from '../../src/cli/main.js';
 import { runScenario } from '../../src/scenario/run.js';
 import type { RunResults } from '../../src/scenario/results.js';
 import { createReferenceDriver } from '../../src/client/driver.js';
-import { client, clickAndWait, edit, insert, openExplorer, rowTexts, saveScreenshot, watch } from './explorer-fixtures.js';
+import {
+  client,
+  clickAndWait,
+  edit,
+  insert,
+  openExplorer,
+  rowTexts,
+  saveScreenshot,
+  watch,
+} from './explorer-fixtures.js';
 
 test.describe('explorer: counterexamples, saved sessions, several tabs', () => {
-  test('opens a counterexample from a report results.json and steps through it event by event', async ({ page }, testInfo) => {
+  test('opens a counterexample from a report results.json and steps through it event by event', async ({
+    page,
+  }, testInfo) => {
     test.setTimeout(120_000);
     await page.setViewportSize({ width: 1500, height: 1300 });
     // A real failure: a client whose cancelAndDiscard keeps the local row.
@@ -32,7 +43,14 @@ test.describe('explorer: counterexamples, saved sessions, several tabs', () => {
       { mutations: ['discard-keeps-row'] },
     );
     expect(result.status).toBe('failed');
-    const results: RunResults = { tool: { name: 'syncwright', version: '0.1.0' }, seed: 42, client: 'reference+discard-keeps-row', startedAt: '2026-01-01T00:00:00.000Z', durationMs: 1, scenarios: [result] };
+    const results: RunResults = {
+      tool: { name: 'syncwright', version: '0.1.0' },
+      seed: 42,
+      client: 'reference+discard-keeps-row',
+      startedAt: '2026-01-01T00:00:00.000Z',
+      durationMs: 1,
+      scenarios: [result],
+    };
     const file = testInfo.outputPath('results.json');
     await writeFile(file, renderJsonReport(results));
 
@@ -50,7 +68,9 @@ test.describe('explorer: counterexamples, saved sessions, several tabs', () => {
       // Walk forward to the conflict handler's decision, one event at a time.
       const decision = events.find((event) => event.kind === 'handler-decision')!;
       for (let i = 0; i < decision.seq; i++) await view.getByTestId('ce-next').click();
-      await expect(view.getByTestId('ce-position')).toHaveText(`event ${decision.seq + 1} of ${events.length} (#${decision.seq})`);
+      await expect(view.getByTestId('ce-position')).toHaveText(
+        `event ${decision.seq + 1} of ${events.length} (#${decision.seq})`,
+      );
       await expect(view.getByTestId('ce-details-title')).toContainText('cancelAndDiscard');
       await expect(view.getByTestId('ce-event').getByTestId('snapshot-state')).toBeVisible();
       // The verdicts cite events; a citation jumps to its event.
@@ -62,7 +82,11 @@ test.describe('explorer: counterexamples, saved sessions, several tabs', () => {
       await citation.click();
       await expect(view.getByTestId('ce-position')).toContainText(`(${cited})`);
       await page.keyboard.press('ArrowUp');
-      await saveScreenshot(page.locator('#ce-section'), testInfo.outputPath('counterexample.png'), 'explorer-counterexample.png');
+      await saveScreenshot(
+        page.locator('#ce-section'),
+        testInfo.outputPath('counterexample.png'),
+        'explorer-counterexample.png',
+      );
       expect(problems).toEqual([]);
     } finally {
       await explorer.close();
@@ -106,7 +130,10 @@ test.describe('explorer: counterexamples, saved sessions, several tabs', () => {
       await expect(page.getByTestId('notice')).toContainText('Downloaded clicked-session.json');
 
       const definition = JSON.parse(await readFile(file, 'utf8'));
-      expect(definition.clients[1].policy).toMatchObject({ name: 'scripted', conflicts: [{ decision: 'cancelAndUpdate', itemId: 'x' }] });
+      expect(definition.clients[1].policy).toMatchObject({
+        name: 'scripted',
+        conflicts: [{ decision: 'cancelAndUpdate', itemId: 'x' }],
+      });
       // `syncwright run <file>`, through the command line's own entry point.
       const output: string[] = [];
       const sink = { write: (chunk: string) => (output.push(String(chunk)), true) } as unknown as NodeJS.WritableStream;
@@ -119,7 +146,9 @@ test.describe('explorer: counterexamples, saved sessions, several tabs', () => {
       expect(code).toBe(0);
       const scenario = await loadScenario(file);
       const replayed = await executeProgram(scenario, scenario.program!, { driver: createReferenceDriver });
-      expect(JSON.stringify(replayed.history.slice(0, explorer.session.history.length))).toBe(JSON.stringify(explorer.session.history));
+      expect(JSON.stringify(replayed.history.slice(0, explorer.session.history.length))).toBe(
+        JSON.stringify(explorer.session.history),
+      );
       expect(problems).toEqual([]);
     } finally {
       await explorer.close();

@@ -20,7 +20,9 @@ test('junit.xml parses as XML in the browser, hostile names and messages intact'
   expect(plain.error).toBeNull();
   expect(plain.tests).toBe('5');
   expect(plain.failure).toContain('convergence: After the network healed');
-  expect(plain.failure).toContain('\nReplay: npx syncwright replay scenarios/lost-response-conflict.scenario.ts --seed 1234567 --path 36:1:0:0');
+  expect(plain.failure).toContain(
+    '\nReplay: npx syncwright replay scenarios/lost-response-conflict.scenario.ts --seed 1234567 --path 36:1:0:0',
+  );
 
   const hostile = await parse(renderJUnit(hostileResults()));
   expect(hostile.error).toBeNull();

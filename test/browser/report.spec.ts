@@ -17,7 +17,8 @@ async function openReport(page: Page, testInfo: TestInfo, results: RunResults): 
   const problems: string[] = [];
   const dialogs: string[] = [];
   page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning') problems.push(`console ${message.type()}: ${message.text()}`);
+    if (message.type() === 'error' || message.type() === 'warning')
+      problems.push(`console ${message.type()}: ${message.text()}`);
   });
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('dialog', (dialog) => {
@@ -33,7 +34,10 @@ async function openReport(page: Page, testInfo: TestInfo, results: RunResults): 
 }
 
 test.describe('HTML report', () => {
-  test('a failing scenario opens to a timeline with lanes, conflict, table diff and replay command', async ({ page, context }, testInfo) => {
+  test('a failing scenario opens to a timeline with lanes, conflict, table diff and replay command', async ({
+    page,
+    context,
+  }, testInfo) => {
     // Tall enough for the whole timeline to be in the screenshot for the README.
     await page.setViewportSize({ width: 1500, height: 1700 });
     await context.grantPermissions(['clipboard-read', 'clipboard-write']).catch(() => undefined);
@@ -48,7 +52,9 @@ test.describe('HTML report', () => {
 
     const counterexample = page.getByTestId('counterexample-1');
     await expect(counterexample.getByTestId('timeline')).toHaveCount(0);
-    await expect(page.getByTestId('open-counterexample-1')).toContainText('convergence, cancel-and-discard violated · seed 1234567 · path 36:1:0:0 · 7 shrinks · 6 steps · 32 events');
+    await expect(page.getByTestId('open-counterexample-1')).toContainText(
+      'convergence, cancel-and-discard violated · seed 1234567 · path 36:1:0:0 · 7 shrinks · 6 steps · 32 events',
+    );
     await page.getByTestId('open-counterexample-1').click();
     await expect(counterexample).toContainText('first failing run after 310 ms · shrunk after 1.7 s');
     const timeline = counterexample.getByTestId('timeline');
@@ -58,8 +64,16 @@ test.describe('HTML report', () => {
       await expect(timeline.getByTestId(`lane-${lane}`)).toBeVisible();
       await expect(timeline.getByTestId(`lane-label-${lane}`)).toHaveText(new RegExp(`${lane}$`));
     }
-    const lanesInOrder = await timeline.locator('[data-testid^="lane-label-"]').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-testid')));
-    expect(lanesInOrder).toEqual(['lane-label-client-1', 'lane-label-client-2', 'lane-label-network', 'lane-label-server', 'lane-label-editor-1']);
+    const lanesInOrder = await timeline
+      .locator('[data-testid^="lane-label-"]')
+      .evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-testid')));
+    expect(lanesInOrder).toEqual([
+      'lane-label-client-1',
+      'lane-label-client-2',
+      'lane-label-network',
+      'lane-label-server',
+      'lane-label-editor-1',
+    ]);
 
     const conflict = timeline.getByTestId(`event-${seqs['onConflict']}`);
     await expect(conflict.getByTestId('conflict-marker')).toBeVisible();
@@ -81,7 +95,9 @@ test.describe('HTML report', () => {
 
     await expect(counterexample.getByTestId('check-violated')).toHaveCount(2);
     await expect(counterexample.getByTestId('check-passed')).toHaveText(['✓ no-lost-writes', '✓ exactly-once']);
-    await expect(counterexample.getByTestId('check-explanation').first()).toContainText('a1 still holds "buy oat milk"');
+    await expect(counterexample.getByTestId('check-explanation').first()).toContainText(
+      'a1 still holds "buy oat milk"',
+    );
 
     // The first cited event is selected on open; a click on the 412 shows its headers, body and
     // the operation queue from the latest snapshot before it.
@@ -102,7 +118,11 @@ test.describe('HTML report', () => {
     await expect(details).toContainText('Related events');
 
     // A reference in a checker's explanation selects the event it cites.
-    await counterexample.getByTestId('check-explanation').nth(1).getByRole('button', { name: `#${seqs['decision']}` }).click();
+    await counterexample
+      .getByTestId('check-explanation')
+      .nth(1)
+      .getByRole('button', { name: `#${seqs['decision']}` })
+      .click();
     await expect(details.getByTestId('details-title')).toContainText(`#${seqs['decision']} → cancelAndDiscard`);
 
     await timeline.getByTestId(`event-${seqs['412']}`).click();
@@ -159,16 +179,21 @@ test.describe('HTML report', () => {
     await page.getByTestId('open-counterexample-1').click();
     await expect(page.getByTestId('scenario-error')).toContainText(HOSTILE.closeScript);
 
-    await expect(counterexample.getByTestId('replay-command')).toContainText(`npx syncwright replay '${HOSTILE.closeScript}'`);
+    await expect(counterexample.getByTestId('replay-command')).toContainText(
+      `npx syncwright replay '${HOSTILE.closeScript}'`,
+    );
     await expect(counterexample.getByTestId('table-diff')).toContainText(HOSTILE.closeScript);
-    await expect(counterexample.getByTestId('check-explanation').first()).toContainText(`<a href="${HOSTILE.javascriptUrl}">details</a>`);
+    await expect(counterexample.getByTestId('check-explanation').first()).toContainText(
+      `<a href="${HOSTILE.javascriptUrl}">details</a>`,
+    );
     await expect(counterexample.getByTestId('timeline')).toContainText('client-2"><img src=x onerror=');
 
     const state = await page.evaluate(() => ({
       pwned: (window as unknown as { __pwned?: unknown }).__pwned,
       polluted: ({} as Record<string, unknown>)['polluted'],
       scripts: document.querySelectorAll('script').length,
-      injected: document.querySelectorAll('img, svg, iframe, object, embed, a[href], [onerror], [onload], [onclick]').length,
+      injected: document.querySelectorAll('img, svg, iframe, object, embed, a[href], [onerror], [onload], [onclick]')
+        .length,
     }));
     expect(state).toEqual({ pwned: undefined, polluted: undefined, scripts: 2, injected: 0 });
     expect(dialogs).toEqual([]);

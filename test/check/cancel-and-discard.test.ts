@@ -8,16 +8,44 @@ const c = record('c', 'call mum', 'v1');
 /** A push where the update of `a` gets a 412 and is discarded, then the insert of `c` goes. */
 function discard(options: { keepRow?: boolean; keepOperation?: boolean; resend?: boolean; skipLater?: boolean } = {}) {
   const h = new HistoryBuilder();
-  h.snapshot('before push', { 'client-1': state([local('a', 'mine', 'v1'), local('c', 'call mum', null)], [pending(1, 'update', 'a'), pending(2, 'insert', 'c')]) }, [theirs]);
+  h.snapshot(
+    'before push',
+    {
+      'client-1': state(
+        [local('a', 'mine', 'v1'), local('c', 'call mum', null)],
+        [pending(1, 'update', 'a'), pending(2, 'insert', 'c')],
+      ),
+    },
+    [theirs],
+  );
   const push = h.invoke('client-1', { type: 'push' });
-  h.exchange('client-1', 'PATCH', '/tables/todoitem/a', 412, { body: { id: 'a', text: 'mine', complete: false }, ifMatch: 'v1', answer: theirs });
-  const call = h.call('client-1', 'onConflict', { action: 'update', itemId: 'a', status: 412, clientRecord: local('a', 'mine', 'v1'), serverRecord: theirs });
+  h.exchange('client-1', 'PATCH', '/tables/todoitem/a', 412, {
+    body: { id: 'a', text: 'mine', complete: false },
+    ifMatch: 'v1',
+    answer: theirs,
+  });
+  const call = h.call('client-1', 'onConflict', {
+    action: 'update',
+    itemId: 'a',
+    status: 412,
+    clientRecord: local('a', 'mine', 'v1'),
+    serverRecord: theirs,
+  });
   const decided = h.decide('client-1', call, 'cancelAndDiscard');
-  if (options.resend === true) h.exchange('client-1', 'PATCH', '/tables/todoitem/a', 200, { body: { id: 'a', text: 'mine', complete: false }, answer: record('a', 'mine', 'v3') });
-  if (options.skipLater !== true) h.exchange('client-1', 'POST', '/tables/todoitem', 201, { body: { id: 'c', text: 'call mum' }, answer: c });
+  if (options.resend === true)
+    h.exchange('client-1', 'PATCH', '/tables/todoitem/a', 200, {
+      body: { id: 'a', text: 'mine', complete: false },
+      answer: record('a', 'mine', 'v3'),
+    });
+  if (options.skipLater !== true)
+    h.exchange('client-1', 'POST', '/tables/todoitem', 201, { body: { id: 'c', text: 'call mum' }, answer: c });
   h.ok('client-1', push.opId);
   const rows = [...(options.keepRow === true ? [local('a', 'mine', 'v1')] : []), local('c', 'call mum', 'v1')];
-  const after = h.snapshot('after push', { 'client-1': state(rows, options.keepOperation === true ? [pending(1, 'update', 'a')] : []) }, [theirs, c]);
+  const after = h.snapshot(
+    'after push',
+    { 'client-1': state(rows, options.keepOperation === true ? [pending(1, 'update', 'a')] : []) },
+    [theirs, c],
+  );
   const pull = h.invoke('client-1', { type: 'pull', table: 'todoitem' });
   h.exchange('client-1', 'GET', '/tables/todoitem', 200, { answer: [theirs, c] });
   h.ok('client-1', pull.opId);
@@ -41,7 +69,9 @@ describe('cancelAndDiscard', () => {
   });
 
   test('reports an operation still queued after the discard', () => {
-    expect(checkCancelAndDiscard(discard({ keepOperation: true }).history).violations[0]!.message).toContain('still queued');
+    expect(checkCancelAndDiscard(discard({ keepOperation: true }).history).violations[0]!.message).toContain(
+      'still queued',
+    );
   });
 
   test('reports a discarded change sent to the server again', () => {
@@ -52,15 +82,37 @@ describe('cancelAndDiscard', () => {
     // Found by generated-tutorial at 3,000 runs (seed 7): the second push waited for the first,
     // which sent c; when the second began, only a's update was left.
     const h = new HistoryBuilder();
-    h.snapshot('before pushes', { 'client-1': state([local('a', 'mine', 'v1'), local('c', 'call mum', null)], [pending(1, 'update', 'a'), pending(2, 'insert', 'c')]) }, [theirs]);
+    h.snapshot(
+      'before pushes',
+      {
+        'client-1': state(
+          [local('a', 'mine', 'v1'), local('c', 'call mum', null)],
+          [pending(1, 'update', 'a'), pending(2, 'insert', 'c')],
+        ),
+      },
+      [theirs],
+    );
     const first = h.invoke('client-1', { type: 'push' });
     const second = h.invoke('client-1', { type: 'push' });
-    const lost = h.request('client-1', 'PATCH', '/tables/todoitem/a', { body: { id: 'a', text: 'mine', complete: false }, ifMatch: 'v1' });
+    const lost = h.request('client-1', 'PATCH', '/tables/todoitem/a', {
+      body: { id: 'a', text: 'mine', complete: false },
+      ifMatch: 'v1',
+    });
     h.failure('client-1', lost.requestId, 'network', false);
     h.exchange('client-1', 'POST', '/tables/todoitem', 201, { body: { id: 'c', text: 'call mum' }, answer: c });
     h.fail('client-1', first.opId);
-    h.exchange('client-1', 'PATCH', '/tables/todoitem/a', 412, { body: { id: 'a', text: 'mine', complete: false }, ifMatch: 'v1', answer: theirs });
-    const call = h.call('client-1', 'onConflict', { action: 'update', itemId: 'a', status: 412, clientRecord: local('a', 'mine', 'v1'), serverRecord: theirs });
+    h.exchange('client-1', 'PATCH', '/tables/todoitem/a', 412, {
+      body: { id: 'a', text: 'mine', complete: false },
+      ifMatch: 'v1',
+      answer: theirs,
+    });
+    const call = h.call('client-1', 'onConflict', {
+      action: 'update',
+      itemId: 'a',
+      status: 412,
+      clientRecord: local('a', 'mine', 'v1'),
+      serverRecord: theirs,
+    });
     h.decide('client-1', call, 'cancelAndDiscard');
     h.ok('client-1', second.opId);
     h.snapshot('final', { 'client-1': state([local('c', 'call mum', 'v1')]) }, [theirs, c]);
@@ -69,6 +121,8 @@ describe('cancelAndDiscard', () => {
   });
 
   test('reports a push that stopped instead of trying the operations behind the discarded one', () => {
-    expect(checkCancelAndDiscard(discard({ skipLater: true }).history).violations[0]!.message).toContain('without trying the queued insert of todoitem/c');
+    expect(checkCancelAndDiscard(discard({ skipLater: true }).history).violations[0]!.message).toContain(
+      'without trying the queued insert of todoitem/c',
+    );
   });
 });

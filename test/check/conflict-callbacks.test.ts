@@ -7,13 +7,31 @@ const mine = local('a', 'mine', 'v1');
 const theirs = record('a', 'theirs', 'v2');
 
 /** A push whose PATCH of `a` answers 412 and whose handler is called as given. */
-function conflict(options: { handler?: 'onConflict' | 'onError'; serverRecord?: object; decision?: HandlerDecision; isHandled?: boolean; call?: boolean } = {}) {
+function conflict(
+  options: {
+    handler?: 'onConflict' | 'onError';
+    serverRecord?: object;
+    decision?: HandlerDecision;
+    isHandled?: boolean;
+    call?: boolean;
+  } = {},
+) {
   const h = new HistoryBuilder();
   const push = h.invoke('client-1', { type: 'push' });
-  const answer = h.exchange('client-1', 'PATCH', '/tables/todoitem/a', 412, { body: { id: 'a', text: 'mine', complete: false }, ifMatch: 'v1', answer: theirs });
+  const answer = h.exchange('client-1', 'PATCH', '/tables/todoitem/a', 412, {
+    body: { id: 'a', text: 'mine', complete: false },
+    ifMatch: 'v1',
+    answer: theirs,
+  });
   let callSeq: number | undefined;
   if (options.call !== false) {
-    const call = h.call('client-1', options.handler ?? 'onConflict', { action: 'update', itemId: 'a', status: 412, clientRecord: mine, serverRecord: (options.serverRecord ?? theirs) as never });
+    const call = h.call('client-1', options.handler ?? 'onConflict', {
+      action: 'update',
+      itemId: 'a',
+      status: 412,
+      clientRecord: mine,
+      serverRecord: (options.serverRecord ?? theirs) as never,
+    });
     callSeq = answer + 1;
     h.decide('client-1', call, options.decision ?? 'cancelAndDiscard', options.isHandled);
   }
@@ -46,7 +64,9 @@ describe('conflict callbacks', () => {
 
   test('does not require a call from a client that has no conflict handler', () => {
     const { history } = conflict({ call: false });
-    expect(checkConflictCallbacks(history, { handlers: { 'client-1': { onConflict: false, onError: true } } }).valid).toBe(true);
+    expect(
+      checkConflictCallbacks(history, { handlers: { 'client-1': { onConflict: false, onError: true } } }).valid,
+    ).toBe(true);
   });
 
   test('reports isHandled left false after a resolution', () => {
@@ -57,7 +77,11 @@ describe('conflict callbacks', () => {
   test('reports a handler called although the request succeeded', () => {
     const h = new HistoryBuilder();
     const push = h.invoke('client-1', { type: 'push' });
-    h.exchange('client-1', 'PATCH', '/tables/todoitem/a', 200, { body: { id: 'a', text: 'mine' }, ifMatch: 'v1', answer: record('a', 'mine', 'v2') });
+    h.exchange('client-1', 'PATCH', '/tables/todoitem/a', 200, {
+      body: { id: 'a', text: 'mine' },
+      ifMatch: 'v1',
+      answer: record('a', 'mine', 'v2'),
+    });
     const call = h.call('client-1', 'onConflict', { action: 'update', itemId: 'a', status: 412, clientRecord: mine });
     h.decide('client-1', call, 'unhandled');
     h.ok('client-1', push.opId);
@@ -67,11 +91,28 @@ describe('conflict callbacks', () => {
   test('accepts onError for a 404 and for a network failure', () => {
     const h = new HistoryBuilder();
     const push = h.invoke('client-1', { type: 'push' });
-    h.exchange('client-1', 'PATCH', '/tables/todoitem/a', 404, { body: { id: 'a', text: 'mine' }, ifMatch: 'v1', answer: { error: 'The item does not exist' } });
-    h.decide('client-1', h.call('client-1', 'onError', { action: 'update', itemId: 'a', status: 404, clientRecord: mine }), 'cancelAndDiscard');
+    h.exchange('client-1', 'PATCH', '/tables/todoitem/a', 404, {
+      body: { id: 'a', text: 'mine' },
+      ifMatch: 'v1',
+      answer: { error: 'The item does not exist' },
+    });
+    h.decide(
+      'client-1',
+      h.call('client-1', 'onError', { action: 'update', itemId: 'a', status: 404, clientRecord: mine }),
+      'cancelAndDiscard',
+    );
     const { requestId } = h.request('client-1', 'POST', '/tables/todoitem', { body: { id: 'b', text: 'new' } });
     h.failure('client-1', requestId, 'network', false);
-    h.decide('client-1', h.call('client-1', 'onError', { action: 'insert', itemId: 'b', status: null, clientRecord: { id: 'b', text: 'new' } }), 'unhandled');
+    h.decide(
+      'client-1',
+      h.call('client-1', 'onError', {
+        action: 'insert',
+        itemId: 'b',
+        status: null,
+        clientRecord: { id: 'b', text: 'new' },
+      }),
+      'unhandled',
+    );
     h.fail('client-1', push.opId);
     expect(checkConflictCallbacks(h.build()).valid).toBe(true);
   });
@@ -79,9 +120,20 @@ describe('conflict callbacks', () => {
   test('reports a push that went on after an unhandled error', () => {
     const h = new HistoryBuilder();
     const push = h.invoke('client-1', { type: 'push' });
-    h.exchange('client-1', 'PATCH', '/tables/todoitem/a', 500, { body: { id: 'a', text: 'mine' }, ifMatch: 'v1', answer: { error: 'boom' } });
-    h.decide('client-1', h.call('client-1', 'onError', { action: 'update', itemId: 'a', status: 500, clientRecord: mine }), 'unhandled');
-    h.exchange('client-1', 'DELETE', '/tables/todoitem/b', 200, { ifMatch: 'v1', answer: record('b', 'x', 'v2', { deleted: true }) });
+    h.exchange('client-1', 'PATCH', '/tables/todoitem/a', 500, {
+      body: { id: 'a', text: 'mine' },
+      ifMatch: 'v1',
+      answer: { error: 'boom' },
+    });
+    h.decide(
+      'client-1',
+      h.call('client-1', 'onError', { action: 'update', itemId: 'a', status: 500, clientRecord: mine }),
+      'unhandled',
+    );
+    h.exchange('client-1', 'DELETE', '/tables/todoitem/b', 200, {
+      ifMatch: 'v1',
+      answer: record('b', 'x', 'v2', { deleted: true }),
+    });
     h.fail('client-1', push.opId);
     expect(checkConflictCallbacks(h.build()).violations[0]!.message).toContain('an unhandled error must stop the push');
   });
@@ -92,13 +144,35 @@ describe('conflict callbacks', () => {
     const h = new HistoryBuilder();
     const push = h.invoke('client-1', { type: 'push' });
     for (let attempt = 0; attempt < 5; attempt++) {
-      h.exchange('client-1', 'POST', '/tables/todoitem', 503, { body: { id: 'a', text: 'mine' }, answer: { error: 'busy' } });
-      h.decide('client-1', h.call('client-1', 'onError', { action: 'insert', itemId: 'a', status: 503, clientRecord: mine }), 'isHandled');
+      h.exchange('client-1', 'POST', '/tables/todoitem', 503, {
+        body: { id: 'a', text: 'mine' },
+        answer: { error: 'busy' },
+      });
+      h.decide(
+        'client-1',
+        h.call('client-1', 'onError', { action: 'insert', itemId: 'a', status: 503, clientRecord: mine }),
+        'isHandled',
+      );
     }
-    h.exchange('client-1', 'POST', '/tables/todoitem', 201, { body: { id: 'a', text: 'mine' }, answer: record('a', 'mine', 'v1') });
-    h.exchange('client-1', 'PATCH', '/tables/todoitem/a', 503, { body: { id: 'a', text: 'mine' }, ifMatch: 'v1', answer: { error: 'busy' } });
-    h.decide('client-1', h.call('client-1', 'onError', { action: 'update', itemId: 'a', status: 503, clientRecord: mine }), 'isHandled');
-    h.exchange('client-1', 'PATCH', '/tables/todoitem/a', 200, { body: { id: 'a', text: 'mine' }, ifMatch: 'v1', answer: record('a', 'mine', 'v2') });
+    h.exchange('client-1', 'POST', '/tables/todoitem', 201, {
+      body: { id: 'a', text: 'mine' },
+      answer: record('a', 'mine', 'v1'),
+    });
+    h.exchange('client-1', 'PATCH', '/tables/todoitem/a', 503, {
+      body: { id: 'a', text: 'mine' },
+      ifMatch: 'v1',
+      answer: { error: 'busy' },
+    });
+    h.decide(
+      'client-1',
+      h.call('client-1', 'onError', { action: 'update', itemId: 'a', status: 503, clientRecord: mine }),
+      'isHandled',
+    );
+    h.exchange('client-1', 'PATCH', '/tables/todoitem/a', 200, {
+      body: { id: 'a', text: 'mine' },
+      ifMatch: 'v1',
+      answer: record('a', 'mine', 'v2'),
+    });
     h.ok('client-1', push.opId);
     expect(checkConflictCallbacks(h.build()).violations.map((violation) => violation.message)).toEqual([]);
   });
@@ -107,40 +181,93 @@ describe('conflict callbacks', () => {
     const h = new HistoryBuilder();
     const push = h.invoke('client-1', { type: 'push' });
     for (let attempt = 0; attempt < 5; attempt++) {
-      h.exchange('client-1', 'POST', '/tables/todoitem', 503, { body: { id: 'a', text: 'mine' }, answer: { error: 'busy' } });
-      h.decide('client-1', h.call('client-1', 'onError', { action: 'insert', itemId: 'a', status: 503, clientRecord: mine }), 'isHandled');
+      h.exchange('client-1', 'POST', '/tables/todoitem', 503, {
+        body: { id: 'a', text: 'mine' },
+        answer: { error: 'busy' },
+      });
+      h.decide(
+        'client-1',
+        h.call('client-1', 'onError', { action: 'insert', itemId: 'a', status: 503, clientRecord: mine }),
+        'isHandled',
+      );
     }
     // The cap is reached: the 409 goes to no handler and the insert is skipped.
-    h.exchange('client-1', 'POST', '/tables/todoitem', 409, { body: { id: 'a', text: 'mine' }, answer: record('a', 'theirs', 'v1') });
-    h.exchange('client-1', 'PATCH', '/tables/todoitem/a', 503, { body: { id: 'a', text: 'mine' }, ifMatch: 'v1', answer: { error: 'busy' } });
-    h.decide('client-1', h.call('client-1', 'onError', { action: 'update', itemId: 'a', status: 503, clientRecord: mine }), 'isHandled');
-    h.exchange('client-1', 'PATCH', '/tables/todoitem/a', 200, { body: { id: 'a', text: 'mine' }, ifMatch: 'v1', answer: record('a', 'mine', 'v2') });
+    h.exchange('client-1', 'POST', '/tables/todoitem', 409, {
+      body: { id: 'a', text: 'mine' },
+      answer: record('a', 'theirs', 'v1'),
+    });
+    h.exchange('client-1', 'PATCH', '/tables/todoitem/a', 503, {
+      body: { id: 'a', text: 'mine' },
+      ifMatch: 'v1',
+      answer: { error: 'busy' },
+    });
+    h.decide(
+      'client-1',
+      h.call('client-1', 'onError', { action: 'update', itemId: 'a', status: 503, clientRecord: mine }),
+      'isHandled',
+    );
+    h.exchange('client-1', 'PATCH', '/tables/todoitem/a', 200, {
+      body: { id: 'a', text: 'mine' },
+      ifMatch: 'v1',
+      answer: record('a', 'mine', 'v2'),
+    });
     h.ok('client-1', push.opId);
-    expect(checkConflictCallbacks(h.build()).violations.filter((violation) => violation.message.includes('at most'))).toEqual([]);
+    expect(
+      checkConflictCallbacks(h.build()).violations.filter((violation) => violation.message.includes('at most')),
+    ).toEqual([]);
   });
 
   test('an update dropped because its record was deleted meanwhile, and the delete after it, each have their own calls', () => {
     const h = new HistoryBuilder();
     const push = h.invoke('client-1', { type: 'push' });
-    h.exchange('client-1', 'PATCH', '/tables/todoitem/a', 500, { body: { id: 'a', text: 'mine' }, ifMatch: 'v1', answer: { error: 'boom' } });
-    h.decide('client-1', h.call('client-1', 'onError', { action: 'update', itemId: 'a', status: 500, clientRecord: mine }), 'isHandled');
+    h.exchange('client-1', 'PATCH', '/tables/todoitem/a', 500, {
+      body: { id: 'a', text: 'mine' },
+      ifMatch: 'v1',
+      answer: { error: 'boom' },
+    });
+    h.decide(
+      'client-1',
+      h.call('client-1', 'onError', { action: 'update', itemId: 'a', status: 500, clientRecord: mine }),
+      'isHandled',
+    );
     for (let attempt = 0; attempt < 5; attempt++) {
       h.exchange('client-1', 'DELETE', '/tables/todoitem/a', 500, { ifMatch: 'v1', answer: { error: 'boom' } });
-      h.decide('client-1', h.call('client-1', 'onError', { action: 'delete', itemId: 'a', status: 500, clientRecord: null }), 'isHandled');
+      h.decide(
+        'client-1',
+        h.call('client-1', 'onError', { action: 'delete', itemId: 'a', status: 500, clientRecord: null }),
+        'isHandled',
+      );
     }
-    h.exchange('client-1', 'DELETE', '/tables/todoitem/a', 200, { ifMatch: 'v1', answer: record('a', 'mine', 'v2', { deleted: true }) });
+    h.exchange('client-1', 'DELETE', '/tables/todoitem/a', 200, {
+      ifMatch: 'v1',
+      answer: record('a', 'mine', 'v2', { deleted: true }),
+    });
     h.ok('client-1', push.opId);
-    expect(checkConflictCallbacks(h.build()).violations.filter((violation) => violation.message.includes('at most'))).toEqual([]);
+    expect(
+      checkConflictCallbacks(h.build()).violations.filter((violation) => violation.message.includes('at most')),
+    ).toEqual([]);
   });
 
   test('reports more than five handler calls for one operation in one push', () => {
     const h = new HistoryBuilder();
     const push = h.invoke('client-1', { type: 'push' });
     for (let attempt = 0; attempt < 6; attempt++) {
-      h.exchange('client-1', 'PATCH', '/tables/todoitem/a', 503, { body: { id: 'a', text: 'mine' }, ifMatch: 'v1', answer: { error: 'busy' } });
-      h.decide('client-1', h.call('client-1', 'onError', { action: 'update', itemId: 'a', status: 503, clientRecord: mine }), 'isHandled');
+      h.exchange('client-1', 'PATCH', '/tables/todoitem/a', 503, {
+        body: { id: 'a', text: 'mine' },
+        ifMatch: 'v1',
+        answer: { error: 'busy' },
+      });
+      h.decide(
+        'client-1',
+        h.call('client-1', 'onError', { action: 'update', itemId: 'a', status: 503, clientRecord: mine }),
+        'isHandled',
+      );
     }
     h.ok('client-1', push.opId);
-    expect(checkConflictCallbacks(h.build()).violations.map((violation) => violation.message).join(' ')).toContain('at most 5 calls per operation per push');
+    expect(
+      checkConflictCallbacks(h.build())
+        .violations.map((violation) => violation.message)
+        .join(' '),
+    ).toContain('at most 5 calls per operation per push');
   });
 });

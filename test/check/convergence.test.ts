@@ -5,7 +5,11 @@ import { HistoryBuilder, local, pending, record, state } from './history-builder
 describe('convergence', () => {
   test('passes when every client holds exactly the server live rows at their versions', () => {
     const h = new HistoryBuilder();
-    h.snapshot('final', { 'client-1': state([local('a', 'milk', 'v1')]), 'client-2': state([local('a', 'milk', 'v1')]) }, [record('a', 'milk', 'v1')]);
+    h.snapshot(
+      'final',
+      { 'client-1': state([local('a', 'milk', 'v1')]), 'client-2': state([local('a', 'milk', 'v1')]) },
+      [record('a', 'milk', 'v1')],
+    );
     const result = checkConvergence(h.build());
     expect(result.valid).toBe(true);
     expect(result.checker).toBe('convergence');
@@ -32,13 +36,17 @@ describe('convergence', () => {
     clean.snapshot('final', { 'client-1': state([]) }, [record('a', 'milk', 'v2', { deleted: true })]);
     expect(checkConvergence(clean.build()).valid).toBe(true);
     const stale = new HistoryBuilder();
-    stale.snapshot('final', { 'client-1': state([local('a', 'milk', 'v1')]) }, [record('a', 'milk', 'v2', { deleted: true })]);
+    stale.snapshot('final', { 'client-1': state([local('a', 'milk', 'v1')]) }, [
+      record('a', 'milk', 'v2', { deleted: true }),
+    ]);
     expect(checkConvergence(stale.build()).violations[0]!.message).toContain('not live on the server');
   });
 
   test('reports an operation left pending that no handler decision kept', () => {
     const h = new HistoryBuilder();
-    h.snapshot('final', { 'client-1': state([local('a', 'mine', 'v1')], [pending(1, 'update', 'a')]) }, [record('a', 'mine', 'v1')]);
+    h.snapshot('final', { 'client-1': state([local('a', 'mine', 'v1')], [pending(1, 'update', 'a')]) }, [
+      record('a', 'mine', 'v1'),
+    ]);
     const result = checkConvergence(h.build());
     expect(result.valid).toBe(false);
     expect(result.violations[0]!.message).toContain('still has a pending update of todoitem/a');
@@ -47,11 +55,23 @@ describe('convergence', () => {
   test('excuses an operation its last push failed on when the handler left the conflict unhandled', () => {
     const h = new HistoryBuilder();
     const push = h.invoke('client-1', { type: 'push' });
-    h.exchange('client-1', 'PATCH', '/tables/todoitem/a', 412, { body: { id: 'a', text: 'mine' }, ifMatch: 'v1', answer: record('a', 'theirs', 'v2') });
-    const call = h.call('client-1', 'onConflict', { action: 'update', itemId: 'a', status: 412, clientRecord: local('a', 'mine', 'v1'), serverRecord: record('a', 'theirs', 'v2') });
+    h.exchange('client-1', 'PATCH', '/tables/todoitem/a', 412, {
+      body: { id: 'a', text: 'mine' },
+      ifMatch: 'v1',
+      answer: record('a', 'theirs', 'v2'),
+    });
+    const call = h.call('client-1', 'onConflict', {
+      action: 'update',
+      itemId: 'a',
+      status: 412,
+      clientRecord: local('a', 'mine', 'v1'),
+      serverRecord: record('a', 'theirs', 'v2'),
+    });
     h.decide('client-1', call, 'unhandled');
     h.ok('client-1', push.opId);
-    h.snapshot('final', { 'client-1': state([local('a', 'mine', 'v1')], [pending(1, 'update', 'a')]) }, [record('a', 'theirs', 'v2')]);
+    h.snapshot('final', { 'client-1': state([local('a', 'mine', 'v1')], [pending(1, 'update', 'a')]) }, [
+      record('a', 'theirs', 'v2'),
+    ]);
     const result = checkConvergence(h.build());
     expect(result.valid).toBe(true);
     expect(result.explanation).toContain("decided 'unhandled'");

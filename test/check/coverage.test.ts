@@ -7,8 +7,22 @@ describe('coverage counters', () => {
   test('count conflicts by status, decisions, lost answers and restarts mid-push', () => {
     const h = new HistoryBuilder();
     const push = h.invoke('client-1', { type: 'push' });
-    h.exchange('client-1', 'PATCH', '/tables/todoitem/a', 412, { body: { id: 'a', text: 'mine' }, ifMatch: 'v1', answer: record('a', 'theirs', 'v2') });
-    h.decide('client-1', h.call('client-1', 'onConflict', { action: 'update', itemId: 'a', status: 412, clientRecord: local('a', 'mine', 'v1'), serverRecord: record('a', 'theirs', 'v2') }), 'cancelAndDiscard');
+    h.exchange('client-1', 'PATCH', '/tables/todoitem/a', 412, {
+      body: { id: 'a', text: 'mine' },
+      ifMatch: 'v1',
+      answer: record('a', 'theirs', 'v2'),
+    });
+    h.decide(
+      'client-1',
+      h.call('client-1', 'onConflict', {
+        action: 'update',
+        itemId: 'a',
+        status: 412,
+        clientRecord: local('a', 'mine', 'v1'),
+        serverRecord: record('a', 'theirs', 'v2'),
+      }),
+      'cancelAndDiscard',
+    );
     const lost = h.request('client-1', 'POST', '/tables/todoitem', { body: { id: 'b', text: 'x' } });
     h.failure('client-1', lost.requestId, 'lost-response', true);
     h.restart('client-1', true);

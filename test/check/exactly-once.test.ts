@@ -10,7 +10,10 @@ describe('exactly-once effects', () => {
     const first = h.request('client-1', 'POST', '/tables/todoitem', { body: { id: 'a', text: 'milk' } });
     h.failure('client-1', first.requestId, 'lost-response', true);
     h.fail('client-1', push.opId);
-    h.exchange('client-1', 'POST', '/tables/todoitem', 409, { body: { id: 'a', text: 'milk' }, answer: { id: 'a', text: 'milk' } });
+    h.exchange('client-1', 'POST', '/tables/todoitem', 409, {
+      body: { id: 'a', text: 'milk' },
+      answer: { id: 'a', text: 'milk' },
+    });
     h.snapshot('final', { 'client-1': state([local('a', 'milk', 'v1')]) }, [record('a', 'milk', 'v1')]);
     const result = checkExactlyOnce(h.build());
     expect(result.valid).toBe(true);
@@ -20,9 +23,14 @@ describe('exactly-once effects', () => {
   test('reports a server row that no insert of the run named', () => {
     const h = new HistoryBuilder();
     h.op('client-1', { type: 'insert', table: 'todoitem', record: { id: 'a', text: 'milk' } });
-    const final = h.snapshot('final', { 'client-1': state([]) }, [record('a', 'milk', 'v1'), record('dup', 'milk', 'v1')]);
+    const final = h.snapshot('final', { 'client-1': state([]) }, [
+      record('a', 'milk', 'v1'),
+      record('dup', 'milk', 'v1'),
+    ]);
     const result = checkExactlyOnce(h.build());
-    expect(result.violations[0]!.message).toBe(`The server holds todoitem/dup at #${final}, which no insert of the run named.`);
+    expect(result.violations[0]!.message).toBe(
+      `The server holds todoitem/dup at #${final}, which no insert of the run named.`,
+    );
   });
 
   test('reports an unconditional update whose retry the server applied a second time', () => {
@@ -32,7 +40,10 @@ describe('exactly-once effects', () => {
     h.ok('client-1', pull.opId);
     const first = h.request('client-1', 'PATCH', '/tables/todoitem/a', { body: { id: 'a', text: 'oat milk' } });
     h.failure('client-1', first.requestId, 'lost-response', true);
-    h.exchange('client-1', 'PATCH', '/tables/todoitem/a', 200, { body: { id: 'a', text: 'oat milk' }, answer: record('a', 'oat milk', 'v3') });
+    h.exchange('client-1', 'PATCH', '/tables/todoitem/a', 200, {
+      body: { id: 'a', text: 'oat milk' },
+      answer: record('a', 'oat milk', 'v3'),
+    });
     const result = checkExactlyOnce(h.build());
     expect(result.valid).toBe(false);
     expect(result.violations[0]!.message).toContain('was applied twice');
@@ -41,9 +52,16 @@ describe('exactly-once effects', () => {
 
   test('does not report a conditional retry (the server refuses a second application itself)', () => {
     const h = new HistoryBuilder();
-    const first = h.request('client-1', 'PATCH', '/tables/todoitem/a', { body: { id: 'a', text: 'oat milk' }, ifMatch: 'v1' });
+    const first = h.request('client-1', 'PATCH', '/tables/todoitem/a', {
+      body: { id: 'a', text: 'oat milk' },
+      ifMatch: 'v1',
+    });
     h.failure('client-1', first.requestId, 'lost-response', true);
-    h.exchange('client-1', 'PATCH', '/tables/todoitem/a', 200, { body: { id: 'a', text: 'oat milk' }, ifMatch: 'v1', answer: record('a', 'oat milk', 'v3') });
+    h.exchange('client-1', 'PATCH', '/tables/todoitem/a', 200, {
+      body: { id: 'a', text: 'oat milk' },
+      ifMatch: 'v1',
+      answer: record('a', 'oat milk', 'v3'),
+    });
     expect(checkExactlyOnce(h.build()).valid).toBe(true);
   });
 
@@ -58,7 +76,10 @@ describe('exactly-once effects', () => {
     h.restart('client-1', true);
     h.add('client-1', { kind: 'info', opId: push.opId, error: 'killed: the app restarted mid-operation' });
     h.response('client-1', first.requestId, 200, record('a', 'oat milk', 'v2'));
-    h.exchange('client-1', 'PATCH', '/tables/todoitem/a', 200, { body: { id: 'a', text: 'oat milk' }, answer: record('a', 'oat milk', 'v3') });
+    h.exchange('client-1', 'PATCH', '/tables/todoitem/a', 200, {
+      body: { id: 'a', text: 'oat milk' },
+      answer: record('a', 'oat milk', 'v3'),
+    });
     expect(checkExactlyOnce(h.build()).valid).toBe(true);
 
     // The same answer read by a living app: the retry could have been conditional.
@@ -66,7 +87,10 @@ describe('exactly-once effects', () => {
     seen.op('client-1', { type: 'update', table: 'todoitem', record: { id: 'a', text: 'oat milk' } });
     const again = seen.request('client-1', 'PATCH', '/tables/todoitem/a', { body: { id: 'a', text: 'oat milk' } });
     seen.response('client-1', again.requestId, 200, record('a', 'oat milk', 'v2'));
-    seen.exchange('client-1', 'PATCH', '/tables/todoitem/a', 200, { body: { id: 'a', text: 'oat milk' }, answer: record('a', 'oat milk', 'v3') });
+    seen.exchange('client-1', 'PATCH', '/tables/todoitem/a', 200, {
+      body: { id: 'a', text: 'oat milk' },
+      answer: record('a', 'oat milk', 'v3'),
+    });
     expect(checkExactlyOnce(seen.build()).valid).toBe(false);
   });
 
@@ -80,7 +104,10 @@ describe('exactly-once effects', () => {
     h.ok('client-1', pull.opId);
     const first = h.request('client-1', 'PATCH', '/tables/todoitem/a', { body: { id: 'a', text: 'oat milk' } });
     h.failure('client-1', first.requestId, 'lost-response', true);
-    h.exchange('client-1', 'PATCH', '/tables/todoitem/a', 200, { body: { id: 'a', text: 'oat milk' }, answer: record('a', 'oat milk', 'v3') });
+    h.exchange('client-1', 'PATCH', '/tables/todoitem/a', 200, {
+      body: { id: 'a', text: 'oat milk' },
+      answer: record('a', 'oat milk', 'v3'),
+    });
     expect(checkExactlyOnce(h.build()).valid).toBe(true);
   });
 });

@@ -5,7 +5,14 @@
 import type { HttpResponse, TransportFailureKind } from '../../src/protocol/http.js';
 import type { JsonObject, ServerRecord } from '../../src/protocol/records.js';
 import type { ClientSnapshot, PendingOperation } from '../../src/kernel/driver.js';
-import type { ClientOperation, HandlerDecision, History, HistoryEvent, HistoryEventBody, ServerEdit } from '../../src/kernel/history.js';
+import type {
+  ClientOperation,
+  HandlerDecision,
+  History,
+  HistoryEvent,
+  HistoryEventBody,
+  ServerEdit,
+} from '../../src/kernel/history.js';
 
 export const T0 = '2026-01-01T00:00:00.000Z';
 
@@ -21,7 +28,12 @@ export function state(rows: JsonObject[], operations: PendingOperation[] = []): 
   return { tables: { todoitem: rows }, operations };
 }
 
-export function pending(id: number, action: PendingOperation['action'], itemId: string, locked = false): PendingOperation {
+export function pending(
+  id: number,
+  action: PendingOperation['action'],
+  itemId: string,
+  locked = false,
+): PendingOperation {
   return { id, table: 'todoitem', action, itemId, ...(locked ? { locked: true } : {}) };
 }
 
@@ -59,9 +71,17 @@ export class HistoryBuilder {
     return seq;
   }
 
-  request(client: string, method: string, url: string, options: { body?: JsonObject; ifMatch?: string } = {}): { requestId: number; seq: number } {
+  request(
+    client: string,
+    method: string,
+    url: string,
+    options: { body?: JsonObject; ifMatch?: string } = {},
+  ): { requestId: number; seq: number } {
     const requestId = this.nextRequest++;
-    const headers: Record<string, string> = { 'zumo-api-version': '2.0.0', ...(options.ifMatch !== undefined ? { 'if-match': `"${options.ifMatch}"` } : {}) };
+    const headers: Record<string, string> = {
+      'zumo-api-version': '2.0.0',
+      ...(options.ifMatch !== undefined ? { 'if-match': `"${options.ifMatch}"` } : {}),
+    };
     const seq = this.add(client, {
       kind: 'http-request',
       requestId,
@@ -72,7 +92,11 @@ export class HistoryBuilder {
   }
 
   response(client: string, requestId: number, status: number, body: unknown = null): number {
-    const response: HttpResponse = { status, headers: { 'content-type': 'application/json' }, body: body === null ? '' : JSON.stringify(body) };
+    const response: HttpResponse = {
+      status,
+      headers: { 'content-type': 'application/json' },
+      body: body === null ? '' : JSON.stringify(body),
+    };
     return this.add(client, { kind: 'http-response', requestId, link: client, response, latencyMs: 10 });
   }
 
@@ -81,7 +105,13 @@ export class HistoryBuilder {
   }
 
   /** A request and its answer; returns the seq of the answer. */
-  exchange(client: string, method: string, url: string, status: number, options: { body?: JsonObject; ifMatch?: string; answer?: unknown } = {}): number {
+  exchange(
+    client: string,
+    method: string,
+    url: string,
+    status: number,
+    options: { body?: JsonObject; ifMatch?: string; answer?: unknown } = {},
+  ): number {
     const { requestId } = this.request(client, method, url, options);
     return this.response(client, requestId, status, options.answer ?? null);
   }
@@ -89,7 +119,13 @@ export class HistoryBuilder {
   call(
     client: string,
     handler: 'onConflict' | 'onError',
-    details: { action: string; itemId: string; status: number | null; clientRecord?: JsonObject | null; serverRecord?: JsonObject | null },
+    details: {
+      action: string;
+      itemId: string;
+      status: number | null;
+      clientRecord?: JsonObject | null;
+      serverRecord?: JsonObject | null;
+    },
   ): number {
     const callId = this.nextCall++;
     this.add(client, {
@@ -107,7 +143,12 @@ export class HistoryBuilder {
     return callId;
   }
 
-  decide(client: string, callId: number, decision: HandlerDecision, isHandled = decision !== 'unhandled' && decision !== 'threw'): number {
+  decide(
+    client: string,
+    callId: number,
+    decision: HandlerDecision,
+    isHandled = decision !== 'unhandled' && decision !== 'threw',
+  ): number {
     return this.add(client, { kind: 'handler-decision', callId, decision, isHandled });
   }
 

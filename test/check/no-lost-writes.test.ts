@@ -2,14 +2,22 @@ import { describe, test, expect } from 'vitest';
 import { checkNoLostWrites } from '../../src/check/no-lost-writes.js';
 import { HistoryBuilder, local, record, state } from './history-builder.js';
 
-const update = (text: string) => ({ type: 'update' as const, table: 'todoitem', record: { id: 'a', text, complete: false } });
+const update = (text: string) => ({
+  type: 'update' as const,
+  table: 'todoitem',
+  record: { id: 'a', text, complete: false },
+});
 
 describe('no lost writes', () => {
   test('passes when a push request the server applied carried the write', () => {
     const h = new HistoryBuilder();
     h.op('client-1', update('mine'));
     const push = h.invoke('client-1', { type: 'push' });
-    h.exchange('client-1', 'PATCH', '/tables/todoitem/a', 200, { body: { id: 'a', text: 'mine', complete: false }, ifMatch: 'v1', answer: record('a', 'mine', 'v2') });
+    h.exchange('client-1', 'PATCH', '/tables/todoitem/a', 200, {
+      body: { id: 'a', text: 'mine', complete: false },
+      ifMatch: 'v1',
+      answer: record('a', 'mine', 'v2'),
+    });
     h.ok('client-1', push.opId);
     h.snapshot('final', { 'client-1': state([local('a', 'mine', 'v2')]) }, [record('a', 'mine', 'v2')]);
     expect(checkNoLostWrites(h.build()).valid).toBe(true);
@@ -19,7 +27,11 @@ describe('no lost writes', () => {
     const h = new HistoryBuilder();
     const write = h.op('client-1', update('mine'));
     const push = h.invoke('client-1', { type: 'push' });
-    h.exchange('client-1', 'PATCH', '/tables/todoitem/a', 200, { body: { id: 'a', text: 'overwritten', complete: false }, ifMatch: 'v1', answer: record('a', 'overwritten', 'v2') });
+    h.exchange('client-1', 'PATCH', '/tables/todoitem/a', 200, {
+      body: { id: 'a', text: 'overwritten', complete: false },
+      ifMatch: 'v1',
+      answer: record('a', 'overwritten', 'v2'),
+    });
     h.ok('client-1', push.opId);
     h.snapshot('final', { 'client-1': state([local('a', 'overwritten', 'v2')]) }, [record('a', 'overwritten', 'v2')]);
     const result = checkNoLostWrites(h.build());
@@ -32,8 +44,18 @@ describe('no lost writes', () => {
     const h = new HistoryBuilder();
     h.op('client-1', update('mine'));
     const push = h.invoke('client-1', { type: 'push' });
-    h.exchange('client-1', 'PATCH', '/tables/todoitem/a', 412, { body: { id: 'a', text: 'mine', complete: false }, ifMatch: 'v1', answer: record('a', 'theirs', 'v2') });
-    const call = h.call('client-1', 'onConflict', { action: 'update', itemId: 'a', status: 412, clientRecord: local('a', 'mine', 'v1'), serverRecord: record('a', 'theirs', 'v2') });
+    h.exchange('client-1', 'PATCH', '/tables/todoitem/a', 412, {
+      body: { id: 'a', text: 'mine', complete: false },
+      ifMatch: 'v1',
+      answer: record('a', 'theirs', 'v2'),
+    });
+    const call = h.call('client-1', 'onConflict', {
+      action: 'update',
+      itemId: 'a',
+      status: 412,
+      clientRecord: local('a', 'mine', 'v1'),
+      serverRecord: record('a', 'theirs', 'v2'),
+    });
     h.decide('client-1', call, 'cancelAndDiscard');
     h.ok('client-1', push.opId);
     h.snapshot('final', { 'client-1': state([local('a', 'theirs', 'v2')]) }, [record('a', 'theirs', 'v2')]);
@@ -57,7 +79,10 @@ describe('no lost writes', () => {
     const edit = h.op('editor-1', { type: 'update', table: 'todoitem', id: 'a', changes: { text: 'theirs' } });
     h.op('client-1', update('mine'));
     const push = h.invoke('client-1', { type: 'push' });
-    h.exchange('client-1', 'PATCH', '/tables/todoitem/a', 200, { body: { id: 'a', text: 'mine', complete: false }, answer: record('a', 'mine', 'v3') });
+    h.exchange('client-1', 'PATCH', '/tables/todoitem/a', 200, {
+      body: { id: 'a', text: 'mine', complete: false },
+      answer: record('a', 'mine', 'v3'),
+    });
     h.ok('client-1', push.opId);
     h.snapshot('final', { 'client-1': state([local('a', 'mine', 'v3')]) }, [record('a', 'mine', 'v3')]);
     const result = checkNoLostWrites(h.build());
@@ -71,7 +96,9 @@ describe('no lost writes', () => {
     h.op('client-1', { type: 'delete', table: 'todoitem', id: 'a' });
     h.op('editor-1', { type: 'insert', table: 'todoitem', record: { id: 'a', text: 'theirs' } });
     const push = h.invoke('client-1', { type: 'push' });
-    h.exchange('client-1', 'DELETE', '/tables/todoitem/a', 200, { answer: record('a', 'theirs', 'v2', { deleted: true }) });
+    h.exchange('client-1', 'DELETE', '/tables/todoitem/a', 200, {
+      answer: record('a', 'theirs', 'v2', { deleted: true }),
+    });
     h.ok('client-1', push.opId);
     h.snapshot('final', { 'client-1': state([]) }, [record('a', 'theirs', 'v2', { deleted: true })]);
     expect(checkNoLostWrites(h.build()).valid).toBe(true);

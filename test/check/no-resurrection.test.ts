@@ -24,7 +24,16 @@ describe('no resurrection', () => {
     h.op('client-1', { type: 'delete', table: 'todoitem', id: 'a' });
     const push = h.invoke('client-1', { type: 'push' });
     h.exchange('client-1', 'DELETE', '/tables/todoitem/a', 412, { ifMatch: 'v1', answer: record('a', 'theirs', 'v2') });
-    h.decide('client-1', h.call('client-1', 'onConflict', { action: 'delete', itemId: 'a', status: 412, serverRecord: record('a', 'theirs', 'v2') }), 'cancelAndDiscard');
+    h.decide(
+      'client-1',
+      h.call('client-1', 'onConflict', {
+        action: 'delete',
+        itemId: 'a',
+        status: 412,
+        serverRecord: record('a', 'theirs', 'v2'),
+      }),
+      'cancelAndDiscard',
+    );
     h.ok('client-1', push.opId);
     h.snapshot('later', { 'client-1': state([local('a', 'theirs', 'v2')]) }, [record('a', 'theirs', 'v2')]);
     expect(checkNoResurrection(h.build()).valid).toBe(true);
@@ -36,7 +45,9 @@ describe('no resurrection', () => {
     const pull = h.invoke('client-1', { type: 'pull', table: 'todoitem' });
     h.exchange('client-1', 'GET', '/tables/todoitem', 200, { answer: [record('a', 'milk', 'v2', { deleted: true })] });
     h.ok('client-1', pull.opId);
-    h.snapshot('after pull', { 'client-1': state([local('a', 'milk', 'v1')]) }, [record('a', 'milk', 'v2', { deleted: true })]);
+    h.snapshot('after pull', { 'client-1': state([local('a', 'milk', 'v1')]) }, [
+      record('a', 'milk', 'v2', { deleted: true }),
+    ]);
     expect(checkNoResurrection(h.build()).violations[0]!.message).toContain('still holds it');
   });
 });

@@ -4,9 +4,16 @@ import type { JsonObject, ServerRecord } from '../../src/protocol/records.js';
 import type { ClientSnapshot } from '../../src/kernel/driver.js';
 import { HistoryBuilder, local, pending, record, state } from './history-builder.js';
 
-const firstPage = "/tables/todoitem?$filter=(updatedAt%20ge%20datetimeoffset'1969-12-31T00:00:00.000Z')&$orderby=updatedAt&$top=50&__includeDeleted=true";
+const firstPage =
+  "/tables/todoitem?$filter=(updatedAt%20ge%20datetimeoffset'1969-12-31T00:00:00.000Z')&$orderby=updatedAt&$top=50&__includeDeleted=true";
 
-function pull(server: ServerRecord[], before: ClientSnapshot, after: ClientSnapshot, url = firstPage, answer: JsonObject[] = server) {
+function pull(
+  server: ServerRecord[],
+  before: ClientSnapshot,
+  after: ClientSnapshot,
+  url = firstPage,
+  answer: JsonObject[] = server,
+) {
   const h = new HistoryBuilder();
   const start = h.snapshot('before pull', { 'client-1': before }, server);
   const op = h.invoke('client-1', { type: 'pull', table: 'todoitem' });
@@ -19,7 +26,9 @@ function pull(server: ServerRecord[], before: ClientSnapshot, after: ClientSnaps
 describe('pull completeness', () => {
   test('passes when every matching server record is local at its version afterwards', () => {
     const server = [record('a', 'milk', 'v1'), record('b', 'dog', 'v1')];
-    const result = checkPullCompleteness(pull(server, state([]), state([local('a', 'milk', 'v1'), local('b', 'dog', 'v1')])).history);
+    const result = checkPullCompleteness(
+      pull(server, state([]), state([local('a', 'milk', 'v1'), local('b', 'dog', 'v1')])).history,
+    );
     expect(result.valid).toBe(true);
     expect(result.explanation).toContain('All 1 judged pull(s)');
   });
@@ -36,18 +45,27 @@ describe('pull completeness', () => {
 
   test('reports a pull that overwrote a record with a pending local operation', () => {
     const server = [record('a', 'theirs', 'v2')];
-    const result = checkPullCompleteness(pull(server, state([local('a', 'mine', 'v1')], [pending(1, 'update', 'a')]), state([local('a', 'theirs', 'v2')], [pending(1, 'update', 'a')])).history);
+    const result = checkPullCompleteness(
+      pull(
+        server,
+        state([local('a', 'mine', 'v1')], [pending(1, 'update', 'a')]),
+        state([local('a', 'theirs', 'v2')], [pending(1, 'update', 'a')]),
+      ).history,
+    );
     expect(result.violations[0]!.message).toContain('which had a pending local operation');
   });
 
   test('reports a record deleted on the server that the pull left in place', () => {
     const server = [record('a', 'milk', 'v2', { deleted: true })];
-    const result = checkPullCompleteness(pull(server, state([local('a', 'milk', 'v1')]), state([local('a', 'milk', 'v1')])).history);
+    const result = checkPullCompleteness(
+      pull(server, state([local('a', 'milk', 'v1')]), state([local('a', 'milk', 'v1')])).history,
+    );
     expect(result.violations[0]!.message).toContain('had deleted it before the pull');
   });
 
   test('does not require records older than the lower bound of an incremental pull', () => {
-    const url = "/tables/todoitem?$filter=(updatedAt%20ge%20datetimeoffset'2026-06-01T00:00:00.000Z')&$orderby=updatedAt&$top=50&__includeDeleted=true";
+    const url =
+      "/tables/todoitem?$filter=(updatedAt%20ge%20datetimeoffset'2026-06-01T00:00:00.000Z')&$orderby=updatedAt&$top=50&__includeDeleted=true";
     const result = checkPullCompleteness(pull([record('a', 'milk', 'v1')], state([]), state([]), url, []).history);
     expect(result.valid).toBe(true);
   });

@@ -4,11 +4,18 @@ import type { OperationAction, PendingOperation } from '../../src/kernel/driver.
 import type { ClientOperation } from '../../src/kernel/history.js';
 import { HistoryBuilder, local, pending, record, state } from './history-builder.js';
 
-function write(before: PendingOperation[], op: { type: OperationAction }, after: PendingOperation[], outcome: 'ok' | 'fail' = 'ok') {
+function write(
+  before: PendingOperation[],
+  op: { type: OperationAction },
+  after: PendingOperation[],
+  outcome: 'ok' | 'fail' = 'ok',
+) {
   const h = new HistoryBuilder();
   h.snapshot('before', { 'client-1': state([local('a', 'milk', 'v1')], before) }, [record('a', 'milk', 'v1')]);
   const written: ClientOperation =
-    op.type === 'delete' ? { type: 'delete', table: 'todoitem', id: 'a' } : { type: op.type, table: 'todoitem', record: { id: 'a', text: 'mine' } };
+    op.type === 'delete'
+      ? { type: 'delete', table: 'todoitem', id: 'a' }
+      : { type: op.type, table: 'todoitem', record: { id: 'a', text: 'mine' } };
   h.op('client-1', written, outcome);
   h.snapshot('after', { 'client-1': state([local('a', 'mine', 'v1')], after) }, [record('a', 'milk', 'v1')]);
   return checkQueueCollapse(h.build());
@@ -26,7 +33,10 @@ describe('queue collapse', () => {
   });
 
   test('logs a new operation behind one that a push has locked', () => {
-    expect(expectedQueue([pending(1, 'insert', 'a', true)], 'todoitem', 'a', 'update')).toEqual([pending(1, 'insert', 'a', true), { id: -1, table: 'todoitem', action: 'update', itemId: 'a' }]);
+    expect(expectedQueue([pending(1, 'insert', 'a', true)], 'todoitem', 'a', 'update')).toEqual([
+      pending(1, 'insert', 'a', true),
+      { id: -1, table: 'todoitem', action: 'update', itemId: 'a' },
+    ]);
   });
 
   test('passes when update after a pending insert leaves the insert', () => {
@@ -40,10 +50,15 @@ describe('queue collapse', () => {
   });
 
   test('reports an update accepted while a delete of the record was pending', () => {
-    expect(write([pending(1, 'delete', 'a')], { type: 'update' }, [pending(1, 'delete', 'a')]).violations[0]!.message).toContain('must be refused');
+    expect(
+      write([pending(1, 'delete', 'a')], { type: 'update' }, [pending(1, 'delete', 'a')]).violations[0]!.message,
+    ).toContain('must be refused');
   });
 
   test('reports a failed write that changed the queue', () => {
-    expect(write([pending(1, 'delete', 'a')], { type: 'update' }, [pending(1, 'update', 'a')], 'fail').violations[0]!.message).toContain('failed');
+    expect(
+      write([pending(1, 'delete', 'a')], { type: 'update' }, [pending(1, 'update', 'a')], 'fail').violations[0]!
+        .message,
+    ).toContain('failed');
   });
 });

@@ -22,16 +22,40 @@ describe('argument errors name the argument and exit 2', () => {
     [['run', 'fixed.json', '--runs', '0'], /--runs expects a number from 1/],
     [['run', 'fixed.json', '--seed', '1.5'], /--seed expects a whole number .* or 'random'; got '1.5'/],
     [['run', 'fixed.json', '--workers', '0'], /--workers expects a number from 1 to 256, got 0/],
-    [['run', 'fixed.json', '--shard', '3/2'], /--shard expects <index>\/<total> with 1 ≤ index ≤ total, e\.g\. 1\/4; got '3\/2'/],
+    [
+      ['run', 'fixed.json', '--shard', '3/2'],
+      /--shard expects <index>\/<total> with 1 ≤ index ≤ total, e\.g\. 1\/4; got '3\/2'/,
+    ],
     [['run', 'fixed.json', '--shard', 'first'], /--shard expects <index>\/<total>.*got 'first'/],
-    [['run', 'fixed.json', '--reporter', 'html,pdf'], /--reporter: unknown reporter "pdf"; use html, junit, json, list/],
-    [['run', 'fixed.json', '--time-limit', 'soon'], /--time-limit expects a duration such as 90s, 10m, 1h30m or 500ms, got 'soon'/],
-    [['run', 'fixed.json', '--mutation', 'typo'], /--mutation expects mutant names from: wrong-collapse, .*; got 'typo'/],
-    [['run', 'fixed.json', '--client', 'sdk', '--mutation', 'drop-if-match'], /--mutation applies to the reference client only, not to 'sdk'/],
-    [['run', 'fixed.json', '--client', './no-driver.js'], /--client: '\.\/no-driver\.js' not found \(expected reference, sdk, both, or the path of a module/],
-    [['run', 'fixed.json', '--client', './not-a-driver.mjs'], /--client: client module \.\/not-a-driver\.mjs must export a ClientDriverFactory/],
+    [
+      ['run', 'fixed.json', '--reporter', 'html,pdf'],
+      /--reporter: unknown reporter "pdf"; use html, junit, json, list/,
+    ],
+    [
+      ['run', 'fixed.json', '--time-limit', 'soon'],
+      /--time-limit expects a duration such as 90s, 10m, 1h30m or 500ms, got 'soon'/,
+    ],
+    [
+      ['run', 'fixed.json', '--mutation', 'typo'],
+      /--mutation expects mutant names from: wrong-collapse, .*; got 'typo'/,
+    ],
+    [
+      ['run', 'fixed.json', '--client', 'sdk', '--mutation', 'drop-if-match'],
+      /--mutation applies to the reference client only, not to 'sdk'/,
+    ],
+    [
+      ['run', 'fixed.json', '--client', './no-driver.js'],
+      /--client: '\.\/no-driver\.js' not found \(expected reference, sdk, both, or the path of a module/,
+    ],
+    [
+      ['run', 'fixed.json', '--client', './not-a-driver.mjs'],
+      /--client: client module \.\/not-a-driver\.mjs must export a ClientDriverFactory/,
+    ],
     [['run', 'fixed.json', '--frobnicate'], /Unknown option '--frobnicate'/],
-    [['run', 'missing.json'], /scenario file 'missing.json' not found \(expected a scenario file, a directory of them, or a glob/],
+    [
+      ['run', 'missing.json'],
+      /scenario file 'missing.json' not found \(expected a scenario file, a directory of them, or a glob/,
+    ],
     [['run', 'notes.txt'], /'notes.txt' is not a scenario file \(expected a file ending in \.json, \.ts/],
     [['run', 'nothing-*.json'], /'nothing-\*\.json' matches no scenario files/],
     [['replay'], /expected what to replay: <scenario file> <seed>:<path>, or a counterexample file/],
@@ -41,7 +65,10 @@ describe('argument errors name the argument and exit 2', () => {
     [['replay', 'fixed.json', '--to', 'elsewhere'], /--name, --to and --expect-fail go with --save/],
     [['replay', 'fixed.json', '--save', '--to', ' '], /--to expects a folder/],
     [['merge-reports'], /expected the directories \(or results\.json files\) of the shards to merge/],
-    [['merge-reports', 'no-such-dir'], /'no-such-dir' not found \(expected a report directory or a results\.json file\)/],
+    [
+      ['merge-reports', 'no-such-dir'],
+      /'no-such-dir' not found \(expected a report directory or a results\.json file\)/,
+    ],
     [['selftest', '--mutation', 'nope'], /--mutation expects mutant names from/],
   ])('%j', async (argv, message) => {
     const outcome = await cli(argv, dir);
@@ -75,16 +102,20 @@ describe('scenario file errors', () => {
 });
 
 describe('--help', () => {
-  test.each(['run', 'replay', 'merge-reports', 'selftest', 'serve', 'explore'])('%s --help prints its usage and exits 0', async (command) => {
-    const outcome = await cli([command, '--help'], dir);
-    expect(outcome.code).toBe(0);
-    expect(outcome.stdout).toContain(`Usage: syncwright ${command}`);
-    expect(outcome.stdout).toContain('--help');
-  });
+  test.each(['run', 'replay', 'merge-reports', 'selftest', 'serve', 'explore'])(
+    '%s --help prints its usage and exits 0',
+    async (command) => {
+      const outcome = await cli([command, '--help'], dir);
+      expect(outcome.code).toBe(0);
+      expect(outcome.stdout).toContain(`Usage: syncwright ${command}`);
+      expect(outcome.stdout).toContain('--help');
+    },
+  );
 
   test('the command list names every command', async () => {
     const outcome = await cli(['--help'], dir);
     expect(outcome.code).toBe(0);
-    for (const command of ['run', 'replay', 'merge-reports', 'selftest', 'serve', 'explore']) expect(outcome.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
+    for (const command of ['run', 'replay', 'merge-reports', 'selftest', 'serve', 'explore'])
+      expect(outcome.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
   });
 });

@@ -22,7 +22,11 @@ export async function cli(argv: string[], cwd: string): Promise<CliOutcome> {
         callback();
       },
     });
-  const code = await main(argv, { stdout: sink((text) => (stdout += text)), stderr: sink((text) => (stderr += text)), cwd });
+  const code = await main(argv, {
+    stdout: sink((text) => (stdout += text)),
+    stderr: sink((text) => (stderr += text)),
+    cwd,
+  });
   return { code, stdout, stderr };
 }
 
@@ -52,7 +56,9 @@ export const SMALL_FIXED = {
 };
 
 /** A fresh working directory holding the given scenario files (name → JSON value). */
-export async function workspace(files: Record<string, unknown>): Promise<{ dir: string; cleanup: () => Promise<void> }> {
+export async function workspace(
+  files: Record<string, unknown>,
+): Promise<{ dir: string; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(path.join(tmpdir(), 'syncwright-cli-'));
   for (const [name, value] of Object.entries(files)) {
     const file = path.join(dir, name);

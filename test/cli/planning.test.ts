@@ -70,13 +70,17 @@ describe('work units', () => {
   });
 
   test('shards get about equal numbers of runs', () => {
-    const weights = [1, 2, 3, 4].map((index) => selectShard(units, { index, total: 4 }).reduce((sum, unit) => sum + unit.weight, 0));
+    const weights = [1, 2, 3, 4].map((index) =>
+      selectShard(units, { index, total: 4 }).reduce((sum, unit) => sum + unit.weight, 0),
+    );
     const all = weights.reduce((a, b) => a + b, 0);
     for (const weight of weights) expect(Math.abs(weight - all / 4)).toBeLessThan(30);
   });
 
   test("--client both means the reference client and the real SDK; mutations name the client's label", () => {
     expect(parseClients('both', undefined).map((client) => client.label)).toEqual(['reference', 'sdk']);
-    expect(parseClients(undefined, 'drop-if-match,wrong-collapse').map((client) => client.label)).toEqual(['reference+drop-if-match+wrong-collapse']);
+    expect(parseClients(undefined, 'drop-if-match,wrong-collapse').map((client) => client.label)).toEqual([
+      'reference+drop-if-match+wrong-collapse',
+    ]);
   });
 });

@@ -13,7 +13,21 @@ let hash: string;
 
 beforeAll(async () => {
   ({ dir, cleanup } = await workspace({ 'scenarios/small.json': SMALL_GENERATED }));
-  const outcome = await cli(['run', 'scenarios/small.json', '--mutation', 'drop-if-match', '--reporter', 'json', '--workers', '1', '--out', 'found'], dir);
+  const outcome = await cli(
+    [
+      'run',
+      'scenarios/small.json',
+      '--mutation',
+      'drop-if-match',
+      '--reporter',
+      'json',
+      '--workers',
+      '1',
+      '--out',
+      'found',
+    ],
+    dir,
+  );
   expect(outcome.code).toBe(1);
   const results = JSON.parse(await readFile(path.join(dir, 'found', 'results.json'), 'utf8')) as RunResults;
   failure = results.scenarios[0]!.failure!;
@@ -41,7 +55,17 @@ describe('syncwright replay', () => {
   });
 
   test('<seed>:<path> with --scenario is the same replay', async () => {
-    const outcome = await cli(['replay', `${failure.seed}:${failure.path}`, '--scenario', 'scenarios/small.json', '--mutation', 'drop-if-match'], dir);
+    const outcome = await cli(
+      [
+        'replay',
+        `${failure.seed}:${failure.path}`,
+        '--scenario',
+        'scenarios/small.json',
+        '--mutation',
+        'drop-if-match',
+      ],
+      dir,
+    );
     expect(outcome.stdout).toContain(`sha256 ${hash}`);
   });
 
@@ -60,25 +84,72 @@ describe('syncwright replay', () => {
     expect(definition.extends).toBe('../small.json');
     expect(definition.steps).toEqual((failure.program as { steps: unknown[] }).steps);
 
-    const rerun = await cli(['run', 'scenarios/regressions/lost-if-match.json', '--mutation', 'drop-if-match', '--reporter', 'json', '--workers', '1', '--out', 'regression'], dir);
+    const rerun = await cli(
+      [
+        'run',
+        'scenarios/regressions/lost-if-match.json',
+        '--mutation',
+        'drop-if-match',
+        '--reporter',
+        'json',
+        '--workers',
+        '1',
+        '--out',
+        'regression',
+      ],
+      dir,
+    );
     expect(rerun.code).toBe(1);
-    const clean = await cli(['run', 'scenarios/regressions/lost-if-match.json', '--reporter', 'json', '--workers', '1', '--out', 'regression-clean'], dir);
+    const clean = await cli(
+      [
+        'run',
+        'scenarios/regressions/lost-if-match.json',
+        '--reporter',
+        'json',
+        '--workers',
+        '1',
+        '--out',
+        'regression-clean',
+      ],
+      dir,
+    );
     expect(clean.code).toBe(0);
   });
 
   test('--save --expect-fail marks the case as a known finding of that client', async () => {
     await cli(['replay', 'counterexample.json', '--save', '--name', 'known', '--expect-fail'], dir);
-    const definition = JSON.parse(await readFile(path.join(dir, 'scenarios', 'regressions', 'known.json'), 'utf8')) as { expect: unknown };
+    const definition = JSON.parse(await readFile(path.join(dir, 'scenarios', 'regressions', 'known.json'), 'utf8')) as {
+      expect: unknown;
+    };
     expect(definition.expect).toEqual({ reference: 'fail' });
   });
 
   test('--save --to puts the case in another folder, extending its scenario from there', async () => {
-    const saved = await cli(['replay', 'counterexample.json', '--save', '--name', 'elsewhere', '--to', 'scenarios/regressions/reference'], dir);
+    const saved = await cli(
+      ['replay', 'counterexample.json', '--save', '--name', 'elsewhere', '--to', 'scenarios/regressions/reference'],
+      dir,
+    );
     expect(saved.code).toBe(1);
     expect(saved.stdout).toContain('saved scenarios/regressions/reference/elsewhere.json');
-    const definition = JSON.parse(await readFile(path.join(dir, 'scenarios', 'regressions', 'reference', 'elsewhere.json'), 'utf8')) as { extends: string };
+    const definition = JSON.parse(
+      await readFile(path.join(dir, 'scenarios', 'regressions', 'reference', 'elsewhere.json'), 'utf8'),
+    ) as { extends: string };
     expect(definition.extends).toBe('../../small.json');
-    const rerun = await cli(['run', 'scenarios/regressions/reference/elsewhere.json', '--mutation', 'drop-if-match', '--reporter', 'json', '--workers', '1', '--out', 'elsewhere'], dir);
+    const rerun = await cli(
+      [
+        'run',
+        'scenarios/regressions/reference/elsewhere.json',
+        '--mutation',
+        'drop-if-match',
+        '--reporter',
+        'json',
+        '--workers',
+        '1',
+        '--out',
+        'elsewhere',
+      ],
+      dir,
+    );
     expect(rerun.code).toBe(1);
   });
 });

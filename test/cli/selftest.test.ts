@@ -15,7 +15,9 @@ describe('syncwright selftest', () => {
     expect(outcome.code).toBe(0);
     expect(outcome.stdout).toContain('seed 42');
     expect(outcome.stdout).toContain('unmodified reference client: all 1 scenarios pass');
-    expect(outcome.stdout).toMatch(/^drop-if-match\s+yes\s+no-lost-writes\s+small\.json\s+\d+ ms\s+\d+ ms\s+\d+ steps$/m);
+    expect(outcome.stdout).toMatch(
+      /^drop-if-match\s+yes\s+no-lost-writes\s+small\.json\s+\d+ ms\s+\d+ ms\s+\d+ steps$/m,
+    );
     expect(outcome.stdout).toContain('1/1 mutants caught');
   });
 

@@ -9,7 +9,18 @@ import { cli, SMALL_FIXED, SMALL_GENERATED, withoutWallClock, workspace } from '
 
 let dir: string;
 let cleanup: () => Promise<void>;
-const common = ['fixed.json', 'small.json', '--runs', '30', '--seed', '42', '--mutation', 'drop-if-match', '--reporter', 'json'];
+const common = [
+  'fixed.json',
+  'small.json',
+  '--runs',
+  '30',
+  '--seed',
+  '42',
+  '--mutation',
+  'drop-if-match',
+  '--reporter',
+  'json',
+];
 
 beforeAll(async () => {
   ({ dir, cleanup } = await workspace({ 'fixed.json': SMALL_FIXED, 'small.json': SMALL_GENERATED }));
@@ -38,12 +49,20 @@ describe('the same results however the work is spread', () => {
     expect(one.scenarios.map((scenario) => scenario.name)).toContain('small generated');
     expect(two.scenarios.map((scenario) => scenario.name)).toContain('small generated');
 
-    const merged = await cli(['merge-reports', 'shard-2', 'shard-1', '--out', 'merged', '--reporter', 'json,html'], dir);
+    const merged = await cli(
+      ['merge-reports', 'shard-2', 'shard-1', '--out', 'merged', '--reporter', 'json,html'],
+      dir,
+    );
     expect(merged.code).toBe(1);
     const joined = await results('merged');
     const totals = (run: RunResults) => {
       const summary = summarizeResults(run);
-      return { scenarios: summary.scenarios, runs: summary.runs, byStatus: summary.byStatus, coverage: summary.coverage };
+      return {
+        scenarios: summary.scenarios,
+        runs: summary.runs,
+        byStatus: summary.byStatus,
+        coverage: summary.coverage,
+      };
     };
     expect(totals(joined)).toEqual(totals(whole));
     expect(withoutWallClock(joined)).toEqual(withoutWallClock(whole));
@@ -66,7 +85,10 @@ describe('the same results however the work is spread', () => {
   test('merge-reports names a broken results file', async () => {
     const { writeFile, mkdir } = await import('node:fs/promises');
     await mkdir(path.join(dir, 'broken'), { recursive: true });
-    await writeFile(path.join(dir, 'broken', 'results.json'), '{"tool":{"name":"syncwright","version":"1"},"seed":"x"}');
+    await writeFile(
+      path.join(dir, 'broken', 'results.json'),
+      '{"tool":{"name":"syncwright","version":"1"},"seed":"x"}',
+    );
     const outcome = await cli(['merge-reports', 'whole', 'broken'], dir);
     expect(outcome.code).toBe(2);
     expect(outcome.stderr).toMatch(/broken\/results\.json: results\.seed should be a number/);

@@ -28,7 +28,9 @@ describe('expectScenario (syncwright/vitest)', () => {
   });
 
   test("toPass fails with a message holding the seed, the violated check's explanation and the replay command", async () => {
-    const error = await rejection(expectScenario('small.json').toPass({ runs: 10, cwd: dir, mutations: ['drop-if-match'] }));
+    const error = await rejection(
+      expectScenario('small.json').toPass({ runs: 10, cwd: dir, mutations: ['drop-if-match'] }),
+    );
     const failure = error.result.failure!;
     expect(error.message).toContain('(seed 42)');
     expect(error.message).toContain(`Replay: ${failure.replayCommand}`);
@@ -42,13 +44,21 @@ describe('expectScenario (syncwright/vitest)', () => {
     const inline: ScenarioDefinition = { ...(SMALL_GENERATED as ScenarioDefinition), name: 'inline scenario' };
     const error = await rejection(expectScenario(inline).toPass({ runs: 10, mutations: ['drop-if-match'] }));
     const failure = error.result.failure!;
-    expect(error.message).toContain(`Replay: expectScenario(scenario).toPass({ seed: ${failure.seed}, path: '${failure.path}', mutations: ["drop-if-match"] })`);
-    const again = await expectScenario(inline).toFail({ seed: failure.seed, path: failure.path!, mutations: ['drop-if-match'] });
+    expect(error.message).toContain(
+      `Replay: expectScenario(scenario).toPass({ seed: ${failure.seed}, path: '${failure.path}', mutations: ["drop-if-match"] })`,
+    );
+    const again = await expectScenario(inline).toFail({
+      seed: failure.seed,
+      path: failure.path!,
+      mutations: ['drop-if-match'],
+    });
     expect(again.program).toEqual(failure.program);
   });
 
   test('toFail rejects when every run passes', async () => {
     const error = await rejection(expectScenario('fixed.json').toFail({ cwd: dir }));
-    expect(error.message).toBe('Expected scenario "two devices edit one record" to fail on client reference, but it passed every check in 1 run (seed 1).');
+    expect(error.message).toBe(
+      'Expected scenario "two devices edit one record" to fail on client reference, but it passed every check in 1 run (seed 1).',
+    );
   });
 });

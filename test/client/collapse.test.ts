@@ -42,7 +42,9 @@ describe('collapse rules', () => {
 });
 
 describe('collapse in the operation log', () => {
-  async function logAfter(writes: (t: Awaited<ReturnType<typeof createClient>>['table']) => Promise<unknown>): Promise<{ action: string; itemId: string }[]> {
+  async function logAfter(
+    writes: (t: Awaited<ReturnType<typeof createClient>>['table']) => Promise<unknown>,
+  ): Promise<{ action: string; itemId: string }[]> {
     const world = await createWorld();
     const { table, context } = await createClient(world);
     await writes(table);
@@ -111,7 +113,9 @@ describe('collapse in the operation log', () => {
     const world = await createWorld();
     const { table } = await createClient(world);
     await table.insert({ id: 'a', text: 'one' });
-    await expect(table.insert({ id: 'a', text: 'two' })).rejects.toThrow('Record with id a already exists in the table todoitem');
+    await expect(table.insert({ id: 'a', text: 'two' })).rejects.toThrow(
+      'Record with id a already exists in the table todoitem',
+    );
   });
 
   test('operations on different records do not collapse', async () => {

@@ -6,7 +6,11 @@ import type { ClientDriver, PushErrorLike, PushHandler } from '../../src/kernel/
 import { SeededRandom } from '../../src/kernel/random.js';
 import { createWorld, gate, settle, TestLink, type World } from './helpers.js';
 
-async function driverFor(world: World, pushHandler: PushHandler = {}, link = new TestLink(world.backend)): Promise<{ driver: ClientDriver; link: TestLink }> {
+async function driverFor(
+  world: World,
+  pushHandler: PushHandler = {},
+  link = new TestLink(world.backend),
+): Promise<{ driver: ClientDriver; link: TestLink }> {
   const driver = await createReferenceDriver({
     name: 'client-1',
     url: 'https://syncwright.test',
@@ -43,7 +47,15 @@ describe('reference driver', () => {
     const snapshot = await driver.snapshot();
     const server = world.backend.get('todoitem', 'a')!;
     expect(snapshot.operations).toEqual([]);
-    expect(snapshot.tables['todoitem']![0]).toEqual({ id: 'a', text: 'one', complete: true, version: server.version, createdAt: server.createdAt, updatedAt: server.updatedAt, deleted: false });
+    expect(snapshot.tables['todoitem']![0]).toEqual({
+      id: 'a',
+      text: 'one',
+      complete: true,
+      version: server.version,
+      createdAt: server.createdAt,
+      updatedAt: server.updatedAt,
+      deleted: false,
+    });
     expect(JSON.parse(JSON.stringify(snapshot))).toEqual(snapshot);
   });
 
@@ -89,7 +101,11 @@ describe('reference driver', () => {
     expect(seen!.server).toMatchObject({ text: 'theirs', updatedAt: server.updatedAt });
     expect(typeof seen!.server!['updatedAt']).toBe('string');
     expect(seen!.client).toMatchObject({ text: 'mine again' });
-    expect(await driver.lookup('todoitem', 'a')).toMatchObject({ text: 'theirs', version: server.version, updatedAt: server.updatedAt });
+    expect(await driver.lookup('todoitem', 'a')).toMatchObject({
+      text: 'theirs',
+      version: server.version,
+      updatedAt: server.updatedAt,
+    });
   });
 
   test('unhandled conflicts are summarised with their status', async () => {
@@ -97,7 +113,9 @@ describe('reference driver', () => {
     const { driver } = await driverFor(world);
     world.backend.insert('todoitem', { id: 'a', text: 'theirs' });
     await driver.insert('todoitem', { id: 'a', text: 'mine' });
-    expect(await driver.push()).toEqual({ unhandledConflicts: [{ table: 'todoitem', action: 'insert', itemId: 'a', status: 409 }] });
+    expect(await driver.push()).toEqual({
+      unhandledConflicts: [{ table: 'todoitem', action: 'insert', itemId: 'a', status: 409 }],
+    });
   });
 
   test('restart reopens the app from its committed store', async () => {

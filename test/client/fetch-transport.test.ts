@@ -18,10 +18,12 @@ async function listen(backend: Backend): Promise<{ server: Server; url: string }
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string') headers[name] = value;
       const body = Buffer.concat(chunks).toString('utf8');
-      void backend.handle({ method: req.method ?? 'GET', url: req.url ?? '/', headers, ...(body === '' ? {} : { body }) }).then((response) => {
-        res.writeHead(response.status, response.headers);
-        res.end(response.body);
-      });
+      void backend
+        .handle({ method: req.method ?? 'GET', url: req.url ?? '/', headers, ...(body === '' ? {} : { body }) })
+        .then((response) => {
+          res.writeHead(response.status, response.headers);
+          res.end(response.body);
+        });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -43,7 +45,10 @@ describe('the default fetch transport', () => {
       await context.push();
       await context.pull(new Query('todoitem'));
       expect(world.backend.get('todoitem', 'local')).toMatchObject({ text: 'from the app' });
-      expect((await context.read(new Query('todoitem').orderBy('id'))).map((r) => r['id'])).toEqual(['local', 'server']);
+      expect((await context.read(new Query('todoitem').orderBy('id'))).map((r) => r['id'])).toEqual([
+        'local',
+        'server',
+      ]);
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }
@@ -54,7 +59,9 @@ describe('the default fetch transport', () => {
     const { server, url } = await listen(world.backend);
     await new Promise((resolve) => server.close(resolve));
     const transport = createFetchTransport(url);
-    const failure = await transport({ method: 'GET', url: '/tables/todoitem', headers: {} }).catch((error: unknown) => error);
+    const failure = await transport({ method: 'GET', url: '/tables/todoitem', headers: {} }).catch(
+      (error: unknown) => error,
+    );
     expect(failure).toBeInstanceOf(TransportError);
     expect((failure as TransportError).kind).toBe('network');
     expect((failure as TransportError).message).toMatch(/^Unexpected connection failure/);

@@ -30,7 +30,11 @@ export interface World {
 
 export async function createWorld(tables?: TableDefinition[]): Promise<World> {
   const clock = new ManualClock(Date.UTC(2026, 0, 1));
-  const backend = await createBackend({ clock, random: new SeededRandom('backend'), ...(tables === undefined ? {} : { tables }) });
+  const backend = await createBackend({
+    clock,
+    random: new SeededRandom('backend'),
+    ...(tables === undefined ? {} : { tables }),
+  });
   return { backend, clock };
 }
 
@@ -78,7 +82,12 @@ export interface TestClient {
 
 export async function createClient(
   world: World,
-  options: { name?: string; mutations?: ClientMutation[]; store?: MobileServiceStore; columns?: Record<string, ColumnTypeName> } = {},
+  options: {
+    name?: string;
+    mutations?: ClientMutation[];
+    store?: MobileServiceStore;
+    columns?: Record<string, ColumnTypeName>;
+  } = {},
 ): Promise<TestClient> {
   const link = new TestLink(world.backend);
   const store: MobileServiceStore = options.store ?? new SqlJsStore();

@@ -5,7 +5,10 @@ import { Query } from '../../src/client/query.js';
 import { TransportError } from '../../src/protocol/http.js';
 import { createClient, createWorld, gate, settle, type TestClient, type World } from './helpers.js';
 
-async function both<T>(mutation: ClientMutation, scenario: (world: World, c: TestClient) => Promise<T>): Promise<{ baseline: T; mutant: T }> {
+async function both<T>(
+  mutation: ClientMutation,
+  scenario: (world: World, c: TestClient) => Promise<T>,
+): Promise<{ baseline: T; mutant: T }> {
   const run = async (mutations: ClientMutation[]): Promise<T> => {
     const world = await createWorld();
     return scenario(world, await createClient(world, { mutations }));
@@ -77,7 +80,10 @@ describe('client mutations', () => {
       await staleEdit(world, c);
       c.context.pushHandler = { onConflict: (e) => e.cancelAndDiscard() };
       await c.context.push();
-      return { row: (await c.table.lookup('a', true))?.['text'] ?? null, operations: (await c.context.getPendingOperations()).length };
+      return {
+        row: (await c.table.lookup('a', true))?.['text'] ?? null,
+        operations: (await c.context.getPendingOperations()).length,
+      };
     });
     expect(baseline).toEqual({ row: null, operations: 0 });
     expect(mutant).toEqual({ row: 'mine again', operations: 0 });
@@ -95,7 +101,8 @@ describe('client mutations', () => {
 
   test('paging-skips-ties: a tie group larger than a page is cut short', async () => {
     const { baseline, mutant } = await both('paging-skips-ties', async (world, c) => {
-      for (let i = 0; i < 120; i++) world.backend.insert('todoitem', { id: `r${String(i).padStart(3, '0')}`, text: 'tie' });
+      for (let i = 0; i < 120; i++)
+        world.backend.insert('todoitem', { id: `r${String(i).padStart(3, '0')}`, text: 'tie' });
       await c.context.pull(new Query('todoitem'));
       return (await c.table.read()).length;
     });

@@ -8,7 +8,11 @@ import { SeededRandom } from '../../src/kernel/random.js';
 async function onlineTable() {
   const world = await createWorld();
   const link = new TestLink(world.backend);
-  const client = new MobileServiceClient('https://syncwright.test', { transport: link.transport, clock: world.clock, random: new SeededRandom('online') });
+  const client = new MobileServiceClient('https://syncwright.test', {
+    transport: link.transport,
+    clock: world.clock,
+    random: new SeededRandom('online'),
+  });
   return { world, link, table: client.getTable('todoitem') };
 }
 

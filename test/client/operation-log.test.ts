@@ -9,7 +9,12 @@ import { Query } from '../../src/client/query.js';
 import { SqlJsStore } from '../../src/client/sqljs-store.js';
 import type { MobileServiceStore } from '../../src/client/store.js';
 
-const op = (id: number, itemId: string, action: OperationRecord['action'] = 'insert', version: string | null = null): OperationRecord => ({
+const op = (
+  id: number,
+  itemId: string,
+  action: OperationRecord['action'] = 'insert',
+  version: string | null = null,
+): OperationRecord => ({
   id,
   tableName: 'todoitem',
   action,
@@ -48,7 +53,11 @@ describe('the operation log in memory', () => {
     await queried.initialize();
     const same = async () => expect(await everything(watched)).toEqual(await everything(queried));
 
-    await store.executeBatch([OperationLog.upsertOf(op(2, 'b')), OperationLog.upsertOf(op(1, 'a')), OperationLog.upsertOf({ ...op(3, 'c'), tableName: 'other' })]);
+    await store.executeBatch([
+      OperationLog.upsertOf(op(2, 'b')),
+      OperationLog.upsertOf(op(1, 'a')),
+      OperationLog.upsertOf({ ...op(3, 'c'), tableName: 'other' }),
+    ]);
     await same();
     expect((await watched.readAll()).map((operation) => operation.id)).toEqual([1, 2, 3]);
 
@@ -74,7 +83,10 @@ describe('the operation log in memory', () => {
     const log = new OperationLog(store, new Mutations());
     await log.initialize();
     await store.executeBatch([OperationLog.upsertOf(op(1, 'a'))]);
-    const failing = store.executeBatch([OperationLog.upsertOf(op(2, 'b')), { tableName: 'no-such-table', action: 'delete', id: 'x' }]);
+    const failing = store.executeBatch([
+      OperationLog.upsertOf(op(2, 'b')),
+      { tableName: 'no-such-table', action: 'delete', id: 'x' },
+    ]);
     await expect(failing).rejects.toThrow(/Definition not found/);
     expect(await log.readAll()).toEqual([op(1, 'a')]);
 

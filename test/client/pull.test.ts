@@ -49,7 +49,9 @@ describe('pull requests', () => {
     const world = await createWorld();
     const c = await createClient(world);
     await c.context.pull(new Query('todoitem').where({ complete: false }));
-    expect(c.link.lines()[0]).toBe(`GET /tables/todoitem?$filter=((complete eq false) and (${START}))&$orderby=updatedAt&$top=50&__includeDeleted=true`);
+    expect(c.link.lines()[0]).toBe(
+      `GET /tables/todoitem?$filter=((complete eq false) and (${START}))&$orderby=updatedAt&$top=50&__includeDeleted=true`,
+    );
   });
 
   test('an incremental pull says so in X-ZUMO-FEATURES', async () => {
@@ -107,7 +109,10 @@ describe('pull results', () => {
     await c.context.pull(new Query('todoitem'));
     expect(c.link.requests[0]!.method).toBe('POST');
     expect(world.backend.get('todoitem', 'a')).toMatchObject({ text: 'local' });
-    expect(await c.table.lookup('a')).toMatchObject({ text: 'local', version: world.backend.get('todoitem', 'a')!.version });
+    expect(await c.table.lookup('a')).toMatchObject({
+      text: 'local',
+      version: world.backend.get('todoitem', 'a')!.version,
+    });
   });
 
   test('a store that cannot name its column types gets dates by the SDK rule', async () => {
@@ -267,7 +272,10 @@ describe('incremental pull', () => {
     world.clock.advance(100);
     world.backend.insert('todoitem', { id: 'a', text: 'later todo' });
     const c = await createClient(world);
-    await c.store.defineTable({ name: 'notes', columnDefinitions: { id: 'string', text: 'string', updatedAt: 'date' } });
+    await c.store.defineTable({
+      name: 'notes',
+      columnDefinitions: { id: 'string', text: 'string', updatedAt: 'date' },
+    });
     await c.context.pull(new Query('todoitem'), 'everything');
     await c.context.pull(new Query('notes'), 'everything');
     expect(await c.context.lookup('notes', 'n')).toMatchObject({ text: 'early note' });
@@ -312,11 +320,23 @@ describe('incremental pull', () => {
 describe('hostile server answers', () => {
   test.each([
     ['a body that is not JSON', '<html>oops</html>', /not JSON/],
-    ['a record without deleted', JSON.stringify([{ id: 'a', updatedAt: '2026-01-01T00:00:00.000Z' }]), /'deleted' system property is missing/],
+    [
+      'a record without deleted',
+      JSON.stringify([{ id: 'a', updatedAt: '2026-01-01T00:00:00.000Z' }]),
+      /'deleted' system property is missing/,
+    ],
     ['a record without an id', JSON.stringify([{ deleted: false, updatedAt: '2026-01-01T00:00:00.000Z' }]), /valid ID/],
-    ['a record with a bad updatedAt', JSON.stringify([{ id: 'a', deleted: false, updatedAt: 'yesterday' }]), /updatedAt/],
+    [
+      'a record with a bad updatedAt',
+      JSON.stringify([{ id: 'a', deleted: false, updatedAt: 'yesterday' }]),
+      /updatedAt/,
+    ],
     ['an object instead of a list', JSON.stringify({ id: 'a' }), /not a list of records/],
-    ['a page that goes back in time', JSON.stringify([{ id: 'a', deleted: false, updatedAt: '1900-01-01T00:00:00.000Z' }]), /out of order/],
+    [
+      'a page that goes back in time',
+      JSON.stringify([{ id: 'a', deleted: false, updatedAt: '1900-01-01T00:00:00.000Z' }]),
+      /out of order/,
+    ],
   ])('%s is a clear error', async (_, body, message) => {
     const world = await createWorld();
     const c = await createClient(world);

@@ -7,7 +7,9 @@ describe('purge', () => {
     const world = await createWorld();
     const c = await createClient(world);
     await c.table.insert({ id: 'a', text: 'local' });
-    await expect(c.context.purge(new Query('todoitem'))).rejects.toThrow('Cannot purge the table as it contains pending operations');
+    await expect(c.context.purge(new Query('todoitem'))).rejects.toThrow(
+      'Cannot purge the table as it contains pending operations',
+    );
     expect(await c.table.lookup('a')).toMatchObject({ text: 'local' });
     expect(await c.context.getPendingOperations()).toHaveLength(1);
   });
@@ -55,6 +57,8 @@ describe('purge', () => {
   test('purge checks its arguments', async () => {
     const world = await createWorld();
     const c = await createClient(world);
-    await expect(c.context.purge(new Query('todoitem'), 'yes' as never)).rejects.toThrow(/forcePurge must be a boolean/);
+    await expect(c.context.purge(new Query('todoitem'), 'yes' as never)).rejects.toThrow(
+      /forcePurge must be a boolean/,
+    );
   });
 });

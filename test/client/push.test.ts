@@ -63,7 +63,11 @@ describe('what push sends', () => {
     const version = (await table.lookup('a'))!['version'] as string;
     await table.del({ id: 'a' });
     await context.push();
-    expect(link.requests[1]).toMatchObject({ method: 'DELETE', url: '/tables/todoitem/a', headers: { 'if-match': `"${version}"` } });
+    expect(link.requests[1]).toMatchObject({
+      method: 'DELETE',
+      url: '/tables/todoitem/a',
+      headers: { 'if-match': `"${version}"` },
+    });
     expect(world.backend.get('todoitem', 'a')).toBeUndefined();
     expect(await context.getPendingOperations()).toEqual([]);
   });
@@ -97,7 +101,11 @@ describe('push outcomes', () => {
     expect(seen!.getStatus()).toBe(412);
     expect(seen!.getTableName()).toBe('todoitem');
     expect(seen!.getAction()).toBe('update');
-    expect(seen!.getServerRecord()).toMatchObject({ id: 'a', text: 'theirs', version: world.backend.get('todoitem', 'a')!.version });
+    expect(seen!.getServerRecord()).toMatchObject({
+      id: 'a',
+      text: 'theirs',
+      version: world.backend.get('todoitem', 'a')!.version,
+    });
     expect(seen!.getServerRecord()!['updatedAt']).toBeInstanceOf(Date);
     expect(seen!.getClientRecord()).toMatchObject({ id: 'a', text: 'mine, edited' });
     expect(seen!.getError()).toBeInstanceOf(MobileServiceHttpError);
@@ -121,14 +129,20 @@ describe('push outcomes', () => {
   test.each([
     ['a 404', (r: TestClient) => void r],
     ['a network failure', (r: TestClient) => void (r.link.offline = true)],
-    ['a 500', (r: TestClient) => void (r.link.override = () => ({ status: 500, headers: {}, body: '{"error":"boom"}' }))],
+    [
+      'a 500',
+      (r: TestClient) => void (r.link.override = () => ({ status: 500, headers: {}, body: '{"error":"boom"}' })),
+    ],
   ])('%s goes to onError', async (_, breakIt) => {
     const world = await createWorld();
     const c = await createClient(world);
     await c.table.update({ id: 'missing-on-server', text: 'x' });
     breakIt(c);
     const calls: string[] = [];
-    c.context.pushHandler = { onConflict: () => calls.push('conflict'), onError: (e) => void calls.push(`error:${e.isConflict()}`) };
+    c.context.pushHandler = {
+      onConflict: () => calls.push('conflict'),
+      onError: (e) => void calls.push(`error:${e.isConflict()}`),
+    };
     await expect(c.context.push()).rejects.toThrow(PushFailedError);
     expect(calls).toEqual(['error:false']);
   });
@@ -222,7 +236,12 @@ describe('push outcomes', () => {
 
   test('a request that gets no answer within the timeout is a TransportError of kind timeout', async () => {
     const clock = new ManualClock();
-    const client = new MobileServiceClient('https://x', { transport: () => new Promise(() => undefined), clock, random: new SeededRandom(1), requestTimeoutMs: 1000 });
+    const client = new MobileServiceClient('https://x', {
+      transport: () => new Promise(() => undefined),
+      clock,
+      random: new SeededRandom(1),
+      requestTimeoutMs: 1000,
+    });
     const store = new SqlJsStore();
     await store.defineTable({ name: 'todoitem', columnDefinitions: TODO_COLUMNS });
     const context = client.getSyncContext();
@@ -271,7 +290,10 @@ describe('writes made while an operation is in flight', () => {
     // The PATCH carried the version the POST produced: the client does not conflict with itself.
     expect(link.responses.map((r) => r.status)).toEqual([201, 200]);
     expect(world.backend.get('todoitem', 'a')).toMatchObject({ text: 'second' });
-    expect(await table.lookup('a')).toMatchObject({ text: 'second', version: world.backend.get('todoitem', 'a')!.version });
+    expect(await table.lookup('a')).toMatchObject({
+      text: 'second',
+      version: world.backend.get('todoitem', 'a')!.version,
+    });
   });
 
   test('a newer local edit survives the answer even when the push of the newer operation has not happened yet', async () => {
@@ -288,7 +310,10 @@ describe('writes made while an operation is in flight', () => {
     link.inFlight = undefined;
     hold.open();
     await expect(pushing).rejects.toThrow(PushFailedError);
-    expect(await table.lookup('a')).toMatchObject({ text: 'second', version: world.backend.get('todoitem', 'a')!.version });
+    expect(await table.lookup('a')).toMatchObject({
+      text: 'second',
+      version: world.backend.get('todoitem', 'a')!.version,
+    });
   });
 
   test('a delete made while the update is in flight is pushed with the new version and the record is not brought back', async () => {

@@ -10,8 +10,14 @@ describe('Query builder', () => {
   });
 
   test('filter text takes ? parameters as formatted literals, but not inside string literals', () => {
-    const query = new Query('todoitem').where("text eq ? and note ne 'why?' and due lt ?", 'milk', new Date(Date.UTC(2026, 0, 2)));
-    expect(query.filterText()).toBe("(((text eq 'milk') and (note ne 'why?')) and (due lt datetimeoffset'2026-01-02T00:00:00.000Z'))");
+    const query = new Query('todoitem').where(
+      "text eq ? and note ne 'why?' and due lt ?",
+      'milk',
+      new Date(Date.UTC(2026, 0, 2)),
+    );
+    expect(query.filterText()).toBe(
+      "(((text eq 'milk') and (note ne 'why?')) and (due lt datetimeoffset'2026-01-02T00:00:00.000Z'))",
+    );
   });
 
   test('successive where calls are and-ed', () => {
@@ -34,9 +40,16 @@ describe('Query builder', () => {
   });
 
   test('toOData writes what azure-query-js writes', () => {
-    const query = new Query('todoitem').where({ complete: false }).orderBy('text').orderByDescending('createdAt').skip(10).take(5).select('id', 'text').includeTotalCount();
+    const query = new Query('todoitem')
+      .where({ complete: false })
+      .orderBy('text')
+      .orderByDescending('createdAt')
+      .skip(10)
+      .take(5)
+      .select('id', 'text')
+      .includeTotalCount();
     expect(decodeURIComponent(query.toOData())).toBe(
-      "/todoitem?$filter=(complete eq false)&$orderby=text,createdAt desc&$skip=10&$top=5&$select=id,text&$inlinecount=allpages",
+      '/todoitem?$filter=(complete eq false)&$orderby=text,createdAt desc&$skip=10&$top=5&$select=id,text&$inlinecount=allpages',
     );
   });
 
@@ -62,7 +75,10 @@ describe('Query builder', () => {
 describe('local reads', () => {
   async function storeWithItems(): Promise<SqlJsStore> {
     const store = new SqlJsStore();
-    await store.defineTable({ name: 'todo', columnDefinitions: { id: 'string', text: 'string', n: 'integer', done: 'boolean', due: 'date' } });
+    await store.defineTable({
+      name: 'todo',
+      columnDefinitions: { id: 'string', text: 'string', n: 'integer', done: 'boolean', due: 'date' },
+    });
     await store.upsert('todo', [
       { id: 'a', text: 'apple', n: 3, done: false, due: new Date(Date.UTC(2026, 0, 3)) },
       { id: 'b', text: 'banana', n: 1, done: true, due: new Date(Date.UTC(2026, 0, 1)) },
@@ -82,7 +98,9 @@ describe('local reads', () => {
 
   test('ordering, paging, selection and the total count', async () => {
     const store = await storeWithItems();
-    const page = await store.read(new Query('todo').orderByDescending('n').skip(1).take(1).select('id', 'n').includeTotalCount());
+    const page = await store.read(
+      new Query('todo').orderByDescending('n').skip(1).take(1).select('id', 'n').includeTotalCount(),
+    );
     expect([...page]).toEqual([{ id: 'c', n: 2 }]);
     expect(page.totalCount).toBe(3);
   });

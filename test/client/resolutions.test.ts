@@ -40,7 +40,10 @@ async function twoClientsEditTheSameRecord(): Promise<Sample> {
 }
 
 /** Pushes the second client with a conflict handler; returns the conflicts left and the handler calls. */
-async function pushWith(sample: Sample, resolve: (e: PushError) => Promise<unknown> | unknown): Promise<{ left: PushError[]; calls: PushError[] }> {
+async function pushWith(
+  sample: Sample,
+  resolve: (e: PushError) => Promise<unknown> | unknown,
+): Promise<{ left: PushError[]; calls: PushError[] }> {
   const calls: PushError[] = [];
   sample.second.context.pushHandler = {
     onConflict: (e) => {
@@ -67,9 +70,16 @@ describe('resolving a 412 conflict', () => {
     const { left, calls } = await pushWith(sample, (e) => e.cancelAndUpdate(e.getServerRecord()!));
     expect(left).toEqual([]);
     expect(calls[0]!.isHandled).toBe(true);
-    expect(await sample.second.table.lookup('a')).toMatchObject({ text: 'first wins', complete: false, version: sample.winningVersion });
+    expect(await sample.second.table.lookup('a')).toMatchObject({
+      text: 'first wins',
+      complete: false,
+      version: sample.winningVersion,
+    });
     expect(await sample.second.context.getPendingOperations()).toEqual([]);
-    expect(sample.world.backend.get('todoitem', 'a')).toMatchObject({ text: 'first wins', version: sample.winningVersion });
+    expect(sample.world.backend.get('todoitem', 'a')).toMatchObject({
+      text: 'first wins',
+      version: sample.winningVersion,
+    });
     expect(sample.second.link.requests.map((r) => r.method)).toEqual(['PATCH']);
   });
 
@@ -79,7 +89,10 @@ describe('resolving a 412 conflict', () => {
     expect(left).toEqual([]);
     expect(await sample.second.table.lookup('a', true)).toBeNull();
     expect(await sample.second.context.getPendingOperations()).toEqual([]);
-    expect(sample.world.backend.get('todoitem', 'a')).toMatchObject({ text: 'first wins', version: sample.winningVersion });
+    expect(sample.world.backend.get('todoitem', 'a')).toMatchObject({
+      text: 'first wins',
+      version: sample.winningVersion,
+    });
     await sample.second.context.pull(new Query('todoitem'));
     expect(await sample.second.table.lookup('a')).toMatchObject({ text: 'first wins', version: sample.winningVersion });
   });
@@ -97,7 +110,9 @@ describe('resolving a 412 conflict', () => {
 
   test('update(value with the server version): the local record is updated and the retry goes through', async () => {
     const sample = await twoClientsEditTheSameRecord();
-    const { left, calls } = await pushWith(sample, (e) => e.update({ ...e.getClientRecord()!, text: 'merged', version: e.getServerRecord()!['version'] }));
+    const { left, calls } = await pushWith(sample, (e) =>
+      e.update({ ...e.getClientRecord()!, text: 'merged', version: e.getServerRecord()!['version'] }),
+    );
     expect(left).toEqual([]);
     expect(calls).toHaveLength(1);
     expect(sample.second.link.requests.map((r) => r.method)).toEqual(['PATCH', 'PATCH']);

@@ -8,7 +8,11 @@ import { StoreClosedError } from '../../src/client/store.js';
 async function inspect(bytes: Uint8Array): Promise<{ objects: string[]; rows: (table: string) => unknown[][] }> {
   const SQL = await initSqlJs();
   const db = new SQL.Database(bytes);
-  const objects = (db.exec("SELECT type || ' ' || name FROM sqlite_master WHERE name NOT LIKE 'sqlite_autoindex%' ORDER BY type, name")[0]?.values ?? []).map((row) => String(row[0]));
+  const objects = (
+    db.exec(
+      "SELECT type || ' ' || name FROM sqlite_master WHERE name NOT LIKE 'sqlite_autoindex%' ORDER BY type, name",
+    )[0]?.values ?? []
+  ).map((row) => String(row[0]));
   return { objects, rows: (table) => db.exec(`SELECT * FROM "${table}" ORDER BY 1`)[0]?.values ?? [] };
 }
 
@@ -16,7 +20,10 @@ describe('SqlJsStore export', () => {
   test('exported bytes are a plain SQLite file with the tables in the main schema', async () => {
     const store = new SqlJsStore();
     await store.defineTable({ name: 'todo', columnDefinitions: { id: 'string', text: 'string', due: 'date' } });
-    await store.upsert('todo', [{ id: '1', text: 'milk', due: new Date(5) }, { id: '2', text: 'eggs' }]);
+    await store.upsert('todo', [
+      { id: '1', text: 'milk', due: new Date(5) },
+      { id: '2', text: 'eggs' },
+    ]);
     const file = await inspect(store.export());
     expect(file.objects).toEqual(['table todo']);
     expect(file.rows('todo')).toEqual([
@@ -48,7 +55,9 @@ describe('SqlJsStore export', () => {
     source.run('CREATE TABLE audit (id INTEGER PRIMARY KEY AUTOINCREMENT, what TEXT)');
     source.run('CREATE INDEX todo_text ON todo (text)');
     source.run('CREATE VIEW texts AS SELECT text FROM todo');
-    source.run("CREATE TRIGGER todo_added AFTER INSERT ON todo BEGIN INSERT INTO audit (what) VALUES ('added ' || new.id); END");
+    source.run(
+      "CREATE TRIGGER todo_added AFTER INSERT ON todo BEGIN INSERT INTO audit (what) VALUES ('added ' || new.id); END",
+    );
     source.run("INSERT INTO todo VALUES ('1', 'milk')");
     // An AUTOINCREMENT counter ahead of the highest id: it must survive the move.
     source.run("INSERT INTO audit (what) VALUES ('gone')");
@@ -64,7 +73,14 @@ describe('SqlJsStore export', () => {
       { id: 3, what: 'added 2' },
     ]);
     const file = await inspect(store.export());
-    expect(file.objects).toEqual(['index todo_text', 'table audit', 'table sqlite_sequence', 'table todo', 'trigger todo_added', 'view texts']);
+    expect(file.objects).toEqual([
+      'index todo_text',
+      'table audit',
+      'table sqlite_sequence',
+      'table todo',
+      'trigger todo_added',
+      'view texts',
+    ]);
     expect(file.rows('texts')).toEqual([['eggs'], ['milk']]);
     expect(file.rows('sqlite_sequence')).toEqual([['audit', 3]]);
   });
@@ -111,7 +127,10 @@ describe('SqlJsStore reuse of closed databases', () => {
     const columns = { id: 'string', text: 'string' } as const;
     const first = new SqlJsStore();
     await first.defineTable({ name: 'todo', columnDefinitions: { ...columns } });
-    await first.upsert('todo', [{ id: '1', text: 'milk' }, { id: '2', text: 'eggs' }]);
+    await first.upsert('todo', [
+      { id: '1', text: 'milk' },
+      { id: '2', text: 'eggs' },
+    ]);
     expect(await first.read(new Query('todo').where({ text: 'milk' }))).toHaveLength(1);
     await first.close();
 
@@ -127,15 +146,18 @@ describe('SqlJsStore reuse of closed databases', () => {
 
 describe('hideValuesFromPlanner', () => {
   test('prefixes each parameter with a unary plus, leaving quoted names and strings alone', () => {
-    expect(hideValuesFromPlanner(`("a?" IS ?) AND (instr("b""?", ?) = 1) AND strftime('%?', ?) = [c?] AND \`d?\` IN (?, ?)`)).toBe(
-      `("a?" IS +?) AND (instr("b""?", +?) = 1) AND strftime('%?', +?) = [c?] AND \`d?\` IN (+?, +?)`,
-    );
+    expect(
+      hideValuesFromPlanner(`("a?" IS ?) AND (instr("b""?", ?) = 1) AND strftime('%?', ?) = [c?] AND \`d?\` IN (?, ?)`),
+    ).toBe(`("a?" IS +?) AND (instr("b""?", +?) = 1) AND strftime('%?', +?) = [c?] AND \`d?\` IN (+?, +?)`);
     expect(hideValuesFromPlanner('"id" = 1')).toBe('"id" = 1');
   });
 
   test('a filtered, ordered read finds the same records with and without the plus', async () => {
     const store = new SqlJsStore();
-    await store.defineTable({ name: 'todo', columnDefinitions: { id: 'string', text: 'string', n: 'integer', done: 'boolean' } });
+    await store.defineTable({
+      name: 'todo',
+      columnDefinitions: { id: 'string', text: 'string', n: 'integer', done: 'boolean' },
+    });
     await store.upsert('todo', [
       { id: 'a', text: '10', n: 10, done: true },
       { id: 'b', text: 'x', n: 2, done: false },
@@ -143,16 +165,26 @@ describe('hideValuesFromPlanner', () => {
     ]);
     // Text that looks like a number, a boolean stored as an integer, a range: the column's
     // affinity applies to `+?` exactly as to `?`.
-    expect((await store.read(new Query('todo').where('text eq ?', '10').orderBy('id'))).map((r) => r['id'])).toEqual(['a', 'c']);
-    expect((await store.read(new Query('todo').where({ done: false }).orderByDescending('id'))).map((r) => r['id'])).toEqual(['c', 'b']);
-    expect((await store.read(new Query('todo').where('n ge ? and n le ?', 2, 9).orderBy('text'))).map((r) => r['id'])).toEqual(['b']);
+    expect((await store.read(new Query('todo').where('text eq ?', '10').orderBy('id'))).map((r) => r['id'])).toEqual([
+      'a',
+      'c',
+    ]);
+    expect(
+      (await store.read(new Query('todo').where({ done: false }).orderByDescending('id'))).map((r) => r['id']),
+    ).toEqual(['c', 'b']);
+    expect(
+      (await store.read(new Query('todo').where('n ge ? and n le ?', 2, 9).orderBy('text'))).map((r) => r['id']),
+    ).toEqual(['b']);
   });
 });
 
 describe('SqlJsStore upserts of many records', () => {
   test('records sharing a layout, and ones that differ from it, are written property by property', async () => {
     const store = new SqlJsStore();
-    await store.defineTable({ name: 'todo', columnDefinitions: { id: 'string', text: 'string', n: 'integer', due: 'date' } });
+    await store.defineTable({
+      name: 'todo',
+      columnDefinitions: { id: 'string', text: 'string', n: 'integer', due: 'date' },
+    });
     await store.upsert('todo', { id: 'b', text: 'old', n: 5, due: new Date(1) });
     await store.upsert('todo', [
       { id: 'a', text: 'x', n: 1, due: new Date(2) },
@@ -173,7 +205,13 @@ describe('SqlJsStore upserts of many records', () => {
   test('a value that does not fit its column fails the whole batch, wherever the record sits in the page', async () => {
     const store = new SqlJsStore();
     await store.defineTable({ name: 'todo', columnDefinitions: { id: 'string', n: 'integer' } });
-    await expect(store.upsert('todo', [{ id: 'a', n: 1 }, { id: 'b', n: 2 }, { id: 'c', n: 'three' }])).rejects.toThrow(/column 'n'/);
+    await expect(
+      store.upsert('todo', [
+        { id: 'a', n: 1 },
+        { id: 'b', n: 2 },
+        { id: 'c', n: 'three' },
+      ]),
+    ).rejects.toThrow(/column 'n'/);
     expect(await store.read(new Query('todo'))).toEqual([]);
   });
 });

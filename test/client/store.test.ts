@@ -32,7 +32,20 @@ describe('SqlJsStore column types', () => {
   test('every column type round-trips its JavaScript value', async () => {
     const store = await storeWithAllTypes();
     const when = new Date(Date.UTC(2026, 4, 17, 8, 30, 15, 274));
-    const record = { id: 'a', obj: { nested: { deep: [1, 'two'] } }, arr: [1, { x: true }], when, i: 42, i2: -7, f: 1.5, r: -0.25, s: 'hello', t: 'world', b: true, b2: false };
+    const record = {
+      id: 'a',
+      obj: { nested: { deep: [1, 'two'] } },
+      arr: [1, { x: true }],
+      when,
+      i: 42,
+      i2: -7,
+      f: 1.5,
+      r: -0.25,
+      s: 'hello',
+      t: 'world',
+      b: true,
+      b2: false,
+    };
     await store.upsert('things', record);
     const read = await store.lookup('things', 'a');
     expect(read).toEqual(record);
@@ -44,7 +57,20 @@ describe('SqlJsStore column types', () => {
     const store = await storeWithAllTypes();
     await store.upsert('things', { id: 'a', obj: null });
     const read = await store.lookup('things', 'a');
-    expect(read).toEqual({ id: 'a', obj: null, arr: null, when: null, i: null, i2: null, f: null, r: null, s: null, t: null, b: null, b2: null });
+    expect(read).toEqual({
+      id: 'a',
+      obj: null,
+      arr: null,
+      when: null,
+      i: null,
+      i2: null,
+      f: null,
+      r: null,
+      s: null,
+      t: null,
+      b: null,
+      b2: null,
+    });
   });
 
   test('integer and boolean columns convert between booleans and integers as the SDK does', async () => {
@@ -70,7 +96,9 @@ describe('SqlJsStore column types', () => {
   ])('a value that does not fit column %s is refused with a clear error', async (column, value) => {
     const store = await storeWithAllTypes();
     await expect(store.upsert('things', { id: 'a', [column]: value })).rejects.toThrow(ColumnTypeError);
-    await expect(store.upsert('things', { id: 'a', [column]: value })).rejects.toThrow(new RegExp(`column '${column}'`));
+    await expect(store.upsert('things', { id: 'a', [column]: value })).rejects.toThrow(
+      new RegExp(`column '${column}'`),
+    );
     expect(await store.lookup('things', 'a', true)).toBeNull();
   });
 
@@ -82,12 +110,16 @@ describe('SqlJsStore column types', () => {
 
   test('an unknown column type is refused at definition time', async () => {
     const store = new SqlJsStore();
-    await expect(store.defineTable({ name: 't', columnDefinitions: { id: 'string', x: 'uuid' as never } })).rejects.toThrow(/Column type "uuid"/);
+    await expect(
+      store.defineTable({ name: 't', columnDefinitions: { id: 'string', x: 'uuid' as never } }),
+    ).rejects.toThrow(/Column type "uuid"/);
   });
 
   test('a table without an id column is refused', async () => {
     const store = new SqlJsStore();
-    await expect(store.defineTable({ name: 't', columnDefinitions: { text: 'string' } })).rejects.toThrow(/must define an 'id' column/);
+    await expect(store.defineTable({ name: 't', columnDefinitions: { text: 'string' } })).rejects.toThrow(
+      /must define an 'id' column/,
+    );
   });
 });
 
@@ -122,7 +154,10 @@ describe('SqlJsStore tables and writes', () => {
   test('del removes records by id and by query', async () => {
     const store = new SqlJsStore();
     await store.defineTable({ name: 'todo', columnDefinitions: { id: 'string', n: 'integer' } });
-    await store.upsert('todo', [1, 2, 3, 4, 5].map((n) => ({ id: `r${n}`, n })));
+    await store.upsert(
+      'todo',
+      [1, 2, 3, 4, 5].map((n) => ({ id: `r${n}`, n })),
+    );
     await store.del('todo', ['r1', 'r2']);
     await store.del(new Query('todo').where('n ge ?', 4));
     expect((await store.read(new Query('todo'))).map((r) => r['id'])).toEqual(['r3']);
@@ -200,7 +235,9 @@ describe('SqlJsStore persistence', () => {
   });
 
   test('garbage bytes fail to open with a clear error', async () => {
-    await expect(SqlJsStore.open(new TextEncoder().encode('definitely not sqlite, just some text that is long enough'))).rejects.toThrow(/Cannot open the store/);
+    await expect(
+      SqlJsStore.open(new TextEncoder().encode('definitely not sqlite, just some text that is long enough')),
+    ).rejects.toThrow(/Cannot open the store/);
   });
 
   test('a store on a file path keeps its data across close and reopen', async () => {

@@ -71,7 +71,11 @@ describe('the offline sync tutorial', () => {
       const world: World = await createWorld();
 
       // 1. The backend URL is invalid: the app works offline.
-      const offline = await startApp(storePath, 'https://yourmobileapp.invalid', createFetchTransport('https://yourmobileapp.invalid', fetchToBadHost));
+      const offline = await startApp(
+        storePath,
+        'https://yourmobileapp.invalid',
+        createFetchTransport('https://yourmobileapp.invalid', fetchToBadHost),
+      );
       await offline.todoItemTable.insert({ text: 'buy milk', complete: false });
       await offline.todoItemTable.insert({ text: 'walk the dog', complete: false });
       expect(await displayedTexts(offline)).toEqual(['buy milk', 'walk the dog']);
@@ -82,7 +86,9 @@ describe('the offline sync tutorial', () => {
         (error: unknown) => error,
       );
       expect(syncFailure).toBeInstanceOf(Error);
-      expect(offline.log).toEqual(['Sync error! Unexpected connection failure: fetch failed (getaddrinfo ENOTFOUND yourmobileapp.invalid)']);
+      expect(offline.log).toEqual([
+        'Sync error! Unexpected connection failure: fetch failed (getaddrinfo ENOTFOUND yourmobileapp.invalid)',
+      ]);
       expect(((syncFailure as Error).cause as TransportError).kind).toBe('network');
       expect(await offline.syncContext.getPendingOperations()).toHaveLength(2);
 
@@ -90,7 +96,9 @@ describe('the offline sync tutorial', () => {
       await offline.store.close();
 
       // 4. Reopen it, now with a reachable backend: the items are still there, still pending.
-      const online = await startApp(storePath, 'https://yourmobileapp.azurewebsites.net', (request) => world.backend.handle(request));
+      const online = await startApp(storePath, 'https://yourmobileapp.azurewebsites.net', (request) =>
+        world.backend.handle(request),
+      );
       expect(await displayedTexts(online)).toEqual(['buy milk', 'walk the dog']);
       expect((await online.syncContext.getPendingOperations()).map((o) => o.action)).toEqual(['insert', 'insert']);
 
@@ -101,7 +109,8 @@ describe('the offline sync tutorial', () => {
       expect(await online.syncContext.getPendingOperations()).toEqual([]);
       const onServer = world.backend.rows('todoitem');
       expect(onServer.map((r) => r.text).sort()).toEqual(['buy milk', 'walk the dog']);
-      for (const row of onServer) expect(await online.todoItemTable.lookup(row.id)).toMatchObject({ text: row.text, version: row.version });
+      for (const row of onServer)
+        expect(await online.todoItemTable.lookup(row.id)).toMatchObject({ text: row.text, version: row.version });
 
       // 6. Someone else completes an item; this app edits it too. The conflict handler discards the
       //    local change and the pull brings the server's copy.

@@ -12,7 +12,9 @@ export function texts(session: ExplorerSession, client: string): string[] {
 }
 
 export function serverTexts(session: ExplorerSession): string[] {
-  return (session.view.server[T] ?? []).filter((row) => row.deleted !== true).map((row) => `${row.id}=${String(row['text'])}`);
+  return (session.view.server[T] ?? [])
+    .filter((row) => row.deleted !== true)
+    .map((row) => `${row.id}=${String(row['text'])}`);
 }
 
 /** Saves the session, runs it with the scenario runner and returns both histories as JSON. */

@@ -6,7 +6,10 @@ import { main } from '../../src/cli/main.js';
 
 const API = { 'zumo-api-version': '2.0.0', 'content-type': 'application/json' };
 
-async function withServer(options: Parameters<typeof startServer>[0], body: (server: RunningServer) => Promise<void>): Promise<void> {
+async function withServer(
+  options: Parameters<typeof startServer>[0],
+  body: (server: RunningServer) => Promise<void>,
+): Promise<void> {
   const server = await startServer({ port: 0, ...options });
   try {
     await body(server);
@@ -15,7 +18,13 @@ async function withServer(options: Parameters<typeof startServer>[0], body: (ser
   }
 }
 
-function admin(server: RunningServer, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+function admin(
+  server: RunningServer,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+) {
   return fetch(`${server.url}/__syncwright${path}`, {
     method,
     headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
@@ -26,10 +35,16 @@ function admin(server: RunningServer, method: string, path: string, body?: unkno
 describe('syncwright serve with faults on real traffic', () => {
   test('--lost-response-rate 1: the row is written, the client sees a failure', async () => {
     await withServer({ faults: { lostResponseRate: 1 } }, async (server) => {
-      const insert = fetch(`${server.url}/tables/todoitem`, { method: 'POST', headers: API, body: JSON.stringify({ id: 'lost-1', text: 'did it arrive?' }) });
+      const insert = fetch(`${server.url}/tables/todoitem`, {
+        method: 'POST',
+        headers: API,
+        body: JSON.stringify({ id: 'lost-1', text: 'did it arrive?' }),
+      });
       await expect(insert).rejects.toThrow(/fetch failed/);
       expect(server.backend.rows('todoitem').map((row) => row.id)).toEqual(['lost-1']);
-      const history = (await (await admin(server, 'GET', '/history')).json()) as { events: { kind: string; failure?: string; applied?: boolean }[] };
+      const history = (await (await admin(server, 'GET', '/history')).json()) as {
+        events: { kind: string; failure?: string; applied?: boolean }[];
+      };
       expect(history.events.map((event) => event.kind)).toEqual(['http-request', 'fault', 'http-failure']);
       expect(history.events[2]).toMatchObject({ failure: 'lost-response', applied: true });
     });
@@ -37,7 +52,11 @@ describe('syncwright serve with faults on real traffic', () => {
 
   test('--error-rate 1 answers with the error status and the backend never sees the request', async () => {
     await withServer({ faults: { errorRate: 1, errorStatus: 503 } }, async (server) => {
-      const response = await fetch(`${server.url}/tables/todoitem`, { method: 'POST', headers: API, body: JSON.stringify({ id: 'e', text: 'x' }) });
+      const response = await fetch(`${server.url}/tables/todoitem`, {
+        method: 'POST',
+        headers: API,
+        body: JSON.stringify({ id: 'e', text: 'x' }),
+      });
       expect(response.status).toBe(503);
       expect(await response.json()).toEqual({ error: 'Service Unavailable' });
       expect(server.backend.rows('todoitem')).toEqual([]);
@@ -64,11 +83,19 @@ describe('syncwright serve with faults on real traffic', () => {
 
   test('the admin API changes faults live, edits rows as another user, and resets', async () => {
     await withServer({}, async (server) => {
-      const created = await fetch(`${server.url}/tables/todoitem`, { method: 'POST', headers: API, body: JSON.stringify({ id: 'r', text: 'app' }) });
+      const created = await fetch(`${server.url}/tables/todoitem`, {
+        method: 'POST',
+        headers: API,
+        body: JSON.stringify({ id: 'r', text: 'app' }),
+      });
       const record = (await created.json()) as { version: string };
       const edited = await admin(server, 'PATCH', '/tables/todoitem/r', { changes: { text: 'someone else' } });
       expect(edited.status).toBe(200);
-      const stale = await fetch(`${server.url}/tables/todoitem/r`, { method: 'PATCH', headers: { ...API, 'if-match': `"${record.version}"` }, body: JSON.stringify({ text: 'app edit' }) });
+      const stale = await fetch(`${server.url}/tables/todoitem/r`, {
+        method: 'PATCH',
+        headers: { ...API, 'if-match': `"${record.version}"` },
+        body: JSON.stringify({ text: 'app edit' }),
+      });
       expect(stale.status).toBe(412);
       expect(await stale.json()).toMatchObject({ text: 'someone else' });
 
@@ -80,10 +107,19 @@ describe('syncwright serve with faults on real traffic', () => {
 
       const removed = await admin(server, 'DELETE', '/tables/todoitem/r');
       expect(await removed.json()).toMatchObject({ id: 'r', deleted: true });
-      const rows = (await (await admin(server, 'GET', '/tables/todoitem')).json()) as { rows: { id: string; deleted: boolean }[] };
+      const rows = (await (await admin(server, 'GET', '/tables/todoitem')).json()) as {
+        rows: { id: string; deleted: boolean }[];
+      };
       expect(rows.rows).toEqual([expect.objectContaining({ id: 'r', deleted: true })]);
-      const history = (await (await admin(server, 'GET', '/history')).json()) as { events: { actor: string; kind: string }[] };
-      expect(history.events.filter((event) => event.actor === 'editor-1').map((event) => event.kind)).toEqual(['invoke', 'ok', 'invoke', 'ok']);
+      const history = (await (await admin(server, 'GET', '/history')).json()) as {
+        events: { actor: string; kind: string }[];
+      };
+      expect(history.events.filter((event) => event.actor === 'editor-1').map((event) => event.kind)).toEqual([
+        'invoke',
+        'ok',
+        'invoke',
+        'ok',
+      ]);
 
       const reset = await admin(server, 'POST', '/reset', {});
       expect(reset.status).toBe(200);
@@ -96,10 +132,17 @@ describe('syncwright serve with faults on real traffic', () => {
     await withServer({ adminToken: 'correct horse battery' }, async (server) => {
       const none = await admin(server, 'GET', '/history');
       expect(none.status).toBe(401);
-      expect(await none.json()).toEqual({ error: 'the admin API needs the admin token: send Authorization: Bearer <token>' });
+      expect(await none.json()).toEqual({
+        error: 'the admin API needs the admin token: send Authorization: Bearer <token>',
+      });
       expect((await admin(server, 'POST', '/reset', {}, { authorization: 'Bearer correct horse' })).status).toBe(401);
-      expect((await admin(server, 'GET', '/history', undefined, { authorization: 'Bearer correct horse battery' })).status).toBe(200);
-      expect((await admin(server, 'GET', '/history', undefined, { 'x-syncwright-admin-token': 'correct horse battery' })).status).toBe(200);
+      expect(
+        (await admin(server, 'GET', '/history', undefined, { authorization: 'Bearer correct horse battery' })).status,
+      ).toBe(200);
+      expect(
+        (await admin(server, 'GET', '/history', undefined, { 'x-syncwright-admin-token': 'correct horse battery' }))
+          .status,
+      ).toBe(200);
       // The table API is not behind the token.
       expect((await fetch(`${server.url}/tables/todoitem`, { headers: API })).status).toBe(200);
     });
@@ -125,7 +168,11 @@ describe('syncwright serve with faults on real traffic', () => {
         expect({ path, status: response.status }).toEqual({ path, status });
         expect(String(((await response.json()) as { error: string }).error)).toMatch(message);
       }
-      const malformed = await fetch(`${server.url}/__syncwright/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{oops' });
+      const malformed = await fetch(`${server.url}/__syncwright/faults`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: '{oops',
+      });
       expect(malformed.status).toBe(400);
     });
   });
@@ -151,7 +198,11 @@ describe('syncwright serve with faults on real traffic', () => {
 
   test('serve refuses bad fault flags with its usage', async () => {
     const out: string[] = [];
-    const io = { stdout: { write: (text: string) => out.push(text) }, stderr: { write: (text: string) => out.push(text) }, cwd: process.cwd() } as never;
+    const io = {
+      stdout: { write: (text: string) => out.push(text) },
+      stderr: { write: (text: string) => out.push(text) },
+      cwd: process.cwd(),
+    } as never;
     expect(await main(['serve', '--latency', 'slow'], io)).toBe(2);
     expect(out.join('')).toMatch(/--latency expects milliseconds \(200\) or a range \(50-400\), got 'slow'/);
     expect(await main(['serve', '--error-rate', '0.8', '--lost-response-rate', '0.5'], io)).toBe(2);

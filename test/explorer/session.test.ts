@@ -8,7 +8,11 @@ import { T, texts, serverTexts, replayOf } from './helpers.js';
 
 /** client-1 writes x, both clients hold it, client-1 changes it on the server, client-2 edits its stale copy and pushes. */
 async function conflictOnX(session: ExplorerSession, clientText = 'b2') {
-  await session.clientOperation('client-1', { type: 'insert', table: T, record: { id: 'x', text: 'a', complete: false } });
+  await session.clientOperation('client-1', {
+    type: 'insert',
+    table: T,
+    record: { id: 'x', text: 'a', complete: false },
+  });
   await session.clientOperation('client-1', { type: 'push' });
   await session.clientOperation('client-2', { type: 'pull', table: T });
   await session.clientOperation('client-1', { type: 'update', table: T, record: { id: 'x', text: 'a2' } });
@@ -22,8 +26,16 @@ describe('explorer session', () => {
     const session = await ExplorerSession.create({ seed: 3, clients: 1 });
     try {
       await session.setOffline('client-1', true);
-      await session.clientOperation('client-1', { type: 'insert', table: T, record: { id: 'milk', text: 'buy milk', complete: false } });
-      await session.clientOperation('client-1', { type: 'insert', table: T, record: { id: 'dog', text: 'walk the dog', complete: false } });
+      await session.clientOperation('client-1', {
+        type: 'insert',
+        table: T,
+        record: { id: 'milk', text: 'buy milk', complete: false },
+      });
+      await session.clientOperation('client-1', {
+        type: 'insert',
+        table: T,
+        record: { id: 'dog', text: 'walk the dog', complete: false },
+      });
       const failed = await session.clientOperation('client-1', { type: 'push' });
       expect(failed.clients[0]!.operations.map((op) => op.itemId)).toEqual(['milk', 'dog']);
       expect(session.history.some((event) => event.kind === 'http-failure' && event.failure === 'offline')).toBe(true);
@@ -47,10 +59,17 @@ describe('explorer session', () => {
       expect(paused.conflict).toMatchObject({ client: 'client-2', action: 'update', itemId: 'x', status: 412 });
       expect(paused.conflict!.clientRecord).toMatchObject({ id: 'x', text: 'b2' });
       expect(paused.conflict!.serverRecord).toMatchObject({ id: 'x', text: 'a2' });
-      expect(paused.conflict!.merged).toMatchObject({ id: 'x', text: 'b2', version: paused.conflict!.serverRecord!['version'] });
+      expect(paused.conflict!.merged).toMatchObject({
+        id: 'x',
+        text: 'b2',
+        version: paused.conflict!.serverRecord!['version'],
+      });
       await expect(session.step()).rejects.toThrow(/waiting for your answer/);
       await expect(session.clientOperation('client-1', { type: 'push' })).rejects.toThrow(/waiting for your answer/);
-      const done = await session.decide(paused.conflict!.id, { decision: 'cancelAndUpdate', record: paused.conflict!.serverRecord! });
+      const done = await session.decide(paused.conflict!.id, {
+        decision: 'cancelAndUpdate',
+        record: paused.conflict!.serverRecord!,
+      });
       expect(done.busy).toBe(false);
       expect(done.conflict).toBeNull();
       expect(texts(session, 'client-2')).toEqual(['x=a2']);
@@ -79,13 +98,20 @@ describe('explorer session', () => {
       expect(serverTexts(session)).toEqual(['x=a3 + second']);
       expect(view.clients[1]!.operations).toEqual([]);
 
-      await session.serverEdit('editor-1', { type: 'update', table: T, id: 'x', changes: { text: 'edited on the server' } });
+      await session.serverEdit('editor-1', {
+        type: 'update',
+        table: T,
+        id: 'x',
+        changes: { text: 'edited on the server' },
+      });
       await session.clientOperation('client-2', { type: 'update', table: T, record: { id: 'x', text: 'third' } });
       view = await session.clientOperation('client-2', { type: 'push' });
       view = await session.decide(view.conflict!.id, { decision: 'unhandled' });
       expect(view.clients[1]!.operations.map((op) => `${op.action} ${op.itemId}`)).toEqual(['update x']);
       expect(serverTexts(session)).toEqual(['x=edited on the server']);
-      const decisions = session.history.filter((event) => event.kind === 'handler-decision').map((event) => (event.kind === 'handler-decision' ? event.decision : ''));
+      const decisions = session.history
+        .filter((event) => event.kind === 'handler-decision')
+        .map((event) => (event.kind === 'handler-decision' ? event.decision : ''));
       expect(decisions).toEqual(['cancelAndDiscard', 'update', 'unhandled']);
     } finally {
       await session.close();
@@ -98,7 +124,9 @@ describe('explorer session', () => {
       const view = await conflictOnX(session);
       const id = view.conflict!.id;
       await expect(session.decide(id + 1, { decision: 'cancel' })).rejects.toMatchObject({ status: 409 });
-      await expect(session.decide(id, { decision: 'cancelAndUpdate', record: { id: 'other', text: 'x' } })).rejects.toThrow(/keep the id of the conflicting item/);
+      await expect(
+        session.decide(id, { decision: 'cancelAndUpdate', record: { id: 'other', text: 'x' } }),
+      ).rejects.toThrow(/keep the id of the conflicting item/);
       await expect(session.decide(id, { decision: 'update' })).rejects.toThrow(/needs the record/);
       expect(session.view.conflict?.id).toBe(id);
       await session.decide(id, { decision: 'cancel' });
@@ -111,14 +139,27 @@ describe('explorer session', () => {
   test('a saved session replays to the same history: background work, stepping, faults, editors, sync and answers', async () => {
     const session = await ExplorerSession.create({ seed: 21, clients: 2 });
     try {
-      await session.clientOperation('client-1', { type: 'insert', table: T, record: { id: 'x', text: 'a', complete: false } });
+      await session.clientOperation('client-1', {
+        type: 'insert',
+        table: T,
+        record: { id: 'x', text: 'a', complete: false },
+      });
       await session.clientOperation('client-1', { type: 'insert', table: T, record: { text: 'generated id' } });
       await session.clientOperation('client-1', { type: 'push' }, { background: true });
       await session.step();
-      await session.clientOperation('client-2', { type: 'insert', table: T, record: { id: 'y', text: 'b', complete: true } });
+      await session.clientOperation('client-2', {
+        type: 'insert',
+        table: T,
+        record: { id: 'y', text: 'b', complete: true },
+      });
       await session.runUntilIdle();
       await session.clientOperation('client-2', { type: 'push' });
-      await session.setLinkFaults('client-2', { latency: { minMs: 30, maxMs: 30 }, errorRate: 0.3, errorStatus: 503, lostResponseRate: 0.3 });
+      await session.setLinkFaults('client-2', {
+        latency: { minMs: 30, maxMs: 30 },
+        errorRate: 0.3,
+        errorStatus: 503,
+        lostResponseRate: 0.3,
+      });
       await session.clientOperation('client-2', { type: 'push' });
       await session.clientOperation('client-2', { type: 'push' });
       await session.clientOperation('client-2', { type: 'pull', table: T, queryId: 'all' });
@@ -126,7 +167,11 @@ describe('explorer session', () => {
       await session.clientOperation('client-2', { type: 'update', table: T, record: { id: 'x', text: 'mine' } });
       await session.advance(250);
       let view = await session.syncAll();
-      while (view.conflict !== null) view = await session.decide(view.conflict.id, { decision: 'cancelAndUpdate', record: view.conflict.clientRecord! });
+      while (view.conflict !== null)
+        view = await session.decide(view.conflict.id, {
+          decision: 'cancelAndUpdate',
+          record: view.conflict.clientRecord!,
+        });
       await session.note('done');
       const { own, replayed, definition, run } = await replayOf(session);
       expect(replayed).toBe(own);
@@ -145,7 +190,12 @@ describe('explorer session', () => {
       await session.clientOperation('client-1', { type: 'push' });
       await session.clientOperation('client-2', { type: 'pull', table: T });
       const before = JSON.stringify(session.history);
-      const changed = await session.setLinkFaults('client-1', { latency: { minMs: 500, maxMs: 500 }, errorRate: 0, errorStatus: 500, lostResponseRate: 1 });
+      const changed = await session.setLinkFaults('client-1', {
+        latency: { minMs: 500, maxMs: 500 },
+        errorRate: 0,
+        errorStatus: 500,
+        lostResponseRate: 1,
+      });
       expect(JSON.stringify(session.history)).toBe(before);
       expect(changed.notice).toMatch(/client-1: new faults from its request #2 on/);
       expect(changed.links[0]!.faults.lostResponseRate).toBe(1);
@@ -154,7 +204,11 @@ describe('explorer session', () => {
       expect(added.notice).toMatch(/client-3 joined/);
       await session.clientOperation('client-1', { type: 'update', table: T, record: { id: 'x', text: 'lost?' } });
       const pushed = await session.clientOperation('client-1', { type: 'push' });
-      expect(session.history.some((event) => event.kind === 'http-failure' && event.failure === 'lost-response' && event.applied)).toBe(true);
+      expect(
+        session.history.some(
+          (event) => event.kind === 'http-failure' && event.failure === 'lost-response' && event.applied,
+        ),
+      ).toBe(true);
       expect(pushed.clients[0]!.operations.map((op) => op.itemId)).toEqual(['x']);
       expect(serverTexts(session)).toEqual(['x=lost?']);
     } finally {
@@ -211,12 +265,20 @@ describe('explorer session', () => {
     try {
       await session.clientOperation('client-1', { type: 'insert', table: T, record: { id: 'x', text: 'a' } });
       const stuck = await session.clientOperation('client-1', { type: 'push' });
-      expect(stuck.stopped).toMatch(/^the run stopped: operation #\d+ \(push by client-1\) is waiting, but no timer is armed/);
-      const scenario = resolveDefinition(JSON.parse(JSON.stringify(session.toScenario('hang'))), '<test>', process.cwd());
+      expect(stuck.stopped).toMatch(
+        /^the run stopped: operation #\d+ \(push by client-1\) is waiting, but no timer is armed/,
+      );
+      const scenario = resolveDefinition(
+        JSON.parse(JSON.stringify(session.toScenario('hang'))),
+        '<test>',
+        process.cwd(),
+      );
       const run = await executeProgram(scenario, scenario.program!, { driver: hanging });
       expect(JSON.stringify(run.history.slice(0, session.history.length))).toBe(JSON.stringify(session.history));
       expect(run.stopped).toBe(stuck.stopped);
-      await expect(session.clientOperation('client-2', { type: 'push' })).rejects.toThrow(/undo the last action or reset/);
+      await expect(session.clientOperation('client-2', { type: 'push' })).rejects.toThrow(
+        /undo the last action or reset/,
+      );
       const back = await session.undo();
       expect(back.stopped).toBeNull();
       expect(back.clients[0]!.operations.map((op) => op.itemId)).toEqual(['x']);
@@ -253,9 +315,15 @@ describe('explorer session', () => {
     const session = await ExplorerSession.create({ seed: 7, clients: 2 });
     try {
       await session.clientOperation('client-1', { type: 'insert', table: T, record: { id: 'x', text: 'a' } });
-      const [first, second] = await Promise.allSettled([session.clientOperation('client-1', { type: 'push' }), session.addClient()]);
+      const [first, second] = await Promise.allSettled([
+        session.clientOperation('client-1', { type: 'push' }),
+        session.addClient(),
+      ]);
       expect(first.status).toBe('fulfilled');
-      expect(second).toMatchObject({ status: 'rejected', reason: { status: 409, message: expect.stringMatching(/busy/) } });
+      expect(second).toMatchObject({
+        status: 'rejected',
+        reason: { status: 409, message: expect.stringMatching(/busy/) },
+      });
       expect(session.view.clients).toHaveLength(2);
     } finally {
       await session.close();

@@ -40,8 +40,22 @@ describe('toJsonSafe', () => {
   test('dates, undefined, functions, non-finite numbers and cycles become plain JSON', () => {
     const cyclic: Record<string, unknown> = { name: 'c' };
     cyclic.self = cyclic;
-    const value = toJsonSafe({ when: new Date(0), gone: undefined, fn: () => 1, list: [undefined, 1, Number.NaN], big: 10n, cyclic, nested: { toJSON: () => 'custom' } });
-    expect(value).toEqual({ when: '1970-01-01T00:00:00.000Z', list: [null, 1, null], big: '10', cyclic: { name: 'c', self: '[circular]' }, nested: 'custom' });
+    const value = toJsonSafe({
+      when: new Date(0),
+      gone: undefined,
+      fn: () => 1,
+      list: [undefined, 1, Number.NaN],
+      big: 10n,
+      cyclic,
+      nested: { toJSON: () => 'custom' },
+    });
+    expect(value).toEqual({
+      when: '1970-01-01T00:00:00.000Z',
+      list: [null, 1, null],
+      big: '10',
+      cyclic: { name: 'c', self: '[circular]' },
+      nested: 'custom',
+    });
   });
 
   test('a "__proto__" key in a record stays data and never touches a prototype', () => {

@@ -8,7 +8,8 @@ import { SeededRandom } from '../../src/kernel/random.js';
 function interleaving(choices: number[]): string[] {
   const clock = new VirtualClock({ ties: { kind: 'list', choices } });
   const order: string[] = [];
-  for (const lane of ['a', 'b', 'c']) for (const i of [1, 2]) clock.lane(lane).setTimeout(() => order.push(`${lane}${i}`), 0);
+  for (const lane of ['a', 'b', 'c'])
+    for (const i of [1, 2]) clock.lane(lane).setTimeout(() => order.push(`${lane}${i}`), 0);
   while (clock.fireNext());
   return order;
 }

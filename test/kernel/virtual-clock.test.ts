@@ -61,11 +61,13 @@ describe('VirtualClock', () => {
   test('the recorded choices replay a seeded run exactly', () => {
     const clock = new VirtualClock({ random: new SeededRandom('replay') });
     const order: string[] = [];
-    for (const lane of ['a', 'b', 'c', 'd']) for (let i = 0; i < 3; i++) clock.lane(lane).setTimeout(() => order.push(`${lane}${i}`), 5);
+    for (const lane of ['a', 'b', 'c', 'd'])
+      for (let i = 0; i < 3; i++) clock.lane(lane).setTimeout(() => order.push(`${lane}${i}`), 5);
     fireAll(clock);
     const replay = new VirtualClock({ ties: { kind: 'list', choices: clock.choices() } });
     const again: string[] = [];
-    for (const lane of ['a', 'b', 'c', 'd']) for (let i = 0; i < 3; i++) replay.lane(lane).setTimeout(() => again.push(`${lane}${i}`), 5);
+    for (const lane of ['a', 'b', 'c', 'd'])
+      for (let i = 0; i < 3; i++) replay.lane(lane).setTimeout(() => again.push(`${lane}${i}`), 5);
     fireAll(replay);
     expect(again).toEqual(order);
     expect(clock.ties()[0]!.lanes).toEqual(['a', 'b', 'c', 'd']);
@@ -183,7 +185,11 @@ describe('timer functions for foreign code', () => {
 
 describe('tie-break policies from JSON', () => {
   test('valid policies parse and bad ones say what is wrong', () => {
-    expect(parseTieBreakPolicy({ kind: 'list', choices: [1, 0], then: 'seeded' })).toEqual({ kind: 'list', choices: [1, 0], then: 'seeded' });
+    expect(parseTieBreakPolicy({ kind: 'list', choices: [1, 0], then: 'seeded' })).toEqual({
+      kind: 'list',
+      choices: [1, 0],
+      then: 'seeded',
+    });
     expect(() => parseTieBreakPolicy({ kind: 'list', choices: [-1] })).toThrow(/ties.choices/);
     expect(() => parseTieBreakPolicy({ kind: 'random' })).toThrow(/ties.kind/);
   });
@@ -195,7 +201,8 @@ describe('hostile handles', () => {
     const timers = createTimerFunctions(clock, 'sdk');
     let fired = false;
     timers.setTimeout(() => (fired = true), 1);
-    for (const handle of [undefined, null, 'abc', {}, -1, 1.5, 9999, Symbol.iterator.toString()]) timers.clearTimeout(handle);
+    for (const handle of [undefined, null, 'abc', {}, -1, 1.5, 9999, Symbol.iterator.toString()])
+      timers.clearTimeout(handle);
     while (clock.fireNext());
     expect(fired).toBe(true);
   });

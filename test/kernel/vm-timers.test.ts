@@ -19,10 +19,7 @@ describe('foreign code in a vm context', () => {
     const clock = new VirtualClock();
     const context = vm.createContext({ ...createTimerFunctions(clock, 'sdk'), log: [] as string[] });
     const other = createTimerFunctions(clock, 'other');
-    vm.runInContext(
-      `for (let i = 0; i < 20; i++) setTimeout(() => log.push('sdk' + i));`,
-      context,
-    );
+    vm.runInContext(`for (let i = 0; i < 20; i++) setTimeout(() => log.push('sdk' + i));`, context);
     for (let i = 0; i < 20; i++) other.setTimeout(() => (context.log as string[]).push(`other${i}`));
     await new Scheduler(clock).runUntilIdle();
     const sdk = (context.log as string[]).filter((entry) => entry.startsWith('sdk'));

@@ -12,11 +12,19 @@ const T = 'todoitem';
 
 /** The app's policy for a retried insert that had landed: drop the local copy, the pull brings the server's. */
 const discardTakenIds: PushHandler = {
-  onConflict: (pushError) => (pushError.getServerRecord() ? pushError.cancelAndUpdate(pushError.getServerRecord()!) : pushError.cancelAndDiscard()),
+  onConflict: (pushError) =>
+    pushError.getServerRecord()
+      ? pushError.cancelAndUpdate(pushError.getServerRecord()!)
+      : pushError.cancelAndDiscard(),
 };
 
 async function worldWith(link: LinkPlan, pushHandler: PushHandler = {}): Promise<World> {
-  return World.create({ seed: 'faults', clients: 1, pushHandler, faults: { default: { latency: { kind: 'fixed', ms: 100 }, ...link } } });
+  return World.create({
+    seed: 'faults',
+    clients: 1,
+    pushHandler,
+    faults: { default: { latency: { kind: 'fixed', ms: 100 }, ...link } },
+  });
 }
 
 const of = <K extends HistoryEvent['kind']>(world: World, kind: K) =>
@@ -42,7 +50,10 @@ async function expectInSync(world: World) {
 
 describe('lost response', () => {
   test('a lost insert response then a retry push leaves one server row, a 409, and a client in sync', async () => {
-    const world = await worldWith({ faults: [{ effect: { kind: 'lost-response' }, when: { request: 1 } }] }, discardTakenIds);
+    const world = await worldWith(
+      { faults: [{ effect: { kind: 'lost-response' }, when: { request: 1 } }] },
+      discardTakenIds,
+    );
     const first = await insertAndPush(world);
     expect(first.status).toBe('info');
     expect(of(world, 'http-failure')[0]).toMatchObject({ failure: 'lost-response', applied: true });
@@ -67,7 +78,10 @@ describe('lost response', () => {
     const world = await worldWith({ faults: [{ effect: { kind: 'lost-response' }, when: { request: 1 } }] });
     await insertAndPush(world);
     const retry = await world.settle(world.client('client-1').push());
-    expect(retry).toMatchObject({ status: 'ok', value: { unhandledConflicts: [{ itemId: 'a', status: 409, action: 'insert' }] } });
+    expect(retry).toMatchObject({
+      status: 'ok',
+      value: { unhandledConflicts: [{ itemId: 'a', status: 409, action: 'insert' }] },
+    });
     await world.settle(world.client('client-1').pull(T));
     const snapshot = await world.snapshot('stuck');
     expect(snapshot.clients['client-1']!.operations).toMatchObject([{ action: 'insert', itemId: 'a' }]);
@@ -76,18 +90,23 @@ describe('lost response', () => {
 });
 
 describe('errors the link answers itself', () => {
-  test.each([500, 502, 503, 401] as const)('HTTP %i fails the push through onError; the server never sees it and a later push lands', async (status) => {
-    const world = await worldWith({ faults: [{ effect: { kind: 'http-error', status }, when: { request: 1 } }] });
-    const push = await insertAndPush(world);
-    expect(push.status).toBe('fail');
-    expect(of(world, 'handler-call')[0]).toMatchObject({ handler: 'onError', status, action: 'insert', itemId: 'a' });
-    expect(await serverRows(world)).toHaveLength(0);
-    expect((await world.settle(world.client('client-1').push())).status).toBe('ok');
-    await expectInSync(world);
-  });
+  test.each([500, 502, 503, 401] as const)(
+    'HTTP %i fails the push through onError; the server never sees it and a later push lands',
+    async (status) => {
+      const world = await worldWith({ faults: [{ effect: { kind: 'http-error', status }, when: { request: 1 } }] });
+      const push = await insertAndPush(world);
+      expect(push.status).toBe('fail');
+      expect(of(world, 'handler-call')[0]).toMatchObject({ handler: 'onError', status, action: 'insert', itemId: 'a' });
+      expect(await serverRows(world)).toHaveLength(0);
+      expect((await world.settle(world.client('client-1').push())).status).toBe('ok');
+      await expectInSync(world);
+    },
+  );
 
   test('a 429 carries Retry-After to the client', async () => {
-    const world = await worldWith({ faults: [{ effect: { kind: 'http-error', status: 429, retryAfterSeconds: 30 }, when: { request: 1 } }] });
+    const world = await worldWith({
+      faults: [{ effect: { kind: 'http-error', status: 429, retryAfterSeconds: 30 }, when: { request: 1 } }],
+    });
     await insertAndPush(world);
     expect(of(world, 'http-response')[0]!.response).toMatchObject({ status: 429, headers: { 'retry-after': '30' } });
     expect(of(world, 'handler-call')[0]!.status).toBe(429);
@@ -116,7 +135,10 @@ describe('failures before the server', () => {
   });
 
   test('a timeout whose request arrived is applied on the server like a lost response', async () => {
-    const world = await worldWith({ timeoutMs: 8000, faults: [{ effect: { kind: 'timeout', applied: true }, when: { request: 1 } }] }, discardTakenIds);
+    const world = await worldWith(
+      { timeoutMs: 8000, faults: [{ effect: { kind: 'timeout', applied: true }, when: { request: 1 } }] },
+      discardTakenIds,
+    );
     await insertAndPush(world);
     expect(await serverRows(world)).toHaveLength(1);
     await world.settle(world.client('client-1').push());

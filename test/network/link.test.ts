@@ -32,7 +32,8 @@ function setup(plan: LinkPlan, seed = 'link') {
   });
   const get = (url = '/tables/todoitem'): HttpRequest => ({ method: 'POST', url, headers: {}, body: '{}' });
   /** Sends one request and drives time until it is answered or fails. */
-  const send = async (): Promise<HttpResponse | TransportError> => scheduler.run(link.transport(get()).catch((e: unknown) => e as TransportError));
+  const send = async (): Promise<HttpResponse | TransportError> =>
+    scheduler.run(link.transport(get()).catch((e: unknown) => e as TransportError));
   const kinds = (kind: HistoryEvent['kind']) => recorder.events.filter((e) => e.kind === kind);
   return { clock, scheduler, recorder, link, received, restarts, send, kinds };
 }
@@ -65,7 +66,9 @@ describe('latency', () => {
   });
 
   test('a long tail adds rare spikes', async () => {
-    const { send, kinds } = setup({ latency: { kind: 'long-tail', minMs: 5, maxMs: 10, spikeProbability: 0.1, spikeMinMs: 2000, spikeMaxMs: 3000 } });
+    const { send, kinds } = setup({
+      latency: { kind: 'long-tail', minMs: 5, maxMs: 10, spikeProbability: 0.1, spikeMinMs: 2000, spikeMaxMs: 3000 },
+    });
     for (let i = 0; i < 100; i++) await send();
     const latencies = kinds('http-response').map((e) => (e as { latencyMs: number }).latencyMs);
     const spiky = latencies.filter((ms) => ms >= 2000).length;
@@ -75,7 +78,10 @@ describe('latency', () => {
 
   test('a latency change takes over from its request on, leaving earlier requests as they were', async () => {
     const plain = setup({ latency: { kind: 'uniform', minMs: 1, maxMs: 30 } });
-    const changed = setup({ latency: { kind: 'uniform', minMs: 1, maxMs: 30 }, latencyChanges: [{ fromRequest: 4, latency: { kind: 'fixed', ms: 500 } }] });
+    const changed = setup({
+      latency: { kind: 'uniform', minMs: 1, maxMs: 30 },
+      latencyChanges: [{ fromRequest: 4, latency: { kind: 'fixed', ms: 500 } }],
+    });
     const latencies = async (s: ReturnType<typeof setup>) => {
       for (let i = 0; i < 6; i++) await s.send();
       return s.kinds('http-response').map((e) => (e as { latencyMs: number }).latencyMs);
@@ -98,24 +104,35 @@ describe('latency', () => {
 
 describe('faults', () => {
   test.each([500, 502, 503, 401] as const)('an HTTP %i comes from the link, not the server', async (status) => {
-    const { send, received, kinds } = setup({ latency: { kind: 'fixed', ms: 10 }, faults: [{ effect: { kind: 'http-error', status }, when: { request: 1 } }] });
+    const { send, received, kinds } = setup({
+      latency: { kind: 'fixed', ms: 10 },
+      faults: [{ effect: { kind: 'http-error', status }, when: { request: 1 } }],
+    });
     const response = (await send()) as HttpResponse;
     expect(response.status).toBe(status);
     expect(JSON.parse(response.body)).toHaveProperty('error');
     expect(received).toHaveLength(0);
-    expect(kinds('fault')[0]).toMatchObject({ fault: 'http-error', detail: { status, request: 1, trigger: 'request' } });
+    expect(kinds('fault')[0]).toMatchObject({
+      fault: 'http-error',
+      detail: { status, request: 1, trigger: 'request' },
+    });
     expect(kinds('http-response')[0]).toMatchObject({ response: { status }, latencyMs: 20 });
   });
 
   test('a 429 carries Retry-After', async () => {
-    const { send } = setup({ faults: [{ effect: { kind: 'http-error', status: 429, retryAfterSeconds: 7 }, when: { request: 1 } }] });
+    const { send } = setup({
+      faults: [{ effect: { kind: 'http-error', status: 429, retryAfterSeconds: 7 }, when: { request: 1 } }],
+    });
     const response = (await send()) as HttpResponse;
     expect(response.status).toBe(429);
     expect(response.headers['retry-after']).toBe('7');
   });
 
   test('a network failure never reaches the server', async () => {
-    const { send, received, kinds } = setup({ latency: { kind: 'fixed', ms: 15 }, faults: [{ effect: { kind: 'network-failure' }, when: { request: 1 } }] });
+    const { send, received, kinds } = setup({
+      latency: { kind: 'fixed', ms: 15 },
+      faults: [{ effect: { kind: 'network-failure' }, when: { request: 1 } }],
+    });
     const failure = (await send()) as TransportError;
     expect(failure.kind).toBe('network');
     expect(received).toHaveLength(0);
@@ -129,14 +146,20 @@ describe('faults', () => {
     expect(lost.received).toHaveLength(0);
     expect(lost.kinds('http-failure')[0]).toMatchObject({ failure: 'timeout', applied: false, latencyMs: 5000 });
 
-    const applied = setup({ timeoutMs: 5000, faults: [{ effect: { kind: 'timeout', applied: true }, when: { request: 1 } }] });
+    const applied = setup({
+      timeoutMs: 5000,
+      faults: [{ effect: { kind: 'timeout', applied: true }, when: { request: 1 } }],
+    });
     expect(((await applied.send()) as TransportError).kind).toBe('timeout');
     expect(applied.received).toHaveLength(1);
     expect(applied.kinds('http-failure')[0]).toMatchObject({ applied: true });
   });
 
   test('a lost response is applied by the server and fails on the client', async () => {
-    const { send, received, kinds } = setup({ latency: { kind: 'fixed', ms: 100 }, faults: [{ effect: { kind: 'lost-response' }, when: { request: 1 } }] });
+    const { send, received, kinds } = setup({
+      latency: { kind: 'fixed', ms: 100 },
+      faults: [{ effect: { kind: 'lost-response' }, when: { request: 1 } }],
+    });
     const failure = (await send()) as TransportError;
     expect(failure.kind).toBe('lost-response');
     expect(received).toHaveLength(1);
@@ -152,7 +175,9 @@ describe('faults', () => {
   });
 
   test('a fault scheduled at a time hits the first request from then on, once', async () => {
-    const { send, scheduler } = setup({ faults: [{ effect: { kind: 'http-error', status: 500 }, when: { at: 1000 } }] });
+    const { send, scheduler } = setup({
+      faults: [{ effect: { kind: 'http-error', status: 500 }, when: { at: 1000 } }],
+    });
     expect(((await send()) as HttpResponse).status).toBe(201);
     await scheduler.advance(1500);
     expect(((await send()) as HttpResponse).status).toBe(500);
@@ -160,7 +185,9 @@ describe('faults', () => {
   });
 
   test('a window hits every request inside it', async () => {
-    const { send, scheduler } = setup({ faults: [{ effect: { kind: 'http-error', status: 502 }, when: { from: 100, until: 200 } }] });
+    const { send, scheduler } = setup({
+      faults: [{ effect: { kind: 'http-error', status: 502 }, when: { from: 100, until: 200 } }],
+    });
     const statuses: number[] = [];
     for (let i = 0; i < 4; i++) {
       statuses.push(((await send()) as HttpResponse).status);
@@ -188,16 +215,24 @@ describe('faults', () => {
     const hitsOf = async (plan: LinkPlan) => {
       const { send, kinds } = setup(plan, 'stable');
       for (let i = 0; i < 100; i++) await send();
-      return kinds('fault').filter((e) => (e as { fault: string }).fault === 'lost-response').map((e) => (e as unknown as { detail: { request: number } }).detail.request);
+      return kinds('fault')
+        .filter((e) => (e as { fault: string }).fault === 'lost-response')
+        .map((e) => (e as unknown as { detail: { request: number } }).detail.request);
     };
     const lost = { effect: { kind: 'lost-response' }, when: { probability: 0.1 } } as const;
     const alone = await hitsOf({ faults: [lost] });
-    const withOther = await hitsOf({ faults: [{ effect: { kind: 'http-error', status: 500 }, when: { request: 1000 } }, lost], latency: { kind: 'uniform', minMs: 1, maxMs: 9 } });
+    const withOther = await hitsOf({
+      faults: [{ effect: { kind: 'http-error', status: 500 }, when: { request: 1000 } }, lost],
+      latency: { kind: 'uniform', minMs: 1, maxMs: 9 },
+    });
     expect(withOther).toEqual(alone);
   });
 
   test('heal stops every fault; latency stays', async () => {
-    const { send, link, clock } = setup({ latency: { kind: 'fixed', ms: 5 }, faults: [{ effect: { kind: 'http-error', status: 500 }, when: { probability: 1 } }] });
+    const { send, link, clock } = setup({
+      latency: { kind: 'fixed', ms: 5 },
+      faults: [{ effect: { kind: 'http-error', status: 500 }, when: { probability: 1 } }],
+    });
     expect(((await send()) as HttpResponse).status).toBe(500);
     link.heal();
     const before = clock.elapsed();

@@ -8,7 +8,10 @@ const everything: FaultPlan = {
     timeoutMs: 10_000,
     faults: [
       { effect: { kind: 'lost-response' }, when: { probability: 0.1 } },
-      { effect: { kind: 'http-error', status: 429, retryAfterSeconds: 2 }, when: { probability: 0.05, from: 0, until: 60_000 } },
+      {
+        effect: { kind: 'http-error', status: 429, retryAfterSeconds: 2 },
+        when: { probability: 0.05, from: 0, until: 60_000 },
+      },
       { effect: { kind: 'http-error', status: 503 }, when: { at: 5000 } },
       { effect: { kind: 'network-failure' }, when: { from: 100, until: 200 } },
       { effect: { kind: 'timeout', applied: true }, when: { request: 4 } },
@@ -32,19 +35,30 @@ describe('fault plan validation', () => {
 
   test('each problem is reported with its path and what was expected', () => {
     const issues = validateFaultPlan({
-      default: { latency: { kind: 'fixed', ms: -1 }, faults: [{ effect: { kind: 'http-error', status: 404 }, when: { probability: 2 } }] },
-      links: { 'client-2': { partitions: [{ from: 50, until: 10 }], restarts: [{ when: {}, phase: 'during' }], retries: 3 } },
+      default: {
+        latency: { kind: 'fixed', ms: -1 },
+        faults: [{ effect: { kind: 'http-error', status: 404 }, when: { probability: 2 } }],
+      },
+      links: {
+        'client-2': { partitions: [{ from: 50, until: 10 }], restarts: [{ when: {}, phase: 'during' }], retries: 3 },
+      },
     });
     const byPath = Object.fromEntries(issues.map((issue) => [issue.path, issue]));
     expect(byPath['default.latency.ms']!.expected).toMatch(/integer >= 0/);
-    expect(byPath['default.faults[0].effect.status']).toMatchObject({ expected: 'one of 500, 502, 503, 429, 401', found: '404' });
+    expect(byPath['default.faults[0].effect.status']).toMatchObject({
+      expected: 'one of 500, 502, 503, 429, 401',
+      found: '404',
+    });
     expect(byPath['default.faults[0].when.probability']!.expected).toMatch(/\[0, 1\]/);
     expect(byPath['links.client-2.partitions[0].until']!.expected).toMatch(/after from/);
     expect(byPath['links.client-2.restarts[0].when']!.expected).toMatch(/one of/);
     expect(byPath['links.client-2.restarts[0].phase']).toBeDefined();
     expect(byPath['links.client-2.retries']!.expected).toMatch(/no such property/);
     const change = validateFaultPlan({ default: { latencyChanges: [{ fromRequest: 0, latency: { kind: 'fixed' } }] } });
-    expect(change.map((issue) => issue.path)).toEqual(['default.latencyChanges[0].fromRequest', 'default.latencyChanges[0].latency.ms']);
+    expect(change.map((issue) => issue.path)).toEqual([
+      'default.latencyChanges[0].fromRequest',
+      'default.latencyChanges[0].latency.ms',
+    ]);
   });
 
   test('parseFaultPlan throws one error that lists every issue', () => {
@@ -62,19 +76,36 @@ describe('fault plan validation', () => {
   });
 
   test('hostile input gets an error, not a crash', () => {
-    for (const value of [null, 42, 'plan', [], { links: null }, { default: { latency: { up: 3 } } }, { links: { a: { faults: [null] } } }]) {
+    for (const value of [
+      null,
+      42,
+      'plan',
+      [],
+      { links: null },
+      { default: { latency: { up: 3 } } },
+      { links: { a: { faults: [null] } } },
+    ]) {
       expect(() => parseFaultPlan(value)).toThrow(FaultPlanError);
     }
-    expect(() => parseFaultPlan({ links: { '<script>alert(1)</script>': { timeoutMs: 'x' } } })).toThrow(/links\.<script>alert\(1\)<\/script>\.timeoutMs/);
+    expect(() => parseFaultPlan({ links: { '<script>alert(1)</script>': { timeoutMs: 'x' } } })).toThrow(
+      /links\.<script>alert\(1\)<\/script>\.timeoutMs/,
+    );
   });
 
   test('Retry-After belongs to 429 only', () => {
-    const issues = validateFaultPlan({ default: { faults: [{ effect: { kind: 'http-error', status: 503, retryAfterSeconds: 1 }, when: { request: 1 } }] } });
+    const issues = validateFaultPlan({
+      default: {
+        faults: [{ effect: { kind: 'http-error', status: 503, retryAfterSeconds: 1 }, when: { request: 1 } }],
+      },
+    });
     expect(issues[0]!.path).toBe('default.faults[0].effect.retryAfterSeconds');
   });
 
   test('overlapping partitions on one link are refused, default ones included', () => {
-    const issues = validateFaultPlan({ default: { partitions: [{ from: 0, until: 100 }] }, links: { a: { partitions: [{ from: 50, until: 70 }] } } });
+    const issues = validateFaultPlan({
+      default: { partitions: [{ from: 0, until: 100 }] },
+      links: { a: { partitions: [{ from: 50, until: 70 }] } },
+    });
     expect(issues.map((i) => i.path)).toEqual(['links.a.partitions']);
   });
 

@@ -16,14 +16,16 @@ const dateText = fc.oneof(
 
 export const leaf: fc.Arbitrary<FilterExpression> = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 12 }).map((value) => ({ kind: 'string', value }) as const),
-  fc.constantFrom("it's", "x' ; DROP TABLE todoitem; --", "''", '<script>alert(1)</script>').map((value) => ({ kind: 'string', value }) as const),
+  fc
+    .constantFrom("it's", "x' ; DROP TABLE todoitem; --", "''", '<script>alert(1)</script>')
+    .map((value) => ({ kind: 'string', value }) as const),
   fc.double({ noNaN: true, noDefaultInfinity: true }).map((value) => ({ kind: 'number', value }) as const),
   fc.integer({ min: -1000, max: 1000 }).map((value) => ({ kind: 'number', value }) as const),
   fc.boolean().map((value) => ({ kind: 'boolean', value }) as const),
   fc.constant({ kind: 'null' } as const),
-  fc.tuple(fc.constantFrom('datetime', 'datetimeoffset') as fc.Arbitrary<'datetime' | 'datetimeoffset'>, dateText).map(
-    ([type, text]) => ({ kind: 'date', type, text }) as const,
-  ),
+  fc
+    .tuple(fc.constantFrom('datetime', 'datetimeoffset') as fc.Arbitrary<'datetime' | 'datetimeoffset'>, dateText)
+    .map(([type, text]) => ({ kind: 'date', type, text }) as const),
   fc.array(identifier, { minLength: 1, maxLength: 3 }).map((path) => ({ kind: 'property', path }) as const),
 );
 
@@ -41,11 +43,13 @@ export const filterExpression: fc.Arbitrary<FilterExpression> = fc.letrec<{ expr
       .tuple(fc.constantFrom('add', 'sub', 'mul', 'div', 'mod') as fc.Arbitrary<'add'>, tie('expr'), tie('expr'))
       .map(([operator, left, right]) => ({ kind: 'arithmetic', operator, left, right }) as const),
     tie('expr').map((operand) => ({ kind: 'not', operand }) as const),
-    fc.constantFrom(...FUNCTION_NAMES).chain((name) =>
-      fc
-        .array(tie('expr'), { minLength: FUNCTIONS[name].minArgs, maxLength: FUNCTIONS[name].maxArgs })
-        .map((args) => ({ kind: 'call', name, args }) as const),
-    ),
+    fc
+      .constantFrom(...FUNCTION_NAMES)
+      .chain((name) =>
+        fc
+          .array(tie('expr'), { minLength: FUNCTIONS[name].minArgs, maxLength: FUNCTIONS[name].maxArgs })
+          .map((args) => ({ kind: 'call', name, args }) as const),
+      ),
   ),
 })).expr;
 
@@ -56,7 +60,10 @@ export const tableQuery: fc.Arbitrary<TableQuery> = fc
   .record(
     {
       filter: filterExpression,
-      orderBy: fc.array(fc.record({ property: path, direction: fc.constantFrom('asc', 'desc') as fc.Arbitrary<'asc' | 'desc'> }), { maxLength: 3 }),
+      orderBy: fc.array(
+        fc.record({ property: path, direction: fc.constantFrom('asc', 'desc') as fc.Arbitrary<'asc' | 'desc'> }),
+        { maxLength: 3 },
+      ),
       select: fc.array(path, { minLength: 1, maxLength: 4 }),
       top: fc.integer({ min: 1, max: 5000 }),
       skip: fc.integer({ min: 1, max: 1_000_000 }),

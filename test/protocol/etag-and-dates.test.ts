@@ -61,7 +61,15 @@ describe('ISO timestamps', () => {
   });
 
   test('refuse impossible dates and other text', () => {
-    for (const text of ['2026-02-30', '2026-13-01', '2026-01-01T24:00:00Z', 'yesterday', '', '2026-01-01T00:00:00+25:00', '1.5']) {
+    for (const text of [
+      '2026-02-30',
+      '2026-13-01',
+      '2026-01-01T24:00:00Z',
+      'yesterday',
+      '',
+      '2026-01-01T00:00:00+25:00',
+      '1.5',
+    ]) {
       expect(parseIsoTimestamp(text)).toBeUndefined();
     }
     expect(parseIsoTimestamp('2024-02-29')).toBe(Date.UTC(2024, 1, 29));
@@ -80,7 +88,9 @@ describe('formatTimestamp', () => {
       }),
       { numRuns: 5000 },
     );
-    for (const ms of [0, 951_782_400_000, 951_868_799_999, 4_107_542_400_000, 253_402_300_799_999, 253_402_300_800_000, -1]) {
+    for (const ms of [
+      0, 951_782_400_000, 951_868_799_999, 4_107_542_400_000, 253_402_300_799_999, 253_402_300_800_000, -1,
+    ]) {
       expect(formatTimestamp(ms)).toBe(new Date(ms).toISOString());
     }
   });

@@ -26,17 +26,26 @@ describe('formatFilter', () => {
   });
 
   test("writes the JS client's pull filter byte for byte", () => {
-    expect(formatFilter(compare('ge', property('updatedAt'), { kind: 'date', type: 'datetimeoffset', text: '1969-12-31T00:00:00.000Z' }))).toBe(
-      "(updatedAt ge datetimeoffset'1969-12-31T00:00:00.000Z')",
-    );
+    expect(
+      formatFilter(
+        compare('ge', property('updatedAt'), {
+          kind: 'date',
+          type: 'datetimeoffset',
+          text: '1969-12-31T00:00:00.000Z',
+        }),
+      ),
+    ).toBe("(updatedAt ge datetimeoffset'1969-12-31T00:00:00.000Z')");
   });
 
   test('wraps every binary operation in parentheses and separates arguments with a bare comma', () => {
-    const filter = and(call('startswith', property('text'), literal('a')), not(compare('eq', property('complete'), literal(true))));
+    const filter = and(
+      call('startswith', property('text'), literal('a')),
+      not(compare('eq', property('complete'), literal(true))),
+    );
     expect(formatFilter(filter)).toBe("(startswith(text,'a') and not (complete eq true))");
   });
 
-  test("doubles quotes inside strings", () => {
+  test('doubles quotes inside strings', () => {
     expect(formatFilter(literal("it's"))).toBe("'it''s'");
   });
 

@@ -47,7 +47,12 @@ describe('parseFilter: operators and precedence', () => {
     expect(parseFilter('a add b mul c gt 1')).toEqual({
       kind: 'comparison',
       operator: 'gt',
-      left: { kind: 'arithmetic', operator: 'add', left: prop('a'), right: { kind: 'arithmetic', operator: 'mul', left: prop('b'), right: prop('c') } },
+      left: {
+        kind: 'arithmetic',
+        operator: 'add',
+        left: prop('a'),
+        right: { kind: 'arithmetic', operator: 'mul', left: prop('b'), right: prop('c') },
+      },
       right: num(1),
     });
   });
@@ -84,19 +89,29 @@ describe('parseFilter: operators and precedence', () => {
   });
 
   test('div and mod are arithmetic operators', () => {
-    expect(parseFilter('n div 2 mod 3 eq 0')).toMatchObject({ kind: 'comparison', left: { kind: 'arithmetic', operator: 'mod' } });
+    expect(parseFilter('n div 2 mod 3 eq 0')).toMatchObject({
+      kind: 'comparison',
+      left: { kind: 'arithmetic', operator: 'mod' },
+    });
   });
 });
 
 describe('parseFilter: literals', () => {
-  test("a doubled quote inside a string stands for one quote", () => {
-    expect(parseFilter("text eq 'it''s'")).toEqual({ kind: 'comparison', operator: 'eq', left: prop('text'), right: str("it's") });
+  test('a doubled quote inside a string stands for one quote', () => {
+    expect(parseFilter("text eq 'it''s'")).toEqual({
+      kind: 'comparison',
+      operator: 'eq',
+      left: prop('text'),
+      right: str("it's"),
+    });
     expect(parseFilter("text eq ''''")).toMatchObject({ right: str("'") });
     expect(parseFilter("text eq ''")).toMatchObject({ right: str('') });
   });
 
   test('a string keeps every character between its quotes, SQL included', () => {
-    expect(parseFilter("text eq 'x'' ; DROP TABLE todoitem; --'")).toMatchObject({ right: str("x' ; DROP TABLE todoitem; --") });
+    expect(parseFilter("text eq 'x'' ; DROP TABLE todoitem; --'")).toMatchObject({
+      right: str("x' ; DROP TABLE todoitem; --"),
+    });
     expect(parseFilter("text eq 'é ✓ 😀 <script>'")).toMatchObject({ right: str('é ✓ 😀 <script>') });
   });
 
@@ -146,8 +161,12 @@ describe('parseFilter: functions', () => {
   });
 
   test('substring takes two or three arguments', () => {
-    expect(parseFilter("substring(text, 1) eq 'b'")).toMatchObject({ left: { kind: 'call', name: 'substring', args: [prop('text'), num(1)] } });
-    expect(parseFilter("substring(text, 1, 2) eq 'bc'")).toMatchObject({ left: { args: [prop('text'), num(1), num(2)] } });
+    expect(parseFilter("substring(text, 1) eq 'b'")).toMatchObject({
+      left: { kind: 'call', name: 'substring', args: [prop('text'), num(1)] },
+    });
+    expect(parseFilter("substring(text, 1, 2) eq 'bc'")).toMatchObject({
+      left: { args: [prop('text'), num(1), num(2)] },
+    });
   });
 
   test('arguments may be any expression, nested calls included', () => {
@@ -174,7 +193,7 @@ describe('parseFilter: errors point at the problem', () => {
     const error = parseError("text eq 'x'; DROP TABLE todoitem; --");
     expect(error.position).toBe(11);
     expect(error.found).toBe("';'");
-    expect(error.message).toContain("⟨here⟩; DROP");
+    expect(error.message).toContain('⟨here⟩; DROP');
   });
 
   test('a missing closing parenthesis expects one at the end', () => {
@@ -207,7 +226,7 @@ describe('parseFilter: errors point at the problem', () => {
   });
 
   test('a function with the wrong number of arguments says how many it takes', () => {
-    expect(parseError("startswith(text) eq true").expected).toBe('2 arguments for startswith() (it got 1)');
+    expect(parseError('startswith(text) eq true').expected).toBe('2 arguments for startswith() (it got 1)');
     expect(parseError("substring('a')").expected).toContain('2 to 3 arguments');
   });
 

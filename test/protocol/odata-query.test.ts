@@ -19,7 +19,9 @@ function parseError(text: string): ODataParseError {
 
 describe('parseTableQuery', () => {
   test("reads the JS client's first pull page", () => {
-    const query = parse("$filter=(updatedAt ge datetimeoffset'1969-12-31T00:00:00.000Z')&$orderby=updatedAt&$top=50&__includeDeleted=true");
+    const query = parse(
+      "$filter=(updatedAt ge datetimeoffset'1969-12-31T00:00:00.000Z')&$orderby=updatedAt&$top=50&__includeDeleted=true",
+    );
     expect(query).toEqual({
       filter: parseFilter("updatedAt ge datetimeoffset'1969-12-31T00:00:00.000Z'"),
       orderBy: [{ property: 'updatedAt', direction: 'asc' }],
@@ -110,7 +112,9 @@ describe('formatTableQuery', () => {
       inlineCount: false,
       includeDeleted: true,
     });
-    expect(text).toBe("$filter=(updatedAt%20ge%20datetimeoffset'1969-12-31T00:00:00.000Z')&$orderby=updatedAt&$top=50&__includeDeleted=true");
+    expect(text).toBe(
+      "$filter=(updatedAt%20ge%20datetimeoffset'1969-12-31T00:00:00.000Z')&$orderby=updatedAt&$top=50&__includeDeleted=true",
+    );
     expect(decodeURIComponent(text)).toBe(
       "$filter=(updatedAt ge datetimeoffset'1969-12-31T00:00:00.000Z')&$orderby=updatedAt&$top=50&__includeDeleted=true",
     );
@@ -126,7 +130,9 @@ describe('formatTableQuery', () => {
       inlineCount: true,
       includeDeleted: true,
     });
-    expect(text).toBe('$filter=(complete%20eq%20false)&$orderby=text%20desc&$skip=20&$top=10&$select=id,text&$inlinecount=allpages&__includeDeleted=true');
+    expect(text).toBe(
+      '$filter=(complete%20eq%20false)&$orderby=text%20desc&$skip=20&$top=10&$select=id,text&$inlinecount=allpages&__includeDeleted=true',
+    );
   });
 
   test('encodes the characters that would change the meaning of a query string', () => {

@@ -18,7 +18,14 @@ const columns: ColumnMap = {
 
 const rows = [
   { id: 'a', text: 'apple', n: 1, done: 0, due: Date.UTC(2026, 0, 1, 10, 20, 30), meta: '{"color":"red","size":3}' },
-  { id: 'b', text: 'Banana', n: 2.5, done: 1, due: Date.UTC(2025, 11, 31, 23, 59, 59, 500), meta: '{"color":"yellow"}' },
+  {
+    id: 'b',
+    text: 'Banana',
+    n: 2.5,
+    done: 1,
+    due: Date.UTC(2025, 11, 31, 23, 59, 59, 500),
+    meta: '{"color":"yellow"}',
+  },
   { id: 'c', text: "it's", n: -3, done: 0, due: null, meta: null },
   { id: 'd', text: null, n: null, done: null, due: Date.UTC(1969, 11, 31, 23, 59, 58, 500), meta: '[1,2]' },
   { id: 'e', text: '  padded  ', n: 7, done: 1, due: Date.UTC(2026, 5, 15), meta: '{}' },
@@ -30,7 +37,8 @@ beforeAll(async () => {
   const SQL = await loadSqlJs();
   db = new SQL.Database();
   db.run('CREATE TABLE items (id TEXT, text TEXT, n REAL, done INTEGER, due INTEGER, meta TEXT)');
-  for (const row of rows) db.run('INSERT INTO items VALUES (?, ?, ?, ?, ?, ?)', [row.id, row.text, row.n, row.done, row.due, row.meta]);
+  for (const row of rows)
+    db.run('INSERT INTO items VALUES (?, ?, ?, ?, ?, ?)', [row.id, row.text, row.n, row.done, row.due, row.meta]);
 });
 
 function ids(filter: string): string[] {
@@ -45,15 +53,31 @@ function ids(filter: string): string[] {
 
 describe('compileFilter: the documented example', () => {
   test('gives the SQL and parameters its JSDoc shows', () => {
-    const example: ColumnMap = { text: { sql: '"text"', type: 'string' }, updatedAt: { sql: '"updatedAt"', type: 'date' } };
-    expect(compileFilter(parseFilter("startswith(text,'a') and updatedAt ge datetimeoffset'2026-01-01T00:00:00.000Z'"), example)).toEqual({
+    const example: ColumnMap = {
+      text: { sql: '"text"', type: 'string' },
+      updatedAt: { sql: '"updatedAt"', type: 'date' },
+    };
+    expect(
+      compileFilter(
+        parseFilter("startswith(text,'a') and updatedAt ge datetimeoffset'2026-01-01T00:00:00.000Z'"),
+        example,
+      ),
+    ).toEqual({
       sql: '((instr("text", ?) = 1) AND ("updatedAt" >= ?))',
       params: ['a', 1767225600000],
     });
   });
 
   test('compileOrderBy gives the list its JSDoc shows', () => {
-    expect(compileOrderBy([{ property: 'n', direction: 'asc' }, { property: 'text', direction: 'desc' }], columns)).toEqual({
+    expect(
+      compileOrderBy(
+        [
+          { property: 'n', direction: 'asc' },
+          { property: 'text', direction: 'desc' },
+        ],
+        columns,
+      ),
+    ).toEqual({
       sql: '"n" ASC, "text" DESC',
       params: [],
     });
@@ -124,7 +148,9 @@ describe('compileFilter: semantics on SQLite', () => {
   test('date literals bind epoch milliseconds, whichever keyword they use', () => {
     expect(ids("due lt datetime'2026-01-01T00:00:00Z'")).toEqual(['b', 'd']);
     expect(ids("due ge datetimeoffset'2026-01-01T11:20:30+01:00'")).toEqual(['a', 'e']);
-    expect(compileFilter(parseFilter("due eq datetime'2026-01-01T00:00:00'"), columns).params).toEqual([Date.UTC(2026, 0, 1)]);
+    expect(compileFilter(parseFilter("due eq datetime'2026-01-01T00:00:00'"), columns).params).toEqual([
+      Date.UTC(2026, 0, 1),
+    ]);
   });
 
   test('a string compared with a date column is read as a date', () => {
@@ -154,7 +180,9 @@ describe('compileFilter: refusals', () => {
   });
 
   test('an unknown $orderby property names the parameter', () => {
-    expect(() => compileOrderBy([{ property: 'nope', direction: 'desc' }], columns)).toThrow("Invalid $orderby: unknown property 'nope'");
+    expect(() => compileOrderBy([{ property: 'nope', direction: 'desc' }], columns)).toThrow(
+      "Invalid $orderby: unknown property 'nope'",
+    );
   });
 
   test('a filter that is not a condition is refused', () => {

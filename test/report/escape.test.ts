@@ -29,7 +29,9 @@ describe('XML escaping', () => {
   });
 
   test('characters XML 1.0 forbids become visible escapes', () => {
-    expect(escapeXmlText('nul\u0000 esc\u001b bell\u0007 lone\ud800 fffe\ufffe')).toBe('nul\\x00 esc\\x1b bell\\x07 lone\\ud800 fffe\\ufffe');
+    expect(escapeXmlText('nul\u0000 esc\u001b bell\u0007 lone\ud800 fffe\ufffe')).toBe(
+      'nul\\x00 esc\\x1b bell\\x07 lone\\ud800 fffe\\ufffe',
+    );
   });
 
   test('astral characters and allowed whitespace pass through', () => {

@@ -25,8 +25,23 @@ export class HistoryBuilder {
 
 const TABLE = 'todoitem';
 
-export function serverRow(id: string, text: string, version: string, updatedAt: string, extra: JsonObject = {}): ServerRecord {
-  return { id, text, complete: false, ...extra, createdAt: '2026-11-24T06:17:15.000Z', updatedAt, version, deleted: false };
+export function serverRow(
+  id: string,
+  text: string,
+  version: string,
+  updatedAt: string,
+  extra: JsonObject = {},
+): ServerRecord {
+  return {
+    id,
+    text,
+    complete: false,
+    ...extra,
+    createdAt: '2026-11-24T06:17:15.000Z',
+    updatedAt,
+    version,
+    deleted: false,
+  };
 }
 
 function requestHeaders(extra: Record<string, string> = {}): Record<string, string> {
@@ -41,7 +56,12 @@ function requestHeaders(extra: Record<string, string> = {}): Record<string, stri
 }
 
 function responseHeaders(extra: Record<string, string> = {}): Record<string, string> {
-  return { 'cache-control': 'no-cache', 'content-type': 'application/json; charset=utf-8', 'x-zumo-server-version': 'node-4.0.2', ...extra };
+  return {
+    'cache-control': 'no-cache',
+    'content-type': 'application/json; charset=utf-8',
+    'x-zumo-server-version': 'node-4.0.2',
+    ...extra,
+  };
 }
 
 function clientState(rows: JsonObject[], operations: ClientSnapshot['operations'] = []): ClientSnapshot {
@@ -78,7 +98,10 @@ export const PLAIN_TEXTS: ConflictTexts = {
  * handler chooses cancelAndDiscard (#19). After pulling, client-1 still holds its discarded
  * text: convergence and cancel-and-discard are violated.
  */
-export function conflictHistory(texts: ConflictTexts = PLAIN_TEXTS): { events: HistoryEvent[]; seqs: Record<string, number> } {
+export function conflictHistory(texts: ConflictTexts = PLAIN_TEXTS): {
+  events: HistoryEvent[];
+  seqs: Record<string, number>;
+} {
   const h = new HistoryBuilder();
   const c2 = texts.actor2;
   const v1 = 'MQ==';
@@ -96,11 +119,23 @@ export function conflictHistory(texts: ConflictTexts = PLAIN_TEXTS): { events: H
     clients: { 'client-1': clientState([a1, b2]), [c2]: clientState([a1, b2]) },
     server: { [TABLE]: [a1, b2] },
   });
-  h.add(0, 'client-1', { kind: 'invoke', opId: 1, op: { type: 'update', table: TABLE, record: { id: 'a1', [texts.fieldName]: texts.oat } } });
+  h.add(0, 'client-1', {
+    kind: 'invoke',
+    opId: 1,
+    op: { type: 'update', table: TABLE, record: { id: 'a1', [texts.fieldName]: texts.oat } },
+  });
   h.add(0, 'client-1', { kind: 'ok', opId: 1, value: a1Oat });
-  h.add(1, c2, { kind: 'invoke', opId: 2, op: { type: 'update', table: TABLE, record: { id: 'a1', text: texts.soy, complete: true } } });
+  h.add(1, c2, {
+    kind: 'invoke',
+    opId: 2,
+    op: { type: 'update', table: TABLE, record: { id: 'a1', text: texts.soy, complete: true } },
+  });
   h.add(1, c2, { kind: 'ok', opId: 2, value: { ...a1, text: texts.soy, complete: true } });
-  h.add(2, 'editor-1', { kind: 'invoke', opId: 3, op: { type: 'update', table: TABLE, id: 'b2', changes: { text: 'call mum tonight' } } });
+  h.add(2, 'editor-1', {
+    kind: 'invoke',
+    opId: 3,
+    op: { type: 'update', table: TABLE, id: 'b2', changes: { text: 'call mum tonight' } },
+  });
   h.add(2, 'editor-1', { kind: 'ok', opId: 3, value: b2Edited });
   h.add(5, c2, { kind: 'invoke', opId: 4, op: { type: 'push' } });
   seqs['lostRequest'] = h.add(5, c2, {
@@ -114,8 +149,20 @@ export function conflictHistory(texts: ConflictTexts = PLAIN_TEXTS): { events: H
       body: JSON.stringify({ id: 'a1', text: texts.soy, complete: true }),
     },
   });
-  seqs['fault'] = h.add(5, 'network', { kind: 'fault', link: c2, fault: 'lost-response', detail: { requestId: 1, request: 1, trigger: 'nth', rule: 0 } });
-  seqs['lost'] = h.add(47, c2, { kind: 'http-failure', requestId: 1, link: c2, failure: 'lost-response', applied: true, latencyMs: 42 });
+  seqs['fault'] = h.add(5, 'network', {
+    kind: 'fault',
+    link: c2,
+    fault: 'lost-response',
+    detail: { requestId: 1, request: 1, trigger: 'nth', rule: 0 },
+  });
+  seqs['lost'] = h.add(47, c2, {
+    kind: 'http-failure',
+    requestId: 1,
+    link: c2,
+    failure: 'lost-response',
+    applied: true,
+    latencyMs: 42,
+  });
   h.add(47, c2, {
     kind: 'handler-call',
     callId: 1,
@@ -135,7 +182,10 @@ export function conflictHistory(texts: ConflictTexts = PLAIN_TEXTS): { events: H
     label: 'after the lost response',
     clients: {
       'client-1': clientState([a1Oat, b2], [{ id: 1, table: TABLE, action: 'update', itemId: 'a1' }]),
-      [c2]: clientState([{ ...a1, text: texts.soy, complete: true }, b2], [{ id: 1, table: TABLE, action: 'update', itemId: 'a1' }]),
+      [c2]: clientState(
+        [{ ...a1, text: texts.soy, complete: true }, b2],
+        [{ id: 1, table: TABLE, action: 'update', itemId: 'a1' }],
+      ),
     },
     server: { [TABLE]: [a1Soy, b2Edited] },
   });
@@ -144,14 +194,23 @@ export function conflictHistory(texts: ConflictTexts = PLAIN_TEXTS): { events: H
     kind: 'http-request',
     requestId: 2,
     link: 'client-1',
-    request: { method: 'PATCH', url: '/tables/todoitem/a1', headers: requestHeaders({ 'if-match': `"${v1}"` }), body: JSON.stringify({ id: 'a1', [texts.fieldName]: texts.oat }) },
+    request: {
+      method: 'PATCH',
+      url: '/tables/todoitem/a1',
+      headers: requestHeaders({ 'if-match': `"${v1}"` }),
+      body: JSON.stringify({ id: 'a1', [texts.fieldName]: texts.oat }),
+    },
   });
   seqs['412'] = h.add(95, 'client-1', {
     kind: 'http-response',
     requestId: 2,
     link: 'client-1',
     latencyMs: 35,
-    response: { status: 412, headers: responseHeaders({ etag: `"${v2}"`, 'x-zumo-server-version': texts.headerValue }), body: JSON.stringify(a1Soy) },
+    response: {
+      status: 412,
+      headers: responseHeaders({ etag: `"${v2}"`, 'x-zumo-server-version': texts.headerValue }),
+      body: JSON.stringify(a1Soy),
+    },
   });
   seqs['onConflict'] = h.add(95, 'client-1', {
     kind: 'handler-call',
@@ -165,17 +224,50 @@ export function conflictHistory(texts: ConflictTexts = PLAIN_TEXTS): { events: H
     serverRecord: a1Soy,
     error: 'Precondition Failed',
   });
-  seqs['decision'] = h.add(95, 'client-1', { kind: 'handler-decision', callId: 2, decision: 'cancelAndDiscard', isHandled: true });
+  seqs['decision'] = h.add(95, 'client-1', {
+    kind: 'handler-decision',
+    callId: 2,
+    decision: 'cancelAndDiscard',
+    isHandled: true,
+  });
   h.add(96, 'client-1', { kind: 'ok', opId: 5, value: { unhandledConflicts: [] } });
-  seqs['pull'] = h.add(100, 'client-1', { kind: 'invoke', opId: 6, op: { type: 'pull', table: TABLE, queryId: 'all-todos' } });
-  const firstPage = "/tables/todoitem?$filter=(updatedAt ge datetimeoffset'1970-01-01T00:00:00.000Z')&$orderby=updatedAt&$top=50&__includeDeleted=true";
-  h.add(100, 'client-1', { kind: 'http-request', requestId: 3, link: 'client-1', request: { method: 'GET', url: firstPage, headers: requestHeaders({ 'x-zumo-features': 'OL,IP,TR,QS' }) } });
+  seqs['pull'] = h.add(100, 'client-1', {
+    kind: 'invoke',
+    opId: 6,
+    op: { type: 'pull', table: TABLE, queryId: 'all-todos' },
+  });
+  const firstPage =
+    "/tables/todoitem?$filter=(updatedAt ge datetimeoffset'1970-01-01T00:00:00.000Z')&$orderby=updatedAt&$top=50&__includeDeleted=true";
+  h.add(100, 'client-1', {
+    kind: 'http-request',
+    requestId: 3,
+    link: 'client-1',
+    request: { method: 'GET', url: firstPage, headers: requestHeaders({ 'x-zumo-features': 'OL,IP,TR,QS' }) },
+  });
   h.add(110, 'network', { kind: 'partition', client: c2, offline: true });
-  h.add(128, 'client-1', { kind: 'http-response', requestId: 3, link: 'client-1', latencyMs: 28, response: { status: 200, headers: responseHeaders(), body: JSON.stringify([b2Edited, a1Soy]) } });
-  const nextPage = "/tables/todoitem?$filter=(updatedAt ge datetimeoffset'2026-11-24T06:17:15.047Z')&$orderby=updatedAt&$top=50&__includeDeleted=true";
-  h.add(128, 'client-1', { kind: 'http-request', requestId: 4, link: 'client-1', request: { method: 'GET', url: nextPage, headers: requestHeaders({ 'x-zumo-features': 'OL,IP,TR,QS' }) } });
+  h.add(128, 'client-1', {
+    kind: 'http-response',
+    requestId: 3,
+    link: 'client-1',
+    latencyMs: 28,
+    response: { status: 200, headers: responseHeaders(), body: JSON.stringify([b2Edited, a1Soy]) },
+  });
+  const nextPage =
+    "/tables/todoitem?$filter=(updatedAt ge datetimeoffset'2026-11-24T06:17:15.047Z')&$orderby=updatedAt&$top=50&__includeDeleted=true";
+  h.add(128, 'client-1', {
+    kind: 'http-request',
+    requestId: 4,
+    link: 'client-1',
+    request: { method: 'GET', url: nextPage, headers: requestHeaders({ 'x-zumo-features': 'OL,IP,TR,QS' }) },
+  });
   h.add(140, 'network', { kind: 'partition', client: c2, offline: false });
-  h.add(150, 'client-1', { kind: 'http-response', requestId: 4, link: 'client-1', latencyMs: 22, response: { status: 200, headers: responseHeaders(), body: '[]' } });
+  h.add(150, 'client-1', {
+    kind: 'http-response',
+    requestId: 4,
+    link: 'client-1',
+    latencyMs: 22,
+    response: { status: 200, headers: responseHeaders(), body: '[]' },
+  });
   h.add(150, 'client-1', { kind: 'ok', opId: 6 });
   h.add(160, 'world', { kind: 'heal' });
   h.add(160, 'world', { kind: 'note', text: texts.note });
@@ -184,7 +276,10 @@ export function conflictHistory(texts: ConflictTexts = PLAIN_TEXTS): { events: H
     label: texts.snapshotLabel,
     clients: {
       'client-1': clientState([a1Oat, b2Edited]),
-      [c2]: clientState([{ ...a1, text: texts.soy, complete: true }, b2], [{ id: 1, table: TABLE, action: 'update', itemId: 'a1' }]),
+      [c2]: clientState(
+        [{ ...a1, text: texts.soy, complete: true }, b2],
+        [{ id: 1, table: TABLE, action: 'update', itemId: 'a1' }],
+      ),
     },
     server: { [TABLE]: [a1Soy, b2Edited] },
   });
@@ -196,7 +291,12 @@ export function conflictChecks(seqs: Record<string, number>, texts: ConflictText
     {
       checker: 'convergence',
       valid: false,
-      violations: [{ message: `client-1's todoitem/a1 has text "${texts.oat}", the server has "${texts.soy}"`, events: [seqs['final']!] }],
+      violations: [
+        {
+          message: `client-1's todoitem/a1 has text "${texts.oat}", the server has "${texts.soy}"`,
+          events: [seqs['final']!],
+        },
+      ],
       explanation:
         `After the network healed and every client pushed and pulled, client-1's todoitem differs from the server's live rows: ` +
         `a1 still holds "${texts.oat}" (snapshot #${seqs['final']}).${texts.explanation}`,
@@ -204,10 +304,20 @@ export function conflictChecks(seqs: Record<string, number>, texts: ConflictText
     {
       checker: 'cancel-and-discard',
       valid: false,
-      violations: [{ message: `cancelAndDiscard at #${seqs['decision']} did not remove client-1's local change`, events: [seqs['decision']!, seqs['final']!] }],
+      violations: [
+        {
+          message: `cancelAndDiscard at #${seqs['decision']} did not remove client-1's local change`,
+          events: [seqs['decision']!, seqs['final']!],
+        },
+      ],
       explanation: `client-1's handler chose cancelAndDiscard for todoitem/a1 at #${seqs['decision']} after the 412 at #${seqs['412']}, but the pull at #${seqs['pull']} did not bring the server's copy back.`,
     },
-    { checker: 'no-lost-writes', valid: true, violations: [], explanation: 'Every local write reached the server or was dropped by a recorded handler decision.' },
+    {
+      checker: 'no-lost-writes',
+      valid: true,
+      violations: [],
+      explanation: 'Every local write reached the server or was dropped by a recorded handler decision.',
+    },
     { checker: 'exactly-once', valid: true, violations: [], explanation: 'No write was applied twice.' },
   ];
 }
@@ -226,7 +336,13 @@ export function failingScenario(texts: ConflictTexts = PLAIN_TEXTS): Mutable<Sce
     runs: 37,
     seed: 1234567,
     durationMs: 2140,
-    coverage: { 'conflict-412': 12, 'lost-response': 9, 'decision:cancelAndDiscard': 5, partition: 3, 'conflict-409': 0 },
+    coverage: {
+      'conflict-412': 12,
+      'lost-response': 9,
+      'decision:cancelAndDiscard': 5,
+      partition: 3,
+      'conflict-409': 0,
+    },
     weak: ['conflict-409'],
     timings: { firstFailureMs: 310, shrunkMs: 1720 },
     failure: {
@@ -250,10 +366,16 @@ export function failingScenario(texts: ConflictTexts = PLAIN_TEXTS): Mutable<Sce
       checks: conflictChecks(seqs, texts),
       history: events,
       tableDiff: [
-        { client: 'client-1', table: TABLE, expected: server, actual: snapshot?.clients['client-1']?.tables[TABLE] ?? [] },
+        {
+          client: 'client-1',
+          table: TABLE,
+          expected: server,
+          actual: snapshot?.clients['client-1']?.tables[TABLE] ?? [],
+        },
         { client: texts.actor2, table: TABLE, expected: server.slice(1), actual: server.slice(1) },
       ],
-      replayCommand: 'npx syncwright replay scenarios/lost-response-conflict.scenario.ts --seed 1234567 --path 36:1:0:0',
+      replayCommand:
+        'npx syncwright replay scenarios/lost-response-conflict.scenario.ts --seed 1234567 --path 36:1:0:0',
     },
   };
 }
@@ -283,9 +405,22 @@ export function failingResults(): RunResults {
     scenarios: [
       passingScenario('push then pull converges'),
       failingScenario(),
-      passingScenario('offline edits survive a restart', { runs: 250, durationMs: 3400, coverage: { restart: 31, 'conflict-412': 0 } }),
-      passingScenario('sdk drops conflicting delete (known finding)', { status: 'expected-failure', runs: 12, failure: failingScenario().failure! }),
-      passingScenario('scenario that does not load', { status: 'error', runs: 0, coverage: {}, error: "SyntaxError: Unexpected token '}' in scenarios/broken.scenario.ts:12:3" }),
+      passingScenario('offline edits survive a restart', {
+        runs: 250,
+        durationMs: 3400,
+        coverage: { restart: 31, 'conflict-412': 0 },
+      }),
+      passingScenario('sdk drops conflicting delete (known finding)', {
+        status: 'expected-failure',
+        runs: 12,
+        failure: failingScenario().failure!,
+      }),
+      passingScenario('scenario that does not load', {
+        status: 'error',
+        runs: 0,
+        coverage: {},
+        error: "SyntaxError: Unexpected token '}' in scenarios/broken.scenario.ts:12:3",
+      }),
     ],
   };
 }
@@ -307,7 +442,7 @@ export const HOSTILE = {
   img: '"><img src=x onerror="window.__pwned=2;alert(2)">',
   closeScript: '</script><script>window.__pwned=3;alert(3)</script>',
   javascriptUrl: 'javascript:window.__pwned=4',
-  svg: "<svg onload=\"window.__pwned=5\"></svg>'-->",
+  svg: '<svg onload="window.__pwned=5"></svg>\'-->',
   comment: '<!-- <script>window.__pwned=6</script> -->',
   lineSeparators: 'line\u2028separator\u2029paragraph',
   controls: 'bell\u0007 escape\u001b[31mred\u001b[0m nul\u0000 lone\ud800surrogate',
@@ -347,10 +482,17 @@ export function hostileResults(): RunResults {
         failure: {
           ...failure,
           replayCommand: `npx syncwright replay '${HOSTILE.closeScript}' --seed 7; echo $(id) ${HOSTILE.controls}`,
-          tableDiff: [...failure.tableDiff, { client: HOSTILE.img, table: HOSTILE.script, expected: [pollutedRow], actual: [] }],
+          tableDiff: [
+            ...failure.tableDiff,
+            { client: HOSTILE.img, table: HOSTILE.script, expected: [pollutedRow], actual: [] },
+          ],
         },
       },
-      passingScenario('hostile error', { status: 'error', error: `${HOSTILE.closeScript}\n${HOSTILE.controls}`, name: HOSTILE.javascriptUrl }),
+      passingScenario('hostile error', {
+        status: 'error',
+        error: `${HOSTILE.closeScript}\n${HOSTILE.controls}`,
+        name: HOSTILE.javascriptUrl,
+      }),
     ],
   };
 }

@@ -22,14 +22,17 @@ function sha256(text: string): string {
 describe('renderHtmlReport', () => {
   test('embeds the report model as JSON that parses back unchanged', () => {
     const results = failingResults();
-    expect(JSON.parse(dataBlock(renderHtmlReport(results)))).toEqual(JSON.parse(JSON.stringify(buildReportModel(results))));
+    expect(JSON.parse(dataBlock(renderHtmlReport(results)))).toEqual(
+      JSON.parse(JSON.stringify(buildReportModel(results))),
+    );
   });
 
   test('hostile run data cannot open or close an element anywhere in the file', () => {
     const html = renderHtmlReport(hostileResults());
     expect(html.match(/<script/g)).toHaveLength(2);
     expect(html.match(/<\/script/g)).toHaveLength(2);
-    for (const needle of ['<img', '<svg', '<!--', 'window.__pwned=1</script>', '\u2028', '\u2029']) expect(html).not.toContain(needle);
+    for (const needle of ['<img', '<svg', '<!--', 'window.__pwned=1</script>', '\u2028', '\u2029'])
+      expect(html).not.toContain(needle);
     expect(JSON.parse(dataBlock(html)).scenarios[0].name).toBe(`${HOSTILE.script} conflict`);
   });
 
@@ -46,7 +49,8 @@ describe('renderHtmlReport', () => {
 
   test('the page loads nothing from anywhere', () => {
     const html = renderHtmlReport(failingResults());
-    for (const needle of ['http://', 'https://', ' src=', ' href=', '<link', '@import', 'url(']) expect(html).not.toContain(needle);
+    for (const needle of ['http://', 'https://', ' src=', ' href=', '<link', '@import', 'url('])
+      expect(html).not.toContain(needle);
   });
 
   test('the inline script and stylesheet cannot end their own element early', () => {

@@ -38,8 +38,12 @@ describe('parseRunResults', () => {
   });
 
   test('rejects JSON that is not syncwright results', () => {
-    expect(() => parseRunResults('[]', 'x.json')).toThrow(new ResultsFileError('x.json: expected a results object, found an array'));
-    expect(() => parseRunResults('{"tool":{"name":"jest"}}', 'x.json')).toThrow('x.json: not a syncwright results file (tool.name is not "syncwright")');
+    expect(() => parseRunResults('[]', 'x.json')).toThrow(
+      new ResultsFileError('x.json: expected a results object, found an array'),
+    );
+    expect(() => parseRunResults('{"tool":{"name":"jest"}}', 'x.json')).toThrow(
+      'x.json: not a syncwright results file (tool.name is not "syncwright")',
+    );
   });
 
   test('names the field that is wrong', () => {
@@ -49,8 +53,12 @@ describe('parseRunResults', () => {
       'r.json: scenarios[1].status should be one of passed, failed, expected-failure, unexpected-pass, error, found the string "<script>"',
     );
     const broken = valid();
-    ((broken['scenarios'] as Record<string, unknown>[])[1]!['failure'] as Record<string, unknown>)['history'] = [{ seq: 'x' }];
-    expect(() => parseRunResults(JSON.stringify(broken), 'r.json')).toThrow('r.json: scenarios[1].failure.history should be an array of history events, found an array');
+    ((broken['scenarios'] as Record<string, unknown>[])[1]!['failure'] as Record<string, unknown>)['history'] = [
+      { seq: 'x' },
+    ];
+    expect(() => parseRunResults(JSON.stringify(broken), 'r.json')).toThrow(
+      'r.json: scenarios[1].failure.history should be an array of history events, found an array',
+    );
   });
 
   test('a missing file is a ResultsFileError, not a crash', async () => {

@@ -2,7 +2,8 @@ import { describe, expect, test } from 'vitest';
 import { renderJUnit } from '../../src/report/junit.js';
 import { failingResults, HOSTILE, hostileResults, passingResults } from './fixtures.js';
 
-const INVALID_XML_CHAR = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const INVALID_XML_CHAR =
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const BARE_AMPERSAND = /&(?!(?:amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);)/;
 
 /** A strict well-formedness check: balanced elements, quoted attributes, no stray `<` or `&`. */
@@ -43,7 +44,9 @@ function parseXml(xml: string): { name: string; attributes: Record<string, strin
 
 function unescapeAttribute(value: string): string {
   return value.replace(/&(#\d+|amp|lt|gt|quot|apos);/g, (_, ref: string) =>
-    ref.startsWith('#') ? String.fromCharCode(Number(ref.slice(1))) : ({ amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" } as Record<string, string>)[ref]!,
+    ref.startsWith('#')
+      ? String.fromCharCode(Number(ref.slice(1)))
+      : ({ amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" } as Record<string, string>)[ref]!,
   );
 }
 
@@ -79,20 +82,29 @@ describe('renderJUnit', () => {
     const xml = renderJUnit(failingResults());
     expect(xml).toContain("  - cancelAndDiscard at #19 did not remove client-1's local change (events #19, #31)");
     expect(xml).toContain('Table todoitem on client-1: expected 2 rows, found 2 rows.');
-    expect(xml).toContain('Replay:\n  npx syncwright replay scenarios/lost-response-conflict.scenario.ts --seed 1234567 --path 36:1:0:0</failure>');
+    expect(xml).toContain(
+      'Replay:\n  npx syncwright replay scenarios/lost-response-conflict.scenario.ts --seed 1234567 --path 36:1:0:0</failure>',
+    );
   });
 
   test('a run that never settled says so first', () => {
     const results = failingResults();
     const scenario = results.scenarios[1]!;
-    const stuck = { ...scenario, failure: { ...scenario.failure!, checks: [], stopped: 'livelock: 10,000 scheduler steps without progress' } };
+    const stuck = {
+      ...scenario,
+      failure: { ...scenario.failure!, checks: [], stopped: 'livelock: 10,000 scheduler steps without progress' },
+    };
     const failure = parseXml(renderJUnit({ ...results, scenarios: [stuck] })).find((e) => e.name === 'failure')!;
-    expect(unescapeAttribute(failure.attributes['message']!).split('\n')[0]).toBe('The run never settled: livelock: 10,000 scheduler steps without progress');
+    expect(unescapeAttribute(failure.attributes['message']!).split('\n')[0]).toBe(
+      'The run never settled: livelock: 10,000 scheduler steps without progress',
+    );
   });
 
   test('an error scenario is an <error> with its message', () => {
     const error = parseXml(renderJUnit(failingResults())).find((e) => e.name === 'error')!;
-    expect(unescapeAttribute(error.attributes['message']!)).toBe("SyntaxError: Unexpected token '}' in scenarios/broken.scenario.ts:12:3");
+    expect(unescapeAttribute(error.attributes['message']!)).toBe(
+      "SyntaxError: Unexpected token '}' in scenarios/broken.scenario.ts:12:3",
+    );
   });
 
   test('an unexpected pass is a failure', () => {
@@ -106,7 +118,9 @@ describe('renderJUnit', () => {
     const elements = parseXml(xml);
     expect(xml).not.toContain('<script');
     expect(xml).not.toContain('<img');
-    expect(unescapeAttribute(elements.find((e) => e.name === 'testcase')!.attributes['name']!)).toBe(`${HOSTILE.script} conflict`);
+    expect(unescapeAttribute(elements.find((e) => e.name === 'testcase')!.attributes['name']!)).toBe(
+      `${HOSTILE.script} conflict`,
+    );
     expect(xml).toContain('bell\\x07 escape\\x1b[31mred\\x1b[0m nul\\x00 lone\\ud800surrogate');
   });
 

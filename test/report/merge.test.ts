@@ -42,8 +42,21 @@ describe('mergeResults', () => {
 
   test('a scenario split across shards by runs is summed into one', () => {
     const base = failingResults();
-    const a = passingScenario('split', { runs: 60, durationMs: 100, coverage: { 'conflict-412': 2, restart: 0 }, weak: ['restart', 'lost-response'] });
-    const b = { ...failingResults().scenarios[1]!, name: 'split', file: a.file, runs: 40, durationMs: 50, coverage: { 'conflict-412': 3, 'lost-response': 1 }, weak: ['restart'] };
+    const a = passingScenario('split', {
+      runs: 60,
+      durationMs: 100,
+      coverage: { 'conflict-412': 2, restart: 0 },
+      weak: ['restart', 'lost-response'],
+    });
+    const b = {
+      ...failingResults().scenarios[1]!,
+      name: 'split',
+      file: a.file,
+      runs: 40,
+      durationMs: 50,
+      coverage: { 'conflict-412': 3, 'lost-response': 1 },
+      weak: ['restart'],
+    };
     const merged = mergeResults([
       { ...base, shard: { index: 1, total: 2 }, scenarios: [a] },
       { ...base, shard: { index: 2, total: 2 }, scenarios: [b] },
@@ -84,9 +97,13 @@ describe('mergeResults', () => {
   test('refuses to merge nothing, different seeds, different splits or a shard twice', () => {
     const shards = shard(failingResults(), 2);
     expect(() => mergeResults([])).toThrow(new MergeError('nothing to merge: no results were given'));
-    expect(() => mergeResults([shards[0]!, { ...shards[1]!, seed: 1 }])).toThrow(/different runs: shard 1\/2 has seed 1234567, shard 2\/2 has seed 1/);
+    expect(() => mergeResults([shards[0]!, { ...shards[1]!, seed: 1 }])).toThrow(
+      /different runs: shard 1\/2 has seed 1234567, shard 2\/2 has seed 1/,
+    );
     expect(() => mergeResults([shards[0]!, { ...shards[1]!, client: 'sdk' }])).toThrow(/different clients/);
-    expect(() => mergeResults([shards[0]!, { ...shards[1]!, shard: { index: 2, total: 3 } }])).toThrow(/different splits/);
+    expect(() => mergeResults([shards[0]!, { ...shards[1]!, shard: { index: 2, total: 3 } }])).toThrow(
+      /different splits/,
+    );
     expect(() => mergeResults([shards[0]!, shards[0]!])).toThrow('shard 1/2 is given twice');
   });
 });

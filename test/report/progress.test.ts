@@ -4,7 +4,13 @@ import { fitVisible, ProgressLine } from '../../src/report/progress.js';
 function setup(isTTY: boolean, options: { total?: number; color?: boolean; columns?: number } = {}) {
   let now = 1000;
   const writes: string[] = [];
-  const line = new ProgressLine({ stream: { write: (chunk: string) => writes.push(chunk) }, isTTY, now: () => now, total: options.total ?? 200, ...options });
+  const line = new ProgressLine({
+    stream: { write: (chunk: string) => writes.push(chunk) },
+    isTTY,
+    now: () => now,
+    total: options.total ?? 200,
+    ...options,
+  });
   return {
     line,
     writes,
@@ -47,7 +53,10 @@ describe('ProgressLine on a TTY', () => {
     advance(1000);
     line.update({ done: 10, failures: 0 });
     line.log('✗ lost response then 412 conflict');
-    expect(writes.slice(1)).toEqual(['\r\x1b[2K✗ lost response then 412 conflict\n', '\r\x1b[2K▸ 10/200 runs (5%) · 0 failures · 10.0 runs/s · 1.0 s']);
+    expect(writes.slice(1)).toEqual([
+      '\r\x1b[2K✗ lost response then 412 conflict\n',
+      '\r\x1b[2K▸ 10/200 runs (5%) · 0 failures · 10.0 runs/s · 1.0 s',
+    ]);
   });
 
   test('the line is cut to the terminal width and run data cannot inject escapes', () => {
@@ -57,7 +66,13 @@ describe('ProgressLine on a TTY', () => {
     const drawn = writes[0]!.replace('\r\x1b[2K', '');
     expect(drawn).toHaveLength(39);
     expect(drawn.endsWith('…')).toBe(true);
-    expect(new ProgressLine({ stream: { write: () => 0 }, isTTY: true, now: () => 0, total: 1 }).render({ done: 0, failures: 0, current: 'x\x1b[2Jy' })).toContain('x\\x1b[2Jy');
+    expect(
+      new ProgressLine({ stream: { write: () => 0 }, isTTY: true, now: () => 0, total: 1 }).render({
+        done: 0,
+        failures: 0,
+        current: 'x\x1b[2Jy',
+      }),
+    ).toContain('x\\x1b[2Jy');
   });
 });
 
@@ -83,7 +98,12 @@ describe('ProgressLine elsewhere', () => {
     line.update({ done: 100, failures: 1, current: 'b' });
     advance(2_000);
     line.update({ done: 120, failures: 1, current: 'b' });
-    expect(writes.map((w) => w.split(' · ')[0])).toEqual(['▸ 0/1,000 runs (0%)', '▸ 11/1,000 runs (1%)', '▸ 12/1,000 runs (1%)', '▸ 120/1,000 runs (12%)']);
+    expect(writes.map((w) => w.split(' · ')[0])).toEqual([
+      '▸ 0/1,000 runs (0%)',
+      '▸ 11/1,000 runs (1%)',
+      '▸ 12/1,000 runs (1%)',
+      '▸ 120/1,000 runs (12%)',
+    ]);
   });
 });
 

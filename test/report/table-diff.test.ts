@@ -2,12 +2,21 @@ import { describe, expect, test } from 'vitest';
 import type { JsonObject } from '../../src/protocol/records.js';
 import { canonicalJson, diffTable } from '../../src/report/table-diff.js';
 
-const diff = (expected: JsonObject[], actual: JsonObject[]) => diffTable({ client: 'client-1', table: 'todoitem', expected, actual });
+const diff = (expected: JsonObject[], actual: JsonObject[]) =>
+  diffTable({ client: 'client-1', table: 'todoitem', expected, actual });
 
 describe('diffTable', () => {
   test('rows are matched by id and differing fields are named', () => {
     const view = diff([{ id: 'a', text: 'server', version: '2' }], [{ id: 'a', text: 'local', version: '1' }]);
-    expect(view.rows).toEqual([{ key: 'a', status: 'changed', expected: { id: 'a', text: 'server', version: '2' }, actual: { id: 'a', text: 'local', version: '1' }, changed: ['text', 'version'] }]);
+    expect(view.rows).toEqual([
+      {
+        key: 'a',
+        status: 'changed',
+        expected: { id: 'a', text: 'server', version: '2' },
+        actual: { id: 'a', text: 'local', version: '1' },
+        changed: ['text', 'version'],
+      },
+    ]);
     expect(view.counts).toEqual({ same: 0, changed: 1, missing: 0, extra: 0 });
   });
 
@@ -50,5 +59,7 @@ describe('diffTable', () => {
 });
 
 test('canonicalJson sorts keys at every depth', () => {
-  expect(canonicalJson({ b: 1, a: { d: 1, c: [2, { f: 1, e: 0 }] } })).toBe('{"a":{"c":[2,{"e":0,"f":1}],"d":1},"b":1}');
+  expect(canonicalJson({ b: 1, a: { d: 1, c: [2, { f: 1, e: 0 }] } })).toBe(
+    '{"a":{"c":[2,{"e":0,"f":1}],"d":1},"b":1}',
+  );
 });

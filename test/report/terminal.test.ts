@@ -28,18 +28,29 @@ describe('renderTerminalSummary', () => {
     const results = failingResults();
     const scenario = results.scenarios[1]!;
     const stuck = { ...scenario, failure: { ...scenario.failure!, stopped: 'deadlock: every actor waits' } };
-    expect(renderTerminalSummary({ ...results, scenarios: [stuck] }, { color: false })).toContain('      never settled: deadlock: every actor waits\n');
+    expect(renderTerminalSummary({ ...results, scenarios: [stuck] }, { color: false })).toContain(
+      '      never settled: deadlock: every actor waits\n',
+    );
   });
 
   test('ends with coverage totals and a verdict', () => {
-    const text = renderTerminalSummary(failingResults(), { color: false, reports: ['reports/index.html', 'reports/junit.xml'] });
-    expect(text).toContain('Coverage  conflict-409 0 · conflict-412 20 · decision:cancelAndDiscard 5 · lost-response 13 · partition 3 · restart 31');
-    expect(text).toContain('Result    FAILED — 1 failed, 1 error, 2 passed, 1 failed as expected · 5 scenarios · 399 runs · 12.3 s');
+    const text = renderTerminalSummary(failingResults(), {
+      color: false,
+      reports: ['reports/index.html', 'reports/junit.xml'],
+    });
+    expect(text).toContain(
+      'Coverage  conflict-409 0 · conflict-412 20 · decision:cancelAndDiscard 5 · lost-response 13 · partition 3 · restart 31',
+    );
+    expect(text).toContain(
+      'Result    FAILED — 1 failed, 1 error, 2 passed, 1 failed as expected · 5 scenarios · 399 runs · 12.3 s',
+    );
     expect(text.trimEnd().split('\n').at(-1)).toBe('Reports   reports/index.html  reports/junit.xml');
   });
 
   test('a passing run says PASSED', () => {
-    expect(renderTerminalSummary(passingResults(), { color: false })).toContain('Result    PASSED — 1 passed · 1 scenario · 100 runs · 900 ms');
+    expect(renderTerminalSummary(passingResults(), { color: false })).toContain(
+      'Result    PASSED — 1 passed · 1 scenario · 100 runs · 900 ms',
+    );
   });
 
   test('colour is ANSI codes only when asked for', () => {
@@ -60,8 +71,14 @@ describe('renderTerminalSummary', () => {
   test('long explanations are cut to a few lines', () => {
     const results = failingResults();
     const scenario = results.scenarios[1]!;
-    const long = { ...scenario.failure!.checks[0]!, explanation: Array.from({ length: 20 }, (_, i) => `line ${i}`).join('\n') };
-    const text = renderTerminalSummary({ ...results, scenarios: [{ ...scenario, failure: { ...scenario.failure!, checks: [long] } }] }, { color: false, maxExplanationLines: 3 });
+    const long = {
+      ...scenario.failure!.checks[0]!,
+      explanation: Array.from({ length: 20 }, (_, i) => `line ${i}`).join('\n'),
+    };
+    const text = renderTerminalSummary(
+      { ...results, scenarios: [{ ...scenario, failure: { ...scenario.failure!, checks: [long] } }] },
+      { color: false, maxExplanationLines: 3 },
+    );
     expect(text).toContain('line 2\n      … (17 more lines in the HTML report)');
     expect(text).not.toContain('line 3');
   });

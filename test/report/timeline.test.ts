@@ -34,7 +34,12 @@ describe('buildTimeline', () => {
 
   test('a request is an arrow from its client to the server, its answer one back with the latency', () => {
     const { row, seqs, lane } = story();
-    expect(row(seqs['conflictRequest']).shape).toEqual({ shape: 'arrow', from: lane('client-1'), to: lane('server'), lost: false });
+    expect(row(seqs['conflictRequest']).shape).toEqual({
+      shape: 'arrow',
+      from: lane('client-1'),
+      to: lane('server'),
+      lost: false,
+    });
     expect(row(seqs['conflictRequest']).label).toBe('PATCH /tables/todoitem/a1  If-Match: "MQ=="');
     const answer = row(seqs['412']);
     expect(answer.shape).toEqual({ shape: 'arrow', from: lane('server'), to: lane('client-1'), lost: false });
@@ -78,12 +83,37 @@ describe('buildTimeline', () => {
 
   test('flights pair requests with their answers, overlapping ones side by side', () => {
     const { timeline, seqs } = story();
-    expect(timeline.flights).toContainEqual({ fromSeq: seqs['lostRequest'], toSeq: seqs['lost'], latencyMs: 42, lost: true, slot: 0 });
-    expect(timeline.flights).toContainEqual({ fromSeq: seqs['conflictRequest'], toSeq: seqs['412'], latencyMs: 35, lost: false, slot: 0 });
+    expect(timeline.flights).toContainEqual({
+      fromSeq: seqs['lostRequest'],
+      toSeq: seqs['lost'],
+      latencyMs: 42,
+      lost: true,
+      slot: 0,
+    });
+    expect(timeline.flights).toContainEqual({
+      fromSeq: seqs['conflictRequest'],
+      toSeq: seqs['412'],
+      latencyMs: 35,
+      lost: false,
+      slot: 0,
+    });
 
     const h = new HistoryBuilder();
-    const request = (id: number, link: string) => h.add(0, link, { kind: 'http-request', requestId: id, link, request: { method: 'GET', url: '/tables/t', headers: {} } });
-    const answer = (id: number, link: string) => h.add(10, link, { kind: 'http-response', requestId: id, link, latencyMs: 10, response: { status: 200, headers: {}, body: '[]' } });
+    const request = (id: number, link: string) =>
+      h.add(0, link, {
+        kind: 'http-request',
+        requestId: id,
+        link,
+        request: { method: 'GET', url: '/tables/t', headers: {} },
+      });
+    const answer = (id: number, link: string) =>
+      h.add(10, link, {
+        kind: 'http-response',
+        requestId: id,
+        link,
+        latencyMs: 10,
+        response: { status: 200, headers: {}, body: '[]' },
+      });
     request(1, 'client-1');
     request(2, 'client-2');
     answer(1, 'client-1');
@@ -102,7 +132,10 @@ describe('buildTimeline', () => {
     const h = new HistoryBuilder();
     const push = h.add(0, 'client-1', { kind: 'invoke', opId: 1, op: { type: 'push' } });
     const snap = h.add(5, 'world', { kind: 'snapshot', label: 'end', clients: {}, server: {} });
-    expect(buildTimeline(h.events).rows.find((r) => r.seq === push)?.snapshot).toEqual({ seq: snap, relation: 'after' });
+    expect(buildTimeline(h.events).rows.find((r) => r.seq === push)?.snapshot).toEqual({
+      seq: snap,
+      relation: 'after',
+    });
   });
 
   test('events cited by a violated check name the checker', () => {
@@ -124,16 +157,37 @@ describe('buildTimeline', () => {
   test('an event kind it does not know is drawn as a plain box, not an error', () => {
     const unknown = { seq: 0, t: 0, actor: 'client-1', kind: 'teleport', where: 'mars' } as unknown as HistoryEvent;
     const timeline = buildTimeline([unknown]);
-    expect(timeline.rows[0]).toMatchObject({ kind: 'teleport', label: 'teleport', tone: 'neutral', shape: { shape: 'box', lane: 0 } });
+    expect(timeline.rows[0]).toMatchObject({
+      kind: 'teleport',
+      label: 'teleport',
+      tone: 'neutral',
+      shape: { shape: 'box', lane: 0 },
+    });
   });
 });
 
 test('request labels show URLs with their escapes decoded', () => {
   const h = new HistoryBuilder();
-  const seq = h.add(0, 'client-1', { kind: 'http-request', requestId: 1, link: 'client-1', request: { method: 'GET', url: "/tables/t?$filter=(updatedAt%20ge%20datetimeoffset'1969')&bad=%E0%A4%A", headers: {} } });
-  expect(buildTimeline(h.events).rows[seq]?.label).toBe("GET /tables/t?$filter=(updatedAt%20ge%20datetimeoffset'1969')&bad=%E0%A4%A");
+  const seq = h.add(0, 'client-1', {
+    kind: 'http-request',
+    requestId: 1,
+    link: 'client-1',
+    request: {
+      method: 'GET',
+      url: "/tables/t?$filter=(updatedAt%20ge%20datetimeoffset'1969')&bad=%E0%A4%A",
+      headers: {},
+    },
+  });
+  expect(buildTimeline(h.events).rows[seq]?.label).toBe(
+    "GET /tables/t?$filter=(updatedAt%20ge%20datetimeoffset'1969')&bad=%E0%A4%A",
+  );
   const ok = new HistoryBuilder();
-  ok.add(0, 'client-1', { kind: 'http-request', requestId: 1, link: 'client-1', request: { method: 'GET', url: "/tables/t?$filter=(updatedAt%20ge%201)", headers: {} } });
+  ok.add(0, 'client-1', {
+    kind: 'http-request',
+    requestId: 1,
+    link: 'client-1',
+    request: { method: 'GET', url: '/tables/t?$filter=(updatedAt%20ge%201)', headers: {} },
+  });
   expect(buildTimeline(ok.events).rows[0]?.label).toBe('GET /tables/t?$filter=(updatedAt ge 1)');
 });
 

@@ -18,13 +18,22 @@ describe('writeReports', () => {
   test('writes only the reporters asked for', async () => {
     const written = await writeReports(failingResults(), { outDir: dir, reporters: ['junit', 'json'] });
     expect((await readdir(dir)).sort()).toEqual(['junit.xml', 'results.json']);
-    expect(written).toEqual({ junit: join(dir, 'junit.xml'), json: join(dir, 'results.json'), files: [join(dir, 'junit.xml'), join(dir, 'results.json')] });
+    expect(written).toEqual({
+      junit: join(dir, 'junit.xml'),
+      json: join(dir, 'results.json'),
+      files: [join(dir, 'junit.xml'), join(dir, 'results.json')],
+    });
     expect(await readFile(join(dir, 'junit.xml'), 'utf8')).toBe(renderJUnit(failingResults()));
   });
 
   test('list prints the summary with the reports written, in colour only when asked', async () => {
     const chunks: string[] = [];
-    await writeReports(failingResults(), { outDir: dir, reporters: ['html', 'list'], output: { write: (c: string) => chunks.push(c), isTTY: true }, color: false });
+    await writeReports(failingResults(), {
+      outDir: dir,
+      reporters: ['html', 'list'],
+      output: { write: (c: string) => chunks.push(c), isTTY: true },
+      color: false,
+    });
     expect(chunks).toHaveLength(1);
     expect(chunks[0]).toContain('Result    FAILED');
     expect(chunks[0]).toContain(`Reports   ${join(dir, 'index.html')}`);
@@ -32,7 +41,9 @@ describe('writeReports', () => {
   });
 
   test('an unknown reporter is an error before anything is written', async () => {
-    await expect(writeReports(failingResults(), { outDir: dir, reporters: ['html', 'pdf' as 'html'] })).rejects.toThrow('unknown reporter "pdf"; use html, junit, json, list');
+    await expect(writeReports(failingResults(), { outDir: dir, reporters: ['html', 'pdf' as 'html'] })).rejects.toThrow(
+      'unknown reporter "pdf"; use html, junit, json, list',
+    );
     expect(await readdir(dir)).toEqual([]);
   });
 });

@@ -17,7 +17,12 @@ describe('program arbitraries', () => {
       fc.property(programArbitrary(scenario), (program) => {
         expect(JSON.parse(JSON.stringify(program))).toEqual(program);
         expect(validateFaultPlan(program.faults)).toEqual([]);
-        expect(scenarioIssues({ name: 'saved', clients: 2, editors: 1, seed: program.seed, steps: program.steps, faults: program.faults }, 'saved.json')).toEqual([]);
+        expect(
+          scenarioIssues(
+            { name: 'saved', clients: 2, editors: 1, seed: program.seed, steps: program.steps, faults: program.faults },
+            'saved.json',
+          ),
+        ).toEqual([]);
       }),
       { numRuns: 200, seed: 3 },
     );
@@ -25,7 +30,12 @@ describe('program arbitraries', () => {
 
   test('start synced: every program opens with the records on the server and a sync', () => {
     const [program] = fc.sample(programArbitrary(scenario), { numRuns: 1, seed: 4 });
-    expect(program!.steps.slice(0, 4).map((step) => `${step.actor} ${step.op.type}`)).toEqual(['editor-1 insert', 'editor-1 insert', 'editor-1 insert', 'world sync']);
+    expect(program!.steps.slice(0, 4).map((step) => `${step.actor} ${step.op.type}`)).toEqual([
+      'editor-1 insert',
+      'editor-1 insert',
+      'editor-1 insert',
+      'world sync',
+    ]);
   });
 
   test('shrink faults along with steps: the smallest program has neither', () => {

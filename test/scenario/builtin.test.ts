@@ -35,11 +35,14 @@ describe('built-in scenarios', () => {
   });
 
   // Generated scenarios run a few programs here (the CLI runs 100); fixed ones run whole.
-  test.each(files.map((file) => [path.basename(file), file]))('%s passes on the reference client and reaches its coverage', async (_name, file) => {
-    const result = await runScenario(file, { runs: 12, seed: 7 });
-    expect(result.error).toBeUndefined();
-    expect(result.failure?.checks.filter((check) => !check.valid).map((check) => check.explanation)).toBeUndefined();
-    expect(result.status).toBe('passed');
-    if (!path.basename(file).startsWith('generated-')) expect(result.weak).toEqual([]);
-  });
+  test.each(files.map((file) => [path.basename(file), file]))(
+    '%s passes on the reference client and reaches its coverage',
+    async (_name, file) => {
+      const result = await runScenario(file, { runs: 12, seed: 7 });
+      expect(result.error).toBeUndefined();
+      expect(result.failure?.checks.filter((check) => !check.valid).map((check) => check.explanation)).toBeUndefined();
+      expect(result.status).toBe('passed');
+      if (!path.basename(file).startsWith('generated-')) expect(result.weak).toEqual([]);
+    },
+  );
 });

@@ -27,7 +27,13 @@ describe('exhaustive mode', () => {
   });
 
   test('finds a mutant in a small scope', async () => {
-    const result = await runExhaustive({ alphabet: ['update', 'delete', 'push'], maxSteps: 2, edits: [], mutations: ['wrong-collapse'], stopOnFailure: true });
+    const result = await runExhaustive({
+      alphabet: ['update', 'delete', 'push'],
+      maxSteps: 2,
+      edits: [],
+      mutations: ['wrong-collapse'],
+      stopOnFailure: true,
+    });
     expect(result.failures.length).toBe(1);
     expect(result.failures[0]!.checks.map((check) => check.checker)).toContain('queue-collapse');
   });

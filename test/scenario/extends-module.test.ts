@@ -21,12 +21,18 @@ describe('extends', () => {
         clients: 1,
         policy: { module: './handlers/discard.js' },
         steps: [
-          { actor: 'client-1', op: { type: 'insert', table: 'todoitem', record: { id: 'a', text: 'one', complete: false } } },
+          {
+            actor: 'client-1',
+            op: { type: 'insert', table: 'todoitem', record: { id: 'a', text: 'one', complete: false } },
+          },
           { actor: 'client-1', op: { type: 'push' } },
         ],
       }),
     );
-    await writeFile(path.join(root, 'elsewhere', 'child.json'), JSON.stringify({ name: 'child', extends: '../base/scenario.json' }));
+    await writeFile(
+      path.join(root, 'elsewhere', 'child.json'),
+      JSON.stringify({ name: 'child', extends: '../base/scenario.json' }),
+    );
 
     const scenario = await loadScenario(path.join(root, 'elsewhere', 'child.json'));
     expect(scenario.clients[0]?.policy).toEqual({ module: path.join(root, 'base', 'handlers', 'discard.js') });

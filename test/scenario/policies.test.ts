@@ -2,14 +2,28 @@ import { describe, test, expect } from 'vitest';
 import path from 'node:path';
 import type { JsonObject } from '../../src/protocol/records.js';
 import type { PushErrorLike } from '../../src/kernel/driver.js';
-import { clientWinsPolicy, createPushHandler, mergeRecords, PolicyError, serverWinsPolicy, tutorialPolicy } from '../../src/scenario/policies.js';
+import {
+  clientWinsPolicy,
+  createPushHandler,
+  mergeRecords,
+  PolicyError,
+  serverWinsPolicy,
+  tutorialPolicy,
+} from '../../src/scenario/policies.js';
 
 /** A push error that records which resolution the handler chose. */
-function pushError(options: { action?: string; status?: number | null; client?: JsonObject | null; server?: JsonObject | null }) {
+function pushError(options: {
+  action?: string;
+  status?: number | null;
+  client?: JsonObject | null;
+  server?: JsonObject | null;
+}) {
   const calls: { method: string; args: unknown[] }[] = [];
-  const record = (method: string) => async (...args: unknown[]) => {
-    calls.push({ method, args });
-  };
+  const record =
+    (method: string) =>
+    async (...args: unknown[]) => {
+      calls.push({ method, args });
+    };
   const error: PushErrorLike = {
     getError: () => ({ message: 'boom', request: { status: options.status ?? null } }),
     isConflict: () => options.status === 409 || options.status === 412,
@@ -65,8 +79,15 @@ describe('conflict policies', () => {
   });
 
   test('merge takes each field from the side named for it, or from a merge function', () => {
-    expect(mergeRecords(client, server, { prefer: 'client', fields: { complete: 'server' } })).toEqual({ text: 'mine', complete: false });
-    expect(mergeRecords(client, server, { mergeField: (field, mine, theirs) => (field === 'text' ? `${String(mine)}+${String(theirs)}` : theirs) })).toEqual({
+    expect(mergeRecords(client, server, { prefer: 'client', fields: { complete: 'server' } })).toEqual({
+      text: 'mine',
+      complete: false,
+    });
+    expect(
+      mergeRecords(client, server, {
+        mergeField: (field, mine, theirs) => (field === 'text' ? `${String(mine)}+${String(theirs)}` : theirs),
+      }),
+    ).toEqual({
       text: 'mine+theirs',
       complete: false,
     });
@@ -74,17 +95,25 @@ describe('conflict policies', () => {
 
   test('merge pushes the merged record with the server version', async () => {
     const conflict = pushError({ status: 412, client, server });
-    const handler = await createPushHandler({ name: 'merge', prefer: 'server', fields: { text: 'client' } }, { baseDir: '.' });
+    const handler = await createPushHandler(
+      { name: 'merge', prefer: 'server', fields: { text: 'client' } },
+      { baseDir: '.' },
+    );
     await handler.onConflict!(conflict.error);
-    expect(conflict.calls).toEqual([{ method: 'update', args: [{ text: 'mine', complete: false, id: 'a', version: 'v2' }] }]);
+    expect(conflict.calls).toEqual([
+      { method: 'update', args: [{ text: 'mine', complete: false, id: 'a', version: 'v2' }] },
+    ]);
   });
 
-  test("none has no handler at all", async () => {
+  test('none has no handler at all', async () => {
     expect(await createPushHandler('none', { baseDir: '.' })).toEqual({});
   });
 
   test("a team's own module is loaded from a path and run unchanged", async () => {
-    const handler = await createPushHandler({ module: './handlers/conflict-sample.js' }, { baseDir: path.resolve('scenarios') });
+    const handler = await createPushHandler(
+      { module: './handlers/conflict-sample.js' },
+      { baseDir: path.resolve('scenarios') },
+    );
     const same = pushError({ status: 412, client: { ...server, version: 'v1' }, server });
     await handler.onConflict!(same.error);
     expect(same.calls.map((call) => call.method)).toEqual(['cancelAndDiscard']);
@@ -94,7 +123,11 @@ describe('conflict policies', () => {
   });
 
   test('a module without handlers, or one that does not exist, is a clear error', async () => {
-    await expect(createPushHandler({ module: './nowhere.js' }, { baseDir: path.resolve('scenarios') })).rejects.toThrow(PolicyError);
-    await expect(createPushHandler({ module: '../src/scenario/define.ts' }, { baseDir: path.resolve('scenarios') })).rejects.toThrow('exports neither onConflict nor onError');
+    await expect(createPushHandler({ module: './nowhere.js' }, { baseDir: path.resolve('scenarios') })).rejects.toThrow(
+      PolicyError,
+    );
+    await expect(
+      createPushHandler({ module: '../src/scenario/define.ts' }, { baseDir: path.resolve('scenarios') }),
+    ).rejects.toThrow('exports neither onConflict nor onError');
   });
 });

@@ -31,7 +31,9 @@ describe('shrinking', () => {
     // The synced start (3 inserts and a sync) plus the few steps that matter.
     expect(failure.size).toBeLessThanOrEqual(10);
     expect((failure.program as unknown as Program).steps.length).toBe(failure.size);
-    expect(failure.replayCommand).toBe(`npx syncwright replay ${SCENARIO} ${failure.seed}:${failure.path} --mutation pull-overwrites-pending`);
+    expect(failure.replayCommand).toBe(
+      `npx syncwright replay ${SCENARIO} ${failure.seed}:${failure.path} --mutation pull-overwrites-pending`,
+    );
   });
 
   test('the counterexample program is plain JSON', () => {
@@ -74,7 +76,11 @@ describe('regressions', () => {
     const scenario = await loadScenario(file);
     expect(scenario.program?.steps).toEqual((result.failure!.program as unknown as Program).steps);
     expect(scenario.clients.map((client) => client.name)).toEqual(['client-1', 'client-2']);
-    expect(scenario.definition.origin).toMatchObject({ scenario: SCENARIO, seed: result.failure!.seed, path: result.failure!.path });
+    expect(scenario.definition.origin).toMatchObject({
+      scenario: SCENARIO,
+      seed: result.failure!.seed,
+      path: result.failure!.path,
+    });
     expect((await runScenario(file, MUTANT)).status).toBe('failed');
     expect((await runScenario(file)).status).toBe('passed');
   });

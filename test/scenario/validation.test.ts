@@ -42,7 +42,17 @@ describe('scenario validation', () => {
 
   test('wrong types are reported with the file and the path inside it', async () => {
     const error = await loadError(
-      await file('types.json', JSON.stringify({ name: 'types', clients: 'two', steps: [{ actor: 'client-1', op: { type: 'inset' } }, { actor: 'client-1', op: { type: 'push' }, after: -5 }] })),
+      await file(
+        'types.json',
+        JSON.stringify({
+          name: 'types',
+          clients: 'two',
+          steps: [
+            { actor: 'client-1', op: { type: 'inset' } },
+            { actor: 'client-1', op: { type: 'push' }, after: -5 },
+          ],
+        }),
+      ),
     );
     const paths = error.issues.map((issue) => issue.path);
     expect(paths).toEqual(expect.arrayContaining(['clients', 'steps[0].op.type', 'steps[1].after']));
@@ -51,7 +61,10 @@ describe('scenario validation', () => {
   });
 
   test('unknown properties, unknown checkers and coverage counters are named', () => {
-    const issues = scenarioIssues({ name: 'x', steps: [], colour: 'red', checks: ['convergance'], coverage: ['conflicts'] }, 'x.json');
+    const issues = scenarioIssues(
+      { name: 'x', steps: [], colour: 'red', checks: ['convergance'], coverage: ['conflicts'] },
+      'x.json',
+    );
     expect(issues.map((issue) => issue.path)).toEqual(['colour', 'checks[0]', 'coverage[0]']);
   });
 
@@ -62,13 +75,26 @@ describe('scenario validation', () => {
 
   test('steps that name an unknown client or table are reported after defaults apply', async () => {
     const error = await loadError(
-      await file('refs.json', JSON.stringify({ name: 'refs', clients: 1, steps: [{ actor: 'client-2', op: { type: 'push' } }, { actor: 'client-1', op: { type: 'pull', table: 'orders' } }] })),
+      await file(
+        'refs.json',
+        JSON.stringify({
+          name: 'refs',
+          clients: 1,
+          steps: [
+            { actor: 'client-2', op: { type: 'push' } },
+            { actor: 'client-1', op: { type: 'pull', table: 'orders' } },
+          ],
+        }),
+      ),
     );
     expect(error.issues.map((issue) => issue.path)).toEqual(['steps[0].actor', 'steps[1].op.table']);
   });
 
   test('fault plan problems carry the faults prefix', () => {
-    const issues = scenarioIssues({ name: 'x', steps: [], faults: { default: { latency: { kind: 'fixed', ms: -1 } } } }, 'x.json');
+    const issues = scenarioIssues(
+      { name: 'x', steps: [], faults: { default: { latency: { kind: 'fixed', ms: -1 } } } },
+      'x.json',
+    );
     expect(issues[0]!.path).toBe('faults.default.latency.ms');
   });
 
@@ -78,7 +104,9 @@ describe('scenario validation', () => {
   });
 
   test('a value of the wrong shape at the top is a clear error, not a crash', () => {
-    expect(() => validateScenario([1, 2, 3], 'list.json')).toThrow('list.json: (scenario): expected an object, found [1,2,3]');
+    expect(() => validateScenario([1, 2, 3], 'list.json')).toThrow(
+      'list.json: (scenario): expected an object, found [1,2,3]',
+    );
     expect(() => validateScenario(null, 'null.json')).toThrow(ScenarioError);
   });
 
@@ -94,7 +122,11 @@ describe('scenario validation', () => {
     const scenario = await loadScenario(target, { cwd: dir });
     expect(scenario.name).toBe('typed');
     expect(scenario.clients).toEqual([{ name: 'client-1', policy: 'server-wins' }]);
-    expect(scenario.program?.steps[0]?.op).toEqual({ type: 'insert', table: 'todoitem', record: { id: 'a', text: 'milk', complete: false } });
+    expect(scenario.program?.steps[0]?.op).toEqual({
+      type: 'insert',
+      table: 'todoitem',
+      record: { id: 'a', text: 'milk', complete: false },
+    });
   });
 
   test('a TypeScript scenario that does not parse is reported with line and column', async () => {
@@ -109,10 +141,30 @@ describe('scenario validation', () => {
   });
 
   test('extends takes the base scenario and overrides what the file sets', async () => {
-    await file('base.json', JSON.stringify({ name: 'base', clients: 2, policy: 'client-wins', generate: { steps: { max: 3 } }, coverage: ['conflict-412'] }));
-    const target = await file('child.json', JSON.stringify({ name: 'child', extends: './base.json', seed: 7, steps: [{ actor: 'client-2', op: { type: 'push' } }] }));
+    await file(
+      'base.json',
+      JSON.stringify({
+        name: 'base',
+        clients: 2,
+        policy: 'client-wins',
+        generate: { steps: { max: 3 } },
+        coverage: ['conflict-412'],
+      }),
+    );
+    const target = await file(
+      'child.json',
+      JSON.stringify({
+        name: 'child',
+        extends: './base.json',
+        seed: 7,
+        steps: [{ actor: 'client-2', op: { type: 'push' } }],
+      }),
+    );
     const scenario = await loadScenario(target, { cwd: dir });
-    expect(scenario.clients.map((client) => `${client.name}:${String(client.policy)}`)).toEqual(['client-1:client-wins', 'client-2:client-wins']);
+    expect(scenario.clients.map((client) => `${client.name}:${String(client.policy)}`)).toEqual([
+      'client-1:client-wins',
+      'client-2:client-wins',
+    ]);
     expect(scenario.generate).toBeUndefined();
     expect(scenario.program?.seed).toBe(7);
     expect(scenario.coverage).toEqual([]);

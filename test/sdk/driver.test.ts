@@ -12,7 +12,12 @@ describe('the tutorial on the real SDK', () => {
       pushHandler: {
         onError: (pushError: PushErrorLike) => {
           const error = pushError.getError() as { message: string; request?: { status?: number } };
-          errors.push({ message: error.message, status: error.request?.status, conflict: pushError.isConflict(), action: pushError.getAction() });
+          errors.push({
+            message: error.message,
+            status: error.request?.status,
+            conflict: pushError.isConflict(),
+            action: pushError.getAction(),
+          });
         },
       },
     });
@@ -23,8 +28,12 @@ describe('the tutorial on the real SDK', () => {
     expect(typeof milk['id']).toBe('string');
 
     // Offline, the push fails into onError; an unhandled error aborts the push.
-    await expect(world.run(driver.push())).rejects.toThrow(/Push failed while pushing operation for tableName : todoitem, action: insert.*Unexpected connection failure/);
-    expect(errors).toEqual([{ message: 'Unexpected connection failure.', status: 0, conflict: false, action: 'insert' }]);
+    await expect(world.run(driver.push())).rejects.toThrow(
+      /Push failed while pushing operation for tableName : todoitem, action: insert.*Unexpected connection failure/,
+    );
+    expect(errors).toEqual([
+      { message: 'Unexpected connection failure.', status: 0, conflict: false, action: 'insert' },
+    ]);
 
     // The app is killed and reopened from its database file: the items and their operations are still there.
     await world.run(driver.restart());
@@ -39,8 +48,14 @@ describe('the tutorial on the real SDK', () => {
     expect(await world.run(driver.push())).toEqual({ unhandledConflicts: [] });
     await world.run(driver.pull('todoitem', { queryId: 'all' }));
 
-    const server = world.backend.rows('todoitem').map((row) => ({ id: row.id, text: row['text'], version: row.version }));
-    const local = (await world.run(driver.snapshot())).tables['todoitem']!.map((row) => ({ id: row['id'], text: row['text'], version: row['version'] }));
+    const server = world.backend
+      .rows('todoitem')
+      .map((row) => ({ id: row.id, text: row['text'], version: row.version }));
+    const local = (await world.run(driver.snapshot())).tables['todoitem']!.map((row) => ({
+      id: row['id'],
+      text: row['text'],
+      version: row['version'],
+    }));
     expect(server.map((row) => row.text).sort()).toEqual(['eggs', 'milk']);
     expect(local).toEqual([...server].sort((a, b) => (a.id < b.id ? -1 : 1)));
     expect((await world.run(driver.snapshot())).operations).toEqual([]);
@@ -78,7 +93,12 @@ describe('the tutorial on the real SDK', () => {
 describe('conflicts', () => {
   test('a 412 reaches onConflict with the server record, and cancelAndUpdate takes it', async () => {
     const world = await createTestWorld();
-    const seen: { conflict: boolean; server: JsonObject | null | undefined; client: JsonObject | null | undefined; status: unknown }[] = [];
+    const seen: {
+      conflict: boolean;
+      server: JsonObject | null | undefined;
+      client: JsonObject | null | undefined;
+      status: unknown;
+    }[] = [];
     const { driver } = await world.client('phone', {
       pushHandler: {
         onConflict: (pushError) => {
@@ -122,10 +142,14 @@ describe('conflicts', () => {
     await world.run(driver.insert('todoitem', { id: 'y', text: 'next', complete: false }));
 
     const summary = await world.run(driver.push());
-    expect(summary).toEqual({ unhandledConflicts: [{ table: 'todoitem', action: 'update', itemId: 'x', status: 412 }] });
+    expect(summary).toEqual({
+      unhandledConflicts: [{ table: 'todoitem', action: 'update', itemId: 'x', status: 412 }],
+    });
     expect(world.backend.get('todoitem', 'y')).toBeDefined();
     // The conflicting update stays queued for the next push.
-    expect((await world.run(driver.snapshot())).operations.map((op) => [op.action, op.itemId])).toEqual([['update', 'x']]);
+    expect((await world.run(driver.snapshot())).operations.map((op) => [op.action, op.itemId])).toEqual([
+      ['update', 'x'],
+    ]);
   });
 
   test('an unhandled delete conflict is reported with the item id from the request', async () => {
@@ -135,7 +159,9 @@ describe('conflicts', () => {
     await world.run(driver.push());
     world.backend.update('todoitem', 'gone', { text: 'b' });
     await world.run(driver.delete('todoitem', 'gone'));
-    expect(await world.run(driver.push())).toEqual({ unhandledConflicts: [{ table: 'todoitem', action: 'delete', itemId: 'gone', status: 412 }] });
+    expect(await world.run(driver.push())).toEqual({
+      unhandledConflicts: [{ table: 'todoitem', action: 'delete', itemId: 'gone', status: 412 }],
+    });
   });
 });
 
@@ -155,7 +181,9 @@ describe('isolation', () => {
 
     await world.run(a.driver.push());
     await world.run(b.driver.push());
-    const ids = new Map(world.log.map((exchange) => [exchange.client, header(exchange.request, 'x-zumo-installation-id')]));
+    const ids = new Map(
+      world.log.map((exchange) => [exchange.client, header(exchange.request, 'x-zumo-installation-id')]),
+    );
     expect(ids.get('alice')).toBe(appA.installationId);
     expect(world.log.every((exchange) => exchange.client === 'alice')).toBe(true);
 
@@ -180,7 +208,7 @@ describe('isolation', () => {
     expect(three.driver.current!.installationId).not.toBe(one.driver.current!.installationId);
   });
 
-  test('the installation id survives a restart, like the device\'s web storage', async () => {
+  test("the installation id survives a restart, like the device's web storage", async () => {
     const world = await createTestWorld();
     const { driver } = await world.client('phone');
     const before = driver.current!.installationId;
@@ -245,9 +273,22 @@ describe('restart', () => {
 
 describe('snapshots', () => {
   test('rows are sorted by id and JSON-safe, dates as ISO strings; the log maps to PendingOperation', async () => {
-    const world = await createTestWorld([{ name: 'note', columns: { title: 'string', due: 'date', n: 'number', done: 'boolean', meta: 'object' } }]);
-    const { driver } = await world.client('phone', { driver: { systemColumns: ['version', 'createdAt', 'updatedAt', 'deleted'] } });
-    await world.run(driver.insert('note', { id: 'b', title: 'second', due: '2026-03-01T10:00:00.000Z', n: 1.5, done: true, meta: { tags: ['x'] } }));
+    const world = await createTestWorld([
+      { name: 'note', columns: { title: 'string', due: 'date', n: 'number', done: 'boolean', meta: 'object' } },
+    ]);
+    const { driver } = await world.client('phone', {
+      driver: { systemColumns: ['version', 'createdAt', 'updatedAt', 'deleted'] },
+    });
+    await world.run(
+      driver.insert('note', {
+        id: 'b',
+        title: 'second',
+        due: '2026-03-01T10:00:00.000Z',
+        n: 1.5,
+        done: true,
+        meta: { tags: ['x'] },
+      }),
+    );
     await world.run(driver.insert('note', { id: 'a', title: 'first', due: null, n: 2, done: false, meta: null }));
     await world.run(driver.update('note', { id: 'b', title: 'second!' }));
     await world.run(driver.delete('note', 'a'));
@@ -255,7 +296,18 @@ describe('snapshots', () => {
     const snapshot = await world.run(driver.snapshot());
     expect(JSON.parse(JSON.stringify(snapshot))).toEqual(snapshot);
     expect(snapshot.tables['note']).toEqual([
-      { id: 'b', title: 'second!', due: '2026-03-01T10:00:00.000Z', n: 1.5, done: true, meta: { tags: ['x'] }, version: null, createdAt: null, updatedAt: null, deleted: null },
+      {
+        id: 'b',
+        title: 'second!',
+        due: '2026-03-01T10:00:00.000Z',
+        n: 1.5,
+        done: true,
+        meta: { tags: ['x'] },
+        version: null,
+        createdAt: null,
+        updatedAt: null,
+        deleted: null,
+      },
     ]);
     // insert+update collapse into the insert; insert+delete cancel out.
     expect(snapshot.operations).toEqual([{ id: 1, table: 'note', action: 'insert', itemId: 'b' }]);
@@ -279,7 +331,9 @@ describe('bad input', () => {
 
   test('a table name that is not an identifier is refused when the driver is made', async () => {
     const world = await createTestWorld();
-    await expect(world.client('phone', { tables: [{ name: 'x; DROP TABLE y', columns: {} }] })).rejects.toThrow(/not a plain identifier/);
+    await expect(world.client('phone', { tables: [{ name: 'x; DROP TABLE y', columns: {} }] })).rejects.toThrow(
+      /not a plain identifier/,
+    );
   });
 
   test('SQL in a pull filter never reaches a database: refused by the query parser or answered 400, the store intact', async () => {
@@ -288,7 +342,9 @@ describe('bad input', () => {
     await world.run(driver.insert('todoitem', { id: 'a', text: 'keep', complete: false }));
 
     // azure-query-js checks the literal's parentheses before anything is sent.
-    await expect(world.run(driver.pull('todoitem', { filter: "text eq 'x'); DROP TABLE todoitem; --" }))).rejects.toThrow(/Unbalanced parentheses/);
+    await expect(
+      world.run(driver.pull('todoitem', { filter: "text eq 'x'); DROP TABLE todoitem; --" })),
+    ).rejects.toThrow(/Unbalanced parentheses/);
     expect(world.log).toHaveLength(0);
 
     // A balanced one goes to the server, which refuses to parse it.
@@ -309,17 +365,21 @@ describe('bad input', () => {
     expect((await world.run(driver.lookup('todoitem', 'a')))!['text']).toBe(text);
   });
 
-  test('a value the column cannot hold is the SDK\'s own error, as an SdkError', async () => {
+  test("a value the column cannot hold is the SDK's own error, as an SdkError", async () => {
     const world = await createTestWorld();
     const { driver } = await world.client('phone');
-    await expect(world.run(driver.insert('todoitem', { id: 'a', text: 'x', complete: 'yes' }))).rejects.toThrow(/Converting value "yes" of type string to type boolean is not supported/);
+    await expect(world.run(driver.insert('todoitem', { id: 'a', text: 'x', complete: 'yes' }))).rejects.toThrow(
+      /Converting value "yes" of type string to type boolean is not supported/,
+    );
     expect(await world.run(driver.snapshot())).toEqual({ tables: { todoitem: [] }, operations: [] });
   });
 
   test('an id the SDK does not accept is its own clear error', async () => {
     const world = await createTestWorld();
     const { driver } = await world.client('phone');
-    await expect(world.run(driver.insert('todoitem', { id: 'a/b', text: 'x', complete: false }))).rejects.toThrow('instance.id "a/b" is not valid.');
+    await expect(world.run(driver.insert('todoitem', { id: 'a/b', text: 'x', complete: false }))).rejects.toThrow(
+      'instance.id "a/b" is not valid.',
+    );
     await expect(world.run(driver.delete('todoitem', ''))).rejects.toThrow(/is not valid/);
   });
 

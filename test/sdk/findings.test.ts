@@ -20,7 +20,7 @@ async function untilAnswerHeld(world: TestWorld, network: TestNetwork): Promise<
 }
 
 describe('writes made while a push is in flight', () => {
-  test('an update made while its insert is being pushed is lost: the insert\'s answer overwrites it and the queued update pushes the old value', async () => {
+  test("an update made while its insert is being pushed is lost: the insert's answer overwrites it and the queued update pushes the old value", async () => {
     const world = await createTestWorld();
     const { driver, network } = await world.client('phone');
     await world.run(driver.insert('todoitem', { id: 'a', text: 'v1', complete: false }));
@@ -93,7 +93,9 @@ describe('values', () => {
     const world = await createTestWorld();
     const { driver } = await world.client('phone');
     await world.run(driver.insert('todoitem', { id: 'ABC', text: 'x', complete: false }));
-    await expect(world.run(driver.insert('todoitem', { id: 'abc', text: 'y', complete: false }))).rejects.toThrow('Record with id ABC already exists in the table todoitem');
+    await expect(world.run(driver.insert('todoitem', { id: 'abc', text: 'y', complete: false }))).rejects.toThrow(
+      'Record with id ABC already exists in the table todoitem',
+    );
     expect(await world.run(driver.lookup('todoitem', 'abc'))).toMatchObject({ id: 'ABC' });
   });
 });
@@ -120,7 +122,7 @@ describe('pull', () => {
 });
 
 describe('optimistic concurrency depends on a version column', () => {
-  test('without a version column (the README\'s sample table) updates go out without If-Match and overwrite other users\' changes', async () => {
+  test("without a version column (the README's sample table) updates go out without If-Match and overwrite other users' changes", async () => {
     const world = await createTestWorld();
     const { driver } = await world.client('phone', { driver: { systemColumns: [] } });
     await world.run(driver.insert('todoitem', { id: 'a', text: 'v1', complete: false }));
@@ -140,14 +142,19 @@ describe('operations on records the store does not have', () => {
     const world = await createTestWorld();
     const errors: string[] = [];
     const { driver } = await world.client('phone', {
-      pushHandler: { onError: (pushError: PushErrorLike) => void errors.push(`${pushError.getAction()}: ${(pushError.getError() as Error).message}`) },
+      pushHandler: {
+        onError: (pushError: PushErrorLike) =>
+          void errors.push(`${pushError.getAction()}: ${(pushError.getError() as Error).message}`),
+      },
     });
     await world.run(driver.update('todoitem', { id: 'ghost', text: 'x' }));
     expect(await world.run(driver.snapshot())).toEqual({
       tables: { todoitem: [{ id: 'ghost', text: 'x', complete: null, version: null }] },
       operations: [{ id: 1, table: 'todoitem', action: 'update', itemId: 'ghost' }],
     });
-    await expect(world.run(driver.push())).rejects.toThrow(/action: update, and record ID: ghost: The item does not exist/);
+    await expect(world.run(driver.push())).rejects.toThrow(
+      /action: update, and record ID: ghost: The item does not exist/,
+    );
     expect(errors).toEqual(['update: The item does not exist']);
   });
 
@@ -155,14 +162,22 @@ describe('operations on records the store does not have', () => {
     const world = await createTestWorld();
     const { driver } = await world.client('phone');
     await world.run(driver.delete('todoitem', 'ghost'));
-    expect((await world.run(driver.snapshot())).operations).toEqual([{ id: 1, table: 'todoitem', action: 'delete', itemId: 'ghost' }]);
+    expect((await world.run(driver.snapshot())).operations).toEqual([
+      { id: 1, table: 'todoitem', action: 'delete', itemId: 'ghost' },
+    ]);
   });
 });
 
 describe('push error methods', () => {
-  async function conflictWorld(onConflict: (pushError: PushErrorLike) => unknown, systemColumns?: ('version' | 'createdAt' | 'updatedAt' | 'deleted')[]) {
+  async function conflictWorld(
+    onConflict: (pushError: PushErrorLike) => unknown,
+    systemColumns?: ('version' | 'createdAt' | 'updatedAt' | 'deleted')[],
+  ) {
     const world = await createTestWorld();
-    const client = await world.client('phone', { pushHandler: { onConflict }, ...(systemColumns ? { driver: { systemColumns } } : {}) });
+    const client = await world.client('phone', {
+      pushHandler: { onConflict },
+      ...(systemColumns ? { driver: { systemColumns } } : {}),
+    });
     await world.run(client.driver.insert('todoitem', { id: 'a', text: 'v1', complete: false }));
     await world.run(client.driver.push());
     world.backend.update('todoitem', 'a', { text: 'server' });
@@ -171,13 +186,17 @@ describe('push error methods', () => {
   }
 
   test('changeAction("delete") deletes the server record but not the local one (it deletes by the operation id)', async () => {
-    const { world, driver } = await conflictWorld((pushError) => pushError.changeAction('delete', pushError.getServerRecord()!));
+    const { world, driver } = await conflictWorld((pushError) =>
+      pushError.changeAction('delete', pushError.getServerRecord()!),
+    );
     expect(await world.run(driver.push())).toEqual({ unhandledConflicts: [] });
     expect(world.backend.get('todoitem', 'a', { includeDeleted: true })!.deleted).toBe(true);
-    expect((await world.run(driver.snapshot())).tables['todoitem']).toEqual([expect.objectContaining({ id: 'a', text: 'mine' })]);
+    expect((await world.run(driver.snapshot())).tables['todoitem']).toEqual([
+      expect.objectContaining({ id: 'a', text: 'mine' }),
+    ]);
   });
 
-  test('update() leaves isHandled set to the page\'s global object, not true', async () => {
+  test("update() leaves isHandled set to the page's global object, not true", async () => {
     let isHandled: unknown;
     const { world, driver } = await conflictWorld(async (pushError) => {
       await pushError.update({ ...pushError.getServerRecord()!, text: 'merged' });
@@ -202,8 +221,12 @@ describe('push error methods', () => {
       },
       ['version', 'createdAt', 'updatedAt', 'deleted'],
     );
-    expect(await world.run(driver.push())).toEqual({ unhandledConflicts: [{ table: 'todoitem', action: 'update', itemId: 'a', status: 412 }] });
-    expect(String((failure as Error).message)).toMatch(/Converting value "[^"]+" of type string to type date is not supported/);
+    expect(await world.run(driver.push())).toEqual({
+      unhandledConflicts: [{ table: 'todoitem', action: 'update', itemId: 'a', status: 412 }],
+    });
+    expect(String((failure as Error).message)).toMatch(
+      /Converting value "[^"]+" of type string to type date is not supported/,
+    );
   });
 
   test('cancelAndUpdate refuses a delete conflict ("Cannot update a deleted record"), so "server wins" must treat deletes apart', async () => {
@@ -225,7 +248,9 @@ describe('push error methods', () => {
     await world.run(driver.push());
     world.backend.update('todoitem', 'a', { text: 'server' });
     await world.run(driver.delete('todoitem', 'a'));
-    expect(await world.run(driver.push())).toEqual({ unhandledConflicts: [{ table: 'todoitem', action: 'delete', itemId: 'a', status: 412 }] });
+    expect(await world.run(driver.push())).toEqual({
+      unhandledConflicts: [{ table: 'todoitem', action: 'delete', itemId: 'a', status: 412 }],
+    });
     expect((failure as Error).message).toBe('Cannot update a deleted record');
     // The error comes from the sandbox's realm: host `instanceof Error` does not see it.
     expect(failure instanceof Error).toBe(false);
@@ -266,7 +291,10 @@ describe('crashes', () => {
     const { driver, network } = await world.client('phone', {
       pushHandler: {
         onConflict: (pushError: PushErrorLike) =>
-          void conflicts.push({ status: (pushError.getError() as { request: { status: number } }).request.status, server: pushError.getServerRecord() }),
+          void conflicts.push({
+            status: (pushError.getError() as { request: { status: number } }).request.status,
+            server: pushError.getServerRecord(),
+          }),
       },
     });
     await world.run(driver.insert('todoitem', { id: 'a', text: 'v1', complete: false }));
@@ -277,7 +305,9 @@ describe('crashes', () => {
     await world.run(driver.restart());
     network.release();
 
-    expect(await world.run(driver.push())).toEqual({ unhandledConflicts: [{ table: 'todoitem', action: 'insert', itemId: 'a', status: 409 }] });
+    expect(await world.run(driver.push())).toEqual({
+      unhandledConflicts: [{ table: 'todoitem', action: 'insert', itemId: 'a', status: 409 }],
+    });
     expect(conflicts).toEqual([{ status: 409, server: undefined }]);
   });
 });
@@ -296,13 +326,29 @@ describe('schema', () => {
       databaseName: 'schema.db',
       pushHandler: {},
     };
-    const v1 = await world.run(SdkApp.start({ ...common, files: new Map(), tables: [{ name: 'item', columnDefinitions: { id: 'string', text: 'string' } }] }));
+    const v1 = await world.run(
+      SdkApp.start({
+        ...common,
+        files: new Map(),
+        tables: [{ name: 'item', columnDefinitions: { id: 'string', text: 'string' } }],
+      }),
+    );
     const files = v1.kill();
     // Version 2 of the app adds a column: defineTable runs ALTER TABLE … ADD COLUMN code string.
-    const v2 = await world.run(SdkApp.start({ ...common, files, tables: [{ name: 'item', columnDefinitions: { id: 'string', text: 'string', code: 'string' } }] }));
+    const v2 = await world.run(
+      SdkApp.start({
+        ...common,
+        files,
+        tables: [{ name: 'item', columnDefinitions: { id: 'string', text: 'string', code: 'string' } }],
+      }),
+    );
     const record = v2.sandbox.parseJson('{"id":"a","text":"x","code":"007"}') as Record<string, unknown>;
     await world.run(v2.call(() => v2.syncContext.insert('item', record)));
-    expect(v2.plugin.query('schema.db', 'SELECT code, typeof(code) AS t FROM item')).toEqual([{ code: 7, t: 'integer' }]);
-    await expect(world.run(v2.call(() => v2.syncContext.read(new v2.api.Query('item'))))).rejects.toThrow(/Converting value 7 of type number to type string is not supported/);
+    expect(v2.plugin.query('schema.db', 'SELECT code, typeof(code) AS t FROM item')).toEqual([
+      { code: 7, t: 'integer' },
+    ]);
+    await expect(world.run(v2.call(() => v2.syncContext.read(new v2.api.Query('item'))))).rejects.toThrow(
+      /Converting value 7 of type number to type string is not supported/,
+    );
   });
 });

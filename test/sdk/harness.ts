@@ -63,7 +63,10 @@ export interface TestWorld {
   readonly log: Exchange[];
   /** Drives virtual time until the promise settles. */
   run<T>(promise: Promise<T>): Promise<T>;
-  client(name: string, options?: ClientOptions): Promise<{ driver: SdkDriver; network: TestNetwork; environment: ClientEnvironment }>;
+  client(
+    name: string,
+    options?: ClientOptions,
+  ): Promise<{ driver: SdkDriver; network: TestNetwork; environment: ClientEnvironment }>;
 }
 
 export interface ClientOptions {
@@ -78,7 +81,11 @@ export async function createTestWorld(tables: readonly TableDefinition[] = [TODO
   await loadSqlJs();
   const clock = new VirtualClock({ ties: { kind: 'fifo' } });
   const scheduler = new Scheduler(clock);
-  const backend = await createBackend({ tables: [...tables], clock: clock.lane('server'), random: new SeededRandom('backend') });
+  const backend = await createBackend({
+    tables: [...tables],
+    clock: clock.lane('server'),
+    random: new SeededRandom('backend'),
+  });
   const log: Exchange[] = [];
   const run = <T>(promise: Promise<T>): Promise<T> => scheduler.run(promise);
   return {

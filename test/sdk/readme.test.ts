@@ -1,6 +1,15 @@
 /** The examples of the README's "Testing the real SDK" section, run through the package's public entry point. */
 import { expect, test } from 'vitest';
-import { createBackend, createSdkDriver, loadSqlJs, Scheduler, SeededRandom, TODOITEM_TABLE, VirtualClock, World } from '../../src/index.js';
+import {
+  createBackend,
+  createSdkDriver,
+  loadSqlJs,
+  Scheduler,
+  SeededRandom,
+  TODOITEM_TABLE,
+  VirtualClock,
+  World,
+} from '../../src/index.js';
 
 test('the README example: the SDK on a virtual clock against the simulated backend', async () => {
   await loadSqlJs();
@@ -22,10 +31,13 @@ test('the README example: the SDK on a virtual clock against the simulated backe
   await scheduler.run(driver.push());
   const snapshot = await scheduler.run(driver.snapshot());
   const [row] = backend.rows('todoitem');
-  expect(snapshot).toEqual({ tables: { todoitem: [{ id: row!.id, text: 'milk', complete: false, version: row!.version }] }, operations: [] });
+  expect(snapshot).toEqual({
+    tables: { todoitem: [{ id: row!.id, text: 'milk', complete: false, version: row!.version }] },
+    operations: [],
+  });
 });
 
-test('the README example: the SDK as the world\'s driver', async () => {
+test("the README example: the SDK as the world's driver", async () => {
   const world = await World.create({
     seed: 7,
     clients: 2,

@@ -19,11 +19,25 @@ beforeAll(async () => {
   SQL = await loadSqlJs();
 });
 
-function sandbox(seed: string, clock = new ManualClock(Date.UTC(2026, 4, 1, 12)), storage = new Map<string, string>(), cache?: ScriptCache): Sandbox {
-  const timers = new AppTimers({ clock, onError: (error) => { throw error; } });
+function sandbox(
+  seed: string,
+  clock = new ManualClock(Date.UTC(2026, 4, 1, 12)),
+  storage = new Map<string, string>(),
+  cache?: ScriptCache,
+): Sandbox {
+  const timers = new AppTimers({
+    clock,
+    onError: (error) => {
+      throw error;
+    },
+  });
   return createSandbox({
     timers,
-    XMLHttpRequest: createXMLHttpRequestClass({ transport: () => Promise.reject(new Error('offline')), baseUrl: 'https://x.test/', post: (task) => timers.post(task) }),
+    XMLHttpRequest: createXMLHttpRequestClass({
+      transport: () => Promise.reject(new Error('offline')),
+      baseUrl: 'https://x.test/',
+      post: (task) => timers.post(task),
+    }),
     sqlitePlugin: new SqlitePlugin({ sql: SQL, schedule: (task) => timers.post(task) }),
     localStorage: createDeviceStorage(storage),
     clock,
@@ -43,19 +57,23 @@ describe('the SDK sandbox', () => {
     const a = sandbox('a');
     const b = sandbox('b');
     expect(a.api.MobileServiceClient).not.toBe(b.api.MobileServiceClient);
-    expect(a.api.MobileServiceClient._applicationInstallationId).not.toBe(b.api.MobileServiceClient._applicationInstallationId);
+    expect(a.api.MobileServiceClient._applicationInstallationId).not.toBe(
+      b.api.MobileServiceClient._applicationInstallationId,
+    );
     expect(vm.runInContext('typeof sqlitePlugin.openDatabase', a.context)).toBe('function');
     expect('sqlitePlugin' in globalThis).toBe(false);
   });
 
-  test('the installation id is kept in the device\'s localStorage and read back by the next app instance', () => {
+  test("the installation id is kept in the device's localStorage and read back by the next app instance", () => {
     const storage = new Map<string, string>();
     const first = sandbox('a', undefined, storage);
     const second = sandbox('other seed', undefined, storage);
     expect(JSON.parse(storage.get('MobileServices.Installation.config')!)).toEqual({
       applicationInstallationId: first.api.MobileServiceClient._applicationInstallationId,
     });
-    expect(second.api.MobileServiceClient._applicationInstallationId).toBe(first.api.MobileServiceClient._applicationInstallationId);
+    expect(second.api.MobileServiceClient._applicationInstallationId).toBe(
+      first.api.MobileServiceClient._applicationInstallationId,
+    );
   });
 
   test('Date reads the clock and the device runs in UTC; Math.random draws from the seed', () => {
@@ -66,12 +84,16 @@ describe('the SDK sandbox', () => {
     expect(vm.runInContext('Date.now()', a.context)).toBe(clock.now());
     // The SDK's first pull starts at new Date(1970, 0, 0): local time, so UTC here on every host.
     expect(vm.runInContext('new Date(1970, 0, 0).toISOString()', a.context)).toBe('1969-12-31T00:00:00.000Z');
-    expect(vm.runInContext('new Date(5) instanceof Date && Object.prototype.toString.call(new Date(5))', a.context)).toBe('[object Date]');
-    expect(vm.runInContext('[Math.random(), Math.random()]', a.context)).toEqual(vm.runInContext('[Math.random(), Math.random()]', b.context));
+    expect(
+      vm.runInContext('new Date(5) instanceof Date && Object.prototype.toString.call(new Date(5))', a.context),
+    ).toBe('[object Date]');
+    expect(vm.runInContext('[Math.random(), Math.random()]', a.context)).toEqual(
+      vm.runInContext('[Math.random(), Math.random()]', b.context),
+    );
     expect(typeof vm.runInContext('Date()', a.context)).toBe('string');
   });
 
-  test('the timers the SDK sees are the instance\'s, on the injected clock', () => {
+  test("the timers the SDK sees are the instance's, on the injected clock", () => {
     const clock = new ManualClock(0);
     const box = sandbox('t', clock);
     vm.runInContext('globalThis.hits = 0; setTimeout(function () { hits++; }, 10);', box.context);
@@ -89,7 +111,10 @@ describe('the CommonJS loader', () => {
   }
 
   test('compiled code is cached for the process; each loader evaluates it afresh', () => {
-    const dir = fixture({ 'counter.js': 'var n = 0; exports.next = function () { return ++n; };', 'data.json': '{"list":[1]}' });
+    const dir = fixture({
+      'counter.js': 'var n = 0; exports.next = function () { return ++n; };',
+      'data.json': '{"list":[1]}',
+    });
     const cache = new ScriptCache();
     const load = (): { next: () => number } => {
       const loader = new SandboxLoader({ context: vm.createContext({}), builtins: {}, cache });
@@ -117,7 +142,9 @@ describe('the CommonJS loader', () => {
   test('a Node built-in that was not given is refused with a clear error', () => {
     const dir = fixture({ 'fs-user.js': "require('fs');" });
     const loader = new SandboxLoader({ context: vm.createContext({}), builtins: {} });
-    expect(() => loader.load(path.join(dir, 'fs-user.js'))).toThrow("Cannot find module 'fs': the Node built-in is not available in the SDK sandbox");
+    expect(() => loader.load(path.join(dir, 'fs-user.js'))).toThrow(
+      "Cannot find module 'fs': the Node built-in is not available in the SDK sandbox",
+    );
   });
 
   test('a module that throws is not cached half-done', () => {

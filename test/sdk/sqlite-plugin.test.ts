@@ -172,7 +172,9 @@ describe('transactions', () => {
       tx.executeSql('SELECT 1');
     });
     run();
-    expect(() => kept!.executeSql('SELECT 1')).toThrow(expect.objectContaining({ code: 11, message: expect.stringMatching(/already finalized/) }));
+    expect(() => kept!.executeSql('SELECT 1')).toThrow(
+      expect.objectContaining({ code: 11, message: expect.stringMatching(/already finalized/) }),
+    );
   });
 
   test('transactions on one database run one at a time, in call order', () => {
@@ -189,18 +191,37 @@ describe('transactions', () => {
         () => void order.push(`${name} done`),
       );
     }
-    db.executeSql('SELECT COUNT(*) AS n FROM item', [], (result) => void order.push(`count ${String(result.rows.item(0)!['n'])}`));
+    db.executeSql(
+      'SELECT COUNT(*) AS n FROM item',
+      [],
+      (result) => void order.push(`count ${String(result.rows.item(0)!['n'])}`),
+    );
     run();
-    expect(order).toEqual(['t1 start', 't1 statement', 't1 done', 't2 start', 't2 statement', 't2 done', 't3 start', 't3 statement', 't3 done', 'count 3']);
+    expect(order).toEqual([
+      't1 start',
+      't1 statement',
+      't1 done',
+      't2 start',
+      't2 statement',
+      't2 done',
+      't3 start',
+      't3 statement',
+      't3 done',
+      'count 3',
+    ]);
   });
 
   test('callbacks never run synchronously: every step is a scheduled task', () => {
     const { db, run, queued } = setup();
     const order: string[] = [];
-    db.transaction((tx) => {
-      order.push('fn');
-      tx.executeSql('SELECT 1', [], () => void order.push('statement'));
-    }, null, () => void order.push('success'));
+    db.transaction(
+      (tx) => {
+        order.push('fn');
+        tx.executeSql('SELECT 1', [], () => void order.push('statement'));
+      },
+      null,
+      () => void order.push('success'),
+    );
     expect(order).toEqual([]);
     expect(queued()).toBe(1);
     // start, statement results, commit/success: three hops across the bridge.
@@ -210,7 +231,12 @@ describe('transactions', () => {
 
   test('callbacks are delivered through the clock when the plugin is scheduled on app timers', () => {
     const clock = new ManualClock(0);
-    const timers = new AppTimers({ clock, onError: (error) => { throw error; } });
+    const timers = new AppTimers({
+      clock,
+      onError: (error) => {
+        throw error;
+      },
+    });
     const plugin = new SqlitePlugin({ sql: SQL, schedule: (task) => timers.post(task) });
     let done = false;
     const db = plugin.openDatabase({ name: 'clock.db', location: 'default' });
@@ -229,9 +255,21 @@ describe('result sets', () => {
     createTable(db, run);
     const results: SqliteResultSet[] = [];
     transaction(db, (tx) => {
-      tx.executeSql('INSERT INTO item (id, text, n) VALUES (?, ?, ?)', ['a', 'x', 1], (_tx, result) => void results.push(result));
-      tx.executeSql('INSERT OR IGNORE INTO item (id, text, n) VALUES (?, ?, ?)', ['a', 'y', 2], (_tx, result) => void results.push(result));
-      tx.executeSql('INSERT INTO item (id, text, n) VALUES (?, ?, ?)', ['b', null, 2.5], (_tx, result) => void results.push(result));
+      tx.executeSql(
+        'INSERT INTO item (id, text, n) VALUES (?, ?, ?)',
+        ['a', 'x', 1],
+        (_tx, result) => void results.push(result),
+      );
+      tx.executeSql(
+        'INSERT OR IGNORE INTO item (id, text, n) VALUES (?, ?, ?)',
+        ['a', 'y', 2],
+        (_tx, result) => void results.push(result),
+      );
+      tx.executeSql(
+        'INSERT INTO item (id, text, n) VALUES (?, ?, ?)',
+        ['b', null, 2.5],
+        (_tx, result) => void results.push(result),
+      );
       tx.executeSql('UPDATE item SET n = n + 1', [], (_tx, result) => void results.push(result));
       tx.executeSql('SELECT id, text, n FROM item ORDER BY id', [], (_tx, result) => void results.push(result));
     });
@@ -281,7 +319,10 @@ describe('result sets', () => {
     const { plugin, db, run } = setup();
     createTable(db, run);
     let error: SqlError | undefined;
-    db.readTransaction((tx) => tx.executeSql('INSERT INTO item (id) VALUES (?)', ['a']), (e) => (error = e));
+    db.readTransaction(
+      (tx) => tx.executeSql('INSERT INTO item (id) VALUES (?)', ['a']),
+      (e) => (error = e),
+    );
     run();
     expect(error?.message).toMatch(/invalid sql for a read-only transaction/);
     expect(count(plugin)).toBe(0);
@@ -291,7 +332,11 @@ describe('result sets', () => {
     const { plugin, db, run } = setup();
     createTable(db, run);
     let failed: SqlError | undefined;
-    db.sqlBatch([['INSERT INTO item (id) VALUES (?)', ['a']], 'INSERT INTO item (id) VALUES (1/0 + "x" + )'], null, (e) => (failed = e));
+    db.sqlBatch(
+      [['INSERT INTO item (id) VALUES (?)', ['a']], 'INSERT INTO item (id) VALUES (1/0 + "x" + )'],
+      null,
+      (e) => (failed = e),
+    );
     run();
     expect(failed).toBeDefined();
     expect(count(plugin)).toBe(0);
@@ -316,7 +361,7 @@ describe('the device file across app restarts', () => {
     reopened.close();
   });
 
-  test('a new plugin opened from the killed one\'s files sees exactly the committed rows', () => {
+  test("a new plugin opened from the killed one's files sees exactly the committed rows", () => {
     const first = setup();
     createTable(first.db, first.run);
     transaction(first.db, (tx) => tx.executeSql('INSERT INTO item (id, text) VALUES (?, ?)', ['a', 'kept']));
@@ -330,10 +375,19 @@ describe('the device file across app restarts', () => {
     const { plugin, db, run } = setup();
     createTable(db, run);
     const calls: string[] = [];
-    db.transaction((tx) => tx.executeSql('INSERT INTO item (id) VALUES (?)', ['a']), () => void calls.push('error'), () => void calls.push('success'));
+    db.transaction(
+      (tx) => tx.executeSql('INSERT INTO item (id) VALUES (?)', ['a']),
+      () => void calls.push('error'),
+      () => void calls.push('success'),
+    );
     plugin.kill();
     run();
-    db.executeSql('SELECT 1', [], () => void calls.push('late'), () => void calls.push('late error'));
+    db.executeSql(
+      'SELECT 1',
+      [],
+      () => void calls.push('late'),
+      () => void calls.push('late error'),
+    );
     run();
     expect(calls).toEqual([]);
   });
@@ -367,4 +421,3 @@ describe('the device file across app restarts', () => {
     copy.close();
   });
 });
-

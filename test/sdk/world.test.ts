@@ -5,7 +5,8 @@ import { runStandardScenario } from '../../src/bench/world.js';
 import { createSdkDriver } from '../../src/sdk/driver.js';
 import type { HistoryEvent } from '../../src/kernel/history.js';
 
-const hashOf = (events: readonly HistoryEvent[]): string => createHash('sha256').update(JSON.stringify(events)).digest('hex');
+const hashOf = (events: readonly HistoryEvent[]): string =>
+  createHash('sha256').update(JSON.stringify(events)).digest('hex');
 
 describe('the SDK driver in the world', () => {
   test('the same seed gives a byte-identical history twice, faults and restarts included', async () => {
@@ -20,7 +21,12 @@ describe('the SDK driver in the world', () => {
 
   test('the faster microtasks drain (its default) records what an event-loop turn per timer records', async () => {
     for (const seed of [4, 5, 6]) {
-      const turns = await runStandardScenario({ seed, steps: 30, driver: createSdkDriver, world: { drain: 'event-loop-turn' } });
+      const turns = await runStandardScenario({
+        seed,
+        steps: 30,
+        driver: createSdkDriver,
+        world: { drain: 'event-loop-turn' },
+      });
       const ticks = await runStandardScenario({ seed, steps: 30, driver: createSdkDriver });
       expect(turns.history.some((event) => event.kind === 'handler-call' || event.kind === 'fault')).toBe(true);
       expect(hashOf(ticks.history), `seed ${seed}`).toBe(hashOf(turns.history));

@@ -24,14 +24,18 @@ function setup(answer: (request: HttpRequest) => Promise<HttpResponse>) {
   return { XMLHttpRequest, flush, bugs, requests };
 }
 
-const ok: HttpResponse = { status: 201, headers: { 'content-type': 'application/json', etag: '"v1"' }, body: '{"id":"a"}' };
+const ok: HttpResponse = {
+  status: 201,
+  headers: { 'content-type': 'application/json', etag: '"v1"' },
+  body: '{"id":"a"}',
+};
 
 describe('the XMLHttpRequest shim', () => {
   test('a request reaches the transport as a path, with lower-cased headers and the body', async () => {
     const { XMLHttpRequest, flush, requests } = setup(async () => ok);
     const xhr = new XMLHttpRequest();
     expect('withCredentials' in xhr).toBe(true);
-    xhr.open('post', 'https://backend.test/tables/todoitem?$filter=text eq \'a b\'#frag');
+    xhr.open('post', "https://backend.test/tables/todoitem?$filter=text eq 'a b'#frag");
     xhr.setRequestHeader('ZUMO-API-VERSION', '2.0.0');
     xhr.setRequestHeader('X-Custom', 'one');
     xhr.setRequestHeader('x-custom', 'two');
@@ -40,7 +44,7 @@ describe('the XMLHttpRequest shim', () => {
     expect(requests).toEqual([
       {
         method: 'POST',
-        url: "/tables/todoitem?$filter=text%20eq%20%27a%20b%27",
+        url: '/tables/todoitem?$filter=text%20eq%20%27a%20b%27',
         headers: { 'zumo-api-version': '2.0.0', 'x-custom': 'one, two' },
         body: '{"text":"a"}',
       },
@@ -113,7 +117,7 @@ describe('the XMLHttpRequest shim', () => {
     expect(xhr.readyState).toBe(0);
   });
 
-  test('bad use is refused with the browser\'s errors', () => {
+  test("bad use is refused with the browser's errors", () => {
     const { XMLHttpRequest } = setup(async () => ok);
     const xhr = new XMLHttpRequest();
     expect(() => xhr.send()).toThrow(/InvalidStateError/);

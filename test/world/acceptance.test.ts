@@ -16,7 +16,12 @@ describe('a busy world on virtual time', () => {
       seed: 'acceptance',
       clients: 3,
       pushHandler: standardPushHandler,
-      faults: { default: { latency: { kind: 'fixed', ms: 200 }, faults: [{ effect: { kind: 'lost-response' }, when: { probability: 0.1 } }] } },
+      faults: {
+        default: {
+          latency: { kind: 'fixed', ms: 200 },
+          faults: [{ effect: { kind: 'lost-response' }, when: { probability: 0.1 } }],
+        },
+      },
     });
     await runStandardWorkload(world, new SeededRandom('acceptance').fork('program'), 100);
     const elapsedWall = performance.now() - wall;
@@ -46,23 +51,40 @@ describe('a busy world on virtual time', () => {
 });
 
 describe('determinism', () => {
-  const hashOf = (events: readonly HistoryEvent[]): string => createHash('sha256').update(JSON.stringify(events)).digest('hex');
+  const hashOf = (events: readonly HistoryEvent[]): string =>
+    createHash('sha256').update(JSON.stringify(events)).digest('hex');
 
   // 200 seeds in four slices so that each test stays well inside the timeout on a busy machine.
   const faultsSeen = new Set<string>();
-  test.each([0, 50, 100, 150])('seeds %i.. with every fault kind on give byte-identical histories twice', async (from) => {
-    for (let seed = from; seed < from + 50; seed++) {
-      const first = await runStandardScenario({ seed, steps: 20 });
-      const second = await runStandardScenario({ seed, steps: 20 });
-      expect(hashOf(second.history), `seed ${seed}`).toBe(hashOf(first.history));
-      for (const e of of(first.history, 'fault')) faultsSeen.add(e.fault === 'http-error' ? `http-${String(e.detail?.status)}` : e.fault);
-      if (of(first.history, 'partition').length > 0) faultsSeen.add('partition');
-    }
-  }, 180_000);
+  test.each([0, 50, 100, 150])(
+    'seeds %i.. with every fault kind on give byte-identical histories twice',
+    async (from) => {
+      for (let seed = from; seed < from + 50; seed++) {
+        const first = await runStandardScenario({ seed, steps: 20 });
+        const second = await runStandardScenario({ seed, steps: 20 });
+        expect(hashOf(second.history), `seed ${seed}`).toBe(hashOf(first.history));
+        for (const e of of(first.history, 'fault'))
+          faultsSeen.add(e.fault === 'http-error' ? `http-${String(e.detail?.status)}` : e.fault);
+        if (of(first.history, 'partition').length > 0) faultsSeen.add('partition');
+      }
+    },
+    180_000,
+  );
 
   test('those runs met every fault kind', () => {
     expect([...faultsSeen].sort()).toEqual(
-      ['http-401', 'http-429', 'http-500', 'http-502', 'http-503', 'lost-response', 'network-failure', 'partition', 'restart', 'timeout'].sort(),
+      [
+        'http-401',
+        'http-429',
+        'http-500',
+        'http-502',
+        'http-503',
+        'lost-response',
+        'network-failure',
+        'partition',
+        'restart',
+        'timeout',
+      ].sort(),
     );
   });
 

@@ -68,7 +68,8 @@ export class FakeBackend implements WorldBackend {
     }
     const current = id === undefined ? undefined : table.get(id);
     if (!current || current.deleted) return json(404, { error: 'The item does not exist' });
-    if (ifMatch !== undefined && ifMatch !== current.version) return json(412, current, { etag: `"${current.version}"` });
+    if (ifMatch !== undefined && ifMatch !== current.version)
+      return json(412, current, { etag: `"${current.version}"` });
     if (request.method === 'PATCH') {
       const row = this.stamp(JSON.parse(request.body ?? '{}') as JsonObject, current);
       table.set(row.id, row);
@@ -263,8 +264,14 @@ export class FakeDriver implements ClientDriver {
       try {
         const { version, createdAt: _c, updatedAt: _u, deleted: _d, ...body } = local ?? {};
         const method = operation.action === 'insert' ? 'POST' : operation.action === 'update' ? 'PATCH' : 'DELETE';
-        response = await this.request(method, url, operation.action === 'delete' ? undefined : { ...body, id: operation.itemId }, version);
-        if (response.status >= 400) error = Object.assign(new Error(`HTTP ${response.status}`), { status: response.status });
+        response = await this.request(
+          method,
+          url,
+          operation.action === 'delete' ? undefined : { ...body, id: operation.itemId },
+          version,
+        );
+        if (response.status >= 400)
+          error = Object.assign(new Error(`HTTP ${response.status}`), { status: response.status });
       } catch (e) {
         error = e instanceof TransportError ? e : new Error(String(e));
       }
@@ -272,7 +279,8 @@ export class FakeDriver implements ClientDriver {
       operation.locked = false;
       if (!error && response) {
         this.queue = this.queue.filter((op) => op !== operation);
-        if (operation.action !== 'delete') this.table(operation.table).set(operation.itemId, JSON.parse(response.body) as JsonObject);
+        if (operation.action !== 'delete')
+          this.table(operation.table).set(operation.itemId, JSON.parse(response.body) as JsonObject);
         continue;
       }
       const serverRecord = response && response.status === 412 ? (JSON.parse(response.body) as JsonObject) : null;
@@ -283,11 +291,17 @@ export class FakeDriver implements ClientDriver {
       if (pushError.isHandled) {
         if (pushError.resolution !== undefined) this.queue = this.queue.filter((op) => op !== operation);
         if (pushError.resolution === 'discard') this.table(operation.table).delete(operation.itemId);
-        if (pushError.resolution === 'update' && pushError.updated) this.table(operation.table).set(operation.itemId, pushError.updated);
+        if (pushError.resolution === 'update' && pushError.updated)
+          this.table(operation.table).set(operation.itemId, pushError.updated);
         continue;
       }
       if (conflict) {
-        unhandled.push({ table: operation.table, action: operation.action, itemId: operation.itemId, status: response!.status });
+        unhandled.push({
+          table: operation.table,
+          action: operation.action,
+          itemId: operation.itemId,
+          status: response!.status,
+        });
         continue;
       }
       throw error;
@@ -321,8 +335,15 @@ export class FakeDriver implements ClientDriver {
 
   async snapshot(): Promise<ClientSnapshot> {
     const tables: Record<string, JsonObject[]> = {};
-    for (const [name, rows] of this.rows) tables[name] = [...rows.values()].sort((a, b) => String(a.id).localeCompare(String(b.id)));
-    const operations: PendingOperation[] = this.queue.map(({ id, table, action, itemId, locked }) => ({ id, table, action, itemId, ...(locked ? { locked } : {}) }));
+    for (const [name, rows] of this.rows)
+      tables[name] = [...rows.values()].sort((a, b) => String(a.id).localeCompare(String(b.id)));
+    const operations: PendingOperation[] = this.queue.map(({ id, table, action, itemId, locked }) => ({
+      id,
+      table,
+      action,
+      itemId,
+      ...(locked ? { locked } : {}),
+    }));
     return { tables, operations };
   }
 

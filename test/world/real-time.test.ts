@@ -12,7 +12,8 @@ describe('a world on real time over real HTTP', () => {
       clients: 2,
       time: 'real',
       faults: { default: { latency: { kind: 'fixed', ms: 2 } } },
-      backend: async (env) => (backend = await createBackend({ tables: [...env.tables], clock: env.clock, random: env.random })),
+      backend: async (env) =>
+        (backend = await createBackend({ tables: [...env.tables], clock: env.clock, random: env.random })),
       serve: expressFrontDoor(() => backend!),
     });
     try {

@@ -52,7 +52,11 @@ class SdkLikePushError implements PushErrorLike {
   }
 }
 
-async function call(handler: PushHandler, which: 'onConflict' | 'onError' = 'onConflict', pushError = new SdkLikePushError()) {
+async function call(
+  handler: PushHandler,
+  which: 'onConflict' | 'onError' = 'onConflict',
+  pushError = new SdkLikePushError(),
+) {
   const events: HistoryEventBody[] = [];
   let ids = 1;
   const wrapped = recordingPushHandler(handler, { record: (e) => events.push(e), nextCallId: () => ids++ });
@@ -62,7 +66,15 @@ async function call(handler: PushHandler, which: 'onConflict' | 'onError' = 'onC
   } catch (error) {
     thrown = error;
   }
-  return { events, pushError, thrown, decision: events.find((e) => e.kind === 'handler-decision') as Extract<HistoryEventBody, { kind: 'handler-decision' }> };
+  return {
+    events,
+    pushError,
+    thrown,
+    decision: events.find((e) => e.kind === 'handler-decision') as Extract<
+      HistoryEventBody,
+      { kind: 'handler-decision' }
+    >,
+  };
 }
 
 describe('recording push handler', () => {
@@ -82,15 +94,24 @@ describe('recording push handler', () => {
     });
   });
 
-  test.each(['cancelAndDiscard', 'cancel'] as const)('a handler that calls %s is recorded with that decision, on the real object', async (method) => {
-    const { decision, pushError } = await call({ onConflict: (e) => e[method]() });
-    expect(decision).toMatchObject({ decision: method, isHandled: true });
-    expect(pushError.calls).toEqual([method]);
-  });
+  test.each(['cancelAndDiscard', 'cancel'] as const)(
+    'a handler that calls %s is recorded with that decision, on the real object',
+    async (method) => {
+      const { decision, pushError } = await call({ onConflict: (e) => e[method]() });
+      expect(decision).toMatchObject({ decision: method, isHandled: true });
+      expect(pushError.calls).toEqual([method]);
+    },
+  );
 
   test('cancelAndUpdate and update record the record they were given', async () => {
-    expect((await call({ onConflict: (e) => e.cancelAndUpdate({ id: 'a', text: 'merged' }) })).decision).toMatchObject({ decision: 'cancelAndUpdate', record: { id: 'a', text: 'merged' } });
-    expect((await call({ onConflict: (e) => e.update({ id: 'a', version: 'v2' }) })).decision).toMatchObject({ decision: 'update', record: { id: 'a', version: 'v2' } });
+    expect((await call({ onConflict: (e) => e.cancelAndUpdate({ id: 'a', text: 'merged' }) })).decision).toMatchObject({
+      decision: 'cancelAndUpdate',
+      record: { id: 'a', text: 'merged' },
+    });
+    expect((await call({ onConflict: (e) => e.update({ id: 'a', version: 'v2' }) })).decision).toMatchObject({
+      decision: 'update',
+      record: { id: 'a', version: 'v2' },
+    });
   });
 
   test('changeAction records the new action and record', async () => {
@@ -99,17 +120,23 @@ describe('recording push handler', () => {
   });
 
   test('setting isHandled by hand is recorded as isHandled', async () => {
-    const { decision, pushError } = await call({
-      onError: (e) => {
-        e.isHandled = true;
+    const { decision, pushError } = await call(
+      {
+        onError: (e) => {
+          e.isHandled = true;
+        },
       },
-    }, 'onError');
+      'onError',
+    );
     expect(pushError.isHandled).toBe(true);
     expect(decision).toMatchObject({ decision: 'isHandled', isHandled: true });
   });
 
   test('doing nothing, or having no callback, is unhandled', async () => {
-    expect((await call({ onConflict: () => undefined })).decision).toMatchObject({ decision: 'unhandled', isHandled: false });
+    expect((await call({ onConflict: () => undefined })).decision).toMatchObject({
+      decision: 'unhandled',
+      isHandled: false,
+    });
     expect((await call({}, 'onError')).decision).toMatchObject({ decision: 'unhandled' });
   });
 

@@ -38,7 +38,12 @@ describe('World operations', () => {
     const outcome = await world.settle(client.push());
     expect(outcome.status).toBe('ok');
     expect(world.elapsed).toBe(400);
-    expect(of(world, 'http-response')[0]).toMatchObject({ t: 400, latencyMs: 400, actor: 'client-1', response: { status: 201 } });
+    expect(of(world, 'http-response')[0]).toMatchObject({
+      t: 400,
+      latencyMs: 400,
+      actor: 'client-1',
+      response: { status: 201 },
+    });
     expect(performance.now() - wall).toBeLessThan(500);
   });
 
@@ -83,7 +88,10 @@ describe('World operations', () => {
   });
 
   test('a client that waits for nothing is reported as stuck', async () => {
-    const hanging: ClientDriverFactory = async (env) => ({ ...(await fakeDriver(env)), push: () => new Promise(() => undefined) });
+    const hanging: ClientDriverFactory = async (env) => ({
+      ...(await fakeDriver(env)),
+      push: () => new Promise(() => undefined),
+    });
     const world = await create({ driver: hanging });
     const error = await world.settle(world.client('client-1').push()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SchedulerStuckError);
@@ -120,7 +128,7 @@ describe('restarts', () => {
     await world.advance(150);
     const restart = world.restart('client-1');
     expect(push.status).toBe('info');
-    expect((await push.outcome)).toEqual({ status: 'info', error: 'killed: the app restarted mid-operation' });
+    expect(await push.outcome).toEqual({ status: 'info', error: 'killed: the app restarted mid-operation' });
     expect((await world.settle(restart)).status).toBe('ok');
     expect(of(world, 'restart')[0]).toMatchObject({ client: 'client-1', midOperation: true, t: 150 });
     // The answer still arrives (the server applied the insert) but reaches nobody.
@@ -149,7 +157,9 @@ describe('restarts', () => {
   });
 
   test('the fault plan can kill a client in the middle of its n-th request', async () => {
-    const world = await create({ faults: { links: { 'client-1': { latency: { kind: 'fixed', ms: 10 }, restarts: [{ when: { request: 1 } }] } } } });
+    const world = await create({
+      faults: { links: { 'client-1': { latency: { kind: 'fixed', ms: 10 }, restarts: [{ when: { request: 1 } }] } } },
+    });
     const client = world.client('client-1');
     await world.settle(client.insert(T, { id: 'a' }));
     const push = await world.settle(client.push());
@@ -173,7 +183,9 @@ describe('network state', () => {
   });
 
   test('a push that fails after a lost response is recorded as info (its effect is unknown)', async () => {
-    const world = await create({ faults: { default: { faults: [{ effect: { kind: 'lost-response' }, when: { request: 1 } }] } } });
+    const world = await create({
+      faults: { default: { faults: [{ effect: { kind: 'lost-response' }, when: { request: 1 } }] } },
+    });
     const client = world.client('client-1');
     await world.settle(client.insert(T, { id: 'a' }));
     const push = await world.settle(client.push());
@@ -184,7 +196,10 @@ describe('network state', () => {
   test('heal then syncAll brings every client to the server state', async () => {
     const world = await create({
       clients: 2,
-      faults: { default: { faults: [{ effect: { kind: 'http-error', status: 503 }, when: { probability: 1 } }] }, links: { 'client-2': { partitions: [{ from: 0 }] } } },
+      faults: {
+        default: { faults: [{ effect: { kind: 'http-error', status: 503 }, when: { probability: 1 } }] },
+        links: { 'client-2': { partitions: [{ from: 0 }] } },
+      },
     });
     await world.settle(world.client('client-1').insert(T, { id: 'one', text: '1' }));
     await world.settle(world.client('client-2').insert(T, { id: 'two', text: '2' }));
@@ -215,10 +230,21 @@ describe('push handler recording', () => {
     await world.settle(b.update(T, { id: 'x', text: 'b2' }));
     await world.settle(b.push());
     const [call] = of(world, 'handler-call');
-    expect(call).toMatchObject({ actor: 'client-2', handler: 'onConflict', table: T, action: 'update', itemId: 'x', status: 412 });
+    expect(call).toMatchObject({
+      actor: 'client-2',
+      handler: 'onConflict',
+      table: T,
+      action: 'update',
+      itemId: 'x',
+      status: 412,
+    });
     expect(call!.serverRecord).toMatchObject({ id: 'x', text: 'a2' });
     expect(call!.clientRecord).toMatchObject({ id: 'x', text: 'b2' });
-    expect(of(world, 'handler-decision')[0]).toMatchObject({ callId: call!.callId, decision: 'cancelAndDiscard', isHandled: true });
+    expect(of(world, 'handler-decision')[0]).toMatchObject({
+      callId: call!.callId,
+      decision: 'cancelAndDiscard',
+      isHandled: true,
+    });
   });
 });
 
@@ -234,10 +260,17 @@ describe('determinism', () => {
   };
 
   async function run(seed: string, ties?: WorldOptions['ties']) {
-    const world = await create({ seed, clients: 3, faults: plan, pushHandler: { onConflict: (e) => e.cancelAndDiscard() }, ...(ties ? { ties } : {}) });
+    const world = await create({
+      seed,
+      clients: 3,
+      faults: plan,
+      pushHandler: { onConflict: (e) => e.cancelAndDiscard() },
+      ...(ties ? { ties } : {}),
+    });
     // Every client pushes at once, so their requests race on the links.
     for (let i = 0; i < 3; i++) {
-      for (const name of world.clientNames) await world.settle(world.client(name).insert(T, { id: `${name}-${i}`, text: 't' }));
+      for (const name of world.clientNames)
+        await world.settle(world.client(name).insert(T, { id: `${name}-${i}`, text: 't' }));
       const pushes = world.clientNames.map((name) => world.client(name).push());
       await world.drive(Promise.all(pushes.map((p) => p.outcome)));
     }
@@ -263,7 +296,9 @@ describe('determinism', () => {
 
 describe('world creation', () => {
   test('a fault plan naming a link no client has is refused before anything is built', async () => {
-    const error = await create({ clients: 2, faults: { links: { 'client-9': { timeoutMs: 5 } } } }).catch((e: unknown) => e);
+    const error = await create({ clients: 2, faults: { links: { 'client-9': { timeoutMs: 5 } } } }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(FaultPlanError);
     expect((error as Error).message).toContain('links.client-9: expected the name of a client (client-1, client-2)');
   });

@@ -44,14 +44,17 @@ Example:
     const seed = integerOption('seed', values.seed, 1, 0, 2 ** 31 - 1);
     const clients = integerOption('clients', values.clients, 2, 1, 10);
     const policy = values.policy ?? 'ask';
-    if (!(EXPLORER_POLICIES as readonly string[]).includes(policy)) throw new UsageError(`--policy expects one of ${EXPLORER_POLICIES.join(', ')}, got '${policy}'`);
+    if (!(EXPLORER_POLICIES as readonly string[]).includes(policy))
+      throw new UsageError(`--policy expects one of ${EXPLORER_POLICIES.join(', ')}, got '${policy}'`);
     let results: { text: string; source: string } | undefined;
     if (values.open !== undefined) {
       const file = path.resolve(io.cwd, values.open);
       try {
         results = { text: await readFile(file, 'utf8'), source: values.open };
       } catch (error) {
-        io.stderr.write(`syncwright explore: cannot read ${values.open}: ${error instanceof Error ? error.message : String(error)}\n`);
+        io.stderr.write(
+          `syncwright explore: cannot read ${values.open}: ${error instanceof Error ? error.message : String(error)}\n`,
+        );
         return 2;
       }
     }
@@ -72,9 +75,13 @@ Example:
     }
     const host = values.host ?? '127.0.0.1';
     if (!['127.0.0.1', 'localhost', '::1'].includes(host)) {
-      io.stderr.write(`syncwright explore: listening on ${host}: anyone who can reach this address can drive the explorer (it has no login)\n`);
+      io.stderr.write(
+        `syncwright explore: listening on ${host}: anyone who can reach this address can drive the explorer (it has no login)\n`,
+      );
     }
-    io.stdout.write(`syncwright explorer on ${explorer.url} (seed ${seed}, ${clients} client${clients === 1 ? '' : 's'}, policy ${policy}); Ctrl-C stops it\n`);
+    io.stdout.write(
+      `syncwright explorer on ${explorer.url} (seed ${seed}, ${clients} client${clients === 1 ? '' : 's'}, policy ${policy}); Ctrl-C stops it\n`,
+    );
     await new Promise<void>((resolve) => {
       const stop = (): void => {
         process.off('SIGINT', stop);

@@ -6,4 +6,11 @@ import { replayCommand } from './replay.js';
 import { mergeReportsCommand } from './merge-reports.js';
 import { selftestCommand } from './selftest.js';
 
-export const commands: readonly Command[] = [runCommand, replayCommand, mergeReportsCommand, selftestCommand, serveCommand, exploreCommand];
+export const commands: readonly Command[] = [
+  runCommand,
+  replayCommand,
+  mergeReportsCommand,
+  selftestCommand,
+  serveCommand,
+  exploreCommand,
+];

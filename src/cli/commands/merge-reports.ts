@@ -11,7 +11,7 @@ import { finish, reportDirectory, reportersOption, shown } from './run.js';
 
 export const mergeReportsCommand: Command = {
   name: 'merge-reports',
-  summary: "Join the results of shards (their results.json) into one report",
+  summary: 'Join the results of shards (their results.json) into one report',
   usage: `Usage: syncwright merge-reports <directories or results.json files…> [options]
 
 Reads the results.json of each shard (\`syncwright run --shard i/n --out <dir>\`) and writes one
@@ -33,12 +33,14 @@ Example:
   async run(args, io) {
     const { values, positionals } = parseOptions(args, { out: { type: 'string' }, reporter: { type: 'string' } }, true);
     const reporters = reportersOption(values.reporter);
-    if (positionals.length === 0) throw new UsageError('expected the directories (or results.json files) of the shards to merge');
+    if (positionals.length === 0)
+      throw new UsageError('expected the directories (or results.json files) of the shards to merge');
     const files: string[] = [];
     for (const input of positionals) {
       const absolute = path.resolve(io.cwd, input);
       const info = await stat(absolute).catch(() => undefined);
-      if (info === undefined) throw new UsageError(`'${input}' not found (expected a report directory or a results.json file)`);
+      if (info === undefined)
+        throw new UsageError(`'${input}' not found (expected a report directory or a results.json file)`);
       files.push(info.isDirectory() ? path.join(absolute, JSON_REPORT_FILE) : absolute);
     }
     let merged: RunResults;
@@ -49,8 +51,13 @@ Example:
       const shards = inputs.filter((input) => input.shard !== undefined).map((input) => input.shard!);
       const total = shards[0]?.total;
       if (total !== undefined) {
-        const missing = Array.from({ length: total }, (_, i) => i + 1).filter((index) => !shards.some((shard) => shard.index === index));
-        if (missing.length > 0) io.stderr.write(`syncwright merge-reports: warning: ${plural(missing.length, 'shard')} missing (${missing.map((index) => `${index}/${total}`).join(', ')}); the totals are partial\n`);
+        const missing = Array.from({ length: total }, (_, i) => i + 1).filter(
+          (index) => !shards.some((shard) => shard.index === index),
+        );
+        if (missing.length > 0)
+          io.stderr.write(
+            `syncwright merge-reports: warning: ${plural(missing.length, 'shard')} missing (${missing.map((index) => `${index}/${total}`).join(', ')}); the totals are partial\n`,
+          );
       }
     } catch (error) {
       if (error instanceof ResultsFileError || error instanceof MergeError) {
@@ -59,7 +66,9 @@ Example:
       }
       throw error;
     }
-    io.stdout.write(`merged ${plural(files.length, 'result file')} (${files.map((file) => shown(file, io.cwd)).join(', ')}) · seed ${merged.seed} · client ${terminalSafe(merged.client)}\n`);
+    io.stdout.write(
+      `merged ${plural(files.length, 'result file')} (${files.map((file) => shown(file, io.cwd)).join(', ')}) · seed ${merged.seed} · client ${terminalSafe(merged.client)}\n`,
+    );
     const outDir = reportDirectory(values.out, io.cwd);
     return finish(merged, { outDir, reporters, color: io.stdout.isTTY === true && !process.env['NO_COLOR'] }, io);
   },

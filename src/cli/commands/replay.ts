@@ -5,7 +5,13 @@ import type { JsonObject } from '../../protocol/records.js';
 import { terminalSafe } from '../../report/escape.js';
 import { plural } from '../../report/summary.js';
 import { resolveClient } from '../../scenario/clients.js';
-import { parseReplayToken, replay, saveRegression, type ReplayResult, type ReplaySource } from '../../scenario/replay.js';
+import {
+  parseReplayToken,
+  replay,
+  saveRegression,
+  type ReplayResult,
+  type ReplaySource,
+} from '../../scenario/replay.js';
 import type { Counterexample } from '../../scenario/results.js';
 import { counterexampleOf } from '../../scenario/run.js';
 import { UsageError, type Command } from '../command.js';
@@ -64,11 +70,15 @@ Examples:
       },
       true,
     );
-    if ((values.name !== undefined || values.to !== undefined || values['expect-fail'] === true) && values.save !== true) {
+    if (
+      (values.name !== undefined || values.to !== undefined || values['expect-fail'] === true) &&
+      values.save !== true
+    ) {
       throw new UsageError('--name, --to and --expect-fail go with --save');
     }
     if (values.to !== undefined && values.to.trim() === '') throw new UsageError('--to expects a folder');
-    if (values.name !== undefined && !/^[\w-]+$/.test(values.name)) throw new UsageError(`--name may only hold letters, digits, '-' and '_', got '${values.name}'`);
+    if (values.name !== undefined && !/^[\w-]+$/.test(values.name))
+      throw new UsageError(`--name may only hold letters, digits, '-' and '_', got '${values.name}'`);
     const { source, counterexample } = await replaySource(positionals, values.scenario, io.cwd);
     const client = clientFor(values.client, values.mutation, counterexample?.client);
 
@@ -81,20 +91,35 @@ Examples:
     }
     const resolved = await resolveClient(client.choice, { mutations: client.mutations, cwd: io.cwd });
     const hash = historyHash(result.run.history);
-    const where = result.path !== undefined ? ` · seed ${result.seed} · path ${result.path}` : ` · world seed ${result.program.seed}`;
-    const out: string[] = [`replaying ${terminalSafe(result.scenario.file)}${where} · client ${terminalSafe(resolved.name)}`, `program: ${plural(result.program.steps.length, 'step')}`];
+    const where =
+      result.path !== undefined
+        ? ` · seed ${result.seed} · path ${result.path}`
+        : ` · world seed ${result.program.seed}`;
+    const out: string[] = [
+      `replaying ${terminalSafe(result.scenario.file)}${where} · client ${terminalSafe(resolved.name)}`,
+      `program: ${plural(result.program.steps.length, 'step')}`,
+    ];
     out.push(...formatProgram(result.program as unknown as JsonObject).map((line) => `  ${line}`));
     out.push(`history: ${plural(result.run.history.length, 'event')} · sha256 ${hash}`);
     let differs = false;
-    if (counterexample !== undefined && Array.isArray(counterexample.history) && (counterexample.client ?? 'reference') === resolved.name) {
+    if (
+      counterexample !== undefined &&
+      Array.isArray(counterexample.history) &&
+      (counterexample.client ?? 'reference') === resolved.name
+    ) {
       const saved = historyHash(counterexample.history);
       differs = saved !== hash;
-      out.push(differs ? `the counterexample's history DIFFERS (sha256 ${saved}): the run did not reproduce` : "identical to the counterexample's history");
+      out.push(
+        differs
+          ? `the counterexample's history DIFFERS (sha256 ${saved}): the run did not reproduce`
+          : "identical to the counterexample's history",
+      );
     }
     if (result.run.valid) out.push('verdict: PASS — every check held');
     else {
       out.push('verdict: FAIL');
-      if (result.run.stopped !== undefined) out.push(`  the run never settled: ${terminalSafe(result.run.stopped, true)}`);
+      if (result.run.stopped !== undefined)
+        out.push(`  the run never settled: ${terminalSafe(result.run.stopped, true)}`);
       for (const check of result.run.checks.filter((check) => !check.valid)) {
         out.push(`  ${terminalSafe(check.checker)}: ${terminalSafe(check.explanation, true)}`);
       }
@@ -130,28 +155,42 @@ interface ParsedSource {
   readonly counterexample?: Counterexample;
 }
 
-async function replaySource(positionals: readonly string[], scenarioOption: string | undefined, cwd: string): Promise<ParsedSource> {
+async function replaySource(
+  positionals: readonly string[],
+  scenarioOption: string | undefined,
+  cwd: string,
+): Promise<ParsedSource> {
   const tokens = positionals.filter((arg) => TOKEN.test(arg));
   const files = positionals.filter((arg) => !TOKEN.test(arg));
-  if (positionals.length === 0) throw new UsageError('expected what to replay: <scenario file> <seed>:<path>, or a counterexample file');
+  if (positionals.length === 0)
+    throw new UsageError('expected what to replay: <scenario file> <seed>:<path>, or a counterexample file');
   if (tokens.length > 1) throw new UsageError(`expected one <seed>:<path>, got ${tokens.join(' and ')}`);
   const token = tokens[0];
   if (token !== undefined) parseReplayToken(token);
   if (files.length > 1 || (files.length === 1 && scenarioOption !== undefined && token !== undefined)) {
-    throw new UsageError(`expected one scenario or counterexample file, got ${[...files, ...(scenarioOption !== undefined ? [scenarioOption] : [])].join(' and ')}`);
+    throw new UsageError(
+      `expected one scenario or counterexample file, got ${[...files, ...(scenarioOption !== undefined ? [scenarioOption] : [])].join(' and ')}`,
+    );
   }
   const file = files[0];
   if (file === undefined) {
-    if (scenarioOption === undefined) throw new UsageError(`${token} needs its scenario: syncwright replay <scenario file> ${token}, or --scenario <file>`);
+    if (scenarioOption === undefined)
+      throw new UsageError(
+        `${token} needs its scenario: syncwright replay <scenario file> ${token}, or --scenario <file>`,
+      );
     await mustExist(scenarioOption, '--scenario', cwd);
     return { source: { scenario: scenarioOption, ...(token !== undefined ? { token } : {}) } };
   }
   await mustExist(file, 'file', cwd);
   const counterexample = file.endsWith('.json') ? await counterexampleIn(file, cwd) : undefined;
   if (counterexample !== undefined) {
-    if (token !== undefined) throw new UsageError(`${file} is a counterexample: it carries its program, so it takes no <seed>:<path>`);
+    if (token !== undefined)
+      throw new UsageError(`${file} is a counterexample: it carries its program, so it takes no <seed>:<path>`);
     if (scenarioOption !== undefined) await mustExist(scenarioOption, '--scenario', cwd);
-    return { source: { counterexample, ...(scenarioOption !== undefined ? { scenario: scenarioOption } : {}) }, counterexample };
+    return {
+      source: { counterexample, ...(scenarioOption !== undefined ? { scenario: scenarioOption } : {}) },
+      counterexample,
+    };
   }
   return { source: { scenario: file, ...(token !== undefined ? { token } : {}) } };
 }
@@ -160,7 +199,9 @@ async function mustExist(file: string, what: string, cwd: string): Promise<void>
   try {
     await readFile(path.resolve(cwd, file));
   } catch {
-    throw new UsageError(`${what === 'file' ? '' : `${what}: `}'${file}' not found (expected a scenario file or a counterexample .json)`);
+    throw new UsageError(
+      `${what === 'file' ? '' : `${what}: `}'${file}' not found (expected a scenario file or a counterexample .json)`,
+    );
   }
 }
 
@@ -174,29 +215,38 @@ async function counterexampleIn(file: string, cwd: string): Promise<Counterexamp
   }
   if (!isObject(value)) throw new UsageError(`${file}: expected a scenario or a counterexample object`);
   if (isObject(value['tool']) && Array.isArray(value['scenarios'])) {
-    throw new UsageError(`${file} holds the results of a whole run; replay one failure with the command printed under it (or save its "failure" object to a file)`);
+    throw new UsageError(
+      `${file} holds the results of a whole run; replay one failure with the command printed under it (or save its "failure" object to a file)`,
+    );
   }
   const candidate = isObject(value['failure']) ? value['failure'] : value;
   const program = candidate['program'];
   if (!isObject(program)) return undefined;
-  if (!Array.isArray(program['steps'])) throw new UsageError(`${file}: the counterexample's program should have "steps"`);
+  if (!Array.isArray(program['steps']))
+    throw new UsageError(`${file}: the counterexample's program should have "steps"`);
   return candidate as unknown as Counterexample;
 }
 
 /** `--client`/`--mutation`, else the client the counterexample failed on, else the reference client. */
-function clientFor(clientOption: string | undefined, mutationOption: string | undefined, recorded: string | undefined): { choice: string; mutations: ClientMutation[] } {
+function clientFor(
+  clientOption: string | undefined,
+  mutationOption: string | undefined,
+  recorded: string | undefined,
+): { choice: string; mutations: ClientMutation[] } {
   if (clientOption !== undefined || mutationOption !== undefined || recorded === undefined) {
     const clients = parseClients(clientOption, mutationOption);
     if (clients.length !== 1) throw new UsageError(`--client: replay runs one client, got '${clientOption}'`);
     return { choice: clients[0]!.choice, mutations: [...clients[0]!.mutations] };
   }
-  if (recorded.startsWith('reference+')) return { choice: 'reference', mutations: parseMutations(recorded.slice('reference+'.length).split('+').join(',')) };
+  if (recorded.startsWith('reference+'))
+    return { choice: 'reference', mutations: parseMutations(recorded.slice('reference+'.length).split('+').join(',')) };
   return { choice: recorded, mutations: [] };
 }
 
 function regressionName(result: ReplayResult): string {
   const base = path.basename(result.scenario.file).replace(/\.[^.]+$/, '');
-  const where = result.path !== undefined ? `${result.seed}-${result.path.replace(/:/g, '-')}` : `seed-${result.program.seed}`;
+  const where =
+    result.path !== undefined ? `${result.seed}-${result.path.replace(/:/g, '-')}` : `seed-${result.program.seed}`;
   return `${base}-${where}`.replace(/[^\w-]+/g, '-').slice(0, 120);
 }
 

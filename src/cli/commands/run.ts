@@ -18,7 +18,17 @@ import { executeUnits, workerEntry } from '../pool.js';
 import type { ScenarioCache } from '../run-unit.js';
 import { defaultScenarioDirectory, resolveScenarioFiles } from '../scenario-files.js';
 import { seedOption } from '../seed.js';
-import { clientsLabel, parseClients, parseShard, planUnits, scenarioKey, selectShard, type ClientSelection, type PlannedScenario, type WorkUnit } from '../units.js';
+import {
+  clientsLabel,
+  parseClients,
+  parseShard,
+  planUnits,
+  scenarioKey,
+  selectShard,
+  type ClientSelection,
+  type PlannedScenario,
+  type WorkUnit,
+} from '../units.js';
 import { packageVersion } from '../version.js';
 
 const DEFAULT_REPORTERS = 'html,junit,json,list';
@@ -81,7 +91,8 @@ Examples:
     const clients = parseClients(values.client, values.mutation);
     let workers = integerOption('workers', values.workers, defaultWorkers(), 1, 256);
     if (workers > 1 && workerEntry() === undefined) {
-      if (values.workers !== undefined) throw new UsageError('--workers needs the compiled CLI (dist/cli/worker.js): run `npm run build` first');
+      if (values.workers !== undefined)
+        throw new UsageError('--workers needs the compiled CLI (dist/cli/worker.js): run `npm run build` first');
       workers = 1;
     }
     const shard = parseShard(values.shard);
@@ -100,7 +111,11 @@ Examples:
       try {
         planned.push({ file, scenario: await loading });
       } catch (error) {
-        problems.push(error instanceof Error && error.name === 'ScenarioError' ? error.message : `${shown(file, io.cwd)}: ${error instanceof Error ? error.message : String(error)}`);
+        problems.push(
+          error instanceof Error && error.name === 'ScenarioError'
+            ? error.message
+            : `${shown(file, io.cwd)}: ${error instanceof Error ? error.message : String(error)}`,
+        );
       }
     }
     if (problems.length > 0) {
@@ -123,7 +138,9 @@ Examples:
       plural(scenarioCount, 'scenario'),
       plural(total, 'run'),
       plural(Math.max(1, Math.min(workers, units.length)), 'worker'),
-      ...(shard !== undefined ? [`shard ${shard.index}/${shard.total} (${units.length} of ${allUnits.length} units)`] : []),
+      ...(shard !== undefined
+        ? [`shard ${shard.index}/${shard.total} (${units.length} of ${allUnits.length} units)`]
+        : []),
     ];
     io.stdout.write(`${head.join(' · ')}\n`);
     if (positionals.length === 0) io.stdout.write(`scenarios: ${shown(defaultScenarioDirectory(io.cwd), io.cwd)}\n`);
@@ -166,7 +183,9 @@ Examples:
         counted.set(unit, unit.weight);
         if (isFailingStatus(result.status) && result.status !== 'unexpected-pass' && !failing.has(scenarioKey(unit))) {
           failing.add(scenarioKey(unit));
-          progress.log(`✗ ${result.status === 'error' ? 'error in' : 'failure in'} ${terminalSafe(result.name)}${clients.length > 1 ? ` (${terminalSafe(result.client)})` : ''}`);
+          progress.log(
+            `✗ ${result.status === 'error' ? 'error in' : 'failure in'} ${terminalSafe(result.name)}${clients.length > 1 ? ` (${terminalSafe(result.client)})` : ''}`,
+          );
         }
         progress.update(state());
       },
@@ -178,7 +197,18 @@ Examples:
     const scenarios: ScenarioResult[] =
       outcome.results.length === 0
         ? []
-        : [...mergeResults(outcome.results.map(({ result }) => ({ tool, seed, client: label, startedAt, durationMs: 0, scenarios: [result] }))).scenarios];
+        : [
+            ...mergeResults(
+              outcome.results.map(({ result }) => ({
+                tool,
+                seed,
+                client: label,
+                startedAt,
+                durationMs: 0,
+                scenarios: [result],
+              })),
+            ).scenarios,
+          ];
     const results: RunResults = {
       tool,
       seed,
@@ -189,7 +219,10 @@ Examples:
       scenarios,
     };
     if (outcome.stopped !== undefined) {
-      const why = outcome.stopped === 'bail' ? 'stopped at the first failure (--bail)' : `time limit of ${formatDuration(timeLimitMs ?? 0)} reached`;
+      const why =
+        outcome.stopped === 'bail'
+          ? 'stopped at the first failure (--bail)'
+          : `time limit of ${formatDuration(timeLimitMs ?? 0)} reached`;
       io.stdout.write(`${why}: ${plural(outcome.skipped.length, 'unit')} of ${units.length} not run\n`);
     }
     if (units.length === 0) io.stdout.write(`this shard has no units to run (${allUnits.length} units in all)\n`);
@@ -207,17 +240,30 @@ function printFailures(scenarios: readonly ScenarioResult[], io: CommandIO): voi
 }
 
 /** Writes the reports and returns the exit code. Shared with merge-reports. */
-export async function finish(results: RunResults, options: { outDir: string; reporters: readonly ReporterName[]; color: boolean }, io: CommandIO): Promise<number> {
+export async function finish(
+  results: RunResults,
+  options: { outDir: string; reporters: readonly ReporterName[]; color: boolean },
+  io: CommandIO,
+): Promise<number> {
   let written;
   try {
-    written = await writeReports(results, { outDir: options.outDir, reporters: options.reporters, output: io.stdout, color: options.color });
+    written = await writeReports(results, {
+      outDir: options.outDir,
+      reporters: options.reporters,
+      output: io.stdout,
+      color: options.color,
+    });
   } catch (error) {
-    io.stderr.write(`syncwright: cannot write reports to ${options.outDir}: ${error instanceof Error ? error.message : String(error)}\n`);
+    io.stderr.write(
+      `syncwright: cannot write reports to ${options.outDir}: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
     return 2;
   }
   const summary = summarize(results);
   if (!options.reporters.includes('list')) {
-    io.stdout.write(`${summary.ok ? 'PASSED' : 'FAILED'} — ${plural(summary.scenarios, 'scenario')}, ${plural(summary.runs, 'run')}${written.files.length > 0 ? ` · reports: ${written.files.map((file) => shown(file, io.cwd)).join(', ')}` : ''}\n`);
+    io.stdout.write(
+      `${summary.ok ? 'PASSED' : 'FAILED'} — ${plural(summary.scenarios, 'scenario')}, ${plural(summary.runs, 'run')}${written.files.length > 0 ? ` · reports: ${written.files.map((file) => shown(file, io.cwd)).join(', ')}` : ''}\n`,
+    );
   }
   return summary.ok ? 0 : 1;
 }
@@ -227,7 +273,9 @@ async function checkClients(clients: readonly ClientSelection[], cwd: string): P
   for (const client of clients) {
     if (client.choice === 'reference' || client.choice === 'sdk') continue;
     if (!existsSync(path.resolve(cwd, client.choice))) {
-      throw new UsageError(`--client: '${client.choice}' not found (expected reference, sdk, both, or the path of a module exporting a ClientDriverFactory)`);
+      throw new UsageError(
+        `--client: '${client.choice}' not found (expected reference, sdk, both, or the path of a module exporting a ClientDriverFactory)`,
+      );
     }
     try {
       await resolveClient(client.choice, { cwd });
@@ -244,7 +292,8 @@ export function reportersOption(value: string | undefined): ReporterName[] {
   } catch (error) {
     throw new UsageError(`--reporter: ${error instanceof Error ? error.message : String(error)}`);
   }
-  if (reporters.length === 0) throw new UsageError(`--reporter expects a comma-separated list of html, junit, json, list; got '${value}'`);
+  if (reporters.length === 0)
+    throw new UsageError(`--reporter expects a comma-separated list of html, junit, json, list; got '${value}'`);
   return reporters;
 }
 
@@ -262,5 +311,9 @@ export function reportDirectory(option: string | undefined, cwd: string): string
 /** A path as the user would type it from the working directory. */
 export function shown(file: string, cwd: string): string {
   const relative = path.relative(cwd, file);
-  return relative === '' ? '.' : relative.startsWith('..') || path.isAbsolute(relative) ? file : relative.split(path.sep).join('/');
+  return relative === ''
+    ? '.'
+    : relative.startsWith('..') || path.isAbsolute(relative)
+      ? file
+      : relative.split(path.sep).join('/');
 }

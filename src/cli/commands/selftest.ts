@@ -31,7 +31,12 @@ Exit code: 0 when the unmodified client passes and every mutant is caught, else 
   async run(args, io) {
     const { values, positionals } = parseOptions(
       args,
-      { seed: { type: 'string' }, runs: { type: 'string' }, mutation: { type: 'string' }, 'skip-baseline': { type: 'boolean' } },
+      {
+        seed: { type: 'string' },
+        runs: { type: 'string' },
+        mutation: { type: 'string' },
+        'skip-baseline': { type: 'boolean' },
+      },
       true,
     );
     const seed = seedOption(values.seed, DEFAULT_SEED);
@@ -51,7 +56,9 @@ Exit code: 0 when the unmodified client passes and every mutant is caught, else 
       onProgress: (line) => io.stdout.write(`${line}\n`),
     });
     io.stdout.write(`\n${formatSelftest(report)}\n`);
-    io.stdout.write(`${report.ok ? 'PASSED' : 'FAILED'}: ${report.baselinePassed ? (report.baseline.length > 0 ? 'the unmodified client passes' : 'baseline skipped') : 'the unmodified client FAILS'}, ${report.mutants.filter((mutant) => mutant.caught).length}/${report.mutants.length} mutants caught\n`);
+    io.stdout.write(
+      `${report.ok ? 'PASSED' : 'FAILED'}: ${report.baselinePassed ? (report.baseline.length > 0 ? 'the unmodified client passes' : 'baseline skipped') : 'the unmodified client FAILS'}, ${report.mutants.filter((mutant) => mutant.caught).length}/${report.mutants.length} mutants caught\n`,
+    );
     return report.ok ? 0 : 1;
   },
 };

@@ -2,7 +2,12 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ServeFaults } from '../../serve/serve-faults.js';
 import { startServer } from '../../serve/serve.js';
-import { LINK_ERROR_STATUSES, type FaultPlan, type LatencySpec, type LinkErrorStatus } from '../../network/fault-plan.js';
+import {
+  LINK_ERROR_STATUSES,
+  type FaultPlan,
+  type LatencySpec,
+  type LinkErrorStatus,
+} from '../../network/fault-plan.js';
 import { FaultPlanError } from '../../network/validate.js';
 import { UsageError, type Command, type CommandIO } from '../command.js';
 import { integerOption, parseOptions, rateOption } from '../options.js';
@@ -56,7 +61,8 @@ Example:
     const port = integerOption('port', values.port, 3000, 0, 65535);
     const faults = await faultsFrom(values, io);
     const adminToken = values['admin-token'] ?? process.env['SYNCWRIGHT_ADMIN_TOKEN'];
-    if (adminToken !== undefined && adminToken.length < 8) throw new UsageError('--admin-token must be at least 8 characters long');
+    if (adminToken !== undefined && adminToken.length < 8)
+      throw new UsageError('--admin-token must be at least 8 characters long');
     let server;
     try {
       server = await startServer({
@@ -74,7 +80,9 @@ Example:
     io.stdout.write(`syncwright backend listening on ${server.url}\n`);
     const active = describeFaults(faults);
     if (active !== '') io.stdout.write(`faults on real traffic: ${active}\n`);
-    io.stdout.write(`admin API: ${server.url}/__syncwright/ (${adminToken !== undefined ? 'admin token required' : 'this machine only'})\n`);
+    io.stdout.write(
+      `admin API: ${server.url}/__syncwright/ (${adminToken !== undefined ? 'admin token required' : 'this machine only'})\n`,
+    );
     await new Promise<void>((resolve) => {
       const stop = () => {
         process.off('SIGINT', stop);
@@ -101,9 +109,11 @@ async function faultsFrom(values: FaultFlags, io: CommandIO): Promise<ServeFault
   const latency = values.latency === undefined ? undefined : latencyOption(values.latency);
   const errorRate = rateOption('error-rate', values['error-rate'], 0);
   const lostResponseRate = rateOption('lost-response-rate', values['lost-response-rate'], 0);
-  if (errorRate + lostResponseRate > 1) throw new UsageError('--error-rate and --lost-response-rate add up to more than 1');
+  if (errorRate + lostResponseRate > 1)
+    throw new UsageError('--error-rate and --lost-response-rate add up to more than 1');
   const status = integerOption('error-status', values['error-status'], 500, 100, 599);
-  if (!(LINK_ERROR_STATUSES as readonly number[]).includes(status)) throw new UsageError(`--error-status expects one of ${LINK_ERROR_STATUSES.join(', ')}, got ${status}`);
+  if (!(LINK_ERROR_STATUSES as readonly number[]).includes(status))
+    throw new UsageError(`--error-status expects one of ${LINK_ERROR_STATUSES.join(', ')}, got ${status}`);
   let plan: FaultPlan | undefined;
   if (values.faults !== undefined) {
     const file = path.resolve(io.cwd, values.faults);
@@ -111,12 +121,16 @@ async function faultsFrom(values: FaultFlags, io: CommandIO): Promise<ServeFault
     try {
       text = await readFile(file, 'utf8');
     } catch (error) {
-      throw new UsageError(`--faults: cannot read ${values.faults}: ${error instanceof Error ? error.message : String(error)}`);
+      throw new UsageError(
+        `--faults: cannot read ${values.faults}: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
     try {
       plan = JSON.parse(text) as FaultPlan;
     } catch (error) {
-      throw new UsageError(`--faults: ${values.faults} is not JSON: ${error instanceof Error ? error.message : String(error)}`);
+      throw new UsageError(
+        `--faults: ${values.faults} is not JSON: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
   return {
@@ -133,7 +147,8 @@ function latencyOption(value: string): LatencySpec {
   const fixed = /^\d+$/.exec(value);
   if (fixed !== null) return { kind: 'fixed', ms: Number(value) };
   const range = /^(\d+)-(\d+)$/.exec(value);
-  if (range !== null && Number(range[1]) <= Number(range[2])) return { kind: 'uniform', minMs: Number(range[1]), maxMs: Number(range[2]) };
+  if (range !== null && Number(range[1]) <= Number(range[2]))
+    return { kind: 'uniform', minMs: Number(range[1]), maxMs: Number(range[2]) };
   throw new UsageError(`--latency expects milliseconds (200) or a range (50-400), got '${value}'`);
 }
 

@@ -23,7 +23,13 @@ export class ODataParseError extends ODataQueryError {
   /** What it found there instead (a token, or `the end of the text`). */
   readonly found: string;
 
-  constructor(details: { parameter: QueryParameterName; text: string; position: number; expected: string; found: string }) {
+  constructor(details: {
+    parameter: QueryParameterName;
+    text: string;
+    position: number;
+    expected: string;
+    found: string;
+  }) {
     super(describeParseError(details));
     this.parameter = details.parameter;
     this.text = details.text;
@@ -52,7 +58,13 @@ export class InvalidFilterError extends ODataQueryError {
   }
 }
 
-function describeParseError(details: { parameter: string; text: string; position: number; expected: string; found: string }): string {
+function describeParseError(details: {
+  parameter: string;
+  text: string;
+  position: number;
+  expected: string;
+  found: string;
+}): string {
   const { parameter, text, position, expected, found } = details;
   const pointer = text.length === 0 ? '' : ` in '${excerpt(text, position)}'`;
   return `Invalid ${parameter} at position ${position}: expected ${expected} but found ${found}${pointer}`;

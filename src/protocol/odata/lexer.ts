@@ -52,7 +52,8 @@ export function tokenize(text: string, parameter: QueryParameterName = '$filter'
       const match = NUMBER.exec(text);
       if (match === null) fail(i, 'a number after the minus sign', describeChar(text, i + 1));
       const end = i + match![0].length;
-      if (end < text.length && IDENTIFIER_CHAR.test(text[end]!)) fail(end, 'a space, an operator or a closing parenthesis after the number', describeChar(text, end));
+      if (end < text.length && IDENTIFIER_CHAR.test(text[end]!))
+        fail(end, 'a space, an operator or a closing parenthesis after the number', describeChar(text, end));
       const value = Number(match![0].replace(/[mMdDfFlL]$/, ''));
       if (!Number.isFinite(value)) fail(i, 'a finite number', `'${match![0]}'`);
       tokens.push({ kind: 'number', value, start: i, end });
@@ -73,7 +74,13 @@ export function tokenize(text: string, parameter: QueryParameterName = '$filter'
         if (parseIsoTimestamp(quoted.value) === undefined) {
           fail(end + 1, 'an ISO-8601 date and time such as 2026-01-31T12:00:00.000Z', `'${quoted.value}'`);
         }
-        tokens.push({ kind: 'date', type: type as 'datetime' | 'datetimeoffset', text: quoted.value, start: i, end: quoted.end });
+        tokens.push({
+          kind: 'date',
+          type: type as 'datetime' | 'datetimeoffset',
+          text: quoted.value,
+          start: i,
+          end: quoted.end,
+        });
         i = quoted.end;
         continue;
       }

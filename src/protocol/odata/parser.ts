@@ -54,7 +54,13 @@ class FilterParser {
     if (this.peek().kind === 'end') this.fail(this.peek(), 'a filter expression');
     const expression = this.parseOr();
     const next = this.peek();
-    if (next.kind !== 'end') this.fail(next, next.kind === 'symbol' && next.text === ')' ? "an operator or the end of the filter (this ')' closes nothing)" : 'an operator or the end of the filter');
+    if (next.kind !== 'end')
+      this.fail(
+        next,
+        next.kind === 'symbol' && next.text === ')'
+          ? "an operator or the end of the filter (this ')' closes nothing)"
+          : 'an operator or the end of the filter',
+      );
     return expression;
   }
 
@@ -80,7 +86,10 @@ class FilterParser {
     let left = this.parseRelational();
     for (let op = this.atOneOf(EQUALITY); op !== undefined; op = this.atOneOf(EQUALITY)) {
       this.index++;
-      left = this.node({ kind: 'comparison', operator: op as ComparisonOperator, left, right: this.parseRelational() }, left);
+      left = this.node(
+        { kind: 'comparison', operator: op as ComparisonOperator, left, right: this.parseRelational() },
+        left,
+      );
     }
     return left;
   }
@@ -89,7 +98,10 @@ class FilterParser {
     let left = this.parseAdditive();
     for (let op = this.atOneOf(RELATIONAL); op !== undefined; op = this.atOneOf(RELATIONAL)) {
       this.index++;
-      left = this.node({ kind: 'comparison', operator: op as ComparisonOperator, left, right: this.parseAdditive() }, left);
+      left = this.node(
+        { kind: 'comparison', operator: op as ComparisonOperator, left, right: this.parseAdditive() },
+        left,
+      );
     }
     return left;
   }
@@ -98,7 +110,10 @@ class FilterParser {
     let left = this.parseMultiplicative();
     for (let op = this.atOneOf(ADDITIVE); op !== undefined; op = this.atOneOf(ADDITIVE)) {
       this.index++;
-      left = this.node({ kind: 'arithmetic', operator: op as ArithmeticOperator, left, right: this.parseMultiplicative() }, left);
+      left = this.node(
+        { kind: 'arithmetic', operator: op as ArithmeticOperator, left, right: this.parseMultiplicative() },
+        left,
+      );
     }
     return left;
   }
@@ -107,7 +122,10 @@ class FilterParser {
     let left = this.parseUnary();
     for (let op = this.atOneOf(MULTIPLICATIVE); op !== undefined; op = this.atOneOf(MULTIPLICATIVE)) {
       this.index++;
-      left = this.node({ kind: 'arithmetic', operator: op as ArithmeticOperator, left, right: this.parseUnary() }, left);
+      left = this.node(
+        { kind: 'arithmetic', operator: op as ArithmeticOperator, left, right: this.parseUnary() },
+        left,
+      );
     }
     return left;
   }
@@ -216,7 +234,8 @@ class FilterParser {
 
   private enter(token: Token): void {
     this.nesting++;
-    if (this.nesting > MAX_FILTER_NESTING) this.fail(token, `at most ${MAX_FILTER_NESTING} nested parentheses, calls or nots`);
+    if (this.nesting > MAX_FILTER_NESTING)
+      this.fail(token, `at most ${MAX_FILTER_NESTING} nested parentheses, calls or nots`);
   }
 
   private expectSymbol(symbol: ')' | ',', expected: string): void {

@@ -32,7 +32,15 @@ export interface TableQuery {
 }
 
 /** The query parameters this model owns; anything else in a query string is left alone. */
-export const TABLE_QUERY_PARAMETERS: readonly string[] = ['$filter', '$orderby', '$select', '$top', '$skip', '$inlinecount', '__includeDeleted'];
+export const TABLE_QUERY_PARAMETERS: readonly string[] = [
+  '$filter',
+  '$orderby',
+  '$select',
+  '$top',
+  '$skip',
+  '$inlinecount',
+  '__includeDeleted',
+];
 
 const PATH = /^[A-Za-z_][A-Za-z0-9_]*(?:\/[A-Za-z_][A-Za-z0-9_]*)*$/;
 
@@ -55,7 +63,8 @@ export function parseTableQuery(params: URLSearchParams): TableQuery {
   const orderByText = params.get('$orderby');
   if (orderByText !== null && orderByText.trim() !== '') query.orderBy = parseOrderBy(orderByText);
   const selectText = params.get('$select');
-  if (selectText !== null && selectText.trim() !== '' && selectText.trim() !== '*') query.select = parseSelect(selectText);
+  if (selectText !== null && selectText.trim() !== '' && selectText.trim() !== '*')
+    query.select = parseSelect(selectText);
   const top = parseCount('$top', params.get('$top'));
   if (top !== undefined && top > 0) query.top = top;
   const skip = parseCount('$skip', params.get('$skip'));
@@ -87,7 +96,9 @@ export function formatTableQuery(query: TableQuery): string {
   const parts: string[] = [];
   if (query.filter !== undefined) parts.push(`$filter=${encodeQueryValue(formatFilter(query.filter))}`);
   if (query.orderBy.length > 0) {
-    const clauses = query.orderBy.map((clause) => (clause.direction === 'desc' ? `${clause.property} desc` : clause.property));
+    const clauses = query.orderBy.map((clause) =>
+      clause.direction === 'desc' ? `${clause.property} desc` : clause.property,
+    );
     parts.push(`$orderby=${encodeQueryValue(clauses.join(','))}`);
   }
   if (query.skip !== undefined && query.skip > 0) parts.push(`$skip=${query.skip}`);
@@ -100,7 +111,9 @@ export function formatTableQuery(query: TableQuery): string {
 
 /** Percent-encodes a query value, keeping the characters OData text is made of readable. */
 export function encodeQueryValue(value: string): string {
-  return encodeURIComponent(value).replace(/%(24|2C|3A|2F)/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  return encodeURIComponent(value).replace(/%(24|2C|3A|2F)/g, (_, hex: string) =>
+    String.fromCharCode(parseInt(hex, 16)),
+  );
 }
 
 function parseOrderBy(text: string): OrderByClause[] {
@@ -117,11 +130,18 @@ function parseOrderBy(text: string): OrderByClause[] {
     if (direction !== undefined) {
       const lower = direction.toLowerCase();
       const directionAt = text.indexOf(direction, position + property.length);
-      if (lower !== 'asc' && lower !== 'desc') fail('$orderby', text, directionAt, "'asc', 'desc', or ',' before the next property", `'${direction}'`);
+      if (lower !== 'asc' && lower !== 'desc')
+        fail('$orderby', text, directionAt, "'asc', 'desc', or ',' before the next property", `'${direction}'`);
       sort = lower as SortDirection;
     }
     if (extra !== undefined) {
-      fail('$orderby', text, text.indexOf(extra, position + property.length), "',' before the next property", `'${extra}'`);
+      fail(
+        '$orderby',
+        text,
+        text.indexOf(extra, position + property.length),
+        "',' before the next property",
+        `'${extra}'`,
+      );
     }
     clauses.push({ property, direction: sort });
     offset += item.length + 1;
@@ -135,7 +155,14 @@ function parseSelect(text: string): string[] {
   for (const item of text.split(',')) {
     const property = item.trim();
     const position = offset + item.length - item.trimStart().length;
-    if (!PATH.test(property)) fail('$select', text, position, 'a property name', property === '' ? describeAt(text, position) : `'${property}'`);
+    if (!PATH.test(property))
+      fail(
+        '$select',
+        text,
+        position,
+        'a property name',
+        property === '' ? describeAt(text, position) : `'${property}'`,
+      );
     properties.push(property);
     offset += item.length + 1;
   }
@@ -148,7 +175,8 @@ function parseCount(parameter: '$top' | '$skip', text: string | null): number | 
   if (/^-\d+$/.test(trimmed)) fail(parameter, text, 0, 'a non-negative integer (it is negative)', `'${text}'`);
   if (!/^\d+$/.test(trimmed)) fail(parameter, text, 0, 'a non-negative integer', `'${text}'`);
   const value = Number(trimmed);
-  if (!Number.isSafeInteger(value)) fail(parameter, text, 0, `an integer no larger than ${Number.MAX_SAFE_INTEGER}`, `'${text}'`);
+  if (!Number.isSafeInteger(value))
+    fail(parameter, text, 0, `an integer no larger than ${Number.MAX_SAFE_INTEGER}`, `'${text}'`);
   return value;
 }
 

@@ -107,7 +107,11 @@ function compile(expression: FilterExpression, columns: Readonly<ColumnMap>): Fr
     case 'property':
       return resolveProperty(expression.path, columns, '$filter');
     case 'comparison':
-      return compileComparison(expression.operator, compile(expression.left, columns), compile(expression.right, columns));
+      return compileComparison(
+        expression.operator,
+        compile(expression.left, columns),
+        compile(expression.right, columns),
+      );
     case 'logical': {
       const left = compile(expression.left, columns);
       const right = compile(expression.right, columns);
@@ -144,7 +148,11 @@ function compile(expression: FilterExpression, columns: Readonly<ColumnMap>): Fr
 
 const COMPARISON_SQL = { gt: ' > ', ge: ' >= ', lt: ' < ', le: ' <= ' } as const;
 
-function compileComparison(operator: 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le', rawLeft: Fragment, rawRight: Fragment): Fragment {
+function compileComparison(
+  operator: 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le',
+  rawLeft: Fragment,
+  rawRight: Fragment,
+): Fragment {
   const left = convertForPartner(rawLeft, rawRight);
   const right = convertForPartner(rawRight, rawLeft);
   if (operator === 'eq' || operator === 'ne') {
@@ -161,7 +169,9 @@ function convertForPartner(fragment: Fragment, partner: Fragment): Fragment {
   if (partner.type !== 'date' || fragment.literal?.kind !== 'string') return fragment;
   const ms = parseIsoTimestamp(fragment.literal.value);
   if (ms === undefined) {
-    throw new InvalidFilterError(`'${fragment.literal.value}' is compared with a date but is not an ISO-8601 date and time`);
+    throw new InvalidFilterError(
+      `'${fragment.literal.value}' is compared with a date but is not an ISO-8601 date and time`,
+    );
   }
   return { sql: '?', params: [ms], type: 'date' };
 }
@@ -211,7 +221,10 @@ function compileCall(call: FunctionCall, columns: Readonly<ColumnMap>): Fragment
     case 'minute':
     case 'second': {
       const date = a.literal?.kind === 'string' ? convertForPartner(a, { sql: '', params: [], type: 'date' }) : a;
-      return join([`CAST(strftime('${DATE_PARTS[call.name]}', (`, date, ") / 1000.0, 'unixepoch') AS INTEGER)"], returns);
+      return join(
+        [`CAST(strftime('${DATE_PARTS[call.name]}', (`, date, ") / 1000.0, 'unixepoch') AS INTEGER)"],
+        returns,
+      );
     }
     case 'floor':
       return join(['floor(', a, ')'], returns);
@@ -222,7 +235,11 @@ function compileCall(call: FunctionCall, columns: Readonly<ColumnMap>): Fragment
   }
 }
 
-function resolveProperty(path: readonly string[], columns: Readonly<ColumnMap>, parameter: QueryParameterName): Fragment {
+function resolveProperty(
+  path: readonly string[],
+  columns: Readonly<ColumnMap>,
+  parameter: QueryParameterName,
+): Fragment {
   const name = path.join('/');
   if (Object.hasOwn(columns, name)) {
     const column = columns[name]!;
@@ -231,7 +248,12 @@ function resolveProperty(path: readonly string[], columns: Readonly<ColumnMap>, 
   const head = path[0];
   if (path.length > 1 && head !== undefined && Object.hasOwn(columns, head) && columns[head]!.type === 'object') {
     // The JSON path is a parameter too; its segments are identifiers, so quoting them is exact.
-    const jsonPath = '$' + path.slice(1).map((segment) => `."${segment}"`).join('');
+    const jsonPath =
+      '$' +
+      path
+        .slice(1)
+        .map((segment) => `."${segment}"`)
+        .join('');
     return { sql: `json_extract(${columns[head]!.sql}, ?)`, params: [jsonPath], type: 'unknown' };
   }
   throw new UnknownColumnError(name, parameter);
