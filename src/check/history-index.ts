@@ -6,7 +6,7 @@
 import type { HttpRequest, HttpResponse, TransportFailureKind } from '../protocol/http.js';
 import type { JsonObject, JsonValue } from '../protocol/records.js';
 import type { ClientSnapshot, OperationAction } from '../kernel/driver.js';
-import type { ClientOperation, HandlerDecision, History, HistoryEvent, ServerEdit } from '../kernel/history.js';
+import type { ClientOperation, History, HistoryEvent, ServerEdit } from '../kernel/history.js';
 
 export type EventOf<K extends HistoryEvent['kind']> = Extract<HistoryEvent, { kind: K }>;
 
@@ -516,9 +516,3 @@ export function holdsValues(record: JsonObject, values: JsonObject): boolean {
 export function isLive(record: JsonObject): boolean {
   return record['deleted'] !== true;
 }
-
-export function cite(seqs: readonly number[]): string {
-  return seqs.map((seq) => `#${seq}`).join(', ');
-}
-
-export type { HandlerDecision };

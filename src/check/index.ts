@@ -68,6 +68,6 @@ export {
   checkPullCompleteness,
   checkQueueCollapse,
 };
-export { coverageCounters, addCoverage, COVERAGE_COUNTERS, type CoverageCounter } from './coverage.js';
+export { coverageCounters, COVERAGE_COUNTERS, type CoverageCounter } from './coverage.js';
 export type { Checker, CheckContext } from './verdict.js';
-export type { CheckResult, Violation } from './types.js';
+export type { CheckResult } from './types.js';

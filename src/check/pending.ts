@@ -36,10 +36,6 @@ export function callsAfter(index: HistoryIndex, exchange: Exchange): HandlerCall
 
 export { exchangeFailed, isConflictStatus, isPushWrite };
 
-export interface KeptOperations {
-  readonly kept: Map<number, string>;
-}
-
 /** Pending operations of `client` that its last push explains; the value says why. */
 export function keptOperations(
   index: HistoryIndex,

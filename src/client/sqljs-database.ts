@@ -79,7 +79,9 @@ export function openStoreDatabase(SQL: SqlJsStatic, bytes: Uint8Array | undefine
     }
   } catch (error) {
     db.close();
-    throw new Error(`Cannot open the store: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`Cannot open the store: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
   }
   return db;
 }

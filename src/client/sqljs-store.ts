@@ -50,8 +50,6 @@ import {
   type StoreTableDefinition,
 } from './store.js';
 
-export { quoteIdentifier } from './sqljs-database.js';
-
 export interface SqlJsStoreOptions {
   /** A file that holds the store (Node only): read when the store opens, rewritten after each committed write. */
   path?: string;

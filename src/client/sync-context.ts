@@ -92,7 +92,7 @@ export class MobileServiceSyncContext {
   /** Merges the properties present into the local record and logs an update. */
   update(tableName: string, instance: LocalRecord): Promise<LocalRecord> {
     return this.storeRunner.run(async () => {
-      const { id, existing } = await this.recordToChange(tableName, instance);
+      const { existing } = await this.recordToChange(tableName, instance);
       await this.writeWithLog(tableName, 'update', instance, existing, { tableName, action: 'upsert', data: instance });
       return instance;
     });

@@ -74,7 +74,6 @@ function text(value: unknown, field: string, max: number, pattern?: RegExp, what
 }
 
 function id(value: unknown, field: string): string {
-  // eslint-disable-next-line no-control-regex
   if (typeof value !== 'string' || value === '' || value.length > MAX_ID || /[\u0000-\u001f]/.test(value))
     throw new InputError(field, `an id: 1 to ${MAX_ID} characters, no control characters`, value);
   return value;

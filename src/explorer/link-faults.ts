@@ -6,7 +6,6 @@
  * drawn here from a stream named after the change.
  */
 import {
-  LINK_ERROR_STATUSES,
   type FaultPlan,
   type FaultRule,
   type LatencyModel,
@@ -106,8 +105,4 @@ export function sessionFaultPlan(
 /** The settings in force now: the last change. */
 export function currentFaults(changes: readonly FaultChange[]): LinkFaults {
   return changes.at(-1)?.faults ?? DEFAULT_LINK_FAULTS;
-}
-
-export function isLinkErrorStatus(value: unknown): value is LinkErrorStatus {
-  return (LINK_ERROR_STATUSES as readonly unknown[]).includes(value);
 }

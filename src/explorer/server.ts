@@ -300,11 +300,9 @@ function guard(allowedHosts: () => ReadonlySet<string> | undefined) {
     const hosts = allowedHosts();
     const host = req.headers.host ?? '';
     if (hosts !== undefined && !hosts.has(host.toLowerCase())) {
-      res
-        .status(403)
-        .json({
-          error: `the explorer answers only requests addressed to ${[...hosts][0] ?? 'its own address'} (Host: ${JSON.stringify(host)})`,
-        });
+      res.status(403).json({
+        error: `the explorer answers only requests addressed to ${[...hosts][0] ?? 'its own address'} (Host: ${JSON.stringify(host)})`,
+      });
       return;
     }
     if (req.method === 'GET' || req.method === 'HEAD') return next();

@@ -11,7 +11,6 @@
 import { runCheckers, CHECKER_NAMES } from '../check/index.js';
 import type { CheckResult } from '../check/types.js';
 import { createReferenceDriver } from '../client/driver.js';
-import type { LinkErrorStatus } from '../network/fault-plan.js';
 import { TODOITEM_TABLE, type JsonObject, type ServerRecord, type TableDefinition } from '../protocol/records.js';
 import type { ClientDriverFactory, ClientSnapshot, PendingOperation, PushHandler } from '../kernel/driver.js';
 import type { ClientOperation, History, HistoryEvent, ServerEdit } from '../kernel/history.js';
@@ -852,5 +851,3 @@ function normaliseClients(
 function nextClientName(taken: readonly string[]): string {
   for (let i = 1; ; i++) if (!taken.includes(`client-${i}`)) return `client-${i}`;
 }
-
-export type { LinkErrorStatus };

@@ -43,7 +43,8 @@ function makeDrain(): () => Promise<void> {
   return () =>
     new Promise<void>((resolve) => {
       const channel = new MessageChannel();
-      channel.port1.onmessage = () => {
+      // A browser (the explorer's page) has no setImmediate: a message is its macrotask turn.
+      (channel.port1 as unknown as { onmessage: (() => void) | null }).onmessage = () => {
         channel.port1.close();
         resolve();
       };

@@ -4,7 +4,18 @@
  * object, which a real `Storage` allows; hence the proxy. The items live in a map the driver
  * keeps across app restarts, as a device keeps its web storage.
  */
-export function createDeviceStorage(items: Map<string, string>): Storage {
+/** The Web Storage API as the SDK uses it (the browser's `Storage`, declared here for Node code). */
+export interface DeviceStorage {
+  readonly length: number;
+  key(index: number): string | null;
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+  clear(): void;
+  [name: string]: unknown;
+}
+
+export function createDeviceStorage(items: Map<string, string>): DeviceStorage {
   const methods = {
     get length(): number {
       return items.size;
@@ -39,5 +50,5 @@ export function createDeviceStorage(items: Map<string, string>): Storage {
       if (typeof property !== 'string' || !items.has(property)) return undefined;
       return { value: items.get(property), writable: true, enumerable: true, configurable: true };
     },
-  }) as unknown as Storage;
+  }) as unknown as DeviceStorage;
 }

@@ -19,6 +19,7 @@ import vm from 'node:vm';
 import { createRequire } from 'node:module';
 import type { Clock } from '../kernel/clock.js';
 import type { RandomSource } from '../kernel/random.js';
+import type { DeviceStorage } from './device-storage.js';
 import type { AppTimers } from './app-timers.js';
 import { SandboxLoader, sharedScriptCache, type ScriptCache } from './loader.js';
 import { asSdkApi, type SdkApi } from './sdk-types.js';
@@ -29,7 +30,7 @@ export interface SandboxOptions {
   readonly timers: AppTimers;
   readonly XMLHttpRequest: SimXMLHttpRequestClass;
   readonly sqlitePlugin: SqlitePlugin;
-  readonly localStorage: Storage;
+  readonly localStorage: DeviceStorage;
   readonly clock: Clock;
   readonly random: RandomSource;
   /** Where the page's console goes. Default: nowhere. */

@@ -112,16 +112,14 @@ export function adminRouter(options: AdminOptions): Router {
     const status = (error as { status?: unknown }).status;
     if (typeof status === 'number' && status >= 400 && status < 500) {
       const type = (error as { type?: unknown }).type;
-      return void res
-        .status(status)
-        .json({
-          error:
-            type === 'entity.parse.failed'
-              ? 'the body is not valid JSON'
-              : error instanceof Error
-                ? error.message
-                : 'bad request',
-        });
+      return void res.status(status).json({
+        error:
+          type === 'entity.parse.failed'
+            ? 'the body is not valid JSON'
+            : error instanceof Error
+              ? error.message
+              : 'bad request',
+      });
     }
     res.status(500).json({ error: `the admin API failed: ${error instanceof Error ? error.message : String(error)}` });
   });
@@ -146,11 +144,9 @@ function access(token: string | undefined) {
         return;
       }
     } else if (!isLoopback(req.socket.remoteAddress)) {
-      res
-        .status(403)
-        .json({
-          error: 'the admin API answers this machine only; start serve with --admin-token to reach it from elsewhere',
-        });
+      res.status(403).json({
+        error: 'the admin API answers this machine only; start serve with --admin-token to reach it from elsewhere',
+      });
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -228,11 +224,9 @@ function write(res: Response, options: AdminOptions, editor: string, op: ServerE
   }
   const error = 'error' in outcome ? outcome.error : outcome.kind;
   options.traffic.recordEdit(editor, op, { ok: false, error: `HTTP ${outcome.status}: ${error}` });
-  res
-    .status(outcome.status)
-    .json({
-      error,
-      ...('record' in outcome ? { record: outcome.record } : {}),
-      ...('item' in outcome ? { item: outcome.item } : {}),
-    });
+  res.status(outcome.status).json({
+    error,
+    ...('record' in outcome ? { record: outcome.record } : {}),
+    ...('item' in outcome ? { item: outcome.item } : {}),
+  });
 }

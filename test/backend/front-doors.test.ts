@@ -262,7 +262,7 @@ describe('syncwright serve', () => {
 
       const created = await call('POST', '/tables/todoitem', { id: 'item-1', text: 'buy apples', complete: false });
       expect(created.status).toBe(201);
-      const record = await created.json();
+      const record = (await created.json()) as { version: string };
       expect(created.headers.get('etag')).toBe(`"${record.version}"`);
 
       const again = await call('POST', '/tables/todoitem', { id: 'item-1', text: 'buy avocados' });
@@ -277,7 +277,7 @@ describe('syncwright serve', () => {
         { 'if-match': `"${record.version}"` },
       );
       expect(stale.status).toBe(412);
-      const current = await stale.json();
+      const current = (await stale.json()) as { version: string };
       expect(current).toMatchObject({ id: 'item-1', text: 'buy apples', complete: true });
       expect(stale.headers.get('etag')).toBe(`"${current.version}"`);
 
@@ -295,7 +295,7 @@ describe('syncwright serve', () => {
         `${server.url}/tables/todoitem?__includeDeleted=true&$filter=startswith(text,'buy')&$inlinecount=allpages`,
         { headers: API },
       );
-      expect((await buys.json()).count).toBe(1);
+      expect(((await buys.json()) as { count: number }).count).toBe(1);
     } finally {
       await server.close();
     }

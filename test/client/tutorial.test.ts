@@ -11,7 +11,7 @@ import type { PushHandler } from '../../src/client/push.js';
 import { Query } from '../../src/client/query.js';
 import { SqlJsStore } from '../../src/client/sqljs-store.js';
 import type { MobileServiceSyncContext } from '../../src/client/sync-context.js';
-import { TransportError, type Transport } from '../../src/protocol/http.js';
+import { type TransportError, type Transport } from '../../src/protocol/http.js';
 import { SeededRandom } from '../../src/kernel/random.js';
 import { createWorld, type World } from './helpers.js';
 

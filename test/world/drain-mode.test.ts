@@ -3,7 +3,7 @@ import { runStandardScenario } from '../../src/bench/world.js';
 import { createReferenceDriver } from '../../src/client/driver.js';
 import type { ClientDriverFactory } from '../../src/kernel/driver.js';
 import { World } from '../../src/world/world.js';
-import { VirtualTime } from '../../src/kernel/world-time.js';
+import { type VirtualTime } from '../../src/kernel/world-time.js';
 import { Scheduler, SchedulerStuckError } from '../../src/kernel/scheduler.js';
 import { VirtualClock } from '../../src/kernel/virtual-clock.js';
 

@@ -140,6 +140,7 @@ function compile(expression: FilterExpression, columns: Readonly<ColumnMap>): Fr
           // SQLite's % truncates both sides to integers; mod() keeps fractions.
           return join(['mod(', left, ', ', right, ')'], 'number');
       }
+      break;
     }
     case 'call':
       return compileCall(expression, columns);
