@@ -4,6 +4,7 @@ import { checkCancelAndDiscard, CANCEL_AND_DISCARD } from './cancel-and-discard.
 import { checkConflictCallbacks, CONFLICT_CALLBACKS } from './conflict-callbacks.js';
 import { checkConvergence, CONVERGENCE } from './convergence.js';
 import { checkExactlyOnce, EXACTLY_ONCE } from './exactly-once.js';
+import { checkHandlerOutcomes, HANDLER_OUTCOMES } from './handler-outcomes.js';
 import { checkNoLostWrites, NO_LOST_WRITES } from './no-lost-writes.js';
 import { checkNoResurrection, NO_RESURRECTION } from './no-resurrection.js';
 import { checkPullCompleteness, PULL_COMPLETENESS } from './pull-completeness.js';
@@ -20,6 +21,7 @@ export const CHECKER_NAMES = [
   PULL_COMPLETENESS,
   EXACTLY_ONCE,
   QUEUE_COLLAPSE,
+  HANDLER_OUTCOMES,
 ] as const;
 
 export type CheckerName = (typeof CHECKER_NAMES)[number];
@@ -33,6 +35,7 @@ export const CHECKERS: Readonly<Record<CheckerName, Checker>> = {
   [PULL_COMPLETENESS]: checkPullCompleteness,
   [EXACTLY_ONCE]: checkExactlyOnce,
   [QUEUE_COLLAPSE]: checkQueueCollapse,
+  [HANDLER_OUTCOMES]: checkHandlerOutcomes,
 };
 
 export function isCheckerName(name: string): name is CheckerName {
@@ -63,6 +66,7 @@ export {
   checkConflictCallbacks,
   checkConvergence,
   checkExactlyOnce,
+  checkHandlerOutcomes,
   checkNoLostWrites,
   checkNoResurrection,
   checkPullCompleteness,

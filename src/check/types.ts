@@ -5,6 +5,14 @@ export interface Violation {
   readonly message: string;
   /** The `seq` numbers of the history events that show it. */
   readonly events: readonly number[];
+  /** The semantics rule it breaks (docs/semantics.md); part of its signature. */
+  readonly rule?: string;
+  /**
+   * Where it went wrong, in the words of its signature: the kind of operation at fault
+   * (`insert`, `update`, `delete`, `push`, `pull`, `purge`, `read`…) and the status at fault
+   * (an HTTP status, `network`, `lost-response`, `threw`, `ok`…). No ids, values or times.
+   */
+  readonly at?: { readonly op: string; readonly status: string };
 }
 
 export interface CheckResult {

@@ -6,6 +6,7 @@
  */
 import { runCheckers, type CheckerName } from '../check/index.js';
 import { coverageCounters } from '../check/coverage.js';
+import { judge, NOTHING_DECLARED, type Declarations, type Judgement } from '../check/judge.js';
 import type { CheckResult } from '../check/types.js';
 import type { JsonObject } from '../protocol/records.js';
 import type { ClientDriverFactory, PushHandler } from '../kernel/driver.js';
@@ -21,6 +22,8 @@ import type { Program, ResolvedScenario, Step } from './types.js';
 export interface ExecuteOptions {
   /** How the scenario's clients are built. */
   readonly driver: ClientDriverFactory;
+  /** What the scenario declared for the client under test; default: nothing (every violation is new). */
+  readonly declarations?: Declarations;
   /** Default: the simulated backend. */
   readonly backend?: WorldBackendFactory;
   /** Guards against livelock (a handler retried forever): timers per drive call. Default 2,000. */
@@ -31,7 +34,10 @@ export interface RunRecord {
   readonly program: Program;
   readonly history: History;
   readonly checks: readonly CheckResult[];
+  /** Every violation with its signature and disposition. */
+  readonly judgement: Judgement;
   readonly coverage: Record<string, number>;
+  /** No new finding: every violation is allowed or expected. */
   readonly valid: boolean;
   readonly tableDiff: readonly TableDiff[];
   /** Why the run stopped early (a livelock, a deadlock, a crash). */
@@ -70,10 +76,12 @@ export async function executeProgram(
     ...(options.backend !== undefined ? { backend: options.backend } : {}),
   });
   let stopped: string | undefined;
+  let stoppedHow = 'crashed';
   try {
     await runSteps(world, program.steps);
     await settle(world, scenario.settleRounds);
   } catch (error) {
+    if (error instanceof SchedulerStuckError) stoppedHow = error.reason === 'deadlock' ? 'deadlock' : 'livelock';
     stopped =
       error instanceof SchedulerStuckError
         ? `the run stopped: ${error.message}`
@@ -91,16 +99,20 @@ export async function executeProgram(
     checks.push({
       checker: 'liveness',
       valid: false,
-      violations: [{ message: stopped, events: [last] }],
+      violations: [
+        { message: stopped, events: [last], rule: 'liveness.settles', at: { op: 'run', status: stoppedHow } },
+      ],
       explanation: `${stopped} (#${last}).`,
     });
   }
+  const judgement = judge(checks, options.declarations ?? NOTHING_DECLARED);
   return {
     program,
     history,
     checks,
+    judgement,
     coverage: coverageCounters(history),
-    valid: checks.every((check) => check.valid),
+    valid: judgement.valid,
     tableDiff: tableDiffOf(history),
     ...(stopped !== undefined ? { stopped } : {}),
   };

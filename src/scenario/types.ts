@@ -170,15 +170,31 @@ export interface GeneratorSpec {
   readonly faults?: FaultRanges;
 }
 
-export type Expectation = 'pass' | 'fail' | Readonly<Record<string, 'pass' | 'fail'>>;
+/** The version of the scenario format this code writes; older files are migrated when loaded. */
+export const SCENARIO_FORMAT_VERSION = 2;
 
-/** What a scenario expects of one client (`reference+mutation` counts as `reference`). */
-export function expectationFor(expect: Expectation, client: string): 'pass' | 'fail' {
-  if (typeof expect === 'string') return expect;
-  return expect[client] ?? expect[client.split('+')[0]!] ?? 'pass';
+/**
+ * What a scenario expects of one client: to pass, or to fail with known findings — signature
+ * patterns (`checker/rule/op/status`, `*` for any segment; see check/signature.ts). A run that
+ * fails with a signature not named here is a new finding.
+ */
+export type ClientExpectation = 'pass' | { readonly fails: readonly string[] };
+
+/** Per client (`reference`, `sdk`, a driver module's path) or `*` for every client. */
+export type Expectation = Readonly<Record<string, ClientExpectation>>;
+
+/**
+ * The known findings a scenario names for one client (`reference+mutation` counts as
+ * `reference`): the client's own entry, else `*`'s, else none.
+ */
+export function expectationFor(expect: Expectation, client: string): readonly string[] {
+  const entry = expect[client] ?? expect[client.split('+')[0]!] ?? expect['*'] ?? 'pass';
+  return entry === 'pass' ? [] : entry.fails;
 }
 
 export interface ScenarioDefinition {
+  /** The format version (2). Files without one are read as the current version. */
+  readonly version?: number;
   readonly name: string;
   readonly description?: string;
   /**
@@ -206,10 +222,17 @@ export interface ScenarioDefinition {
   /** Coverage counters the runs must reach ("sometimes"), else the scenario is reported weak. */
   readonly coverage?: readonly string[];
   /**
-   * `fail` marks a known finding: failing is expected, passing is news. Per client, e.g.
-   * `{ sdk: 'fail' }`: a finding of the real SDK that the reference client does not share.
+   * Known findings per client, by signature: `{ sdk: { fails: ['no-lost-writes/…'] } }`. Failing
+   * with those is expected; failing otherwise is a new finding; an expected signature that no
+   * longer occurs is reported.
    */
   readonly expect?: Expectation;
+  /**
+   * Outcomes the scenario intends, by signature pattern, for every client: e.g.
+   * `handler-outcomes/handler.conflict-unresolved` in a scenario whose app has no handler. An
+   * allowed outcome is the recorded decision for its operation everywhere else too.
+   */
+  readonly allow?: readonly string[];
   /** Generated runs when the caller does not say. Default 100. */
   readonly runs?: number;
   /** Push-then-pull rounds after healing, before the final snapshot. Default 2. */
@@ -245,6 +268,7 @@ export interface ResolvedScenario {
   readonly checks: readonly CheckerName[];
   readonly coverage: readonly string[];
   readonly expect: Expectation;
+  readonly allow: readonly string[];
   readonly runs: number;
   readonly settleRounds: number;
   readonly pullPageSize?: number;
@@ -253,4 +277,6 @@ export interface ResolvedScenario {
   readonly origin?: ScenarioDefinition['origin'];
   /** The definition as written (after `extends`), for saving regressions. */
   readonly definition: ScenarioDefinition;
+  /** What loading changed or wants the author to know (a migrated older format, say). */
+  readonly notes: readonly string[];
 }
