@@ -5,6 +5,7 @@ import { checkConflictCallbacks, CONFLICT_CALLBACKS } from './conflict-callbacks
 import { checkConvergence, CONVERGENCE } from './convergence.js';
 import { checkExactlyOnce, EXACTLY_ONCE } from './exactly-once.js';
 import { checkHandlerOutcomes, HANDLER_OUTCOMES } from './handler-outcomes.js';
+import { checkLiveness, LIVENESS } from './liveness.js';
 import { checkNoLostWrites, NO_LOST_WRITES } from './no-lost-writes.js';
 import { checkNoResurrection, NO_RESURRECTION } from './no-resurrection.js';
 import { checkPullCompleteness, PULL_COMPLETENESS } from './pull-completeness.js';
@@ -22,6 +23,7 @@ export const CHECKER_NAMES = [
   EXACTLY_ONCE,
   QUEUE_COLLAPSE,
   HANDLER_OUTCOMES,
+  LIVENESS,
 ] as const;
 
 export type CheckerName = (typeof CHECKER_NAMES)[number];
@@ -36,6 +38,7 @@ export const CHECKERS: Readonly<Record<CheckerName, Checker>> = {
   [EXACTLY_ONCE]: checkExactlyOnce,
   [QUEUE_COLLAPSE]: checkQueueCollapse,
   [HANDLER_OUTCOMES]: checkHandlerOutcomes,
+  [LIVENESS]: checkLiveness,
 };
 
 export function isCheckerName(name: string): name is CheckerName {
@@ -67,6 +70,7 @@ export {
   checkConvergence,
   checkExactlyOnce,
   checkHandlerOutcomes,
+  checkLiveness,
   checkNoLostWrites,
   checkNoResurrection,
   checkPullCompleteness,
