@@ -16,6 +16,7 @@ import {
 } from './history-index.js';
 import type { Violation } from './types.js';
 import { verdict, type CheckContext } from './verdict.js';
+import { OPERATION_ACTIONS } from '../kernel/driver.js';
 
 export const EXACTLY_ONCE = 'exactly-once';
 
@@ -162,7 +163,7 @@ function changeWaiting(index: HistoryIndex, client: string, table: string, id: s
   });
 }
 
-const LOCAL_WRITES: ReadonlySet<string> = new Set(['insert', 'update', 'delete']);
+const LOCAL_WRITES: ReadonlySet<string> = new Set(OPERATION_ACTIONS);
 
 function sameRequest(a: Exchange, b: Exchange): boolean {
   return (
