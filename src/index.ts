@@ -148,6 +148,7 @@ export {
   type CoverageCounter,
 } from './check/index.js';
 export type { CheckResult, Violation } from './check/types.js';
+export { RULES, RULES_DOC, type Rule, type RuleId } from './check/rules.js';
 
 // scenario
 export { defineScenario } from './scenario/define.js';

@@ -70,10 +70,12 @@ export async function executeProgram(
     ...(options.backend !== undefined ? { backend: options.backend } : {}),
   });
   let stopped: string | undefined;
+  let stuck = false;
   try {
     await runSteps(world, program.steps);
     await settle(world, scenario.settleRounds);
   } catch (error) {
+    stuck = error instanceof SchedulerStuckError;
     stopped =
       error instanceof SchedulerStuckError
         ? `the run stopped: ${error.message}`
@@ -88,11 +90,14 @@ export async function executeProgram(
   const checks: CheckResult[] = runCheckers(history, names, { finalLabel: FINAL_SNAPSHOT });
   if (stopped !== undefined) {
     const last = history.at(-1)?.seq ?? 0;
+    // A run that cannot go on broke liveness; one that crashed may be syncwright's own bug.
+    const rule = stuck ? 'liveness.settles' : undefined;
+    const cited = rule === undefined ? stopped : `${stopped} [rule ${rule}]`;
     checks.push({
       checker: 'liveness',
       valid: false,
-      violations: [{ message: stopped, events: [last] }],
-      explanation: `${stopped} (#${last}).`,
+      violations: [{ message: cited, events: [last], ...(rule === undefined ? {} : { rule }) }],
+      explanation: `${cited} (#${last}).`,
     });
   }
   return {
