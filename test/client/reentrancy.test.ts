@@ -143,6 +143,25 @@ describe('a conflict handler that calls push, pull or purge', () => {
   });
 });
 
+describe('what a handler may still do', () => {
+  test('local reads and writes from inside a handler are not refused: the push holds the store only between its steps', async () => {
+    const { world, c } = await conflictSetup();
+    c.context.pushHandler = {
+      onConflict: async (pushError) => {
+        const server = pushError.getServerRecord()!;
+        await c.table.insert({ id: 'note', text: `conflict on a, server says ${String(server['text'])}` });
+        expect((await c.table.lookup('a'))!['text']).toBe('mine, edited');
+        expect((await c.context.getPendingOperations()).map((operation) => operation.itemId)).toEqual(['a', 'note']);
+        await pushError.cancelAndUpdate(server);
+      },
+    };
+    expect(await c.context.push()).toEqual([]);
+    // The insert the handler made is behind the operation being pushed, so the same push sends it.
+    expect(world.backend.get('todoitem', 'note')).toMatchObject({ text: 'conflict on a, server says theirs' });
+    expect(await c.context.getPendingOperations()).toEqual([]);
+  });
+});
+
 describe('an error handler that calls push, pull or purge', () => {
   test.each(CALLS)(
     '%s from onError is refused; the handler still resolves the error and the push completes',
