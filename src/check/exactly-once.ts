@@ -54,6 +54,7 @@ function strayRows(index: HistoryIndex, context?: CheckContext): Violation[] {
       if (named.has(key)) continue;
       const origin = posted.get(key)?.[0];
       violations.push({
+        rule: 'push.exactly-once',
         message:
           origin === undefined
             ? `The server holds ${key} at #${final.seq}, which no insert of the run named.`
@@ -103,6 +104,7 @@ function appliedTwice(index: HistoryIndex): Violation[] {
       );
       if (rewritten) break;
       violations.push({
+        rule: 'push.exactly-once',
         message: `${first.client}'s ${first.request.method} ${first.request.url} was applied twice: at #${first.requestEvent.seq}${first.failureEvent?.applied === true ? ' (its answer was lost)' : ''} and again at #${second.requestEvent.seq}.`,
         events: [first.requestEvent.seq, second.requestEvent.seq],
       });

@@ -77,10 +77,12 @@ export async function executeProgram(
   });
   let stopped: string | undefined;
   let stoppedHow = 'crashed';
+  let stuck = false;
   try {
     await runSteps(world, program.steps);
     await settle(world, scenario.settleRounds);
   } catch (error) {
+    stuck = error instanceof SchedulerStuckError;
     if (error instanceof SchedulerStuckError) stoppedHow = error.reason === 'deadlock' ? 'deadlock' : 'livelock';
     stopped =
       error instanceof SchedulerStuckError
@@ -96,13 +98,21 @@ export async function executeProgram(
   const checks: CheckResult[] = runCheckers(history, names, { finalLabel: FINAL_SNAPSHOT });
   if (stopped !== undefined) {
     const last = history.at(-1)?.seq ?? 0;
+    // A run that cannot go on broke liveness; one that crashed may be syncwright's own bug.
+    const rule = stuck ? 'liveness.settles' : undefined;
+    const cited = rule === undefined ? stopped : `${stopped} [rule ${rule}]`;
     checks.push({
       checker: 'liveness',
       valid: false,
       violations: [
-        { message: stopped, events: [last], rule: 'liveness.settles', at: { op: 'run', status: stoppedHow } },
+        {
+          message: cited,
+          events: [last],
+          ...(rule === undefined ? {} : { rule }),
+          at: { op: 'run', status: stoppedHow },
+        },
       ],
-      explanation: `${stopped} (#${last}).`,
+      explanation: `${cited} (#${last}).`,
     });
   }
   const judgement = judge(checks, options.declarations ?? NOTHING_DECLARED);
