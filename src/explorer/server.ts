@@ -292,7 +292,9 @@ export function createExplorerApp(session: ExplorerSession, options: AppOptions)
   );
 
   app.use('/api', api);
-  app.use((req, res) => void res.status(404).json({ error: `not found: ${req.method} ${req.path}` }));
+  app.use(
+    (req, res) => void res.status(404).json({ error: `not found: ${req.method} ${req.path}` } satisfies ErrorAnswer),
+  );
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
     if (res.headersSent) return;
     const [status, message] = errorAnswer(error);
@@ -335,18 +337,20 @@ function guard(allowedHosts: () => ReadonlySet<string> | undefined) {
     if (hosts !== undefined && !hosts.has(host.toLowerCase())) {
       res.status(403).json({
         error: `the explorer answers only requests addressed to ${[...hosts][0] ?? 'its own address'} (Host: ${JSON.stringify(host)})`,
-      });
+      } satisfies ErrorAnswer);
       return;
     }
     if (req.method === 'GET' || req.method === 'HEAD') return next();
     const origin = req.headers.origin;
     if (origin !== undefined && origin !== `http://${host}`) {
-      res.status(403).json({ error: `cross-origin requests are refused (Origin: ${JSON.stringify(origin)})` });
+      res
+        .status(403)
+        .json({ error: `cross-origin requests are refused (Origin: ${JSON.stringify(origin)})` } satisfies ErrorAnswer);
       return;
     }
     const type = req.headers['content-type'] ?? '';
     if (!/^application\/json\s*(;|$)/i.test(type)) {
-      res.status(415).json({ error: 'send JSON: Content-Type must be application/json' });
+      res.status(415).json({ error: 'send JSON: Content-Type must be application/json' } satisfies ErrorAnswer);
       return;
     }
     next();
