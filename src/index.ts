@@ -49,7 +49,12 @@ export {
 } from './client/store.js';
 export { Query, type QueryComponents, type FilterValue, type ReadResult } from './client/query.js';
 export { PushError, type PushResolution, type PushErrorJsonView } from './client/push-error.js';
-export { PushFailedError, MAX_HANDLER_CALLS, type PushHandler as SyncPushHandler } from './client/push.js';
+export {
+  PushFailedError,
+  ReentrantCallError,
+  MAX_HANDLER_CALLS,
+  type PushHandler as SyncPushHandler,
+} from './client/push.js';
 export { PULL_START, type PullSettings } from './client/pull.js';
 export {
   ColumnType as StoreColumnType,
@@ -143,6 +148,7 @@ export {
   type CoverageCounter,
 } from './check/index.js';
 export type { CheckResult, Violation } from './check/types.js';
+export { RULES, RULES_DOC, type Rule, type RuleId } from './check/rules.js';
 
 // scenario
 export { defineScenario } from './scenario/define.js';

@@ -7,6 +7,10 @@ import type { HttpRequest, HttpResponse, TransportFailureKind } from '../protoco
 import type { JsonObject, JsonValue } from '../protocol/records.js';
 import type { ClientSnapshot, OperationAction } from '../kernel/driver.js';
 import type { ClientOperation, History, HistoryEvent, ServerEdit } from '../kernel/history.js';
+import { canonicalJson } from '../protocol/canonical-json.js';
+
+/** Checkers compare records as canonical JSON text. */
+export { canonicalJson };
 
 export type EventOf<K extends HistoryEvent['kind']> = Extract<HistoryEvent, { kind: K }>;
 
@@ -497,15 +501,6 @@ export const SYSTEM_KEYS: ReadonlySet<string> = new Set(['id', 'createdAt', 'upd
 
 export function jsonEqual(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
   return canonicalJson(a) === canonicalJson(b);
-}
-
-/** JSON with object keys sorted, so equal values compare equal as text. */
-export function canonicalJson(value: JsonValue | undefined): string {
-  if (value === undefined) return 'undefined';
-  if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map((item) => canonicalJson(item)).join(',')}]`;
-  const keys = Object.keys(value).sort();
-  return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson(value[key])}`).join(',')}}`;
 }
 
 /** Whether `record` holds every value of `values` (missing keys count as null). */

@@ -106,13 +106,13 @@ function stuckQueues(index: HistoryIndex, context: CheckContext | undefined): Vi
     if (queued !== true) continue;
     const invented = all.filter((stop) => !stop.fresh);
     violations.push({
+      rule: 'queue.stuck',
       message:
         `${client}'s queue is stuck on its ${call.action} of ${call.table}/${call.itemId ?? '?'}: with the network healed, ` +
         `each of its ${all.length} pushes (#${all.map((stop) => stop.push.start).join(', #')}) stopped on it with the same error (${first.status}), ` +
         `and ${invented.length === all.length ? 'none' : `${all.length - invented.length} of them`} came from a request the push sent ` +
         `(handler calls #${invented.map((stop) => stop.call.call.seq).join(', #')} answer no request); the operation is still queued at #${final.seq}.`,
       events: [...all.map((stop) => stop.call.call.seq), final.seq],
-      rule: 'queue.stuck',
       at: { op: call.action, status: first.status },
     });
   }

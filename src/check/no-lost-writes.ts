@@ -85,6 +85,7 @@ function lostLocalWrites(index: HistoryIndex, context?: CheckContext): Violation
     );
     if (stillPending === true && final !== undefined && final.seq > after) continue;
     violations.push({
+      rule: 'push.write-reaches-server',
       message: `${client}'s ${write.op.type} of ${table}/${id} (#${write.invoke.seq}) never reached the server: no applied push request carried it, no later write of ${client} superseded it, and no handler decision dropped it.`,
       events: [write.invoke.seq, ...(write.outcome === undefined ? [] : [write.outcome.seq])],
     });
@@ -146,6 +147,7 @@ function blindOverwrites(index: HistoryIndex): Violation[] {
       // A client that held no version of the record could not have made the write conditional.
       if (!heldVersion(index, exchange.client, table, id, exchange.requestEvent.seq, edit.invoke.seq)) continue;
       violations.push({
+        rule: 'push.conditional',
         message: `${edit.actor}'s change to ${table}/${id} (#${edit.invoke.seq}) was overwritten by ${exchange.client}'s ${exchange.request.method} without If-Match (#${exchange.requestEvent.seq}) although ${exchange.client} had not seen the record since; the server change is lost.`,
         events: [edit.invoke.seq, exchange.requestEvent.seq],
       });

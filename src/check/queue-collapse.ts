@@ -9,6 +9,7 @@ import type { OperationAction, PendingOperation } from '../kernel/driver.js';
 import type { History } from '../kernel/history.js';
 import { indexHistory, snapshotAfter, snapshotBefore, writtenRecordId, writtenTable } from './history-index.js';
 import { recordKey } from './pending.js';
+import type { RuleId } from './rules.js';
 import type { Violation } from './types.js';
 import { verdict, type CheckContext } from './verdict.js';
 
@@ -66,6 +67,12 @@ function lockedDeleteAgain(
   return last?.action === 'delete' && last.locked === true && action === 'delete' ? [...queue] : undefined;
 }
 
+/** The law a wrong queue breaks: a write behind an operation a push has locked has one of its own. */
+function collapseRuleOf(queue: readonly PendingOperation[], table: string, itemId: string): RuleId {
+  const last = queue.filter((operation) => operation.table === table && operation.itemId === itemId).at(-1);
+  return last?.locked === true ? 'queue.locked-adds' : 'queue.collapse';
+}
+
 function shape(queue: readonly PendingOperation[]): string {
   return queue.map((operation) => `${operation.action} ${operation.table}/${operation.itemId}`).join(', ') || 'empty';
 }
@@ -105,6 +112,7 @@ export function checkQueueCollapse(history: History, _context?: CheckContext): R
     if (write.outcome.kind === 'fail') {
       if (shape(queueBefore) !== shape(queueAfter)) {
         violations.push({
+          rule: 'local.write-atomic',
           message: `${client}'s ${op.type} of ${key} failed (#${write.outcome.seq}) yet changed its queue from [${shape(queueBefore)}] to [${shape(queueAfter)}].`,
           events: cited,
         });
@@ -137,6 +145,7 @@ export function checkQueueCollapse(history: History, _context?: CheckContext): R
     if (expected === 'refuse') {
       if (alternatives.some((alternative) => shape(alternative) === shape(queueAfter))) continue;
       violations.push({
+        rule: 'queue.refuse-after-delete',
         message: `${client}'s ${op.type} of ${key} succeeded (#${write.outcome.seq}) although a delete of it was pending (#${before.seq}); the write must be refused.`,
         events: cited,
       });
@@ -147,6 +156,7 @@ export function checkQueueCollapse(history: History, _context?: CheckContext): R
       !alternatives.some((alternative) => shape(alternative) === shape(queueAfter))
     ) {
       violations.push({
+        rule: collapseRuleOf(queueBefore, table, id),
         message: `${client}'s ${op.type} of ${key} (#${write.invoke.seq}) turned its queue [${shape(queueBefore)}] into [${shape(queueAfter)}]; the collapse laws give [${shape(expected)}].`,
         events: cited,
       });

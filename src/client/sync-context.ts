@@ -2,7 +2,8 @@
  * The offline sync context: local writes that log operations, push, pull and purge. Push, pull
  * and purge run one at a time; every step that reads the store and then writes it runs one at
  * a time too, so a local write is one atomic batch (the record and its log entry) that never
- * interleaves with a push step or a pull page.
+ * interleaves with a push step or a pull page. While the push handler runs, push, pull and
+ * purge are refused rather than queued behind the push that waits for the handler.
  */
 import type { OperationAction } from './collapse.js';
 import type { LocalRecord } from './columns.js';
@@ -11,7 +12,7 @@ import type { RequestSender } from './http.js';
 import type { Mutations } from './mutations.js';
 import { OperationLog, type OperationRecord } from './operation-log.js';
 import { PullManager, PULLTIME_TABLE, type PullSettings } from './pull.js';
-import { PushManager, type PushHandler } from './push.js';
+import { PushManager, ReentrantCallError, type PushHandler } from './push.js';
 import type { PushError } from './push-error.js';
 import { Query, type ReadResult } from './query.js';
 import { propertyOf } from './records.js';
@@ -135,6 +136,7 @@ export class MobileServiceSyncContext {
 
   /** Pushes the pending operations; resolves with the conflicts the handler left unhandled. */
   push(): Promise<PushError[]> {
+    if (this.pushManager?.inHandler === true) return Promise.reject(new ReentrantCallError('push()'));
     return this.syncRunner.run(() => {
       this.ready();
       return this.pushManager!.push(this.pushHandler);
@@ -147,6 +149,7 @@ export class MobileServiceSyncContext {
    * with that id stopped.
    */
   pull(query: Query, queryId?: string | null, settings?: PullSettings): Promise<void> {
+    if (this.pushManager?.inHandler === true) return Promise.reject(new ReentrantCallError('pull()'));
     return this.syncRunner.run(() => {
       this.ready();
       if (!(query instanceof Query)) throw new TypeError('pull() expects a Query');
@@ -160,6 +163,7 @@ export class MobileServiceSyncContext {
    * unless forced: a forced purge drops them too.
    */
   purge(query: Query, forcePurge = false): Promise<void> {
+    if (this.pushManager?.inHandler === true) return Promise.reject(new ReentrantCallError('purge()'));
     return this.syncRunner.run(() =>
       this.storeRunner.run(async () => {
         const { store, log } = this.ready();

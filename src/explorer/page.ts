@@ -1,11 +1,11 @@
 /**
  * The explorer's one page: self-contained (inline script and stylesheet, system fonts, no CDN),
  * under a Content-Security-Policy that admits only this exact script and stylesheet and lets it
- * talk to nothing but the explorer itself.
+ * talk to nothing but the explorer itself. The script and stylesheet are the page in ui/explorer/,
+ * bundled by `npm run build`.
  */
 import { createHash } from 'node:crypto';
-import { EXPLORER_SCRIPT } from './page-script.js';
-import { EXPLORER_STYLE } from './page-style.js';
+import { EXPLORER_SCRIPT, EXPLORER_STYLE } from './generated/explorer-page.js';
 
 function sha256Source(text: string): string {
   return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;

@@ -7,7 +7,9 @@ import type { JsonObject, TableDefinition } from '../protocol/records.js';
 import type { Clock } from './clock.js';
 import type { RandomSource } from './random.js';
 
-export type OperationAction = 'insert' | 'update' | 'delete';
+/** The actions of a queued operation, in the SDK's words; also the writes a server editor makes. */
+export const OPERATION_ACTIONS = ['insert', 'update', 'delete'] as const;
+export type OperationAction = (typeof OPERATION_ACTIONS)[number];
 
 /** One entry of a client's operation log, as a snapshot shows it. */
 export interface PendingOperation {

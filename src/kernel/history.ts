@@ -6,6 +6,19 @@ import type { HttpRequest, HttpResponse, TransportFailureKind } from '../protoco
 import type { JsonObject, JsonValue, ServerRecord } from '../protocol/records.js';
 import type { ClientSnapshot, OperationAction } from './driver.js';
 
+/** Every kind of client operation, in one list for validators and generators. */
+export const CLIENT_OPERATION_TYPES = [
+  'insert',
+  'update',
+  'delete',
+  'read',
+  'lookup',
+  'push',
+  'pull',
+  'purge',
+  'restart',
+] as const satisfies readonly ClientOperation['type'][];
+
 /** A client operation, as the program asked for it. */
 export type ClientOperation =
   | { type: 'insert'; table: string; record: JsonObject }

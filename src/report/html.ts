@@ -2,14 +2,14 @@
  * The HTML report: one self-contained file (inline CSS, inline script, data as JSON), viewable
  * offline. Run data only ever travels as escaped JSON and becomes DOM text in the browser; a
  * Content-Security-Policy that admits only this exact script and stylesheet backs that up.
+ * The script and stylesheet are the page in ui/report/, bundled by `npm run build`.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunResults } from '../scenario/results.js';
 import { jsonForHtmlScript } from './escape.js';
-import { REPORT_SCRIPT } from './html-script.js';
-import { REPORT_STYLE } from './html-style.js';
+import { REPORT_SCRIPT, REPORT_STYLE } from './generated/report-page.js';
 import { buildReportModel } from './report-model.js';
 
 export const HTML_REPORT_FILE = 'index.html';

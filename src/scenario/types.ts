@@ -50,8 +50,10 @@ export type PolicySpec =
   /** TypeScript scenarios only: the handler itself. */
   | { readonly handler: PushHandler };
 
-export type BuiltInPolicyName =
-  'tutorial' | 'server-wins' | 'client-wins' | 'merge' | 'defer-to-pull' | 'none' | 'scripted';
+/** The built-in policies a scenario names by string (`scripted` takes an object, a module a path). */
+export const BUILT_IN_POLICIES = ['tutorial', 'server-wins', 'client-wins', 'merge', 'defer-to-pull', 'none'] as const;
+
+export type BuiltInPolicyName = (typeof BUILT_IN_POLICIES)[number] | 'scripted';
 
 export interface ClientSpec {
   readonly name: string;

@@ -10,7 +10,15 @@ import { signaturePatternProblem } from '../check/signature.js';
 import { LINK_ERROR_STATUSES } from '../network/fault-plan.js';
 import { validateFaultPlan } from '../network/validate.js';
 import { SCRIPTED_DECISIONS } from './scripted.js';
-import { FAULT_DECISION_KINDS, SCENARIO_FORMAT_VERSION, STEP_KINDS, type ScenarioDefinition } from './types.js';
+import { OPERATION_ACTIONS } from '../kernel/driver.js';
+import { CLIENT_OPERATION_TYPES } from '../kernel/history.js';
+import {
+  BUILT_IN_POLICIES,
+  FAULT_DECISION_KINDS,
+  SCENARIO_FORMAT_VERSION,
+  STEP_KINDS,
+  type ScenarioDefinition,
+} from './types.js';
 import { migrateScenario } from './migrate.js';
 
 export interface ScenarioIssue {
@@ -64,10 +72,9 @@ const TOP_LEVEL = [
   'origin',
 ] as const;
 
-const BUILT_IN_POLICIES = ['tutorial', 'server-wins', 'client-wins', 'merge', 'defer-to-pull', 'none'];
 const COLUMN_TYPES = ['string', 'number', 'boolean', 'date', 'object'];
-const CLIENT_OPS = ['insert', 'update', 'delete', 'read', 'lookup', 'push', 'pull', 'purge', 'restart'];
-const EDIT_OPS = ['insert', 'update', 'delete'];
+const CLIENT_OPS = CLIENT_OPERATION_TYPES;
+const EDIT_OPS = OPERATION_ACTIONS;
 const WORLD_OPS = ['offline', 'online', 'heal', 'sync', 'wait', 'note'];
 
 /** Returns the definition, typed, or throws a {@link ScenarioError} listing every problem. */
@@ -363,8 +370,7 @@ class Validator {
         ) {
           this.fail(join(at, 'record'), `the record ${String(answer['decision'])} stores`, undefined);
         }
-        if (answer['action'] !== undefined)
-          this.oneOf(answer['action'], join(at, 'action'), ['insert', 'update', 'delete']);
+        if (answer['action'] !== undefined) this.oneOf(answer['action'], join(at, 'action'), OPERATION_ACTIONS);
         if (answer['table'] !== undefined) this.string(answer['table'], join(at, 'table'));
         if (answer['itemId'] !== undefined) this.string(answer['itemId'], join(at, 'itemId'));
       });
