@@ -9,6 +9,7 @@ import { checkLiveness, LIVENESS } from './liveness.js';
 import { checkNoLostWrites, NO_LOST_WRITES } from './no-lost-writes.js';
 import { checkNoResurrection, NO_RESURRECTION } from './no-resurrection.js';
 import { checkPullCompleteness, PULL_COMPLETENESS } from './pull-completeness.js';
+import { checkPullMarks, PULL_MARKS } from './pull-marks.js';
 import { checkQueueCollapse, QUEUE_COLLAPSE } from './queue-collapse.js';
 import type { CheckResult } from './types.js';
 import type { Checker, CheckContext } from './verdict.js';
@@ -24,6 +25,7 @@ export const CHECKER_NAMES = [
   QUEUE_COLLAPSE,
   HANDLER_OUTCOMES,
   LIVENESS,
+  PULL_MARKS,
 ] as const;
 
 export type CheckerName = (typeof CHECKER_NAMES)[number];
@@ -39,6 +41,7 @@ export const CHECKERS: Readonly<Record<CheckerName, Checker>> = {
   [QUEUE_COLLAPSE]: checkQueueCollapse,
   [HANDLER_OUTCOMES]: checkHandlerOutcomes,
   [LIVENESS]: checkLiveness,
+  [PULL_MARKS]: checkPullMarks,
 };
 
 export function isCheckerName(name: string): name is CheckerName {
@@ -74,6 +77,7 @@ export {
   checkNoLostWrites,
   checkNoResurrection,
   checkPullCompleteness,
+  checkPullMarks,
   checkQueueCollapse,
 };
 export { coverageCounters, COVERAGE_COUNTERS, type CoverageCounter } from './coverage.js';

@@ -203,6 +203,8 @@ export class World {
   private closed = false;
   /** Clients the watchdog found stalled (names), for the `stuck` event. */
   private stalled: string[] = [];
+  /** After heal() no crash point fires (as no fault, partition or restart does). */
+  private healed = false;
 
   private constructor(
     readonly time: WorldTime,
@@ -384,6 +386,7 @@ export class World {
       state.openStatements = [];
       state.openFirst = undefined;
     }
+    if (this.healed) return 'continue';
     const rule = state.crashes.find((crash) => !crash.used && crash.afterWrite === n);
     if (rule === undefined) return 'continue';
     rule.used = true;
@@ -476,8 +479,9 @@ export class World {
     this.recorder.record(actor, { kind: 'note', text });
   }
 
-  /** Every link online, no more faults, partitions or restarts from here on; latency stays. */
+  /** Every link online, no more faults, partitions, restarts or crash points from here on; latency stays. */
   heal(): void {
+    this.healed = true;
     this.recorder.record('world', { kind: 'heal' });
     for (const state of this.clients.values()) state.link.heal();
   }

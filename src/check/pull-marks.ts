@@ -1,0 +1,116 @@
+/**
+ * Pull marks across a crash: when an incremental pull is killed, every record the server had
+ * served it before its mark was last saved is in the store the restarted app finds. The mark
+ * says "everything up to here is stored"; a record it passed without storing is one the next
+ * incremental pull, starting from that mark, never asks for again.
+ *
+ * Judged on ground truth: the pages the server answered (their records), the store's own
+ * commits (the world's `store-write` events, which say when the mark table was written), and
+ * the restarted app's tables in the first snapshot after the restart — never on what the client
+ * says it stored. A record is not expected back when the pull left it alone for a pending
+ * operation (pending when the pull began, or written locally while it ran), when the app wrote or
+ * purged its table meanwhile, or when its last served version was a tombstone.
+ */
+import type { JsonObject } from '../protocol/records.js';
+import type { History } from '../kernel/history.js';
+import {
+  answeredAfterRestart,
+  clientTable,
+  indexHistory,
+  parseRecords,
+  snapshotAfter,
+  snapshotBefore,
+  type EventOf,
+  type HistoryIndex,
+  type SyncWindow,
+  writtenRecordId,
+  writtenTable,
+} from './history-index.js';
+import type { Violation } from './types.js';
+import { verdict } from './verdict.js';
+
+export const PULL_MARKS = 'pull-marks';
+
+/** Where both the SDK and the reference client keep incremental pull marks. */
+const MARK_TABLE = '__pulltime';
+
+export function checkPullMarks(history: History): ReturnType<typeof verdict> {
+  const index = indexHistory(history);
+  const violations: Violation[] = [];
+  for (const pull of index.pulls) {
+    const op = pull.operation.op;
+    if (op.type !== 'pull' || op.queryId === undefined || !pull.endedByRestart) continue;
+    violations.push(...killedPull(index, pull, op.table));
+  }
+  return verdict(
+    PULL_MARKS,
+    violations,
+    'Every incremental pull killed after saving its mark had stored the records served before it.',
+  );
+}
+
+function killedPull(index: HistoryIndex, pull: SyncWindow, table: string): Violation[] {
+  const { client } = pull;
+  const writes = index.history.filter(
+    (event): event is EventOf<'store-write'> =>
+      event.kind === 'store-write' && event.client === client && event.seq > pull.start && event.seq < pull.end,
+  );
+  const lastMark = writes.filter((write) => write.statements.some((one) => one.table === MARK_TABLE)).at(-1);
+  if (lastMark === undefined) return [];
+  const after = snapshotAfter(index, pull.end);
+  if (after === undefined || after.clients[client] === undefined) return [];
+
+  // The latest version of each record the server served this pull before the mark was saved.
+  const served = new Map<string, { record: JsonObject; seq: number }>();
+  for (const exchange of pull.exchanges) {
+    const response = exchange.responseEvent;
+    if (exchange.action !== 'query' || exchange.table !== table || response === undefined) continue;
+    if (response.seq > lastMark.seq || answeredAfterRestart(index, exchange)) continue;
+    for (const record of parseRecords(response.response.body)) {
+      if (typeof record['id'] === 'string') served.set(record['id'], { record, seq: response.seq });
+    }
+  }
+  if (served.size === 0) return [];
+
+  const excused = new Set<string>();
+  for (const operation of snapshotBefore(index, pull.start)?.clients[client]?.operations ?? []) {
+    if (operation.table === table) excused.add(operation.itemId);
+  }
+  for (const operation of after.clients[client]!.operations) {
+    if (operation.table === table) excused.add(operation.itemId);
+  }
+  for (const operation of index.operations) {
+    if (operation.actor !== client || operation.invoke.seq <= pull.start || operation.invoke.seq >= after.seq) continue;
+    const local = operation.op;
+    if (local.type === 'purge' && local.table === table) return [];
+    const id = writtenTable(local) === table ? writtenRecordId(local) : null;
+    if (id !== null) excused.add(id);
+  }
+
+  const stored = new Map(clientTable(after, client, table).map((row) => [String(row['id']), row]));
+  const violations: Violation[] = [];
+  for (const [id, { record, seq }] of served) {
+    if (excused.has(id) || record['deleted'] === true) continue;
+    const row = stored.get(id);
+    const servedAt = timeOf(record['updatedAt']);
+    const storedAt = row === undefined ? undefined : timeOf(row['updatedAt']);
+    if (row !== undefined && (servedAt === undefined || (storedAt !== undefined && storedAt >= servedAt))) continue;
+    violations.push({
+      rule: 'pull.mark-bound',
+      message:
+        `${client}'s incremental pull #${pull.start} of ${table} [${String((pull.operation.op as { queryId?: string }).queryId)}] ` +
+        `saved its mark (#${lastMark.seq}) after the server served ${table}/${id} (updatedAt ${String(record['updatedAt'])}, #${seq}), ` +
+        `but the app restarted at #${pull.end} finds ${row === undefined ? 'no such record' : `an older version (updatedAt ${String(row['updatedAt'])})`} in its store (#${after.seq}): ` +
+        `the mark passed a record the pull had not stored, and the next incremental pull starts after it.`,
+      events: [seq, lastMark.seq, pull.end, after.seq],
+      at: { op: 'pull', status: 'restart' },
+    });
+  }
+  return violations;
+}
+
+function timeOf(value: unknown): number | undefined {
+  if (typeof value !== 'string') return undefined;
+  const time = Date.parse(value);
+  return Number.isNaN(time) ? undefined : time;
+}
