@@ -1,8 +1,16 @@
 /**
- * Pull marks across a crash: when an incremental pull is killed, every record the server had
- * served it before its mark was last saved is in the store the restarted app finds. The mark
- * says "everything up to here is stored"; a record it passed without storing is one the next
- * incremental pull, starting from that mark, never asks for again.
+ * Pull marks against the store's own commits.
+ *
+ * - `pull.mark-atomic`: a page's mark is never committed before the page's records. The world
+ *   records each commit of the store (`store-write`, the tables its statements wrote): a commit
+ *   that saves only the mark, followed — before the pull asks for anything more — by a commit
+ *   that stores records of the pulled table, saved the mark ahead of its page. A crash between
+ *   the two would leave the mark past records that were never stored. (A local write of the
+ *   app's own, running at that moment, is its own commit, not the page's.)
+ * - `pull.mark-bound`, across a crash: when an incremental pull is killed, every record the
+ *   server had served it before its mark was last saved is in the store the restarted app finds.
+ *   The mark says "everything up to here is stored"; a record it passed without storing is one
+ *   the next incremental pull, starting from that mark, never asks for again.
  *
  * Judged on ground truth: the pages the server answered (their records), the store's own
  * commits (the world's `store-write` events, which say when the mark table was written), and
@@ -39,13 +47,57 @@ export function checkPullMarks(history: History): ReturnType<typeof verdict> {
   const violations: Violation[] = [];
   for (const pull of index.pulls) {
     const op = pull.operation.op;
-    if (op.type !== 'pull' || op.queryId === undefined || !pull.endedByRestart) continue;
-    violations.push(...killedPull(index, pull, op.table));
+    if (op.type !== 'pull' || op.queryId === undefined) continue;
+    violations.push(...markAhead(index, pull, op.table));
+    if (pull.endedByRestart) violations.push(...killedPull(index, pull, op.table));
   }
   return verdict(
     PULL_MARKS,
     violations,
-    'Every incremental pull killed after saving its mark had stored the records served before it.',
+    'No incremental pull committed a mark ahead of its page, and every one killed after saving its mark had stored the records served before it.',
+  );
+}
+
+/** A mark-only commit followed by a commit of the page's records before the pull's next request. */
+function markAhead(index: HistoryIndex, pull: SyncWindow, table: string): Violation[] {
+  const { client } = pull;
+  const commits = (index.storeWrites.get(client) ?? []).filter(
+    (write) => write.seq > pull.start && write.seq < pull.end,
+  );
+  const requests = pull.exchanges.map((exchange) => exchange.requestEvent.seq);
+  for (let i = 0; i < commits.length; i++) {
+    const mark = commits[i]!;
+    if (!mark.statements.every((one) => one.table === MARK_TABLE)) continue;
+    const nextRequest = requests.find((seq) => seq > mark.seq) ?? pull.end;
+    const page = commits
+      .slice(i + 1)
+      .find(
+        (write) =>
+          write.seq < nextRequest &&
+          write.statements.some((one) => one.table === table) &&
+          !localWriteRunning(index, client, write.seq),
+      );
+    if (page === undefined) continue;
+    return [
+      {
+        rule: 'pull.mark-atomic',
+        message: `${client}'s incremental pull #${pull.start} of ${table} committed its mark alone (#${mark.seq}) and the page's records after it (#${page.seq}): a crash between the two leaves the mark past records never stored.`,
+        events: [mark.seq, page.seq],
+        at: { op: 'pull', status: 'ok' },
+      },
+    ];
+  }
+  return [];
+}
+
+/** Whether a local write of the client was under way at `seq` (its commit may be the one there). */
+function localWriteRunning(index: HistoryIndex, client: string, seq: number): boolean {
+  return index.operations.some(
+    (operation) =>
+      operation.actor === client &&
+      writtenTable(operation.op) !== null &&
+      operation.invoke.seq < seq &&
+      (operation.outcome === undefined || operation.outcome.seq > seq),
   );
 }
 

@@ -4,11 +4,14 @@ import { createReferenceDriverWith } from '../../src/client/driver.js';
 import { checkPullMarks } from '../../src/check/pull-marks.js';
 import { World } from '../../src/world/world.js';
 
-async function pullKilledAfter(afterWrite: number, mutated: boolean): Promise<World> {
+async function pullKilledAfter(afterWrite: number | undefined, mutated: boolean): Promise<World> {
   const world = await World.create({
     seed: 11,
     driver: createReferenceDriverWith(mutated ? { mutations: ['mark-apart-from-rows'] } : {}),
-    faults: { default: { latency: { kind: 'fixed', ms: 10 } }, links: { 'client-1': { crashes: [{ afterWrite }] } } },
+    faults: {
+      default: { latency: { kind: 'fixed', ms: 10 } },
+      ...(afterWrite === undefined ? {} : { links: { 'client-1': { crashes: [{ afterWrite }] } } }),
+    },
   });
   await world.settle(world.editor('editor-1').insert('todoitem', { id: 'a', text: 'one', complete: false }));
   await world.settle(world.client('client-1').pull('todoitem', { queryId: 'all' }));
@@ -22,6 +25,7 @@ describe('pull-marks', () => {
     const world = await pullKilledAfter(2, true);
     const result = checkPullMarks(world.history);
     expect(result.valid).toBe(false);
+    // The crash took the page's records: only the mark's consequence is left to see.
     expect(result.violations).toEqual([
       expect.objectContaining({
         rule: 'pull.mark-bound',
@@ -39,5 +43,40 @@ describe('pull-marks', () => {
       expect(checkPullMarks(world.history).violations, `crash after write ${afterWrite}`).toEqual([]);
       await world.close();
     }
+  });
+
+  test('the commits alone show a mark saved ahead of its page, crash or not', async () => {
+    const mutated = await pullKilledAfter(undefined, true);
+    expect(checkPullMarks(mutated.history).violations).toEqual([
+      expect.objectContaining({
+        rule: 'pull.mark-atomic',
+        at: { op: 'pull', status: 'ok' },
+        message: expect.stringMatching(/committed its mark alone \(#\d+\) and the page's records after it/),
+      }),
+    ]);
+    await mutated.close();
+    const clean = await pullKilledAfter(undefined, false);
+    expect(checkPullMarks(clean.history).violations).toEqual([]);
+    await clean.close();
+  });
+
+  test("a local write committed between a pull's last mark and its end is the app's own, not the page's", async () => {
+    const world = await World.create({ seed: 13, faults: { default: { latency: { kind: 'fixed', ms: 10 } } } });
+    const client = world.client('client-1');
+    await world.settle(world.editor('editor-1').insert('todoitem', { id: 'a', text: 'one', complete: false }));
+    const pull = client.pull('todoitem', { queryId: 'all' });
+    // Local writes while the pull pages: each lands between two of its store steps.
+    for (let i = 0; i < 8; i++) {
+      await world.advance(7);
+      await world.settle(client.insert('todoitem', { id: `local-${i}`, text: 'mine', complete: false }));
+    }
+    await world.settle(pull);
+    const marks = world.history.filter(
+      (event) =>
+        event.kind === 'store-write' && event.statements.every((statement) => statement.table === '__pulltime'),
+    );
+    expect(marks.length).toBeGreaterThan(0);
+    expect(checkPullMarks(world.history).violations).toEqual([]);
+    await world.close();
   });
 });
