@@ -64,7 +64,10 @@ function markAhead(index: HistoryIndex, pull: SyncWindow, table: string): Violat
   const commits = (index.storeWrites.get(client) ?? []).filter(
     (write) => write.seq > pull.start && write.seq < pull.end,
   );
-  const requests = pull.exchanges.map((exchange) => exchange.requestEvent.seq);
+  // Any request of the client ends the page (a pull queued behind another owns no exchange of its own).
+  const requests = index.exchanges
+    .filter((exchange) => exchange.client === client)
+    .map((exchange) => exchange.requestEvent.seq);
   for (let i = 0; i < commits.length; i++) {
     const mark = commits[i]!;
     if (!mark.statements.every((one) => one.table === MARK_TABLE)) continue;

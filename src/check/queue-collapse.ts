@@ -98,7 +98,8 @@ export function checkQueueCollapse(history: History, _context?: CheckContext): R
         event.seq < after.seq &&
         event.seq !== write.invoke.seq &&
         event.seq !== write.outcome!.seq &&
-        (event.actor === client ||
+        // A store commit is the write's own, or follows another event of the client that counts.
+        ((event.actor === client && event.kind !== 'store-write') ||
           ((event.kind === 'http-response' || event.kind === 'http-failure' || event.kind === 'http-request') &&
             event.link === client) ||
           (event.kind === 'restart' && event.client === client)),

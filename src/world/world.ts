@@ -521,7 +521,6 @@ export class World {
   }
 
   private async guarded<T>(promise: Promise<T>, what?: string): Promise<T> {
-    this.stalled = [];
     try {
       return await this.time.run(promise, what, this.watchdog);
     } catch (error) {
@@ -530,8 +529,13 @@ export class World {
     }
   }
 
-  /** Stops a drive once a client with operations pending has gone {@link stallMs} without progress. */
-  private readonly watchdog: Watchdog = (nextDueAt) => {
+  /**
+   * Stops a drive once a client with operations pending has gone {@link stallMs} without
+   * progress. Tools that drive time themselves (the explorer) pass it on, and call
+   * {@link recordStuck} when they stop, as `settle` does.
+   */
+  readonly watchdog: Watchdog = (nextDueAt) => {
+    this.stalled = [];
     const quiet = [...this.clients.values()].filter(
       (state) => state.pending.size > 0 && nextDueAt - state.activeAt > this.stallMs,
     );
@@ -541,9 +545,11 @@ export class World {
   };
 
   /** The `stuck` event: every operation left waiting (of the stalled clients, when some stalled), and on what. */
-  private recordStuck(error: SchedulerStuckError): void {
+  recordStuck(error: SchedulerStuckError): void {
     const now = this.time.now();
     const events = this.recorder.events;
+    // A drive inside a drive's caller (a snapshot the explorer takes) may have recorded it already.
+    if (events.at(-1)?.kind === 'stuck') return;
     const waiting: StuckOperation[] = [];
     for (const state of this.clients.values()) {
       if (error.reason === 'stalled' && !this.stalled.includes(state.name)) continue;

@@ -79,4 +79,29 @@ describe('pull-marks', () => {
     expect(checkPullMarks(world.history).violations).toEqual([]);
     await world.close();
   });
+
+  test("a second incremental pull queued behind the first: the first pull's pages are judged against the requests that follow them", async () => {
+    const world = await World.create({
+      seed: 14,
+      driver: createReferenceDriverWith({ pageSize: 2 }),
+      faults: { default: { latency: { kind: 'fixed', ms: 10 } } },
+    });
+    const client = world.client('client-1');
+    for (const id of ['a', 'b', 'c'])
+      await world.settle(world.editor('editor-1').insert('todoitem', { id, text: id, complete: false }));
+    await world.settle(client.pull('todoitem'));
+    const first = client.pull('todoitem', { queryId: 'all' });
+    const second = client.pull('todoitem', { queryId: 'all' });
+    // A local change while the first pull pages: its page with c commits the mark alone (c is left
+    // alone), and the sweep of the tie group stores a and b after it — a later page of the same pull.
+    await world.settle(client.update('todoitem', { id: 'c', text: 'mine', complete: false }));
+    await world.settle(first);
+    await world.settle(second);
+    const markOnly = world.history.filter(
+      (event) => event.kind === 'store-write' && event.statements.every((one) => one.table === '__pulltime'),
+    );
+    expect(markOnly.length).toBeGreaterThan(0);
+    expect(checkPullMarks(world.history).violations).toEqual([]);
+    await world.close();
+  });
 });
