@@ -175,11 +175,6 @@ export class SqlJsStore implements MobileServiceStore {
     this.writeListener = listener;
   }
 
-  /** True once a write listener's `crash` verdict killed this instance. */
-  get hasCrashed(): boolean {
-    return this.crashed;
-  }
-
   getColumns(tableName: string): ColumnSet | undefined {
     return this.tables.get(tableName.toLowerCase())?.columns;
   }
