@@ -4,6 +4,7 @@
  * the user. The explorer's promise is that a saved session replays to the same history.
  */
 import type { Operation } from '../kernel/operation.js';
+import { SchedulerStuckError } from '../kernel/scheduler.js';
 import type { World } from '../world/world.js';
 import { runStep, type StepTime } from '../scenario/step.js';
 import type { Step } from '../scenario/types.js';
@@ -22,6 +23,13 @@ export async function executeStep(world: World, drive: PausableDrive, step: Step
 function pausableTime(world: World, drive: PausableDrive): StepTime {
   return {
     advance: (ms) => drive.advance(ms),
-    settle: (op) => drive.settle(op.outcome, `operation #${op.opId} (${op.op.type} by ${op.actor})`, world.watchdog),
+    settle: async (op) => {
+      try {
+        await drive.settle(op.outcome, `operation #${op.opId} (${op.op.type} by ${op.actor})`, world.watchdog);
+      } catch (error) {
+        if (error instanceof SchedulerStuckError) world.recordStuck(error, op.opId);
+        throw error;
+      }
+    },
   };
 }

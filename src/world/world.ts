@@ -492,7 +492,7 @@ export class World {
    * pending made no progress for {@link stallMs} (`stalled`) — after recording a `stuck` event.
    */
   settle<T>(op: Operation<T>): Promise<OperationOutcome<T>> {
-    return this.guarded(op.outcome, `operation #${op.opId} (${op.op.type} by ${op.actor})`);
+    return this.guarded(op.outcome, `operation #${op.opId} (${op.op.type} by ${op.actor})`, op.opId);
   }
 
   /** Drives time until the promise settles (stopped as {@link settle} is). */
@@ -520,11 +520,11 @@ export class World {
     return this.guarded(this.captureSnapshot(label), `snapshot ${JSON.stringify(label)}`);
   }
 
-  private async guarded<T>(promise: Promise<T>, what?: string): Promise<T> {
+  private async guarded<T>(promise: Promise<T>, what?: string, awaited?: number): Promise<T> {
     try {
       return await this.time.run(promise, what, this.watchdog);
     } catch (error) {
-      if (error instanceof SchedulerStuckError) this.recordStuck(error);
+      if (error instanceof SchedulerStuckError) this.recordStuck(error, awaited);
       throw error;
     }
   }
@@ -544,8 +544,11 @@ export class World {
     return `${this.stalled.join(', ')} made no progress (no request, no store write) for more than ${this.stallMs} virtual ms with operations pending`;
   };
 
-  /** The `stuck` event: every operation left waiting (of the stalled clients, when some stalled), and on what. */
-  recordStuck(error: SchedulerStuckError): void {
+  /**
+   * The `stuck` event: every operation left waiting (of the stalled clients, when some stalled),
+   * and on what; the operation the drive awaited, if it is one of them, first.
+   */
+  recordStuck(error: SchedulerStuckError, awaited?: number): void {
     const now = this.time.now();
     const events = this.recorder.events;
     // A drive inside a drive's caller (a snapshot the explorer takes) may have recorded it already.
@@ -595,6 +598,8 @@ export class World {
         });
       }
     }
+    const first = waiting.findIndex((op) => op.opId === awaited);
+    if (first > 0) waiting.unshift(...waiting.splice(first, 1));
     this.recorder.record('world', { kind: 'stuck', reason: error.reason, stallMs: this.stallMs, waiting });
   }
 
