@@ -18,7 +18,11 @@
  *
  * Each step is recorded in serve's history: a `note` when an intercept is armed or disarmed,
  * and `fault` events on the `http` link — `intercept-hold`, `intercept-release`,
- * `intercept-lose`, `intercept-fail` — naming the intercept and the request.
+ * `intercept-lose`, `intercept-fail` — naming the intercept and the request. Intercepts sit in
+ * front of the link, so a held or lost request still has the link's `http-request` and
+ * `http-response` (the server's answer as it came back); the intercept's events after them say
+ * when, or whether, the client got it. A failed request never crosses the link: its
+ * `intercept-fail` event is its only trace.
  */
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { TransportError, type HttpRequest, type HttpResponse } from '../protocol/http.js';
