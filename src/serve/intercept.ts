@@ -87,6 +87,8 @@ interface Intercept {
   answerStatus?: number;
   /** Ends a hold. */
   decide?: (verdict: 'release' | 'lose') => void;
+  /** Dropped by a reset: what it still does is no longer recorded (the history was cleared). */
+  forgotten?: boolean;
 }
 
 /** Intercepts armed or held at once; more is a mistake, not a reproduction. */
@@ -156,7 +158,10 @@ export class Intercepts {
   clear(): void {
     const intercepts = [...this.all.values()];
     this.all.clear();
-    for (const intercept of intercepts) if (intercept.state === 'held') settleHold(intercept, 'lose');
+    for (const intercept of intercepts) {
+      intercept.forgotten = true;
+      if (intercept.state === 'held') settleHold(intercept, 'lose');
+    }
   }
 
   /**
@@ -244,6 +249,7 @@ export class Intercepts {
   }
 
   private fault(intercept: Intercept, fault: string, extra: JsonObject): void {
+    if (intercept.forgotten === true) return;
     const request = intercept.request!;
     this.record('network', {
       kind: 'fault',
@@ -301,7 +307,7 @@ function readSpec(body: unknown): InterceptSpec {
   for (const key of Object.keys(value))
     if (!FIELDS.includes(key)) throw new InterceptError(`${key}: no such field (allowed: ${FIELDS.join(', ')})`, 400);
   const bad = (field: string, expected: string): never => {
-    throw new InterceptError(`${field}: expected ${expected}, found ${JSON.stringify(value[field]) ?? 'nothing'}`, 400);
+    throw new InterceptError(`${field}: expected ${expected}, found ${shown(value[field])}`, 400);
   };
   const action = value['action'];
   if (!ACTIONS.includes(action as InterceptAction)) bad('action', `one of ${ACTIONS.map((a) => `"${a}"`).join(', ')}`);
@@ -336,6 +342,12 @@ function settleHold(intercept: Intercept, verdict: 'release' | 'lose'): void {
   const decide = intercept.decide;
   delete intercept.decide;
   decide?.(verdict);
+}
+
+/** A value as an error message quotes it: JSON, cut short. */
+function shown(value: unknown): string {
+  const text = JSON.stringify(value) ?? 'nothing';
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
 function view(intercept: Intercept): InterceptView {

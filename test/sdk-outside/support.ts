@@ -17,7 +17,6 @@ import {
   loadRealSdk,
   type RealSdk,
   type SdkQuery,
-  type SdkRecord,
   type SdkSqliteStore,
   type SdkSyncContext,
   type SdkTableDefinition,
@@ -190,11 +189,6 @@ export class Device {
   async lookup(id: string, table = 'todoitem'): Promise<Record<string, unknown> | undefined> {
     const record = await this.context.lookup(table, id, true);
     return record === undefined || record === null ? undefined : plain(record);
-  }
-
-  /** A record of the page's realm (the SDK checks `constructor === Array` on some values). */
-  record(value: Record<string, unknown>): SdkRecord {
-    return value as SdkRecord;
   }
 
   /** The app stops as a crash stops it; the folder keeps what it committed. */

@@ -2,7 +2,7 @@
  * `loadRealSdk` (`syncwright/sdk`): the real SDK in a context of its own, on the wall clock,
  * over real HTTP to `syncwright serve` on 127.0.0.1, with its databases in a folder.
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
@@ -107,6 +107,14 @@ describe('loadRealSdk', () => {
     const again = await start(await load());
     expect(await again.context.push()).toEqual([]);
     expect(settled).toBe(false);
+  });
+
+  test('a storeDir that is a file is refused with the path named', async () => {
+    const file = path.join(folder, 'not-a-folder');
+    writeFileSync(file, 'x');
+    await expect(loadRealSdk({ storeDir: file })).rejects.toThrow(
+      `${file}: expected a folder for the databases, found: EEXIST`,
+    );
   });
 
   test('a bad installation id is refused with the option named', async () => {

@@ -214,6 +214,8 @@ describe('choosing the request', () => {
     await admin('POST', '/reset');
     await expect(pending).rejects.toThrow(/fetch failed/);
     expect((await admin('GET', '/intercepts')).json).toEqual({ intercepts: [] });
+    // The fresh history does not hear of the intercept from before the reset.
+    expect(await faults()).toEqual([]);
     expect((await insert('a')).status).toBe(201);
   });
 });
@@ -241,6 +243,20 @@ describe('bad input', () => {
     const { status, json } = await admin('POST', '/intercepts', spec);
     expect(status).toBe(400);
     expect(String(json['error'])).toContain(message);
+  });
+
+  test('JSON nested 10,000 deep is refused with a short message', async () => {
+    const deep = '['.repeat(10_000) + ']'.repeat(10_000);
+    const response = await fetch(`${server.url}/__syncwright/intercepts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: `{"action":${deep},"path":"/x"}`,
+    });
+    expect(response.status).toBe(400);
+    const { error } = (await response.json()) as { error: string };
+    expect(error).toMatch(/^action: expected one of "hold", "lose", "fail", found \[\[\[/);
+    expect(error.length).toBeLessThan(200);
+    expect((await admin('GET', '/intercepts')).json).toEqual({ intercepts: [] });
   });
 
   test('unknown ids are 404, malformed ids 400, non-JSON changes 415', async () => {

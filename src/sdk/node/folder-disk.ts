@@ -13,7 +13,13 @@ import type { PluginDisk } from '../sqlite-plugin.js';
 const DATABASE_NAME = /^(?!\.)[\w.-]{1,200}$/;
 
 export function folderDisk(folder: string): PluginDisk {
-  mkdirSync(folder, { recursive: true });
+  try {
+    mkdirSync(folder, { recursive: true });
+  } catch (error) {
+    throw new Error(`${folder}: expected a folder for the databases, found: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
   const fileOf = (name: string): string => {
     if (!DATABASE_NAME.test(name))
       throw new Error(
