@@ -17,7 +17,8 @@
  *
  * What it adds for the simulator: a device's database files survive the app ({@link kill}
  * returns the committed bytes, a new plugin opens them again), and a synchronous read of the
- * committed state for snapshots.
+ * committed state for snapshots. Outside the simulator a {@link PluginDisk} keeps the files
+ * instead, written at each commit and never in between.
  */
 import type { Database, SqlJsStatic, SqlValue, Statement } from 'sql.js';
 
@@ -94,11 +95,30 @@ export interface SqliteDatabase {
   close(success?: VoidCallback | null, error?: ErrorCallback | null): void;
 }
 
+/**
+ * Where a database file lives when it must outlive the process (the real SDK in Node).
+ * `write` sees committed bytes only, so whatever it last stored is a state SQLite committed:
+ * a process killed between two writes reopens the last commit, as a device does.
+ */
+export interface PluginDisk {
+  /** The committed bytes of `name`, or undefined when there is no such file. */
+  read(name: string): Uint8Array | undefined;
+  /**
+   * Called after each commit of `name` (a COMMIT, or a write statement outside a transaction).
+   * If it throws, the statement that committed fails with its message, so the app hears of it.
+   */
+  write(name: string, bytes: Uint8Array): void;
+  /** Called when the app deletes the database. */
+  remove(name: string): void;
+}
+
 export interface SqlitePluginOptions {
   readonly sql: SqlJsStatic;
   readonly schedule: Schedule;
   /** The device's database files at start: committed bytes by database name. */
   readonly files?: ReadonlyMap<string, Uint8Array>;
+  /** Files on a disk, read when a database is first opened and written at every commit. */
+  readonly disk?: PluginDisk;
 }
 
 // The real plugin's test for statements a read transaction refuses.
@@ -107,6 +127,7 @@ const CHANGES_ROWS = /^\s*(?:insert|update|delete|replace)\b/i;
 const INSERTS_ROWS = /^\s*(?:insert|replace)\b/i;
 const OPENS_TRANSACTION = /^\s*begin\b/i;
 const CLOSES_TRANSACTION = /^\s*(?:commit|end|rollback(?!\s+to\b))\b/i;
+const COMMITS = /^\s*(?:commit|end)\b/i;
 /** Prepared statements kept per connection: the SDK repeats a few dozen texts all the time. */
 const STATEMENT_CACHE_SIZE = 128;
 
@@ -120,12 +141,14 @@ export class SqlitePlugin {
   private readonly sql: SqlJsStatic;
   private readonly schedule: Schedule;
   private readonly files: Map<string, Uint8Array>;
+  private readonly disk: PluginDisk | undefined;
   private readonly connections = new Map<string, Connection>();
   private dead = false;
 
   constructor(options: SqlitePluginOptions) {
     this.sql = options.sql;
     this.files = new Map(options.files ?? []);
+    this.disk = options.disk;
     this.schedule = (task) =>
       options.schedule(() => {
         if (!this.dead) task();
@@ -171,6 +194,12 @@ export class SqlitePlugin {
         this.connections.delete(name);
       }
       this.files.delete(name);
+      try {
+        this.disk?.remove(name);
+      } catch (cause) {
+        error?.(toSqlError(cause));
+        return;
+      }
       success?.();
     });
   }
@@ -235,17 +264,22 @@ export class SqlitePlugin {
     this.schedule(task);
   }
 
+  /** @internal A commit of `name` just ended: the disk, if any, gets the committed bytes. */
+  committed(name: string, db: Database): void {
+    this.disk?.write(name, db.export());
+  }
+
   /** @internal The connection behind a handle, opened from the device's file on first use. */
   connection(name: string): Connection {
     if (this.dead) throw new Error('sqlite plugin: the app was killed');
     let connection = this.connections.get(name);
     if (connection === undefined) {
-      const db = new this.sql.Database(this.files.get(name) ?? null);
+      const db = new this.sql.Database(this.files.get(name) ?? this.disk?.read(name) ?? null);
       // The file lives in emscripten's in-memory FS, where a journal file costs ~10× per commit.
       // An in-memory journal still rolls back; crash durability is kill()'s job (it rolls back
       // what is open and exports what is committed).
       db.exec('PRAGMA journal_mode=MEMORY; PRAGMA synchronous=OFF;');
-      connection = new Connection(db, this);
+      connection = new Connection(name, db, this);
       this.connections.set(name, connection);
     }
     return connection;
@@ -270,6 +304,7 @@ class Connection {
   private running: Transaction | undefined;
 
   constructor(
+    private readonly name: string,
     readonly db: Database,
     private readonly plugin: SqlitePlugin,
   ) {}
@@ -297,6 +332,7 @@ class Connection {
         error: { code: SqlErrorCode.SYNTAX_ERR, message: 'invalid sql for a read-only transaction' },
       };
     }
+    const inTransaction = this.writing;
     try {
       const statement = this.prepared(sql);
       const rows: SqliteRow[] = [];
@@ -320,6 +356,9 @@ class Connection {
       }
       if (OPENS_TRANSACTION.test(sql)) this.writing = true;
       if (CLOSES_TRANSACTION.test(sql)) this.becameIdle();
+      // Outside BEGIN … COMMIT, SQLite commits each write statement on its own.
+      if (COMMITS.test(sql) || (!inTransaction && READ_ONLY_REFUSED.test(sql)))
+        this.plugin.committed(this.name, this.db);
       return { ok: true, result: resultSet(rows, rowsAffected, insertId) };
     } catch (cause) {
       return { ok: false, error: toSqlError(cause) };

@@ -37,7 +37,9 @@ Options:
   -h, --help                 show this help
 
 Admin API (under /__syncwright/): GET|PUT /faults, POST /offline, GET /history,
-GET|POST /tables/:table, PATCH|DELETE /tables/:table/:id (as another user), POST /reset.
+GET|POST /tables/:table, PATCH|DELETE /tables/:table/:id (as another user), POST /reset,
+POST /intercepts {"action":"hold|lose|fail","method":"PATCH","path":"/tables/todoitem/*"}
+(hold, lose or fail a chosen request), GET|DELETE /intercepts/:id, POST /intercepts/:id/release|lose.
 
 Example:
   syncwright serve --port 4123 --latency 50-300 --lost-response-rate 0.2
