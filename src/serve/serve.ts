@@ -12,6 +12,7 @@ import { createApp } from './express.js';
 import { ServeTraffic, type ServeFaults } from './serve-faults.js';
 import { loadTablesFile } from '../backend/tables-file.js';
 import type { Backend } from '../backend/types.js';
+import type { Compatibility, ServerProfileName } from '../backend/profiles/profile.js';
 
 export interface ServeOptions {
   /** Default 3000; 0 picks a free port. */
@@ -22,6 +23,10 @@ export interface ServeOptions {
   tablesFile?: string;
   /** Origins allowed by CORS; default any. */
   corsOrigins?: readonly string[];
+  /** The real server to imitate (`node`, the default, or `aspnet`). */
+  profile?: ServerProfileName;
+  /** `exact` answers as the real server does where it is broken; default `default`. */
+  compatibility?: Compatibility;
   /** Latency, errors, lost answers, a partition or a fault plan, applied to real traffic (see serve-faults.ts). */
   faults?: ServeFaults;
   /**
@@ -53,7 +58,14 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   if (options.adminToken !== undefined && options.adminToken.length < 8)
     throw new Error('the admin token must be at least 8 characters long');
   // Real HTTP runs on real time; ids only need to differ between runs.
-  const newBackend = () => createBackend({ tables, clock: new RealClock(), random: new SeededRandom(randomUUID()) });
+  const newBackend = () =>
+    createBackend({
+      tables,
+      clock: new RealClock(),
+      random: new SeededRandom(randomUUID()),
+      ...(options.profile !== undefined ? { profile: options.profile } : {}),
+      ...(options.compatibility !== undefined ? { compatibility: options.compatibility } : {}),
+    });
   let current = await newBackend();
   const traffic = new ServeTraffic(() => current, options.faults ?? {});
   // The admin API's reset swaps the backend; the front door keeps pointing at the current one.
@@ -128,6 +140,13 @@ function delegatingBackend(current: () => Backend, handle: Backend['handle']): B
     get maxBodyBytes() {
       return current().maxBodyBytes;
     },
+    get profile() {
+      return current().profile;
+    },
+    get compatibility() {
+      return current().compatibility;
+    },
+    errorResponse: (status, message) => current().errorResponse(status, message),
     tables: () => current().tables(),
     defineTable: (definition) => current().defineTable(definition),
     seed: (table, rows) => current().seed(table, rows),
