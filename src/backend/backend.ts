@@ -280,7 +280,7 @@ class SimulatedBackend implements Backend, HttpCore {
     const asked = query.top !== undefined && query.top > 0 ? query.top : pageSize;
     const limit = paging.topBeyondPageSize === 'paged' ? Math.min(asked, pageSize) : asked;
     // A profile that links only to a page that exists reads one row more to know.
-    const probe = paging.linkWhen === 'more-rows' && asked > limit;
+    const probe = paging.linkWhen === 'more-rows';
     const offset = query.skip !== undefined && query.skip > 0 ? query.skip : 0;
     const where = query.filter === undefined ? undefined : table.compiledFilter(query.filter);
     const orderBy = table.compiledOrderBy(query.orderBy);
@@ -301,8 +301,10 @@ class SimulatedBackend implements Backend, HttpCore {
     } catch (error) {
       throw this.sqliteRefusal(error);
     }
-    const more = records.length > limit;
-    if (more) records = records.slice(0, limit);
+    const fetchedMore = records.length > limit;
+    if (fetchedMore) records = records.slice(0, limit);
+    // Rows past this page count only when `$top` asked for them: a `$top` the page holds is served whole.
+    const more = fetchedMore && (query.top === undefined || query.top > limit);
     const results = query.select === undefined ? records : records.map((record) => project(record, query.select!));
     return {
       results,

@@ -6,7 +6,7 @@
  *
  * The key has three levels, compared one after the other, as a dictionary does:
  * 1. letters without case or accents, digits after punctuation and letters after digits
- *    (`ß` as `ss`, `æ` as `ae`, `œ` as `oe`); hyphens and apostrophes are left out here, so
+ *    (`ß` as `ss`, `æ` as `ae`, `œ` as `oe`, `ø` as `o`); hyphens and apostrophes are left out here, so
  *    `co-op` sorts next to `coop` (Windows "word sort");
  * 2. the accents, position by position (`Amelie` before `Amélie`);
  * 3. the hyphens and apostrophes left out at level 1, so `coop` and `co-op` are not equal.
@@ -18,6 +18,9 @@
 
 const LEVEL = '\u0fff';
 const EXPANSIONS: Readonly<Record<string, string>> = { ß: 'ss', æ: 'ae', œ: 'oe' };
+/** Letters Unicode does not decompose that sort as a base letter with a stroke (a level-2 difference). */
+const STROKED: Readonly<Record<string, string>> = { ø: 'o', ł: 'l', đ: 'd', ħ: 'h' };
+const STROKE = 0x338;
 const IGNORED_AT_FIRST_LEVEL = new Set(['-', "'"]);
 
 /** Three code points per weight, all in U+1000–U+17FF: the key's UTF-8 bytes sort as the weights do. */
@@ -50,6 +53,13 @@ export function collationKey(text: string): string {
     }
     if (IGNORED_AT_FIRST_LEVEL.has(character)) {
       third += weight(0, position) + weight(1, code);
+      continue;
+    }
+    const stroked = STROKED[character];
+    if (stroked !== undefined) {
+      first += primary(stroked);
+      second += String.fromCharCode(0x1000, 0x1100 + (STROKE - 0x300));
+      position++;
       continue;
     }
     for (const base of EXPANSIONS[character] ?? character) {
