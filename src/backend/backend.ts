@@ -176,7 +176,7 @@ class SimulatedBackend implements Backend, HttpCore {
     this.answers = profile.answers(compatibility);
     this.paging = profile.paging(compatibility);
     this.quirks = profile.quirks(compatibility);
-    this.timestamps = profile.createTimestamps();
+    this.timestamps = profile.createTimestamps(this.random);
     this.versions = profile.createVersions(compatibility, this.random);
     const dialect: SqlDialect = profile.sqlDialect(compatibility, this.timestamps);
     this.rules = {

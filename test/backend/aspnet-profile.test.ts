@@ -22,19 +22,22 @@ describe('records (MobileAppControllerConfigProvider.cs, EntityData.cs, EntityDo
     expect(second.json.createdAt).toBe('2026-01-01T00:00:00.12Z');
   });
 
-  test('timestamps are stored to 100 ns: two writes in one millisecond are still ordered, and gt sees the later', async () => {
+  test('timestamps are stored to 100 ns: writes in one millisecond stay ordered, and eq on the shown value misses them', async () => {
     const { backend } = await aspnet();
     await send(backend, 'POST', '/tables/todoitem', { body: { id: 'later-id-first', text: 'first' } });
     await send(backend, 'POST', '/tables/todoitem', { body: { id: 'a-second', text: 'second' } });
     const both = await send(backend, 'GET', '/tables/todoitem?$orderby=updatedAt');
     expect(both.json.map((row: { text: string }) => row.text)).toEqual(['first', 'second']);
-    expect(both.json[0].updatedAt).toBe(both.json[1].updatedAt);
-    const after = await send(
-      backend,
-      'GET',
-      `/tables/todoitem?$filter=${encodeURIComponent(`updatedAt gt datetimeoffset'${both.json[0].updatedAt}'`)}`,
-    );
-    expect(after.json.map((row: { text: string }) => row.text)).toEqual(['second']);
+    const shown = both.json[0].updatedAt;
+    expect(both.json[1].updatedAt).toBe(shown);
+    const texts = async (filter: string) =>
+      (
+        await send(backend, 'GET', `/tables/todoitem?$orderby=updatedAt&$filter=${encodeURIComponent(filter)}`)
+      ).json.map((row: { text: string }) => row.text);
+    // The stored values lie between the shown millisecond and the next one.
+    expect(await texts(`updatedAt eq datetimeoffset'${shown}'`)).toEqual([]);
+    expect(await texts(`updatedAt gt datetimeoffset'${shown}'`)).toEqual(['first', 'second']);
+    expect(await texts(`updatedAt lt datetimeoffset'2026-01-01T00:00:00.001Z'`)).toEqual(['first', 'second']);
   });
 
   test('versions are one 8-byte counter for the whole database, in base64', async () => {

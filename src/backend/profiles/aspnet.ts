@@ -31,18 +31,23 @@ const FIRST_ROWVERSION = 2001;
 
 /**
  * `datetimeoffset(7)`: stored as fixed-width ISO text with seven fractional digits, stamped by
- * `SYSUTCDATETIME()`; the wire shows `yyyy-MM-ddTHH:mm:ss.FFFZ`. Two writes never share a stamp:
- * a write in the same 100 ns tick as the last one gets the next tick.
+ * `SYSUTCDATETIME()`; the wire shows `yyyy-MM-ddTHH:mm:ss.FFFZ`. The simulated clock counts whole
+ * milliseconds, SQL Server's clock does not: the first write of a millisecond lands at a random
+ * tick within it (from the run's seed), the next ones at the ticks after it. A write never gets
+ * the stamp of the one before.
  */
-function ticksTimestamps(): TimestampCodec {
+function ticksTimestamps(random: RandomSource): TimestampCodec {
   let last: { ms: number; ticks: number } | undefined;
   return {
     affinity: 'TEXT',
     stamp(ms) {
       const whole = Math.floor(ms);
-      let next = { ms: whole, ticks: Math.min(9999, Math.floor((ms - whole) * 10_000)) };
-      if (last !== undefined && (next.ms < last.ms || (next.ms === last.ms && next.ticks <= last.ticks)))
-        next = last.ticks === 9999 ? { ms: last.ms + 1, ticks: 0 } : { ms: last.ms, ticks: last.ticks + 1 };
+      const next =
+        last === undefined || whole > last.ms
+          ? { ms: whole, ticks: random.nextUint32() % 10_000 }
+          : last.ticks === 9999
+            ? { ms: last.ms + 1, ticks: 0 }
+            : { ms: last.ms, ticks: last.ticks + 1 };
       last = next;
       return formatIsoTicks(next.ms, next.ticks);
     },
@@ -211,7 +216,7 @@ export const ASPNET_PROFILE: ServerProfile = {
     dates: TICKS_DATES,
     functions: 'standard',
   }),
-  createTimestamps: ticksTimestamps,
+  createTimestamps: (random) => ticksTimestamps(random),
   createVersions: () => rowversions(),
   // EntityDomainManager.InsertAsync: Guid.NewGuid().ToString("N") — 32 hex digits, no dashes.
   newId: (random: RandomSource) => random.uuid().replace(/-/g, ''),

@@ -220,7 +220,7 @@ export const NODE_PROFILE: ServerProfile = {
     dates: EPOCH_MS_DATES,
     functions: compatibility === 'exact' ? 'azure-odata-sql' : 'standard',
   }),
-  createTimestamps: epochMsTimestamps,
+  createTimestamps: () => epochMsTimestamps(),
   createVersions: (compatibility, random) =>
     compatibility === 'exact' ? rowCounterVersions() : randomVersions(random),
   newId: (random) => random.uuid(),

@@ -134,7 +134,8 @@ export interface ServerProfile {
   readonly serverVersion: string;
   /** The SQL reading of `$filter` and `$orderby`. */
   sqlDialect(compatibility: Compatibility, timestamps: TimestampCodec): SqlDialect;
-  createTimestamps(): TimestampCodec;
+  /** The backend's timestamps; `random` places writes within a millisecond where the server's clock is finer. */
+  createTimestamps(random: RandomSource): TimestampCodec;
   createVersions(compatibility: Compatibility, random: RandomSource): VersionSource;
   /** An id for an inserted item that has none. */
   newId(random: RandomSource): string;
