@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { TODOITEM_TABLE } from '../protocol/records.js';
+import { CONFORMANCE_TABLE } from '../backend/conformance/index.js';
 import { RealClock } from '../kernel/clock.js';
 import { SeededRandom } from '../kernel/random.js';
 import express from 'express';
@@ -19,7 +20,7 @@ export interface ServeOptions {
   port?: number;
   /** Default 127.0.0.1 (this machine only). */
   host?: string;
-  /** A JSON file of table definitions (see tables-file.ts). Default: the tutorial's todoitem. */
+  /** A JSON file of table definitions (see tables-file.ts). Default: the tutorial's todoitem and the conformance suite's table. */
   tablesFile?: string;
   /** Origins allowed by CORS; default any. */
   corsOrigins?: readonly string[];
@@ -54,7 +55,8 @@ export interface RunningServer {
  */
 export async function startServer(options: ServeOptions = {}): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
-  const tables = options.tablesFile === undefined ? [TODOITEM_TABLE] : await loadTablesFile(options.tablesFile);
+  const tables =
+    options.tablesFile === undefined ? [TODOITEM_TABLE, CONFORMANCE_TABLE] : await loadTablesFile(options.tablesFile);
   if (options.adminToken !== undefined && options.adminToken.length < 8)
     throw new Error('the admin token must be at least 8 characters long');
   // Real HTTP runs on real time; ids only need to differ between runs.

@@ -5,6 +5,7 @@ import { runCommand } from './run.js';
 import { replayCommand } from './replay.js';
 import { mergeReportsCommand } from './merge-reports.js';
 import { selftestCommand } from './selftest.js';
+import { conformanceCommand } from './conformance.js';
 
 export const commands: readonly Command[] = [
   runCommand,
@@ -13,4 +14,5 @@ export const commands: readonly Command[] = [
   selftestCommand,
   serveCommand,
   exploreCommand,
+  conformanceCommand,
 ];
