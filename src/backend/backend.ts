@@ -183,6 +183,7 @@ class SimulatedBackend implements Backend, HttpCore {
       timestamps: this.timestamps,
       dialect,
       tieBreak: profile.tieBreak,
+      ...(profile.sortKey !== undefined ? { idSortKey: profile.sortKey } : {}),
       recordOrder: profile.recordOrder,
       integerIds: profile.integerIds,
     };

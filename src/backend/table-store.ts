@@ -32,6 +32,8 @@ export interface TableRules {
   readonly timestamps: TimestampCodec;
   readonly dialect: SqlDialect;
   readonly tieBreak: ServerProfile['tieBreak'];
+  /** The id's sort key in the profile's collation, stored beside it when ties go by id (no SQL function call per row). */
+  readonly idSortKey?: (id: string) => string;
   readonly recordOrder: ServerProfile['recordOrder'];
   readonly integerIds: ServerProfile['integerIds'];
 }
@@ -115,18 +117,22 @@ export class SqlTable {
     this.selectList = [SYSTEM_SELECT, ...userSql].join(', ');
     const stamp = rules.timestamps.affinity;
     const affinity = (type: ColumnType) => (type === 'date' ? stamp : AFFINITY[type]);
+    const byId = rules.tieBreak === 'id';
     db.run(
       `CREATE TABLE ${this.sqlName} (seq INTEGER PRIMARY KEY, "id" TEXT NOT NULL UNIQUE, "createdAt" ${stamp} NOT NULL, ` +
         `"updatedAt" ${stamp} NOT NULL, "version" TEXT NOT NULL, "deleted" INTEGER NOT NULL DEFAULT 0` +
         this.userColumns.map((column) => `, ${column.sql} ${affinity(column.type)}`).join('') +
+        (byId ? ', "idKey" TEXT NOT NULL' : '') +
         ')',
     );
-    // Walking this index gives (updatedAt, rowid) order: the pull query needs no sort step.
-    db.run(`CREATE INDEX "${MEMORY_SCHEMA}"."t${index}_updatedAt" ON "t${index}" ("updatedAt")`);
+    // Walking this index gives (updatedAt, [idKey,] rowid) order: the pull query needs no sort step.
+    db.run(
+      `CREATE INDEX "${MEMORY_SCHEMA}"."t${index}_updatedAt" ON "t${index}" ("updatedAt"${byId ? ', "idKey"' : ''})`,
+    );
     this.byId = db.prepare(`SELECT ${this.selectList} FROM ${this.sqlName} WHERE "id" = ?`);
-    const placeholders = ['?', '?', '?', '?', '?', '?', ...userSql.map(() => '?')].join(', ');
+    const placeholders = ['?', '?', '?', '?', '?', '?', ...userSql.map(() => '?'), ...(byId ? ['?'] : [])].join(', ');
     this.insertRow = db.prepare(
-      `INSERT INTO ${this.sqlName} (seq, "id", "createdAt", "updatedAt", "version", "deleted"${userSql.map((c) => `, ${c}`).join('')}) VALUES (${placeholders})`,
+      `INSERT INTO ${this.sqlName} (seq, "id", "createdAt", "updatedAt", "version", "deleted"${userSql.map((c) => `, ${c}`).join('')}${byId ? ', "idKey"' : ''}) VALUES (${placeholders})`,
     );
     this.updateRow = db.prepare(
       `UPDATE ${this.sqlName} SET "updatedAt" = ?, "version" = ?, "deleted" = ?${userSql.map((c) => `, ${c} = ?`).join('')} WHERE seq = ?`,
@@ -187,6 +193,7 @@ export class SqlTable {
       row.version,
       row.deleted ? 1 : 0,
       ...row.values,
+      ...(this.rules.tieBreak === 'id' ? [this.rules.idSortKey?.(row.id) ?? row.id] : []),
     ]);
     this.nextSeq++;
     return stored;
@@ -256,9 +263,7 @@ export class SqlTable {
 
   /** The last sort keys: insertion order, or the id first (in the profile's collation). */
   private tieBreakSql(): string {
-    if (this.rules.tieBreak === 'insertion') return 'seq';
-    const strings = this.rules.dialect.strings;
-    return strings.kind === 'collated' ? `${strings.keyFunction}("id"), seq` : '"id", seq';
+    return this.rules.tieBreak === 'insertion' ? 'seq' : '"idKey", seq';
   }
 
   count(options: { where?: CompiledSql; includeDeleted: boolean }): number {

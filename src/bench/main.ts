@@ -5,6 +5,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { benchBackend } from './backend.js';
 import { benchMutants } from './mutants.js';
 import { benchPull } from './pull.js';
 import { benchSdk } from './sdk.js';
@@ -26,6 +27,20 @@ const sections: readonly Section[] = [
       log(
         `world: ${figures.realHttpShortTimeouts.speedup.toFixed(1)}x faster than real HTTP with the scenario's timeouts cut to ${figures.realHttpShortTimeouts.timeoutMs} ms`,
       );
+      return figures;
+    },
+  },
+  {
+    name: 'backend',
+    async run(log) {
+      const figures = await benchBackend();
+      for (const [profile, costs] of Object.entries(figures)) {
+        const shown = (cost: { medianUs: number; minUs: number; maxUs: number }) =>
+          `${cost.medianUs} µs (${cost.minUs}–${cost.maxUs})`;
+        log(
+          `backend (${profile}): insert ${shown(costs.insert)}, update ${shown(costs.update)}, pull page of 50 ${shown(costs.pullPage)} per request through handle(), median of 7 windows (fastest–slowest)`,
+        );
+      }
       return figures;
     },
   },

@@ -8,7 +8,7 @@ import { versionFromETag } from '../../protocol/etag.js';
 import type { HttpHeaders, HttpResponse } from '../../protocol/http.js';
 import type { DateDialect } from '../../protocol/odata/sql.js';
 import type { RandomSource } from '../../kernel/random.js';
-import { COLLATION_FUNCTIONS, COLLATION_SQL_FUNCTIONS } from './collation.js';
+import { COLLATION_FUNCTIONS, COLLATION_SQL_FUNCTIONS, collationKey } from './collation.js';
 import type {
   IfMatchReading,
   NextPage,
@@ -221,6 +221,7 @@ export const ASPNET_PROFILE: ServerProfile = {
   // EntityDomainManager.InsertAsync: Guid.NewGuid().ToString("N") — 32 hex digits, no dashes.
   newId: (random: RandomSource) => random.uuid().replace(/-/g, ''),
   tieBreak: 'id',
+  sortKey: collationKey,
   recordOrder: 'id-first',
   systemPropertiesInBody: 'database-generated',
   readIfMatch,

@@ -141,6 +141,8 @@ export interface ServerProfile {
   newId(random: RandomSource): string;
   /** Rows that tie on `$orderby` come back in insertion order (SQLite rowid) or by id (Web API's stable ordering). */
   readonly tieBreak: 'insertion' | 'id';
+  /** The collation's sort key of a string, when the profile's collation is not code-point order. */
+  readonly sortKey?: (text: string) => string;
   /** Property order in records: the table's own columns first (Node's sqlite table layout) or the id first. */
   readonly recordOrder: 'columns-first' | 'id-first';
   /**
