@@ -59,6 +59,7 @@ import type {
 import { encodeValue, jsonTypeOf, requireId } from './values.js';
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+const RESERVED_LOWER_CASE: ReadonlySet<string> = new Set(RESERVED_PROPERTIES.map((name) => name.toLowerCase()));
 export { MAX_ID_LENGTH } from './values.js';
 
 /**
@@ -540,7 +541,7 @@ class SimulatedBackend implements Backend, HttpCore {
     for (const key of Object.keys(item)) {
       const lower = key.toLowerCase();
       if (lower === 'id' || lower === 'version') continue;
-      if ((RESERVED_PROPERTIES as readonly string[]).some((name) => name.toLowerCase() === lower)) {
+      if (RESERVED_LOWER_CASE.has(lower)) {
         if (this.serverProfile.systemPropertiesInBody === 'reserved')
           throw new BackendError(400, this.serverProfile.reservedProperty(key));
         if (lower === 'deleted' && table.definition.softDelete) {

@@ -118,7 +118,16 @@ function route(core: HttpCore, request: HttpRequest, options: HandleOptions | un
   const { answers, serverProfile: profile } = core;
   if (body !== undefined && exceedsUtf8Bytes(body, core.maxBodyBytes))
     return answers.error(413, bodyTooLargeMessage(core.maxBodyBytes));
-  const context: RequestContext = { method, path, search, baseUrl: publicBaseUrl(core, headers, options) };
+  let baseUrl: string | undefined;
+  const context: RequestContext = {
+    method,
+    path,
+    search,
+    // Only links, locations and some error messages need it: worked out on first use.
+    get baseUrl() {
+      return (baseUrl ??= publicBaseUrl(core, headers, options));
+    },
+  };
   const params = new URLSearchParams(search);
   const here: Route = { core, context, headers, params, body };
 

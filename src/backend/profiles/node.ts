@@ -3,7 +3,7 @@
  * answer here was read in the package's source (azure/azure-mobile-apps-node, `src/express/…`,
  * `src/data/sqlite/…`) and checked against a running copy (see docs/server-profiles.md).
  */
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import { formatTimestamp, parseIsoTimestamp } from '../../protocol/datetime.js';
 import { parseIfMatch } from '../../protocol/etag.js';
 import type { HttpHeaders, HttpResponse } from '../../protocol/http.js';
@@ -79,10 +79,16 @@ function rowCounterVersions(): VersionSource {
   };
 }
 
+/** `crypto.hash` (Node 20.12+): a one-shot digest, cheaper than a Hash object per answer. */
+const oneShotHash = (crypto as { hash?: (algorithm: string, data: string, encoding: 'base64') => string }).hash;
+
 /** Express's default weak ETag (the `etag` package): body length and SHA-1, on bodies that set none. */
 export function weakETag(body: string): string {
-  const hash = createHash('sha1').update(body, 'utf8').digest('base64').slice(0, 27);
-  return `W/"${Buffer.byteLength(body, 'utf8').toString(16)}-${hash}"`;
+  const digest =
+    oneShotHash !== undefined
+      ? oneShotHash('sha1', body, 'base64')
+      : crypto.createHash('sha1').update(body, 'utf8').digest('base64');
+  return `W/"${Buffer.byteLength(body, 'utf8').toString(16)}-${digest.slice(0, 27)}"`;
 }
 
 /** finalhandler's page for a request no route took (express 4). */
@@ -118,18 +124,19 @@ function escapeHtml(text: string): string {
 }
 
 function nodeAnswers(compatibility: Compatibility): ProfileAnswers {
-  const json = (status: number, body: string, headers: HttpHeaders = {}): HttpResponse => ({
-    status,
-    headers: {
-      'x-zumo-server-version': NODE_SERVER_VERSION,
-      'content-type': JSON_TYPE,
-      ...headers,
-      ...(headers.etag === undefined ? { etag: weakETag(body) } : {}),
-    },
-    body,
-  });
-  // renderResults' preventCaching: every answer it renders (and the 404 of a GET it finds nothing for).
-  const uncached = { 'cache-control': 'no-cache', expires: '0', pragma: 'no-cache' };
+  // Built key by key: this runs for every answer of every simulated run.
+  const json = (status: number, body: string, headers?: HttpHeaders, uncached = false): HttpResponse => {
+    const all: HttpHeaders = { 'x-zumo-server-version': NODE_SERVER_VERSION, 'content-type': JSON_TYPE };
+    if (headers !== undefined) for (const name in headers) all[name] = headers[name]!;
+    if (all.etag === undefined) all.etag = weakETag(body);
+    if (uncached) {
+      // renderResults' preventCaching: every answer it renders (and the 404 of a GET it finds nothing for).
+      all['cache-control'] = 'no-cache';
+      all.expires = '0';
+      all.pragma = 'no-cache';
+    }
+    return { status, headers: all, body };
+  };
   const error = (status: number, message: string) => json(status, JSON.stringify({ error: message }));
   const noRoute = (request: RequestContext): HttpResponse => ({
     status: 404,
@@ -166,11 +173,11 @@ function nodeAnswers(compatibility: Compatibility): ProfileAnswers {
             headers: { ...error(405, '').headers, allow: allowed },
           },
     error,
-    result: (status, body, headers = {}) => json(status, body, { ...headers, ...uncached }),
-    json,
+    result: (status, body, headers) => json(status, body, headers, true),
+    json: (status, body, headers) => json(status, body, headers),
     notFound: (_request, operation) =>
       operation === 'read'
-        ? json(404, JSON.stringify({ error: 'The item does not exist' }), uncached)
+        ? json(404, JSON.stringify({ error: 'The item does not exist' }), undefined, true)
         : error(404, 'The item does not exist'),
     idTaken: (_table, _id, itemJson) => json(409, itemJson),
     noContent: () => ({ status: 204, headers: { 'x-zumo-server-version': NODE_SERVER_VERSION }, body: '' }),
