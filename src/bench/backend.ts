@@ -15,10 +15,19 @@ const WINDOWS = 7;
 const HEADERS = { 'zumo-api-version': '2.0.0', 'content-type': 'application/json' };
 
 /** Microseconds per request: the median of the windows, and the fastest and slowest window. */
-export interface Cost {
+export interface Spread {
   readonly medianUs: number;
   readonly minUs: number;
   readonly maxUs: number;
+}
+
+/**
+ * Wall time and CPU time per request. On a shared machine the wall time swings with other
+ * processes; the CPU time this process spent is the steadier figure.
+ */
+export interface Cost {
+  readonly wall: Spread;
+  readonly cpu: Spread;
 }
 
 export type BackendCosts = Record<ServerProfileName, { insert: Cost; update: Cost; pullPage: Cost }>;
@@ -78,20 +87,29 @@ export async function benchBackend(options: { requestsPerWindow?: number } = {})
 
 /** Runs `request` in windows and reports µs per request; the first window only warms up. */
 async function measure(request: () => Promise<unknown>, perWindow: number, between: () => void): Promise<Cost> {
-  const rates: number[] = [];
+  const wall: number[] = [];
+  const cpu: number[] = [];
   for (let window = 0; window <= WINDOWS; window++) {
     const started = performance.now();
+    const cpuStarted = process.cpuUsage();
     for (let i = 0; i < perWindow; i++) {
       await request();
       between();
     }
-    if (window > 0) rates.push(((performance.now() - started) * 1000) / perWindow);
+    const used = process.cpuUsage(cpuStarted);
+    if (window === 0) continue;
+    wall.push(((performance.now() - started) * 1000) / perWindow);
+    cpu.push((used.user + used.system) / perWindow);
   }
-  rates.sort((a, b) => a - b);
+  return { wall: spread(wall), cpu: spread(cpu) };
+}
+
+function spread(samples: number[]): Spread {
+  const sorted = [...samples].sort((a, b) => a - b);
   const round = (us: number) => Math.round(us * 10) / 10;
   return {
-    medianUs: round(rates[Math.floor(rates.length / 2)]!),
-    minUs: round(rates[0]!),
-    maxUs: round(rates.at(-1)!),
+    medianUs: round(sorted[Math.floor(sorted.length / 2)]!),
+    minUs: round(sorted[0]!),
+    maxUs: round(sorted.at(-1)!),
   };
 }
