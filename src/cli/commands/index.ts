@@ -6,6 +6,7 @@ import { replayCommand } from './replay.js';
 import { mergeReportsCommand } from './merge-reports.js';
 import { selftestCommand } from './selftest.js';
 import { soakCommand } from './soak.js';
+import { conformanceCommand } from './conformance.js';
 
 export const commands: readonly Command[] = [
   runCommand,
@@ -15,4 +16,5 @@ export const commands: readonly Command[] = [
   soakCommand,
   serveCommand,
   exploreCommand,
+  conformanceCommand,
 ];
