@@ -70,6 +70,7 @@ export async function executeProgram(
     seed: program.seed,
     clients: handlers,
     tables: scenario.tables,
+    server: scenario.server,
     driver: options.driver,
     faults: program.faults,
     limits,

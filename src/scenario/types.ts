@@ -8,6 +8,7 @@ import type { JsonValue, TableDefinition } from '../protocol/records.js';
 import type { PushHandler } from '../kernel/driver.js';
 import type { ClientOperation, ServerEdit } from '../kernel/history.js';
 import type { ScriptedResolution } from './scripted.js';
+import type { ServerSpec } from '../world/world.js';
 
 /** A field-by-field merge: what the merged record holds for `field`. */
 export type MergeField = (
@@ -210,6 +211,11 @@ export interface ScenarioDefinition {
   readonly extends?: string;
   /** Table names (`todoitem` is built in) or definitions. Default `['todoitem']`. */
   readonly tables?: readonly (string | TableDefinition)[];
+  /**
+   * The real server the backend imitates: `{ profile: 'aspnet' }` for Microsoft.Azure.Mobile.Server,
+   * `compatibility: 'exact'` for its answers where it is broken. Default: Node, default compatibility.
+   */
+  readonly server?: ServerSpec;
   /** A count (`client-1`…) or the clients. Default 1. */
   readonly clients?: number | readonly (string | ClientSpec)[];
   /** Every client's policy unless it names its own. Default `tutorial`. */
@@ -266,6 +272,7 @@ export interface ResolvedScenario {
   /** The file it came from (as given), or `<inline>`. */
   readonly file: string;
   readonly tables: readonly TableDefinition[];
+  readonly server: Required<ServerSpec>;
   readonly clients: readonly { readonly name: string; readonly policy: PolicySpec }[];
   readonly editors: readonly string[];
   /** Fixed program, or undefined for generated scenarios. */

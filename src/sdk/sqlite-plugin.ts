@@ -18,7 +18,8 @@
  * What it adds for the simulator: a device's database files survive the app ({@link kill}
  * returns the committed bytes, a new plugin opens them again), a synchronous read of the
  * committed state for snapshots, and a report of every store write (`onWrite`) that can kill the
- * app right after it.
+ * app right after it. Outside the simulator a {@link PluginDisk} keeps the files instead, written
+ * at each commit and never in between.
  *
  * The device's file holds committed transactions only. SQLite's rollback journal makes it so on
  * a phone; here {@link kill} rolls back the open transaction before it exports the bytes, so a
@@ -102,11 +103,30 @@ export interface SqliteDatabase {
   close(success?: VoidCallback | null, error?: ErrorCallback | null): void;
 }
 
+/**
+ * Where a database file lives when it must outlive the process (the real SDK in Node).
+ * `write` sees committed bytes only, so whatever it last stored is a state SQLite committed:
+ * a process killed between two writes reopens the last commit, as a device does.
+ */
+export interface PluginDisk {
+  /** The committed bytes of `name`, or undefined when there is no such file. */
+  read(name: string): Uint8Array | undefined;
+  /**
+   * Called after each commit of `name` (a COMMIT, or a write statement outside a transaction).
+   * If it throws, the statement that committed fails with its message, so the app hears of it.
+   */
+  write(name: string, bytes: Uint8Array): void;
+  /** Called when the app deletes the database. */
+  remove(name: string): void;
+}
+
 export interface SqlitePluginOptions {
   readonly sql: SqlJsStatic;
   readonly schedule: Schedule;
   /** The device's database files at start: committed bytes by database name. */
   readonly files?: ReadonlyMap<string, Uint8Array>;
+  /** Files on a disk, read when a database is first opened and written at every commit. */
+  readonly disk?: PluginDisk;
   /**
    * Every write, synchronously, as the native side runs it: a data-changing statement (INSERT,
    * UPDATE, DELETE, REPLACE, CREATE, ALTER, DROP) right after it ran — `statement` inside a
@@ -122,11 +142,11 @@ const READ_ONLY_REFUSED = /^(\s|;)*(?:alter|create|delete|drop|insert|reindex|re
 const CHANGES_ROWS = /^\s*(?:insert|update|delete|replace)\b/i;
 const INSERTS_ROWS = /^\s*(?:insert|replace)\b/i;
 const OPENS_TRANSACTION = /^\s*begin\b/i;
-const COMMITS_TRANSACTION = /^\s*(?:commit|end)\b/i;
 /** A data-changing statement: its verb, and the table after it (bracketed or quoted or bare). */
 const WRITE_STATEMENT =
   /^[\s;]*(insert|replace|update|delete|create|alter|drop)\b(?:\s+or\s+\w+)?(?:\s+(?:into|from|(?:temp(?:orary)?\s+)?table|unique\s+index|index|view|trigger)\b)?(?:\s+if\s+(?:not\s+)?exists\b)?\s*(?:\[([^\]]+)\]|"((?:[^"]|"")+)"|([^\s(]+))?/i;
 const CLOSES_TRANSACTION = /^\s*(?:commit|end|rollback(?!\s+to\b))\b/i;
+const COMMITS = /^\s*(?:commit|end)\b/i;
 /** Prepared statements kept per connection: the SDK repeats a few dozen texts all the time. */
 const STATEMENT_CACHE_SIZE = 128;
 
@@ -140,6 +160,7 @@ export class SqlitePlugin {
   private readonly sql: SqlJsStatic;
   private readonly schedule: Schedule;
   private readonly files: Map<string, Uint8Array>;
+  private readonly disk: PluginDisk | undefined;
   private readonly connections = new Map<string, Connection>();
   private dead = false;
   /** @internal */
@@ -149,6 +170,7 @@ export class SqlitePlugin {
     this.sql = options.sql;
     this.onWrite = options.onWrite;
     this.files = new Map(options.files ?? []);
+    this.disk = options.disk;
     this.schedule = (task) =>
       options.schedule(() => {
         if (!this.dead) task();
@@ -194,6 +216,12 @@ export class SqlitePlugin {
         this.connections.delete(name);
       }
       this.files.delete(name);
+      try {
+        this.disk?.remove(name);
+      } catch (cause) {
+        error?.(toSqlError(cause));
+        return;
+      }
       success?.();
     });
   }
@@ -258,17 +286,22 @@ export class SqlitePlugin {
     this.schedule(task);
   }
 
+  /** @internal A commit of `name` just ended: the disk, if any, gets the committed bytes. */
+  committed(name: string, db: Database): void {
+    this.disk?.write(name, db.export());
+  }
+
   /** @internal The connection behind a handle, opened from the device's file on first use. */
   connection(name: string): Connection {
     if (this.dead) throw new Error('sqlite plugin: the app was killed');
     let connection = this.connections.get(name);
     if (connection === undefined) {
-      const db = new this.sql.Database(this.files.get(name) ?? null);
+      const db = new this.sql.Database(this.files.get(name) ?? this.disk?.read(name) ?? null);
       // The file lives in emscripten's in-memory FS, where a journal file costs ~10× per commit.
       // An in-memory journal still rolls back; crash durability is kill()'s job (it rolls back
       // what is open and exports what is committed).
       db.exec('PRAGMA journal_mode=MEMORY; PRAGMA synchronous=OFF;');
-      connection = new Connection(db, this);
+      connection = new Connection(name, db, this);
       this.connections.set(name, connection);
     }
     return connection;
@@ -295,6 +328,7 @@ class Connection {
   private running: Transaction | undefined;
 
   constructor(
+    private readonly name: string,
     readonly db: Database,
     private readonly plugin: SqlitePlugin,
   ) {}
@@ -322,6 +356,7 @@ class Connection {
         error: { code: SqlErrorCode.SYNTAX_ERR, message: 'invalid sql for a read-only transaction' },
       };
     }
+    const inTransaction = this.writing;
     try {
       const statement = this.prepared(sql);
       const rows: SqliteRow[] = [];
@@ -347,9 +382,13 @@ class Connection {
         this.writing = true;
         this.written = 0;
       }
-      const commits = this.writing && COMMITS_TRANSACTION.test(sql) && this.written > 0;
+      const commits = this.writing && COMMITS.test(sql) && this.written > 0;
       if (CLOSES_TRANSACTION.test(sql)) this.becameIdle();
+      // Outside BEGIN … COMMIT, SQLite commits each write statement on its own.
+      if (COMMITS.test(sql) || (!inTransaction && READ_ONLY_REFUSED.test(sql)))
+        this.plugin.committed(this.name, this.db);
       const outcome: Outcome = { ok: true, result: resultSet(rows, rowsAffected, insertId) };
+      // Reported once the disk (if any) has what it committed: a crash here keeps the commit.
       if (this.plugin.onWrite !== undefined && !readOnly) {
         if (commits) this.report({ kind: 'commit', statement: 'commit' });
         else {

@@ -15,6 +15,7 @@
 import { createBackend } from '../backend/backend.js';
 import { createReferenceDriver } from '../client/driver.js';
 import type { Backend, WriteOutcome } from '../backend/types.js';
+import type { Compatibility, ServerProfileName } from '../backend/profiles/profile.js';
 import type { Transport } from '../protocol/http.js';
 import {
   TODOITEM_TABLE,
@@ -106,6 +107,8 @@ export interface WorldOptions {
   readonly drain?: DrainMode;
   /** Default: the simulated backend. */
   readonly backend?: WorldBackendFactory;
+  /** The real server the simulated backend imitates (when `backend` is not given). Default: Node, default compatibility. */
+  readonly server?: ServerSpec;
   /** `real` runs on wall-clock timers (not reproducible). Default `virtual`. */
   readonly time?: 'virtual' | 'real';
   /** Sends requests through a real front door instead of calling the backend in-process. */
@@ -255,7 +258,7 @@ export class World {
           });
     recorder = new HistoryRecorder(time, time.startTime);
 
-    const backendFactory = options.backend ?? simulatedBackend;
+    const backendFactory = options.backend ?? simulatedBackend(options.server ?? {});
     const backend = await time.runWithIo(
       backendFactory({ tables, clock: time.lane('server'), random: random.fork('backend') }),
     );
@@ -872,5 +875,13 @@ function normaliseClients(clients: number | readonly (string | WorldClientSpec)[
   return specs;
 }
 
-const simulatedBackend: WorldBackendFactory = ({ tables, clock, random }) =>
-  createBackend({ tables: [...tables], clock, random });
+/** Which server profile the simulated backend takes, and how exactly. */
+export interface ServerSpec {
+  readonly profile?: ServerProfileName;
+  readonly compatibility?: Compatibility;
+}
+
+const simulatedBackend =
+  (server: ServerSpec): WorldBackendFactory =>
+  ({ tables, clock, random }) =>
+    createBackend({ tables: [...tables], clock, random, ...server });

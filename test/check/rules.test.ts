@@ -275,7 +275,8 @@ describe('the rule registry and docs/semantics.md', () => {
       lines.forEach((line, i) => {
         if (!/\bmessage[,:]/.test(line) || /^\s*(\/\/|\*|readonly)/.test(line)) return;
         if (exempt.some((text) => lines.slice(Math.max(0, i - 3), i + 1).some((near) => near.includes(text)))) return;
-        const around = lines.slice(Math.max(0, i - 3), i + 3).join('\n');
+        // The object literal around the message: its `rule` (and `at`) may sit a few lines away.
+        const around = lines.slice(Math.max(0, i - 6), i + 4).join('\n');
         if (!/\brule[,:]/.test(around)) missing.push(`src/check/${file}:${i + 1}: ${line.trim().slice(0, 80)}`);
       });
     }
