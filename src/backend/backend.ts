@@ -39,9 +39,11 @@ import type {
   WriteOutcome,
 } from './types.js';
 import { encodeValue, jsonTypeOf, requireId } from './values.js';
+import { MAX_BODY_BYTES } from '../protocol/limits.js';
 
-export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
-export { MAX_ID_LENGTH } from './values.js';
+/** The backend's body limit unless told otherwise (see protocol/limits.ts). */
+export const DEFAULT_MAX_BODY_BYTES = MAX_BODY_BYTES;
+export { MAX_ID_LENGTH } from '../protocol/limits.js';
 const ITEM_NOT_FOUND = 'The item does not exist';
 
 /**

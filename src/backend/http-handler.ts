@@ -18,7 +18,9 @@ import type { JsonObject, ServerRecord } from '../protocol/records.js';
 import { BackendError } from './errors.js';
 import type { SqlTable } from './table-store.js';
 import type { HandleOptions, QueryResult, WriteOptions, WriteOutcome } from './types.js';
-import { MAX_OBJECT_DEPTH, nestsDeeperThan, requireId } from './values.js';
+import { MAX_OBJECT_DEPTH } from '../protocol/limits.js';
+import { nestsDeeperThan } from '../protocol/safe-json.js';
+import { requireId } from './values.js';
 
 /** What the HTTP layer needs from the backend. */
 export interface HttpCore {
