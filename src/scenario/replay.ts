@@ -22,7 +22,12 @@ export type ReplaySource =
   /** A scenario and the `<seed>:<path>` of one of its generated runs (fixed-step scenarios need no token). */
   | { readonly scenario: ScenarioInput; readonly token?: string }
   /** A counterexample (object or JSON file); its scenario comes from the counterexample unless given. */
-  | { readonly counterexample: Counterexample | string; readonly scenario?: ScenarioInput };
+  | {
+      readonly counterexample: Counterexample | string;
+      readonly scenario?: ScenarioInput;
+      /** How messages name a counterexample given as an object (the file it came from). */
+      readonly file?: string;
+    };
 
 export interface ReplayOptions {
   readonly client?: ClientChoice;
@@ -71,7 +76,8 @@ export async function replay(source: ReplaySource, options: ReplayOptions = {}):
         ? await readCounterexample(path.resolve(cwd, source.counterexample), source.counterexample)
         : source.counterexample;
     // A counterexample is a file like any other: its program is checked before it runs.
-    const shownName = typeof source.counterexample === 'string' ? source.counterexample : 'the counterexample';
+    const shownName =
+      typeof source.counterexample === 'string' ? source.counterexample : (source.file ?? 'the counterexample');
     const issues = programIssues(counterexample.program, shownName);
     if (issues.length > 0) throw new ScenarioError(shownName, issues);
     const scenarioInput = source.scenario ?? counterexample.scenario;

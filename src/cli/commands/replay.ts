@@ -194,7 +194,7 @@ async function replaySource(
       throw new UsageError(`${file} is a counterexample: it carries its program, so it takes no <seed>:<path>`);
     if (scenarioOption !== undefined) await mustExist(scenarioOption, '--scenario', cwd);
     return {
-      source: { counterexample, ...(scenarioOption !== undefined ? { scenario: scenarioOption } : {}) },
+      source: { counterexample, file, ...(scenarioOption !== undefined ? { scenario: scenarioOption } : {}) },
       counterexample,
     };
   }

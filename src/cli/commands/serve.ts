@@ -8,6 +8,7 @@ import {
   type LinkErrorStatus,
 } from '../../network/fault-plan.js';
 import { FaultPlanError } from '../../network/validate.js';
+import { TablesFileError } from '../../backend/tables-file.js';
 import { AllowedHostError, allowedHostsOf } from '../../serve/allowed-hosts.js';
 import { exposureOf } from '../../serve/exposure.js';
 import { UsageError, type Command, type CommandIO } from '../command.js';
@@ -113,7 +114,7 @@ Example:
         ...(values['allowed-host'] !== undefined ? { allowedHosts: values['allowed-host'] } : {}),
       });
     } catch (error) {
-      if (error instanceof FaultPlanError) throw new UsageError(error.message);
+      if (error instanceof FaultPlanError || error instanceof TablesFileError) throw new UsageError(error.message);
       throw error;
     }
     io.stdout.write(`syncwright backend listening on ${server.url}\n`);
