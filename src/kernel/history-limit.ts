@@ -62,5 +62,21 @@ function elide(text: string | undefined, maxBodyBytes: number): ElidedBody | und
   if (text === undefined || text.length <= maxBodyBytes / 3) return undefined;
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes <= maxBodyBytes) return undefined;
-  return { bytes, sha256: createHash('sha256').update(text, 'utf8').digest('hex') };
+  return { bytes, sha256: sha256Of(text) };
+}
+
+/** Hashing slices of the text keeps the UTF-8 copy small: a large body is never encoded at once. */
+const HASH_SLICE = 16 * 1024;
+
+function sha256Of(text: string): string {
+  const hash = createHash('sha256');
+  for (let start = 0; start < text.length;) {
+    let end = Math.min(text.length, start + HASH_SLICE);
+    // Never between the two halves of a surrogate pair: each half alone would encode as U+FFFD.
+    const last = text.charCodeAt(end - 1);
+    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end++;
+    hash.update(text.slice(start, end), 'utf8');
+    start = end;
+  }
+  return hash.digest('hex');
 }
