@@ -13,6 +13,12 @@ import { AllowedHostError, allowedHostsOf } from '../../serve/allowed-hosts.js';
 import { exposureOf } from '../../serve/exposure.js';
 import { UsageError, type Command, type CommandIO } from '../command.js';
 import { describeHistoryLimit, historyLimitOption } from '../history-limit-option.js';
+import {
+  COMPATIBILITY_MODES,
+  SERVER_PROFILE_NAMES,
+  type Compatibility,
+  type ServerProfileName,
+} from '../../backend/profiles/profile.js';
 import { integerOption, parseOptions, rateOption } from '../options.js';
 import { readJsonFile } from '../json-file.js';
 import { MAX_JSON_BYTES } from '../../protocol/limits.js';
@@ -29,7 +35,12 @@ server and then the connection drops, so the app sees a network error.
 Options:
   --port <n>                 port to listen on (default 3000; 0 picks a free one)
   --host <address>           address to listen on (default 127.0.0.1)
-  --tables <file>            JSON file with table definitions (default: the tutorial's todoitem)
+  --tables <file>            JSON file with table definitions (default: the tutorial's todoitem and
+                             the conformance suite's syncwright_conformance)
+  --profile <name>           the real server to imitate: node (azure-mobile-apps 4.0.2, default) or
+                             aspnet (Microsoft.Azure.Mobile.Server on SQL Server)
+  --compat <mode>            default: better answers where the real server is broken; exact: the real
+                             server's answers, warts included
   --cors <origins>           comma-separated origins allowed by CORS (default: any)
   --latency <ms|min-max>     delay each way, e.g. 200 or 50-400
   --error-rate <r>           chance (0..1) that a request is answered with an error status
@@ -67,6 +78,8 @@ Example:
       port: { type: 'string' },
       host: { type: 'string' },
       tables: { type: 'string' },
+      profile: { type: 'string' },
+      compat: { type: 'string' },
       cors: { type: 'string' },
       latency: { type: 'string' },
       'error-rate': { type: 'string' },
@@ -81,6 +94,12 @@ Example:
       'dry-run': { type: 'boolean' },
     });
     const port = integerOption('port', values.port, 3000, 0, 65535);
+    const profile = values.profile ?? 'node';
+    if (!(SERVER_PROFILE_NAMES as readonly string[]).includes(profile))
+      throw new UsageError(`--profile expects one of ${SERVER_PROFILE_NAMES.join(', ')}, got '${profile}'`);
+    const compatibility = values.compat ?? 'default';
+    if (!(COMPATIBILITY_MODES as readonly string[]).includes(compatibility))
+      throw new UsageError(`--compat expects one of ${COMPATIBILITY_MODES.join(', ')}, got '${compatibility}'`);
     const faults = await faultsFrom(values, io);
     const adminToken = values['admin-token'] ?? process.env['SYNCWRIGHT_ADMIN_TOKEN'];
     if (adminToken !== undefined && adminToken.length < 8)
@@ -107,6 +126,8 @@ Example:
         port,
         host,
         ...(values.tables === undefined ? {} : { tablesFile: values.tables }),
+        profile: profile as ServerProfileName,
+        compatibility: compatibility as Compatibility,
         ...(corsOrigins === undefined ? {} : { corsOrigins }),
         faults,
         ...(adminToken !== undefined ? { adminToken } : {}),
@@ -117,7 +138,9 @@ Example:
       if (error instanceof FaultPlanError || error instanceof TablesFileError) throw new UsageError(error.message);
       throw error;
     }
-    io.stdout.write(`syncwright backend listening on ${server.url}\n`);
+    io.stdout.write(
+      `syncwright backend listening on ${server.url} (${profile} profile${compatibility === 'exact' ? ', exact' : ''})\n`,
+    );
     // Off loopback the exposure is a warning, printed even with --quiet.
     if (!exposure.loopback)
       io.stderr.write(`${exposure.lines.map((line) => `syncwright serve: ${line}`).join('\n')}\n`);
