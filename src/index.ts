@@ -115,7 +115,8 @@ export {
   type TieBreaker,
 } from './kernel/tie-break.js';
 export { createTimerFunctions, createVirtualDate, type VirtualTimerFunctions } from './kernel/timers.js';
-export { HistoryRecorder, type HistoryListener } from './kernel/recorder.js';
+export { HistoryRecorder, type HistoryListener, type RecorderOptions } from './kernel/recorder.js';
+export { DEFAULT_HISTORY_LIMIT, type HistoryLimit, type HistoryDrops } from './kernel/history-limit.js';
 export { toJsonSafe, describeError } from './kernel/json-safe.js';
 export { recordingPushHandler, type RecordingHandlerOptions } from './world/recording-handler.js';
 export type { Operation, OperationOutcome, OperationStatus } from './kernel/operation.js';
@@ -157,6 +158,8 @@ export {
   checkQueueCollapse,
   coverageCounters,
   COVERAGE_COUNTERS,
+  historyGaps,
+  type HistoryGaps,
   type CheckerName,
   type Checker,
   type CheckContext,

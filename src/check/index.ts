@@ -11,6 +11,7 @@ import { checkNoResurrection, NO_RESURRECTION } from './no-resurrection.js';
 import { checkPullCompleteness, PULL_COMPLETENESS } from './pull-completeness.js';
 import { checkPullMarks, PULL_MARKS } from './pull-marks.js';
 import { checkQueueCollapse, QUEUE_COLLAPSE } from './queue-collapse.js';
+import { historyGaps, unknownOver } from './completeness.js';
 import type { CheckResult } from './types.js';
 import type { Checker, CheckContext } from './verdict.js';
 
@@ -50,20 +51,24 @@ export function isCheckerName(name: string): name is CheckerName {
 
 /**
  * Runs the named checkers (all by default). A checker that throws is reported as a failed
- * result naming the exception, so one bug cannot hide the other verdicts.
+ * result naming the exception, so one bug cannot hide the other verdicts. Over an incomplete
+ * history (a bounded one that dropped events, see completeness.ts) every verdict is unknown.
  */
 export function runCheckers(
   history: History,
   names: readonly CheckerName[] = CHECKER_NAMES,
   context?: CheckContext,
 ): CheckResult[] {
+  const gaps = historyGaps(history);
   return names.map((name) => {
+    let result: CheckResult;
     try {
-      return CHECKERS[name](history, context);
+      result = CHECKERS[name](history, context);
     } catch (error) {
       const message = `The ${name} checker crashed: ${error instanceof Error ? error.message : String(error)}`;
-      return { checker: name, valid: false, violations: [{ message, events: [] }], explanation: message };
+      result = { checker: name, valid: false, violations: [{ message, events: [] }], explanation: message };
     }
+    return gaps === undefined ? result : unknownOver(result, gaps);
   });
 }
 
@@ -83,3 +88,4 @@ export {
 export { coverageCounters, COVERAGE_COUNTERS, type CoverageCounter } from './coverage.js';
 export type { Checker, CheckContext } from './verdict.js';
 export type { CheckResult } from './types.js';
+export { historyGaps, type HistoryGaps } from './completeness.js';

@@ -19,8 +19,15 @@ export interface Violation {
 export interface CheckResult {
   /** The checker's name, e.g. `convergence`. */
   readonly checker: string;
+  /** False when the checker shows a violation, and only then: an `unknown` result is not one. */
   readonly valid: boolean;
   readonly violations: readonly Violation[];
+  /**
+   * Jepsen's third outcome: set when the history lacks what the checker would need to decide
+   * (a bounded history that dropped events or kept bodies as digests only). It says what could
+   * not be seen; `valid` is then true and `violations` empty, since nothing was shown to break.
+   */
+  readonly unknown?: string;
   /** Plain words, citing history events as `#<seq>`. */
   readonly explanation: string;
 }

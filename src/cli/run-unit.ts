@@ -101,12 +101,16 @@ async function runRange(
   started: number,
   onRun: (event: RunEvent) => void,
 ): Promise<ScenarioResult> {
-  const execute: ProgramExecutor = (program) =>
-    executeProgram(scenario, program, {
+  const execute: ProgramExecutor = async (program) => {
+    // A run is mostly promise callbacks; a turn of the event loop between runs lets Ctrl-C (and a
+    // worker's messages) through within one run's time instead of at the end of the unit.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    return executeProgram(scenario, program, {
       driver: client.driver,
       declarations:
         task.countAll === true ? { allow: scenario.allow, expected: ['*'] } : declarationsFor(scenario, client.name),
     });
+  };
   const remaining = task.deadline === undefined ? undefined : Math.max(1, task.deadline - Date.now());
   const selection: RunSelection = {
     seed: task.seed,

@@ -3,7 +3,8 @@
  * `<seed>:<path>` (fast-check's seed and path, with the scenario file) or by a counterexample
  * JSON (which carries its program). Same program and client ⇒ byte-identical history.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { makeDirectory } from '../kernel/make-directory.js';
 import path from 'node:path';
 import fc from 'fast-check';
 import type { ClientMutation } from '../client/mutations.js';
@@ -14,12 +15,19 @@ import { parseJson } from './load.js';
 import type { Counterexample } from './results.js';
 import { toResolvedScenario, type ScenarioInput } from './run.js';
 import type { Expectation, Program, ResolvedScenario, ScenarioDefinition } from './types.js';
+import { programIssues, ScenarioError } from './validate.js';
+import { MAX_JSON_BYTES } from '../protocol/limits.js';
 
 export type ReplaySource =
   /** A scenario and the `<seed>:<path>` of one of its generated runs (fixed-step scenarios need no token). */
   | { readonly scenario: ScenarioInput; readonly token?: string }
   /** A counterexample (object or JSON file); its scenario comes from the counterexample unless given. */
-  | { readonly counterexample: Counterexample | string; readonly scenario?: ScenarioInput };
+  | {
+      readonly counterexample: Counterexample | string;
+      readonly scenario?: ScenarioInput;
+      /** How messages name a counterexample given as an object (the file it came from). */
+      readonly file?: string;
+    };
 
 export interface ReplayOptions {
   readonly client?: ClientChoice;
@@ -67,6 +75,11 @@ export async function replay(source: ReplaySource, options: ReplayOptions = {}):
       typeof source.counterexample === 'string'
         ? await readCounterexample(path.resolve(cwd, source.counterexample), source.counterexample)
         : source.counterexample;
+    // A counterexample is a file like any other: its program is checked before it runs.
+    const shownName =
+      typeof source.counterexample === 'string' ? source.counterexample : (source.file ?? 'the counterexample');
+    const issues = programIssues(counterexample.program, shownName);
+    if (issues.length > 0) throw new ScenarioError(shownName, issues);
     const scenarioInput = source.scenario ?? counterexample.scenario;
     if (scenarioInput === undefined)
       throw new Error('the counterexample names no scenario file; pass the scenario too');
@@ -107,7 +120,11 @@ export async function replay(source: ReplaySource, options: ReplayOptions = {}):
 }
 
 async function readCounterexample(absolute: string, shown: string): Promise<Counterexample> {
-  const value = parseJson(await readFile(absolute, 'utf8'), shown) as Partial<Counterexample> & {
+  const value = parseJson(
+    await readFile(absolute, 'utf8'),
+    shown,
+    MAX_JSON_BYTES.results,
+  ) as Partial<Counterexample> & {
     failure?: Counterexample;
   };
   // A whole ScenarioResult is accepted too: its `failure` is the counterexample.
@@ -148,7 +165,7 @@ export async function saveRegression(counterexample: Counterexample, options: Sa
   }
   const cwd = options.cwd ?? process.cwd();
   const directory = path.resolve(cwd, options.directory ?? path.join('scenarios', 'regressions'));
-  await mkdir(directory, { recursive: true });
+  await makeDirectory(directory);
   const program = counterexample.program as unknown as Program;
   const original = path.resolve(cwd, counterexample.scenario);
   const definition: ScenarioDefinition = {

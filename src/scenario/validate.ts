@@ -21,6 +21,15 @@ import {
   type ScenarioDefinition,
 } from './types.js';
 import { migrateScenario } from './migrate.js';
+import {
+  MAX_BODY_BYTES,
+  MAX_ID_LENGTH,
+  MAX_JSON_DEPTH,
+  MAX_OBJECT_DEPTH,
+  MAX_STEPS,
+  MAX_VIRTUAL_MS,
+} from '../protocol/limits.js';
+import { formatBytes, jsonDepth } from '../protocol/safe-json.js';
 
 export interface ScenarioIssue {
   readonly file: string;
@@ -98,6 +107,8 @@ export function validateAndMigrate(
 /** Every problem in the definition; empty when it is valid. */
 export function scenarioIssues(value: unknown, file: string): ScenarioIssue[] {
   const v = new Validator(file);
+  // Checked first: nothing below may walk a value nested deeper (a TypeScript scenario's included).
+  if (!v.shallow(value, '')) return v.issues;
   if (!v.object(value, '', TOP_LEVEL)) return v.issues;
   const s = value;
   if (v.string(s['name'], 'name') && (s['name'] as string).trim() === '')
@@ -127,8 +138,7 @@ export function scenarioIssues(value: unknown, file: string): ScenarioIssue[] {
   if (s['extends'] === undefined && s['steps'] === undefined && s['generate'] === undefined) {
     v.fail('', 'a "steps" list or a "generate" section', s);
   }
-  if (s['steps'] !== undefined && v.array(s['steps'], 'steps'))
-    (s['steps'] as unknown[]).forEach((step, i) => v.step(step, `steps[${i}]`));
+  if (s['steps'] !== undefined) v.steps(s['steps'], 'steps');
   if (s['seed'] !== undefined) v.integer(s['seed'], 'seed', 0, 2 ** 31 - 1);
   if (s['faults'] !== undefined) {
     for (const issue of validateFaultPlan(s['faults'])) {
@@ -163,6 +173,25 @@ export function scenarioIssues(value: unknown, file: string): ScenarioIssue[] {
     if (origin['client'] !== undefined) v.string(origin['client'], 'origin.client');
     if (origin['note'] !== undefined) v.string(origin['note'], 'origin.note');
   }
+  return v.issues;
+}
+
+/**
+ * Every problem in a counterexample's program (`seed`, `steps`, `faults`), as the scenario
+ * validator sees them in a scenario: a program from a file is checked before it runs.
+ */
+export function programIssues(value: unknown, file: string): ScenarioIssue[] {
+  const v = new Validator(file);
+  if (!v.shallow(value, 'program') || !v.object(value, 'program', ['seed', 'steps', 'faults'])) return v.issues;
+  v.integer(value['seed'], 'program.seed', -(2 ** 31), 2 ** 32);
+  v.steps(value['steps'], 'program.steps');
+  for (const issue of validateFaultPlan(value['faults']))
+    v.issues.push({
+      file,
+      path: issue.path === '' ? 'program.faults' : `program.faults.${issue.path}`,
+      expected: issue.expected,
+      found: issue.found,
+    });
   return v.issues;
 }
 
@@ -222,6 +251,88 @@ class Validator {
   fail(path: string, expected: string, found: unknown): false {
     this.issues.push({ file: this.file, path, expected, found: show(found) });
     return false;
+  }
+
+  /** `found` already in words (not a value to show). */
+  failWith(path: string, expected: string, found: string): false {
+    this.issues.push({ file: this.file, path, expected, found });
+    return false;
+  }
+
+  /** False (with an issue) for a value nested deeper than any JSON syncwright reads. */
+  shallow(value: unknown, path: string): boolean {
+    const depth = jsonDepth(value, MAX_JSON_DEPTH);
+    return (
+      depth <= MAX_JSON_DEPTH ||
+      this.failWith(path, `a value nested at most ${MAX_JSON_DEPTH} levels deep`, 'deeper nesting (or a cycle)')
+    );
+  }
+
+  /** A program's steps: at most MAX_STEPS, whose waits add up to at most MAX_VIRTUAL_MS. */
+  steps(value: unknown, path: string): void {
+    if (!this.array(value, path)) return;
+    if (value.length > MAX_STEPS) {
+      this.failWith(path, `at most ${MAX_STEPS} steps`, `${value.length} steps`);
+      return;
+    }
+    let elapsed = 0;
+    value.forEach((step, i) => {
+      const at = `${path}[${i}]`;
+      this.step(step, at);
+      // The virtual clock moves by each step's `after` and each `wait`: their sum must stay in range.
+      const after = (step as { after?: unknown } | null)?.after;
+      const op = (step as { op?: { type?: unknown; ms?: unknown } } | null)?.op;
+      for (const [ms, where] of [
+        [after, `${at}.after`],
+        [op?.type === 'wait' ? op.ms : undefined, `${at}.op.ms`],
+      ] as const) {
+        if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0 || ms > MAX_VIRTUAL_MS) continue;
+        elapsed += ms;
+        if (elapsed > MAX_VIRTUAL_MS) {
+          this.failWith(
+            where,
+            `waits that add up to at most ${MAX_VIRTUAL_MS} ms of virtual time (ten years)`,
+            `${elapsed} ms by this step`,
+          );
+          elapsed = Number.NEGATIVE_INFINITY;
+        }
+      }
+    });
+  }
+
+  /** A record as the backend will take it: values nested within its limit, within its body size. */
+  recordFits(value: Record<string, unknown>, path: string): void {
+    for (const [field, item] of Object.entries(value)) {
+      const depth = jsonDepth(item, MAX_OBJECT_DEPTH);
+      if (depth > MAX_OBJECT_DEPTH)
+        this.failWith(
+          join(path, field),
+          `a value nested at most ${MAX_OBJECT_DEPTH} levels deep (the backend's limit)`,
+          `one nested ${depth > MAX_OBJECT_DEPTH + 1 ? 'deeper' : depth} levels`,
+        );
+    }
+    let bytes: number;
+    try {
+      bytes = Buffer.byteLength(JSON.stringify(value), 'utf8');
+    } catch {
+      return;
+    }
+    if (bytes > MAX_BODY_BYTES)
+      this.failWith(
+        path,
+        `a record of at most ${formatBytes(MAX_BODY_BYTES)} as JSON (the backend's body limit)`,
+        formatBytes(bytes),
+      );
+  }
+
+  /** A record id the backend takes: 1 to MAX_ID_LENGTH characters, no control characters. */
+  recordId(value: unknown, path: string): boolean {
+    if (!this.string(value, path)) return false;
+    const id = value as string;
+    return (
+      (id !== '' && id.length <= MAX_ID_LENGTH && !/[\u0000-\u001f\u007f]/.test(id)) ||
+      this.fail(path, `a non-empty id of at most ${MAX_ID_LENGTH} characters, without control characters`, id)
+    );
   }
 
   object(value: unknown, path: string, allowed?: readonly string[]): value is Record<string, unknown> {
@@ -371,7 +482,8 @@ class Validator {
         const at = join(join(path, 'conflicts'), i);
         if (!this.object(answer, at, ['decision', 'record', 'action', 'table', 'itemId'])) return;
         this.oneOf(answer['decision'], join(at, 'decision'), SCRIPTED_DECISIONS);
-        if (answer['record'] !== undefined) this.object(answer['record'], join(at, 'record'));
+        if (answer['record'] !== undefined && this.object(answer['record'], join(at, 'record')))
+          this.recordFits(answer['record'], join(at, 'record'));
         if (
           (answer['decision'] === 'cancelAndUpdate' || answer['decision'] === 'update') &&
           answer['record'] === undefined
@@ -402,7 +514,7 @@ class Validator {
 
   step(value: unknown, path: string): void {
     if (!this.object(value, path, ['actor', 'op', 'after', 'background'])) return;
-    if (value['after'] !== undefined) this.number(value['after'], join(path, 'after'), 0);
+    if (value['after'] !== undefined) this.number(value['after'], join(path, 'after'), 0, MAX_VIRTUAL_MS);
     if (value['background'] !== undefined) this.boolean(value['background'], join(path, 'background'));
     if (!this.string(value['actor'], join(path, 'actor'))) return;
     const actor = value['actor'];
@@ -417,16 +529,13 @@ class Validator {
       if (op['table'] !== undefined) this.string(op['table'], join(opPath, 'table'));
     };
     const id = (key = 'id'): void => {
-      if (this.string(op[key], join(opPath, key)) && op[key] === '')
-        this.fail(join(opPath, key), 'a non-empty id', op[key]);
+      this.recordId(op[key], join(opPath, key));
     };
     const record = (key: string, needsId: boolean): void => {
       if (!this.object(op[key], join(opPath, key))) return;
       const rec = op[key] as Record<string, unknown>;
-      if (needsId || rec['id'] !== undefined) {
-        if (!(typeof rec['id'] === 'string' && rec['id'] !== ''))
-          this.fail(join(join(opPath, key), 'id'), 'a non-empty string id', rec['id']);
-      }
+      if (needsId || rec['id'] !== undefined) this.recordId(rec['id'], join(join(opPath, key), 'id'));
+      this.recordFits(rec, join(opPath, key));
     };
     if (actor === 'world') {
       switch (type) {
@@ -437,7 +546,7 @@ class Validator {
           return;
         case 'wait':
           this.object(op, opPath, ['type', 'ms']);
-          this.number(op['ms'], join(opPath, 'ms'), 0);
+          this.number(op['ms'], join(opPath, 'ms'), 0, MAX_VIRTUAL_MS);
           return;
         case 'note':
           this.object(op, opPath, ['type', 'text']);
@@ -459,7 +568,8 @@ class Validator {
           this.object(op, opPath, ['type', 'table', 'id', 'changes']);
           table();
           id();
-          this.object(op['changes'], join(opPath, 'changes'));
+          if (this.object(op['changes'], join(opPath, 'changes')))
+            this.recordFits(op['changes'] as Record<string, unknown>, join(opPath, 'changes'));
           return;
         default:
           this.object(op, opPath, ['type', 'table', 'id']);

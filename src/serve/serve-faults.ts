@@ -26,7 +26,8 @@ import { TransportError, type HttpRequest, type HttpResponse } from '../protocol
 import type { JsonObject } from '../protocol/records.js';
 import { RealClock } from '../kernel/clock.js';
 import { SeededRandom } from '../kernel/random.js';
-import type { ServerEdit } from '../kernel/history.js';
+import type { History, ServerEdit } from '../kernel/history.js';
+import { DEFAULT_HISTORY_LIMIT, type HistoryDrops, type HistoryLimit } from '../kernel/history-limit.js';
 import { HistoryRecorder } from '../kernel/recorder.js';
 import type { Backend, HandleOptions } from '../backend/types.js';
 import { Intercepts, type Crossing } from './intercept.js';
@@ -100,10 +101,22 @@ interface RequestContext {
   readonly res: ServerResponse;
 }
 
+/** How much of its history serve keeps, and what it left out. */
+export interface ServeHistoryStats {
+  /** Events recorded since the start (or the last reset): the `seq` the next one gets. */
+  readonly total: number;
+  /** Events kept now, and the bytes of their JSON. */
+  readonly kept: number;
+  readonly bytes: number;
+  readonly dropped: HistoryDrops;
+  readonly limit: HistoryLimit;
+}
+
 /**
  * The faulty path between the HTTP front door and the backend, with the history of what
  * crossed it. `faults` can be replaced while the server runs (a new link; request numbers and
- * plan times start again).
+ * plan times start again). The history is bounded (`historyLimit`): a server that runs for days
+ * keeps its newest events, and bodies past a size as their length and digest.
  */
 export class ServeTraffic {
   private readonly context = new AsyncLocalStorage<RequestContext>();
@@ -122,8 +135,9 @@ export class ServeTraffic {
   constructor(
     private readonly backend: () => Backend,
     faults: ServeFaults = {},
+    private readonly historyLimit: HistoryLimit = DEFAULT_HISTORY_LIMIT,
   ) {
-    this.recorder = new HistoryRecorder(this.clock);
+    this.recorder = this.newRecorder();
     this.current = faults;
     this.link = this.makeLink(faults);
   }
@@ -141,8 +155,24 @@ export class ServeTraffic {
     return this.link.requests;
   }
 
-  get history(): HistoryRecorder['events'] {
+  /** The events kept, oldest first. */
+  get history(): History {
     return this.recorder.events;
+  }
+
+  get historyStats(): ServeHistoryStats {
+    return {
+      total: this.recorder.total,
+      kept: this.recorder.length,
+      bytes: this.recorder.bytes,
+      dropped: this.recorder.drops,
+      limit: this.historyLimit,
+    };
+  }
+
+  /** Up to `limit` kept events with a `seq` above `after`. */
+  historyPage(after: number, limit: number): History {
+    return this.recorder.page(after, limit);
   }
 
   /** Express middleware that lets `handle` find the response of the request it serves. */
@@ -200,7 +230,7 @@ export class ServeTraffic {
   /** A fresh history (the admin API's reset). */
   clearHistory(): void {
     this.intercepts.clear();
-    this.recorder = new HistoryRecorder(this.clock);
+    this.recorder = this.newRecorder();
     this.link.heal();
     this.link = this.makeLink(this.current);
   }
@@ -208,6 +238,10 @@ export class ServeTraffic {
   close(): void {
     this.intercepts.clear();
     this.link.heal();
+  }
+
+  private newRecorder(): HistoryRecorder {
+    return new HistoryRecorder(this.clock, this.clock.now(), { limit: this.historyLimit });
   }
 
   private makeLink(faults: ServeFaults): NetworkLink {

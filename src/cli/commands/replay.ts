@@ -19,6 +19,8 @@ import { UsageError, type Command } from '../command.js';
 import { formatProgram } from '../failure-text.js';
 import { historyHash } from '../history-hash.js';
 import { parseOptions } from '../options.js';
+import { readJsonFile } from '../json-file.js';
+import { MAX_JSON_BYTES } from '../../protocol/limits.js';
 import { parseClients, parseMutations } from '../units.js';
 import { shown } from './run.js';
 
@@ -192,7 +194,7 @@ async function replaySource(
       throw new UsageError(`${file} is a counterexample: it carries its program, so it takes no <seed>:<path>`);
     if (scenarioOption !== undefined) await mustExist(scenarioOption, '--scenario', cwd);
     return {
-      source: { counterexample, ...(scenarioOption !== undefined ? { scenario: scenarioOption } : {}) },
+      source: { counterexample, file, ...(scenarioOption !== undefined ? { scenario: scenarioOption } : {}) },
       counterexample,
     };
   }
@@ -211,12 +213,7 @@ async function mustExist(file: string, what: string, cwd: string): Promise<void>
 
 /** The counterexample a JSON file holds (a counterexample, or a scenario result with one), if it is one. */
 async function counterexampleIn(file: string, cwd: string): Promise<Counterexample | undefined> {
-  let value: unknown;
-  try {
-    value = JSON.parse(await readFile(path.resolve(cwd, file), 'utf8'));
-  } catch (error) {
-    throw new UsageError(`${file} is not JSON: ${error instanceof Error ? error.message : String(error)}`);
-  }
+  const value = await readJsonFile(path.resolve(cwd, file), file, '', MAX_JSON_BYTES.results);
   if (!isObject(value)) throw new UsageError(`${file}: expected a scenario or a counterexample object`);
   if (isObject(value['tool']) && Array.isArray(value['scenarios'])) {
     throw new UsageError(

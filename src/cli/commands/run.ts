@@ -12,6 +12,8 @@ import { loadScenario } from '../../scenario/load.js';
 import type { RunResults, ScenarioResult } from '../../scenario/results.js';
 import { DEFAULT_SEED } from '../../scenario/run.js';
 import { UsageError, type Command, type CommandIO } from '../command.js';
+import { checkDirectoryCanBeMade, DirectoryError } from '../../kernel/make-directory.js';
+import { onInterrupt } from '../interrupt.js';
 import { durationOption } from '../duration.js';
 import { describeFailure } from '../failure-text.js';
 import { integerOption, parseOptions } from '../options.js';
@@ -100,9 +102,19 @@ Examples:
     const reporters = reportersOption(values.reporter);
     const outDir = reportDirectory(values.out, io.cwd);
     const timeLimitMs = durationOption('time-limit', values['time-limit']);
+    // Before any run: a folder the reports cannot go to is a mistake in the arguments.
+    if (reporters.some((reporter) => reporter !== 'list')) await checkOutDirectory(outDir);
     await checkClients(clients, io.cwd);
     const files = await resolveScenarioFiles(positionals, io.cwd);
 
+    // From here on Ctrl-C says how far the run got (loading TypeScript scenarios takes a while too).
+    let done = 0;
+    let writing = false;
+    const stopListening = onInterrupt(io.stderr, () =>
+      writing
+        ? `syncwright run: interrupted while writing the reports — those in ${outDir} may be incomplete`
+        : `syncwright run: interrupted — ${plural(done, 'run')} done, reports not written`,
+    );
     const cache: ScenarioCache = new Map();
     const planned: PlannedScenario[] = [];
     const problems: string[] = [];
@@ -122,6 +134,7 @@ Examples:
     if (problems.length > 0) {
       for (const problem of problems) io.stderr.write(`syncwright run: ${terminalSafe(problem, true)}\n`);
       io.stderr.write(`\n${plural(problems.length, 'scenario file')} could not be loaded; nothing was run.\n`);
+      stopListening();
       return 2;
     }
 
@@ -158,7 +171,6 @@ Examples:
     });
     const counted = new Map<WorkUnit, number>();
     const failing = new Set<string>();
-    let done = 0;
     let current: string | undefined;
     const state = () => ({ done, failures: failing.size, ...(current !== undefined ? { current } : {}) });
     const outcome = await executeUnits(units, {
@@ -190,6 +202,9 @@ Examples:
         }
         progress.update(state());
       },
+    }).catch((error: unknown) => {
+      stopListening();
+      throw error;
     });
     current = undefined;
     progress.finish(state());
@@ -228,9 +243,23 @@ Examples:
     }
     if (units.length === 0) io.stdout.write(`this shard has no units to run (${allUnits.length} units in all)\n`);
     printFailures(results.scenarios, io);
-    return finish(results, { outDir, reporters, color }, io);
+    writing = true;
+    try {
+      return await finish(results, { outDir, reporters, color }, io);
+    } finally {
+      stopListening();
+    }
   },
 };
+
+async function checkOutDirectory(outDir: string): Promise<void> {
+  try {
+    await checkDirectoryCanBeMade(outDir);
+  } catch (error) {
+    if (error instanceof DirectoryError) throw new UsageError(`--out: ${error.message}`);
+    throw error;
+  }
+}
 
 function printFailures(scenarios: readonly ScenarioResult[], io: CommandIO): void {
   const failures = scenarios.filter((scenario) => isFailingStatus(scenario.status));
