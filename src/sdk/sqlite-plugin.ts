@@ -18,7 +18,9 @@
  * What it adds for the simulator: a device's database files survive the app ({@link kill}
  * returns the committed bytes, a new plugin opens them again), and a synchronous read of the
  * committed state for snapshots. Outside the simulator a {@link PluginDisk} keeps the files
- * instead, written at each commit and never in between.
+ * instead, written at each commit and never in between; a disk whose write is asynchronous (a
+ * browser's IndexedDB) holds the commit's callbacks, and the next transaction, until the bytes
+ * are durable.
  */
 import type { Database, SqlJsStatic, SqlValue, Statement } from 'sql.js';
 
@@ -106,8 +108,11 @@ export interface PluginDisk {
   /**
    * Called after each commit of `name` (a COMMIT, or a write statement outside a transaction).
    * If it throws, the statement that committed fails with its message, so the app hears of it.
+   * If it returns a promise, nothing of that database calls back (nor starts) until it settles:
+   * the commit's success callback means the bytes are durable, and a rejection reaches the
+   * transaction's error callback instead.
    */
-  write(name: string, bytes: Uint8Array): void;
+  write(name: string, bytes: Uint8Array): void | Promise<void>;
   /** Called when the app deletes the database. */
   remove(name: string): void;
 }
@@ -264,9 +269,13 @@ export class SqlitePlugin {
     this.schedule(task);
   }
 
-  /** @internal A commit of `name` just ended: the disk, if any, gets the committed bytes. */
-  committed(name: string, db: Database): void {
-    this.disk?.write(name, db.export());
+  /**
+   * @internal A commit of `name` just ended: the disk, if any, gets the committed bytes. Returns
+   * the disk's promise when its write is asynchronous.
+   */
+  committed(name: string, db: Database): Promise<void> | undefined {
+    const written = this.disk?.write(name, db.export());
+    return written instanceof Promise ? written : undefined;
   }
 
   /** @internal The connection behind a handle, opened from the device's file on first use. */
@@ -299,6 +308,8 @@ type Outcome = { ok: true; result: SqliteResultSet } | { ok: false; error: SqlEr
 class Connection {
   writing = false;
   idleWaiters: (() => void)[] = [];
+  /** An asynchronous disk write not yet settled: callbacks wait for it. */
+  private durable: Promise<void> | undefined;
   private readonly queue: Transaction[] = [];
   private readonly statements = new Map<string, Statement>();
   private running: Transaction | undefined;
@@ -357,12 +368,31 @@ class Connection {
       if (OPENS_TRANSACTION.test(sql)) this.writing = true;
       if (CLOSES_TRANSACTION.test(sql)) this.becameIdle();
       // Outside BEGIN … COMMIT, SQLite commits each write statement on its own.
-      if (COMMITS.test(sql) || (!inTransaction && READ_ONLY_REFUSED.test(sql)))
-        this.plugin.committed(this.name, this.db);
+      if (COMMITS.test(sql) || (!inTransaction && READ_ONLY_REFUSED.test(sql))) {
+        const written = this.plugin.committed(this.name, this.db);
+        if (written !== undefined) {
+          const previous = this.durable ?? Promise.resolve();
+          this.durable = previous.then(() => written);
+        }
+      }
       return { ok: true, result: resultSet(rows, rowsAffected, insertId) };
     } catch (cause) {
       return { ok: false, error: toSqlError(cause) };
     }
+  }
+
+  /**
+   * Runs `then` once every asynchronous disk write so far has settled (at once when there is
+   * none), with the first write's failure if one failed.
+   */
+  whenDurable(then: (failure: SqlError | undefined) => void): void {
+    const durable = this.durable;
+    if (durable === undefined) return then(undefined);
+    this.durable = undefined;
+    durable.then(
+      () => then(undefined),
+      (cause: unknown) => then(toSqlError(cause)),
+    );
   }
 
   /** A prepared statement for `sql`, from a small LRU cache (SQLite re-prepares after schema changes). */
@@ -497,7 +527,11 @@ class Transaction implements SqliteTransaction {
     const batch = this.pending;
     this.pending = [];
     const outcomes = batch.map((statement) => this.connection.execute(statement.sql, statement.params, this.readOnly));
-    this.plugin.post(() => this.deliver(batch, outcomes));
+    // A write outside BEGIN … COMMIT committed on its own: its callback waits for the disk too.
+    this.connection.whenDurable((failure) => {
+      if (failure === undefined) this.plugin.post(() => this.deliver(batch, outcomes));
+      else this.abort({ code: failure.code, message: `unable to write the database: ${failure.message}` });
+    });
   }
 
   private deliver(batch: readonly QueuedStatement[], outcomes: readonly Outcome[]): void {
@@ -542,9 +576,15 @@ class Transaction implements SqliteTransaction {
         return;
       }
     }
-    this.plugin.post(() => {
-      this.connection.finished(this);
-      this.onSuccess?.();
+    this.connection.whenDurable((failure) => {
+      if (failure !== undefined) {
+        this.abort({ code: failure.code, message: `unable to commit transaction: ${failure.message}` });
+        return;
+      }
+      this.plugin.post(() => {
+        this.connection.finished(this);
+        this.onSuccess?.();
+      });
     });
   }
 
