@@ -1,6 +1,6 @@
 /**
  * The admin API of `syncwright serve`, under `/__syncwright/`: change the faults on real
- * traffic, hold, lose or fail chosen requests (`/intercepts`, see intercept.ts), write server
+ * traffic (`/offline` takes `{"offline": true, "client": "client-2"}` for one device's link), hold, lose or fail chosen requests (`/intercepts`, see intercept.ts), write server
  * rows as another user, read the history, reset. It answers loopback
  * clients only — unless an admin token is set, and then only requests carrying that token
  * (`Authorization: Bearer <token>` or `X-Syncwright-Admin-Token`), compared in constant time.
@@ -60,9 +60,12 @@ export function adminRouter(options: AdminOptions): Router {
     res.json(faultsView(options.traffic));
   });
   router.post('/offline', (req, res) => {
-    const body = object(req.body, ['offline']);
+    const body = object(req.body, ['offline', 'client']);
     if (typeof body['offline'] !== 'boolean') throw new AdminInputError('offline: expected true or false');
-    options.traffic.setOffline(body['offline']);
+    const client = body['client'];
+    if (client !== undefined && typeof client !== 'string')
+      throw new AdminInputError('client: expected the name a client sends in X-Syncwright-Client');
+    options.traffic.setOffline(body['offline'], client);
     res.json(faultsView(options.traffic));
   });
   router.get('/history', (req, res) => {
@@ -175,6 +178,7 @@ function faultsView(traffic: ServeTraffic): JsonObject {
   return {
     faults: traffic.faults as unknown as JsonObject,
     offline: traffic.offline,
+    clients: traffic.clients,
     requests: traffic.requests,
     events: traffic.history.length,
   };
