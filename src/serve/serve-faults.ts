@@ -25,7 +25,7 @@ import {
 } from '../network/fault-plan.js';
 import { NetworkLink } from '../network/link.js';
 import { FaultPlanError, parseFaultPlan } from '../network/validate.js';
-import { TransportError, type HttpRequest, type HttpResponse } from '../protocol/http.js';
+import { TransportError, type HttpRequest, type HttpResponse, type TransportFailureKind } from '../protocol/http.js';
 import type { JsonObject } from '../protocol/records.js';
 import { RealClock } from '../kernel/clock.js';
 import { SeededRandom } from '../kernel/random.js';
@@ -249,6 +249,23 @@ export class ServeTraffic {
    */
   record(actor: string, body: HistoryEventBody): HistoryEvent {
     return this.recorder.record(actor, body);
+  }
+
+  /**
+   * Records a request a client sent that never reached this server (an app aiming at an address
+   * nobody routes, as the tutorial's offline trick does): it failed with `failure`, unapplied.
+   */
+  recordUnreachable(client: string, request: HttpRequest, failure: TransportFailureKind = 'network'): void {
+    const requestId = this.nextRequestId++;
+    this.recorder.record(client, { kind: 'http-request', requestId, link: client, request });
+    this.recorder.record(client, {
+      kind: 'http-failure',
+      requestId,
+      link: client,
+      failure,
+      applied: false,
+      latencyMs: 0,
+    });
   }
 
   /** An operation id no other operation of this history has (editors' and apps' alike). */
