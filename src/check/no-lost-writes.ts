@@ -12,6 +12,8 @@ import {
   collapsedIntoInsert,
   snapshotBefore,
   holdsValues,
+  killedAfterCommit,
+  mayHaveCommitted,
   indexHistory,
   sawRecord,
   finalSnapshot,
@@ -49,13 +51,14 @@ function lostLocalWrites(index: HistoryIndex, context?: CheckContext): Violation
     const after = write.invoke.seq;
     const client = write.actor;
     if (endsOnServer(final, write, table, id) || reachedServer(index, write, table, id)) continue;
+    // A later write cut short by a crash right after its commit supersedes too.
     const laterWrite = index.operations.find(
       (other) =>
         other.actor === client &&
         other.invoke.seq > after &&
-        other.outcome?.kind === 'ok' &&
         writtenTable(other.op) === table &&
-        writtenRecordId(other.op) === id,
+        writtenRecordId(other.op) === id &&
+        mayHaveCommitted(index, other, table),
     );
     if (laterWrite !== undefined) continue;
     if (write.op.type === 'delete' && collapsedIntoInsert(index, write, table, id)) continue;
@@ -65,9 +68,10 @@ function lostLocalWrites(index: HistoryIndex, context?: CheckContext): Violation
         record.call.seq > after &&
         record.call.table === table &&
         record.call.itemId === id &&
-        record.decision !== undefined &&
-        record.decision.decision !== 'unhandled' &&
-        record.decision.decision !== 'threw',
+        (record.decision === undefined
+          ? // Killed before its decision was recorded, after a commit that may be its resolution.
+            killedAfterCommit(index, client, record.call.seq)
+          : record.decision.decision !== 'unhandled' && record.decision.decision !== 'threw'),
     );
     if (decision !== undefined) continue;
     const purge = index.operations.find(

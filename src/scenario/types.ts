@@ -133,6 +133,8 @@ export const FAULT_DECISION_KINDS = [
   'lost-response',
   'partition',
   'restart',
+  /** A restart right after the n-th store write of a life: a crash between two writes. */
+  'crash',
 ] as const;
 export type FaultDecisionKind = (typeof FAULT_DECISION_KINDS)[number];
 
@@ -145,6 +147,8 @@ export interface FaultRanges {
   readonly statuses?: readonly LinkErrorStatus[];
   /** Request-triggered faults hit one of the first `requests` requests of a link. Default 12. */
   readonly requests?: number;
+  /** Crash points fall after one of the first `writes` store writes of a life. Default 24. */
+  readonly writes?: number;
   /** Latency per link and way, uniform in [min, max] ms. Default 5–40. */
   readonly latency?: { readonly min: number; readonly max: number };
   /** Longest partition or fault window, virtual ms. Default 400. */

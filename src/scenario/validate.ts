@@ -531,7 +531,10 @@ class Validator {
 
   faultRanges(value: unknown): void {
     const path = 'generate.faults';
-    if (!this.object(value, path, ['kinds', 'max', 'statuses', 'requests', 'latency', 'windowMs', 'timeoutMs'])) return;
+    if (
+      !this.object(value, path, ['kinds', 'max', 'statuses', 'requests', 'writes', 'latency', 'windowMs', 'timeoutMs'])
+    )
+      return;
     if (value['kinds'] !== undefined && value['kinds'] !== 'all')
       this.oneOfEach(value['kinds'], `${path}.kinds`, FAULT_DECISION_KINDS);
     if (value['max'] !== undefined) this.integer(value['max'], `${path}.max`, 0, 50);
@@ -540,6 +543,7 @@ class Validator {
       value['statuses'].forEach((status, i) => this.oneOf(status, `${path}.statuses[${i}]`, LINK_ERROR_STATUSES));
     }
     if (value['requests'] !== undefined) this.integer(value['requests'], `${path}.requests`, 1, 1000);
+    if (value['writes'] !== undefined) this.integer(value['writes'], `${path}.writes`, 1, 100_000);
     if (value['latency'] !== undefined && this.object(value['latency'], `${path}.latency`, ['min', 'max'])) {
       const latency = value['latency'];
       const a = this.integer(latency['min'], `${path}.latency.min`, 0, 60_000);
