@@ -35,8 +35,9 @@ import {
 } from './run.js';
 import { renderBrowserRunReport } from './run-report.js';
 
-export { expect };
-export type { BrowserRun, Device, HeldResponse, ServerEditor, CheckReport };
+export { expect, BrowserRun };
+export type { Device, HeldResponse, ServerEditor, CheckReport };
+export { renderBrowserRunReport, type BrowserRunReport } from './run-report.js';
 
 export interface CordovaAppConfig extends BrowserRunOptions {
   /**
