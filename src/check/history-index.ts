@@ -226,6 +226,35 @@ function buildIndex(history: History): HistoryIndex {
         }
         break;
       }
+      case 'fault': {
+        // serve's intercepts (src/serve/intercept.ts) lose an answer after the link recorded it:
+        // the server applied the request, the client got a reset connection instead.
+        const requestId = event.fault === 'intercept-lose' ? event.detail?.['requestId'] : undefined;
+        const exchange = typeof requestId === 'number' ? exchangeById.get(requestId) : undefined;
+        if (typeof requestId === 'number' && exchange?.responseEvent !== undefined) {
+          // The answer never reached the client: it saw no response, only the reset.
+          const { response: _answer, responseEvent: answered, ...rest } = exchange;
+          const lost: Exchange = {
+            ...rest,
+            failureEvent: {
+              kind: 'http-failure',
+              seq: event.seq,
+              t: event.t,
+              actor: exchange.client,
+              requestId,
+              link: exchange.link,
+              failure: 'lost-response',
+              applied: true,
+              latencyMs: answered.latencyMs,
+            },
+            failure: 'lost-response',
+            applied: true,
+          };
+          replace(exchanges, exchange, lost);
+          exchangeById.set(requestId, lost);
+        }
+        break;
+      }
       case 'handler-call': {
         const record: HandlerCallRecord = { call: event, client: event.actor };
         handlerCalls.push(record);

@@ -135,7 +135,8 @@ async function settle(world: World, rounds: number): Promise<void> {
   await world.snapshot(FINAL_SNAPSHOT);
 }
 
-function tableDiffOf(history: History): TableDiff[] {
+/** Per client and table of the final snapshot: the server's live rows beside what the client holds. */
+export function tableDiffOf(history: History): TableDiff[] {
   const final = [...history].reverse().find((event) => event.kind === 'snapshot' && event.label === FINAL_SNAPSHOT);
   if (final === undefined || final.kind !== 'snapshot') return [];
   const diffs: TableDiff[] = [];

@@ -19,7 +19,8 @@
  * returns the committed bytes, a new plugin opens them again), a synchronous read of the
  * committed state for snapshots, and a report of every store write (`onWrite`) that can kill the
  * app right after it. Outside the simulator a {@link PluginDisk} keeps the files instead, written
- * at each commit and never in between.
+ * at each commit and never in between; a disk whose write is asynchronous (a browser's
+ * IndexedDB) holds the commit's callbacks, and the next transaction, until the bytes are durable.
  *
  * The device's file holds committed transactions only. SQLite's rollback journal makes it so on
  * a phone; here {@link kill} rolls back the open transaction before it exports the bytes, so a
@@ -114,8 +115,11 @@ export interface PluginDisk {
   /**
    * Called after each commit of `name` (a COMMIT, or a write statement outside a transaction).
    * If it throws, the statement that committed fails with its message, so the app hears of it.
+   * If it returns a promise, nothing of that database calls back (nor starts) until it settles:
+   * the commit's success callback means the bytes are durable, and a rejection reaches the
+   * transaction's error callback instead.
    */
-  write(name: string, bytes: Uint8Array): void;
+  write(name: string, bytes: Uint8Array): void | Promise<void>;
   /** Called when the app deletes the database. */
   remove(name: string): void;
 }
@@ -286,9 +290,13 @@ export class SqlitePlugin {
     this.schedule(task);
   }
 
-  /** @internal A commit of `name` just ended: the disk, if any, gets the committed bytes. */
-  committed(name: string, db: Database): void {
-    this.disk?.write(name, db.export());
+  /**
+   * @internal A commit of `name` just ended: the disk, if any, gets the committed bytes. Returns
+   * the disk's promise when its write is asynchronous.
+   */
+  committed(name: string, db: Database): Promise<void> | undefined {
+    const written = this.disk?.write(name, db.export());
+    return written instanceof Promise ? written : undefined;
   }
 
   /** @internal The connection behind a handle, opened from the device's file on first use. */
@@ -323,6 +331,8 @@ class Connection {
   /** Data-changing statements since BEGIN: a COMMIT after none is no write. */
   private written = 0;
   idleWaiters: (() => void)[] = [];
+  /** An asynchronous disk write not yet settled: callbacks wait for it. */
+  private durable: Promise<void> | undefined;
   private readonly queue: Transaction[] = [];
   private readonly statements = new Map<string, Statement>();
   private running: Transaction | undefined;
@@ -385,8 +395,13 @@ class Connection {
       const commits = this.writing && COMMITS.test(sql) && this.written > 0;
       if (CLOSES_TRANSACTION.test(sql)) this.becameIdle();
       // Outside BEGIN … COMMIT, SQLite commits each write statement on its own.
-      if (COMMITS.test(sql) || (!inTransaction && READ_ONLY_REFUSED.test(sql)))
-        this.plugin.committed(this.name, this.db);
+      if (COMMITS.test(sql) || (!inTransaction && READ_ONLY_REFUSED.test(sql))) {
+        const written = this.plugin.committed(this.name, this.db);
+        if (written !== undefined) {
+          const previous = this.durable ?? Promise.resolve();
+          this.durable = previous.then(() => written);
+        }
+      }
       const outcome: Outcome = { ok: true, result: resultSet(rows, rowsAffected, insertId) };
       // Reported once the disk (if any) has what it committed: a crash here keeps the commit.
       if (this.plugin.onWrite !== undefined && !readOnly) {
@@ -403,6 +418,20 @@ class Connection {
     } catch (cause) {
       return { ok: false, error: toSqlError(cause) };
     }
+  }
+
+  /**
+   * Runs `then` once every asynchronous disk write so far has settled (at once when there is
+   * none), with the first write's failure if one failed.
+   */
+  whenDurable(then: (failure: SqlError | undefined) => void): void {
+    const durable = this.durable;
+    if (durable === undefined) return then(undefined);
+    this.durable = undefined;
+    durable.then(
+      () => then(undefined),
+      (cause: unknown) => then(toSqlError(cause)),
+    );
   }
 
   /** Tells of a write; a `crash` verdict kills the app here, before anything else of it runs. */
@@ -547,7 +576,11 @@ class Transaction implements SqliteTransaction {
       // The app died right after that statement: nothing more of it runs.
       if (this.plugin.killed) return;
     }
-    this.plugin.post(() => this.deliver(batch, outcomes));
+    // A write outside BEGIN … COMMIT committed on its own: its callback waits for the disk too.
+    this.connection.whenDurable((failure) => {
+      if (failure === undefined) this.plugin.post(() => this.deliver(batch, outcomes));
+      else this.abort({ code: failure.code, message: `unable to write the database: ${failure.message}` });
+    });
   }
 
   private deliver(batch: readonly QueuedStatement[], outcomes: readonly Outcome[]): void {
@@ -593,9 +626,15 @@ class Transaction implements SqliteTransaction {
         return;
       }
     }
-    this.plugin.post(() => {
-      this.connection.finished(this);
-      this.onSuccess?.();
+    this.connection.whenDurable((failure) => {
+      if (failure !== undefined) {
+        this.abort({ code: failure.code, message: `unable to commit transaction: ${failure.message}` });
+        return;
+      }
+      this.plugin.post(() => {
+        this.connection.finished(this);
+        this.onSuccess?.();
+      });
     });
   }
 

@@ -1,5 +1,6 @@
 /**
  * The admin API of `syncwright serve`, under `/__syncwright/`: change the faults on real
+<<<<<<< HEAD
  * traffic, hold, lose or fail chosen requests (`/intercepts`, see intercept.ts), write server
  * rows as another user, read the history a page at a time or export it, reset. It answers
  * loopback clients only — unless an admin token is set, and then only requests carrying that
@@ -7,6 +8,13 @@
  * time. Either way the request must be addressed to an allowed host (allowed-hosts.ts, against
  * DNS rebinding), and changes must be same-origin JSON, so that a web page the developer happens
  * to visit cannot send them.
+=======
+ * traffic (`/offline` takes `{"offline": true, "client": "client-2"}` for one device's link), hold, lose or fail chosen requests (`/intercepts`, see intercept.ts), write server
+ * rows as another user, read the history, reset. It answers loopback
+ * clients only — unless an admin token is set, and then only requests carrying that token
+ * (`Authorization: Bearer <token>` or `X-Syncwright-Admin-Token`), compared in constant time.
+ * Changes must be JSON, so that a web page the developer happens to visit cannot send them.
+>>>>>>> cordova
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
@@ -73,9 +81,12 @@ export function adminRouter(options: AdminOptions): Router {
     res.json(faultsView(options.traffic));
   });
   router.post('/offline', (req, res) => {
-    const body = object(req.body, ['offline']);
+    const body = object(req.body, ['offline', 'client']);
     if (typeof body['offline'] !== 'boolean') throw new AdminInputError('offline: expected true or false');
-    options.traffic.setOffline(body['offline']);
+    const client = body['client'];
+    if (client !== undefined && typeof client !== 'string')
+      throw new AdminInputError('client: expected the name a client sends in X-Syncwright-Client');
+    options.traffic.setOffline(body['offline'], client);
     res.json(faultsView(options.traffic));
   });
   router.get('/history', (req, res) => {
@@ -212,6 +223,7 @@ function faultsView(traffic: ServeTraffic): JsonObject {
   return {
     faults: traffic.faults as unknown as JsonObject,
     offline: traffic.offline,
+    clients: traffic.clients,
     requests: traffic.requests,
     events: stats.kept,
     eventsDropped: stats.dropped.events,
