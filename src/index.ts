@@ -135,6 +135,8 @@ export {
   checkPullCompleteness,
   checkExactlyOnce,
   checkQueueCollapse,
+  checkSessionGuarantees,
+  checkIntent,
   coverageCounters,
   COVERAGE_COUNTERS,
   type CheckerName,
@@ -143,6 +145,16 @@ export {
   type CoverageCounter,
 } from './check/index.js';
 export type { CheckResult, Violation } from './check/types.js';
+export type {
+  ScenarioIntent,
+  IntentDeclaration,
+  Invariant,
+  FieldRule,
+  TableRules,
+  DroppedPolicy,
+} from './check/intent-types.js';
+export type { IntentView, ClientView, ConflictView } from './check/intent-view.js';
+export type { DroppedWrite, DropCause } from './check/dropped-writes.js';
 
 // scenario
 export { defineScenario } from './scenario/define.js';

@@ -5,10 +5,12 @@ import { checkConflictCallbacks, CONFLICT_CALLBACKS } from './conflict-callbacks
 import { checkConvergence, CONVERGENCE } from './convergence.js';
 import { checkExactlyOnce, EXACTLY_ONCE } from './exactly-once.js';
 import { checkHandlerOutcomes, HANDLER_OUTCOMES } from './handler-outcomes.js';
+import { checkIntent, INTENT } from './intent.js';
 import { checkNoLostWrites, NO_LOST_WRITES } from './no-lost-writes.js';
 import { checkNoResurrection, NO_RESURRECTION } from './no-resurrection.js';
 import { checkPullCompleteness, PULL_COMPLETENESS } from './pull-completeness.js';
 import { checkQueueCollapse, QUEUE_COLLAPSE } from './queue-collapse.js';
+import { checkSessionGuarantees, SESSION_GUARANTEES } from './session-guarantees.js';
 import type { CheckResult } from './types.js';
 import type { Checker, CheckContext } from './verdict.js';
 
@@ -22,6 +24,8 @@ export const CHECKER_NAMES = [
   EXACTLY_ONCE,
   QUEUE_COLLAPSE,
   HANDLER_OUTCOMES,
+  SESSION_GUARANTEES,
+  INTENT,
 ] as const;
 
 export type CheckerName = (typeof CHECKER_NAMES)[number];
@@ -36,6 +40,8 @@ export const CHECKERS: Readonly<Record<CheckerName, Checker>> = {
   [EXACTLY_ONCE]: checkExactlyOnce,
   [QUEUE_COLLAPSE]: checkQueueCollapse,
   [HANDLER_OUTCOMES]: checkHandlerOutcomes,
+  [SESSION_GUARANTEES]: checkSessionGuarantees,
+  [INTENT]: checkIntent,
 };
 
 export function isCheckerName(name: string): name is CheckerName {
@@ -67,10 +73,12 @@ export {
   checkConvergence,
   checkExactlyOnce,
   checkHandlerOutcomes,
+  checkIntent,
   checkNoLostWrites,
   checkNoResurrection,
   checkPullCompleteness,
   checkQueueCollapse,
+  checkSessionGuarantees,
 };
 export { coverageCounters, COVERAGE_COUNTERS, type CoverageCounter } from './coverage.js';
 export type { Checker, CheckContext } from './verdict.js';

@@ -9,20 +9,15 @@
 import type { History } from '../kernel/history.js';
 import {
   clientTable,
-  collapsedIntoInsert,
   snapshotBefore,
-  holdsValues,
   indexHistory,
   sawRecord,
-  finalSnapshot,
   writtenRecordId,
   writtenTable,
-  writtenValues,
   type Exchange,
   type HistoryIndex,
-  type OperationRecord,
 } from './history-index.js';
-import { recordKey } from './pending.js';
+import { localWrites } from './local-writes.js';
 import type { Violation } from './types.js';
 import { verdict, type CheckContext } from './verdict.js';
 
@@ -40,85 +35,14 @@ export function checkNoLostWrites(history: History, context?: CheckContext): Ret
 
 function lostLocalWrites(index: HistoryIndex, context?: CheckContext): Violation[] {
   const violations: Violation[] = [];
-  const final = finalSnapshot(index, context?.finalLabel);
-  for (const write of index.operations) {
-    if (write.byEditor || write.outcome?.kind !== 'ok') continue;
-    const table = writtenTable(write.op);
-    const id = writtenRecordId(write.op);
-    if (table === null || id === null) continue;
-    const after = write.invoke.seq;
-    const client = write.actor;
-    if (endsOnServer(final, write, table, id) || reachedServer(index, write, table, id)) continue;
-    const laterWrite = index.operations.find(
-      (other) =>
-        other.actor === client &&
-        other.invoke.seq > after &&
-        other.outcome?.kind === 'ok' &&
-        writtenTable(other.op) === table &&
-        writtenRecordId(other.op) === id,
-    );
-    if (laterWrite !== undefined) continue;
-    if (write.op.type === 'delete' && collapsedIntoInsert(index, write, table, id)) continue;
-    const decision = index.handlerCalls.find(
-      (record) =>
-        record.client === client &&
-        record.call.seq > after &&
-        record.call.table === table &&
-        record.call.itemId === id &&
-        record.decision !== undefined &&
-        record.decision.decision !== 'unhandled' &&
-        record.decision.decision !== 'threw',
-    );
-    if (decision !== undefined) continue;
-    const purge = index.operations.find(
-      (other) =>
-        other.actor === client &&
-        other.invoke.seq > after &&
-        other.op.type === 'purge' &&
-        other.op.table === table &&
-        other.op.force === true &&
-        other.outcome?.kind === 'ok',
-    );
-    if (purge !== undefined) continue;
-    const stillPending = final?.clients[client]?.operations.some(
-      (operation) => recordKey(operation.table, operation.itemId) === recordKey(table, id),
-    );
-    if (stillPending === true && final !== undefined && final.seq > after) continue;
+  for (const { write, client, table, id, fate } of localWrites(index, context?.finalLabel)) {
+    if (fate.kind !== 'lost') continue;
     violations.push({
       message: `${client}'s ${write.op.type} of ${table}/${id} (#${write.invoke.seq}) never reached the server: no applied push request carried it, no later write of ${client} superseded it, and no handler decision dropped it.`,
       events: [write.invoke.seq, ...(write.outcome === undefined ? [] : [write.outcome.seq])],
     });
   }
   return violations;
-}
-
-/** The settled server state shows the write: its values, or for a delete, no live record. */
-function endsOnServer(
-  final: ReturnType<typeof finalSnapshot>,
-  write: OperationRecord,
-  table: string,
-  id: string,
-): boolean {
-  if (final === undefined) return false;
-  const row = (final.server[table] ?? []).find((candidate) => candidate.id === id);
-  if (write.op.type === 'delete') return row === undefined || row.deleted === true;
-  return row !== undefined && row.deleted !== true && holdsValues(row, writtenValues(write.op));
-}
-
-/** An applied push request of the writing client, sent after the write, that carries it. */
-function reachedServer(index: HistoryIndex, write: OperationRecord, table: string, id: string): boolean {
-  const values = writtenValues(write.op);
-  return index.exchanges.some((exchange) => {
-    if (exchange.client !== write.actor || !exchange.applied || exchange.requestEvent.seq <= write.invoke.seq)
-      return false;
-    if (exchange.table !== table || exchange.itemId !== id) return false;
-    const status = exchange.response?.status;
-    const accepted = status === undefined ? exchange.failureEvent?.applied === true : status >= 200 && status < 300;
-    if (!accepted) return false;
-    if (write.op.type === 'delete') return exchange.action === 'delete';
-    if (exchange.action !== 'insert' && exchange.action !== 'update') return false;
-    return exchange.body !== null && holdsValues(exchange.body, values);
-  });
 }
 
 /**

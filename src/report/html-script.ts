@@ -174,6 +174,12 @@ ${BROWSER_HELPERS}
       var tr = tid(el('tr'), 'scenario-' + sc.index);
       var nameCell = el('td');
       add(nameCell, el('div', 'scenario-name', sc.name), el('div', 'scenario-file', sc.file), sc.description ? el('div', 'scenario-desc', sc.description) : null);
+      if (sc.droppedWrites.length > 0) {
+        var dropped = tid(el('div', 'chips'), 'scenario-dropped');
+        add(dropped, el('span', 'hint', 'Dropped writes: '));
+        sc.droppedWrites.forEach(function (d) { dropped.appendChild(el('span', 'chip', d)); });
+        nameCell.appendChild(dropped);
+      }
       var covCell = el('td');
       // Zero counters are noise in a row; the ones that matter are in the Weak column.
       var chips = tid(el('div', 'chips'), 'scenario-coverage');
