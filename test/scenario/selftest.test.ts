@@ -20,7 +20,10 @@ describe('self-test', () => {
       }
       expect(report.allCaught).toBe(true);
       const table = formatSelftest(report);
-      expect(table).toContain('8/8 mutants caught');
+      expect(table).toContain('12/12 mutants caught');
+      // These three are caught by the session guarantees alone: no other checker looks at what reads show.
+      for (const mutation of ['stale-read-after-write', 'stale-list-after-push', 'pull-clears-table'])
+        expect(report.mutants.find((mutant) => mutant.mutation === mutation)?.checkers).toEqual(['session-guarantees']);
       expect(table).toContain('unbounded-handler-retries');
     },
   );
