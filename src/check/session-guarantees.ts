@@ -5,7 +5,9 @@
  * - `session.read-your-writes`: after a local write resolves, a read of that record by the same
  *   client shows it (a delete: no record) — unless in between the client wrote the record again,
  *   a handler decision about it replaced or removed it, a purge removed it, or, once the write had
- *   reached the server, the server wrote a genuinely newer version of it.
+ *   reached the server, the server wrote a genuinely newer version of it. A delete folded into an
+ *   insert that was never pushed deleted nothing on the server, so the server's record of that id
+ *   may come back with a pull.
  * - `session.monotonic-reads`: once a read showed a record at some server version, no later read
  *   shows it at a version the server wrote before that one — unless a local write, a handler
  *   decision about it or a purge came in between.
@@ -19,6 +21,7 @@
 import type { JsonObject, JsonValue } from '../protocol/records.js';
 import type { History } from '../kernel/history.js';
 import {
+  collapsedIntoInsert,
   holdsValues,
   indexHistory,
   isJsonObject,
@@ -179,6 +182,15 @@ function readYourWrites(index: HistoryIndex, versions: ServerVersions, observati
     if (handlerCallBetween(index, observation.client, observation.table, id, from, observation.end)) continue;
     if (purgeBetween(index, observation.client, observation.table, from, observation.end)) continue;
     if (newerOnServer(index, versions, last, observation, id, row)) continue;
+    // A delete folded into an insert that was never pushed deleted nothing on the server: the
+    // server's own record of that id may come in with the next pull.
+    if (
+      last.op.type === 'delete' &&
+      row !== undefined &&
+      versionOf(versions, observation.table, id, row['version']) !== undefined &&
+      collapsedIntoInsert(index, last, observation.table, id)
+    )
+      continue;
     violations.push({
       message: `${describe(observation)} showed ${showing(row)}, not ${observation.client}'s own ${last.op.type} of it (#${last.invoke.seq}, resolved at #${last.outcome!.seq}); no later write, handler decision, purge or newer server version came in between.`,
       events: [last.invoke.seq, last.outcome!.seq, observation.start, observation.end],

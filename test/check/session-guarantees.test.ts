@@ -87,6 +87,28 @@ describe('session-guarantees: read your writes', () => {
     expect(shows(row('a', 'one', 'v1'))).toEqual(['session-guarantees/session.read-your-writes/read/ok']);
   });
 
+  test("a delete folded into a never-pushed insert deletes nothing on the server: a pull may bring the server's record", () => {
+    const h = new HistoryBuilder();
+    h.op('client-1', { type: 'insert', table: 'todoitem', record: { id: 'a', text: 'mine' } });
+    h.op('client-1', { type: 'delete', table: 'todoitem', id: 'a' });
+    pulledA(h);
+    lookup(h, row('a', 'one', 'v1'));
+    expect(rules(h.build())).toEqual([]);
+
+    // Once the insert was pushed, the delete is a delete of that record: it may not come back as it was.
+    const pushedFirst = new HistoryBuilder();
+    pushedFirst.op('client-1', { type: 'insert', table: 'todoitem', record: { id: 'a', text: 'one' } });
+    const push = pushedFirst.invoke('client-1', { type: 'push' });
+    pushedFirst.exchange('client-1', 'POST', '/tables/todoitem', 201, {
+      body: { id: 'a', text: 'one' },
+      answer: record('a', 'one', 'v1'),
+    });
+    pushedFirst.ok('client-1', push.opId);
+    pushedFirst.op('client-1', { type: 'delete', table: 'todoitem', id: 'a' });
+    lookup(pushedFirst, row('a', 'one', 'v1'));
+    expect(rules(pushedFirst.build())).toEqual(['session-guarantees/session.read-your-writes/read/ok']);
+  });
+
   test('another client reading does not count; a write that failed is no write', () => {
     const h = new HistoryBuilder();
     pulledA(h);
