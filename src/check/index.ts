@@ -6,9 +6,11 @@ import { checkConvergence, CONVERGENCE } from './convergence.js';
 import { checkExactlyOnce, EXACTLY_ONCE } from './exactly-once.js';
 import { checkHandlerOutcomes, HANDLER_OUTCOMES } from './handler-outcomes.js';
 import { checkIntent, INTENT } from './intent.js';
+import { checkLiveness, LIVENESS } from './liveness.js';
 import { checkNoLostWrites, NO_LOST_WRITES } from './no-lost-writes.js';
 import { checkNoResurrection, NO_RESURRECTION } from './no-resurrection.js';
 import { checkPullCompleteness, PULL_COMPLETENESS } from './pull-completeness.js';
+import { checkPullMarks, PULL_MARKS } from './pull-marks.js';
 import { checkQueueCollapse, QUEUE_COLLAPSE } from './queue-collapse.js';
 import { checkSessionGuarantees, SESSION_GUARANTEES } from './session-guarantees.js';
 import type { CheckResult } from './types.js';
@@ -24,6 +26,8 @@ export const CHECKER_NAMES = [
   EXACTLY_ONCE,
   QUEUE_COLLAPSE,
   HANDLER_OUTCOMES,
+  LIVENESS,
+  PULL_MARKS,
   SESSION_GUARANTEES,
   INTENT,
 ] as const;
@@ -40,6 +44,8 @@ export const CHECKERS: Readonly<Record<CheckerName, Checker>> = {
   [EXACTLY_ONCE]: checkExactlyOnce,
   [QUEUE_COLLAPSE]: checkQueueCollapse,
   [HANDLER_OUTCOMES]: checkHandlerOutcomes,
+  [LIVENESS]: checkLiveness,
+  [PULL_MARKS]: checkPullMarks,
   [SESSION_GUARANTEES]: checkSessionGuarantees,
   [INTENT]: checkIntent,
 };
@@ -74,9 +80,11 @@ export {
   checkExactlyOnce,
   checkHandlerOutcomes,
   checkIntent,
+  checkLiveness,
   checkNoLostWrites,
   checkNoResurrection,
   checkPullCompleteness,
+  checkPullMarks,
   checkQueueCollapse,
   checkSessionGuarantees,
 };

@@ -4,6 +4,7 @@
  * `intent` checker (intent.ts) judges them.
  */
 import type { IntentView } from './intent-view.js';
+import type { AppRuleId } from './types.js';
 
 export const FIELD_RULES = ['client-wins', 'server-wins', 'merged'] as const;
 /** Which value a field holds once a conflict over its record is resolved and settled. */
@@ -42,7 +43,7 @@ export interface ScenarioIntent {
 export const INTENT_RULE_NAMES: readonly string[] = [...FIELD_RULES, ...TABLE_RULE_KEYS, 'no-drops'];
 
 /** `intent.<name>`, the name in lower-case kebab: `no order without a customer` → `intent.no-order-without-a-customer`. */
-export function invariantRuleId(name: string): string {
+export function invariantRuleId(name: string): AppRuleId {
   const kebab = name
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')

@@ -9,6 +9,8 @@ import {
   collapsedIntoInsert,
   finalSnapshot,
   holdsValues,
+  killedAfterCommit,
+  mayHaveCommitted,
   writtenRecordId,
   writtenTable,
   writtenValues,
@@ -26,6 +28,11 @@ export type LocalWriteFate =
   | { readonly kind: 'collapsed' }
   /** The first handler decision about the record after the write (not `unhandled`, not `threw`). */
   | { readonly kind: 'dropped'; readonly decision: HandlerCallRecord }
+  /**
+   * A handler call whose decision the history never got to record: the app was killed after a
+   * commit that may be its resolution. Excused like a decision, but its drop cannot be listed.
+   */
+  | { readonly kind: 'interrupted'; readonly call: HandlerCallRecord }
   | { readonly kind: 'purged'; readonly purge: OperationRecord }
   | { readonly kind: 'pending' }
   | { readonly kind: 'lost' };
@@ -62,13 +69,14 @@ function fateOf(
   const after = write.invoke.seq;
   const client = write.actor;
   if (endsOnServer(final, write, table, id) || reachedServer(index, write, table, id)) return { kind: 'reached' };
+  // A later write cut short by a crash right after its commit supersedes too.
   const laterWrite = index.operations.find(
     (other) =>
       other.actor === client &&
       other.invoke.seq > after &&
-      other.outcome?.kind === 'ok' &&
       writtenTable(other.op) === table &&
-      writtenRecordId(other.op) === id,
+      writtenRecordId(other.op) === id &&
+      mayHaveCommitted(index, other, table),
   );
   if (laterWrite !== undefined) return { kind: 'superseded', by: laterWrite };
   if (write.op.type === 'delete' && collapsedIntoInsert(index, write, table, id)) return { kind: 'collapsed' };
@@ -78,11 +86,12 @@ function fateOf(
       record.call.seq > after &&
       record.call.table === table &&
       record.call.itemId === id &&
-      record.decision !== undefined &&
-      record.decision.decision !== 'unhandled' &&
-      record.decision.decision !== 'threw',
+      (record.decision === undefined
+        ? killedAfterCommit(index, client, record.call.seq)
+        : record.decision.decision !== 'unhandled' && record.decision.decision !== 'threw'),
   );
-  if (decision !== undefined) return { kind: 'dropped', decision };
+  if (decision !== undefined)
+    return decision.decision === undefined ? { kind: 'interrupted', call: decision } : { kind: 'dropped', decision };
   const purge = index.operations.find(
     (other) =>
       other.actor === client &&

@@ -37,7 +37,17 @@ function lostLocalWrites(index: HistoryIndex, context?: CheckContext): Violation
   const violations: Violation[] = [];
   for (const { write, client, table, id, fate } of localWrites(index, context?.finalLabel)) {
     if (fate.kind !== 'lost') continue;
+    const sent = index.exchanges.some(
+      (exchange) =>
+        exchange.client === client &&
+        exchange.table === table &&
+        exchange.itemId === id &&
+        exchange.requestEvent.seq > write.invoke.seq,
+    );
     violations.push({
+      rule: 'push.write-reaches-server',
+      // Whether a request for the record went out after the write (and left the write out) or none did.
+      at: { op: write.op.type, status: sent ? 'not-carried' : 'never-sent' },
       message: `${client}'s ${write.op.type} of ${table}/${id} (#${write.invoke.seq}) never reached the server: no applied push request carried it, no later write of ${client} superseded it, and no handler decision dropped it.`,
       events: [write.invoke.seq, ...(write.outcome === undefined ? [] : [write.outcome.seq])],
     });
@@ -70,6 +80,8 @@ function blindOverwrites(index: HistoryIndex): Violation[] {
       // A client that held no version of the record could not have made the write conditional.
       if (!heldVersion(index, exchange.client, table, id, exchange.requestEvent.seq, edit.invoke.seq)) continue;
       violations.push({
+        rule: 'push.conditional',
+        at: { op: exchange.action, status: 'no-if-match' },
         message: `${edit.actor}'s change to ${table}/${id} (#${edit.invoke.seq}) was overwritten by ${exchange.client}'s ${exchange.request.method} without If-Match (#${exchange.requestEvent.seq}) although ${exchange.client} had not seen the record since; the server change is lost.`,
         events: [edit.invoke.seq, exchange.requestEvent.seq],
       });

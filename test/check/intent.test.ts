@@ -225,9 +225,9 @@ describe('intent: invariants', () => {
       odd: (() => 42) as never,
     });
     expect(result.violations.map((violation) => violation.message)).toEqual([
-      'The invariant "thrower" threw: "no orders table"; it was not judged.',
-      'The invariant "async" returned a promise (invariants run synchronously), not true, false or a list of problems.',
-      'The invariant "odd" returned 42, not true, false or a list of problems.',
+      'The invariant "thrower" threw: "no orders table"; it was not judged. [rule intent.thrower]',
+      'The invariant "async" returned a promise (invariants run synchronously), not true, false or a list of problems. [rule intent.async]',
+      'The invariant "odd" returned 42, not true, false or a list of problems. [rule intent.odd]',
     ]);
     // The async invariant's rejection is handled: nothing reaches the process.
     await new Promise((resolve) => setImmediate(resolve));
