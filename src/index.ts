@@ -156,6 +156,8 @@ export {
   checkPullCompleteness,
   checkExactlyOnce,
   checkQueueCollapse,
+  checkSessionGuarantees,
+  checkIntent,
   coverageCounters,
   COVERAGE_COUNTERS,
   historyGaps,
@@ -166,6 +168,16 @@ export {
   type CoverageCounter,
 } from './check/index.js';
 export type { CheckResult, Violation } from './check/types.js';
+export type {
+  ScenarioIntent,
+  IntentDeclaration,
+  Invariant,
+  FieldRule,
+  TableRules,
+  DroppedPolicy,
+} from './check/intent-types.js';
+export type { IntentView, ClientView, ConflictView } from './check/intent-view.js';
+export type { DroppedWrite, DropCause } from './check/dropped-writes.js';
 export { RULES, RULES_DOC, type Rule, type RuleId } from './check/rules.js';
 
 // scenario

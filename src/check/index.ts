@@ -5,6 +5,7 @@ import { checkConflictCallbacks, CONFLICT_CALLBACKS } from './conflict-callbacks
 import { checkConvergence, CONVERGENCE } from './convergence.js';
 import { checkExactlyOnce, EXACTLY_ONCE } from './exactly-once.js';
 import { checkHandlerOutcomes, HANDLER_OUTCOMES } from './handler-outcomes.js';
+import { checkIntent, INTENT } from './intent.js';
 import { checkLiveness, LIVENESS } from './liveness.js';
 import { checkNoLostWrites, NO_LOST_WRITES } from './no-lost-writes.js';
 import { checkNoResurrection, NO_RESURRECTION } from './no-resurrection.js';
@@ -12,6 +13,7 @@ import { checkPullCompleteness, PULL_COMPLETENESS } from './pull-completeness.js
 import { checkPullMarks, PULL_MARKS } from './pull-marks.js';
 import { checkQueueCollapse, QUEUE_COLLAPSE } from './queue-collapse.js';
 import { historyGaps, unknownOver } from './completeness.js';
+import { checkSessionGuarantees, SESSION_GUARANTEES } from './session-guarantees.js';
 import type { CheckResult } from './types.js';
 import type { Checker, CheckContext } from './verdict.js';
 
@@ -27,6 +29,8 @@ export const CHECKER_NAMES = [
   HANDLER_OUTCOMES,
   LIVENESS,
   PULL_MARKS,
+  SESSION_GUARANTEES,
+  INTENT,
 ] as const;
 
 export type CheckerName = (typeof CHECKER_NAMES)[number];
@@ -43,6 +47,8 @@ export const CHECKERS: Readonly<Record<CheckerName, Checker>> = {
   [HANDLER_OUTCOMES]: checkHandlerOutcomes,
   [LIVENESS]: checkLiveness,
   [PULL_MARKS]: checkPullMarks,
+  [SESSION_GUARANTEES]: checkSessionGuarantees,
+  [INTENT]: checkIntent,
 };
 
 export function isCheckerName(name: string): name is CheckerName {
@@ -78,12 +84,14 @@ export {
   checkConvergence,
   checkExactlyOnce,
   checkHandlerOutcomes,
+  checkIntent,
   checkLiveness,
   checkNoLostWrites,
   checkNoResurrection,
   checkPullCompleteness,
   checkPullMarks,
   checkQueueCollapse,
+  checkSessionGuarantees,
 };
 export { coverageCounters, COVERAGE_COUNTERS, type CoverageCounter } from './coverage.js';
 export type { Checker, CheckContext } from './verdict.js';

@@ -18,7 +18,7 @@ import { formatTableQuery, type TableQuery } from '../protocol/odata/query.js';
 import type { JsonObject } from '../protocol/records.js';
 import { parseJsonBody, type Feature } from './http.js';
 import { isValidId } from './ids.js';
-import type { Query } from './query.js';
+import { Query } from './query.js';
 import { timestampOf } from './records.js';
 import type { StoreOperation } from './store.js';
 import { serverRecordToLocal, tablePath, type SyncDeps } from './sync-deps.js';
@@ -41,6 +41,9 @@ interface PulledRecord {
 }
 
 export class PullManager {
+  /** The `pull-overwrites-newer` mutant's stale cache: pages of full pulls, by request path. */
+  private readonly cachedPages = new Map<string, PulledRecord[]>();
+
   constructor(
     private readonly deps: SyncDeps,
     /** Pushes the pending operations first, when the table has any. */
@@ -68,8 +71,26 @@ export class PullManager {
     if ((await this.deps.storeRunner.run(() => this.deps.log.readPendingOfTable(table))).length > 0)
       await this.pushPending();
 
-    const run = new PullRun(this.deps, table, components.filter, markId, pageSize);
+    const full = markId === undefined;
+    if (full && components.filter === undefined && this.deps.mutations.has('pull-clears-table'))
+      await this.clearSyncedRows(table);
+    const stale = full && this.deps.mutations.has('pull-overwrites-newer') ? this.cachedPages : undefined;
+    const run = new PullRun(this.deps, table, components.filter, markId, pageSize, stale);
     await run.pullAll(await this.readMark(markId));
+  }
+
+  /** The `pull-clears-table` mutant: every local row without a pending operation goes first. */
+  private async clearSyncedRows(table: string): Promise<void> {
+    const { store, log, storeRunner } = this.deps;
+    await storeRunner.run(async () => {
+      const pending = new Set((await log.readPendingOfTable(table)).map((operation) => operation.itemId));
+      const rows = await store.read(new Query(table).select('id'));
+      const batch: StoreOperation[] = rows
+        .map((row) => String(row['id']))
+        .filter((id) => !pending.has(id))
+        .map((id) => ({ tableName: table, action: 'delete', id }));
+      if (batch.length > 0) await store.executeBatch(batch);
+    });
   }
 
   private async readMark(markId: string | undefined): Promise<number> {
@@ -98,6 +119,8 @@ class PullRun {
     /** Where the incremental mark is kept; undefined for a full pull. */
     private readonly markId: string | undefined,
     private readonly pageSize: number,
+    /** The `pull-overwrites-newer` mutant's cache: a request asked before gets that answer again, once. */
+    private readonly stalePages?: Map<string, PulledRecord[]>,
   ) {}
 
   async pullAll(start: number): Promise<void> {
@@ -194,10 +217,22 @@ class PullRun {
   }
 
   private async fetch(query: TableQuery): Promise<PulledRecord[]> {
+    const path = `${tablePath(this.table)}?${formatTableQuery(query)}`;
+    const stale = this.stalePages;
+    if (stale === undefined) return this.send(path);
+    const cached = stale.get(path);
+    if (cached !== undefined) {
+      stale.delete(path);
+      return cached;
+    }
+    const fresh = await this.send(path);
+    stale.set(path, fresh);
+    return fresh;
+  }
+
+  private async send(path: string): Promise<PulledRecord[]> {
     const features: Feature[] = this.markId === undefined ? ['OL', 'TR', 'QS'] : ['OL', 'IP', 'TR', 'QS'];
-    const response = await this.deps.sender.send('GET', `${tablePath(this.table)}?${formatTableQuery(query)}`, {
-      features,
-    });
+    const response = await this.deps.sender.send('GET', path, { features });
     const body = parseJsonBody(response, 'a pull');
     const records = Array.isArray(body) ? body : isResultsBody(body) ? body.results : undefined;
     if (records === undefined)

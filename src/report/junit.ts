@@ -90,6 +90,10 @@ function systemOut(scenario: ScenarioResult): string {
   const lines = [`client: ${scenario.client}`, `runs: ${formatCount(scenario.runs)}`, `seed: ${scenario.seed}`];
   if (coverage) lines.push(`coverage: ${coverage}`);
   if (scenario.weak.length) lines.push(`weak (never reached): ${scenario.weak.join(', ')}`);
+  for (const drop of scenario.droppedWrites ?? [])
+    lines.push(
+      `dropped write: ${drop.kind} ×${formatCount(drop.count)} in ${plural(drop.runs, 'run')}: ${drop.example}`,
+    );
   return `      <system-out>${text(lines.join('\n'))}</system-out>\n`;
 }
 

@@ -4,6 +4,7 @@
  * (scenario file, then name), whatever order the shards are passed in.
  */
 import type { RunResults, ScenarioResult, ScenarioStatus } from '../scenario/results.js';
+import { joinDroppedWrites } from '../scenario/dropped-writes.js';
 import { joinFindings, staleExpectations } from '../scenario/findings.js';
 import { compareStrings } from './summary.js';
 
@@ -33,6 +34,7 @@ function combineScenario(parts: readonly ScenarioResult[]): ScenarioResult {
   if (parts.length === 1) return first;
   // Findings join by signature; the status and stale expectations follow from the joined tally.
   const findings = joinFindings(parts.map((part) => part.findings ?? []));
+  const droppedWrites = joinDroppedWrites(parts.map((part) => part.droppedWrites ?? []));
   const expected = first.expected ?? [];
   const status = combineStatus(parts.map((part) => part.status));
   const stale = findings.some((finding) => finding.disposition === 'expected')
@@ -61,6 +63,7 @@ function combineScenario(parts: readonly ScenarioResult[]): ScenarioResult {
     ...(expected.length > 0 ? { expected } : {}),
     ...(stale.length > 0 ? { staleExpectations: stale } : {}),
     ...(first.notes !== undefined ? { notes: first.notes } : {}),
+    ...(droppedWrites.length > 0 ? { droppedWrites } : {}),
     ...(source.failure !== undefined ? { failure: source.failure } : {}),
     ...(source.error !== undefined ? { error: source.error } : {}),
     ...(source.timings !== undefined ? { timings: source.timings } : {}),

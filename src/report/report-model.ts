@@ -40,6 +40,8 @@ export interface ScenarioView {
   readonly durationMs: number;
   readonly coverage: readonly (readonly [string, number])[];
   readonly weak: readonly string[];
+  /** Each kind of local write a handler decision dropped: `update by cancelAndDiscard on 412 ×3 in 2 runs`. */
+  readonly droppedWrites: readonly string[];
   readonly error: string | null;
   readonly timings: { readonly firstFailureMs: number | null; readonly shrunkMs: number | null } | null;
   readonly failure: FailureView | null;
@@ -80,6 +82,9 @@ export function buildReportModel(results: RunResults): ReportModel {
         durationMs: scenario.durationMs,
         coverage: Object.entries(scenario.coverage).sort((a, b) => compareStrings(a[0], b[0])),
         weak: [...scenario.weak],
+        droppedWrites: (scenario.droppedWrites ?? []).map(
+          (drop) => `${drop.kind} ×${drop.count} in ${drop.runs} run${drop.runs === 1 ? '' : 's'}`,
+        ),
         error: scenario.error ?? null,
         timings: scenario.timings
           ? { firstFailureMs: scenario.timings.firstFailureMs ?? null, shrunkMs: scenario.timings.shrunkMs ?? null }

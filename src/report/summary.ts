@@ -106,7 +106,8 @@ export interface FindingLine {
 
 /**
  * The scenario's findings in words: new ones first (they fail it), then known ones, expectations
- * that no run matched, an unpinned `*` expectation with the signatures to pin, allowed outcomes.
+ * that no run matched, an unpinned `*` expectation with the signatures to pin, allowed outcomes,
+ * notes, and each kind of local write a handler decision dropped.
  */
 export function findingLines(scenario: ScenarioResult): FindingLine[] {
   const lines: FindingLine[] = [];
@@ -129,5 +130,10 @@ export function findingLines(scenario: ScenarioResult): FindingLine[] {
   for (const finding of findings.filter((f) => f.disposition === 'allowed'))
     lines.push({ tone: 'quiet', text: `allowed ${finding.signature} (${where(finding)})` });
   for (const note of scenario.notes ?? []) lines.push({ tone: 'quiet', text: `note: ${note}` });
+  for (const drop of scenario.droppedWrites ?? [])
+    lines.push({
+      tone: 'quiet',
+      text: `dropped write: ${drop.kind} (×${drop.count} in ${plural(drop.runs, 'run')}, first at ${drop.first.seed}${drop.first.path !== undefined ? `:${drop.first.path}` : ''})`,
+    });
   return lines;
 }

@@ -6,6 +6,8 @@
  */
 import { runCheckers, type CheckerName } from '../check/index.js';
 import { coverageCounters } from '../check/coverage.js';
+import { droppedWrites, type DroppedWrite } from '../check/dropped-writes.js';
+import { indexHistory } from '../check/history-index.js';
 import { judge, NOTHING_DECLARED, type Declarations, type Judgement } from '../check/judge.js';
 import type { CheckResult } from '../check/types.js';
 import type { JsonObject } from '../protocol/records.js';
@@ -40,6 +42,8 @@ export interface RunRecord {
   /** No new finding: every violation is allowed or expected. */
   readonly valid: boolean;
   readonly tableDiff: readonly TableDiff[];
+  /** Local writes a handler decision or a forced purge dropped (none listed for a run that never settled). */
+  readonly droppedWrites: readonly DroppedWrite[];
   /** Why the run stopped early (a livelock, a deadlock, a crash). */
   readonly stopped?: string;
 }
@@ -48,7 +52,12 @@ export const FINAL_SNAPSHOT = 'final';
 const DEFAULT_MAX_STEPS = 2_000;
 
 /** Checkers that judge the settled end of a run; a run that never settled skips them. */
-const NEEDS_SETTLED_END: ReadonlySet<CheckerName> = new Set(['convergence', 'no-lost-writes', 'exactly-once']);
+const NEEDS_SETTLED_END: ReadonlySet<CheckerName> = new Set([
+  'convergence',
+  'no-lost-writes',
+  'exactly-once',
+  'intent',
+]);
 
 export async function executeProgram(
   scenario: ResolvedScenario,
@@ -96,7 +105,7 @@ export async function executeProgram(
   let names = stopped === undefined ? scenario.checks : scenario.checks.filter((name) => !NEEDS_SETTLED_END.has(name));
   // A scenario that lists its checkers still hears why its run never ended.
   if (stuck && !names.includes('liveness')) names = [...names, 'liveness'];
-  const checks: CheckResult[] = runCheckers(history, names, { finalLabel: FINAL_SNAPSHOT });
+  const checks: CheckResult[] = runCheckers(history, names, { finalLabel: FINAL_SNAPSHOT, intent: scenario.intent });
   if (stopped !== undefined && !stuck) {
     const last = history.at(-1)?.seq ?? 0;
     // A run that crashed broke no rule of the client's: it may be syncwright's own bug.
@@ -116,6 +125,7 @@ export async function executeProgram(
     coverage: coverageCounters(history),
     valid: judgement.valid,
     tableDiff: tableDiffOf(history),
+    droppedWrites: stopped === undefined ? droppedWrites(indexHistory(history), FINAL_SNAPSHOT) : [],
     ...(stopped !== undefined ? { stopped } : {}),
   };
 }

@@ -67,6 +67,20 @@ export interface FindingSummary {
   readonly metadata: OccurrenceMetadata;
 }
 
+/** One kind of dropped write a scenario's runs showed (see check/dropped-writes.ts). */
+export interface DroppedWriteSummary {
+  /** `update by cancelAndDiscard on 412`, `delete by forced purge`: no ids, values or times. */
+  readonly kind: string;
+  /** Dropped writes of this kind over the runs (shrinking runs not counted). */
+  readonly count: number;
+  /** Runs that had at least one. */
+  readonly runs: number;
+  /** The first run that had one: replay it with `<seed>:<path>`. */
+  readonly first: { readonly seed: number; readonly path?: string };
+  /** That run's first drop of this kind, in words. */
+  readonly example: string;
+}
+
 export interface ScenarioResult {
   readonly name: string;
   readonly description?: string;
@@ -90,6 +104,8 @@ export interface ScenarioResult {
   readonly staleExpectations?: readonly string[];
   /** What loading the scenario changed or wants its author to know (a migrated older format). */
   readonly notes?: readonly string[];
+  /** Local writes handler decisions (or forced purges) dropped, by kind, in first-seen order. */
+  readonly droppedWrites?: readonly DroppedWriteSummary[];
   readonly failure?: Counterexample;
   /** Set when status is `error`. */
   readonly error?: string;

@@ -14,6 +14,7 @@ import { executeProgram, type RunRecord } from './execute.js';
 import { loadScenario } from './load.js';
 import { resolveDefinition } from './resolve.js';
 import type { Declarations } from '../check/judge.js';
+import { DroppedWriteTally } from './dropped-writes.js';
 import { FindingTally, scenarioStatus, staleExpectations } from './findings.js';
 import type { Counterexample, ScenarioResult } from './results.js';
 import { expectationFor, type Program, type ResolvedScenario, type ScenarioDefinition } from './types.js';
@@ -169,6 +170,8 @@ async function runFixed(
   const record = await execute(program);
   const tally = new FindingTally();
   tally.add(record, { seed: program.seed });
+  const dropped = new DroppedWriteTally();
+  dropped.add(record, { seed: program.seed });
   // A known finding is shown too: the report's timeline is how one looks at it.
   const shown = record.judgement.violations.some((violation) => violation.disposition !== 'allowed');
   const failure = shown ? counterexampleOf(scenario, client, record, { seed: program.seed, shrinks: 0 }) : undefined;
@@ -177,7 +180,7 @@ async function runFixed(
     scenario,
     ...(record.valid ? {} : { failingRun: record }),
     result: {
-      ...baseResult(scenario, client, program.seed, 1, started, record.coverage, tally),
+      ...baseResult(scenario, client, program.seed, 1, started, record.coverage, tally, dropped),
       ...(failure !== undefined
         ? { failure, timings: { firstFailureMs: Math.round(elapsed), shrunkMs: Math.round(elapsed) } }
         : {}),
@@ -200,6 +203,7 @@ export async function runGenerated(
 ): Promise<ScenarioRun> {
   const coverage: Record<string, number> = {};
   const tally = new FindingTally();
+  const dropped = new DroppedWriteTally();
   // Run k of the selection is fast-check's run `first + k` for the seed: its replay path.
   const first = selection.path !== undefined && /^\d+$/.test(selection.path) ? Number(selection.path) : 0;
   const replaying = selection.path !== undefined && !/^\d+$/.test(selection.path);
@@ -210,7 +214,9 @@ export async function runGenerated(
     const record = await execute(program);
     const shrinking = firstFailureAt !== undefined;
     if (!shrinking) {
-      tally.add(record, { seed: selection.seed, path: replaying ? selection.path! : String(first + runs) });
+      const at = { seed: selection.seed, path: replaying ? selection.path! : String(first + runs) };
+      tally.add(record, at);
+      dropped.add(record, at);
       runs++;
       addCoverage(coverage, record.coverage);
       if (!record.valid) firstFailureAt = performance.now();
@@ -227,7 +233,7 @@ export async function runGenerated(
   });
   const shrunkAt = performance.now();
   if (!details.failed || details.counterexample === null) {
-    const base = baseResult(scenario, client, selection.seed, runs, started, coverage, tally);
+    const base = baseResult(scenario, client, selection.seed, runs, started, coverage, tally, dropped);
     // fast-check failed with no program to show: say so rather than pass.
     if (details.failed && !details.interrupted) {
       const error: unknown = details.errorInstance;
@@ -254,7 +260,7 @@ export async function runGenerated(
     scenario,
     failingRun: record,
     result: {
-      ...baseResult(scenario, client, details.seed, runs, started, coverage, tally),
+      ...baseResult(scenario, client, details.seed, runs, started, coverage, tally, dropped),
       failure,
       timings: {
         ...(firstFailureAt !== undefined ? { firstFailureMs: Math.round(firstFailureAt - started) } : {}),
@@ -272,10 +278,12 @@ function baseResult(
   started: number,
   coverage: Record<string, number>,
   tally: FindingTally = new FindingTally(),
+  dropped: DroppedWriteTally = new DroppedWriteTally(),
 ): ScenarioResult {
   const weak = scenario.coverage.filter((name) => (coverage[name] ?? 0) === 0);
   const expected = expectationFor(scenario.expect, client.name);
   const findings = tally.summaries();
+  const droppedWrites = dropped.summaries();
   const stale = findings.some((finding) => finding.disposition === 'expected')
     ? staleExpectations(expected, findings)
     : [];
@@ -294,6 +302,7 @@ function baseResult(
     ...(expected.length > 0 ? { expected } : {}),
     ...(stale.length > 0 ? { staleExpectations: stale } : {}),
     ...(scenario.notes.length > 0 ? { notes: scenario.notes } : {}),
+    ...(droppedWrites.length > 0 ? { droppedWrites } : {}),
   };
 }
 

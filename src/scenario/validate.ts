@@ -7,6 +7,13 @@
 import { COMPATIBILITY_MODES, SERVER_PROFILE_NAMES } from '../backend/profiles/profile.js';
 import { CHECKER_NAMES } from '../check/index.js';
 import { COVERAGE_COUNTERS } from '../check/coverage.js';
+import {
+  FIELD_RULES,
+  INTENT_RULE_NAMES,
+  TABLE_RULE_KEYS,
+  intentParts,
+  invariantRuleId,
+} from '../check/intent-types.js';
 import { signaturePatternProblem } from '../check/signature.js';
 import { LINK_ERROR_STATUSES } from '../network/fault-plan.js';
 import { validateFaultPlan } from '../network/validate.js';
@@ -77,6 +84,9 @@ const TOP_LEVEL = [
   'coverage',
   'expect',
   'allow',
+  'intent',
+  'invariants',
+  'dropped',
   'runs',
   'settleRounds',
   'pullPageSize',
@@ -162,6 +172,9 @@ export function scenarioIssues(value: unknown, file: string): ScenarioIssue[] {
   if (s['$schema'] !== undefined) v.string(s['$schema'], '$schema');
   if (s['expect'] !== undefined) v.expectation(s['expect']);
   if (s['allow'] !== undefined) v.signaturePatterns(s['allow'], 'allow');
+  if (s['intent'] !== undefined) v.intent(s['intent']);
+  if (s['invariants'] !== undefined) v.invariants(s['invariants']);
+  if (s['dropped'] !== undefined) v.oneOf(s['dropped'], 'dropped', ['list', 'forbid']);
   if (s['runs'] !== undefined) v.integer(s['runs'], 'runs', 1, 1_000_000);
   if (s['settleRounds'] !== undefined) v.integer(s['settleRounds'], 'settleRounds', 0, 10);
   if (s['pullPageSize'] !== undefined) v.integer(s['pullPageSize'], 'pullPageSize', 1, 1000);
@@ -244,6 +257,90 @@ class Validator {
       const problem = signaturePatternProblem(pattern as string);
       if (problem !== undefined) this.fail(at, `a signature pattern checker/rule/op/status (${problem})`, pattern);
     });
+  }
+
+  /**
+   * `{ "<table>.<field>": "client-wins" | "server-wins" | "merged", "<table>": { "never-empty"?,
+   * "unique"?, "rows"? } }`. Whether the tables and fields exist is checked once `extends` is applied.
+   */
+  intent(value: unknown): void {
+    if (!this.object(value, 'intent')) return;
+    for (const [key, rule] of Object.entries(value)) {
+      const path = join('intent', key);
+      const dot = key.indexOf('.');
+      if (dot >= 0) {
+        if (dot === 0 || dot === key.length - 1) this.fail(path, 'a key "<table>.<field>" or "<table>"', key);
+        else this.oneOf(rule, path, FIELD_RULES);
+        continue;
+      }
+      if (key === '') {
+        this.fail(path, 'a key "<table>.<field>" or "<table>"', key);
+        continue;
+      }
+      if (typeof rule === 'string') {
+        this.fail(
+          path,
+          `table rules { ${TABLE_RULE_KEYS.join(', ')} } (a field's rule needs a key "<table>.<field>")`,
+          rule,
+        );
+        continue;
+      }
+      if (!this.object(rule, path, TABLE_RULE_KEYS)) continue;
+      if (Object.keys(rule).length === 0) this.fail(path, `at least one of ${TABLE_RULE_KEYS.join(', ')}`, rule);
+      if (rule['never-empty'] !== undefined) this.boolean(rule['never-empty'], join(path, 'never-empty'));
+      const unique = rule['unique'];
+      if (unique !== undefined) {
+        if (Array.isArray(unique)) {
+          if (unique.length === 0) this.fail(join(path, 'unique'), 'a field name or a non-empty list of them', unique);
+          unique.forEach((field, i) => {
+            if (this.string(field, join(join(path, 'unique'), i)) && field === '')
+              this.fail(join(join(path, 'unique'), i), 'a field name', field);
+          });
+        } else if (typeof unique !== 'string' || unique === '') {
+          this.fail(join(path, 'unique'), 'a field name or a non-empty list of them', unique);
+        }
+      }
+      const rows = rule['rows'];
+      if (rows !== undefined && this.object(rows, join(path, 'rows'), ['min', 'max'])) {
+        const rowsPath = join(path, 'rows');
+        if (rows['min'] === undefined && rows['max'] === undefined)
+          this.fail(rowsPath, 'a "min", a "max" or both', rows);
+        const min = rows['min'] === undefined || this.integer(rows['min'], join(rowsPath, 'min'), 0, 1_000_000);
+        const max = rows['max'] === undefined || this.integer(rows['max'], join(rowsPath, 'max'), 0, 1_000_000);
+        if (
+          min &&
+          max &&
+          typeof rows['min'] === 'number' &&
+          typeof rows['max'] === 'number' &&
+          rows['min'] > rows['max']
+        )
+          this.fail(join(rowsPath, 'max'), `an integer >= rows.min (${rows['min']})`, rows['max']);
+      }
+    }
+  }
+
+  /** Named functions (TypeScript scenarios); each name gives a rule id `intent.<name>` of its own. */
+  invariants(value: unknown): void {
+    if (!this.object(value, 'invariants')) return;
+    const ruleIds = new Map<string, string>();
+    for (const [name, invariant] of Object.entries(value)) {
+      const path = join('invariants', name);
+      if (typeof invariant !== 'function')
+        this.fail(path, 'a function (view) => true | false | [problems] (TypeScript scenarios only)', invariant);
+      const rule = invariantRuleId(name);
+      if (name.trim() === '' || rule === 'intent.invariant') {
+        this.fail(path, 'a name with letters or digits', name);
+        continue;
+      }
+      if (INTENT_RULE_NAMES.includes(rule.slice('intent.'.length))) {
+        this.fail(path, `a name whose rule id is not a built-in one (${rule})`, name);
+        continue;
+      }
+      const other = ruleIds.get(rule);
+      if (other !== undefined)
+        this.fail(path, `a name whose rule id (${rule}) differs from ${JSON.stringify(other)}'s`, name);
+      else ruleIds.set(rule, name);
+    }
   }
 
   constructor(private readonly file: string) {}
@@ -664,6 +761,55 @@ class Validator {
     if (value['windowMs'] !== undefined) this.integer(value['windowMs'], `${path}.windowMs`, 1, 600_000);
     if (value['timeoutMs'] !== undefined) this.integer(value['timeoutMs'], `${path}.timeoutMs`, 1, 600_000);
   }
+}
+
+/**
+ * Checks that a scenario's intent names tables it has and columns of those tables. Runs after
+ * `extends` is applied, like {@link referenceIssues}.
+ */
+export function intentIssues(
+  file: string,
+  declared: Readonly<Record<string, unknown>> | undefined,
+  tables: readonly { readonly name: string; readonly columns: Readonly<Record<string, unknown>> }[],
+): ScenarioIssue[] {
+  const issues: ScenarioIssue[] = [];
+  const { fields, tables: tableRules } = intentParts(declared as Parameters<typeof intentParts>[0]);
+  const tableNamed = (name: string, path: string): (typeof tables)[number] | undefined => {
+    const table = tables.find((candidate) => candidate.name === name);
+    if (table === undefined)
+      issues.push({
+        file,
+        path,
+        expected: `one of the tables (${tables.map((t) => t.name).join(', ')})`,
+        found: show(name),
+      });
+    return table;
+  };
+  const column = (table: (typeof tables)[number], field: string, path: string): void => {
+    const columns = Object.keys(table.columns);
+    if (!columns.includes(field))
+      issues.push({
+        file,
+        path,
+        expected: `a column of table ${table.name} (${columns.join(', ') || 'none'})`,
+        found: show(field),
+      });
+  };
+  for (const { table, field } of fields) {
+    const path = join('intent', `${table}.${field}`);
+    const found = tableNamed(table, path);
+    if (found !== undefined) column(found, field, path);
+  }
+  for (const { table, rules } of tableRules) {
+    const path = join('intent', table);
+    const found = tableNamed(table, path);
+    if (found === undefined || rules.unique === undefined) continue;
+    const unique = typeof rules.unique === 'string' ? [rules.unique] : rules.unique;
+    unique.forEach((field, i) =>
+      column(found, field, typeof rules.unique === 'string' ? join(path, 'unique') : join(join(path, 'unique'), i)),
+    );
+  }
+  return issues;
 }
 
 /**

@@ -245,7 +245,8 @@ describe('the rule registry and docs/semantics.md', () => {
 
   test('each "Checked by" line names exactly the checkers whose sources cite the rule', () => {
     const cited = citations();
-    expect([...cited.keys()].sort()).toEqual([...CHECKER_NAMES].sort());
+    // `intent` judges the rules a scenario declares for its own app (`intent.*`), none of the page's.
+    expect([...cited.keys()].sort()).toEqual(CHECKER_NAMES.filter((name) => name !== 'intent').sort());
     const mismatches: string[] = [];
     for (const section of sections(DOC)) {
       const line = paragraph(section, 'Checked by') ?? '';
@@ -269,7 +270,8 @@ describe('the rule registry and docs/semantics.md', () => {
     const checkDir = path.join(ROOT, 'src/check');
     // types.ts declares the field; verdict.ts appends the citation to messages that already have a rule.
     // Files that carry violations others built (types, the verdict, judging by signature), not checkers.
-    const builders = new Set(['types.ts', 'verdict.ts', 'judge.ts', 'signature.ts']);
+    // dropped-writes.ts lists drops a handler chose, with a message each: they are no violations.
+    const builders = new Set(['types.ts', 'verdict.ts', 'judge.ts', 'signature.ts', 'dropped-writes.ts']);
     for (const file of readdirSync(checkDir).filter((name) => name.endsWith('.ts') && !builders.has(name))) {
       const lines = readFileSync(path.join(checkDir, file), 'utf8').split('\n');
       lines.forEach((line, i) => {
