@@ -21,6 +21,7 @@
  * instead, written at each commit and never in between.
  */
 import type { Database, SqlJsStatic, SqlValue, Statement } from 'sql.js';
+import type { SdkMutations } from './mutations.js';
 
 /** Runs a task later (a native-bridge hop). */
 export type Schedule = (task: () => void) => void;
@@ -119,6 +120,8 @@ export interface SqlitePluginOptions {
   readonly files?: ReadonlyMap<string, Uint8Array>;
   /** Files on a disk, read when a database is first opened and written at every commit. */
   readonly disk?: PluginDisk;
+  /** Deliberate bugs of this shim (the harness self-test); none by default. */
+  readonly mutations?: SdkMutations;
 }
 
 // The real plugin's test for statements a read transaction refuses.
@@ -142,6 +145,8 @@ export class SqlitePlugin {
   private readonly schedule: Schedule;
   private readonly files: Map<string, Uint8Array>;
   private readonly disk: PluginDisk | undefined;
+  /** @internal */
+  readonly mutations: SdkMutations | undefined;
   private readonly connections = new Map<string, Connection>();
   private dead = false;
 
@@ -149,6 +154,7 @@ export class SqlitePlugin {
     this.sql = options.sql;
     this.files = new Map(options.files ?? []);
     this.disk = options.disk;
+    this.mutations = options.mutations;
     this.schedule = (task) =>
       options.schedule(() => {
         if (!this.dead) task();
@@ -496,7 +502,18 @@ class Transaction implements SqliteTransaction {
   private run(): void {
     const batch = this.pending;
     this.pending = [];
-    const outcomes = batch.map((statement) => this.connection.execute(statement.sql, statement.params, this.readOnly));
+    // Mutant: a write transaction's last queued statement (after BEGIN and at least one other) is acknowledged, never run.
+    const lost =
+      this.plugin.mutations?.has('plugin-loses-last-statement') === true &&
+      batch[0]?.sql === 'BEGIN' &&
+      batch.length > 2
+        ? batch.length - 1
+        : -1;
+    const outcomes = batch.map((statement, i) =>
+      i === lost
+        ? ({ ok: true, result: resultSet([], 0, undefined) } as const)
+        : this.connection.execute(statement.sql, statement.params, this.readOnly),
+    );
     this.plugin.post(() => this.deliver(batch, outcomes));
   }
 
