@@ -19,7 +19,8 @@ const FINDINGS = readFileSync(path.join(ROOT, 'docs/sdk-findings.md'), 'utf8');
 const README = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
 
 const IDS: ReadonlySet<string> = new Set(RULES.map((rule) => rule.id));
-const AREA_ID = /^(local|queue|push|handler|pull|purge|concurrency|restart|convergence|liveness|session)\.[a-z0-9-]+$/;
+const AREA_ID =
+  /^(local|queue|push|handler|pull|purge|concurrency|restart|convergence|liveness|session|diff)\.[a-z0-9-]+$/;
 
 /** GitHub's heading anchor: markdown code marks gone, lower case, punctuation dropped, spaces → `-`. */
 function slug(heading: string): string {
@@ -180,6 +181,8 @@ function citations(): Map<string, Set<string>> {
     if (name !== undefined && (CHECKER_NAMES as readonly string[]).includes(name)) add(name, text);
   }
   add('liveness', readFileSync(path.join(ROOT, 'src/scenario/execute.ts'), 'utf8'));
+  // The differential oracle compares two runs, so it is no checker of one history, but it cites rules all the same.
+  add('differential', readFileSync(path.join(ROOT, 'src/check/differential.ts'), 'utf8'));
   return cited;
 }
 
@@ -246,7 +249,7 @@ describe('the rule registry and docs/semantics.md', () => {
 
   test('each "Checked by" line names exactly the checkers whose sources cite the rule', () => {
     const cited = citations();
-    expect([...cited.keys()].sort()).toEqual([...CHECKER_NAMES, 'liveness'].sort());
+    expect([...cited.keys()].sort()).toEqual([...CHECKER_NAMES, 'liveness', 'differential'].sort());
     const mismatches: string[] = [];
     for (const section of sections(DOC)) {
       const line = paragraph(section, 'Checked by') ?? '';
