@@ -4,17 +4,9 @@
  * data, so a unit's result does not depend on where it ran.
  */
 import { resolveClient, type ResolvedClient } from '../scenario/clients.js';
-import { executeProgram } from '../scenario/execute.js';
 import { loadScenario } from '../scenario/load.js';
 import type { ScenarioResult } from '../scenario/results.js';
-import {
-  crashedResult,
-  declarationsFor,
-  runGenerated,
-  runScenario,
-  type ProgramExecutor,
-  type RunSelection,
-} from '../scenario/run.js';
+import { crashedResult, executorFor, runGenerated, runScenario, type RunSelection } from '../scenario/run.js';
 import type { ResolvedScenario } from '../scenario/types.js';
 import type { ClientSelection, RunRange } from './units.js';
 
@@ -60,6 +52,8 @@ export async function runUnit(
     const result = await runScenario(scenario, {
       client: task.client.choice,
       mutations: task.client.mutations,
+      ...(task.client.sdkMutations !== undefined ? { sdkMutations: task.client.sdkMutations } : {}),
+      ...(task.client.compare !== undefined ? { compare: task.client.compare } : {}),
       cwd: task.cwd,
       seed: task.seed,
     });
@@ -70,6 +64,7 @@ export async function runUnit(
   try {
     client = await resolveClient(task.client.choice, {
       mutations: task.client.mutations,
+      ...(task.client.sdkMutations !== undefined ? { sdkMutations: task.client.sdkMutations } : {}),
       cwd: task.cwd,
       ...(scenario.pullPageSize !== undefined ? { pageSize: scenario.pullPageSize } : {}),
     });
@@ -96,8 +91,11 @@ async function runRange(
   started: number,
   onRun: (event: RunEvent) => void,
 ): Promise<ScenarioResult> {
-  const execute: ProgramExecutor = (program) =>
-    executeProgram(scenario, program, { driver: client.driver, declarations: declarationsFor(scenario, client.name) });
+  const execute = await executorFor(
+    scenario,
+    client,
+    task.client.compare !== undefined ? { compare: task.client.compare } : {},
+  );
   const remaining = task.deadline === undefined ? undefined : Math.max(1, task.deadline - Date.now());
   const selection: RunSelection = {
     seed: task.seed,
