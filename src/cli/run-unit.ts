@@ -21,6 +21,11 @@ export interface UnitTask {
   readonly shrink: boolean;
   /** Wall-clock ms since the epoch after which no new run starts (`--time-limit`). */
   readonly deadline?: number;
+  /**
+   * Count every signature instead of stopping at the first new one (`syncwright soak`): every
+   * violation is tallied as known, so the runs go on and the tally says how often each came.
+   */
+  readonly countAll?: boolean;
 }
 
 export interface RunEvent {
@@ -91,11 +96,10 @@ async function runRange(
   started: number,
   onRun: (event: RunEvent) => void,
 ): Promise<ScenarioResult> {
-  const execute = await executorFor(
-    scenario,
-    client,
-    task.client.compare !== undefined ? { compare: task.client.compare } : {},
-  );
+  const execute = await executorFor(scenario, client, {
+    ...(task.client.compare !== undefined ? { compare: task.client.compare } : {}),
+    ...(task.countAll === true ? { countAll: true } : {}),
+  });
   const remaining = task.deadline === undefined ? undefined : Math.max(1, task.deadline - Date.now());
   const selection: RunSelection = {
     seed: task.seed,

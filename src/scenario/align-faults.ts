@@ -29,7 +29,12 @@ export type ExclusionReason =
   | 'concurrent'
   /** A fault tied to a time rather than a request (a restart at a time, a timeout the latency caused). */
   | 'timed-fault'
-  /** The plan holds rules this alignment does not know (crash points between store writes). */
+  /**
+   * A crash after the n-th store write: the two stores write different numbers of statements, so
+   * the n-th write is a different moment of the program on each.
+   */
+  | 'crash-point'
+  /** The plan holds rules this alignment does not know. */
   | 'unknown-rule'
   /** A faulted page query whose pull could not be named. */
   | 'unnamed-request'
@@ -41,6 +46,7 @@ export type ExclusionReason =
 export const EXCLUSION_REASONS: readonly ExclusionReason[] = [
   'concurrent',
   'timed-fault',
+  'crash-point',
   'unknown-rule',
   'unnamed-request',
   'fault-unmet',
@@ -88,6 +94,8 @@ const FAULT_EFFECTS: ReadonlySet<string> = new Set(['http-error', 'network-failu
  * they caused (a request sent while offline failed to connect, one in flight lost its answer).
  */
 export function alignFaults(program: Program, reference: History): Alignment {
+  const crash = crashPoints(program.faults);
+  if (crash !== undefined) return excluded('crash-point', crash);
   const unknown = unknownRules(program.faults);
   if (unknown !== undefined) return excluded('unknown-rule', unknown);
   const index = indexHistory(reference);
@@ -271,12 +279,24 @@ function offlineCauses(history: History): (link: string, seq: number) => string 
   };
 }
 
-function unknownRules(plan: FaultPlan): string | undefined {
-  const links: [string, LinkPlan | undefined][] = [
+function planLinks(plan: FaultPlan): [string, LinkPlan | undefined][] {
+  return [
     ['default', plan.default],
     ...Object.entries(plan.links ?? {}).map(([name, link]): [string, LinkPlan] => [`links.${name}`, link]),
   ];
-  for (const [path, link] of links) {
+}
+
+function crashPoints(plan: FaultPlan): string | undefined {
+  for (const [path, link] of planLinks(plan)) {
+    const first = link?.crashes?.[0];
+    if (first !== undefined)
+      return `the plan's ${path}.crashes restarts after store write ${first.afterWrite}, which is a different moment in each client's store.`;
+  }
+  return undefined;
+}
+
+function unknownRules(plan: FaultPlan): string | undefined {
+  for (const [path, link] of planLinks(plan)) {
     for (const [name, value] of Object.entries(link ?? {})) {
       if (KNOWN_LINK_KEYS.has(name) || value === undefined || (Array.isArray(value) && value.length === 0)) continue;
       return `the plan's ${path}.${name} cannot be aimed at a request both clients send.`;

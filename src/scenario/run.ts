@@ -154,16 +154,19 @@ export async function runScenarioDetailed(
 export async function executorFor(
   scenario: ResolvedScenario,
   client: ResolvedClient,
-  options: { readonly compare?: 'reference'; readonly maxSteps?: number } = {},
+  options: { readonly compare?: 'reference'; readonly maxSteps?: number; readonly countAll?: boolean } = {},
 ): Promise<ProgramExecutor> {
-  const declarations = declarationsFor(scenario, client.name);
+  // countAll (`syncwright soak`): every signature is tallied as known, so the runs go on.
+  const tallyAll: Declarations = { allow: scenario.allow, expected: ['*'] };
+  const declarations = options.countAll === true ? tallyAll : declarationsFor(scenario, client.name);
   const limits = options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {};
   if (options.compare === undefined)
     return (program) => executeProgram(scenario, program, { driver: client.driver, declarations, ...limits });
   const reference = await resolveClient('reference', {
     ...(scenario.pullPageSize !== undefined ? { pageSize: scenario.pullPageSize } : {}),
   });
-  const differences = differentialDeclarations(scenario, client.name);
+  const differences =
+    options.countAll === true ? { allow: [], expected: ['*'] } : differentialDeclarations(scenario, client.name);
   return (program) =>
     executeComparison(scenario, program, {
       reference: reference.driver,
