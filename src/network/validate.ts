@@ -7,6 +7,7 @@ import { MAX_VIRTUAL_MS } from '../protocol/limits.js';
 
 /** Every time in a plan is virtual ms in [0, MAX_VIRTUAL_MS]; a larger one could not be shown as a date. */
 const T = MAX_VIRTUAL_MS;
+import { MATCH_METHODS } from './request-match.js';
 
 export interface FaultPlanIssue {
   /** Where in the plan, e.g. `links.client-1.faults[0].effect.status`. */
@@ -229,6 +230,10 @@ class Validator {
     } else if ('request' in value) {
       this.object(value, path, ['request']);
       this.number(value.request, join(path, 'request'), 1, Number.POSITIVE_INFINITY, true);
+    } else if ('match' in value) {
+      this.object(value, path, ['match', 'occurrence']);
+      this.requestMatch(value.match, join(path, 'match'));
+      this.number(value.occurrence, join(path, 'occurrence'), 1, Number.POSITIVE_INFINITY, true);
     } else if ('probability' in value) {
       this.object(value, path, ['probability', 'from', 'until']);
       this.number(value.probability, join(path, 'probability'), 0, 1);
@@ -239,8 +244,22 @@ class Validator {
       if (this.number(value.from, join(path, 'from'), 0, T) && this.number(value.until, join(path, 'until'), 0, T))
         this.after(value, path);
     } else {
-      this.fail(path, 'one of {at}, {from, until}, {request}, {probability}', value);
+      this.fail(path, 'one of {at}, {from, until}, {request}, {match, occurrence}, {probability}', value);
     }
+  }
+
+  requestMatch(value: unknown, path: string): void {
+    if (!this.object(value, path, ['method', 'table', 'itemId', 'op'])) return;
+    if (!(MATCH_METHODS as readonly unknown[]).includes(value.method))
+      this.fail(join(path, 'method'), `one of ${MATCH_METHODS.join(', ')}`, value.method);
+    this.name(value.table, join(path, 'table'));
+    if (value.itemId !== undefined) this.name(value.itemId, join(path, 'itemId'));
+    if (value.op !== undefined) this.number(value.op, join(path, 'op'), 1, Number.POSITIVE_INFINITY, true);
+  }
+
+  name(value: unknown, path: string): void {
+    if (typeof value !== 'string' || value === '' || value.length > 256)
+      this.fail(path, 'a non-empty string of at most 256 characters', value);
   }
 
   after(value: Record<string, unknown>, path: string): void {

@@ -5,6 +5,7 @@
  */
 import type { RunResults, ScenarioResult, ScenarioStatus } from '../scenario/results.js';
 import { joinDroppedWrites } from '../scenario/dropped-writes.js';
+import { joinComparisons } from '../scenario/compare.js';
 import { joinFindings, staleExpectations } from '../scenario/findings.js';
 import { compareStrings } from './summary.js';
 
@@ -48,6 +49,7 @@ function combineScenario(parts: readonly ScenarioResult[]): ScenarioResult {
   // A counter is weak only if no shard reached it.
   const weak = first.weak.filter((name) => parts.every((part) => part.weak.includes(name)));
   const description = parts.find((part) => part.description !== undefined)?.description;
+  const comparison = joinComparisons(parts.map((part) => part.comparison));
   const merged: ScenarioResult = {
     name: first.name,
     ...(description !== undefined ? { description } : {}),
@@ -67,6 +69,7 @@ function combineScenario(parts: readonly ScenarioResult[]): ScenarioResult {
     ...(source.failure !== undefined ? { failure: source.failure } : {}),
     ...(source.error !== undefined ? { error: source.error } : {}),
     ...(source.timings !== undefined ? { timings: source.timings } : {}),
+    ...(comparison !== undefined ? { comparison } : {}),
   };
   return merged;
 }

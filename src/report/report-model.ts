@@ -25,6 +25,19 @@ export interface FailureView {
   readonly history: History;
   readonly timeline: Timeline;
   readonly tables: readonly TableDiffView[];
+  /** The same program on the client it was compared with (`--compare`): the other timeline. */
+  readonly compared: ComparedView | null;
+}
+
+export interface ComparedView {
+  /** The client compared with (`reference`). */
+  readonly against: string;
+  readonly history: History;
+  readonly timeline: Timeline;
+  /** How many of its faults were re-aimed at the client under test. */
+  readonly aligned: number;
+  /** Why the run was left out of the comparison, if it was. */
+  readonly excluded: string | null;
 }
 
 export interface ScenarioView {
@@ -102,6 +115,17 @@ export function buildReportModel(results: RunResults): ReportModel {
               history: failure.history,
               timeline: buildTimeline(failure.history, failure.checks),
               tables: failure.tableDiff.map(diffTable),
+              compared: failure.comparison
+                ? {
+                    against: failure.comparison.against,
+                    history: failure.comparison.history,
+                    timeline: buildTimeline(failure.comparison.history),
+                    aligned: failure.comparison.aligned.length,
+                    excluded: failure.comparison.excluded
+                      ? `${failure.comparison.excluded.reason}: ${failure.comparison.excluded.detail}`
+                      : null,
+                  }
+                : null,
             }
           : null,
       };

@@ -8,8 +8,10 @@ import { makeDirectory } from '../kernel/make-directory.js';
 import path from 'node:path';
 import fc from 'fast-check';
 import type { ClientMutation } from '../client/mutations.js';
+import type { SdkHarnessMutation } from '../sdk/mutations.js';
 import { programArbitrary } from './arbitraries.js';
 import { resolveClient, type ClientChoice } from './clients.js';
+import { differentialDeclarations, executeComparison } from './compare.js';
 import { executeProgram, type RunRecord } from './execute.js';
 import { parseJson } from './load.js';
 import type { Counterexample } from './results.js';
@@ -32,6 +34,9 @@ export type ReplaySource =
 export interface ReplayOptions {
   readonly client?: ClientChoice;
   readonly mutations?: readonly ClientMutation[];
+  readonly sdkMutations?: readonly SdkHarnessMutation[];
+  /** Replay the comparison with the reference client too (`run --compare reference`). */
+  readonly compare?: 'reference';
   readonly cwd?: string;
   readonly maxSteps?: number;
 }
@@ -99,17 +104,26 @@ export async function replay(source: ReplaySource, options: ReplayOptions = {}):
       program = programAt(scenario, token.seed, token.path);
     }
   }
+  const pageSize = scenario.pullPageSize !== undefined ? { pageSize: scenario.pullPageSize } : {};
   const client = await resolveClient(options.client, {
     ...(options.mutations !== undefined ? { mutations: options.mutations } : {}),
+    ...(options.sdkMutations !== undefined ? { sdkMutations: options.sdkMutations } : {}),
     cwd,
-    ...(scenario.pullPageSize !== undefined ? { pageSize: scenario.pullPageSize } : {}),
+    ...pageSize,
   });
-  const run = await executeProgram(scenario, program, {
-    driver: client.driver,
-    // A replay shows a known finding as the failure it is; only the app's intended outcomes pass.
-    declarations: { allow: scenario.allow, expected: [] },
-    ...(options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {}),
-  });
+  // A replay shows a known finding as the failure it is; only the app's intended outcomes pass.
+  const declarations = { allow: scenario.allow, expected: [] };
+  const limits = options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {};
+  const run =
+    options.compare === undefined
+      ? await executeProgram(scenario, program, { driver: client.driver, declarations, ...limits })
+      : await executeComparison(scenario, program, {
+          reference: (await resolveClient('reference', pageSize)).driver,
+          candidate: client.driver,
+          declarations,
+          differences: { allow: differentialDeclarations(scenario, client.name).allow, expected: [] },
+          ...limits,
+        });
   return {
     scenario,
     program,

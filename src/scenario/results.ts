@@ -42,6 +42,32 @@ export interface Counterexample {
   readonly stopped?: string;
   /** Steps in the minimal program: a quick measure of how far it shrank. */
   readonly size?: number;
+  /** Set when the run was compared with another client: that client's side of it. */
+  readonly comparison?: CounterexampleComparison;
+}
+
+/** The reference side of a counterexample found by comparing two clients (`--compare`). */
+export interface CounterexampleComparison {
+  /** The client the run was compared with (`reference`). */
+  readonly against: string;
+  /** The program it ran (the one generated) and its history: the other timeline. */
+  readonly program: JsonObject;
+  readonly history: History;
+  /** The faults re-aimed at the client under test, as `{ link, match, occurrence, effect }`. */
+  readonly aligned: readonly JsonObject[];
+  /** Why the run was not compared, if it was not. */
+  readonly excluded?: { readonly reason: string; readonly detail: string };
+}
+
+/** How many of a scenario's runs were compared with another client, and why the others were not. */
+export interface ComparisonSummary {
+  /** The client the runs were compared with. */
+  readonly against: string;
+  readonly compared: number;
+  /** Runs left out, by reason (see scenario/align-faults.ts); reasons with none are absent. */
+  readonly excluded: Readonly<Record<string, number>>;
+  /** One example per reason: the run (`<seed>:<path>`, or the world seed) and why. */
+  readonly examples?: Readonly<Record<string, { readonly run: string; readonly detail: string }>>;
 }
 
 export interface TableDiff {
@@ -111,6 +137,8 @@ export interface ScenarioResult {
   readonly error?: string;
   /** Wall-clock ms from the start to the first failing run, and to the shrunk counterexample. */
   readonly timings?: { readonly firstFailureMs?: number; readonly shrunkMs?: number };
+  /** Set when the runs were compared with another client (`--compare`). */
+  readonly comparison?: ComparisonSummary;
 }
 
 export interface RunResults {

@@ -30,6 +30,7 @@
  */
 import type { Database, SqlJsStatic, SqlValue, Statement } from 'sql.js';
 import type { StoreWrite, StoreWriteVerdict } from '../kernel/driver.js';
+import type { SdkMutations } from './mutations.js';
 
 /** Runs a task later (a native-bridge hop). */
 export type Schedule = (task: () => void) => void;
@@ -131,6 +132,8 @@ export interface SqlitePluginOptions {
   readonly files?: ReadonlyMap<string, Uint8Array>;
   /** Files on a disk, read when a database is first opened and written at every commit. */
   readonly disk?: PluginDisk;
+  /** Deliberate bugs of this shim (the harness self-test); none by default. */
+  readonly mutations?: SdkMutations;
   /**
    * Every write, synchronously, as the native side runs it: a data-changing statement (INSERT,
    * UPDATE, DELETE, REPLACE, CREATE, ALTER, DROP) right after it ran — `statement` inside a
@@ -165,6 +168,8 @@ export class SqlitePlugin {
   private readonly schedule: Schedule;
   private readonly files: Map<string, Uint8Array>;
   private readonly disk: PluginDisk | undefined;
+  /** @internal */
+  readonly mutations: SdkMutations | undefined;
   private readonly connections = new Map<string, Connection>();
   private dead = false;
   /** @internal */
@@ -175,6 +180,7 @@ export class SqlitePlugin {
     this.onWrite = options.onWrite;
     this.files = new Map(options.files ?? []);
     this.disk = options.disk;
+    this.mutations = options.mutations;
     this.schedule = (task) =>
       options.schedule(() => {
         if (!this.dead) task();
@@ -570,9 +576,20 @@ class Transaction implements SqliteTransaction {
   private run(): void {
     const batch = this.pending;
     this.pending = [];
+    // Mutant: a write transaction's last queued statement (after BEGIN and at least one other) is acknowledged, never run.
+    const lost =
+      this.plugin.mutations?.has('plugin-loses-last-statement') === true &&
+      batch[0]?.sql === 'BEGIN' &&
+      batch.length > 2
+        ? batch.length - 1
+        : -1;
     const outcomes: Outcome[] = [];
-    for (const statement of batch) {
-      outcomes.push(this.connection.execute(statement.sql, statement.params, this.readOnly));
+    for (const [i, statement] of batch.entries()) {
+      outcomes.push(
+        i === lost
+          ? { ok: true, result: resultSet([], 0, undefined) }
+          : this.connection.execute(statement.sql, statement.params, this.readOnly),
+      );
       // The app died right after that statement: nothing more of it runs.
       if (this.plugin.killed) return;
     }

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { SIGNATURE_VERSION } from '../../check/signature.js';
+import { SDK_HARNESS_MUTATIONS } from '../../sdk/mutations.js';
 import { terminalSafe } from '../../report/escape.js';
 import { mergeResults } from '../../report/merge.js';
 import { ProgressLine } from '../../report/progress.js';
@@ -53,6 +54,14 @@ Options:
   --client <c>           reference, sdk, both, or the path of a module exporting a
                          ClientDriverFactory (default reference)
   --mutation <names>     build the reference client with deliberate bugs (comma-separated)
+  --compare reference    run each program on the reference client as well, with the faults the
+                         reference run met re-aimed at the same requests by meaning, and judge the
+                         client against it (the differential oracle): final local and server tables,
+                         handler calls, how each call ended and the writes sent. Known differences
+                         are declared by signature; programs that cannot be aligned are counted
+                         and left out of the comparison
+  --sdk-mutation <names> build the SDK harness with deliberate bugs of its own shims (--client sdk;
+                         comma-separated: ${SDK_HARNESS_MUTATIONS.join(', ')})
   --workers <n>          worker threads (default ${defaultWorkers()}); results are the same for any number
   --shard <i>/<n>        run the i-th of n deterministic slices of (scenario, run range) units;
                          join the shards' reports with \`syncwright merge-reports\`
@@ -70,6 +79,7 @@ Examples:
   syncwright run
   syncwright run scenarios/conflict-handling.json --runs 500 --seed random
   syncwright run 'scenarios/generated-*.ts' --client both --workers 4
+  syncwright run 'scenarios/generated-*.ts' --client sdk --compare reference --runs 500
   syncwright run --shard 2/4 --out reports/shard-2`,
 
   async run(args, io) {
@@ -80,6 +90,8 @@ Examples:
         seed: { type: 'string' },
         client: { type: 'string' },
         mutation: { type: 'string' },
+        'sdk-mutation': { type: 'string' },
+        compare: { type: 'string' },
         workers: { type: 'string' },
         shard: { type: 'string' },
         reporter: { type: 'string' },
@@ -91,7 +103,7 @@ Examples:
     );
     const runs = values.runs === undefined ? undefined : integerOption('runs', values.runs, 0, 1, 10_000_000);
     const seed = seedOption(values.seed, DEFAULT_SEED);
-    const clients = parseClients(values.client, values.mutation);
+    const clients = parseClients(values.client, values.mutation, values['sdk-mutation'], values.compare);
     let workers = integerOption('workers', values.workers, defaultWorkers(), 1, 256);
     if (workers > 1 && workerEntry() === undefined) {
       if (values.workers !== undefined)
