@@ -7,6 +7,7 @@ import type { HttpRequest, HttpResponse } from '../protocol/http.js';
 import { ifMatchAllows, parseIfMatch } from '../protocol/etag.js';
 import { parseIsoTimestamp } from '../protocol/datetime.js';
 import { UnknownColumnError } from '../protocol/odata/errors.js';
+import { parseFilter } from '../protocol/odata/parser.js';
 import { parseTableQuery, type TableQuery } from '../protocol/odata/query.js';
 import { compileOrderBy, type SqlValue } from '../protocol/odata/sql.js';
 import {
@@ -14,6 +15,7 @@ import {
   TODOITEM_TABLE,
   type JsonObject,
   type JsonValue,
+  type RecordStamp,
   type ServerRecord,
   type TableDefinition,
 } from '../protocol/records.js';
@@ -38,7 +40,7 @@ import type {
   WriteOptions,
   WriteOutcome,
 } from './types.js';
-import { encodeValue, jsonTypeOf, requireId } from './values.js';
+import { encodeValue, jsonTypeOf, requireId, stampOf } from './values.js';
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 export { MAX_ID_LENGTH } from './values.js';
@@ -213,6 +215,10 @@ class SimulatedBackend implements Backend, HttpCore {
   }
 
   runQuery(table: SqlTable, query: TableQuery): QueryResult {
+    return this.readPage(table, query).result;
+  }
+
+  readPage(table: SqlTable, query: TableQuery): { result: QueryResult; records: ServerRecord[] } {
     const { maxTop, pageSize } = table.definition;
     if (query.top !== undefined && query.top > maxTop)
       throw new BackendError(400, `You cannot request more than ${maxTop} records`);
@@ -237,7 +243,15 @@ class SimulatedBackend implements Backend, HttpCore {
       );
     }
     const results = query.select === undefined ? records : records.map((record) => project(record, query.select!));
-    return { results, ...(count === undefined ? {} : { count }), full: records.length === limit, limit };
+    return {
+      result: { results, ...(count === undefined ? {} : { count }), full: records.length === limit, limit },
+      records,
+    };
+  }
+
+  rowsMatching(table: SqlTable, filter: string | undefined): RecordStamp[] {
+    const where = filter === undefined || filter.trim() === '' ? undefined : table.compiledFilter(parseFilter(filter));
+    return table.selectRecords({ where, includeDeleted: true }).map(stampOf);
   }
 
   insert(tableName: string, item: JsonObject): WriteOutcome {

@@ -14,11 +14,11 @@ import {
   TABLE_QUERY_PARAMETERS,
   type TableQuery,
 } from '../protocol/odata/query.js';
-import type { JsonObject, ServerRecord } from '../protocol/records.js';
+import type { JsonObject, RecordStamp, ServerRecord } from '../protocol/records.js';
 import { BackendError } from './errors.js';
 import type { SqlTable } from './table-store.js';
-import type { HandleOptions, QueryResult, WriteOptions, WriteOutcome } from './types.js';
-import { MAX_OBJECT_DEPTH, nestsDeeperThan, requireId } from './values.js';
+import type { HandleOptions, QueryResult, ServedRead, WriteOptions, WriteOutcome } from './types.js';
+import { MAX_OBJECT_DEPTH, nestsDeeperThan, requireId, stampOf } from './values.js';
 
 /** What the HTTP layer needs from the backend. */
 export interface HttpCore {
@@ -26,7 +26,12 @@ export interface HttpCore {
   readonly baseUrl: string;
   findTable(name: string): SqlTable | undefined;
   getRecord(table: SqlTable, id: string, includeDeleted: boolean): ServerRecord | undefined;
-  runQuery(table: SqlTable, query: TableQuery): QueryResult;
+  /** A query's answer, and the page's rows before `$select` (for an observer). */
+  readPage(
+    table: SqlTable,
+    query: TableQuery,
+  ): { readonly result: QueryResult; readonly records: readonly ServerRecord[] };
+  rowsMatching(table: SqlTable, filter: string | undefined): RecordStamp[];
   insert(table: string, item: JsonObject): WriteOutcome;
   update(table: string, id: string, patch: JsonObject, options?: WriteOptions): WriteOutcome;
   delete(table: string, id: string, options?: WriteOptions): WriteOutcome;
@@ -96,7 +101,14 @@ function route(core: HttpCore, request: HttpRequest, options: HandleOptions | un
       case 'HEAD':
         return withoutBodyIf(
           method === 'HEAD',
-          listRecords(core, table, tableQueryOf(search, params), params, publicBaseUrl(core, headers, options)),
+          listRecords(
+            core,
+            table,
+            tableQueryOf(search, params),
+            params,
+            publicBaseUrl(core, headers, options),
+            options?.observeRead,
+          ),
         );
       case 'POST':
         return renderWrite(core.insert(table.name, readJsonObject(body, headers)));
@@ -156,8 +168,17 @@ function listRecords(
   query: TableQuery,
   params: URLSearchParams,
   baseUrl: string,
+  observe: ((read: ServedRead) => void) | undefined,
 ): HttpResponse {
-  const result = core.runQuery(table, query);
+  const { result, records } = core.readPage(table, query);
+  if (observe !== undefined) {
+    observe({
+      table: table.name,
+      served: records.map(stampOf),
+      full: result.full,
+      rowsMatching: (filter) => core.rowsMatching(table, filter),
+    });
+  }
   const body = query.inlineCount
     ? JSON.stringify({ results: result.results, count: result.count ?? 0 })
     : JSON.stringify(result.results);

@@ -4,8 +4,13 @@
  */
 import { formatTimestamp, parseIsoTimestamp } from '../protocol/datetime.js';
 import type { SqlValue } from '../protocol/odata/sql.js';
-import type { ColumnType, JsonValue } from '../protocol/records.js';
+import type { ColumnType, JsonValue, RecordStamp, ServerRecord } from '../protocol/records.js';
 import { BackendError } from './errors.js';
+
+/** A record's id and the system properties that change with each write. */
+export function stampOf(record: ServerRecord): RecordStamp {
+  return { id: record.id, updatedAt: record.updatedAt, version: record.version, deleted: record.deleted === true };
+}
 
 /** Deeper values are refused: serialising them again could exhaust the stack. */
 export const MAX_OBJECT_DEPTH = 64;

@@ -14,8 +14,8 @@
  */
 import { createBackend } from '../backend/backend.js';
 import { createReferenceDriver } from '../client/driver.js';
-import type { Backend, WriteOutcome } from '../backend/types.js';
-import type { Transport } from '../protocol/http.js';
+import type { Backend, ServedRead, WriteOutcome } from '../backend/types.js';
+import type { HttpRequest, HttpResponse, Transport } from '../protocol/http.js';
 import {
   TODOITEM_TABLE,
   type JsonObject,
@@ -28,7 +28,15 @@ import { NetworkLink } from '../network/link.js';
 import { FaultPlanError, parseFaultPlan } from '../network/validate.js';
 import type { Clock } from '../kernel/clock.js';
 import type { ClientDriver, ClientDriverFactory, ClientSnapshot, PushHandler, PushSummary } from '../kernel/driver.js';
-import type { ClientOperation, History, HistoryEvent, HistoryEventBody, ServerEdit } from '../kernel/history.js';
+import {
+  pullFilter,
+  type ClientOperation,
+  type HeldRows,
+  type History,
+  type HistoryEvent,
+  type HistoryEventBody,
+  type ServerEdit,
+} from '../kernel/history.js';
 import { describeError, toJsonSafe } from '../kernel/json-safe.js';
 import { TrackedOperation, type Operation, type OperationOutcome, type ValueRecorder } from '../kernel/operation.js';
 import { SeededRandom, type RandomSource } from '../kernel/random.js';
@@ -168,6 +176,10 @@ export class World {
   private nextRequestId = 1;
   private nextCallId = 1;
   private closed = false;
+  /** Writes the backend was asked to make (by clients or editors): the server may have changed. */
+  private serverWrites = 0;
+  /** Per pull query (table, filter): `serverWrites` when a `server-read` last recorded its rows. */
+  private readonly heldRecorded = new Map<string, number>();
 
   private constructor(
     readonly time: WorldTime,
@@ -223,7 +235,6 @@ export class World {
     );
     const front = options.serve === undefined ? undefined : await options.serve(backend);
     const world = new World(time, backend, front, options.seed, random, recorder, tables);
-    const server: Transport = front?.transport ?? ((request) => backend.handle(request));
 
     const defaultDriver = options.driver ?? createReferenceDriver;
     try {
@@ -231,7 +242,6 @@ export class World {
         await world.addClient(
           spec,
           plan,
-          server,
           spec.driver ?? defaultDriver,
           spec.pushHandler ?? options.pushHandler ?? {},
           options.url ?? 'https://syncwright.test',
@@ -247,7 +257,6 @@ export class World {
   private async addClient(
     spec: WorldClientSpec,
     plan: FaultPlan,
-    server: Transport,
     factory: ClientDriverFactory,
     handler: PushHandler,
     url: string,
@@ -260,7 +269,7 @@ export class World {
       clock: this.time.lane(`link:${name}`),
       startTime: this.time.startTime,
       random: this.random.fork(`link:${name}`),
-      server,
+      server: (request, requestId) => this.toServer(name, state, request, requestId),
       recorder: this.recorder,
       nextRequestId: () => this.nextRequestId++,
       onRestart: () => {
@@ -439,6 +448,59 @@ export class World {
     this.backend.close();
   }
 
+  /**
+   * Hands a request that crossed a client's link to the server. The in-process backend tells what
+   * each table query served, at the moment it served it; that goes to the history as ground truth.
+   */
+  private toServer(
+    link: string,
+    state: ClientState | undefined,
+    request: HttpRequest,
+    requestId: number,
+  ): Promise<HttpResponse> {
+    if (this.front !== undefined) return this.front.transport(request);
+    const method = typeof request.method === 'string' ? request.method.toUpperCase() : '';
+    // Anything but a read may change the server's rows (a refused write changes nothing, but counts).
+    if (method !== 'GET' && method !== 'HEAD') this.serverWrites++;
+    return this.backend.handle(request, { observeRead: (read) => this.recordRead(link, state, requestId, read) });
+  }
+
+  /**
+   * A `server-read` event: the page served, and for each distinct query of the pulls the client
+   * has in flight on that table, every row that query matches right now — what a complete pull
+   * must bring, whatever bounds the client asked with. A query's rows are recorded again only
+   * after the server changed: until then the last record of them still holds.
+   */
+  private recordRead(link: string, state: ClientState | undefined, requestId: number, read: ServedRead): void {
+    const held: HeldRows[] = [];
+    const table = read.table.toLowerCase();
+    const filters = new Set<string | undefined>();
+    for (const operation of state?.pending ?? []) {
+      const op = operation.op;
+      if (op.type === 'pull' && op.table.toLowerCase() === table) filters.add(pullFilter(op));
+    }
+    for (const filter of filters) {
+      const key = JSON.stringify([table, filter ?? null]);
+      if (this.heldRecorded.get(key) === this.serverWrites) continue;
+      this.heldRecorded.set(key, this.serverWrites);
+      const named = filter === undefined ? {} : { filter };
+      try {
+        held.push({ ...named, rows: read.rowsMatching(filter) });
+      } catch (error) {
+        held.push({ ...named, error: describeError(error) });
+      }
+    }
+    this.recorder.record('server', {
+      kind: 'server-read',
+      requestId,
+      link,
+      table: read.table,
+      served: [...read.served],
+      full: read.full,
+      ...(held.length > 0 ? { held } : {}),
+    });
+  }
+
   private state(name: string): ClientState {
     const state = this.clients.get(name);
     if (state === undefined)
@@ -596,6 +658,7 @@ export class World {
   private makeEditor(name: string): EditorHandle {
     // A direct write runs synchronously; anything but a write is the editor's failure.
     const write = (outcome: () => WriteOutcome) => async (): Promise<JsonValue> => {
+      this.serverWrites++;
       const result = outcome();
       if (result.kind === 'written') return toJsonSafe(result.record);
       const detail = 'error' in result ? result.error : result.kind;
