@@ -19,7 +19,11 @@ export type ClientMutation =
   /** An unhandled push error skips the operation instead of stopping the push. */
   | 'error-does-not-stop-push'
   /** No cap on handler calls per operation per push. */
-  | 'unbounded-handler-retries';
+  | 'unbounded-handler-retries'
+  /** An incremental pull saves its mark 1 ms past the newest updatedAt it was served. */
+  | 'mark-past-page'
+  /** An incremental pull's mark moves past records it skipped for their pending operations. */
+  | 'skipped-never-repulled';
 
 export const CLIENT_MUTATIONS: readonly ClientMutation[] = [
   'wrong-collapse',
@@ -30,6 +34,8 @@ export const CLIENT_MUTATIONS: readonly ClientMutation[] = [
   'paging-skips-ties',
   'error-does-not-stop-push',
   'unbounded-handler-retries',
+  'mark-past-page',
+  'skipped-never-repulled',
 ];
 
 /** The set of mutations a client was built with. */
