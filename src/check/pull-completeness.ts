@@ -29,7 +29,9 @@ import {
   canonicalJson,
   clientTable,
   indexHistory,
+  isJsonObject,
   isPushWrite,
+  parseJsonObject,
   snapshotAfter,
   snapshotBefore,
   writtenRecordId,
@@ -139,12 +141,15 @@ function judgePull(
   const query = queryKey(client, table, filter, op.queryId);
   const left = skipped.get(query) ?? new Map<string, Skipped>();
   skipped.set(query, left);
-  const seen = [...first.rows, ...first.pages.flatMap((page) => page.served)];
-  for (const row of seen) {
-    if (!pending.has(row.id)) continue;
-    const entry = left.get(row.id);
-    if (entry?.pull === pull.start) entry.versions.add(row.version);
-    else left.set(row.id, { versions: new Set([row.version]), pull: pull.start });
+  // Every version such a row had while the pull ran: whichever the pull met (or jumped over),
+  // its mark may now be past it.
+  const during = versionsDuring(index, table, first.event.seq, pull.end);
+  for (const id of pending) {
+    const versions = new Set([
+      ...first.rows.filter((row) => row.id === id).map((row) => row.version),
+      ...(during.get(id) ?? []),
+    ]);
+    if (versions.size > 0) left.set(id, { versions, pull: pull.start });
   }
 
   if (!completed) return 'did not complete';
@@ -256,6 +261,52 @@ function firstRead(held: HeldIndex, pull: SyncWindow, table: string, filter: str
     rows: record.held.rows,
     firstRequest: Math.min(...pages.map((page) => page.requestEvent.seq)),
   };
+}
+
+/**
+ * The versions the server's record shows each row of a table in between two moments: pages
+ * served and queries held (to any client), snapshots, editors' writes and answers to pushes.
+ */
+function versionsDuring(index: HistoryIndex, table: string, from: number, until: number): Map<string, Set<string>> {
+  const versions = new Map<string, Set<string>>();
+  const add = (id: unknown, version: unknown): void => {
+    if (typeof id !== 'string' || typeof version !== 'string') return;
+    const set = versions.get(id) ?? new Set<string>();
+    set.add(version);
+    versions.set(id, set);
+  };
+  const lower = table.toLowerCase();
+  for (const event of index.history) {
+    if (event.seq < from || event.seq > until) continue;
+    if (event.kind === 'server-read' && event.table.toLowerCase() === lower) {
+      for (const row of event.served) add(row.id, row.version);
+      for (const held of event.held ?? []) if ('rows' in held) for (const row of held.rows) add(row.id, row.version);
+    } else if (event.kind === 'snapshot') {
+      const rows = Object.entries(event.server).find(([name]) => name.toLowerCase() === lower)?.[1] ?? [];
+      for (const row of rows) add(row.id, row.version);
+    }
+  }
+  for (const operation of index.operations) {
+    const value = operation.outcome?.kind === 'ok' ? operation.outcome.value : undefined;
+    if (
+      !operation.byEditor ||
+      operation.outcome === undefined ||
+      operation.outcome.seq < from ||
+      operation.outcome.seq > until
+    )
+      continue;
+    if (writtenTable(operation.op)?.toLowerCase() !== lower || !isJsonObject(value)) continue;
+    add(value['id'], value['version']);
+  }
+  for (const exchange of index.exchanges) {
+    const response = exchange.responseEvent;
+    if (!isPushWrite(exchange) || response === undefined || response.seq < from || response.seq > until) continue;
+    if (exchange.table?.toLowerCase() !== lower || response.response.status < 200 || response.response.status >= 300)
+      continue;
+    const body = parseJsonObject(response.response.body);
+    add(body?.['id'], body?.['version']);
+  }
+  return versions;
 }
 
 function stateKey(id: string, version: string): string {

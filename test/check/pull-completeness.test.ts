@@ -191,6 +191,24 @@ describe('pull completeness', () => {
     );
   });
 
+  test('a version written while the pull paged counts as left alone too, even if the pull jumped over it', () => {
+    const h = new HistoryBuilder();
+    const v1 = record('a', 'theirs', 'v1');
+    const v2 = record('a', 'later', 'v2', { updatedAt: T1 });
+    const mine = state([local('a', 'mine', 'v0')], [pending(1, 'update', 'a')]);
+    h.snapshot('before pull', { 'client-1': mine }, [v1]);
+    const first = h.invoke('client-1', { type: 'pull', table: 'todoitem', queryId: 'all' });
+    h.page('client-1', FIRST_PAGE, [], held([v1]));
+    h.op('editor-1', { type: 'update', table: 'todoitem', id: 'a', changes: { text: 'later' } }, 'ok', v2);
+    h.page('client-1', LATE_PAGE, []); // the page that should have held a@v2 skipped past it
+    h.ok('client-1', first.opId);
+    h.snapshot('after pull', { 'client-1': mine }, [v2]);
+    h.op('client-1', { type: 'push' });
+    addPull(h, { server: [v2], queryId: 'all', url: LATE_PAGE, served: [], before: state([]), after: state([]) });
+    const result = checkPullCompleteness(h.build());
+    expect(result.violations.map((violation) => violation.rule)).toEqual(['pull.repull-skipped']);
+  });
+
   test('judges a filtered pull on the rows its filter held', () => {
     const a = record('a', 'milk', 'v1');
     const b = record('b', 'dog', 'v1', { complete: true });
