@@ -176,6 +176,7 @@ function listRecords(
       table: table.name,
       served: records.map(stampOf),
       full: result.full,
+      writes: table.writes,
       rowsMatching: (filter) => core.rowsMatching(table, filter),
     });
   }

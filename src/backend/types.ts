@@ -42,6 +42,8 @@ export interface ServedRead {
   readonly served: readonly RecordStamp[];
   /** Whether the page reached its limit (`$top` or the page size): a client reads on after a full page. */
   readonly full: boolean;
+  /** Writes the table has taken so far: while it stays the same, so do the table's rows. */
+  readonly writes: number;
   /**
    * Every row of the table, soft-deleted ones included, that the OData `filter` matches (every
    * row when none), as the table is while the observer runs. @throws ODataQueryError for a bad filter

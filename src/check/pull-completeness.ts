@@ -59,14 +59,12 @@ type Snapshot = EventOf<'snapshot'>;
 /** What the server held for a pull's query when it read the pull's first page. */
 interface FirstRead {
   readonly event: EventOf<'server-read'>;
-  /** Every page of the pull the server recorded serving, in order. */
-  readonly pages: readonly EventOf<'server-read'>[];
   readonly rows: readonly RecordStamp[];
   /** seq of the pull's first page request: where its paging (after any push it made first) began. */
   readonly firstRequest: number;
 }
 
-/** Rows a pull of a query left alone while their operations were pending: the versions it met, by pull. */
+/** A row a pull of a query left alone while an operation on it was pending: the versions it had meanwhile, and the pull. */
 interface Skipped {
   readonly versions: Set<string>;
   readonly pull: number;
@@ -91,7 +89,7 @@ export function checkPullCompleteness(history: History, _context?: CheckContext)
   const held = heldIndex(index);
   const violations: Violation[] = [];
   const unjudged = new Map<Unjudged, number>();
-  /** Per query (client, table, filter, query id): rows a pull left alone, with the version it left. */
+  /** Per query (client, table, filter, query id): the rows its last pulls left alone. */
   const skipped = new Map<string, Map<string, Skipped>>();
   let judged = 0;
   for (const pull of index.pulls) {
@@ -257,7 +255,6 @@ function firstRead(held: HeldIndex, pull: SyncWindow, table: string, filter: str
   if ('error' in record.held) return 'has a filter the server could not evaluate';
   return {
     event,
-    pages: reads,
     rows: record.held.rows,
     firstRequest: Math.min(...pages.map((page) => page.requestEvent.seq)),
   };

@@ -176,9 +176,7 @@ export class World {
   private nextRequestId = 1;
   private nextCallId = 1;
   private closed = false;
-  /** Writes the backend was asked to make (by clients or editors): the server may have changed. */
-  private serverWrites = 0;
-  /** Per pull query (table, filter): `serverWrites` when a `server-read` last recorded its rows. */
+  /** Per pull query (table, filter): the table's write count when a `server-read` last recorded its rows. */
   private readonly heldRecorded = new Map<string, number>();
 
   private constructor(
@@ -459,9 +457,6 @@ export class World {
     requestId: number,
   ): Promise<HttpResponse> {
     if (this.front !== undefined) return this.front.transport(request);
-    const method = typeof request.method === 'string' ? request.method.toUpperCase() : '';
-    // Anything but a read may change the server's rows (a refused write changes nothing, but counts).
-    if (method !== 'GET' && method !== 'HEAD') this.serverWrites++;
     return this.backend.handle(request, { observeRead: (read) => this.recordRead(link, state, requestId, read) });
   }
 
@@ -469,7 +464,7 @@ export class World {
    * A `server-read` event: the page served, and for each distinct query of the pulls the client
    * has in flight on that table, every row that query matches right now — what a complete pull
    * must bring, whatever bounds the client asked with. A query's rows are recorded again only
-   * after the server changed: until then the last record of them still holds.
+   * after the table changed: until then the last record of them still holds.
    */
   private recordRead(link: string, state: ClientState | undefined, requestId: number, read: ServedRead): void {
     const held: HeldRows[] = [];
@@ -481,8 +476,8 @@ export class World {
     }
     for (const filter of filters) {
       const key = JSON.stringify([table, filter ?? null]);
-      if (this.heldRecorded.get(key) === this.serverWrites) continue;
-      this.heldRecorded.set(key, this.serverWrites);
+      if (this.heldRecorded.get(key) === read.writes) continue;
+      this.heldRecorded.set(key, read.writes);
       const named = filter === undefined ? {} : { filter };
       try {
         held.push({ ...named, rows: read.rowsMatching(filter) });
@@ -658,7 +653,6 @@ export class World {
   private makeEditor(name: string): EditorHandle {
     // A direct write runs synchronously; anything but a write is the editor's failure.
     const write = (outcome: () => WriteOutcome) => async (): Promise<JsonValue> => {
-      this.serverWrites++;
       const result = outcome();
       if (result.kind === 'written') return toJsonSafe(result.record);
       const detail = 'error' in result ? result.error : result.kind;

@@ -37,8 +37,10 @@ describe('observeRead', () => {
     expect(read?.full).toBe(false);
   });
 
-  test('says whether the page was full', async () => {
-    expect((await observed('/tables/todoitem?$top=1&__includeDeleted=true')).read?.full).toBe(true);
+  test('says whether the page was full, and how many writes the table has taken', async () => {
+    const { read } = await observed('/tables/todoitem?$top=1&__includeDeleted=true');
+    expect(read?.full).toBe(true);
+    expect(read?.writes).toBe(3); // two inserts and a soft delete
   });
 
   test('answers what a filter matches over every row, soft-deleted ones included, whatever the page asked', async () => {

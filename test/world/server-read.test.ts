@@ -59,6 +59,10 @@ describe('server-read events', () => {
     await world.settle(world.editor('editor-1').update(T, 'a', { text: 'changed' }));
     await world.settle(world.client('client-1').pull(T));
     expect(reads(world).filter((read) => read.held !== undefined)).toHaveLength(2);
+    // Even a write that bypasses the world shows: the table counts its own writes.
+    world.backend.update(T, 'b', { text: 'behind its back' });
+    await world.settle(world.client('client-1').pull(T));
+    expect(reads(world).filter((read) => read.held !== undefined)).toHaveLength(3);
   });
 
   test("a filtered pull's rows are the filter's; a filter the server cannot read is recorded as such", async () => {
