@@ -38,14 +38,11 @@ export function checkHandlerOutcomes(history: History, _context?: CheckContext):
       });
     } else if (decision.decision === 'unhandled') {
       const conflict = call.handler === 'onConflict';
-      violations.push({
-        message: conflict
-          ? `${what} left the conflict unresolved (#${decision.seq}): no resolution was chosen and isHandled stayed false, so the push returns it and the change stays queued.`
-          : `${what} left the error unhandled (#${decision.seq}): the push stops there and the change stays queued.`,
-        events,
-        rule: conflict ? 'handler.conflict-unresolved' : 'handler.error-unhandled',
-        at,
-      });
+      const outcome = conflict
+        ? `left the conflict unresolved (#${decision.seq}): no resolution was chosen and isHandled stayed false, so the push returns it and the change stays queued`
+        : `left the error unhandled (#${decision.seq}): the push stops there and the change stays queued`;
+      const rule = conflict ? 'handler.conflict-unresolved' : 'handler.error-unhandled';
+      violations.push({ message: `${what} ${outcome}.`, events, rule, at });
     }
   }
   return verdict(

@@ -16,7 +16,7 @@
  * Rows the client may have had a pending operation on while the pull paged are left out: the pull
  * must leave such a record alone (rule `pull.skip-pending`, judged on the snapshots around the
  * pull), and must not count it as fetched: the next pull of the same query id, once the
- * operations are gone, must bring it (rule `pull.repull-skipped`).
+ * operations are gone, must bring it (rule `pull.skipped-arrive-later`).
  *
  * The client's local state afterwards comes from the snapshot right after the pull (its store's
  * committed rows); a pull whose client did anything else before that snapshot — another
@@ -42,14 +42,16 @@ import {
   type SyncWindow,
 } from './history-index.js';
 import { recordKey } from './pending.js';
+import type { RuleId } from './rules.js';
 import type { Violation } from './types.js';
 import { verdict, type CheckContext } from './verdict.js';
 
 export const PULL_COMPLETENESS = 'pull-completeness';
 
-const COMPLETE = 'pull.complete';
-const SKIP_PENDING = 'pull.skip-pending';
-const REPULL_SKIPPED = 'pull.repull-skipped';
+const COMPLETE: RuleId = 'pull.complete';
+const DELETED_REMOVED: RuleId = 'pull.deleted-removed';
+const SKIP_PENDING: RuleId = 'pull.skip-pending';
+const SKIPPED_ARRIVE_LATER: RuleId = 'pull.skipped-arrive-later';
 
 /** Operations that change a client's tables or queue (reads and lookups do not). */
 const STATE_CHANGING: ReadonlySet<string> = new Set(['insert', 'update', 'delete', 'push', 'pull', 'purge', 'restart']);
@@ -169,11 +171,13 @@ function judgePull(
     const mine = local.get(row.id);
     const since = later.get(row.id);
     let problem: string | undefined;
+    let rule = COMPLETE;
     if (mine === undefined) {
       if (!row.deleted && since?.gone !== true)
         problem = `missed ${key}: the server held it live (version ${row.version}, updatedAt ${row.updatedAt}) when the pull read its first page (#${first.event.seq}), and it is not local afterwards (#${after.seq})`;
     } else if (row.deleted && since?.live !== true) {
       problem = `kept ${key} locally (#${after.seq}), although the server held it deleted when the pull read its first page (#${first.event.seq})`;
+      rule = DELETED_REMOVED;
     } else if (
       typeof mine['version'] === 'string' &&
       mine['version'] !== row.version &&
@@ -188,16 +192,16 @@ function judgePull(
     }
     if (op.queryId !== undefined && earlier?.versions.has(row.version) === true) {
       violations.push({
-        message: `${what} ${problem}. Its pull #${earlier.pull} of the same query id had left the record alone at this version while an operation on it was pending; that operation is gone, so this pull had to fetch it [${REPULL_SKIPPED}].`,
+        message: `${what} ${problem}. Its pull #${earlier.pull} of the same query id had left the record alone at this version while an operation on it was pending; that operation is gone, so this pull had to fetch it.`,
         events: [earlier.pull, ...cited],
-        rule: REPULL_SKIPPED,
+        rule: SKIPPED_ARRIVE_LATER,
         at: { op: 'pull', status: 'ok' },
       });
     } else {
       violations.push({
-        message: `${what} ${problem} [${COMPLETE}].`,
+        message: `${what} ${problem}.`,
         events: cited,
-        rule: COMPLETE,
+        rule,
         at: { op: 'pull', status: 'ok' },
       });
     }
@@ -552,7 +556,7 @@ function pendingRecordsChanged(
     const now = localAfter.get(id);
     if (canonicalJson(was ?? null) === canonicalJson(now ?? null)) continue;
     violations.push({
-      message: `${what} changed ${recordKey(table, id)}, which had a pending local operation: ${describe(was)} became ${describe(now)} (#${before.seq} → #${after.seq}) [${SKIP_PENDING}].`,
+      message: `${what} changed ${recordKey(table, id)}, which had a pending local operation: ${describe(was)} became ${describe(now)} (#${before.seq} → #${after.seq}).`,
       events: [before.seq, pull.start, after.seq],
       rule: SKIP_PENDING,
       at: { op: 'pull', status: 'ok' },

@@ -18,14 +18,11 @@ import {
   type OperationRecord,
 } from './history-index.js';
 import { recordKey } from './pending.js';
+import type { RuleId } from './rules.js';
 import type { Violation } from './types.js';
 import { verdict, type CheckContext } from './verdict.js';
 
 export const QUEUE_COLLAPSE = 'queue-collapse';
-
-const RULE_COLLAPSE = 'queue.collapse';
-const RULE_REFUSE = 'queue.refuse-after-delete';
-const RULE_FAILED_WRITE = 'queue.failed-write-unchanged';
 
 type Collapse = 'add' | 'nop' | 'remove' | 'modify' | 'refuse';
 
@@ -79,6 +76,12 @@ function lockedDeleteAgain(
   return last?.action === 'delete' && last.locked === true && action === 'delete' ? [...queue] : undefined;
 }
 
+/** The law a wrong queue breaks: a write behind an operation a push has locked has one of its own. */
+function collapseRuleOf(queue: readonly PendingOperation[], table: string, itemId: string): RuleId {
+  const last = queue.filter((operation) => operation.table === table && operation.itemId === itemId).at(-1);
+  return last?.locked === true ? 'queue.locked-adds' : 'queue.collapse';
+}
+
 function shape(queue: readonly PendingOperation[]): string {
   return queue.map((operation) => `${operation.action} ${operation.table}/${operation.itemId}`).join(', ') || 'empty';
 }
@@ -99,17 +102,28 @@ export function checkQueueCollapse(history: History, _context?: CheckContext): R
     const before = snapshotBefore(index, write.invoke.seq);
     const after = snapshotAfter(index, write.outcome.seq);
     if (before === undefined || after === undefined) continue;
-    const busy = index.history.some(
-      (event) =>
-        event.seq > before.seq &&
-        event.seq < after.seq &&
-        event.seq !== write.invoke.seq &&
-        event.seq !== write.outcome!.seq &&
-        (event.actor === client ||
-          ((event.kind === 'http-response' || event.kind === 'http-failure' || event.kind === 'http-request') &&
-            event.link === client) ||
-          (event.kind === 'restart' && event.client === client)),
+    const outcome = write.outcome;
+    // The store's commits show work the events around the write do not (a push in flight that
+    // finishes an operation): a write that succeeded commits once, inside its own window; any
+    // other commit of the client between the snapshots is someone else's.
+    const commits = (index.storeWrites.get(client) ?? []).filter(
+      (commit) => commit.seq > before.seq && commit.seq < after.seq,
     );
+    const own = commits.filter((commit) => commit.seq > write.invoke.seq && commit.seq < outcome.seq);
+    const otherCommits = commits.length - (outcome.kind === 'ok' ? Math.min(own.length, 1) : 0);
+    const busy =
+      otherCommits > 0 ||
+      index.history.some(
+        (event) =>
+          event.seq > before.seq &&
+          event.seq < after.seq &&
+          event.seq !== write.invoke.seq &&
+          event.seq !== outcome.seq &&
+          ((event.actor === client && event.kind !== 'store-write') ||
+            ((event.kind === 'http-response' || event.kind === 'http-failure' || event.kind === 'http-request') &&
+              event.link === client) ||
+            (event.kind === 'restart' && event.client === client)),
+      );
     const queueBefore = before.clients[client]?.operations;
     const queueAfter = after.clients[client]?.operations;
     if (busy || queueBefore === undefined || queueAfter === undefined) continue;
@@ -138,9 +152,9 @@ export function checkQueueCollapse(history: History, _context?: CheckContext): R
         shape(without(queueBefore, finishedBySync)) !== shape(queueAfter)
       ) {
         violations.push({
-          message: `${client}'s ${op.type} of ${key} failed (#${write.outcome.seq}) yet changed its queue from [${shape(queueBefore)}] to [${shape(queueAfter)}] [${RULE_FAILED_WRITE}].`,
+          rule: 'local.write-atomic',
+          message: `${client}'s ${op.type} of ${key} failed (#${write.outcome.seq}) yet changed its queue from [${shape(queueBefore)}] to [${shape(queueAfter)}].`,
           events: cited,
-          rule: RULE_FAILED_WRITE,
           at: { op: op.type, status: 'fail' },
         });
       }
@@ -159,9 +173,9 @@ export function checkQueueCollapse(history: History, _context?: CheckContext): R
     if (expected === 'refuse') {
       if (alternatives.some((alternative) => shape(alternative) === shape(queueAfter))) continue;
       violations.push({
-        message: `${client}'s ${op.type} of ${key} succeeded (#${write.outcome.seq}) although a delete of it was pending (#${before.seq}); the write must be refused [${RULE_REFUSE}].`,
+        rule: 'queue.refuse-after-delete',
+        message: `${client}'s ${op.type} of ${key} succeeded (#${write.outcome.seq}) although a delete of it was pending (#${before.seq}); the write must be refused.`,
         events: cited,
-        rule: RULE_REFUSE,
         at: { op: op.type, status: 'ok' },
       });
       continue;
@@ -171,9 +185,9 @@ export function checkQueueCollapse(history: History, _context?: CheckContext): R
       !alternatives.some((alternative) => shape(alternative) === shape(queueAfter))
     ) {
       violations.push({
-        message: `${client}'s ${op.type} of ${key} (#${write.invoke.seq}) turned its queue [${shape(queueBefore)}] into [${shape(queueAfter)}]; the collapse laws give [${shape(expected)}] [${RULE_COLLAPSE}].`,
+        rule: collapseRuleOf(queueBefore, table, id),
+        message: `${client}'s ${op.type} of ${key} (#${write.invoke.seq}) turned its queue [${shape(queueBefore)}] into [${shape(queueAfter)}]; the collapse laws give [${shape(expected)}].`,
         events: cited,
-        rule: RULE_COLLAPSE,
         at: { op: op.type, status: 'ok' },
       });
     }

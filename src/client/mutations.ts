@@ -23,7 +23,23 @@ export type ClientMutation =
   /** An incremental pull saves its mark 1 ms past the newest updatedAt it was served. */
   | 'mark-past-page'
   /** An incremental pull's mark moves past records it skipped for their pending operations. */
-  | 'skipped-never-repulled';
+  | 'skipped-never-repulled'
+  /**
+   * An incremental pull saves its mark in a transaction of its own, before the page's records:
+   * an app killed between the two has moved its mark past records it never stored.
+   */
+  | 'mark-apart-from-rows'
+  /**
+   * An error the handler left unhandled is remembered with its operation, and every later push
+   * raises it again at that operation instead of sending it: the queue never gets past it.
+   */
+  | 'error-requeued-forever'
+  /**
+   * push(), pull() and purge() called from inside a push handler wait instead of being refused;
+   * and after a conflict resolved with cancel() the client pulls the record's table at once, from
+   * inside the push, to bring the server's version — a pull that waits for the push waiting for it.
+   */
+  | 'reentrant-deadlock';
 
 export const CLIENT_MUTATIONS: readonly ClientMutation[] = [
   'wrong-collapse',
@@ -36,6 +52,9 @@ export const CLIENT_MUTATIONS: readonly ClientMutation[] = [
   'unbounded-handler-retries',
   'mark-past-page',
   'skipped-never-repulled',
+  'mark-apart-from-rows',
+  'error-requeued-forever',
+  'reentrant-deadlock',
 ];
 
 /** The set of mutations a client was built with. */

@@ -232,11 +232,13 @@ class PullRun {
             ? this.newestServed + 1
             : mark;
         const value = mutations.has('skipped-never-repulled') ? saved : Math.min(saved, this.heldAt);
-        batch.push({
+        const saveMark: StoreOperation = {
           tableName: PULLTIME_TABLE,
           action: 'upsert',
           data: { id: this.markId, tableName: this.table, value: new Date(value) },
-        });
+        };
+        if (mutations.has('mark-apart-from-rows')) await store.executeBatch([saveMark]);
+        else batch.push(saveMark);
       }
       if (batch.length > 0) await store.executeBatch(batch);
     });

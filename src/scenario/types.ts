@@ -8,6 +8,7 @@ import type { JsonValue, TableDefinition } from '../protocol/records.js';
 import type { PushHandler } from '../kernel/driver.js';
 import type { ClientOperation, ServerEdit } from '../kernel/history.js';
 import type { ScriptedResolution } from './scripted.js';
+import type { ServerSpec } from '../world/world.js';
 
 /** A field-by-field merge: what the merged record holds for `field`. */
 export type MergeField = (
@@ -50,8 +51,10 @@ export type PolicySpec =
   /** TypeScript scenarios only: the handler itself. */
   | { readonly handler: PushHandler };
 
-export type BuiltInPolicyName =
-  'tutorial' | 'server-wins' | 'client-wins' | 'merge' | 'defer-to-pull' | 'none' | 'scripted';
+/** The built-in policies a scenario names by string (`scripted` takes an object, a module a path). */
+export const BUILT_IN_POLICIES = ['tutorial', 'server-wins', 'client-wins', 'merge', 'defer-to-pull', 'none'] as const;
+
+export type BuiltInPolicyName = (typeof BUILT_IN_POLICIES)[number] | 'scripted';
 
 export interface ClientSpec {
   readonly name: string;
@@ -145,6 +148,8 @@ export const FAULT_DECISION_KINDS = [
   'lost-response',
   'partition',
   'restart',
+  /** A restart right after the n-th store write of a life: a crash between two writes. */
+  'crash',
 ] as const;
 export type FaultDecisionKind = (typeof FAULT_DECISION_KINDS)[number];
 
@@ -157,6 +162,8 @@ export interface FaultRanges {
   readonly statuses?: readonly LinkErrorStatus[];
   /** Request-triggered faults hit one of the first `requests` requests of a link. Default 12. */
   readonly requests?: number;
+  /** Crash points fall after one of the first `writes` store writes of a life. Default 24. */
+  readonly writes?: number;
   /** Latency per link and way, uniform in [min, max] ms. Default 5–40. */
   readonly latency?: { readonly min: number; readonly max: number };
   /** Longest partition or fault window, virtual ms. Default 400. */
@@ -219,6 +226,11 @@ export interface ScenarioDefinition {
   readonly extends?: string;
   /** Table names (`todoitem` is built in) or definitions. Default `['todoitem']`. */
   readonly tables?: readonly (string | TableDefinition)[];
+  /**
+   * The real server the backend imitates: `{ profile: 'aspnet' }` for Microsoft.Azure.Mobile.Server,
+   * `compatibility: 'exact'` for its answers where it is broken. Default: Node, default compatibility.
+   */
+  readonly server?: ServerSpec;
   /** A count (`client-1`…) or the clients. Default 1. */
   readonly clients?: number | readonly (string | ClientSpec)[];
   /** Every client's policy unless it names its own. Default `tutorial`. */
@@ -275,6 +287,7 @@ export interface ResolvedScenario {
   /** The file it came from (as given), or `<inline>`. */
   readonly file: string;
   readonly tables: readonly TableDefinition[];
+  readonly server: Required<ServerSpec>;
   readonly clients: readonly { readonly name: string; readonly policy: PolicySpec }[];
   readonly editors: readonly string[];
   /** Fixed program, or undefined for generated scenarios. */

@@ -33,6 +33,7 @@ import {
 import type { SdkPushError, SdkRecord, SdkTableDefinition } from './sdk-types.js';
 import { loadSqlJs } from '../sqlite/sqljs.js';
 import type { SimXMLHttpRequest } from './xhr.js';
+import { OPERATION_ACTIONS } from '../kernel/driver.js';
 
 export interface SdkDriverOptions {
   /** System columns the local tables declare besides `id`. Default `['version']`. */
@@ -52,7 +53,7 @@ export interface SdkDriverOptions {
 
 const OPERATIONS_TABLE = '__operations';
 const MAX_UNCAUGHT_KEPT = 100;
-const ACTIONS: readonly string[] = ['insert', 'update', 'delete'];
+const ACTIONS: readonly string[] = OPERATION_ACTIONS;
 
 /** A driver factory with options. */
 export function createSdkDriverFactory(options: SdkDriverOptions = {}): ClientDriverFactory {
@@ -70,6 +71,7 @@ export const createSdkDriver: ClientDriverFactory = createSdkDriverFactory();
 
 export class SdkDriver implements ClientDriver {
   readonly kind = 'sdk';
+  readonly reportsStoreWrites = true;
   private readonly definitions: ReadonlyMap<string, SdkTableDefinition>;
   private readonly databaseName: string;
   /** The device: its database files and web storage outlive app instances. */
@@ -250,6 +252,7 @@ export class SdkDriver implements ClientDriver {
       databaseName: this.databaseName,
       tables: [...this.definitions.values()],
       pushHandler: this.environment.pushHandler,
+      ...(this.environment.onStoreWrite === undefined ? {} : { onStoreWrite: this.environment.onStoreWrite }),
       ...(this.options.clampNestedTimers === undefined ? {} : { clampNestedTimers: this.options.clampNestedTimers }),
       ...(this.options.scriptCache === undefined ? {} : { cache: this.options.scriptCache }),
       onUncaughtError: (error) => {

@@ -7,7 +7,8 @@
  * - `setTimeout` & co. are the instance's {@link AppTimers} on the world's clock.
  * - `Date` reads the clock (`new Date()`, `Date.now()`), and the device runs in UTC: the SDK's
  *   first-pull bound `new Date(1970, 0, 0)` is local time, so it would otherwise depend on the
- *   host's time zone and histories would differ between machines.
+ *   host's time zone and histories would differ between machines. Outside the simulator
+ *   (`realDate`) the page keeps its own Date: the wall clock in the host's time zone.
  * - `Math.random` and `crypto.getRandomValues` draw from the client's random source: the
  *   installation id and generated record ids are reproducible from the seed.
  * - `process` and `Buffer` are the small stand-ins browserify gives the dependencies.
@@ -24,14 +25,16 @@ import type { AppTimers } from './app-timers.js';
 import { SandboxLoader, sharedScriptCache, type ScriptCache } from './loader.js';
 import { asSdkApi, type SdkApi } from './sdk-types.js';
 import type { SqlitePlugin } from './sqlite-plugin.js';
-import type { SimXMLHttpRequestClass } from './xhr.js';
 
 export interface SandboxOptions {
   readonly timers: AppTimers;
-  readonly XMLHttpRequest: SimXMLHttpRequestClass;
+  /** The simulator's (xhr.ts) or Node's (node/xhr.ts): the SDK only constructs it. */
+  readonly XMLHttpRequest: new () => object;
   readonly sqlitePlugin: SqlitePlugin;
   readonly localStorage: DeviceStorage;
   readonly clock: Clock;
+  /** Leave the page's own Date alone (wall clock, host time zone) instead of the clock's UTC device Date. */
+  readonly realDate?: boolean;
   readonly random: RandomSource;
   /** Where the page's console goes. Default: nowhere. */
   readonly console?: (level: string, args: unknown[]) => void;
@@ -55,11 +58,13 @@ const SDK_ENTRY = createRequire(import.meta.url).resolve('azure-mobile-apps-clie
 const CORDOVA_VERSION = '9.0.0';
 
 const BOOTSTRAP = new vm.Script(
-  `(function (now, random) {
+  `(function (now, random, realDate) {
   'use strict';
   globalThis.window = globalThis;
   globalThis.global = globalThis;
   globalThis.self = globalThis;
+  Math.random = function random_() { return random(); };
+  if (realDate) return;
   var NativeDate = globalThis.Date;
   function DeviceDate(year, month, day, hours, minutes, seconds, ms) {
     if (!new.target) return new NativeDate(now()).toString();
@@ -75,7 +80,6 @@ const BOOTSTRAP = new vm.Script(
   DeviceDate.parse = NativeDate.parse;
   Object.defineProperty(NativeDate.prototype, 'constructor', { value: DeviceDate, writable: true, configurable: true });
   globalThis.Date = DeviceDate;
-  Math.random = function random_() { return random(); };
 })`,
   { filename: 'syncwright:sdk-sandbox-bootstrap.js' },
 );
@@ -112,10 +116,15 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     },
   };
   const context = vm.createContext(globals, { name: 'azure-mobile-apps-client sandbox' });
-  const bootstrap = BOOTSTRAP.runInContext(context) as (now: () => number, random: () => number) => void;
+  const bootstrap = BOOTSTRAP.runInContext(context) as (
+    now: () => number,
+    random: () => number,
+    realDate: boolean,
+  ) => void;
   bootstrap(
     () => options.clock.now(),
     () => random.nextFloat(),
+    options.realDate === true,
   );
 
   const cryptoModule = {

@@ -185,7 +185,7 @@ describe('pull completeness', () => {
     expect(run(true).result.valid).toBe(true);
     const { result, first } = run(false);
     expect(result.violations).toHaveLength(1);
-    expect(result.violations[0]!.rule).toBe('pull.repull-skipped');
+    expect(result.violations[0]!.rule).toBe('pull.skipped-arrive-later');
     expect(result.violations[0]!.message).toContain(
       `Its pull #${first.pull} of the same query id had left the record alone`,
     );
@@ -206,7 +206,7 @@ describe('pull completeness', () => {
     h.op('client-1', { type: 'push' });
     addPull(h, { server: [v2], queryId: 'all', url: LATE_PAGE, served: [], before: state([]), after: state([]) });
     const result = checkPullCompleteness(h.build());
-    expect(result.violations.map((violation) => violation.rule)).toEqual(['pull.repull-skipped']);
+    expect(result.violations.map((violation) => violation.rule)).toEqual(['pull.skipped-arrive-later']);
   });
 
   test('judges a filtered pull on the rows its filter held', () => {

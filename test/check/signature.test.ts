@@ -1,12 +1,17 @@
 import { describe, expect, test } from 'vitest';
 import { judge } from '../../src/check/judge.js';
 import { signatureMatches, signatureOf, signaturePatternProblem } from '../../src/check/signature.js';
-import type { CheckResult } from '../../src/check/types.js';
+import type { CheckResult, Violation } from '../../src/check/types.js';
 
-const threw = { message: 'm', events: [1], rule: 'handler.threw', at: { op: 'update', status: '412' } };
-const lost = { message: 'm', events: [2], rule: 'push.if-match', at: { op: 'update', status: '200' } };
+const threw: Violation = { message: 'm', events: [1], rule: 'handler.threw', at: { op: 'update', status: '412' } };
+const lost: Violation = {
+  message: 'm',
+  events: [2],
+  rule: 'push.write-reaches-server',
+  at: { op: 'update', status: '200' },
+};
 
-function result(checker: string, ...violations: (typeof threw)[]): CheckResult {
+function result(checker: string, ...violations: Violation[]): CheckResult {
   return { checker, valid: violations.length === 0, violations, explanation: '' };
 }
 
@@ -17,7 +22,13 @@ describe('signatures', () => {
   });
 
   test('segments never hold a slash or white space, so a signature splits back into its key', () => {
-    const odd = { message: 'x', events: [], rule: 'a rule/with slash', at: { op: 'up date', status: ' 4/12 ' } };
+    // A rule id never holds a slash; a hand-made violation still cannot break the key apart.
+    const odd = {
+      message: 'x',
+      events: [],
+      rule: 'a rule/with slash',
+      at: { op: 'up date', status: ' 4/12 ' },
+    } as unknown as Violation;
     const signature = signatureOf('c', odd);
     expect(signature.split('/')).toHaveLength(4);
     expect(signature).not.toMatch(/\s/);
@@ -53,13 +64,16 @@ describe('judging violations against what a scenario declared', () => {
   });
 
   test('allowed and expected violations do not fail the run; a new one still does', () => {
-    const known = judge(results, { allow: ['handler-outcomes'], expected: ['no-lost-writes/push.if-match'] });
+    const known = judge(results, {
+      allow: ['handler-outcomes'],
+      expected: ['no-lost-writes/push.write-reaches-server'],
+    });
     expect(known.valid).toBe(true);
     expect(known.violations.map((v) => [v.disposition, v.matchedBy])).toEqual([
       ['allowed', 'handler-outcomes'],
-      ['expected', 'no-lost-writes/push.if-match'],
+      ['expected', 'no-lost-writes/push.write-reaches-server'],
     ]);
-    const other = judge(results, { allow: [], expected: ['no-lost-writes/push.if-match'] });
+    const other = judge(results, { allow: [], expected: ['no-lost-writes/push.write-reaches-server'] });
     expect(other.valid).toBe(false);
     expect(other.violations.find((v) => v.disposition === 'new')?.signature).toBe(
       'handler-outcomes/handler.threw/update/412',
