@@ -18,6 +18,6 @@ describe('self-test', () => {
     const table = formatSelftest(report);
     expect(table).toContain(`${CLIENT_MUTATIONS.length}/${CLIENT_MUTATIONS.length} mutants caught`);
     expect(table).toContain('unbounded-handler-retries');
-    // Eleven mutants, each shrunk: a minute on a quiet machine, more on a busy one.
+    // Every mutant, each shrunk: a minute on a quiet machine, more on a busy one.
   }, 240_000);
 });
