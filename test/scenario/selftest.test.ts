@@ -18,6 +18,7 @@ describe('self-test', () => {
     const table = formatSelftest(report);
     expect(table).toContain(`${CLIENT_MUTATIONS.length}/${CLIENT_MUTATIONS.length} mutants caught`);
     expect(table).toContain('unbounded-handler-retries');
-    // Every mutant, each shrunk: a minute on a quiet machine, more on a busy one.
-  }, 240_000);
+    // Every mutant, each shrunk: a few minutes on a quiet machine; on a loaded one the thirteen
+    // mutants took over four, so the bound only catches a hang.
+  }, 600_000);
 });
