@@ -7,6 +7,7 @@ import type { Database } from 'sql.js';
 import type { HttpRequest, HttpResponse } from '../protocol/http.js';
 import { ifMatchAllows } from '../protocol/etag.js';
 import { UnknownColumnError } from '../protocol/odata/errors.js';
+import { parseFilter } from '../protocol/odata/parser.js';
 import { parseTableQuery, type TableQuery } from '../protocol/odata/query.js';
 import type { SqlDialect, SqlValue } from '../protocol/odata/sql.js';
 import {
@@ -14,6 +15,7 @@ import {
   TODOITEM_TABLE,
   type JsonObject,
   type JsonValue,
+  type RecordStamp,
   type ServerRecord,
   type TableDefinition,
 } from '../protocol/records.js';
@@ -56,7 +58,7 @@ import type {
   WriteOptions,
   WriteOutcome,
 } from './types.js';
-import { encodeValue, jsonTypeOf, requireId } from './values.js';
+import { encodeValue, jsonTypeOf, requireId, stampOf } from './values.js';
 import { MAX_BODY_BYTES } from '../protocol/limits.js';
 
 /** The backend's body limit unless told otherwise (see protocol/limits.ts). */
@@ -277,6 +279,14 @@ class SimulatedBackend implements Backend, HttpCore {
   }
 
   runQuery(table: SqlTable, query: TableQuery, options: RunQueryOptions = {}): QueryResult {
+    return this.readPage(table, query, options).result;
+  }
+
+  readPage(
+    table: SqlTable,
+    query: TableQuery,
+    options: RunQueryOptions = {},
+  ): { result: QueryResult; records: ServerRecord[] } {
     const { maxTop, pageSize } = table.definition;
     const paging = this.paging;
     if (paging.enforceMaxTop && query.top !== undefined && query.top > maxTop)
@@ -311,12 +321,20 @@ class SimulatedBackend implements Backend, HttpCore {
     const more = fetchedMore && (query.top === undefined || query.top > limit);
     const results = query.select === undefined ? records : records.map((record) => project(record, query.select!));
     return {
-      results,
-      ...(count === undefined ? {} : { count }),
-      full: options.unlimited !== true && records.length === limit,
-      limit,
-      ...(probe ? { more } : {}),
+      result: {
+        results,
+        ...(count === undefined ? {} : { count }),
+        full: options.unlimited !== true && records.length === limit,
+        limit,
+        ...(probe ? { more } : {}),
+      },
+      records,
     };
+  }
+
+  rowsMatching(table: SqlTable, filter: string | undefined): RecordStamp[] {
+    const where = filter === undefined || filter.trim() === '' ? undefined : table.compiledFilter(parseFilter(filter));
+    return table.selectRecords({ where, includeDeleted: true }).map(stampOf);
   }
 
   /**

@@ -7,7 +7,16 @@
  */
 import type { OperationAction, PendingOperation } from '../kernel/driver.js';
 import type { History } from '../kernel/history.js';
-import { indexHistory, snapshotAfter, snapshotBefore, writtenRecordId, writtenTable } from './history-index.js';
+import {
+  indexHistory,
+  isPushWrite,
+  snapshotAfter,
+  snapshotBefore,
+  writtenRecordId,
+  writtenTable,
+  type HistoryIndex,
+  type OperationRecord,
+} from './history-index.js';
 import { recordKey } from './pending.js';
 import type { RuleId } from './rules.js';
 import type { Violation } from './types.js';
@@ -81,6 +90,7 @@ export function checkQueueCollapse(history: History, _context?: CheckContext): R
   const index = indexHistory(history);
   const violations: Violation[] = [];
   let judged = 0;
+  let unjudged = 0;
   for (const write of index.operations) {
     if (write.byEditor || write.outcome === undefined || write.outcome.kind === 'info') continue;
     const op = write.op;
@@ -117,15 +127,35 @@ export function checkQueueCollapse(history: History, _context?: CheckContext): R
     const queueBefore = before.clients[client]?.operations;
     const queueAfter = after.clients[client]?.operations;
     if (busy || queueBefore === undefined || queueAfter === undefined) continue;
+    // Sync work of the client that was running across the write: it may change the queue with
+    // no event in between (its last answer came before the snapshot, its store writes after).
+    const running = index.operations.filter(
+      (other) =>
+        other.actor === client &&
+        other !== write &&
+        (other.op.type === 'push' || other.op.type === 'pull' || other.op.type === 'purge') &&
+        other.invoke.seq < after.seq &&
+        (other.outcome?.seq ?? Infinity) > before.seq,
+    );
+    // A purge drops a table's records and, forced, its operations: the queue is not the write's alone.
+    if (running.some((other) => other.op.type === 'purge')) {
+      unjudged++;
+      continue;
+    }
     judged++;
     const cited = [before.seq, write.invoke.seq, write.outcome.seq, after.seq];
     const key = recordKey(table, id);
+    const finishedBySync = syncFinished(index, running, queueBefore, queueAfter);
     if (write.outcome.kind === 'fail') {
-      if (shape(queueBefore) !== shape(queueAfter)) {
+      if (
+        shape(queueBefore) !== shape(queueAfter) &&
+        shape(without(queueBefore, finishedBySync)) !== shape(queueAfter)
+      ) {
         violations.push({
           rule: 'local.write-atomic',
           message: `${client}'s ${op.type} of ${key} failed (#${write.outcome.seq}) yet changed its queue from [${shape(queueBefore)}] to [${shape(queueAfter)}].`,
           events: cited,
+          at: { op: op.type, status: 'fail' },
         });
       }
       continue;
@@ -135,23 +165,10 @@ export function checkQueueCollapse(history: History, _context?: CheckContext): R
     const again = lockedDeleteAgain(queueBefore, table, id, op.type);
     if (again !== undefined) alternatives.push(again);
     // A push in flight may finish an operation at any moment, before or after the write folds in.
-    if (
-      index.pushes.some(
-        (window) => window.client === client && window.start < write.invoke.seq && write.outcome!.seq < window.end,
-      )
-    ) {
-      const gone = queueBefore.filter(
-        (operation) =>
-          !queueAfter.some(
-            (other) =>
-              other.id === operation.id && other.itemId === operation.itemId && other.table === operation.table,
-          ),
-      );
-      const without = (queue: readonly PendingOperation[]): PendingOperation[] =>
-        queue.filter((operation) => !gone.includes(operation));
-      const early = expectedQueue(without(queueBefore), table, id, op.type);
+    if (finishedBySync.length > 0) {
+      const early = expectedQueue(without(queueBefore, finishedBySync), table, id, op.type);
       if (early !== 'refuse') alternatives.push(early);
-      if (expected !== 'refuse') alternatives.push(without(expected));
+      if (expected !== 'refuse') alternatives.push(without(expected, finishedBySync));
     }
     if (expected === 'refuse') {
       if (alternatives.some((alternative) => shape(alternative) === shape(queueAfter))) continue;
@@ -159,6 +176,7 @@ export function checkQueueCollapse(history: History, _context?: CheckContext): R
         rule: 'queue.refuse-after-delete',
         message: `${client}'s ${op.type} of ${key} succeeded (#${write.outcome.seq}) although a delete of it was pending (#${before.seq}); the write must be refused.`,
         events: cited,
+        at: { op: op.type, status: 'ok' },
       });
       continue;
     }
@@ -170,6 +188,7 @@ export function checkQueueCollapse(history: History, _context?: CheckContext): R
         rule: collapseRuleOf(queueBefore, table, id),
         message: `${client}'s ${op.type} of ${key} (#${write.invoke.seq}) turned its queue [${shape(queueBefore)}] into [${shape(queueAfter)}]; the collapse laws give [${shape(expected)}].`,
         events: cited,
+        at: { op: op.type, status: 'ok' },
       });
     }
   }
@@ -177,5 +196,41 @@ export function checkQueueCollapse(history: History, _context?: CheckContext): R
     QUEUE_COLLAPSE,
     violations,
     `All ${judged} judged local write(s) left the queue the collapse laws predict.`,
+    unjudged > 0 ? [`${unjudged} write(s) ran beside a purge of their client and were not judged.`] : [],
+  );
+}
+
+/**
+ * Operations of the queue before that are gone after and that a sync operation running across
+ * the write had sent: it may have finished them at any moment, with or without an event.
+ */
+function syncFinished(
+  index: HistoryIndex,
+  running: readonly OperationRecord[],
+  queueBefore: readonly PendingOperation[],
+  queueAfter: readonly PendingOperation[],
+): PendingOperation[] {
+  if (running.length === 0) return [];
+  const sent = new Set<string>();
+  for (const window of [...index.pushes, ...index.pulls]) {
+    if (!running.includes(window.operation)) continue;
+    for (const exchange of window.exchanges)
+      if (isPushWrite(exchange)) sent.add(recordKey(exchange.table, exchange.itemId));
+  }
+  return queueBefore.filter(
+    (operation) =>
+      sent.has(recordKey(operation.table, operation.itemId)) &&
+      !queueAfter.some(
+        (other) => other.id === operation.id && other.itemId === operation.itemId && other.table === operation.table,
+      ),
+  );
+}
+
+function without(queue: readonly PendingOperation[], gone: readonly PendingOperation[]): PendingOperation[] {
+  return queue.filter(
+    (operation) =>
+      !gone.some(
+        (other) => other.id === operation.id && other.itemId === operation.itemId && other.table === operation.table,
+      ),
   );
 }

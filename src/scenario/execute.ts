@@ -1,8 +1,8 @@
 /**
  * Runs one program in a fresh world and judges its history. The runner runs the steps (as
  * `step.ts` says, client steps bracketed by snapshots), then settles the world — background
- * steps finish, the network heals, every client pushes and pulls — and takes the `final`
- * snapshot that convergence is judged on.
+ * steps finish, the network heals, every client repeats its app's incremental pulls, then pushes
+ * and pulls in full — and takes the `final` snapshot that convergence is judged on.
  */
 import { runCheckers, type CheckerName } from '../check/index.js';
 import { coverageCounters } from '../check/coverage.js';
@@ -18,7 +18,7 @@ import { SchedulerStuckError, type SchedulerLimits } from '../kernel/scheduler.j
 import { World, type WorldBackendFactory } from '../world/world.js';
 import { createPushHandler } from './policies.js';
 import type { TableDiff } from './results.js';
-import { runStep, syncAll } from './step.js';
+import { appPulls, runStep, syncAll } from './step.js';
 import type { Program, ResolvedScenario, Step } from './types.js';
 
 export interface ExecuteOptions {
@@ -89,7 +89,7 @@ export async function executeProgram(
   let stuck = false;
   try {
     await runSteps(world, program.steps);
-    await settle(world, scenario.settleRounds);
+    await settle(world, program.steps, scenario.settleRounds);
   } catch (error) {
     // A stuck run: the world recorded a `stuck` event, which the liveness checker judges.
     stuck = error instanceof SchedulerStuckError;
@@ -139,8 +139,13 @@ async function runSteps(world: World, steps: readonly Step[]): Promise<void> {
   for (const op of background) await world.settle(op);
 }
 
-async function settle(world: World, rounds: number): Promise<void> {
+/**
+ * After healing, each client first pulls as its app does (its incremental pulls, judged like any
+ * other), then every client pushes and pulls every table in full, `rounds` times.
+ */
+async function settle(world: World, steps: readonly Step[], rounds: number): Promise<void> {
   world.heal();
+  await appPulls(world, world, steps, 'settle');
   await syncAll(world, world, rounds, 'settle');
   await world.snapshot(FINAL_SNAPSHOT);
 }

@@ -63,6 +63,51 @@ describe('queue collapse', () => {
     ).toContain('must be refused. [rule queue.refuse-after-delete]');
   });
 
+  test('does not blame a failed write for an operation a push in flight finished with no event in between', () => {
+    // The push's answer for `a` came before the first snapshot; it dropped the operation after it.
+    const run = (sent: string) => {
+      const h = new HistoryBuilder();
+      const push = h.invoke('client-1', { type: 'push' });
+      h.exchange('client-1', 'PATCH', `/tables/todoitem/${sent}`, 200, {
+        body: { id: sent, text: 'x' },
+        ifMatch: 'v1',
+      });
+      h.snapshot(
+        'before',
+        {
+          'client-1': state(
+            [local('a', 'milk', 'v1'), local('b', 'dog', 'v1')],
+            [pending(1, 'update', 'a', true), pending(2, 'update', 'b')],
+          ),
+        },
+        [record('a', 'milk', 'v1')],
+      );
+      h.op('client-1', { type: 'insert', table: 'todoitem', record: { id: 'b', text: 'again' } }, 'fail');
+      h.snapshot(
+        'after',
+        { 'client-1': state([local('a', 'milk', 'v2'), local('b', 'dog', 'v1')], [pending(2, 'update', 'b')]) },
+        [record('a', 'milk', 'v2')],
+      );
+      h.ok('client-1', push.opId);
+      return checkQueueCollapse(h.build());
+    };
+    expect(run('a').valid).toBe(true);
+    // An operation the running push never sent cannot have been finished by it.
+    expect(run('b').violations[0]!.message).toContain('failed');
+  });
+
+  test('leaves a write beside a running purge unjudged, and says so', () => {
+    const h = new HistoryBuilder();
+    const purge = h.invoke('client-1', { type: 'purge', table: 'todoitem', force: true });
+    h.snapshot('before', { 'client-1': state([local('a', 'milk', 'v1')], [pending(1, 'update', 'a')]) }, []);
+    h.op('client-1', { type: 'insert', table: 'todoitem', record: { id: 'a', text: 'again' } }, 'fail');
+    h.snapshot('after', { 'client-1': state([], []) }, []);
+    h.ok('client-1', purge.opId);
+    const result = checkQueueCollapse(h.build());
+    expect(result.valid).toBe(true);
+    expect(result.explanation).toContain('1 write(s) ran beside a purge');
+  });
+
   test('reports a failed write that changed the queue', () => {
     expect(
       write([pending(1, 'delete', 'a')], { type: 'update' }, [pending(1, 'update', 'a')], 'fail').violations[0]!
