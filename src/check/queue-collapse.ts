@@ -73,6 +73,21 @@ function collapseRuleOf(queue: readonly PendingOperation[], table: string, itemI
   return last?.locked === true ? 'queue.locked-adds' : 'queue.collapse';
 }
 
+/** `after` is `before` with some operations gone and nothing added or changed. */
+function onlyRemoved(before: readonly PendingOperation[], after: readonly PendingOperation[]): boolean {
+  let at = 0;
+  for (const operation of after) {
+    while (at < before.length && !sameOperation(before[at]!, operation)) at++;
+    if (at === before.length) return false;
+    at++;
+  }
+  return after.length < before.length;
+}
+
+function sameOperation(a: PendingOperation, b: PendingOperation): boolean {
+  return a.id === b.id && a.table === b.table && a.itemId === b.itemId && a.action === b.action;
+}
+
 function shape(queue: readonly PendingOperation[]): string {
   return queue.map((operation) => `${operation.action} ${operation.table}/${operation.itemId}`).join(', ') || 'empty';
 }
@@ -109,8 +124,14 @@ export function checkQueueCollapse(history: History, _context?: CheckContext): R
     judged++;
     const cited = [before.seq, write.invoke.seq, write.outcome.seq, after.seq];
     const key = recordKey(table, id);
+    // A push in flight may finish an operation at any moment, before or after the write folds in.
+    const pushInFlight = index.pushes.some(
+      (window) => window.client === client && window.start < write.invoke.seq && write.outcome!.seq < window.end,
+    );
     if (write.outcome.kind === 'fail') {
-      if (shape(queueBefore) !== shape(queueAfter)) {
+      // What a push in flight finished meanwhile is the push's change, not the failed write's.
+      const finishedByPush = pushInFlight && onlyRemoved(queueBefore, queueAfter);
+      if (shape(queueBefore) !== shape(queueAfter) && !finishedByPush) {
         violations.push({
           rule: 'local.write-atomic',
           message: `${client}'s ${op.type} of ${key} failed (#${write.outcome.seq}) yet changed its queue from [${shape(queueBefore)}] to [${shape(queueAfter)}].`,
@@ -123,12 +144,7 @@ export function checkQueueCollapse(history: History, _context?: CheckContext): R
     const alternatives: PendingOperation[][] = [];
     const again = lockedDeleteAgain(queueBefore, table, id, op.type);
     if (again !== undefined) alternatives.push(again);
-    // A push in flight may finish an operation at any moment, before or after the write folds in.
-    if (
-      index.pushes.some(
-        (window) => window.client === client && window.start < write.invoke.seq && write.outcome!.seq < window.end,
-      )
-    ) {
+    if (pushInFlight) {
       const gone = queueBefore.filter(
         (operation) =>
           !queueAfter.some(

@@ -69,4 +69,21 @@ describe('queue collapse', () => {
         .message,
     ).toMatch(/failed .* \[rule local\.write-atomic\]$/);
   });
+
+  test('a failed write is not blamed for an operation a push in flight finished meanwhile (found by syncwright hunt on the SDK)', () => {
+    const h = new HistoryBuilder();
+    const push = h.invoke('client-1', { type: 'push' });
+    const queue = [pending(1, 'update', 'a', true), pending(2, 'update', 'a')];
+    h.snapshot('before step 8', { 'client-1': state([local('a', 'mine', 'v1')], queue) }, [record('a', 'milk', 'v1')]);
+    h.op('client-1', { type: 'insert', table: 'todoitem', record: { id: 'a', text: 'again' } }, 'fail');
+    h.snapshot('after step 8', { 'client-1': state([local('a', 'mine', 'v2')], [queue[1]!]) }, [
+      record('a', 'mine', 'v2'),
+    ]);
+    h.ok('client-1', push.opId, { unhandledConflicts: [] });
+    expect(checkQueueCollapse(h.build()).violations).toEqual([]);
+    // Without the push in flight, the same change is the failed write's: a violation.
+    expect(write(queue, { type: 'insert' }, [queue[1]!], 'fail').violations.map((v) => v.rule)).toEqual([
+      'local.write-atomic',
+    ]);
+  });
 });
