@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunResults } from '../scenario/results.js';
+import type { HuntResults } from '../scenario/hunt/types.js';
 import { jsonForHtmlScript } from './escape.js';
 import { REPORT_SCRIPT, REPORT_STYLE } from './generated/report-page.js';
 import { buildReportModel } from './report-model.js';
@@ -33,8 +34,8 @@ export function reportContentSecurityPolicy(): string {
   ].join('; ');
 }
 
-export function renderHtmlReport(results: RunResults): string {
-  const data = jsonForHtmlScript(buildReportModel(results));
+export function renderHtmlReport(results: RunResults, hunt?: HuntResults): string {
+  const data = jsonForHtmlScript(buildReportModel(results, hunt));
   return [
     '<!doctype html>',
     '<html lang="en">',
@@ -43,7 +44,7 @@ export function renderHtmlReport(results: RunResults): string {
     `<meta http-equiv="Content-Security-Policy" content="${reportContentSecurityPolicy()}">`,
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     '<meta name="referrer" content="no-referrer">',
-    '<title>syncwright report</title>',
+    `<title>syncwright ${hunt === undefined ? 'report' : 'hunt findings'}</title>`,
     `<style>${REPORT_STYLE}</style>`,
     '</head>',
     '<body>',
@@ -59,9 +60,9 @@ export function renderHtmlReport(results: RunResults): string {
 }
 
 /** Writes `<outDir>/index.html` and returns its path. */
-export async function writeHtmlReport(results: RunResults, outDir: string): Promise<string> {
+export async function writeHtmlReport(results: RunResults, outDir: string, hunt?: HuntResults): Promise<string> {
   await mkdir(outDir, { recursive: true });
   const file = join(outDir, HTML_REPORT_FILE);
-  await writeFile(file, renderHtmlReport(results), 'utf8');
+  await writeFile(file, renderHtmlReport(results, hunt), 'utf8');
   return file;
 }
