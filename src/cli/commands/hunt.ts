@@ -17,6 +17,7 @@ import {
 import { newControl, requestStop, wallNow, type HuntBudget } from '../../scenario/hunt/budget.js';
 import { Corpus, CorpusError, DEFAULT_CORPUS_DIR, loadCorpus, saveCorpus } from '../../scenario/hunt/corpus.js';
 import { hunt, localExecutor, type HuntScenario } from '../../scenario/hunt/hunt.js';
+import { newTaskCaches } from '../../scenario/hunt/tasks.js';
 import type { HuntClient, HuntFinding, HuntResults } from '../../scenario/hunt/types.js';
 import { loadScenario } from '../../scenario/load.js';
 import { replayCommand } from '../../scenario/run.js';
@@ -215,7 +216,8 @@ Examples:
         ...(baseline !== undefined ? { baseline } : {}),
         ...(baselineFile !== undefined ? { baselineFile: shown(baselineFile, io.cwd) } : {}),
         control,
-        execute: pool?.execute ?? localExecutor(),
+        // In this thread, a turn of the event loop before each run lets SIGINT be heard.
+        execute: pool?.execute ?? localExecutor(newTaskCaches(() => new Promise((resolve) => setImmediate(resolve)))),
         triageVariations: triage,
         save: async (index, finding, counterexample) => {
           await mkdir(findingsDir, { recursive: true });

@@ -111,16 +111,29 @@ export interface TaskCaches {
   readonly scenarios: Map<string, Promise<ResolvedScenario>>;
   readonly clients: Map<string, Promise<ResolvedClient>>;
   coverage?: Promise<SdkCoverage>;
+  /**
+   * Awaited before every run. A hunt in the main thread passes a turn of the event loop here:
+   * simulated runs settle on microtasks alone, and a signal (SIGINT) is only heard between turns.
+   */
+  readonly pause?: () => Promise<void>;
 }
 
-export function newTaskCaches(): TaskCaches {
-  return { scenarios: new Map(), clients: new Map() };
+export function newTaskCaches(pause?: () => Promise<void>): TaskCaches {
+  return { scenarios: new Map(), clients: new Map(), ...(pause !== undefined ? { pause } : {}) };
 }
 
 export async function runHuntTask(task: HuntTask, caches: TaskCaches): Promise<HuntTaskResult> {
   const scenario = await scenarioOf(task, caches);
   const client = await clientOf(task, scenario, caches);
-  const runner = programRunner(scenario, client);
+  const direct = programRunner(scenario, client);
+  const pause = caches.pause;
+  const runner: ProgramRunner =
+    pause === undefined
+      ? direct
+      : async (program, options) => {
+          await pause();
+          return direct(program, options);
+        };
   switch (task.type) {
     case 'batch':
       return runBatch(task, scenario, runner, caches);
