@@ -33,6 +33,16 @@ export async function triageProgram(program: Program, options: TriageOptions): P
     if (runs >= options.maxRuns || outOfBudget(options.control)) partial = true;
     return !partial;
   };
+  if (!canRun())
+    return {
+      core: [],
+      variations: options.variations,
+      failureRate: [],
+      inevitableAfterStep: null,
+      inevitableEvent: null,
+      runs,
+      partial,
+    };
   // The shrunk run itself: where each step's events begin.
   const stepStarts: number[] = [];
   const base = await options.run(program, { onStepStart: (step, lastSeq) => (stepStarts[step - 1] = lastSeq) });
@@ -105,9 +115,12 @@ function elementEvents(
   if (element.kind === 'step') {
     const from = stepStarts[element.index] ?? 0;
     const to = stepEnd(element.index);
-    return history
-      .filter((event) => event.seq > from && event.seq <= to && event.kind !== 'snapshot')
-      .map((event) => event.seq);
+    return (
+      history
+        // The world's own bookkeeping between steps (snapshots, the heal before settling) is no step's.
+        .filter((event) => event.seq > from && event.seq <= to && !['snapshot', 'heal', 'note'].includes(event.kind))
+        .map((event) => event.seq)
+    );
   }
   const client = element.client;
   if (element.list === 'partitions') {
