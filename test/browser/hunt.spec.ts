@@ -70,7 +70,7 @@ test('a hunt finding opens to its timeline with the causal core and the moment o
     await page.goto(pathToFileURL(html).href);
     await expect(page.locator('html')).toHaveAttribute('data-ready', 'yes');
     await expect(page.getByTestId('hunt')).toContainText('reference+drop-if-match@test');
-    await expect(page.getByTestId('coverage-growth').locator('svg polyline')).toHaveCount(1);
+    await expect(page.getByTestId('coverage-growth').locator('.growth-bar')).toHaveCount(results.hunt.growth.length);
     await expect(page.getByTestId('findings').locator('tr[data-testid^="finding-"]')).toHaveCount(
       results.findings.length,
     );
@@ -92,7 +92,7 @@ test('a hunt finding opens to its timeline with the causal core and the moment o
     await expect(card.getByTestId('causal-core').getByTestId('core-needed')).toHaveCount(
       triage.core.filter((element) => element.necessary).length,
     );
-    await expect(card.getByTestId('failure-rate-chart').locator('rect')).toHaveCount(triage.failureRate.length);
+    await expect(card.getByTestId('failure-rate-chart').locator('.rate-bar')).toHaveCount(triage.failureRate.length);
     await expect(card.getByTestId('inevitable-text')).toContainText(/Inevitable/);
     expect(problems).toEqual([]);
   } finally {

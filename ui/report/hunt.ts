@@ -6,7 +6,7 @@ import type { HuntView, ReportModel } from '../../src/report/report-model.js';
 import { add, el, tid } from '../shared/dom.js';
 import { fmtCount } from '../shared/format.js';
 import { fmtDuration, pill } from './format.js';
-import { svg, svgText } from './svg.js';
+import { barChart } from './bars.js';
 
 export function renderHunt(app: HTMLElement, model: ReportModel, open: (index: number) => void): void {
   const hunt = model.hunt;
@@ -41,32 +41,19 @@ function growthChart(hunt: HuntView): HTMLElement {
     card.appendChild(el('div', 'hint', 'No growth recorded (merged shards keep their own).'));
     return card;
   }
-  const width = 560;
-  const height = 160;
-  const pad = 36;
-  const maxRuns = Math.max(1, ...points.map((p) => p.runs));
-  const maxFeatures = Math.max(1, ...points.map((p) => p.features));
-  const x = (runs: number): number => pad + ((width - 2 * pad) * runs) / maxRuns;
-  const y = (features: number): number => height - pad + (-(height - 2 * pad) * features) / maxFeatures;
-  const chart = svg('svg', { viewBox: `0 0 ${width} ${height}`, width, height, role: 'img' }, 'chart');
-  chart.setAttribute(
-    'aria-label',
-    `features reached: ${points.map((p) => `${p.features} after ${p.runs} runs`).join(', ')}`,
+  const most = Math.max(1, ...points.map((p) => p.features));
+  card.appendChild(
+    barChart(
+      points.map((p) => ({
+        share: p.features / most,
+        label: String(p.runs),
+        title: `${fmtCount(p.runs)} runs: ${fmtCount(p.features)} features, ${p.findings} findings, ${fmtDuration(p.ms)}`,
+        cls: 'growth-bar',
+      })),
+      `${fmtCount(most)} features`,
+      'runs',
+    ),
   );
-  chart.appendChild(svg('line', { x1: pad, y1: height - pad, x2: width - pad, y2: height - pad }, 'axis'));
-  chart.appendChild(svg('line', { x1: pad, y1: pad, x2: pad, y2: height - pad }, 'axis'));
-  const line = [{ runs: 0, features: 0 }, ...points].map((p) => `${x(p.runs).toFixed(1)},${y(p.features).toFixed(1)}`);
-  chart.appendChild(svg('polyline', { points: line.join(' ') }, 'growth-line'));
-  for (const p of points) {
-    const dot = svg('circle', { cx: x(p.runs).toFixed(1), cy: y(p.features).toFixed(1), r: 3 }, 'growth-dot');
-    const title = svg('title');
-    title.textContent = `${p.runs} runs: ${p.features} features, ${p.findings} findings, ${fmtDuration(p.ms)}`;
-    dot.appendChild(title);
-    chart.appendChild(dot);
-  }
-  chart.appendChild(svgText(pad, pad - 8, `${maxFeatures} features`));
-  chart.appendChild(svgText(width - pad - 60, height - pad + 20, `${maxRuns} runs`));
-  card.appendChild(chart);
   return card;
 }
 

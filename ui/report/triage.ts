@@ -7,7 +7,7 @@
 import type { Triage } from '../../src/scenario/hunt/types.js';
 import { add, el, tid } from '../shared/dom.js';
 import type { ReportTimeline } from './timeline-view.js';
-import { svg, svgText } from './svg.js';
+import { barChart } from './bars.js';
 
 export function renderTriage(body: HTMLElement, triage: Triage, view: ReportTimeline): void {
   markTimeline(triage, view);
@@ -78,33 +78,18 @@ function rateChart(triage: Triage): HTMLElement {
   const wrap = tid(el('div', 'rate-chart'), 'failure-rate-chart');
   const rates = triage.failureRate;
   if (rates.length === 0) return add(wrap, el('div', 'hint', 'No variations were run.'));
-  const bar = 26;
-  const gap = 6;
-  const height = 110;
-  const top = 14;
-  const base = height - 24;
-  const width = 40 + rates.length * (bar + gap);
-  const chart = svg('svg', { viewBox: `0 0 ${width} ${height}`, width, height, role: 'img' }, 'chart');
-  chart.setAttribute(
-    'aria-label',
-    `failure rate per step: ${rates.map((r) => `after ${r.afterStep}: ${Math.round(r.rate * 100)}%`).join(', ')}`,
+  const inevitable = triage.inevitableAfterStep;
+  wrap.appendChild(
+    barChart(
+      rates.map((r) => ({
+        share: r.rate,
+        label: String(r.afterStep),
+        title: `after step ${r.afterStep}: ${Math.round(r.rate * 100)}% of variations failed`,
+        cls: inevitable !== null && r.afterStep >= inevitable ? 'rate-bar inevitable' : 'rate-bar',
+      })),
+      '100% failed',
+      'step',
+    ),
   );
-  chart.appendChild(svg('line', { x1: 30, y1: base, x2: width, y2: base }, 'axis'));
-  chart.appendChild(svgText(0, top + 4, '100%'));
-  rates.forEach((r, i) => {
-    const h = (base - top) * r.rate;
-    const x = 34 + i * (bar + gap);
-    const cls =
-      triage.inevitableAfterStep !== null && r.afterStep >= triage.inevitableAfterStep
-        ? 'rate-bar inevitable'
-        : 'rate-bar';
-    const rect = svg('rect', { x, y: base - h, width: bar, height: Math.max(h, 1) }, cls);
-    const title = svg('title');
-    title.textContent = `after step ${r.afterStep}: ${Math.round(r.rate * 100)}% of variations failed`;
-    rect.appendChild(title);
-    chart.appendChild(rect);
-    chart.appendChild(svgText(x + 8, base + 14, String(r.afterStep)));
-  });
-  wrap.appendChild(chart);
   return wrap;
 }
