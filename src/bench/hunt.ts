@@ -67,6 +67,8 @@ export async function benchHunt(options: HuntBenchOptions): Promise<HuntBenchRun
         budget,
         workers: 1,
         guidance,
+        // Both ways measure the SDK's blocks, so the coverage and the speed compare.
+        measureSdkCoverage: true,
         corpus: new Corpus([], 'empty'),
         control: newControl(budget),
         execute: localExecutor(newTaskCaches(() => new Promise((resolve) => setImmediate(resolve)))),

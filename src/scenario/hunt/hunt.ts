@@ -71,6 +71,8 @@ export interface HuntOptions {
   readonly workers: number;
   readonly shard?: Shard;
   readonly guidance: boolean;
+  /** Take the real SDK's block coverage without guidance too (the bench compares coverage both ways). */
+  readonly measureSdkCoverage?: boolean;
   readonly corpus: Corpus;
   readonly baseline?: Baseline;
   readonly baselineFile?: string;
@@ -283,7 +285,7 @@ function batchTask(batch: number, options: HuntOptions, control: HuntControl): B
     client: options.client,
     control,
     batch,
-    sdkCoverage: options.guidance && options.client.choice === 'sdk',
+    sdkCoverage: (options.guidance || options.measureSdkCoverage === true) && options.client.choice === 'sdk',
   };
   const entries = options.guidance ? options.corpus.of(scenario.scenario.file) : [];
   if (entries.length === 0 || !isMutationBatch(options.seed, batch)) {

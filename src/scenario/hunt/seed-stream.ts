@@ -12,7 +12,7 @@ import type { HuntBudget } from './budget.js';
 /** Runs per batch: small, so that a deadline or a stop is never far off. */
 export const BATCH_RUNS = 10;
 /** Batches per round: fixed, so that the rounds do not depend on the number of threads. */
-export const ROUND_BATCHES = 8;
+export const ROUND_BATCHES = 4;
 /** Of a guided hunt's batches, this share mutates the corpus (once it holds programs). */
 export const MUTATION_SHARE = 0.5;
 
