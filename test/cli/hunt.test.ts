@@ -131,7 +131,7 @@ describe('syncwright hunt as a process (needs npm run build)', () => {
             process.execPath,
             [
               path.join(ROOT, 'bin/syncwright.js'),
-              ...['hunt', 'small.json', '--mutation', 'drop-if-match', '--runs', '100', '--workers', '2'],
+              ...['hunt', 'small.json', '--mutation', 'drop-if-match', '--runs', '60', '--workers', '2'],
               ...['--triage', '2', '--out', 'out', '--corpus', 'corpus'],
             ],
             { cwd, stdio: 'ignore' },

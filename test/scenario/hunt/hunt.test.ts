@@ -49,8 +49,8 @@ describe('hunt', () => {
     const ws = await smallWorkspace();
     try {
       // Two rounds: the second mutates what the first kept.
-      const { outcome, saved } = await runHunt(ws.dir, ws.file, { budget: { kind: 'runs', runs: 120 } });
-      expect(outcome.summary.runs).toBe(120);
+      const { outcome, saved } = await runHunt(ws.dir, ws.file, { budget: { kind: 'runs', runs: 80 } });
+      expect(outcome.summary.runs).toBe(80);
       expect(outcome.summary.end).toBe('runs');
       const findings = outcome.findings;
       expect(findings.length).toBeGreaterThan(0);
