@@ -76,6 +76,8 @@ Examples:
   syncwright hunt --client sdk --time 20m --shard 2/4 --out reports/hunt-2 --seed "$RUN_ID"`,
 
   async run(args, io) {
+    // The budget counts from here: loading the scenarios and the client is part of it.
+    const started = wallNow();
     const { values, positionals } = parseOptions(
       args,
       {
@@ -185,7 +187,6 @@ Examples:
       ].join(' · ')}\n`,
     );
 
-    const started = wallNow();
     const startedAt = new Date().toISOString();
     const control = newControl(budget, started);
     const onSigint = (): void => {
