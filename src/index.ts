@@ -32,6 +32,21 @@ export type {
 export { BackendError, UnknownTableError, TableDefinitionError } from './backend/errors.js';
 export { validateTableDefinition, type ResolvedTableDefinition } from './backend/table-definition.js';
 export { SERVER_VERSION } from './backend/http-handler.js';
+export {
+  COMPATIBILITY_MODES,
+  SERVER_PROFILE_NAMES,
+  type Compatibility,
+  type ServerProfileName,
+} from './backend/profiles/profile.js';
+export {
+  CONFORMANCE_CASES,
+  CONFORMANCE_TABLE,
+  runConformance,
+  type ConformanceCase,
+  type ConformanceOptions,
+  type ConformanceReport,
+  type Difference,
+} from './backend/conformance/index.js';
 export { loadSqlJs } from './sqlite/sqljs.js';
 
 // client

@@ -33,6 +33,7 @@ export function checkConvergence(history: History, context?: CheckContext): Retu
       if (reason === undefined) {
         violations.push({
           rule: 'convergence.queue-drains',
+          at: { op: operation.action, status: 'queued' },
           message: `${client} still has a pending ${operation.action} of ${operation.table}/${operation.itemId} after settling (#${final.seq}), and no handler decision kept it.`,
           events: [final.seq],
         });
@@ -61,6 +62,7 @@ export function checkConvergence(history: History, context?: CheckContext): Retu
         } else {
           violations.push({
             rule: 'convergence.sync-succeeds',
+            at: { op: 'pull', status: lastPull.operation.outcome?.kind ?? 'killed' },
             message: `${client}'s last pull of ${table} failed (#${failedAt}) although the network had healed.`,
             events: [failedAt],
           });
@@ -75,12 +77,14 @@ export function checkConvergence(history: History, context?: CheckContext): Retu
         if (mine === undefined) {
           violations.push({
             rule: 'convergence.tables-equal',
+            at: { op: 'settle', status: 'missing' },
             message: `${client} lacks ${table}/${id}, which the server holds live at #${final.seq}.`,
             events: [final.seq],
           });
         } else if (!sameRecord(row, mine)) {
           violations.push({
             rule: 'convergence.tables-equal',
+            at: { op: 'settle', status: 'differs' },
             message: `${client} holds ${table}/${id} as ${describe(mine)} but the server has ${describe(row)} at #${final.seq}.`,
             events: [final.seq],
           });
@@ -90,6 +94,7 @@ export function checkConvergence(history: History, context?: CheckContext): Retu
         if (!live.has(id) && !excused.has(recordKey(table, id))) {
           violations.push({
             rule: 'convergence.tables-equal',
+            at: { op: 'settle', status: 'extra' },
             message: `${client} holds ${table}/${id}, which is not live on the server at #${final.seq}.`,
             events: [final.seq],
           });

@@ -55,6 +55,7 @@ function strayRows(index: HistoryIndex, context?: CheckContext): Violation[] {
       const origin = posted.get(key)?.[0];
       violations.push({
         rule: 'push.exactly-once',
+        at: { op: 'insert', status: 'duplicate-row' },
         message:
           origin === undefined
             ? `The server holds ${key} at #${final.seq}, which no insert of the run named.`
@@ -105,6 +106,7 @@ function appliedTwice(index: HistoryIndex): Violation[] {
       if (rewritten) break;
       violations.push({
         rule: 'push.exactly-once',
+        at: { op: first.action, status: 'applied-twice' },
         message: `${first.client}'s ${first.request.method} ${first.request.url} was applied twice: at #${first.requestEvent.seq}${first.failureEvent?.applied === true ? ' (its answer was lost)' : ''} and again at #${second.requestEvent.seq}.`,
         events: [first.requestEvent.seq, second.requestEvent.seq],
       });

@@ -5,9 +5,11 @@ import { checkConflictCallbacks, CONFLICT_CALLBACKS } from './conflict-callbacks
 import { checkConvergence, CONVERGENCE } from './convergence.js';
 import { checkExactlyOnce, EXACTLY_ONCE } from './exactly-once.js';
 import { checkHandlerOutcomes, HANDLER_OUTCOMES } from './handler-outcomes.js';
+import { checkLiveness, LIVENESS } from './liveness.js';
 import { checkNoLostWrites, NO_LOST_WRITES } from './no-lost-writes.js';
 import { checkNoResurrection, NO_RESURRECTION } from './no-resurrection.js';
 import { checkPullCompleteness, PULL_COMPLETENESS } from './pull-completeness.js';
+import { checkPullMarks, PULL_MARKS } from './pull-marks.js';
 import { checkQueueCollapse, QUEUE_COLLAPSE } from './queue-collapse.js';
 import type { CheckResult } from './types.js';
 import type { Checker, CheckContext } from './verdict.js';
@@ -22,6 +24,8 @@ export const CHECKER_NAMES = [
   EXACTLY_ONCE,
   QUEUE_COLLAPSE,
   HANDLER_OUTCOMES,
+  LIVENESS,
+  PULL_MARKS,
 ] as const;
 
 export type CheckerName = (typeof CHECKER_NAMES)[number];
@@ -36,6 +40,8 @@ export const CHECKERS: Readonly<Record<CheckerName, Checker>> = {
   [EXACTLY_ONCE]: checkExactlyOnce,
   [QUEUE_COLLAPSE]: checkQueueCollapse,
   [HANDLER_OUTCOMES]: checkHandlerOutcomes,
+  [LIVENESS]: checkLiveness,
+  [PULL_MARKS]: checkPullMarks,
 };
 
 export function isCheckerName(name: string): name is CheckerName {
@@ -67,9 +73,11 @@ export {
   checkConvergence,
   checkExactlyOnce,
   checkHandlerOutcomes,
+  checkLiveness,
   checkNoLostWrites,
   checkNoResurrection,
   checkPullCompleteness,
+  checkPullMarks,
   checkQueueCollapse,
 };
 export { coverageCounters, COVERAGE_COUNTERS, type CoverageCounter } from './coverage.js';

@@ -71,6 +71,7 @@ function localResurrections(index: HistoryIndex): Violation[] {
       if (clientTable(snapshot, remove.actor, table).some((row) => row['id'] === id)) {
         violations.push({
           rule: 'local.no-resurrection',
+          at: { op: 'delete', status: 'back-locally' },
           message: `${remove.actor} deleted ${table}/${id} at #${remove.invoke.seq}, yet it is back in its local table at #${snapshot.seq} with no new write or handler decision in between.`,
           events: [remove.invoke.seq, snapshot.seq],
         });
@@ -119,6 +120,7 @@ function serverResurrections(index: HistoryIndex): Violation[] {
       ) {
         violations.push({
           rule: 'push.no-server-resurrection',
+          at: { op: 'delete', status: 'live-on-server' },
           message: `${key} was deleted on the server at #${removal.seq}, yet the server holds it live at #${snapshot.seq}.`,
           events: [removal.seq, snapshot.seq],
         });
@@ -145,6 +147,7 @@ function serverResurrections(index: HistoryIndex): Violation[] {
       ) {
         violations.push({
           rule: 'pull.deleted-removed',
+          at: { op: 'pull', status: 'kept-deleted' },
           message: `${pull.client}'s pull #${pull.start} started after ${key} was deleted on the server (#${removal.seq}), yet ${pull.client} still holds it at #${after.seq}.`,
           events: [removal.seq, pull.start, after.seq],
         });

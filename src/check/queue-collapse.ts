@@ -107,17 +107,28 @@ export function checkQueueCollapse(history: History, _context?: CheckContext): R
     const before = snapshotBefore(index, write.invoke.seq);
     const after = snapshotAfter(index, write.outcome.seq);
     if (before === undefined || after === undefined) continue;
-    const busy = index.history.some(
-      (event) =>
-        event.seq > before.seq &&
-        event.seq < after.seq &&
-        event.seq !== write.invoke.seq &&
-        event.seq !== write.outcome!.seq &&
-        (event.actor === client ||
-          ((event.kind === 'http-response' || event.kind === 'http-failure' || event.kind === 'http-request') &&
-            event.link === client) ||
-          (event.kind === 'restart' && event.client === client)),
+    const outcome = write.outcome;
+    // The store's commits show work the events around the write do not (a push in flight that
+    // finishes an operation): a write that succeeded commits once, inside its own window; any
+    // other commit of the client between the snapshots is someone else's.
+    const commits = (index.storeWrites.get(client) ?? []).filter(
+      (commit) => commit.seq > before.seq && commit.seq < after.seq,
     );
+    const own = commits.filter((commit) => commit.seq > write.invoke.seq && commit.seq < outcome.seq);
+    const otherCommits = commits.length - (outcome.kind === 'ok' ? Math.min(own.length, 1) : 0);
+    const busy =
+      otherCommits > 0 ||
+      index.history.some(
+        (event) =>
+          event.seq > before.seq &&
+          event.seq < after.seq &&
+          event.seq !== write.invoke.seq &&
+          event.seq !== outcome.seq &&
+          ((event.actor === client && event.kind !== 'store-write') ||
+            ((event.kind === 'http-response' || event.kind === 'http-failure' || event.kind === 'http-request') &&
+              event.link === client) ||
+            (event.kind === 'restart' && event.client === client)),
+      );
     const queueBefore = before.clients[client]?.operations;
     const queueAfter = after.clients[client]?.operations;
     if (busy || queueBefore === undefined || queueAfter === undefined) continue;

@@ -109,6 +109,7 @@ const DEFINITIONS = [
   },
 
   { id: 'liveness.settles', title: 'Every push, pull and purge settles' },
+  { id: 'queue.stuck', title: "A push never stops again and again on an error of the client's own making" },
 
   { id: 'session.read-your-writes', title: "A read shows the client's own writes" },
   { id: 'session.monotonic-reads', title: 'A read never goes back to an older value' },

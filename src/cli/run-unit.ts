@@ -29,6 +29,11 @@ export interface UnitTask {
   readonly shrink: boolean;
   /** Wall-clock ms since the epoch after which no new run starts (`--time-limit`). */
   readonly deadline?: number;
+  /**
+   * Count every signature instead of stopping at the first new one (`syncwright soak`): every
+   * violation is tallied as known, so the runs go on and the tally says how often each came.
+   */
+  readonly countAll?: boolean;
 }
 
 export interface RunEvent {
@@ -97,7 +102,11 @@ async function runRange(
   onRun: (event: RunEvent) => void,
 ): Promise<ScenarioResult> {
   const execute: ProgramExecutor = (program) =>
-    executeProgram(scenario, program, { driver: client.driver, declarations: declarationsFor(scenario, client.name) });
+    executeProgram(scenario, program, {
+      driver: client.driver,
+      declarations:
+        task.countAll === true ? { allow: scenario.allow, expected: ['*'] } : declarationsFor(scenario, client.name),
+    });
   const remaining = task.deadline === undefined ? undefined : Math.max(1, task.deadline - Date.now());
   const selection: RunSelection = {
     seed: task.seed,

@@ -55,6 +55,8 @@ export class PushFailedError extends Error {
 export class PushManager {
   /** Handler calls under way (a push and a pull's push never overlap, so 0 or 1). */
   private handlersRunning = 0;
+  /** Mutation `error-requeued-forever`: unhandled errors by operation id, raised again by later pushes. */
+  private readonly remembered = new Map<number, unknown>();
 
   constructor(private readonly deps: SyncDeps) {}
 
@@ -84,6 +86,8 @@ export class PushManager {
 
       let response: HttpResponse;
       try {
+        const remembered = this.remembered.get(operationId);
+        if (remembered !== undefined && mutations.has('error-requeued-forever')) throw remembered;
         response = await this.send(pending);
       } catch (error) {
         await storeRunner.run(() => log.unlock());
@@ -100,7 +104,10 @@ export class PushManager {
         }
         if (pushError.isHandled) continue; // retried from the same place
         if (pushError.isConflict()) conflicts.push(pushError);
-        else if (!mutations.has('error-does-not-stop-push')) throw new PushFailedError(pushError);
+        else if (!mutations.has('error-does-not-stop-push')) {
+          if (mutations.has('error-requeued-forever')) this.remembered.set(operationId, error);
+          throw new PushFailedError(pushError);
+        }
         lastProcessedId = operationId;
         continue;
       }

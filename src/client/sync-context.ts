@@ -136,11 +136,33 @@ export class MobileServiceSyncContext {
 
   /** Pushes the pending operations; resolves with the conflicts the handler left unhandled. */
   push(): Promise<PushError[]> {
-    if (this.pushManager?.inHandler === true) return Promise.reject(new ReentrantCallError('push()'));
+    if (this.refusesReentry()) return Promise.reject(new ReentrantCallError('push()'));
     return this.syncRunner.run(() => {
       this.ready();
-      return this.pushManager!.push(this.pushHandler);
+      return this.pushManager!.push(this.handlerForPush());
     });
+  }
+
+  /** True while a push handler runs: push, pull and purge are refused then (unless mutated to wait). */
+  private refusesReentry(): boolean {
+    return this.pushManager?.inHandler === true && !this.options.mutations.has('reentrant-deadlock');
+  }
+
+  /**
+   * The app's handler; with mutation `reentrant-deadlock`, one that also pulls the table of a
+   * conflict resolved with cancel(), from inside the push, to bring the server's version at once.
+   */
+  private handlerForPush(): PushHandler | undefined {
+    const handler = this.pushHandler;
+    if (handler?.onConflict === undefined || !this.options.mutations.has('reentrant-deadlock')) return handler;
+    return {
+      ...(handler.onError === undefined ? {} : { onError: (pushError) => handler.onError!.call(handler, pushError) }),
+      onConflict: async (pushError) => {
+        await handler.onConflict!.call(handler, pushError);
+        await pushError.settled();
+        if (pushError.resolution === 'cancel') await this.pull(new Query(pushError.getTableName()));
+      },
+    };
   }
 
   /**
@@ -149,7 +171,7 @@ export class MobileServiceSyncContext {
    * with that id stopped.
    */
   pull(query: Query, queryId?: string | null, settings?: PullSettings): Promise<void> {
-    if (this.pushManager?.inHandler === true) return Promise.reject(new ReentrantCallError('pull()'));
+    if (this.refusesReentry()) return Promise.reject(new ReentrantCallError('pull()'));
     return this.syncRunner.run(() => {
       this.ready();
       if (!(query instanceof Query)) throw new TypeError('pull() expects a Query');
@@ -163,7 +185,7 @@ export class MobileServiceSyncContext {
    * unless forced: a forced purge drops them too.
    */
   purge(query: Query, forcePurge = false): Promise<void> {
-    if (this.pushManager?.inHandler === true) return Promise.reject(new ReentrantCallError('purge()'));
+    if (this.refusesReentry()) return Promise.reject(new ReentrantCallError('purge()'));
     return this.syncRunner.run(() =>
       this.storeRunner.run(async () => {
         const { store, log } = this.ready();

@@ -542,6 +542,8 @@ export class ExplorerSession {
         ? `the run stopped: ${error.message}`
         : `the run crashed: ${error instanceof Error ? error.message : String(error)}`;
     this.stopped = reason;
+    // The runner's world records why it stopped before the note; so does the session's.
+    if (error instanceof SchedulerStuckError) this.world.recordStuck(error);
     this.world.note(reason);
   }
 

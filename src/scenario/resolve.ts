@@ -106,6 +106,10 @@ export function resolveDefinition(
     ...(definition.description !== undefined ? { description: definition.description } : {}),
     file,
     tables,
+    server: {
+      profile: definition.server?.profile ?? 'node',
+      compatibility: definition.server?.compatibility ?? 'default',
+    },
     clients,
     editors,
     ...(program !== undefined ? { program } : {}),

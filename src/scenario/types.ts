@@ -8,6 +8,7 @@ import type { JsonValue, TableDefinition } from '../protocol/records.js';
 import type { PushHandler } from '../kernel/driver.js';
 import type { ClientOperation, ServerEdit } from '../kernel/history.js';
 import type { ScriptedResolution } from './scripted.js';
+import type { ServerSpec } from '../world/world.js';
 
 /** A field-by-field merge: what the merged record holds for `field`. */
 export type MergeField = (
@@ -132,6 +133,8 @@ export const FAULT_DECISION_KINDS = [
   'lost-response',
   'partition',
   'restart',
+  /** A restart right after the n-th store write of a life: a crash between two writes. */
+  'crash',
 ] as const;
 export type FaultDecisionKind = (typeof FAULT_DECISION_KINDS)[number];
 
@@ -144,6 +147,8 @@ export interface FaultRanges {
   readonly statuses?: readonly LinkErrorStatus[];
   /** Request-triggered faults hit one of the first `requests` requests of a link. Default 12. */
   readonly requests?: number;
+  /** Crash points fall after one of the first `writes` store writes of a life. Default 24. */
+  readonly writes?: number;
   /** Latency per link and way, uniform in [min, max] ms. Default 5–40. */
   readonly latency?: { readonly min: number; readonly max: number };
   /** Longest partition or fault window, virtual ms. Default 400. */
@@ -206,6 +211,11 @@ export interface ScenarioDefinition {
   readonly extends?: string;
   /** Table names (`todoitem` is built in) or definitions. Default `['todoitem']`. */
   readonly tables?: readonly (string | TableDefinition)[];
+  /**
+   * The real server the backend imitates: `{ profile: 'aspnet' }` for Microsoft.Azure.Mobile.Server,
+   * `compatibility: 'exact'` for its answers where it is broken. Default: Node, default compatibility.
+   */
+  readonly server?: ServerSpec;
   /** A count (`client-1`…) or the clients. Default 1. */
   readonly clients?: number | readonly (string | ClientSpec)[];
   /** Every client's policy unless it names its own. Default `tutorial`. */
@@ -262,6 +272,7 @@ export interface ResolvedScenario {
   /** The file it came from (as given), or `<inline>`. */
   readonly file: string;
   readonly tables: readonly TableDefinition[];
+  readonly server: Required<ServerSpec>;
   readonly clients: readonly { readonly name: string; readonly policy: PolicySpec }[];
   readonly editors: readonly string[];
   /** Fixed program, or undefined for generated scenarios. */

@@ -4,6 +4,7 @@
  * fixed in one go. Functions (a merge function, a handler object) are accepted where a
  * TypeScript scenario may hold them.
  */
+import { COMPATIBILITY_MODES, SERVER_PROFILE_NAMES } from '../backend/profiles/profile.js';
 import { CHECKER_NAMES } from '../check/index.js';
 import { COVERAGE_COUNTERS } from '../check/coverage.js';
 import { signaturePatternProblem } from '../check/signature.js';
@@ -55,6 +56,7 @@ const TOP_LEVEL = [
   'description',
   'extends',
   'tables',
+  'server',
   'clients',
   'policy',
   'editors',
@@ -103,6 +105,12 @@ export function scenarioIssues(value: unknown, file: string): ScenarioIssue[] {
   if (s['description'] !== undefined) v.string(s['description'], 'description');
   if (s['extends'] !== undefined) v.string(s['extends'], 'extends');
   if (s['tables'] !== undefined) v.tables(s['tables']);
+  if (s['server'] !== undefined && v.object(s['server'], 'server', ['profile', 'compatibility'])) {
+    const server = s['server'] as Record<string, unknown>;
+    if (server['profile'] !== undefined) v.oneOf(server['profile'], 'server.profile', SERVER_PROFILE_NAMES);
+    if (server['compatibility'] !== undefined)
+      v.oneOf(server['compatibility'], 'server.compatibility', COMPATIBILITY_MODES);
+  }
   if (s['clients'] !== undefined) v.clients(s['clients']);
   if (s['policy'] !== undefined) v.policy(s['policy'], 'policy');
   if (s['editors'] !== undefined) {
@@ -523,7 +531,10 @@ class Validator {
 
   faultRanges(value: unknown): void {
     const path = 'generate.faults';
-    if (!this.object(value, path, ['kinds', 'max', 'statuses', 'requests', 'latency', 'windowMs', 'timeoutMs'])) return;
+    if (
+      !this.object(value, path, ['kinds', 'max', 'statuses', 'requests', 'writes', 'latency', 'windowMs', 'timeoutMs'])
+    )
+      return;
     if (value['kinds'] !== undefined && value['kinds'] !== 'all')
       this.oneOfEach(value['kinds'], `${path}.kinds`, FAULT_DECISION_KINDS);
     if (value['max'] !== undefined) this.integer(value['max'], `${path}.max`, 0, 50);
@@ -532,6 +543,7 @@ class Validator {
       value['statuses'].forEach((status, i) => this.oneOf(status, `${path}.statuses[${i}]`, LINK_ERROR_STATUSES));
     }
     if (value['requests'] !== undefined) this.integer(value['requests'], `${path}.requests`, 1, 1000);
+    if (value['writes'] !== undefined) this.integer(value['writes'], `${path}.writes`, 1, 100_000);
     if (value['latency'] !== undefined && this.object(value['latency'], `${path}.latency`, ['min', 'max'])) {
       const latency = value['latency'];
       const a = this.integer(latency['min'], `${path}.latency.min`, 0, 60_000);

@@ -71,6 +71,7 @@ export const createSdkDriver: ClientDriverFactory = createSdkDriverFactory();
 
 export class SdkDriver implements ClientDriver {
   readonly kind = 'sdk';
+  readonly reportsStoreWrites = true;
   private readonly definitions: ReadonlyMap<string, SdkTableDefinition>;
   private readonly databaseName: string;
   /** The device: its database files and web storage outlive app instances. */
@@ -251,6 +252,7 @@ export class SdkDriver implements ClientDriver {
       databaseName: this.databaseName,
       tables: [...this.definitions.values()],
       pushHandler: this.environment.pushHandler,
+      ...(this.environment.onStoreWrite === undefined ? {} : { onStoreWrite: this.environment.onStoreWrite }),
       ...(this.options.clampNestedTimers === undefined ? {} : { clampNestedTimers: this.options.clampNestedTimers }),
       ...(this.options.scriptCache === undefined ? {} : { cache: this.options.scriptCache }),
       onUncaughtError: (error) => {

@@ -16,11 +16,19 @@
  *   NULL, anything else as its `toString()`.
  *
  * What it adds for the simulator: a device's database files survive the app ({@link kill}
- * returns the committed bytes, a new plugin opens them again), and a synchronous read of the
- * committed state for snapshots. Outside the simulator a {@link PluginDisk} keeps the files
- * instead, written at each commit and never in between.
+ * returns the committed bytes, a new plugin opens them again), a synchronous read of the
+ * committed state for snapshots, and a report of every store write (`onWrite`) that can kill the
+ * app right after it. Outside the simulator a {@link PluginDisk} keeps the files instead, written
+ * at each commit and never in between.
+ *
+ * The device's file holds committed transactions only. SQLite's rollback journal makes it so on
+ * a phone; here {@link kill} rolls back the open transaction before it exports the bytes, so a
+ * statement whose COMMIT had not run when the app died is gone from the next app's file. A
+ * statement run outside a transaction (`db.executeSql`, a `readTransaction`) is committed as it
+ * runs, as SQLite's autocommit does.
  */
 import type { Database, SqlJsStatic, SqlValue, Statement } from 'sql.js';
+import type { StoreWrite, StoreWriteVerdict } from '../kernel/driver.js';
 
 /** Runs a task later (a native-bridge hop). */
 export type Schedule = (task: () => void) => void;
@@ -119,6 +127,14 @@ export interface SqlitePluginOptions {
   readonly files?: ReadonlyMap<string, Uint8Array>;
   /** Files on a disk, read when a database is first opened and written at every commit. */
   readonly disk?: PluginDisk;
+  /**
+   * Every write, synchronously, as the native side runs it: a data-changing statement (INSERT,
+   * UPDATE, DELETE, REPLACE, CREATE, ALTER, DROP) right after it ran — `statement` inside a
+   * transaction, `autocommit` outside one — and the COMMIT of a transaction that ran one. A
+   * `crash` verdict kills the plugin there ({@link SqlitePlugin.kill}): the rest of the
+   * transaction never runs and its uncommitted statements roll back.
+   */
+  readonly onWrite?: (write: StoreWrite) => StoreWriteVerdict;
 }
 
 // The real plugin's test for statements a read transaction refuses.
@@ -126,6 +142,9 @@ const READ_ONLY_REFUSED = /^(\s|;)*(?:alter|create|delete|drop|insert|reindex|re
 const CHANGES_ROWS = /^\s*(?:insert|update|delete|replace)\b/i;
 const INSERTS_ROWS = /^\s*(?:insert|replace)\b/i;
 const OPENS_TRANSACTION = /^\s*begin\b/i;
+/** A data-changing statement: its verb, and the table after it (bracketed or quoted or bare). */
+const WRITE_STATEMENT =
+  /^[\s;]*(insert|replace|update|delete|create|alter|drop)\b(?:\s+or\s+\w+)?(?:\s+(?:into|from|(?:temp(?:orary)?\s+)?table|unique\s+index|index|view|trigger)\b)?(?:\s+if\s+(?:not\s+)?exists\b)?\s*(?:\[([^\]]+)\]|"((?:[^"]|"")+)"|([^\s(]+))?/i;
 const CLOSES_TRANSACTION = /^\s*(?:commit|end|rollback(?!\s+to\b))\b/i;
 const COMMITS = /^\s*(?:commit|end)\b/i;
 /** Prepared statements kept per connection: the SDK repeats a few dozen texts all the time. */
@@ -144,9 +163,12 @@ export class SqlitePlugin {
   private readonly disk: PluginDisk | undefined;
   private readonly connections = new Map<string, Connection>();
   private dead = false;
+  /** @internal */
+  readonly onWrite: ((write: StoreWrite) => StoreWriteVerdict) | undefined;
 
   constructor(options: SqlitePluginOptions) {
     this.sql = options.sql;
+    this.onWrite = options.onWrite;
     this.files = new Map(options.files ?? []);
     this.disk = options.disk;
     this.schedule = (task) =>
@@ -298,6 +320,8 @@ type Outcome = { ok: true; result: SqliteResultSet } | { ok: false; error: SqlEr
 /** One open SQLite database and its transaction queue. */
 class Connection {
   writing = false;
+  /** Data-changing statements since BEGIN: a COMMIT after none is no write. */
+  private written = 0;
   idleWaiters: (() => void)[] = [];
   private readonly queue: Transaction[] = [];
   private readonly statements = new Map<string, Statement>();
@@ -354,15 +378,36 @@ class Connection {
           lastRowId.reset();
         }
       }
-      if (OPENS_TRANSACTION.test(sql)) this.writing = true;
+      if (OPENS_TRANSACTION.test(sql)) {
+        this.writing = true;
+        this.written = 0;
+      }
+      const commits = this.writing && COMMITS.test(sql) && this.written > 0;
       if (CLOSES_TRANSACTION.test(sql)) this.becameIdle();
       // Outside BEGIN … COMMIT, SQLite commits each write statement on its own.
       if (COMMITS.test(sql) || (!inTransaction && READ_ONLY_REFUSED.test(sql)))
         this.plugin.committed(this.name, this.db);
-      return { ok: true, result: resultSet(rows, rowsAffected, insertId) };
+      const outcome: Outcome = { ok: true, result: resultSet(rows, rowsAffected, insertId) };
+      // Reported once the disk (if any) has what it committed: a crash here keeps the commit.
+      if (this.plugin.onWrite !== undefined && !readOnly) {
+        if (commits) this.report({ kind: 'commit', statement: 'commit' });
+        else {
+          const write = describeWrite(sql);
+          if (write !== undefined) {
+            if (this.writing) this.written++;
+            this.report({ kind: this.writing ? 'statement' : 'autocommit', ...write });
+          }
+        }
+      }
+      return outcome;
     } catch (cause) {
       return { ok: false, error: toSqlError(cause) };
     }
+  }
+
+  /** Tells of a write; a `crash` verdict kills the app here, before anything else of it runs. */
+  private report(write: StoreWrite): void {
+    if (this.plugin.onWrite?.(write) === 'crash') this.plugin.kill();
   }
 
   /** A prepared statement for `sql`, from a small LRU cache (SQLite re-prepares after schema changes). */
@@ -496,7 +541,12 @@ class Transaction implements SqliteTransaction {
   private run(): void {
     const batch = this.pending;
     this.pending = [];
-    const outcomes = batch.map((statement) => this.connection.execute(statement.sql, statement.params, this.readOnly));
+    const outcomes: Outcome[] = [];
+    for (const statement of batch) {
+      outcomes.push(this.connection.execute(statement.sql, statement.params, this.readOnly));
+      // The app died right after that statement: nothing more of it runs.
+      if (this.plugin.killed) return;
+    }
     this.plugin.post(() => this.deliver(batch, outcomes));
   }
 
@@ -535,6 +585,7 @@ class Transaction implements SqliteTransaction {
 
   private finish(): void {
     this.finalized = true;
+    if (this.plugin.killed) return;
     if (this.txlock) {
       const commit = this.connection.execute('COMMIT', [], false);
       if (!commit.ok) {
@@ -550,6 +601,7 @@ class Transaction implements SqliteTransaction {
 
   private abort(failure: SqlError): void {
     this.finalized = true;
+    if (this.plugin.killed) return;
     if (this.txlock && this.connection.writing) {
       this.connection.execute('ROLLBACK', [], false);
       // SQLite rolls back on its own after some errors; either way nothing is open now.
@@ -652,6 +704,14 @@ class DatabaseHandle implements SqliteDatabase {
     const connection = this.plugin.connection(this.dbname);
     connection.enqueue(new Transaction(connection, this.plugin, fn, error ?? null, success ?? null, txlock, readOnly));
   }
+}
+
+/** The verb and table of a data-changing statement; undefined for anything else. No values. */
+export function describeWrite(sql: string): { statement: string; table?: string } | undefined {
+  const match = WRITE_STATEMENT.exec(sql);
+  if (match === null) return undefined;
+  const table = match[2] ?? match[3]?.replace(/""/g, '"') ?? match[4];
+  return table === undefined ? { statement: match[1]!.toLowerCase() } : { statement: match[1]!.toLowerCase(), table };
 }
 
 function bindValue(value: unknown): SqlValue {

@@ -27,14 +27,17 @@ describe('liveness', () => {
     });
     const liveness = run.checks.find((check) => check.checker === 'liveness')!;
     expect(liveness.valid).toBe(false);
+    // The world recorded why it stopped: a `stuck` event naming the push that never ended.
+    const stuck = run.history.find((event) => event.kind === 'stuck');
+    expect(stuck).toMatchObject({ reason: 'budget', waiting: [{ client: 'client-1', op: 'push' }] });
     expect(liveness.violations).toEqual([
       {
-        message: expect.stringMatching(/^the run stopped: .* \[rule liveness\.settles\]$/),
-        events: [expect.any(Number)],
+        message: expect.stringMatching(/^The run stopped at #\d+: client-1's push #\d+ .* \[rule liveness\.settles\]$/),
+        events: expect.arrayContaining([stuck!.seq]),
         rule: 'liveness.settles',
-        at: { op: 'run', status: 'livelock' },
+        at: { op: 'push', status: 'livelock' },
       },
     ]);
-    expect(liveness.explanation).toContain('[rule liveness.settles] (#');
+    expect(liveness.explanation).toContain('[rule liveness.settles]');
   });
 });

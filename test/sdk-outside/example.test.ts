@@ -74,3 +74,19 @@ test('examples/sdk-against-serve.mjs runs the tutorial story against serve --los
     { id: 'milk', text: 'Buy oat milk', complete: true, deleted: false },
   ]);
 });
+
+// Issue 17: the real SDK's tutorial story over real HTTP, unchanged, against each server profile.
+test.each(['node', 'aspnet'])(
+  'the same story runs against serve --profile %s and ends in agreement',
+  async (profile) => {
+    const url = await startServe(['--profile', profile]);
+    const { code, stdout, stderr } = await run('examples/sdk-against-serve.mjs', [url]);
+    expect({ code, stderr }, stdout).toEqual({ code: 0, stderr: '' });
+    expect(stdout).toContain('412 on milk');
+    expect(stdout).toContain('the device and the server agree');
+    const version = (await fetch(`${url}/tables/todoitem`, { headers: { 'zumo-api-version': '2.0.0' } })).headers.get(
+      'x-zumo-server-version',
+    );
+    expect(version).toBe(profile === 'node' ? 'node-4.0.2' : 'net-2.0.4');
+  },
+);

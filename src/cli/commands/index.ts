@@ -6,6 +6,8 @@ import { huntCommand } from './hunt.js';
 import { replayCommand } from './replay.js';
 import { mergeReportsCommand } from './merge-reports.js';
 import { selftestCommand } from './selftest.js';
+import { soakCommand } from './soak.js';
+import { conformanceCommand } from './conformance.js';
 
 export const commands: readonly Command[] = [
   runCommand,
@@ -13,6 +15,8 @@ export const commands: readonly Command[] = [
   replayCommand,
   mergeReportsCommand,
   selftestCommand,
+  soakCommand,
   serveCommand,
   exploreCommand,
+  conformanceCommand,
 ];
