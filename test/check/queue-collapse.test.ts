@@ -86,4 +86,31 @@ describe('queue collapse', () => {
       'local.write-atomic',
     ]);
   });
+  test('a write behind the operation a push in flight may be pushing, on a client whose snapshots show no locks, may log its own (found by syncwright hunt on the SDK)', () => {
+    // The SDK keeps its lock in memory: the snapshot lists the update being pushed, unmarked.
+    const h = new HistoryBuilder();
+    const push = h.invoke('client-1', { type: 'push' });
+    const queue = [pending(1, 'update', 'a')];
+    h.snapshot('before step 11', { 'client-1': state([local('a', 'mine', 'v1')], queue) }, [record('a', 'milk', 'v1')]);
+    h.op('client-1', { type: 'update', table: 'todoitem', record: { id: 'a', text: 'again' } });
+    const added = [pending(1, 'update', 'a'), pending(2, 'update', 'a')];
+    h.snapshot('after step 11', { 'client-1': state([local('a', 'again', 'v1')], added) }, [record('a', 'milk', 'v1')]);
+    h.ok('client-1', push.opId, { unhandledConflicts: [] });
+    expect(checkQueueCollapse(h.build()).violations).toEqual([]);
+    // With no push in flight nothing can be locked: the same queue breaks the collapse law.
+    expect(write(queue, { type: 'update' }, added).violations.map((v) => v.rule)).toEqual(['queue.collapse']);
+    // A client that reports its locks is taken at its word: an unlocked first operation folds.
+    const shown = [pending(1, 'update', 'a', false), pending(2, 'update', 'b', true)];
+    const reported = new HistoryBuilder();
+    const again = reported.invoke('client-1', { type: 'push' });
+    reported.snapshot('before', { 'client-1': state([local('a', 'mine', 'v1')], shown) }, [record('a', 'milk', 'v1')]);
+    reported.op('client-1', { type: 'update', table: 'todoitem', record: { id: 'a', text: 'again' } });
+    reported.snapshot(
+      'after',
+      { 'client-1': state([local('a', 'again', 'v1')], [...shown, pending(3, 'update', 'a')]) },
+      [record('a', 'milk', 'v1')],
+    );
+    reported.ok('client-1', again.opId, { unhandledConflicts: [] });
+    expect(checkQueueCollapse(reported.build()).violations.map((v) => v.rule)).toEqual(['queue.collapse']);
+  });
 });
