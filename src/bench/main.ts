@@ -6,13 +6,19 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { benchBackend, type Cost } from './backend.js';
+import { benchHunt, huntBenchOptions } from './hunt.js';
 import { benchMutants } from './mutants.js';
 import { benchPull } from './pull.js';
 import { benchSdk } from './sdk.js';
 import { benchServeSoak } from './serve-soak.js';
 import { benchWorld } from './world.js';
 
-type Section = { readonly name: string; run(log: (line: string) => void): Promise<unknown> };
+type Section = {
+  readonly name: string;
+  /** Runs only when named (`npm run bench -- hunt`): too long for a plain bench. */
+  readonly optIn?: boolean;
+  run(log: (line: string) => void): Promise<unknown>;
+};
 
 const sections: readonly Section[] = [
   {
@@ -96,6 +102,17 @@ const sections: readonly Section[] = [
       return figures;
     },
   },
+  {
+    name: 'hunt',
+    optIn: true,
+    async run(log) {
+      const options = huntBenchOptions();
+      log(
+        `hunt: guidance on vs off on the real SDK, seeds ${options.seeds.join(', ')}, ${Math.round(options.ms / 1000)} s each`,
+      );
+      return benchHunt({ ...options, log });
+    },
+  },
 ];
 
 async function main(argv: string[]): Promise<void> {
@@ -105,7 +122,10 @@ async function main(argv: string[]): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const chosen = argv.length === 0 ? sections : sections.filter((section) => argv.includes(section.name));
+  const chosen =
+    argv.length === 0
+      ? sections.filter((section) => section.optIn !== true)
+      : sections.filter((section) => argv.includes(section.name));
   const figures: Record<string, unknown> = { node: process.version, cpus: (await import('node:os')).cpus().length };
   for (const section of chosen) {
     console.log(`-- ${section.name}`);

@@ -30,6 +30,14 @@ export interface ExecuteOptions {
   readonly backend?: WorldBackendFactory;
   /** Guards against livelock (a handler retried forever): timers per drive call. Default 2,000. */
   readonly maxSteps?: number;
+  /**
+   * Fork the run's luck: once step `afterStep` (1-based; 0 = before the first step) has run, every
+   * random stream of the world is re-derived from `salt` (see World.reseed). Triage's question
+   * "was the failure already bound to happen here?" is asked this way.
+   */
+  readonly variation?: { readonly afterStep: number; readonly salt: string };
+  /** Hears where each step's events begin: the seq of the last event before step `step` (1-based) starts. */
+  readonly onStepStart?: (step: number, lastSeq: number) => void;
 }
 
 export interface RunRecord {
@@ -88,7 +96,7 @@ export async function executeProgram(
   let stopped: string | undefined;
   let stuck = false;
   try {
-    await runSteps(world, program.steps);
+    await runSteps(world, program.steps, options);
     await settle(world, program.steps, scenario.settleRounds);
   } catch (error) {
     // A stuck run: the world recorded a `stuck` event, which the liveness checker judges.
@@ -130,10 +138,18 @@ export async function executeProgram(
   };
 }
 
-async function runSteps(world: World, steps: readonly Step[]): Promise<void> {
+async function runSteps(
+  world: World,
+  steps: readonly Step[],
+  options: Pick<ExecuteOptions, 'variation' | 'onStepStart'>,
+): Promise<void> {
   const background: Operation<unknown>[] = [];
+  const variation = options.variation;
+  if (variation !== undefined && variation.afterStep <= 0) world.reseed(variation.salt);
   for (const [i, step] of steps.entries()) {
+    options.onStepStart?.(i + 1, world.history.at(-1)?.seq ?? 0);
     const op = await runStep(world, world, step, i + 1);
+    if (variation !== undefined && variation.afterStep === i + 1) world.reseed(variation.salt);
     if (op !== undefined && step.background === true) background.push(op);
   }
   for (const op of background) await world.settle(op);

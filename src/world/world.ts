@@ -198,6 +198,7 @@ function defaultDrain(options: WorldOptions, specs: readonly WorldClientSpec[]):
 export class World {
   readonly seed: number | string;
   readonly random: RandomSource;
+  private readonly root: SeededRandom;
   readonly recorder: HistoryRecorder;
   readonly tables: readonly TableDefinition[];
   private readonly clients = new Map<string, ClientState>();
@@ -218,13 +219,14 @@ export class World {
     readonly backend: WorldBackend,
     private readonly front: { readonly transport: Transport; close(): Promise<void> } | undefined,
     seed: number | string,
-    random: RandomSource,
+    random: SeededRandom,
     recorder: HistoryRecorder,
     tables: readonly TableDefinition[],
     readonly stallMs: number,
   ) {
     this.seed = seed;
     this.random = random;
+    this.root = random;
     this.recorder = recorder;
     this.tables = tables;
   }
@@ -411,6 +413,16 @@ export class World {
     });
     void this.kill(state);
     return 'crash';
+  }
+
+  /**
+   * Forks the rest of the run: every random stream of the world (scheduler ties, latencies,
+   * fault rules, the backend's ids and versions, the clients' own draws) is re-derived from the
+   * seed and `salt`. What happened so far stays; what happens next is another run's luck. Triage
+   * calls it at a step boundary to ask whether a failure was already bound to happen.
+   */
+  reseed(salt: string): void {
+    this.root.reseed(salt);
   }
 
   /** The client names, in creation order. */
