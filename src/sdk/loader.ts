@@ -80,6 +80,11 @@ export interface LoaderOptions {
   /** Node built-ins a module may require, by name (`util`, `crypto`…). Others are refused. */
   readonly builtins: Readonly<Record<string, unknown>>;
   readonly cache?: ScriptCache;
+  /**
+   * Wrappers around modules, by resolved file: what `require` returns instead of the module's
+   * exports (the module itself is loaded as usual). Made once per loader.
+   */
+  readonly shims?: ReadonlyMap<string, (exports: unknown) => unknown>;
 }
 
 /** One module registry: the modules of one app instance. */
@@ -89,6 +94,8 @@ export class SandboxLoader {
   private readonly builtins: Readonly<Record<string, unknown>>;
   private readonly cache: ScriptCache;
   private readonly modules = new Map<string, { exports: unknown }>();
+  private readonly shims: ReadonlyMap<string, (exports: unknown) => unknown>;
+  private readonly shimmed = new Map<string, unknown>();
   private readonly parseJson: (text: string) => unknown;
 
   constructor(options: LoaderOptions) {
@@ -96,6 +103,7 @@ export class SandboxLoader {
     this.scope = options.scope;
     this.builtins = options.builtins;
     this.cache = options.cache ?? sharedScriptCache;
+    this.shims = options.shims ?? new Map();
     // JSON modules become objects of the realm, like everything else the SDK sees.
     this.parseJson = options.realm.parseJson;
   }
@@ -135,6 +143,11 @@ export class SandboxLoader {
     if (BUILTINS.has(id)) {
       throw new Error(`Cannot find module '${id}': the Node built-in is not available in the SDK sandbox`);
     }
-    return this.load(this.cache.resolve(fromFile, id));
+    const file = this.cache.resolve(fromFile, id);
+    const exports = this.load(file);
+    const shim = this.shims.get(file);
+    if (shim === undefined) return exports;
+    if (!this.shimmed.has(file)) this.shimmed.set(file, shim(exports));
+    return this.shimmed.get(file);
   }
 }

@@ -206,6 +206,11 @@ export class SdkRealm {
     }
   }
 
+  /** Evaluates a script in the realm itself, outside any page (for tests and tools). */
+  evaluateGlobal(code: string): unknown {
+    return vm.runInContext(code, this.context);
+  }
+
   /** Globals defined (or deleted) since the realm was made. */
   addedGlobals(): string[] {
     const realmGlobal = vm.runInContext('globalThis', this.context) as object;

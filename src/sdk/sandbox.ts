@@ -22,6 +22,7 @@ import type { RandomSource } from '../kernel/random.js';
 import type { DeviceStorage } from './device-storage.js';
 import type { AppTimers } from './app-timers.js';
 import { SandboxLoader, sharedScriptCache, type ScriptCache } from './loader.js';
+import { sharedParseCache, type ParseCache } from './parse-cache.js';
 import { sharedRealm, type SdkRealm } from './realm.js';
 import { asSdkApi, type SdkApi } from './sdk-types.js';
 import type { SqlitePlugin } from './sqlite-plugin.js';
@@ -39,6 +40,8 @@ export interface SandboxOptions {
   readonly cache?: ScriptCache;
   /** Default: the process's shared realm. */
   readonly realm?: SdkRealm;
+  /** Where esprima's parses of query functions are kept. Default: the process's; null: parse every time. */
+  readonly parseCache?: ParseCache | null;
 }
 
 export interface Sandbox {
@@ -56,6 +59,8 @@ export interface Sandbox {
 }
 
 const SDK_ENTRY = createRequire(import.meta.url).resolve('azure-mobile-apps-client');
+/** The esprima azure-query-js parses query functions with. */
+const ESPRIMA = createRequire(createRequire(SDK_ENTRY).resolve('azure-query-js')).resolve('esprima');
 
 /** The Cordova version the sandbox claims; the SDK only checks that there is one. */
 const CORDOVA_VERSION = '9.0.0';
@@ -71,6 +76,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     return array;
   };
   const realm = options.realm ?? sharedRealm();
+  const parseCache = options.parseCache === undefined ? sharedParseCache : options.parseCache;
   const page = realm.createPage({
     now: () => options.clock.now(),
     random: () => random.nextFloat(),
@@ -105,6 +111,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     scope: page.scope,
     builtins: { util, assert, stream, crypto: cryptoModule },
     cache: options.cache ?? sharedScriptCache,
+    shims: parseCache === null ? new Map() : new Map([[ESPRIMA, (esprima) => parseCache.shim(esprima, realm)]]),
   });
   const api = asSdkApi(loader.load(SDK_ENTRY));
   realm.assertIntact();
