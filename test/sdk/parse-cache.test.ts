@@ -5,8 +5,9 @@ import { ParseCache } from '../../src/sdk/parse-cache.js';
 import { SandboxLoader } from '../../src/sdk/loader.js';
 import { SdkRealm } from '../../src/sdk/realm.js';
 
-const require = createRequire(import.meta.url);
-const ESPRIMA = createRequire(require.resolve('azure-query-js')).resolve('esprima');
+// The esprima azure-query-js loads, found as the SDK finds it.
+const SDK_ENTRY = createRequire(import.meta.url).resolve('azure-mobile-apps-client');
+const ESPRIMA = createRequire(createRequire(SDK_ENTRY).resolve('azure-query-js')).resolve('esprima');
 
 type Parse = (code: string, options?: object) => Record<string, unknown>;
 
