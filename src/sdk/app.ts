@@ -13,7 +13,7 @@ import { createDeviceStorage } from './device-storage.js';
 import type { ScriptCache } from './loader.js';
 import { createSandbox, type Sandbox } from './sandbox.js';
 import type { SdkApi, SdkClient, SdkPromise, SdkSqliteStore, SdkSyncContext, SdkTableDefinition } from './sdk-types.js';
-import { SqlitePlugin } from './sqlite-plugin.js';
+import { SqlitePlugin, type DeviceFileSource } from './sqlite-plugin.js';
 import { createXMLHttpRequestClass } from './xhr.js';
 
 /** The operation was in flight when the app died; whether it took effect is unknown. */
@@ -41,8 +41,8 @@ export interface SdkAppOptions {
   readonly random: RandomSource;
   readonly transport: Transport;
   readonly url: string;
-  /** The device's database files (committed bytes by name) at start. */
-  readonly files: ReadonlyMap<string, Uint8Array>;
+  /** The device's database files at start, by name. */
+  readonly files: ReadonlyMap<string, DeviceFileSource>;
   /** The device's localStorage items; kept by the caller across restarts. */
   readonly storage: Map<string, string>;
   readonly databaseName: string;
@@ -149,7 +149,7 @@ export class SdkApp {
    * roll back, calls in flight reject with {@link AbandonedOperationError}. Returns the
    * device's database files for the next start.
    */
-  kill(): Map<string, Uint8Array> {
+  kill(): Map<string, DeviceFileSource> {
     if (!this.dead) {
       this.dead = true;
       this.timers.dispose();
