@@ -21,7 +21,7 @@ import { RealClock, type Clock } from '../kernel/clock.js';
 import { SeededRandom, type RandomSource } from '../kernel/random.js';
 import { BackendError, TableDefinitionError, UnknownTableError } from './errors.js';
 import { closedResponse, handleHttp, type HttpCore } from './http-handler.js';
-import { MEMORY_SCHEMA, openMemoryDatabase } from '../sqlite/sqljs.js';
+import { closeDatabase, MEMORY_SCHEMA, openMemoryDatabase } from '../sqlite/sqljs.js';
 import {
   toTableDefinition,
   validateTableDefinition,
@@ -64,7 +64,7 @@ export async function createBackend(options: BackendOptions = {}): Promise<Backe
   try {
     return new SimulatedBackend(db, options, definitions, []);
   } catch (error) {
-    db.close();
+    closeDatabase(db);
     throw error;
   }
 }
@@ -361,7 +361,7 @@ class SimulatedBackend implements Backend, HttpCore {
     this.tablesByName.clear();
     if (keepIdle(this.db, tables)) return;
     for (const table of tables) table.close();
-    this.db.close();
+    closeDatabase(this.db);
   }
 
   // ── internals ──────────────────────────────────────────────────────────────

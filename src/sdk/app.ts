@@ -6,6 +6,7 @@
 import type { SqlJsStatic } from 'sql.js';
 import type { Transport } from '../protocol/http.js';
 import type { Clock } from '../kernel/clock.js';
+import { liveObjects } from '../kernel/live-objects.js';
 import type { PushHandler } from '../kernel/driver.js';
 import type { RandomSource } from '../kernel/random.js';
 import { AppTimers } from './app-timers.js';
@@ -92,6 +93,7 @@ export class SdkApp {
     this.store = new this.sandbox.api.MobileServiceSqliteStore(options.databaseName);
     this.client = new this.sandbox.api.MobileServiceClient(options.url);
     this.syncContext = this.client.getSyncContext();
+    liveObjects.created('sdk-app', this.sandbox.window);
   }
 
   /** Loads the SDK and runs the app's start-up: define the tables, initialise the sync context. */
@@ -153,6 +155,7 @@ export class SdkApp {
     if (!this.dead) {
       this.dead = true;
       this.timers.dispose();
+      liveObjects.closed('sdk-app');
     }
     const files = this.plugin.kill();
     const pending = [...this.pending];

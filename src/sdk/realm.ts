@@ -23,6 +23,7 @@
  * refuses to go on if another SDK version did, rather than let instances see each other.
  */
 import vm from 'node:vm';
+import { liveObjects } from '../kernel/live-objects.js';
 
 /** The page globals of one app instance, in the order the module wrapper takes them. */
 export const PAGE_GLOBALS = [
@@ -163,6 +164,7 @@ export class SdkRealm {
     const realmGlobal = vm.runInContext('globalThis', this.context) as object;
     this.globalKeys = Reflect.ownKeys(realmGlobal).map(String);
     this.intrinsics = snapshotIntrinsics(realmGlobal);
+    liveObjects.created('sdk-realm', realmGlobal);
   }
 
   /** The module function of a compiled wrapper, created in this realm on first use. */

@@ -20,6 +20,7 @@
  * synchronous read of the committed state for snapshots.
  */
 import type { Database, SqlJsStatic, SqlValue, Statement } from 'sql.js';
+import { closeDatabase, openDatabase } from '../sqlite/sqljs.js';
 
 /** Runs a task later (a native-bridge hop). */
 export type Schedule = (task: () => void) => void;
@@ -122,7 +123,7 @@ export class DeviceFile {
     this.closed = true;
     for (const statement of this.statements.values()) statement.free();
     this.statements.clear();
-    this.db.close();
+    closeDatabase(this.db);
   }
 
   /** @internal Takes the file for `plugin`; false when another live app holds it (or it was closed). */
@@ -309,7 +310,7 @@ export class SqlitePlugin {
   }
 
   private openBytes(bytes: Uint8Array | null): DeviceFile {
-    const db = new this.sql.Database(bytes);
+    const db = openDatabase(this.sql, bytes);
     // The file lives in emscripten's in-memory FS, where a journal file costs ~10× per commit.
     // An in-memory journal still rolls back; crash durability is kill()'s job (it rolls back
     // what is open and keeps what is committed). The connection is the file's only one, so
