@@ -22,6 +22,7 @@ import type { RandomSource } from '../kernel/random.js';
 import type { DeviceStorage } from './device-storage.js';
 import type { AppTimers } from './app-timers.js';
 import { SandboxLoader, sharedScriptCache, type ScriptCache } from './loader.js';
+import { sharedFormatCache, type FormatCache } from './format-cache.js';
 import { sharedParseCache, type ParseCache } from './parse-cache.js';
 import { sharedRealm, type SdkRealm } from './realm.js';
 import { asSdkApi, type SdkApi } from './sdk-types.js';
@@ -42,6 +43,8 @@ export interface SandboxOptions {
   readonly realm?: SdkRealm;
   /** Where esprima's parses of query functions are kept. Default: the process's; null: parse every time. */
   readonly parseCache?: ParseCache | null;
+  /** Where azure-odata-sql's SQL for the store's queries is kept. Default: the process's; null: format every time. */
+  readonly formatCache?: FormatCache | null;
 }
 
 export interface Sandbox {
@@ -61,6 +64,8 @@ export interface Sandbox {
 const SDK_ENTRY = createRequire(import.meta.url).resolve('azure-mobile-apps-client');
 /** The esprima azure-query-js parses query functions with. */
 const ESPRIMA = createRequire(createRequire(SDK_ENTRY).resolve('azure-query-js')).resolve('esprima');
+/** The azure-odata-sql the SQLite store formats its queries with. */
+const ODATA_SQL = createRequire(SDK_ENTRY).resolve('azure-odata-sql');
 
 /** The Cordova version the sandbox claims; the SDK only checks that there is one. */
 const CORDOVA_VERSION = '9.0.0';
@@ -77,6 +82,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   };
   const realm = options.realm ?? sharedRealm();
   const parseCache = options.parseCache === undefined ? sharedParseCache : options.parseCache;
+  const formatCache = options.formatCache === undefined ? sharedFormatCache : options.formatCache;
   const page = realm.createPage({
     now: () => options.clock.now(),
     random: () => random.nextFloat(),
@@ -111,7 +117,10 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     scope: page.scope,
     builtins: { util, assert, stream, crypto: cryptoModule },
     cache: options.cache ?? sharedScriptCache,
-    shims: parseCache === null ? new Map() : new Map([[ESPRIMA, (esprima) => parseCache.shim(esprima, realm)]]),
+    shims: new Map([
+      ...(parseCache === null ? [] : [[ESPRIMA, (esprima: unknown) => parseCache.shim(esprima, realm)] as const]),
+      ...(formatCache === null ? [] : [[ODATA_SQL, (odataSql: unknown) => formatCache.shim(odataSql, realm)] as const]),
+    ]),
   });
   const api = asSdkApi(loader.load(SDK_ENTRY));
   realm.assertIntact();
