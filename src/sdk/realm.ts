@@ -151,7 +151,8 @@ export class SdkRealm {
   private readonly makePageInRealm: MakePage;
   private readonly evaluateInRealm: Evaluate;
   private readonly functions = new WeakMap<vm.Script, ModuleFunction>();
-  private readonly globalKeys: readonly string[];
+  private readonly realmGlobal: object;
+  private readonly globalKeys: ReadonlySet<string>;
   private readonly intrinsics: IntrinsicsSnapshot;
   private pages = 0;
 
@@ -161,10 +162,10 @@ export class SdkRealm {
     this.evaluateInRealm = EVALUATE.runInContext(this.context) as Evaluate;
     this.parseJson = vm.runInContext('JSON.parse', this.context) as (text: string) => unknown;
     this.makeDate = vm.runInContext('(function (ms) { return new Date(ms); })', this.context) as (ms: number) => Date;
-    const realmGlobal = vm.runInContext('globalThis', this.context) as object;
-    this.globalKeys = Reflect.ownKeys(realmGlobal).map(String);
-    this.intrinsics = snapshotIntrinsics(realmGlobal);
-    liveObjects.created('sdk-realm', realmGlobal);
+    this.realmGlobal = vm.runInContext('globalThis', this.context) as object;
+    this.globalKeys = new Set(Reflect.ownKeys(this.realmGlobal).map(String));
+    this.intrinsics = snapshotIntrinsics(this.realmGlobal);
+    liveObjects.created('sdk-realm', this.realmGlobal);
   }
 
   /** The module function of a compiled wrapper, created in this realm on first use. */
@@ -215,10 +216,11 @@ export class SdkRealm {
 
   /** Globals defined (or deleted) since the realm was made. */
   addedGlobals(): string[] {
-    const realmGlobal = vm.runInContext('globalThis', this.context) as object;
-    const keys = Reflect.ownKeys(realmGlobal).map(String);
-    const added = keys.filter((key) => !this.globalKeys.includes(key));
-    const removed = this.globalKeys.filter((key) => !keys.includes(key)).map((key) => `(deleted) ${key}`);
+    const keys = Reflect.ownKeys(this.realmGlobal).map(String);
+    const added = keys.filter((key) => !this.globalKeys.has(key));
+    if (added.length === 0 && keys.length === this.globalKeys.size) return [];
+    const present = new Set(keys);
+    const removed = [...this.globalKeys].filter((key) => !present.has(key)).map((key) => `(deleted) ${key}`);
     return [...added, ...removed];
   }
 
