@@ -30,7 +30,7 @@ export interface MeasureOptions extends Partial<ThroughputOptions> {
 /** Defaults per workload kind: the SDK needs fewer warm-up runs to reach its pace, and takes longer per run. */
 function defaults(workload: Workload): ThroughputOptions {
   return workload.client === 'sdk'
-    ? { warmupRuns: 15, windows: 5, windowMs: 800, minRunsPerWindow: 3 }
+    ? { warmupRuns: 30, windows: 5, windowMs: 2000, minRunsPerWindow: 3 }
     : { warmupRuns: 150, windows: 5, windowMs: 600, minRunsPerWindow: 10 };
 }
 
