@@ -32,7 +32,18 @@ const machineTimeAndChance = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'reports/', 'test-results/', 'playwright-report/', 'ui/dist/'] },
+  {
+    ignores: [
+      'dist/',
+      'node_modules/',
+      'reports/',
+      'test-results/',
+      'playwright-report/',
+      'ui/dist/',
+      // The pages bundled from ui/ (scripts/build-ui.mjs): generated, linted as their ui/ sources.
+      'src/*/generated/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -65,5 +76,30 @@ export default tseslint.config(
   {
     files: ['ui/**/*.ts', 'ui/**/*.tsx'],
     languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      // The pages run in a browser: src/ is Node's code, and only its types may cross over
+      // (`import type`, which leaves nothing behind in the bundle).
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/src/**'],
+              allowTypeImports: true,
+              message: 'ui/ takes only types from src/ (import type).',
+            },
+            { group: ['node:*'], message: 'ui/ runs in a browser.' },
+          ],
+        },
+      ],
+      '@typescript-eslint/no-import-type-side-effects': 'error',
+      'no-restricted-globals': [
+        'error',
+        ...['process', 'Buffer', 'require', 'global', '__dirname', '__filename'].map((name) => ({
+          name,
+          message: 'ui/ runs in a browser.',
+        })),
+      ],
+    },
   },
 );

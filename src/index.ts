@@ -32,6 +32,21 @@ export type {
 export { BackendError, UnknownTableError, TableDefinitionError } from './backend/errors.js';
 export { validateTableDefinition, type ResolvedTableDefinition } from './backend/table-definition.js';
 export { SERVER_VERSION } from './backend/http-handler.js';
+export {
+  COMPATIBILITY_MODES,
+  SERVER_PROFILE_NAMES,
+  type Compatibility,
+  type ServerProfileName,
+} from './backend/profiles/profile.js';
+export {
+  CONFORMANCE_CASES,
+  CONFORMANCE_TABLE,
+  runConformance,
+  type ConformanceCase,
+  type ConformanceOptions,
+  type ConformanceReport,
+  type Difference,
+} from './backend/conformance/index.js';
 export { loadSqlJs } from './sqlite/sqljs.js';
 
 // client
@@ -49,7 +64,12 @@ export {
 } from './client/store.js';
 export { Query, type QueryComponents, type FilterValue, type ReadResult } from './client/query.js';
 export { PushError, type PushResolution, type PushErrorJsonView } from './client/push-error.js';
-export { PushFailedError, MAX_HANDLER_CALLS, type PushHandler as SyncPushHandler } from './client/push.js';
+export {
+  PushFailedError,
+  ReentrantCallError,
+  MAX_HANDLER_CALLS,
+  type PushHandler as SyncPushHandler,
+} from './client/push.js';
 export { PULL_START, type PullSettings } from './client/pull.js';
 export {
   ColumnType as StoreColumnType,
@@ -143,6 +163,7 @@ export {
   type CoverageCounter,
 } from './check/index.js';
 export type { CheckResult, Violation } from './check/types.js';
+export { RULES, RULES_DOC, type Rule, type RuleId } from './check/rules.js';
 
 // scenario
 export { defineScenario } from './scenario/define.js';

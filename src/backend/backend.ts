@@ -1,14 +1,14 @@
 /**
  * The simulated Azure Mobile Apps table service: tables in one in-memory SQLite database, the
- * write and concurrency rules of the real server, and one `handle(request)` over them.
+ * write and concurrency rules of the real server its profile names, and one `handle(request)`
+ * over them.
  */
 import type { Database } from 'sql.js';
 import type { HttpRequest, HttpResponse } from '../protocol/http.js';
-import { ifMatchAllows, parseIfMatch } from '../protocol/etag.js';
-import { parseIsoTimestamp } from '../protocol/datetime.js';
+import { ifMatchAllows } from '../protocol/etag.js';
 import { UnknownColumnError } from '../protocol/odata/errors.js';
 import { parseTableQuery, type TableQuery } from '../protocol/odata/query.js';
-import { compileOrderBy, type SqlValue } from '../protocol/odata/sql.js';
+import type { SqlDialect, SqlValue } from '../protocol/odata/sql.js';
 import {
   RESERVED_PROPERTIES,
   TODOITEM_TABLE,
@@ -20,15 +20,33 @@ import {
 import { RealClock, type Clock } from '../kernel/clock.js';
 import { SeededRandom, type RandomSource } from '../kernel/random.js';
 import { BackendError, TableDefinitionError, UnknownTableError } from './errors.js';
-import { closedResponse, handleHttp, type HttpCore } from './http-handler.js';
+import {
+  closedResponse,
+  handleHttp,
+  type BulkDeleteOutcome,
+  type HttpCore,
+  type RunQueryOptions,
+} from './http-handler.js';
 import { closeDatabase, MEMORY_SCHEMA, openMemoryDatabase } from '../sqlite/sqljs.js';
+import { profileNamed } from './profiles/index.js';
+import {
+  COMPATIBILITY_MODES,
+  type Compatibility,
+  type PagingRules,
+  type ProfileAnswers,
+  type Quirks,
+  type ServerProfile,
+  type ServerProfileName,
+  type TimestampCodec,
+  type VersionSource,
+} from './profiles/profile.js';
 import {
   toTableDefinition,
   validateTableDefinition,
   validateTableDefinitions,
   type ResolvedTableDefinition,
 } from './table-definition.js';
-import { SqlTable, type StoredRow } from './table-store.js';
+import { SqlTable, type StoredRow, type TableRules } from './table-store.js';
 import type {
   Backend,
   BackendOptions,
@@ -41,8 +59,8 @@ import type {
 import { encodeValue, jsonTypeOf, requireId } from './values.js';
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+const RESERVED_LOWER_CASE: ReadonlySet<string> = new Set(RESERVED_PROPERTIES.map((name) => name.toLowerCase()));
 export { MAX_ID_LENGTH } from './values.js';
-const ITEM_NOT_FOUND = 'The item does not exist';
 
 /**
  * Creates a backend with its own in-memory database.
@@ -58,11 +76,18 @@ const ITEM_NOT_FOUND = 'The item does not exist';
  */
 export async function createBackend(options: BackendOptions = {}): Promise<Backend> {
   const definitions = validateTableDefinitions(options.tables ?? [TODOITEM_TABLE]);
-  const idle = takeIdleDatabase(signatureOf(definitions));
-  if (idle !== undefined) return new SimulatedBackend(idle.db, options, definitions, idle.tables);
+  const profile = profileNamed(options.profile ?? 'node');
+  const compatibility = options.compatibility ?? 'default';
+  if (!(COMPATIBILITY_MODES as readonly string[]).includes(compatibility))
+    throw new RangeError(
+      `compatibility must be one of ${COMPATIBILITY_MODES.join(', ')}, got ${JSON.stringify(compatibility)}`,
+    );
+  const idle = takeIdleDatabase(signatureOf(definitions, profile, compatibility));
+  if (idle !== undefined)
+    return new SimulatedBackend(idle.db, options, profile, compatibility, definitions, idle.tables);
   const db = await openMemoryDatabase();
   try {
-    return new SimulatedBackend(db, options, definitions, []);
+    return new SimulatedBackend(db, options, profile, compatibility, definitions, []);
   } catch (error) {
     closeDatabase(db);
     throw error;
@@ -86,8 +111,13 @@ const idleDatabases: IdleDatabase[] = [];
 const MAX_IDLE_DATABASES = 8;
 const MAX_IDLE_PAGES = 64;
 
-function signatureOf(definitions: readonly ResolvedTableDefinition[]): string {
-  return JSON.stringify(definitions);
+/** Tables are made for one profile and compatibility (column affinities, dialect): both are part of the key. */
+function signatureOf(
+  definitions: readonly ResolvedTableDefinition[],
+  profile: ServerProfile,
+  compatibility: Compatibility,
+): string {
+  return JSON.stringify([profile.name, compatibility, definitions]);
 }
 
 function takeIdleDatabase(signature: string): IdleDatabase | undefined {
@@ -96,7 +126,7 @@ function takeIdleDatabase(signature: string): IdleDatabase | undefined {
 }
 
 /** Keeps the database for a later backend when it is small; false when the caller must close it. */
-function keepIdle(db: Database, tables: readonly SqlTable[]): boolean {
+function keepIdle(db: Database, tables: readonly SqlTable[], signature: string): boolean {
   if (idleDatabases.length >= MAX_IDLE_DATABASES) return false;
   try {
     const pages = Number(
@@ -107,15 +137,21 @@ function keepIdle(db: Database, tables: readonly SqlTable[]): boolean {
   } catch {
     return false;
   }
-  idleDatabases.push({ db, signature: signatureOf(tables.map((table) => table.definition)), tables });
+  idleDatabases.push({ db, signature, tables });
   return true;
 }
 
 class SimulatedBackend implements Backend, HttpCore {
   readonly maxBodyBytes: number;
   readonly baseUrl: string;
+  readonly answers: ProfileAnswers;
+  readonly paging: PagingRules;
+  readonly quirks: Quirks;
   private readonly clock: Clock;
   private readonly random: RandomSource;
+  private readonly timestamps: TimestampCodec;
+  private readonly versions: VersionSource;
+  private readonly rules: TableRules;
   /** By lower-cased name: table URLs are case-insensitive, as express routes are. */
   private readonly tablesByName = new Map<string, SqlTable>();
   private tableCount = 0;
@@ -124,6 +160,8 @@ class SimulatedBackend implements Backend, HttpCore {
   constructor(
     private readonly db: Database,
     options: BackendOptions,
+    readonly serverProfile: ServerProfile,
+    readonly compatibility: Compatibility,
     definitions: readonly ResolvedTableDefinition[],
     /** An idle database's tables, made from `definitions`, emptied. */
     reused: readonly SqlTable[],
@@ -135,6 +173,22 @@ class SimulatedBackend implements Backend, HttpCore {
       throw new RangeError(`maxBodyBytes must be a positive integer, got ${String(options.maxBodyBytes)}`);
     }
     this.baseUrl = (options.baseUrl ?? 'http://localhost').replace(/\/+$/, '');
+    const profile = serverProfile;
+    this.answers = profile.answers(compatibility);
+    this.paging = profile.paging(compatibility);
+    this.quirks = profile.quirks(compatibility);
+    this.timestamps = profile.createTimestamps(this.random);
+    this.versions = profile.createVersions(compatibility, this.random);
+    const dialect: SqlDialect = profile.sqlDialect(compatibility, this.timestamps);
+    this.rules = {
+      timestamps: this.timestamps,
+      dialect,
+      tieBreak: profile.tieBreak,
+      ...(profile.sortKey !== undefined ? { idSortKey: profile.sortKey } : {}),
+      recordOrder: profile.recordOrder,
+      integerIds: profile.integerIds,
+    };
+    for (const { name, fn } of profile.sqlFunctions) db.create_function(name, fn);
     for (const definition of definitions) {
       const table = reused[this.tableCount];
       if (table !== undefined) {
@@ -147,8 +201,16 @@ class SimulatedBackend implements Backend, HttpCore {
   }
 
   handle(request: HttpRequest, options?: HandleOptions): Promise<HttpResponse> {
-    if (this.closed) return Promise.resolve(closedResponse());
+    if (this.closed) return Promise.resolve(closedResponse(this.answers));
     return Promise.resolve(handleHttp(this, request, options));
+  }
+
+  get profile(): ServerProfileName {
+    return this.serverProfile.name;
+  }
+
+  errorResponse(status: number, message: string): HttpResponse {
+    return this.answers.error(status, message);
   }
 
   tables(): TableDefinition[] {
@@ -212,14 +274,18 @@ class SimulatedBackend implements Backend, HttpCore {
     return this.runQuery(table, typeof query === 'string' ? parseTableQuery(new URLSearchParams(query)) : query);
   }
 
-  runQuery(table: SqlTable, query: TableQuery): QueryResult {
+  runQuery(table: SqlTable, query: TableQuery, options: RunQueryOptions = {}): QueryResult {
     const { maxTop, pageSize } = table.definition;
-    if (query.top !== undefined && query.top > maxTop)
+    const paging = this.paging;
+    if (paging.enforceMaxTop && query.top !== undefined && query.top > maxTop)
       throw new BackendError(400, `You cannot request more than ${maxTop} records`);
-    const limit = query.top !== undefined && query.top > 0 ? query.top : pageSize;
+    const asked = query.top !== undefined && query.top > 0 ? query.top : pageSize;
+    const limit = paging.topBeyondPageSize === 'paged' ? Math.min(asked, pageSize) : asked;
+    // A profile that links only to a page that exists reads one row more to know.
+    const probe = paging.linkWhen === 'more-rows';
     const offset = query.skip !== undefined && query.skip > 0 ? query.skip : 0;
     const where = query.filter === undefined ? undefined : table.compiledFilter(query.filter);
-    const orderBy = compileOrderBy(query.orderBy, table.columns);
+    const orderBy = table.compiledOrderBy(query.orderBy);
     for (const property of query.select ?? []) {
       if (!Object.hasOwn(table.columns, property)) throw new UnknownColumnError(property, '$select');
     }
@@ -227,34 +293,84 @@ class SimulatedBackend implements Backend, HttpCore {
     let records: ServerRecord[];
     let count: number | undefined;
     try {
-      records = table.selectRecords({ where, orderBy, includeDeleted, limit, offset });
+      records = table.selectRecords({
+        where,
+        orderBy,
+        includeDeleted,
+        ...(options.unlimited === true ? { offset } : { limit: probe ? limit + 1 : limit, offset }),
+      });
       if (query.inlineCount) count = table.count({ where, includeDeleted });
     } catch (error) {
-      // SQLite refusing a query (too complex, too many parameters) is the query's fault.
-      throw new BackendError(
-        400,
-        `The query could not be run: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      throw this.sqliteRefusal(error);
     }
+    const fetchedMore = records.length > limit;
+    if (fetchedMore) records = records.slice(0, limit);
+    // Rows past this page count only when `$top` asked for them: a `$top` the page holds is served whole.
+    const more = fetchedMore && (query.top === undefined || query.top > limit);
     const results = query.select === undefined ? records : records.map((record) => project(record, query.select!));
-    return { results, ...(count === undefined ? {} : { count }), full: records.length === limit, limit };
+    return {
+      results,
+      ...(count === undefined ? {} : { count }),
+      full: options.unlimited !== true && records.length === limit,
+      limit,
+      ...(probe ? { more } : {}),
+    };
+  }
+
+  /**
+   * SQLite refusing a query. Syncwright's own SQL only fails when a query is too complex (the
+   * query's fault: 400); a profile's `exact` SQL fails where the real server's does (its 500).
+   */
+  private sqliteRefusal(error: unknown): BackendError {
+    const message = error instanceof Error ? error.message : String(error);
+    if (this.quirks.queryErrors === 'server-error') return new BackendError(500, `SQLITE_ERROR: ${message}`);
+    return new BackendError(400, `The query could not be run: ${message}`);
+  }
+
+  deleteMatching(tableName: string, query: TableQuery, options: WriteOptions = {}): BulkDeleteOutcome {
+    let table: SqlTable;
+    try {
+      table = this.requireTable(tableName);
+    } catch (error) {
+      if (error instanceof BackendError) return { kind: 'invalid', status: error.status, error: error.message };
+      throw error;
+    }
+    const where = query.filter === undefined ? undefined : table.compiledFilter(query.filter);
+    const condition = this.serverProfile.readIfMatch(options.ifMatch);
+    if (condition.kind === 'invalid') return { kind: 'invalid', status: 400, error: condition.message };
+    let matching: StoredRow[];
+    try {
+      matching = table.selectRecords({ where, includeDeleted: true }).map((record) => table.findById(record.id)!);
+    } catch (error) {
+      const refusal = this.sqliteRefusal(error);
+      return { kind: 'invalid', status: refusal.status, error: refusal.message };
+    }
+    const chosen = matching.filter((row) => !row.deleted && ifMatchAllows(condition, row.version));
+    const after = matching.map((row) => (chosen.includes(row) ? this.deleteRow(table, row) : row));
+    const records = after.map((row) => table.toRecord(row));
+    if (chosen.length > 0) return { kind: 'deleted', records };
+    if (records.length === 0 || (records.length === 1 && records[0]!.deleted === true)) return { kind: 'not-found' };
+    return { kind: 'precondition-failed', records };
   }
 
   insert(tableName: string, item: JsonObject): WriteOutcome {
     return this.write(tableName, (table) => {
-      rejectReserved(item);
-      const id =
-        item.id === undefined || item.id === null ? this.random.uuid() : requireId(item.id, 'The id in the body');
+      const own = this.ownProperties(table, item);
+      const id = table.definition.autoIncrement
+        ? String(table.largestIntegerId() + 1)
+        : item.id === undefined || item.id === null
+          ? this.serverProfile.newId(this.random)
+          : requireId(item.id, 'The id in the body');
       const values: SqlValue[] = new Array<SqlValue>(table.userColumnCount).fill(null);
-      for (const [index, value] of this.encodeColumns(table, item)) values[index] = value;
-      if (table.findById(id) !== undefined) return { kind: 'id-taken', status: 409, item };
+      for (const [index, value] of this.encodeColumns(table, own.columns, 'insert')) values[index] = value;
+      if (table.findById(id) !== undefined) return { kind: 'id-taken', status: 409, id, item };
       const now = this.now();
       const row = table.insert({
         id,
         createdAt: now,
         updatedAt: now,
-        version: this.newVersion(),
-        deleted: false,
+        version: this.versions.next(undefined),
+        deleted: own.deleted ?? false,
         values,
       });
       return { kind: 'written', status: 201, record: table.toRecord(row) };
@@ -264,24 +380,26 @@ class SimulatedBackend implements Backend, HttpCore {
   update(tableName: string, id: string, patch: JsonObject, options: WriteOptions = {}): WriteOutcome {
     return this.write(tableName, (table) => {
       requireId(id, 'The id in the URL');
-      rejectReserved(patch);
-      if (Object.hasOwn(patch, 'id') && patch.id !== id) {
+      const own = this.ownProperties(table, patch);
+      if (Object.hasOwn(patch, 'id') && patch.id !== null && patch.id !== undefined) {
         const bodyId = patch.id;
-        throw new BackendError(
-          400,
-          typeof bodyId === 'string'
-            ? `The id in the body ('${abbreviate(bodyId)}') does not match the id in the URL ('${abbreviate(id)}')`
-            : `The id in the body must be a string matching the id in the URL, but it is ${jsonTypeOf(bodyId)}`,
-        );
+        if (typeof bodyId !== 'string' && typeof bodyId !== 'number') {
+          throw new BackendError(
+            400,
+            `The id in the body must be a string matching the id in the URL, but it is ${jsonTypeOf(bodyId)}`,
+          );
+        }
+        if (String(bodyId) !== id) throw new BackendError(400, this.serverProfile.idMismatch(id, String(bodyId)));
       }
       const bodyVersion = patch.version;
       if (bodyVersion !== undefined && bodyVersion !== null && typeof bodyVersion !== 'string') {
         throw new BackendError(400, `The property 'version' must be a string, but it is ${jsonTypeOf(bodyVersion)}`);
       }
-      const changes = this.encodeColumns(table, patch);
-      const row = table.findById(id);
-      if (row === undefined || row.deleted) return { kind: 'not-found', status: 404, error: ITEM_NOT_FOUND };
-      const condition = parseIfMatch(options.ifMatch);
+      const condition = this.serverProfile.readIfMatch(options.ifMatch);
+      if (condition.kind === 'invalid') throw new BackendError(400, condition.message);
+      const changes = this.encodeColumns(table, own.columns, 'update');
+      const row = this.visibleRow(table, id, options);
+      if (row === undefined) return { kind: 'not-found', status: 404, error: this.serverProfile.notFoundMessage };
       if (condition.kind !== 'absent') {
         if (!ifMatchAllows(condition, row.version))
           return { kind: 'precondition-failed', status: 412, record: table.toRecord(row) };
@@ -290,7 +408,13 @@ class SimulatedBackend implements Backend, HttpCore {
       }
       const values = [...row.values];
       for (const [index, value] of changes) values[index] = value;
-      const updated: StoredRow = { ...row, values, updatedAt: this.now(), version: this.newVersion(row.version) };
+      const updated: StoredRow = {
+        ...row,
+        values,
+        deleted: own.deleted ?? row.deleted,
+        updatedAt: this.now(),
+        version: this.versions.next(row.version),
+      };
       table.update(updated);
       return { kind: 'written', status: 200, record: table.toRecord(updated) };
     });
@@ -299,23 +423,19 @@ class SimulatedBackend implements Backend, HttpCore {
   delete(tableName: string, id: string, options: WriteOptions = {}): WriteOutcome {
     return this.write(tableName, (table) => {
       requireId(id, 'The id in the URL');
+      const condition = this.serverProfile.readIfMatch(options.ifMatch);
+      if (condition.kind === 'invalid') throw new BackendError(400, condition.message);
       const row = table.findById(id);
-      if (row === undefined || row.deleted) return { kind: 'not-found', status: 404, error: ITEM_NOT_FOUND };
-      if (!ifMatchAllows(parseIfMatch(options.ifMatch), row.version)) {
+      if (row === undefined || row.deleted)
+        return { kind: 'not-found', status: 404, error: this.serverProfile.notFoundMessage };
+      if (!ifMatchAllows(condition, row.version)) {
         return { kind: 'precondition-failed', status: 412, record: table.toRecord(row) };
       }
-      if (!table.definition.softDelete) {
-        table.remove(row);
-        return { kind: 'written', status: 200, record: table.toRecord(row) };
-      }
-      const deleted: StoredRow = {
-        ...row,
-        deleted: true,
-        updatedAt: this.now(),
-        version: this.newVersion(row.version),
+      return {
+        kind: 'written',
+        status: this.serverProfile.statuses.delete,
+        record: table.toRecord(this.deleteRow(table, row)),
       };
-      table.update(deleted);
-      return { kind: 'written', status: 200, record: table.toRecord(deleted) };
     });
   }
 
@@ -328,19 +448,21 @@ class SimulatedBackend implements Backend, HttpCore {
           `The table '${table.name}' does not keep deleted records, so there is nothing to undelete`,
         );
       }
+      const condition = this.serverProfile.readIfMatch(options.ifMatch);
+      if (condition.kind === 'invalid') throw new BackendError(400, condition.message);
       const row = table.findById(id);
-      if (row === undefined) return { kind: 'not-found', status: 404, error: ITEM_NOT_FOUND };
-      if (!ifMatchAllows(parseIfMatch(options.ifMatch), row.version)) {
+      if (row === undefined) return { kind: 'not-found', status: 404, error: this.serverProfile.notFoundMessage };
+      if (!ifMatchAllows(condition, row.version)) {
         return { kind: 'precondition-failed', status: 412, record: table.toRecord(row) };
       }
       const restored: StoredRow = {
         ...row,
         deleted: false,
         updatedAt: this.now(),
-        version: this.newVersion(row.version),
+        version: this.versions.next(row.version),
       };
       table.update(restored);
-      return { kind: 'written', status: 201, record: table.toRecord(restored) };
+      return { kind: 'written', status: this.serverProfile.statuses.undelete, record: table.toRecord(restored) };
     });
   }
 
@@ -359,7 +481,12 @@ class SimulatedBackend implements Backend, HttpCore {
     // In creation order: the order a new backend with the same definitions makes them in.
     const tables = [...this.tablesByName.values()];
     this.tablesByName.clear();
-    if (keepIdle(this.db, tables)) return;
+    const signature = signatureOf(
+      tables.map((table) => table.definition),
+      this.serverProfile,
+      this.compatibility,
+    );
+    if (keepIdle(this.db, tables, signature)) return;
     for (const table of tables) table.close();
     closeDatabase(this.db);
   }
@@ -367,7 +494,7 @@ class SimulatedBackend implements Backend, HttpCore {
   // ── internals ──────────────────────────────────────────────────────────────
 
   private addTable(definition: ReturnType<typeof validateTableDefinition>): void {
-    const table = new SqlTable(this.db, definition, this.tableCount++);
+    const table = new SqlTable(this.db, definition, this.tableCount++, this.rules);
     this.tablesByName.set(definition.name.toLowerCase(), table);
   }
 
@@ -376,6 +503,58 @@ class SimulatedBackend implements Backend, HttpCore {
     const table = this.findTable(name);
     if (table === undefined) throw new UnknownTableError(name);
     return table;
+  }
+
+  /** A row a write may touch: live, or soft-deleted when the profile lets `__includeDeleted` reach writes. */
+  private visibleRow(table: SqlTable, id: string, options: WriteOptions): StoredRow | undefined {
+    const row = table.findById(id);
+    if (row === undefined) return undefined;
+    if (!row.deleted) return row;
+    return this.serverProfile.singleRecordSeesDeleted && options.includeDeleted === true ? row : undefined;
+  }
+
+  /** Soft-deletes (a new version and updatedAt) or removes a row; returns what it became. */
+  private deleteRow(table: SqlTable, row: StoredRow): StoredRow {
+    if (!table.definition.softDelete) {
+      table.remove(row);
+      return row;
+    }
+    const deleted: StoredRow = {
+      ...row,
+      deleted: true,
+      updatedAt: this.now(),
+      version: this.versions.next(row.version),
+    };
+    table.update(deleted);
+    return deleted;
+  }
+
+  /**
+   * The item's properties other than `id` and `version`, and the `deleted` flag it sets, by the
+   * profile's rule for system properties: refused (Node reserves them, whatever their case), or
+   * the timestamps dropped because the database computes them and `deleted` written (ASP.NET).
+   */
+  private ownProperties(table: SqlTable, item: JsonObject): { columns: [string, JsonValue][]; deleted?: boolean } {
+    // Pairs, not an object: a `__proto__` key must stay a key.
+    const columns: [string, JsonValue][] = [];
+    let deleted: boolean | undefined;
+    for (const key of Object.keys(item)) {
+      const lower = key.toLowerCase();
+      if (lower === 'id' || lower === 'version') continue;
+      if (RESERVED_LOWER_CASE.has(lower)) {
+        if (this.serverProfile.systemPropertiesInBody === 'reserved')
+          throw new BackendError(400, this.serverProfile.reservedProperty(key));
+        if (lower === 'deleted' && table.definition.softDelete) {
+          const value = item[key];
+          if (typeof value !== 'boolean' && value !== null)
+            throw new BackendError(400, `The property 'deleted' must be a boolean, but it is ${jsonTypeOf(value)}`);
+          if (typeof value === 'boolean') deleted = value;
+        }
+        continue;
+      }
+      columns.push([key, item[key] as JsonValue]);
+    }
+    return deleted === undefined ? { columns } : { columns, deleted };
   }
 
   /** Runs a write, turning refusals into outcomes so direct callers and HTTP see the same thing. */
@@ -391,26 +570,42 @@ class SimulatedBackend implements Backend, HttpCore {
   }
 
   /** The table's own properties of `item`, stored form, by slot. `id` and `version` are skipped. */
-  private encodeColumns(table: SqlTable, item: JsonObject): [number, SqlValue][] {
+  private encodeColumns(
+    table: SqlTable,
+    properties: readonly (readonly [string, JsonValue])[],
+    operation: 'insert' | 'update',
+  ): [number, SqlValue][] {
     const encoded: [number, SqlValue][] = [];
-    for (const key of Object.keys(item)) {
+    for (const [key, value] of properties) {
       if (key === 'id' || key === 'version') continue;
       const slot = table.slotOf(key);
-      if (slot === undefined)
-        throw new BackendError(400, `The table '${table.name}' has no property '${abbreviate(key)}'`);
-      encoded.push([slot.index, encodeValue(key, slot.type, item[key] as JsonValue)]);
+      if (slot === undefined) throw this.unknownProperty(table, key, operation);
+      encoded.push([slot.index, encodeValue(key, slot.type, value, this.timestamps)]);
     }
     return encoded;
+  }
+
+  /** A property the table lacks: syncwright's 400, or what SQLite told the real Node server (500). */
+  private unknownProperty(table: SqlTable, key: string, operation: 'insert' | 'update'): BackendError {
+    if (this.quirks.unknownProperty === 'server-error')
+      return new BackendError(
+        500,
+        operation === 'insert'
+          ? `SQLITE_ERROR: table ${table.name} has no column named ${abbreviate(key)}`
+          : `SQLITE_ERROR: no such column: ${abbreviate(key)}`,
+      );
+    return new BackendError(400, `The table '${table.name}' has no property '${abbreviate(key)}'`);
   }
 
   private seedRow(table: SqlTable, row: JsonObject, where: string): Omit<StoredRow, 'seq'> {
     const now = this.now();
     const { id, createdAt, updatedAt, version, deleted, ...columns } = row;
-    const timestamp = (value: JsonValue | undefined, name: string, fallback: number): number => {
+    const timestamp = <T>(value: JsonValue | undefined, name: string, fallback: T) => {
       if (value === undefined || value === null) return fallback;
-      const ms = typeof value === 'string' ? parseIsoTimestamp(value) : undefined;
-      if (ms === undefined) throw new BackendError(400, `seed: ${where}: '${name}' must be an ISO-8601 date string`);
-      return ms;
+      const stored = typeof value === 'string' ? this.timestamps.parse(value) : undefined;
+      if (stored === undefined)
+        throw new BackendError(400, `seed: ${where}: '${name}' must be an ISO-8601 date string`);
+      return stored;
     };
     if (deleted !== undefined && typeof deleted !== 'boolean')
       throw new BackendError(400, `seed: ${where}: 'deleted' must be a boolean`);
@@ -424,39 +619,25 @@ class SimulatedBackend implements Backend, HttpCore {
       );
     }
     const values: SqlValue[] = new Array<SqlValue>(table.userColumnCount).fill(null);
-    for (const [index, value] of this.encodeColumns(table, columns)) values[index] = value;
+    for (const [index, value] of this.encodeColumns(table, Object.entries(columns), 'insert')) values[index] = value;
     const created = timestamp(createdAt, 'createdAt', now);
     return {
-      id: id === undefined || id === null ? this.random.uuid() : requireId(id, `seed: ${where}: the id`),
+      id:
+        id === undefined || id === null
+          ? table.definition.autoIncrement
+            ? String(table.largestIntegerId() + 1)
+            : this.serverProfile.newId(this.random)
+          : requireId(id, `seed: ${where}: the id`),
       createdAt: created,
       updatedAt: timestamp(updatedAt, 'updatedAt', created),
-      version: version ?? this.newVersion(),
+      version: version ?? this.versions.next(undefined),
       deleted: deleted ?? false,
       values,
     };
   }
 
-  private now(): number {
-    return Math.floor(this.clock.now());
-  }
-
-  /** Eight random bytes in base64, never equal to the version it replaces. */
-  private newVersion(previous?: string): string {
-    for (;;) {
-      const words = [this.random.nextUint32(), this.random.nextUint32()];
-      let bytes = '';
-      for (const word of words)
-        bytes += String.fromCharCode(word >>> 24, (word >>> 16) & 0xff, (word >>> 8) & 0xff, word & 0xff);
-      const version = btoa(bytes);
-      if (version !== previous) return version;
-    }
-  }
-}
-
-function rejectReserved(item: JsonObject): void {
-  for (const property of RESERVED_PROPERTIES) {
-    if (Object.hasOwn(item, property))
-      throw new BackendError(400, `Cannot update item with property '${property}' as it is reserved`);
+  private now() {
+    return this.timestamps.stamp(this.clock.now());
   }
 }
 

@@ -1,21 +1,16 @@
 /**
  * The HTTP face of the backend: routes, the API-version check, body parsing and rendering of
- * outcomes. Everything here is a pure function of the request and the backend's state; it
- * never throws — whatever goes wrong becomes a JSON error response.
+ * outcomes. The server profile decides every answer whose shape or wording the real servers do
+ * not share. Everything here is a pure function of the request and the backend's state; it
+ * never throws — whatever goes wrong becomes an error answer.
  */
 import { formatETag } from '../protocol/etag.js';
-import { errorBody } from '../protocol/errors.js';
 import type { HttpHeaders, HttpRequest, HttpResponse } from '../protocol/http.js';
-import { ODataQueryError } from '../protocol/odata/errors.js';
-import {
-  encodeQueryValue,
-  formatTableQuery,
-  parseTableQuery,
-  TABLE_QUERY_PARAMETERS,
-  type TableQuery,
-} from '../protocol/odata/query.js';
-import type { JsonObject, ServerRecord } from '../protocol/records.js';
+import { InvalidFilterError, ODataQueryError } from '../protocol/odata/errors.js';
+import { parseTableQuery, type TableQuery } from '../protocol/odata/query.js';
+import type { JsonObject, JsonValue, ServerRecord } from '../protocol/records.js';
 import { BackendError } from './errors.js';
+import type { PagingRules, ProfileAnswers, Quirks, RequestContext, ServerProfile } from './profiles/profile.js';
 import type { SqlTable } from './table-store.js';
 import type { HandleOptions, QueryResult, WriteOptions, WriteOutcome } from './types.js';
 import { MAX_OBJECT_DEPTH, nestsDeeperThan, requireId } from './values.js';
@@ -24,20 +19,34 @@ import { MAX_OBJECT_DEPTH, nestsDeeperThan, requireId } from './values.js';
 export interface HttpCore {
   readonly maxBodyBytes: number;
   readonly baseUrl: string;
+  readonly serverProfile: ServerProfile;
+  readonly quirks: Quirks;
+  readonly answers: ProfileAnswers;
+  readonly paging: PagingRules;
   findTable(name: string): SqlTable | undefined;
   getRecord(table: SqlTable, id: string, includeDeleted: boolean): ServerRecord | undefined;
-  runQuery(table: SqlTable, query: TableQuery): QueryResult;
+  runQuery(table: SqlTable, query: TableQuery, options?: RunQueryOptions): QueryResult;
   insert(table: string, item: JsonObject): WriteOutcome;
   update(table: string, id: string, patch: JsonObject, options?: WriteOptions): WriteOutcome;
   delete(table: string, id: string, options?: WriteOptions): WriteOutcome;
+  deleteMatching(table: string, query: TableQuery, options?: WriteOptions): BulkDeleteOutcome;
   undelete(table: string, id: string, options?: WriteOptions): WriteOutcome;
 }
 
-/** The `x-zumo-server-version` header value of every response. */
-export const SERVER_VERSION = 'node-4.0.2 (syncwright)';
-export const API_VERSION_ERROR =
-  'An invalid API version was specified in the request, this request needs to specify a ZUMO-API-VERSION of 2.0.0.';
-const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+export interface RunQueryOptions {
+  /** No page limit at all (the real Node server's answer to a negative `$top`). */
+  readonly unlimited?: boolean;
+}
+
+/** What a DELETE of the collection by `$filter` did (the Node server's bulk delete). */
+export type BulkDeleteOutcome =
+  | { readonly kind: 'deleted'; readonly records: readonly ServerRecord[] }
+  | { readonly kind: 'not-found' }
+  | { readonly kind: 'precondition-failed'; readonly records: readonly ServerRecord[] }
+  | { readonly kind: 'invalid'; readonly status: number; readonly error: string };
+
+/** The `x-zumo-server-version` of the default (Node) profile. */
+export const SERVER_VERSION = 'node-4.0.2';
 const COLLECTION_METHODS = 'GET, HEAD, POST, OPTIONS';
 const ITEM_METHODS = 'GET, HEAD, POST, PATCH, DELETE, OPTIONS';
 const API_VERSION = /^2\.0\.\d+$/;
@@ -49,21 +58,56 @@ export function handleHttp(core: HttpCore, request: HttpRequest, options?: Handl
   try {
     return route(core, request, options);
   } catch (error) {
-    if (error instanceof BackendError) return errorResponse(error.status, error.message);
-    if (error instanceof ODataQueryError) return errorResponse(400, error.message);
-    const message = error instanceof Error ? error.message : String(error);
-    return errorResponse(500, `Internal error: ${message}`);
+    return errorAnswer(core, error);
   }
 }
 
-/** The 413 answer, for front doors that stop reading a body once it passes the limit. */
-export function bodyTooLargeResponse(maxBodyBytes: number): HttpResponse {
-  return errorResponse(413, `The request body is larger than the limit of ${maxBodyBytes} bytes`);
+/** The message of the 413, for front doors that stop reading a body once it passes the limit. */
+export function bodyTooLargeMessage(maxBodyBytes: number): string {
+  return `The request body is larger than the limit of ${maxBodyBytes} bytes`;
 }
 
 /** The answer of a backend after close(): the service is gone, the request did nothing. */
-export function closedResponse(): HttpResponse {
-  return errorResponse(503, 'The backend is closed');
+export function closedResponse(answers: ProfileAnswers): HttpResponse {
+  return answers.error(503, 'The backend is closed');
+}
+
+function errorAnswer(core: HttpCore, error: unknown): HttpResponse {
+  if (error instanceof BackendError) return core.answers.error(error.status, error.message);
+  if (error instanceof ODataQueryError) return queryErrorAnswer(core, error);
+  const message = error instanceof Error ? error.message : String(error);
+  return core.answers.error(500, `Internal error: ${message}`);
+}
+
+/**
+ * A query that cannot be run. The Node server only refuses an oversized `$top` with a 400; any
+ * other failure comes out of its parser or SQLite as a 500 — its answer under `exact`.
+ */
+function queryErrorAnswer(core: HttpCore, error: ODataQueryError): HttpResponse {
+  if (core.quirks.queryErrors === 'server-error') {
+    const property = (error as { property?: unknown }).property;
+    return core.answers.error(
+      500,
+      typeof property === 'string' ? `SQLITE_ERROR: no such column: ${property}` : error.message,
+    );
+  }
+  return core.answers.error(400, queryErrorMessage(core.serverProfile, error));
+}
+
+function queryErrorMessage(profile: ServerProfile, error: ODataQueryError): string {
+  if (profile.errorWording === 'web-api') {
+    const detail = error instanceof InvalidFilterError ? error.detail : error.message;
+    return `The query specified in the URI is not valid. ${detail}`;
+  }
+  return error.message;
+}
+
+interface Route {
+  readonly core: HttpCore;
+  readonly context: RequestContext;
+  readonly headers: HttpHeaders;
+  readonly params: URLSearchParams;
+  readonly body: string | undefined;
 }
 
 function route(core: HttpCore, request: HttpRequest, options: HandleOptions | undefined): HttpResponse {
@@ -71,56 +115,165 @@ function route(core: HttpCore, request: HttpRequest, options: HandleOptions | un
   const headers = lowerCaseKeys(request.headers);
   const { path, search } = splitUrl(typeof request.url === 'string' ? request.url : '');
   const body = typeof request.body === 'string' ? request.body : undefined;
-  if (body !== undefined && exceedsUtf8Bytes(body, core.maxBodyBytes)) return bodyTooLargeResponse(core.maxBodyBytes);
+  const { answers, serverProfile: profile } = core;
+  if (body !== undefined && exceedsUtf8Bytes(body, core.maxBodyBytes))
+    return answers.error(413, bodyTooLargeMessage(core.maxBodyBytes));
+  let baseUrl: string | undefined;
+  const context: RequestContext = {
+    method,
+    path,
+    search,
+    // Only links, locations and some error messages need it: worked out on first use.
+    get baseUrl() {
+      return (baseUrl ??= publicBaseUrl(core, headers, options));
+    },
+  };
+  const params = new URLSearchParams(search);
+  const here: Route = { core, context, headers, params, body };
 
   const segments = pathSegments(path);
-  if (segments === undefined || segments.length < 2 || segments.length > 3 || segments[0]!.toLowerCase() !== 'tables') {
-    return errorResponse(404, `Not found: ${abbreviate(path)}`);
+  const underTables = segments !== undefined && segments.length >= 1 && segments[0]!.toLowerCase() === 'tables';
+  if (!underTables) return answers.noRoute(context);
+  if (profile.apiVersionBeforeRouting && method !== 'OPTIONS') {
+    const refusal = apiVersionRefusal(core, headers, params);
+    if (refusal !== undefined) return refusal;
   }
+  if (segments.length < 2 || segments.length > 3) return answers.noRoute(context);
   const [, tableName = '', id] = segments;
-  if (method === 'OPTIONS') {
-    return {
-      status: 204,
-      headers: { allow: id === undefined ? COLLECTION_METHODS : ITEM_METHODS, 'x-zumo-server-version': SERVER_VERSION },
-      body: '',
-    };
-  }
-  const params = new URLSearchParams(search);
-  if (!hasValidApiVersion(headers, params)) return errorResponse(400, API_VERSION_ERROR);
   const table = core.findTable(tableName);
-  if (table === undefined) return errorResponse(404, `The table '${abbreviate(tableName)}' does not exist`);
-
+  if (table === undefined) return answers.noRoute(context);
+  if (method === 'OPTIONS') return answers.options(context);
+  if (!profile.apiVersionBeforeRouting) {
+    const refusal = apiVersionRefusal(core, headers, params);
+    if (refusal !== undefined) return refusal;
+  }
+  if (method === 'HEAD' && core.quirks.head === 'server-error') {
+    // express routes HEAD to the GET handlers, whose operation table has no `head` entry.
+    return { ...answers.error(500, 'dataOperations[verb] is not a function'), body: '' };
+  }
+  const tablePath = encodeURIComponent(tableName);
   if (id === undefined) {
     switch (method) {
       case 'GET':
       case 'HEAD':
-        return withoutBodyIf(
-          method === 'HEAD',
-          listRecords(core, table, tableQueryOf(search, params), params, publicBaseUrl(core, headers, options)),
-        );
+        return withoutBodyIf(method === 'HEAD', listRecords(here, table, tablePath));
       case 'POST':
-        return renderWrite(core.insert(table.name, readJsonObject(body, headers)));
-      default:
-        return methodNotAllowed(method, path, COLLECTION_METHODS);
+        return renderWrite(here, core.insert(table.name, readItem(here, 'insert')), 'insert', table, tablePath);
+      case 'PATCH':
+        if (!profile.collectionWrites) break;
+        return updateFromBody(here, table, tablePath);
+      case 'DELETE':
+        if (!profile.collectionWrites) break;
+        return deleteMatching(here, table);
     }
+    return answers.methodNotAllowed(context, profile.collectionWrites ? ITEM_METHODS : COLLECTION_METHODS);
   }
   requireId(id, 'The id in the URL');
-  const ifMatch = headers['if-match'];
-  const writeOptions: WriteOptions = ifMatch === undefined ? {} : { ifMatch };
+  const writeOptions = writeOptionsOf(headers);
   switch (method) {
     case 'GET':
     case 'HEAD':
-      return withoutBodyIf(method === 'HEAD', readRecord(core, table, id, params));
-    case 'PATCH':
-      return renderWrite(core.update(table.name, id, readJsonObject(body, headers), writeOptions));
+      return withoutBodyIf(method === 'HEAD', readRecord(here, table, id));
+    case 'PATCH': {
+      const item = readItem(here, 'update');
+      const bodyId = item['id'];
+      if (bodyId !== undefined && bodyId !== null && idText(bodyId) !== id)
+        return answers.error(400, profile.idMismatch(id, idText(bodyId)));
+      const options: WriteOptions = { ...writeOptions, includeDeleted: includeDeletedAsked(core, params) };
+      return renderWrite(here, core.update(table.name, id, item, options), 'update', table, tablePath);
+    }
     case 'DELETE':
-      return renderWrite(core.delete(table.name, id, writeOptions));
+      return renderWrite(here, core.delete(table.name, id, writeOptions), 'delete', table, tablePath);
     case 'POST':
       // Undelete: the body, if any, carries nothing the server uses.
-      return renderWrite(core.undelete(table.name, id, writeOptions));
-    default:
-      return methodNotAllowed(method, path, ITEM_METHODS);
+      return renderWrite(here, core.undelete(table.name, id, writeOptions), 'undelete', table, tablePath);
   }
+  return answers.methodNotAllowed(context, ITEM_METHODS);
+}
+
+function writeOptionsOf(headers: HttpHeaders): WriteOptions {
+  const ifMatch = headers['if-match'];
+  return ifMatch === undefined ? {} : { ifMatch };
+}
+
+/** An id as the body holds it, compared as text as the Node server does (`item.id.toString()`). */
+function idText(value: JsonValue): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/**
+ * PATCH of the collection (Node's parseItem.js): the id comes from the body; without one there is
+ * no such record.
+ */
+function updateFromBody(here: Route, table: SqlTable, tablePath: string): HttpResponse {
+  const item = readItem(here, 'update');
+  const bodyId = item['id'];
+  if (bodyId === undefined || bodyId === null) return here.core.answers.notFound(here.context, 'update');
+  const id = requireId(bodyId, 'The id in the body');
+  return renderWrite(
+    here,
+    here.core.update(table.name, id, item, writeOptionsOf(here.headers)),
+    'update',
+    table,
+    tablePath,
+  );
+}
+
+/**
+ * DELETE of the collection: the Node server deletes what `$filter` matches (its parseQuery.js
+ * reads no body). Without a filter its SQL reads `WHERE  AND [deleted] = 0` and fails.
+ */
+function deleteMatching(here: Route, table: SqlTable): HttpResponse {
+  const { core } = here;
+  const query = tableQueryOf(here.params.toString(), here.params, core);
+  if (query.filter === undefined) {
+    if (core.quirks.collectionDelete === 'sql-error')
+      return core.answers.error(500, 'SQLITE_ERROR: near "AND": syntax error');
+    return core.answers.error(
+      400,
+      'A DELETE of the collection deletes the records its $filter matches, and it has no $filter ' +
+        '(the server reads no id from the body): DELETE /tables/<table>/<id> deletes one record',
+    );
+  }
+  const outcome = core.deleteMatching(table.name, query, writeOptionsOf(here.headers));
+  switch (outcome.kind) {
+    case 'deleted':
+    case 'precondition-failed': {
+      const records = outcome.records;
+      const status = outcome.kind === 'deleted' ? 200 : here.headers['if-match'] !== undefined ? 412 : 409;
+      const single = records.length === 1;
+      const json = single ? table.json(records[0]!) : table.json(records);
+      const version = records[0]?.version;
+      const etag: HttpHeaders = version === undefined ? {} : { etag: formatETag(version) };
+      return outcome.kind === 'deleted'
+        ? core.answers.result(status, json, etag)
+        : core.answers.json(status, json, etag);
+    }
+    case 'not-found':
+      return core.answers.notFound(here.context, 'delete');
+    case 'invalid':
+      return core.answers.error(outcome.status, outcome.error);
+  }
+}
+
+/** `ZUMO-API-VERSION` from where the profile looks first, then the other place. */
+function apiVersionRefusal(core: HttpCore, headers: HttpHeaders, params: URLSearchParams): HttpResponse | undefined {
+  let fromQuery: string | undefined;
+  for (const [name, value] of params) {
+    if (name.toLowerCase() === 'zumo-api-version') {
+      fromQuery = value;
+      break;
+    }
+  }
+  const fromHeader = headers['zumo-api-version'];
+  const version =
+    core.serverProfile.apiVersionFirst === 'header'
+      ? fromHeader !== undefined && fromHeader !== ''
+        ? fromHeader
+        : fromQuery
+      : (fromQuery ?? fromHeader);
+  if (version !== undefined && API_VERSION.test(version.trim())) return undefined;
+  return core.answers.apiVersion(version === undefined);
 }
 
 /**
@@ -131,7 +284,13 @@ const parsedQueries = new Map<string, TableQuery>();
 const MAX_PARSED_QUERIES = 256;
 const MAX_CACHED_QUERY_LENGTH = 2048;
 
-function tableQueryOf(search: string, params: URLSearchParams): TableQuery {
+function tableQueryOf(search: string, params: URLSearchParams, core: HttpCore): TableQuery {
+  const query = cachedTableQuery(search, params);
+  const includeDeleted = includeDeletedAsked(core, params);
+  return includeDeleted === query.includeDeleted ? query : { ...query, includeDeleted };
+}
+
+function cachedTableQuery(search: string, params: URLSearchParams): TableQuery {
   if (search.length > MAX_CACHED_QUERY_LENGTH) return parseTableQuery(params);
   let query = parsedQueries.get(search);
   if (query === undefined) {
@@ -142,6 +301,18 @@ function tableQueryOf(search: string, params: URLSearchParams): TableQuery {
   return query;
 }
 
+/** Whether the request asks for soft-deleted records, as the profile's server reads `__includeDeleted`. */
+function includeDeletedAsked(core: HttpCore, params: URLSearchParams): boolean {
+  if (core.serverProfile.includeDeleted === 'true')
+    return (firstParam(params, '__includedeleted') ?? '').toLowerCase() === 'true';
+  return (params.get('__includeDeleted') ?? '') !== '';
+}
+
+function firstParam(params: URLSearchParams, lowerCaseName: string): string | undefined {
+  for (const [name, value] of params) if (name.toLowerCase() === lowerCaseName) return value;
+  return undefined;
+}
+
 function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
     Object.freeze(value);
@@ -150,61 +321,117 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-function listRecords(
-  core: HttpCore,
-  table: SqlTable,
-  query: TableQuery,
-  params: URLSearchParams,
-  baseUrl: string,
-): HttpResponse {
-  const result = core.runQuery(table, query);
+/**
+ * `$top` and `$skip` as the Node server reads them: `parseInt`, so junk is ignored, `5abc` is 5,
+ * and a negative `$top` becomes a negative SQLite LIMIT — every row.
+ */
+function parseIntCounts(params: URLSearchParams): { params: URLSearchParams; top?: number; skip?: number } {
+  const rest = new URLSearchParams(params);
+  rest.delete('$top');
+  rest.delete('$skip');
+  const top = Number.parseInt(params.get('$top') ?? '', 10);
+  const skip = Number.parseInt(params.get('$skip') ?? '', 10);
+  return {
+    params: rest,
+    ...(Number.isNaN(top) || top === 0 ? {} : { top }),
+    ...(Number.isNaN(skip) || skip <= 0 ? {} : { skip }),
+  };
+}
+
+function listRecords(here: Route, table: SqlTable, tablePath: string): HttpResponse {
+  const { core, context, params } = here;
+  let query: TableQuery;
+  let unlimited = false;
+  if (core.quirks.counts === 'parse-int') {
+    const counts = parseIntCounts(params);
+    const rest = tableQueryOf(counts.params.toString(), counts.params, core);
+    unlimited = counts.top !== undefined && counts.top < 0;
+    query = {
+      ...rest,
+      ...(counts.top !== undefined && counts.top > 0 ? { top: counts.top } : {}),
+      ...(counts.skip !== undefined ? { skip: counts.skip } : {}),
+    };
+  } else {
+    query = tableQueryOf(context.search, params, core);
+  }
+  const result = core.runQuery(table, query, { unlimited });
   const body = query.inlineCount
-    ? JSON.stringify({ results: result.results, count: result.count ?? 0 })
-    : JSON.stringify(result.results);
-  const response = jsonResponse(200, body);
-  if (!result.full || result.results.length === 0) return response;
-  const next: TableQuery = { ...query, skip: (query.skip ?? 0) + result.results.length };
-  const others = [...params]
-    .filter(([name]) => !TABLE_QUERY_PARAMETERS.includes(name))
-    .map(([name, value]) => `${encodeQueryValue(name)}=${encodeQueryValue(value)}`);
-  const queryString = [formatTableQuery(next), ...others].filter((part) => part !== '').join('&');
-  const url = `${baseUrl}/tables/${encodeURIComponent(table.name)}?${queryString}`;
-  return { ...response, headers: { ...response.headers, link: `<${url}>; rel=next` } };
+    ? `{"results":${table.json(result.results)},"count":${result.count ?? 0}}`
+    : table.json(result.results);
+  const link = nextLink(here, result, query, tablePath);
+  return core.answers.result(200, body, link === undefined ? {} : { link });
 }
 
-function readRecord(core: HttpCore, table: SqlTable, id: string, params: URLSearchParams): HttpResponse {
-  const includeDeleted = (params.get('__includeDeleted') ?? '') !== '';
+function nextLink(here: Route, result: QueryResult, query: TableQuery, tablePath: string): string | undefined {
+  const { paging } = here.core;
+  const count = result.results.length;
+  if (count === 0 || !result.full) return undefined;
+  if (paging.linkWhen === 'more-rows' && result.more !== true) return undefined;
+  return paging.link({
+    request: here.context,
+    tablePath,
+    params: [...here.params],
+    count,
+    limit: result.limit,
+    skip: query.skip ?? 0,
+    moreRows: result.more === true,
+  });
+}
+
+function readRecord(here: Route, table: SqlTable, id: string): HttpResponse {
+  const { core } = here;
+  const includeDeleted = core.serverProfile.singleRecordSeesDeleted && includeDeletedAsked(core, here.params);
   const record = core.getRecord(table, id, includeDeleted);
-  if (record === undefined) return errorResponse(404, 'The item does not exist');
-  return jsonResponse(200, JSON.stringify(record), { etag: formatETag(record.version) });
+  if (record === undefined) return core.answers.notFound(here.context, 'read');
+  return core.answers.result(200, table.json(record), { etag: formatETag(record.version) });
 }
 
-function renderWrite(outcome: WriteOutcome): HttpResponse {
+function renderWrite(
+  here: Route,
+  outcome: WriteOutcome,
+  operation: 'insert' | 'update' | 'delete' | 'undelete',
+  table: SqlTable,
+  tablePath: string,
+): HttpResponse {
+  const { answers } = here.core;
   switch (outcome.kind) {
-    case 'written':
+    case 'written': {
+      if (outcome.status === 204) return answers.noContent();
+      const headers: HttpHeaders = { etag: formatETag(outcome.record.version) };
+      if (operation === 'insert' && here.core.serverProfile.locationOnInsert)
+        headers.location = `${here.context.baseUrl}/tables/${tablePath}/${encodeURIComponent(outcome.record.id)}`;
+      return answers.result(outcome.status, table.json(outcome.record), headers);
+    }
     case 'version-conflict':
     case 'precondition-failed':
-      return jsonResponse(outcome.status, JSON.stringify(outcome.record), { etag: formatETag(outcome.record.version) });
+      return answers.json(outcome.status, table.json(outcome.record), { etag: formatETag(outcome.record.version) });
     case 'id-taken':
-      return jsonResponse(409, JSON.stringify(outcome.item));
+      return answers.idTaken(table.name, outcome.id, JSON.stringify(outcome.item));
     case 'not-found':
+      return answers.notFound(here.context, operation === 'insert' ? 'update' : operation);
     case 'invalid':
-      return errorResponse(outcome.status, outcome.error);
+      return answers.error(outcome.status, outcome.error);
   }
 }
 
-/** The body as a JSON object, or a 4xx naming what is wrong with it. */
-function readJsonObject(body: string | undefined, headers: HttpHeaders): JsonObject {
-  if (body === undefined || body.trim() === '')
-    throw new BackendError(400, 'The request body must be a JSON object, but it is empty');
+/**
+ * The body as a JSON object, or the profile's answer to what is wrong with it. A missing or
+ * empty Content-Type is read as JSON, as the Node server's parseItem.js does.
+ */
+function readItem(here: Route, operation: 'insert' | 'update'): JsonObject {
+  const { body, headers, core } = here;
   const contentType = headers['content-type'];
-  if (!isJsonContentType(contentType)) {
+  if (contentType !== undefined && contentType.trim() !== '' && !isJsonContentType(contentType)) {
+    if (core.quirks.nonJsonBody === 'missing-item')
+      throw new BackendError(500, `An item to ${operation} was not provided`);
     throw new BackendError(
       415,
-      contentType === undefined
-        ? 'The request body must be sent as JSON (Content-Type: application/json), but the request has no Content-Type'
-        : `The request body must be sent as JSON (Content-Type: application/json), but its Content-Type is '${abbreviate(contentType)}'`,
+      `The request body must be sent as JSON (Content-Type: application/json), but its Content-Type is '${abbreviate(contentType)}'`,
     );
+  }
+  if (body === undefined || body.trim() === '') {
+    if (operation === 'insert' && core.quirks.emptyInsert === 'empty-item') return {};
+    throw new BackendError(400, 'The request body must be a JSON object, but it is empty');
   }
   let parsed: unknown;
   try {
@@ -226,24 +453,9 @@ function readJsonObject(body: string | undefined, headers: HttpHeaders): JsonObj
   return parsed as JsonObject;
 }
 
-function isJsonContentType(value: string | undefined): boolean {
-  if (value === undefined) return false;
+function isJsonContentType(value: string): boolean {
   const mediaType = value.split(';')[0]!.trim().toLowerCase();
   return mediaType === 'application/json' || (mediaType.startsWith('application/') && mediaType.endsWith('+json'));
-}
-
-/** `ZUMO-API-VERSION` from the header, else from a query parameter of that name in any case. */
-function hasValidApiVersion(headers: HttpHeaders, params: URLSearchParams): boolean {
-  let version = headers['zumo-api-version'];
-  if (version === undefined) {
-    for (const [name, value] of params) {
-      if (name.toLowerCase() === 'zumo-api-version') {
-        version = value;
-        break;
-      }
-    }
-  }
-  return version !== undefined && API_VERSION.test(version.trim());
 }
 
 function publicBaseUrl(core: HttpCore, headers: HttpHeaders, options: HandleOptions | undefined): string {
@@ -291,28 +503,6 @@ function exceedsUtf8Bytes(text: string, limit: number): boolean {
     if (bytes > limit) return true;
   }
   return false;
-}
-
-function methodNotAllowed(method: string, path: string, allowed: string): HttpResponse {
-  const response = errorResponse(405, `The method ${abbreviate(method)} is not allowed on ${abbreviate(path)}`);
-  return { ...response, headers: { ...response.headers, allow: allowed } };
-}
-
-function jsonResponse(status: number, body: string, extra: HttpHeaders = {}): HttpResponse {
-  return {
-    status,
-    headers: {
-      'content-type': JSON_CONTENT_TYPE,
-      'cache-control': 'no-cache',
-      'x-zumo-server-version': SERVER_VERSION,
-      ...extra,
-    },
-    body,
-  };
-}
-
-function errorResponse(status: number, message: string): HttpResponse {
-  return jsonResponse(status, errorBody(message));
 }
 
 function withoutBodyIf(condition: boolean, response: HttpResponse): HttpResponse {

@@ -10,6 +10,7 @@ export interface ResolvedTableDefinition {
   readonly pageSize: number;
   readonly maxTop: number;
   readonly softDelete: boolean;
+  readonly autoIncrement: boolean;
 }
 
 export const DEFAULT_PAGE_SIZE = 50;
@@ -17,7 +18,7 @@ export const DEFAULT_MAX_TOP = 1000;
 
 const COLUMN_TYPES: readonly ColumnType[] = ['string', 'number', 'boolean', 'date', 'object'];
 const NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
-const KNOWN_KEYS = ['name', 'columns', 'pageSize', 'maxTop', 'softDelete'];
+const KNOWN_KEYS = ['name', 'columns', 'pageSize', 'maxTop', 'softDelete', 'autoIncrement'];
 
 /**
  * Checks a definition and fills in its defaults (page size 50, largest `$top` 1000, soft
@@ -39,6 +40,7 @@ export function validateTableDefinition(value: unknown, path = 'table'): Resolve
     pageSize = DEFAULT_PAGE_SIZE,
     maxTop = DEFAULT_MAX_TOP,
     softDelete = true,
+    autoIncrement = false,
   } = value as Partial<Record<string, unknown>>;
   if (typeof name !== 'string' || !NAME.test(name)) {
     throw new TableDefinitionError(
@@ -82,7 +84,9 @@ export function validateTableDefinition(value: unknown, path = 'table'): Resolve
   }
   if (typeof softDelete !== 'boolean')
     throw new TableDefinitionError(`${path}.softDelete`, 'true or false', describe(softDelete));
-  return { name, columns: resolvedColumns, pageSize, maxTop, softDelete };
+  if (typeof autoIncrement !== 'boolean')
+    throw new TableDefinitionError(`${path}.autoIncrement`, 'true or false', describe(autoIncrement));
+  return { name, columns: resolvedColumns, pageSize, maxTop, softDelete, autoIncrement };
 }
 
 /** Checks a list of definitions; table names must be unique regardless of case (URLs ignore it). */
@@ -109,6 +113,7 @@ export function toTableDefinition(table: ResolvedTableDefinition): TableDefiniti
     pageSize: table.pageSize,
     maxTop: table.maxTop,
     softDelete: table.softDelete,
+    ...(table.autoIncrement ? { autoIncrement: true } : {}),
   };
 }
 

@@ -7,22 +7,42 @@
  *
  * `seq` is the rowid: the order in which rows were first inserted (strictly increasing). An
  * update keeps a row's `seq`, as an UPDATE keeps the rowid on the real sqlite server; queries
- * use it as the last sort key, so `$orderby=updatedAt` ties come back in that order.
+ * use it as the last sort key, so `$orderby=updatedAt` ties come back in that order (profiles
+ * whose server orders ties by id put the id first).
  */
 import type { Database, Statement } from 'sql.js';
 import type { FilterExpression } from '../protocol/odata/ast.js';
-import { compileFilter, type ColumnMap, type CompiledSql, type SqlValue } from '../protocol/odata/sql.js';
+import {
+  compileFilter,
+  compileOrderBy,
+  type ColumnMap,
+  type CompiledSql,
+  type SqlDialect,
+  type SqlValue,
+} from '../protocol/odata/sql.js';
+import type { OrderByClause } from '../protocol/odata/query.js';
 import type { ColumnType, JsonObject, ServerRecord } from '../protocol/records.js';
-import { formatTimestamp } from '../protocol/datetime.js';
 import type { ResolvedTableDefinition } from './table-definition.js';
 import { MEMORY_SCHEMA } from '../sqlite/sqljs.js';
+import type { ServerProfile, StoredTimestamp, TimestampCodec } from './profiles/profile.js';
 import { decodeValue } from './values.js';
+
+/** What a table takes from its backend's profile. */
+export interface TableRules {
+  readonly timestamps: TimestampCodec;
+  readonly dialect: SqlDialect;
+  readonly tieBreak: ServerProfile['tieBreak'];
+  /** The id's sort key in the profile's collation, stored beside it when ties go by id (no SQL function call per row). */
+  readonly idSortKey?: (id: string) => string;
+  readonly recordOrder: ServerProfile['recordOrder'];
+  readonly integerIds: ServerProfile['integerIds'];
+}
 
 export interface StoredRow {
   readonly seq: number;
   readonly id: string;
-  readonly createdAt: number;
-  readonly updatedAt: number;
+  readonly createdAt: StoredTimestamp;
+  readonly updatedAt: StoredTimestamp;
   readonly version: string;
   readonly deleted: boolean;
   /** The table's own columns, in definition order. */
@@ -38,23 +58,22 @@ interface UserColumn {
 }
 
 /** `format`, remembering its last argument and answer. */
-function lastValueCache(format: (ms: number) => string): (ms: number) => string {
-  let lastMs = Number.NaN;
+function lastValueCache(format: (stored: StoredTimestamp) => string): (stored: StoredTimestamp) => string {
+  let last: StoredTimestamp = Number.NaN;
   let lastText = '';
-  return (ms) => {
-    if (ms !== lastMs) {
-      lastMs = ms;
-      lastText = format(ms);
+  return (stored) => {
+    if (stored !== last) {
+      last = stored;
+      lastText = format(stored);
     }
     return lastText;
   };
 }
 
-const AFFINITY: Record<ColumnType, string> = {
+const AFFINITY: Record<Exclude<ColumnType, 'date'>, string> = {
   string: 'TEXT',
   number: 'REAL',
   boolean: 'INTEGER',
-  date: 'INTEGER',
   object: 'TEXT',
 };
 const SYSTEM_SELECT = 'seq, "id", "createdAt", "updatedAt", "version", "deleted"';
@@ -79,6 +98,7 @@ export class SqlTable {
     private readonly db: Database,
     readonly definition: ResolvedTableDefinition,
     index: number,
+    private readonly rules: TableRules,
   ) {
     this.sqlName = `"${MEMORY_SCHEMA}"."t${index}"`;
     this.userColumns = Object.entries(definition.columns).map(([name, type], i) => ({ name, type, sql: `"c${i}"` }));
@@ -95,18 +115,24 @@ export class SqlTable {
 
     const userSql = this.userColumns.map((column) => column.sql);
     this.selectList = [SYSTEM_SELECT, ...userSql].join(', ');
+    const stamp = rules.timestamps.affinity;
+    const affinity = (type: ColumnType) => (type === 'date' ? stamp : AFFINITY[type]);
+    const byId = rules.tieBreak === 'id';
     db.run(
-      `CREATE TABLE ${this.sqlName} (seq INTEGER PRIMARY KEY, "id" TEXT NOT NULL UNIQUE, "createdAt" INTEGER NOT NULL, ` +
-        `"updatedAt" INTEGER NOT NULL, "version" TEXT NOT NULL, "deleted" INTEGER NOT NULL DEFAULT 0` +
-        this.userColumns.map((column) => `, ${column.sql} ${AFFINITY[column.type]}`).join('') +
+      `CREATE TABLE ${this.sqlName} (seq INTEGER PRIMARY KEY, "id" TEXT NOT NULL UNIQUE, "createdAt" ${stamp} NOT NULL, ` +
+        `"updatedAt" ${stamp} NOT NULL, "version" TEXT NOT NULL, "deleted" INTEGER NOT NULL DEFAULT 0` +
+        this.userColumns.map((column) => `, ${column.sql} ${affinity(column.type)}`).join('') +
+        (byId ? ', "idKey" TEXT NOT NULL' : '') +
         ')',
     );
-    // Walking this index gives (updatedAt, rowid) order: the pull query needs no sort step.
-    db.run(`CREATE INDEX "${MEMORY_SCHEMA}"."t${index}_updatedAt" ON "t${index}" ("updatedAt")`);
+    // Walking this index gives (updatedAt, [idKey,] rowid) order: the pull query needs no sort step.
+    db.run(
+      `CREATE INDEX "${MEMORY_SCHEMA}"."t${index}_updatedAt" ON "t${index}" ("updatedAt"${byId ? ', "idKey"' : ''})`,
+    );
     this.byId = db.prepare(`SELECT ${this.selectList} FROM ${this.sqlName} WHERE "id" = ?`);
-    const placeholders = ['?', '?', '?', '?', '?', '?', ...userSql.map(() => '?')].join(', ');
+    const placeholders = ['?', '?', '?', '?', '?', '?', ...userSql.map(() => '?'), ...(byId ? ['?'] : [])].join(', ');
     this.insertRow = db.prepare(
-      `INSERT INTO ${this.sqlName} (seq, "id", "createdAt", "updatedAt", "version", "deleted"${userSql.map((c) => `, ${c}`).join('')}) VALUES (${placeholders})`,
+      `INSERT INTO ${this.sqlName} (seq, "id", "createdAt", "updatedAt", "version", "deleted"${userSql.map((c) => `, ${c}`).join('')}${byId ? ', "idKey"' : ''}) VALUES (${placeholders})`,
     );
     this.updateRow = db.prepare(
       `UPDATE ${this.sqlName} SET "updatedAt" = ?, "version" = ?, "deleted" = ?${userSql.map((c) => `, ${c} = ?`).join('')} WHERE seq = ?`,
@@ -122,10 +148,25 @@ export class SqlTable {
   compiledFilter(filter: FilterExpression): CompiledSql {
     let compiled = this.compiledFilters.get(filter);
     if (compiled === undefined) {
-      compiled = compileFilter(filter, this.columns);
+      compiled = compileFilter(filter, this.columns, this.rules.dialect);
       this.compiledFilters.set(filter, compiled);
     }
     return compiled;
+  }
+
+  /** `compileOrderBy` over this table's columns in the profile's dialect. */
+  compiledOrderBy(orderBy: readonly OrderByClause[]): CompiledSql {
+    return compileOrderBy(orderBy, this.columns, this.rules.dialect);
+  }
+
+  /**
+   * Records (or one) as the wire carries them. An `autoIncrement` table's ids are numbers there,
+   * as its INTEGER id column gives them back.
+   */
+  json(records: ServerRecord | readonly ServerRecord[]): string {
+    if (!this.definition.autoIncrement || this.rules.integerIds === 'string') return JSON.stringify(records);
+    const numbered = (record: ServerRecord) => ({ ...record, id: Number(record.id) });
+    return JSON.stringify(Array.isArray(records) ? records.map(numbered) : numbered(records as ServerRecord));
   }
 
   /** Where a property of the table's own lives in {@link StoredRow.values}, and its type. */
@@ -152,6 +193,7 @@ export class SqlTable {
       row.version,
       row.deleted ? 1 : 0,
       ...row.values,
+      ...(this.rules.tieBreak === 'id' ? [this.rules.idSortKey?.(row.id) ?? row.id] : []),
     ]);
     this.nextSeq++;
     return stored;
@@ -180,7 +222,9 @@ export class SqlTable {
     offset?: number;
   }): ServerRecord[] {
     const { clause, params } = this.whereClause(options.where, options.includeDeleted);
-    const orderBy = options.orderBy !== undefined && options.orderBy.sql !== '' ? `${options.orderBy.sql}, seq` : 'seq';
+    const tieBreak = this.tieBreakSql();
+    const orderBy =
+      options.orderBy !== undefined && options.orderBy.sql !== '' ? `${options.orderBy.sql}, ${tieBreak}` : tieBreak;
     let sql = `SELECT ${this.selectList} FROM ${this.sqlName}${clause} ORDER BY ${orderBy}`;
     const all = [...params, ...(options.orderBy?.params ?? [])];
     if (options.limit !== undefined || options.offset !== undefined) {
@@ -190,19 +234,23 @@ export class SqlTable {
     const statement = this.cached(sql);
     const records: ServerRecord[] = [];
     // Neighbouring rows often share a timestamp (a pull walks them in updatedAt order).
-    const createdAt = lastValueCache(formatTimestamp);
-    const updatedAt = lastValueCache(formatTimestamp);
+    const format = this.rules.timestamps.format;
+    const createdAt = lastValueCache(format);
+    const updatedAt = lastValueCache(format);
+    const dates = this.rules.timestamps;
+    const columnsFirst = this.rules.recordOrder === 'columns-first';
     try {
       statement.bind(all);
       while (statement.step()) {
         const cells = statement.get();
-        const record: JsonObject = { id: cells[1] as string };
+        const record: JsonObject = columnsFirst ? {} : { id: cells[1] as string };
         for (let i = 0; i < this.userColumns.length; i++) {
           const column = this.userColumns[i]!;
-          record[column.name] = decodeValue(column.type, cells[i + 6] ?? null);
+          record[column.name] = decodeValue(column.type, cells[i + 6] ?? null, dates);
         }
-        record.createdAt = createdAt(cells[2] as number);
-        record.updatedAt = updatedAt(cells[3] as number);
+        if (columnsFirst) record.id = cells[1] as string;
+        record.createdAt = createdAt(cells[2] as StoredTimestamp);
+        record.updatedAt = updatedAt(cells[3] as StoredTimestamp);
         record.version = cells[4] as string;
         if (this.definition.softDelete) record.deleted = cells[5] === 1;
         records.push(record as ServerRecord);
@@ -211,6 +259,11 @@ export class SqlTable {
       statement.reset();
     }
     return records;
+  }
+
+  /** The last sort keys: insertion order, or the id first (in the profile's collation). */
+  private tieBreakSql(): string {
+    return this.rules.tieBreak === 'insertion' ? 'seq' : '"idKey", seq';
   }
 
   count(options: { where?: CompiledSql; includeDeleted: boolean }): number {
@@ -227,16 +280,25 @@ export class SqlTable {
 
   /** The JSON record of a row: id, the table's columns, then the other system properties. */
   toRecord(row: StoredRow): ServerRecord {
-    const record: JsonObject = { id: row.id };
+    const columnsFirst = this.rules.recordOrder === 'columns-first';
+    const record: JsonObject = columnsFirst ? {} : { id: row.id };
+    const dates = this.rules.timestamps;
     for (let i = 0; i < this.userColumns.length; i++) {
       const column = this.userColumns[i]!;
-      record[column.name] = decodeValue(column.type, row.values[i] ?? null);
+      record[column.name] = decodeValue(column.type, row.values[i] ?? null, dates);
     }
-    record.createdAt = formatTimestamp(row.createdAt);
-    record.updatedAt = formatTimestamp(row.updatedAt);
+    if (columnsFirst) record.id = row.id;
+    record.createdAt = dates.format(row.createdAt);
+    record.updatedAt = dates.format(row.updatedAt);
     record.version = row.version;
     if (this.definition.softDelete) record.deleted = row.deleted;
     return record as ServerRecord;
+  }
+
+  /** The largest whole-number id, 0 when there is none: an autoIncrement table's next id is one more. */
+  largestIntegerId(): number {
+    const result = this.db.exec(`SELECT max(CAST("id" AS INTEGER)) FROM ${this.sqlName}`);
+    return Number(result[0]?.values[0]?.[0] ?? 0);
   }
 
   /** Deletes every row and starts `seq` again at 1: the table as a new one would be. */
@@ -286,8 +348,8 @@ export class SqlTable {
         rows.push({
           seq: Number(raw[0]),
           id: String(raw[1]),
-          createdAt: Number(raw[2]),
-          updatedAt: Number(raw[3]),
+          createdAt: raw[2] as StoredTimestamp,
+          updatedAt: raw[3] as StoredTimestamp,
           version: String(raw[4]),
           deleted: raw[5] === 1,
           values: raw.slice(6) as SqlValue[],

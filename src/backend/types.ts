@@ -4,6 +4,7 @@ import type { TableQuery } from '../protocol/odata/query.js';
 import type { JsonObject, ServerRecord, TableDefinition } from '../protocol/records.js';
 import type { Clock } from '../kernel/clock.js';
 import type { RandomSource } from '../kernel/random.js';
+import type { Compatibility, ServerProfileName } from './profiles/profile.js';
 
 export interface BackendOptions {
   /** The tables to serve. Default: `[TODOITEM_TABLE]`. */
@@ -18,6 +19,13 @@ export interface BackendOptions {
   maxBodyBytes?: number;
   /** Public base URL for `Link` headers when a request carries no usable Host. Default `http://localhost`. */
   baseUrl?: string;
+  /** The real server to imitate: `node` (azure-mobile-apps 4.0.2, the default) or `aspnet` (Microsoft.Azure.Mobile.Server). */
+  profile?: ServerProfileName;
+  /**
+   * `default`: where the real server is plainly broken (a 500 for a filter that does not parse),
+   * answer better. `exact`: the real server's answer, warts included.
+   */
+  compatibility?: Compatibility;
 }
 
 export interface HandleOptions {
@@ -28,9 +36,11 @@ export interface HandleOptions {
   baseUrl?: string;
 }
 
-/** `If-Match` for a direct write: a version, quoted or not (`*` and `W/"…"` never match). */
+/** `If-Match` for a direct write: a version, quoted or not (read as the profile's server reads it). */
 export interface WriteOptions {
   ifMatch?: string;
+  /** A PATCH may reach a soft-deleted record, on profiles whose server lets `__includeDeleted` do that. */
+  includeDeleted?: boolean;
 }
 
 /**
@@ -38,9 +48,10 @@ export interface WriteOptions {
  * the same code and return the same outcome; the HTTP layer only renders it.
  */
 export type WriteOutcome =
-  | { readonly kind: 'written'; readonly status: 200 | 201; readonly record: ServerRecord }
-  /** Insert of an id that exists (soft-deleted rows included): the request item comes back. */
-  | { readonly kind: 'id-taken'; readonly status: 409; readonly item: JsonObject }
+  /** 204: the profile's DELETE answers with no content (the record is what the row became). */
+  | { readonly kind: 'written'; readonly status: 200 | 201 | 204; readonly record: ServerRecord }
+  /** Insert of an id that exists (soft-deleted rows included); the Node server echoes the request item. */
+  | { readonly kind: 'id-taken'; readonly status: 409; readonly id: string; readonly item: JsonObject }
   /** PATCH without If-Match whose body carries a stale `version`: the current record comes back. */
   | { readonly kind: 'version-conflict'; readonly status: 409; readonly record: ServerRecord }
   | { readonly kind: 'precondition-failed'; readonly status: 412; readonly record: ServerRecord }
@@ -55,6 +66,8 @@ export interface QueryResult {
   readonly full: boolean;
   /** The limit that applied: `$top`, else the table's page size. */
   readonly limit: number;
+  /** Whether rows exist past this page; only known to profiles that write a next link only then. */
+  readonly more?: boolean;
 }
 
 /** Every row of every table, soft-deleted ones included, each table sorted by id. */
@@ -65,6 +78,11 @@ export interface Backend {
   handle(request: HttpRequest, options?: HandleOptions): Promise<HttpResponse>;
   /** Largest accepted request body in bytes; front doors that stream bodies enforce it early. */
   readonly maxBodyBytes: number;
+  /** The real server this backend imitates. */
+  readonly profile: ServerProfileName;
+  readonly compatibility: Compatibility;
+  /** An error answer in the profile's shape, for a front door's own failures (a body over the limit…). */
+  errorResponse(status: number, message: string): HttpResponse;
 
   /** The served tables, with defaults filled in. */
   tables(): TableDefinition[];
@@ -77,7 +95,10 @@ export interface Backend {
    * stored records. @throws BackendError on an invalid row or a taken id.
    */
   seed(table: string, rows: JsonObject[]): ServerRecord[];
-  /** Rows in insertion order; live rows only unless `includeDeleted`. @throws UnknownTableError */
+  /**
+   * Rows in insertion order; live rows only unless `includeDeleted`. Direct access names every id
+   * as a string: on the wire an `autoIncrement` table's ids are JSON numbers. @throws UnknownTableError
+   */
   rows(table: string, options?: { includeDeleted?: boolean }): ServerRecord[];
   /** One row, or undefined (a soft-deleted row only with `includeDeleted`). @throws UnknownTableError */
   get(table: string, id: string, options?: { includeDeleted?: boolean }): ServerRecord | undefined;

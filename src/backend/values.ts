@@ -1,23 +1,21 @@
 /**
- * Column values between JSON and SQLite, in the storage convention shared with the client's
- * store: strings TEXT, numbers REAL, booleans 0/1, dates epoch milliseconds, objects JSON TEXT.
+ * Column values between JSON and SQLite: strings TEXT, numbers REAL, booleans 0/1, objects JSON
+ * TEXT, dates as the profile's timestamps store them (epoch milliseconds, the client store's
+ * convention, or seven-digit ISO text).
  */
-import { formatTimestamp, parseIsoTimestamp } from '../protocol/datetime.js';
 import type { SqlValue } from '../protocol/odata/sql.js';
 import type { ColumnType, JsonValue } from '../protocol/records.js';
 import { BackendError } from './errors.js';
+import type { TimestampCodec } from './profiles/profile.js';
 
 /** Deeper values are refused: serialising them again could exhaust the stack. */
 export const MAX_OBJECT_DEPTH = 64;
-
-/** JavaScript dates reach ±8.64e15 ms; beyond that toISOString throws. */
-const LARGEST_DATE_MS = 8.64e15;
 
 /**
  * The stored form of `value` for a column of `type`.
  * @throws BackendError 400 naming the property and the expected type.
  */
-export function encodeValue(property: string, type: ColumnType, value: JsonValue): SqlValue {
+export function encodeValue(property: string, type: ColumnType, value: JsonValue, dates: TimestampCodec): SqlValue {
   if (value === null) return null;
   switch (type) {
     case 'string':
@@ -32,15 +30,15 @@ export function encodeValue(property: string, type: ColumnType, value: JsonValue
       if (typeof value !== 'boolean') throw wrongType(property, 'a boolean', value);
       return value ? 1 : 0;
     case 'date': {
-      const ms = typeof value === 'string' ? parseIsoTimestamp(value) : undefined;
-      if (ms === undefined || Math.abs(ms) > LARGEST_DATE_MS) {
+      const stored = typeof value === 'string' ? dates.parse(value) : undefined;
+      if (stored === undefined) {
         if (typeof value !== 'string') throw wrongType(property, 'an ISO-8601 date string', value);
         throw new BackendError(
           400,
           `The property '${property}' must be an ISO-8601 date string or null, but ${describeString(value)} is not one`,
         );
       }
-      return ms;
+      return stored;
     }
     case 'object':
       if (typeof value !== 'object') throw wrongType(property, 'an object or an array', value);
@@ -52,7 +50,7 @@ export function encodeValue(property: string, type: ColumnType, value: JsonValue
 }
 
 /** The JSON form of a stored value. */
-export function decodeValue(type: ColumnType, value: SqlValue | Uint8Array): JsonValue {
+export function decodeValue(type: ColumnType, value: SqlValue | Uint8Array, dates: TimestampCodec): JsonValue {
   if (value === null || value instanceof Uint8Array) return null;
   switch (type) {
     case 'string':
@@ -62,7 +60,7 @@ export function decodeValue(type: ColumnType, value: SqlValue | Uint8Array): Jso
     case 'boolean':
       return value === 1;
     case 'date':
-      return formatTimestamp(Number(value));
+      return dates.format(value);
     case 'object':
       return JSON.parse(String(value)) as JsonValue;
   }
@@ -94,10 +92,17 @@ export const MAX_ID_LENGTH = 255;
 
 /**
  * `id` as a valid record id: a string of 1 to 255 characters, no control characters, well-formed.
+ * A whole number is its decimal text: the real servers store `{"id": 1}` in their text id column
+ * as `"1"` (other numbers are refused: SQLite would write them differently from JavaScript).
  * @param what how an error message names the id (`The id in the URL`).
  */
 export function requireId(id: JsonValue | undefined, what: string): string {
-  if (typeof id !== 'string') throw new BackendError(400, `${what} must be a string, but it is ${jsonTypeOf(id)}`);
+  if (typeof id === 'number' && Number.isSafeInteger(id)) return String(id);
+  if (typeof id !== 'string')
+    throw new BackendError(
+      400,
+      `${what} must be a string or a whole number, but it is ${typeof id === 'number' ? 'a fractional or huge number' : jsonTypeOf(id)}`,
+    );
   if (id.length === 0 || id.length > MAX_ID_LENGTH) {
     throw new BackendError(400, `${what} must be 1 to ${MAX_ID_LENGTH} characters long, but it has ${id.length}`);
   }

@@ -10,6 +10,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { benchBackend, type Cost } from './backend.js';
 import { breakdown, type Breakdown } from './breakdown.js';
 import { BASE_COMMIT, compareBuilds, type Comparison, type WorkloadComparison } from './compare.js';
 import type { MemoryFigures } from './memory.js';
@@ -145,6 +146,22 @@ const sections: readonly Section[] = [
       log(
         `world: ${figures.realHttpShortTimeouts.speedup.toFixed(1)}x faster than real HTTP with the scenario's timeouts cut to ${figures.realHttpShortTimeouts.timeoutMs} ms`,
       );
+      return figures;
+    },
+  },
+  {
+    name: 'backend',
+    byDefault: true,
+    async run(log) {
+      const figures = await benchBackend();
+      const shown = (cost: Cost) =>
+        `${cost.cpu.medianUs} µs CPU (${cost.cpu.minUs}–${cost.cpu.maxUs}), ${cost.wall.medianUs} µs wall (${cost.wall.minUs}–${cost.wall.maxUs})`;
+      log('backend: per request through handle(), median of 7 windows (fastest–slowest)');
+      for (const [profile, costs] of Object.entries(figures)) {
+        log(`backend (${profile}): insert ${shown(costs.insert)}`);
+        log(`backend (${profile}): update ${shown(costs.update)}`);
+        log(`backend (${profile}): pull page of 50 of 10,000 ${shown(costs.pullPage)}`);
+      }
       return figures;
     },
   },

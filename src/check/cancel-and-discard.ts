@@ -98,6 +98,8 @@ function checkDiscard(index: HistoryIndex, record: HandlerCallRecord): Violation
     );
     if (left !== undefined) {
       violations.push({
+        rule: 'handler.cancel-and-discard',
+        at: { op: call.action, status: 'still-queued' },
         message: `${client} discarded its ${call.action} of ${table}/${id} at #${at}, yet the operation is still queued at #${snapshot.seq}.`,
         events: [at, snapshot.seq],
       });
@@ -105,6 +107,8 @@ function checkDiscard(index: HistoryIndex, record: HandlerCallRecord): Violation
     const row = clientTable(snapshot, client, table).find((candidate) => candidate['id'] === id);
     if (row !== undefined && !pullTouches(at, snapshot.seq)) {
       violations.push({
+        rule: 'handler.cancel-and-discard',
+        at: { op: call.action, status: 'still-local' },
         message: `${client} discarded ${table}/${id} at #${at}, yet the record is still in its local table at #${snapshot.seq} with no pull in between.`,
         events: [at, snapshot.seq],
       });
@@ -123,6 +127,8 @@ function checkDiscard(index: HistoryIndex, record: HandlerCallRecord): Violation
         : exchange.body !== null && Object.keys(discarded).length > 0 && holdsValues(exchange.body, discarded);
     if (carries) {
       violations.push({
+        rule: 'handler.cancel-and-discard',
+        at: { op: call.action, status: 'sent-again' },
         message: `${client} discarded its ${call.action} of ${table}/${id} at #${at}, yet sent it again at #${exchange.requestEvent.seq}.`,
         events: [at, exchange.requestEvent.seq],
       });
@@ -173,6 +179,8 @@ function checkDiscard(index: HistoryIndex, record: HandlerCallRecord): Violation
       );
       if (!tried && push.operation.outcome !== undefined) {
         violations.push({
+          rule: 'handler.cancel-and-discard',
+          at: { op: 'push', status: 'stopped-early' },
           message: `${client}'s push #${push.start} stopped after discarding ${table}/${id} (#${at}) without trying the queued ${operation.action} of ${operation.table}/${operation.itemId}.`,
           events: [at, push.operation.outcome.seq],
         });

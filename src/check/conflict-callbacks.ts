@@ -42,6 +42,11 @@ export function checkConflictCallbacks(history: History, context?: CheckContext)
   for (const window of index.pushes) violations.push(...checkPushFlow(index, window, cap));
   for (const record of index.unmatchedCalls) {
     violations.push({
+      rule: 'handler.called',
+      at: {
+        op: record.call.action || 'push',
+        status: record.call.status === null ? 'none' : String(record.call.status),
+      },
       message: `${record.client}'s ${record.call.handler} was called at #${record.call.seq} (for ${record.call.action} of ${record.call.table}/${String(record.call.itemId)}) with no failed push request for it.`,
       events: [record.call.seq],
     });
@@ -76,6 +81,7 @@ function checkExchange(index: HistoryIndex, exchange: Exchange, context?: CheckC
   const status = exchange.response?.status ?? null;
   const expected = isConflictStatus(status) ? 'onConflict' : 'onError';
   const what = status === null ? `a ${exchange.failure ?? 'transport'} failure` : `a ${status}`;
+  const at = { op: exchange.action, status: status === null ? (exchange.failure ?? 'network') : String(status) };
   if (
     calls.length === 0 &&
     alive(index, exchange) &&
@@ -83,12 +89,16 @@ function checkExchange(index: HistoryIndex, exchange: Exchange, context?: CheckC
     !capped(index, exchange, context)
   ) {
     violations.push({
+      rule: 'handler.called',
+      at,
       message: `${client} got ${what} for ${exchange.request.method} ${exchange.request.url} (#${outcomeSeq}) but ${expected} was never called.`,
       events: [seq, outcomeSeq],
     });
   }
   if (calls.length > 1) {
     violations.push({
+      rule: 'handler.called',
+      at,
       message: `${client}'s handlers were called ${calls.length} times (${calls.map((record) => `#${record.call.seq}`).join(', ')}) for the one failure at #${outcomeSeq}.`,
       events: [outcomeSeq, ...calls.map((record) => record.call.seq)],
     });
@@ -98,12 +108,16 @@ function checkExchange(index: HistoryIndex, exchange: Exchange, context?: CheckC
     const cite = [outcomeSeq, call.seq];
     if (call.handler !== expected) {
       violations.push({
+        rule: 'push.conflict-or-error',
+        at,
         message: `${client} called ${call.handler} at #${call.seq} for ${what} (#${outcomeSeq}); ${expected} was due.`,
         events: cite,
       });
     }
     if ((call.status ?? null) !== status && !(status === null && call.status === 0)) {
       violations.push({
+        rule: 'handler.error-details',
+        at,
         message: `${client}'s ${call.handler} at #${call.seq} was told status ${String(call.status)}, but the answer at #${outcomeSeq} was ${String(status)}.`,
         events: cite,
       });
@@ -113,6 +127,8 @@ function checkExchange(index: HistoryIndex, exchange: Exchange, context?: CheckC
       const sent = parseJsonObject(exchange.response.body);
       if (!jsonEqual(call.serverRecord ?? null, sent)) {
         violations.push({
+          rule: 'handler.error-details',
+          at,
           message: `${client}'s onConflict at #${call.seq} was given server record ${canonicalJson(call.serverRecord ?? null)}, but the 412 at #${outcomeSeq} carried ${canonicalJson(sent)}.`,
           events: cite,
         });
@@ -121,6 +137,8 @@ function checkExchange(index: HistoryIndex, exchange: Exchange, context?: CheckC
     const decision = record.decision;
     if (decision !== undefined && RESOLVING_DECISIONS.has(decision.decision) && !decision.isHandled) {
       violations.push({
+        rule: 'handler.resolved-is-handled',
+        at,
         message: `${client}'s handler resolved with ${decision.decision} at #${decision.seq} but isHandled was not true afterwards.`,
         events: [call.seq, decision.seq],
       });
@@ -164,6 +182,8 @@ function checkPushFlow(index: HistoryIndex, window: SyncWindow, cap: number): Vi
     const seq = exchange.requestEvent.seq;
     if (stoppedBy !== undefined) {
       violations.push({
+        rule: 'push.unhandled-error-stops',
+        at: { op: exchange.action, status: 'sent-after-stop' },
         message: `${client}'s push #${window.start} went on to ${exchange.request.method} ${exchange.request.url} (#${seq}) after an unhandled error at #${stoppedBy.requestEvent.seq}; an unhandled error must stop the push.`,
         events: [stoppedBy.requestEvent.seq, seq],
       });
@@ -197,6 +217,8 @@ function checkPushFlow(index: HistoryIndex, window: SyncWindow, cap: number): Vi
   for (const [key, calls] of [...finished, ...callsPerRecord]) {
     if (calls.length > cap) {
       violations.push({
+        rule: 'push.handler-call-cap',
+        at: { op: calls[0]!.call.action || 'push', status: 'over-cap' },
         message: `${client}'s handlers were called ${calls.length} times for ${key} in push #${window.start} (#${calls[0]!.call.seq} … #${calls.at(-1)!.call.seq}); at most ${cap} calls per operation per push are allowed.`,
         events: [window.start, calls[cap]!.call.seq],
       });
@@ -204,6 +226,8 @@ function checkPushFlow(index: HistoryIndex, window: SyncWindow, cap: number): Vi
   }
   if (stoppedBy !== undefined && window.operation.outcome?.kind === 'ok' && !window.endedByRestart) {
     violations.push({
+      rule: 'push.unhandled-error-stops',
+      at: { op: 'push', status: 'reported-ok' },
       message: `${client}'s push #${window.start} reported success (#${window.operation.outcome.seq}) although the error at #${stoppedBy.requestEvent.seq} was not handled.`,
       events: [stoppedBy.requestEvent.seq, window.operation.outcome.seq],
     });
@@ -223,6 +247,8 @@ function clientRecordMismatch(
   if (given === null) {
     return [
       {
+        rule: 'handler.error-details',
+        at: { op: exchange.action, status: 'no-client-record' },
         message: `${client}'s handler at #${callSeq} was given no client record for the ${exchange.action} at #${exchange.requestEvent.seq}.`,
         events: cite,
       },
@@ -234,6 +260,8 @@ function clientRecordMismatch(
   if (holdsValues(given, sent)) return [];
   return [
     {
+      rule: 'handler.error-details',
+      at: { op: exchange.action, status: 'wrong-client-record' },
       message: `${client}'s handler at #${callSeq} was given client record ${canonicalJson(given)}, but the request at #${exchange.requestEvent.seq} sent ${canonicalJson(sent)}.`,
       events: cite,
     },

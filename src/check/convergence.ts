@@ -32,6 +32,8 @@ export function checkConvergence(history: History, context?: CheckContext): Retu
       const reason = kept.get(operation.id);
       if (reason === undefined) {
         violations.push({
+          rule: 'convergence.queue-drains',
+          at: { op: operation.action, status: 'queued' },
           message: `${client} still has a pending ${operation.action} of ${operation.table}/${operation.itemId} after settling (#${final.seq}), and no handler decision kept it.`,
           events: [final.seq],
         });
@@ -59,6 +61,8 @@ export function checkConvergence(history: History, context?: CheckContext): Retu
           );
         } else {
           violations.push({
+            rule: 'convergence.sync-succeeds',
+            at: { op: 'pull', status: lastPull.operation.outcome?.kind ?? 'killed' },
             message: `${client}'s last pull of ${table} failed (#${failedAt}) although the network had healed.`,
             events: [failedAt],
           });
@@ -72,11 +76,15 @@ export function checkConvergence(history: History, context?: CheckContext): Retu
         const mine = local.get(id);
         if (mine === undefined) {
           violations.push({
+            rule: 'convergence.tables-equal',
+            at: { op: 'settle', status: 'missing' },
             message: `${client} lacks ${table}/${id}, which the server holds live at #${final.seq}.`,
             events: [final.seq],
           });
         } else if (!sameRecord(row, mine)) {
           violations.push({
+            rule: 'convergence.tables-equal',
+            at: { op: 'settle', status: 'differs' },
             message: `${client} holds ${table}/${id} as ${describe(mine)} but the server has ${describe(row)} at #${final.seq}.`,
             events: [final.seq],
           });
@@ -85,6 +93,8 @@ export function checkConvergence(history: History, context?: CheckContext): Retu
       for (const [id] of local) {
         if (!live.has(id) && !excused.has(recordKey(table, id))) {
           violations.push({
+            rule: 'convergence.tables-equal',
+            at: { op: 'settle', status: 'extra' },
             message: `${client} holds ${table}/${id}, which is not live on the server at #${final.seq}.`,
             events: [final.seq],
           });

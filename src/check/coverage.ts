@@ -17,6 +17,8 @@ export const COVERAGE_COUNTERS = [
   'lost-response',
   'restart-mid-push',
   'restart',
+  'crash-between-writes',
+  'crash-mid-transaction',
   'page-with-ties',
   'server-edit-between-pages',
   'edit-during-push',
@@ -107,6 +109,11 @@ export function coverageCounters(history: History): Record<string, number> {
   }
   for (const event of history) {
     if (event.kind === 'partition' && event.offline) bump('offline');
+    // A crash point: the app died right after a store write, with a transaction open or not.
+    if (event.kind === 'fault' && event.fault === 'crash') {
+      bump('crash-between-writes');
+      if (event.detail?.['kind'] === 'statement') bump('crash-mid-transaction');
+    }
   }
   for (const record of index.handlerCalls) {
     if (record.decision !== undefined) bump(`decision-${record.decision.decision}`);

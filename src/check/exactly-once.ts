@@ -16,6 +16,7 @@ import {
 } from './history-index.js';
 import type { Violation } from './types.js';
 import { verdict, type CheckContext } from './verdict.js';
+import { OPERATION_ACTIONS } from '../kernel/driver.js';
 
 export const EXACTLY_ONCE = 'exactly-once';
 
@@ -53,6 +54,8 @@ function strayRows(index: HistoryIndex, context?: CheckContext): Violation[] {
       if (named.has(key)) continue;
       const origin = posted.get(key)?.[0];
       violations.push({
+        rule: 'push.exactly-once',
+        at: { op: 'insert', status: 'duplicate-row' },
         message:
           origin === undefined
             ? `The server holds ${key} at #${final.seq}, which no insert of the run named.`
@@ -102,6 +105,8 @@ function appliedTwice(index: HistoryIndex): Violation[] {
       );
       if (rewritten) break;
       violations.push({
+        rule: 'push.exactly-once',
+        at: { op: first.action, status: 'applied-twice' },
         message: `${first.client}'s ${first.request.method} ${first.request.url} was applied twice: at #${first.requestEvent.seq}${first.failureEvent?.applied === true ? ' (its answer was lost)' : ''} and again at #${second.requestEvent.seq}.`,
         events: [first.requestEvent.seq, second.requestEvent.seq],
       });
@@ -162,7 +167,7 @@ function changeWaiting(index: HistoryIndex, client: string, table: string, id: s
   });
 }
 
-const LOCAL_WRITES: ReadonlySet<string> = new Set(['insert', 'update', 'delete']);
+const LOCAL_WRITES: ReadonlySet<string> = new Set(OPERATION_ACTIONS);
 
 function sameRequest(a: Exchange, b: Exchange): boolean {
   return (

@@ -7,6 +7,10 @@ import type { HttpRequest, HttpResponse, TransportFailureKind } from '../protoco
 import type { JsonObject, JsonValue } from '../protocol/records.js';
 import type { ClientSnapshot, OperationAction } from '../kernel/driver.js';
 import type { ClientOperation, History, HistoryEvent, ServerEdit } from '../kernel/history.js';
+import { canonicalJson } from '../protocol/canonical-json.js';
+
+/** Checkers compare records as canonical JSON text. */
+export { canonicalJson };
 
 export type EventOf<K extends HistoryEvent['kind']> = Extract<HistoryEvent, { kind: K }>;
 
@@ -69,6 +73,8 @@ export interface HistoryIndex {
   readonly pulls: SyncWindow[];
   readonly snapshots: EventOf<'snapshot'>[];
   readonly restarts: EventOf<'restart'>[];
+  /** The commits of each client's store (drivers that report store writes), in order. */
+  readonly storeWrites: Map<string, EventOf<'store-write'>[]>;
   readonly clients: string[];
   /** The handler calls that answered each failed push request, by request id. */
   readonly callsByRequest: Map<number, HandlerCallRecord[]>;
@@ -152,6 +158,7 @@ function buildIndex(history: History): HistoryIndex {
   const callById = new Map<number, HandlerCallRecord>();
   const snapshots: EventOf<'snapshot'>[] = [];
   const restarts: EventOf<'restart'>[] = [];
+  const storeWrites = new Map<string, EventOf<'store-write'>[]>();
   const clients = new Set<string>();
 
   for (const event of history) {
@@ -242,6 +249,12 @@ function buildIndex(history: History): HistoryIndex {
         restarts.push(event);
         clients.add(event.client);
         break;
+      case 'store-write': {
+        const list = storeWrites.get(event.client);
+        if (list === undefined) storeWrites.set(event.client, [event]);
+        else list.push(event);
+        break;
+      }
       default:
         break;
     }
@@ -290,6 +303,7 @@ function buildIndex(history: History): HistoryIndex {
     pulls,
     snapshots,
     restarts,
+    storeWrites,
     clients: [...clients].sort(),
   };
 }
@@ -428,15 +442,59 @@ export function sawRecord(
 
 /**
  * An answer that came back after its client restarted reached an app that no longer existed:
- * the history has it (the server sent it), the client never saw it.
+ * the history has it (the server sent it), the client never saw it. So did an answer the app
+ * received and then died with before its store committed anything (a crash between two store
+ * writes): what it learned lived in memory only. The second case is judged only for clients
+ * whose store writes the history records.
  */
 export function answeredAfterRestart(index: HistoryIndex, exchange: Exchange): boolean {
   const response = exchange.responseEvent;
   if (response === undefined) return false;
-  return index.restarts.some(
-    (restart) =>
-      restart.client === exchange.client && restart.seq > exchange.requestEvent.seq && restart.seq < response.seq,
+  const restart = index.restarts.find(
+    (event) => event.client === exchange.client && event.seq > exchange.requestEvent.seq,
   );
+  if (restart === undefined) return false;
+  if (restart.seq < response.seq) return true;
+  const commits = index.storeWrites.get(exchange.client);
+  if (commits === undefined) return false;
+  const next = restartAfter(index, exchange.client, response.seq);
+  return next !== undefined && !commits.some((commit) => commit.seq > response.seq && commit.seq < next.seq);
+}
+
+/**
+ * Whether a local write may have taken effect in the client's store: it completed, or it was
+ * cut short (`info`, e.g. killed by a crash right after its commit) and the store committed a
+ * write of its table while it ran. For a client whose store writes the history does not record,
+ * a cut-short write may have, so this says yes.
+ */
+export function mayHaveCommitted(index: HistoryIndex, operation: OperationRecord, table: string): boolean {
+  const outcome = operation.outcome;
+  if (outcome?.kind === 'ok') return true;
+  if (outcome?.kind !== 'info') return false;
+  const commits = index.storeWrites.get(operation.actor);
+  if (commits === undefined) return true;
+  return commits.some(
+    (commit) =>
+      commit.seq > operation.invoke.seq &&
+      commit.seq < outcome.seq &&
+      commit.statements.some((statement) => statement.table === table),
+  );
+}
+
+/**
+ * Whether the app was killed after `seq` having committed something first: work it did then
+ * (a handler's resolution whose decision the history never got to record) may be in its store.
+ * For a client whose store writes the history does not record, any later restart counts.
+ */
+export function killedAfterCommit(index: HistoryIndex, client: string, seq: number): boolean {
+  const restart = restartAfter(index, client, seq);
+  if (restart === undefined) return false;
+  const commits = index.storeWrites.get(client);
+  return commits === undefined || commits.some((commit) => commit.seq > seq && commit.seq < restart.seq);
+}
+
+function restartAfter(index: HistoryIndex, client: string, seq: number): EventOf<'restart'> | undefined {
+  return index.restarts.find((event) => event.client === client && event.seq > seq);
 }
 
 /** The snapshot a run ends on: the last one labelled `final`, else the last one. */
@@ -497,15 +555,6 @@ export const SYSTEM_KEYS: ReadonlySet<string> = new Set(['id', 'createdAt', 'upd
 
 export function jsonEqual(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
   return canonicalJson(a) === canonicalJson(b);
-}
-
-/** JSON with object keys sorted, so equal values compare equal as text. */
-export function canonicalJson(value: JsonValue | undefined): string {
-  if (value === undefined) return 'undefined';
-  if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map((item) => canonicalJson(item)).join(',')}]`;
-  const keys = Object.keys(value).sort();
-  return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson(value[key])}`).join(',')}}`;
 }
 
 /** Whether `record` holds every value of `values` (missing keys count as null). */

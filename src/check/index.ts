@@ -4,9 +4,12 @@ import { checkCancelAndDiscard, CANCEL_AND_DISCARD } from './cancel-and-discard.
 import { checkConflictCallbacks, CONFLICT_CALLBACKS } from './conflict-callbacks.js';
 import { checkConvergence, CONVERGENCE } from './convergence.js';
 import { checkExactlyOnce, EXACTLY_ONCE } from './exactly-once.js';
+import { checkHandlerOutcomes, HANDLER_OUTCOMES } from './handler-outcomes.js';
+import { checkLiveness, LIVENESS } from './liveness.js';
 import { checkNoLostWrites, NO_LOST_WRITES } from './no-lost-writes.js';
 import { checkNoResurrection, NO_RESURRECTION } from './no-resurrection.js';
 import { checkPullCompleteness, PULL_COMPLETENESS } from './pull-completeness.js';
+import { checkPullMarks, PULL_MARKS } from './pull-marks.js';
 import { checkQueueCollapse, QUEUE_COLLAPSE } from './queue-collapse.js';
 import type { CheckResult } from './types.js';
 import type { Checker, CheckContext } from './verdict.js';
@@ -20,6 +23,9 @@ export const CHECKER_NAMES = [
   PULL_COMPLETENESS,
   EXACTLY_ONCE,
   QUEUE_COLLAPSE,
+  HANDLER_OUTCOMES,
+  LIVENESS,
+  PULL_MARKS,
 ] as const;
 
 export type CheckerName = (typeof CHECKER_NAMES)[number];
@@ -33,6 +39,9 @@ export const CHECKERS: Readonly<Record<CheckerName, Checker>> = {
   [PULL_COMPLETENESS]: checkPullCompleteness,
   [EXACTLY_ONCE]: checkExactlyOnce,
   [QUEUE_COLLAPSE]: checkQueueCollapse,
+  [HANDLER_OUTCOMES]: checkHandlerOutcomes,
+  [LIVENESS]: checkLiveness,
+  [PULL_MARKS]: checkPullMarks,
 };
 
 export function isCheckerName(name: string): name is CheckerName {
@@ -63,9 +72,12 @@ export {
   checkConflictCallbacks,
   checkConvergence,
   checkExactlyOnce,
+  checkHandlerOutcomes,
+  checkLiveness,
   checkNoLostWrites,
   checkNoResurrection,
   checkPullCompleteness,
+  checkPullMarks,
   checkQueueCollapse,
 };
 export { coverageCounters, COVERAGE_COUNTERS, type CoverageCounter } from './coverage.js';

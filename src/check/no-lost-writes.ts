@@ -12,6 +12,8 @@ import {
   collapsedIntoInsert,
   snapshotBefore,
   holdsValues,
+  killedAfterCommit,
+  mayHaveCommitted,
   indexHistory,
   sawRecord,
   finalSnapshot,
@@ -49,13 +51,14 @@ function lostLocalWrites(index: HistoryIndex, context?: CheckContext): Violation
     const after = write.invoke.seq;
     const client = write.actor;
     if (endsOnServer(final, write, table, id) || reachedServer(index, write, table, id)) continue;
+    // A later write cut short by a crash right after its commit supersedes too.
     const laterWrite = index.operations.find(
       (other) =>
         other.actor === client &&
         other.invoke.seq > after &&
-        other.outcome?.kind === 'ok' &&
         writtenTable(other.op) === table &&
-        writtenRecordId(other.op) === id,
+        writtenRecordId(other.op) === id &&
+        mayHaveCommitted(index, other, table),
     );
     if (laterWrite !== undefined) continue;
     if (write.op.type === 'delete' && collapsedIntoInsert(index, write, table, id)) continue;
@@ -65,9 +68,10 @@ function lostLocalWrites(index: HistoryIndex, context?: CheckContext): Violation
         record.call.seq > after &&
         record.call.table === table &&
         record.call.itemId === id &&
-        record.decision !== undefined &&
-        record.decision.decision !== 'unhandled' &&
-        record.decision.decision !== 'threw',
+        (record.decision === undefined
+          ? // Killed before its decision was recorded, after a commit that may be its resolution.
+            killedAfterCommit(index, client, record.call.seq)
+          : record.decision.decision !== 'unhandled' && record.decision.decision !== 'threw'),
     );
     if (decision !== undefined) continue;
     const purge = index.operations.find(
@@ -84,7 +88,17 @@ function lostLocalWrites(index: HistoryIndex, context?: CheckContext): Violation
       (operation) => recordKey(operation.table, operation.itemId) === recordKey(table, id),
     );
     if (stillPending === true && final !== undefined && final.seq > after) continue;
+    const sent = index.exchanges.some(
+      (exchange) =>
+        exchange.client === client &&
+        exchange.table === table &&
+        exchange.itemId === id &&
+        exchange.requestEvent.seq > write.invoke.seq,
+    );
     violations.push({
+      rule: 'push.write-reaches-server',
+      // Whether a request for the record went out after the write (and left the write out) or none did.
+      at: { op: write.op.type, status: sent ? 'not-carried' : 'never-sent' },
       message: `${client}'s ${write.op.type} of ${table}/${id} (#${write.invoke.seq}) never reached the server: no applied push request carried it, no later write of ${client} superseded it, and no handler decision dropped it.`,
       events: [write.invoke.seq, ...(write.outcome === undefined ? [] : [write.outcome.seq])],
     });
@@ -146,6 +160,8 @@ function blindOverwrites(index: HistoryIndex): Violation[] {
       // A client that held no version of the record could not have made the write conditional.
       if (!heldVersion(index, exchange.client, table, id, exchange.requestEvent.seq, edit.invoke.seq)) continue;
       violations.push({
+        rule: 'push.conditional',
+        at: { op: exchange.action, status: 'no-if-match' },
         message: `${edit.actor}'s change to ${table}/${id} (#${edit.invoke.seq}) was overwritten by ${exchange.client}'s ${exchange.request.method} without If-Match (#${exchange.requestEvent.seq}) although ${exchange.client} had not seen the record since; the server change is lost.`,
         events: [edit.invoke.seq, exchange.requestEvent.seq],
       });

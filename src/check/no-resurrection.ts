@@ -70,6 +70,8 @@ function localResurrections(index: HistoryIndex): Violation[] {
       if (rewrittenBetween(index, table, id, remove.invoke.seq, snapshot.seq, remove.actor)) break;
       if (clientTable(snapshot, remove.actor, table).some((row) => row['id'] === id)) {
         violations.push({
+          rule: 'local.no-resurrection',
+          at: { op: 'delete', status: 'back-locally' },
           message: `${remove.actor} deleted ${table}/${id} at #${remove.invoke.seq}, yet it is back in its local table at #${snapshot.seq} with no new write or handler decision in between.`,
           events: [remove.invoke.seq, snapshot.seq],
         });
@@ -117,6 +119,8 @@ function serverResurrections(index: HistoryIndex): Violation[] {
         !rewrittenBetween(index, removal.table, removal.id, removal.seq, snapshot.seq)
       ) {
         violations.push({
+          rule: 'push.no-server-resurrection',
+          at: { op: 'delete', status: 'live-on-server' },
           message: `${key} was deleted on the server at #${removal.seq}, yet the server holds it live at #${snapshot.seq}.`,
           events: [removal.seq, snapshot.seq],
         });
@@ -142,6 +146,8 @@ function serverResurrections(index: HistoryIndex): Violation[] {
         !rewrittenBetween(index, removal.table, removal.id, removal.seq, after.seq, pull.client)
       ) {
         violations.push({
+          rule: 'pull.deleted-removed',
+          at: { op: 'pull', status: 'kept-deleted' },
           message: `${pull.client}'s pull #${pull.start} started after ${key} was deleted on the server (#${removal.seq}), yet ${pull.client} still holds it at #${after.seq}.`,
           events: [removal.seq, pull.start, after.seq],
         });

@@ -127,6 +127,7 @@ function checkPull(index: HistoryIndex, pull: SyncWindow): Violation[] | null {
       const now = local.get(row.id);
       if (!touched && canonicalJson(was ?? null) !== canonicalJson(now ?? null)) {
         violations.push({
+          rule: 'pull.skip-pending',
           message: `${client}'s pull #${pull.start} changed ${key}, which had a pending local operation: ${describe(was)} became ${describe(now)} (#${before.seq} → #${after.seq}).`,
           events: cited,
         });
@@ -138,17 +139,20 @@ function checkPull(index: HistoryIndex, pull: SyncWindow): Violation[] | null {
     if (isLive(row)) {
       if (mine === undefined) {
         violations.push({
+          rule: 'pull.complete',
           message: `${client}'s pull #${pull.start} missed ${key} (updatedAt ${row.updatedAt}), which the server held at the pull's start (#${before.seq}); it is not local afterwards (#${after.seq}).`,
           events: cited,
         });
       } else if (typeof mine['version'] === 'string' && mine['version'] !== row.version) {
         violations.push({
+          rule: 'pull.complete',
           message: `${client}'s pull #${pull.start} left ${key} at version ${String(mine['version'])}; the server had ${row.version} at the pull's start (#${before.seq}).`,
           events: cited,
         });
       }
     } else if (mine !== undefined) {
       violations.push({
+        rule: 'pull.deleted-removed',
         message: `${client}'s pull #${pull.start} kept ${key} locally although the server had deleted it before the pull (#${before.seq}).`,
         events: cited,
       });

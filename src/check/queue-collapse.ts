@@ -9,6 +9,7 @@ import type { OperationAction, PendingOperation } from '../kernel/driver.js';
 import type { History } from '../kernel/history.js';
 import { indexHistory, snapshotAfter, snapshotBefore, writtenRecordId, writtenTable } from './history-index.js';
 import { recordKey } from './pending.js';
+import type { RuleId } from './rules.js';
 import type { Violation } from './types.js';
 import { verdict, type CheckContext } from './verdict.js';
 
@@ -66,6 +67,12 @@ function lockedDeleteAgain(
   return last?.action === 'delete' && last.locked === true && action === 'delete' ? [...queue] : undefined;
 }
 
+/** The law a wrong queue breaks: a write behind an operation a push has locked has one of its own. */
+function collapseRuleOf(queue: readonly PendingOperation[], table: string, itemId: string): RuleId {
+  const last = queue.filter((operation) => operation.table === table && operation.itemId === itemId).at(-1);
+  return last?.locked === true ? 'queue.locked-adds' : 'queue.collapse';
+}
+
 function shape(queue: readonly PendingOperation[]): string {
   return queue.map((operation) => `${operation.action} ${operation.table}/${operation.itemId}`).join(', ') || 'empty';
 }
@@ -85,17 +92,28 @@ export function checkQueueCollapse(history: History, _context?: CheckContext): R
     const before = snapshotBefore(index, write.invoke.seq);
     const after = snapshotAfter(index, write.outcome.seq);
     if (before === undefined || after === undefined) continue;
-    const busy = index.history.some(
-      (event) =>
-        event.seq > before.seq &&
-        event.seq < after.seq &&
-        event.seq !== write.invoke.seq &&
-        event.seq !== write.outcome!.seq &&
-        (event.actor === client ||
-          ((event.kind === 'http-response' || event.kind === 'http-failure' || event.kind === 'http-request') &&
-            event.link === client) ||
-          (event.kind === 'restart' && event.client === client)),
+    const outcome = write.outcome;
+    // The store's commits show work the events around the write do not (a push in flight that
+    // finishes an operation): a write that succeeded commits once, inside its own window; any
+    // other commit of the client between the snapshots is someone else's.
+    const commits = (index.storeWrites.get(client) ?? []).filter(
+      (commit) => commit.seq > before.seq && commit.seq < after.seq,
     );
+    const own = commits.filter((commit) => commit.seq > write.invoke.seq && commit.seq < outcome.seq);
+    const otherCommits = commits.length - (outcome.kind === 'ok' ? Math.min(own.length, 1) : 0);
+    const busy =
+      otherCommits > 0 ||
+      index.history.some(
+        (event) =>
+          event.seq > before.seq &&
+          event.seq < after.seq &&
+          event.seq !== write.invoke.seq &&
+          event.seq !== outcome.seq &&
+          ((event.actor === client && event.kind !== 'store-write') ||
+            ((event.kind === 'http-response' || event.kind === 'http-failure' || event.kind === 'http-request') &&
+              event.link === client) ||
+            (event.kind === 'restart' && event.client === client)),
+      );
     const queueBefore = before.clients[client]?.operations;
     const queueAfter = after.clients[client]?.operations;
     if (busy || queueBefore === undefined || queueAfter === undefined) continue;
@@ -105,6 +123,7 @@ export function checkQueueCollapse(history: History, _context?: CheckContext): R
     if (write.outcome.kind === 'fail') {
       if (shape(queueBefore) !== shape(queueAfter)) {
         violations.push({
+          rule: 'local.write-atomic',
           message: `${client}'s ${op.type} of ${key} failed (#${write.outcome.seq}) yet changed its queue from [${shape(queueBefore)}] to [${shape(queueAfter)}].`,
           events: cited,
         });
@@ -137,6 +156,7 @@ export function checkQueueCollapse(history: History, _context?: CheckContext): R
     if (expected === 'refuse') {
       if (alternatives.some((alternative) => shape(alternative) === shape(queueAfter))) continue;
       violations.push({
+        rule: 'queue.refuse-after-delete',
         message: `${client}'s ${op.type} of ${key} succeeded (#${write.outcome.seq}) although a delete of it was pending (#${before.seq}); the write must be refused.`,
         events: cited,
       });
@@ -147,6 +167,7 @@ export function checkQueueCollapse(history: History, _context?: CheckContext): R
       !alternatives.some((alternative) => shape(alternative) === shape(queueAfter))
     ) {
       violations.push({
+        rule: collapseRuleOf(queueBefore, table, id),
         message: `${client}'s ${op.type} of ${key} (#${write.invoke.seq}) turned its queue [${shape(queueBefore)}] into [${shape(queueAfter)}]; the collapse laws give [${shape(expected)}].`,
         events: cited,
       });

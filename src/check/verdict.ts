@@ -17,8 +17,12 @@ export interface CheckContext {
 
 export type Checker = (history: History, context?: CheckContext) => CheckResult;
 
+/**
+ * The checker's result. Each violation's message ends with the rule it cites (`… [rule pull.complete]`), so
+ * that the explanation, the terminal and the reports all name it.
+ */
 export function verdict(checker: string, violations: Violation[], passed: string, notes: string[] = []): CheckResult {
-  const unique = dedupe(violations);
+  const unique = dedupe(violations.map(citing));
   const extra = notes.length > 0 ? ` ${notes.join(' ')}` : '';
   if (unique.length === 0) return { checker, valid: true, violations: [], explanation: `${passed}${extra}` };
   const shown = unique.slice(0, 5).map((violation) => violation.message);
@@ -29,6 +33,12 @@ export function verdict(checker: string, violations: Violation[], passed: string
     violations: unique,
     explanation: `${unique.length} violation${unique.length === 1 ? '' : 's'}: ${shown.join(' ')}${more}${extra}`,
   };
+}
+
+function citing(violation: Violation): Violation {
+  return violation.rule === undefined
+    ? violation
+    : { ...violation, message: `${violation.message} [rule ${violation.rule}]` };
 }
 
 function dedupe(violations: Violation[]): Violation[] {

@@ -5,7 +5,7 @@
  */
 import type { JsonObject, JsonValue } from '../protocol/records.js';
 import { terminalSafe } from '../report/escape.js';
-import { failedChecks, plural } from '../report/summary.js';
+import { failedChecks, findingLines, plural } from '../report/summary.js';
 import type { ScenarioResult } from '../scenario/results.js';
 
 /** The steps (and faults) of a program, one line each. */
@@ -40,6 +40,7 @@ export function describeFailure(result: ScenarioResult): string {
     `Scenario "${terminalSafe(result.name)}" (${terminalSafe(result.file)}, client ${terminalSafe(result.client)}) ${verdict} after ${plural(result.runs, 'run')} (seed ${result.seed}).`,
   );
   if (result.error !== undefined) lines.push(terminalSafe(result.error, true));
+  for (const line of findingLines(result)) lines.push(terminalSafe(line.text, true));
   const failure = result.failure;
   if (failure !== undefined) {
     lines.push(

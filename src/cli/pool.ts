@@ -21,6 +21,8 @@ export interface ExecuteUnitsOptions {
   readonly deadline?: number;
   /** Stop at the first unit that fails (or errors). */
   readonly bail?: boolean;
+  /** Tally every signature and never stop at one (see `UnitTask.countAll`). */
+  readonly countAll?: boolean;
   /** Scenarios loaded already (used in this thread). */
   readonly cache?: ScenarioCache;
   readonly onStart?: (unit: WorkUnit) => void;
@@ -68,6 +70,7 @@ export async function executeUnits(
     cwd: options.cwd,
     shrink: !failedScenarios.has(scenarioKey(unit)),
     ...(options.deadline !== undefined ? { deadline: options.deadline } : {}),
+    ...(options.countAll === true ? { countAll: true } : {}),
   });
   const finish = (unit: WorkUnit, result: ScenarioResult): void => {
     results.set(unit, result);

@@ -7,7 +7,14 @@ import { resolveClient, type ResolvedClient } from '../scenario/clients.js';
 import { executeProgram } from '../scenario/execute.js';
 import { loadScenario } from '../scenario/load.js';
 import type { ScenarioResult } from '../scenario/results.js';
-import { crashedResult, runGenerated, runScenario, type ProgramExecutor, type RunSelection } from '../scenario/run.js';
+import {
+  crashedResult,
+  declarationsFor,
+  runGenerated,
+  runScenario,
+  type ProgramExecutor,
+  type RunSelection,
+} from '../scenario/run.js';
 import type { ResolvedScenario } from '../scenario/types.js';
 import type { ClientSelection, RunRange } from './units.js';
 
@@ -22,6 +29,11 @@ export interface UnitTask {
   readonly shrink: boolean;
   /** Wall-clock ms since the epoch after which no new run starts (`--time-limit`). */
   readonly deadline?: number;
+  /**
+   * Count every signature instead of stopping at the first new one (`syncwright soak`): every
+   * violation is tallied as known, so the runs go on and the tally says how often each came.
+   */
+  readonly countAll?: boolean;
 }
 
 export interface RunEvent {
@@ -89,7 +101,12 @@ async function runRange(
   started: number,
   onRun: (event: RunEvent) => void,
 ): Promise<ScenarioResult> {
-  const execute: ProgramExecutor = (program) => executeProgram(scenario, program, { driver: client.driver });
+  const execute: ProgramExecutor = (program) =>
+    executeProgram(scenario, program, {
+      driver: client.driver,
+      declarations:
+        task.countAll === true ? { allow: scenario.allow, expected: ['*'] } : declarationsFor(scenario, client.name),
+    });
   const remaining = task.deadline === undefined ? undefined : Math.max(1, task.deadline - Date.now());
   const selection: RunSelection = {
     seed: task.seed,

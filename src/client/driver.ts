@@ -63,6 +63,7 @@ interface OpenClient {
 
 class ReferenceDriver implements ClientDriver {
   readonly kind = 'reference';
+  readonly reportsStoreWrites = true;
   private current: OpenClient | undefined;
   private readonly columns = new Map<string, ColumnSet>();
 
@@ -76,12 +77,22 @@ class ReferenceDriver implements ClientDriver {
   /** Opens a client over a store (a new one, or one reopened from an earlier client's). */
   async open(store: SqlJsStore): Promise<void> {
     const { environment } = this;
-    for (const table of environment.tables)
-      await store.defineTable({ name: table.name, columnDefinitions: localColumnsFor(table) });
     // A request already on its way when the app is killed still reaches the server, but its
     // answer reaches nobody; a request the dead app's leftover work would start is never sent.
     // Either way that work stops there, as it would with the app: no failure, no handler call.
     let alive = true;
+    const onStoreWrite = environment.onStoreWrite;
+    if (onStoreWrite !== undefined) {
+      // A crash verdict kills the app within the write: the store stops itself (see
+      // setWriteListener), the network goes here, before any of the app's code runs on.
+      store.setWriteListener((write) => {
+        const verdict = onStoreWrite(write);
+        if (verdict === 'crash') alive = false;
+        return verdict;
+      });
+    }
+    for (const table of environment.tables)
+      await store.defineTable({ name: table.name, columnDefinitions: localColumnsFor(table) });
     const never = (): Promise<never> => new Promise<never>(() => undefined);
     const transport: Transport = (request) => {
       if (!alive) return never();

@@ -19,7 +19,23 @@ export type ClientMutation =
   /** An unhandled push error skips the operation instead of stopping the push. */
   | 'error-does-not-stop-push'
   /** No cap on handler calls per operation per push. */
-  | 'unbounded-handler-retries';
+  | 'unbounded-handler-retries'
+  /**
+   * An incremental pull saves its mark in a transaction of its own, before the page's records:
+   * an app killed between the two has moved its mark past records it never stored.
+   */
+  | 'mark-apart-from-rows'
+  /**
+   * An error the handler left unhandled is remembered with its operation, and every later push
+   * raises it again at that operation instead of sending it: the queue never gets past it.
+   */
+  | 'error-requeued-forever'
+  /**
+   * push(), pull() and purge() called from inside a push handler wait instead of being refused;
+   * and after a conflict resolved with cancel() the client pulls the record's table at once, from
+   * inside the push, to bring the server's version — a pull that waits for the push waiting for it.
+   */
+  | 'reentrant-deadlock';
 
 export const CLIENT_MUTATIONS: readonly ClientMutation[] = [
   'wrong-collapse',
@@ -30,6 +46,9 @@ export const CLIENT_MUTATIONS: readonly ClientMutation[] = [
   'paging-skips-ties',
   'error-does-not-stop-push',
   'unbounded-handler-retries',
+  'mark-apart-from-rows',
+  'error-requeued-forever',
+  'reentrant-deadlock',
 ];
 
 /** The set of mutations a client was built with. */

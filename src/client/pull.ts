@@ -224,11 +224,13 @@ class PullRun {
           });
       }
       if (mark !== undefined && this.markId !== undefined) {
-        batch.push({
+        const saveMark: StoreOperation = {
           tableName: PULLTIME_TABLE,
           action: 'upsert',
           data: { id: this.markId, tableName: this.table, value: new Date(Math.min(mark, this.heldAt)) },
-        });
+        };
+        if (mutations.has('mark-apart-from-rows')) await store.executeBatch([saveMark]);
+        else batch.push(saveMark);
       }
       if (batch.length > 0) await store.executeBatch(batch);
     });

@@ -23,6 +23,21 @@ export interface PushHandler {
 /** How many times the handler is called for one operation in one push before it counts as unhandled. */
 export const MAX_HANDLER_CALLS = 5;
 
+/**
+ * push(), pull() or purge() was called while this sync context's push handler was running. The
+ * call is refused at once: it would otherwise wait for the push, which waits for the handler —
+ * forever, if the handler waits for the call.
+ */
+export class ReentrantCallError extends Error {
+  override readonly name = 'ReentrantCallError';
+
+  constructor(call: 'push()' | 'pull()' | 'purge()') {
+    super(
+      `${call} was called while a push handler (onConflict/onError) of this sync context is running; it would wait for the push that is waiting for the handler, so it is refused. Call it once push() has settled. [rule handler.reentrant-call]`,
+    );
+  }
+}
+
 /** An unhandled error stopped the push. */
 export class PushFailedError extends Error {
   override readonly name = 'PushFailedError';
@@ -38,7 +53,21 @@ export class PushFailedError extends Error {
 }
 
 export class PushManager {
+  /** Handler calls under way (a push and a pull's push never overlap, so 0 or 1). */
+  private handlersRunning = 0;
+  /** Mutation `error-requeued-forever`: unhandled errors by operation id, raised again by later pushes. */
+  private readonly remembered = new Map<number, unknown>();
+
   constructor(private readonly deps: SyncDeps) {}
+
+  /**
+   * True from the moment the handler is called until it and the resolutions it started have
+   * settled. JavaScript has no portable way to tell the handler's own calls from other code's
+   * in that window, so the sync context refuses push, pull and purge throughout it.
+   */
+  get inHandler(): boolean {
+    return this.handlersRunning > 0;
+  }
 
   /** Resolves with the conflicts nobody handled. */
   async push(handler: PushHandler | undefined): Promise<PushError[]> {
@@ -57,6 +86,8 @@ export class PushManager {
 
       let response: HttpResponse;
       try {
+        const remembered = this.remembered.get(operationId);
+        if (remembered !== undefined && mutations.has('error-requeued-forever')) throw remembered;
         response = await this.send(pending);
       } catch (error) {
         await storeRunner.run(() => log.unlock());
@@ -64,11 +95,19 @@ export class PushManager {
         const calls = handlerCalls.get(operationId) ?? 0;
         if (calls < MAX_HANDLER_CALLS || mutations.has('unbounded-handler-retries')) {
           handlerCalls.set(operationId, calls + 1);
-          await callHandler(pushError, handler);
+          this.handlersRunning++;
+          try {
+            await callHandler(pushError, handler);
+          } finally {
+            this.handlersRunning--;
+          }
         }
         if (pushError.isHandled) continue; // retried from the same place
         if (pushError.isConflict()) conflicts.push(pushError);
-        else if (!mutations.has('error-does-not-stop-push')) throw new PushFailedError(pushError);
+        else if (!mutations.has('error-does-not-stop-push')) {
+          if (mutations.has('error-requeued-forever')) this.remembered.set(operationId, error);
+          throw new PushFailedError(pushError);
+        }
         lastProcessedId = operationId;
         continue;
       }

@@ -9,6 +9,7 @@
  * `sqljs-database.ts`); {@link SqlJsStore.export} gives an ordinary SQLite file.
  */
 import type { SqlJsStatic, Statement } from 'sql.js';
+import type { StoreWrite, StoreWriteVerdict } from '../kernel/driver.js';
 import type { FilterExpression } from '../protocol/odata/ast.js';
 import type { OrderByClause } from '../protocol/odata/query.js';
 import { loadSqlJs } from '../sqlite/sqljs.js';
@@ -103,6 +104,20 @@ interface OpenDatabase extends StoreDatabase {
   reusable: boolean;
 }
 
+/**
+ * Hears each write of a store (see {@link SqlJsStore.setWriteListener}): every data-changing
+ * statement right after it ran, every COMMIT of a transaction that wrote right after it committed.
+ */
+export type StoreWriteListener = (write: StoreWrite) => StoreWriteVerdict;
+
+/** Thrown inside a transaction to end it when the app dies after one of its statements. */
+class CrashedMidTransaction extends Error {}
+
+/** What every call of a crashed store returns: the dead app's code never goes on. */
+function never<T>(): Promise<T> {
+  return new Promise<T>(() => undefined);
+}
+
 /** SQLite's limit on `?` parameters per statement is 999 in older builds; stay below it. */
 const MAX_IDS_PER_STATEMENT = 500;
 
@@ -115,6 +130,11 @@ export class SqlJsStore implements MobileServiceStore {
   private readonly tables = new Map<string, TableInfo>();
   /** By lower-cased table name. */
   private readonly watchers = new Map<string, Set<StoreChangeListener>>();
+  private writeListener: StoreWriteListener | undefined;
+  /** The app died after a write: nothing of this instance runs again (its reopen excepted). */
+  private crashed = false;
+  /** Statements the open transaction has run so far. */
+  private statementsInTransaction = 0;
 
   /**
    * `new SqlJsStore()` keeps the store in memory; `new SqlJsStore('store.db')` keeps it in that
@@ -139,6 +159,20 @@ export class SqlJsStore implements MobileServiceStore {
   /** Initialises the store; calling it again has no effect. Other calls initialise on demand. */
   async init(): Promise<void> {
     await this.database();
+  }
+
+  /**
+   * Reports every write from now on: each data-changing statement (an upsert of one record, a
+   * delete of ids, a delete by query, CREATE TABLE, ALTER TABLE) right after it ran, and each
+   * COMMIT of a transaction that ran one. Every write call of the store is one transaction, so a
+   * call reports its statements, then its commit. CREATE TABLE runs in a transaction of its own.
+   *
+   * A `crash` verdict kills this instance right there: a transaction not yet committed rolls
+   * back, the call that wrote never settles, and neither does any later call — the dead app's
+   * code never goes on. {@link reopen} still hands the committed data to the next instance.
+   */
+  setWriteListener(listener: StoreWriteListener | undefined): void {
+    this.writeListener = listener;
   }
 
   getColumns(tableName: string): ColumnSet | undefined {
@@ -185,13 +219,24 @@ export class SqlJsStore implements MobileServiceStore {
     }
     const missing = columns.entries().filter(({ name: column }) => !present.includes(column.toLowerCase()));
     if (present.length === 0) {
-      db.run(createSql(quoted));
+      if (
+        !this.transaction(() => {
+          db.run(createSql(quoted));
+          this.wrote('create', name);
+        })
+      )
+        return never();
       schemaChanged = true;
     } else if (missing.length > 0) {
-      this.transaction(() => {
-        for (const { name: column, type } of missing)
-          db.run(`ALTER TABLE ${quoted} ADD COLUMN ${quoteIdentifier(column)} ${sqliteTypeOf(type)}`);
-      });
+      if (
+        !this.transaction(() => {
+          for (const { name: column, type } of missing) {
+            db.run(`ALTER TABLE ${quoted} ADD COLUMN ${quoteIdentifier(column)} ${sqliteTypeOf(type)}`);
+            this.wrote('alter', name);
+          }
+        })
+      )
+        return never();
       schemaChanged = true;
     }
     open.columns.set(
@@ -219,7 +264,7 @@ export class SqlJsStore implements MobileServiceStore {
 
   async upsert(tableName: string, data: LocalRecord | readonly LocalRecord[]): Promise<void> {
     const open = await this.database();
-    this.transaction(() => this.upsertRecords(this.table(tableName), data));
+    if (!this.transaction(() => this.upsertRecords(this.table(tableName), data))) return never();
     this.notify({ action: 'upsert', tableName, data });
     this.persist(open);
   }
@@ -303,7 +348,7 @@ export class SqlJsStore implements MobileServiceStore {
     if (typeof tableNameOrQuery === 'string') {
       const table = this.table(tableNameOrQuery);
       const list = ids === undefined ? [] : Array.isArray(ids) ? (ids as readonly StoreId[]) : [ids as StoreId];
-      this.transaction(() => this.deleteIds(table, list));
+      if (!this.transaction(() => this.deleteIds(table, list))) return never();
       for (const id of list) this.notify({ action: 'delete', tableName: tableNameOrQuery, id });
       this.persist(open);
       return;
@@ -316,12 +361,14 @@ export class SqlJsStore implements MobileServiceStore {
       if (components.take !== undefined) limit = ` LIMIT ${components.take}`;
       if (components.skip !== undefined && components.skip > 0)
         limit = `${limit === '' ? ' LIMIT -1' : limit} OFFSET ${components.skip}`;
-      this.transaction(() => {
+      const done = this.transaction(() => {
         const { statement } = this.prepare(
           `DELETE FROM ${table.quoted} WHERE "id" IN (SELECT "id" FROM ${table.quoted}${where.sql}${orderBy.sql}${limit})`,
         );
         statement.run([...where.params, ...orderBy.params]);
+        this.wrote('delete', table.name);
       });
+      if (!done) return never();
       this.notify({ action: 'delete-where', tableName: components.table });
       this.persist(open);
     }
@@ -330,7 +377,7 @@ export class SqlJsStore implements MobileServiceStore {
   async executeBatch(operations: readonly (StoreOperation | null | undefined)[]): Promise<void> {
     if (!Array.isArray(operations)) throw new TypeError('executeBatch expects an array of operations');
     const open = await this.database();
-    this.transaction(() => {
+    const done = this.transaction(() => {
       for (const operation of operations) {
         if (operation === null || operation === undefined) continue;
         const table = this.table(operation.tableName);
@@ -346,6 +393,7 @@ export class SqlJsStore implements MobileServiceStore {
         }
       }
     });
+    if (!done) return never();
     // Watchers follow the database, which has the change even if writing the file fails.
     for (const operation of operations) if (operation !== null && operation !== undefined) this.notify(operation);
     this.persist(open);
@@ -372,7 +420,8 @@ export class SqlJsStore implements MobileServiceStore {
    * defined again, as a store opened from bytes does.
    */
   async reopen(): Promise<SqlJsStore> {
-    const open = await this.database();
+    // A crashed instance still holds the committed data (its open transaction rolled back).
+    const open = this.crashed && this.opened !== undefined ? this.opened : await this.database();
     this.closed = true;
     this.watchers.clear();
     this.opened = undefined;
@@ -395,6 +444,7 @@ export class SqlJsStore implements MobileServiceStore {
   }
 
   private async database(): Promise<OpenDatabase> {
+    if (this.crashed) return never();
     if (this.closed) throw new StoreClosedError();
     if (this.opened === undefined) {
       this.opening ??= this.openDatabase();
@@ -438,8 +488,35 @@ export class SqlJsStore implements MobileServiceStore {
     return table;
   }
 
-  private transaction(work: () => void): void {
-    withTransaction(this.opened!, work);
+  /**
+   * Runs `work` in one transaction and reports its commit when it wrote. False when the app
+   * crashed on one of its writes (the transaction rolled back, or its commit was the last write).
+   */
+  private transaction(work: () => void): boolean {
+    this.statementsInTransaction = 0;
+    try {
+      withTransaction(this.opened!, work);
+    } catch (error) {
+      if (error instanceof CrashedMidTransaction) return false;
+      throw error;
+    }
+    if (this.statementsInTransaction > 0) this.report({ kind: 'commit', statement: 'commit' });
+    return !this.crashed;
+  }
+
+  /** A statement inside the open transaction has run. */
+  private wrote(statement: string, table: string): void {
+    this.statementsInTransaction++;
+    if (this.writeListener === undefined) return;
+    this.report({ kind: 'statement', statement, table });
+    if (this.crashed) throw new CrashedMidTransaction();
+  }
+
+  private report(write: StoreWrite): void {
+    if (this.writeListener?.(write) === 'crash') {
+      this.crashed = true;
+      this.watchers.clear();
+    }
   }
 
   private persist(open: OpenDatabase): void {
@@ -474,7 +551,10 @@ export class SqlJsStore implements MobileServiceStore {
         throw new TypeError(`Cannot upsert ${typeof record} into table '${table.name}': records are objects`);
       const id = propertyOf(record, 'id');
       checkId(table, id);
-      if (this.upsertPlanned(table, id, record)) continue;
+      if (this.upsertPlanned(table, id, record)) {
+        this.wrote('upsert', table.name);
+        continue;
+      }
       // Properties without a column are not stored, as in the SDK.
       const cells = new Map<string, CellValue>();
       for (const [property, value] of Object.entries(record)) {
@@ -485,6 +565,7 @@ export class SqlJsStore implements MobileServiceStore {
       }
       const statement = this.upsertStatement(table, [...cells.keys()]);
       statement.run([id, ...cells.values()]);
+      this.wrote('upsert', table.name);
     }
   }
 
@@ -538,6 +619,7 @@ export class SqlJsStore implements MobileServiceStore {
         `DELETE FROM ${table.quoted} WHERE "id" IN (${new Array(chunk.length).fill('?').join(', ')})`,
       );
       statement.run([...chunk]);
+      this.wrote('delete', table.name);
     }
   }
 

@@ -2,7 +2,8 @@
  * The offline sync context: local writes that log operations, push, pull and purge. Push, pull
  * and purge run one at a time; every step that reads the store and then writes it runs one at
  * a time too, so a local write is one atomic batch (the record and its log entry) that never
- * interleaves with a push step or a pull page.
+ * interleaves with a push step or a pull page. While the push handler runs, push, pull and
+ * purge are refused rather than queued behind the push that waits for the handler.
  */
 import type { OperationAction } from './collapse.js';
 import type { LocalRecord } from './columns.js';
@@ -11,7 +12,7 @@ import type { RequestSender } from './http.js';
 import type { Mutations } from './mutations.js';
 import { OperationLog, type OperationRecord } from './operation-log.js';
 import { PullManager, PULLTIME_TABLE, type PullSettings } from './pull.js';
-import { PushManager, type PushHandler } from './push.js';
+import { PushManager, ReentrantCallError, type PushHandler } from './push.js';
 import type { PushError } from './push-error.js';
 import { Query, type ReadResult } from './query.js';
 import { propertyOf } from './records.js';
@@ -135,10 +136,33 @@ export class MobileServiceSyncContext {
 
   /** Pushes the pending operations; resolves with the conflicts the handler left unhandled. */
   push(): Promise<PushError[]> {
+    if (this.refusesReentry()) return Promise.reject(new ReentrantCallError('push()'));
     return this.syncRunner.run(() => {
       this.ready();
-      return this.pushManager!.push(this.pushHandler);
+      return this.pushManager!.push(this.handlerForPush());
     });
+  }
+
+  /** True while a push handler runs: push, pull and purge are refused then (unless mutated to wait). */
+  private refusesReentry(): boolean {
+    return this.pushManager?.inHandler === true && !this.options.mutations.has('reentrant-deadlock');
+  }
+
+  /**
+   * The app's handler; with mutation `reentrant-deadlock`, one that also pulls the table of a
+   * conflict resolved with cancel(), from inside the push, to bring the server's version at once.
+   */
+  private handlerForPush(): PushHandler | undefined {
+    const handler = this.pushHandler;
+    if (handler?.onConflict === undefined || !this.options.mutations.has('reentrant-deadlock')) return handler;
+    return {
+      ...(handler.onError === undefined ? {} : { onError: (pushError) => handler.onError!.call(handler, pushError) }),
+      onConflict: async (pushError) => {
+        await handler.onConflict!.call(handler, pushError);
+        await pushError.settled();
+        if (pushError.resolution === 'cancel') await this.pull(new Query(pushError.getTableName()));
+      },
+    };
   }
 
   /**
@@ -147,6 +171,7 @@ export class MobileServiceSyncContext {
    * with that id stopped.
    */
   pull(query: Query, queryId?: string | null, settings?: PullSettings): Promise<void> {
+    if (this.refusesReentry()) return Promise.reject(new ReentrantCallError('pull()'));
     return this.syncRunner.run(() => {
       this.ready();
       if (!(query instanceof Query)) throw new TypeError('pull() expects a Query');
@@ -160,6 +185,7 @@ export class MobileServiceSyncContext {
    * unless forced: a forced purge drops them too.
    */
   purge(query: Query, forcePurge = false): Promise<void> {
+    if (this.refusesReentry()) return Promise.reject(new ReentrantCallError('purge()'));
     return this.syncRunner.run(() =>
       this.storeRunner.run(async () => {
         const { store, log } = this.ready();

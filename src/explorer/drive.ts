@@ -5,7 +5,7 @@
  * the same order, at the same moments, with the same budget and the same error messages as in
  * `syncwright run`, so a session saved as a scenario replays to the same history.
  */
-import { drainMicrotasks, SchedulerStuckError } from '../kernel/scheduler.js';
+import { drainMicrotasks, SchedulerStuckError, type Watchdog } from '../kernel/scheduler.js';
 import type { VirtualClock } from '../kernel/virtual-clock.js';
 
 /** Something simulated code may be waiting on that only the user can give (an answer to a conflict). */
@@ -33,8 +33,8 @@ export class PausableDrive {
     return this.clock.now() - this.clock.startTime;
   }
 
-  /** Drives time until `outcome` settles (as `world.settle`). */
-  async settle(outcome: Promise<unknown>, what: string): Promise<void> {
+  /** Drives time until `outcome` settles (as `world.settle`, with the world's watchdog). */
+  async settle(outcome: Promise<unknown>, what: string, watchdog?: Watchdog): Promise<void> {
     let settled = false;
     void outcome.then(
       () => {
@@ -58,6 +58,9 @@ export class PausableDrive {
           );
       }
       this.checkSteps(++steps, what);
+      const due = this.clock.nextDueAt();
+      const stalled = watchdog === undefined || due === undefined ? undefined : watchdog(due);
+      if (stalled !== undefined) throw new SchedulerStuckError('stalled', `${what}: ${stalled}`);
       this.clock.fireNext();
       await this.drain();
     }

@@ -4,6 +4,7 @@
  * the user. The explorer's promise is that a saved session replays to the same history.
  */
 import type { Operation } from '../kernel/operation.js';
+import { SchedulerStuckError } from '../kernel/scheduler.js';
 import type { World } from '../world/world.js';
 import { runStep, type StepTime } from '../scenario/step.js';
 import type { Step } from '../scenario/types.js';
@@ -14,14 +15,21 @@ export type StepResult = { readonly op?: Operation<unknown> };
 
 /** Runs `step`, the `number`-th of the program (1-based, as the runner's labels count). */
 export async function executeStep(world: World, drive: PausableDrive, step: Step, number: number): Promise<StepResult> {
-  const op = await runStep(world, pausableTime(drive), step, number);
+  const op = await runStep(world, pausableTime(world, drive), step, number);
   return op === undefined ? {} : { op };
 }
 
-/** Names a stuck operation as `world.settle` does, so a stuck session reads as the stuck run. */
-function pausableTime(drive: PausableDrive): StepTime {
+/** Names a stuck operation, and stops a stalled one, as `world.settle` does, so a stuck session reads as the stuck run. */
+function pausableTime(world: World, drive: PausableDrive): StepTime {
   return {
     advance: (ms) => drive.advance(ms),
-    settle: (op) => drive.settle(op.outcome, `operation #${op.opId} (${op.op.type} by ${op.actor})`),
+    settle: async (op) => {
+      try {
+        await drive.settle(op.outcome, `operation #${op.opId} (${op.op.type} by ${op.actor})`, world.watchdog);
+      } catch (error) {
+        if (error instanceof SchedulerStuckError) world.recordStuck(error, op.opId);
+        throw error;
+      }
+    },
   };
 }

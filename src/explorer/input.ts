@@ -9,6 +9,7 @@ import { SCRIPTED_DECISIONS, type ScriptedResolution } from '../scenario/scripte
 import type { ClientOperation, ServerEdit } from '../kernel/history.js';
 import type { LinkFaults } from './link-faults.js';
 import { EXPLORER_POLICIES, type ExplorerPolicy } from './session.js';
+import { OPERATION_ACTIONS } from '../kernel/driver.js';
 
 export class InputError extends Error {
   override readonly name = 'InputError';
@@ -251,7 +252,7 @@ export function serverEdit(body: unknown, tables: readonly TableDefinition[]): S
     optional(b['editor'], (v) =>
       text(v, 'editor', 46, /^editor[-\w]{0,40}$/, 'an editor name starting with "editor"'),
     ) ?? 'editor-1';
-  const type = oneOf(b['type'], 'type', ['insert', 'update', 'delete'] as const);
+  const type = oneOf(b['type'], 'type', OPERATION_ACTIONS);
   const t = table(b['table'], 'table', tables);
   switch (type) {
     case 'insert':
@@ -335,8 +336,7 @@ export function decision(
     takesRecord && b['record'] !== undefined ? systemRecord(b['record'], 'record', definition) : undefined;
   if ((choice === 'cancelAndUpdate' || choice === 'update') && withRecord === undefined)
     throw new InputError('record', `the record ${choice} stores`, undefined);
-  const action =
-    choice === 'changeAction' ? oneOf(b['action'], 'action', ['insert', 'update', 'delete'] as const) : undefined;
+  const action = choice === 'changeAction' ? oneOf(b['action'], 'action', OPERATION_ACTIONS) : undefined;
   return {
     conflict,
     resolution: {

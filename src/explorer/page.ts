@@ -1,29 +1,19 @@
 /**
  * The explorer's one page: self-contained (inline script and stylesheet, system fonts, no CDN),
  * under a Content-Security-Policy that admits only this exact script and stylesheet and lets it
- * talk to nothing but the explorer itself.
+ * talk to nothing but the explorer itself. The script and stylesheet are the page in ui/explorer/,
+ * bundled by `npm run build`.
  */
-import { createHash } from 'node:crypto';
-import { EXPLORER_SCRIPT } from './page-script.js';
-import { EXPLORER_STYLE } from './page-style.js';
-
-function sha256Source(text: string): string {
-  return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
-}
+import { pageContentSecurityPolicy } from '../report/csp.js';
+import { EXPLORER_SCRIPT, EXPLORER_STYLE } from './generated/explorer-page.js';
 
 export function explorerContentSecurityPolicy(): string {
-  return [
-    "default-src 'none'",
-    `script-src ${sha256Source(EXPLORER_SCRIPT)}`,
-    `style-src ${sha256Source(EXPLORER_STYLE)}`,
-    "connect-src 'self'",
-    "img-src 'none'",
-    "font-src 'none'",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-  ].join('; ');
+  return pageContentSecurityPolicy({
+    script: EXPLORER_SCRIPT,
+    style: EXPLORER_STYLE,
+    connect: "'self'",
+    noFraming: true,
+  });
 }
 
 export function renderExplorerPage(): string {

@@ -11,8 +11,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import { buildTimeline } from '../report/timeline.js';
+import type { CheckResult } from '../check/types.js';
+import type { History } from '../kernel/history.js';
+import { buildTimeline, type Timeline } from '../report/timeline.js';
 import { ResultsFileError } from '../report/json.js';
+import type { ScenarioDefinition } from '../scenario/types.js';
 import { counterexamplesOf, type CounterexampleView } from './counterexamples.js';
 import * as input from './input.js';
 import { explorerContentSecurityPolicy, renderExplorerPage } from './page.js';
@@ -82,6 +85,30 @@ export async function startExplorer(options: ExplorerServerOptions = {}): Promis
   };
 }
 
+/** `GET /api/timeline`: the session's history, drawn as the HTML report draws a counterexample. */
+export interface TimelineAnswer {
+  readonly revision: number;
+  readonly timeline: Timeline;
+  readonly history: History;
+  readonly checks: readonly CheckResult[];
+}
+
+/** `GET /api/counterexamples`, and `POST` with a results.json's text: the counterexamples to step through. */
+export interface CounterexamplesAnswer {
+  readonly counterexamples: readonly CounterexampleView[];
+}
+
+/** `POST /api/save`: the session as a scenario, and the file it went to when the explorer saves files. */
+export interface SaveAnswer {
+  readonly scenario: ScenarioDefinition;
+  readonly file?: string;
+}
+
+/** Every refused or failed request. */
+export interface ErrorAnswer {
+  readonly error: string;
+}
+
 interface AppOptions {
   readonly saveDir?: string;
   readonly counterexamples: CounterexampleView[];
@@ -116,7 +143,7 @@ export function createExplorerApp(session: ExplorerSession, options: AppOptions)
     if (typeof body !== 'string' || body === '') throw new input.InputError('', 'the text of a results.json', body);
     const found = counterexamplesOf(body, 'the uploaded file');
     options.counterexamples.splice(0, options.counterexamples.length, ...found);
-    res.json({ counterexamples: found });
+    res.json({ counterexamples: found } satisfies CounterexamplesAnswer);
   });
   api.use(express.json({ limit: JSON_LIMIT, strict: false }));
 
@@ -136,9 +163,12 @@ export function createExplorerApp(session: ExplorerSession, options: AppOptions)
       timeline: buildTimeline(session.history, session.checks),
       history: session.history,
       checks: session.checks,
-    });
+    } satisfies TimelineAnswer);
   });
-  api.get('/counterexamples', (_req, res) => void res.json({ counterexamples: options.counterexamples }));
+  api.get(
+    '/counterexamples',
+    (_req, res) => void res.json({ counterexamples: options.counterexamples } satisfies CounterexamplesAnswer),
+  );
   api.get('/events', (req, res) => {
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
@@ -245,7 +275,7 @@ export function createExplorerApp(session: ExplorerSession, options: AppOptions)
           throw new ExplorerError(`${file} exists already; choose another name (or send "overwrite": true)`, 409);
         await writeFile(file, `${JSON.stringify(scenario, null, 2)}\n`, 'utf8');
       }
-      res.json({ scenario, ...(file !== undefined ? { file } : {}) });
+      res.json({ scenario, ...(file !== undefined ? { file } : {}) } satisfies SaveAnswer);
     }),
   );
   api.post(
@@ -256,14 +286,19 @@ export function createExplorerApp(session: ExplorerSession, options: AppOptions)
     '/reset',
     route(async (req, res) => send(res, await session.reset(input.reset(req.body)))),
   );
-  api.use((req, res) => void res.status(404).json({ error: `no such API: ${req.method} /api${req.path}` }));
+  api.use(
+    (req, res) =>
+      void res.status(404).json({ error: `no such API: ${req.method} /api${req.path}` } satisfies ErrorAnswer),
+  );
 
   app.use('/api', api);
-  app.use((req, res) => void res.status(404).json({ error: `not found: ${req.method} ${req.path}` }));
+  app.use(
+    (req, res) => void res.status(404).json({ error: `not found: ${req.method} ${req.path}` } satisfies ErrorAnswer),
+  );
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
     if (res.headersSent) return;
     const [status, message] = errorAnswer(error);
-    res.status(status).json({ error: message });
+    res.status(status).json({ error: message } satisfies ErrorAnswer);
   });
   return app;
 }
@@ -302,18 +337,20 @@ function guard(allowedHosts: () => ReadonlySet<string> | undefined) {
     if (hosts !== undefined && !hosts.has(host.toLowerCase())) {
       res.status(403).json({
         error: `the explorer answers only requests addressed to ${[...hosts][0] ?? 'its own address'} (Host: ${JSON.stringify(host)})`,
-      });
+      } satisfies ErrorAnswer);
       return;
     }
     if (req.method === 'GET' || req.method === 'HEAD') return next();
     const origin = req.headers.origin;
     if (origin !== undefined && origin !== `http://${host}`) {
-      res.status(403).json({ error: `cross-origin requests are refused (Origin: ${JSON.stringify(origin)})` });
+      res
+        .status(403)
+        .json({ error: `cross-origin requests are refused (Origin: ${JSON.stringify(origin)})` } satisfies ErrorAnswer);
       return;
     }
     const type = req.headers['content-type'] ?? '';
     if (!/^application\/json\s*(;|$)/i.test(type)) {
-      res.status(415).json({ error: 'send JSON: Content-Type must be application/json' });
+      res.status(415).json({ error: 'send JSON: Content-Type must be application/json' } satisfies ErrorAnswer);
       return;
     }
     next();

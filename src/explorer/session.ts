@@ -22,22 +22,14 @@ import { executeProgram } from '../scenario/execute.js';
 import { createPushHandler, tutorialPolicy } from '../scenario/policies.js';
 import { resolveDefinition } from '../scenario/resolve.js';
 import type { ScriptedResolution } from '../scenario/scripted.js';
-import type { PolicySpec, ScenarioDefinition, Step } from '../scenario/types.js';
+import { BUILT_IN_POLICIES, type PolicySpec, type ScenarioDefinition, type Step } from '../scenario/types.js';
 import { scenarioIssues } from '../scenario/validate.js';
 import { ConflictDesk, DecisionError, type ConflictView } from './conflicts.js';
 import { DRIVE_MAX_STEPS, PausableDrive } from './drive.js';
 import { executeStep } from './execute-step.js';
 import { currentFaults, sessionFaultPlan, withChange, type FaultChange, type LinkFaults } from './link-faults.js';
 
-export const EXPLORER_POLICIES = [
-  'ask',
-  'tutorial',
-  'server-wins',
-  'client-wins',
-  'merge',
-  'defer-to-pull',
-  'none',
-] as const;
+export const EXPLORER_POLICIES = ['ask', ...BUILT_IN_POLICIES] as const;
 /** `ask` pauses a push at each conflict until the user answers; the others are the runner's policies. */
 export type ExplorerPolicy = (typeof EXPLORER_POLICIES)[number];
 
@@ -550,6 +542,8 @@ export class ExplorerSession {
         ? `the run stopped: ${error.message}`
         : `the run crashed: ${error instanceof Error ? error.message : String(error)}`;
     this.stopped = reason;
+    // The runner's world records why it stopped before the note; so does the session's.
+    if (error instanceof SchedulerStuckError) this.world.recordStuck(error);
     this.world.note(reason);
   }
 

@@ -7,7 +7,9 @@ import type { JsonObject, TableDefinition } from '../protocol/records.js';
 import type { Clock } from './clock.js';
 import type { RandomSource } from './random.js';
 
-export type OperationAction = 'insert' | 'update' | 'delete';
+/** The actions of a queued operation, in the SDK's words; also the writes a server editor makes. */
+export const OPERATION_ACTIONS = ['insert', 'update', 'delete'] as const;
+export type OperationAction = (typeof OPERATION_ACTIONS)[number];
 
 /** One entry of a client's operation log, as a snapshot shows it. */
 export interface PendingOperation {
@@ -58,9 +60,42 @@ export interface PushErrorLike {
   isHandled: boolean;
 }
 
+/**
+ * One write to a client's local store, as its driver reports it (see
+ * {@link ClientEnvironment.onStoreWrite}). A write is either a data-changing statement
+ * (INSERT, UPDATE, DELETE, REPLACE, CREATE, ALTER, DROP — never a read, BEGIN or ROLLBACK) or the
+ * COMMIT of a transaction that ran at least one of them.
+ */
+export interface StoreWrite {
+  /**
+   * `statement`: a statement inside a transaction, lost if the app dies before the commit;
+   * `commit`: the COMMIT that makes the transaction's statements durable; `autocommit`: a
+   * statement run outside any transaction, durable as soon as it ran.
+   */
+  readonly kind: 'statement' | 'commit' | 'autocommit';
+  /** The statement's verb in lower case (`insert`, `upsert`, `delete`, `create`…); `commit` for a commit. */
+  readonly statement: string;
+  /** The table a statement writes, when the driver knows it. Never a value. */
+  readonly table?: string;
+}
+
+/**
+ * What the world answers a reported store write: `crash` means the app dies right after this
+ * write. The driver must then, before it returns, make sure nothing of this app instance writes
+ * to its store or sends a request again (a `statement` of an open transaction is lost with it);
+ * the world then calls {@link ClientDriver.restart}, which reopens the committed store.
+ */
+export type StoreWriteVerdict = 'continue' | 'crash';
+
 export interface ClientDriver {
   /** Which implementation this is: `reference`, `sdk`, or a team's own name. */
   readonly kind: string;
+  /**
+   * True when the driver reports each store write through {@link ClientEnvironment.onStoreWrite}
+   * and honours a `crash` verdict. A driver without it cannot be crashed between two store
+   * writes: the world notes that the crash points planned for it never fire.
+   */
+  readonly reportsStoreWrites?: boolean;
   insert(table: string, record: JsonObject): Promise<JsonObject>;
   update(table: string, record: JsonObject): Promise<JsonObject>;
   delete(table: string, id: string): Promise<void>;
@@ -92,6 +127,13 @@ export interface ClientEnvironment {
   readonly random: RandomSource;
   readonly tables: readonly TableDefinition[];
   readonly pushHandler: PushHandler;
+  /**
+   * Optional for the driver to call: every store write, synchronously, as it happens (a
+   * statement right after it ran, a commit right after it committed), in the order they
+   * happen. Store writes are the progress a liveness check sees besides requests, and the
+   * points between which the world can crash the app (see {@link StoreWriteVerdict}).
+   */
+  readonly onStoreWrite?: (write: StoreWrite) => StoreWriteVerdict;
 }
 
 export type ClientDriverFactory = ((environment: ClientEnvironment) => Promise<ClientDriver>) & {

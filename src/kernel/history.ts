@@ -6,6 +6,19 @@ import type { HttpRequest, HttpResponse, TransportFailureKind } from '../protoco
 import type { JsonObject, JsonValue, ServerRecord } from '../protocol/records.js';
 import type { ClientSnapshot, OperationAction } from './driver.js';
 
+/** Every kind of client operation, in one list for validators and generators. */
+export const CLIENT_OPERATION_TYPES = [
+  'insert',
+  'update',
+  'delete',
+  'read',
+  'lookup',
+  'push',
+  'pull',
+  'purge',
+  'restart',
+] as const satisfies readonly ClientOperation['type'][];
+
 /** A client operation, as the program asked for it. */
 export type ClientOperation =
   | { type: 'insert'; table: string; record: JsonObject }
@@ -69,6 +82,33 @@ export type HistoryEventBody =
       error?: string;
     }
   | { kind: 'restart'; client: string; midOperation: boolean }
+  /**
+   * A client's store committed: the statements of the transaction (or one autocommitted
+   * statement) in order, numbered `first`… within the app's life, the commit itself being the
+   * last write (`last`). Verbs and tables only, never values.
+   */
+  | {
+      kind: 'store-write';
+      client: string;
+      /** The app's life, from 1; a restart starts the next. */
+      life: number;
+      /** The number of the transaction's first write in this life. */
+      first: number;
+      /** The number of its last write (the commit, or the autocommitted statement). */
+      last: number;
+      statements: StoreStatement[];
+    }
+  /**
+   * The world stopped the run: these operations made no progress (no request, no store write of
+   * their client) for `stallMs` of virtual time, or nothing at all could happen any more.
+   */
+  | {
+      kind: 'stuck';
+      reason: 'stalled' | 'deadlock' | 'budget';
+      /** The bound of virtual time without progress. */
+      stallMs: number;
+      waiting: StuckOperation[];
+    }
   | { kind: 'partition'; client: string; offline: boolean }
   /** The network healed: every link online, no more faults from here on (latency stays). */
   | { kind: 'heal' }
@@ -80,6 +120,29 @@ export type HistoryEventBody =
       server: Record<string, ServerRecord[]>;
     }
   | { kind: 'note'; text: string };
+
+/** One statement of a committed store transaction. */
+export interface StoreStatement {
+  /** Its verb in lower case: `insert`, `upsert`, `delete`, `update`, `create`… */
+  readonly statement: string;
+  readonly table?: string;
+}
+
+/** An operation the world found stuck, and what it waited on. */
+export interface StuckOperation {
+  readonly opId: number;
+  readonly client: string;
+  /** The operation's type (`push`, `pull`…). */
+  readonly op: string;
+  /** Virtual ms since the start of the run at which it was invoked. */
+  readonly since: number;
+  /** The client's last progress event (a request or a store write) before it stalled, if any. */
+  readonly lastProgress?: number;
+  /** Virtual ms of that progress (or of the invocation, when later). */
+  readonly quietSince: number;
+  /** Plain words: what it waits on. */
+  readonly waitsOn: string;
+}
 
 export type HistoryEventKind = HistoryEventBody['kind'];
 

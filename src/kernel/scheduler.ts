@@ -16,7 +16,16 @@ export type StuckReason =
   /** No timer is armed, yet what we wait for has not settled: it waits for nothing that will come. */
   | 'deadlock'
   /** The step or virtual-time budget ran out. */
-  | 'budget';
+  | 'budget'
+  /** Timers still fire, but the watchdog saw no progress for its bound (see {@link Watchdog}). */
+  | 'stalled';
+
+/**
+ * Asked before each timer fires, with the virtual time it is due at: a message when what is
+ * awaited has made no progress for too long (the run stops with a `stalled` error), else
+ * undefined. Progress is the caller's to define (the world: requests and store writes).
+ */
+export type Watchdog = (nextDueAt: number) => string | undefined;
 
 /** The scheduler cannot make the awaited thing happen. */
 export class SchedulerStuckError extends Error {
@@ -158,7 +167,7 @@ export class Scheduler {
    * Drives time until `promise` settles and returns its result (or throws its error).
    * Throws {@link SchedulerStuckError} when it can never settle.
    */
-  run<T>(promise: Promise<T>, what = 'the awaited promise'): Promise<T> {
+  run<T>(promise: Promise<T>, what = 'the awaited promise', watchdog?: Watchdog): Promise<T> {
     return this.exclusive('run', async () => {
       let settled = false;
       const watched = promise.then(
@@ -191,6 +200,11 @@ export class Scheduler {
         }
         this.checkSteps(++steps, what);
         this.checkTime(start, what);
+        if (watchdog !== undefined) {
+          const due = this.clock.nextDueAt();
+          const stalled = due === undefined ? undefined : watchdog(due);
+          if (stalled !== undefined) throw new SchedulerStuckError('stalled', `${what}: ${stalled}`);
+        }
         this.clock.fireNext();
         await this.drain();
       }

@@ -5,7 +5,14 @@
  */
 import { RealClock, type Clock, type TimerHandle } from './clock.js';
 import type { RandomSource } from './random.js';
-import { Scheduler, drainMicrotasks, drainPromiseJobs, type DrainMode, type SchedulerLimits } from './scheduler.js';
+import {
+  Scheduler,
+  drainMicrotasks,
+  drainPromiseJobs,
+  type DrainMode,
+  type SchedulerLimits,
+  type Watchdog,
+} from './scheduler.js';
 import type { TieBreakPolicy } from './tie-break.js';
 import { VirtualClock } from './virtual-clock.js';
 
@@ -16,8 +23,8 @@ export interface WorldTime {
   now(): number;
   /** A clock whose timers run in `name`'s lane. */
   lane(name: string): Clock;
-  /** Drives time until `promise` settles. */
-  run<T>(promise: Promise<T>, what?: string): Promise<T>;
+  /** Drives time until `promise` settles (virtual time: stopped early when the watchdog says so). */
+  run<T>(promise: Promise<T>, what?: string, watchdog?: Watchdog): Promise<T>;
   /** Like `run`, but also lets real I/O finish (start-up: WASM, files). */
   runWithIo<T>(promise: Promise<T>): Promise<T>;
   step(): Promise<boolean>;
@@ -69,8 +76,8 @@ export class VirtualTime implements WorldTime {
     return this.clock.lane(name);
   }
 
-  run<T>(promise: Promise<T>, what?: string): Promise<T> {
-    return this.scheduler.run(promise, what);
+  run<T>(promise: Promise<T>, what?: string, watchdog?: Watchdog): Promise<T> {
+    return this.scheduler.run(promise, what, watchdog);
   }
 
   async runWithIo<T>(promise: Promise<T>): Promise<T> {

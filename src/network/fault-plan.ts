@@ -82,6 +82,18 @@ export interface RestartRule {
   readonly phase?: RestartPhase;
 }
 
+/**
+ * The app is killed right after its `afterWrite`-th store write and reopened from its committed
+ * store: a crash between two writes, which no request or timer can aim at. Writes are counted
+ * per life of the app, from 1, from the moment it is open (the writes of its start-up do not
+ * count); what a write is, is the driver's to say (see `StoreWrite` in kernel/driver.ts). Each
+ * rule fires once, in the first life that reaches its write. A client whose driver does not
+ * report store writes is never crashed this way (the world notes it).
+ */
+export interface CrashRule {
+  readonly afterWrite: number;
+}
+
 /** From the link's `fromRequest`-th request on (1-based), `latency` replaces the link's latency. */
 export interface LatencyChange {
   readonly fromRequest: number;
@@ -100,6 +112,8 @@ export interface LinkPlan {
   readonly faults?: readonly FaultRule[];
   readonly partitions?: readonly PartitionRule[];
   readonly restarts?: readonly RestartRule[];
+  /** Crashes between store writes (not a network fault: the plan's per-client entry is where they live). */
+  readonly crashes?: readonly CrashRule[];
 }
 
 export interface FaultPlan {
@@ -128,5 +142,6 @@ export function linkPlanFor(plan: FaultPlan, link: string): LinkPlan {
     faults: [...(base.faults ?? []), ...(own.faults ?? [])],
     partitions: [...(base.partitions ?? []), ...(own.partitions ?? [])],
     restarts: [...(base.restarts ?? []), ...(own.restarts ?? [])],
+    crashes: [...(base.crashes ?? []), ...(own.crashes ?? [])],
   };
 }

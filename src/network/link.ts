@@ -23,6 +23,7 @@ import {
   type RestartPhase,
 } from './fault-plan.js';
 import { createLatency, type Latency } from './latency.js';
+import { canonicalJson } from '../protocol/canonical-json.js';
 
 export interface LinkOptions {
   /** The client's name; the link is named after it in the history. */
@@ -327,15 +328,6 @@ function ruleStreams(random: RandomSource): (kind: string, rule: object) => Rand
 
 /** Plans are shared by every link of a world (and often across runs): name each rule once. */
 const canonicalText = new WeakMap<object, string>();
-
-function canonicalJson(value: unknown): string {
-  if (typeof value !== 'object' || value === null) return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, item]) => item !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
-}
 
 /**
  * Whether a rule's trigger matches the n-th request at time t. Probability rules draw once per

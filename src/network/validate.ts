@@ -93,7 +93,17 @@ class Validator {
   }
 
   linkPlan(value: unknown, path: string): void {
-    if (!this.object(value, path, ['latency', 'latencyChanges', 'timeoutMs', 'faults', 'partitions', 'restarts']))
+    if (
+      !this.object(value, path, [
+        'latency',
+        'latencyChanges',
+        'timeoutMs',
+        'faults',
+        'partitions',
+        'restarts',
+        'crashes',
+      ])
+    )
       return;
     const plan = value as Record<keyof LinkPlan, unknown>;
     if (plan.latency !== undefined) this.latency(plan.latency, join(path, 'latency'));
@@ -114,6 +124,13 @@ class Validator {
     }
     if (plan.restarts !== undefined && this.array(plan.restarts, join(path, 'restarts'))) {
       plan.restarts.forEach((rule, i) => this.restart(rule, `${join(path, 'restarts')}[${i}]`));
+    }
+    if (plan.crashes !== undefined && this.array(plan.crashes, join(path, 'crashes'))) {
+      plan.crashes.forEach((rule, i) => {
+        const at = `${join(path, 'crashes')}[${i}]`;
+        if (this.object(rule, at, ['afterWrite']))
+          this.number(rule.afterWrite, join(at, 'afterWrite'), 1, Number.POSITIVE_INFINITY, true);
+      });
     }
   }
 

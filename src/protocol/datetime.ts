@@ -9,6 +9,15 @@ const ISO_TIMESTAMP =
 
 /** Epoch milliseconds of an ISO-8601 timestamp, or `undefined` when it is not one. */
 export function parseIsoTimestamp(text: string): number | undefined {
+  return parseIsoTicks(text)?.ms;
+}
+
+/**
+ * An ISO-8601 timestamp to 100 ns precision: epoch milliseconds and the ticks (0–9999) below
+ * them, the seven fractional digits SQL Server's `datetimeoffset(7)` keeps. Digits past the
+ * seventh are dropped, never rounded.
+ */
+export function parseIsoTicks(text: string): { readonly ms: number; readonly ticks: number } | undefined {
   const match = ISO_TIMESTAMP.exec(text);
   if (match === null) return undefined;
   const [, y, mo, d, h = '0', mi = '0', s = '0', fraction = '', zone = 'Z'] = match;
@@ -22,6 +31,7 @@ export function parseIsoTimestamp(text: string): number | undefined {
   if (hour > 23 || minute > 59 || second > 59) return undefined;
   // Below a millisecond the digits are dropped, not rounded, so a value never moves forward.
   const millisecond = Number(fraction.padEnd(3, '0').slice(0, 3));
+  const ticks = Number(fraction.padEnd(7, '0').slice(3, 7));
   let offsetMinutes = 0;
   if (zone !== 'Z' && zone !== 'z') {
     const digits = zone.replace(':', '');
@@ -33,7 +43,28 @@ export function parseIsoTimestamp(text: string): number | undefined {
   const utc = new Date(0);
   utc.setUTCFullYear(year, month - 1, day);
   utc.setUTCHours(hour, minute, second, millisecond);
-  return utc.getTime() - offsetMinutes * 60_000;
+  return { ms: utc.getTime() - offsetMinutes * 60_000, ticks };
+}
+
+/**
+ * `2026-11-24T06:17:15.2740000Z`: seven fractional digits, fixed width, so that the text sorts
+ * as the instant does (years 0000–9999) and SQLite's date functions still read it.
+ */
+export function formatIsoTicks(epochMs: number, ticks: number): string {
+  const text = formatTimestamp(epochMs);
+  return `${text.slice(0, -1)}${String(ticks).padStart(4, '0')}Z`;
+}
+
+/**
+ * A seven-digit timestamp as .NET's `ss.FFF` pattern writes it: at most three fractional
+ * digits, trailing zeros dropped, and the point too when nothing is left
+ * (`…15.2740000Z` → `…15.274Z`, `…15.5000000Z` → `…15.5Z`, `…15.0009999Z` → `…15Z`).
+ */
+export function formatTrimmedMilliseconds(isoTicks: string): string {
+  const point = isoTicks.lastIndexOf('.');
+  if (point < 0) return isoTicks;
+  const digits = isoTicks.slice(point + 1, point + 4).replace(/0+$/, '');
+  return `${isoTicks.slice(0, point)}${digits === '' ? '' : `.${digits}`}Z`;
 }
 
 const MS_PER_DAY = 86_400_000;

@@ -37,6 +37,12 @@ export interface TableDefinition {
   maxTop?: number;
   /** Soft delete keeps deleted rows with `deleted: true`. Default true. */
   softDelete?: boolean;
+  /**
+   * The server assigns whole-number ids (1, 2, 3…) and ignores ids in inserted items: the Node
+   * server's `autoIncrement` table option, for online tables (offline sync needs string ids).
+   * Default false.
+   */
+  autoIncrement?: boolean;
 }
 
 /** The tutorial's table. */

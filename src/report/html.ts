@@ -2,35 +2,21 @@
  * The HTML report: one self-contained file (inline CSS, inline script, data as JSON), viewable
  * offline. Run data only ever travels as escaped JSON and becomes DOM text in the browser; a
  * Content-Security-Policy that admits only this exact script and stylesheet backs that up.
+ * The script and stylesheet are the page in ui/report/, bundled by `npm run build`.
  */
-import { createHash } from 'node:crypto';
+import { pageContentSecurityPolicy } from './csp.js';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunResults } from '../scenario/results.js';
 import { jsonForHtmlScript } from './escape.js';
-import { REPORT_SCRIPT } from './html-script.js';
-import { REPORT_STYLE } from './html-style.js';
+import { REPORT_SCRIPT, REPORT_STYLE } from './generated/report-page.js';
 import { buildReportModel } from './report-model.js';
 
 export const HTML_REPORT_FILE = 'index.html';
 
-function sha256Source(text: string): string {
-  return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
-}
-
 /** The CSP the report ships with: nothing loads, nothing runs but the report's own script. */
 export function reportContentSecurityPolicy(): string {
-  return [
-    "default-src 'none'",
-    `script-src ${sha256Source(REPORT_SCRIPT)}`,
-    `style-src ${sha256Source(REPORT_STYLE)}`,
-    "img-src 'none'",
-    "font-src 'none'",
-    "connect-src 'none'",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'none'",
-  ].join('; ');
+  return pageContentSecurityPolicy({ script: REPORT_SCRIPT, style: REPORT_STYLE, connect: "'none'" });
 }
 
 export function renderHtmlReport(results: RunResults): string {

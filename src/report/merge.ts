@@ -4,6 +4,7 @@
  * (scenario file, then name), whatever order the shards are passed in.
  */
 import type { RunResults, ScenarioResult, ScenarioStatus } from '../scenario/results.js';
+import { joinFindings, staleExpectations } from '../scenario/findings.js';
 import { compareStrings } from './summary.js';
 
 export class MergeError extends Error {
@@ -30,7 +31,13 @@ function combineStatus(statuses: readonly ScenarioStatus[]): ScenarioStatus {
 function combineScenario(parts: readonly ScenarioResult[]): ScenarioResult {
   const first = parts[0]!;
   if (parts.length === 1) return first;
+  // Findings join by signature; the status and stale expectations follow from the joined tally.
+  const findings = joinFindings(parts.map((part) => part.findings ?? []));
+  const expected = first.expected ?? [];
   const status = combineStatus(parts.map((part) => part.status));
+  const stale = findings.some((finding) => finding.disposition === 'expected')
+    ? staleExpectations(expected, findings)
+    : [];
   const source = parts.find((part) => part.status === status) ?? first;
   const coverage = new Map<string, number>();
   for (const part of parts) {
@@ -50,6 +57,10 @@ function combineScenario(parts: readonly ScenarioResult[]): ScenarioResult {
     durationMs: parts.reduce((sum, part) => sum + part.durationMs, 0),
     coverage: Object.fromEntries([...coverage].sort((a, b) => compareStrings(a[0], b[0]))),
     weak,
+    ...(findings.length > 0 ? { findings } : {}),
+    ...(expected.length > 0 ? { expected } : {}),
+    ...(stale.length > 0 ? { staleExpectations: stale } : {}),
+    ...(first.notes !== undefined ? { notes: first.notes } : {}),
     ...(source.failure !== undefined ? { failure: source.failure } : {}),
     ...(source.error !== undefined ? { error: source.error } : {}),
     ...(source.timings !== undefined ? { timings: source.timings } : {}),

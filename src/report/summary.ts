@@ -1,5 +1,5 @@
 /** Figures every report shows, computed once from the results. */
-import type { RunResults, ScenarioResult, ScenarioStatus } from '../scenario/results.js';
+import type { FindingSummary, RunResults, ScenarioResult, ScenarioStatus } from '../scenario/results.js';
 
 export const SCENARIO_STATUSES: readonly ScenarioStatus[] = [
   'passed',
@@ -96,4 +96,38 @@ export function plural(n: number, one: string, many = `${one}s`): string {
 /** The failed checks of a counterexample, or an empty list. */
 export function failedChecks(scenario: ScenarioResult) {
   return scenario.failure?.checks.filter((check) => !check.valid) ?? [];
+}
+
+/** One line per thing a reader of a scenario's result should know about its signatures. */
+export interface FindingLine {
+  readonly tone: 'bad' | 'known' | 'quiet';
+  readonly text: string;
+}
+
+/**
+ * The scenario's findings in words: new ones first (they fail it), then known ones, expectations
+ * that no run matched, an unpinned `*` expectation with the signatures to pin, allowed outcomes.
+ */
+export function findingLines(scenario: ScenarioResult): FindingLine[] {
+  const lines: FindingLine[] = [];
+  const findings = scenario.findings ?? [];
+  const where = (finding: FindingSummary): string =>
+    `×${finding.count}, first at ${finding.first.seed}${finding.first.path !== undefined ? `:${finding.first.path}` : ''}`;
+  for (const finding of findings.filter((f) => f.disposition === 'new'))
+    lines.push({ tone: 'bad', text: `new finding ${finding.signature} (${where(finding)})` });
+  for (const finding of findings.filter((f) => f.disposition === 'expected'))
+    lines.push({ tone: 'known', text: `known finding ${finding.signature} (${where(finding)})` });
+  for (const pattern of scenario.staleExpectations ?? [])
+    lines.push({ tone: 'known', text: `expected ${pattern}, but no run showed it` });
+  if ((scenario.expected ?? []).includes('*')) {
+    const seen = findings.filter((f) => f.disposition === 'expected').map((f) => f.signature);
+    lines.push({
+      tone: 'known',
+      text: `unpinned expectation "*" (any failure counts as known)${seen.length > 0 ? `; pin it: { "fails": ${JSON.stringify(seen)} }` : ''}`,
+    });
+  }
+  for (const finding of findings.filter((f) => f.disposition === 'allowed'))
+    lines.push({ tone: 'quiet', text: `allowed ${finding.signature} (${where(finding)})` });
+  for (const note of scenario.notes ?? []) lines.push({ tone: 'quiet', text: `note: ${note}` });
+  return lines;
 }

@@ -4,6 +4,7 @@
  */
 import type { JsonObject, JsonValue } from '../protocol/records.js';
 import type { TableDiff } from '../scenario/results.js';
+import { canonicalJson } from '../protocol/canonical-json.js';
 
 export type RowDiffStatus = 'same' | 'changed' | 'missing' | 'extra';
 
@@ -28,15 +29,6 @@ export interface TableDiffView {
 }
 
 const TRAILING_COLUMNS = ['createdAt', 'updatedAt', 'version', 'deleted'];
-
-/** JSON with sorted keys, so `{a,b}` and `{b,a}` compare equal. */
-export function canonicalJson(value: JsonValue | undefined): string {
-  if (value === undefined) return 'undefined';
-  if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map((item) => canonicalJson(item)).join(',')}]`;
-  const keys = Object.keys(value).sort();
-  return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson(value[key])}`).join(',')}}`;
-}
 
 function rowKey(row: JsonObject, index: number): string {
   const id = Object.prototype.hasOwnProperty.call(row, 'id') ? row['id'] : undefined;

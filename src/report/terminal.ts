@@ -5,7 +5,7 @@
  */
 import type { RunResults, ScenarioResult, ScenarioStatus } from '../scenario/results.js';
 import { terminalSafe } from './escape.js';
-import { failedChecks, formatCount, formatDuration, plural, summarize } from './summary.js';
+import { failedChecks, findingLines, formatCount, formatDuration, plural, summarize } from './summary.js';
 
 export interface TerminalSummaryOptions {
   /** ANSI colours. */
@@ -92,6 +92,10 @@ function scenarioDetail(scenario: ScenarioResult, p: Palette, maxLines: number):
       `${pad}${p.dim(`seed ${failure.seed}${failure.path ? ` · path ${terminalSafe(failure.path)}` : ''} · ${plural(failure.shrinks, 'shrink')} · ${plural(failure.history.length, 'event')}`)}`,
     );
     lines.push(`${pad}${p.dim('replay:')} ${p.cyan(terminalSafe(failure.replayCommand))}`);
+  }
+  for (const line of findingLines(scenario)) {
+    const paint = line.tone === 'bad' ? p.red : line.tone === 'known' ? p.yellow : p.dim;
+    lines.push(`${pad}${paint(terminalSafe(line.text, true))}`);
   }
   if (scenario.weak.length > 0) {
     lines.push(

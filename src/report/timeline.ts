@@ -325,6 +325,19 @@ function draftRow(
       );
     case 'heal':
       return box(NETWORK, 'ok', 'network healed — no more faults', [], null);
+    case 'store-write': {
+      const what = event.statements.map((one) => (one.table ? `${one.statement} ${one.table}` : one.statement));
+      const shown = what.length > 3 ? `${what.slice(0, 3).join(', ')} +${what.length - 3}` : what.join(', ');
+      const writes = event.first === event.last ? `write ${event.last}` : `writes ${event.first}–${event.last}`;
+      return box(event.client, 'neutral', `store commit · ${writes} · ${shown}`, [], event.client);
+    }
+    case 'stuck': {
+      const first = event.waiting[0];
+      const label = first
+        ? `stuck: ${first.op} #${first.opId} of ${first.client} — waits on ${first.waitsOn}`
+        : `stuck (${event.reason})`;
+      return { event, place: { shape: 'band' }, tone: 'fail', label, markers: [], client: first?.client ?? null };
+    }
     case 'snapshot':
       return {
         event,

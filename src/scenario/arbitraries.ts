@@ -6,6 +6,7 @@
  */
 import fc from 'fast-check';
 import type {
+  CrashRule,
   FaultPlan,
   FaultRule,
   LinkErrorStatus,
@@ -61,7 +62,8 @@ export type FaultDecision =
       readonly client: string;
       readonly request: number;
       readonly phase: 'before-server' | 'after-server';
-    };
+    }
+  | { readonly kind: 'crash'; readonly client: string; readonly afterWrite: number };
 
 export interface GeneratorSettings {
   readonly minSteps: number;
@@ -75,6 +77,7 @@ export interface GeneratorSettings {
   readonly maxFaults: number;
   readonly statuses: readonly LinkErrorStatus[];
   readonly requests: number;
+  readonly writes: number;
   readonly latency: { readonly min: number; readonly max: number };
   readonly windowMs: number;
   readonly timeoutMs: number;
@@ -94,6 +97,7 @@ export function generatorSettings(spec: GeneratorSpec = {}): GeneratorSettings {
     maxFaults: faults.max ?? 4,
     statuses: faults.statuses ?? [500, 503],
     requests: faults.requests ?? 12,
+    writes: faults.writes ?? 24,
     latency: faults.latency ?? { min: 5, max: 40 },
     windowMs: faults.windowMs ?? 400,
     timeoutMs: faults.timeoutMs ?? 2_000,
@@ -366,6 +370,9 @@ function faultDecisionArbitrary(
     restart: fc
       .record({ client, request, phase: fc.constantFrom('after-server' as const, 'before-server' as const) })
       .map((d) => ({ kind: 'restart' as const, ...d })),
+    crash: fc
+      .record({ client, afterWrite: fc.integer({ min: 1, max: settings.writes }) })
+      .map((d) => ({ kind: 'crash' as const, ...d })),
   };
   return fc.oneof(...settings.faultKinds.map((kind) => byKind[kind]));
 }
@@ -376,9 +383,9 @@ export function faultPlanOf(
   clients: readonly string[],
   settings: Pick<GeneratorSettings, 'latency' | 'timeoutMs'>,
 ): FaultPlan {
-  const links: Record<string, { faults: FaultRule[]; partitions: PartitionRule[]; restarts: RestartRule[] }> = {};
-  const linkOf = (name: string): { faults: FaultRule[]; partitions: PartitionRule[]; restarts: RestartRule[] } =>
-    (links[name] ??= { faults: [], partitions: [], restarts: [] });
+  type Rules = { faults: FaultRule[]; partitions: PartitionRule[]; restarts: RestartRule[]; crashes: CrashRule[] };
+  const links: Record<string, Rules> = {};
+  const linkOf = (name: string): Rules => (links[name] ??= { faults: [], partitions: [], restarts: [], crashes: [] });
   for (const decision of decisions) {
     const link = linkOf(decision.client);
     switch (decision.kind) {
@@ -407,6 +414,9 @@ export function faultPlanOf(
       case 'restart':
         link.restarts.push({ when: { request: decision.request }, phase: decision.phase });
         break;
+      case 'crash':
+        link.crashes.push({ afterWrite: decision.afterWrite });
+        break;
     }
   }
   const plan: { default: LinkPlan; links?: Record<string, LinkPlan> } = {
@@ -423,6 +433,7 @@ export function faultPlanOf(
       ...(link.faults.length > 0 ? { faults: link.faults } : {}),
       ...(link.partitions.length > 0 ? { partitions: mergeWindows(link.partitions) } : {}),
       ...(link.restarts.length > 0 ? { restarts: link.restarts } : {}),
+      ...(link.crashes.length > 0 ? { crashes: link.crashes } : {}),
     };
   }
   if (Object.keys(own).length > 0) plan.links = own;

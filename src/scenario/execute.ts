@@ -6,6 +6,7 @@
  */
 import { runCheckers, type CheckerName } from '../check/index.js';
 import { coverageCounters } from '../check/coverage.js';
+import { judge, NOTHING_DECLARED, type Declarations, type Judgement } from '../check/judge.js';
 import type { CheckResult } from '../check/types.js';
 import type { JsonObject } from '../protocol/records.js';
 import type { ClientDriverFactory, PushHandler } from '../kernel/driver.js';
@@ -21,6 +22,8 @@ import type { Program, ResolvedScenario, Step } from './types.js';
 export interface ExecuteOptions {
   /** How the scenario's clients are built. */
   readonly driver: ClientDriverFactory;
+  /** What the scenario declared for the client under test; default: nothing (every violation is new). */
+  readonly declarations?: Declarations;
   /** Default: the simulated backend. */
   readonly backend?: WorldBackendFactory;
   /** Guards against livelock (a handler retried forever): timers per drive call. Default 2,000. */
@@ -31,7 +34,10 @@ export interface RunRecord {
   readonly program: Program;
   readonly history: History;
   readonly checks: readonly CheckResult[];
+  /** Every violation with its signature and disposition. */
+  readonly judgement: Judgement;
   readonly coverage: Record<string, number>;
+  /** No new finding: every violation is allowed or expected. */
   readonly valid: boolean;
   readonly tableDiff: readonly TableDiff[];
   /** Why the run stopped early (a livelock, a deadlock, a crash). */
@@ -64,16 +70,20 @@ export async function executeProgram(
     seed: program.seed,
     clients: handlers,
     tables: scenario.tables,
+    server: scenario.server,
     driver: options.driver,
     faults: program.faults,
     limits,
     ...(options.backend !== undefined ? { backend: options.backend } : {}),
   });
   let stopped: string | undefined;
+  let stuck = false;
   try {
     await runSteps(world, program.steps);
     await settle(world, scenario.settleRounds);
   } catch (error) {
+    // A stuck run: the world recorded a `stuck` event, which the liveness checker judges.
+    stuck = error instanceof SchedulerStuckError;
     stopped =
       error instanceof SchedulerStuckError
         ? `the run stopped: ${error.message}`
@@ -83,24 +93,28 @@ export async function executeProgram(
     await world.close().catch(() => undefined);
   }
   const history = world.history;
-  const names =
-    stopped === undefined ? scenario.checks : scenario.checks.filter((name) => !NEEDS_SETTLED_END.has(name));
+  let names = stopped === undefined ? scenario.checks : scenario.checks.filter((name) => !NEEDS_SETTLED_END.has(name));
+  // A scenario that lists its checkers still hears why its run never ended.
+  if (stuck && !names.includes('liveness')) names = [...names, 'liveness'];
   const checks: CheckResult[] = runCheckers(history, names, { finalLabel: FINAL_SNAPSHOT });
-  if (stopped !== undefined) {
+  if (stopped !== undefined && !stuck) {
     const last = history.at(-1)?.seq ?? 0;
+    // A run that crashed broke no rule of the client's: it may be syncwright's own bug.
     checks.push({
-      checker: 'liveness',
+      checker: 'run',
       valid: false,
-      violations: [{ message: stopped, events: [last] }],
+      violations: [{ message: stopped, events: [last], at: { op: 'run', status: 'crashed' } }],
       explanation: `${stopped} (#${last}).`,
     });
   }
+  const judgement = judge(checks, options.declarations ?? NOTHING_DECLARED);
   return {
     program,
     history,
     checks,
+    judgement,
     coverage: coverageCounters(history),
-    valid: checks.every((check) => check.valid),
+    valid: judgement.valid,
     tableDiff: tableDiffOf(history),
     ...(stopped !== undefined ? { stopped } : {}),
   };

@@ -14,6 +14,7 @@ import type { ClientOperation, ServerEdit } from '../kernel/history.js';
 import { syncedStart } from './arbitraries.js';
 import { resolveClient, type ClientChoice } from './clients.js';
 import { executeProgram } from './execute.js';
+import { declarationsFor } from './run.js';
 import { resolveDefinition } from './resolve.js';
 import type { PolicySpec, Program, ResolvedScenario, Step } from './types.js';
 import type { ClientMutation } from '../client/mutations.js';
@@ -123,6 +124,8 @@ export function exhaustiveScenario(policy: PolicySpec = 'tutorial'): ResolvedSce
       clients: 2,
       editors: ['editor-1'],
       policy,
+      // Errors left unhandled (the tutorial's handler) stop a push until the next sync, as intended.
+      allow: ['handler-outcomes/handler.error-unhandled'],
       steps: [],
     },
     '<exhaustive>',
@@ -176,7 +179,10 @@ export async function runExhaustive(options: RunExhaustiveOptions = {}): Promise
     if (options.shard !== undefined && index % options.shard.total !== options.shard.index) continue;
     if (index % stride !== 0) continue;
     if (options.limit !== undefined && checked >= options.limit) break;
-    const run = await executeProgram(scenario, program, { driver: client.driver });
+    const run = await executeProgram(scenario, program, {
+      driver: client.driver,
+      declarations: declarationsFor(scenario, client.name),
+    });
     checked++;
     options.onProgress?.(checked, total);
     if (!run.valid) {

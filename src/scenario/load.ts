@@ -17,7 +17,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { jsonErrorOffset } from './json-position.js';
 import { mergeDefinitions, resolveDefinition } from './resolve.js';
 import type { ResolvedScenario, ScenarioDefinition } from './types.js';
-import { ScenarioError, validateScenario } from './validate.js';
+import { ScenarioError, validateAndMigrate } from './validate.js';
 
 const SCENARIO_EXTENSIONS = ['.ts', '.mts', '.json', '.js', '.mjs'];
 
@@ -46,8 +46,9 @@ function isSyncwrightEntry(target: string): boolean {
 export async function loadScenario(file: string, options: { cwd?: string } = {}): Promise<ResolvedScenario> {
   const cwd = options.cwd ?? process.cwd();
   const absolute = path.resolve(cwd, file);
-  const definition = await loadDefinitionWithExtends(absolute, displayName(absolute, cwd), cwd, []);
-  return resolveDefinition(definition, displayName(absolute, cwd), path.dirname(absolute));
+  const notes: string[] = [];
+  const definition = await loadDefinitionWithExtends(absolute, displayName(absolute, cwd), cwd, [], notes);
+  return resolveDefinition(definition, displayName(absolute, cwd), path.dirname(absolute), notes);
 }
 
 /** Every scenario file in a directory (not its subdirectories), sorted by name. */
@@ -70,6 +71,7 @@ async function loadDefinitionWithExtends(
   shown: string,
   cwd: string,
   seen: string[],
+  notes: string[],
 ): Promise<ScenarioDefinition> {
   if (seen.includes(absolute)) {
     throw new ScenarioError(shown, [
@@ -81,7 +83,9 @@ async function loadDefinitionWithExtends(
       },
     ]);
   }
-  const definition = validateScenario(await loadScenarioValue(absolute, shown), shown);
+  const loaded = validateAndMigrate(await loadScenarioValue(absolute, shown), shown);
+  notes.push(...loaded.notes);
+  const definition = loaded.definition;
   if (definition.extends === undefined) return definition;
   const baseFile = path.resolve(path.dirname(absolute), definition.extends);
   if (!existsSync(baseFile)) {
@@ -94,7 +98,7 @@ async function loadDefinitionWithExtends(
       },
     ]);
   }
-  const base = await loadDefinitionWithExtends(baseFile, displayName(baseFile, cwd), cwd, [...seen, absolute]);
+  const base = await loadDefinitionWithExtends(baseFile, displayName(baseFile, cwd), cwd, [...seen, absolute], notes);
   return mergeDefinitions(withAbsoluteModules(base, path.dirname(baseFile)), definition);
 }
 

@@ -8,7 +8,7 @@ import type { JsonObject, JsonValue } from '../protocol/records.js';
 import type { PushErrorLike, PushHandler } from '../kernel/driver.js';
 import { loadTypeScriptModule } from './load.js';
 import { scriptedPolicy } from './scripted.js';
-import type { MergeField, PolicySpec } from './types.js';
+import { BUILT_IN_POLICIES, type MergeField, type PolicySpec } from './types.js';
 
 export interface PolicyEnvironment {
   /** Relative module paths start here (the scenario file's directory). */
@@ -60,9 +60,7 @@ function builtIn(name: string, log: (text: string) => void, merge: MergeOptions)
     case 'none':
       return {};
     default:
-      throw new PolicyError(
-        `unknown conflict policy '${name}' (built in: tutorial, server-wins, client-wins, merge, defer-to-pull, none)`,
-      );
+      throw new PolicyError(`unknown conflict policy '${name}' (built in: ${BUILT_IN_POLICIES.join(', ')})`);
   }
 }
 

@@ -93,6 +93,8 @@ export async function replay(source: ReplaySource, options: ReplayOptions = {}):
   });
   const run = await executeProgram(scenario, program, {
     driver: client.driver,
+    // A replay shows a known finding as the failure it is; only the app's intended outcomes pass.
+    declarations: { allow: scenario.allow, expected: [] },
     ...(options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {}),
   });
   return {

@@ -40,7 +40,12 @@ export function mergeDefinitions(base: ScenarioDefinition, own: ScenarioDefiniti
   return merged as unknown as ScenarioDefinition;
 }
 
-export function resolveDefinition(definition: ScenarioDefinition, file: string, baseDir: string): ResolvedScenario {
+export function resolveDefinition(
+  definition: ScenarioDefinition,
+  file: string,
+  baseDir: string,
+  notes: readonly string[] = [],
+): ResolvedScenario {
   const issues: ScenarioIssue[] = [];
   const tables = (definition.tables ?? ['todoitem']).map((table, i): TableDefinition => {
     if (typeof table !== 'string') return table;
@@ -101,19 +106,25 @@ export function resolveDefinition(definition: ScenarioDefinition, file: string, 
     ...(definition.description !== undefined ? { description: definition.description } : {}),
     file,
     tables,
+    server: {
+      profile: definition.server?.profile ?? 'node',
+      compatibility: definition.server?.compatibility ?? 'default',
+    },
     clients,
     editors,
     ...(program !== undefined ? { program } : {}),
     ...(definition.generate !== undefined && program === undefined ? { generate: definition.generate } : {}),
     checks: definition.checks ?? CHECKER_NAMES,
     coverage: definition.coverage ?? [],
-    expect: definition.expect ?? 'pass',
+    expect: definition.expect ?? {},
+    allow: definition.allow ?? [],
     runs: definition.runs ?? DEFAULT_RUNS,
     settleRounds: definition.settleRounds ?? DEFAULT_SETTLE_ROUNDS,
     ...(definition.pullPageSize !== undefined ? { pullPageSize: definition.pullPageSize } : {}),
     baseDir,
     ...(definition.origin !== undefined ? { origin: definition.origin } : {}),
     definition,
+    notes,
   };
 }
 

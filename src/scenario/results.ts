@@ -2,18 +2,20 @@
  * The results of a `syncwright run`: what reports (HTML, JUnit, JSON, terminal) and the explorer
  * read. Plain JSON, so it can cross worker threads and be merged across shards.
  */
+import type { Disposition } from '../check/judge.js';
+import type { OccurrenceMetadata } from '../check/signature.js';
 import type { CheckResult } from '../check/types.js';
 import type { JsonObject } from '../protocol/records.js';
 import type { History } from '../kernel/history.js';
 
 export type ScenarioStatus =
-  /** Every run passed every check. */
+  /** No run produced a signature the scenario did not declare (allowed outcomes are fine). */
   | 'passed'
-  /** A run violated a check. */
+  /** A run produced a new finding: a signature the scenario neither allows nor expects. */
   | 'failed'
-  /** Marked as expected to fail (e.g. a known SDK finding) and it did fail. */
+  /** Known findings were expected for this client, and only those (at least one) occurred. */
   | 'expected-failure'
-  /** Marked as expected to fail, but it passed. */
+  /** Known findings were expected for this client, and none occurred. */
   | 'unexpected-pass'
   /** The scenario file could not be loaded or the run crashed. */
   | 'error';
@@ -49,6 +51,22 @@ export interface TableDiff {
   readonly actual: readonly JsonObject[];
 }
 
+/** One distinct signature a scenario's runs produced, with how the scenario declared it. */
+export interface FindingSummary {
+  readonly signature: string;
+  readonly checker: string;
+  /** `new` fails the scenario; `expected` is a known finding of this client; `allowed` is the app's intent. */
+  readonly disposition: Disposition;
+  /** Runs that produced it (shrinking runs not counted). */
+  readonly count: number;
+  /** The first run that produced it: replay it with `<seed>:<path>`. */
+  readonly first: { readonly seed: number; readonly path?: string };
+  /** One violation message of that run. */
+  readonly example: string;
+  /** What led there in that run: fault kinds, handler actions. Not part of the signature. */
+  readonly metadata: OccurrenceMetadata;
+}
+
 export interface ScenarioResult {
   readonly name: string;
   readonly description?: string;
@@ -64,6 +82,14 @@ export interface ScenarioResult {
   readonly coverage: Record<string, number>;
   /** Coverage counters the scenario expected to reach but never did. */
   readonly weak: readonly string[];
+  /** Every distinct signature the runs produced (new, expected and allowed), in first-seen order. */
+  readonly findings?: readonly FindingSummary[];
+  /** The known findings this client was expected to show (signature patterns). */
+  readonly expected?: readonly string[];
+  /** Expected patterns no run matched: a known finding that no longer occurs (or did not come up). */
+  readonly staleExpectations?: readonly string[];
+  /** What loading the scenario changed or wants its author to know (a migrated older format). */
+  readonly notes?: readonly string[];
   readonly failure?: Counterexample;
   /** Set when status is `error`. */
   readonly error?: string;
@@ -72,7 +98,8 @@ export interface ScenarioResult {
 }
 
 export interface RunResults {
-  readonly tool: { readonly name: 'syncwright'; readonly version: string };
+  /** `signatureVersion`: how the findings' signatures were built (see check/signature.ts). */
+  readonly tool: { readonly name: 'syncwright'; readonly version: string; readonly signatureVersion?: number };
   readonly seed: number;
   readonly client: string;
   /** Wall-clock figures; they are the only non-deterministic part of a result. */

@@ -13,7 +13,9 @@ import { resolveClient, type ClientChoice, type ResolvedClient } from './clients
 import { executeProgram, type RunRecord } from './execute.js';
 import { loadScenario } from './load.js';
 import { resolveDefinition } from './resolve.js';
-import type { Counterexample, ScenarioResult, ScenarioStatus } from './results.js';
+import type { Declarations } from '../check/judge.js';
+import { FindingTally, scenarioStatus, staleExpectations } from './findings.js';
+import type { Counterexample, ScenarioResult } from './results.js';
 import { expectationFor, type Program, type ResolvedScenario, type ScenarioDefinition } from './types.js';
 
 /** A scenario file path, a definition, or a scenario already loaded. */
@@ -119,6 +121,7 @@ export async function runScenarioDetailed(
   const execute: ProgramExecutor = (program) =>
     executeProgram(scenario, program, {
       driver: client.driver,
+      declarations: declarationsFor(scenario, client.name),
       ...(options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {}),
     });
 
@@ -164,16 +167,17 @@ async function runFixed(
 ): Promise<ScenarioRun> {
   const program = scenario.program!;
   const record = await execute(program);
-  const failure = record.valid
-    ? undefined
-    : counterexampleOf(scenario, client, record, { seed: program.seed, shrinks: 0 });
+  const tally = new FindingTally();
+  tally.add(record, { seed: program.seed });
+  // A known finding is shown too: the report's timeline is how one looks at it.
+  const shown = record.judgement.violations.some((violation) => violation.disposition !== 'allowed');
+  const failure = shown ? counterexampleOf(scenario, client, record, { seed: program.seed, shrinks: 0 }) : undefined;
   const elapsed = performance.now() - started;
   return {
     scenario,
     ...(record.valid ? {} : { failingRun: record }),
     result: {
-      ...baseResult(scenario, client, program.seed, 1, started, record.coverage),
-      status: statusOf(scenario, client, record.valid),
+      ...baseResult(scenario, client, program.seed, 1, started, record.coverage, tally),
       ...(failure !== undefined
         ? { failure, timings: { firstFailureMs: Math.round(elapsed), shrunkMs: Math.round(elapsed) } }
         : {}),
@@ -195,6 +199,10 @@ export async function runGenerated(
   onRun?: RunListener,
 ): Promise<ScenarioRun> {
   const coverage: Record<string, number> = {};
+  const tally = new FindingTally();
+  // Run k of the selection is fast-check's run `first + k` for the seed: its replay path.
+  const first = selection.path !== undefined && /^\d+$/.test(selection.path) ? Number(selection.path) : 0;
+  const replaying = selection.path !== undefined && !/^\d+$/.test(selection.path);
   let runs = 0;
   let index = 0;
   let firstFailureAt: number | undefined;
@@ -202,6 +210,7 @@ export async function runGenerated(
     const record = await execute(program);
     const shrinking = firstFailureAt !== undefined;
     if (!shrinking) {
+      tally.add(record, { seed: selection.seed, path: replaying ? selection.path! : String(first + runs) });
       runs++;
       addCoverage(coverage, record.coverage);
       if (!record.valid) firstFailureAt = performance.now();
@@ -218,7 +227,7 @@ export async function runGenerated(
   });
   const shrunkAt = performance.now();
   if (!details.failed || details.counterexample === null) {
-    const base = baseResult(scenario, client, selection.seed, runs, started, coverage);
+    const base = baseResult(scenario, client, selection.seed, runs, started, coverage, tally);
     // fast-check failed with no program to show: say so rather than pass.
     if (details.failed && !details.interrupted) {
       const error: unknown = details.errorInstance;
@@ -231,7 +240,7 @@ export async function runGenerated(
         },
       };
     }
-    return { scenario, result: { ...base, status: statusOf(scenario, client, true) } };
+    return { scenario, result: base };
   }
   // A run that threw (a policy module that does not load, say) throws again here: status error.
   const [program] = details.counterexample;
@@ -245,8 +254,7 @@ export async function runGenerated(
     scenario,
     failingRun: record,
     result: {
-      ...baseResult(scenario, client, details.seed, runs, started, coverage),
-      status: statusOf(scenario, client, false),
+      ...baseResult(scenario, client, details.seed, runs, started, coverage, tally),
       failure,
       timings: {
         ...(firstFailureAt !== undefined ? { firstFailureMs: Math.round(firstFailureAt - started) } : {}),
@@ -263,8 +271,14 @@ function baseResult(
   runs: number,
   started: number,
   coverage: Record<string, number>,
-): Omit<ScenarioResult, 'status'> {
+  tally: FindingTally = new FindingTally(),
+): ScenarioResult {
   const weak = scenario.coverage.filter((name) => (coverage[name] ?? 0) === 0);
+  const expected = expectationFor(scenario.expect, client.name);
+  const findings = tally.summaries();
+  const stale = findings.some((finding) => finding.disposition === 'expected')
+    ? staleExpectations(expected, findings)
+    : [];
   return {
     name: scenario.name,
     ...(scenario.description !== undefined ? { description: scenario.description } : {}),
@@ -275,12 +289,17 @@ function baseResult(
     durationMs: Math.round(performance.now() - started),
     coverage,
     weak,
+    status: scenarioStatus(expected, findings),
+    ...(findings.length > 0 ? { findings } : {}),
+    ...(expected.length > 0 ? { expected } : {}),
+    ...(stale.length > 0 ? { staleExpectations: stale } : {}),
+    ...(scenario.notes.length > 0 ? { notes: scenario.notes } : {}),
   };
 }
 
-function statusOf(scenario: ResolvedScenario, client: ResolvedClient, valid: boolean): ScenarioStatus {
-  if (expectationFor(scenario.expect, client.name) === 'fail') return valid ? 'unexpected-pass' : 'expected-failure';
-  return valid ? 'passed' : 'failed';
+/** What a scenario declared for one client: the checkers' violations are judged against it. */
+export function declarationsFor(scenario: ResolvedScenario, client: string): Declarations {
+  return { allow: scenario.allow, expected: expectationFor(scenario.expect, client) };
 }
 
 export function counterexampleOf(

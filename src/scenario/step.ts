@@ -8,6 +8,7 @@ import type { ClientOperation, ServerEdit } from '../kernel/history.js';
 import type { Operation } from '../kernel/operation.js';
 import type { World } from '../world/world.js';
 import type { Step } from './types.js';
+import { OPERATION_ACTIONS } from '../kernel/driver.js';
 
 /**
  * How a step makes virtual time pass. The runner passes the world itself; the explorer passes a
@@ -20,7 +21,7 @@ export interface StepTime {
   settle(op: Operation<unknown>): Promise<unknown>;
 }
 
-const LOCAL_WRITES = new Set(['insert', 'update', 'delete']);
+const LOCAL_WRITES: ReadonlySet<string> = new Set(OPERATION_ACTIONS);
 const SYNC_OPS = new Set(['push', 'pull', 'purge']);
 
 /**

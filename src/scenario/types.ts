@@ -8,6 +8,7 @@ import type { JsonValue, TableDefinition } from '../protocol/records.js';
 import type { PushHandler } from '../kernel/driver.js';
 import type { ClientOperation, ServerEdit } from '../kernel/history.js';
 import type { ScriptedResolution } from './scripted.js';
+import type { ServerSpec } from '../world/world.js';
 
 /** A field-by-field merge: what the merged record holds for `field`. */
 export type MergeField = (
@@ -50,8 +51,10 @@ export type PolicySpec =
   /** TypeScript scenarios only: the handler itself. */
   | { readonly handler: PushHandler };
 
-export type BuiltInPolicyName =
-  'tutorial' | 'server-wins' | 'client-wins' | 'merge' | 'defer-to-pull' | 'none' | 'scripted';
+/** The built-in policies a scenario names by string (`scripted` takes an object, a module a path). */
+export const BUILT_IN_POLICIES = ['tutorial', 'server-wins', 'client-wins', 'merge', 'defer-to-pull', 'none'] as const;
+
+export type BuiltInPolicyName = (typeof BUILT_IN_POLICIES)[number] | 'scripted';
 
 export interface ClientSpec {
   readonly name: string;
@@ -130,6 +133,8 @@ export const FAULT_DECISION_KINDS = [
   'lost-response',
   'partition',
   'restart',
+  /** A restart right after the n-th store write of a life: a crash between two writes. */
+  'crash',
 ] as const;
 export type FaultDecisionKind = (typeof FAULT_DECISION_KINDS)[number];
 
@@ -142,6 +147,8 @@ export interface FaultRanges {
   readonly statuses?: readonly LinkErrorStatus[];
   /** Request-triggered faults hit one of the first `requests` requests of a link. Default 12. */
   readonly requests?: number;
+  /** Crash points fall after one of the first `writes` store writes of a life. Default 24. */
+  readonly writes?: number;
   /** Latency per link and way, uniform in [min, max] ms. Default 5–40. */
   readonly latency?: { readonly min: number; readonly max: number };
   /** Longest partition or fault window, virtual ms. Default 400. */
@@ -170,15 +177,31 @@ export interface GeneratorSpec {
   readonly faults?: FaultRanges;
 }
 
-export type Expectation = 'pass' | 'fail' | Readonly<Record<string, 'pass' | 'fail'>>;
+/** The version of the scenario format this code writes; older files are migrated when loaded. */
+export const SCENARIO_FORMAT_VERSION = 2;
 
-/** What a scenario expects of one client (`reference+mutation` counts as `reference`). */
-export function expectationFor(expect: Expectation, client: string): 'pass' | 'fail' {
-  if (typeof expect === 'string') return expect;
-  return expect[client] ?? expect[client.split('+')[0]!] ?? 'pass';
+/**
+ * What a scenario expects of one client: to pass, or to fail with known findings — signature
+ * patterns (`checker/rule/op/status`, `*` for any segment; see check/signature.ts). A run that
+ * fails with a signature not named here is a new finding.
+ */
+export type ClientExpectation = 'pass' | { readonly fails: readonly string[] };
+
+/** Per client (`reference`, `sdk`, a driver module's path) or `*` for every client. */
+export type Expectation = Readonly<Record<string, ClientExpectation>>;
+
+/**
+ * The known findings a scenario names for one client (`reference+mutation` counts as
+ * `reference`): the client's own entry, else `*`'s, else none.
+ */
+export function expectationFor(expect: Expectation, client: string): readonly string[] {
+  const entry = expect[client] ?? expect[client.split('+')[0]!] ?? expect['*'] ?? 'pass';
+  return entry === 'pass' ? [] : entry.fails;
 }
 
 export interface ScenarioDefinition {
+  /** The format version (2). Files without one are read as the current version. */
+  readonly version?: number;
   readonly name: string;
   readonly description?: string;
   /**
@@ -188,6 +211,11 @@ export interface ScenarioDefinition {
   readonly extends?: string;
   /** Table names (`todoitem` is built in) or definitions. Default `['todoitem']`. */
   readonly tables?: readonly (string | TableDefinition)[];
+  /**
+   * The real server the backend imitates: `{ profile: 'aspnet' }` for Microsoft.Azure.Mobile.Server,
+   * `compatibility: 'exact'` for its answers where it is broken. Default: Node, default compatibility.
+   */
+  readonly server?: ServerSpec;
   /** A count (`client-1`…) or the clients. Default 1. */
   readonly clients?: number | readonly (string | ClientSpec)[];
   /** Every client's policy unless it names its own. Default `tutorial`. */
@@ -206,10 +234,17 @@ export interface ScenarioDefinition {
   /** Coverage counters the runs must reach ("sometimes"), else the scenario is reported weak. */
   readonly coverage?: readonly string[];
   /**
-   * `fail` marks a known finding: failing is expected, passing is news. Per client, e.g.
-   * `{ sdk: 'fail' }`: a finding of the real SDK that the reference client does not share.
+   * Known findings per client, by signature: `{ sdk: { fails: ['no-lost-writes/…'] } }`. Failing
+   * with those is expected; failing otherwise is a new finding; an expected signature that no
+   * longer occurs is reported.
    */
   readonly expect?: Expectation;
+  /**
+   * Outcomes the scenario intends, by signature pattern, for every client: e.g.
+   * `handler-outcomes/handler.conflict-unresolved` in a scenario whose app has no handler. An
+   * allowed outcome is the recorded decision for its operation everywhere else too.
+   */
+  readonly allow?: readonly string[];
   /** Generated runs when the caller does not say. Default 100. */
   readonly runs?: number;
   /** Push-then-pull rounds after healing, before the final snapshot. Default 2. */
@@ -237,6 +272,7 @@ export interface ResolvedScenario {
   /** The file it came from (as given), or `<inline>`. */
   readonly file: string;
   readonly tables: readonly TableDefinition[];
+  readonly server: Required<ServerSpec>;
   readonly clients: readonly { readonly name: string; readonly policy: PolicySpec }[];
   readonly editors: readonly string[];
   /** Fixed program, or undefined for generated scenarios. */
@@ -245,6 +281,7 @@ export interface ResolvedScenario {
   readonly checks: readonly CheckerName[];
   readonly coverage: readonly string[];
   readonly expect: Expectation;
+  readonly allow: readonly string[];
   readonly runs: number;
   readonly settleRounds: number;
   readonly pullPageSize?: number;
@@ -253,4 +290,6 @@ export interface ResolvedScenario {
   readonly origin?: ScenarioDefinition['origin'];
   /** The definition as written (after `extends`), for saving regressions. */
   readonly definition: ScenarioDefinition;
+  /** What loading changed or wants the author to know (a migrated older format, say). */
+  readonly notes: readonly string[];
 }

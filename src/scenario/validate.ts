@@ -4,12 +4,23 @@
  * fixed in one go. Functions (a merge function, a handler object) are accepted where a
  * TypeScript scenario may hold them.
  */
+import { COMPATIBILITY_MODES, SERVER_PROFILE_NAMES } from '../backend/profiles/profile.js';
 import { CHECKER_NAMES } from '../check/index.js';
 import { COVERAGE_COUNTERS } from '../check/coverage.js';
+import { signaturePatternProblem } from '../check/signature.js';
 import { LINK_ERROR_STATUSES } from '../network/fault-plan.js';
 import { validateFaultPlan } from '../network/validate.js';
 import { SCRIPTED_DECISIONS } from './scripted.js';
-import { FAULT_DECISION_KINDS, STEP_KINDS, type ScenarioDefinition } from './types.js';
+import { OPERATION_ACTIONS } from '../kernel/driver.js';
+import { CLIENT_OPERATION_TYPES } from '../kernel/history.js';
+import {
+  BUILT_IN_POLICIES,
+  FAULT_DECISION_KINDS,
+  SCENARIO_FORMAT_VERSION,
+  STEP_KINDS,
+  type ScenarioDefinition,
+} from './types.js';
+import { migrateScenario } from './migrate.js';
 
 export interface ScenarioIssue {
   readonly file: string;
@@ -39,10 +50,13 @@ export function formatIssue(issue: ScenarioIssue): string {
 }
 
 const TOP_LEVEL = [
+  '$schema',
+  'version',
   'name',
   'description',
   'extends',
   'tables',
+  'server',
   'clients',
   'policy',
   'editors',
@@ -53,23 +67,32 @@ const TOP_LEVEL = [
   'checks',
   'coverage',
   'expect',
+  'allow',
   'runs',
   'settleRounds',
   'pullPageSize',
   'origin',
 ] as const;
 
-const BUILT_IN_POLICIES = ['tutorial', 'server-wins', 'client-wins', 'merge', 'defer-to-pull', 'none'];
 const COLUMN_TYPES = ['string', 'number', 'boolean', 'date', 'object'];
-const CLIENT_OPS = ['insert', 'update', 'delete', 'read', 'lookup', 'push', 'pull', 'purge', 'restart'];
-const EDIT_OPS = ['insert', 'update', 'delete'];
+const CLIENT_OPS = CLIENT_OPERATION_TYPES;
+const EDIT_OPS = OPERATION_ACTIONS;
 const WORLD_OPS = ['offline', 'online', 'heal', 'sync', 'wait', 'note'];
 
 /** Returns the definition, typed, or throws a {@link ScenarioError} listing every problem. */
 export function validateScenario(value: unknown, file: string): ScenarioDefinition {
-  const issues = scenarioIssues(value, file);
+  return validateAndMigrate(value, file).definition;
+}
+
+/** Reads an older format as the current one (see migrate.ts), then validates; `notes` say what migrating did. */
+export function validateAndMigrate(
+  value: unknown,
+  file: string,
+): { readonly definition: ScenarioDefinition; readonly notes: readonly string[] } {
+  const migrated = migrateScenario(value, file);
+  const issues = scenarioIssues(migrated.value, file);
   if (issues.length > 0) throw new ScenarioError(file, issues);
-  return value as ScenarioDefinition;
+  return { definition: migrated.value as ScenarioDefinition, notes: migrated.notes };
 }
 
 /** Every problem in the definition; empty when it is valid. */
@@ -82,6 +105,12 @@ export function scenarioIssues(value: unknown, file: string): ScenarioIssue[] {
   if (s['description'] !== undefined) v.string(s['description'], 'description');
   if (s['extends'] !== undefined) v.string(s['extends'], 'extends');
   if (s['tables'] !== undefined) v.tables(s['tables']);
+  if (s['server'] !== undefined && v.object(s['server'], 'server', ['profile', 'compatibility'])) {
+    const server = s['server'] as Record<string, unknown>;
+    if (server['profile'] !== undefined) v.oneOf(server['profile'], 'server.profile', SERVER_PROFILE_NAMES);
+    if (server['compatibility'] !== undefined)
+      v.oneOf(server['compatibility'], 'server.compatibility', COMPATIBILITY_MODES);
+  }
   if (s['clients'] !== undefined) v.clients(s['clients']);
   if (s['policy'] !== undefined) v.policy(s['policy'], 'policy');
   if (s['editors'] !== undefined) {
@@ -114,15 +143,15 @@ export function scenarioIssues(value: unknown, file: string): ScenarioIssue[] {
   if (s['generate'] !== undefined) v.generate(s['generate']);
   if (s['checks'] !== undefined) v.oneOfEach(s['checks'], 'checks', CHECKER_NAMES);
   if (s['coverage'] !== undefined) v.oneOfEach(s['coverage'], 'coverage', COVERAGE_COUNTERS);
-  if (s['expect'] !== undefined) {
-    if (typeof s['expect'] === 'object' && s['expect'] !== null && !Array.isArray(s['expect'])) {
-      for (const [client, outcome] of Object.entries(s['expect']))
-        v.oneOf(outcome, `expect.${client}`, ['pass', 'fail']);
-    } else {
-      if (s['expect'] !== 'pass' && s['expect'] !== 'fail')
-        v.fail('expect', '"pass", "fail", or an object of client name → "pass" / "fail"', s['expect']);
-    }
-  }
+  if (s['version'] !== undefined && s['version'] !== SCENARIO_FORMAT_VERSION)
+    v.fail(
+      'version',
+      `${SCENARIO_FORMAT_VERSION} (this format; version 1 files are migrated as they load)`,
+      s['version'],
+    );
+  if (s['$schema'] !== undefined) v.string(s['$schema'], '$schema');
+  if (s['expect'] !== undefined) v.expectation(s['expect']);
+  if (s['allow'] !== undefined) v.signaturePatterns(s['allow'], 'allow');
   if (s['runs'] !== undefined) v.integer(s['runs'], 'runs', 1, 1_000_000);
   if (s['settleRounds'] !== undefined) v.integer(s['settleRounds'], 'settleRounds', 0, 10);
   if (s['pullPageSize'] !== undefined) v.integer(s['pullPageSize'], 'pullPageSize', 1, 1000);
@@ -157,6 +186,36 @@ function join(path: string, key: string | number): string {
 
 class Validator {
   readonly issues: ScenarioIssue[] = [];
+
+  /** `{ <client or *>: "pass" | { fails: [signature patterns] } }`. */
+  expectation(value: unknown): void {
+    const shape = 'an object of client name (or "*") → "pass" or { "fails": [signature patterns] }';
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      this.fail('expect', shape, value);
+      return;
+    }
+    for (const [client, outcome] of Object.entries(value)) {
+      const path = join('expect', client);
+      if (outcome === 'pass') continue;
+      if (typeof outcome !== 'object' || outcome === null || Array.isArray(outcome)) {
+        this.fail(path, '"pass" or { "fails": [signature patterns] }', outcome);
+        continue;
+      }
+      if (this.object(outcome, path, ['fails']))
+        this.signaturePatterns((outcome as Record<string, unknown>)['fails'], join(path, 'fails'));
+    }
+  }
+
+  /** A list of signature patterns: `checker/rule/op/status`, `*` for any segment, trailing ones optional. */
+  signaturePatterns(value: unknown, path: string): void {
+    if (!this.array(value, path)) return;
+    (value as unknown[]).forEach((pattern, i) => {
+      const at = `${path}[${i}]`;
+      if (!this.string(pattern, at)) return;
+      const problem = signaturePatternProblem(pattern as string);
+      if (problem !== undefined) this.fail(at, `a signature pattern checker/rule/op/status (${problem})`, pattern);
+    });
+  }
 
   constructor(private readonly file: string) {}
 
@@ -319,8 +378,7 @@ class Validator {
         ) {
           this.fail(join(at, 'record'), `the record ${String(answer['decision'])} stores`, undefined);
         }
-        if (answer['action'] !== undefined)
-          this.oneOf(answer['action'], join(at, 'action'), ['insert', 'update', 'delete']);
+        if (answer['action'] !== undefined) this.oneOf(answer['action'], join(at, 'action'), OPERATION_ACTIONS);
         if (answer['table'] !== undefined) this.string(answer['table'], join(at, 'table'));
         if (answer['itemId'] !== undefined) this.string(answer['itemId'], join(at, 'itemId'));
       });
@@ -473,7 +531,10 @@ class Validator {
 
   faultRanges(value: unknown): void {
     const path = 'generate.faults';
-    if (!this.object(value, path, ['kinds', 'max', 'statuses', 'requests', 'latency', 'windowMs', 'timeoutMs'])) return;
+    if (
+      !this.object(value, path, ['kinds', 'max', 'statuses', 'requests', 'writes', 'latency', 'windowMs', 'timeoutMs'])
+    )
+      return;
     if (value['kinds'] !== undefined && value['kinds'] !== 'all')
       this.oneOfEach(value['kinds'], `${path}.kinds`, FAULT_DECISION_KINDS);
     if (value['max'] !== undefined) this.integer(value['max'], `${path}.max`, 0, 50);
@@ -482,6 +543,7 @@ class Validator {
       value['statuses'].forEach((status, i) => this.oneOf(status, `${path}.statuses[${i}]`, LINK_ERROR_STATUSES));
     }
     if (value['requests'] !== undefined) this.integer(value['requests'], `${path}.requests`, 1, 1000);
+    if (value['writes'] !== undefined) this.integer(value['writes'], `${path}.writes`, 1, 100_000);
     if (value['latency'] !== undefined && this.object(value['latency'], `${path}.latency`, ['min', 'max'])) {
       const latency = value['latency'];
       const a = this.integer(latency['min'], `${path}.latency.min`, 0, 60_000);

@@ -7,7 +7,7 @@ import type { SqlJsStatic } from 'sql.js';
 import type { Transport } from '../protocol/http.js';
 import type { Clock } from '../kernel/clock.js';
 import { liveObjects } from '../kernel/live-objects.js';
-import type { PushHandler } from '../kernel/driver.js';
+import type { PushHandler, StoreWrite, StoreWriteVerdict } from '../kernel/driver.js';
 import type { RandomSource } from '../kernel/random.js';
 import { AppTimers } from './app-timers.js';
 import { createDeviceStorage } from './device-storage.js';
@@ -55,6 +55,8 @@ export interface SdkAppOptions {
   readonly cache?: ScriptCache;
   /** Called with the instance as soon as it exists, before start-up finishes (so it can be killed). */
   readonly onCreated?: (app: SdkApp) => void;
+  /** Every write of the sqlite plugin (see `SqlitePluginOptions.onWrite`); `crash` kills the app there. */
+  readonly onStoreWrite?: (write: StoreWrite) => StoreWriteVerdict;
 }
 
 export class SdkApp {
@@ -70,10 +72,21 @@ export class SdkApp {
   private constructor(readonly options: SdkAppOptions) {
     const onError = options.onUncaughtError ?? ((): void => undefined);
     this.timers = new AppTimers({ clock: options.clock, clampNested: options.clampNestedTimers ?? true, onError });
+    const onStoreWrite = options.onStoreWrite;
     this.plugin = new SqlitePlugin({
       sql: options.sql,
       schedule: (task) => this.timers.post(task),
       files: options.files,
+      ...(onStoreWrite === undefined
+        ? {}
+        : {
+            onWrite: (write: StoreWrite): StoreWriteVerdict => {
+              const verdict = onStoreWrite(write);
+              // The whole app dies inside the write: no timer, response or callback of it runs again.
+              if (verdict === 'crash') this.kill();
+              return verdict;
+            },
+          }),
     });
     const XMLHttpRequest = createXMLHttpRequestClass({
       transport: options.transport,

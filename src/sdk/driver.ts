@@ -34,6 +34,7 @@ import type { SdkPushError, SdkRecord, SdkTableDefinition } from './sdk-types.js
 import { loadSqlJs } from '../sqlite/sqljs.js';
 import { DeviceFile, type DeviceFileSource } from './sqlite-plugin.js';
 import type { SimXMLHttpRequest } from './xhr.js';
+import { OPERATION_ACTIONS } from '../kernel/driver.js';
 
 export interface SdkDriverOptions {
   /** System columns the local tables declare besides `id`. Default `['version']`. */
@@ -53,7 +54,7 @@ export interface SdkDriverOptions {
 
 const OPERATIONS_TABLE = '__operations';
 const MAX_UNCAUGHT_KEPT = 100;
-const ACTIONS: readonly string[] = ['insert', 'update', 'delete'];
+const ACTIONS: readonly string[] = OPERATION_ACTIONS;
 
 /** A driver factory with options. */
 export function createSdkDriverFactory(options: SdkDriverOptions = {}): ClientDriverFactory {
@@ -71,6 +72,7 @@ export const createSdkDriver: ClientDriverFactory = createSdkDriverFactory();
 
 export class SdkDriver implements ClientDriver {
   readonly kind = 'sdk';
+  readonly reportsStoreWrites = true;
   private readonly definitions: ReadonlyMap<string, SdkTableDefinition>;
   private readonly databaseName: string;
   /** The device: its database files and web storage outlive app instances. */
@@ -249,6 +251,7 @@ export class SdkDriver implements ClientDriver {
       databaseName: this.databaseName,
       tables: [...this.definitions.values()],
       pushHandler: this.environment.pushHandler,
+      ...(this.environment.onStoreWrite === undefined ? {} : { onStoreWrite: this.environment.onStoreWrite }),
       ...(this.options.clampNestedTimers === undefined ? {} : { clampNestedTimers: this.options.clampNestedTimers }),
       ...(this.options.scriptCache === undefined ? {} : { cache: this.options.scriptCache }),
       onUncaughtError: (error) => {

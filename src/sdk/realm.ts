@@ -11,7 +11,8 @@
  *
  * What stays per instance is the page: `window` (also `global`, `self`, `globalThis`), the
  * timers, `XMLHttpRequest`, `sqlitePlugin`, `localStorage`, `cordova`, `navigator`, `crypto`,
- * `process`, `Buffer`, `console`, a `Date` that reads the instance's clock and a `Math` whose
+ * `process`, `Buffer`, `console`, a `Date` that reads the instance's clock (or, outside the
+ * simulator, the realm's own wall-clock Date) and a `Math` whose
  * `random` draws from its seed. They reach the SDK's code as parameters of its module wrapper
  * ({@link PAGE_GLOBALS}), so code of a killed instance can only ever reach its own (disposed)
  * timers, never a later instance's. `window` is an object of its own whose prototype is the
@@ -59,6 +60,8 @@ export interface PageOptions {
   readonly now: () => number;
   /** What `Math.random()` returns: the instance's seeded draw in [0, 1). */
   readonly random: () => number;
+  /** Keep the realm's own Date (wall clock, host time zone) instead of the clock's UTC device Date. */
+  readonly realDate?: boolean;
 }
 
 /** One instance's page: its `window` and the values its module wrappers receive. */
@@ -85,6 +88,7 @@ type MakePage = (
   random: () => number,
   bindings: PageBindings,
   names: readonly string[],
+  realDate: boolean,
 ) => { window: Record<string, unknown>; scope: unknown[] };
 
 type Evaluate = (code: string, ...scope: unknown[]) => unknown;
@@ -98,7 +102,7 @@ const REALM_SETUP = new vm.Script(
   var NativeDate = Date;
   var NativeMath = Math;
   var realmGlobal = globalThis;
-  function makePage(now, random, bindings, names) {
+  function makePage(now, random, bindings, names, realDate) {
     function DeviceDate(year, month, day, hours, minutes, seconds, ms) {
       if (!new.target) return new NativeDate(now()).toString();
       var date = arguments.length === 0 ? new NativeDate(now())
@@ -122,7 +126,7 @@ const REALM_SETUP = new vm.Script(
     page.global = page;
     page.self = page;
     page.globalThis = page;
-    page.Date = DeviceDate;
+    page.Date = realDate ? NativeDate : DeviceDate;
     page.Math = math;
     var scope = [];
     for (var j = 0; j < names.length; j++) scope.push(page[names[j]]);
@@ -181,7 +185,13 @@ export class SdkRealm {
   /** A page for a new instance. */
   createPage(options: PageOptions): Page {
     this.pages++;
-    const { window, scope } = this.makePageInRealm(options.now, options.random, options.bindings, PAGE_GLOBALS);
+    const { window, scope } = this.makePageInRealm(
+      options.now,
+      options.random,
+      options.bindings,
+      PAGE_GLOBALS,
+      options.realDate === true,
+    );
     const evaluate = (code: string): unknown => this.evaluateInRealm(code, ...scope);
     return { window, scope, evaluate };
   }

@@ -8,7 +8,8 @@
  * - `setTimeout` & co. are the instance's {@link AppTimers} on the world's clock.
  * - `Date` reads the clock (`new Date()`, `Date.now()`), and the device runs in UTC: the SDK's
  *   first-pull bound `new Date(1970, 0, 0)` is local time, so it would otherwise depend on the
- *   host's time zone and histories would differ between machines.
+ *   host's time zone and histories would differ between machines. Outside the simulator
+ *   (`realDate`) the page keeps its own Date: the wall clock in the host's time zone.
  * - `Math.random` and `crypto.getRandomValues` draw from the client's random source: the
  *   installation id and generated record ids are reproducible from the seed.
  * - `process` and `Buffer` are the small stand-ins browserify gives the dependencies.
@@ -27,14 +28,16 @@ import { sharedParseCache, type ParseCache } from './parse-cache.js';
 import { sharedRealm, type SdkRealm } from './realm.js';
 import { asSdkApi, type SdkApi } from './sdk-types.js';
 import type { SqlitePlugin } from './sqlite-plugin.js';
-import type { SimXMLHttpRequestClass } from './xhr.js';
 
 export interface SandboxOptions {
   readonly timers: AppTimers;
-  readonly XMLHttpRequest: SimXMLHttpRequestClass;
+  /** The simulator's (xhr.ts) or Node's (node/xhr.ts): the SDK only constructs it. */
+  readonly XMLHttpRequest: new () => object;
   readonly sqlitePlugin: SqlitePlugin;
   readonly localStorage: DeviceStorage;
   readonly clock: Clock;
+  /** Leave the page's own Date alone (wall clock, host time zone) instead of the clock's UTC device Date. */
+  readonly realDate?: boolean;
   readonly random: RandomSource;
   /** Where the page's console goes. Default: nowhere. */
   readonly console?: (level: string, args: unknown[]) => void;
@@ -107,6 +110,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
         debug: (...args: unknown[]) => log('debug', args),
       },
     },
+    realDate: options.realDate === true,
   });
 
   const cryptoModule = {

@@ -16,10 +16,19 @@
  *   NULL, anything else as its `toString()`.
  *
  * What it adds for the simulator: a device's database files survive the app ({@link kill}
- * rolls back what is uncommitted and hands the files on, a new plugin opens them again), and a
- * synchronous read of the committed state for snapshots.
+ * rolls back what is uncommitted and hands the files on, a new plugin opens them again), a
+ * synchronous read of the committed state for snapshots, and a report of every store write
+ * (`onWrite`) that can kill the app right after it. Outside the simulator a {@link PluginDisk}
+ * keeps the files instead, written at each commit and never in between.
+ *
+ * The device's file holds committed transactions only. SQLite's rollback journal makes it so on
+ * a phone; here {@link kill} rolls back the open transaction before it hands the file on, so a
+ * statement whose COMMIT had not run when the app died is gone from the next app's file. A
+ * statement run outside a transaction (`db.executeSql`, a `readTransaction`) is committed as it
+ * runs, as SQLite's autocommit does.
  */
 import type { Database, SqlJsStatic, SqlValue, Statement } from 'sql.js';
+import type { StoreWrite, StoreWriteVerdict } from '../kernel/driver.js';
 import { closeDatabase, openDatabase } from '../sqlite/sqljs.js';
 
 /** Runs a task later (a native-bridge hop). */
@@ -96,6 +105,7 @@ export interface SqliteDatabase {
 }
 
 /**
+/**
  * A database file of the device, kept open between app instances. After a kill it holds exactly
  * the committed state (the open transaction was rolled back), which is what reopening the
  * exported bytes gave — without exporting, reopening, and preparing every statement again on
@@ -142,11 +152,38 @@ export class DeviceFile {
 /** What a device file can be given as: bytes of a SQLite file, or a file kept open from the last app. */
 export type DeviceFileSource = Uint8Array | DeviceFile;
 
+/**
+ * Where a database file lives when it must outlive the process (the real SDK in Node).
+ * `write` sees committed bytes only, so whatever it last stored is a state SQLite committed:
+ * a process killed between two writes reopens the last commit, as a device does.
+ */
+export interface PluginDisk {
+  /** The committed bytes of `name`, or undefined when there is no such file. */
+  read(name: string): Uint8Array | undefined;
+  /**
+   * Called after each commit of `name` (a COMMIT, or a write statement outside a transaction).
+   * If it throws, the statement that committed fails with its message, so the app hears of it.
+   */
+  write(name: string, bytes: Uint8Array): void;
+  /** Called when the app deletes the database. */
+  remove(name: string): void;
+}
+
 export interface SqlitePluginOptions {
   readonly sql: SqlJsStatic;
   readonly schedule: Schedule;
   /** The device's database files at start, by database name. */
   readonly files?: ReadonlyMap<string, DeviceFileSource>;
+  /** Files on a disk, read when a database is first opened and written at every commit. */
+  readonly disk?: PluginDisk;
+  /**
+   * Every write, synchronously, as the native side runs it: a data-changing statement (INSERT,
+   * UPDATE, DELETE, REPLACE, CREATE, ALTER, DROP) right after it ran — `statement` inside a
+   * transaction, `autocommit` outside one — and the COMMIT of a transaction that ran one. A
+   * `crash` verdict kills the plugin there ({@link SqlitePlugin.kill}): the rest of the
+   * transaction never runs and its uncommitted statements roll back.
+   */
+  readonly onWrite?: (write: StoreWrite) => StoreWriteVerdict;
 }
 
 // The real plugin's test for statements a read transaction refuses.
@@ -154,7 +191,11 @@ const READ_ONLY_REFUSED = /^(\s|;)*(?:alter|create|delete|drop|insert|reindex|re
 const CHANGES_ROWS = /^\s*(?:insert|update|delete|replace)\b/i;
 const INSERTS_ROWS = /^\s*(?:insert|replace)\b/i;
 const OPENS_TRANSACTION = /^\s*begin\b/i;
+/** A data-changing statement: its verb, and the table after it (bracketed or quoted or bare). */
+const WRITE_STATEMENT =
+  /^[\s;]*(insert|replace|update|delete|create|alter|drop)\b(?:\s+or\s+\w+)?(?:\s+(?:into|from|(?:temp(?:orary)?\s+)?table|unique\s+index|index|view|trigger)\b)?(?:\s+if\s+(?:not\s+)?exists\b)?\s*(?:\[([^\]]+)\]|"((?:[^"]|"")+)"|([^\s(]+))?/i;
 const CLOSES_TRANSACTION = /^\s*(?:commit|end|rollback(?!\s+to\b))\b/i;
+const COMMITS = /^\s*(?:commit|end)\b/i;
 /** Prepared statements kept per connection: the SDK repeats a few dozen texts all the time. */
 const STATEMENT_CACHE_SIZE = 128;
 
@@ -168,12 +209,17 @@ export class SqlitePlugin {
   private readonly sql: SqlJsStatic;
   private readonly schedule: Schedule;
   private readonly files: Map<string, DeviceFileSource>;
+  private readonly disk: PluginDisk | undefined;
   private readonly connections = new Map<string, Connection>();
   private dead = false;
+  /** @internal */
+  readonly onWrite: ((write: StoreWrite) => StoreWriteVerdict) | undefined;
 
   constructor(options: SqlitePluginOptions) {
     this.sql = options.sql;
+    this.onWrite = options.onWrite;
     this.files = new Map(options.files ?? []);
+    this.disk = options.disk;
     this.schedule = (task) =>
       options.schedule(() => {
         if (!this.dead) task();
@@ -221,6 +267,12 @@ export class SqlitePlugin {
       const file = this.files.get(name);
       if (file instanceof DeviceFile && file.adopt(this)) file.close();
       this.files.delete(name);
+      try {
+        this.disk?.remove(name);
+      } catch (cause) {
+        error?.(toSqlError(cause));
+        return;
+      }
       success?.();
     });
   }
@@ -288,12 +340,17 @@ export class SqlitePlugin {
     this.schedule(task);
   }
 
+  /** @internal A commit of `name` just ended: the disk, if any, gets the committed bytes. */
+  committed(name: string, db: Database): void {
+    this.disk?.write(name, db.export());
+  }
+
   /** @internal The connection behind a handle, opened from the device's file on first use. */
   connection(name: string): Connection {
     if (this.dead) throw new Error('sqlite plugin: the app was killed');
     let connection = this.connections.get(name);
     if (connection === undefined) {
-      connection = new Connection(this.openFile(name), this);
+      connection = new Connection(name, this.openFile(name), this);
       this.connections.set(name, connection);
     }
     return connection;
@@ -306,7 +363,7 @@ export class SqlitePlugin {
       // Another live app holds it (the same files given to two plugins): this one gets a copy.
       return this.openBytes(source.bytes());
     }
-    return this.openBytes(source ?? null);
+    return this.openBytes(source ?? this.disk?.read(name) ?? null);
   }
 
   private openBytes(bytes: Uint8Array | null): DeviceFile {
@@ -335,6 +392,8 @@ type Outcome = { ok: true; result: SqliteResultSet } | { ok: false; error: SqlEr
 /** One app instance's use of a device file: its transaction queue. */
 class Connection {
   writing = false;
+  /** Data-changing statements since BEGIN: a COMMIT after none is no write. */
+  private written = 0;
   idleWaiters: (() => void)[] = [];
   readonly db: Database;
   private readonly queue: Transaction[] = [];
@@ -342,6 +401,7 @@ class Connection {
   private running: Transaction | undefined;
 
   constructor(
+    private readonly name: string,
     private readonly file: DeviceFile,
     private readonly plugin: SqlitePlugin,
   ) {
@@ -372,6 +432,7 @@ class Connection {
         error: { code: SqlErrorCode.SYNTAX_ERR, message: 'invalid sql for a read-only transaction' },
       };
     }
+    const inTransaction = this.writing;
     try {
       const statement = this.prepared(sql);
       const rows: SqliteRow[] = [];
@@ -393,12 +454,36 @@ class Connection {
           lastRowId.reset();
         }
       }
-      if (OPENS_TRANSACTION.test(sql)) this.writing = true;
+      if (OPENS_TRANSACTION.test(sql)) {
+        this.writing = true;
+        this.written = 0;
+      }
+      const commits = this.writing && COMMITS.test(sql) && this.written > 0;
       if (CLOSES_TRANSACTION.test(sql)) this.becameIdle();
-      return { ok: true, result: resultSet(rows, rowsAffected, insertId) };
+      // Outside BEGIN … COMMIT, SQLite commits each write statement on its own.
+      if (COMMITS.test(sql) || (!inTransaction && READ_ONLY_REFUSED.test(sql)))
+        this.plugin.committed(this.name, this.db);
+      const outcome: Outcome = { ok: true, result: resultSet(rows, rowsAffected, insertId) };
+      // Reported once the disk (if any) has what it committed: a crash here keeps the commit.
+      if (this.plugin.onWrite !== undefined && !readOnly) {
+        if (commits) this.report({ kind: 'commit', statement: 'commit' });
+        else {
+          const write = describeWrite(sql);
+          if (write !== undefined) {
+            if (this.writing) this.written++;
+            this.report({ kind: this.writing ? 'statement' : 'autocommit', ...write });
+          }
+        }
+      }
+      return outcome;
     } catch (cause) {
       return { ok: false, error: toSqlError(cause) };
     }
+  }
+
+  /** Tells of a write; a `crash` verdict kills the app here, before anything else of it runs. */
+  private report(write: StoreWrite): void {
+    if (this.plugin.onWrite?.(write) === 'crash') this.plugin.kill();
   }
 
   /** A prepared statement for `sql`, from a small LRU cache (SQLite re-prepares after schema changes). */
@@ -524,7 +609,12 @@ class Transaction implements SqliteTransaction {
   private run(): void {
     const batch = this.pending;
     this.pending = [];
-    const outcomes = batch.map((statement) => this.connection.execute(statement.sql, statement.params, this.readOnly));
+    const outcomes: Outcome[] = [];
+    for (const statement of batch) {
+      outcomes.push(this.connection.execute(statement.sql, statement.params, this.readOnly));
+      // The app died right after that statement: nothing more of it runs.
+      if (this.plugin.killed) return;
+    }
     this.plugin.post(() => this.deliver(batch, outcomes));
   }
 
@@ -563,6 +653,7 @@ class Transaction implements SqliteTransaction {
 
   private finish(): void {
     this.finalized = true;
+    if (this.plugin.killed) return;
     if (this.txlock) {
       const commit = this.connection.execute('COMMIT', [], false);
       if (!commit.ok) {
@@ -578,6 +669,7 @@ class Transaction implements SqliteTransaction {
 
   private abort(failure: SqlError): void {
     this.finalized = true;
+    if (this.plugin.killed) return;
     if (this.txlock && this.connection.writing) {
       this.connection.execute('ROLLBACK', [], false);
       // SQLite rolls back on its own after some errors; either way nothing is open now.
@@ -680,6 +772,14 @@ class DatabaseHandle implements SqliteDatabase {
     const connection = this.plugin.connection(this.dbname);
     connection.enqueue(new Transaction(connection, this.plugin, fn, error ?? null, success ?? null, txlock, readOnly));
   }
+}
+
+/** The verb and table of a data-changing statement; undefined for anything else. No values. */
+export function describeWrite(sql: string): { statement: string; table?: string } | undefined {
+  const match = WRITE_STATEMENT.exec(sql);
+  if (match === null) return undefined;
+  const table = match[2] ?? match[3]?.replace(/""/g, '"') ?? match[4];
+  return table === undefined ? { statement: match[1]!.toLowerCase() } : { statement: match[1]!.toLowerCase(), table };
 }
 
 function bindValue(value: unknown): SqlValue {

@@ -1,6 +1,7 @@
 /**
  * The admin API of `syncwright serve`, under `/__syncwright/`: change the faults on real
- * traffic, write server rows as another user, read the history, reset. It answers loopback
+ * traffic, hold, lose or fail chosen requests (`/intercepts`, see intercept.ts), write server
+ * rows as another user, read the history, reset. It answers loopback
  * clients only — unless an admin token is set, and then only requests carrying that token
  * (`Authorization: Bearer <token>` or `X-Syncwright-Admin-Token`), compared in constant time.
  * Changes must be JSON, so that a web page the developer happens to visit cannot send them.
@@ -12,6 +13,7 @@ import type { JsonObject } from '../protocol/records.js';
 import type { ServerEdit } from '../kernel/history.js';
 import { BackendError } from '../backend/errors.js';
 import type { ServeFaults, ServeTraffic } from './serve-faults.js';
+import { interceptRoutes } from './intercept.js';
 import type { Backend, WriteOutcome } from '../backend/types.js';
 
 export const ADMIN_PREFIX = '/__syncwright';
@@ -95,6 +97,7 @@ export function adminRouter(options: AdminOptions): Router {
     const body = req.body === undefined ? {} : object(req.body, ['editor']);
     write(res, options, editorOf(body), { type: 'delete', table, id }, () => options.backend().delete(table, id));
   });
+  router.use('/intercepts', interceptRoutes(options.traffic.intercepts));
   router.post('/reset', async (_req, res) => {
     await options.reset();
     options.traffic.clearHistory();

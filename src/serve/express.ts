@@ -11,7 +11,7 @@
 import type { IncomingMessage } from 'node:http';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { HttpHeaders, HttpResponse } from '../protocol/http.js';
-import { bodyTooLargeResponse, SERVER_VERSION } from '../backend/http-handler.js';
+import { bodyTooLargeMessage } from '../backend/http-handler.js';
 import type { Backend } from '../backend/types.js';
 
 export interface ExpressAppOptions {
@@ -34,7 +34,7 @@ export function createApp(backend: Backend, options: ExpressAppOptions = {}): Ex
   app.use((req: Request, res: Response, next: NextFunction) => {
     readBody(req, backend.maxBodyBytes).then(
       async ({ body, tooLarge }) => {
-        if (tooLarge) return send(res, bodyTooLargeResponse(backend.maxBodyBytes));
+        if (tooLarge) return send(res, backend.errorResponse(413, bodyTooLargeMessage(backend.maxBodyBytes)));
         const response = await backend.handle(
           {
             method: req.method,
@@ -44,24 +44,40 @@ export function createApp(backend: Backend, options: ExpressAppOptions = {}): Ex
           },
           { baseUrl: `${req.protocol}://${req.get('host') ?? 'localhost'}` },
         );
-        send(res, response);
+        send(res, isPreflight(req) && response.status >= 300 ? preflightAnswer() : response);
       },
       (error: unknown) => next(error),
     );
   });
-  // Last resort (a broken connection mid-body): still a JSON answer, never express's HTML page.
+  // Last resort (a broken connection mid-body): still the profile's error answer, never express's HTML page.
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
     if (res.headersSent) return;
     const message = error instanceof Error ? error.message : String(error);
-    send(res, {
-      status: 400,
-      headers: { 'content-type': 'application/json; charset=utf-8', 'x-zumo-server-version': SERVER_VERSION },
-      body: JSON.stringify({ error: `The request could not be read: ${message}` }),
-    });
+    send(res, backend.errorResponse(400, `The request could not be read: ${message}`));
   });
   return app;
 }
 
+function isPreflight(req: Request): boolean {
+  return (
+    req.method === 'OPTIONS' &&
+    req.headers.origin !== undefined &&
+    req.headers['access-control-request-method'] !== undefined
+  );
+}
+
+/**
+ * A server that takes no OPTIONS itself (ASP.NET Web API) sits behind App Service, whose CORS
+ * answers preflights: the front door does the same, so that browser apps still get through.
+ */
+function preflightAnswer(): HttpResponse {
+  return { status: 204, headers: {}, body: '' };
+}
+
+/**
+ * CORS headers for allowed origins. A preflight goes on to the backend, which answers OPTIONS as
+ * its server does (Node's router: 200 with `Allow`), with these headers added.
+ */
 function corsMiddleware(origins: readonly string[] | '*') {
   const any = origins === '*' || origins.includes('*');
   const allowed = new Set(origins === '*' ? [] : origins);
@@ -71,15 +87,12 @@ function corsMiddleware(origins: readonly string[] | '*') {
     res.setHeader('access-control-allow-origin', origin);
     res.setHeader('vary', 'Origin');
     res.setHeader('access-control-expose-headers', 'ETag, Link');
-    if (req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined) {
+    if (isPreflight(req)) {
       res.setHeader('access-control-allow-methods', CORS_METHODS);
       const requested = req.headers['access-control-request-headers'];
       if (requested !== undefined && HEADER_LIST.test(requested))
         res.setHeader('access-control-allow-headers', requested);
       res.setHeader('access-control-max-age', '600');
-      res.setHeader('x-zumo-server-version', SERVER_VERSION);
-      res.status(204).end();
-      return;
     }
     next();
   };

@@ -29,6 +29,7 @@ import { SeededRandom } from '../kernel/random.js';
 import type { ServerEdit } from '../kernel/history.js';
 import { HistoryRecorder } from '../kernel/recorder.js';
 import type { Backend, HandleOptions } from '../backend/types.js';
+import { Intercepts, type Crossing } from './intercept.js';
 
 /** The link all real traffic crosses. */
 export const SERVE_LINK = 'http';
@@ -111,7 +112,10 @@ export class ServeTraffic {
   private link: NetworkLink;
   private current: ServeFaults;
   private nextRequestId = 1;
+  private lastRequestId = 0;
   private nextOpId = 1;
+  /** Requests chosen to be held, lost or failed (intercept.ts), before the link's own faults. */
+  readonly intercepts = new Intercepts((actor, body) => this.recorder.record(actor, body));
   /** Backend options per request in flight: the link hands the backend the request only. */
   private readonly handleOptions = new WeakMap<HttpRequest, HandleOptions | undefined>();
 
@@ -150,7 +154,7 @@ export class ServeTraffic {
   async handle(request: HttpRequest, options?: HandleOptions): Promise<HttpResponse> {
     this.handleOptions.set(request, options);
     try {
-      return await this.link.transport(request);
+      return await this.intercepts.apply(request, () => this.cross(request));
     } catch (error) {
       const res = this.context.getStore()?.res;
       if (!(error instanceof TransportError) || res === undefined) throw error;
@@ -160,6 +164,12 @@ export class ServeTraffic {
     } finally {
       this.handleOptions.delete(request);
     }
+  }
+
+  private cross(request: HttpRequest): Crossing {
+    const answer = this.link.transport(request);
+    // The link numbers a request before its first await, so the number is already taken.
+    return { requestId: this.lastRequestId, answer };
   }
 
   /** New faults from now on. @throws FaultPlanError */
@@ -189,12 +199,14 @@ export class ServeTraffic {
 
   /** A fresh history (the admin API's reset). */
   clearHistory(): void {
+    this.intercepts.clear();
     this.recorder = new HistoryRecorder(this.clock);
     this.link.heal();
     this.link = this.makeLink(this.current);
   }
 
   close(): void {
+    this.intercepts.clear();
     this.link.heal();
   }
 
@@ -208,7 +220,7 @@ export class ServeTraffic {
       random: new SeededRandom(randomUUID()),
       server: (request) => this.backend().handle(request, this.handleOptions.get(request)),
       recorder: this.recorder,
-      nextRequestId: () => this.nextRequestId++,
+      nextRequestId: () => (this.lastRequestId = this.nextRequestId++),
     });
     if (faults.offline === true) link.setOffline(true, 'admin');
     return link;

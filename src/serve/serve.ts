@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { TODOITEM_TABLE } from '../protocol/records.js';
+import { CONFORMANCE_TABLE } from '../backend/conformance/index.js';
 import { RealClock } from '../kernel/clock.js';
 import { SeededRandom } from '../kernel/random.js';
 import express from 'express';
@@ -12,16 +13,21 @@ import { createApp } from './express.js';
 import { ServeTraffic, type ServeFaults } from './serve-faults.js';
 import { loadTablesFile } from '../backend/tables-file.js';
 import type { Backend } from '../backend/types.js';
+import type { Compatibility, ServerProfileName } from '../backend/profiles/profile.js';
 
 export interface ServeOptions {
   /** Default 3000; 0 picks a free port. */
   port?: number;
   /** Default 127.0.0.1 (this machine only). */
   host?: string;
-  /** A JSON file of table definitions (see tables-file.ts). Default: the tutorial's todoitem. */
+  /** A JSON file of table definitions (see tables-file.ts). Default: the tutorial's todoitem and the conformance suite's table. */
   tablesFile?: string;
   /** Origins allowed by CORS; default any. */
   corsOrigins?: readonly string[];
+  /** The real server to imitate (`node`, the default, or `aspnet`). */
+  profile?: ServerProfileName;
+  /** `exact` answers as the real server does where it is broken; default `default`. */
+  compatibility?: Compatibility;
   /** Latency, errors, lost answers, a partition or a fault plan, applied to real traffic (see serve-faults.ts). */
   faults?: ServeFaults;
   /**
@@ -49,11 +55,19 @@ export interface RunningServer {
  */
 export async function startServer(options: ServeOptions = {}): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
-  const tables = options.tablesFile === undefined ? [TODOITEM_TABLE] : await loadTablesFile(options.tablesFile);
+  const tables =
+    options.tablesFile === undefined ? [TODOITEM_TABLE, CONFORMANCE_TABLE] : await loadTablesFile(options.tablesFile);
   if (options.adminToken !== undefined && options.adminToken.length < 8)
     throw new Error('the admin token must be at least 8 characters long');
   // Real HTTP runs on real time; ids only need to differ between runs.
-  const newBackend = () => createBackend({ tables, clock: new RealClock(), random: new SeededRandom(randomUUID()) });
+  const newBackend = () =>
+    createBackend({
+      tables,
+      clock: new RealClock(),
+      random: new SeededRandom(randomUUID()),
+      ...(options.profile !== undefined ? { profile: options.profile } : {}),
+      ...(options.compatibility !== undefined ? { compatibility: options.compatibility } : {}),
+    });
   let current = await newBackend();
   const traffic = new ServeTraffic(() => current, options.faults ?? {});
   // The admin API's reset swaps the backend; the front door keeps pointing at the current one.
@@ -128,6 +142,13 @@ function delegatingBackend(current: () => Backend, handle: Backend['handle']): B
     get maxBodyBytes() {
       return current().maxBodyBytes;
     },
+    get profile() {
+      return current().profile;
+    },
+    get compatibility() {
+      return current().compatibility;
+    },
+    errorResponse: (status, message) => current().errorResponse(status, message),
     tables: () => current().tables(),
     defineTable: (definition) => current().defineTable(definition),
     seed: (table, rows) => current().seed(table, rows),

@@ -15,6 +15,7 @@
 import { createBackend } from '../backend/backend.js';
 import { createReferenceDriver } from '../client/driver.js';
 import type { Backend, WriteOutcome } from '../backend/types.js';
+import type { Compatibility, ServerProfileName } from '../backend/profiles/profile.js';
 import type { Transport } from '../protocol/http.js';
 import {
   TODOITEM_TABLE,
@@ -23,18 +24,34 @@ import {
   type ServerRecord,
   type TableDefinition,
 } from '../protocol/records.js';
-import { linkPlanFor, type FaultPlan } from '../network/fault-plan.js';
+import { DEFAULT_TIMEOUT_MS, linkPlanFor, type FaultPlan } from '../network/fault-plan.js';
 import { NetworkLink } from '../network/link.js';
 import { FaultPlanError, parseFaultPlan } from '../network/validate.js';
 import type { Clock } from '../kernel/clock.js';
-import type { ClientDriver, ClientDriverFactory, ClientSnapshot, PushHandler, PushSummary } from '../kernel/driver.js';
-import type { ClientOperation, History, HistoryEvent, HistoryEventBody, ServerEdit } from '../kernel/history.js';
+import type {
+  ClientDriver,
+  ClientDriverFactory,
+  ClientSnapshot,
+  PushHandler,
+  PushSummary,
+  StoreWrite,
+  StoreWriteVerdict,
+} from '../kernel/driver.js';
+import type {
+  ClientOperation,
+  History,
+  HistoryEvent,
+  HistoryEventBody,
+  ServerEdit,
+  StoreStatement,
+  StuckOperation,
+} from '../kernel/history.js';
 import { describeError, toJsonSafe } from '../kernel/json-safe.js';
 import { TrackedOperation, type Operation, type OperationOutcome, type ValueRecorder } from '../kernel/operation.js';
 import { SeededRandom, type RandomSource } from '../kernel/random.js';
 import { HistoryRecorder } from '../kernel/recorder.js';
 import { recordingPushHandler } from './recording-handler.js';
-import type { DrainMode, SchedulerLimits } from '../kernel/scheduler.js';
+import { SchedulerStuckError, type DrainMode, type SchedulerLimits, type Watchdog } from '../kernel/scheduler.js';
 import type { TieBreakPolicy, TieChoice } from '../kernel/tie-break.js';
 import { RealTime, VirtualTime, type WorldTime } from '../kernel/world-time.js';
 
@@ -90,12 +107,20 @@ export interface WorldOptions {
   readonly drain?: DrainMode;
   /** Default: the simulated backend. */
   readonly backend?: WorldBackendFactory;
+  /** The real server the simulated backend imitates (when `backend` is not given). Default: Node, default compatibility. */
+  readonly server?: ServerSpec;
   /** `real` runs on wall-clock timers (not reproducible). Default `virtual`. */
   readonly time?: 'virtual' | 'real';
   /** Sends requests through a real front door instead of calling the backend in-process. */
   readonly serve?: ServeBackend;
   /** The URL clients believe they talk to. */
   readonly url?: string;
+  /**
+   * Virtual ms a client with operations pending may go without progress — no request sent, no
+   * store write — before the world stops the run as stuck (virtual time only). Default: twice
+   * the longest link timeout, at least 60,000, so that a request in flight always ends first.
+   */
+  readonly stallMs?: number;
 }
 
 export interface ClientHandle {
@@ -144,6 +169,17 @@ interface ClientState {
   /** Requests that got no answer the server may have applied (see OperationOutcome `info`). */
   uncertain: number;
   handle: ClientHandle | undefined;
+  /** The app's life: 1 at creation, and each kill starts the next. */
+  life: number;
+  /** Store writes of this life, counted from when the app was open. */
+  writes: number;
+  /** The statements of the store's open transaction, and the number of its first write. */
+  openStatements: StoreStatement[];
+  openFirst: number | undefined;
+  /** The plan's crash points for this client; each fires once. */
+  readonly crashes: { readonly afterWrite: number; used: boolean }[];
+  /** Virtual time of the client's last progress (a request, a store write) or operation start or end. */
+  activeAt: number;
 }
 
 const KILLED = 'killed: the app restarted mid-operation';
@@ -168,6 +204,10 @@ export class World {
   private nextRequestId = 1;
   private nextCallId = 1;
   private closed = false;
+  /** Clients the watchdog found stalled (names), for the `stuck` event. */
+  private stalled: string[] = [];
+  /** After heal() no crash point fires (as no fault, partition or restart does). */
+  private healed = false;
 
   private constructor(
     readonly time: WorldTime,
@@ -177,6 +217,7 @@ export class World {
     random: RandomSource,
     recorder: HistoryRecorder,
     tables: readonly TableDefinition[],
+    readonly stallMs: number,
   ) {
     this.seed = seed;
     this.random = random;
@@ -217,12 +258,15 @@ export class World {
           });
     recorder = new HistoryRecorder(time, time.startTime);
 
-    const backendFactory = options.backend ?? simulatedBackend;
+    const backendFactory = options.backend ?? simulatedBackend(options.server ?? {});
     const backend = await time.runWithIo(
       backendFactory({ tables, clock: time.lane('server'), random: random.fork('backend') }),
     );
     const front = options.serve === undefined ? undefined : await options.serve(backend);
-    const world = new World(time, backend, front, options.seed, random, recorder, tables);
+    const timeouts = specs.map((spec) => linkPlanFor(plan, spec.name).timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    const stallMs = options.stallMs ?? Math.max(60_000, 2 * Math.max(...timeouts));
+    if (!(stallMs > 0)) throw new RangeError(`stallMs: expected a positive number of ms, got ${stallMs}`);
+    const world = new World(time, backend, front, options.seed, random, recorder, tables, stallMs);
     const server: Transport = front?.transport ?? ((request) => backend.handle(request));
 
     const defaultDriver = options.driver ?? createReferenceDriver;
@@ -254,9 +298,10 @@ export class World {
   ): Promise<void> {
     const { name } = spec;
     let state: ClientState | undefined;
+    const linkPlan = linkPlanFor(plan, name);
     const link = new NetworkLink({
       name,
-      plan: linkPlanFor(plan, name),
+      plan: linkPlan,
       clock: this.time.lane(`link:${name}`),
       startTime: this.time.startTime,
       random: this.random.fork(`link:${name}`),
@@ -268,6 +313,7 @@ export class World {
       },
     });
     const uncertainCounter: Transport = async (request) => {
+      if (state !== undefined) state.activeAt = this.time.now();
       try {
         return await link.transport(request);
       } catch (error) {
@@ -289,10 +335,80 @@ export class World {
         random: this.random.fork(`client:${name}`),
         tables: this.tables,
         pushHandler,
+        // Writes of the first life count once the world has the client (its creation is not a life's work).
+        onStoreWrite: (write) => (state === undefined ? 'continue' : this.storeWrite(state, write)),
       }),
     );
-    state = { name, driver, link, pending: new Set(), restarting: undefined, uncertain: 0, handle: undefined };
+    const crashes = (linkPlan.crashes ?? []).map((rule) => ({ afterWrite: rule.afterWrite, used: false }));
+    state = {
+      name,
+      driver,
+      link,
+      pending: new Set(),
+      restarting: undefined,
+      uncertain: 0,
+      handle: undefined,
+      life: 1,
+      writes: 0,
+      openStatements: [],
+      openFirst: undefined,
+      crashes,
+      activeAt: this.time.now(),
+    };
     this.clients.set(name, state);
+    if (crashes.length > 0 && driver.reportsStoreWrites !== true) {
+      this.note(
+        `${name}'s driver (${driver.kind}) does not report store writes: the crash points planned for it (after write ${crashes.map((rule) => rule.afterWrite).join(', ')}) never fire`,
+      );
+    }
+  }
+
+  /**
+   * A store write of a client: progress, a `store-write` event at each commit, and the app's
+   * death when the plan puts a crash point here. Writes made while the app reopens are its
+   * start-up, not counted.
+   */
+  private storeWrite(state: ClientState, write: StoreWrite): StoreWriteVerdict {
+    if (this.closed || state.restarting !== undefined) return 'continue';
+    state.activeAt = this.time.now();
+    const n = ++state.writes;
+    const statement: StoreStatement =
+      write.table === undefined ? { statement: write.statement } : { statement: write.statement, table: write.table };
+    if (write.kind === 'statement') {
+      state.openFirst ??= n;
+      state.openStatements.push(statement);
+    } else {
+      this.recorder.record(state.name, {
+        kind: 'store-write',
+        client: state.name,
+        life: state.life,
+        first: state.openFirst ?? n,
+        last: n,
+        statements: write.kind === 'commit' ? state.openStatements : [statement],
+      });
+      state.openStatements = [];
+      state.openFirst = undefined;
+    }
+    if (this.healed) return 'continue';
+    const rule = state.crashes.find((crash) => !crash.used && crash.afterWrite === n);
+    if (rule === undefined) return 'continue';
+    rule.used = true;
+    this.recorder.record('world', {
+      kind: 'fault',
+      link: state.name,
+      fault: 'crash',
+      detail: {
+        life: state.life,
+        write: n,
+        kind: write.kind,
+        statement: write.statement,
+        ...(write.table !== undefined ? { table: write.table } : {}),
+        // Statements of the open transaction that die with the app (this one included).
+        lost: write.kind === 'statement' ? state.openStatements.length : 0,
+      },
+    });
+    void this.kill(state);
+    return 'crash';
   }
 
   /** The client names, in creation order. */
@@ -366,20 +482,25 @@ export class World {
     this.recorder.record(actor, { kind: 'note', text });
   }
 
-  /** Every link online, no more faults, partitions or restarts from here on; latency stays. */
+  /** Every link online, no more faults, partitions, restarts or crash points from here on; latency stays. */
   heal(): void {
+    this.healed = true;
     this.recorder.record('world', { kind: 'heal' });
     for (const state of this.clients.values()) state.link.heal();
   }
 
-  /** Drives time until the operation completes. */
+  /**
+   * Drives time until the operation completes. Throws {@link SchedulerStuckError} when it cannot:
+   * no timer left (`deadlock`), the timer budget spent (`budget`), or a client with operations
+   * pending made no progress for {@link stallMs} (`stalled`) — after recording a `stuck` event.
+   */
   settle<T>(op: Operation<T>): Promise<OperationOutcome<T>> {
-    return this.time.run(op.outcome, `operation #${op.opId} (${op.op.type} by ${op.actor})`);
+    return this.guarded(op.outcome, `operation #${op.opId} (${op.op.type} by ${op.actor})`, op.opId);
   }
 
-  /** Drives time until the promise settles. */
+  /** Drives time until the promise settles (stopped as {@link settle} is). */
   drive<T>(promise: Promise<T>, what?: string): Promise<T> {
-    return this.time.run(promise, what);
+    return this.guarded(promise, what);
   }
 
   /** Fires one timer (after letting microtasks drain). False when nothing was armed. */
@@ -399,7 +520,90 @@ export class World {
 
   /** Records every client's tables and operation log and every server row. */
   snapshot(label: string): Promise<SnapshotEvent> {
-    return this.time.run(this.captureSnapshot(label), `snapshot ${JSON.stringify(label)}`);
+    return this.guarded(this.captureSnapshot(label), `snapshot ${JSON.stringify(label)}`);
+  }
+
+  private async guarded<T>(promise: Promise<T>, what?: string, awaited?: number): Promise<T> {
+    try {
+      return await this.time.run(promise, what, this.watchdog);
+    } catch (error) {
+      if (error instanceof SchedulerStuckError) this.recordStuck(error, awaited);
+      throw error;
+    }
+  }
+
+  /**
+   * Stops a drive once a client with operations pending has gone {@link stallMs} without
+   * progress. Tools that drive time themselves (the explorer) pass it on, and call
+   * {@link recordStuck} when they stop, as `settle` does.
+   */
+  readonly watchdog: Watchdog = (nextDueAt) => {
+    this.stalled = [];
+    const quiet = [...this.clients.values()].filter(
+      (state) => state.pending.size > 0 && nextDueAt - state.activeAt > this.stallMs,
+    );
+    if (quiet.length === 0) return undefined;
+    this.stalled = quiet.map((state) => state.name);
+    return `${this.stalled.join(', ')} made no progress (no request, no store write) for more than ${this.stallMs} virtual ms with operations pending`;
+  };
+
+  /**
+   * The `stuck` event: every operation left waiting (of the stalled clients, when some stalled),
+   * and on what; the operation the drive awaited, if it is one of them, first.
+   */
+  recordStuck(error: SchedulerStuckError, awaited?: number): void {
+    const now = this.time.now();
+    const events = this.recorder.events;
+    // A drive inside a drive's caller (a snapshot the explorer takes) may have recorded it already.
+    if (events.at(-1)?.kind === 'stuck') return;
+    const waiting: StuckOperation[] = [];
+    for (const state of this.clients.values()) {
+      if (error.reason === 'stalled' && !this.stalled.includes(state.name)) continue;
+      const ops = [...state.pending].sort((a, b) => a.opId - b.opId);
+      if (ops.length === 0) continue;
+      let lastProgress: HistoryEvent | undefined;
+      const answered = new Set<number>();
+      const inFlight: HistoryEvent[] = [];
+      for (let i = events.length - 1; i >= 0; i--) {
+        const event = events[i]!;
+        if ((event.kind === 'http-response' || event.kind === 'http-failure') && event.link === state.name)
+          answered.add(event.requestId);
+        if (event.kind === 'http-request' && event.link === state.name) {
+          lastProgress ??= event;
+          if (!answered.has(event.requestId)) inFlight.push(event);
+        }
+        if (event.kind === 'store-write' && event.client === state.name) lastProgress ??= event;
+        if (lastProgress !== undefined && event.t < now - 2 * this.stallMs) break;
+      }
+      const progressAt = lastProgress === undefined ? undefined : lastProgress.t;
+      const others = (op: TrackedOperation<unknown>): string =>
+        ops
+          .filter((other) => other !== op)
+          .map((other) => `${other.op.type} #${other.opId}`)
+          .join(', ');
+      for (const op of ops) {
+        const invoked = events.find((event) => event.kind === 'invoke' && event.opId === op.opId);
+        const since = invoked?.t ?? 0;
+        const quietSince = Math.max(since, progressAt ?? 0);
+        const waitsOn =
+          inFlight.length > 0
+            ? `the answer to request #${inFlight.map((event) => event.seq).join(', #')} (sent, never answered)`
+            : `nothing that came: no request in flight, no store write since t=${quietSince} (a lock or a promise nobody settles)`;
+        const alongside = others(op);
+        waiting.push({
+          opId: op.opId,
+          client: state.name,
+          op: op.op.type,
+          since,
+          ...(lastProgress !== undefined ? { lastProgress: lastProgress.seq } : {}),
+          quietSince,
+          waitsOn: alongside === '' ? waitsOn : `${waitsOn}; ${state.name} also waits on ${alongside}`,
+        });
+      }
+    }
+    const first = waiting.findIndex((op) => op.opId === awaited);
+    if (first > 0) waiting.unshift(...waiting.splice(first, 1));
+    this.recorder.record('world', { kind: 'stuck', reason: error.reason, stallMs: this.stallMs, waiting });
   }
 
   /**
@@ -473,6 +677,7 @@ export class World {
   ): TrackedOperation<T> {
     const tracked = new TrackedOperation<T>(this.nextOpId++, actor, op);
     this.recorder.record(actor, { kind: 'invoke', opId: tracked.opId, op });
+    if (client !== undefined) client.activeAt = this.time.now();
     const uncertainBefore = client?.uncertain ?? 0;
     client?.pending.add(tracked as TrackedOperation<unknown>);
     const restarting = client?.restarting;
@@ -487,6 +692,7 @@ export class World {
       (result) => {
         client?.pending.delete(tracked as TrackedOperation<unknown>);
         if (tracked.status !== 'pending') return;
+        if (client !== undefined) client.activeAt = this.time.now();
         const recorded = value(result);
         this.recorder.record(actor, {
           kind: 'ok',
@@ -498,6 +704,7 @@ export class World {
       (error: unknown) => {
         client?.pending.delete(tracked as TrackedOperation<unknown>);
         if (tracked.status !== 'pending') return;
+        if (client !== undefined) client.activeAt = this.time.now();
         const message = describeError(error);
         const uncertain = client !== undefined && client.uncertain > uncertainBefore;
         this.recorder.record(actor, { kind: uncertain ? 'info' : 'fail', opId: tracked.opId, error: message });
@@ -514,6 +721,11 @@ export class World {
   private kill(state: ClientState): Promise<void> {
     const victims = [...state.pending].filter((op) => op.op.type !== 'restart');
     this.recorder.record(state.name, { kind: 'restart', client: state.name, midOperation: victims.length > 0 });
+    state.life++;
+    state.writes = 0;
+    state.openStatements = [];
+    state.openFirst = undefined;
+    state.activeAt = this.time.now();
     for (const victim of victims) {
       state.pending.delete(victim);
       this.recorder.record(state.name, { kind: 'info', opId: victim.opId, error: KILLED });
@@ -663,5 +875,13 @@ function normaliseClients(clients: number | readonly (string | WorldClientSpec)[
   return specs;
 }
 
-const simulatedBackend: WorldBackendFactory = ({ tables, clock, random }) =>
-  createBackend({ tables: [...tables], clock, random });
+/** Which server profile the simulated backend takes, and how exactly. */
+export interface ServerSpec {
+  readonly profile?: ServerProfileName;
+  readonly compatibility?: Compatibility;
+}
+
+const simulatedBackend =
+  (server: ServerSpec): WorldBackendFactory =>
+  ({ tables, clock, random }) =>
+    createBackend({ tables: [...tables], clock, random, ...server });

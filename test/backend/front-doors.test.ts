@@ -35,7 +35,7 @@ function observe(status: number, body: string, get: (name: string) => string | n
     status,
     body,
     etag: get('etag'),
-    link: get('link')?.replace(/^<https?:\/\/[^/]+/, '<') ?? null,
+    link: get('link')?.replace(/^https?:\/\/[^/]+/, '') ?? null,
     contentType: get('content-type'),
     serverVersion: get('x-zumo-server-version'),
     cacheControl: get('cache-control'),
@@ -164,9 +164,7 @@ describe('three front doors over one core', () => {
   });
 
   test('the script covers the interesting answers', () => {
-    expect(new Set(inProcess.map((o) => o.status))).toEqual(
-      new Set([200, 201, 204, 400, 404, 405, 409, 412, 413, 415]),
-    );
+    expect(new Set(inProcess.map((o) => o.status))).toEqual(new Set([200, 201, 400, 404, 405, 409, 412, 413, 415]));
     expect(inProcess.some((o) => o.link !== null)).toBe(true);
   });
 
@@ -181,7 +179,7 @@ describe('three front doors over one core', () => {
   test('the Link header is absolute on every door, built on the address the request reached', () => {
     const index = SCRIPT.findIndex((request) => request.url.includes('$inlinecount'));
     expect(inProcess[index]!.link).toBe(
-      "</tables/todoitem?$filter=startswith(text,'a')&$orderby=updatedAt&$skip=2&$top=2&$inlinecount=allpages&__includeDeleted=true>; rel=next",
+      "/tables/todoitem?__includeDeleted=true&%24filter=startswith(text%2C'a')&%24orderby=updatedAt&%24top=2&%24inlinecount=allpages&%24skip=2; rel=next",
     );
   });
 });
@@ -197,7 +195,7 @@ describe('the express front door', () => {
   });
   afterAll(() => close(server));
 
-  test('answers a CORS preflight from an allowed origin', async () => {
+  test('answers a CORS preflight from an allowed origin as the server answers OPTIONS, with CORS headers', async () => {
     const response = await fetch(`${origin}/tables/todoitem/a`, {
       method: 'OPTIONS',
       headers: {
@@ -206,7 +204,8 @@ describe('the express front door', () => {
         'access-control-request-headers': 'content-type,if-match,zumo-api-version',
       },
     });
-    expect(response.status).toBe(204);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('allow')).toBe('GET,HEAD,POST,PATCH,DELETE');
     expect(response.headers.get('access-control-allow-origin')).toBe('http://app.test');
     expect(response.headers.get('access-control-allow-methods')).toContain('PATCH');
     expect(response.headers.get('access-control-allow-headers')).toBe('content-type,if-match,zumo-api-version');
@@ -241,9 +240,11 @@ describe('the express front door', () => {
     expect(backend.get('todoitem', 'huge')).toBeUndefined();
   });
 
-  test('sends no ETag of its own and no x-powered-by', async () => {
+  test("sends the core's ETag (the weak one the real server's express computes), none of its own, and no x-powered-by", async () => {
     const response = await fetch(`${origin}/tables/todoitem`, { headers: API });
-    expect(response.headers.get('etag')).toBeNull();
+    const core = await backend.handle({ method: 'GET', url: '/tables/todoitem', headers: API });
+    expect(response.headers.get('etag')).toBe(core.headers.etag);
+    expect(response.headers.get('etag')).toMatch(/^W\/"[0-9a-f]+-/);
     expect(response.headers.get('x-powered-by')).toBeNull();
   });
 });
@@ -383,7 +384,11 @@ describe('tables files', () => {
     ['[{"name":"a","columns":{},"pageSize":0}]', '[0].pageSize', 'a positive integer no larger than maxTop (1000)'],
     ['[{"name":"a","columns":{},"maxTop":-5}]', '[0].maxTop', 'a positive integer'],
     ['[{"name":"a","columns":{},"softDelete":"yes"}]', '[0].softDelete', 'true or false'],
-    ['[{"name":"a","columns":{},"colour":1}]', '[0].colour', 'one of name, columns, pageSize, maxTop, softDelete'],
+    [
+      '[{"name":"a","columns":{},"colour":1}]',
+      '[0].colour',
+      'one of name, columns, pageSize, maxTop, softDelete, autoIncrement',
+    ],
     ['[{"name":"a","columns":{}},{"name":"A","columns":{}}]', '[1].name', 'a table name not used by an earlier table'],
   ])('%s is refused at %j: expected %s', (text, path, expected) => {
     const refused = error(text);

@@ -11,7 +11,7 @@ export interface Reply {
   status: number;
   headers: Record<string, string>;
   body: string;
-  /** The parsed body, or undefined when it is empty. */
+  /** The parsed body, or undefined when it is empty or not JSON (express's HTML 404 page). */
   json: any;
 }
 
@@ -37,7 +37,10 @@ export function parse(response: HttpResponse): Reply {
   return {
     ...response,
     headers: { ...response.headers },
-    json: response.body === '' ? undefined : JSON.parse(response.body),
+    json:
+      response.body === '' || !(response.headers['content-type'] ?? '').startsWith('application/json')
+        ? undefined
+        : JSON.parse(response.body),
   };
 }
 

@@ -29,8 +29,9 @@ describe('exactly-once effects', () => {
     ]);
     const result = checkExactlyOnce(h.build());
     expect(result.violations[0]!.message).toBe(
-      `The server holds todoitem/dup at #${final}, which no insert of the run named.`,
+      `The server holds todoitem/dup at #${final}, which no insert of the run named. [rule push.exactly-once]`,
     );
+    expect(result.violations[0]!.rule).toBe('push.exactly-once');
   });
 
   test('reports an unconditional update whose retry the server applied a second time', () => {

@@ -148,8 +148,15 @@ export class HistoryBuilder {
     callId: number,
     decision: HandlerDecision,
     isHandled = decision !== 'unhandled' && decision !== 'threw',
+    error?: string,
   ): number {
-    return this.add(client, { kind: 'handler-decision', callId, decision, isHandled });
+    return this.add(client, {
+      kind: 'handler-decision',
+      callId,
+      decision,
+      isHandled,
+      ...(error !== undefined ? { error } : {}),
+    });
   }
 
   snapshot(label: string, clients: Record<string, ClientSnapshot>, server: ServerRecord[]): number {

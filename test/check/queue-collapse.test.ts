@@ -47,18 +47,26 @@ describe('queue collapse', () => {
     const result = write([pending(1, 'update', 'a')], { type: 'delete' }, [pending(1, 'update', 'a')]);
     expect(result.valid).toBe(false);
     expect(result.violations[0]!.message).toContain('the collapse laws give [delete todoitem/a]');
+    expect(result.violations[0]!.message).toMatch(/ \[rule queue\.collapse\]$/);
+    expect(result.violations[0]!.rule).toBe('queue.collapse');
+  });
+
+  test('a write folded into the operation a push has locked breaks the rule for locked operations', () => {
+    const result = write([pending(1, 'update', 'a', true)], { type: 'delete' }, [pending(1, 'delete', 'a', true)]);
+    expect(result.violations.map((violation) => violation.rule)).toEqual(['queue.locked-adds']);
+    expect(result.violations[0]!.message).toContain('the collapse laws give [update todoitem/a, delete todoitem/a]');
   });
 
   test('reports an update accepted while a delete of the record was pending', () => {
     expect(
       write([pending(1, 'delete', 'a')], { type: 'update' }, [pending(1, 'delete', 'a')]).violations[0]!.message,
-    ).toContain('must be refused');
+    ).toContain('must be refused. [rule queue.refuse-after-delete]');
   });
 
   test('reports a failed write that changed the queue', () => {
     expect(
       write([pending(1, 'delete', 'a')], { type: 'update' }, [pending(1, 'update', 'a')], 'fail').violations[0]!
         .message,
-    ).toContain('failed');
+    ).toMatch(/failed .* \[rule local\.write-atomic\]$/);
   });
 });

@@ -101,8 +101,17 @@ describe('scenario file errors', () => {
   });
 });
 
+test('serve refuses an unknown --profile or --compat with exit code 2', async () => {
+  const profile = await cli(['serve', '--profile', 'iis'], dir);
+  expect(profile.code).toBe(2);
+  expect(profile.stderr).toContain("--profile expects one of node, aspnet, got 'iis'");
+  const compat = await cli(['serve', '--compat', 'strict'], dir);
+  expect(compat.code).toBe(2);
+  expect(compat.stderr).toContain("--compat expects one of default, exact, got 'strict'");
+});
+
 describe('--help', () => {
-  test.each(['run', 'replay', 'merge-reports', 'selftest', 'serve', 'explore'])(
+  test.each(['run', 'replay', 'merge-reports', 'selftest', 'serve', 'explore', 'conformance'])(
     '%s --help prints its usage and exits 0',
     async (command) => {
       const outcome = await cli([command, '--help'], dir);
@@ -115,7 +124,7 @@ describe('--help', () => {
   test('the command list names every command', async () => {
     const outcome = await cli(['--help'], dir);
     expect(outcome.code).toBe(0);
-    for (const command of ['run', 'replay', 'merge-reports', 'selftest', 'serve', 'explore'])
+    for (const command of ['run', 'replay', 'merge-reports', 'selftest', 'serve', 'explore', 'conformance'])
       expect(outcome.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
   });
 });

@@ -1,7 +1,10 @@
 import { describe, expect, test } from 'vitest';
 import { UsageError } from '../../src/cli/command.js';
 import { durationOption } from '../../src/cli/duration.js';
-import { globToRegExp } from '../../src/cli/glob.js';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { expandGlob } from '../../src/cli/glob.js';
 import { parseClients, runRanges, selectShard, type WorkUnit } from '../../src/cli/units.js';
 
 describe('glob matching', () => {
@@ -18,8 +21,16 @@ describe('glob matching', () => {
     ['[ab]*.json', 'b1.json', true],
     ['[ab]*.json', 'c1.json', false],
     ['a.json', 'aXjson', false],
-  ])('%s against %s → %s', (pattern, file, matches) => {
-    expect(globToRegExp(pattern).test(file)).toBe(matches);
+  ])('%s against %s → %s', async (pattern, file, matches) => {
+    // The file alone in a fresh folder: the glob finds it or not.
+    const dir = await mkdtemp(path.join(tmpdir(), 'syncwright-glob-'));
+    try {
+      await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
+      await writeFile(path.join(dir, file), '{}');
+      expect(await expandGlob(pattern, dir)).toEqual(matches ? [path.join(dir, file)] : []);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

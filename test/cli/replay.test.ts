@@ -116,12 +116,14 @@ describe('syncwright replay', () => {
     expect(clean.code).toBe(0);
   });
 
-  test('--save --expect-fail marks the case as a known finding of that client', async () => {
+  test('--save --expect-fail marks the case as a known finding of that client, pinned by its signatures', async () => {
     await cli(['replay', 'counterexample.json', '--save', '--name', 'known', '--expect-fail'], dir);
     const definition = JSON.parse(await readFile(path.join(dir, 'scenarios', 'regressions', 'known.json'), 'utf8')) as {
-      expect: unknown;
+      expect: { reference: { fails: string[] } };
     };
-    expect(definition.expect).toEqual({ reference: 'fail' });
+    expect(Object.keys(definition.expect)).toEqual(['reference']);
+    expect(definition.expect.reference.fails.length).toBeGreaterThan(0);
+    for (const signature of definition.expect.reference.fails) expect(signature.split('/')).toHaveLength(4);
   });
 
   test('--save --to puts the case in another folder, extending its scenario from there', async () => {

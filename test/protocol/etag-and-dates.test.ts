@@ -45,6 +45,12 @@ describe('error bodies', () => {
     expect(errorMessageOf('not json')).toBeUndefined();
     expect(isErrorBody({ error: 1 })).toBe(false);
   });
+
+  test('ASP.NET Web API\'s {"message": …} reads back too', () => {
+    expect(errorMessageOf('{"message":"No HTTP resource was found"}')).toBe('No HTTP resource was found');
+    expect(errorMessageOf('{"message":1}')).toBeUndefined();
+    expect(errorMessageOf('null')).toBeUndefined();
+  });
 });
 
 describe('ISO timestamps', () => {

@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { renderHtmlReport, writeHtmlReport } from '../../src/report/html.js';
-import { REPORT_SCRIPT } from '../../src/report/html-script.js';
-import { REPORT_STYLE } from '../../src/report/html-style.js';
+import { REPORT_SCRIPT, REPORT_STYLE } from '../../src/report/generated/report-page.js';
 import { buildReportModel } from '../../src/report/report-model.js';
 import { failingResults, HOSTILE, hostileResults } from './fixtures.js';
 

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { JsonObject } from '../../src/protocol/records.js';
-import { canonicalJson, diffTable } from '../../src/report/table-diff.js';
+import { canonicalJson } from '../../src/protocol/canonical-json.js';
+import { diffTable } from '../../src/report/table-diff.js';
 
 const diff = (expected: JsonObject[], actual: JsonObject[]) =>
   diffTable({ client: 'client-1', table: 'todoitem', expected, actual });

@@ -8,6 +8,8 @@ import { describe, expect, test } from 'vitest';
 import type { PushErrorLike } from '../../src/kernel/driver.js';
 import { SdkApp } from '../../src/sdk/app.js';
 import { sharedRealm } from '../../src/sdk/realm.js';
+import type { SdkDriver } from '../../src/sdk/driver.js';
+import { SchedulerStuckError } from '../../src/kernel/scheduler.js';
 import { loadSqlJs } from '../../src/sqlite/sqljs.js';
 import { SeededRandom } from '../../src/kernel/random.js';
 import { createTestWorld, header, type TestNetwork, type TestWorld } from './harness.js';
@@ -353,5 +355,52 @@ describe('schema', () => {
     await expect(world.run(v2.call(() => v2.syncContext.read(new v2.api.Query('item'))))).rejects.toThrow(
       /Converting value 7 of type number to type string is not supported/,
     );
+  });
+});
+
+describe('a push handler that calls push, pull or purge of its own sync context', () => {
+  type Inner = 'push' | 'pull' | 'purge';
+  const startInner = (driver: SdkDriver, inner: Inner): PromiseLike<unknown> => {
+    const app = driver.current!;
+    if (inner === 'push') return app.syncContext.push();
+    if (inner === 'pull') return app.syncContext.pull(new app.api.Query('todoitem'), null);
+    return app.syncContext.purge(new app.api.Query('todoitem'), true);
+  };
+
+  /** A client whose insert of `a` will meet a 409: the server already holds `a`. */
+  async function conflicting(
+    onConflict: (driver: SdkDriver) => unknown,
+  ): Promise<{ world: TestWorld; driver: SdkDriver }> {
+    const world = await createTestWorld();
+    const box: { driver?: SdkDriver } = {};
+    const { driver } = await world.client('phone', { pushHandler: { onConflict: () => onConflict(box.driver!) } });
+    box.driver = driver;
+    world.backend.insert('todoitem', { id: 'a', text: 'theirs', complete: false });
+    await world.run(driver.insert('todoitem', { id: 'a', text: 'mine', complete: false }));
+    return { world, driver };
+  }
+
+  test.each<Inner>(['push', 'pull', 'purge'])(
+    'a handler that returns %s() deadlocks the push: the call waits behind the push that waits for the handler',
+    async (inner) => {
+      const { world, driver } = await conflicting((d) => startInner(d, inner));
+      const failure = await world.run(driver.push()).catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(SchedulerStuckError);
+      expect((failure as SchedulerStuckError).reason).toBe('deadlock');
+      // Only the POST that met the 409 went out; the inner call never started.
+      expect(world.log.map((exchange) => exchange.request.method)).toEqual(['POST']);
+    },
+  );
+
+  test('a handler that calls pull() without waiting for it gets the pull queued after the push', async () => {
+    const { world, driver } = await conflicting((d) => {
+      void startInner(d, 'pull');
+    });
+    const result = await world.run(driver.push());
+    expect(result.unhandledConflicts).toEqual([{ table: 'todoitem', action: 'insert', itemId: 'a', status: 409 }]);
+    expect(world.log.map((exchange) => exchange.request.method)).toEqual(['POST']);
+    // The pull's task runs once the push's has finished: it pages through the table then.
+    await world.run(world.clock.lane('test').sleep(1_000));
+    expect(world.log.map((exchange) => exchange.request.method)).toEqual(['POST', 'GET', 'GET', 'GET']);
   });
 });

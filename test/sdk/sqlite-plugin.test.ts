@@ -3,8 +3,10 @@ import type { SqlJsStatic } from 'sql.js';
 import { ManualClock } from '../../src/kernel/clock.js';
 import { AppTimers } from '../../src/sdk/app-timers.js';
 import { loadSqlJs } from '../../src/sqlite/sqljs.js';
+import type { StoreWrite, StoreWriteVerdict } from '../../src/kernel/driver.js';
 import {
   DeviceFile,
+  describeWrite,
   SqlErrorCode,
   SqlitePlugin,
   type DeviceFileSource,
@@ -444,5 +446,112 @@ describe('the device file across app restarts', () => {
     const copy = new SQL.Database(bytes);
     expect(copy.exec('SELECT id FROM item')[0]!.values).toEqual([['a']]);
     copy.close();
+  });
+});
+
+describe('store writes and crashes between them', () => {
+  function reporting(verdicts: (write: StoreWrite, n: number) => StoreWriteVerdict = () => 'continue'): {
+    plugin: SqlitePlugin;
+    db: SqliteDatabase;
+    run: () => void;
+    writes: StoreWrite[];
+  } {
+    const tasks: (() => void)[] = [];
+    const writes: StoreWrite[] = [];
+    const plugin = new SqlitePlugin({
+      sql: SQL,
+      schedule: (task) => tasks.push(task),
+      onWrite: (write) => {
+        writes.push(write);
+        return verdicts(write, writes.length);
+      },
+    });
+    const db = plugin.openDatabase({ name: 'test.db', location: 'default' });
+    const run = (): void => {
+      while (tasks.length > 0) tasks.shift()!();
+    };
+    run();
+    return { plugin, db, run, writes };
+  }
+
+  test('each data-changing statement is a write, the COMMIT of a transaction that wrote is one, reads are none', () => {
+    const { db, run, writes } = reporting();
+    db.executeSql('CREATE TABLE IF NOT EXISTS [item] (id TEXT PRIMARY KEY, text TEXT)');
+    run();
+    transaction(db, (tx) => {
+      tx.executeSql('INSERT OR IGNORE INTO [item] (id) VALUES (?)', ['a']);
+      tx.executeSql('UPDATE [item] SET text = ? WHERE id = ?', ['secret', 'a']);
+      tx.executeSql('SELECT * FROM [item]');
+    });
+    run();
+    transaction(db, (tx) => tx.executeSql('SELECT * FROM item'));
+    run();
+    db.executeSql('DELETE FROM item WHERE id = ?', ['a']);
+    run();
+    expect(writes).toEqual([
+      { kind: 'autocommit', statement: 'create', table: 'item' },
+      { kind: 'statement', statement: 'insert', table: 'item' },
+      { kind: 'statement', statement: 'update', table: 'item' },
+      { kind: 'commit', statement: 'commit' },
+      { kind: 'autocommit', statement: 'delete', table: 'item' },
+    ]);
+    // Verbs and tables only: no value ever reaches a write.
+    expect(JSON.stringify(writes)).not.toContain('secret');
+  });
+
+  test('a crash after a statement: the rest of the transaction never runs and the next app sees none of it', () => {
+    const { plugin, db, run, writes } = reporting((write) =>
+      write.kind === 'statement' && write.statement === 'insert' ? 'crash' : 'continue',
+    );
+    db.executeSql('CREATE TABLE item (id TEXT PRIMARY KEY, text TEXT)');
+    run();
+    const outcome = transaction(db, (tx) => {
+      tx.executeSql('INSERT INTO item (id) VALUES (?)', ['a']);
+      tx.executeSql('UPDATE item SET text = ? WHERE id = ?', ['x', 'a']);
+    });
+    run();
+    expect(plugin.killed).toBe(true);
+    expect(outcome).toEqual({ success: false, error: undefined });
+    expect(writes.map((write) => write.statement)).toEqual(['create', 'insert']);
+    const next = setup(plugin.kill());
+    expect(next.plugin.query('test.db', 'SELECT COUNT(*) AS n FROM item')).toEqual([{ n: 0 }]);
+  });
+
+  test('a crash right after a COMMIT: the next app has the whole transaction', () => {
+    const { plugin, db, run } = reporting((write) => (write.kind === 'commit' ? 'crash' : 'continue'));
+    db.executeSql('CREATE TABLE item (id TEXT PRIMARY KEY, text TEXT)');
+    run();
+    const outcome = transaction(db, (tx) => {
+      tx.executeSql('INSERT INTO item (id) VALUES (?)', ['a']);
+      tx.executeSql('UPDATE item SET text = ? WHERE id = ?', ['x', 'a']);
+    });
+    run();
+    expect(plugin.killed).toBe(true);
+    // The app died before it heard of the commit.
+    expect(outcome.success).toBe(false);
+    const next = setup(plugin.kill());
+    expect(next.plugin.query('test.db', 'SELECT id, text FROM item')).toEqual([{ id: 'a', text: 'x' }]);
+  });
+
+  test('describeWrite reads the verb and the table of the statements the SDK writes', () => {
+    expect(describeWrite('INSERT OR IGNORE INTO [todoitem] ([id],[text]) VALUES (?,?)')).toEqual({
+      statement: 'insert',
+      table: 'todoitem',
+    });
+    expect(describeWrite('UPDATE [__operations] SET [x] = ? WHERE [id] = ?')).toEqual({
+      statement: 'update',
+      table: '__operations',
+    });
+    expect(describeWrite('DELETE FROM todoitem WHERE id in (?)')).toEqual({ statement: 'delete', table: 'todoitem' });
+    expect(describeWrite('CREATE TABLE IF NOT EXISTS [__config] (id TEXT)')).toEqual({
+      statement: 'create',
+      table: '__config',
+    });
+    expect(describeWrite('ALTER TABLE "odd ""name""" ADD COLUMN x')).toEqual({
+      statement: 'alter',
+      table: 'odd "name"',
+    });
+    expect(describeWrite('SELECT * FROM item')).toBeUndefined();
+    expect(describeWrite('BEGIN')).toBeUndefined();
   });
 });

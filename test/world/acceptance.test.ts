@@ -1,7 +1,14 @@
 /** The world's acceptance runs, on the simulated backend and the reference client. */
 import { createHash } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
-import { runStandardScenario, runStandardWorkload, standardPushHandler } from '../../src/bench/world.js';
+import {
+  runStandardScenario,
+  runStandardWorkload,
+  STANDARD_TIMEOUT_MS,
+  standardFaultPlan,
+  standardPushHandler,
+} from '../../src/bench/world.js';
+import type { FaultPlan } from '../../src/network/fault-plan.js';
 import type { HistoryEvent } from '../../src/kernel/history.js';
 import { SeededRandom } from '../../src/kernel/random.js';
 import { World } from '../../src/world/world.js';
@@ -54,14 +61,28 @@ describe('determinism', () => {
   const hashOf = (events: readonly HistoryEvent[]): string =>
     createHash('sha256').update(JSON.stringify(events)).digest('hex');
 
+  // The standard plan, with crash points between store writes on two clients besides.
+  const standard = standardFaultPlan(
+    { kind: 'long-tail', minMs: 20, maxMs: 120, spikeProbability: 0.03, spikeMinMs: 500, spikeMaxMs: 3000 },
+    STANDARD_TIMEOUT_MS,
+  );
+  const withCrashes: FaultPlan = {
+    ...standard,
+    links: {
+      ...standard.links,
+      'client-1': { crashes: [{ afterWrite: 5 }, { afterWrite: 17 }] },
+      'client-2': { crashes: [{ afterWrite: 11 }] },
+    },
+  };
+
   // 200 seeds in four slices so that each test stays well inside the timeout on a busy machine.
   const faultsSeen = new Set<string>();
   test.each([0, 50, 100, 150])(
     'seeds %i.. with every fault kind on give byte-identical histories twice',
     async (from) => {
       for (let seed = from; seed < from + 50; seed++) {
-        const first = await runStandardScenario({ seed, steps: 20 });
-        const second = await runStandardScenario({ seed, steps: 20 });
+        const first = await runStandardScenario({ seed, steps: 20, world: { faults: withCrashes } });
+        const second = await runStandardScenario({ seed, steps: 20, world: { faults: withCrashes } });
         expect(hashOf(second.history), `seed ${seed}`).toBe(hashOf(first.history));
         for (const e of of(first.history, 'fault'))
           faultsSeen.add(e.fault === 'http-error' ? `http-${String(e.detail?.status)}` : e.fault);
@@ -79,6 +100,7 @@ describe('determinism', () => {
         'http-500',
         'http-502',
         'http-503',
+        'crash',
         'lost-response',
         'network-failure',
         'partition',

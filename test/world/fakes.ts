@@ -85,7 +85,8 @@ export class FakeBackend implements WorldBackend {
 
   insert(table: string, record: JsonObject): WriteOutcome {
     const rows = this.tables.get(table)!;
-    if (typeof record.id === 'string' && rows.has(record.id)) return { kind: 'id-taken', status: 409, item: record };
+    if (typeof record.id === 'string' && rows.has(record.id))
+      return { kind: 'id-taken', status: 409, id: record.id, item: record };
     const row = this.stamp(record);
     rows.set(row.id, row);
     return { kind: 'written', status: 201, record: row };

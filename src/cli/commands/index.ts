@@ -5,12 +5,16 @@ import { runCommand } from './run.js';
 import { replayCommand } from './replay.js';
 import { mergeReportsCommand } from './merge-reports.js';
 import { selftestCommand } from './selftest.js';
+import { soakCommand } from './soak.js';
+import { conformanceCommand } from './conformance.js';
 
 export const commands: readonly Command[] = [
   runCommand,
   replayCommand,
   mergeReportsCommand,
   selftestCommand,
+  soakCommand,
   serveCommand,
   exploreCommand,
+  conformanceCommand,
 ];

@@ -13,6 +13,7 @@ import {
   type ReplaySource,
 } from '../../scenario/replay.js';
 import type { Counterexample } from '../../scenario/results.js';
+import type { RunRecord } from '../../scenario/execute.js';
 import { counterexampleOf } from '../../scenario/run.js';
 import { UsageError, type Command } from '../command.js';
 import { formatProgram } from '../failure-text.js';
@@ -138,7 +139,10 @@ Examples:
           name,
           cwd: io.cwd,
           ...(values.to !== undefined ? { directory: values.to } : {}),
-          ...(values['expect-fail'] === true ? { expect: { [resolved.name.split('+')[0]!]: 'fail' as const } } : {}),
+          // The known finding is pinned by the signatures this run shows, so a new one still fails.
+          ...(values['expect-fail'] === true
+            ? { expect: { [resolved.name.split('+')[0]!]: { fails: knownSignatures(result.run) } } }
+            : {}),
         });
         io.stdout.write(`saved ${shown(file, io.cwd)}: \`syncwright run\` runs it as a regression case from now on\n`);
       } catch (error) {
@@ -252,4 +256,15 @@ function regressionName(result: ReplayResult): string {
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The signatures a replayed run shows that the scenario does not allow. */
+function knownSignatures(run: RunRecord): string[] {
+  return [
+    ...new Set(
+      run.judgement.violations
+        .filter((violation) => violation.disposition !== 'allowed')
+        .map((violation) => violation.signature),
+    ),
+  ];
 }

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
+import { SIGNATURE_VERSION } from '../../check/signature.js';
 import { terminalSafe } from '../../report/escape.js';
 import { mergeResults } from '../../report/merge.js';
 import { ProgressLine } from '../../report/progress.js';
@@ -193,7 +194,7 @@ Examples:
     current = undefined;
     progress.finish(state());
 
-    const tool = { name: 'syncwright', version } as const;
+    const tool = { name: 'syncwright', version, signatureVersion: SIGNATURE_VERSION } as const;
     const scenarios: ScenarioResult[] =
       outcome.results.length === 0
         ? []

@@ -10,6 +10,12 @@ import {
 } from '../../network/fault-plan.js';
 import { FaultPlanError } from '../../network/validate.js';
 import { UsageError, type Command, type CommandIO } from '../command.js';
+import {
+  COMPATIBILITY_MODES,
+  SERVER_PROFILE_NAMES,
+  type Compatibility,
+  type ServerProfileName,
+} from '../../backend/profiles/profile.js';
 import { integerOption, parseOptions, rateOption } from '../options.js';
 
 export const serveCommand: Command = {
@@ -24,7 +30,12 @@ server and then the connection drops, so the app sees a network error.
 Options:
   --port <n>                 port to listen on (default 3000; 0 picks a free one)
   --host <address>           address to listen on (default 127.0.0.1)
-  --tables <file>            JSON file with table definitions (default: the tutorial's todoitem)
+  --tables <file>            JSON file with table definitions (default: the tutorial's todoitem and
+                             the conformance suite's syncwright_conformance)
+  --profile <name>           the real server to imitate: node (azure-mobile-apps 4.0.2, default) or
+                             aspnet (Microsoft.Azure.Mobile.Server on SQL Server)
+  --compat <mode>            default: better answers where the real server is broken; exact: the real
+                             server's answers, warts included
   --cors <origins>           comma-separated origins allowed by CORS (default: any)
   --latency <ms|min-max>     delay each way, e.g. 200 or 50-400
   --error-rate <r>           chance (0..1) that a request is answered with an error status
@@ -37,7 +48,9 @@ Options:
   -h, --help                 show this help
 
 Admin API (under /__syncwright/): GET|PUT /faults, POST /offline, GET /history,
-GET|POST /tables/:table, PATCH|DELETE /tables/:table/:id (as another user), POST /reset.
+GET|POST /tables/:table, PATCH|DELETE /tables/:table/:id (as another user), POST /reset,
+POST /intercepts {"action":"hold|lose|fail","method":"PATCH","path":"/tables/todoitem/*"}
+(hold, lose or fail a chosen request), GET|DELETE /intercepts/:id, POST /intercepts/:id/release|lose.
 
 Example:
   syncwright serve --port 4123 --latency 50-300 --lost-response-rate 0.2
@@ -49,6 +62,8 @@ Example:
       port: { type: 'string' },
       host: { type: 'string' },
       tables: { type: 'string' },
+      profile: { type: 'string' },
+      compat: { type: 'string' },
       cors: { type: 'string' },
       latency: { type: 'string' },
       'error-rate': { type: 'string' },
@@ -59,6 +74,12 @@ Example:
       'admin-token': { type: 'string' },
     });
     const port = integerOption('port', values.port, 3000, 0, 65535);
+    const profile = values.profile ?? 'node';
+    if (!(SERVER_PROFILE_NAMES as readonly string[]).includes(profile))
+      throw new UsageError(`--profile expects one of ${SERVER_PROFILE_NAMES.join(', ')}, got '${profile}'`);
+    const compatibility = values.compat ?? 'default';
+    if (!(COMPATIBILITY_MODES as readonly string[]).includes(compatibility))
+      throw new UsageError(`--compat expects one of ${COMPATIBILITY_MODES.join(', ')}, got '${compatibility}'`);
     const faults = await faultsFrom(values, io);
     const adminToken = values['admin-token'] ?? process.env['SYNCWRIGHT_ADMIN_TOKEN'];
     if (adminToken !== undefined && adminToken.length < 8)
@@ -69,6 +90,8 @@ Example:
         port,
         host: values.host ?? '127.0.0.1',
         ...(values.tables === undefined ? {} : { tablesFile: values.tables }),
+        profile: profile as ServerProfileName,
+        compatibility: compatibility as Compatibility,
         ...(values.cors === undefined ? {} : { corsOrigins: values.cors.split(',').map((origin) => origin.trim()) }),
         faults,
         ...(adminToken !== undefined ? { adminToken } : {}),
@@ -77,7 +100,9 @@ Example:
       if (error instanceof FaultPlanError) throw new UsageError(error.message);
       throw error;
     }
-    io.stdout.write(`syncwright backend listening on ${server.url}\n`);
+    io.stdout.write(
+      `syncwright backend listening on ${server.url} (${profile} profile${compatibility === 'exact' ? ', exact' : ''})\n`,
+    );
     const active = describeFaults(faults);
     if (active !== '') io.stdout.write(`faults on real traffic: ${active}\n`);
     io.stdout.write(

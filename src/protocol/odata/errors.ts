@@ -53,7 +53,10 @@ export class UnknownColumnError extends ODataQueryError {
 /** A query parses but cannot mean anything: a date compared with a non-date, a number as a condition… */
 export class InvalidFilterError extends ODataQueryError {
   override readonly name = 'InvalidFilterError';
-  constructor(detail: string) {
+  constructor(
+    /** What is wrong, without the `Invalid $filter: ` prefix. */
+    readonly detail: string,
+  ) {
     super(`Invalid $filter: ${detail}`);
   }
 }

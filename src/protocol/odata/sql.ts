@@ -7,13 +7,15 @@
  * parameter converted to that storage form; SQL text is built only from fixed fragments and the
  * quoted identifiers of the {@link ColumnMap}, so no input can reach it.
  *
- * Semantics worth knowing: `eq`/`ne` are null-safe (`IS`/`IS NOT`), so `x ne 'a'` matches rows
- * where x is null, as OData says; string functions are case-sensitive; `tolower`/`toupper` fold
- * ASCII only (SQLite's lower/upper); date functions read UTC.
+ * Semantics worth knowing (the default {@link SqlDialect}): `eq`/`ne` are null-safe (`IS`/`IS
+ * NOT`), so `x ne 'a'` matches rows where x is null, as OData says; string functions are
+ * case-sensitive; `tolower`/`toupper` fold ASCII only (SQLite's lower/upper); date functions read
+ * UTC. A server profile passes its own dialect where the server it imitates reads a filter
+ * differently (three-valued nulls, a case-insensitive collation, dates stored to 100 ns).
  */
 import type { ColumnType } from '../records.js';
 import { parseIsoTimestamp } from '../datetime.js';
-import type { FilterExpression, FunctionCall, Literal } from './ast.js';
+import type { ComparisonOperator, FilterExpression, FunctionCall, Literal } from './ast.js';
 import { FUNCTIONS } from './ast.js';
 import { InvalidFilterError, UnknownColumnError, type QueryParameterName } from './errors.js';
 import { formatFilter } from './format.js';
@@ -42,6 +44,70 @@ export function quoteIdentifier(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
+/**
+ * How a backend's SQL reads a query: the places where the servers syncwright imitates differ.
+ * Strategy functions only build SQL text and parameter values; nothing from a request reaches
+ * SQL text through them.
+ */
+export interface SqlDialect {
+  /**
+   * `null-safe`: `eq`/`ne` are `IS`/`IS NOT`, so `x ne 'a'` and `not (x eq true)` match rows where
+   * x is null (OData's rule, and Entity Framework's C# null semantics). `three-valued`: plain SQL
+   * `=`/`!=`, so a null matches neither; only a `null` literal on the right makes `IS NULL` /
+   * `IS NOT NULL`, and `null eq x` matches nothing (what azure-odata-sql writes).
+   */
+  readonly nulls: 'null-safe' | 'three-valued';
+  readonly strings: StringCollation;
+  readonly dates: DateDialect;
+  /**
+   * `standard`: every OData function works. `azure-odata-sql`: the SQL azure-mobile-apps 4.0.2
+   * writes for SQLite, warts included (`startswith` builds its LIKE pattern with `+`, `length`
+   * calls a `LEN` SQLite lacks, `indexof` swaps its arguments…), so the engine answers as the
+   * real server's does.
+   */
+  readonly functions: 'standard' | 'azure-odata-sql';
+}
+
+/** Code-point order, or a collation computed by two SQL functions the database provides. */
+export type StringCollation =
+  | { readonly kind: 'binary' }
+  | {
+      readonly kind: 'collated';
+      /** Name of a SQL function mapping a string to a key whose binary order is the collation's. */
+      readonly keyFunction: string;
+      /** Name of a SQL function folding case the way the collation ignores it (for LIKE-like functions). */
+      readonly foldFunction: string;
+    };
+
+/** How dates are stored, and which literals may be compared with them. */
+export interface DateDialect {
+  /** The stored form of the date an ISO-8601 text names, or undefined when it names none. */
+  storedValue(text: string): SqlValue | undefined;
+  /** What goes around a stored date to make it strftime's time value (with its modifiers). */
+  readonly strftime: { readonly before: string; readonly after: string };
+  /**
+   * `any`: `datetime'…'`, `datetimeoffset'…'` and ISO strings all compare with date columns.
+   * `datetimeoffset`: date columns are `Edm.DateTimeOffset`, and comparing one with a
+   * `datetime'…'` or a string literal is a type error, as in ASP.NET Web API OData.
+   */
+  readonly literals: 'any' | 'datetimeoffset';
+}
+
+/** Dates as INTEGER epoch milliseconds (the client store's convention). */
+export const EPOCH_MS_DATES: DateDialect = {
+  storedValue: parseIsoTimestamp,
+  strftime: { before: '(', after: ") / 1000.0, 'unixepoch'" },
+  literals: 'any',
+};
+
+/** The dialect of the reference client's store, and of the simulated backend unless a profile says otherwise. */
+export const DEFAULT_DIALECT: SqlDialect = {
+  nulls: 'null-safe',
+  strings: { kind: 'binary' },
+  dates: EPOCH_MS_DATES,
+  functions: 'standard',
+};
+
 type StaticType = ColumnType | 'null' | 'unknown';
 
 interface Fragment {
@@ -66,8 +132,12 @@ interface Fragment {
  * @throws InvalidFilterError for a filter that cannot be a condition (a date compared with a
  * string that is not a date, `and` over a number…).
  */
-export function compileFilter(expression: FilterExpression, columns: Readonly<ColumnMap>): CompiledSql {
-  const fragment = compile(expression, columns);
+export function compileFilter(
+  expression: FilterExpression,
+  columns: Readonly<ColumnMap>,
+  dialect: SqlDialect = DEFAULT_DIALECT,
+): CompiledSql {
+  const fragment = new Compiler(columns, dialect).compile(expression);
   requireCondition(fragment, expression, 'The filter');
   return { sql: fragment.sql, params: fragment.params };
 }
@@ -81,160 +151,286 @@ export function compileFilter(expression: FilterExpression, columns: Readonly<Co
  * // { sql: '"updatedAt" ASC, "text" DESC', params: [] }
  * @throws UnknownColumnError for a property that is not in `columns`.
  */
-export function compileOrderBy(orderBy: readonly OrderByClause[], columns: Readonly<ColumnMap>): CompiledSql {
+export function compileOrderBy(
+  orderBy: readonly OrderByClause[],
+  columns: Readonly<ColumnMap>,
+  dialect: SqlDialect = DEFAULT_DIALECT,
+): CompiledSql {
   const pieces: string[] = [];
   const params: SqlValue[] = [];
   for (const clause of orderBy) {
-    const column = resolveProperty(clause.property.split('/'), columns, '$orderby');
+    const column = collated(resolveProperty(clause.property.split('/'), columns, '$orderby'), dialect);
     pieces.push(`${column.sql} ${clause.direction === 'desc' ? 'DESC' : 'ASC'}`);
     params.push(...column.params);
   }
   return { sql: pieces.join(', '), params };
 }
 
-function compile(expression: FilterExpression, columns: Readonly<ColumnMap>): Fragment {
-  switch (expression.kind) {
-    case 'string':
-      return { sql: '?', params: [expression.value], type: 'string', literal: expression };
-    case 'number':
-      return { sql: '?', params: [expression.value], type: 'number', literal: expression };
-    case 'boolean':
-      return { sql: '?', params: [expression.value ? 1 : 0], type: 'boolean', literal: expression };
-    case 'null':
-      return { sql: 'NULL', params: [], type: 'null', literal: expression };
-    case 'date':
-      return { sql: '?', params: [dateLiteralMs(expression.text)], type: 'date', literal: expression };
-    case 'property':
-      return resolveProperty(expression.path, columns, '$filter');
-    case 'comparison':
-      return compileComparison(
-        expression.operator,
-        compile(expression.left, columns),
-        compile(expression.right, columns),
-      );
-    case 'logical': {
-      const left = compile(expression.left, columns);
-      const right = compile(expression.right, columns);
-      requireCondition(left, expression.left, `The left side of '${expression.operator}'`);
-      requireCondition(right, expression.right, `The right side of '${expression.operator}'`);
-      return join(['(', left, expression.operator === 'and' ? ' AND ' : ' OR ', right, ')'], 'boolean');
-    }
-    case 'not': {
-      const operand = compile(expression.operand, columns);
-      requireCondition(operand, expression.operand, "The operand of 'not'");
-      return join(['(NOT ', operand, ')'], 'boolean');
-    }
-    case 'arithmetic': {
-      const left = compile(expression.left, columns);
-      const right = compile(expression.right, columns);
-      switch (expression.operator) {
-        case 'add':
-          return join(['(', left, ' + ', right, ')'], 'number');
-        case 'sub':
-          return join(['(', left, ' - ', right, ')'], 'number');
-        case 'mul':
-          return join(['(', left, ' * ', right, ')'], 'number');
-        case 'div':
-          return join(['(', left, ' / ', right, ')'], 'number');
-        case 'mod':
-          // SQLite's % truncates both sides to integers; mod() keeps fractions.
-          return join(['mod(', left, ', ', right, ')'], 'number');
+/** A string fragment wrapped in the dialect's collation key (unchanged for binary order or other types). */
+function collated(fragment: Fragment, dialect: SqlDialect): Fragment {
+  if (dialect.strings.kind === 'binary' || fragment.type !== 'string') return fragment;
+  return join([`${dialect.strings.keyFunction}(`, fragment, ')'], 'string');
+}
+
+class Compiler {
+  constructor(
+    private readonly columns: Readonly<ColumnMap>,
+    private readonly dialect: SqlDialect,
+  ) {}
+
+  compile(expression: FilterExpression): Fragment {
+    switch (expression.kind) {
+      case 'string':
+        return { sql: '?', params: [expression.value], type: 'string', literal: expression };
+      case 'number':
+        return { sql: '?', params: [expression.value], type: 'number', literal: expression };
+      case 'boolean':
+        return { sql: '?', params: [expression.value ? 1 : 0], type: 'boolean', literal: expression };
+      case 'null':
+        return { sql: 'NULL', params: [], type: 'null', literal: expression };
+      case 'date':
+        return { sql: '?', params: [this.dateValue(expression.text)], type: 'date', literal: expression };
+      case 'property':
+        return resolveProperty(expression.path, this.columns, '$filter');
+      case 'comparison':
+        return this.comparison(expression.operator, this.compile(expression.left), this.compile(expression.right));
+      case 'logical': {
+        const left = this.compile(expression.left);
+        const right = this.compile(expression.right);
+        requireCondition(left, expression.left, `The left side of '${expression.operator}'`);
+        requireCondition(right, expression.right, `The right side of '${expression.operator}'`);
+        return join(['(', left, expression.operator === 'and' ? ' AND ' : ' OR ', right, ')'], 'boolean');
       }
-      break;
+      case 'not': {
+        const operand = this.compile(expression.operand);
+        requireCondition(operand, expression.operand, "The operand of 'not'");
+        return join(['(NOT ', operand, ')'], 'boolean');
+      }
+      case 'arithmetic': {
+        const left = this.compile(expression.left);
+        const right = this.compile(expression.right);
+        switch (expression.operator) {
+          case 'add':
+            return join(['(', left, ' + ', right, ')'], 'number');
+          case 'sub':
+            return join(['(', left, ' - ', right, ')'], 'number');
+          case 'mul':
+            return join(['(', left, ' * ', right, ')'], 'number');
+          case 'div':
+            return join(['(', left, ' / ', right, ')'], 'number');
+          case 'mod':
+            // azure-odata-sql converts the dividend to SQL Server's numeric type, a name SQLite does not know.
+            if (this.dialect.functions === 'azure-odata-sql')
+              return join(['(CONVERT(numeric, ', left, ') % ', right, ')'], 'number');
+            // SQLite's % truncates both sides to integers; mod() keeps fractions.
+            return join(['mod(', left, ', ', right, ')'], 'number');
+        }
+        break;
+      }
+      case 'call':
+        return this.dialect.functions === 'azure-odata-sql' ? this.realServerCall(expression) : this.call(expression);
     }
-    case 'call':
-      return compileCall(expression, columns);
+  }
+
+  private comparison(
+    operator: 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le',
+    rawLeft: Fragment,
+    rawRight: Fragment,
+  ): Fragment {
+    this.checkDateLiteral(operator, rawLeft, rawRight);
+    this.checkDateLiteral(operator, rawRight, rawLeft);
+    let left = this.convertForPartner(rawLeft, rawRight);
+    let right = this.convertForPartner(rawRight, rawLeft);
+    if (left.type === 'string' || right.type === 'string') {
+      left = collated(left, this.dialect);
+      right = collated(right, this.dialect);
+    }
+    if (operator === 'eq' || operator === 'ne') {
+      if (this.dialect.nulls === 'three-valued') {
+        if (right.type === 'null')
+          return join(['(', left, operator === 'eq' ? ' IS NULL)' : ' IS NOT NULL)'], 'boolean');
+        return join(['(', left, operator === 'eq' ? ' = ' : ' != ', right, ')'], 'boolean');
+      }
+      const is = operator === 'eq' ? ' IS ' : ' IS NOT ';
+      if (right.type === 'null') return join(['(', left, `${is}NULL)`], 'boolean');
+      if (left.type === 'null') return join(['(', right, `${is}NULL)`], 'boolean');
+      return join(['(', left, is, right, ')'], 'boolean');
+    }
+    return join(['(', left, COMPARISON_SQL[operator], right, ')'], 'boolean');
+  }
+
+  /** A dialect whose date columns are DateTimeOffset refuses other literals beside them. */
+  private checkDateLiteral(operator: ComparisonOperator, fragment: Fragment, partner: Fragment): void {
+    if (this.dialect.dates.literals !== 'datetimeoffset' || partner.type !== 'date' || partner.literal !== undefined)
+      return;
+    const literal = fragment.literal;
+    const found =
+      literal?.kind === 'date' && literal.type === 'datetime'
+        ? 'Edm.DateTime'
+        : literal?.kind === 'string'
+          ? 'Edm.String'
+          : undefined;
+    if (found === undefined) return;
+    throw new InvalidFilterError(
+      `A binary operator with incompatible types was detected. Found operand types 'Edm.DateTimeOffset' and '${found}' for operator kind '${OPERATOR_KINDS[operator]}'.`,
+    );
+  }
+
+  /** A string literal compared with a date becomes the date's stored form. */
+  private convertForPartner(fragment: Fragment, partner: Fragment): Fragment {
+    if (partner.type !== 'date' || fragment.literal?.kind !== 'string') return fragment;
+    const value = this.dialect.dates.storedValue(fragment.literal.value);
+    if (value === undefined) {
+      throw new InvalidFilterError(
+        `'${fragment.literal.value}' is compared with a date but is not an ISO-8601 date and time`,
+      );
+    }
+    return { sql: '?', params: [value], type: 'date' };
+  }
+
+  private dateValue(text: string): SqlValue {
+    const value = this.dialect.dates.storedValue(text);
+    if (value === undefined) throw new InvalidFilterError(`'${text}' is not an ISO-8601 date and time`);
+    return value;
+  }
+
+  /** Folds case for the LIKE-like functions when the dialect's collation ignores it. */
+  private folded(fragment: Fragment): Fragment {
+    const strings = this.dialect.strings;
+    if (strings.kind === 'binary') return fragment;
+    return join([`${strings.foldFunction}(`, fragment, ')'], fragment.type);
+  }
+
+  private call(call: FunctionCall): Fragment {
+    const args = call.args.map((arg) => this.compile(arg));
+    const returns = FUNCTIONS[call.name].returns;
+    const [a, b, c] = args;
+    if (a === undefined) throw new InvalidFilterError(`${call.name}() needs arguments`);
+    const need = (fragment: Fragment | undefined): Fragment => {
+      if (fragment === undefined) throw new InvalidFilterError(`${call.name}() got too few arguments`);
+      return fragment;
+    };
+    switch (call.name) {
+      case 'substringof':
+        return join(['(instr(', this.folded(need(b)), ', ', this.folded(a), ') > 0)'], returns);
+      case 'startswith':
+        // instr() finds the first occurrence, so 1 means "starts with" ('' gives 1 too, as it should).
+        return join(['(instr(', this.folded(a), ', ', this.folded(need(b)), ') = 1)'], returns);
+      case 'endswith': {
+        const text = this.folded(a);
+        const end = this.folded(need(b));
+        return join(['(substr(', text, ', length(', text, ') - length(', end, ') + 1) = ', end, ')'], returns);
+      }
+      case 'indexof':
+        return join(['(instr(', this.folded(a), ', ', this.folded(need(b)), ') - 1)'], returns);
+      case 'tolower':
+        return join(['lower(', a, ')'], returns);
+      case 'toupper':
+        return join(['upper(', a, ')'], returns);
+      case 'trim':
+        return join(['trim(', a, ')'], returns);
+      case 'length':
+        return join(['length(', a, ')'], returns);
+      case 'concat':
+        return join(['(', a, ' || ', need(b), ')'], returns);
+      case 'replace':
+        return join(['replace(', a, ', ', need(b), ', ', need(c), ')'], returns);
+      case 'substring':
+        // OData counts from 0, SQLite from 1.
+        return c === undefined
+          ? join(['substr(', a, ', (', need(b), ') + 1)'], returns)
+          : join(['substr(', a, ', (', need(b), ') + 1, ', c, ')'], returns);
+      case 'year':
+      case 'month':
+      case 'day':
+      case 'hour':
+      case 'minute':
+      case 'second': {
+        const date =
+          a.literal?.kind === 'string' ? this.convertForPartner(a, { sql: '', params: [], type: 'date' }) : a;
+        const { before, after } = this.dialect.dates.strftime;
+        return join([`CAST(strftime('${DATE_PARTS[call.name]}', ${before}`, date, `${after}) AS INTEGER)`], returns);
+      }
+      case 'floor':
+        return join(['floor(', a, ')'], returns);
+      case 'ceiling':
+        return join(['ceil(', a, ')'], returns);
+      case 'round':
+        return join(['round(', a, ')'], returns);
+    }
+  }
+
+  /**
+   * The SQL azure-mobile-apps 4.0.2 (azure-odata-sql's formatter, sqlite flavour) writes for each
+   * function, run on SQLite as the real server runs it: what works there works here, what
+   * returns nothing or fails there does the same here.
+   */
+  private realServerCall(call: FunctionCall): Fragment {
+    const args = call.args.map((arg) => this.compile(arg));
+    const returns = FUNCTIONS[call.name].returns;
+    const [a, b, c] = args;
+    if (a === undefined) throw new InvalidFilterError(`${call.name}() needs arguments`);
+    const need = (fragment: Fragment | undefined): Fragment => {
+      if (fragment === undefined) throw new InvalidFilterError(`${call.name}() got too few arguments`);
+      return fragment;
+    };
+    switch (call.name) {
+      case 'substringof':
+        // SQL Server's string '+' is SQLite's numeric addition: the pattern becomes 0.
+        return join(['(', need(b), " LIKE ('%' + ", a, " + '%'))"], returns);
+      case 'startswith':
+        return join(['(', a, ' LIKE (', need(b), " + '%'))"], returns);
+      case 'endswith':
+        return join(['(', a, " LIKE ('%' + ", need(b), '))'], returns);
+      case 'indexof':
+        return join(['(INSTR(', need(b), ', ', a, ') - 1)'], returns);
+      case 'tolower':
+        return join(['LOWER(', a, ')'], returns);
+      case 'toupper':
+        return join(['UPPER(', a, ')'], returns);
+      case 'trim':
+        return join(['LTRIM(RTRIM(', a, '))'], returns);
+      case 'length':
+        return join(['(LEN(', a, " + 'X') - 1)"], returns);
+      case 'concat':
+        return join(['(', a, ' || ', need(b), ')'], returns);
+      case 'replace':
+        return join(['REPLACE(', a, ', ', need(b), ', ', need(c), ')'], returns);
+      case 'substring':
+        return c === undefined
+          ? join(['SUBSTR(', a, ', ', need(b), ' + 1, LEN(', a, '))'], returns)
+          : join(['SUBSTR(', a, ', ', need(b), ' + 1, ', c, ')'], returns);
+      case 'year':
+      case 'month':
+      case 'day':
+        return join([`${call.name.toUpperCase()}(`, a, ')'], returns);
+      case 'hour':
+      case 'minute':
+      case 'second':
+        return join([`DATEPART(${call.name.toUpperCase()}, `, a, ')'], returns);
+      case 'floor':
+        return join(['FLOOR(', a, ')'], returns);
+      case 'ceiling':
+        return join(['CEILING(', a, ')'], returns);
+      case 'round':
+        return join(['ROUND(', a, ', 0)'], returns);
+    }
   }
 }
 
 const COMPARISON_SQL = { gt: ' > ', ge: ' >= ', lt: ' < ', le: ' <= ' } as const;
 
-function compileComparison(
-  operator: 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le',
-  rawLeft: Fragment,
-  rawRight: Fragment,
-): Fragment {
-  const left = convertForPartner(rawLeft, rawRight);
-  const right = convertForPartner(rawRight, rawLeft);
-  if (operator === 'eq' || operator === 'ne') {
-    const is = operator === 'eq' ? ' IS ' : ' IS NOT ';
-    if (right.type === 'null') return join(['(', left, `${is}NULL)`], 'boolean');
-    if (left.type === 'null') return join(['(', right, `${is}NULL)`], 'boolean');
-    return join(['(', left, is, right, ')'], 'boolean');
-  }
-  return join(['(', left, COMPARISON_SQL[operator], right, ')'], 'boolean');
-}
-
-/** A string literal compared with a date becomes epoch milliseconds, as the date is stored. */
-function convertForPartner(fragment: Fragment, partner: Fragment): Fragment {
-  if (partner.type !== 'date' || fragment.literal?.kind !== 'string') return fragment;
-  const ms = parseIsoTimestamp(fragment.literal.value);
-  if (ms === undefined) {
-    throw new InvalidFilterError(
-      `'${fragment.literal.value}' is compared with a date but is not an ISO-8601 date and time`,
-    );
-  }
-  return { sql: '?', params: [ms], type: 'date' };
-}
+/** OData's names for the comparison operators, as Web API OData's type errors spell them. */
+const OPERATOR_KINDS: Readonly<Record<ComparisonOperator, string>> = {
+  eq: 'Equal',
+  ne: 'NotEqual',
+  gt: 'GreaterThan',
+  ge: 'GreaterThanOrEqual',
+  lt: 'LessThan',
+  le: 'LessThanOrEqual',
+};
 
 const DATE_PARTS = { year: '%Y', month: '%m', day: '%d', hour: '%H', minute: '%M', second: '%S' } as const;
-
-function compileCall(call: FunctionCall, columns: Readonly<ColumnMap>): Fragment {
-  const args = call.args.map((arg) => compile(arg, columns));
-  const returns = FUNCTIONS[call.name].returns;
-  const [a, b, c] = args;
-  if (a === undefined) throw new InvalidFilterError(`${call.name}() needs arguments`);
-  const need = (fragment: Fragment | undefined): Fragment => {
-    if (fragment === undefined) throw new InvalidFilterError(`${call.name}() got too few arguments`);
-    return fragment;
-  };
-  switch (call.name) {
-    case 'substringof':
-      return join(['(instr(', need(b), ', ', a, ') > 0)'], returns);
-    case 'startswith':
-      // instr() finds the first occurrence, so 1 means "starts with" ('' gives 1 too, as it should).
-      return join(['(instr(', a, ', ', need(b), ') = 1)'], returns);
-    case 'endswith':
-      return join(['(substr(', a, ', length(', a, ') - length(', need(b), ') + 1) = ', need(b), ')'], returns);
-    case 'indexof':
-      return join(['(instr(', a, ', ', need(b), ') - 1)'], returns);
-    case 'tolower':
-      return join(['lower(', a, ')'], returns);
-    case 'toupper':
-      return join(['upper(', a, ')'], returns);
-    case 'trim':
-      return join(['trim(', a, ')'], returns);
-    case 'length':
-      return join(['length(', a, ')'], returns);
-    case 'concat':
-      return join(['(', a, ' || ', need(b), ')'], returns);
-    case 'replace':
-      return join(['replace(', a, ', ', need(b), ', ', need(c), ')'], returns);
-    case 'substring':
-      // OData counts from 0, SQLite from 1.
-      return c === undefined
-        ? join(['substr(', a, ', (', need(b), ') + 1)'], returns)
-        : join(['substr(', a, ', (', need(b), ') + 1, ', c, ')'], returns);
-    case 'year':
-    case 'month':
-    case 'day':
-    case 'hour':
-    case 'minute':
-    case 'second': {
-      const date = a.literal?.kind === 'string' ? convertForPartner(a, { sql: '', params: [], type: 'date' }) : a;
-      return join(
-        [`CAST(strftime('${DATE_PARTS[call.name]}', (`, date, ") / 1000.0, 'unixepoch') AS INTEGER)"],
-        returns,
-      );
-    }
-    case 'floor':
-      return join(['floor(', a, ')'], returns);
-    case 'ceiling':
-      return join(['ceil(', a, ')'], returns);
-    case 'round':
-      return join(['round(', a, ')'], returns);
-  }
-}
 
 function resolveProperty(
   path: readonly string[],
@@ -285,10 +481,4 @@ function join(pieces: readonly (string | Fragment)[], type: StaticType): Fragmen
     }
   }
   return { sql, params, type };
-}
-
-function dateLiteralMs(text: string): number {
-  const ms = parseIsoTimestamp(text);
-  if (ms === undefined) throw new InvalidFilterError(`'${text}' is not an ISO-8601 date and time`);
-  return ms;
 }
