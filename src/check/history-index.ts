@@ -557,6 +557,29 @@ export function jsonEqual(a: JsonValue | undefined, b: JsonValue | undefined): b
   return canonicalJson(a) === canonicalJson(b);
 }
 
+const TIMESTAMP_KEYS: ReadonlySet<string> = new Set(['createdAt', 'updatedAt']);
+
+/**
+ * Two copies of one server record, its timestamps compared as instants at the client's precision
+ * (milliseconds): a server that keeps seven digits or drops a zero fraction (ASP.NET) shows the
+ * instant a client stores as `…00.000Z` in other text. Every other value compares as JSON.
+ */
+export function sameServerRecord(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
+  return canonicalJson(instantsOf(a)) === canonicalJson(instantsOf(b));
+}
+
+function instantsOf(value: JsonValue | undefined): JsonValue | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  const copy: JsonObject = { ...value };
+  for (const key of TIMESTAMP_KEYS) {
+    const text = copy[key];
+    if (typeof text !== 'string') continue;
+    const ms = Date.parse(text);
+    if (!Number.isNaN(ms)) copy[key] = new Date(ms).toISOString();
+  }
+  return copy;
+}
+
 /** Whether `record` holds every value of `values` (missing keys count as null). */
 export function holdsValues(record: JsonObject, values: JsonObject): boolean {
   return Object.entries(values).every(([key, value]) => jsonEqual(record[key] ?? null, value));

@@ -9,7 +9,7 @@
  * read moves that record out of the group (to a later updatedAt, or out of the filter), the
  * group's later members shift one place forward, and one of them falls into the range `$skip`
  * jumps over. So a tie group that needed `$skip` is swept once more before the pull moves past
- * it (or, for the last group, before it ends): `updatedAt eq <t>` ordered by id, paged by id.
+ * it (or, for the last group, before it ends): its millisecond, ordered by id, paged by id.
  * Keyset paging cannot be shifted by edits, and once a later updatedAt exists no record can join
  * the group any more, so the sweep sees every member. See the README, "The reference client".
  */
@@ -156,7 +156,12 @@ class PullRun {
   private async sweep(updatedAt: number): Promise<void> {
     let afterId: string | undefined;
     for (;;) {
-      const clauses: FilterExpression[] = [compare('eq', property('updatedAt'), dateLiteral(updatedAt))];
+      // The whole millisecond, not `eq`: a server that keeps finer timestamps (seven digits on
+      // ASP.NET) stores members of this group at ticks within it, which `eq <ms>` would not match.
+      const clauses: FilterExpression[] = [
+        compare('ge', property('updatedAt'), dateLiteral(updatedAt)),
+        compare('lt', property('updatedAt'), dateLiteral(updatedAt + 1)),
+      ];
       if (afterId !== undefined) clauses.push(compare('gt', property('id'), literal(afterId)));
       const filter =
         this.userFilter === undefined ? and(clauses[0]!, ...clauses.slice(1)) : and(this.userFilter, ...clauses);
@@ -174,7 +179,9 @@ class PullRun {
   }
 
   private pageQuery(bound: number, skip: number, strictlyAfter: boolean): TableQuery {
-    const boundClause = compare(strictlyAfter ? 'gt' : 'ge', property('updatedAt'), dateLiteral(bound));
+    // "After the group" is the next millisecond rather than `gt <ms>`: on a server with finer
+    // timestamps `gt` would return the group's own later ticks again.
+    const boundClause = compare('ge', property('updatedAt'), dateLiteral(strictlyAfter ? bound + 1 : bound));
     const query: TableQuery = {
       filter: this.userFilter === undefined ? boundClause : and(this.userFilter, boundClause),
       orderBy: [{ property: 'updatedAt', direction: 'asc' }],
