@@ -6,7 +6,7 @@
  * with the slowest and fastest round beside it; the ratio is head over base per round.
  */
 import { execFile, spawn } from 'node:child_process';
-import { mkdtemp, rm, symlink } from 'node:fs/promises';
+import { access, mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -66,8 +66,18 @@ async function git(repo: string, ...args: string[]): Promise<string> {
 async function checkout(repo: string, commit: string, root: string): Promise<void> {
   await git(repo, 'worktree', 'add', '--detach', root, commit);
   await symlink(path.join(repo, 'node_modules'), path.join(root, 'node_modules'), 'dir');
+  // Later commits generate the report and explorer pages from ui/ before tsc can see them.
+  const buildUi = path.join(root, 'scripts', 'build-ui.mjs');
+  if (await exists(buildUi)) await run(process.execPath, [buildUi], { cwd: root, maxBuffer: 16 * 1024 * 1024 });
   const tsc = path.join(repo, 'node_modules', 'typescript', 'bin', 'tsc');
   await run(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: root, maxBuffer: 16 * 1024 * 1024 });
+}
+
+async function exists(file: string): Promise<boolean> {
+  return access(file).then(
+    () => true,
+    () => false,
+  );
 }
 
 function probe(probeScript: string, side: Side, workload: WorkloadName): Promise<Throughput> {
