@@ -29,7 +29,7 @@ import {
   type HttpCore,
   type RunQueryOptions,
 } from './http-handler.js';
-import { MEMORY_SCHEMA, openMemoryDatabase } from '../sqlite/sqljs.js';
+import { closeDatabase, MEMORY_SCHEMA, openMemoryDatabase } from '../sqlite/sqljs.js';
 import { profileNamed } from './profiles/index.js';
 import {
   COMPATIBILITY_MODES,
@@ -93,7 +93,7 @@ export async function createBackend(options: BackendOptions = {}): Promise<Backe
   try {
     return new SimulatedBackend(db, options, profile, compatibility, definitions, []);
   } catch (error) {
-    db.close();
+    closeDatabase(db);
     throw error;
   }
 }
@@ -508,7 +508,7 @@ class SimulatedBackend implements Backend, HttpCore {
     );
     if (keepIdle(this.db, tables, signature)) return;
     for (const table of tables) table.close();
-    this.db.close();
+    closeDatabase(this.db);
   }
 
   // ── internals ──────────────────────────────────────────────────────────────

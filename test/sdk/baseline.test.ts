@@ -47,13 +47,16 @@ describe(`the shipped baseline (${FILE})`, () => {
   test.each(
     [
       ...huntSection.matchAll(
-        /npx syncwright replay (scenarios\/generated-[\w-]+\.ts) (\d+:[\d:]+) --client sdk\s+# (\S+)/g,
+        /npx syncwright replay (scenarios\/[\w/.-]+\.(?:ts|json))(?: (\d+:[\d:]+))? --client sdk\s+# (\S+)/g,
       ),
-    ].map((match) => [match[3]!, match[1]!, match[2]!] as const),
+    ].map((match) => [match[3]!, match[1]!, match[2]] as const),
   )(
-    "the hunt's shrunk counterexample of %s replays to it",
+    'the documented replay of %s reproduces it',
     async (signature, scenario, token) => {
-      const replayed = await replay({ scenario, token }, { cwd: ROOT, client: 'sdk' });
+      const replayed = await replay(token === undefined ? { scenario } : { scenario, token }, {
+        cwd: ROOT,
+        client: 'sdk',
+      });
       expect(replayed.run.judgement.violations.map((violation) => violation.signature)).toContain(signature);
     },
     120_000,
