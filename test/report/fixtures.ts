@@ -293,6 +293,8 @@ export function conflictChecks(seqs: Record<string, number>, texts: ConflictText
       valid: false,
       violations: [
         {
+          rule: 'convergence.tables-equal',
+          at: { op: 'settle', status: 'differs' },
           message: `client-1's todoitem/a1 has text "${texts.oat}", the server has "${texts.soy}"`,
           events: [seqs['final']!],
         },
@@ -306,6 +308,8 @@ export function conflictChecks(seqs: Record<string, number>, texts: ConflictText
       valid: false,
       violations: [
         {
+          rule: 'handler.cancel-and-discard',
+          at: { op: 'update', status: '412' },
           message: `cancelAndDiscard at #${seqs['decision']} did not remove client-1's local change`,
           events: [seqs['decision']!, seqs['final']!],
         },
