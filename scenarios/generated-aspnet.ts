@@ -22,6 +22,18 @@ export default defineScenario({
   },
   pullPageSize: 2,
   runs: 100,
-  expect: { sdk: { fails: ['*'] } },
+  // The SDK's known findings by signature (docs/sdk-findings.md; baselines/): P1 and its effect on
+  // reads, P4, P5, P6. Any other failure on the SDK is new.
+  expect: {
+    sdk: {
+      fails: [
+        'no-lost-writes/push.write-reaches-server/*',
+        'session-guarantees/session.read-your-writes/*',
+        'conflict-callbacks/handler.resolved-is-handled/*',
+        'no-resurrection/local.no-resurrection/*',
+        'pull-completeness/pull.skipped-arrive-later/*',
+      ],
+    },
+  },
   coverage: ['conflict-412', 'lost-response', 'restart-mid-push', 'decision-cancelAndDiscard', 'error-network'],
 });
