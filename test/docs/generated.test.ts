@@ -1,12 +1,17 @@
 /**
  * Pages written by a command, never by hand: docs/reference/cli.md (`npm run docs`) must be what
  * the generator writes now, and the bench's pages (`npm run bench -- --docs`) must say which
- * commit, when and on how loaded a machine their figures were measured.
+ * commit, when and on how loaded a machine their figures were measured. The script's own check
+ * runs from dist/ (`npm test` builds first).
  */
+import { spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { commands } from '../../src/cli/commands/index.js';
 import { CLI_REFERENCE_PATH, cliReference, referenceDrift } from '../../src/cli/reference.js';
-import { markdownPages, readPage } from './markdown.js';
+import { markdownPages, readPage, ROOT } from './markdown.js';
 
 describe('docs/reference/cli.md', () => {
   test('is what `npm run docs` writes from the commands as they are now', () => {
@@ -53,5 +58,45 @@ describe('the pages the bench writes', () => {
     expect(header).toMatch(
       /Measured with `npm run bench[^`]*` on commit [0-9a-f]{7,40}, \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z, Node v\d+\.\d+\.\d+, \d+ CPUs?, load average [\d.]+ [\d.]+ [\d.]+ at the start \(([\d.]+ ){2}[\d.]+ at the end\)/,
     );
+  });
+});
+
+describe('`node scripts/docs.mjs --check` on the built commands', () => {
+  const run = (root: string) =>
+    spawnSync(process.execPath, ['scripts/docs.mjs', '--check', '--root', root], { cwd: ROOT, encoding: 'utf8' });
+
+  test('passes on the page as generated, and fails with the line on a planted stale one', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'syncwright-docs-'));
+    try {
+      await mkdir(path.join(root, path.dirname(CLI_REFERENCE_PATH)), { recursive: true });
+      const page = path.join(root, CLI_REFERENCE_PATH);
+      const generated = readPage(CLI_REFERENCE_PATH);
+      await writeFile(page, generated);
+      const fresh = run(root);
+      expect(fresh.stderr).toBe('');
+      expect(fresh.status).toBe(0);
+
+      await writeFile(page, generated.replace('## syncwright replay', '## syncwright replay-old'));
+      const stale = run(root);
+      expect(stale.status).toBe(1);
+      expect(stale.stderr).toMatch(
+        /^docs\/reference\/cli\.md: line \d+: expected "## syncwright replay", found "## syncwright replay-old" — the page is stale; run `npm run docs`\n$/,
+      );
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+
+  test('fails when the page is missing', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'syncwright-docs-'));
+    try {
+      const missing = run(root);
+      expect(missing.status).toBe(1);
+      expect(missing.stderr).toContain(
+        'docs/reference/cli.md: line 1: expected "# The command line, option by option"',
+      );
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 });
