@@ -19,6 +19,10 @@ export function renderFailureBody(sc: ScenarioView): HTMLDivElement {
   const body = el('div', 'failure-body');
   if (sc.description) body.appendChild(el('p', 'hint', sc.description));
   if (sc.error) add(body, el('h3', 'block-title', 'Error'), tid(el('pre', 'error-text', sc.error), 'scenario-error'));
+  if (sc.handlerErrors.length > 0) {
+    add(body, el('h3', 'block-title', 'The handler threw'));
+    for (const message of sc.handlerErrors) body.appendChild(tid(el('pre', 'error-text', message), 'handler-error'));
+  }
   if (sc.status === 'unexpected-pass' && !sc.failure) {
     add(
       body,

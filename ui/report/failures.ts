@@ -1,6 +1,7 @@
 /**
- * The failures section: a closed `<details>` per failing scenario whose body is drawn the first
- * time it opens (a large run has many counterexamples; most are never looked at).
+ * The failures section, at the top of the page: a `<details>` per failing scenario, in the
+ * model's order. New findings among the first few are drawn opened; the rest, and known findings,
+ * are drawn the first time they open (a large run has many counterexamples; most are never looked at).
  */
 import type { ReportModel, ScenarioView } from '../../src/report/report-model.js';
 import { add, el, tid } from '../shared/dom.js';
@@ -35,7 +36,7 @@ export function renderFailures(app: HTMLElement, model: ReportModel): Failures {
       if (scroll) node.scrollIntoView({ block: 'start' });
     },
   };
-  const list = model.scenarios.filter(hasFailure);
+  const list = model.order.map((index) => model.scenarios[index]!).filter(hasFailure);
   if (list.length === 0) return failures;
   const section = tid(el('section'), 'failures');
   add(section, el('h2', 'section-title', 'Failures and counterexamples'));
@@ -50,6 +51,10 @@ export function renderFailures(app: HTMLElement, model: ReportModel): Failures {
     });
     nodes.set(sc.index, details);
     section.appendChild(details);
+    if (sc.expanded) {
+      details.open = true;
+      ensureRendered(sc);
+    }
   }
   app.appendChild(section);
   return failures;
