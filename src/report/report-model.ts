@@ -64,7 +64,7 @@ export interface ScenarioView {
   readonly error: string | null;
   /** What the app's handler threw, one message per `handler.threw` violation: the first thing to read. */
   readonly handlerErrors: readonly string[];
-  /** Drawn opened when the page loads: a new finding (failed, error, unexpected pass) among the first few. */
+  /** Drawn opened when the page loads: a new finding (failed, error, unexpected pass) among the first few, or the only scenario. */
   readonly expanded: boolean;
   readonly timings: { readonly firstFailureMs: number | null; readonly shrunkMs: number | null } | null;
   readonly failure: FailureView | null;
@@ -130,8 +130,11 @@ export interface ReportModel {
 
 export function buildReportModel(results: RunResults, hunt?: HuntResults): ReportModel {
   const order = displayOrder(results);
+  // A report of one scenario (a replay's) opens it whatever its verdict: its timeline is the point.
   const expanded = new Set(
-    order.filter((index) => isFailingStatus(results.scenarios[index]!.status)).slice(0, EXPANDED_FAILURES),
+    results.scenarios.length === 1
+      ? [0]
+      : order.filter((index) => isFailingStatus(results.scenarios[index]!.status)).slice(0, EXPANDED_FAILURES),
   );
   return {
     hunt: hunt === undefined ? null : huntView(hunt),

@@ -33,6 +33,11 @@ describe('buildReportModel: what the page leads with', () => {
     expect(expanded[0]!.index).toBe(0);
   });
 
+  test('a report of one scenario (a replay’s) opens it, passing or not', () => {
+    const passing = { ...passingResults(), scenarios: [{ ...failingScenario(), status: 'passed' as const }] };
+    expect(buildReportModel(passing).scenarios[0]!.expanded).toBe(true);
+  });
+
   test('carries what a handler threw, and nothing for other violations', () => {
     const model = buildReportModel(wideResults());
     expect(model.scenarios[4]!.handlerErrors).toEqual([HANDLER_THREW]);

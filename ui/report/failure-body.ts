@@ -66,7 +66,7 @@ export function renderFailureBody(sc: ScenarioView): HTMLDivElement {
 }
 
 function timelineSection(body: HTMLElement, f: FailureView): ReportTimeline {
-  add(body, el('h3', 'block-title', 'Timeline of the shrunk counterexample'));
+  add(body, el('h3', 'block-title', f.shrinks > 0 ? 'Timeline of the shrunk counterexample' : 'Timeline'));
   add(
     body,
     add(

@@ -13,7 +13,7 @@ export interface Failures {
   open(index: number, scroll: boolean): void;
 }
 
-/** Scenarios that have something to show: a counterexample, an error, or an unexpected pass. */
+/** Scenarios that have something to show: a counterexample (or a replayed run), an error, or an unexpected pass. */
 export function hasFailure(sc: ScenarioView): boolean {
   return Boolean(sc.failure || sc.error || sc.status === 'unexpected-pass');
 }
@@ -39,7 +39,11 @@ export function renderFailures(app: HTMLElement, model: ReportModel): Failures {
   const list = model.order.map((index) => model.scenarios[index]!).filter(hasFailure);
   if (list.length === 0) return failures;
   const section = tid(el('section'), 'failures');
-  add(section, el('h2', 'section-title', 'Failures and counterexamples'));
+  // A passing run's timeline is here too when one was recorded (`replay --out`).
+  const title = list.some((sc) => sc.failing || sc.status === 'expected-failure')
+    ? 'Failures and counterexamples'
+    : 'Timeline of the run';
+  add(section, el('h2', 'section-title', title));
   for (const sc of list) {
     const details = tid(el('details', 'card failure'), `counterexample-${sc.index}`);
     details.id = `failure-${sc.index}`;
@@ -69,7 +73,13 @@ function headline(sc: ScenarioView): string {
       : 'the scenario could not run';
   }
   const violated = f.checks.filter((c) => !c.valid).map((c) => c.checker);
-  const verdict = violated.length ? `${violated.join(', ')} violated` : f.stopped ? 'never settled' : 'failed';
+  const verdict = violated.length
+    ? `${violated.join(', ')} violated`
+    : f.stopped
+      ? 'never settled'
+      : sc.status === 'passed'
+        ? 'every check held'
+        : 'failed';
   return (
     `${verdict} · seed ${f.seed}${f.path ? ` · path ${f.path}` : ''} · ${plural(f.shrinks, 'shrink')}` +
     `${f.size !== null ? ` · ${plural(f.size, 'step')}` : ''} · ${plural(f.history.length, 'event')}`
