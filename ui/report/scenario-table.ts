@@ -61,7 +61,7 @@ export function renderScenarioTable(app: HTMLElement, model: ReportModel, openFa
 
 function scenarioRow(sc: ScenarioView, withClient: boolean, openFailure: (index: number) => void): HTMLTableRowElement {
   const tr = tid(el('tr'), `scenario-${sc.index}`);
-  const nameCell = el('td');
+  const nameCell = el('td', 'scenario-cell');
   add(
     nameCell,
     el('div', 'scenario-name', sc.name),
@@ -75,7 +75,7 @@ function scenarioRow(sc: ScenarioView, withClient: boolean, openFailure: (index:
     for (const d of sc.droppedWrites) dropped.appendChild(el('span', 'chip', d));
     nameCell.appendChild(dropped);
   }
-  const covCell = el('td');
+  const covCell = el('td', 'coverage-cell');
   // Zero counters are noise in a row; the ones that matter are in the Weak column.
   const chips = tid(el('div', 'chips'), 'scenario-coverage');
   let zeros = 0;
@@ -85,7 +85,7 @@ function scenarioRow(sc: ScenarioView, withClient: boolean, openFailure: (index:
   }
   if (zeros > 0) chips.appendChild(el('span', 'chip zero', `+${zeros} at 0`));
   covCell.appendChild(chips);
-  const weakCell = el('td');
+  const weakCell = el('td', 'weak-cell');
   const weak = el('div', 'chips');
   for (const w of sc.weak) weak.appendChild(el('span', 'chip weak', w));
   weakCell.appendChild(weak);
