@@ -8,6 +8,7 @@ import { mergeReportsCommand } from './merge-reports.js';
 import { selftestCommand } from './selftest.js';
 import { soakCommand } from './soak.js';
 import { conformanceCommand } from './conformance.js';
+import { initCommand } from './init.js';
 
 export const commands: readonly Command[] = [
   runCommand,
@@ -19,4 +20,5 @@ export const commands: readonly Command[] = [
   serveCommand,
   exploreCommand,
   conformanceCommand,
+  initCommand,
 ];
