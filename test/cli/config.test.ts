@@ -30,6 +30,7 @@ beforeAll(async () => {
     'bad/not-object.json': [1, 2],
     'bad/no-default.mjs': 'export const config = {};',
     'bad/bad-reporter.json': { reporters: ['html', 'nope'] },
+    'hunt/syncwright.config.json': { scenarios: ['../mine/small.json'], baseline: 'missing-baseline.json' },
   }));
 });
 afterAll(() => cleanup());
@@ -120,5 +121,18 @@ describe('syncwright.config', () => {
     expect(outcome.code).toBe(2);
     expect(outcome.stderr).toContain('syncwright hunt: bad/syncwright.config.json: ');
     expect(outcome.stderr).toContain('bad/syncwright.config.json: workers:');
+  });
+
+  test('hunt takes its baseline from the config (a missing one is named, exit 2); --baseline overrides it', async () => {
+    const fromConfig = await cli(['hunt', '--config', 'hunt/syncwright.config.json', '--runs', '1'], dir);
+    expect(fromConfig.code).toBe(2);
+    expect(fromConfig.stderr).toContain('missing-baseline.json');
+    const overridden = await cli(
+      ['hunt', '--config', 'hunt/syncwright.config.json', '--runs', '1', '--baseline', 'other-missing.json'],
+      dir,
+    );
+    expect(overridden.code).toBe(2);
+    expect(overridden.stderr).toContain('other-missing.json');
+    expect(overridden.stderr).not.toContain('missing-baseline.json');
   });
 });

@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { afterEach, describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
 import type { RunResults } from '../../src/scenario/results.js';
+import { commands } from '../../src/cli/commands/index.js';
 import { cli } from './helpers.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -29,10 +30,15 @@ afterEach(async () => {
   for (const dir of made.splice(0)) await rm(dir, { recursive: true, force: true });
 });
 
+interface Step {
+  readonly run?: string;
+  readonly uses?: string;
+  readonly with?: Record<string, string>;
+}
 interface Workflow {
   jobs: {
-    run: { strategy: { matrix: { shard: number[] } }; steps: { run?: string }[] };
-    'merge-reports': { needs: string; steps: { run?: string }[] };
+    run: { strategy: { matrix: { shard: number[] } }; steps: Step[] };
+    'merge-reports': { needs: string; steps: Step[] };
   };
 }
 
@@ -79,6 +85,25 @@ describe('syncwright init', () => {
     expect(workflow.jobs['merge-reports'].needs).toBe('run');
     expect(workflow.jobs['merge-reports'].steps.some((step) => step.run?.includes('syncwright merge-reports'))).toBe(
       true,
+    );
+    // Every option the workflow passes exists on its command.
+    for (const job of Object.values(workflow.jobs)) {
+      for (const step of job.steps.filter((candidate) => candidate.run?.startsWith('npx syncwright ') === true)) {
+        const [name, ...words] = step.run!.split(/\s+/).slice(2);
+        const command = commands.find((candidate) => candidate.name === name);
+        expect(command, name).toBeDefined();
+        for (const option of words.filter((word) => word.startsWith('--'))) expect(command!.usage).toContain(option);
+      }
+    }
+    // The merge downloads what the shards upload, and merges every shard's folder.
+    const upload = workflow.jobs.run.steps.find((step) => step.uses?.startsWith('actions/upload-artifact') === true)!;
+    const download = workflow.jobs['merge-reports'].steps.find(
+      (step) => step.uses?.startsWith('actions/download-artifact') === true,
+    )!;
+    expect(upload.with!['name']).toBe('syncwright-shard-${{ matrix.shard }}');
+    expect(download.with!['pattern']).toBe('syncwright-shard-*');
+    expect(workflow.jobs['merge-reports'].steps.map((step) => step.run ?? '').join('\n')).toContain(
+      `merge-reports ${download.with!['path']}/syncwright-shard-*`,
     );
   });
 

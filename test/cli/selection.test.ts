@@ -66,6 +66,20 @@ describe('run --grep, --grep-invert, --list, --last-failed', () => {
     await expect(readFile(path.join(dir, 'listed', 'results.json'))).rejects.toThrow();
   });
 
+  test('--list with --shard lists the share of that shard only', async () => {
+    const first = await cli(['run', '--list', '--shard', '1/2', '--runs', '10'], dir);
+    const second = await cli(['run', '--list', '--shard', '2/2', '--runs', '10'], dir);
+    expect(first.code).toBe(0);
+    expect(second.code).toBe(0);
+    const rows = (text: string) => text.split('\n').filter((line) => line.includes(' › '));
+    // Units weigh 1, 1 and 10 runs: the generated scenario's midpoint falls in the second half.
+    expect(rows(first.stdout)).toEqual([
+      'scenarios/fixed.json › two devices edit one record · 1 run',
+      'scenarios/other.json › another fixed one · 1 run',
+    ]);
+    expect(rows(second.stdout)).toEqual(['scenarios/small.json › small generated · 10 runs']);
+  });
+
   test('--list shows the client of each row when several run, and honours --grep', async () => {
     const outcome = await cli(['run', '--list', '--client', 'both', '--grep', 'small'], dir);
     expect(outcome.code, outcome.stderr).toBe(0);

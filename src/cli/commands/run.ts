@@ -76,7 +76,8 @@ Options:
   --grep <re>            run only the scenarios whose name matches this regular expression
   --grep-invert <re>     leave out the scenarios whose name matches this regular expression
   --last-failed          re-run the scenarios that failed in the results.json the last run left in --out
-  --list                 list the scenarios that would run, with their run counts, and run nothing
+  --list                 list the scenarios that would run (in this --shard, if one is given), with
+                         their run counts, and run nothing
   --config <file>        the config file (default: syncwright.config.ts, .mts, .js, .mjs or .json in
                          the working directory, when there is one); flags override its fields
   -h, --help             show this help
@@ -206,7 +207,7 @@ Examples:
     }
     if (listOnly) {
       stopListening();
-      listScenarios(planUnits(selected, clients, runs), io);
+      listScenarios(selectShard(planUnits(selected, clients, runs), shard), io);
       return 0;
     }
 
