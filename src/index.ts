@@ -23,6 +23,9 @@ export type {
 } from './check/intent-types.js';
 export type { IntentView, ClientView, ConflictView } from './check/intent-view.js';
 
+// A project's defaults for `syncwright run` and `hunt` (syncwright.config.ts).
+export { defineConfig, type SyncwrightConfig } from './cli/config.js';
+
 // Running one, replaying a failure and saving it.
 export { loadScenario } from './scenario/load.js';
 export {

@@ -9,6 +9,7 @@ import { selftestCommand } from './selftest.js';
 import { soakCommand } from './soak.js';
 import { conformanceCommand } from './conformance.js';
 import { showReportCommand } from './show-report.js';
+import { initCommand } from './init.js';
 
 export const commands: readonly Command[] = [
   runCommand,
@@ -21,4 +22,5 @@ export const commands: readonly Command[] = [
   serveCommand,
   exploreCommand,
   conformanceCommand,
+  initCommand,
 ];
