@@ -1,4 +1,4 @@
-import { defineScenario } from '../src/index.js';
+import { defineScenario, SDK_KNOWN_FINDINGS } from '../src/index.js';
 
 /**
  * The tutorial's random programs against the ASP.NET server profile: seven-digit timestamps,
@@ -22,18 +22,7 @@ export default defineScenario({
   },
   pullPageSize: 2,
   runs: 100,
-  // The SDK's known findings by signature (docs/sdk-findings.md; baselines/): P1 and its effect on
-  // reads, P4, P5, P6. Any other failure on the SDK is new.
-  expect: {
-    sdk: {
-      fails: [
-        'no-lost-writes/push.write-reaches-server/*',
-        'session-guarantees/session.read-your-writes/*',
-        'conflict-callbacks/handler.resolved-is-handled/*',
-        'no-resurrection/local.no-resurrection/*',
-        'pull-completeness/pull.skipped-arrive-later/*',
-      ],
-    },
-  },
+  // The SDK's known findings (docs/sdk-findings.md): any other failure on the SDK is new.
+  expect: { sdk: { fails: [...SDK_KNOWN_FINDINGS] } },
   coverage: ['conflict-412', 'lost-response', 'restart-mid-push', 'decision-cancelAndDiscard', 'error-network'],
 });

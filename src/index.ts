@@ -7,6 +7,7 @@
 
 // Writing a scenario.
 export { defineScenario } from './scenario/define.js';
+export { SDK_KNOWN_FINDINGS } from './scenario/known-findings.js';
 export type * from './scenario/types.js';
 export type * from './network/fault-plan.js';
 export { ScenarioError, type ScenarioIssue } from './scenario/validate.js';
