@@ -1,20 +1,13 @@
 /**
  * The admin API of `syncwright serve`, under `/__syncwright/`: change the faults on real
-<<<<<<< HEAD
- * traffic, hold, lose or fail chosen requests (`/intercepts`, see intercept.ts), write server
- * rows as another user, read the history a page at a time or export it, reset. It answers
- * loopback clients only — unless an admin token is set, and then only requests carrying that
- * token (`Authorization: Bearer <token>` or `X-Syncwright-Admin-Token`), compared in constant
- * time. Either way the request must be addressed to an allowed host (allowed-hosts.ts, against
- * DNS rebinding), and changes must be same-origin JSON, so that a web page the developer happens
- * to visit cannot send them.
-=======
- * traffic (`/offline` takes `{"offline": true, "client": "client-2"}` for one device's link), hold, lose or fail chosen requests (`/intercepts`, see intercept.ts), write server
- * rows as another user, read the history, reset. It answers loopback
+ * traffic (`/offline` takes `{"offline": true, "client": "client-2"}` for one device's link),
+ * hold, lose or fail chosen requests (`/intercepts`, see intercept.ts), write server rows as
+ * another user, read the history a page at a time or export it, reset. It answers loopback
  * clients only — unless an admin token is set, and then only requests carrying that token
  * (`Authorization: Bearer <token>` or `X-Syncwright-Admin-Token`), compared in constant time.
- * Changes must be JSON, so that a web page the developer happens to visit cannot send them.
->>>>>>> cordova
+ * Either way the request must be addressed to an allowed host (allowed-hosts.ts, against DNS
+ * rebinding), and changes must be same-origin JSON, so that a web page the developer happens to
+ * visit cannot send them.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
