@@ -84,11 +84,13 @@ function checkDiscard(index: HistoryIndex, record: HandlerCallRecord): Violation
 
   // The operation pushed when the handler ran must be gone from the queue.
   const before = push === undefined ? undefined : snapshotBefore(index, push.start);
-  const pushedIds = new Set(
-    (before?.clients[client]?.operations ?? [])
-      .filter((operation) => recordKey(operation.table, operation.itemId) === recordKey(table, id))
-      .map((operation) => operation.id),
+  // Only the record's first operation was being pushed: one logged behind it (a write made while
+  // it was locked) is another operation, which the SDK's cancelAndDiscard leaves queued.
+  const ofRecord = (before?.clients[client]?.operations ?? []).filter(
+    (operation) => recordKey(operation.table, operation.itemId) === recordKey(table, id),
   );
+  const pushed = ofRecord.find((operation) => operation.action === call.action) ?? ofRecord[0];
+  const pushedIds = new Set(pushed === undefined ? [] : [pushed.id]);
   for (const snapshot of index.snapshots) {
     if (snapshot.seq <= at || snapshot.seq >= nextRewrite) continue;
     const state = snapshot.clients[client];
