@@ -15,10 +15,13 @@ import type {
   RestartRule,
 } from '../network/fault-plan.js';
 import type { ColumnType, JsonObject, JsonValue, TableDefinition } from '../protocol/records.js';
+import { freshIdsArbitrary, wideValuesArbitrary } from './values.js';
+import { pullFilterArbitrary } from './pull-filters.js';
 import {
   FAULT_DECISION_KINDS,
   type FaultDecisionKind,
   type FaultRanges,
+  type GeneratorProfile,
   type GeneratorSpec,
   type Program,
   type ResolvedScenario,
@@ -26,13 +29,15 @@ import {
   type StepKind,
 } from './types.js';
 
-export const DEFAULT_MIX: Readonly<Record<StepKind, number>> = {
+/** The step mix of the `old-mix` profile: the generator's mix before the wide one, kept comparable. */
+export const OLD_MIX: Readonly<Record<StepKind, number>> = {
   insert: 4,
   update: 4,
   delete: 2,
   push: 4,
   pull: 3,
   'pull-incremental': 1,
+  'pull-query': 0,
   purge: 0,
   restart: 1,
   'edit-insert': 1,
@@ -43,6 +48,20 @@ export const DEFAULT_MIX: Readonly<Record<StepKind, number>> = {
   sync: 1,
   'edit-during-push': 2,
 };
+
+/** The default (`wide`) mix: every step kind has a weight, so every API call is met. */
+export const DEFAULT_MIX: Readonly<Record<StepKind, number>> = {
+  ...OLD_MIX,
+  'pull-query': 1,
+  purge: 1,
+  offline: 1,
+  online: 1,
+};
+
+/** The mix a profile starts from, before a scenario's `generate.mix`. */
+export function profileMix(profile: GeneratorProfile): Readonly<Record<StepKind, number>> {
+  return profile === 'old-mix' ? OLD_MIX : DEFAULT_MIX;
+}
 
 /** One fault decision of a generated program, before it becomes part of the fault plan. */
 export type FaultDecision =
@@ -66,6 +85,7 @@ export type FaultDecision =
   | { readonly kind: 'crash'; readonly client: string; readonly afterWrite: number };
 
 export interface GeneratorSettings {
+  readonly profile: GeneratorProfile;
   readonly minSteps: number;
   readonly maxSteps: number;
   readonly records: number;
@@ -85,12 +105,14 @@ export interface GeneratorSettings {
 
 export function generatorSettings(spec: GeneratorSpec = {}): GeneratorSettings {
   const faults: FaultRanges = spec.faults ?? {};
+  const profile = spec.profile ?? 'wide';
   return {
+    profile,
     minSteps: spec.steps?.min ?? 1,
     maxSteps: spec.steps?.max ?? 12,
     records: spec.records ?? 3,
     start: spec.start ?? 'synced',
-    mix: { ...DEFAULT_MIX, ...spec.mix },
+    mix: { ...profileMix(profile), ...spec.mix },
     background: spec.background ?? 0.25,
     maxDelay: spec.maxDelay ?? 30,
     faultKinds: faults.kinds === 'all' ? FAULT_DECISION_KINDS : (faults.kinds ?? []),
@@ -140,11 +162,44 @@ export function programArbitrary(
   const editors = scenario.editors;
   const tables = scenario.tables;
   const ids = Array.from({ length: settings.records }, (_, i) => `r${i + 1}`);
+  const decisions =
+    settings.faultKinds.length === 0 || settings.maxFaults === 0
+      ? fc.constant([] as FaultDecision[])
+      : fc.array(faultDecisionArbitrary(settings, fc.constantFrom(...clients)), { maxLength: settings.maxFaults });
+  const prelude = settings.start === 'synced' ? syncedStart(tables, ids, clients[0]!, editors[0]) : [];
+  // The wide profile draws a program's fresh ids first: its steps then insert, edit and delete them.
+  const steps =
+    settings.profile === 'old-mix'
+      ? stepsArbitrary(scenario, settings, ids, [])
+      : freshIdsArbitrary(3).chain((fresh) => stepsArbitrary(scenario, settings, ids, fresh));
+  return fc
+    .record({ seed: fc.noShrink(fc.nat({ max: 2 ** 31 - 1 })), steps, decisions })
+    .map(({ seed, steps: list, decisions: faults }) => ({
+      seed,
+      steps: [...prelude, ...list],
+      faults: faultPlanOf(faults, clients, settings),
+    }));
+}
+
+/** The steps of a program after its prelude; `fresh` ids are the ones no record has at the start. */
+function stepsArbitrary(
+  scenario: Pick<ResolvedScenario, 'clients' | 'editors' | 'tables'>,
+  settings: GeneratorSettings,
+  ids: readonly string[],
+  fresh: readonly string[],
+): fc.Arbitrary<Step[]> {
+  const clients = scenario.clients.map((client) => client.name);
+  const editors = scenario.editors;
+  const tables = scenario.tables;
+  const wide = settings.profile === 'wide';
 
   const client = fc.constantFrom(...clients);
   const editor = editors.length > 0 ? fc.constantFrom(...editors) : undefined;
   const table = fc.constantFrom(...tables);
-  const id = fc.constantFrom(...ids);
+  // Any id for edits and deletes; an insert mostly takes a fresh one, so that it succeeds.
+  const id = fc.constantFrom(...ids, ...fresh);
+  const insertId = fresh.length === 0 ? id : fc.oneof({ arbitrary: fc.constantFrom(...fresh), weight: 3 }, id);
+  const values = (t: TableDefinition): fc.Arbitrary<JsonObject> => (wide ? wideValuesArbitrary(t) : valuesArbitrary(t));
   const after = settings.maxDelay > 0 ? fc.nat({ max: settings.maxDelay }) : fc.constant(0);
   const background = fc.nat({ max: 99 }).map((n) => n < Math.round(settings.background * 100));
   const step = (actor: fc.Arbitrary<string>, op: fc.Arbitrary<Step['op']>, canBackground = false): fc.Arbitrary<Step> =>
@@ -156,19 +211,21 @@ export function programArbitrary(
         ...(wait > 0 ? { after: wait } : {}),
         ...(bg ? { background: true } : {}),
       }));
-  const withValues = <T>(build: (t: TableDefinition, recordId: string, values: JsonObject) => T): fc.Arbitrary<T> =>
-    table.chain((t) => fc.tuple(id, valuesArbitrary(t)).map(([recordId, values]) => build(t, recordId, values)));
+  const withValues = <T>(
+    build: (t: TableDefinition, recordId: string, values: JsonObject) => T,
+    ids: fc.Arbitrary<string> = id,
+  ): fc.Arbitrary<T> =>
+    table.chain((t) => fc.tuple(ids, values(t)).map(([recordId, drawn]) => build(t, recordId, drawn)));
 
   const kinds: [StepKind, fc.Arbitrary<Step>][] = [
     [
       'insert',
       step(
         client,
-        withValues((t, recordId, values) => ({
-          type: 'insert' as const,
-          table: t.name,
-          record: { id: recordId, ...values },
-        })),
+        withValues(
+          (t, recordId, drawn) => ({ type: 'insert' as const, table: t.name, record: { id: recordId, ...drawn } }),
+          insertId,
+        ),
       ),
     ],
     [
@@ -207,6 +264,21 @@ export function programArbitrary(
       ),
     ],
     [
+      'pull-query',
+      step(
+        client,
+        table.chain((t) =>
+          fc.tuple(pullFilterArbitrary(t), fc.boolean()).map(([filter, incremental]) => ({
+            type: 'pull' as const,
+            table: t.name,
+            filter,
+            ...(incremental ? { queryId: `query-${t.name}` } : {}),
+          })),
+        ),
+        true,
+      ),
+    ],
+    [
       'purge',
       step(
         client,
@@ -238,11 +310,10 @@ export function programArbitrary(
         'edit-insert',
         step(
           editor,
-          withValues((t, recordId, values) => ({
-            type: 'insert' as const,
-            table: t.name,
-            record: { id: recordId, ...values },
-          })),
+          withValues(
+            (t, recordId, drawn) => ({ type: 'insert' as const, table: t.name, record: { id: recordId, ...drawn } }),
+            insertId,
+          ),
         ),
       ],
       [
@@ -270,55 +341,48 @@ export function programArbitrary(
     kind,
     arbitrary.map((one) => [one]),
   ]);
+  const gap = fc.integer({ min: 1, max: Math.max(1, settings.latency.min) });
+  const editDuringPush = (
+    who: string,
+    t: TableDefinition,
+    recordId: string,
+    first: JsonObject,
+    second: JsonObject,
+    wait: number,
+  ): Step[] => [
+    { actor: who, op: { type: 'update', table: t.name, record: { id: recordId, ...first } } },
+    { actor: who, op: { type: 'push' }, background: true },
+    { actor: who, op: { type: 'update', table: t.name, record: { id: recordId, ...second } }, after: wait },
+  ];
   groups.push([
     'edit-during-push',
-    fc
-      .tuple(
-        client,
-        table,
-        id,
-        fc.nat({ max: 99 }),
-        fc.nat({ max: 99 }),
-        fc.integer({ min: 1, max: Math.max(1, settings.latency.min) }),
-      )
-      .map(([who, t, recordId, first, second, gap]): Step[] => {
-        const values = (n: number): JsonObject =>
-          Object.fromEntries(
-            Object.entries(t.columns).map(([column, type]) => [column, columnValue(type, n)]),
-          ) as JsonObject;
-        return [
-          { actor: who, op: { type: 'update', table: t.name, record: { id: recordId, ...values(first) } } },
-          { actor: who, op: { type: 'push' }, background: true },
-          {
-            actor: who,
-            op: { type: 'update', table: t.name, record: { id: recordId, ...values(second) } },
-            after: gap,
-          },
-        ];
-      }),
+    wide
+      ? fc
+          .tuple(client, table, id, gap)
+          .chain(([who, t, recordId, wait]) =>
+            fc
+              .tuple(values(t), values(t))
+              .map(([first, second]) => editDuringPush(who, t, recordId, first, second, wait)),
+          )
+      : // The old mix's draw, kept as it was so that its seeds give the programs they gave.
+        fc
+          .tuple(client, table, id, fc.nat({ max: 99 }), fc.nat({ max: 99 }), gap)
+          .map(([who, t, recordId, first, second, wait]) => {
+            const numbered = (n: number): JsonObject =>
+              Object.fromEntries(
+                Object.entries(t.columns).map(([column, type]) => [column, columnValue(type, n)]),
+              ) as JsonObject;
+            return editDuringPush(who, t, recordId, numbered(first), numbered(second), wait);
+          }),
   ]);
   const weighted = groups
     .filter(([kind]) => (settings.mix[kind] ?? 0) > 0)
     .map(([kind, arbitrary]) => ({ arbitrary, weight: settings.mix[kind] }));
   if (weighted.length === 0) throw new RangeError('generate.mix gives every step kind weight 0');
   // Steps come in small groups (mostly of one) so that a group that only means something whole shrinks whole.
-  const steps = fc
+  return fc
     .array(fc.oneof(...weighted), { minLength: settings.minSteps, maxLength: settings.maxSteps })
     .map((list) => list.flat());
-
-  const decisions =
-    settings.faultKinds.length === 0 || settings.maxFaults === 0
-      ? fc.constant([] as FaultDecision[])
-      : fc.array(faultDecisionArbitrary(settings, client), { maxLength: settings.maxFaults });
-
-  const prelude = settings.start === 'synced' ? syncedStart(tables, ids, clients[0]!, editors[0]) : [];
-  return fc
-    .record({ seed: fc.noShrink(fc.nat({ max: 2 ** 31 - 1 })), steps, decisions })
-    .map(({ seed, steps: list, decisions: faults }) => ({
-      seed,
-      steps: [...prelude, ...list],
-      faults: faultPlanOf(faults, clients, settings),
-    }));
 }
 
 /**

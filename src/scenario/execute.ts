@@ -6,6 +6,7 @@
  */
 import { runCheckers, type CheckerName } from '../check/index.js';
 import { coverageCounters } from '../check/coverage.js';
+import { reachCounters } from './reach.js';
 import { judge, NOTHING_DECLARED, type Declarations, type Judgement } from '../check/judge.js';
 import type { CheckResult } from '../check/types.js';
 import type { JsonObject } from '../protocol/records.js';
@@ -113,7 +114,7 @@ export async function executeProgram(
     history,
     checks,
     judgement,
-    coverage: coverageCounters(history),
+    coverage: { ...coverageCounters(history), ...reachCounters(scenario, program, new Set(scenario.editors)) },
     valid: judgement.valid,
     tableDiff: tableDiffOf(history),
     ...(stopped !== undefined ? { stopped } : {}),

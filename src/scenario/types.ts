@@ -112,6 +112,8 @@ export const STEP_KINDS = [
   'push',
   'pull',
   'pull-incremental',
+  /** A pull with a user filter on one of the table's columns (with or without a query id). */
+  'pull-query',
   'purge',
   'restart',
   'edit-insert',
@@ -157,10 +159,24 @@ export interface FaultRanges {
   readonly timeoutMs?: number;
 }
 
+/**
+ * How programs are drawn: `wide` (the default) — every step kind, values from each column type's
+ * edge cases, fresh ids next to the existing ones; `old-mix` — the narrow generator as it was
+ * before (values `v<n>`, ids `r1`…`rN` only, no purge, filtered pull or partition steps), kept
+ * so that figures and saved seeds measured with it stay comparable.
+ */
+export const GENERATOR_PROFILES = ['wide', 'old-mix'] as const;
+export type GeneratorProfile = (typeof GENERATOR_PROFILES)[number];
+
 export interface GeneratorSpec {
+  /** The generator's profile: its default mix, values and ids. Default `wide`. */
+  readonly profile?: GeneratorProfile;
   /** How many steps a program has. Default 1–12. */
   readonly steps?: { readonly min?: number; readonly max?: number };
-  /** Record ids come from `r1`…`rN`, so that writes meet. Default 3. */
+  /**
+   * Records `r1`…`rN` exist from the start, so that writes meet. Default 3. The `wide` profile
+   * adds up to 3 fresh ids per program, so that inserts succeed too.
+   */
   readonly records?: number;
   /**
    * `synced` (the default): every program starts with those records on the server and on every

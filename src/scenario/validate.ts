@@ -7,6 +7,7 @@
 import { COMPATIBILITY_MODES, SERVER_PROFILE_NAMES } from '../backend/profiles/profile.js';
 import { CHECKER_NAMES } from '../check/index.js';
 import { COVERAGE_COUNTERS } from '../check/coverage.js';
+import { REACH_COUNTERS } from './reach.js';
 import { signaturePatternProblem } from '../check/signature.js';
 import { LINK_ERROR_STATUSES } from '../network/fault-plan.js';
 import { validateFaultPlan } from '../network/validate.js';
@@ -18,6 +19,7 @@ import {
   FAULT_DECISION_KINDS,
   SCENARIO_FORMAT_VERSION,
   STEP_KINDS,
+  GENERATOR_PROFILES,
   type ScenarioDefinition,
 } from './types.js';
 import { migrateScenario } from './migrate.js';
@@ -142,7 +144,7 @@ export function scenarioIssues(value: unknown, file: string): ScenarioIssue[] {
   }
   if (s['generate'] !== undefined) v.generate(s['generate']);
   if (s['checks'] !== undefined) v.oneOfEach(s['checks'], 'checks', CHECKER_NAMES);
-  if (s['coverage'] !== undefined) v.oneOfEach(s['coverage'], 'coverage', COVERAGE_COUNTERS);
+  if (s['coverage'] !== undefined) v.oneOfEach(s['coverage'], 'coverage', [...COVERAGE_COUNTERS, ...REACH_COUNTERS]);
   if (s['version'] !== undefined && s['version'] !== SCENARIO_FORMAT_VERSION)
     v.fail(
       'version',
@@ -504,7 +506,9 @@ class Validator {
 
   generate(value: unknown): void {
     const path = 'generate';
-    if (!this.object(value, path, ['steps', 'records', 'start', 'mix', 'background', 'maxDelay', 'faults'])) return;
+    if (!this.object(value, path, ['profile', 'steps', 'records', 'start', 'mix', 'background', 'maxDelay', 'faults']))
+      return;
+    if (value['profile'] !== undefined) this.oneOf(value['profile'], 'generate.profile', GENERATOR_PROFILES);
     if (value['start'] !== undefined) this.oneOf(value['start'], 'generate.start', ['synced', 'empty']);
     if (value['steps'] !== undefined && this.object(value['steps'], 'generate.steps', ['min', 'max'])) {
       const steps = value['steps'];
