@@ -78,12 +78,14 @@ function checkPull(index: HistoryIndex, pull: SyncWindow): Violation[] | null {
         event.kind === 'http-failure' ||
         (event.kind === 'ok' && isEditorName(event.actor))),
   );
-  // And the local state after it only if the client did nothing else in between.
+  // And the local state after it only if the client did nothing else in between — a store write
+  // after the pull's end is other work (a purge called while the pull ran, say).
   const clientMoved = index.history.some(
     (event) =>
       event.seq > pull.end &&
       event.seq < after.seq &&
       ((event.kind === 'invoke' && event.actor === client) ||
+        (event.kind === 'store-write' && event.client === client) ||
         (event.kind === 'http-response' && event.link === client) ||
         (event.kind === 'restart' && event.client === client) ||
         (event.kind === 'handler-call' && event.actor === client)),

@@ -84,6 +84,8 @@ export class PullManager {
 class PullRun {
   /** Tie groups that needed `$skip` (and so must be swept). */
   private readonly skippedGroups = new Set<number>();
+  /** A tie group whose page came back shorter than asked (the whole group, unless the server caps pages). */
+  private shortGroup: number | undefined;
   /**
    * The earliest updatedAt of a record this pull left alone because it has pending operations:
    * the stored mark never passes it, so the next incremental pull looks at that record again
@@ -117,6 +119,9 @@ class PullRun {
           `The server answered a pull page out of order: a record updated at ${new Date(last).toISOString()} came after the bound ${new Date(bound).toISOString()}`,
         );
       }
+      // The group went on past a page shorter than asked: the server serves less than `$top` (a
+      // cap), so the group was read with $skip after all and is swept like one read with full pages.
+      if (skip > 0 && this.shortGroup === bound) this.skippedGroups.add(bound);
       let nextBound = bound;
       let nextSkip = 0;
       let nextStrictlyAfter = false;
@@ -126,6 +131,7 @@ class PullRun {
         nextSkip = skip + page.length;
         // A short page read the rest of the group in one go; a full one leaves more to skip to.
         if (page.length >= this.pageSize) this.skippedGroups.add(bound);
+        else this.shortGroup = bound;
       } else if (skip > 0) {
         // Leaving a tie group read with $skip. The group may have shrunk while it was read: its
         // records that moved on gave their places to later records, and $skip counted those

@@ -1,11 +1,13 @@
 /**
  * Coverage of what a program asked for, next to the checkers' coverage of what happened
- * (check/coverage.ts): which step kinds it ran, which value classes it wrote. These need the
+ * (check/coverage.ts): which step kinds it ran, which value classes it wrote, which less kind server it met. These need the
  * scenario (its tables' column types, the generator's prelude), which the history does not hold.
  * A generated scenario implies the counters its generator can reach — every step kind of its mix,
- * every value class of its tables' column types — and names the ones no run reached as weak.
+ * every value class of its tables' column types, its server's variants — and names the ones no
+ * run reached as weak.
  */
 import type { ColumnType, JsonObject, TableDefinition } from '../protocol/records.js';
+import { SERVER_VARIANT_NAMES, activeVariants, type ServerVariantName } from '../backend/server-variants.js';
 import { generatorSettings } from './arbitraries.js';
 import { STEP_KINDS, type Program, type ResolvedScenario, type Step, type StepKind } from './types.js';
 import { VALUE_CLASSES, VALUE_COUNTERS, classifyValue, valueCounter } from './values.js';
@@ -16,9 +18,18 @@ export function stepCounter(kind: StepKind): string {
 }
 
 /** Every counter this module can produce, for validating a scenario's `coverage` list. */
-export const REACH_COUNTERS: readonly string[] = [...STEP_KINDS.map(stepCounter), ...VALUE_COUNTERS];
+export const REACH_COUNTERS: readonly string[] = [
+  ...STEP_KINDS.map(stepCounter),
+  ...VALUE_COUNTERS,
+  ...SERVER_VARIANT_NAMES.map(serverCounter),
+];
 
-type Scope = Pick<ResolvedScenario, 'tables' | 'generate' | 'program'>;
+/** The coverage counter of runs against a less kind server. */
+function serverCounter(variant: ServerVariantName): string {
+  return `server-${variant}`;
+}
+
+type Scope = Pick<ResolvedScenario, 'tables' | 'generate' | 'program' | 'server'>;
 
 /** How many steps open a generated program before the drawn ones (syncedStart's inserts and sync). */
 function preludeLength(scenario: Scope): number {
@@ -76,6 +87,7 @@ export function reachCounters(scenario: Scope, program: Program, editors: Readon
   const bump = (name: string): void => {
     counts[name] = (counts[name] ?? 0) + 1;
   };
+  for (const variant of activeVariants(scenario.server)) bump(serverCounter(variant));
   const tables = new Map<string, TableDefinition>(scenario.tables.map((table) => [table.name, table]));
   const steps = program.steps.slice(preludeLength(scenario));
   steps.forEach((step, i) => {
@@ -98,18 +110,21 @@ export function reachCounters(scenario: Scope, program: Program, editors: Readon
  * (editor kinds only with editors), and in the `wide` profile every value class of its tables'
  * column types. Fixed-step scenarios imply none.
  */
-export function impliedCoverage(scenario: Pick<ResolvedScenario, 'tables' | 'generate' | 'editors'>): string[] {
+export function impliedCoverage(
+  scenario: Pick<ResolvedScenario, 'tables' | 'generate' | 'editors' | 'server'>,
+): string[] {
   if (scenario.generate === undefined) return [];
+  const servers = activeVariants(scenario.server).map(serverCounter);
   const settings = generatorSettings(scenario.generate);
   const kinds = STEP_KINDS.filter(
     (kind) =>
       (settings.mix[kind] ?? 0) > 0 &&
       (scenario.editors.length > 0 || !['edit-insert', 'edit-update', 'edit-delete'].includes(kind)),
   ).map(stepCounter);
-  if (settings.profile !== 'wide') return kinds;
+  if (settings.profile !== 'wide') return [...kinds, ...servers];
   const types = new Set<ColumnType>(scenario.tables.flatMap((table) => Object.values(table.columns)));
   const values = [...types].flatMap((type) =>
     (VALUE_CLASSES[type] as readonly string[]).map((valueClass) => valueCounter(type, valueClass)),
   );
-  return [...kinds, ...values];
+  return [...kinds, ...values, ...servers];
 }

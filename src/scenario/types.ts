@@ -175,7 +175,7 @@ export interface GeneratorSpec {
   readonly steps?: { readonly min?: number; readonly max?: number };
   /**
    * Records `r1`…`rN` exist from the start, so that writes meet. Default 3. The `wide` profile
-   * adds up to 3 fresh ids per program, so that inserts succeed too.
+   * adds up to 2 fresh ids per program, so that inserts succeed too.
    */
   readonly records?: number;
   /**
@@ -230,6 +230,7 @@ export interface ScenarioDefinition {
   /**
    * The real server the backend imitates: `{ profile: 'aspnet' }` for Microsoft.Azure.Mobile.Server,
    * `compatibility: 'exact'` for its answers where it is broken. Default: Node, default compatibility.
+   * Less kind servers (docs/semantics.md): `ties: 'shuffled'`, `topCap: n`, `deletes: 'hard'`.
    */
   readonly server?: ServerSpec;
   /** A count (`client-1`…) or the clients. Default 1. */
@@ -288,7 +289,7 @@ export interface ResolvedScenario {
   /** The file it came from (as given), or `<inline>`. */
   readonly file: string;
   readonly tables: readonly TableDefinition[];
-  readonly server: Required<ServerSpec>;
+  readonly server: Required<Pick<ServerSpec, 'profile' | 'compatibility'>> & ServerSpec;
   readonly clients: readonly { readonly name: string; readonly policy: PolicySpec }[];
   readonly editors: readonly string[];
   /** Fixed program, or undefined for generated scenarios. */

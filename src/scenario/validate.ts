@@ -8,6 +8,7 @@ import { COMPATIBILITY_MODES, SERVER_PROFILE_NAMES } from '../backend/profiles/p
 import { CHECKER_NAMES } from '../check/index.js';
 import { COVERAGE_COUNTERS } from '../check/coverage.js';
 import { REACH_COUNTERS } from './reach.js';
+import { MAX_TOP_CAP } from '../backend/server-variants.js';
 import { signaturePatternProblem } from '../check/signature.js';
 import { LINK_ERROR_STATUSES } from '../network/fault-plan.js';
 import { validateFaultPlan } from '../network/validate.js';
@@ -107,8 +108,14 @@ export function scenarioIssues(value: unknown, file: string): ScenarioIssue[] {
   if (s['description'] !== undefined) v.string(s['description'], 'description');
   if (s['extends'] !== undefined) v.string(s['extends'], 'extends');
   if (s['tables'] !== undefined) v.tables(s['tables']);
-  if (s['server'] !== undefined && v.object(s['server'], 'server', ['profile', 'compatibility'])) {
+  if (
+    s['server'] !== undefined &&
+    v.object(s['server'], 'server', ['profile', 'compatibility', 'ties', 'topCap', 'deletes'])
+  ) {
     const server = s['server'] as Record<string, unknown>;
+    if (server['ties'] !== undefined) v.oneOf(server['ties'], 'server.ties', ['stable', 'shuffled']);
+    if (server['deletes'] !== undefined) v.oneOf(server['deletes'], 'server.deletes', ['soft', 'hard']);
+    if (server['topCap'] !== undefined) v.integer(server['topCap'], 'server.topCap', 1, MAX_TOP_CAP);
     if (server['profile'] !== undefined) v.oneOf(server['profile'], 'server.profile', SERVER_PROFILE_NAMES);
     if (server['compatibility'] !== undefined)
       v.oneOf(server['compatibility'], 'server.compatibility', COMPATIBILITY_MODES);
