@@ -15,8 +15,9 @@ const LAYERS = [
   ['report'],
   ['serve'],
   ['explorer'],
-  // The edges: they may use everything below, never each other.
-  ['cli', 'bench'],
+  // The edges: they may use everything below, never each other. browser/ is the Playwright side
+  // (syncwright/cordova-browser and syncwright/playwright).
+  ['cli', 'bench', 'browser'],
 ];
 
 const at = (folders) => `^src/(${folders.join('|')})/`;

@@ -102,4 +102,9 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The worked example's app: a Cordova page's plain script, with the SDK's global.
+    files: ['examples/**/www/**/*.js', 'examples/**/planted-bugs/**/*.js'],
+    languageOptions: { sourceType: 'script', globals: { ...globals.browser, WindowsAzure: 'readonly' } },
+  },
 );

@@ -2,8 +2,6 @@ import { defineConfig } from '@playwright/test';
 
 // Browser tests run on the system's Chromium (Debian's package), never a downloaded browser.
 export default defineConfig({
-  testDir: 'test/browser',
-  testMatch: '**/*.spec.ts',
   outputDir: 'test-results',
   fullyParallel: true,
   workers: 2,
@@ -27,4 +25,10 @@ export default defineConfig({
       ],
     },
   },
+  projects: [
+    // The report and explorer pages.
+    { name: 'tools', testDir: 'test/browser', testMatch: '**/*.spec.ts' },
+    // The worked example: a Cordova app under syncwright/playwright (examples/cordova-todo/).
+    { name: 'cordova-todo', testDir: 'examples/cordova-todo/tests', testMatch: '**/*.spec.ts' },
+  ],
 });

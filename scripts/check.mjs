@@ -12,6 +12,7 @@ runStages(
         'node scripts/build-ui.mjs',
         'tsc -p tsconfig.json --noEmit',
         'tsc -p test/browser/tsconfig.json',
+        'tsc -p examples/cordova-todo/tests/tsconfig.json',
         'tsc -p ui/tsconfig.json',
       ].join(' && '),
     },

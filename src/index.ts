@@ -115,7 +115,8 @@ export {
   type TieBreaker,
 } from './kernel/tie-break.js';
 export { createTimerFunctions, createVirtualDate, type VirtualTimerFunctions } from './kernel/timers.js';
-export { HistoryRecorder, type HistoryListener } from './kernel/recorder.js';
+export { HistoryRecorder, type HistoryListener, type RecorderOptions } from './kernel/recorder.js';
+export { DEFAULT_HISTORY_LIMIT, type HistoryLimit, type HistoryDrops } from './kernel/history-limit.js';
 export { toJsonSafe, describeError } from './kernel/json-safe.js';
 export { recordingPushHandler, type RecordingHandlerOptions } from './world/recording-handler.js';
 export type { Operation, OperationOutcome, OperationStatus } from './kernel/operation.js';
@@ -155,14 +156,28 @@ export {
   checkPullCompleteness,
   checkExactlyOnce,
   checkQueueCollapse,
+  checkSessionGuarantees,
+  checkIntent,
   coverageCounters,
   COVERAGE_COUNTERS,
+  historyGaps,
+  type HistoryGaps,
   type CheckerName,
   type Checker,
   type CheckContext,
   type CoverageCounter,
 } from './check/index.js';
 export type { CheckResult, Violation } from './check/types.js';
+export type {
+  ScenarioIntent,
+  IntentDeclaration,
+  Invariant,
+  FieldRule,
+  TableRules,
+  DroppedPolicy,
+} from './check/intent-types.js';
+export type { IntentView, ClientView, ConflictView } from './check/intent-view.js';
+export type { DroppedWrite, DropCause } from './check/dropped-writes.js';
 export { RULES, RULES_DOC, type Rule, type RuleId } from './check/rules.js';
 
 // scenario

@@ -58,10 +58,12 @@ import type {
   WriteOutcome,
 } from './types.js';
 import { encodeValue, jsonTypeOf, requireId } from './values.js';
+import { MAX_BODY_BYTES } from '../protocol/limits.js';
 
-export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+/** The backend's body limit unless told otherwise (see protocol/limits.ts). */
+export const DEFAULT_MAX_BODY_BYTES = MAX_BODY_BYTES;
+export { MAX_ID_LENGTH } from '../protocol/limits.js';
 const RESERVED_LOWER_CASE: ReadonlySet<string> = new Set(RESERVED_PROPERTIES.map((name) => name.toLowerCase()));
-export { MAX_ID_LENGTH } from './values.js';
 
 /**
  * Creates a backend with its own in-memory database.

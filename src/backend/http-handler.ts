@@ -13,7 +13,9 @@ import { BackendError } from './errors.js';
 import type { PagingRules, ProfileAnswers, Quirks, RequestContext, ServerProfile } from './profiles/profile.js';
 import type { SqlTable } from './table-store.js';
 import type { HandleOptions, QueryResult, WriteOptions, WriteOutcome } from './types.js';
-import { MAX_OBJECT_DEPTH, nestsDeeperThan, requireId } from './values.js';
+import { MAX_OBJECT_DEPTH } from '../protocol/limits.js';
+import { JsonTextError, readJson } from '../protocol/safe-json.js';
+import { requireId } from './values.js';
 
 /** What the HTTP layer needs from the backend. */
 export interface HttpCore {
@@ -435,20 +437,21 @@ function readItem(here: Route, operation: 'insert' | 'update'): JsonObject {
   }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(body);
+    // Anything deeper than a record may nest is refused before it is parsed (thousands of levels
+    // would cost a server under attack more than the request is worth) and before any code
+    // serialises it again (an echo in a 409).
+    parsed = readJson(body, { maxBytes: Number.MAX_SAFE_INTEGER, maxDepth: MAX_OBJECT_DEPTH + 1 });
   } catch (error) {
+    if (error instanceof JsonTextError && error.reason === 'too-deep')
+      throw new BackendError(400, `The request body is nested more than ${MAX_OBJECT_DEPTH} levels deep`);
     throw new BackendError(
       400,
-      `The request body is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+      `The request body is not valid JSON: ${error instanceof JsonTextError ? error.found : String(error)}`,
     );
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     const kind = parsed === null ? 'null' : Array.isArray(parsed) ? 'an array' : `a ${typeof parsed}`;
     throw new BackendError(400, `The request body must be a JSON object, but it is ${kind}`);
-  }
-  // Anything this deep is refused before any code serialises it again (an echo in a 409).
-  if (nestsDeeperThan(parsed as JsonObject, MAX_OBJECT_DEPTH + 1)) {
-    throw new BackendError(400, `The request body is nested more than ${MAX_OBJECT_DEPTH} levels deep`);
   }
   return parsed as JsonObject;
 }

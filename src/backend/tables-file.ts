@@ -7,6 +7,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { TableDefinition } from '../protocol/records.js';
+import { MAX_JSON_BYTES } from '../protocol/limits.js';
+import { JsonTextError, readJson } from '../protocol/safe-json.js';
 import { TableDefinitionError } from './errors.js';
 import { describe, toTableDefinition, validateTableDefinitions } from './table-definition.js';
 
@@ -43,14 +45,10 @@ export async function loadTablesFile(file: string): Promise<TableDefinition[]> {
 export function parseTablesFile(text: string, file = 'tables file'): TableDefinition[] {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = readJson(text, { maxBytes: MAX_JSON_BYTES.tables });
   } catch (error) {
-    throw new TablesFileError(
-      file,
-      '',
-      'valid JSON',
-      `a syntax error (${error instanceof Error ? error.message : String(error)})`,
-    );
+    if (error instanceof JsonTextError) throw new TablesFileError(file, '', error.expected, error.found);
+    throw error;
   }
   let tables: unknown;
   let path: string;

@@ -5,11 +5,10 @@
  */
 import type { SqlValue } from '../protocol/odata/sql.js';
 import type { ColumnType, JsonValue } from '../protocol/records.js';
+import { MAX_ID_LENGTH, MAX_OBJECT_DEPTH } from '../protocol/limits.js';
+import { nestsDeeperThan } from '../protocol/safe-json.js';
 import { BackendError } from './errors.js';
 import type { TimestampCodec } from './profiles/profile.js';
-
-/** Deeper values are refused: serialising them again could exhaust the stack. */
-export const MAX_OBJECT_DEPTH = 64;
 
 /**
  * The stored form of `value` for a column of `type`.
@@ -74,21 +73,6 @@ export function requireWellFormed(what: string, value: string): void {
 }
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-/** True when arrays and objects nest more than `limit` levels in `value` (a scalar is 0). No recursion. */
-export function nestsDeeperThan(value: JsonValue, limit: number): boolean {
-  const stack: [JsonValue, number][] = [[value, 0]];
-  while (stack.length > 0) {
-    const [current, depth] = stack.pop()!;
-    if (current === null || typeof current !== 'object') continue;
-    if (depth + 1 > limit) return true;
-    for (const child of Object.values(current)) stack.push([child, depth + 1]);
-  }
-  return false;
-}
-
-/** The real server's id column is 255 characters wide. */
-export const MAX_ID_LENGTH = 255;
 
 /**
  * `id` as a valid record id: a string of 1 to 255 characters, no control characters, well-formed.

@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the figures the issues ask for, printed and written to reports/bench.json.
  * Benchmarks measure; they never fail a build. Each section can be picked by name:
- * `npm run bench -- world pull`.
+ * `npm run bench -- world pull` (`serve-soak` runs serve for 200,000 requests: a few minutes).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -9,6 +9,7 @@ import { benchBackend, type Cost } from './backend.js';
 import { benchMutants } from './mutants.js';
 import { benchPull } from './pull.js';
 import { benchSdk } from './sdk.js';
+import { benchServeSoak } from './serve-soak.js';
 import { benchWorld } from './world.js';
 
 type Section = { readonly name: string; run(log: (line: string) => void): Promise<unknown> };
@@ -76,6 +77,22 @@ const sections: readonly Section[] = [
           `mutants: ${mutant.mutation.padEnd(34)} caught ${mutant.caught}/${mutant.seeds} · first failure ${ms(mutant.firstFailureMs)} · shrunk ${ms(mutant.shrunkMs)} · size ${mutant.size ?? '—'}`,
         );
       }
+      return figures;
+    },
+  },
+  {
+    name: 'serve-soak',
+    async run(log) {
+      const figures = await benchServeSoak({ log });
+      log(
+        `serve-soak: ${figures.requests} mixed valid and hostile requests (${figures.concurrency} at a time) in ${figures.seconds} s: ${figures.requestsPerSecond} requests/s, latency p50 ${figures.latencyMs.p50} ms, p99 ${figures.latencyMs.p99} ms`,
+      );
+      log(
+        `serve-soak: RSS ${figures.rssMb.idle} MB idle, ${figures.rssMb.start} MB after the first 5%, ${figures.rssMb.middle} MB halfway, ${figures.rssMb.end} MB at the end: grew ${figures.rssGrowthMb} MB from the start (goal at most ${figures.goals.rssGrowthMb} MB), ${figures.rssGrowthFromIdleMb} MB from idle (V8's heap sizing included)`,
+      );
+      log(
+        `serve-soak: answers ${JSON.stringify(figures.statuses)}, ${figures.serverErrors} 5xx (goal 0), ${figures.noAnswer} without an answer; history kept ${figures.history.kept} of ${figures.history.total} events`,
+      );
       return figures;
     },
   },

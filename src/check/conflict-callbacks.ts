@@ -17,7 +17,7 @@ import {
   indexHistory,
   isConflictStatus,
   isPushWrite,
-  jsonEqual,
+  sameServerRecord,
   parseJsonObject,
   SYSTEM_KEYS,
   type Exchange,
@@ -125,7 +125,7 @@ function checkExchange(index: HistoryIndex, exchange: Exchange, context?: CheckC
     violations.push(...clientRecordMismatch(client, call.seq, call.clientRecord, exchange, cite));
     if (status === 412 && exchange.response !== undefined) {
       const sent = parseJsonObject(exchange.response.body);
-      if (!jsonEqual(call.serverRecord ?? null, sent)) {
+      if (!sameServerRecord(call.serverRecord ?? null, sent)) {
         violations.push({
           rule: 'handler.error-details',
           at,

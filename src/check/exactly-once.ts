@@ -6,9 +6,11 @@
  */
 import type { History } from '../kernel/history.js';
 import {
+  clientTable,
   finalSnapshot,
   indexHistory,
   sawRecord,
+  snapshotBefore,
   writtenRecordId,
   writtenTable,
   type Exchange,
@@ -92,7 +94,7 @@ function appliedTwice(index: HistoryIndex): Violation[] {
       if (
         first.table === null ||
         first.itemId === null ||
-        !heldVersion(index, first.client, first.table, first.itemId, second.requestEvent.seq)
+        !heldVersion(index, first.client, first.table, first.itemId, first.requestEvent.seq, second.requestEvent.seq)
       )
         break;
       const rewritten = index.operations.some(
@@ -119,19 +121,51 @@ function appliedTwice(index: HistoryIndex): Violation[] {
 /**
  * Whether the client could have held a version of the record before `until`: it saw one, but
  * not only in a pull page that came while it had a change of the record waiting to be pushed
- * (a pull leaves such a record alone, so that version never reached the local store).
+ * (a pull leaves such a record alone, so that version never reached the local store), and not
+ * before its local row lost it. The store's own contents decide the last: the snapshot before
+ * the first request shows the row without a version (or no row), or a discarding decision
+ * removed it after that — then only a version seen later counts.
  */
-function heldVersion(index: HistoryIndex, client: string, table: string, id: string, until: number): boolean {
+function heldVersion(
+  index: HistoryIndex,
+  client: string,
+  table: string,
+  id: string,
+  firstSeq: number,
+  until: number,
+): boolean {
   return sawRecord(
     index,
     client,
     table,
     id,
-    -1,
+    versionLostAt(index, client, table, id, firstSeq),
     until,
     true,
     (exchange) => exchange.action !== 'query' || !changeWaiting(index, client, table, id, exchange.responseEvent!.seq),
   );
+}
+
+/** The last point before `seq` at which the client's store held the record with no version (-1 if none). */
+function versionLostAt(index: HistoryIndex, client: string, table: string, id: string, seq: number): number {
+  let lost = -1;
+  const snapshot = snapshotBefore(index, seq);
+  if (snapshot !== undefined && snapshot.clients[client] !== undefined) {
+    const row = clientTable(snapshot, client, table).find((candidate) => candidate['id'] === id);
+    if (typeof row?.['version'] !== 'string') lost = snapshot.seq;
+  }
+  for (const record of index.handlerCalls) {
+    if (
+      record.client === client &&
+      record.decision?.decision === 'cancelAndDiscard' &&
+      record.call.table === table &&
+      record.call.itemId === id &&
+      record.decision.seq > lost &&
+      record.decision.seq < seq
+    )
+      lost = record.decision.seq;
+  }
+  return lost;
 }
 
 /**

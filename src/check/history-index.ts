@@ -226,6 +226,35 @@ function buildIndex(history: History): HistoryIndex {
         }
         break;
       }
+      case 'fault': {
+        // serve's intercepts (src/serve/intercept.ts) lose an answer after the link recorded it:
+        // the server applied the request, the client got a reset connection instead.
+        const requestId = event.fault === 'intercept-lose' ? event.detail?.['requestId'] : undefined;
+        const exchange = typeof requestId === 'number' ? exchangeById.get(requestId) : undefined;
+        if (typeof requestId === 'number' && exchange?.responseEvent !== undefined) {
+          // The answer never reached the client: it saw no response, only the reset.
+          const { response: _answer, responseEvent: answered, ...rest } = exchange;
+          const lost: Exchange = {
+            ...rest,
+            failureEvent: {
+              kind: 'http-failure',
+              seq: event.seq,
+              t: event.t,
+              actor: exchange.client,
+              requestId,
+              link: exchange.link,
+              failure: 'lost-response',
+              applied: true,
+              latencyMs: answered.latencyMs,
+            },
+            failure: 'lost-response',
+            applied: true,
+          };
+          replace(exchanges, exchange, lost);
+          exchangeById.set(requestId, lost);
+        }
+        break;
+      }
       case 'handler-call': {
         const record: HandlerCallRecord = { call: event, client: event.actor };
         handlerCalls.push(record);
@@ -555,6 +584,29 @@ export const SYSTEM_KEYS: ReadonlySet<string> = new Set(['id', 'createdAt', 'upd
 
 export function jsonEqual(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
   return canonicalJson(a) === canonicalJson(b);
+}
+
+const TIMESTAMP_KEYS: ReadonlySet<string> = new Set(['createdAt', 'updatedAt']);
+
+/**
+ * Two copies of one server record, its timestamps compared as instants at the client's precision
+ * (milliseconds): a server that keeps seven digits or drops a zero fraction (ASP.NET) shows the
+ * instant a client stores as `…00.000Z` in other text. Every other value compares as JSON.
+ */
+export function sameServerRecord(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
+  return canonicalJson(instantsOf(a)) === canonicalJson(instantsOf(b));
+}
+
+function instantsOf(value: JsonValue | undefined): JsonValue | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  const copy: JsonObject = { ...value };
+  for (const key of TIMESTAMP_KEYS) {
+    const text = copy[key];
+    if (typeof text !== 'string') continue;
+    const ms = Date.parse(text);
+    if (!Number.isNaN(ms)) copy[key] = new Date(ms).toISOString();
+  }
+  return copy;
 }
 
 /** Whether `record` holds every value of `values` (missing keys count as null). */

@@ -5,12 +5,15 @@ import { checkConflictCallbacks, CONFLICT_CALLBACKS } from './conflict-callbacks
 import { checkConvergence, CONVERGENCE } from './convergence.js';
 import { checkExactlyOnce, EXACTLY_ONCE } from './exactly-once.js';
 import { checkHandlerOutcomes, HANDLER_OUTCOMES } from './handler-outcomes.js';
+import { checkIntent, INTENT } from './intent.js';
 import { checkLiveness, LIVENESS } from './liveness.js';
 import { checkNoLostWrites, NO_LOST_WRITES } from './no-lost-writes.js';
 import { checkNoResurrection, NO_RESURRECTION } from './no-resurrection.js';
 import { checkPullCompleteness, PULL_COMPLETENESS } from './pull-completeness.js';
 import { checkPullMarks, PULL_MARKS } from './pull-marks.js';
 import { checkQueueCollapse, QUEUE_COLLAPSE } from './queue-collapse.js';
+import { historyGaps, unknownOver } from './completeness.js';
+import { checkSessionGuarantees, SESSION_GUARANTEES } from './session-guarantees.js';
 import type { CheckResult } from './types.js';
 import type { Checker, CheckContext } from './verdict.js';
 
@@ -26,6 +29,8 @@ export const CHECKER_NAMES = [
   HANDLER_OUTCOMES,
   LIVENESS,
   PULL_MARKS,
+  SESSION_GUARANTEES,
+  INTENT,
 ] as const;
 
 export type CheckerName = (typeof CHECKER_NAMES)[number];
@@ -42,6 +47,8 @@ export const CHECKERS: Readonly<Record<CheckerName, Checker>> = {
   [HANDLER_OUTCOMES]: checkHandlerOutcomes,
   [LIVENESS]: checkLiveness,
   [PULL_MARKS]: checkPullMarks,
+  [SESSION_GUARANTEES]: checkSessionGuarantees,
+  [INTENT]: checkIntent,
 };
 
 export function isCheckerName(name: string): name is CheckerName {
@@ -50,20 +57,24 @@ export function isCheckerName(name: string): name is CheckerName {
 
 /**
  * Runs the named checkers (all by default). A checker that throws is reported as a failed
- * result naming the exception, so one bug cannot hide the other verdicts.
+ * result naming the exception, so one bug cannot hide the other verdicts. Over an incomplete
+ * history (a bounded one that dropped events, see completeness.ts) every verdict is unknown.
  */
 export function runCheckers(
   history: History,
   names: readonly CheckerName[] = CHECKER_NAMES,
   context?: CheckContext,
 ): CheckResult[] {
+  const gaps = historyGaps(history);
   return names.map((name) => {
+    let result: CheckResult;
     try {
-      return CHECKERS[name](history, context);
+      result = CHECKERS[name](history, context);
     } catch (error) {
       const message = `The ${name} checker crashed: ${error instanceof Error ? error.message : String(error)}`;
-      return { checker: name, valid: false, violations: [{ message, events: [] }], explanation: message };
+      result = { checker: name, valid: false, violations: [{ message, events: [] }], explanation: message };
     }
+    return gaps === undefined ? result : unknownOver(result, gaps);
   });
 }
 
@@ -73,13 +84,16 @@ export {
   checkConvergence,
   checkExactlyOnce,
   checkHandlerOutcomes,
+  checkIntent,
   checkLiveness,
   checkNoLostWrites,
   checkNoResurrection,
   checkPullCompleteness,
   checkPullMarks,
   checkQueueCollapse,
+  checkSessionGuarantees,
 };
 export { coverageCounters, COVERAGE_COUNTERS, type CoverageCounter } from './coverage.js';
 export type { Checker, CheckContext } from './verdict.js';
 export type { CheckResult } from './types.js';
+export { historyGaps, type HistoryGaps } from './completeness.js';

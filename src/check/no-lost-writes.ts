@@ -9,22 +9,15 @@
 import type { History } from '../kernel/history.js';
 import {
   clientTable,
-  collapsedIntoInsert,
   snapshotBefore,
-  holdsValues,
-  killedAfterCommit,
-  mayHaveCommitted,
   indexHistory,
   sawRecord,
-  finalSnapshot,
   writtenRecordId,
   writtenTable,
-  writtenValues,
   type Exchange,
   type HistoryIndex,
-  type OperationRecord,
 } from './history-index.js';
-import { recordKey } from './pending.js';
+import { localWrites } from './local-writes.js';
 import type { Violation } from './types.js';
 import { verdict, type CheckContext } from './verdict.js';
 
@@ -42,53 +35,8 @@ export function checkNoLostWrites(history: History, context?: CheckContext): Ret
 
 function lostLocalWrites(index: HistoryIndex, context?: CheckContext): Violation[] {
   const violations: Violation[] = [];
-  const final = finalSnapshot(index, context?.finalLabel);
-  for (const write of index.operations) {
-    if (write.byEditor || write.outcome?.kind !== 'ok') continue;
-    const table = writtenTable(write.op);
-    const id = writtenRecordId(write.op);
-    if (table === null || id === null) continue;
-    const after = write.invoke.seq;
-    const client = write.actor;
-    if (endsOnServer(final, write, table, id) || reachedServer(index, write, table, id)) continue;
-    // A later write cut short by a crash right after its commit supersedes too.
-    const laterWrite = index.operations.find(
-      (other) =>
-        other.actor === client &&
-        other.invoke.seq > after &&
-        writtenTable(other.op) === table &&
-        writtenRecordId(other.op) === id &&
-        mayHaveCommitted(index, other, table),
-    );
-    if (laterWrite !== undefined) continue;
-    if (write.op.type === 'delete' && collapsedIntoInsert(index, write, table, id)) continue;
-    const decision = index.handlerCalls.find(
-      (record) =>
-        record.client === client &&
-        record.call.seq > after &&
-        record.call.table === table &&
-        record.call.itemId === id &&
-        (record.decision === undefined
-          ? // Killed before its decision was recorded, after a commit that may be its resolution.
-            killedAfterCommit(index, client, record.call.seq)
-          : record.decision.decision !== 'unhandled' && record.decision.decision !== 'threw'),
-    );
-    if (decision !== undefined) continue;
-    const purge = index.operations.find(
-      (other) =>
-        other.actor === client &&
-        other.invoke.seq > after &&
-        other.op.type === 'purge' &&
-        other.op.table === table &&
-        other.op.force === true &&
-        // A forced purge cut short by a crash right after its commit dropped the write all the same.
-        mayHaveCommitted(index, other, table),
-    );
-    if (purge !== undefined) continue;
-    const stillPending = final?.clients[client]?.operations.some(
-      (operation) => recordKey(operation.table, operation.itemId) === recordKey(table, id),
-    );
-    if (stillPending === true && final !== undefined && final.seq > after) continue;
+  for (const { write, client, table, id, fate } of localWrites(index, context?.finalLabel)) {
+    if (fate.kind !== 'lost') continue;
     const sent = index.exchanges.some(
       (exchange) =>
         exchange.client === client &&
@@ -105,35 +53,6 @@ function lostLocalWrites(index: HistoryIndex, context?: CheckContext): Violation
     });
   }
   return violations;
-}
-
-/** The settled server state shows the write: its values, or for a delete, no live record. */
-function endsOnServer(
-  final: ReturnType<typeof finalSnapshot>,
-  write: OperationRecord,
-  table: string,
-  id: string,
-): boolean {
-  if (final === undefined) return false;
-  const row = (final.server[table] ?? []).find((candidate) => candidate.id === id);
-  if (write.op.type === 'delete') return row === undefined || row.deleted === true;
-  return row !== undefined && row.deleted !== true && holdsValues(row, writtenValues(write.op));
-}
-
-/** An applied push request of the writing client, sent after the write, that carries it. */
-function reachedServer(index: HistoryIndex, write: OperationRecord, table: string, id: string): boolean {
-  const values = writtenValues(write.op);
-  return index.exchanges.some((exchange) => {
-    if (exchange.client !== write.actor || !exchange.applied || exchange.requestEvent.seq <= write.invoke.seq)
-      return false;
-    if (exchange.table !== table || exchange.itemId !== id) return false;
-    const status = exchange.response?.status;
-    const accepted = status === undefined ? exchange.failureEvent?.applied === true : status >= 200 && status < 300;
-    if (!accepted) return false;
-    if (write.op.type === 'delete') return exchange.action === 'delete';
-    if (exchange.action !== 'insert' && exchange.action !== 'update') return false;
-    return exchange.body !== null && holdsValues(exchange.body, values);
-  });
 }
 
 /**

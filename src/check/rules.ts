@@ -16,6 +16,7 @@ const RULE_AREAS = [
   'convergence',
   'liveness',
   'session',
+  'diff',
 ] as const;
 
 type RuleArea = (typeof RULE_AREAS)[number];
@@ -114,6 +115,12 @@ const DEFINITIONS = [
   { id: 'session.read-your-writes', title: "A read shows the client's own writes" },
   { id: 'session.monotonic-reads', title: 'A read never goes back to an older value' },
   { id: 'session.no-empty-after-non-empty', title: 'A table does not read empty after non-empty without deletes' },
+
+  { id: 'diff.writes-sent', title: 'Each record gets the writes the reference client sends' },
+  { id: 'diff.handler-calls', title: 'The handler is asked about the conflicts and errors the reference client meets' },
+  { id: 'diff.call-outcomes', title: "The app's calls end as they do with the reference client" },
+  { id: 'diff.local-table', title: "The client's local tables end as the reference client's do" },
+  { id: 'diff.server-table', title: "The server's tables end as they do with the reference client" },
 ] as const satisfies readonly { readonly id: `${RuleArea}.${string}`; readonly title: string }[];
 
 /** The id of a rule of docs/semantics.md: a checker can cite no other. */

@@ -1,13 +1,19 @@
 /** What every checker returns. Checkers read histories only. */
 import type { RuleId } from './rules.js';
 
+/**
+ * A rule the scenario declares for its own app (`intent`, `invariants`, `dropped`), not one of
+ * docs/semantics.md: the client owes it nothing, the app's design does.
+ */
+export type AppRuleId = `intent.${string}`;
+
 export interface Violation {
   /** One sentence in plain words, ending with the rule it breaks: `… [rule pull.complete]`. */
   readonly message: string;
   /** The `seq` numbers of the history events that show it. */
   readonly events: readonly number[];
   /** The rule of docs/semantics.md it breaks (absent when no rule applies: a checker crashed, a history lacks a snapshot); part of its signature. */
-  readonly rule?: RuleId;
+  readonly rule?: RuleId | AppRuleId;
   /**
    * Where it went wrong, in the words of its signature: the kind of operation at fault
    * (`insert`, `update`, `delete`, `push`, `pull`, `purge`, `read`…) and the status at fault
@@ -19,8 +25,15 @@ export interface Violation {
 export interface CheckResult {
   /** The checker's name, e.g. `convergence`. */
   readonly checker: string;
+  /** False when the checker shows a violation, and only then: an `unknown` result is not one. */
   readonly valid: boolean;
   readonly violations: readonly Violation[];
+  /**
+   * Jepsen's third outcome: set when the history lacks what the checker would need to decide
+   * (a bounded history that dropped events or kept bodies as digests only). It says what could
+   * not be seen; `valid` is then true and `violations` empty, since nothing was shown to break.
+   */
+  readonly unknown?: string;
   /** Plain words, citing history events as `#<seq>`. */
   readonly explanation: string;
 }

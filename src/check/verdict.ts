@@ -1,5 +1,6 @@
 /** Builds a CheckResult from violations, with the plain-words explanation reports show. */
 import type { History } from '../kernel/history.js';
+import type { ScenarioIntent } from './intent-types.js';
 import type { CheckResult, Violation } from './types.js';
 
 /** What a checker may be told besides the history. */
@@ -13,6 +14,8 @@ export interface CheckContext {
   readonly finalLabel?: string;
   /** The client's cap on handler calls per operation per push (the SDK's is 5). */
   readonly maxHandlerCalls?: number;
+  /** What the scenario says its app intends (the `intent` checker judges it). */
+  readonly intent?: ScenarioIntent;
 }
 
 export type Checker = (history: History, context?: CheckContext) => CheckResult;

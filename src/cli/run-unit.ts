@@ -4,12 +4,11 @@
  * data, so a unit's result does not depend on where it ran.
  */
 import { resolveClient, type ResolvedClient } from '../scenario/clients.js';
-import { executeProgram } from '../scenario/execute.js';
 import { loadScenario } from '../scenario/load.js';
 import type { ScenarioResult } from '../scenario/results.js';
 import {
   crashedResult,
-  declarationsFor,
+  executorFor,
   runGenerated,
   runScenario,
   type ProgramExecutor,
@@ -65,6 +64,8 @@ export async function runUnit(
     const result = await runScenario(scenario, {
       client: task.client.choice,
       mutations: task.client.mutations,
+      ...(task.client.sdkMutations !== undefined ? { sdkMutations: task.client.sdkMutations } : {}),
+      ...(task.client.compare !== undefined ? { compare: task.client.compare } : {}),
       cwd: task.cwd,
       seed: task.seed,
     });
@@ -75,6 +76,7 @@ export async function runUnit(
   try {
     client = await resolveClient(task.client.choice, {
       mutations: task.client.mutations,
+      ...(task.client.sdkMutations !== undefined ? { sdkMutations: task.client.sdkMutations } : {}),
       cwd: task.cwd,
       ...(scenario.pullPageSize !== undefined ? { pageSize: scenario.pullPageSize } : {}),
     });
@@ -101,12 +103,16 @@ async function runRange(
   started: number,
   onRun: (event: RunEvent) => void,
 ): Promise<ScenarioResult> {
-  const execute: ProgramExecutor = (program) =>
-    executeProgram(scenario, program, {
-      driver: client.driver,
-      declarations:
-        task.countAll === true ? { allow: scenario.allow, expected: ['*'] } : declarationsFor(scenario, client.name),
-    });
+  const executeOne = await executorFor(scenario, client, {
+    ...(task.client.compare !== undefined ? { compare: task.client.compare } : {}),
+    ...(task.countAll === true ? { countAll: true } : {}),
+  });
+  const execute: ProgramExecutor = async (program) => {
+    // A run is mostly promise callbacks; a turn of the event loop between runs lets Ctrl-C (and a
+    // worker's messages) through within one run's time instead of at the end of the unit.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    return executeOne(program);
+  };
   const remaining = task.deadline === undefined ? undefined : Math.max(1, task.deadline - Date.now());
   const selection: RunSelection = {
     seed: task.seed,

@@ -12,6 +12,7 @@
  * unit list so that shard order is unit order.
  */
 import { CLIENT_MUTATIONS, type ClientMutation } from '../client/mutations.js';
+import { SDK_HARNESS_MUTATIONS, type SdkHarnessMutation } from '../sdk/mutations.js';
 import { compareStrings } from '../report/summary.js';
 import type { ResolvedScenario } from '../scenario/types.js';
 import { UsageError } from './command.js';
@@ -22,7 +23,11 @@ export interface ClientSelection {
   readonly choice: string;
   /** Deliberate bugs of the reference client. */
   readonly mutations: readonly ClientMutation[];
-  /** As results show it: `reference`, `reference+drop-if-match`, `sdk`, a module path. */
+  /** Deliberate bugs of the SDK harness (the real SDK's shims). */
+  readonly sdkMutations?: readonly SdkHarnessMutation[];
+  /** The client each program also runs on, as the oracle this one is judged against (`--compare`). */
+  readonly compare?: 'reference';
+  /** As results show it: `reference`, `reference+drop-if-match`, `sdk`, `sdk+xhr-drops-if-match`, a module path. */
   readonly label: string;
 }
 
@@ -50,8 +55,16 @@ export interface Shard {
   readonly total: number;
 }
 
-/** `--client reference|sdk|both|<module>` (a comma list works too) and `--mutation a,b`. */
-export function parseClients(clientOption: string | undefined, mutationOption: string | undefined): ClientSelection[] {
+/**
+ * `--client reference|sdk|both|<module>` (a comma list works too), `--mutation a,b`,
+ * `--sdk-mutation a,b` and `--compare reference`.
+ */
+export function parseClients(
+  clientOption: string | undefined,
+  mutationOption: string | undefined,
+  sdkMutationOption?: string,
+  compareOption?: string,
+): ClientSelection[] {
   const choices = (clientOption ?? 'reference')
     .split(',')
     .map((choice) => choice.trim())
@@ -67,11 +80,44 @@ export function parseClients(clientOption: string | undefined, mutationOption: s
       `--mutation applies to the reference client only, not to '${choices.find((choice) => choice !== 'reference')}'`,
     );
   }
+  const sdkMutations = parseSdkMutations(sdkMutationOption);
+  if (sdkMutations.length > 0 && choices.some((choice) => choice !== 'sdk')) {
+    throw new UsageError(
+      `--sdk-mutation applies to the sdk client only, not to '${choices.find((choice) => choice !== 'sdk')}'`,
+    );
+  }
+  // The reference client may be compared with itself: a mutant of it, or (the oracle's own soak) itself.
+  if (compareOption !== undefined && compareOption !== 'reference')
+    throw new UsageError(
+      `--compare expects reference (the client the others are judged against), got '${compareOption}'`,
+    );
   return [...new Set(choices)].map((choice) => ({
     choice,
     mutations,
-    label: choice === 'reference' && mutations.length > 0 ? `reference+${mutations.join('+')}` : choice,
+    ...(sdkMutations.length > 0 ? { sdkMutations } : {}),
+    ...(compareOption !== undefined ? { compare: 'reference' as const } : {}),
+    label:
+      choice === 'reference' && mutations.length > 0
+        ? `reference+${mutations.join('+')}`
+        : choice === 'sdk' && sdkMutations.length > 0
+          ? `sdk+${sdkMutations.join('+')}`
+          : choice,
   }));
+}
+
+export function parseSdkMutations(option: string | undefined): SdkHarnessMutation[] {
+  if (option === undefined) return [];
+  const names = option
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
+  const unknown = names.filter((name) => !(SDK_HARNESS_MUTATIONS as readonly string[]).includes(name));
+  if (unknown.length > 0 || names.length === 0) {
+    throw new UsageError(
+      `--sdk-mutation expects mutant names from: ${SDK_HARNESS_MUTATIONS.join(', ')}; got '${unknown.length > 0 ? unknown.join(',') : option}'`,
+    );
+  }
+  return [...new Set(names)] as SdkHarnessMutation[];
 }
 
 export function parseMutations(option: string | undefined): ClientMutation[] {
@@ -91,7 +137,9 @@ export function parseMutations(option: string | undefined): ClientMutation[] {
 
 /** The label of a run testing these clients. */
 export function clientsLabel(clients: readonly ClientSelection[]): string {
-  return clients.map((client) => client.label).join(',');
+  const label = clients.map((client) => client.label).join(',');
+  const against = clients.find((client) => client.compare !== undefined)?.compare;
+  return against === undefined ? label : `${label} vs ${against}`;
 }
 
 /** `i/n` with 1 ≤ i ≤ n. */

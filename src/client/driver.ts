@@ -184,7 +184,9 @@ class ReferenceDriver implements ClientDriver {
   async snapshot(): Promise<ClientSnapshot> {
     const { context } = this.client();
     const tables: Record<string, JsonObject[]> = {};
-    for (const table of this.environment.tables) tables[table.name] = await this.read(table.name);
+    // The store itself, not the app's read(): a snapshot is what the store holds.
+    for (const table of this.environment.tables)
+      tables[table.name] = (await context.store.read(new Query(table.name).orderBy('id'))).map(toJsonRecord);
     const operations = (await context.getPendingOperations()).map((operation) => ({
       id: operation.id,
       table: operation.tableName,

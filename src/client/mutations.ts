@@ -20,6 +20,26 @@ export type ClientMutation =
   | 'error-does-not-stop-push'
   /** No cap on handler calls per operation per push. */
   | 'unbounded-handler-retries'
+  /** Reads answer from a cache of the records the app read before, which push, pull and purge refresh but local writes do not. */
+  | 'stale-read-after-write'
+  /**
+   * Lists answer from a cache of the records the app read, which local writes, pulls and purges
+   * keep up to date but push answers and handler resolutions do not: a list shows a version older
+   * than a lookup just showed.
+   */
+  | 'stale-list-after-push'
+  /**
+   * A full pull's pages may come from a stale HTTP cache — a request asked before gets the answer
+   * it got then, once — so older versions of records overwrite newer synced ones until the next
+   * pull asks afresh.
+   */
+  | 'pull-overwrites-newer'
+  /**
+   * A full pull first removes the table's synced rows (to drop records the server no longer
+   * has), then stores the pages: until they arrive — for good if the pull fails — the table
+   * reads empty.
+   */
+  | 'pull-clears-table'
   /**
    * An incremental pull saves its mark in a transaction of its own, before the page's records:
    * an app killed between the two has moved its mark past records it never stored.
@@ -46,6 +66,10 @@ export const CLIENT_MUTATIONS: readonly ClientMutation[] = [
   'paging-skips-ties',
   'error-does-not-stop-push',
   'unbounded-handler-retries',
+  'stale-read-after-write',
+  'stale-list-after-push',
+  'pull-overwrites-newer',
+  'pull-clears-table',
   'mark-apart-from-rows',
   'error-requeued-forever',
   'reentrant-deadlock',

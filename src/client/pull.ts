@@ -9,7 +9,7 @@
  * read moves that record out of the group (to a later updatedAt, or out of the filter), the
  * group's later members shift one place forward, and one of them falls into the range `$skip`
  * jumps over. So a tie group that needed `$skip` is swept once more before the pull moves past
- * it (or, for the last group, before it ends): `updatedAt eq <t>` ordered by id, paged by id.
+ * it (or, for the last group, before it ends): its millisecond, ordered by id, paged by id.
  * Keyset paging cannot be shifted by edits, and once a later updatedAt exists no record can join
  * the group any more, so the sweep sees every member. See the README, "The reference client".
  */
@@ -18,7 +18,7 @@ import { formatTableQuery, type TableQuery } from '../protocol/odata/query.js';
 import type { JsonObject } from '../protocol/records.js';
 import { parseJsonBody, type Feature } from './http.js';
 import { isValidId } from './ids.js';
-import type { Query } from './query.js';
+import { Query } from './query.js';
 import { timestampOf } from './records.js';
 import type { StoreOperation } from './store.js';
 import { serverRecordToLocal, tablePath, type SyncDeps } from './sync-deps.js';
@@ -41,6 +41,9 @@ interface PulledRecord {
 }
 
 export class PullManager {
+  /** The `pull-overwrites-newer` mutant's stale cache: pages of full pulls, by request path. */
+  private readonly cachedPages = new Map<string, PulledRecord[]>();
+
   constructor(
     private readonly deps: SyncDeps,
     /** Pushes the pending operations first, when the table has any. */
@@ -68,8 +71,26 @@ export class PullManager {
     if ((await this.deps.storeRunner.run(() => this.deps.log.readPendingOfTable(table))).length > 0)
       await this.pushPending();
 
-    const run = new PullRun(this.deps, table, components.filter, markId, pageSize);
+    const full = markId === undefined;
+    if (full && components.filter === undefined && this.deps.mutations.has('pull-clears-table'))
+      await this.clearSyncedRows(table);
+    const stale = full && this.deps.mutations.has('pull-overwrites-newer') ? this.cachedPages : undefined;
+    const run = new PullRun(this.deps, table, components.filter, markId, pageSize, stale);
     await run.pullAll(await this.readMark(markId));
+  }
+
+  /** The `pull-clears-table` mutant: every local row without a pending operation goes first. */
+  private async clearSyncedRows(table: string): Promise<void> {
+    const { store, log, storeRunner } = this.deps;
+    await storeRunner.run(async () => {
+      const pending = new Set((await log.readPendingOfTable(table)).map((operation) => operation.itemId));
+      const rows = await store.read(new Query(table).select('id'));
+      const batch: StoreOperation[] = rows
+        .map((row) => String(row['id']))
+        .filter((id) => !pending.has(id))
+        .map((id) => ({ tableName: table, action: 'delete', id }));
+      if (batch.length > 0) await store.executeBatch(batch);
+    });
   }
 
   private async readMark(markId: string | undefined): Promise<number> {
@@ -100,6 +121,8 @@ class PullRun {
     /** Where the incremental mark is kept; undefined for a full pull. */
     private readonly markId: string | undefined,
     private readonly pageSize: number,
+    /** The `pull-overwrites-newer` mutant's cache: a request asked before gets that answer again, once. */
+    private readonly stalePages?: Map<string, PulledRecord[]>,
   ) {}
 
   async pullAll(start: number): Promise<void> {
@@ -162,7 +185,12 @@ class PullRun {
   private async sweep(updatedAt: number): Promise<void> {
     let afterId: string | undefined;
     for (;;) {
-      const clauses: FilterExpression[] = [compare('eq', property('updatedAt'), dateLiteral(updatedAt))];
+      // The whole millisecond, not `eq`: a server that keeps finer timestamps (seven digits on
+      // ASP.NET) stores members of this group at ticks within it, which `eq <ms>` would not match.
+      const clauses: FilterExpression[] = [
+        compare('ge', property('updatedAt'), dateLiteral(updatedAt)),
+        compare('lt', property('updatedAt'), dateLiteral(updatedAt + 1)),
+      ];
       if (afterId !== undefined) clauses.push(compare('gt', property('id'), literal(afterId)));
       const filter =
         this.userFilter === undefined ? and(clauses[0]!, ...clauses.slice(1)) : and(this.userFilter, ...clauses);
@@ -180,7 +208,9 @@ class PullRun {
   }
 
   private pageQuery(bound: number, skip: number, strictlyAfter: boolean): TableQuery {
-    const boundClause = compare(strictlyAfter ? 'gt' : 'ge', property('updatedAt'), dateLiteral(bound));
+    // "After the group" is the next millisecond rather than `gt <ms>`: on a server with finer
+    // timestamps `gt` would return the group's own later ticks again.
+    const boundClause = compare('ge', property('updatedAt'), dateLiteral(strictlyAfter ? bound + 1 : bound));
     const query: TableQuery = {
       filter: this.userFilter === undefined ? boundClause : and(this.userFilter, boundClause),
       orderBy: [{ property: 'updatedAt', direction: 'asc' }],
@@ -193,10 +223,22 @@ class PullRun {
   }
 
   private async fetch(query: TableQuery): Promise<PulledRecord[]> {
+    const path = `${tablePath(this.table)}?${formatTableQuery(query)}`;
+    const stale = this.stalePages;
+    if (stale === undefined) return this.send(path);
+    const cached = stale.get(path);
+    if (cached !== undefined) {
+      stale.delete(path);
+      return cached;
+    }
+    const fresh = await this.send(path);
+    stale.set(path, fresh);
+    return fresh;
+  }
+
+  private async send(path: string): Promise<PulledRecord[]> {
     const features: Feature[] = this.markId === undefined ? ['OL', 'TR', 'QS'] : ['OL', 'IP', 'TR', 'QS'];
-    const response = await this.deps.sender.send('GET', `${tablePath(this.table)}?${formatTableQuery(query)}`, {
-      features,
-    });
+    const response = await this.deps.sender.send('GET', path, { features });
     const body = parseJsonBody(response, 'a pull');
     const records = Array.isArray(body) ? body : isResultsBody(body) ? body.results : undefined;
     if (records === undefined)

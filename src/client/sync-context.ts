@@ -17,6 +17,7 @@ import type { PushError } from './push-error.js';
 import { Query, type ReadResult } from './query.js';
 import { propertyOf } from './records.js';
 import type { MobileServiceStore, StoreOperation } from './store.js';
+import { StaleReads, type SyncKind } from './stale-reads.js';
 import type { SyncDeps } from './sync-deps.js';
 import { TaskRunner } from './task-runner.js';
 
@@ -41,8 +42,12 @@ export class MobileServiceSyncContext {
   private pullManager: PullManager | undefined;
   private readonly syncRunner = new TaskRunner();
   private readonly storeRunner = new TaskRunner();
+  /** The read-path mutants (off unless asked for). */
+  private readonly staleReads: StaleReads;
 
-  constructor(private readonly options: SyncContextOptions) {}
+  constructor(private readonly options: SyncContextOptions) {
+    this.staleReads = new StaleReads(options.mutations);
+  }
 
   /** Takes a store into use: creates the operation log and pull-state tables in it. */
   async initialize(store: MobileServiceStore): Promise<void> {
@@ -125,19 +130,19 @@ export class MobileServiceSyncContext {
     const { store } = this.ready();
     checkTableName(tableName);
     assertValidId(id);
-    return store.lookup(tableName, id, suppressRecordNotFoundError);
+    return this.staleReads.lookup(tableName, id, () => store.lookup(tableName, id, suppressRecordNotFoundError));
   }
 
   async read(query: Query): Promise<ReadResult> {
     const { store } = this.ready();
     if (!(query instanceof Query)) throw new TypeError('read() expects a Query');
-    return store.read(query);
+    return this.staleReads.read(query.getComponents().table, await store.read(query));
   }
 
   /** Pushes the pending operations; resolves with the conflicts the handler left unhandled. */
   push(): Promise<PushError[]> {
     if (this.refusesReentry()) return Promise.reject(new ReentrantCallError('push()'));
-    return this.syncRunner.run(() => {
+    return this.sync('push', () => {
       this.ready();
       return this.pushManager!.push(this.handlerForPush());
     });
@@ -172,7 +177,7 @@ export class MobileServiceSyncContext {
    */
   pull(query: Query, queryId?: string | null, settings?: PullSettings): Promise<void> {
     if (this.refusesReentry()) return Promise.reject(new ReentrantCallError('pull()'));
-    return this.syncRunner.run(() => {
+    return this.sync('pull', () => {
       this.ready();
       if (!(query instanceof Query)) throw new TypeError('pull() expects a Query');
       return this.pullManager!.pull(query, queryId, settings);
@@ -186,7 +191,7 @@ export class MobileServiceSyncContext {
    */
   purge(query: Query, forcePurge = false): Promise<void> {
     if (this.refusesReentry()) return Promise.reject(new ReentrantCallError('purge()'));
-    return this.syncRunner.run(() =>
+    return this.sync('purge', () =>
       this.storeRunner.run(async () => {
         const { store, log } = this.ready();
         if (!(query instanceof Query)) throw new TypeError('purge() expects a Query');
@@ -225,6 +230,16 @@ export class MobileServiceSyncContext {
     });
   }
 
+  /** Push, pull and purge run one at a time; the read-path mutants hear when each ends. */
+  private sync<T>(kind: SyncKind, task: () => Promise<T>): Promise<T> {
+    const run = this.syncRunner.run(task);
+    if (this.staleReads.active) {
+      const ended = (): void => this.staleReads.synced(kind);
+      run.then(ended, ended);
+    }
+    return run;
+  }
+
   private async writeWithLog(
     tableName: string,
     action: OperationAction,
@@ -235,6 +250,11 @@ export class MobileServiceSyncContext {
     const { store, log } = this.ready();
     const logOperation = await log.loggingOperation(tableName, action, item, existing);
     await store.executeBatch([dataOperation, logOperation]);
+    if (this.staleReads.active) {
+      const id = propertyOf(item, 'id');
+      if (typeof id === 'string')
+        this.staleReads.wrote(tableName, id, action === 'delete' ? null : await store.lookup(tableName, id, true));
+    }
   }
 
   private ready(): SyncDeps {

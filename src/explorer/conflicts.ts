@@ -8,7 +8,7 @@ import type { PushErrorLike, PushHandler } from '../kernel/driver.js';
 import { toJsonObjectOrNull, describeError } from '../kernel/json-safe.js';
 import { mergeRecords } from '../scenario/policies.js';
 import { applyResolution, pushErrorItemId, resolutionFits, type ScriptedResolution } from '../scenario/scripted.js';
-import type { Gate } from './drive.js';
+import type { Gate } from '../kernel/scheduler.js';
 
 /** A conflict waiting for the user, as the page shows it. */
 export interface ConflictView {

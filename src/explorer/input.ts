@@ -10,6 +10,8 @@ import type { ClientOperation, ServerEdit } from '../kernel/history.js';
 import type { LinkFaults } from './link-faults.js';
 import { EXPLORER_POLICIES, type ExplorerPolicy } from './session.js';
 import { OPERATION_ACTIONS } from '../kernel/driver.js';
+import { MAX_BODY_BYTES, MAX_ID_LENGTH } from '../protocol/limits.js';
+import { formatBytes } from '../protocol/safe-json.js';
 
 export class InputError extends Error {
   override readonly name = 'InputError';
@@ -24,7 +26,7 @@ export class InputError extends Error {
 
 const MAX_FIELDS = 64;
 const MAX_TEXT = 10_000;
-const MAX_ID = 255;
+const MAX_ID = MAX_ID_LENGTH;
 const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 const QUERY_ID = /^[A-Za-z0-9_.-]{1,100}$/;
 /** What a record may carry besides the table's own columns. */
@@ -143,6 +145,10 @@ export function record(
   }
   if (options.needsId && out['id'] === undefined)
     throw new InputError(join(field, 'id'), 'the id of the record', undefined);
+  // 64 long texts fit the explorer's own limits and not the backend's body limit: refused here, not blamed on the client.
+  const bytes = Buffer.byteLength(JSON.stringify(out), 'utf8');
+  if (bytes > MAX_BODY_BYTES)
+    throw new InputError(field, `a record of at most ${formatBytes(MAX_BODY_BYTES)} as JSON`, formatBytes(bytes));
   return out;
 }
 

@@ -3,10 +3,11 @@
  * Server-Sent Events stream so every open tab sees each change. It listens on 127.0.0.1 by
  * default; since any web page the user visits could send requests to localhost, state-changing
  * requests must be JSON (which a cross-site form cannot send without a CORS preflight the server
- * never grants), must come from the explorer's own origin, and must name the explorer's host
- * (against DNS rebinding).
+ * never grants) and must come from the explorer's own origin, and every request must name an
+ * allowed host (against DNS rebinding: the `Host` allow-list of serve/allowed-hosts.ts).
  */
-import { mkdir, writeFile, access } from 'node:fs/promises';
+import { writeFile, access } from 'node:fs/promises';
+import { makeDirectory } from '../kernel/make-directory.js';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -16,6 +17,9 @@ import type { History } from '../kernel/history.js';
 import { buildTimeline, type Timeline } from '../report/timeline.js';
 import { ResultsFileError } from '../report/json.js';
 import type { ScenarioDefinition } from '../scenario/types.js';
+import { MAX_JSON_BYTES } from '../protocol/limits.js';
+import { allowedHostsOf, describeAllowedHosts, hostAllowed, type AllowedHosts } from '../serve/allowed-hosts.js';
+import { jsonBody } from '../serve/json-body.js';
 import { counterexamplesOf, type CounterexampleView } from './counterexamples.js';
 import * as input from './input.js';
 import { explorerContentSecurityPolicy, renderExplorerPage } from './page.js';
@@ -30,6 +34,11 @@ export interface ExplorerServerOptions extends ExplorerSessionOptions {
   readonly saveDir?: string;
   /** Counterexamples to offer at once (the text of a `results.json`). */
   readonly results?: { readonly text: string; readonly source: string };
+  /**
+   * Host names answered besides this machine's (`localhost`, `127.0.0.1`, `[::1]`) and `host`;
+   * `*` for any. @see allowedHostsOf
+   */
+  readonly allowedHosts?: readonly string[];
 }
 
 export interface RunningExplorer {
@@ -39,7 +48,6 @@ export interface RunningExplorer {
   close(): Promise<void>;
 }
 
-const JSON_LIMIT = '1mb';
 const RESULTS_LIMIT = '64mb';
 const KEEP_ALIVE_MS = 15_000;
 
@@ -53,14 +61,14 @@ export async function startExplorer(options: ExplorerServerOptions = {}): Promis
   const host = options.host ?? '127.0.0.1';
   const counterexamples =
     options.results === undefined ? [] : counterexamplesOf(options.results.text, options.results.source);
+  const allowedHosts = allowedHostsOf(options.allowedHosts, host);
   const session = await ExplorerSession.create(options);
   const streams = new Set<Response>();
-  let url = '';
   const app = createExplorerApp(session, {
     ...(options.saveDir !== undefined ? { saveDir: options.saveDir } : {}),
     counterexamples,
     streams,
-    allowedHosts: () => allowedHosts(host, url),
+    allowedHosts,
   });
   const server = createServer(app);
   try {
@@ -70,7 +78,7 @@ export async function startExplorer(options: ExplorerServerOptions = {}): Promis
     throw error;
   }
   const { port } = server.address() as AddressInfo;
-  url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   return {
     url,
     session,
@@ -113,8 +121,8 @@ interface AppOptions {
   readonly saveDir?: string;
   readonly counterexamples: CounterexampleView[];
   readonly streams: Set<Response>;
-  /** Host headers the API answers; undefined when any host may be used (a non-loopback bind). */
-  readonly allowedHosts: () => ReadonlySet<string> | undefined;
+  /** Host names the page and the API answer. */
+  readonly allowedHosts: AllowedHosts;
 }
 
 export function createExplorerApp(session: ExplorerSession, options: AppOptions): Express {
@@ -145,7 +153,7 @@ export function createExplorerApp(session: ExplorerSession, options: AppOptions)
     options.counterexamples.splice(0, options.counterexamples.length, ...found);
     res.json({ counterexamples: found } satisfies CounterexamplesAnswer);
   });
-  api.use(express.json({ limit: JSON_LIMIT, strict: false }));
+  api.use(jsonBody(MAX_JSON_BYTES.request));
 
   const send = (res: Response, view: SessionView): void => void res.json(view);
   const route =
@@ -269,7 +277,7 @@ export function createExplorerApp(session: ExplorerSession, options: AppOptions)
       const scenario = session.toScenario(name, description);
       let file: string | undefined;
       if (options.saveDir !== undefined) {
-        await mkdir(options.saveDir, { recursive: true });
+        await makeDirectory(options.saveDir);
         file = path.join(options.saveDir, `${name}.json`);
         if (!overwrite && (await exists(file)))
           throw new ExplorerError(`${file} exists already; choose another name (or send "overwrite": true)`, 409);
@@ -329,14 +337,13 @@ function errorAnswer(error: unknown): [number, string] {
   return [500, `the explorer failed: ${error instanceof Error ? error.message : String(error)}`];
 }
 
-/** Same-origin JSON only for changes; known Host headers only when bound to loopback. */
-function guard(allowedHosts: () => ReadonlySet<string> | undefined) {
+/** Allowed Host headers only; same-origin JSON only for changes. */
+function guard(allowedHosts: AllowedHosts) {
   return (req: Request, res: Response, next: NextFunction): void => {
-    const hosts = allowedHosts();
     const host = req.headers.host ?? '';
-    if (hosts !== undefined && !hosts.has(host.toLowerCase())) {
+    if (!hostAllowed(host, allowedHosts)) {
       res.status(403).json({
-        error: `the explorer answers only requests addressed to ${[...hosts][0] ?? 'its own address'} (Host: ${JSON.stringify(host)})`,
+        error: `the explorer answers only requests addressed to ${describeAllowedHosts(allowedHosts)} (Host: ${JSON.stringify(host.slice(0, 80))}); start explore with --allowed-host <name> to add a name`,
       } satisfies ErrorAnswer);
       return;
     }
@@ -355,14 +362,6 @@ function guard(allowedHosts: () => ReadonlySet<string> | undefined) {
     }
     next();
   };
-}
-
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
-
-function allowedHosts(host: string, url: string): ReadonlySet<string> | undefined {
-  if (!LOOPBACK.has(host) || url === '') return undefined;
-  const port = new URL(url).port;
-  return new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
 }
 
 async function exists(file: string): Promise<boolean> {

@@ -15,6 +15,7 @@ import { TODOITEM_TABLE, type JsonObject, type ServerRecord, type TableDefinitio
 import type { ClientDriverFactory, ClientSnapshot, PendingOperation, PushHandler } from '../kernel/driver.js';
 import type { ClientOperation, History, HistoryEvent, ServerEdit } from '../kernel/history.js';
 import { describeError } from '../kernel/json-safe.js';
+import { DEFAULT_HISTORY_LIMIT, type HistoryLimit } from '../kernel/history-limit.js';
 import { SchedulerStuckError } from '../kernel/scheduler.js';
 import { VirtualTime } from '../kernel/world-time.js';
 import { World } from '../world/world.js';
@@ -49,6 +50,12 @@ export interface ExplorerSessionOptions {
   readonly tables?: readonly TableDefinition[];
   /** How clients are built. Default: the reference client. */
   readonly driver?: ClientDriverFactory;
+  /**
+   * How large the session's history may grow (events, and bytes of JSON). Past it, actions that
+   * would add to it are refused until the session is saved, undone or reset. The history is never
+   * trimmed: saving, replaying and checking need all of it. Default DEFAULT_HISTORY_LIMIT's.
+   */
+  readonly historyLimit?: Pick<HistoryLimit, 'maxEvents' | 'maxBytes'>;
 }
 
 /** A request the session cannot take now or at all; the API answers with `status`. */
@@ -154,8 +161,12 @@ export class ExplorerSession {
   private readonly listeners = new Set<(view: SessionView) => void>();
   private closed = false;
   private locked = false;
+  private readonly historyLimit: Pick<HistoryLimit, 'maxEvents' | 'maxBytes'>;
+  /** The current world's history measured so far: events counted, and the bytes of their JSON. */
+  private measured = { world: undefined as World | undefined, events: 0, bytes: 0 };
 
   private constructor(options: ExplorerSessionOptions) {
+    this.historyLimit = options.historyLimit ?? DEFAULT_HISTORY_LIMIT;
     this.seed = checkSeed(options.seed ?? 1);
     this.tables = options.tables ?? [TODOITEM_TABLE];
     this.driver = options.driver ?? createReferenceDriver;
@@ -285,6 +296,7 @@ export class ExplorerSession {
         this.notice = 'Already idle: no timer is armed.';
         return this.changed();
       }
+      this.requireRoom();
       const action: SessionAction = { label: 'run until idle', steps: [], decisionMarks: this.decisionMarks() };
       this.actions.push(action);
       await this.runJob(async () => {
@@ -508,6 +520,7 @@ export class ExplorerSession {
   private async act(label: string, steps: Step[]): Promise<SessionView> {
     this.requireIdle();
     this.requireRunning();
+    this.requireRoom();
     const action: SessionAction = { label, steps: [], decisionMarks: this.decisionMarks() };
     this.actions.push(action);
     await this.runJob(async () => {
@@ -739,6 +752,28 @@ export class ExplorerSession {
         `no table named ${JSON.stringify(name)} (tables: ${this.tables.map((table) => table.name).join(', ')})`,
         404,
       );
+  }
+
+  /** Refuses actions that would grow a history already past its limit. */
+  private requireRoom(): void {
+    const { events, bytes } = this.historySize();
+    const { maxEvents, maxBytes } = this.historyLimit;
+    if (events >= maxEvents || bytes >= maxBytes)
+      throw new ExplorerError(
+        `the session's history holds ${events} events (${Math.ceil(bytes / 1024)} KiB), its limit is ${maxEvents} events and ${Math.ceil(maxBytes / 1024)} KiB: save the session, undo or reset (or start explore with a larger --history-limit)`,
+        409,
+      );
+  }
+
+  /** The history's events and bytes of JSON, measuring only what was added since the last call. */
+  private historySize(): { events: number; bytes: number } {
+    const history = this.world.history;
+    if (this.measured.world !== this.world || this.measured.events > history.length)
+      this.measured = { world: this.world, events: 0, bytes: 0 };
+    for (let i = this.measured.events; i < history.length; i++)
+      this.measured.bytes += Buffer.byteLength(JSON.stringify(history[i]), 'utf8');
+    this.measured.events = history.length;
+    return { events: this.measured.events, bytes: this.measured.bytes };
   }
 
   /** Refuses world actions once the run stopped, as the runner would not run them. */

@@ -41,6 +41,17 @@ export type ServerEdit =
 export type HandlerDecision =
   'cancelAndDiscard' | 'cancelAndUpdate' | 'cancel' | 'update' | 'changeAction' | 'isHandled' | 'unhandled' | 'threw';
 
+/**
+ * A request or response body too long to keep in a bounded history (`syncwright serve`): its
+ * length and digest stand in for its text, which the event then leaves out.
+ */
+export interface ElidedBody {
+  /** Bytes of UTF-8. */
+  readonly bytes: number;
+  /** SHA-256 of the UTF-8 text, hex. */
+  readonly sha256: string;
+}
+
 export type HistoryEventBody =
   /** Jepsen's invoke / ok / fail / info for client operations and server edits. */
   | { kind: 'invoke'; opId: number; op: ClientOperation | ServerEdit }
@@ -48,8 +59,17 @@ export type HistoryEventBody =
   | { kind: 'fail'; opId: number; error: string }
   /** The outcome is unknown (a lost response, a kill mid-operation). */
   | { kind: 'info'; opId: number; error: string }
-  | { kind: 'http-request'; requestId: number; link: string; request: HttpRequest }
-  | { kind: 'http-response'; requestId: number; link: string; response: HttpResponse; latencyMs: number }
+  /** With `bodyElided`, the request's `body` was left out. */
+  | { kind: 'http-request'; requestId: number; link: string; request: HttpRequest; bodyElided?: ElidedBody }
+  /** With `bodyElided`, the response's `body` is `''`. */
+  | {
+      kind: 'http-response';
+      requestId: number;
+      link: string;
+      response: HttpResponse;
+      latencyMs: number;
+      bodyElided?: ElidedBody;
+    }
   /** No answer reached the client; `applied` says whether the server handled the request. */
   | {
       kind: 'http-failure';

@@ -86,9 +86,21 @@ function makeTickDrain(): () => Promise<void> {
   return () => new Promise<void>((resolve) => tasks.nextTick(resolve));
 }
 
+/**
+ * Something outside simulated time that the drive must wait for before it fires the next timer
+ * (the explorer's user answering a conflict): while it is waiting, time stands still.
+ */
+export interface Gate {
+  readonly waiting: boolean;
+  /** Resolves once the wait is over (answered or abandoned). */
+  answered(): Promise<void>;
+}
+
 export interface SchedulerOptions {
   /** Default `event-loop-turn`. */
   readonly drain?: DrainMode;
+  /** Held after each drain while it is waiting, then drained again. */
+  readonly gate?: Gate;
 }
 
 /**
@@ -113,7 +125,18 @@ export class Scheduler {
     this.maxSteps = limits.maxSteps ?? 1_000_000;
     this.maxVirtualMs = limits.maxVirtualMs ?? Number.POSITIVE_INFINITY;
     this.drainMode = options.drain ?? 'event-loop-turn';
-    this.drain = this.drainMode === 'microtasks' ? drainPromiseJobs : drainMicrotasks;
+    const drain = this.drainMode === 'microtasks' ? drainPromiseJobs : drainMicrotasks;
+    const gate = options.gate;
+    this.drain =
+      gate === undefined
+        ? drain
+        : async () => {
+            await drain();
+            while (gate.waiting) {
+              await gate.answered();
+              await drain();
+            }
+          };
   }
 
   /** True while a drive call is running (drive calls do not nest). */

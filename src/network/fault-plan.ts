@@ -3,6 +3,7 @@
  * part of it can be written by hand, loaded from a file, or generated and shrunk by fast-check.
  * Times are virtual milliseconds since the start of the run; requests are counted per link from 1.
  */
+import type { RequestMatch } from './request-match.js';
 
 export type LatencyModel =
   /** Always `ms`. */
@@ -55,6 +56,11 @@ export type FaultTrigger =
   | { readonly from: number; readonly until: number }
   /** The n-th request on this link (1-based): an explicit decision, for generated programs. */
   | { readonly request: number }
+  /**
+   * The `occurrence`-th request on this link that `match` names (1-based): an explicit decision
+   * aimed at a request by what it means, so that two clients meet it at the same moment.
+   */
+  | { readonly match: RequestMatch; readonly occurrence: number }
   /** Each request with this probability, optionally only within [from, until). */
   | { readonly probability: number; readonly from?: number; readonly until?: number };
 

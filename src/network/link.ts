@@ -23,6 +23,7 @@ import {
   type RestartPhase,
 } from './fault-plan.js';
 import { createLatency, type Latency } from './latency.js';
+import { requestTarget, targetMatches, type RequestTarget } from './request-match.js';
 import { canonicalJson } from '../protocol/canonical-json.js';
 
 export interface LinkOptions {
@@ -43,10 +44,12 @@ export interface LinkOptions {
   readonly nextRequestId: () => number;
   /** The plan says: kill this client now. The world does it. */
   readonly onRestart?: (cause: JsonObject) => void;
+  /** The id of the operation a request belongs to, if the sender knows (`match` triggers with an `op`). */
+  readonly operationOf?: (request: HttpRequest) => number | null;
 }
 
 /** Why a fault rule matched. */
-type TriggerKind = 'at' | 'window' | 'request' | 'probability' | 'latency';
+type TriggerKind = 'at' | 'window' | 'request' | 'match' | 'probability' | 'latency';
 
 interface Decision {
   readonly effect: FaultEffect;
@@ -60,6 +63,8 @@ interface RuleState {
   readonly random: RandomSource;
   /** `at` triggers fire once. */
   used: boolean;
+  /** Requests a `match` trigger has matched so far. */
+  matched: number;
 }
 
 const LINK_ERROR_MESSAGES: Record<number, string> = {
@@ -102,11 +107,11 @@ export class NetworkLink {
     const streams = ruleStreams(options.random);
     this.faultRules = (options.plan.faults ?? []).map((rule) => ({
       effect: rule.effect,
-      state: { when: rule.when, random: streams('fault', rule), used: false },
+      state: { when: rule.when, random: streams('fault', rule), used: false, matched: 0 },
     }));
     this.restartRules = (options.plan.restarts ?? []).map((rule) => ({
       phase: rule.phase ?? 'after-server',
-      state: { when: rule.when, random: streams('restart', rule), used: false },
+      state: { when: rule.when, random: streams('restart', rule), used: false, matched: 0 },
     }));
     this.transport = (request) => this.send(request);
     this.armPlanTimers();
@@ -189,10 +194,11 @@ export class NetworkLink {
     const up = latency.up();
     const down = latency.down();
     const t = this.elapsed();
-    const faultHits = this.faultRules.map((rule) => triggerHit(rule.state, n, t));
+    const target = requestTarget(request, this.options.operationOf?.(request) ?? null);
+    const faultHits = this.faultRules.map((rule) => triggerHit(rule.state, n, t, target));
     // `at` restarts are armed as timers instead: they kill whatever is in flight.
     const restartHits = this.restartRules.map((rule) =>
-      'at' in rule.state.when ? null : triggerHit(rule.state, n, t),
+      'at' in rule.state.when ? null : triggerHit(rule.state, n, t, target),
     );
 
     const fail = (failure: TransportFailureKind, applied: boolean, message: string): never => {
@@ -331,9 +337,10 @@ const canonicalText = new WeakMap<object, string>();
 
 /**
  * Whether a rule's trigger matches the n-th request at time t. Probability rules draw once per
- * request whether or not they match, so their streams stay aligned.
+ * request whether or not they match, so their streams stay aligned; a `match` rule counts every
+ * request it matches, hit or not.
  */
-function triggerHit(state: RuleState, n: number, t: number): TriggerKind | null {
+function triggerHit(state: RuleState, n: number, t: number, target: RequestTarget): TriggerKind | null {
   const when = state.when;
   if ('probability' in when) {
     const draw = state.random.nextFloat();
@@ -341,14 +348,19 @@ function triggerHit(state: RuleState, n: number, t: number): TriggerKind | null 
     return inWindow && draw < when.probability ? 'probability' : null;
   }
   if ('request' in when) return when.request === n ? 'request' : null;
+  if ('match' in when) {
+    if (!targetMatches(when.match, target)) return null;
+    state.matched++;
+    return state.matched === when.occurrence ? 'match' : null;
+  }
   if ('at' in when) return !state.used && t >= when.at ? 'at' : null;
   return t >= when.from && t < when.until ? 'window' : null;
 }
 
-const PRECEDENCE: readonly TriggerKind[] = ['request', 'at', 'window', 'probability'];
+const PRECEDENCE: readonly TriggerKind[] = ['request', 'match', 'at', 'window', 'probability'];
 
 /**
- * Precedence: an explicit decision for this request, then a fault scheduled at a time, then a
+ * Precedence: an explicit decision for this request (by number, then by meaning), then a fault scheduled at a time, then a
  * window, then probabilities; within a kind, the first rule in the plan. An `at` rule that
  * lost to another is kept for the next request.
  */

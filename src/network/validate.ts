@@ -3,6 +3,11 @@
  * plan and what was expected there, all at once, so a hand-written plan can be fixed in one go.
  */
 import { LINK_ERROR_STATUSES, linkPlanFor, type FaultPlan, type LinkPlan } from './fault-plan.js';
+import { MAX_VIRTUAL_MS } from '../protocol/limits.js';
+
+/** Every time in a plan is virtual ms in [0, MAX_VIRTUAL_MS]; a larger one could not be shown as a date. */
+const T = MAX_VIRTUAL_MS;
+import { MATCH_METHODS } from './request-match.js';
 
 export interface FaultPlanIssue {
   /** Where in the plan, e.g. `links.client-1.faults[0].effect.status`. */
@@ -115,7 +120,7 @@ class Validator {
         this.latency(change.latency, join(at, 'latency'));
       });
     }
-    if (plan.timeoutMs !== undefined) this.number(plan.timeoutMs, join(path, 'timeoutMs'), 1);
+    if (plan.timeoutMs !== undefined) this.number(plan.timeoutMs, join(path, 'timeoutMs'), 1, T);
     if (plan.faults !== undefined && this.array(plan.faults, join(path, 'faults'))) {
       plan.faults.forEach((rule, i) => this.faultRule(rule, `${join(path, 'faults')}[${i}]`));
     }
@@ -150,7 +155,7 @@ class Validator {
     switch (value.kind) {
       case 'fixed':
         this.object(value, path, ['kind', 'ms']);
-        this.number(value.ms, join(path, 'ms'), 0, Number.POSITIVE_INFINITY, true);
+        this.number(value.ms, join(path, 'ms'), 0, T, true);
         return;
       case 'uniform':
         this.object(value, path, ['kind', 'minMs', 'maxMs']);
@@ -172,8 +177,8 @@ class Validator {
   }
 
   range(value: Record<string, unknown>, path: string, low: string, high: string): void {
-    const a = this.number(value[low], join(path, low), 0, Number.POSITIVE_INFINITY, true);
-    const b = this.number(value[high], join(path, high), 0, Number.POSITIVE_INFINITY, true);
+    const a = this.number(value[low], join(path, low), 0, T, true);
+    const b = this.number(value[high], join(path, high), 0, T, true);
     if (a && b && (value[low] as number) > (value[high] as number)) {
       this.fail(join(path, high), `a number >= ${low} (${String(value[low])})`, value[high]);
     }
@@ -200,7 +205,7 @@ class Validator {
               'no Retry-After except with status 429',
               value.retryAfterSeconds,
             );
-          else this.number(value.retryAfterSeconds, join(path, 'retryAfterSeconds'), 0, Number.POSITIVE_INFINITY, true);
+          else this.number(value.retryAfterSeconds, join(path, 'retryAfterSeconds'), 0, T / 1000, true);
         }
         return;
       case 'network-failure':
@@ -221,22 +226,40 @@ class Validator {
     if (!this.object(value, path)) return;
     if ('at' in value) {
       this.object(value, path, ['at']);
-      this.number(value.at, join(path, 'at'), 0);
+      this.number(value.at, join(path, 'at'), 0, T);
     } else if ('request' in value) {
       this.object(value, path, ['request']);
       this.number(value.request, join(path, 'request'), 1, Number.POSITIVE_INFINITY, true);
+    } else if ('match' in value) {
+      this.object(value, path, ['match', 'occurrence']);
+      this.requestMatch(value.match, join(path, 'match'));
+      this.number(value.occurrence, join(path, 'occurrence'), 1, Number.POSITIVE_INFINITY, true);
     } else if ('probability' in value) {
       this.object(value, path, ['probability', 'from', 'until']);
       this.number(value.probability, join(path, 'probability'), 0, 1);
-      if (value.from !== undefined) this.number(value.from, join(path, 'from'), 0);
-      if (value.until !== undefined && this.number(value.until, join(path, 'until'), 0)) this.after(value, path);
+      if (value.from !== undefined) this.number(value.from, join(path, 'from'), 0, T);
+      if (value.until !== undefined && this.number(value.until, join(path, 'until'), 0, T)) this.after(value, path);
     } else if ('from' in value) {
       this.object(value, path, ['from', 'until']);
-      if (this.number(value.from, join(path, 'from'), 0) && this.number(value.until, join(path, 'until'), 0))
+      if (this.number(value.from, join(path, 'from'), 0, T) && this.number(value.until, join(path, 'until'), 0, T))
         this.after(value, path);
     } else {
-      this.fail(path, 'one of {at}, {from, until}, {request}, {probability}', value);
+      this.fail(path, 'one of {at}, {from, until}, {request}, {match, occurrence}, {probability}', value);
     }
+  }
+
+  requestMatch(value: unknown, path: string): void {
+    if (!this.object(value, path, ['method', 'table', 'itemId', 'op'])) return;
+    if (!(MATCH_METHODS as readonly unknown[]).includes(value.method))
+      this.fail(join(path, 'method'), `one of ${MATCH_METHODS.join(', ')}`, value.method);
+    this.name(value.table, join(path, 'table'));
+    if (value.itemId !== undefined) this.name(value.itemId, join(path, 'itemId'));
+    if (value.op !== undefined) this.number(value.op, join(path, 'op'), 1, Number.POSITIVE_INFINITY, true);
+  }
+
+  name(value: unknown, path: string): void {
+    if (typeof value !== 'string' || value === '' || value.length > 256)
+      this.fail(path, 'a non-empty string of at most 256 characters', value);
   }
 
   after(value: Record<string, unknown>, path: string): void {
@@ -247,9 +270,9 @@ class Validator {
   partition(value: unknown, path: string): void {
     if (!this.object(value, path, ['from', 'until'])) return;
     if (
-      this.number(value.from, join(path, 'from'), 0) &&
+      this.number(value.from, join(path, 'from'), 0, T) &&
       value.until !== undefined &&
-      this.number(value.until, join(path, 'until'), 0)
+      this.number(value.until, join(path, 'until'), 0, T)
     ) {
       this.after(value, path);
     }

@@ -5,7 +5,8 @@
  * The script and stylesheet are the page in ui/report/, bundled by `npm run build`.
  */
 import { pageContentSecurityPolicy } from './csp.js';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
+import { makeDirectory } from '../kernel/make-directory.js';
 import { join } from 'node:path';
 import type { RunResults } from '../scenario/results.js';
 import { jsonForHtmlScript } from './escape.js';
@@ -46,7 +47,7 @@ export function renderHtmlReport(results: RunResults): string {
 
 /** Writes `<outDir>/index.html` and returns its path. */
 export async function writeHtmlReport(results: RunResults, outDir: string): Promise<string> {
-  await mkdir(outDir, { recursive: true });
+  await makeDirectory(outDir);
   const file = join(outDir, HTML_REPORT_FILE);
   await writeFile(file, renderHtmlReport(results), 'utf8');
   return file;

@@ -3,9 +3,12 @@
  * included), and the reading side used by `merge-reports`, which must reject a broken or foreign
  * file with a message that names the file and the field.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { makeDirectory } from '../kernel/make-directory.js';
 import { join } from 'node:path';
 import type { RunResults } from '../scenario/results.js';
+import { MAX_JSON_BYTES } from '../protocol/limits.js';
+import { JsonTextError, readJson } from '../protocol/safe-json.js';
 import { SCENARIO_STATUSES } from './summary.js';
 
 export const JSON_REPORT_FILE = 'results.json';
@@ -16,7 +19,7 @@ export function renderJsonReport(results: RunResults): string {
 
 /** Writes `<outDir>/results.json` and returns its path. */
 export async function writeJsonReport(results: RunResults, outDir: string): Promise<string> {
-  await mkdir(outDir, { recursive: true });
+  await makeDirectory(outDir);
   const file = join(outDir, JSON_REPORT_FILE);
   await writeFile(file, renderJsonReport(results), 'utf8');
   return file;
@@ -64,9 +67,10 @@ function describe(value: unknown): string {
 export function parseRunResults(json: string, source = 'results'): RunResults {
   let data: unknown;
   try {
-    data = JSON.parse(json);
+    data = readJson(json, { maxBytes: MAX_JSON_BYTES.results });
   } catch (error) {
-    throw new ResultsFileError(`${source}: not JSON (${error instanceof Error ? error.message : String(error)})`);
+    if (error instanceof JsonTextError) throw new ResultsFileError(`${source}: ${error.message}`);
+    throw error;
   }
   if (!isObject(data)) throw new ResultsFileError(`${source}: expected a results object, found ${describe(data)}`);
   if (!isObject(data['tool']) || data['tool']['name'] !== 'syncwright') {

@@ -4,7 +4,8 @@
  * says what broke and how to reproduce it. An expected failure that happened is reported as
  * skipped (like pytest's xfail); an unexpected pass is a failure.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
+import { makeDirectory } from '../kernel/make-directory.js';
 import { join } from 'node:path';
 import type { RunResults, ScenarioResult } from '../scenario/results.js';
 import { escapeXmlAttribute as attr, escapeXmlText as text } from './escape.js';
@@ -89,6 +90,10 @@ function systemOut(scenario: ScenarioResult): string {
   const lines = [`client: ${scenario.client}`, `runs: ${formatCount(scenario.runs)}`, `seed: ${scenario.seed}`];
   if (coverage) lines.push(`coverage: ${coverage}`);
   if (scenario.weak.length) lines.push(`weak (never reached): ${scenario.weak.join(', ')}`);
+  for (const drop of scenario.droppedWrites ?? [])
+    lines.push(
+      `dropped write: ${drop.kind} ×${formatCount(drop.count)} in ${plural(drop.runs, 'run')}: ${drop.example}`,
+    );
   return `      <system-out>${text(lines.join('\n'))}</system-out>\n`;
 }
 
@@ -149,7 +154,7 @@ export function renderJUnit(results: RunResults): string {
 
 /** Writes `<outDir>/junit.xml` and returns its path. */
 export async function writeJUnitReport(results: RunResults, outDir: string): Promise<string> {
-  await mkdir(outDir, { recursive: true });
+  await makeDirectory(outDir);
   const file = join(outDir, JUNIT_REPORT_FILE);
   await writeFile(file, renderJUnit(results), 'utf8');
   return file;

@@ -4,6 +4,8 @@
  * (scenario file, then name), whatever order the shards are passed in.
  */
 import type { RunResults, ScenarioResult, ScenarioStatus } from '../scenario/results.js';
+import { joinDroppedWrites } from '../scenario/dropped-writes.js';
+import { joinComparisons } from '../scenario/compare.js';
 import { joinFindings, staleExpectations } from '../scenario/findings.js';
 import { compareStrings } from './summary.js';
 
@@ -33,6 +35,7 @@ function combineScenario(parts: readonly ScenarioResult[]): ScenarioResult {
   if (parts.length === 1) return first;
   // Findings join by signature; the status and stale expectations follow from the joined tally.
   const findings = joinFindings(parts.map((part) => part.findings ?? []));
+  const droppedWrites = joinDroppedWrites(parts.map((part) => part.droppedWrites ?? []));
   const expected = first.expected ?? [];
   const status = combineStatus(parts.map((part) => part.status));
   const stale = findings.some((finding) => finding.disposition === 'expected')
@@ -46,6 +49,7 @@ function combineScenario(parts: readonly ScenarioResult[]): ScenarioResult {
   // A counter is weak only if no shard reached it.
   const weak = first.weak.filter((name) => parts.every((part) => part.weak.includes(name)));
   const description = parts.find((part) => part.description !== undefined)?.description;
+  const comparison = joinComparisons(parts.map((part) => part.comparison));
   const merged: ScenarioResult = {
     name: first.name,
     ...(description !== undefined ? { description } : {}),
@@ -61,9 +65,11 @@ function combineScenario(parts: readonly ScenarioResult[]): ScenarioResult {
     ...(expected.length > 0 ? { expected } : {}),
     ...(stale.length > 0 ? { staleExpectations: stale } : {}),
     ...(first.notes !== undefined ? { notes: first.notes } : {}),
+    ...(droppedWrites.length > 0 ? { droppedWrites } : {}),
     ...(source.failure !== undefined ? { failure: source.failure } : {}),
     ...(source.error !== undefined ? { error: source.error } : {}),
     ...(source.timings !== undefined ? { timings: source.timings } : {}),
+    ...(comparison !== undefined ? { comparison } : {}),
   };
   return merged;
 }

@@ -25,6 +25,19 @@ export interface FailureView {
   readonly history: History;
   readonly timeline: Timeline;
   readonly tables: readonly TableDiffView[];
+  /** The same program on the client it was compared with (`--compare`): the other timeline. */
+  readonly compared: ComparedView | null;
+}
+
+export interface ComparedView {
+  /** The client compared with (`reference`). */
+  readonly against: string;
+  readonly history: History;
+  readonly timeline: Timeline;
+  /** How many of its faults were re-aimed at the client under test. */
+  readonly aligned: number;
+  /** Why the run was left out of the comparison, if it was. */
+  readonly excluded: string | null;
 }
 
 export interface ScenarioView {
@@ -40,6 +53,8 @@ export interface ScenarioView {
   readonly durationMs: number;
   readonly coverage: readonly (readonly [string, number])[];
   readonly weak: readonly string[];
+  /** Each kind of local write a handler decision dropped: `update by cancelAndDiscard on 412 ×3 in 2 runs`. */
+  readonly droppedWrites: readonly string[];
   readonly error: string | null;
   readonly timings: { readonly firstFailureMs: number | null; readonly shrunkMs: number | null } | null;
   readonly failure: FailureView | null;
@@ -80,6 +95,9 @@ export function buildReportModel(results: RunResults): ReportModel {
         durationMs: scenario.durationMs,
         coverage: Object.entries(scenario.coverage).sort((a, b) => compareStrings(a[0], b[0])),
         weak: [...scenario.weak],
+        droppedWrites: (scenario.droppedWrites ?? []).map(
+          (drop) => `${drop.kind} ×${drop.count} in ${drop.runs} run${drop.runs === 1 ? '' : 's'}`,
+        ),
         error: scenario.error ?? null,
         timings: scenario.timings
           ? { firstFailureMs: scenario.timings.firstFailureMs ?? null, shrunkMs: scenario.timings.shrunkMs ?? null }
@@ -97,6 +115,17 @@ export function buildReportModel(results: RunResults): ReportModel {
               history: failure.history,
               timeline: buildTimeline(failure.history, failure.checks),
               tables: failure.tableDiff.map(diffTable),
+              compared: failure.comparison
+                ? {
+                    against: failure.comparison.against,
+                    history: failure.comparison.history,
+                    timeline: buildTimeline(failure.comparison.history),
+                    aligned: failure.comparison.aligned.length,
+                    excluded: failure.comparison.excluded
+                      ? `${failure.comparison.excluded.reason}: ${failure.comparison.excluded.detail}`
+                      : null,
+                  }
+                : null,
             }
           : null,
       };

@@ -1,4 +1,6 @@
 /** Figures every report shows, computed once from the results. */
+import { DIFFERENTIAL } from '../check/differential.js';
+import { knownDifferenceOf } from '../scenario/known-differences.js';
 import type { FindingSummary, RunResults, ScenarioResult, ScenarioStatus } from '../scenario/results.js';
 
 export const SCENARIO_STATUSES: readonly ScenarioStatus[] = [
@@ -106,7 +108,8 @@ export interface FindingLine {
 
 /**
  * The scenario's findings in words: new ones first (they fail it), then known ones, expectations
- * that no run matched, an unpinned `*` expectation with the signatures to pin, allowed outcomes.
+ * that no run matched, an unpinned `*` expectation with the signatures to pin, allowed outcomes,
+ * notes, and each kind of local write a handler decision dropped.
  */
 export function findingLines(scenario: ScenarioResult): FindingLine[] {
   const lines: FindingLine[] = [];
@@ -115,12 +118,23 @@ export function findingLines(scenario: ScenarioResult): FindingLine[] {
     `×${finding.count}, first at ${finding.first.seed}${finding.first.path !== undefined ? `:${finding.first.path}` : ''}`;
   for (const finding of findings.filter((f) => f.disposition === 'new'))
     lines.push({ tone: 'bad', text: `new finding ${finding.signature} (${where(finding)})` });
-  for (const finding of findings.filter((f) => f.disposition === 'expected'))
-    lines.push({ tone: 'known', text: `known finding ${finding.signature} (${where(finding)})` });
+  for (const finding of findings.filter((f) => f.disposition === 'expected')) {
+    const known = knownDifferenceOf(finding.signature);
+    lines.push({
+      tone: 'known',
+      text:
+        known === undefined
+          ? `known finding ${finding.signature} (${where(finding)})`
+          : `known difference ${finding.signature} (${where(finding)}; docs/sdk-findings.md, finding ${known.finding})`,
+    });
+  }
   for (const pattern of scenario.staleExpectations ?? [])
     lines.push({ tone: 'known', text: `expected ${pattern}, but no run showed it` });
   if ((scenario.expected ?? []).includes('*')) {
-    const seen = findings.filter((f) => f.disposition === 'expected').map((f) => f.signature);
+    // Differences are declared by the differential's own patterns, never by "*".
+    const seen = findings
+      .filter((f) => f.disposition === 'expected' && f.checker !== DIFFERENTIAL)
+      .map((f) => f.signature);
     lines.push({
       tone: 'known',
       text: `unpinned expectation "*" (any failure counts as known)${seen.length > 0 ? `; pin it: { "fails": ${JSON.stringify(seen)} }` : ''}`,
@@ -129,5 +143,19 @@ export function findingLines(scenario: ScenarioResult): FindingLine[] {
   for (const finding of findings.filter((f) => f.disposition === 'allowed'))
     lines.push({ tone: 'quiet', text: `allowed ${finding.signature} (${where(finding)})` });
   for (const note of scenario.notes ?? []) lines.push({ tone: 'quiet', text: `note: ${note}` });
+  for (const drop of scenario.droppedWrites ?? [])
+    lines.push({
+      tone: 'quiet',
+      text: `dropped write: ${drop.kind} (×${drop.count} in ${plural(drop.runs, 'run')}, first at ${drop.first.seed}${drop.first.path !== undefined ? `:${drop.first.path}` : ''})`,
+    });
+  const comparison = scenario.comparison;
+  if (comparison !== undefined) {
+    const left = Object.entries(comparison.excluded);
+    const total = comparison.compared + left.reduce((sum, [, count]) => sum + count, 0);
+    lines.push({
+      tone: left.length > 0 ? 'known' : 'quiet',
+      text: `compared with ${comparison.against}: ${formatCount(comparison.compared)} of ${plural(total, 'run')}${left.length > 0 ? `; left out ${left.map(([reason, count]) => `${formatCount(count)} ${reason}`).join(', ')} (their faults or overlapping calls cannot be met alike; see the JSON report for an example of each)` : ''}`,
+    });
+  }
   return lines;
 }

@@ -47,6 +47,8 @@ export const OLD_MIX: Readonly<Record<StepKind, number>> = {
   online: 0,
   sync: 1,
   'edit-during-push': 2,
+  read: 2,
+  lookup: 2,
 };
 
 /** The default (`wide`) mix: every step kind has a weight, so every API call is met. */
@@ -172,11 +174,30 @@ export function programArbitrary(
     settings.profile === 'old-mix'
       ? stepsArbitrary(scenario, settings, ids, [])
       : freshIdsArbitrary(2).chain((fresh) => stepsArbitrary(scenario, settings, ids, fresh));
+  // Each app shows its lists after the synced opening (what later reads are held to), and every
+  // record then its lists at the end, so that whatever a bug left behind locally is on screen
+  // before the world heals and settles. Both are there in most programs and shrink away when a
+  // failure does not need them.
+  const opening = settings.start === 'synced' ? reads(clients, tables) : [];
+  const closing = clients.flatMap((who) =>
+    tables.flatMap((t): Step[] => [
+      ...ids.map((recordId): Step => ({ actor: who, op: { type: 'lookup', table: t.name, id: recordId } })),
+      { actor: who, op: { type: 'read', table: t.name } },
+    ]),
+  );
+  // Shrinks towards 0, that is towards leaving the reads out.
+  const mostly = fc.nat({ max: 9 }).map((n) => n >= 2);
   return fc
-    .record({ seed: fc.noShrink(fc.nat({ max: 2 ** 31 - 1 })), steps, decisions })
-    .map(({ seed, steps: list, decisions: faults }) => ({
+    .record({
+      seed: fc.noShrink(fc.nat({ max: 2 ** 31 - 1 })),
+      steps,
+      decisions,
+      showsFirst: mostly,
+      showsLast: mostly,
+    })
+    .map(({ seed, steps: list, decisions: faults, showsFirst, showsLast }) => ({
       seed,
-      steps: [...prelude, ...list],
+      steps: [...prelude, ...(showsFirst ? opening : []), ...list, ...(showsLast ? closing : [])],
       faults: faultPlanOf(faults, clients, settings),
     }));
 }
@@ -308,6 +329,20 @@ function stepsArbitrary(
       ),
     ],
     ['sync', step(fc.constant('world'), fc.constant({ type: 'sync' as const }))],
+    [
+      'read',
+      step(
+        client,
+        table.map((t) => ({ type: 'read' as const, table: t.name })),
+      ),
+    ],
+    [
+      'lookup',
+      step(
+        client,
+        fc.tuple(table, id).map(([t, recordId]) => ({ type: 'lookup' as const, table: t.name, id: recordId })),
+      ),
+    ],
   ];
   if (editor !== undefined) {
     kinds.push(
@@ -414,6 +449,16 @@ export function syncedStart(
   }
   steps.push({ actor: 'world', op: { type: 'sync' } });
   return steps;
+}
+
+/**
+ * Each client reads each table after the synced opening, as an app shows its lists after its
+ * first sync: what later reads are held to.
+ */
+function reads(clients: readonly string[], tables: readonly TableDefinition[]): Step[] {
+  return clients.flatMap((client) =>
+    tables.map((table): Step => ({ actor: client, op: { type: 'read', table: table.name } })),
+  );
 }
 
 function faultDecisionArbitrary(

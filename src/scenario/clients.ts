@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ClientMutation } from '../client/mutations.js';
+import type { SdkHarnessMutation } from '../sdk/mutations.js';
 import type { ClientDriverFactory } from '../kernel/driver.js';
 import { loadTypeScriptModule } from './load.js';
 
@@ -23,6 +24,8 @@ export interface ResolvedClient {
 
 export interface ResolveClientOptions {
   readonly mutations?: readonly ClientMutation[];
+  /** Deliberate bugs of the SDK harness (the real SDK's shims), for `sdk` only. */
+  readonly sdkMutations?: readonly SdkHarnessMutation[];
   readonly cwd?: string;
   /** The app's pull page size, for the clients that take one (reference, sdk). */
   readonly pageSize?: number;
@@ -33,7 +36,10 @@ export async function resolveClient(
   options: ResolveClientOptions = {},
 ): Promise<ResolvedClient> {
   const mutations = options.mutations ?? [];
+  const sdkMutations = options.sdkMutations ?? [];
   if (typeof choice === 'object') return { name: choice.name, driver: choice.driver };
+  if (sdkMutations.length > 0 && choice !== 'sdk')
+    throw new Error(`SDK harness mutations apply to the sdk client only, not to '${choice}'`);
   if (choice === 'reference') {
     const { createReferenceDriverWith } = await import('../client/driver.js');
     return {
@@ -48,8 +54,11 @@ export async function resolveClient(
   if (choice === 'sdk') {
     const { createSdkDriverFactory } = await import('../sdk/driver.js');
     return {
-      name: 'sdk',
-      driver: createSdkDriverFactory(options.pageSize !== undefined ? { pageSize: options.pageSize } : {}),
+      name: sdkMutations.length === 0 ? 'sdk' : `sdk+${sdkMutations.join('+')}`,
+      driver: createSdkDriverFactory({
+        ...(options.pageSize !== undefined ? { pageSize: options.pageSize } : {}),
+        ...(sdkMutations.length > 0 ? { mutations: sdkMutations } : {}),
+      }),
     };
   }
   const absolute = path.resolve(options.cwd ?? process.cwd(), choice);

@@ -9,6 +9,8 @@ import { coverageCounters } from '../check/coverage.js';
 import { reachCounters } from './reach.js';
 import { setAsideSuspended } from '../check/not-judged.js';
 import { activeVariants } from '../backend/server-variants.js';
+import { droppedWrites, type DroppedWrite } from '../check/dropped-writes.js';
+import { indexHistory } from '../check/history-index.js';
 import { judge, NOTHING_DECLARED, type Declarations, type Judgement } from '../check/judge.js';
 import type { CheckResult } from '../check/types.js';
 import type { JsonObject } from '../protocol/records.js';
@@ -43,6 +45,8 @@ export interface RunRecord {
   /** No new finding: every violation is allowed or expected. */
   readonly valid: boolean;
   readonly tableDiff: readonly TableDiff[];
+  /** Local writes a handler decision or a forced purge dropped (none listed for a run that never settled). */
+  readonly droppedWrites: readonly DroppedWrite[];
   /** Why the run stopped early (a livelock, a deadlock, a crash). */
   readonly stopped?: string;
 }
@@ -51,7 +55,12 @@ export const FINAL_SNAPSHOT = 'final';
 const DEFAULT_MAX_STEPS = 2_000;
 
 /** Checkers that judge the settled end of a run; a run that never settled skips them. */
-const NEEDS_SETTLED_END: ReadonlySet<CheckerName> = new Set(['convergence', 'no-lost-writes', 'exactly-once']);
+const NEEDS_SETTLED_END: ReadonlySet<CheckerName> = new Set([
+  'convergence',
+  'no-lost-writes',
+  'exactly-once',
+  'intent',
+]);
 
 export async function executeProgram(
   scenario: ResolvedScenario,
@@ -101,7 +110,7 @@ export async function executeProgram(
   if (stuck && !names.includes('liveness')) names = [...names, 'liveness'];
   // A less kind server takes some guarantees away: their violations are not judged (check/not-judged.ts).
   const checks: CheckResult[] = setAsideSuspended(
-    runCheckers(history, names, { finalLabel: FINAL_SNAPSHOT }),
+    runCheckers(history, names, { finalLabel: FINAL_SNAPSHOT, intent: scenario.intent }),
     activeVariants(scenario.server),
   );
   if (stopped !== undefined && !stuck) {
@@ -123,6 +132,7 @@ export async function executeProgram(
     coverage: { ...coverageCounters(history), ...reachCounters(scenario, program, new Set(scenario.editors)) },
     valid: judgement.valid,
     tableDiff: tableDiffOf(history),
+    droppedWrites: stopped === undefined ? droppedWrites(indexHistory(history), FINAL_SNAPSHOT) : [],
     ...(stopped !== undefined ? { stopped } : {}),
   };
 }
@@ -142,7 +152,8 @@ async function settle(world: World, rounds: number): Promise<void> {
   await world.snapshot(FINAL_SNAPSHOT);
 }
 
-function tableDiffOf(history: History): TableDiff[] {
+/** Per client and table of the final snapshot: the server's live rows beside what the client holds. */
+export function tableDiffOf(history: History): TableDiff[] {
   const final = [...history].reverse().find((event) => event.kind === 'snapshot' && event.label === FINAL_SNAPSHOT);
   if (final === undefined || final.kind !== 'snapshot') return [];
   const diffs: TableDiff[] = [];

@@ -14,7 +14,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { jsonErrorOffset } from './json-position.js';
+import { MAX_JSON_BYTES } from '../protocol/limits.js';
+import { JsonTextError, readJson } from '../protocol/safe-json.js';
 import { mergeDefinitions, resolveDefinition } from './resolve.js';
 import type { ResolvedScenario, ScenarioDefinition } from './types.js';
 import { ScenarioError, validateAndMigrate } from './validate.js';
@@ -171,24 +172,14 @@ export async function loadScenarioValue(absolute: string, shown = absolute): Pro
   return value;
 }
 
-export function parseJson(text: string, shown: string): unknown {
+/** JSON text as a scenario file's (or a counterexample's) value, through the depth-guarded reader. */
+export function parseJson(text: string, shown: string, maxBytes: number = MAX_JSON_BYTES.scenario): unknown {
   try {
-    return JSON.parse(text) as unknown;
+    return readJson(text, { maxBytes });
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    const offset = jsonErrorOffset(text) ?? Number(/position (\d+)/.exec(message)?.[1] ?? Number.NaN);
-    const where = Number.isNaN(offset) ? '' : ` at ${lineAndColumn(text, offset)}`;
-    throw new ScenarioError(shown, [
-      { file: shown, path: '', expected: 'valid JSON', found: `a syntax error${where}: ${message}` },
-    ]);
+    if (!(error instanceof JsonTextError)) throw error;
+    throw new ScenarioError(shown, [{ file: shown, path: '', expected: error.expected, found: error.found }]);
   }
-}
-
-function lineAndColumn(text: string, offset: number): string {
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length;
-  const column = offset - before.lastIndexOf('\n');
-  return `line ${line}, column ${column}`;
 }
 
 async function importModule(absolute: string, shown: string): Promise<unknown> {

@@ -3,27 +3,40 @@
  * `<seed>:<path>` (fast-check's seed and path, with the scenario file) or by a counterexample
  * JSON (which carries its program). Same program and client ⇒ byte-identical history.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { makeDirectory } from '../kernel/make-directory.js';
 import path from 'node:path';
 import fc from 'fast-check';
 import type { ClientMutation } from '../client/mutations.js';
+import type { SdkHarnessMutation } from '../sdk/mutations.js';
 import { programArbitrary } from './arbitraries.js';
 import { resolveClient, type ClientChoice } from './clients.js';
+import { differentialDeclarations, executeComparison } from './compare.js';
 import { executeProgram, type RunRecord } from './execute.js';
 import { parseJson } from './load.js';
 import type { Counterexample } from './results.js';
 import { toResolvedScenario, type ScenarioInput } from './run.js';
 import type { Expectation, Program, ResolvedScenario, ScenarioDefinition } from './types.js';
+import { programIssues, ScenarioError } from './validate.js';
+import { MAX_JSON_BYTES } from '../protocol/limits.js';
 
 export type ReplaySource =
   /** A scenario and the `<seed>:<path>` of one of its generated runs (fixed-step scenarios need no token). */
   | { readonly scenario: ScenarioInput; readonly token?: string }
   /** A counterexample (object or JSON file); its scenario comes from the counterexample unless given. */
-  | { readonly counterexample: Counterexample | string; readonly scenario?: ScenarioInput };
+  | {
+      readonly counterexample: Counterexample | string;
+      readonly scenario?: ScenarioInput;
+      /** How messages name a counterexample given as an object (the file it came from). */
+      readonly file?: string;
+    };
 
 export interface ReplayOptions {
   readonly client?: ClientChoice;
   readonly mutations?: readonly ClientMutation[];
+  readonly sdkMutations?: readonly SdkHarnessMutation[];
+  /** Replay the comparison with the reference client too (`run --compare reference`). */
+  readonly compare?: 'reference';
   readonly cwd?: string;
   readonly maxSteps?: number;
 }
@@ -67,6 +80,11 @@ export async function replay(source: ReplaySource, options: ReplayOptions = {}):
       typeof source.counterexample === 'string'
         ? await readCounterexample(path.resolve(cwd, source.counterexample), source.counterexample)
         : source.counterexample;
+    // A counterexample is a file like any other: its program is checked before it runs.
+    const shownName =
+      typeof source.counterexample === 'string' ? source.counterexample : (source.file ?? 'the counterexample');
+    const issues = programIssues(counterexample.program, shownName);
+    if (issues.length > 0) throw new ScenarioError(shownName, issues);
     const scenarioInput = source.scenario ?? counterexample.scenario;
     if (scenarioInput === undefined)
       throw new Error('the counterexample names no scenario file; pass the scenario too');
@@ -86,17 +104,26 @@ export async function replay(source: ReplaySource, options: ReplayOptions = {}):
       program = programAt(scenario, token.seed, token.path);
     }
   }
+  const pageSize = scenario.pullPageSize !== undefined ? { pageSize: scenario.pullPageSize } : {};
   const client = await resolveClient(options.client, {
     ...(options.mutations !== undefined ? { mutations: options.mutations } : {}),
+    ...(options.sdkMutations !== undefined ? { sdkMutations: options.sdkMutations } : {}),
     cwd,
-    ...(scenario.pullPageSize !== undefined ? { pageSize: scenario.pullPageSize } : {}),
+    ...pageSize,
   });
-  const run = await executeProgram(scenario, program, {
-    driver: client.driver,
-    // A replay shows a known finding as the failure it is; only the app's intended outcomes pass.
-    declarations: { allow: scenario.allow, expected: [] },
-    ...(options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {}),
-  });
+  // A replay shows a known finding as the failure it is; only the app's intended outcomes pass.
+  const declarations = { allow: scenario.allow, expected: [] };
+  const limits = options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {};
+  const run =
+    options.compare === undefined
+      ? await executeProgram(scenario, program, { driver: client.driver, declarations, ...limits })
+      : await executeComparison(scenario, program, {
+          reference: (await resolveClient('reference', pageSize)).driver,
+          candidate: client.driver,
+          declarations,
+          differences: { allow: differentialDeclarations(scenario, client.name).allow, expected: [] },
+          ...limits,
+        });
   return {
     scenario,
     program,
@@ -107,7 +134,11 @@ export async function replay(source: ReplaySource, options: ReplayOptions = {}):
 }
 
 async function readCounterexample(absolute: string, shown: string): Promise<Counterexample> {
-  const value = parseJson(await readFile(absolute, 'utf8'), shown) as Partial<Counterexample> & {
+  const value = parseJson(
+    await readFile(absolute, 'utf8'),
+    shown,
+    MAX_JSON_BYTES.results,
+  ) as Partial<Counterexample> & {
     failure?: Counterexample;
   };
   // A whole ScenarioResult is accepted too: its `failure` is the counterexample.
@@ -148,7 +179,7 @@ export async function saveRegression(counterexample: Counterexample, options: Sa
   }
   const cwd = options.cwd ?? process.cwd();
   const directory = path.resolve(cwd, options.directory ?? path.join('scenarios', 'regressions'));
-  await mkdir(directory, { recursive: true });
+  await makeDirectory(directory);
   const program = counterexample.program as unknown as Program;
   const original = path.resolve(cwd, counterexample.scenario);
   const definition: ScenarioDefinition = {

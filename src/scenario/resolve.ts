@@ -14,7 +14,7 @@ import type {
   StepSpec,
   WorldAction,
 } from './types.js';
-import { referenceIssues, ScenarioError, type ScenarioIssue } from './validate.js';
+import { intentIssues, referenceIssues, ScenarioError, type ScenarioIssue } from './validate.js';
 
 export const DEFAULT_RUNS = 100;
 export const DEFAULT_SETTLE_ROUNDS = 2;
@@ -90,6 +90,7 @@ export function resolveDefinition(
       Object.keys(definition.faults?.links ?? {}),
     ),
   );
+  issues.push(...intentIssues(file, definition.intent, tables));
   if (definition.steps === undefined && definition.generate === undefined) {
     issues.push({
       file,
@@ -121,6 +122,11 @@ export function resolveDefinition(
     coverage: definition.coverage ?? [],
     expect: definition.expect ?? {},
     allow: definition.allow ?? [],
+    intent: {
+      ...(definition.intent !== undefined ? { declared: definition.intent } : {}),
+      ...(definition.invariants !== undefined ? { invariants: definition.invariants } : {}),
+      ...(definition.dropped !== undefined ? { dropped: definition.dropped } : {}),
+    },
     runs: definition.runs ?? DEFAULT_RUNS,
     settleRounds: definition.settleRounds ?? DEFAULT_SETTLE_ROUNDS,
     ...(definition.pullPageSize !== undefined ? { pullPageSize: definition.pullPageSize } : {}),

@@ -42,6 +42,32 @@ export interface Counterexample {
   readonly stopped?: string;
   /** Steps in the minimal program: a quick measure of how far it shrank. */
   readonly size?: number;
+  /** Set when the run was compared with another client: that client's side of it. */
+  readonly comparison?: CounterexampleComparison;
+}
+
+/** The reference side of a counterexample found by comparing two clients (`--compare`). */
+export interface CounterexampleComparison {
+  /** The client the run was compared with (`reference`). */
+  readonly against: string;
+  /** The program it ran (the one generated) and its history: the other timeline. */
+  readonly program: JsonObject;
+  readonly history: History;
+  /** The faults re-aimed at the client under test, as `{ link, match, occurrence, effect }`. */
+  readonly aligned: readonly JsonObject[];
+  /** Why the run was not compared, if it was not. */
+  readonly excluded?: { readonly reason: string; readonly detail: string };
+}
+
+/** How many of a scenario's runs were compared with another client, and why the others were not. */
+export interface ComparisonSummary {
+  /** The client the runs were compared with. */
+  readonly against: string;
+  readonly compared: number;
+  /** Runs left out, by reason (see scenario/align-faults.ts); reasons with none are absent. */
+  readonly excluded: Readonly<Record<string, number>>;
+  /** One example per reason: the run (`<seed>:<path>`, or the world seed) and why. */
+  readonly examples?: Readonly<Record<string, { readonly run: string; readonly detail: string }>>;
 }
 
 export interface TableDiff {
@@ -67,6 +93,20 @@ export interface FindingSummary {
   readonly metadata: OccurrenceMetadata;
 }
 
+/** One kind of dropped write a scenario's runs showed (see check/dropped-writes.ts). */
+export interface DroppedWriteSummary {
+  /** `update by cancelAndDiscard on 412`, `delete by forced purge`: no ids, values or times. */
+  readonly kind: string;
+  /** Dropped writes of this kind over the runs (shrinking runs not counted). */
+  readonly count: number;
+  /** Runs that had at least one. */
+  readonly runs: number;
+  /** The first run that had one: replay it with `<seed>:<path>`. */
+  readonly first: { readonly seed: number; readonly path?: string };
+  /** That run's first drop of this kind, in words. */
+  readonly example: string;
+}
+
 export interface ScenarioResult {
   readonly name: string;
   readonly description?: string;
@@ -90,11 +130,15 @@ export interface ScenarioResult {
   readonly staleExpectations?: readonly string[];
   /** What loading the scenario changed or wants its author to know (a migrated older format). */
   readonly notes?: readonly string[];
+  /** Local writes handler decisions (or forced purges) dropped, by kind, in first-seen order. */
+  readonly droppedWrites?: readonly DroppedWriteSummary[];
   readonly failure?: Counterexample;
   /** Set when status is `error`. */
   readonly error?: string;
   /** Wall-clock ms from the start to the first failing run, and to the shrunk counterexample. */
   readonly timings?: { readonly firstFailureMs?: number; readonly shrunkMs?: number };
+  /** Set when the runs were compared with another client (`--compare`). */
+  readonly comparison?: ComparisonSummary;
 }
 
 export interface RunResults {

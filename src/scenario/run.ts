@@ -9,13 +9,22 @@ import { addCoverage } from '../check/coverage.js';
 import { impliedCoverage } from './reach.js';
 import type { ClientMutation } from '../client/mutations.js';
 import type { JsonObject } from '../protocol/records.js';
+import type { SdkHarnessMutation } from '../sdk/mutations.js';
 import { programArbitrary } from './arbitraries.js';
 import { resolveClient, type ClientChoice, type ResolvedClient } from './clients.js';
 import { executeProgram, type RunRecord } from './execute.js';
 import { loadScenario } from './load.js';
 import { resolveDefinition } from './resolve.js';
 import type { Declarations } from '../check/judge.js';
+import { DroppedWriteTally } from './dropped-writes.js';
 import { FindingTally, scenarioStatus, staleExpectations } from './findings.js';
+import {
+  ComparisonTally,
+  counterexampleComparison,
+  differentialDeclarations,
+  executeComparison,
+  type ComparedRun,
+} from './compare.js';
 import type { Counterexample, ScenarioResult } from './results.js';
 import { expectationFor, type Program, type ResolvedScenario, type ScenarioDefinition } from './types.js';
 
@@ -35,6 +44,13 @@ export interface RunScenarioOptions {
   readonly client?: ClientChoice;
   /** Deliberate bugs for the reference client (the self-test). */
   readonly mutations?: readonly ClientMutation[];
+  /** Deliberate bugs of the SDK harness, for `client: 'sdk'` (the harness self-test). */
+  readonly sdkMutations?: readonly SdkHarnessMutation[];
+  /**
+   * Run each program on the reference client too and judge the client under test against it
+   * (the differential oracle, check/differential.ts); faults are aligned by meaning.
+   */
+  readonly compare?: 'reference';
   /** Where relative paths start. Default: the process's working directory. */
   readonly cwd?: string;
   /** Shrink a failure to a minimal program. Default true. */
@@ -99,6 +115,7 @@ export async function runScenarioDetailed(
     scenario = await toResolvedScenario(input, options.cwd);
     client = await resolveClient(options.client, {
       ...(options.mutations !== undefined ? { mutations: options.mutations } : {}),
+      ...(options.sdkMutations !== undefined ? { sdkMutations: options.sdkMutations } : {}),
       ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
       ...(scenario.pullPageSize !== undefined ? { pageSize: scenario.pullPageSize } : {}),
     });
@@ -119,20 +136,47 @@ export async function runScenarioDetailed(
       },
     };
   }
-  const execute: ProgramExecutor = (program) =>
-    executeProgram(scenario, program, {
-      driver: client.driver,
-      declarations: declarationsFor(scenario, client.name),
+  try {
+    const execute = await executorFor(scenario, client, {
+      ...(options.compare !== undefined ? { compare: options.compare } : {}),
       ...(options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {}),
     });
-
-  try {
     return scenario.program !== undefined
       ? await runFixed(scenario, client, execute, started)
       : await runGenerated(scenario, client, execute, started, selectionOf(scenario, seed, options), options.onRun);
   } catch (error) {
     return { scenario, result: crashedResult(scenario, client, seed, started, error) };
   }
+}
+
+/**
+ * How each program of a scenario runs for a client: on its own, or (`compare`) on the reference
+ * client first and then on the client, judged against it as well.
+ */
+export async function executorFor(
+  scenario: ResolvedScenario,
+  client: ResolvedClient,
+  options: { readonly compare?: 'reference'; readonly maxSteps?: number; readonly countAll?: boolean } = {},
+): Promise<ProgramExecutor> {
+  // countAll (`syncwright soak`): every signature is tallied as known, so the runs go on.
+  const tallyAll: Declarations = { allow: scenario.allow, expected: ['*'] };
+  const declarations = options.countAll === true ? tallyAll : declarationsFor(scenario, client.name);
+  const limits = options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {};
+  if (options.compare === undefined)
+    return (program) => executeProgram(scenario, program, { driver: client.driver, declarations, ...limits });
+  const reference = await resolveClient('reference', {
+    ...(scenario.pullPageSize !== undefined ? { pageSize: scenario.pullPageSize } : {}),
+  });
+  const differences =
+    options.countAll === true ? { allow: [], expected: ['*'] } : differentialDeclarations(scenario, client.name);
+  return (program) =>
+    executeComparison(scenario, program, {
+      reference: reference.driver,
+      candidate: client.driver,
+      declarations,
+      differences,
+      ...limits,
+    });
 }
 
 function selectionOf(scenario: ResolvedScenario, seed: number, options: RunScenarioOptions): RunSelection {
@@ -170,6 +214,10 @@ async function runFixed(
   const record = await execute(program);
   const tally = new FindingTally();
   tally.add(record, { seed: program.seed });
+  const dropped = new DroppedWriteTally();
+  dropped.add(record, { seed: program.seed });
+  const comparisons = new ComparisonTally();
+  comparisons.add(record, String(program.seed));
   // A known finding is shown too: the report's timeline is how one looks at it.
   const shown = record.judgement.violations.some((violation) => violation.disposition !== 'allowed');
   const failure = shown ? counterexampleOf(scenario, client, record, { seed: program.seed, shrinks: 0 }) : undefined;
@@ -178,7 +226,7 @@ async function runFixed(
     scenario,
     ...(record.valid ? {} : { failingRun: record }),
     result: {
-      ...baseResult(scenario, client, program.seed, 1, started, record.coverage, tally),
+      ...baseResult(scenario, client, program.seed, 1, started, record.coverage, tally, dropped, comparisons),
       ...(failure !== undefined
         ? { failure, timings: { firstFailureMs: Math.round(elapsed), shrunkMs: Math.round(elapsed) } }
         : {}),
@@ -201,6 +249,8 @@ export async function runGenerated(
 ): Promise<ScenarioRun> {
   const coverage: Record<string, number> = {};
   const tally = new FindingTally();
+  const dropped = new DroppedWriteTally();
+  const comparisons = new ComparisonTally();
   // Run k of the selection is fast-check's run `first + k` for the seed: its replay path.
   const first = selection.path !== undefined && /^\d+$/.test(selection.path) ? Number(selection.path) : 0;
   const replaying = selection.path !== undefined && !/^\d+$/.test(selection.path);
@@ -211,7 +261,11 @@ export async function runGenerated(
     const record = await execute(program);
     const shrinking = firstFailureAt !== undefined;
     if (!shrinking) {
-      tally.add(record, { seed: selection.seed, path: replaying ? selection.path! : String(first + runs) });
+      const path = replaying ? selection.path! : String(first + runs);
+      const at = { seed: selection.seed, path };
+      tally.add(record, at);
+      dropped.add(record, at);
+      comparisons.add(record, `${selection.seed}:${path}`);
       runs++;
       addCoverage(coverage, record.coverage);
       if (!record.valid) firstFailureAt = performance.now();
@@ -228,7 +282,7 @@ export async function runGenerated(
   });
   const shrunkAt = performance.now();
   if (!details.failed || details.counterexample === null) {
-    const base = baseResult(scenario, client, selection.seed, runs, started, coverage, tally);
+    const base = baseResult(scenario, client, selection.seed, runs, started, coverage, tally, dropped, comparisons);
     // fast-check failed with no program to show: say so rather than pass.
     if (details.failed && !details.interrupted) {
       const error: unknown = details.errorInstance;
@@ -255,7 +309,7 @@ export async function runGenerated(
     scenario,
     failingRun: record,
     result: {
-      ...baseResult(scenario, client, details.seed, runs, started, coverage, tally),
+      ...baseResult(scenario, client, details.seed, runs, started, coverage, tally, dropped, comparisons),
       failure,
       timings: {
         ...(firstFailureAt !== undefined ? { firstFailureMs: Math.round(firstFailureAt - started) } : {}),
@@ -273,12 +327,16 @@ function baseResult(
   started: number,
   coverage: Record<string, number>,
   tally: FindingTally = new FindingTally(),
+  dropped: DroppedWriteTally = new DroppedWriteTally(),
+  comparisons: ComparisonTally = new ComparisonTally(),
 ): ScenarioResult {
+  const comparison = comparisons.summary();
   // A generated scenario's own reach is judged over many runs; one replayed program reaches little.
   const wanted = new Set([...scenario.coverage, ...(runs > 1 ? impliedCoverage(scenario) : [])]);
   const weak = [...wanted].filter((name) => (coverage[name] ?? 0) === 0);
   const expected = expectationFor(scenario.expect, client.name);
   const findings = tally.summaries();
+  const droppedWrites = dropped.summaries();
   const stale = findings.some((finding) => finding.disposition === 'expected')
     ? staleExpectations(expected, findings)
     : [];
@@ -297,6 +355,8 @@ function baseResult(
     ...(expected.length > 0 ? { expected } : {}),
     ...(stale.length > 0 ? { staleExpectations: stale } : {}),
     ...(scenario.notes.length > 0 ? { notes: scenario.notes } : {}),
+    ...(droppedWrites.length > 0 ? { droppedWrites } : {}),
+    ...(comparison !== undefined ? { comparison } : {}),
   };
 }
 
@@ -311,6 +371,7 @@ export function counterexampleOf(
   record: RunRecord,
   found: { seed: number; path?: string; shrinks: number },
 ): Counterexample {
+  const compared = (record as Partial<ComparedRun>).comparison;
   return {
     seed: found.seed,
     ...(found.path !== undefined ? { path: found.path } : {}),
@@ -323,23 +384,28 @@ export function counterexampleOf(
       scenario.file,
       client.name,
       found.path === undefined ? undefined : `${found.seed}:${found.path}`,
+      compared?.against,
     ),
     scenario: scenario.file,
     client: client.name,
     ...(record.stopped !== undefined ? { stopped: record.stopped } : {}),
     size: record.program.steps.length,
+    ...(compared !== undefined ? { comparison: counterexampleComparison(compared) } : {}),
   };
 }
 
-/** `npx syncwright replay <file> [<seed>:<path>] [--client <client>]`. */
-export function replayCommand(file: string, client: string, token?: string): string {
+/** `npx syncwright replay <file> [<seed>:<path>] [--client <client>] [--compare <client>]`. */
+export function replayCommand(file: string, client: string, token?: string, compare?: string): string {
   const quote = (text: string): string => (/^[\w./:@+-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`);
   const parts = ['npx', 'syncwright', 'replay', quote(file)];
   if (token !== undefined) parts.push(token);
   if (client !== 'reference') {
     const mutations = client.startsWith('reference+') ? client.slice('reference+'.length).split('+') : [];
+    const sdkMutations = client.startsWith('sdk+') ? client.slice('sdk+'.length).split('+') : [];
     if (mutations.length > 0) parts.push('--mutation', mutations.join(','));
+    else if (sdkMutations.length > 0) parts.push('--client', 'sdk', '--sdk-mutation', sdkMutations.join(','));
     else parts.push('--client', quote(client));
   }
+  if (compare !== undefined) parts.push('--compare', quote(compare));
   return parts.join(' ');
 }

@@ -3,6 +3,7 @@
  * program a run executes (`Program`, plain JSON so it can be saved, shrunk and replayed).
  */
 import type { CheckerName } from '../check/index.js';
+import type { DroppedPolicy, IntentDeclaration, Invariant, ScenarioIntent } from '../check/intent-types.js';
 import type { FaultPlan, LinkErrorStatus } from '../network/fault-plan.js';
 import type { JsonValue, TableDefinition } from '../protocol/records.js';
 import type { PushHandler } from '../kernel/driver.js';
@@ -124,6 +125,9 @@ export const STEP_KINDS = [
   'sync',
   /** An update, a push in the background, and another update of the same record while it is in flight. */
   'edit-during-push',
+  /** A local read of a whole table, and of one record: what the app would show (session guarantees judge it). */
+  'read',
+  'lookup',
 ] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 
@@ -262,6 +266,25 @@ export interface ScenarioDefinition {
    * allowed outcome is the recorded decision for its operation everywhere else too.
    */
   readonly allow?: readonly string[];
+  /**
+   * What the app intends, judged by the `intent` checker: per `table.field`, which value a
+   * record holds once a conflict over it is resolved and settled (`client-wins`, `server-wins`,
+   * `merged`); per table, `never-empty`, `unique: <field>` and `rows: { min, max }`. E.g.
+   * `{ "orders.qty": "client-wins", "orders": { "unique": "orderNo", "rows": { "min": 1 } } }`.
+   */
+  readonly intent?: IntentDeclaration;
+  /**
+   * TypeScript scenarios only: named checks of the settled run, each a function over a frozen
+   * view of it (`IntentView`) returning true, false or a list of problems. A failing one is a
+   * violation `intent/intent.<name in kebab case>/run/settled`.
+   */
+  readonly invariants?: Readonly<Record<string, Invariant>>;
+  /**
+   * Local writes a handler decision or a forced purge dropped: `list` them (the default; the
+   * results and reports show each kind), or `forbid` them (each one is a violation
+   * `intent/intent.no-drops/<op>/<status>`).
+   */
+  readonly dropped?: DroppedPolicy;
   /** Generated runs when the caller does not say. Default 100. */
   readonly runs?: number;
   /** Push-then-pull rounds after healing, before the final snapshot. Default 2. */
@@ -299,6 +322,8 @@ export interface ResolvedScenario {
   readonly coverage: readonly string[];
   readonly expect: Expectation;
   readonly allow: readonly string[];
+  /** The declared intent, invariants and dropped-writes policy, as the `intent` checker takes them. */
+  readonly intent: ScenarioIntent;
   readonly runs: number;
   readonly settleRounds: number;
   readonly pullPageSize?: number;

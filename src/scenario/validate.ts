@@ -9,6 +9,13 @@ import { CHECKER_NAMES } from '../check/index.js';
 import { COVERAGE_COUNTERS } from '../check/coverage.js';
 import { REACH_COUNTERS } from './reach.js';
 import { MAX_TOP_CAP } from '../backend/server-variants.js';
+import {
+  FIELD_RULES,
+  INTENT_RULE_NAMES,
+  TABLE_RULE_KEYS,
+  intentParts,
+  invariantRuleId,
+} from '../check/intent-types.js';
 import { signaturePatternProblem } from '../check/signature.js';
 import { LINK_ERROR_STATUSES } from '../network/fault-plan.js';
 import { validateFaultPlan } from '../network/validate.js';
@@ -24,6 +31,15 @@ import {
   type ScenarioDefinition,
 } from './types.js';
 import { migrateScenario } from './migrate.js';
+import {
+  MAX_BODY_BYTES,
+  MAX_ID_LENGTH,
+  MAX_JSON_DEPTH,
+  MAX_OBJECT_DEPTH,
+  MAX_STEPS,
+  MAX_VIRTUAL_MS,
+} from '../protocol/limits.js';
+import { formatBytes, jsonDepth } from '../protocol/safe-json.js';
 
 export interface ScenarioIssue {
   readonly file: string;
@@ -71,6 +87,9 @@ const TOP_LEVEL = [
   'coverage',
   'expect',
   'allow',
+  'intent',
+  'invariants',
+  'dropped',
   'runs',
   'settleRounds',
   'pullPageSize',
@@ -101,6 +120,8 @@ export function validateAndMigrate(
 /** Every problem in the definition; empty when it is valid. */
 export function scenarioIssues(value: unknown, file: string): ScenarioIssue[] {
   const v = new Validator(file);
+  // Checked first: nothing below may walk a value nested deeper (a TypeScript scenario's included).
+  if (!v.shallow(value, '')) return v.issues;
   if (!v.object(value, '', TOP_LEVEL)) return v.issues;
   const s = value;
   if (v.string(s['name'], 'name') && (s['name'] as string).trim() === '')
@@ -136,8 +157,7 @@ export function scenarioIssues(value: unknown, file: string): ScenarioIssue[] {
   if (s['extends'] === undefined && s['steps'] === undefined && s['generate'] === undefined) {
     v.fail('', 'a "steps" list or a "generate" section', s);
   }
-  if (s['steps'] !== undefined && v.array(s['steps'], 'steps'))
-    (s['steps'] as unknown[]).forEach((step, i) => v.step(step, `steps[${i}]`));
+  if (s['steps'] !== undefined) v.steps(s['steps'], 'steps');
   if (s['seed'] !== undefined) v.integer(s['seed'], 'seed', 0, 2 ** 31 - 1);
   if (s['faults'] !== undefined) {
     for (const issue of validateFaultPlan(s['faults'])) {
@@ -161,6 +181,9 @@ export function scenarioIssues(value: unknown, file: string): ScenarioIssue[] {
   if (s['$schema'] !== undefined) v.string(s['$schema'], '$schema');
   if (s['expect'] !== undefined) v.expectation(s['expect']);
   if (s['allow'] !== undefined) v.signaturePatterns(s['allow'], 'allow');
+  if (s['intent'] !== undefined) v.intent(s['intent']);
+  if (s['invariants'] !== undefined) v.invariants(s['invariants']);
+  if (s['dropped'] !== undefined) v.oneOf(s['dropped'], 'dropped', ['list', 'forbid']);
   if (s['runs'] !== undefined) v.integer(s['runs'], 'runs', 1, 1_000_000);
   if (s['settleRounds'] !== undefined) v.integer(s['settleRounds'], 'settleRounds', 0, 10);
   if (s['pullPageSize'] !== undefined) v.integer(s['pullPageSize'], 'pullPageSize', 1, 1000);
@@ -172,6 +195,25 @@ export function scenarioIssues(value: unknown, file: string): ScenarioIssue[] {
     if (origin['client'] !== undefined) v.string(origin['client'], 'origin.client');
     if (origin['note'] !== undefined) v.string(origin['note'], 'origin.note');
   }
+  return v.issues;
+}
+
+/**
+ * Every problem in a counterexample's program (`seed`, `steps`, `faults`), as the scenario
+ * validator sees them in a scenario: a program from a file is checked before it runs.
+ */
+export function programIssues(value: unknown, file: string): ScenarioIssue[] {
+  const v = new Validator(file);
+  if (!v.shallow(value, 'program') || !v.object(value, 'program', ['seed', 'steps', 'faults'])) return v.issues;
+  v.integer(value['seed'], 'program.seed', -(2 ** 31), 2 ** 32);
+  v.steps(value['steps'], 'program.steps');
+  for (const issue of validateFaultPlan(value['faults']))
+    v.issues.push({
+      file,
+      path: issue.path === '' ? 'program.faults' : `program.faults.${issue.path}`,
+      expected: issue.expected,
+      found: issue.found,
+    });
   return v.issues;
 }
 
@@ -226,11 +268,177 @@ class Validator {
     });
   }
 
+  /**
+   * `{ "<table>.<field>": "client-wins" | "server-wins" | "merged", "<table>": { "never-empty"?,
+   * "unique"?, "rows"? } }`. Whether the tables and fields exist is checked once `extends` is applied.
+   */
+  intent(value: unknown): void {
+    if (!this.object(value, 'intent')) return;
+    for (const [key, rule] of Object.entries(value)) {
+      const path = join('intent', key);
+      const dot = key.indexOf('.');
+      if (dot >= 0) {
+        if (dot === 0 || dot === key.length - 1) this.fail(path, 'a key "<table>.<field>" or "<table>"', key);
+        else this.oneOf(rule, path, FIELD_RULES);
+        continue;
+      }
+      if (key === '') {
+        this.fail(path, 'a key "<table>.<field>" or "<table>"', key);
+        continue;
+      }
+      if (typeof rule === 'string') {
+        this.fail(
+          path,
+          `table rules { ${TABLE_RULE_KEYS.join(', ')} } (a field's rule needs a key "<table>.<field>")`,
+          rule,
+        );
+        continue;
+      }
+      if (!this.object(rule, path, TABLE_RULE_KEYS)) continue;
+      if (Object.keys(rule).length === 0) this.fail(path, `at least one of ${TABLE_RULE_KEYS.join(', ')}`, rule);
+      if (rule['never-empty'] !== undefined) this.boolean(rule['never-empty'], join(path, 'never-empty'));
+      const unique = rule['unique'];
+      if (unique !== undefined) {
+        if (Array.isArray(unique)) {
+          if (unique.length === 0) this.fail(join(path, 'unique'), 'a field name or a non-empty list of them', unique);
+          unique.forEach((field, i) => {
+            if (this.string(field, join(join(path, 'unique'), i)) && field === '')
+              this.fail(join(join(path, 'unique'), i), 'a field name', field);
+          });
+        } else if (typeof unique !== 'string' || unique === '') {
+          this.fail(join(path, 'unique'), 'a field name or a non-empty list of them', unique);
+        }
+      }
+      const rows = rule['rows'];
+      if (rows !== undefined && this.object(rows, join(path, 'rows'), ['min', 'max'])) {
+        const rowsPath = join(path, 'rows');
+        if (rows['min'] === undefined && rows['max'] === undefined)
+          this.fail(rowsPath, 'a "min", a "max" or both', rows);
+        const min = rows['min'] === undefined || this.integer(rows['min'], join(rowsPath, 'min'), 0, 1_000_000);
+        const max = rows['max'] === undefined || this.integer(rows['max'], join(rowsPath, 'max'), 0, 1_000_000);
+        if (
+          min &&
+          max &&
+          typeof rows['min'] === 'number' &&
+          typeof rows['max'] === 'number' &&
+          rows['min'] > rows['max']
+        )
+          this.fail(join(rowsPath, 'max'), `an integer >= rows.min (${rows['min']})`, rows['max']);
+      }
+    }
+  }
+
+  /** Named functions (TypeScript scenarios); each name gives a rule id `intent.<name>` of its own. */
+  invariants(value: unknown): void {
+    if (!this.object(value, 'invariants')) return;
+    const ruleIds = new Map<string, string>();
+    for (const [name, invariant] of Object.entries(value)) {
+      const path = join('invariants', name);
+      if (typeof invariant !== 'function')
+        this.fail(path, 'a function (view) => true | false | [problems] (TypeScript scenarios only)', invariant);
+      const rule = invariantRuleId(name);
+      if (name.trim() === '' || rule === 'intent.invariant') {
+        this.fail(path, 'a name with letters or digits', name);
+        continue;
+      }
+      if (INTENT_RULE_NAMES.includes(rule.slice('intent.'.length))) {
+        this.fail(path, `a name whose rule id is not a built-in one (${rule})`, name);
+        continue;
+      }
+      const other = ruleIds.get(rule);
+      if (other !== undefined)
+        this.fail(path, `a name whose rule id (${rule}) differs from ${JSON.stringify(other)}'s`, name);
+      else ruleIds.set(rule, name);
+    }
+  }
+
   constructor(private readonly file: string) {}
 
   fail(path: string, expected: string, found: unknown): false {
     this.issues.push({ file: this.file, path, expected, found: show(found) });
     return false;
+  }
+
+  /** `found` already in words (not a value to show). */
+  failWith(path: string, expected: string, found: string): false {
+    this.issues.push({ file: this.file, path, expected, found });
+    return false;
+  }
+
+  /** False (with an issue) for a value nested deeper than any JSON syncwright reads. */
+  shallow(value: unknown, path: string): boolean {
+    const depth = jsonDepth(value, MAX_JSON_DEPTH);
+    return (
+      depth <= MAX_JSON_DEPTH ||
+      this.failWith(path, `a value nested at most ${MAX_JSON_DEPTH} levels deep`, 'deeper nesting (or a cycle)')
+    );
+  }
+
+  /** A program's steps: at most MAX_STEPS, whose waits add up to at most MAX_VIRTUAL_MS. */
+  steps(value: unknown, path: string): void {
+    if (!this.array(value, path)) return;
+    if (value.length > MAX_STEPS) {
+      this.failWith(path, `at most ${MAX_STEPS} steps`, `${value.length} steps`);
+      return;
+    }
+    let elapsed = 0;
+    value.forEach((step, i) => {
+      const at = `${path}[${i}]`;
+      this.step(step, at);
+      // The virtual clock moves by each step's `after` and each `wait`: their sum must stay in range.
+      const after = (step as { after?: unknown } | null)?.after;
+      const op = (step as { op?: { type?: unknown; ms?: unknown } } | null)?.op;
+      for (const [ms, where] of [
+        [after, `${at}.after`],
+        [op?.type === 'wait' ? op.ms : undefined, `${at}.op.ms`],
+      ] as const) {
+        if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0 || ms > MAX_VIRTUAL_MS) continue;
+        elapsed += ms;
+        if (elapsed > MAX_VIRTUAL_MS) {
+          this.failWith(
+            where,
+            `waits that add up to at most ${MAX_VIRTUAL_MS} ms of virtual time (ten years)`,
+            `${elapsed} ms by this step`,
+          );
+          elapsed = Number.NEGATIVE_INFINITY;
+        }
+      }
+    });
+  }
+
+  /** A record as the backend will take it: values nested within its limit, within its body size. */
+  recordFits(value: Record<string, unknown>, path: string): void {
+    for (const [field, item] of Object.entries(value)) {
+      const depth = jsonDepth(item, MAX_OBJECT_DEPTH);
+      if (depth > MAX_OBJECT_DEPTH)
+        this.failWith(
+          join(path, field),
+          `a value nested at most ${MAX_OBJECT_DEPTH} levels deep (the backend's limit)`,
+          `one nested ${depth > MAX_OBJECT_DEPTH + 1 ? 'deeper' : depth} levels`,
+        );
+    }
+    let bytes: number;
+    try {
+      bytes = Buffer.byteLength(JSON.stringify(value), 'utf8');
+    } catch {
+      return;
+    }
+    if (bytes > MAX_BODY_BYTES)
+      this.failWith(
+        path,
+        `a record of at most ${formatBytes(MAX_BODY_BYTES)} as JSON (the backend's body limit)`,
+        formatBytes(bytes),
+      );
+  }
+
+  /** A record id the backend takes: 1 to MAX_ID_LENGTH characters, no control characters. */
+  recordId(value: unknown, path: string): boolean {
+    if (!this.string(value, path)) return false;
+    const id = value as string;
+    return (
+      (id !== '' && id.length <= MAX_ID_LENGTH && !/[\u0000-\u001f\u007f]/.test(id)) ||
+      this.fail(path, `a non-empty id of at most ${MAX_ID_LENGTH} characters, without control characters`, id)
+    );
   }
 
   object(value: unknown, path: string, allowed?: readonly string[]): value is Record<string, unknown> {
@@ -380,7 +588,8 @@ class Validator {
         const at = join(join(path, 'conflicts'), i);
         if (!this.object(answer, at, ['decision', 'record', 'action', 'table', 'itemId'])) return;
         this.oneOf(answer['decision'], join(at, 'decision'), SCRIPTED_DECISIONS);
-        if (answer['record'] !== undefined) this.object(answer['record'], join(at, 'record'));
+        if (answer['record'] !== undefined && this.object(answer['record'], join(at, 'record')))
+          this.recordFits(answer['record'], join(at, 'record'));
         if (
           (answer['decision'] === 'cancelAndUpdate' || answer['decision'] === 'update') &&
           answer['record'] === undefined
@@ -411,7 +620,7 @@ class Validator {
 
   step(value: unknown, path: string): void {
     if (!this.object(value, path, ['actor', 'op', 'after', 'background'])) return;
-    if (value['after'] !== undefined) this.number(value['after'], join(path, 'after'), 0);
+    if (value['after'] !== undefined) this.number(value['after'], join(path, 'after'), 0, MAX_VIRTUAL_MS);
     if (value['background'] !== undefined) this.boolean(value['background'], join(path, 'background'));
     if (!this.string(value['actor'], join(path, 'actor'))) return;
     const actor = value['actor'];
@@ -426,16 +635,13 @@ class Validator {
       if (op['table'] !== undefined) this.string(op['table'], join(opPath, 'table'));
     };
     const id = (key = 'id'): void => {
-      if (this.string(op[key], join(opPath, key)) && op[key] === '')
-        this.fail(join(opPath, key), 'a non-empty id', op[key]);
+      this.recordId(op[key], join(opPath, key));
     };
     const record = (key: string, needsId: boolean): void => {
       if (!this.object(op[key], join(opPath, key))) return;
       const rec = op[key] as Record<string, unknown>;
-      if (needsId || rec['id'] !== undefined) {
-        if (!(typeof rec['id'] === 'string' && rec['id'] !== ''))
-          this.fail(join(join(opPath, key), 'id'), 'a non-empty string id', rec['id']);
-      }
+      if (needsId || rec['id'] !== undefined) this.recordId(rec['id'], join(join(opPath, key), 'id'));
+      this.recordFits(rec, join(opPath, key));
     };
     if (actor === 'world') {
       switch (type) {
@@ -446,7 +652,7 @@ class Validator {
           return;
         case 'wait':
           this.object(op, opPath, ['type', 'ms']);
-          this.number(op['ms'], join(opPath, 'ms'), 0);
+          this.number(op['ms'], join(opPath, 'ms'), 0, MAX_VIRTUAL_MS);
           return;
         case 'note':
           this.object(op, opPath, ['type', 'text']);
@@ -468,7 +674,8 @@ class Validator {
           this.object(op, opPath, ['type', 'table', 'id', 'changes']);
           table();
           id();
-          this.object(op['changes'], join(opPath, 'changes'));
+          if (this.object(op['changes'], join(opPath, 'changes')))
+            this.recordFits(op['changes'] as Record<string, unknown>, join(opPath, 'changes'));
           return;
         default:
           this.object(op, opPath, ['type', 'table', 'id']);
@@ -565,6 +772,55 @@ class Validator {
     if (value['windowMs'] !== undefined) this.integer(value['windowMs'], `${path}.windowMs`, 1, 600_000);
     if (value['timeoutMs'] !== undefined) this.integer(value['timeoutMs'], `${path}.timeoutMs`, 1, 600_000);
   }
+}
+
+/**
+ * Checks that a scenario's intent names tables it has and columns of those tables. Runs after
+ * `extends` is applied, like {@link referenceIssues}.
+ */
+export function intentIssues(
+  file: string,
+  declared: Readonly<Record<string, unknown>> | undefined,
+  tables: readonly { readonly name: string; readonly columns: Readonly<Record<string, unknown>> }[],
+): ScenarioIssue[] {
+  const issues: ScenarioIssue[] = [];
+  const { fields, tables: tableRules } = intentParts(declared as Parameters<typeof intentParts>[0]);
+  const tableNamed = (name: string, path: string): (typeof tables)[number] | undefined => {
+    const table = tables.find((candidate) => candidate.name === name);
+    if (table === undefined)
+      issues.push({
+        file,
+        path,
+        expected: `one of the tables (${tables.map((t) => t.name).join(', ')})`,
+        found: show(name),
+      });
+    return table;
+  };
+  const column = (table: (typeof tables)[number], field: string, path: string): void => {
+    const columns = Object.keys(table.columns);
+    if (!columns.includes(field))
+      issues.push({
+        file,
+        path,
+        expected: `a column of table ${table.name} (${columns.join(', ') || 'none'})`,
+        found: show(field),
+      });
+  };
+  for (const { table, field } of fields) {
+    const path = join('intent', `${table}.${field}`);
+    const found = tableNamed(table, path);
+    if (found !== undefined) column(found, field, path);
+  }
+  for (const { table, rules } of tableRules) {
+    const path = join('intent', table);
+    const found = tableNamed(table, path);
+    if (found === undefined || rules.unique === undefined) continue;
+    const unique = typeof rules.unique === 'string' ? [rules.unique] : rules.unique;
+    unique.forEach((field, i) =>
+      column(found, field, typeof rules.unique === 'string' ? join(path, 'unique') : join(join(path, 'unique'), i)),
+    );
+  }
+  return issues;
 }
 
 /**

@@ -13,6 +13,7 @@ import { createDeviceStorage } from './device-storage.js';
 import type { ScriptCache } from './loader.js';
 import { createSandbox, type Sandbox } from './sandbox.js';
 import type { SdkApi, SdkClient, SdkPromise, SdkSqliteStore, SdkSyncContext, SdkTableDefinition } from './sdk-types.js';
+import type { SdkMutations } from './mutations.js';
 import { SqlitePlugin } from './sqlite-plugin.js';
 import { createXMLHttpRequestClass } from './xhr.js';
 
@@ -54,6 +55,8 @@ export interface SdkAppOptions {
   readonly cache?: ScriptCache;
   /** Called with the instance as soon as it exists, before start-up finishes (so it can be killed). */
   readonly onCreated?: (app: SdkApp) => void;
+  /** Deliberate bugs of the harness's shims (the self-test); none by default. */
+  readonly mutations?: SdkMutations;
   /** Every write of the sqlite plugin (see `SqlitePluginOptions.onWrite`); `crash` kills the app there. */
   readonly onStoreWrite?: (write: StoreWrite) => StoreWriteVerdict;
 }
@@ -76,6 +79,7 @@ export class SdkApp {
       sql: options.sql,
       schedule: (task) => this.timers.post(task),
       files: options.files,
+      ...(options.mutations === undefined ? {} : { mutations: options.mutations }),
       ...(onStoreWrite === undefined
         ? {}
         : {
@@ -92,6 +96,7 @@ export class SdkApp {
       baseUrl: options.url,
       post: (task) => this.timers.post(task),
       onTransportBug: onError,
+      ...(options.mutations === undefined ? {} : { mutations: options.mutations }),
     });
     this.sandbox = createSandbox({
       timers: this.timers,

@@ -34,6 +34,7 @@ import type { SdkPushError, SdkRecord, SdkTableDefinition } from './sdk-types.js
 import { loadSqlJs } from '../sqlite/sqljs.js';
 import type { SimXMLHttpRequest } from './xhr.js';
 import { OPERATION_ACTIONS } from '../kernel/driver.js';
+import { SdkMutations, type SdkHarnessMutation } from './mutations.js';
 
 export interface SdkDriverOptions {
   /** System columns the local tables declare besides `id`. Default `['version']`. */
@@ -49,6 +50,8 @@ export interface SdkDriverOptions {
   /** A sql.js module to use instead of the shared one. */
   readonly sql?: SqlJsStatic;
   readonly scriptCache?: ScriptCache;
+  /** Deliberate bugs of the harness (its shims, not the SDK), for the self-test. Default none. */
+  readonly mutations?: readonly SdkHarnessMutation[];
 }
 
 const OPERATIONS_TABLE = '__operations';
@@ -82,6 +85,7 @@ export class SdkDriver implements ClientDriver {
   private closed = false;
   private generation = 0;
   private readonly uncaught: unknown[] = [];
+  private readonly mutations: SdkMutations | undefined;
 
   constructor(
     private readonly environment: ClientEnvironment,
@@ -96,6 +100,7 @@ export class SdkDriver implements ClientDriver {
     }
     this.definitions = definitions;
     this.databaseName = options.databaseName ?? 'syncwright.db';
+    this.mutations = options.mutations === undefined ? undefined : new SdkMutations(options.mutations);
     if (options.pageSize !== undefined && !(Number.isInteger(options.pageSize) && options.pageSize > 0)) {
       throw new Error(`sdk driver: pageSize must be a positive integer, not ${options.pageSize}`);
     }
@@ -203,7 +208,7 @@ export class SdkDriver implements ClientDriver {
     const tables: Record<string, JsonObject[]> = {};
     for (const [name, definition] of this.definitions) {
       tables[name] = this.queryOrEmpty(app, `SELECT * FROM [${name}]`)
-        .map((row) => decodeRow(row, definition))
+        .map((row) => decodeRow(row, definition, this.mutations))
         .sort(byId);
     }
     const operations: PendingOperation[] = this.queryOrEmpty(
@@ -255,6 +260,7 @@ export class SdkDriver implements ClientDriver {
       ...(this.environment.onStoreWrite === undefined ? {} : { onStoreWrite: this.environment.onStoreWrite }),
       ...(this.options.clampNestedTimers === undefined ? {} : { clampNestedTimers: this.options.clampNestedTimers }),
       ...(this.options.scriptCache === undefined ? {} : { cache: this.options.scriptCache }),
+      ...(this.mutations === undefined ? {} : { mutations: this.mutations }),
       onUncaughtError: (error) => {
         if (this.uncaught.length < MAX_UNCAUGHT_KEPT) this.uncaught.push(error);
         this.options.onUncaughtError?.(this.environment.name, error);

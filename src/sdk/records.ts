@@ -5,6 +5,7 @@
  */
 import type { ColumnType, JsonObject, JsonValue, TableDefinition } from '../protocol/records.js';
 import type { SdkColumnType, SdkRecord, SdkTableDefinition } from './sdk-types.js';
+import type { SdkMutations } from './mutations.js';
 import type { SqliteRow } from './sqlite-plugin.js';
 
 /** System properties a local table may declare besides `id`. */
@@ -114,11 +115,15 @@ export function isDate(value: unknown): value is Date {
 }
 
 /** A row read from SQLite, decoded as `sqliteSerializer.deserialize` does, as JSON. */
-export function decodeRow(row: SqliteRow, definition: SdkTableDefinition): JsonObject {
+export function decodeRow(row: SqliteRow, definition: SdkTableDefinition, mutations?: SdkMutations): JsonObject {
   const types = new Map(Object.entries(definition.columnDefinitions).map(([name, type]) => [name.toLowerCase(), type]));
+  // Mutant: booleans shown as SQLite stores them.
+  const rawBooleans = mutations?.has('snapshot-booleans-as-numbers') === true;
   const result: JsonObject = {};
   for (const [column, raw] of Object.entries(row)) {
-    result[column] = decodeValue(raw, types.get(column.toLowerCase()));
+    const type = types.get(column.toLowerCase());
+    result[column] =
+      rawBooleans && (type === 'boolean' || type === 'bool') ? (raw as JsonValue) : decodeValue(raw, type);
   }
   return result;
 }

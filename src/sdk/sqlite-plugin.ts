@@ -19,7 +19,8 @@
  * returns the committed bytes, a new plugin opens them again), a synchronous read of the
  * committed state for snapshots, and a report of every store write (`onWrite`) that can kill the
  * app right after it. Outside the simulator a {@link PluginDisk} keeps the files instead, written
- * at each commit and never in between.
+ * at each commit and never in between; a disk whose write is asynchronous (a browser's
+ * IndexedDB) holds the commit's callbacks, and the next transaction, until the bytes are durable.
  *
  * The device's file holds committed transactions only. SQLite's rollback journal makes it so on
  * a phone; here {@link kill} rolls back the open transaction before it exports the bytes, so a
@@ -29,6 +30,7 @@
  */
 import type { Database, SqlJsStatic, SqlValue, Statement } from 'sql.js';
 import type { StoreWrite, StoreWriteVerdict } from '../kernel/driver.js';
+import type { SdkMutations } from './mutations.js';
 
 /** Runs a task later (a native-bridge hop). */
 export type Schedule = (task: () => void) => void;
@@ -114,8 +116,11 @@ export interface PluginDisk {
   /**
    * Called after each commit of `name` (a COMMIT, or a write statement outside a transaction).
    * If it throws, the statement that committed fails with its message, so the app hears of it.
+   * If it returns a promise, nothing of that database calls back (nor starts) until it settles:
+   * the commit's success callback means the bytes are durable, and a rejection reaches the
+   * transaction's error callback instead.
    */
-  write(name: string, bytes: Uint8Array): void;
+  write(name: string, bytes: Uint8Array): void | Promise<void>;
   /** Called when the app deletes the database. */
   remove(name: string): void;
 }
@@ -127,6 +132,8 @@ export interface SqlitePluginOptions {
   readonly files?: ReadonlyMap<string, Uint8Array>;
   /** Files on a disk, read when a database is first opened and written at every commit. */
   readonly disk?: PluginDisk;
+  /** Deliberate bugs of this shim (the harness self-test); none by default. */
+  readonly mutations?: SdkMutations;
   /**
    * Every write, synchronously, as the native side runs it: a data-changing statement (INSERT,
    * UPDATE, DELETE, REPLACE, CREATE, ALTER, DROP) right after it ran — `statement` inside a
@@ -161,6 +168,8 @@ export class SqlitePlugin {
   private readonly schedule: Schedule;
   private readonly files: Map<string, Uint8Array>;
   private readonly disk: PluginDisk | undefined;
+  /** @internal */
+  readonly mutations: SdkMutations | undefined;
   private readonly connections = new Map<string, Connection>();
   private dead = false;
   /** @internal */
@@ -171,6 +180,7 @@ export class SqlitePlugin {
     this.onWrite = options.onWrite;
     this.files = new Map(options.files ?? []);
     this.disk = options.disk;
+    this.mutations = options.mutations;
     this.schedule = (task) =>
       options.schedule(() => {
         if (!this.dead) task();
@@ -286,9 +296,13 @@ export class SqlitePlugin {
     this.schedule(task);
   }
 
-  /** @internal A commit of `name` just ended: the disk, if any, gets the committed bytes. */
-  committed(name: string, db: Database): void {
-    this.disk?.write(name, db.export());
+  /**
+   * @internal A commit of `name` just ended: the disk, if any, gets the committed bytes. Returns
+   * the disk's promise when its write is asynchronous.
+   */
+  committed(name: string, db: Database): Promise<void> | undefined {
+    const written = this.disk?.write(name, db.export());
+    return written instanceof Promise ? written : undefined;
   }
 
   /** @internal The connection behind a handle, opened from the device's file on first use. */
@@ -323,6 +337,8 @@ class Connection {
   /** Data-changing statements since BEGIN: a COMMIT after none is no write. */
   private written = 0;
   idleWaiters: (() => void)[] = [];
+  /** An asynchronous disk write not yet settled: callbacks wait for it. */
+  private durable: Promise<void> | undefined;
   private readonly queue: Transaction[] = [];
   private readonly statements = new Map<string, Statement>();
   private running: Transaction | undefined;
@@ -385,8 +401,13 @@ class Connection {
       const commits = this.writing && COMMITS.test(sql) && this.written > 0;
       if (CLOSES_TRANSACTION.test(sql)) this.becameIdle();
       // Outside BEGIN … COMMIT, SQLite commits each write statement on its own.
-      if (COMMITS.test(sql) || (!inTransaction && READ_ONLY_REFUSED.test(sql)))
-        this.plugin.committed(this.name, this.db);
+      if (COMMITS.test(sql) || (!inTransaction && READ_ONLY_REFUSED.test(sql))) {
+        const written = this.plugin.committed(this.name, this.db);
+        if (written !== undefined) {
+          const previous = this.durable ?? Promise.resolve();
+          this.durable = previous.then(() => written);
+        }
+      }
       const outcome: Outcome = { ok: true, result: resultSet(rows, rowsAffected, insertId) };
       // Reported once the disk (if any) has what it committed: a crash here keeps the commit.
       if (this.plugin.onWrite !== undefined && !readOnly) {
@@ -403,6 +424,20 @@ class Connection {
     } catch (cause) {
       return { ok: false, error: toSqlError(cause) };
     }
+  }
+
+  /**
+   * Runs `then` once every asynchronous disk write so far has settled (at once when there is
+   * none), with the first write's failure if one failed.
+   */
+  whenDurable(then: (failure: SqlError | undefined) => void): void {
+    const durable = this.durable;
+    if (durable === undefined) return then(undefined);
+    this.durable = undefined;
+    durable.then(
+      () => then(undefined),
+      (cause: unknown) => then(toSqlError(cause)),
+    );
   }
 
   /** Tells of a write; a `crash` verdict kills the app here, before anything else of it runs. */
@@ -541,13 +576,28 @@ class Transaction implements SqliteTransaction {
   private run(): void {
     const batch = this.pending;
     this.pending = [];
+    // Mutant: a write transaction's last queued statement (after BEGIN and at least one other) is acknowledged, never run.
+    const lost =
+      this.plugin.mutations?.has('plugin-loses-last-statement') === true &&
+      batch[0]?.sql === 'BEGIN' &&
+      batch.length > 2
+        ? batch.length - 1
+        : -1;
     const outcomes: Outcome[] = [];
-    for (const statement of batch) {
-      outcomes.push(this.connection.execute(statement.sql, statement.params, this.readOnly));
+    for (const [i, statement] of batch.entries()) {
+      outcomes.push(
+        i === lost
+          ? { ok: true, result: resultSet([], 0, undefined) }
+          : this.connection.execute(statement.sql, statement.params, this.readOnly),
+      );
       // The app died right after that statement: nothing more of it runs.
       if (this.plugin.killed) return;
     }
-    this.plugin.post(() => this.deliver(batch, outcomes));
+    // A write outside BEGIN … COMMIT committed on its own: its callback waits for the disk too.
+    this.connection.whenDurable((failure) => {
+      if (failure === undefined) this.plugin.post(() => this.deliver(batch, outcomes));
+      else this.abort({ code: failure.code, message: `unable to write the database: ${failure.message}` });
+    });
   }
 
   private deliver(batch: readonly QueuedStatement[], outcomes: readonly Outcome[]): void {
@@ -593,9 +643,15 @@ class Transaction implements SqliteTransaction {
         return;
       }
     }
-    this.plugin.post(() => {
-      this.connection.finished(this);
-      this.onSuccess?.();
+    this.connection.whenDurable((failure) => {
+      if (failure !== undefined) {
+        this.abort({ code: failure.code, message: `unable to commit transaction: ${failure.message}` });
+        return;
+      }
+      this.plugin.post(() => {
+        this.connection.finished(this);
+        this.onSuccess?.();
+      });
     });
   }
 

@@ -19,6 +19,7 @@ import {
   type Transport,
   type TransportFailureKind,
 } from '../protocol/http.js';
+import type { SdkMutations } from './mutations.js';
 
 export interface XhrOptions {
   readonly transport: Transport;
@@ -28,6 +29,8 @@ export interface XhrOptions {
   readonly post: (task: () => void) => void;
   /** A transport that rejected with something other than a TransportError: a bug, reported. */
   readonly onTransportBug?: (error: unknown) => void;
+  /** Deliberate bugs of this shim (the harness self-test); none by default. */
+  readonly mutations?: SdkMutations;
 }
 
 type XhrEventName = 'readystatechange' | 'load' | 'error' | 'abort' | 'loadend';
@@ -78,7 +81,7 @@ export type SimXMLHttpRequestClass = {
 
 /** Builds the XMLHttpRequest class one app instance sees. */
 export function createXMLHttpRequestClass(options: XhrOptions): SimXMLHttpRequestClass {
-  const { transport, baseUrl, post, onTransportBug } = options;
+  const { transport, baseUrl, post, onTransportBug, mutations } = options;
 
   class XMLHttpRequest implements SimXMLHttpRequest {
     static readonly UNSENT = 0 as const;
@@ -161,9 +164,11 @@ export function createXMLHttpRequestClass(options: XhrOptions): SimXMLHttpReques
         throw new Error("InvalidStateError: The object's state must be OPENED.");
       this.sendFlag = true;
       const hasBody = body !== null && body !== undefined && this.method !== 'GET' && this.method !== 'HEAD';
+      const headers = { ...this.requestHeaders };
+      if (mutations?.has('xhr-drops-if-match') === true) delete headers['if-match'];
       const request: HttpRequest = hasBody
-        ? { method: this.method, url: this.url, headers: { ...this.requestHeaders }, body: String(body) }
-        : { method: this.method, url: this.url, headers: { ...this.requestHeaders } };
+        ? { method: this.method, url: this.url, headers, body: String(body) }
+        : { method: this.method, url: this.url, headers };
       this.sentRequest = request;
       const generation = this.generation;
       let answer: Promise<HttpResponse>;

@@ -1,26 +1,47 @@
 /**
  * The admin API of `syncwright serve`, under `/__syncwright/`: change the faults on real
+<<<<<<< HEAD
  * traffic, hold, lose or fail chosen requests (`/intercepts`, see intercept.ts), write server
+ * rows as another user, read the history a page at a time or export it, reset. It answers
+ * loopback clients only — unless an admin token is set, and then only requests carrying that
+ * token (`Authorization: Bearer <token>` or `X-Syncwright-Admin-Token`), compared in constant
+ * time. Either way the request must be addressed to an allowed host (allowed-hosts.ts, against
+ * DNS rebinding), and changes must be same-origin JSON, so that a web page the developer happens
+ * to visit cannot send them.
+=======
+ * traffic (`/offline` takes `{"offline": true, "client": "client-2"}` for one device's link), hold, lose or fail chosen requests (`/intercepts`, see intercept.ts), write server
  * rows as another user, read the history, reset. It answers loopback
  * clients only — unless an admin token is set, and then only requests carrying that token
  * (`Authorization: Bearer <token>` or `X-Syncwright-Admin-Token`), compared in constant time.
  * Changes must be JSON, so that a web page the developer happens to visit cannot send them.
+>>>>>>> cordova
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { FaultPlanError } from '../network/validate.js';
+import { MAX_JSON_BYTES } from '../protocol/limits.js';
 import type { JsonObject } from '../protocol/records.js';
 import type { ServerEdit } from '../kernel/history.js';
 import { BackendError } from '../backend/errors.js';
 import type { ServeFaults, ServeTraffic } from './serve-faults.js';
 import { interceptRoutes } from './intercept.js';
 import type { Backend, WriteOutcome } from '../backend/types.js';
+import { describeAllowedHosts, hostAllowed, type AllowedHosts } from './allowed-hosts.js';
+import { jsonBody } from './json-body.js';
 
 export const ADMIN_PREFIX = '/__syncwright';
+
+/** Events per page of `GET /history` unless `limit` says, and the most it may say. */
+const HISTORY_PAGE = 1000;
+const HISTORY_PAGE_MAX = 10_000;
+/** Events per write of the export: small enough to keep the stream moving, large enough to be cheap. */
+const EXPORT_CHUNK = 500;
 
 export interface AdminOptions {
   /** When set, every admin request must carry it; when not, only loopback clients are served. */
   readonly token?: string;
+  /** The `Host` names answered (allowed-hosts.ts). */
+  readonly allowedHosts: AllowedHosts;
   readonly backend: () => Backend;
   readonly traffic: ServeTraffic;
   /** Replaces the backend with an empty one (same tables). */
@@ -50,8 +71,8 @@ export function isLoopback(address: string | undefined): boolean {
 
 export function adminRouter(options: AdminOptions): Router {
   const router = express.Router();
-  router.use(access(options.token));
-  router.use(express.json({ limit: '1mb', strict: true }));
+  router.use(access(options.token, options.allowedHosts));
+  router.use(jsonBody(MAX_JSON_BYTES.request));
 
   router.get('/faults', (_req, res) => void res.json(faultsView(options.traffic)));
   router.put('/faults', (req, res) => {
@@ -60,15 +81,35 @@ export function adminRouter(options: AdminOptions): Router {
     res.json(faultsView(options.traffic));
   });
   router.post('/offline', (req, res) => {
-    const body = object(req.body, ['offline']);
+    const body = object(req.body, ['offline', 'client']);
     if (typeof body['offline'] !== 'boolean') throw new AdminInputError('offline: expected true or false');
-    options.traffic.setOffline(body['offline']);
+    const client = body['client'];
+    if (client !== undefined && typeof client !== 'string')
+      throw new AdminInputError('client: expected the name a client sends in X-Syncwright-Client');
+    options.traffic.setOffline(body['offline'], client);
     res.json(faultsView(options.traffic));
   });
   router.get('/history', (req, res) => {
-    const since = req.query['since'] === undefined ? 0 : Number(req.query['since']);
-    if (!Number.isInteger(since) || since < 0) throw new AdminInputError('since: expected a whole number >= 0');
-    res.json({ events: options.traffic.history.slice(since), total: options.traffic.history.length });
+    const after =
+      req.query['since'] !== undefined
+        ? wholeNumber(req.query['since'], 'since', 0) - 1
+        : wholeNumber(req.query['after'], 'after', -1);
+    const limit = wholeNumber(req.query['limit'], 'limit', HISTORY_PAGE, 1, HISTORY_PAGE_MAX);
+    const events = options.traffic.historyPage(after, limit);
+    const stats = options.traffic.historyStats;
+    const last = events.at(-1)?.seq;
+    res.json({
+      events,
+      total: stats.total,
+      kept: stats.kept,
+      dropped: stats.dropped,
+      // The cursor of the next page, or null when this one reached the newest event.
+      next: last !== undefined && last < stats.total - 1 ? last : null,
+      ...(stats.dropped.events > 0 || stats.dropped.elidedBodies > 0 ? { note: historyNote(options.traffic) } : {}),
+    });
+  });
+  router.get('/history/export', (_req, res, next) => {
+    exportHistory(res, options.traffic).catch(next);
   });
   router.get('/tables/:table', (req, res) => {
     const table = tableOf(options.backend(), req.params['table']);
@@ -129,9 +170,15 @@ export function adminRouter(options: AdminOptions): Router {
   return router;
 }
 
-function access(token: string | undefined) {
+function access(token: string | undefined, allowedHosts: AllowedHosts) {
   return (req: Request, res: Response, next: NextFunction): void => {
     res.setHeader('cache-control', 'no-store');
+    if (!hostAllowed(req.headers.host, allowedHosts)) {
+      res.status(403).json({
+        error: `the admin API answers requests addressed to ${describeAllowedHosts(allowedHosts)} only (Host: ${JSON.stringify((req.headers.host ?? '').slice(0, 80))}); start serve with --allowed-host <name> to add a name`,
+      });
+      return;
+    }
     if (token !== undefined) {
       const header = req.headers['authorization'];
       const bearer =
@@ -172,12 +219,75 @@ function access(token: string | undefined) {
 }
 
 function faultsView(traffic: ServeTraffic): JsonObject {
+  const stats = traffic.historyStats;
   return {
     faults: traffic.faults as unknown as JsonObject,
     offline: traffic.offline,
+    clients: traffic.clients,
     requests: traffic.requests,
-    events: traffic.history.length,
+    events: stats.kept,
+    eventsDropped: stats.dropped.events,
   };
+}
+
+/** A query parameter as a whole number in range, `fallback` when absent. */
+function wholeNumber(
+  value: unknown,
+  name: string,
+  fallback: number,
+  min = fallback,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
+  if (value === undefined) return fallback;
+  const number = typeof value === 'string' && /^-?\d{1,16}$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(number) || number < min || number > max)
+    throw new AdminInputError(
+      `${name}: expected a whole number ${max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`}`,
+    );
+  return number;
+}
+
+/** What the bounded history left out, in words. */
+function historyNote(traffic: ServeTraffic): string {
+  const { dropped, limit, total, kept } = traffic.historyStats;
+  const parts: string[] = [];
+  if (dropped.events > 0)
+    parts.push(
+      `the ${dropped.events} oldest of ${total} events were dropped (the history keeps at most ${limit.maxEvents} events and ${limit.maxBytes} bytes; ${kept} kept)`,
+    );
+  if (dropped.elidedBodies > 0)
+    parts.push(
+      `${dropped.elidedBodies} bodies over ${limit.maxBodyBytes} bytes are kept as their length and SHA-256 only`,
+    );
+  return `${parts.join('; ')}. Checks over this history report what they cannot see as unknown.`;
+}
+
+/**
+ * The kept history as one JSON document, written a chunk at a time (waiting for the socket to
+ * drain), so that exporting never builds the whole text in memory.
+ */
+async function exportHistory(res: Response, traffic: ServeTraffic): Promise<void> {
+  // The events kept now: later ones, and later drops, do not change what is being sent.
+  const events = traffic.history.slice();
+  const stats = traffic.historyStats;
+  res.status(200);
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.setHeader('content-disposition', 'attachment; filename="serve-history.json"');
+  const head = {
+    total: stats.total,
+    kept: events.length,
+    dropped: stats.dropped,
+    ...(stats.dropped.events > 0 || stats.dropped.elidedBodies > 0 ? { note: historyNote(traffic) } : {}),
+  };
+  const write = async (text: string): Promise<void> => {
+    if (!res.write(text)) await new Promise<void>((resolve) => res.once('drain', resolve).once('close', resolve));
+  };
+  await write(`${JSON.stringify(head).slice(0, -1)},"events":[`);
+  for (let i = 0; i < events.length && !res.destroyed; i += EXPORT_CHUNK) {
+    const chunk = events.slice(i, i + EXPORT_CHUNK).map((event) => JSON.stringify(event));
+    await write(`${i === 0 ? '\n' : ',\n'}${chunk.join(',\n')}`);
+  }
+  res.end(']}\n');
 }
 
 function object(value: unknown, allowed: readonly string[]): Record<string, unknown> {

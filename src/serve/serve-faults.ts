@@ -5,8 +5,11 @@
  * clients meet. A request the link fails (a lost answer, a network failure, a timeout,
  * offline) ends with the connection destroyed: the app sees a network error, as on a device.
  *
- * All real traffic shares one link, named `http`: a fault plan's `default` applies to it, and
- * so does `links.http`.
+ * Real traffic crosses the link named `http` — unless a request names its sender in the
+ * `X-Syncwright-Client` header (the Playwright fixture sets it per browser context, one per
+ * device): then it crosses that client's own link, named after it, so the history says which
+ * device sent what and a device can go offline alone. A fault plan's `default` applies to every
+ * link, `links.<name>` to one.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
@@ -22,17 +25,27 @@ import {
 } from '../network/fault-plan.js';
 import { NetworkLink } from '../network/link.js';
 import { FaultPlanError, parseFaultPlan } from '../network/validate.js';
-import { TransportError, type HttpRequest, type HttpResponse } from '../protocol/http.js';
+import { TransportError, type HttpRequest, type HttpResponse, type TransportFailureKind } from '../protocol/http.js';
 import type { JsonObject } from '../protocol/records.js';
 import { RealClock } from '../kernel/clock.js';
 import { SeededRandom } from '../kernel/random.js';
-import type { ServerEdit } from '../kernel/history.js';
+import type { History, HistoryEvent, HistoryEventBody, ServerEdit } from '../kernel/history.js';
+import { DEFAULT_HISTORY_LIMIT, type HistoryDrops, type HistoryLimit } from '../kernel/history-limit.js';
 import { HistoryRecorder } from '../kernel/recorder.js';
 import type { Backend, HandleOptions } from '../backend/types.js';
 import { Intercepts, type Crossing } from './intercept.js';
 
-/** The link all real traffic crosses. */
+/** The link real traffic crosses when it names no client. */
 export const SERVE_LINK = 'http';
+
+/** The request header that names the client (the device) a request comes from. */
+export const CLIENT_HEADER = 'x-syncwright-client';
+
+/** A client name a request may give: not a name the history keeps for others (editors, the world…). */
+const CLIENT_NAME = /^[A-Za-z][\w-]{0,39}$/;
+const RESERVED_NAMES = /^(?:editor|world|server|network|admin|http$)/i;
+/** Links kept at once: a client that invents a name per request gets a 400, not a link each. */
+const MAX_LINKS = 64;
 
 /** Faults for real traffic, as `syncwright serve`'s flags and the admin API give them. */
 export interface ServeFaults {
@@ -49,8 +62,8 @@ export interface ServeFaults {
   readonly plan?: FaultPlan;
 }
 
-/** The link plan `faults` describe. @throws FaultPlanError for anything that does not fit real traffic. */
-export function servePlanOf(faults: ServeFaults): LinkPlan {
+/** The link plan `faults` describe for one link. @throws FaultPlanError for anything that does not fit real traffic. */
+export function servePlanOf(faults: ServeFaults, link: string = SERVE_LINK): LinkPlan {
   const issues: { path: string; expected: string; found: string }[] = [];
   const rate = (name: 'errorRate' | 'lostResponseRate'): number => {
     const value = faults[name];
@@ -80,7 +93,7 @@ export function servePlanOf(faults: ServeFaults): LinkPlan {
     ...(faults.plan ?? {}),
     ...(latency !== undefined ? { default: { ...(faults.plan?.default ?? {}), latency } } : {}),
   });
-  const base = linkPlanFor(plan, SERVE_LINK);
+  const base = linkPlanFor(plan, link);
   if ((base.restarts ?? []).length > 0)
     issues.push({
       path: 'restarts',
@@ -100,17 +113,32 @@ interface RequestContext {
   readonly res: ServerResponse;
 }
 
+/** How much of its history serve keeps, and what it left out. */
+export interface ServeHistoryStats {
+  /** Events recorded since the start (or the last reset): the `seq` the next one gets. */
+  readonly total: number;
+  /** Events kept now, and the bytes of their JSON. */
+  readonly kept: number;
+  readonly bytes: number;
+  readonly dropped: HistoryDrops;
+  readonly limit: HistoryLimit;
+}
+
 /**
  * The faulty path between the HTTP front door and the backend, with the history of what
  * crossed it. `faults` can be replaced while the server runs (a new link; request numbers and
- * plan times start again).
+ * plan times start again). The history is bounded (`historyLimit`): a server that runs for days
+ * keeps its newest events, and bodies past a size as their length and digest.
  */
 export class ServeTraffic {
   private readonly context = new AsyncLocalStorage<RequestContext>();
   private readonly clock = new RealClock();
   private recorder: HistoryRecorder;
-  private link: NetworkLink;
+  /** By name: `http`, and one per client that named itself. */
+  private links = new Map<string, NetworkLink>();
   private current: ServeFaults;
+  /** Every link, present and future, is down (the admin API's offline without a client). */
+  private allOffline: boolean;
   private nextRequestId = 1;
   private lastRequestId = 0;
   private nextOpId = 1;
@@ -122,27 +150,56 @@ export class ServeTraffic {
   constructor(
     private readonly backend: () => Backend,
     faults: ServeFaults = {},
+    private readonly historyLimit: HistoryLimit = DEFAULT_HISTORY_LIMIT,
   ) {
-    this.recorder = new HistoryRecorder(this.clock);
+    this.recorder = this.newRecorder();
+    servePlanOf(faults);
     this.current = faults;
-    this.link = this.makeLink(faults);
+    this.allOffline = faults.offline === true;
+    this.linkFor(SERVE_LINK);
   }
 
   get faults(): ServeFaults {
-    return { ...this.current, offline: this.link.offline };
+    return { ...this.current, offline: this.offline };
   }
 
+  /** Whether the shared `http` link is down. */
   get offline(): boolean {
-    return this.link.offline;
+    return this.linkFor(SERVE_LINK).offline;
   }
 
-  /** Requests the current link has carried. */
+  /** Requests the current links have carried. */
   get requests(): number {
-    return this.link.requests;
+    let total = 0;
+    for (const link of this.links.values()) total += link.requests;
+    return total;
   }
 
-  get history(): HistoryRecorder['events'] {
+  /** The events kept, oldest first. */
+  get history(): History {
     return this.recorder.events;
+  }
+
+  get historyStats(): ServeHistoryStats {
+    return {
+      total: this.recorder.total,
+      kept: this.recorder.length,
+      bytes: this.recorder.bytes,
+      dropped: this.recorder.drops,
+      limit: this.historyLimit,
+    };
+  }
+
+  /** Up to `limit` kept events with a `seq` above `after`. */
+  historyPage(after: number, limit: number): History {
+    return this.recorder.page(after, limit);
+  }
+
+  /** The clients that named themselves so far, and whether each one's link is down. */
+  get clients(): Record<string, { offline: boolean }> {
+    const clients: Record<string, { offline: boolean }> = {};
+    for (const [name, link] of this.links) if (name !== SERVE_LINK) clients[name] = { offline: link.offline };
+    return clients;
   }
 
   /** Express middleware that lets `handle` find the response of the request it serves. */
@@ -152,9 +209,14 @@ export class ServeTraffic {
 
   /** The backend's `handle`, across the link. A failed crossing drops the connection and never answers. */
   async handle(request: HttpRequest, options?: HandleOptions): Promise<HttpResponse> {
+    const named = clientOf(request);
+    if ('error' in named) return badClient(named.error);
+    if (!this.links.has(named.link) && this.links.size >= MAX_LINKS)
+      return badClient(`at most ${MAX_LINKS - 1} clients may name themselves in ${CLIENT_HEADER}`);
+    const link = this.linkFor(named.link);
     this.handleOptions.set(request, options);
     try {
-      return await this.intercepts.apply(request, () => this.cross(request));
+      return await this.intercepts.apply(request, () => this.cross(link, request));
     } catch (error) {
       const res = this.context.getStore()?.res;
       if (!(error instanceof TransportError) || res === undefined) throw error;
@@ -166,23 +228,37 @@ export class ServeTraffic {
     }
   }
 
-  private cross(request: HttpRequest): Crossing {
-    const answer = this.link.transport(request);
+  private cross(link: NetworkLink, request: HttpRequest): Crossing {
+    const answer = link.transport(request);
     // The link numbers a request before its first await, so the number is already taken.
     return { requestId: this.lastRequestId, answer };
   }
 
-  /** New faults from now on. @throws FaultPlanError */
+  /** New faults from now on, on every link. @throws FaultPlanError */
   setFaults(faults: ServeFaults): void {
-    const link = this.makeLink(faults);
-    this.link.heal();
-    this.link = link;
+    const names = [...this.links.keys()];
+    for (const name of names) servePlanOf(faults, name);
+    for (const link of this.links.values()) link.heal();
     this.current = faults;
+    this.allOffline = faults.offline === true;
+    this.links = new Map();
+    for (const name of names) this.linkFor(name);
     this.recorder.record('world', { kind: 'note', text: `faults set: ${JSON.stringify(faults)}` });
   }
 
-  setOffline(offline: boolean): void {
-    this.link.setOffline(offline, 'admin');
+  /**
+   * Takes a link down or brings it back: the named client's (recorded as a `partition` of it),
+   * or without a client every link, including those of clients yet to come.
+   */
+  setOffline(offline: boolean, client?: string): void {
+    if (client === undefined) {
+      this.allOffline = offline;
+      for (const link of this.links.values()) link.setOffline(offline, 'admin');
+      return;
+    }
+    const named = clientOf({ headers: { [CLIENT_HEADER]: client } });
+    if ('error' in named) throw new FaultPlanError([{ path: 'client', expected: 'a client name', found: client }]);
+    this.linkFor(named.link).setOffline(offline, 'admin');
   }
 
   /** Records a write made through the admin API as another user. */
@@ -191,29 +267,75 @@ export class ServeTraffic {
     op: ServerEdit,
     outcome: { ok: true; value: JsonObject } | { ok: false; error: string },
   ): void {
-    const opId = this.nextOpId++;
+    const opId = this.newOperationId();
     this.recorder.record(actor, { kind: 'invoke', opId, op });
     if (outcome.ok) this.recorder.record(actor, { kind: 'ok', opId, value: outcome.value });
     else this.recorder.record(actor, { kind: 'fail', opId, error: outcome.error });
   }
 
+  /**
+   * Adds an event from outside the server — what an app in a browser did, as the Playwright
+   * fixture hears it — to the same history, so that one order holds for everything.
+   */
+  record(actor: string, body: HistoryEventBody): HistoryEvent {
+    return this.recorder.record(actor, body);
+  }
+
+  /**
+   * Records a request a client sent that never reached this server (an app aiming at an address
+   * nobody routes, as the tutorial's offline trick does): it failed with `failure`, unapplied.
+   */
+  recordUnreachable(client: string, request: HttpRequest, failure: TransportFailureKind = 'network'): void {
+    const requestId = this.nextRequestId++;
+    this.recorder.record(client, { kind: 'http-request', requestId, link: client, request });
+    this.recorder.record(client, {
+      kind: 'http-failure',
+      requestId,
+      link: client,
+      failure,
+      applied: false,
+      latencyMs: 0,
+    });
+  }
+
+  /** An operation id no other operation of this history has (editors' and apps' alike). */
+  newOperationId(): number {
+    return this.nextOpId++;
+  }
+
   /** A fresh history (the admin API's reset). */
   clearHistory(): void {
     this.intercepts.clear();
-    this.recorder = new HistoryRecorder(this.clock);
-    this.link.heal();
-    this.link = this.makeLink(this.current);
+    this.recorder = this.newRecorder();
+    for (const link of this.links.values()) link.heal();
+    this.links = new Map();
+    this.nextOpId = 1;
+    this.allOffline = this.current.offline === true;
+    this.linkFor(SERVE_LINK);
   }
 
   close(): void {
     this.intercepts.clear();
-    this.link.heal();
+    for (const link of this.links.values()) link.heal();
   }
 
-  private makeLink(faults: ServeFaults): NetworkLink {
-    const plan = servePlanOf(faults);
+  private newRecorder(): HistoryRecorder {
+    return new HistoryRecorder(this.clock, this.clock.now(), { limit: this.historyLimit });
+  }
+
+  private linkFor(name: string): NetworkLink {
+    let link = this.links.get(name);
+    if (link === undefined) {
+      link = this.makeLink(name);
+      this.links.set(name, link);
+    }
+    return link;
+  }
+
+  private makeLink(name: string): NetworkLink {
+    const plan = servePlanOf(this.current, name);
     const link = new NetworkLink({
-      name: SERVE_LINK,
+      name,
       plan,
       clock: this.clock,
       startTime: this.clock.now(),
@@ -222,7 +344,28 @@ export class ServeTraffic {
       recorder: this.recorder,
       nextRequestId: () => (this.lastRequestId = this.nextRequestId++),
     });
-    if (faults.offline === true) link.setOffline(true, 'admin');
+    if (this.allOffline) link.setOffline(true, 'admin');
     return link;
   }
+}
+
+/** The link a request crosses: its client's, when it names one that may be used. */
+function clientOf(request: Pick<HttpRequest, 'headers'>): { link: string } | { error: string } {
+  const header = Object.entries(request.headers).find(([key]) => key.toLowerCase() === CLIENT_HEADER)?.[1];
+  if (header === undefined) return { link: SERVE_LINK };
+  if (!CLIENT_NAME.test(header) || RESERVED_NAMES.test(header)) {
+    const quoted = JSON.stringify(header);
+    return {
+      error: `${CLIENT_HEADER}: expected a client name such as "client-1" (letters, digits, - and _, at most 40, not editor…, world, server, network, admin or http), found ${quoted.length > 80 ? `${quoted.slice(0, 77)}...` : quoted}`,
+    };
+  }
+  return { link: header };
+}
+
+function badClient(message: string): HttpResponse {
+  return {
+    status: 400,
+    headers: { 'content-type': 'application/json; charset=utf-8' },
+    body: JSON.stringify({ error: message }),
+  };
 }

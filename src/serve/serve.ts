@@ -13,6 +13,8 @@ import { createApp } from './express.js';
 import { ServeTraffic, type ServeFaults } from './serve-faults.js';
 import { loadTablesFile } from '../backend/tables-file.js';
 import type { Backend } from '../backend/types.js';
+import type { HistoryLimit } from '../kernel/history-limit.js';
+import { allowedHostsOf } from './allowed-hosts.js';
 import type { Compatibility, ServerProfileName } from '../backend/profiles/profile.js';
 
 export interface ServeOptions {
@@ -35,6 +37,13 @@ export interface ServeOptions {
    * API answers loopback clients only.
    */
   adminToken?: string;
+  /** How much history to keep (default: DEFAULT_HISTORY_LIMIT, kernel/history-limit.ts). */
+  historyLimit?: HistoryLimit;
+  /**
+   * Host names the admin API answers besides this machine's (`localhost`, `127.0.0.1`, `[::1]`)
+   * and `host`; `*` for any, which needs `adminToken`. See allowed-hosts.ts.
+   */
+  allowedHosts?: readonly string[];
 }
 
 export interface RunningServer {
@@ -59,6 +68,11 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     options.tablesFile === undefined ? [TODOITEM_TABLE, CONFORMANCE_TABLE] : await loadTablesFile(options.tablesFile);
   if (options.adminToken !== undefined && options.adminToken.length < 8)
     throw new Error('the admin token must be at least 8 characters long');
+  const allowedHosts = allowedHostsOf(options.allowedHosts, host);
+  if (allowedHosts === '*' && options.adminToken === undefined)
+    throw new Error(
+      "allowing any Host ('*') needs an admin token: without one, any web page could reach the admin API through DNS rebinding",
+    );
   // Real HTTP runs on real time; ids only need to differ between runs.
   const newBackend = () =>
     createBackend({
@@ -69,7 +83,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       ...(options.compatibility !== undefined ? { compatibility: options.compatibility } : {}),
     });
   let current = await newBackend();
-  const traffic = new ServeTraffic(() => current, options.faults ?? {});
+  const traffic = new ServeTraffic(() => current, options.faults ?? {}, options.historyLimit);
   // The admin API's reset swaps the backend; the front door keeps pointing at the current one.
   const backend = delegatingBackend(
     () => current,
@@ -81,6 +95,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     ADMIN_PREFIX,
     adminRouter({
       ...(options.adminToken !== undefined ? { token: options.adminToken } : {}),
+      allowedHosts,
       backend: () => current,
       traffic,
       reset: async () => {

@@ -312,6 +312,7 @@ export class World {
       onRestart: () => {
         if (state !== undefined) void this.kill(state);
       },
+      operationOf: (request) => (state === undefined ? null : pullOwning(state, request)),
     });
     const uncertainCounter: Transport = async (request) => {
       if (state !== undefined) state.activeAt = this.time.now();
@@ -856,6 +857,17 @@ export class World {
   record(actor: string, body: HistoryEventBody): HistoryEvent {
     return this.recorder.record(actor, body);
   }
+}
+
+/**
+ * The pull a query belongs to: the client's earliest pull still running (its syncs take turns,
+ * so the earliest is the one sending), as the history index attributes it. Writes belong to no
+ * one here: "the n-th PATCH of r1" means the same whichever push or pull sent it.
+ */
+function pullOwning(state: ClientState, request: { readonly method: string }): number | null {
+  if (request.method.toUpperCase() !== 'GET') return null;
+  for (const op of state.pending) if (op.op.type === 'pull') return op.opId;
+  return null;
 }
 
 function normaliseClients(clients: number | readonly (string | WorldClientSpec)[]): WorldClientSpec[] {

@@ -51,6 +51,19 @@ describe('argument errors name the argument and exit 2', () => {
       ['run', 'fixed.json', '--client', './not-a-driver.mjs'],
       /--client: client module \.\/not-a-driver\.mjs must export a ClientDriverFactory/,
     ],
+    [
+      ['run', 'fixed.json', '--client', 'sdk', '--compare', 'sdk'],
+      /--compare expects reference \(the client the others are judged against\), got 'sdk'/,
+    ],
+    [
+      ['run', 'fixed.json', '--client', 'sdk', '--sdk-mutation', 'typo'],
+      /--sdk-mutation expects mutant names from: xhr-drops-if-match, plugin-loses-last-statement, snapshot-booleans-as-numbers; got 'typo'/,
+    ],
+    [
+      ['run', 'fixed.json', '--sdk-mutation', 'xhr-drops-if-match'],
+      /--sdk-mutation applies to the sdk client only, not to 'reference'/,
+    ],
+    [['replay', 'fixed.json', '--client', 'sdk', '--compare', 'nobody'], /--compare expects reference/],
     [['run', 'fixed.json', '--frobnicate'], /Unknown option '--frobnicate'/],
     [
       ['run', 'missing.json'],

@@ -1,6 +1,7 @@
 /** Shared set-up for the client tests: an in-process backend on a manual clock, and clients over it. */
 import { createBackend } from '../../src/backend/backend.js';
 import type { Backend } from '../../src/backend/types.js';
+import type { ServerProfileName } from '../../src/backend/profiles/profile.js';
 import { MobileServiceClient } from '../../src/client/client.js';
 import type { ColumnTypeName } from '../../src/client/columns.js';
 import type { ClientMutation } from '../../src/client/mutations.js';
@@ -28,12 +29,13 @@ export interface World {
   clock: ManualClock;
 }
 
-export async function createWorld(tables?: TableDefinition[]): Promise<World> {
+export async function createWorld(tables?: TableDefinition[], profile?: ServerProfileName): Promise<World> {
   const clock = new ManualClock(Date.UTC(2026, 0, 1));
   const backend = await createBackend({
     clock,
     random: new SeededRandom('backend'),
     ...(tables === undefined ? {} : { tables }),
+    ...(profile === undefined ? {} : { profile }),
   });
   return { backend, clock };
 }

@@ -27,7 +27,7 @@ async function staleEdit(world: World, c: TestClient): Promise<void> {
 
 describe('client mutations', () => {
   test('every mutation is known and none is on by default', () => {
-    expect(CLIENT_MUTATIONS).toHaveLength(11);
+    expect(CLIENT_MUTATIONS).toHaveLength(15);
     const none = new Mutations();
     for (const mutation of CLIENT_MUTATIONS) expect(none.has(mutation)).toBe(false);
     expect(() => new Mutations(['no-such-bug' as ClientMutation])).toThrow(/Unknown client mutation/);
@@ -139,5 +139,68 @@ describe('client mutations', () => {
     });
     expect(baseline).toBe(5);
     expect(mutant).toBe(8);
+  });
+  test('stale-read-after-write: a read after a local write shows the record as the app last read it', async () => {
+    const { baseline, mutant } = await both('stale-read-after-write', async (world, c) => {
+      world.backend.insert('todoitem', { id: 'a', text: 'one' });
+      await c.table.pull();
+      await c.table.read();
+      await c.table.update({ id: 'a', text: 'two' });
+      const afterWrite = [(await c.table.lookup('a'))!['text'], (await c.table.read())[0]!['text']];
+      await c.context.push();
+      return { afterWrite, afterPush: (await c.table.lookup('a'))!['text'] };
+    });
+    expect(baseline).toEqual({ afterWrite: ['two', 'two'], afterPush: 'two' });
+    expect(mutant).toEqual({ afterWrite: ['one', 'one'], afterPush: 'two' });
+  });
+
+  test('stale-list-after-push: a list keeps the version a push answer replaced; lookups and the store have the new one', async () => {
+    const { baseline, mutant } = await both('stale-list-after-push', async (world, c) => {
+      world.backend.insert('todoitem', { id: 'a', text: 'one' });
+      await c.table.pull();
+      await c.table.read();
+      await c.table.update({ id: 'a', text: 'two' });
+      const listedAfterWrite = (await c.table.read())[0]!['text'];
+      await c.context.push();
+      const server = world.backend.get('todoitem', 'a')!['version'];
+      const listed = (await c.table.read())[0]!['version'];
+      const looked = (await c.table.lookup('a'))!['version'];
+      return { listedAfterWrite, listIsCurrent: listed === server, lookupIsCurrent: looked === server };
+    });
+    expect(baseline).toEqual({ listedAfterWrite: 'two', listIsCurrent: true, lookupIsCurrent: true });
+    expect(mutant).toEqual({ listedAfterWrite: 'two', listIsCurrent: false, lookupIsCurrent: true });
+  });
+
+  test('pull-overwrites-newer: a pull answered from a stale cache puts back a version older than the one pushed', async () => {
+    const { baseline, mutant } = await both('pull-overwrites-newer', async (world, c) => {
+      world.backend.insert('todoitem', { id: 'a', text: 'one' });
+      await c.table.pull();
+      await c.table.update({ id: 'a', text: 'two' });
+      await c.context.push();
+      const sent = c.link.requests.length;
+      await c.table.pull();
+      const stale = { text: (await c.table.lookup('a'))!['text'], askedServer: c.link.requests.length > sent };
+      await c.table.pull();
+      return { stale, then: (await c.table.lookup('a'))!['text'] };
+    });
+    expect(baseline).toEqual({ stale: { text: 'two', askedServer: true }, then: 'two' });
+    expect(mutant).toEqual({ stale: { text: 'one', askedServer: false }, then: 'two' });
+  });
+
+  test('pull-clears-table: a full pull that fails leaves the table empty', async () => {
+    const { baseline, mutant } = await both('pull-clears-table', async (world, c) => {
+      world.backend.insert('todoitem', { id: 'a', text: 'one' });
+      world.backend.insert('todoitem', { id: 'b', text: 'two' });
+      await c.table.pull();
+      c.link.override = (request) =>
+        request.method === 'GET' ? new TransportError('network', 'Unexpected connection failure') : undefined;
+      await c.table.pull().catch(() => undefined);
+      const afterFailure = (await c.table.read()).map((row) => row['id']);
+      c.link.override = undefined;
+      await c.table.pull();
+      return { afterFailure, afterRetry: (await c.table.read()).map((row) => row['id']) };
+    });
+    expect(baseline).toEqual({ afterFailure: ['a', 'b'], afterRetry: ['a', 'b'] });
+    expect(mutant).toEqual({ afterFailure: [], afterRetry: ['a', 'b'] });
   });
 });

@@ -179,6 +179,38 @@ describe('paging through ties', () => {
     expect(sweepPages.flat()).toContain('r050');
   });
 
+  test('on a server with seven-digit timestamps, one millisecond is one tie group: the sweep reads all of it', async () => {
+    // The ASP.NET profile stamps writes within one millisecond at consecutive ticks. The client
+    // keeps milliseconds, so for it those records share one updatedAt; `updatedAt eq <ms>` would
+    // match none of them on such a server, so the sweep asks for the whole millisecond.
+    const world = await createWorld(undefined, 'aspnet');
+    const ids = insertTieGroup(world, 120);
+    world.clock.advance(1);
+    const c = await createClient(world);
+    c.link.beforeRequest = (_, index) => {
+      if (index === 2) {
+        world.clock.advance(1);
+        world.backend.update('todoitem', 'r003', { text: 'edited' });
+      }
+    };
+    await c.context.pull(new Query('todoitem'));
+    expect(await localIds(c)).toEqual(ids);
+    expect(await c.table.lookup('r003')).toMatchObject({ text: 'edited' });
+    const lines = c.link.lines();
+    const sweepPages = idsPerResponse(c).filter((_, i) => lines[i]!.includes('$orderby=id'));
+    expect(sweepPages.flat()).toContain('r050');
+  });
+
+  test('on a server with seven-digit timestamps, leaving a tie group does not read its records as out of order', async () => {
+    const world = await createWorld(undefined, 'aspnet');
+    const ids = insertTieGroup(world, 60);
+    world.clock.advance(1);
+    world.backend.insert('todoitem', { id: 'z', text: 'later' });
+    const c = await createClient(world);
+    await c.context.pull(new Query('todoitem'), 'all');
+    expect(await localIds(c)).toEqual([...ids, 'z']);
+  });
+
   test('an edit that takes an already-read record out of the filter does not make the pull miss another', async () => {
     const world = await createWorld();
     const ids = insertTieGroup(world, 120);

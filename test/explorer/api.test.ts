@@ -168,7 +168,7 @@ describe('the explorer server', () => {
       ['POST', '/api/reset', { seed: -1 }, 400, /seed: expected a whole number from 0/],
       ['POST', '/api/check', { mode: 'later' }, 400, /mode: expected one of now, run/],
       ['POST', '/api/counterexamples', '{"tool":{"name":"other"}}', 400, /not a syncwright results file/],
-      ['POST', '/api/counterexamples', '[1,2', 400, /not valid JSON|not JSON/],
+      ['POST', '/api/counterexamples', '[1,2', 400, /the uploaded file: expected valid JSON, found a syntax error/],
       ['GET', '/api/nothing-here', undefined, 404, /no such API: GET \/api\/nothing-here/],
     ];
     for (const [method, path, body, status, message] of cases) {

@@ -80,3 +80,40 @@ describe('writeHtmlReport', () => {
     }
   });
 });
+
+describe('a compared counterexample', () => {
+  test('carries the other client’s run of the program as a second timeline, and says why it was not compared', () => {
+    const results = failingResults();
+    const scenario = results.scenarios.find((s) => s.failure !== undefined)!;
+    const failure = scenario.failure!;
+    const compared = {
+      ...results,
+      scenarios: [
+        {
+          ...scenario,
+          failure: {
+            ...failure,
+            comparison: {
+              against: 'reference',
+              program: failure.program,
+              history: failure.history.slice(0, 3),
+              aligned: [{ link: 'client-1' }],
+              excluded: { reason: 'fault-unmet', detail: 'the 2nd PATCH of todoitem/r1 was never sent.' },
+            },
+          },
+        },
+      ],
+    };
+    const view = buildReportModel(compared).scenarios[0]!.failure!.compared!;
+    expect(view).toMatchObject({
+      against: 'reference',
+      aligned: 1,
+      excluded: 'fault-unmet: the 2nd PATCH of todoitem/r1 was never sent.',
+    });
+    expect(view.history).toHaveLength(3);
+    expect(view.timeline.rows.length).toBeGreaterThan(0);
+    expect(buildReportModel(results).scenarios.every((s) => s.failure === null || s.failure.compared === null)).toBe(
+      true,
+    );
+  });
+});

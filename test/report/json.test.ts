@@ -34,7 +34,9 @@ describe('parseRunResults', () => {
   const valid = (): Record<string, unknown> => JSON.parse(JSON.stringify(failingResults()));
 
   test('rejects text that is not JSON, naming the source', () => {
-    expect(() => parseRunResults('{nope', 'shard-1/results.json')).toThrow(/^shard-1\/results\.json: not JSON/);
+    expect(() => parseRunResults('{nope', 'shard-1/results.json')).toThrow(
+      /^shard-1\/results\.json: expected valid JSON, found a syntax error at line 1, column 2/,
+    );
   });
 
   test('rejects JSON that is not syncwright results', () => {
@@ -64,6 +66,6 @@ describe('parseRunResults', () => {
   test('a missing file is a ResultsFileError, not a crash', async () => {
     await expect(readRunResults(join(dir, 'missing.json'))).rejects.toThrow(ResultsFileError);
     await writeFile(join(dir, 'empty.json'), '');
-    await expect(readRunResults(join(dir, 'empty.json'))).rejects.toThrow(/empty\.json: not JSON/);
+    await expect(readRunResults(join(dir, 'empty.json'))).rejects.toThrow(/empty\.json: expected valid JSON/);
   });
 });

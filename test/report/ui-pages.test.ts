@@ -92,7 +92,11 @@ describe('the browser pages', () => {
 
   test('take only types from src/, never its code', async () => {
     const offending: string[] = [];
+    // ui/cordova/ is no report page: scripts/build-cordova.mjs bundles it into the Cordova platform
+    // a browser app loads, on purpose with the very sqlite plugin and push-handler recorder the
+    // Node harness runs (src/sdk, src/world), so the page and the simulator share one shim.
     for (const { file, text } of await uiSources()) {
+      if (file.startsWith('ui/cordova/')) continue;
       const source = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022);
       for (const statement of source.statements) {
         const isImport = ts.isImportDeclaration(statement);

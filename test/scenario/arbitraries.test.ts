@@ -53,4 +53,23 @@ describe('program arbitraries', () => {
     expect(program.steps.length).toBe(4 + 1);
     expect(program.faults.links).toBeUndefined();
   });
+  test('local reads are program steps: the default mix has reads and lookups, and most programs show every record and list at both ends', () => {
+    const programs = fc.sample(programArbitrary(scenario), { numRuns: 200, seed: 6 });
+    const kinds = new Set(programs.flatMap((program) => program.steps.slice(4).map((step) => step.op.type)));
+    expect(kinds).toContain('read');
+    expect(kinds).toContain('lookup');
+    const shown = (program: (typeof programs)[number], at: number): string =>
+      program.steps
+        .slice(at)
+        .map((step) => `${step.actor} ${step.op.type}${'id' in step.op ? ` ${step.op.id}` : ''}`)
+        .join(', ');
+    const closing =
+      'client-1 lookup r1, client-1 lookup r2, client-1 lookup r3, client-1 read, client-2 lookup r1, client-2 lookup r2, client-2 lookup r3, client-2 read';
+    const closed = programs.filter((program) => shown(program, -8) === closing).length;
+    const opened = programs.filter(
+      (program) => shown(program, 4).startsWith('client-1 read, client-2 read') && program.steps.length > 6,
+    ).length;
+    expect(closed).toBeGreaterThan(120);
+    expect(opened).toBeGreaterThan(120);
+  });
 });

@@ -177,6 +177,98 @@ describe('the disk sees committed states only', () => {
   });
 });
 
+describe('a disk that writes asynchronously (the browser shim over IndexedDB)', () => {
+  /** A disk whose writes settle only when the test says so. */
+  function slowDisk(): PluginDisk & {
+    files: Map<string, Uint8Array>;
+    settle: (failure?: Error) => void;
+    waiting: number;
+  } {
+    const files = new Map<string, Uint8Array>();
+    const pending: { name: string; bytes: Uint8Array; resolve: () => void; reject: (error: Error) => void }[] = [];
+    return {
+      files,
+      get waiting() {
+        return pending.length;
+      },
+      read: (name) => files.get(name),
+      write: (name, bytes) =>
+        new Promise<void>((resolve, reject) => pending.push({ name, bytes: bytes.slice(), resolve, reject })),
+      remove: (name) => void files.delete(name),
+      settle: (failure) => {
+        const next = pending.shift()!;
+        if (failure === undefined) {
+          files.set(next.name, next.bytes);
+          next.resolve();
+        } else next.reject(failure);
+      },
+    };
+  }
+  const flush = () => new Promise((resolve) => setImmediate(resolve));
+
+  test('the commit callback fires only once the bytes are durable, and the next transaction waits', async () => {
+    const disk = slowDisk();
+    const { db, run } = open(disk);
+    const seen: string[] = [];
+    db.transaction(
+      (tx) => tx.executeSql('CREATE TABLE item (id TEXT PRIMARY KEY, text TEXT)'),
+      null,
+      () => seen.push('first committed'),
+    );
+    db.transaction(
+      (tx) => tx.executeSql('INSERT INTO item VALUES (?, ?)', ['a', 'one'], () => seen.push('insert ran')),
+      null,
+      () => seen.push('second committed'),
+    );
+    run();
+    await flush();
+    run();
+    expect(disk.waiting).toBe(1);
+    expect(seen).toEqual([]);
+    disk.settle();
+    await flush();
+    run();
+    expect(seen).toEqual(['first committed', 'insert ran']);
+    expect(rowsOn(disk.files.get('app.db'))).toEqual([]);
+    disk.settle();
+    await flush();
+    run();
+    expect(seen).toEqual(['first committed', 'insert ran', 'second committed']);
+    expect(rowsOn(disk.files.get('app.db'))).toEqual([['a', 'one']]);
+  });
+
+  test('a write that fails to become durable reaches the error callback, not the success one', async () => {
+    const disk = slowDisk();
+    const { db, run } = open(disk);
+    let failure: SqlError | undefined;
+    let succeeded = false;
+    db.transaction(
+      (tx) => tx.executeSql('CREATE TABLE item (id TEXT)'),
+      (error) => (failure = error),
+      () => (succeeded = true),
+    );
+    run();
+    disk.settle(new Error('QuotaExceededError: the quota has been exceeded'));
+    await flush();
+    run();
+    expect(succeeded).toBe(false);
+    expect(failure?.message).toBe('unable to commit transaction: QuotaExceededError: the quota has been exceeded');
+  });
+
+  test('a write outside a transaction calls back once durable', async () => {
+    const disk = slowDisk();
+    const { db, run } = open(disk);
+    let done = false;
+    db.executeSql('CREATE TABLE item (id TEXT)', [], () => (done = true));
+    run();
+    expect(done).toBe(false);
+    disk.settle();
+    await flush();
+    run();
+    expect(done).toBe(true);
+  });
+});
+
 describe('the databases folder (folderDisk)', () => {
   let folder: string;
   afterEach(() => rmSync(folder, { recursive: true, force: true }));

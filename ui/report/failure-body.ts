@@ -2,7 +2,7 @@
  * What an opened failure shows: the error or the counterexample (timeline with its details
  * panel, checks, table diffs, the replay command and the shrunk program).
  */
-import type { FailureView, ScenarioView } from '../../src/report/report-model.js';
+import type { ComparedView, FailureView, ScenarioView } from '../../src/report/report-model.js';
 import { add, el, tid } from '../shared/dom.js';
 import { jsonBlock } from '../shared/json-block.js';
 import { selectRow } from '../shared/timeline/view.js';
@@ -41,6 +41,7 @@ export function renderFailureBody(sc: ScenarioView): HTMLDivElement {
     body.appendChild(el('p', 'hint', found.join(' · ')));
   }
   const view = timelineSection(body, f);
+  if (f.compared) comparedSection(body, f.compared);
   checksSection(body, f, view);
   tablesSection(body, f);
   replaySection(body, f);
@@ -86,6 +87,38 @@ function timelineSection(body: HTMLElement, f: FailureView): ReportTimeline {
   body.appendChild(grid);
   showEmptyDetails(view);
   return view;
+}
+
+/**
+ * The oracle's run of the same program, folded: the differential check cites its events as
+ * `<client> #seq`, and this is where they are. Drawn when first opened, as it doubles the page.
+ */
+function comparedSection(body: HTMLElement, compared: ComparedView): void {
+  const faults = `${plural(compared.aligned, 'fault')} re-aimed at the same requests`;
+  const summary = el(
+    'summary',
+    '',
+    `Timeline of the same program on the ${compared.against} client (${plural(compared.history.length, 'event')}; ${faults})`,
+  );
+  const section = tid(add(el('details', 'raw'), summary), 'compared-timeline');
+  if (compared.excluded) section.appendChild(el('p', 'hint', `Not compared — ${compared.excluded}`));
+  section.addEventListener('toggle', () => {
+    if (!section.open || section.querySelector('.ce-grid')) return;
+    const grid = el('div', 'ce-grid');
+    const details = el('aside', 'card details');
+    const view: ReportTimeline = {
+      timeline: compared.timeline,
+      history: compared.history,
+      rows: new Map(),
+      selected: null,
+      details,
+      show: (row) => renderDetails(view, row),
+    };
+    add(grid, renderTimeline(view), details);
+    section.appendChild(grid);
+    showEmptyDetails(view);
+  });
+  body.appendChild(section);
 }
 
 function checksSection(body: HTMLElement, f: FailureView, view: ReportTimeline): void {

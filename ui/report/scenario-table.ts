@@ -31,6 +31,13 @@ function scenarioRow(sc: ScenarioView, openFailure: (index: number) => void): HT
     el('div', 'scenario-file', sc.file),
     sc.description ? el('div', 'scenario-desc', sc.description) : null,
   );
+  if (sc.droppedWrites.length > 0) {
+    // Drops the app's handler chose are no failure, but a reader must see what they cost.
+    const dropped = tid(el('div', 'chips'), 'scenario-dropped');
+    add(dropped, el('span', 'hint', 'Dropped writes: '));
+    for (const d of sc.droppedWrites) dropped.appendChild(el('span', 'chip', d));
+    nameCell.appendChild(dropped);
+  }
   const covCell = el('td');
   // Zero counters are noise in a row; the ones that matter are in the Weak column.
   const chips = tid(el('div', 'chips'), 'scenario-coverage');

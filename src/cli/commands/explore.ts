@@ -2,7 +2,9 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { startExplorer } from '../../explorer/server.js';
 import { EXPLORER_POLICIES, type ExplorerPolicy } from '../../explorer/session.js';
+import { AllowedHostError, allowedHostsOf } from '../../serve/allowed-hosts.js';
 import { UsageError, type Command } from '../command.js';
+import { historyLimitOption } from '../history-limit-option.js';
 import { integerOption, parseOptions } from '../options.js';
 
 export const exploreCommand: Command = {
@@ -24,6 +26,10 @@ Options:
   --policy <name>      conflict policy of the clients: ${EXPLORER_POLICIES.join(', ')} (default ask)
   --open <file>        a results.json whose counterexamples to offer at once
   --save-dir <dir>     write saved sessions there (default: the browser downloads them)
+  --allowed-host <n>   a Host name the explorer answers besides localhost, 127.0.0.1, [::1] and
+                       --host (repeat it for more; '*' for any)
+  --history-limit <n,size>  the largest history a session may grow to (default 20000,16mb); past
+                       it, save, undo or reset
   -h, --help           show this help
 
 Example:
@@ -39,7 +45,18 @@ Example:
       policy: { type: 'string' },
       open: { type: 'string' },
       'save-dir': { type: 'string' },
+      'allowed-host': { type: 'string', multiple: true },
+      'history-limit': { type: 'string' },
     });
+    const host = values.host ?? '127.0.0.1';
+    const allowedHosts = values['allowed-host'] ?? [];
+    try {
+      allowedHostsOf(allowedHosts, host);
+    } catch (error) {
+      if (error instanceof AllowedHostError) throw new UsageError(`--allowed-host: ${error.message}`);
+      throw error;
+    }
+    const { maxEvents, maxBytes } = historyLimitOption(values['history-limit']);
     const port = integerOption('port', values.port, 4000, 0, 65535);
     const seed = integerOption('seed', values.seed, 1, 0, 2 ** 31 - 1);
     const clients = integerOption('clients', values.clients, 2, 1, 10);
@@ -62,7 +79,9 @@ Example:
     try {
       explorer = await startExplorer({
         port,
-        host: values.host ?? '127.0.0.1',
+        host,
+        allowedHosts,
+        historyLimit: { maxEvents, maxBytes },
         seed,
         clients,
         policy: policy as ExplorerPolicy,
@@ -73,12 +92,15 @@ Example:
       io.stderr.write(`syncwright explore: ${error instanceof Error ? error.message : String(error)}\n`);
       return 2;
     }
-    const host = values.host ?? '127.0.0.1';
     if (!['127.0.0.1', 'localhost', '::1'].includes(host)) {
       io.stderr.write(
         `syncwright explore: listening on ${host}: anyone who can reach this address can drive the explorer (it has no login)\n`,
       );
     }
+    if (allowedHosts.includes('*'))
+      io.stderr.write(
+        "syncwright explore: --allowed-host '*': any web page the user opens can drive the explorer through DNS rebinding\n",
+      );
     io.stdout.write(
       `syncwright explorer on ${explorer.url} (seed ${seed}, ${clients} client${clients === 1 ? '' : 's'}, policy ${policy}); Ctrl-C stops it\n`,
     );

@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ClientMutation } from '../../client/mutations.js';
+import type { SdkHarnessMutation } from '../../sdk/mutations.js';
+import type { ComparedRun } from '../../scenario/compare.js';
 import type { JsonObject } from '../../protocol/records.js';
 import { terminalSafe } from '../../report/escape.js';
 import { plural } from '../../report/summary.js';
@@ -19,7 +21,9 @@ import { UsageError, type Command } from '../command.js';
 import { formatProgram } from '../failure-text.js';
 import { historyHash } from '../history-hash.js';
 import { parseOptions } from '../options.js';
-import { parseClients, parseMutations } from '../units.js';
+import { readJsonFile } from '../json-file.js';
+import { MAX_JSON_BYTES } from '../../protocol/limits.js';
+import { parseClients, parseMutations, parseSdkMutations } from '../units.js';
 import { shown } from './run.js';
 
 const TOKEN = /^-?\d+:\d+(:\d+)*$/;
@@ -42,6 +46,8 @@ Options:
   --client <c>           reference, sdk, or a driver module (default: the counterexample's client,
                          else reference)
   --mutation <names>     build the reference client with these deliberate bugs
+  --sdk-mutation <names> build the SDK harness with these deliberate bugs of its shims (--client sdk)
+  --compare reference    replay the comparison with the reference client too (as \`run --compare\`)
   --save                 save the run as a regression case in scenarios/regressions/
   --name <name>          the regression's file name (letters, digits, - and _)
   --to <dir>             the folder to save it in (default scenarios/regressions; a folder of
@@ -64,6 +70,8 @@ Examples:
         scenario: { type: 'string' },
         client: { type: 'string' },
         mutation: { type: 'string' },
+        'sdk-mutation': { type: 'string' },
+        compare: { type: 'string' },
         save: { type: 'boolean' },
         name: { type: 'string' },
         to: { type: 'string' },
@@ -81,27 +89,47 @@ Examples:
     if (values.name !== undefined && !/^[\w-]+$/.test(values.name))
       throw new UsageError(`--name may only hold letters, digits, '-' and '_', got '${values.name}'`);
     const { source, counterexample } = await replaySource(positionals, values.scenario, io.cwd);
-    const client = clientFor(values.client, values.mutation, counterexample?.client);
+    const client = clientFor(values.client, values.mutation, counterexample?.client, values['sdk-mutation']);
+    const compare = compareFor(values.compare, counterexample);
+    if (compare !== undefined) parseClients(client.choice, undefined, undefined, compare);
 
     let result: ReplayResult;
     try {
-      result = await replay(source, { client: client.choice, mutations: client.mutations, cwd: io.cwd });
+      result = await replay(source, {
+        client: client.choice,
+        mutations: client.mutations,
+        sdkMutations: client.sdkMutations,
+        ...(compare !== undefined ? { compare } : {}),
+        cwd: io.cwd,
+      });
     } catch (error) {
       io.stderr.write(`syncwright replay: ${error instanceof Error ? error.message : String(error)}\n`);
       return 2;
     }
-    const resolved = await resolveClient(client.choice, { mutations: client.mutations, cwd: io.cwd });
+    const resolved = await resolveClient(client.choice, {
+      mutations: client.mutations,
+      sdkMutations: client.sdkMutations,
+      cwd: io.cwd,
+    });
     const hash = historyHash(result.run.history);
     const where =
       result.path !== undefined
         ? ` · seed ${result.seed} · path ${result.path}`
         : ` · world seed ${result.program.seed}`;
     const out: string[] = [
-      `replaying ${terminalSafe(result.scenario.file)}${where} · client ${terminalSafe(resolved.name)}`,
+      `replaying ${terminalSafe(result.scenario.file)}${where} · client ${terminalSafe(resolved.name)}${compare !== undefined ? ` vs ${compare}` : ''}`,
       `program: ${plural(result.program.steps.length, 'step')}`,
     ];
     out.push(...formatProgram(result.program as unknown as JsonObject).map((line) => `  ${line}`));
     out.push(`history: ${plural(result.run.history.length, 'event')} · sha256 ${hash}`);
+    const comparison = (result.run as Partial<ComparedRun>).comparison;
+    if (comparison !== undefined) {
+      out.push(
+        `${comparison.against} run: ${plural(comparison.reference.history.length, 'event')} · sha256 ${historyHash(comparison.reference.history)} · ${plural(comparison.aligned.length, 'fault')} aligned`,
+      );
+      if (comparison.excluded !== undefined)
+        out.push(`not compared (${comparison.excluded.reason}): ${terminalSafe(comparison.excluded.detail, true)}`);
+    }
     let differs = false;
     if (
       counterexample !== undefined &&
@@ -192,7 +220,7 @@ async function replaySource(
       throw new UsageError(`${file} is a counterexample: it carries its program, so it takes no <seed>:<path>`);
     if (scenarioOption !== undefined) await mustExist(scenarioOption, '--scenario', cwd);
     return {
-      source: { counterexample, ...(scenarioOption !== undefined ? { scenario: scenarioOption } : {}) },
+      source: { counterexample, file, ...(scenarioOption !== undefined ? { scenario: scenarioOption } : {}) },
       counterexample,
     };
   }
@@ -211,12 +239,7 @@ async function mustExist(file: string, what: string, cwd: string): Promise<void>
 
 /** The counterexample a JSON file holds (a counterexample, or a scenario result with one), if it is one. */
 async function counterexampleIn(file: string, cwd: string): Promise<Counterexample | undefined> {
-  let value: unknown;
-  try {
-    value = JSON.parse(await readFile(path.resolve(cwd, file), 'utf8'));
-  } catch (error) {
-    throw new UsageError(`${file} is not JSON: ${error instanceof Error ? error.message : String(error)}`);
-  }
+  const value = await readJsonFile(path.resolve(cwd, file), file, '', MAX_JSON_BYTES.results);
   if (!isObject(value)) throw new UsageError(`${file}: expected a scenario or a counterexample object`);
   if (isObject(value['tool']) && Array.isArray(value['scenarios'])) {
     throw new UsageError(
@@ -231,20 +254,49 @@ async function counterexampleIn(file: string, cwd: string): Promise<Counterexamp
   return candidate as unknown as Counterexample;
 }
 
-/** `--client`/`--mutation`, else the client the counterexample failed on, else the reference client. */
+/** `--client`/`--mutation`/`--sdk-mutation`, else the client the counterexample failed on, else the reference client. */
 function clientFor(
   clientOption: string | undefined,
   mutationOption: string | undefined,
   recorded: string | undefined,
-): { choice: string; mutations: ClientMutation[] } {
-  if (clientOption !== undefined || mutationOption !== undefined || recorded === undefined) {
-    const clients = parseClients(clientOption, mutationOption);
+  sdkMutationOption?: string,
+): { choice: string; mutations: ClientMutation[]; sdkMutations: SdkHarnessMutation[] } {
+  if (
+    clientOption !== undefined ||
+    mutationOption !== undefined ||
+    sdkMutationOption !== undefined ||
+    recorded === undefined
+  ) {
+    const clients = parseClients(clientOption, mutationOption, sdkMutationOption);
     if (clients.length !== 1) throw new UsageError(`--client: replay runs one client, got '${clientOption}'`);
-    return { choice: clients[0]!.choice, mutations: [...clients[0]!.mutations] };
+    return {
+      choice: clients[0]!.choice,
+      mutations: [...clients[0]!.mutations],
+      sdkMutations: [...(clients[0]!.sdkMutations ?? [])],
+    };
   }
   if (recorded.startsWith('reference+'))
-    return { choice: 'reference', mutations: parseMutations(recorded.slice('reference+'.length).split('+').join(',')) };
-  return { choice: recorded, mutations: [] };
+    return {
+      choice: 'reference',
+      mutations: parseMutations(recorded.slice('reference+'.length).split('+').join(',')),
+      sdkMutations: [],
+    };
+  if (recorded.startsWith('sdk+'))
+    return {
+      choice: 'sdk',
+      mutations: [],
+      sdkMutations: parseSdkMutations(recorded.slice('sdk+'.length).split('+').join(',')),
+    };
+  return { choice: recorded, mutations: [], sdkMutations: [] };
+}
+
+/** `--compare`, else the client a counterexample was compared with. */
+function compareFor(option: string | undefined, counterexample: Counterexample | undefined): 'reference' | undefined {
+  const against = option ?? counterexample?.comparison?.against;
+  if (against === undefined) return undefined;
+  if (against !== 'reference')
+    throw new UsageError(`--compare expects reference (the client the others are judged against), got '${against}'`);
+  return against;
 }
 
 function regressionName(result: ReplayResult): string {

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { SIGNATURE_VERSION } from '../../check/signature.js';
+import { SDK_HARNESS_MUTATIONS } from '../../sdk/mutations.js';
 import { terminalSafe } from '../../report/escape.js';
 import { mergeResults } from '../../report/merge.js';
 import { ProgressLine } from '../../report/progress.js';
@@ -12,6 +13,8 @@ import { loadScenario } from '../../scenario/load.js';
 import type { RunResults, ScenarioResult } from '../../scenario/results.js';
 import { DEFAULT_SEED } from '../../scenario/run.js';
 import { UsageError, type Command, type CommandIO } from '../command.js';
+import { checkDirectoryCanBeMade, DirectoryError } from '../../kernel/make-directory.js';
+import { onInterrupt } from '../interrupt.js';
 import { durationOption } from '../duration.js';
 import { describeFailure } from '../failure-text.js';
 import { integerOption, parseOptions } from '../options.js';
@@ -51,6 +54,14 @@ Options:
   --client <c>           reference, sdk, both, or the path of a module exporting a
                          ClientDriverFactory (default reference)
   --mutation <names>     build the reference client with deliberate bugs (comma-separated)
+  --compare reference    run each program on the reference client as well, with the faults the
+                         reference run met re-aimed at the same requests by meaning, and judge the
+                         client against it (the differential oracle): final local and server tables,
+                         handler calls, how each call ended and the writes sent. Known differences
+                         are declared by signature; programs that cannot be aligned are counted
+                         and left out of the comparison
+  --sdk-mutation <names> build the SDK harness with deliberate bugs of its own shims (--client sdk;
+                         comma-separated: ${SDK_HARNESS_MUTATIONS.join(', ')})
   --workers <n>          worker threads (default ${defaultWorkers()}); results are the same for any number
   --shard <i>/<n>        run the i-th of n deterministic slices of (scenario, run range) units;
                          join the shards' reports with \`syncwright merge-reports\`
@@ -68,6 +79,7 @@ Examples:
   syncwright run
   syncwright run scenarios/conflict-handling.json --runs 500 --seed random
   syncwright run 'scenarios/generated-*.ts' --client both --workers 4
+  syncwright run 'scenarios/generated-*.ts' --client sdk --compare reference --runs 500
   syncwright run --shard 2/4 --out reports/shard-2`,
 
   async run(args, io) {
@@ -78,6 +90,8 @@ Examples:
         seed: { type: 'string' },
         client: { type: 'string' },
         mutation: { type: 'string' },
+        'sdk-mutation': { type: 'string' },
+        compare: { type: 'string' },
         workers: { type: 'string' },
         shard: { type: 'string' },
         reporter: { type: 'string' },
@@ -89,7 +103,7 @@ Examples:
     );
     const runs = values.runs === undefined ? undefined : integerOption('runs', values.runs, 0, 1, 10_000_000);
     const seed = seedOption(values.seed, DEFAULT_SEED);
-    const clients = parseClients(values.client, values.mutation);
+    const clients = parseClients(values.client, values.mutation, values['sdk-mutation'], values.compare);
     let workers = integerOption('workers', values.workers, defaultWorkers(), 1, 256);
     if (workers > 1 && workerEntry() === undefined) {
       if (values.workers !== undefined)
@@ -100,9 +114,19 @@ Examples:
     const reporters = reportersOption(values.reporter);
     const outDir = reportDirectory(values.out, io.cwd);
     const timeLimitMs = durationOption('time-limit', values['time-limit']);
+    // Before any run: a folder the reports cannot go to is a mistake in the arguments.
+    if (reporters.some((reporter) => reporter !== 'list')) await checkOutDirectory(outDir);
     await checkClients(clients, io.cwd);
     const files = await resolveScenarioFiles(positionals, io.cwd);
 
+    // From here on Ctrl-C says how far the run got (loading TypeScript scenarios takes a while too).
+    let done = 0;
+    let writing = false;
+    const stopListening = onInterrupt(io.stderr, () =>
+      writing
+        ? `syncwright run: interrupted while writing the reports — those in ${outDir} may be incomplete`
+        : `syncwright run: interrupted — ${plural(done, 'run')} done, reports not written`,
+    );
     const cache: ScenarioCache = new Map();
     const planned: PlannedScenario[] = [];
     const problems: string[] = [];
@@ -122,6 +146,7 @@ Examples:
     if (problems.length > 0) {
       for (const problem of problems) io.stderr.write(`syncwright run: ${terminalSafe(problem, true)}\n`);
       io.stderr.write(`\n${plural(problems.length, 'scenario file')} could not be loaded; nothing was run.\n`);
+      stopListening();
       return 2;
     }
 
@@ -158,7 +183,6 @@ Examples:
     });
     const counted = new Map<WorkUnit, number>();
     const failing = new Set<string>();
-    let done = 0;
     let current: string | undefined;
     const state = () => ({ done, failures: failing.size, ...(current !== undefined ? { current } : {}) });
     const outcome = await executeUnits(units, {
@@ -190,6 +214,9 @@ Examples:
         }
         progress.update(state());
       },
+    }).catch((error: unknown) => {
+      stopListening();
+      throw error;
     });
     current = undefined;
     progress.finish(state());
@@ -228,9 +255,23 @@ Examples:
     }
     if (units.length === 0) io.stdout.write(`this shard has no units to run (${allUnits.length} units in all)\n`);
     printFailures(results.scenarios, io);
-    return finish(results, { outDir, reporters, color }, io);
+    writing = true;
+    try {
+      return await finish(results, { outDir, reporters, color }, io);
+    } finally {
+      stopListening();
+    }
   },
 };
+
+async function checkOutDirectory(outDir: string): Promise<void> {
+  try {
+    await checkDirectoryCanBeMade(outDir);
+  } catch (error) {
+    if (error instanceof DirectoryError) throw new UsageError(`--out: ${error.message}`);
+    throw error;
+  }
+}
 
 function printFailures(scenarios: readonly ScenarioResult[], io: CommandIO): void {
   const failures = scenarios.filter((scenario) => isFailingStatus(scenario.status));

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ServeFaults } from '../../serve/serve-faults.js';
 import { startServer } from '../../serve/serve.js';
@@ -9,7 +8,11 @@ import {
   type LinkErrorStatus,
 } from '../../network/fault-plan.js';
 import { FaultPlanError } from '../../network/validate.js';
+import { TablesFileError } from '../../backend/tables-file.js';
+import { AllowedHostError, allowedHostsOf } from '../../serve/allowed-hosts.js';
+import { exposureOf } from '../../serve/exposure.js';
 import { UsageError, type Command, type CommandIO } from '../command.js';
+import { describeHistoryLimit, historyLimitOption } from '../history-limit-option.js';
 import {
   COMPATIBILITY_MODES,
   SERVER_PROFILE_NAMES,
@@ -17,6 +20,8 @@ import {
   type ServerProfileName,
 } from '../../backend/profiles/profile.js';
 import { integerOption, parseOptions, rateOption } from '../options.js';
+import { readJsonFile } from '../json-file.js';
+import { MAX_JSON_BYTES } from '../../protocol/limits.js';
 
 export const serveCommand: Command = {
   name: 'serve',
@@ -45,9 +50,20 @@ Options:
   --faults <plan.json>       a fault plan (the scenario format's "faults"); its "default" applies
   --admin-token <token>      serve the admin API to anyone with this token (else: this machine only);
                              the SYNCWRIGHT_ADMIN_TOKEN environment variable works too
+  --allowed-host <name>      a Host name the admin API answers besides localhost, 127.0.0.1, [::1]
+                             and --host (repeat it for more; '*' for any, with --admin-token only)
+  --history-limit <n,size>   history kept: the newest n events and size of them (default 20000,16mb);
+                             bodies over 4 KiB are kept as their length and SHA-256
+  --quiet                    print only the address (and warnings)
+  --dry-run                  print what would be exposed, and exit without listening
   -h, --help                 show this help
 
-Admin API (under /__syncwright/): GET|PUT /faults, POST /offline, GET /history,
+Off 127.0.0.1 serve says what it exposes: the tables API to anyone who can connect (no login,
+CORS as --cors says), the admin API only with --admin-token.
+
+Admin API (under /__syncwright/): GET|PUT /faults, POST /offline,
+GET /history?after=<seq>&limit=<n> (a page; "next" is the cursor of the next one),
+GET /history/export (the whole kept history, streamed),
 GET|POST /tables/:table, PATCH|DELETE /tables/:table/:id (as another user), POST /reset,
 POST /intercepts {"action":"hold|lose|fail","method":"PATCH","path":"/tables/todoitem/*"}
 (hold, lose or fail a chosen request), GET|DELETE /intercepts/:id, POST /intercepts/:id/release|lose.
@@ -72,6 +88,10 @@ Example:
       offline: { type: 'boolean' },
       faults: { type: 'string' },
       'admin-token': { type: 'string' },
+      'allowed-host': { type: 'string', multiple: true },
+      'history-limit': { type: 'string' },
+      quiet: { type: 'boolean' },
+      'dry-run': { type: 'boolean' },
     });
     const port = integerOption('port', values.port, 3000, 0, 65535);
     const profile = values.profile ?? 'node';
@@ -84,30 +104,54 @@ Example:
     const adminToken = values['admin-token'] ?? process.env['SYNCWRIGHT_ADMIN_TOKEN'];
     if (adminToken !== undefined && adminToken.length < 8)
       throw new UsageError('--admin-token must be at least 8 characters long');
+    const host = values.host ?? '127.0.0.1';
+    const historyLimit = historyLimitOption(values['history-limit']);
+    const allowedHosts = allowedHostsOption(values['allowed-host'] ?? [], host, adminToken !== undefined);
+    const corsOrigins = values.cors?.split(',').map((origin) => origin.trim());
+    const exposure = exposureOf({
+      host,
+      ...(corsOrigins !== undefined ? { corsOrigins } : {}),
+      adminToken: adminToken !== undefined,
+      allowedHosts,
+    });
+    if (values['dry-run'] === true) {
+      io.stdout.write(
+        `syncwright serve would listen on ${host}:${port}\n${exposure.lines.join('\n')}\nhistory: ${describeHistoryLimit(historyLimit)}\ndry run: not listening\n`,
+      );
+      return 0;
+    }
     let server;
     try {
       server = await startServer({
         port,
-        host: values.host ?? '127.0.0.1',
+        host,
         ...(values.tables === undefined ? {} : { tablesFile: values.tables }),
         profile: profile as ServerProfileName,
         compatibility: compatibility as Compatibility,
-        ...(values.cors === undefined ? {} : { corsOrigins: values.cors.split(',').map((origin) => origin.trim()) }),
+        ...(corsOrigins === undefined ? {} : { corsOrigins }),
         faults,
         ...(adminToken !== undefined ? { adminToken } : {}),
+        historyLimit,
+        ...(values['allowed-host'] !== undefined ? { allowedHosts: values['allowed-host'] } : {}),
       });
     } catch (error) {
-      if (error instanceof FaultPlanError) throw new UsageError(error.message);
+      if (error instanceof FaultPlanError || error instanceof TablesFileError) throw new UsageError(error.message);
       throw error;
     }
     io.stdout.write(
       `syncwright backend listening on ${server.url} (${profile} profile${compatibility === 'exact' ? ', exact' : ''})\n`,
     );
-    const active = describeFaults(faults);
-    if (active !== '') io.stdout.write(`faults on real traffic: ${active}\n`);
-    io.stdout.write(
-      `admin API: ${server.url}/__syncwright/ (${adminToken !== undefined ? 'admin token required' : 'this machine only'})\n`,
-    );
+    // Off loopback the exposure is a warning, printed even with --quiet.
+    if (!exposure.loopback)
+      io.stderr.write(`${exposure.lines.map((line) => `syncwright serve: ${line}`).join('\n')}\n`);
+    if (values.quiet !== true) {
+      const active = describeFaults(faults);
+      if (active !== '') io.stdout.write(`faults on real traffic: ${active}\n`);
+      io.stdout.write(
+        `admin API: ${server.url}/__syncwright/ (${adminToken !== undefined ? 'admin token required' : 'this machine only'})\n`,
+      );
+      io.stdout.write(`history: ${describeHistoryLimit(historyLimit)}\n`);
+    }
     await new Promise<void>((resolve) => {
       const stop = () => {
         process.off('SIGINT', stop);
@@ -142,21 +186,7 @@ async function faultsFrom(values: FaultFlags, io: CommandIO): Promise<ServeFault
   let plan: FaultPlan | undefined;
   if (values.faults !== undefined) {
     const file = path.resolve(io.cwd, values.faults);
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (error) {
-      throw new UsageError(
-        `--faults: cannot read ${values.faults}: ${error instanceof Error ? error.message : String(error)}`,
-      );
-    }
-    try {
-      plan = JSON.parse(text) as FaultPlan;
-    } catch (error) {
-      throw new UsageError(
-        `--faults: ${values.faults} is not JSON: ${error instanceof Error ? error.message : String(error)}`,
-      );
-    }
+    plan = (await readJsonFile(file, values.faults, '--faults', MAX_JSON_BYTES.faultPlan)) as FaultPlan;
   }
   return {
     ...(latency !== undefined ? { latency } : {}),
@@ -165,6 +195,22 @@ async function faultsFrom(values: FaultFlags, io: CommandIO): Promise<ServeFault
     ...(values.offline === true ? { offline: true } : {}),
     ...(plan !== undefined ? { plan } : {}),
   };
+}
+
+/** The `--allowed-host` names as the allow-list; `*` only with an admin token. */
+function allowedHostsOption(names: readonly string[], host: string, withToken: boolean) {
+  let allowed;
+  try {
+    allowed = allowedHostsOf(names, host);
+  } catch (error) {
+    if (error instanceof AllowedHostError) throw new UsageError(`--allowed-host: ${error.message}`);
+    throw error;
+  }
+  if (allowed === '*' && !withToken)
+    throw new UsageError(
+      "--allowed-host '*' needs --admin-token: without one, any web page could reach the admin API through DNS rebinding",
+    );
+  return allowed;
 }
 
 /** `200` (fixed) or `50-400` (uniform). */

@@ -1,0 +1,25 @@
+/**
+ * Ctrl-C and `kill` during a long command: instead of dying without a word, the process says
+ * what it had done and what it did not write, then exits with the signal's conventional code
+ * (130 for SIGINT, 143 for SIGTERM). Worker threads end with the process.
+ */
+
+const EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
+
+/**
+ * Until the returned function is called, SIGINT and SIGTERM write `message()` (one line) to
+ * `stderr` and end the process.
+ */
+export function onInterrupt(stderr: { write(text: string): unknown }, message: () => string): () => void {
+  const handlers = (Object.keys(EXIT_CODES) as (keyof typeof EXIT_CODES)[]).map((signal) => {
+    const handler = (): void => {
+      stderr.write(`\n${message()}\n`);
+      process.exit(EXIT_CODES[signal]);
+    };
+    process.once(signal, handler);
+    return [signal, handler] as const;
+  });
+  return () => {
+    for (const [signal, handler] of handlers) process.off(signal, handler);
+  };
+}
