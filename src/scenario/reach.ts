@@ -55,6 +55,8 @@ function kindOf(step: Step, editor: boolean): StepKind | undefined {
     case 'offline':
     case 'online':
     case 'sync':
+    case 'read':
+    case 'lookup':
       return op.type;
     default:
       return undefined;
