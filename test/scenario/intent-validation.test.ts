@@ -93,8 +93,16 @@ describe('intent in a scenario file', () => {
   test('hostile input is data: markup in keys, deep nesting and absurd numbers get clear errors', () => {
     let deep: unknown = 'client-wins';
     for (let i = 0; i < 10_000; i++) deep = { unique: deep };
+    // Nesting deeper than any scenario needs is refused as a whole, before any field is read.
+    expect(messages({ intent: { deep } })).toEqual([
+      'mine.json: (scenario): expected a value nested at most 256 levels deep, found deeper nesting (or a cycle)',
+    ]);
     const found = messages({
-      intent: { '<script>alert(1)</script>.x': 'client-wins', orders: { rows: { min: 1e308 } }, deep: deep },
+      intent: {
+        '<script>alert(1)</script>.x': 'client-wins',
+        orders: { rows: { min: 1e308 } },
+        deep: { unique: { unique: 'x' } },
+      },
     });
     expect(found).toContain('mine.json: intent.orders.rows.min: expected an integer in [0, 1000000], found 1e+308');
     expect(found.some((line) => line.startsWith('mine.json: intent.deep.unique: expected a field name'))).toBe(true);
