@@ -1,6 +1,7 @@
 import { describe, test, expect } from 'vitest';
 import { checkNoResurrection } from '../../src/check/no-resurrection.js';
 import { HistoryBuilder, local, pending, record, state } from './history-builder.js';
+import { replay } from '../../src/scenario/replay.js';
 
 describe('no resurrection', () => {
   test('passes when a deleted record stays gone', () => {
@@ -49,5 +50,21 @@ describe('no resurrection', () => {
       record('a', 'milk', 'v2', { deleted: true }),
     ]);
     expect(checkNoResurrection(h.build()).violations[0]!.message).toContain('still holds it');
+  });
+
+  test('an insert queued before a hard delete and accepted after it is a write the rule allows, not a resurrection', async () => {
+    // Found by the wide soak (generated-unkind-server 42:946): client-2 inserts note/r3 while
+    // offline, the editor deletes r3 on a server that removes rows, and the insert's POST, sent
+    // after the heal, creates the record anew (201): there was no tombstone to answer 409 with.
+    const { run } = await replay({ scenario: 'scenarios/regressions/unkind-insert-after-hard-delete.json' });
+    const created = run.history.find(
+      (event) =>
+        event.kind === 'http-response' &&
+        event.response.status === 201 &&
+        event.response.body.includes('"id":"r3"') &&
+        event.response.body.includes('"title":"v38"'),
+    );
+    expect(created).toBeDefined();
+    expect(checkNoResurrection(run.history).violations).toEqual([]);
   });
 });
