@@ -1,6 +1,6 @@
 // `npm run check`: types of sources, tests and the browser UI (ui/, bundled first: src/ inlines the
 // bundles); lint (with the rule that simulated code never reads the machine's clock or chance);
-// formatting; the layer rule; unused exports.
+// formatting; the layer rule; unused exports; the public API against its report (api/*.api.md).
 import { runStages } from './stages.mjs';
 
 runStages(
@@ -20,6 +20,7 @@ runStages(
     { name: 'format', command: 'prettier --check --log-level warn .' },
     { name: 'layers', command: 'depcruise src --config .dependency-cruiser.cjs' },
     { name: 'unused', command: 'knip' },
+    { name: 'api', command: 'node scripts/api-report.mjs --check' },
   ],
   { keepGoing: true },
 );

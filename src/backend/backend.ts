@@ -8,6 +8,7 @@ import type { Database } from 'sql.js';
 import type { HttpRequest, HttpResponse } from '../protocol/http.js';
 import { ifMatchAllows } from '../protocol/etag.js';
 import { UnknownColumnError } from '../protocol/odata/errors.js';
+import { parseFilter } from '../protocol/odata/parser.js';
 import { parseTableQuery, type TableQuery } from '../protocol/odata/query.js';
 import type { SqlDialect, SqlValue } from '../protocol/odata/sql.js';
 import {
@@ -15,6 +16,7 @@ import {
   TODOITEM_TABLE,
   type JsonObject,
   type JsonValue,
+  type RecordStamp,
   type ServerRecord,
   type TableDefinition,
 } from '../protocol/records.js';
@@ -28,7 +30,7 @@ import {
   type HttpCore,
   type RunQueryOptions,
 } from './http-handler.js';
-import { MEMORY_SCHEMA, openMemoryDatabase } from '../sqlite/sqljs.js';
+import { closeDatabase, MEMORY_SCHEMA, openMemoryDatabase } from '../sqlite/sqljs.js';
 import { profileNamed } from './profiles/index.js';
 import {
   COMPATIBILITY_MODES,
@@ -57,7 +59,7 @@ import type {
   WriteOptions,
   WriteOutcome,
 } from './types.js';
-import { encodeValue, jsonTypeOf, requireId } from './values.js';
+import { encodeValue, jsonTypeOf, requireId, stampOf } from './values.js';
 import { MAX_BODY_BYTES } from '../protocol/limits.js';
 
 /** The backend's body limit unless told otherwise (see protocol/limits.ts). */
@@ -93,7 +95,7 @@ export async function createBackend(options: BackendOptions = {}): Promise<Backe
   try {
     return new SimulatedBackend(db, options, profile, compatibility, definitions, []);
   } catch (error) {
-    db.close();
+    closeDatabase(db);
     throw error;
   }
 }
@@ -288,6 +290,14 @@ class SimulatedBackend implements Backend, HttpCore {
   }
 
   runQuery(table: SqlTable, query: TableQuery, options: RunQueryOptions = {}): QueryResult {
+    return this.readPage(table, query, options).result;
+  }
+
+  readPage(
+    table: SqlTable,
+    query: TableQuery,
+    options: RunQueryOptions = {},
+  ): { result: QueryResult; records: ServerRecord[] } {
     const { maxTop, pageSize } = table.definition;
     const paging = this.paging;
     if (paging.enforceMaxTop && query.top !== undefined && query.top > maxTop)
@@ -331,12 +341,20 @@ class SimulatedBackend implements Backend, HttpCore {
     const more = fetchedMore && (query.top === undefined || query.top > limit);
     const results = query.select === undefined ? records : records.map((record) => project(record, query.select!));
     return {
-      results,
-      ...(count === undefined ? {} : { count }),
-      full: options.unlimited !== true && records.length === limit,
-      limit,
-      ...(probe ? { more } : {}),
+      result: {
+        results,
+        ...(count === undefined ? {} : { count }),
+        full: options.unlimited !== true && records.length === limit,
+        limit,
+        ...(probe ? { more } : {}),
+      },
+      records,
     };
+  }
+
+  rowsMatching(table: SqlTable, filter: string | undefined): RecordStamp[] {
+    const where = filter === undefined || filter.trim() === '' ? undefined : table.compiledFilter(parseFilter(filter));
+    return table.selectRecords({ where, includeDeleted: true }).map(stampOf);
   }
 
   /**
@@ -510,7 +528,7 @@ class SimulatedBackend implements Backend, HttpCore {
     );
     if (keepIdle(this.db, tables, signature)) return;
     for (const table of tables) table.close();
-    this.db.close();
+    closeDatabase(this.db);
   }
 
   // ── internals ──────────────────────────────────────────────────────────────

@@ -8,14 +8,14 @@ import { formatETag } from '../protocol/etag.js';
 import type { HttpHeaders, HttpRequest, HttpResponse } from '../protocol/http.js';
 import { InvalidFilterError, ODataQueryError } from '../protocol/odata/errors.js';
 import { parseTableQuery, type TableQuery } from '../protocol/odata/query.js';
-import type { JsonObject, JsonValue, ServerRecord } from '../protocol/records.js';
+import type { JsonObject, JsonValue, RecordStamp, ServerRecord } from '../protocol/records.js';
 import { BackendError } from './errors.js';
 import type { PagingRules, ProfileAnswers, Quirks, RequestContext, ServerProfile } from './profiles/profile.js';
 import type { SqlTable } from './table-store.js';
-import type { HandleOptions, QueryResult, WriteOptions, WriteOutcome } from './types.js';
+import type { HandleOptions, QueryResult, ServedRead, WriteOptions, WriteOutcome } from './types.js';
 import { MAX_OBJECT_DEPTH } from '../protocol/limits.js';
 import { JsonTextError, readJson } from '../protocol/safe-json.js';
-import { requireId } from './values.js';
+import { requireId, stampOf } from './values.js';
 
 /** What the HTTP layer needs from the backend. */
 export interface HttpCore {
@@ -27,7 +27,13 @@ export interface HttpCore {
   readonly paging: PagingRules;
   findTable(name: string): SqlTable | undefined;
   getRecord(table: SqlTable, id: string, includeDeleted: boolean): ServerRecord | undefined;
-  runQuery(table: SqlTable, query: TableQuery, options?: RunQueryOptions): QueryResult;
+  /** A query's answer, and the page's rows before `$select` (for an observer). */
+  readPage(
+    table: SqlTable,
+    query: TableQuery,
+    options?: RunQueryOptions,
+  ): { readonly result: QueryResult; readonly records: readonly ServerRecord[] };
+  rowsMatching(table: SqlTable, filter: string | undefined): RecordStamp[];
   insert(table: string, item: JsonObject): WriteOutcome;
   update(table: string, id: string, patch: JsonObject, options?: WriteOptions): WriteOutcome;
   delete(table: string, id: string, options?: WriteOptions): WriteOutcome;
@@ -158,7 +164,7 @@ function route(core: HttpCore, request: HttpRequest, options: HandleOptions | un
     switch (method) {
       case 'GET':
       case 'HEAD':
-        return withoutBodyIf(method === 'HEAD', listRecords(here, table, tablePath));
+        return withoutBodyIf(method === 'HEAD', listRecords(here, table, tablePath, options?.observeRead));
       case 'POST':
         return renderWrite(here, core.insert(table.name, readItem(here, 'insert')), 'insert', table, tablePath);
       case 'PATCH':
@@ -340,7 +346,12 @@ function parseIntCounts(params: URLSearchParams): { params: URLSearchParams; top
   };
 }
 
-function listRecords(here: Route, table: SqlTable, tablePath: string): HttpResponse {
+function listRecords(
+  here: Route,
+  table: SqlTable,
+  tablePath: string,
+  observe: ((read: ServedRead) => void) | undefined,
+): HttpResponse {
   const { core, context, params } = here;
   let query: TableQuery;
   let unlimited = false;
@@ -356,7 +367,16 @@ function listRecords(here: Route, table: SqlTable, tablePath: string): HttpRespo
   } else {
     query = tableQueryOf(context.search, params, core);
   }
-  const result = core.runQuery(table, query, { unlimited });
+  const { result, records } = core.readPage(table, query, { unlimited });
+  if (observe !== undefined) {
+    observe({
+      table: table.name,
+      served: records.map(stampOf),
+      full: result.full,
+      writes: table.writes,
+      rowsMatching: (filter) => core.rowsMatching(table, filter),
+    });
+  }
   const body = query.inlineCount
     ? `{"results":${table.json(result.results)},"count":${result.count ?? 0}}`
     : table.json(result.results);

@@ -93,6 +93,8 @@ export class SqlTable {
   private readonly slots: ReadonlyMap<string, { index: number; type: ColumnType }>;
   /** Assigned here rather than by SQLite so that it never repeats, even after hard deletes. */
   private nextSeq = 1;
+  /** Rows written so far (inserted, updated, removed): the same count means the same rows. */
+  private writeCount = 0;
 
   constructor(
     private readonly db: Database,
@@ -174,6 +176,10 @@ export class SqlTable {
     return this.slots.get(name);
   }
 
+  get writes(): number {
+    return this.writeCount;
+  }
+
   get userColumnCount(): number {
     return this.userColumns.length;
   }
@@ -196,16 +202,19 @@ export class SqlTable {
       ...(this.rules.tieBreak === 'id' ? [this.rules.idSortKey?.(row.id) ?? row.id] : []),
     ]);
     this.nextSeq++;
+    this.writeCount++;
     return stored;
   }
 
   /** Writes every mutable field of `row` (found by its `seq`). */
   update(row: StoredRow): void {
     this.execute(this.updateRow, [row.updatedAt, row.version, row.deleted ? 1 : 0, ...row.values, row.seq]);
+    this.writeCount++;
   }
 
   remove(row: StoredRow): void {
     this.execute(this.deleteRow, [row.seq]);
+    this.writeCount++;
   }
 
   /**
@@ -305,6 +314,7 @@ export class SqlTable {
   empty(): void {
     this.db.run(`DELETE FROM ${this.sqlName}`);
     this.nextSeq = 1;
+    this.writeCount = 0;
   }
 
   /** Frees every statement; the table cannot be used afterwards. */

@@ -1,7 +1,7 @@
 /** The simulated backend as the rest of syncwright sees it. */
 import type { HttpRequest, HttpResponse } from '../protocol/http.js';
 import type { TableQuery } from '../protocol/odata/query.js';
-import type { JsonObject, ServerRecord, TableDefinition } from '../protocol/records.js';
+import type { JsonObject, RecordStamp, ServerRecord, TableDefinition } from '../protocol/records.js';
 import type { ServerVariants } from './server-variants.js';
 import type { Clock } from '../kernel/clock.js';
 import type { RandomSource } from '../kernel/random.js';
@@ -36,6 +36,29 @@ export interface HandleOptions {
    * for absolute `Link` URLs. Default: `http://<Host header>`, else the backend's `baseUrl`.
    */
   baseUrl?: string;
+  /**
+   * Told, synchronously and before `handle` returns, about a table query the backend answered:
+   * what it served, and a way to ask what else the table held at that very moment. The backend
+   * keeps no record of its own; whoever calls it decides what to keep.
+   */
+  observeRead?: (read: ServedRead) => void;
+}
+
+/** A table query the backend answered, as {@link HandleOptions.observeRead} is told of it. */
+export interface ServedRead {
+  /** The table's name as defined (URLs are case-insensitive). */
+  readonly table: string;
+  /** The page, in the order served (system properties even when `$select` left them out). */
+  readonly served: readonly RecordStamp[];
+  /** Whether the page reached its limit (`$top` or the page size): a client reads on after a full page. */
+  readonly full: boolean;
+  /** Writes the table has taken so far: while it stays the same, so do the table's rows. */
+  readonly writes: number;
+  /**
+   * Every row of the table, soft-deleted ones included, that the OData `filter` matches (every
+   * row when none), as the table is while the observer runs. @throws ODataQueryError for a bad filter
+   */
+  rowsMatching(filter?: string): RecordStamp[];
 }
 
 /** `If-Match` for a direct write: a version, quoted or not (read as the profile's server reads it). */

@@ -4,11 +4,16 @@
  * convention, or seven-digit ISO text).
  */
 import type { SqlValue } from '../protocol/odata/sql.js';
-import type { ColumnType, JsonValue } from '../protocol/records.js';
+import type { ColumnType, JsonValue, RecordStamp, ServerRecord } from '../protocol/records.js';
 import { MAX_ID_LENGTH, MAX_OBJECT_DEPTH } from '../protocol/limits.js';
 import { nestsDeeperThan } from '../protocol/safe-json.js';
 import { BackendError } from './errors.js';
 import type { TimestampCodec } from './profiles/profile.js';
+
+/** A record's id and the system properties that change with each write. */
+export function stampOf(record: ServerRecord): RecordStamp {
+  return { id: record.id, updatedAt: record.updatedAt, version: record.version, deleted: record.deleted === true };
+}
 
 /**
  * The stored form of `value` for a column of `type`.

@@ -1,22 +1,142 @@
 /**
  * `npm run bench`: the figures the issues ask for, printed and written to reports/bench.json.
- * Benchmarks measure; they never fail a build. Each section can be picked by name:
- * `npm run bench -- world pull` (`serve-soak` runs serve for 200,000 requests: a few minutes).
+ * Benchmarks measure; they never fail a build. Sections can be picked by name
+ * (`npm run bench -- compare breakdown`); `memory` (10,000 runs of each client), `serve-soak`
+ * (serve under 200,000 requests) and `hunt` (guidance on vs off) run only when named. `--docs` also writes docs/performance.md from this run's own output; `--rounds <n>` sets
+ * the side-by-side rounds.
  */
+import { execFile, spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { benchBackend, type Cost } from './backend.js';
+import { breakdown, type Breakdown } from './breakdown.js';
+import { BASE_COMMIT, compareBuilds, type Comparison, type WorkloadComparison } from './compare.js';
+import type { MemoryFigures } from './memory.js';
 import { benchMutants } from './mutants.js';
 import { benchPull } from './pull.js';
 import { benchSdk } from './sdk.js';
+import { benchHunt, huntBenchOptions } from './hunt.js';
 import { benchServeSoak } from './serve-soak.js';
+import { OWN_DIST, type WorkloadName } from './workloads.js';
 import { benchWorld } from './world.js';
+import { performancePage, type PageSection } from './page.js';
 
-type Section = { readonly name: string; run(log: (line: string) => void): Promise<unknown> };
+type Log = (line: string) => void;
+
+interface Options {
+  readonly rounds: number;
+  readonly memoryRuns: number;
+}
+
+interface Section {
+  readonly name: string;
+  /** Runs when no section is named. */
+  readonly byDefault: boolean;
+  run(log: Log, options: Options): Promise<unknown>;
+}
+
+/** The issue-16 goals, next to what this run measured. */
+const GOALS = {
+  sdkRatio: 2.5,
+  sdkStretch: 5,
+  worldRatio: 1.7,
+  rssGrowthMb: 50,
+} as const;
+
+const MEMORY_WORKLOADS: readonly WorkloadName[] = ['sdk-generated', 'reference-generated'];
+
+function describeComparison(comparison: WorkloadComparison): string {
+  const { base, head } = comparison;
+  return (
+    `${base.runsPerSecond} runs/s (${base.range[0]}–${base.range[1]}; ${base.cpuMsPerRun} CPU ms/run) at ${base.commit} → ` +
+    `${head.runsPerSecond} runs/s (${head.range[0]}–${head.range[1]}; ${head.cpuMsPerRun} CPU ms/run) at ${head.commit}: ` +
+    `${comparison.ratio}× (per-round ratios ${comparison.ratioRange[0]}–${comparison.ratioRange[1]})`
+  );
+}
+
+function printBreakdown(figures: Breakdown, log: Log): void {
+  log(`breakdown ${figures.workload}: ${figures.msPerRun} ms per run sampled over ${figures.runs} runs`);
+  for (const { category, msPerRun, share } of figures.categories) {
+    log(`  ${category.padEnd(46)} ${msPerRun.toFixed(2).padStart(7)} ms ${share.toFixed(1).padStart(5)}%`);
+  }
+}
+
+/** Runs the memory script in a process of its own, with gc() for its forced collections. */
+function memoryProbe(workload: WorkloadName, runs: number, log: Log): Promise<MemoryFigures> {
+  const script = path.join(OWN_DIST, 'bench', 'memory.js');
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--expose-gc', script, JSON.stringify({ workload, runs })], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => {
+      err += chunk.toString();
+      for (const line of chunk.toString().trim().split('\n')) if (line.startsWith('memory ')) log(line);
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const line = out.trim().split('\n').at(-1) ?? '';
+      if (code !== 0 || !line.startsWith('{')) reject(new Error(`memory probe of ${workload} failed: ${err.trim()}`));
+      else resolve(JSON.parse(line) as MemoryFigures);
+    });
+  });
+}
+
+function describeMemory(figures: MemoryFigures): string {
+  return (
+    `RSS ${figures.rss.start} → ${figures.rss.end} MB (growth ${figures.rss.growth} MB, peak ${figures.rss.max} MB); ` +
+    `WebAssembly ${figures.wasm.start} → ${figures.wasm.end} MB; V8 heap after GC ${figures.heap.usedAfterGcStart} → ` +
+    `${figures.heap.usedAfterGcEnd} MB, high-water ${figures.heap.maxUsed} MB used / ${figures.heap.maxCommitted} MB committed; ` +
+    `${figures.runs} runs in ${figures.seconds} s`
+  );
+}
 
 const sections: readonly Section[] = [
   {
+    name: 'compare',
+    byDefault: true,
+    async run(log, options) {
+      log(`side by side: ${BASE_COMMIT} (the commit before issue 16) and HEAD, ${options.rounds} interleaved rounds`);
+      const figures = await compareBuilds({
+        rounds: options.rounds,
+        workloads: ['sdk-generated', 'world-standard'],
+        log,
+      });
+      for (const comparison of figures.workloads) log(`${comparison.workload}: ${describeComparison(comparison)}`);
+      return figures;
+    },
+  },
+  {
+    name: 'breakdown',
+    byDefault: true,
+    async run(log) {
+      const sdk = await breakdown({ workload: 'sdk-generated', runs: 100, warmupRuns: 40 });
+      printBreakdown(sdk, log);
+      const world = await breakdown({ workload: 'world-standard', runs: 400, warmupRuns: 300 });
+      printBreakdown(world, log);
+      return [sdk, world];
+    },
+  },
+  {
+    name: 'memory',
+    byDefault: false,
+    async run(log, options) {
+      const figures: MemoryFigures[] = [];
+      for (const workload of MEMORY_WORKLOADS) {
+        const measured = await memoryProbe(workload, options.memoryRuns, log);
+        log(`memory ${workload}: ${describeMemory(measured)}`);
+        figures.push(measured);
+      }
+      return figures;
+    },
+  },
+  {
     name: 'world',
+    byDefault: true,
     async run(log) {
       const figures = await benchWorld({ log });
       log(
@@ -33,6 +153,7 @@ const sections: readonly Section[] = [
   },
   {
     name: 'backend',
+    byDefault: true,
     async run(log) {
       const figures = await benchBackend();
       const shown = (cost: Cost) =>
@@ -48,6 +169,7 @@ const sections: readonly Section[] = [
   },
   {
     name: 'pull',
+    byDefault: true,
     async run(log) {
       const figures = await benchPull(100_000);
       log(
@@ -58,6 +180,7 @@ const sections: readonly Section[] = [
   },
   {
     name: 'sdk',
+    byDefault: true,
     async run(log) {
       const figures = await benchSdk();
       log(
@@ -69,6 +192,7 @@ const sections: readonly Section[] = [
   },
   {
     name: 'mutants',
+    byDefault: true,
     async run(log) {
       const figures = await benchMutants({ log });
       for (const mutant of figures) {
@@ -82,6 +206,7 @@ const sections: readonly Section[] = [
   },
   {
     name: 'serve-soak',
+    byDefault: false,
     async run(log) {
       const figures = await benchServeSoak({ log });
       log(
@@ -96,25 +221,142 @@ const sections: readonly Section[] = [
       return figures;
     },
   },
+  {
+    name: 'hunt',
+    byDefault: false,
+    async run(log) {
+      const options = huntBenchOptions();
+      log(
+        `hunt: guidance on vs off on the real SDK, seeds ${options.seeds.join(', ')}, ${Math.round(options.ms / 1000)} s each`,
+      );
+      return benchHunt({ ...options, log });
+    },
+  },
 ];
 
-async function main(argv: string[]): Promise<void> {
-  const unknown = argv.filter((name) => !sections.some((section) => section.name === name));
+/** The goal lines: each figure of issue 16 next to its goal, met or not. */
+function goalLines(figures: Record<string, unknown>): string[] {
+  const lines: string[] = [];
+  const verdict = (met: boolean): string => (met ? 'met' : 'NOT met');
+  const comparison = figures['compare'] as Comparison | undefined;
+  const sdk = comparison?.workloads.find((w) => w.workload === 'sdk-generated');
+  const world = comparison?.workloads.find((w) => w.workload === 'world-standard');
+  lines.push(
+    sdk === undefined
+      ? `real SDK ≥ ${GOALS.sdkRatio}× generated runs/s of ${BASE_COMMIT}: not measured in this run (section compare)`
+      : `real SDK ≥ ${GOALS.sdkRatio}× (stretch ${GOALS.sdkStretch}×) generated runs/s of ${BASE_COMMIT}: ${describeComparison(sdk)} — ${verdict(sdk.ratio >= GOALS.sdkRatio)}${sdk.ratio >= GOALS.sdkStretch ? ', stretch met' : ''}`,
+  );
+  lines.push(
+    world === undefined
+      ? `world ≥ ${GOALS.worldRatio}× the standard scenario's runs/s of ${BASE_COMMIT}: not measured in this run (section compare)`
+      : `world ≥ ${GOALS.worldRatio}× the standard scenario's runs/s of ${BASE_COMMIT}: ${describeComparison(world)} — ${verdict(world.ratio >= GOALS.worldRatio)}`,
+  );
+  const memory = figures['memory'] as MemoryFigures[] | undefined;
+  if (memory === undefined) {
+    lines.push(
+      `memory flat (RSS growth ≤ ${GOALS.rssGrowthMb} MB over 10,000 runs of each client): not measured in this run (npm run bench -- memory)`,
+    );
+  } else {
+    for (const figures of memory) {
+      const flat =
+        figures.rss.growth <= GOALS.rssGrowthMb &&
+        JSON.stringify(figures.live.end.reachable) === JSON.stringify(figures.live.start.reachable);
+      lines.push(
+        `memory flat, ${figures.workload} (RSS growth ≤ ${GOALS.rssGrowthMb} MB over ${figures.runs} runs; live apps, databases, timers back to the start): ${describeMemory(figures)}; live after GC ${JSON.stringify(figures.live.end.reachable)} (start ${JSON.stringify(figures.live.start.reachable)}) — ${verdict(flat)}`,
+      );
+    }
+  }
+  lines.push(
+    figures['breakdown'] === undefined
+      ? 'a breakdown per run: not measured in this run (section breakdown)'
+      : 'a breakdown per run: printed by the breakdown section — met',
+  );
+  lines.push('hunt throughput (syncwright hunt --client sdk, 2 workers): not measured — there is no hunt command yet');
+  return lines;
+}
+
+async function machineState(): Promise<string> {
+  const commit = await promisify(execFile)('git', ['rev-parse', '--short', 'HEAD'])
+    .then(({ stdout }) => stdout.trim())
+    .catch(() => 'unknown');
+  const dirty = await promisify(execFile)('git', ['status', '--porcelain', '--untracked-files=no'])
+    .then(({ stdout }) => stdout.trim() !== '')
+    .catch(() => false);
+  const load = os.loadavg().map((value) => value.toFixed(2));
+  return `commit ${commit}${dirty ? ' (with uncommitted changes)' : ''}, ${new Date().toISOString()}, Node ${process.version}, ${os.cpus().length} CPUs, load average ${load.join(' ')}`;
+}
+
+function parseArguments(argv: readonly string[]): { names: string[]; docs: boolean; options: Options } | string {
+  const names: string[] = [];
+  let docs = false;
+  let rounds = 5;
+  for (let i = 0; i < argv.length; i++) {
+    const argument = argv[i]!;
+    if (argument === '--docs') docs = true;
+    else if (argument === '--rounds') {
+      rounds = Number(argv[++i]);
+      if (!Number.isInteger(rounds) || rounds < 1 || rounds > 50)
+        return '--rounds: expected a whole number from 1 to 50';
+    } else if (argument.startsWith('--')) return `unknown option ${argument}`;
+    else names.push(argument);
+  }
+  const unknown = names.filter((name) => !sections.some((section) => section.name === name));
   if (unknown.length > 0) {
-    console.error(`Unknown bench section(s): ${unknown.join(', ')}. Known: ${sections.map((s) => s.name).join(', ')}`);
+    return `Unknown bench section(s): ${unknown.join(', ')}. Known: ${sections.map((s) => s.name).join(', ')}`;
+  }
+  return { names, docs, options: { rounds, memoryRuns: 10_000 } };
+}
+
+async function main(argv: string[]): Promise<void> {
+  const parsed = parseArguments(argv);
+  if (typeof parsed === 'string') {
+    console.error(parsed);
     process.exitCode = 2;
     return;
   }
-  const chosen = argv.length === 0 ? sections : sections.filter((section) => argv.includes(section.name));
-  const figures: Record<string, unknown> = { node: process.version, cpus: (await import('node:os')).cpus().length };
+  const chosen =
+    parsed.names.length === 0
+      ? sections.filter((section) => section.byDefault)
+      : sections.filter((section) => parsed.names.includes(section.name));
+  const stateAtStart = await machineState();
+  console.log(`bench: ${stateAtStart}`);
+  const figures: Record<string, unknown> = { node: process.version, cpus: os.cpus().length, machine: stateAtStart };
+  const pageSections: PageSection[] = [];
   for (const section of chosen) {
     console.log(`-- ${section.name}`);
-    figures[section.name] = await section.run((line) => console.log(line));
+    const lines: string[] = [];
+    figures[section.name] = await section.run((line) => {
+      lines.push(line);
+      console.log(line);
+    }, parsed.options);
+    pageSections.push({ name: section.name, lines });
   }
+  console.log('-- goals (issue 16)');
+  const goals = goalLines(figures);
+  for (const line of goals) console.log(line);
+  const loadAtEnd = os
+    .loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' ');
+  console.log(`bench: load average at the end ${loadAtEnd}`);
   const out = path.resolve('reports', 'bench.json');
   await mkdir(path.dirname(out), { recursive: true });
-  await writeFile(out, `${JSON.stringify(figures, null, 2)}\n`);
+  await writeFile(out, `${JSON.stringify({ ...figures, goals }, null, 2)}\n`);
   console.log(`figures written to ${path.relative(process.cwd(), out)}`);
+  if (parsed.docs) {
+    const page = path.resolve('docs', 'performance.md');
+    await writeFile(
+      page,
+      performancePage({
+        state: stateAtStart,
+        loadAtEnd,
+        command: ['npm run bench --', ...argv].join(' '),
+        goals,
+        sections: pageSections,
+      }),
+    );
+    console.log(`page written to ${path.relative(process.cwd(), page)}`);
+  }
 }
 
 await main(process.argv.slice(2));

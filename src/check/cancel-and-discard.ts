@@ -12,9 +12,11 @@ import {
   SYSTEM_KEYS,
   writtenRecordId,
   writtenTable,
+  type EventOf,
   type Exchange,
   type HandlerCallRecord,
   type HistoryIndex,
+  type SyncWindow,
 } from './history-index.js';
 import type { JsonObject } from '../protocol/records.js';
 import {
@@ -173,6 +175,11 @@ function checkDiscard(index: HistoryIndex, record: HandlerCallRecord): Violation
     for (const operation of required) {
       if (recordKey(operation.table, operation.itemId) === recordKey(table, id)) continue;
       if (takenEarlier.has(recordKey(operation.table, operation.itemId))) continue;
+      // An insert or update whose record is gone from the local table has nothing to send: the
+      // push drops it unsent (SDK operations.js, readFirstPendingOperationWithData) — say, the
+      // second update of a record whose first update an earlier push discarded with its row.
+      if (operation.action !== 'delete' && recordGone(index, client, operation.table, operation.itemId, before, push))
+        continue;
       // Operations logged during the push may have been the ones discarded: any attempt in this push counts.
       const tried = writes.some(
         (exchange) => exchange.table === operation.table && exchange.itemId === operation.itemId,
@@ -188,6 +195,26 @@ function checkDiscard(index: HistoryIndex, record: HandlerCallRecord): Violation
     }
   }
   return violations;
+}
+
+/** The record has no local row when the push starts, and the client writes none before the push ends. */
+function recordGone(
+  index: HistoryIndex,
+  client: string,
+  table: string,
+  id: string,
+  before: EventOf<'snapshot'>,
+  push: SyncWindow,
+): boolean {
+  if (clientTable(before, client, table).some((row) => row['id'] === id)) return false;
+  return !index.operations.some(
+    (operation) =>
+      operation.actor === client &&
+      operation.invoke.seq > before.seq &&
+      operation.invoke.seq < push.end &&
+      writtenTable(operation.op) === table &&
+      writtenRecordId(operation.op) === id,
+  );
 }
 
 /** seq of the first unhandled error in a push, which legitimately stops it. */

@@ -58,17 +58,39 @@ export function checkConflictCallbacks(history: History, context?: CheckContext)
   );
 }
 
-/** Whether the push that sent this request was still alive when its outcome came back. */
-function alive(index: HistoryIndex, exchange: Exchange): boolean {
-  const outcome = exchange.responseEvent?.seq ?? exchange.failureEvent?.seq;
-  if (outcome === undefined) return false;
-  const window = index.pushes.find(
+function pushOf(index: HistoryIndex, exchange: Exchange): SyncWindow | undefined {
+  return index.pushes.find(
     (candidate) =>
       candidate.client === exchange.client &&
       exchange.requestEvent.seq > candidate.start &&
       exchange.requestEvent.seq < candidate.end,
   );
+}
+
+/** Whether the push that sent this request was still alive when its outcome came back. */
+function alive(index: HistoryIndex, exchange: Exchange): boolean {
+  const outcome = exchange.responseEvent?.seq ?? exchange.failureEvent?.seq;
+  if (outcome === undefined) return false;
+  const window = pushOf(index, exchange);
   return window !== undefined && !(window.endedByRestart && window.end < outcome);
+}
+
+/**
+ * Whether the app was killed while its push was still on this failure: the push ended by a
+ * restart and did nothing on the link between the answer and the kill (no request, no handler
+ * call). The handler call was still to come — the SDK reads its store between an answer and the
+ * call — and a killed app makes none. A push that went on without calling it is not excused.
+ */
+function killedBeforeHandling(index: HistoryIndex, exchange: Exchange, outcome: number): boolean {
+  const window = pushOf(index, exchange);
+  if (window === undefined || !window.endedByRestart || window.end < outcome) return false;
+  return !index.history.some(
+    (event) =>
+      event.seq > outcome &&
+      event.seq < window.end &&
+      ((event.kind === 'http-request' && event.link === exchange.client) ||
+        (event.kind === 'handler-call' && event.actor === exchange.client)),
+  );
 }
 
 function checkExchange(index: HistoryIndex, exchange: Exchange, context?: CheckContext): Violation[] {
@@ -85,6 +107,7 @@ function checkExchange(index: HistoryIndex, exchange: Exchange, context?: CheckC
   if (
     calls.length === 0 &&
     alive(index, exchange) &&
+    !killedBeforeHandling(index, exchange, outcomeSeq) &&
     hasHandler(context, client, expected) &&
     !capped(index, exchange, context)
   ) {

@@ -42,6 +42,8 @@ export interface Exchange {
   readonly itemId: string | null;
   readonly action: OperationAction | 'query' | 'other';
   readonly body: JsonObject | null;
+  /** What the server recorded serving, for a table query that reached it (ground truth, not the client's word). */
+  readonly serverRead?: EventOf<'server-read'>;
 }
 
 export interface HandlerCallRecord {
@@ -214,6 +216,15 @@ function buildIndex(history: History): HistoryIndex {
           const done: Exchange = { ...exchange, responseEvent: event, response: event.response, applied: true };
           replace(exchanges, exchange, done);
           exchangeById.set(event.requestId, done);
+        }
+        break;
+      }
+      case 'server-read': {
+        const exchange = exchangeById.get(event.requestId);
+        if (exchange !== undefined && exchange.serverRead === undefined) {
+          const read: Exchange = { ...exchange, serverRead: event };
+          replace(exchanges, exchange, read);
+          exchangeById.set(event.requestId, read);
         }
         break;
       }

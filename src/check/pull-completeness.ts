@@ -1,164 +1,566 @@
 /**
- * Pull completeness. After a pull, every server record matching the pull's query at its
- * start is present locally at its server version (or a newer one, if it changed during the
- * pull), records deleted on the server are gone locally, and records with a pending local
- * operation are left exactly as they were. Needs the snapshots the runner takes right before
- * and right after each pull; pulls without them, or with a user filter, are not judged.
+ * Pull completeness, judged against what the server itself recorded — never against the bounds
+ * the client put in its own requests (a client whose saved mark skips a row asks for less, and
+ * would be judged on less).
+ *
+ * For every page it answers, the world records a `server-read`: the page served, and — whenever
+ * the server changed since it last said — every row the query of each pull in flight matches: its
+ * user filter, no bounds, no paging. So for any page read, the server's own record says which rows
+ * the pull's query held at that moment. A pull that completed is judged from its first page read:
+ * each row its query held then must be local afterwards at that version or at one the server gave
+ * the row later (a pull that reads a changing table may meet either), and a row the server held
+ * deleted — or deleted, or dropped from the query, later on — must not be left behind at an older
+ * version. Incremental pulls are judged the same way: a mark that skipped a row shows up in the
+ * next pull of that query id, which should have fetched it.
+ *
+ * Rows the client may have had a pending operation on while the pull paged are left out: the pull
+ * must leave such a record alone (rule `pull.skip-pending`, judged on the snapshots around the
+ * pull), and must not count it as fetched: the next pull of the same query id, once the
+ * operations are gone, must bring it (rule `pull.skipped-arrive-later`).
+ *
+ * The client's local state afterwards comes from the snapshot right after the pull (its store's
+ * committed rows); a pull whose client did anything else before that snapshot — another
+ * operation still running, a purge queued behind it — is not judged, and the verdict says how
+ * many were not and why.
  */
-import type { JsonObject } from '../protocol/records.js';
-import type { History } from '../kernel/history.js';
+import type { JsonObject, RecordStamp } from '../protocol/records.js';
+import { pullFilter, type HeldRows, type History } from '../kernel/history.js';
 import {
   canonicalJson,
   clientTable,
   indexHistory,
-  isEditorName,
-  isLive,
+  isJsonObject,
+  isPushWrite,
+  parseJsonObject,
   snapshotAfter,
   snapshotBefore,
   writtenRecordId,
   writtenTable,
+  type EventOf,
+  type Exchange,
   type HistoryIndex,
   type SyncWindow,
 } from './history-index.js';
 import { recordKey } from './pending.js';
+import type { RuleId } from './rules.js';
 import type { Violation } from './types.js';
 import { verdict, type CheckContext } from './verdict.js';
 
 export const PULL_COMPLETENESS = 'pull-completeness';
 
+const COMPLETE: RuleId = 'pull.complete';
+const DELETED_REMOVED: RuleId = 'pull.deleted-removed';
+const SKIP_PENDING: RuleId = 'pull.skip-pending';
+const SKIPPED_ARRIVE_LATER: RuleId = 'pull.skipped-arrive-later';
+
+/** Operations that change a client's tables or queue (reads and lookups do not). */
+const STATE_CHANGING: ReadonlySet<string> = new Set(['insert', 'update', 'delete', 'push', 'pull', 'purge', 'restart']);
+
+type Snapshot = EventOf<'snapshot'>;
+
+/** What the server held for a pull's query when it read the pull's first page. */
+interface FirstRead {
+  readonly event: EventOf<'server-read'>;
+  readonly rows: readonly RecordStamp[];
+  /** seq of the pull's first page request: where its paging (after any push it made first) began. */
+  readonly firstRequest: number;
+}
+
+/** A row a pull of a query left alone while an operation on it was pending: the versions it had meanwhile, and the pull. */
+interface Skipped {
+  readonly versions: Set<string>;
+  readonly pull: number;
+}
+
+/** Every `held` record of the history by query (table, filter), in history order. */
+type HeldIndex = ReadonlyMap<string, readonly { readonly seq: number; readonly held: HeldRows }[]>;
+
+/** Why a pull could not be judged, as the verdict tells it. */
+type Unjudged =
+  | 'did not complete'
+  | 'has no server record of its pages'
+  | 'has no server record of what its query held'
+  | 'has a filter the server could not evaluate'
+  | 'has no snapshot before it'
+  | 'has no snapshot after it'
+  | 'was followed by other work of its client before the next snapshot';
+
 export function checkPullCompleteness(history: History, _context?: CheckContext): ReturnType<typeof verdict> {
   const index = indexHistory(history);
+  const windowEnds = syncWindowEnds(index);
+  const held = heldIndex(index);
   const violations: Violation[] = [];
+  const unjudged = new Map<Unjudged, number>();
+  /** Per query (client, table, filter, query id): the rows its last pulls left alone. */
+  const skipped = new Map<string, Map<string, Skipped>>();
   let judged = 0;
-  let skipped = 0;
   for (const pull of index.pulls) {
-    const result = checkPull(index, pull);
-    if (result === null) skipped++;
+    const outcome = judgePull(index, held, windowEnds, pull, skipped);
+    if (typeof outcome === 'string') unjudged.set(outcome, (unjudged.get(outcome) ?? 0) + 1);
     else {
       judged++;
-      violations.push(...result);
+      violations.push(...outcome);
     }
   }
   const notes =
-    skipped > 0
-      ? [`${skipped} pull(s) were not judged (no bracketing snapshots, a filter, a failure or a restart).`]
+    unjudged.size > 0
+      ? [`Not judged: ${[...unjudged].map(([reason, count]) => `${count} pull(s) that ${reason}`).join('; ')}.`]
       : [];
   return verdict(
     PULL_COMPLETENESS,
     violations,
-    `All ${judged} judged pull(s) brought every matching server record and left pending records alone.`,
+    `All ${judged} judged pull(s) brought every row the server held for their query when they began reading, left pending records alone, and fetched again what an earlier pull of their query id had to skip.`,
     notes,
   );
 }
 
-/** Lower bound of the pull's first page: `updatedAt ge datetimeoffset'…'` in its filter. */
-function lowerBound(pull: SyncWindow): string | null {
-  const first = pull.exchanges.find((exchange) => exchange.action === 'query');
-  if (first === undefined) return null;
-  const filter = new URLSearchParams(first.request.url.split('?')[1] ?? '').get('$filter') ?? '';
-  const match = /updatedAt ge datetime(?:offset)?'([^']+)'/.exec(filter);
-  return match?.[1] ?? null;
-}
-
-function checkPull(index: HistoryIndex, pull: SyncWindow): Violation[] | null {
+function judgePull(
+  index: HistoryIndex,
+  held: HeldIndex,
+  windowEnds: ReadonlyMap<Exchange, number>,
+  pull: SyncWindow,
+  skipped: Map<string, Map<string, Skipped>>,
+): Violation[] | Unjudged {
   const op = pull.operation.op;
-  if (op.type !== 'pull' || op.filter !== undefined || pull.endedByRestart || pull.operation.outcome?.kind !== 'ok')
-    return null;
+  if (op.type !== 'pull') return 'did not complete';
+  const completed = !pull.endedByRestart && pull.operation.outcome?.kind === 'ok';
   const client = pull.client;
   const table = op.table;
+  const filter = pullFilter(op);
+  const first = firstRead(held, pull, table, filter);
+  if (typeof first === 'string') return completed ? first : 'did not complete';
   const before = snapshotBefore(index, pull.start);
-  const after = snapshotAfter(index, pull.end);
-  if (before === undefined || after === undefined) return null;
-  // The server state at the pull's start is only known if nothing touched the server in between.
-  const serverMoved = index.history.some(
-    (event) =>
-      event.seq > before.seq &&
-      event.seq < pull.start &&
-      (event.kind === 'http-response' ||
-        event.kind === 'http-failure' ||
-        (event.kind === 'ok' && isEditorName(event.actor))),
+  if (before === undefined) return completed ? 'has no snapshot before it' : 'did not complete';
+  const after = completed ? snapshotAfter(index, pull.end) : undefined;
+
+  // Rows the client may have had a pending operation on, or changed itself, while the pull paged.
+  const pending = pendingWhilePaging(index, windowEnds, pull, first.firstRequest, before, after);
+
+  // What it left alone, the next pull of its query id must bring — even when this one was cut
+  // short: the mark it saved on the way may already be past those rows.
+  const query = queryKey(client, table, filter, op.queryId);
+  const left = skipped.get(query) ?? new Map<string, Skipped>();
+  skipped.set(query, left);
+  // Every version such a row had while the pull ran: whichever the pull met (or jumped over),
+  // its mark may now be past it.
+  const during = versionsDuring(index, table, first.event.seq, pull.end);
+  for (const id of pending) {
+    const versions = new Set([
+      ...first.rows.filter((row) => row.id === id).map((row) => row.version),
+      ...(during.get(id) ?? []),
+    ]);
+    if (versions.size > 0) left.set(id, { versions, pull: pull.start });
+  }
+
+  if (!completed) return 'did not complete';
+  if (after === undefined) return 'has no snapshot after it';
+  if (clientMovedAfter(index, pull, after)) return 'was followed by other work of its client before the next snapshot';
+
+  const violations: Violation[] = [];
+  const local = new Map(clientTable(after, client, table).map((row) => [String(row['id']), row]));
+  const cited = [before.seq, pull.start, first.event.seq, after.seq];
+  const what = describePull(client, pull.start, op.queryId, filter);
+  const later = laterStates(index, held, table, filter, first.event.seq);
+  const agreed = op.queryId === undefined ? undefined : agreedBefore(index, client, table, first.firstRequest);
+  for (const row of first.rows) {
+    if (pending.has(row.id)) continue;
+    // An incremental pull brings what changed: a row its client already held at this version
+    // (or already knew deleted) is not asked of it, even if the app changed it locally since.
+    if (agreed?.has(stateKey(row.id, row.version)) === true) continue;
+    const key = recordKey(table, row.id);
+    const mine = local.get(row.id);
+    const since = later.get(row.id);
+    let problem: string | undefined;
+    let rule = COMPLETE;
+    if (mine === undefined) {
+      if (!row.deleted && since?.gone !== true)
+        problem = `missed ${key}: the server held it live (version ${row.version}, updatedAt ${row.updatedAt}) when the pull read its first page (#${first.event.seq}), and it is not local afterwards (#${after.seq})`;
+    } else if (row.deleted && since?.live !== true) {
+      problem = `kept ${key} locally (#${after.seq}), although the server held it deleted when the pull read its first page (#${first.event.seq})`;
+      rule = DELETED_REMOVED;
+    } else if (
+      typeof mine['version'] === 'string' &&
+      mine['version'] !== row.version &&
+      since?.versions.has(mine['version']) !== true
+    ) {
+      problem = `left ${key} at version ${mine['version']} (#${after.seq}); the server held version ${row.version} (updatedAt ${row.updatedAt}) when the pull read its first page (#${first.event.seq})`;
+    }
+    const earlier = left.get(row.id);
+    if (problem === undefined) {
+      left.delete(row.id);
+      continue;
+    }
+    if (op.queryId !== undefined && earlier?.versions.has(row.version) === true) {
+      violations.push({
+        message: `${what} ${problem}. Its pull #${earlier.pull} of the same query id had left the record alone at this version while an operation on it was pending; that operation is gone, so this pull had to fetch it.`,
+        events: [earlier.pull, ...cited],
+        rule: SKIPPED_ARRIVE_LATER,
+        at: { op: 'pull', status: 'ok' },
+      });
+    } else {
+      violations.push({
+        message: `${what} ${problem}.`,
+        events: cited,
+        rule,
+        at: { op: 'pull', status: 'ok' },
+      });
+    }
+  }
+  violations.push(...pendingRecordsChanged(index, windowEnds, pull, before, after, what));
+  return violations;
+}
+
+/** `client-1's incremental pull #12 (query id 'all', filter 'done eq false')`. */
+function describePull(client: string, start: number, queryId: string | undefined, filter: string | undefined): string {
+  const kind = queryId === undefined ? 'pull' : `incremental pull`;
+  const details = [
+    ...(queryId !== undefined ? [`query id '${queryId}'`] : []),
+    ...(filter !== undefined ? [`filter '${filter}'`] : []),
+  ];
+  return `${client}'s ${kind} #${start}${details.length > 0 ? ` (${details.join(', ')})` : ''}`;
+}
+
+function queryKey(client: string, table: string, filter: string | undefined, queryId: string | undefined): string {
+  return JSON.stringify([client, table.toLowerCase(), filter ?? null, queryId ?? null]);
+}
+
+function heldKey(table: string, filter: string | undefined): string {
+  return JSON.stringify([table.toLowerCase(), filter ?? null]);
+}
+
+function heldIndex(index: HistoryIndex): HeldIndex {
+  const byQuery = new Map<string, { seq: number; held: HeldRows }[]>();
+  for (const event of index.history) {
+    if (event.kind !== 'server-read') continue;
+    for (const held of event.held ?? []) {
+      const key = heldKey(event.table, held.filter);
+      const list = byQuery.get(key) ?? [];
+      list.push({ seq: event.seq, held });
+      byQuery.set(key, list);
+    }
+  }
+  return byQuery;
+}
+
+/**
+ * The server's record of the pull's first page read, and the rows its query held then: the latest
+ * `held` of that table and filter at or before the read (recorded again whenever the server changed).
+ */
+function firstRead(held: HeldIndex, pull: SyncWindow, table: string, filter: string | undefined): FirstRead | Unjudged {
+  const pages = pull.exchanges.filter((exchange) => exchange.action === 'query');
+  const reads = pages
+    .map((exchange) => exchange.serverRead)
+    .filter((read): read is EventOf<'server-read'> => read !== undefined)
+    .sort((a, b) => a.seq - b.seq);
+  const event = reads[0];
+  if (event === undefined) return 'has no server record of its pages';
+  const record = (held.get(heldKey(table, filter)) ?? []).filter((entry) => entry.seq <= event.seq).at(-1);
+  if (record === undefined) return 'has no server record of what its query held';
+  if ('error' in record.held) return 'has a filter the server could not evaluate';
+  return {
+    event,
+    rows: record.held.rows,
+    firstRequest: Math.min(...pages.map((page) => page.requestEvent.seq)),
+  };
+}
+
+/**
+ * The versions the server's record shows each row of a table in between two moments: pages
+ * served and queries held (to any client), snapshots, editors' writes and answers to pushes.
+ */
+function versionsDuring(index: HistoryIndex, table: string, from: number, until: number): Map<string, Set<string>> {
+  const versions = new Map<string, Set<string>>();
+  const add = (id: unknown, version: unknown): void => {
+    if (typeof id !== 'string' || typeof version !== 'string') return;
+    const set = versions.get(id) ?? new Set<string>();
+    set.add(version);
+    versions.set(id, set);
+  };
+  const lower = table.toLowerCase();
+  for (const event of index.history) {
+    if (event.seq < from || event.seq > until) continue;
+    if (event.kind === 'server-read' && event.table.toLowerCase() === lower) {
+      for (const row of event.served) add(row.id, row.version);
+      for (const held of event.held ?? []) if ('rows' in held) for (const row of held.rows) add(row.id, row.version);
+    } else if (event.kind === 'snapshot') {
+      const rows = Object.entries(event.server).find(([name]) => name.toLowerCase() === lower)?.[1] ?? [];
+      for (const row of rows) add(row.id, row.version);
+    }
+  }
+  for (const operation of index.operations) {
+    const value = operation.outcome?.kind === 'ok' ? operation.outcome.value : undefined;
+    if (
+      !operation.byEditor ||
+      operation.outcome === undefined ||
+      operation.outcome.seq < from ||
+      operation.outcome.seq > until
+    )
+      continue;
+    if (writtenTable(operation.op)?.toLowerCase() !== lower || !isJsonObject(value)) continue;
+    add(value['id'], value['version']);
+  }
+  for (const exchange of index.exchanges) {
+    const response = exchange.responseEvent;
+    if (!isPushWrite(exchange) || response === undefined || response.seq < from || response.seq > until) continue;
+    if (exchange.table?.toLowerCase() !== lower || response.response.status < 200 || response.response.status >= 300)
+      continue;
+    const body = parseJsonObject(response.response.body);
+    add(body?.['id'], body?.['version']);
+  }
+  return versions;
+}
+
+function stateKey(id: string, version: string): string {
+  return JSON.stringify([id, version]);
+}
+
+/**
+ * The row versions a client's store already agreed with before `seq`: a snapshot (after the last
+ * purge of the table by that client) in which the server held the row at that version and the
+ * client held its copy of that version — or, for a deleted row, held no copy.
+ */
+function agreedBefore(index: HistoryIndex, client: string, table: string, seq: number): Set<string> {
+  const lower = table.toLowerCase();
+  const purged = index.operations
+    .filter(
+      (operation) =>
+        operation.actor === client &&
+        operation.op.type === 'purge' &&
+        operation.op.table.toLowerCase() === lower &&
+        operation.invoke.seq < seq,
+    )
+    .map((operation) => operation.outcome?.seq ?? Infinity);
+  const since = purged.length === 0 ? -1 : Math.max(...purged);
+  const agreed = new Set<string>();
+  for (const snapshot of index.snapshots) {
+    if (snapshot.seq <= since || snapshot.seq >= seq) continue;
+    const state = snapshot.clients[client];
+    const rows = Object.entries(snapshot.server).find(([name]) => name.toLowerCase() === lower)?.[1];
+    if (state === undefined || rows === undefined) continue;
+    const local = new Map(clientTable(snapshot, client, table).map((row) => [String(row['id']), row]));
+    for (const row of rows) {
+      const mine = local.get(row.id);
+      if (row.deleted === true ? mine === undefined : mine?.['version'] === row.version)
+        agreed.add(stateKey(row.id, row.version));
+    }
+  }
+  return agreed;
+}
+
+/** What the server's record shows of a row after a moment: the versions it had, and whether it was deleted or left the query. */
+interface LaterState {
+  readonly versions: Set<string>;
+  /** Deleted, hard-deleted, or no longer matching the query's filter. */
+  gone: boolean;
+  /** Live again (undeleted). */
+  live: boolean;
+}
+
+/**
+ * Every state the server's record shows the rows of a query in after `seq` (a version never
+ * comes back once replaced, so these are all newer than the one held at `seq`): pages served,
+ * later records of what the query held, and the server rows of later snapshots.
+ */
+function laterStates(
+  index: HistoryIndex,
+  held: HeldIndex,
+  table: string,
+  filter: string | undefined,
+  seq: number,
+): Map<string, LaterState> {
+  const states = new Map<string, LaterState>();
+  const state = (id: string): LaterState => {
+    let found = states.get(id);
+    if (found === undefined) {
+      found = { versions: new Set(), gone: false, live: false };
+      states.set(id, found);
+    }
+    return found;
+  };
+  const see = (stamp: { id: string; version: string; deleted?: boolean }): void => {
+    const entry = state(stamp.id);
+    entry.versions.add(stamp.version);
+    if (stamp.deleted === true) entry.gone = true;
+    else entry.live = true;
+  };
+  const lower = table.toLowerCase();
+  const earlier = (held.get(heldKey(table, filter)) ?? []).filter((entry) => entry.seq <= seq).at(-1);
+  const heldThen = new Set(
+    earlier !== undefined && 'rows' in earlier.held ? earlier.held.rows.map((row) => row.id) : [],
   );
-  // And the local state after it only if the client did nothing else in between — a store write
-  // after the pull's end is other work (a purge called while the pull ran, say).
-  const clientMoved = index.history.some(
+  for (const entry of held.get(heldKey(table, filter)) ?? []) {
+    if (entry.seq <= seq || !('rows' in entry.held)) continue;
+    const now = new Set(entry.held.rows.map((row) => row.id));
+    for (const id of heldThen) if (!now.has(id)) state(id).gone = true;
+    for (const row of entry.held.rows) see(row);
+  }
+  for (const event of index.history) {
+    if (event.seq <= seq) continue;
+    if (event.kind === 'server-read' && event.table.toLowerCase() === lower) {
+      for (const served of event.served) see(served);
+    } else if (event.kind === 'snapshot') {
+      const rows = Object.entries(event.server).find(([name]) => name.toLowerCase() === lower)?.[1];
+      if (rows === undefined) continue;
+      const present = new Set(rows.map((row) => row.id));
+      for (const id of heldThen) if (!present.has(id)) state(id).gone = true;
+      for (const row of rows) see({ id: row.id, version: row.version, deleted: row.deleted === true });
+    }
+  }
+  return states;
+}
+
+/** For each exchange that belongs to a push or pull, when that sync operation ended. */
+function syncWindowEnds(index: HistoryIndex): Map<Exchange, number> {
+  const ends = new Map<Exchange, number>();
+  for (const window of [...index.pushes, ...index.pulls])
+    for (const exchange of window.exchanges) ends.set(exchange, Math.max(ends.get(exchange) ?? 0, window.end));
+  return ends;
+}
+
+/**
+ * Records the client may have had a pending operation on — or changed by itself — while the pull
+ * paged, from its first page request to the snapshot after it: pending in the snapshot before
+ * unless a push got to them before the paging began (the pull's own push first, or an earlier
+ * sync), pending in the snapshot after, or touched by the client meanwhile.
+ */
+function pendingWhilePaging(
+  index: HistoryIndex,
+  windowEnds: ReadonlyMap<Exchange, number>,
+  pull: SyncWindow,
+  paging: number,
+  before: Snapshot,
+  after: Snapshot | undefined,
+): Set<string> {
+  const op = pull.operation.op;
+  const table = op.type === 'pull' ? op.table : '';
+  const client = pull.client;
+  const ids = touchedByClient(index, windowEnds, client, table, paging, after?.seq ?? pull.end, pull);
+  const pushedFirst = new Set(
+    index.exchanges
+      .filter(
+        (exchange) =>
+          exchange.client === client &&
+          isPushWrite(exchange) &&
+          exchange.table === table &&
+          exchange.requestEvent.seq > before.seq &&
+          (exchange.responseEvent?.seq ?? exchange.failureEvent?.seq ?? Infinity) < paging,
+      )
+      .map((exchange) => exchange.itemId),
+  );
+  for (const operation of before.clients[client]?.operations ?? [])
+    if (operation.table === table && !pushedFirst.has(operation.itemId)) ids.add(operation.itemId);
+  for (const operation of after?.clients[client]?.operations ?? [])
+    if (operation.table === table) ids.add(operation.itemId);
+  return ids;
+}
+
+/**
+ * Records the client's own writes, pushes and handler decisions may have changed in (from,
+ * until). A push's work may land after its last event, until its sync operation ends — except
+ * for the push the pull `own` made before paging, which the pull waited for.
+ */
+function touchedByClient(
+  index: HistoryIndex,
+  windowEnds: ReadonlyMap<Exchange, number>,
+  client: string,
+  table: string,
+  from: number,
+  until: number,
+  own?: SyncWindow,
+): Set<string> {
+  const ids = new Set<string>();
+  for (const operation of index.operations) {
+    if (operation.actor !== client || operation.invoke.seq >= until) continue;
+    if ((operation.outcome?.seq ?? Infinity) <= from || writtenTable(operation.op) !== table) continue;
+    const id = writtenRecordId(operation.op);
+    if (id !== null) ids.add(id);
+  }
+  for (const exchange of index.exchanges) {
+    if (exchange.client !== client || !isPushWrite(exchange) || exchange.table !== table || exchange.itemId === null)
+      continue;
+    if (exchange.requestEvent.seq >= until) continue;
+    const answered = exchange.responseEvent?.seq ?? exchange.failureEvent?.seq ?? Infinity;
+    const done =
+      own?.exchanges.includes(exchange) === true ? answered : Math.max(answered, windowEnds.get(exchange) ?? 0);
+    if (done > from) ids.add(exchange.itemId);
+  }
+  for (const record of index.handlerCalls) {
+    if (record.client !== client || record.call.table !== table || record.call.itemId === null) continue;
+    const decided = record.decision?.seq ?? Infinity;
+    if (record.call.seq < until && decided > from) ids.add(record.call.itemId);
+  }
+  return ids;
+}
+
+/**
+ * Whether the client did anything between the pull's end and the snapshot after it: an event of
+ * its own, or an operation of its that was still running when the pull ended (a purge queued
+ * behind the pull, a push waiting its turn) — its work may land with no event before the snapshot.
+ */
+function clientMovedAfter(index: HistoryIndex, pull: SyncWindow, after: Snapshot): boolean {
+  const client = pull.client;
+  const own = index.history.some(
     (event) =>
       event.seq > pull.end &&
       event.seq < after.seq &&
-      ((event.kind === 'invoke' && event.actor === client) ||
-        (event.kind === 'store-write' && event.client === client) ||
-        (event.kind === 'http-response' && event.link === client) ||
-        (event.kind === 'restart' && event.client === client) ||
-        (event.kind === 'handler-call' && event.actor === client)),
+      (event.actor === client ||
+        ((event.kind === 'http-request' ||
+          event.kind === 'http-response' ||
+          event.kind === 'http-failure' ||
+          event.kind === 'server-read') &&
+          event.link === client) ||
+        (event.kind === 'restart' && event.client === client)),
   );
-  if (serverMoved || clientMoved) return null;
-  const bound = lowerBound(pull) ?? '';
-  const violations: Violation[] = [];
-  const local = new Map(clientTable(after, client, table).map((row) => [String(row['id']), row]));
+  if (own) return true;
+  return index.operations.some(
+    (operation) =>
+      operation.actor === client &&
+      operation !== pull.operation &&
+      STATE_CHANGING.has(operation.op.type) &&
+      operation.invoke.seq < pull.end &&
+      (operation.outcome?.seq ?? Infinity) > pull.end,
+  );
+}
+
+/**
+ * `pull.skip-pending`: a record with a pending operation before and after the pull, which the
+ * client did not change itself meanwhile, is exactly as it was.
+ */
+function pendingRecordsChanged(
+  index: HistoryIndex,
+  windowEnds: ReadonlyMap<Exchange, number>,
+  pull: SyncWindow,
+  before: Snapshot,
+  after: Snapshot,
+  what: string,
+): Violation[] {
+  const op = pull.operation.op;
+  if (op.type !== 'pull') return [];
+  const client = pull.client;
+  const table = op.table;
+  const ids = (snapshot: Snapshot): Set<string> =>
+    new Set(
+      (snapshot.clients[client]?.operations ?? [])
+        .filter((operation) => operation.table === table)
+        .map((operation) => operation.itemId),
+    );
+  const pendingBefore = ids(before);
+  const pendingAfter = ids(after);
+  const touched = touchedByClient(index, windowEnds, client, table, before.seq, after.seq);
   const localBefore = new Map(clientTable(before, client, table).map((row) => [String(row['id']), row]));
-  const pendingAfter = new Set(
-    (after.clients[client]?.operations ?? []).map((operation) => recordKey(operation.table, operation.itemId)),
-  );
-  const pendingBefore = new Set(
-    (before.clients[client]?.operations ?? []).map((operation) => recordKey(operation.table, operation.itemId)),
-  );
-  const cited = [before.seq, pull.start, after.seq];
-  for (const row of before.server[table] ?? []) {
-    const key = recordKey(table, row.id);
-    if (row.updatedAt < bound) continue;
-    const touched =
-      index.operations.some(
-        (operation) =>
-          operation.invoke.seq > before.seq &&
-          operation.invoke.seq < after.seq &&
-          writtenTable(operation.op) === table &&
-          writtenRecordId(operation.op) === row.id,
-      ) ||
-      index.exchanges.some((exchange) => {
-        // A write in flight at any point of the pull may have landed on the server during it.
-        const outcome = exchange.responseEvent?.seq ?? exchange.failureEvent?.seq ?? Infinity;
-        return (
-          exchange.requestEvent.seq < after.seq &&
-          outcome > before.seq &&
-          exchange.table === table &&
-          exchange.itemId === row.id &&
-          exchange.action !== 'query'
-        );
-      });
-    if (pendingBefore.has(key) && pendingAfter.has(key)) {
-      const was = localBefore.get(row.id);
-      const now = local.get(row.id);
-      if (!touched && canonicalJson(was ?? null) !== canonicalJson(now ?? null)) {
-        violations.push({
-          rule: 'pull.skip-pending',
-          message: `${client}'s pull #${pull.start} changed ${key}, which had a pending local operation: ${describe(was)} became ${describe(now)} (#${before.seq} → #${after.seq}).`,
-          events: cited,
-        });
-      }
-      continue;
-    }
-    if (pendingAfter.has(key) || touched) continue;
-    const mine = local.get(row.id);
-    if (isLive(row)) {
-      if (mine === undefined) {
-        violations.push({
-          rule: 'pull.complete',
-          message: `${client}'s pull #${pull.start} missed ${key} (updatedAt ${row.updatedAt}), which the server held at the pull's start (#${before.seq}); it is not local afterwards (#${after.seq}).`,
-          events: cited,
-        });
-      } else if (typeof mine['version'] === 'string' && mine['version'] !== row.version) {
-        violations.push({
-          rule: 'pull.complete',
-          message: `${client}'s pull #${pull.start} left ${key} at version ${String(mine['version'])}; the server had ${row.version} at the pull's start (#${before.seq}).`,
-          events: cited,
-        });
-      }
-    } else if (mine !== undefined) {
-      violations.push({
-        rule: 'pull.deleted-removed',
-        message: `${client}'s pull #${pull.start} kept ${key} locally although the server had deleted it before the pull (#${before.seq}).`,
-        events: cited,
-      });
-    }
+  const localAfter = new Map(clientTable(after, client, table).map((row) => [String(row['id']), row]));
+  const violations: Violation[] = [];
+  for (const id of pendingBefore) {
+    if (!pendingAfter.has(id) || touched.has(id)) continue;
+    const was = localBefore.get(id);
+    const now = localAfter.get(id);
+    if (canonicalJson(was ?? null) === canonicalJson(now ?? null)) continue;
+    violations.push({
+      message: `${what} changed ${recordKey(table, id)}, which had a pending local operation: ${describe(was)} became ${describe(now)} (#${before.seq} → #${after.seq}).`,
+      events: [before.seq, pull.start, after.seq],
+      rule: SKIP_PENDING,
+      at: { op: 'pull', status: 'ok' },
+    });
   }
   return violations;
 }

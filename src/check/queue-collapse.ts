@@ -7,7 +7,16 @@
  */
 import type { OperationAction, PendingOperation } from '../kernel/driver.js';
 import type { History } from '../kernel/history.js';
-import { indexHistory, snapshotAfter, snapshotBefore, writtenRecordId, writtenTable } from './history-index.js';
+import {
+  indexHistory,
+  isPushWrite,
+  snapshotAfter,
+  snapshotBefore,
+  writtenRecordId,
+  writtenTable,
+  type HistoryIndex,
+  type OperationRecord,
+} from './history-index.js';
 import { recordKey } from './pending.js';
 import type { RuleId } from './rules.js';
 import type { Violation } from './types.js';
@@ -67,6 +76,27 @@ function lockedDeleteAgain(
   return last?.action === 'delete' && last.locked === true && action === 'delete' ? [...queue] : undefined;
 }
 
+/**
+ * A client whose snapshot marks no operation locked may still have one: the SDK keeps which
+ * operation it is pushing in memory only (operations.js `lockOperation`), so its snapshots never
+ * say. While a push is in flight, the queue's first operation is the one it may be pushing; a
+ * write behind it, if it is this record's, logs an operation of its own — as behind a lock the
+ * snapshot shows. A driver that reports locks is taken at its word.
+ */
+function lockedByPushInFlight(
+  queue: readonly PendingOperation[],
+  table: string,
+  itemId: string,
+  action: OperationAction,
+): PendingOperation[] | undefined {
+  if (queue.some((operation) => operation.locked !== undefined)) return undefined;
+  const first = queue[0];
+  const mine = queue.filter((operation) => operation.table === table && operation.itemId === itemId);
+  if (first === undefined || mine.length !== 1 || mine[0] !== first) return undefined;
+  const locked = expectedQueue([{ ...first, locked: true }, ...queue.slice(1)], table, itemId, action);
+  return locked === 'refuse' ? undefined : locked;
+}
+
 /** The law a wrong queue breaks: a write behind an operation a push has locked has one of its own. */
 function collapseRuleOf(queue: readonly PendingOperation[], table: string, itemId: string): RuleId {
   const last = queue.filter((operation) => operation.table === table && operation.itemId === itemId).at(-1);
@@ -81,6 +111,7 @@ export function checkQueueCollapse(history: History, _context?: CheckContext): R
   const index = indexHistory(history);
   const violations: Violation[] = [];
   let judged = 0;
+  let unjudged = 0;
   for (const write of index.operations) {
     if (write.byEditor || write.outcome === undefined || write.outcome.kind === 'info') continue;
     const op = write.op;
@@ -117,15 +148,38 @@ export function checkQueueCollapse(history: History, _context?: CheckContext): R
     const queueBefore = before.clients[client]?.operations;
     const queueAfter = after.clients[client]?.operations;
     if (busy || queueBefore === undefined || queueAfter === undefined) continue;
+    // Sync work of the client that was running across the write: it may change the queue with
+    // no event in between (its last answer came before the snapshot, its store writes after).
+    const running = index.operations.filter(
+      (other) =>
+        other.actor === client &&
+        other !== write &&
+        (other.op.type === 'push' || other.op.type === 'pull' || other.op.type === 'purge') &&
+        other.invoke.seq < after.seq &&
+        (other.outcome?.seq ?? Infinity) > before.seq,
+    );
+    // A purge drops a table's records and, forced, its operations: the queue is not the write's alone.
+    if (running.some((other) => other.op.type === 'purge')) {
+      unjudged++;
+      continue;
+    }
     judged++;
     const cited = [before.seq, write.invoke.seq, write.outcome.seq, after.seq];
     const key = recordKey(table, id);
+    const finishedBySync = syncFinished(index, running, queueBefore, queueAfter);
+    const pushInFlight = index.pushes.some(
+      (window) => window.client === client && window.start < write.invoke.seq && write.outcome!.seq < window.end,
+    );
     if (write.outcome.kind === 'fail') {
-      if (shape(queueBefore) !== shape(queueAfter)) {
+      if (
+        shape(queueBefore) !== shape(queueAfter) &&
+        shape(without(queueBefore, finishedBySync)) !== shape(queueAfter)
+      ) {
         violations.push({
           rule: 'local.write-atomic',
           message: `${client}'s ${op.type} of ${key} failed (#${write.outcome.seq}) yet changed its queue from [${shape(queueBefore)}] to [${shape(queueAfter)}].`,
           events: cited,
+          at: { op: op.type, status: 'fail' },
         });
       }
       continue;
@@ -135,23 +189,16 @@ export function checkQueueCollapse(history: History, _context?: CheckContext): R
     const again = lockedDeleteAgain(queueBefore, table, id, op.type);
     if (again !== undefined) alternatives.push(again);
     // A push in flight may finish an operation at any moment, before or after the write folds in.
-    if (
-      index.pushes.some(
-        (window) => window.client === client && window.start < write.invoke.seq && write.outcome!.seq < window.end,
-      )
-    ) {
-      const gone = queueBefore.filter(
-        (operation) =>
-          !queueAfter.some(
-            (other) =>
-              other.id === operation.id && other.itemId === operation.itemId && other.table === operation.table,
-          ),
-      );
-      const without = (queue: readonly PendingOperation[]): PendingOperation[] =>
-        queue.filter((operation) => !gone.includes(operation));
-      const early = expectedQueue(without(queueBefore), table, id, op.type);
+    if (finishedBySync.length > 0) {
+      const early = expectedQueue(without(queueBefore, finishedBySync), table, id, op.type);
       if (early !== 'refuse') alternatives.push(early);
-      if (expected !== 'refuse') alternatives.push(without(expected));
+      if (expected !== 'refuse') alternatives.push(without(expected, finishedBySync));
+    }
+    // A client that keeps the lock of the operation it pushes in memory only (the SDK) shows no
+    // lock in its snapshots: the write may have been logged behind that operation.
+    if (pushInFlight) {
+      const unseenLock = lockedByPushInFlight(queueBefore, table, id, op.type);
+      if (unseenLock !== undefined) alternatives.push(unseenLock);
     }
     if (expected === 'refuse') {
       if (alternatives.some((alternative) => shape(alternative) === shape(queueAfter))) continue;
@@ -159,6 +206,7 @@ export function checkQueueCollapse(history: History, _context?: CheckContext): R
         rule: 'queue.refuse-after-delete',
         message: `${client}'s ${op.type} of ${key} succeeded (#${write.outcome.seq}) although a delete of it was pending (#${before.seq}); the write must be refused.`,
         events: cited,
+        at: { op: op.type, status: 'ok' },
       });
       continue;
     }
@@ -170,6 +218,7 @@ export function checkQueueCollapse(history: History, _context?: CheckContext): R
         rule: collapseRuleOf(queueBefore, table, id),
         message: `${client}'s ${op.type} of ${key} (#${write.invoke.seq}) turned its queue [${shape(queueBefore)}] into [${shape(queueAfter)}]; the collapse laws give [${shape(expected)}].`,
         events: cited,
+        at: { op: op.type, status: 'ok' },
       });
     }
   }
@@ -177,5 +226,41 @@ export function checkQueueCollapse(history: History, _context?: CheckContext): R
     QUEUE_COLLAPSE,
     violations,
     `All ${judged} judged local write(s) left the queue the collapse laws predict.`,
+    unjudged > 0 ? [`${unjudged} write(s) ran beside a purge of their client and were not judged.`] : [],
+  );
+}
+
+/**
+ * Operations of the queue before that are gone after and that a sync operation running across
+ * the write had sent: it may have finished them at any moment, with or without an event.
+ */
+function syncFinished(
+  index: HistoryIndex,
+  running: readonly OperationRecord[],
+  queueBefore: readonly PendingOperation[],
+  queueAfter: readonly PendingOperation[],
+): PendingOperation[] {
+  if (running.length === 0) return [];
+  const sent = new Set<string>();
+  for (const window of [...index.pushes, ...index.pulls]) {
+    if (!running.includes(window.operation)) continue;
+    for (const exchange of window.exchanges)
+      if (isPushWrite(exchange)) sent.add(recordKey(exchange.table, exchange.itemId));
+  }
+  return queueBefore.filter(
+    (operation) =>
+      sent.has(recordKey(operation.table, operation.itemId)) &&
+      !queueAfter.some(
+        (other) => other.id === operation.id && other.itemId === operation.itemId && other.table === operation.table,
+      ),
+  );
+}
+
+function without(queue: readonly PendingOperation[], gone: readonly PendingOperation[]): PendingOperation[] {
+  return queue.filter(
+    (operation) =>
+      !gone.some(
+        (other) => other.id === operation.id && other.itemId === operation.itemId && other.table === operation.table,
+      ),
   );
 }

@@ -40,6 +40,10 @@ export type ClientMutation =
    * reads empty.
    */
   | 'pull-clears-table'
+  /** An incremental pull saves its mark 1 ms past the newest updatedAt it was served. */
+  | 'mark-past-page'
+  /** An incremental pull's mark moves past records it skipped for their pending operations. */
+  | 'skipped-never-repulled'
   /**
    * An incremental pull saves its mark in a transaction of its own, before the page's records:
    * an app killed between the two has moved its mark past records it never stored.
@@ -70,6 +74,8 @@ export const CLIENT_MUTATIONS: readonly ClientMutation[] = [
   'stale-list-after-push',
   'pull-overwrites-newer',
   'pull-clears-table',
+  'mark-past-page',
+  'skipped-never-repulled',
   'mark-apart-from-rows',
   'error-requeued-forever',
   'reentrant-deadlock',

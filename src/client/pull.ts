@@ -113,6 +113,8 @@ class PullRun {
    * (by then its operations may have been cancelled, and the server's copy is what it needs).
    */
   private heldAt = Number.POSITIVE_INFINITY;
+  /** The newest updatedAt this pull was served (for the `mark-past-page` mutant). */
+  private newestServed = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly deps: SyncDeps,
@@ -259,6 +261,7 @@ class PullRun {
           : new Set((await log.readPendingOfTable(this.table)).map((operation) => operation.itemId));
       const batch: StoreOperation[] = [];
       for (const pulled of page) {
+        this.newestServed = Math.max(this.newestServed, pulled.updatedAt);
         if (pendingIds.has(pulled.id)) {
           this.heldAt = Math.min(this.heldAt, pulled.updatedAt);
           continue;
@@ -272,10 +275,15 @@ class PullRun {
           });
       }
       if (mark !== undefined && this.markId !== undefined) {
+        const saved =
+          mutations.has('mark-past-page') && this.newestServed > Number.NEGATIVE_INFINITY
+            ? this.newestServed + 1
+            : mark;
+        const value = mutations.has('skipped-never-repulled') ? saved : Math.min(saved, this.heldAt);
         const saveMark: StoreOperation = {
           tableName: PULLTIME_TABLE,
           action: 'upsert',
-          data: { id: this.markId, tableName: this.table, value: new Date(Math.min(mark, this.heldAt)) },
+          data: { id: this.markId, tableName: this.table, value: new Date(value) },
         };
         if (mutations.has('mark-apart-from-rows')) await store.executeBatch([saveMark]);
         else batch.push(saveMark);

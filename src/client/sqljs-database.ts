@@ -11,7 +11,7 @@
 import type { Database, SqlJsStatic, Statement } from 'sql.js';
 import type { ColumnTypeName } from './columns.js';
 
-import { MEMORY_SCHEMA } from '../sqlite/sqljs.js';
+import { closeDatabase, MEMORY_SCHEMA, openDatabase } from '../sqlite/sqljs.js';
 
 export { MEMORY_SCHEMA };
 export const QUOTED_MEMORY_SCHEMA = `"${MEMORY_SCHEMA}"`;
@@ -61,7 +61,7 @@ export interface StoreDatabase {
 
 /** Opens a database for a store: empty, or holding what `bytes` (an exported store) holds. */
 export function openStoreDatabase(SQL: SqlJsStatic, bytes: Uint8Array | undefined): Database {
-  const db = new SQL.Database(bytes);
+  const db = openDatabase(SQL, bytes);
   try {
     // Reading the schema makes bad bytes fail here, with a clear message, not on first use.
     db.exec('SELECT count(*) FROM sqlite_master');
@@ -78,7 +78,7 @@ export function openStoreDatabase(SQL: SqlJsStatic, bytes: Uint8Array | undefine
       if (Number(db.exec('PRAGMA main.auto_vacuum')[0]?.values[0]?.[0]) !== 1) db.exec('VACUUM main');
     }
   } catch (error) {
-    db.close();
+    closeDatabase(db);
     throw new Error(`Cannot open the store: ${error instanceof Error ? error.message : String(error)}`, {
       cause: error,
     });
@@ -250,7 +250,7 @@ export function releaseStoreDatabase(SQL: SqlJsStatic, database: StoreDatabase, 
   }
   for (const { statement } of database.statements.values()) statement.free();
   database.statements.clear();
-  database.db.close();
+  closeDatabase(database.db);
 }
 
 function emptyForReuse(database: StoreDatabase): boolean {

@@ -3,7 +3,7 @@
  * explorer read nothing else. Same seed and program ⇒ byte-identical history.
  */
 import type { HttpRequest, HttpResponse, TransportFailureKind } from '../protocol/http.js';
-import type { JsonObject, JsonValue, ServerRecord } from '../protocol/records.js';
+import type { JsonObject, JsonValue, RecordStamp, ServerRecord } from '../protocol/records.js';
 import type { ClientSnapshot, OperationAction } from './driver.js';
 
 /** Every kind of client operation, in one list for validators and generators. */
@@ -79,6 +79,23 @@ export type HistoryEventBody =
       applied: boolean;
       latencyMs: number;
     }
+  /**
+   * Ground truth of a table query the backend answered (recorded by the world, not the client):
+   * the page it served, and what each pull the client had in flight on that table asked for, as
+   * the server held it right then — recorded again only once the server changed, so for any read
+   * the latest `held` of the same table and filter is what the server held at that read.
+   */
+  | {
+      kind: 'server-read';
+      requestId: number;
+      link: string;
+      table: string;
+      /** The page, in the order served. */
+      served: RecordStamp[];
+      /** Whether the page reached its limit ($top or the page size): a client reads on after a full page. */
+      full: boolean;
+      held?: HeldRows[];
+    }
   | { kind: 'fault'; link: string; fault: string; detail?: JsonObject }
   | {
       kind: 'handler-call';
@@ -140,6 +157,20 @@ export type HistoryEventBody =
       server: Record<string, ServerRecord[]>;
     }
   | { kind: 'note'; text: string };
+
+/**
+ * Every row of a table (soft-deleted ones included) that a pull's own query matched when a page
+ * was read: its user filter, never the bounds or paging the client added. `error` when the
+ * server could not evaluate the filter.
+ */
+export type HeldRows =
+  { readonly filter?: string; readonly rows: RecordStamp[] } | { readonly filter?: string; readonly error: string };
+
+/** A pull's user filter as the world and the checkers key it: trimmed, and none when empty. */
+export function pullFilter(op: { readonly filter?: string }): string | undefined {
+  const filter = op.filter?.trim();
+  return filter === undefined || filter === '' ? undefined : filter;
+}
 
 /** One statement of a committed store transaction. */
 export interface StoreStatement {

@@ -27,6 +27,9 @@ export class SeededRandom implements RandomSource {
   private b: number;
   private c: number;
   private d: number;
+  /** Streams forked from this one: a reseed reaches them too. */
+  private readonly forks: SeededRandom[] = [];
+  private salt: string | undefined;
 
   constructor(readonly seed: number | string) {
     const [a, b, c, d] = hashToWords(String(seed));
@@ -36,6 +39,22 @@ export class SeededRandom implements RandomSource {
     this.d = d;
     // Warm up so that similar seeds diverge.
     for (let i = 0; i < 12; i++) this.nextUint32();
+  }
+
+  /**
+   * Re-derives this stream, and every stream forked from it (now or later), from the seed and a
+   * salt: the draws from here on are those of another run that shared everything before. Triage
+   * forks a run's randomness at a step boundary this way; the same salt gives the same draws.
+   */
+  reseed(salt: string): void {
+    this.salt = salt;
+    const [a, b, c, d] = hashToWords(`${String(this.seed)}#${salt}`);
+    this.a = a;
+    this.b = b;
+    this.c = c;
+    this.d = d;
+    for (let i = 0; i < 12; i++) this.nextUint32();
+    for (const fork of this.forks) fork.reseed(salt);
   }
 
   nextUint32(): number {
@@ -68,7 +87,10 @@ export class SeededRandom implements RandomSource {
   }
 
   fork(label: string): RandomSource {
-    return new SeededRandom(`${String(this.seed)}/${label}`);
+    const fork = new SeededRandom(`${String(this.seed)}/${label}`);
+    if (this.salt !== undefined) fork.reseed(this.salt);
+    this.forks.push(fork);
+    return fork;
   }
 }
 

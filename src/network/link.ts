@@ -37,8 +37,11 @@ export interface LinkOptions {
   readonly startTime: number;
   /** The link's own random stream. */
   readonly random: RandomSource;
-  /** Where requests go once they cross the link: the backend's `handle`, or `fetch` over HTTP. */
-  readonly server: Transport;
+  /**
+   * Where requests go once they cross the link: the backend's `handle`, or `fetch` over HTTP.
+   * Told the request's id, so that what the server did can be tied to the request in the history.
+   */
+  readonly server: (request: HttpRequest, requestId: number) => Promise<HttpResponse>;
   readonly recorder: HistoryRecorder;
   /** Request ids are unique across all links of a run. */
   readonly nextRequestId: () => number;
@@ -297,7 +300,7 @@ export class NetworkLink {
 
   private async callServer(request: HttpRequest, requestId: number, sentAt: number): Promise<HttpResponse> {
     try {
-      return await this.options.server(request);
+      return await this.options.server(request, requestId);
     } catch (error) {
       // The backend itself failed (over real HTTP: the socket). The client sees a network error.
       this.options.recorder.record(this.name, {

@@ -15,6 +15,18 @@ export interface SystemProperties {
   deleted?: boolean;
 }
 
+/**
+ * A server row reduced to what says which copy of it a client holds: its id and the system
+ * properties that change with every write. What the backend reports it served, and held.
+ */
+export interface RecordStamp {
+  readonly id: string;
+  readonly updatedAt: string;
+  readonly version: string;
+  /** False on tables without soft delete. */
+  readonly deleted: boolean;
+}
+
 /** A record as the server returns it: system properties and the table's own columns. */
 export type ServerRecord = SystemProperties & JsonObject;
 

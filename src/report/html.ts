@@ -9,6 +9,7 @@ import { writeFile } from 'node:fs/promises';
 import { makeDirectory } from '../kernel/make-directory.js';
 import { join } from 'node:path';
 import type { RunResults } from '../scenario/results.js';
+import type { HuntResults } from '../scenario/hunt/types.js';
 import { jsonForHtmlScript } from './escape.js';
 import { REPORT_SCRIPT, REPORT_STYLE } from './generated/report-page.js';
 import { buildReportModel } from './report-model.js';
@@ -20,8 +21,8 @@ export function reportContentSecurityPolicy(): string {
   return pageContentSecurityPolicy({ script: REPORT_SCRIPT, style: REPORT_STYLE, connect: "'none'" });
 }
 
-export function renderHtmlReport(results: RunResults): string {
-  const data = jsonForHtmlScript(buildReportModel(results));
+export function renderHtmlReport(results: RunResults, hunt?: HuntResults): string {
+  const data = jsonForHtmlScript(buildReportModel(results, hunt));
   return [
     '<!doctype html>',
     '<html lang="en">',
@@ -30,7 +31,7 @@ export function renderHtmlReport(results: RunResults): string {
     `<meta http-equiv="Content-Security-Policy" content="${reportContentSecurityPolicy()}">`,
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     '<meta name="referrer" content="no-referrer">',
-    '<title>syncwright report</title>',
+    `<title>syncwright ${hunt === undefined ? 'report' : 'hunt findings'}</title>`,
     `<style>${REPORT_STYLE}</style>`,
     '</head>',
     '<body>',
@@ -46,9 +47,9 @@ export function renderHtmlReport(results: RunResults): string {
 }
 
 /** Writes `<outDir>/index.html` and returns its path. */
-export async function writeHtmlReport(results: RunResults, outDir: string): Promise<string> {
+export async function writeHtmlReport(results: RunResults, outDir: string, hunt?: HuntResults): Promise<string> {
   await makeDirectory(outDir);
   const file = join(outDir, HTML_REPORT_FILE);
-  await writeFile(file, renderHtmlReport(results), 'utf8');
+  await writeFile(file, renderHtmlReport(results, hunt), 'utf8');
   return file;
 }

@@ -6,6 +6,7 @@ import type { CheckResult } from '../check/types.js';
 import type { JsonObject } from '../protocol/records.js';
 import type { RunResults, ScenarioStatus } from '../scenario/results.js';
 import type { History } from '../kernel/history.js';
+import type { GrowthPoint, HuntResults, Triage } from '../scenario/hunt/types.js';
 import { compareStrings, isFailingStatus, summarize, type ResultsSummary } from './summary.js';
 import { diffTable, type TableDiffView } from './table-diff.js';
 import { buildTimeline, type Timeline } from './timeline.js';
@@ -58,6 +59,39 @@ export interface ScenarioView {
   readonly error: string | null;
   readonly timings: { readonly firstFailureMs: number | null; readonly shrunkMs: number | null } | null;
   readonly failure: FailureView | null;
+  /** A hunt's triage of this finding: causal core and the moment it became inevitable. */
+  readonly triage: Triage | null;
+}
+
+/** One finding of a hunt, as the findings page lists it (its scenario view has the same index). */
+export interface HuntFindingView {
+  readonly index: number;
+  readonly signature: string;
+  readonly status: 'new' | 'known';
+  readonly note: string | null;
+  readonly scenarioName: string;
+  /** `<seed>:<path>`, or the corpus entry it mutated. */
+  readonly first: string;
+  readonly occurrences: number;
+  readonly size: number | null;
+  readonly partial: boolean;
+  readonly replayCommand: string | null;
+}
+
+export interface HuntView {
+  readonly seed: number;
+  readonly client: string;
+  readonly clientVersion: string;
+  readonly budget: string;
+  readonly runs: number;
+  readonly mutantRuns: number;
+  readonly end: string;
+  readonly guidance: boolean;
+  readonly corpusHash: string;
+  readonly features: number;
+  readonly sdkBlocks: number;
+  readonly growth: readonly GrowthPoint[];
+  readonly findings: readonly HuntFindingView[];
 }
 
 export interface ReportModel {
@@ -69,10 +103,13 @@ export interface ReportModel {
   readonly shard: { readonly index: number; readonly total: number } | null;
   readonly summary: ResultsSummary;
   readonly scenarios: readonly ScenarioView[];
+  /** Set on a hunt's findings page. */
+  readonly hunt: HuntView | null;
 }
 
-export function buildReportModel(results: RunResults): ReportModel {
+export function buildReportModel(results: RunResults, hunt?: HuntResults): ReportModel {
   return {
+    hunt: hunt === undefined ? null : huntView(hunt),
     tool: { name: String(results.tool?.name ?? 'syncwright'), version: String(results.tool?.version ?? '') },
     seed: results.seed,
     client: results.client,
@@ -128,7 +165,41 @@ export function buildReportModel(results: RunResults): ReportModel {
                 : null,
             }
           : null,
+        triage: hunt?.findings[index]?.triage ?? null,
       };
     }),
+  };
+}
+
+function huntView(results: HuntResults): HuntView {
+  const h = results.hunt;
+  return {
+    seed: h.seed,
+    client: h.client,
+    clientVersion: h.clientVersion,
+    budget: h.budget.kind === 'runs' ? `${h.budget.runs} runs` : `${Math.round(h.budget.ms / 1000)} s`,
+    runs: h.runs,
+    mutantRuns: h.mutantRuns,
+    end: h.end,
+    guidance: h.guidance,
+    corpusHash: h.corpus.inputHash,
+    features: h.coverage.features,
+    sdkBlocks: h.coverage.sdkBlocks,
+    growth: h.growth,
+    findings: results.findings.map((finding, index) => ({
+      index,
+      signature: finding.signature,
+      status: finding.status,
+      note: finding.note ?? null,
+      scenarioName: finding.scenarioName,
+      first:
+        finding.first.source.kind === 'generated'
+          ? `${finding.first.source.seed}:${finding.first.source.path}`
+          : `mutant of ${finding.first.source.parent}`,
+      occurrences: finding.occurrences,
+      size: finding.shrunk?.size ?? null,
+      partial: finding.shrunk?.partial === true || finding.triage?.partial === true,
+      replayCommand: finding.shrunk?.replayCommand ?? null,
+    })),
   };
 }

@@ -16,7 +16,10 @@ export interface RowDiff {
   readonly expected: JsonObject | null;
   /** The client's row (absent for rows it lacks). */
   readonly actual: JsonObject | null;
-  /** Fields whose values differ (a field present on one side only counts). */
+  /**
+   * Fields whose values differ (a field present on one side only counts, unless it is a system
+   * property the client does not store at all).
+   */
   readonly changed: readonly string[];
 }
 
@@ -39,8 +42,13 @@ function own(row: JsonObject, key: string): JsonValue | undefined {
   return Object.prototype.hasOwnProperty.call(row, key) ? row[key] : undefined;
 }
 
-function changedFields(expected: JsonObject, actual: JsonObject): string[] {
-  const keys = [...new Set([...Object.keys(expected), ...Object.keys(actual)])];
+/**
+ * Fields whose values differ. A system property that none of the client's rows carries is a
+ * column the client does not store (the SDK's store keeps no `createdAt`, `updatedAt` or
+ * `deleted`): the server having it is not a difference. The table's own columns always count.
+ */
+function changedFields(expected: JsonObject, actual: JsonObject, unstored: ReadonlySet<string>): string[] {
+  const keys = [...new Set([...Object.keys(expected), ...Object.keys(actual)])].filter((key) => !unstored.has(key));
   return keys.filter((key) => canonicalJson(own(expected, key)) !== canonicalJson(own(actual, key)));
 }
 
@@ -60,6 +68,7 @@ export function diffTable(diff: TableDiff): TableDiffView {
     const key = rowKey(row, index);
     remaining.set(key, [...(remaining.get(key) ?? []), row]);
   });
+  const unstored = new Set(TRAILING_COLUMNS.filter((column) => !actual.some((row) => Object.hasOwn(row, column))));
   const rows: RowDiff[] = [];
   expected.forEach((row, index) => {
     const key = rowKey(row, index);
@@ -69,7 +78,7 @@ export function diffTable(diff: TableDiff): TableDiffView {
       rows.push({ key, status: 'missing', expected: row, actual: null, changed: Object.keys(row) });
       return;
     }
-    const changed = changedFields(row, match);
+    const changed = changedFields(row, match, unstored);
     rows.push({ key, status: changed.length === 0 ? 'same' : 'changed', expected: row, actual: match, changed });
   });
   actual.forEach((row, index) => {

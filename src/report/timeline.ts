@@ -291,6 +291,21 @@ function draftRow(
         clientOfLink(event.link, event.actor, clients),
       );
     }
+    case 'server-read': {
+      // Compact: which rows the page held, and how many rows the pull's query held then.
+      const rows = Array.isArray(event.served) ? event.served : [];
+      const shown = rows.slice(0, 6).map((row) => `${row.id}${row.deleted ? ' (deleted)' : ''}`);
+      const page =
+        rows.length === 0
+          ? 'served nothing'
+          : `served ${shown.join(', ')}${rows.length > 6 ? ` +${rows.length - 6}` : ''}`;
+      const held = (event.held ?? []).map((entry) =>
+        'rows' in entry
+          ? `query${entry.filter !== undefined ? ` '${entry.filter}'` : ''} holds ${entry.rows.length}`
+          : `query '${entry.filter ?? ''}' unreadable`,
+      );
+      return box(SERVER, 'neutral', [page, ...held].join(' · '), [], clientOfLink(event.link, event.actor, clients));
+    }
     case 'handler-call': {
       const head = [event.handler, event.status === null ? '' : String(event.status)].filter(Boolean).join(' ');
       const target = `${event.action} ${withId(event.table, event.itemId ?? '')}`;
@@ -479,6 +494,11 @@ export function buildTimeline(history: History, checks: readonly CheckResult[] =
       case 'http-request':
         requests.set(`${event.link}\u0000${event.requestId}`, { seq: event.seq, row });
         break;
+      case 'server-read': {
+        const start = requests.get(`${event.link}\u0000${event.requestId}`);
+        if (start) relate(start.seq, event.seq);
+        break;
+      }
       case 'http-response':
       case 'http-failure': {
         const start = requests.get(`${event.link}\u0000${event.requestId}`);

@@ -35,8 +35,8 @@ export const OLD_MIX: Readonly<Record<StepKind, number>> = {
   update: 4,
   delete: 2,
   push: 4,
-  pull: 3,
-  'pull-incremental': 1,
+  pull: 2,
+  'pull-incremental': 2,
   'pull-query': 0,
   purge: 0,
   restart: 1,
@@ -49,6 +49,9 @@ export const OLD_MIX: Readonly<Record<StepKind, number>> = {
   'edit-during-push': 2,
   read: 2,
   lookup: 2,
+  'edit-burst': 1,
+  'edit-during-pull': 3,
+  'restart-during-pull': 2,
 };
 
 /** The default (`wide`) mix: every step kind has a weight, so every API call is met. */
@@ -415,6 +418,61 @@ function stepsArbitrary(
             return editDuringPush(who, t, recordId, numbered(first), numbered(second), wait);
           }),
   ]);
+  groups.push([
+    'edit-during-pull',
+    fc
+      .tuple(
+        client,
+        editor ?? fc.constant(undefined),
+        table,
+        id,
+        fc.nat({ max: 99 }),
+        fc.nat({ max: 99 }),
+        fc.integer({ min: 1, max: Math.max(1, settings.latency.min) }),
+      )
+      .map(([who, edits, t, recordId, first, second, gap]): Step[] => {
+        const values = (n: number): JsonObject =>
+          Object.fromEntries(
+            Object.entries(t.columns).map(([column, type]) => [column, columnValue(type, n)]),
+          ) as JsonObject;
+        return [
+          ...(edits !== undefined
+            ? [{ actor: edits, op: { type: 'update' as const, table: t.name, id: recordId, changes: values(first) } }]
+            : []),
+          { actor: who, op: { type: 'pull', table: t.name, queryId: `all-${t.name}` }, background: true },
+          {
+            actor: who,
+            op: { type: 'update', table: t.name, record: { id: recordId, ...values(second) } },
+            after: gap,
+          },
+        ];
+      }),
+  ]);
+  groups.push([
+    'restart-during-pull',
+    fc
+      .tuple(
+        client,
+        editor ?? fc.constant(undefined),
+        table,
+        fc.subarray([...ids], { minLength: Math.min(2, ids.length) }),
+        fc.nat({ max: 99 }),
+        fc.integer({ min: 1, max: Math.max(1, settings.latency.max * 4) }),
+      )
+      .map(([who, edits, t, burst, n, gap]): Step[] => [
+        ...(edits !== undefined ? burstSteps(edits, t, burst, n) : []),
+        { actor: who, op: { type: 'pull', table: t.name, queryId: `all-${t.name}` }, background: true },
+        { actor: who, op: { type: 'restart' }, after: gap },
+      ]),
+  ]);
+  if (editor !== undefined && ids.length >= 2) {
+    groups.push([
+      'edit-burst',
+      fc
+        .tuple(editor, table, fc.subarray([...ids], { minLength: 2 }), fc.nat({ max: 99 }))
+        .map(([who, t, burst, n]) => burstSteps(who, t, burst, n)),
+    ]);
+  }
   const weighted = groups
     .filter(([kind]) => (settings.mix[kind] ?? 0) > 0)
     .map(([kind, arbitrary]) => ({ arbitrary, weight: settings.mix[kind] }));
@@ -423,6 +481,21 @@ function stepsArbitrary(
   return fc
     .array(fc.oneof(...weighted), { minLength: settings.minSteps, maxLength: settings.maxSteps })
     .map((list) => list.flat());
+}
+
+/** An editor updating several records in one millisecond (no pause between the steps): they share an updatedAt. */
+function burstSteps(editor: string, table: TableDefinition, ids: readonly string[], n: number): Step[] {
+  return ids.map((recordId, i) => ({
+    actor: editor,
+    op: {
+      type: 'update',
+      table: table.name,
+      id: recordId,
+      changes: Object.fromEntries(
+        Object.entries(table.columns).map(([column, type]) => [column, columnValue(type, n + i)]),
+      ) as JsonObject,
+    },
+  }));
 }
 
 /**

@@ -1,8 +1,8 @@
 /**
  * Runs one program in a fresh world and judges its history. The runner runs the steps (as
  * `step.ts` says, client steps bracketed by snapshots), then settles the world — background
- * steps finish, the network heals, every client pushes and pulls — and takes the `final`
- * snapshot that convergence is judged on.
+ * steps finish, the network heals, every client repeats its app's incremental pulls, then pushes
+ * and pulls in full — and takes the `final` snapshot that convergence is judged on.
  */
 import { runCheckers, type CheckerName } from '../check/index.js';
 import { coverageCounters } from '../check/coverage.js';
@@ -21,7 +21,7 @@ import { SchedulerStuckError, type SchedulerLimits } from '../kernel/scheduler.j
 import { World, type WorldBackendFactory } from '../world/world.js';
 import { createPushHandler } from './policies.js';
 import type { TableDiff } from './results.js';
-import { runStep, syncAll } from './step.js';
+import { appPulls, runStep, syncAll } from './step.js';
 import type { Program, ResolvedScenario, Step } from './types.js';
 
 export interface ExecuteOptions {
@@ -33,6 +33,14 @@ export interface ExecuteOptions {
   readonly backend?: WorldBackendFactory;
   /** Guards against livelock (a handler retried forever): timers per drive call. Default 2,000. */
   readonly maxSteps?: number;
+  /**
+   * Fork the run's luck: once step `afterStep` (1-based; 0 = before the first step) has run, every
+   * random stream of the world is re-derived from `salt` (see World.reseed). Triage's question
+   * "was the failure already bound to happen here?" is asked this way.
+   */
+  readonly variation?: { readonly afterStep: number; readonly salt: string };
+  /** Hears where each step's events begin: the seq of the last event before step `step` (1-based) starts. */
+  readonly onStepStart?: (step: number, lastSeq: number) => void;
 }
 
 export interface RunRecord {
@@ -91,8 +99,8 @@ export async function executeProgram(
   let stopped: string | undefined;
   let stuck = false;
   try {
-    await runSteps(world, program.steps);
-    await settle(world, scenario.settleRounds);
+    await runSteps(world, program.steps, options);
+    await settle(world, program.steps, scenario.settleRounds);
   } catch (error) {
     // A stuck run: the world recorded a `stuck` event, which the liveness checker judges.
     stuck = error instanceof SchedulerStuckError;
@@ -137,17 +145,30 @@ export async function executeProgram(
   };
 }
 
-async function runSteps(world: World, steps: readonly Step[]): Promise<void> {
+async function runSteps(
+  world: World,
+  steps: readonly Step[],
+  options: Pick<ExecuteOptions, 'variation' | 'onStepStart'>,
+): Promise<void> {
   const background: Operation<unknown>[] = [];
+  const variation = options.variation;
+  if (variation !== undefined && variation.afterStep <= 0) world.reseed(variation.salt);
   for (const [i, step] of steps.entries()) {
+    options.onStepStart?.(i + 1, world.history.at(-1)?.seq ?? 0);
     const op = await runStep(world, world, step, i + 1);
+    if (variation !== undefined && variation.afterStep === i + 1) world.reseed(variation.salt);
     if (op !== undefined && step.background === true) background.push(op);
   }
   for (const op of background) await world.settle(op);
 }
 
-async function settle(world: World, rounds: number): Promise<void> {
+/**
+ * After healing, each client first pulls as its app does (its incremental pulls, judged like any
+ * other), then every client pushes and pulls every table in full, `rounds` times.
+ */
+async function settle(world: World, steps: readonly Step[], rounds: number): Promise<void> {
   world.heal();
+  await appPulls(world, world, steps, 'settle');
   await syncAll(world, world, rounds, 'settle');
   await world.snapshot(FINAL_SNAPSHOT);
 }

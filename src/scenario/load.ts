@@ -4,8 +4,9 @@
  * TypeScript files are loaded by plain Node (no tsx, no build step for the user's files): the
  * TypeScript compiler API strips the types (`transpileModule`, syntax only, no type check) to
  * CommonJS, which runs with a `require` that hands the scenario this very copy of syncwright
- * for `import … from 'syncwright'` (and for relative imports of the package's own
- * `src/index`, which the built-in scenarios use so that they type-check inside the repo).
+ * for `import … from 'syncwright'` and its subpaths (`syncwright/world`, …), and for relative
+ * imports of the package's own `src/index` and `src/api/*` (the built-in scenarios use those so
+ * that they type-check inside the repo).
  * Relative `.ts` imports of a scenario are loaded the same way; anything else goes to Node's
  * own `require`. `typescript` is imported only when a `.ts` file is loaded.
  */
@@ -16,6 +17,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { MAX_JSON_BYTES } from '../protocol/limits.js';
 import { JsonTextError, readJson } from '../protocol/safe-json.js';
+import { ENTRY_POINTS, isEntryPoint, type EntryPoint } from '../entry-points.js';
 import { mergeDefinitions, resolveDefinition } from './resolve.js';
 import type { ResolvedScenario, ScenarioDefinition } from './types.js';
 import { ScenarioError, validateAndMigrate } from './validate.js';
@@ -26,20 +28,29 @@ const SCENARIO_EXTENSIONS = ['.ts', '.mts', '.json', '.js', '.mjs'];
 const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /**
- * `<a syncwright checkout>/src/index(.js|.ts)` or `…/dist/index.js`: the package's entry point,
- * whichever copy the path names — the scenario gets the copy that is running.
+ * The entry point a path names when it is `<a syncwright checkout>/src/index(.js|.ts)`,
+ * `…/src/api/<name>` or the same in `dist/`: the scenario gets the copy that is running.
  */
-function isSyncwrightEntry(target: string): boolean {
+function syncwrightEntryAt(target: string): EntryPoint | undefined {
   const base = path.basename(target).replace(/\.(ts|js|mjs)$/, '');
-  const folder = path.dirname(target);
-  if (base !== 'index' || !['src', 'dist'].includes(path.basename(folder))) return false;
+  let folder = path.dirname(target);
+  let specifier: string;
+  if (path.basename(folder) === 'api') {
+    specifier = `syncwright/${base}`;
+    folder = path.dirname(folder);
+  } else if (base === 'index') {
+    specifier = 'syncwright';
+  } else {
+    return undefined;
+  }
+  if (!isEntryPoint(specifier) || !['src', 'dist'].includes(path.basename(folder))) return undefined;
   try {
     const manifest = JSON.parse(readFileSync(path.join(path.dirname(folder), 'package.json'), 'utf8')) as {
       name?: unknown;
     };
-    return manifest.name === 'syncwright';
+    return manifest.name === 'syncwright' ? specifier : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }
 
@@ -194,7 +205,8 @@ async function importModule(absolute: string, shown: string): Promise<unknown> {
 
 type TypeScriptApi = typeof import('typescript');
 let typescript: TypeScriptApi | undefined;
-let packageRoot: unknown;
+/** The entry points scenario files imported so far, from the running copy. */
+const entries = new Map<EntryPoint, unknown>();
 
 /** Loads a `.ts` module (a scenario, or a team's handler) by stripping its types. */
 export async function loadTypeScriptModule(absolute: string, shown = absolute): Promise<unknown> {
@@ -210,8 +222,74 @@ export async function loadTypeScriptModule(absolute: string, shown = absolute): 
       },
     ]);
   }
-  packageRoot ??= await import('../index.js');
+  await loadEntries(absolute, shown);
   return requireTypeScript(absolute, shown, new Map());
+}
+
+/**
+ * Loads the entry points a file and its relative `.ts` imports name, before the file runs: its
+ * `require` is synchronous, an entry's module is not. An entry nobody names (say `syncwright/msw`,
+ * whose peer dependency may be absent) is never loaded.
+ */
+async function loadEntries(absolute: string, shown: string): Promise<void> {
+  const wanted = new Set<string>();
+  const visited = new Set<string>();
+  const visit = (file: string): void => {
+    if (visited.has(file)) return;
+    visited.add(file);
+    let source: string;
+    try {
+      source = readFileSync(file, 'utf8');
+    } catch {
+      return; // requireTypeScript reports the unreadable file where it is imported
+    }
+    for (const { fileName } of typescript!.preProcessFile(source, true, true).importedFiles) {
+      const entry = entrySpecifier(file, fileName);
+      if (entry !== undefined) wanted.add(entry);
+      else {
+        const local = localTypeScriptFile(file, fileName);
+        if (local !== undefined) visit(local);
+      }
+    }
+  };
+  visit(absolute);
+  for (const specifier of wanted) {
+    if (!isEntryPoint(specifier)) {
+      throw new ScenarioError(shown, [
+        {
+          file: shown,
+          path: '',
+          expected: `imports of syncwright's entry points (${Object.keys(ENTRY_POINTS).join(', ')})`,
+          found: JSON.stringify(specifier),
+        },
+      ]);
+    }
+    if (entries.has(specifier)) continue;
+    try {
+      entries.set(specifier, await ENTRY_POINTS[specifier]());
+    } catch (error) {
+      throw new ScenarioError(shown, [
+        { file: shown, path: '', expected: `${specifier} to load`, found: describe(error) },
+      ]);
+    }
+  }
+}
+
+/** `syncwright`, `syncwright/…`, or a path to the package's own entry files; undefined for anything else. */
+function entrySpecifier(importer: string, specifier: string): string | undefined {
+  if (specifier === 'syncwright' || specifier.startsWith('syncwright/')) return specifier;
+  if (!specifier.startsWith('.') && !path.isAbsolute(specifier)) return undefined;
+  return syncwrightEntryAt(path.resolve(path.dirname(importer), specifier));
+}
+
+/** The `.ts`/`.mts` file a relative import names (`./x.js` written for `./x.ts` included). */
+function localTypeScriptFile(importer: string, specifier: string): string | undefined {
+  if (!specifier.startsWith('.') && !path.isAbsolute(specifier)) return undefined;
+  const target = path.resolve(path.dirname(importer), specifier);
+  const withoutJs = target.replace(/\.(c|m)?js$/, '');
+  return [target, `${withoutJs}.ts`, `${withoutJs}.mts`, `${target}.ts`].find(
+    (candidate) => (candidate.endsWith('.ts') || candidate.endsWith('.mts')) && existsSync(candidate),
+  );
 }
 
 function requireTypeScript(absolute: string, shown: string, cache: Map<string, { exports: unknown }>): unknown {
@@ -255,16 +333,10 @@ function requireTypeScript(absolute: string, shown: string, cache: Map<string, {
   cache.set(absolute, module);
   const nodeRequire = createRequire(absolute);
   const localRequire = (specifier: string): unknown => {
-    if (specifier === 'syncwright') return packageRoot;
-    if (specifier.startsWith('.') || path.isAbsolute(specifier)) {
-      const target = path.resolve(path.dirname(absolute), specifier);
-      const withoutJs = target.replace(/\.(c|m)?js$/, '');
-      if (isSyncwrightEntry(target)) return packageRoot;
-      for (const candidate of [target, `${withoutJs}.ts`, `${withoutJs}.mts`, `${target}.ts`]) {
-        if ((candidate.endsWith('.ts') || candidate.endsWith('.mts')) && existsSync(candidate))
-          return requireTypeScript(candidate, candidate, cache);
-      }
-    }
+    const entry = entrySpecifier(absolute, specifier);
+    if (entry !== undefined && isEntryPoint(entry) && entries.has(entry)) return entries.get(entry);
+    const local = localTypeScriptFile(absolute, specifier);
+    if (local !== undefined) return requireTypeScript(local, local, cache);
     return nodeRequire(specifier);
   };
   try {

@@ -76,6 +76,42 @@ function editDuringPushAt(steps: readonly Step[], i: number): boolean {
   return first !== undefined && first === same(after);
 }
 
+/** A background incremental pull followed by `next` of the same client: a group built around a pull in flight. */
+function duringPullAt(steps: readonly Step[], i: number, next: (step: Step) => boolean): boolean {
+  const [pull, after] = [steps[i], steps[i + 1]];
+  if (pull === undefined || after === undefined || pull.background !== true) return false;
+  if (pull.op.type !== 'pull' || !('queryId' in pull.op) || pull.op.queryId === undefined) return false;
+  return after.actor === pull.actor && next(after);
+}
+
+/** An update of a record (the whole record) by the pull's client, while the pull pages. */
+function editDuringPullAt(steps: readonly Step[], i: number): boolean {
+  const table = steps[i]?.op.type === 'pull' ? (steps[i]!.op as { table: string }).table : undefined;
+  return duringPullAt(steps, i, (step) => step.op.type === 'update' && 'record' in step.op && step.op.table === table);
+}
+
+/** A restart of the pull's client while the pull pages. */
+function restartDuringPullAt(steps: readonly Step[], i: number): boolean {
+  return duringPullAt(steps, i, (step) => step.op.type === 'restart');
+}
+
+/**
+ * Two or more editor updates in a row, in the same virtual millisecond, of different records of
+ * one table: a server-side batch whose records share an updatedAt, however the program drew it.
+ */
+function editBurstAt(steps: readonly Step[], i: number, editors: ReadonlySet<string>): boolean {
+  const isEdit = (step: Step | undefined): step is Step =>
+    step !== undefined && editors.has(step.actor) && step.op.type === 'update' && 'changes' in step.op;
+  const [first, second, before] = [steps[i], steps[i + 1], steps[i - 1]];
+  if (!isEdit(first) || !isEdit(second) || (second.after ?? 0) > 0) return false;
+  const same = (a: Step, b: Step): boolean =>
+    a.actor === b.actor &&
+    (a.op as { table: string }).table === (b.op as { table: string }).table &&
+    (a.op as { id: string }).id !== (b.op as { id: string }).id;
+  // Counted once, at the burst's first step.
+  return same(first, second) && !(isEdit(before) && (first.after ?? 0) === 0 && same(before, first));
+}
+
 function valuesOf(step: Step): { table: string; values: JsonObject } | undefined {
   const op = step.op;
   if ((op.type === 'insert' || op.type === 'update') && 'record' in op) return { table: op.table, values: op.record };
@@ -96,6 +132,9 @@ export function reachCounters(scenario: Scope, program: Program, editors: Readon
     const kind = kindOf(step, editors.has(step.actor));
     if (kind !== undefined) bump(stepCounter(kind));
     if (editDuringPushAt(steps, i)) bump(stepCounter('edit-during-push'));
+    if (editDuringPullAt(steps, i)) bump(stepCounter('edit-during-pull'));
+    if (restartDuringPullAt(steps, i)) bump(stepCounter('restart-during-pull'));
+    if (editBurstAt(steps, i, editors)) bump(stepCounter('edit-burst'));
     const written = valuesOf(step);
     const table = written === undefined ? undefined : tables.get(written.table);
     if (written === undefined || table === undefined) return;
@@ -121,7 +160,7 @@ export function impliedCoverage(
   const kinds = STEP_KINDS.filter(
     (kind) =>
       (settings.mix[kind] ?? 0) > 0 &&
-      (scenario.editors.length > 0 || !['edit-insert', 'edit-update', 'edit-delete'].includes(kind)),
+      (scenario.editors.length > 0 || !['edit-insert', 'edit-update', 'edit-delete', 'edit-burst'].includes(kind)),
   ).map(stepCounter);
   if (settings.profile !== 'wide') return [...kinds, ...servers];
   const types = new Set<ColumnType>(scenario.tables.flatMap((table) => Object.values(table.columns)));

@@ -4,7 +4,7 @@
  * explorer saved replays to the same history. Client steps that write or sync are bracketed by
  * snapshots: the checkers of pulls, collapse and discards compare before and after.
  */
-import type { ClientOperation, ServerEdit } from '../kernel/history.js';
+import { pullFilter, type ClientOperation, type ServerEdit } from '../kernel/history.js';
 import type { Operation } from '../kernel/operation.js';
 import type { World } from '../world/world.js';
 import type { Step } from './types.js';
@@ -65,6 +65,30 @@ export async function syncAll(world: World, time: StepTime, rounds: number, labe
         await snapshotUnlessFresh(world, `${label} ${round}: before ${name} pull ${table.name}`);
         await time.settle(world.client(name).pull(table.name));
       }
+    }
+  }
+}
+
+/**
+ * The app's own incremental pulls, as its program made them: each client pulls once more with
+ * every query id it used (and the filter it used it with), in the order its program first used
+ * them, each bracketed by snapshots. The final settle runs these before any full pull, so that a
+ * row an incremental mark skipped is judged missing rather than repaired by a full pull.
+ */
+export async function appPulls(world: World, time: StepTime, steps: readonly Step[], label: string): Promise<void> {
+  for (const name of world.clientNames) {
+    const seen = new Set<string>();
+    for (const step of steps) {
+      const op = step.op;
+      if (step.actor !== name || op.type !== 'pull' || !('queryId' in op) || op.queryId === undefined) continue;
+      const filter = pullFilter(op);
+      const key = JSON.stringify([op.table, op.queryId, filter ?? null]);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      await snapshotUnlessFresh(world, `${label}: before ${name} pull ${op.table} '${op.queryId}'`);
+      await time.settle(
+        world.client(name).pull(op.table, { queryId: op.queryId, ...(filter !== undefined ? { filter } : {}) }),
+      );
     }
   }
 }

@@ -128,6 +128,21 @@ export const STEP_KINDS = [
   /** A local read of a whole table, and of one record: what the app would show (session guarantees judge it). */
   'read',
   'lookup',
+  /**
+   * A server-side batch: an editor updates several records in one millisecond, so they share an
+   * `updatedAt` (a tie group that pull pages and incremental marks must not split wrongly).
+   */
+  'edit-burst',
+  /**
+   * A server edit of a record, an incremental pull in the background, and a local update of the
+   * same record while the pull pages: the pull must skip it, and fetch it once its change is gone.
+   */
+  'edit-during-pull',
+  /**
+   * A server-side batch of edits (one millisecond), an incremental pull in the background, and the
+   * app killed while it pages: the next pull of that query id starts from the mark the killed one saved.
+   */
+  'restart-during-pull',
 ] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 

@@ -11,6 +11,7 @@
  * of a killed app ever runs again.
  */
 import type { Clock, TimerHandle } from '../kernel/clock.js';
+import { liveObjects } from '../kernel/live-objects.js';
 
 export interface AppTimersOptions {
   readonly clock: Clock;
@@ -62,7 +63,7 @@ export class AppTimers {
     const entry = this.live.get(key);
     if (entry === undefined) return;
     this.clock.clearTimeout(entry.handle);
-    this.live.delete(key);
+    this.remove(key);
   };
 
   clearInterval = (id: unknown): void => this.clearTimeout(id);
@@ -76,18 +77,19 @@ export class AppTimers {
     const id = this.nextId++;
     const entry: Entry = {
       handle: this.clock.setTimeout(() => {
-        this.live.delete(id);
+        this.remove(id);
         if (!this.disposed) this.invoke(task, undefined);
       }, 0),
       interval: undefined,
     };
-    this.live.set(id, entry);
+    this.add(id, entry);
   }
 
   /** Cancels every timer and task; nothing armed before runs afterwards, nothing new is armed. */
   dispose(): void {
     this.disposed = true;
     for (const entry of this.live.values()) this.clock.clearTimeout(entry.handle);
+    liveObjects.adjust('app-timer', -this.live.size);
     this.live.clear();
   }
 
@@ -108,17 +110,26 @@ export class AppTimers {
       const entry = this.live.get(id);
       if (entry === undefined || this.disposed) return;
       if (entry.interval === undefined) {
-        this.live.delete(id);
+        this.remove(id);
       } else {
         entry.handle = this.clock.setTimeout(fire, entry.interval);
       }
       this.invoke(run, level);
     };
-    this.live.set(id, {
+    this.add(id, {
       handle: this.clock.setTimeout(fire, delay),
       interval: repeat ? Math.max(delay, 1) : undefined,
     });
     return id;
+  }
+
+  private add(id: number, entry: Entry): void {
+    this.live.set(id, entry);
+    liveObjects.adjust('app-timer', 1);
+  }
+
+  private remove(id: number): void {
+    if (this.live.delete(id)) liveObjects.adjust('app-timer', -1);
   }
 
   private invoke(task: () => void, level: number | undefined): void {

@@ -6,6 +6,7 @@
 import type { SqlJsStatic } from 'sql.js';
 import type { Transport } from '../protocol/http.js';
 import type { Clock } from '../kernel/clock.js';
+import { liveObjects } from '../kernel/live-objects.js';
 import type { PushHandler, StoreWrite, StoreWriteVerdict } from '../kernel/driver.js';
 import type { RandomSource } from '../kernel/random.js';
 import { AppTimers } from './app-timers.js';
@@ -14,7 +15,7 @@ import type { ScriptCache } from './loader.js';
 import { createSandbox, type Sandbox } from './sandbox.js';
 import type { SdkApi, SdkClient, SdkPromise, SdkSqliteStore, SdkSyncContext, SdkTableDefinition } from './sdk-types.js';
 import type { SdkMutations } from './mutations.js';
-import { SqlitePlugin } from './sqlite-plugin.js';
+import { SqlitePlugin, type DeviceFileSource } from './sqlite-plugin.js';
 import { createXMLHttpRequestClass } from './xhr.js';
 
 /** The operation was in flight when the app died; whether it took effect is unknown. */
@@ -42,8 +43,8 @@ export interface SdkAppOptions {
   readonly random: RandomSource;
   readonly transport: Transport;
   readonly url: string;
-  /** The device's database files (committed bytes by name) at start. */
-  readonly files: ReadonlyMap<string, Uint8Array>;
+  /** The device's database files at start, by name. */
+  readonly files: ReadonlyMap<string, DeviceFileSource>;
   /** The device's localStorage items; kept by the caller across restarts. */
   readonly storage: Map<string, string>;
   readonly databaseName: string;
@@ -110,6 +111,7 @@ export class SdkApp {
     this.store = new this.sandbox.api.MobileServiceSqliteStore(options.databaseName);
     this.client = new this.sandbox.api.MobileServiceClient(options.url);
     this.syncContext = this.client.getSyncContext();
+    liveObjects.created('sdk-app', this.sandbox.window);
   }
 
   /** Loads the SDK and runs the app's start-up: define the tables, initialise the sync context. */
@@ -167,10 +169,11 @@ export class SdkApp {
    * roll back, calls in flight reject with {@link AbandonedOperationError}. Returns the
    * device's database files for the next start.
    */
-  kill(): Map<string, Uint8Array> {
+  kill(): Map<string, DeviceFileSource> {
     if (!this.dead) {
       this.dead = true;
       this.timers.dispose();
+      liveObjects.closed('sdk-app');
     }
     const files = this.plugin.kill();
     const pending = [...this.pending];

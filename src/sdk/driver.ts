@@ -32,6 +32,7 @@ import {
 } from './records.js';
 import type { SdkPushError, SdkRecord, SdkTableDefinition } from './sdk-types.js';
 import { loadSqlJs } from '../sqlite/sqljs.js';
+import { DeviceFile, type DeviceFileSource } from './sqlite-plugin.js';
 import type { SimXMLHttpRequest } from './xhr.js';
 import { OPERATION_ACTIONS } from '../kernel/driver.js';
 import { SdkMutations, type SdkHarnessMutation } from './mutations.js';
@@ -78,7 +79,7 @@ export class SdkDriver implements ClientDriver {
   private readonly definitions: ReadonlyMap<string, SdkTableDefinition>;
   private readonly databaseName: string;
   /** The device: its database files and web storage outlive app instances. */
-  private files: Map<string, Uint8Array> = new Map();
+  private files: Map<string, DeviceFileSource> = new Map();
   private readonly storage = new Map<string, string>();
   private app: SdkApp | undefined;
   private starting: Promise<SdkApp> | undefined;
@@ -227,11 +228,9 @@ export class SdkDriver implements ClientDriver {
     if (this.closed) return;
     this.closed = true;
     this.kill();
-  }
-
-  /** The device's database files as of the last kill (committed bytes by name). */
-  deviceFiles(): ReadonlyMap<string, Uint8Array> {
-    return this.files;
+    // The device is gone with its files.
+    for (const file of this.files.values()) if (file instanceof DeviceFile) file.close();
+    this.files.clear();
   }
 
   private kill(): void {

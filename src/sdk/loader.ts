@@ -1,31 +1,26 @@
 /**
- * A small CommonJS loader that evaluates a package's files inside a `vm` context.
+ * A small CommonJS loader that evaluates a package's files in the SDK realm (realm.ts).
  *
- * Each app instance gets its own context and its own module registry, so the SDK's module
- * state (the static installation id, the settings store, the chosen XHR transport…) is never
- * shared between virtual clients. Compiling is the costly part and does not depend on the
- * context, so compiled scripts and resolved paths are cached for the whole process; an instance
- * only pays for evaluating its modules.
+ * Each app instance gets its own module registry and its own page, so the SDK's module state
+ * (the static installation id, the settings store, the chosen XHR transport…) is never shared
+ * between virtual clients. Compiled scripts and resolved paths are cached for the whole
+ * process, and each module's function is created once per realm: an instance only pays for
+ * running its modules' top-level code, on code the previous instances have warmed.
  */
 import { readFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
 import path from 'node:path';
 import vm from 'node:vm';
+import { PAGE_GLOBALS, type SdkRealm } from './realm.js';
 
 type Compiled =
   { readonly kind: 'script'; readonly script: vm.Script } | { readonly kind: 'json'; readonly text: string };
 
-type ModuleFunction = (
-  exports: unknown,
-  require: (id: string) => unknown,
-  module: { exports: unknown },
-  filename: string,
-  dirname: string,
-) => void;
+const WRAPPER_PARAMETERS = ['exports', 'require', 'module', '__filename', '__dirname', ...PAGE_GLOBALS].join(', ');
 
 const BUILTINS = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
 
-/** Compiled code and resolved paths, shared by every context in the process. */
+/** Compiled code and resolved paths, shared by every realm in the process. */
 export class ScriptCache {
   private readonly compiled = new Map<string, Compiled>();
   private readonly resolved = new Map<string, string>();
@@ -52,7 +47,8 @@ export class ScriptCache {
         : {
             kind: 'script',
             // The wrapper sits on a line of its own; lineOffset keeps stack traces on the file's lines.
-            script: new vm.Script(`(function (exports, require, module, __filename, __dirname) {\n${source}\n})`, {
+            // The page globals come after Node's five parameters (see realm.ts).
+            script: new vm.Script(`(function (${WRAPPER_PARAMETERS}) {\n${source}\n})`, {
               filename: file,
               lineOffset: -1,
             }),
@@ -78,26 +74,38 @@ export class ScriptCache {
 export const sharedScriptCache = new ScriptCache();
 
 export interface LoaderOptions {
-  readonly context: vm.Context;
+  readonly realm: SdkRealm;
+  /** The page globals of the instance, in {@link PAGE_GLOBALS} order. */
+  readonly scope: readonly unknown[];
   /** Node built-ins a module may require, by name (`util`, `crypto`…). Others are refused. */
   readonly builtins: Readonly<Record<string, unknown>>;
   readonly cache?: ScriptCache;
+  /**
+   * Wrappers around modules, by resolved file: what `require` returns instead of the module's
+   * exports (the module itself is loaded as usual). Made once per loader.
+   */
+  readonly shims?: ReadonlyMap<string, (exports: unknown) => unknown>;
 }
 
-/** One module registry inside one context. */
+/** One module registry: the modules of one app instance. */
 export class SandboxLoader {
-  private readonly context: vm.Context;
+  private readonly realm: SdkRealm;
+  private readonly scope: readonly unknown[];
   private readonly builtins: Readonly<Record<string, unknown>>;
   private readonly cache: ScriptCache;
   private readonly modules = new Map<string, { exports: unknown }>();
+  private readonly shims: ReadonlyMap<string, (exports: unknown) => unknown>;
+  private readonly shimmed = new Map<string, unknown>();
   private readonly parseJson: (text: string) => unknown;
 
   constructor(options: LoaderOptions) {
-    this.context = options.context;
+    this.realm = options.realm;
+    this.scope = options.scope;
     this.builtins = options.builtins;
     this.cache = options.cache ?? sharedScriptCache;
-    // JSON modules become objects of the context's realm, like everything else the SDK sees.
-    this.parseJson = vm.runInContext('JSON.parse', this.context) as (text: string) => unknown;
+    this.shims = options.shims ?? new Map();
+    // JSON modules become objects of the realm, like everything else the SDK sees.
+    this.parseJson = options.realm.parseJson;
   }
 
   /** Evaluates `file` (once per loader) and returns its exports. */
@@ -112,9 +120,9 @@ export class SandboxLoader {
       if (compiled.kind === 'json') {
         module.exports = this.parseJson(compiled.text);
       } else {
-        const fn = compiled.script.runInContext(this.context) as ModuleFunction;
+        const fn = this.realm.moduleFunction(compiled.script);
         const require = (id: string): unknown => this.require(file, id);
-        fn.call(module.exports, module.exports, require, module, file, path.dirname(file));
+        fn.call(module.exports, module.exports, require, module, file, path.dirname(file), ...this.scope);
       }
     } catch (error) {
       this.modules.delete(file);
@@ -135,6 +143,11 @@ export class SandboxLoader {
     if (BUILTINS.has(id)) {
       throw new Error(`Cannot find module '${id}': the Node built-in is not available in the SDK sandbox`);
     }
-    return this.load(this.cache.resolve(fromFile, id));
+    const file = this.cache.resolve(fromFile, id);
+    const exports = this.load(file);
+    const shim = this.shims.get(file);
+    if (shim === undefined) return exports;
+    if (!this.shimmed.has(file)) this.shimmed.set(file, shim(exports));
+    return this.shimmed.get(file);
   }
 }

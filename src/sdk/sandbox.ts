@@ -1,8 +1,9 @@
 /**
- * The world one SDK instance lives in: a fresh `vm` context that looks like a Cordova WebView.
+ * The page one SDK instance lives in, made to look like a Cordova WebView. The instance's code
+ * runs in the process's SDK realm (realm.ts) with a page of its own:
  *
- * - `global.cordova.version` is set, so `Platform/environment.js` picks the Cordova target and
- *   the package exports `MobileServiceSqliteStore`.
+ * - `cordova.version` is set, so `Platform/environment.js` picks the Cordova target and the
+ *   package exports `MobileServiceSqliteStore`.
  * - `window.sqlitePlugin` is the sql.js plugin; `XMLHttpRequest` goes to the transport.
  * - `setTimeout` & co. are the instance's {@link AppTimers} on the world's clock.
  * - `Date` reads the clock (`new Date()`, `Date.now()`), and the device runs in UTC: the SDK's
@@ -16,13 +17,15 @@
 import assert from 'node:assert';
 import stream from 'node:stream';
 import util from 'node:util';
-import vm from 'node:vm';
 import { createRequire } from 'node:module';
 import type { Clock } from '../kernel/clock.js';
 import type { RandomSource } from '../kernel/random.js';
 import type { DeviceStorage } from './device-storage.js';
 import type { AppTimers } from './app-timers.js';
 import { SandboxLoader, sharedScriptCache, type ScriptCache } from './loader.js';
+import { sharedFormatCache, type FormatCache } from './format-cache.js';
+import { sharedParseCache, type ParseCache } from './parse-cache.js';
+import { sharedRealm, type SdkRealm } from './realm.js';
 import { asSdkApi, type SdkApi } from './sdk-types.js';
 import type { SqlitePlugin } from './sqlite-plugin.js';
 
@@ -39,10 +42,15 @@ export interface SandboxOptions {
   /** Where the page's console goes. Default: nowhere. */
   readonly console?: (level: string, args: unknown[]) => void;
   readonly cache?: ScriptCache;
+  /** Default: the process's shared realm. */
+  readonly realm?: SdkRealm;
+  /** Where esprima's parses of query functions are kept. Default: the process's; null: parse every time. */
+  readonly parseCache?: ParseCache | null;
+  /** Where azure-odata-sql's SQL for the store's queries is kept. Default: the process's; null: format every time. */
+  readonly formatCache?: FormatCache | null;
 }
 
 export interface Sandbox {
-  readonly context: vm.Context;
   readonly api: SdkApi;
   /** Parses JSON into objects of the sandbox's realm (the SDK checks `constructor === Array`). */
   readonly parseJson: (text: string) => unknown;
@@ -50,41 +58,22 @@ export interface Sandbox {
   readonly makeDate: (epochMs: number) => Date;
   /** Modules evaluated for this instance. */
   readonly moduleCount: number;
+  /** The instance's `window`. */
+  readonly window: Record<string, unknown>;
+  /** Runs a script as the instance's own code would (its page globals in scope); for tests and tools. */
+  readonly evaluate: (code: string) => unknown;
 }
 
 const SDK_ENTRY = createRequire(import.meta.url).resolve('azure-mobile-apps-client');
+/** The esprima azure-query-js parses query functions with. */
+const ESPRIMA = createRequire(createRequire(SDK_ENTRY).resolve('azure-query-js')).resolve('esprima');
+/** The azure-odata-sql the SQLite store formats its queries with. */
+const ODATA_SQL = createRequire(SDK_ENTRY).resolve('azure-odata-sql');
 
 /** The Cordova version the sandbox claims; the SDK only checks that there is one. */
 const CORDOVA_VERSION = '9.0.0';
 
-const BOOTSTRAP = new vm.Script(
-  `(function (now, random, realDate) {
-  'use strict';
-  globalThis.window = globalThis;
-  globalThis.global = globalThis;
-  globalThis.self = globalThis;
-  Math.random = function random_() { return random(); };
-  if (realDate) return;
-  var NativeDate = globalThis.Date;
-  function DeviceDate(year, month, day, hours, minutes, seconds, ms) {
-    if (!new.target) return new NativeDate(now()).toString();
-    var date = arguments.length === 0 ? new NativeDate(now())
-      : arguments.length === 1 ? new NativeDate(year)
-      : new NativeDate(NativeDate.UTC.apply(null, arguments));
-    if (new.target !== DeviceDate) Object.setPrototypeOf(date, new.target.prototype);
-    return date;
-  }
-  DeviceDate.prototype = NativeDate.prototype;
-  DeviceDate.now = function now_() { return now(); };
-  DeviceDate.UTC = NativeDate.UTC;
-  DeviceDate.parse = NativeDate.parse;
-  Object.defineProperty(NativeDate.prototype, 'constructor', { value: DeviceDate, writable: true, configurable: true });
-  globalThis.Date = DeviceDate;
-})`,
-  { filename: 'syncwright:sdk-sandbox-bootstrap.js' },
-);
-
-/** Creates the context and evaluates the SDK in it. */
+/** Makes the page and evaluates the SDK for it. */
 export function createSandbox(options: SandboxOptions): Sandbox {
   const { timers, random } = options;
   const log = options.console ?? ((): void => undefined);
@@ -94,49 +83,57 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     for (let i = 0; i < bytes.length; i++) bytes[i] = random.nextUint32() & 0xff;
     return array;
   };
-  const globals: Record<string, unknown> = {
-    setTimeout: timers.setTimeout,
-    clearTimeout: timers.clearTimeout,
-    setInterval: timers.setInterval,
-    clearInterval: timers.clearInterval,
-    XMLHttpRequest: options.XMLHttpRequest,
-    sqlitePlugin: options.sqlitePlugin,
-    localStorage: options.localStorage,
-    cordova: { version: CORDOVA_VERSION, platformId: 'android' },
-    navigator: { userAgent: 'Mozilla/5.0 (Linux; Android 10) syncwright-sdk-sandbox', onLine: true },
-    crypto: { getRandomValues: fillRandom },
-    process: { env: {}, browser: true, version: '', versions: {}, argv: [] },
-    Buffer: { isBuffer: (): boolean => false },
-    console: {
-      log: (...args: unknown[]) => log('log', args),
-      info: (...args: unknown[]) => log('info', args),
-      warn: (...args: unknown[]) => log('warn', args),
-      error: (...args: unknown[]) => log('error', args),
-      debug: (...args: unknown[]) => log('debug', args),
+  const realm = options.realm ?? sharedRealm();
+  const parseCache = options.parseCache === undefined ? sharedParseCache : options.parseCache;
+  const formatCache = options.formatCache === undefined ? sharedFormatCache : options.formatCache;
+  const page = realm.createPage({
+    now: () => options.clock.now(),
+    random: () => random.nextFloat(),
+    bindings: {
+      setTimeout: timers.setTimeout,
+      clearTimeout: timers.clearTimeout,
+      setInterval: timers.setInterval,
+      clearInterval: timers.clearInterval,
+      XMLHttpRequest: options.XMLHttpRequest,
+      sqlitePlugin: options.sqlitePlugin,
+      localStorage: options.localStorage,
+      cordova: { version: CORDOVA_VERSION, platformId: 'android' },
+      navigator: { userAgent: 'Mozilla/5.0 (Linux; Android 10) syncwright-sdk-sandbox', onLine: true },
+      crypto: { getRandomValues: fillRandom },
+      process: { env: {}, browser: true, version: '', versions: {}, argv: [] },
+      Buffer: { isBuffer: (): boolean => false },
+      console: {
+        log: (...args: unknown[]) => log('log', args),
+        info: (...args: unknown[]) => log('info', args),
+        warn: (...args: unknown[]) => log('warn', args),
+        error: (...args: unknown[]) => log('error', args),
+        debug: (...args: unknown[]) => log('debug', args),
+      },
     },
-  };
-  const context = vm.createContext(globals, { name: 'azure-mobile-apps-client sandbox' });
-  const bootstrap = BOOTSTRAP.runInContext(context) as (
-    now: () => number,
-    random: () => number,
-    realDate: boolean,
-  ) => void;
-  bootstrap(
-    () => options.clock.now(),
-    () => random.nextFloat(),
-    options.realDate === true,
-  );
+    realDate: options.realDate === true,
+  });
 
   const cryptoModule = {
     randomBytes: (size: number): Uint8Array => fillRandom(new Uint8Array(size)),
   };
   const loader = new SandboxLoader({
-    context,
+    realm,
+    scope: page.scope,
     builtins: { util, assert, stream, crypto: cryptoModule },
     cache: options.cache ?? sharedScriptCache,
+    shims: new Map([
+      ...(parseCache === null ? [] : [[ESPRIMA, (esprima: unknown) => parseCache.shim(esprima, realm)] as const]),
+      ...(formatCache === null ? [] : [[ODATA_SQL, (odataSql: unknown) => formatCache.shim(odataSql, realm)] as const]),
+    ]),
   });
   const api = asSdkApi(loader.load(SDK_ENTRY));
-  const parseJson = vm.runInContext('JSON.parse', context) as (text: string) => unknown;
-  const makeDate = vm.runInContext('(function (ms) { return new Date(ms); })', context) as (epochMs: number) => Date;
-  return { context, api, parseJson, makeDate, moduleCount: loader.size };
+  realm.assertIntact();
+  return {
+    api,
+    parseJson: realm.parseJson,
+    makeDate: realm.makeDate,
+    moduleCount: loader.size,
+    window: page.window,
+    evaluate: page.evaluate,
+  };
 }

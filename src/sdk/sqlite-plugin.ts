@@ -16,14 +16,15 @@
  *   NULL, anything else as its `toString()`.
  *
  * What it adds for the simulator: a device's database files survive the app ({@link kill}
- * returns the committed bytes, a new plugin opens them again), a synchronous read of the
- * committed state for snapshots, and a report of every store write (`onWrite`) that can kill the
- * app right after it. Outside the simulator a {@link PluginDisk} keeps the files instead, written
- * at each commit and never in between; a disk whose write is asynchronous (a browser's
- * IndexedDB) holds the commit's callbacks, and the next transaction, until the bytes are durable.
+ * rolls back what is uncommitted and hands the files on, a new plugin opens them again), a
+ * synchronous read of the committed state for snapshots, and a report of every store write
+ * (`onWrite`) that can kill the app right after it. Outside the simulator a {@link PluginDisk}
+ * keeps the files instead, written at each commit and never in between; a disk whose write is
+ * asynchronous (a browser's IndexedDB) holds the commit's callbacks, and the next transaction,
+ * until the bytes are durable.
  *
  * The device's file holds committed transactions only. SQLite's rollback journal makes it so on
- * a phone; here {@link kill} rolls back the open transaction before it exports the bytes, so a
+ * a phone; here {@link kill} rolls back the open transaction before it hands the file on, so a
  * statement whose COMMIT had not run when the app died is gone from the next app's file. A
  * statement run outside a transaction (`db.executeSql`, a `readTransaction`) is committed as it
  * runs, as SQLite's autocommit does.
@@ -31,6 +32,7 @@
 import type { Database, SqlJsStatic, SqlValue, Statement } from 'sql.js';
 import type { StoreWrite, StoreWriteVerdict } from '../kernel/driver.js';
 import type { SdkMutations } from './mutations.js';
+import { closeDatabase, openDatabase } from '../sqlite/sqljs.js';
 
 /** Runs a task later (a native-bridge hop). */
 export type Schedule = (task: () => void) => void;
@@ -106,6 +108,54 @@ export interface SqliteDatabase {
 }
 
 /**
+/**
+ * A database file of the device, kept open between app instances. After a kill it holds exactly
+ * the committed state (the open transaction was rolled back), which is what reopening the
+ * exported bytes gave — without exporting, reopening, and preparing every statement again on
+ * each restart. Its prepared statements stay with it: they hold no state between statements.
+ */
+export class DeviceFile {
+  /** The plugin whose connection uses the file now; none between app instances. */
+  private holder: SqlitePlugin | undefined;
+  private closed = false;
+
+  constructor(
+    readonly db: Database,
+    readonly statements: Map<string, Statement>,
+  ) {}
+
+  /** The committed bytes (an ordinary SQLite file). */
+  bytes(): Uint8Array {
+    if (this.closed) throw new Error('sqlite plugin: the device file was closed');
+    return this.db.export();
+  }
+
+  /** Frees the database: the device is gone. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const statement of this.statements.values()) statement.free();
+    this.statements.clear();
+    closeDatabase(this.db);
+  }
+
+  /** @internal Takes the file for `plugin`; false when another live app holds it (or it was closed). */
+  adopt(plugin: SqlitePlugin): boolean {
+    if (this.closed || (this.holder !== undefined && this.holder !== plugin && !this.holder.killed)) return false;
+    this.holder = plugin;
+    return true;
+  }
+
+  /** @internal */
+  release(): void {
+    this.holder = undefined;
+  }
+}
+
+/** What a device file can be given as: bytes of a SQLite file, or a file kept open from the last app. */
+export type DeviceFileSource = Uint8Array | DeviceFile;
+
+/**
  * Where a database file lives when it must outlive the process (the real SDK in Node).
  * `write` sees committed bytes only, so whatever it last stored is a state SQLite committed:
  * a process killed between two writes reopens the last commit, as a device does.
@@ -128,8 +178,8 @@ export interface PluginDisk {
 export interface SqlitePluginOptions {
   readonly sql: SqlJsStatic;
   readonly schedule: Schedule;
-  /** The device's database files at start: committed bytes by database name. */
-  readonly files?: ReadonlyMap<string, Uint8Array>;
+  /** The device's database files at start, by database name. */
+  readonly files?: ReadonlyMap<string, DeviceFileSource>;
   /** Files on a disk, read when a database is first opened and written at every commit. */
   readonly disk?: PluginDisk;
   /** Deliberate bugs of this shim (the harness self-test); none by default. */
@@ -166,7 +216,7 @@ const FINALIZED_MESSAGE =
 export class SqlitePlugin {
   private readonly sql: SqlJsStatic;
   private readonly schedule: Schedule;
-  private readonly files: Map<string, Uint8Array>;
+  private readonly files: Map<string, DeviceFileSource>;
   private readonly disk: PluginDisk | undefined;
   /** @internal */
   readonly mutations: SdkMutations | undefined;
@@ -225,6 +275,8 @@ export class SqlitePlugin {
         connection.discard();
         this.connections.delete(name);
       }
+      const file = this.files.get(name);
+      if (file instanceof DeviceFile && file.adopt(this)) file.close();
       this.files.delete(name);
       try {
         this.disk?.remove(name);
@@ -265,7 +317,10 @@ export class SqlitePlugin {
   exportFile(name: string): Uint8Array | undefined {
     if (this.dead) throw new Error('sqlite plugin: the app was killed');
     const connection = this.connections.get(name);
-    if (connection === undefined) return this.files.get(name)?.slice();
+    if (connection === undefined) {
+      const file = this.files.get(name);
+      return file instanceof DeviceFile ? file.bytes() : file?.slice();
+    }
     if (connection.writing)
       throw new Error(`sqlite plugin: ${name} is inside a write transaction; wait for whenIdle()`);
     return connection.db.export();
@@ -273,10 +328,10 @@ export class SqlitePlugin {
 
   /**
    * The app dies: open transactions roll back (as SQLite's journal does on the next open),
-   * nothing of this plugin ever calls back again, and the device's files — the committed bytes
-   * of every database — are returned for the next app instance to open.
+   * nothing of this plugin ever calls back again, and the device's files — holding the committed
+   * state of every database — are returned for the next app instance to open.
    */
-  kill(): Map<string, Uint8Array> {
+  kill(): Map<string, DeviceFileSource> {
     if (this.dead) return new Map(this.files);
     this.dead = true;
     for (const [name, connection] of this.connections) {
@@ -310,15 +365,33 @@ export class SqlitePlugin {
     if (this.dead) throw new Error('sqlite plugin: the app was killed');
     let connection = this.connections.get(name);
     if (connection === undefined) {
-      const db = new this.sql.Database(this.files.get(name) ?? this.disk?.read(name) ?? null);
-      // The file lives in emscripten's in-memory FS, where a journal file costs ~10× per commit.
-      // An in-memory journal still rolls back; crash durability is kill()'s job (it rolls back
-      // what is open and exports what is committed).
-      db.exec('PRAGMA journal_mode=MEMORY; PRAGMA synchronous=OFF;');
-      connection = new Connection(name, db, this);
+      connection = new Connection(name, this.openFile(name), this);
       this.connections.set(name, connection);
     }
     return connection;
+  }
+
+  private openFile(name: string): DeviceFile {
+    const source = this.files.get(name);
+    if (source instanceof DeviceFile) {
+      if (source.adopt(this)) return source;
+      // Another live app holds it (the same files given to two plugins): this one gets a copy.
+      return this.openBytes(source.bytes());
+    }
+    return this.openBytes(source ?? this.disk?.read(name) ?? null);
+  }
+
+  private openBytes(bytes: Uint8Array | null): DeviceFile {
+    const db = openDatabase(this.sql, bytes);
+    // The file lives in emscripten's in-memory FS, where a journal file costs ~10× per commit.
+    // An in-memory journal still rolls back; crash durability is kill()'s job (it rolls back
+    // what is open and keeps what is committed). The connection is the file's only one, so
+    // it keeps its lock: otherwise every transaction takes and drops file locks and re-reads
+    // the header through the FS, about 4× the cost of a small write transaction.
+    db.exec('PRAGMA locking_mode=EXCLUSIVE; PRAGMA journal_mode=MEMORY; PRAGMA synchronous=OFF;');
+    const file = new DeviceFile(db, new Map());
+    file.adopt(this);
+    return file;
   }
 
   private liveConnection(name: string): Connection {
@@ -331,7 +404,7 @@ export class SqlitePlugin {
 
 type Outcome = { ok: true; result: SqliteResultSet } | { ok: false; error: SqlError };
 
-/** One open SQLite database and its transaction queue. */
+/** One app instance's use of a device file: its transaction queue. */
 class Connection {
   writing = false;
   /** Data-changing statements since BEGIN: a COMMIT after none is no write. */
@@ -339,15 +412,19 @@ class Connection {
   idleWaiters: (() => void)[] = [];
   /** An asynchronous disk write not yet settled: callbacks wait for it. */
   private durable: Promise<void> | undefined;
+  readonly db: Database;
   private readonly queue: Transaction[] = [];
-  private readonly statements = new Map<string, Statement>();
+  private readonly statements: Map<string, Statement>;
   private running: Transaction | undefined;
 
   constructor(
     private readonly name: string,
-    readonly db: Database,
+    private readonly file: DeviceFile,
     private readonly plugin: SqlitePlugin,
-  ) {}
+  ) {
+    this.db = file.db;
+    this.statements = file.statements;
+  }
 
   enqueue(transaction: Transaction): void {
     this.queue.push(transaction);
@@ -462,13 +539,8 @@ class Connection {
     return statement;
   }
 
-  private freeStatements(): void {
-    for (const statement of this.statements.values()) statement.free();
-    this.statements.clear();
-  }
-
-  /** Rolls back what is uncommitted and closes; returns the committed bytes. */
-  crash(): Uint8Array {
+  /** Rolls back what is uncommitted and lets go of the file, which keeps the committed state. */
+  crash(): DeviceFile {
     this.queue.length = 0;
     this.running = undefined;
     if (this.writing) {
@@ -479,19 +551,16 @@ class Connection {
       }
       this.writing = false;
     }
-    this.freeStatements();
-    const bytes = this.db.export();
-    this.db.close();
+    this.file.release();
     // Whoever waited for the transaction to end learns that the app is gone (see isWriting/killed).
     this.becameIdle();
-    return bytes;
+    return this.file;
   }
 
   discard(): void {
     this.queue.length = 0;
     this.running = undefined;
-    this.freeStatements();
-    this.db.close();
+    this.file.close();
     this.becameIdle();
   }
 

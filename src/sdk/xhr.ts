@@ -40,6 +40,29 @@ type Listener = (this: SimXMLHttpRequest, event: { type: string; target: SimXMLH
 const NORMALISED_METHODS = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT']);
 const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
 
+/** Resolved URLs by (base, URL): the SDK requests the same few URLs over and over. */
+const resolvedUrls = new Map<string, { readonly href: string; readonly path: string }>();
+const MAX_RESOLVED_URLS = 1024;
+
+/** The URL without its fragment, and the path a server sees in its request line (the transport speaks paths). */
+function resolveUrl(url: string, base: string): { readonly href: string; readonly path: string } {
+  const key = `${base}\u0000${url}`;
+  let resolved = resolvedUrls.get(key);
+  if (resolved === undefined) {
+    let parsed: URL;
+    try {
+      parsed = new URL(url, base);
+    } catch {
+      throw new Error(`SyntaxError: Failed to execute 'open' on 'XMLHttpRequest': Invalid URL`);
+    }
+    parsed.hash = '';
+    resolved = { href: parsed.href, path: parsed.pathname + parsed.search };
+    if (resolvedUrls.size >= MAX_RESOLVED_URLS) resolvedUrls.clear();
+    resolvedUrls.set(key, resolved);
+  }
+  return resolved;
+}
+
 export interface SimXMLHttpRequest {
   readonly readyState: number;
   readonly status: number;
@@ -126,18 +149,11 @@ export function createXMLHttpRequestClass(options: XhrOptions): SimXMLHttpReques
       if (FORBIDDEN_METHODS.has(upper)) throw new Error(`SecurityError: '${method}' HTTP method is unsupported.`);
       if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(String(method)))
         throw new Error(`SyntaxError: '${method}' is not a valid HTTP method.`);
-      let parsed: URL;
-      try {
-        parsed = new URL(String(url), baseUrl);
-      } catch {
-        throw new Error(`SyntaxError: Failed to execute 'open' on 'XMLHttpRequest': Invalid URL`);
-      }
-      parsed.hash = '';
+      const target = resolveUrl(String(url), baseUrl);
       this.generation++;
       this.method = NORMALISED_METHODS.has(upper) ? upper : String(method);
-      this.absoluteUrl = parsed.href;
-      // The transport speaks paths: what a server sees in its request line.
-      this.url = parsed.pathname + parsed.search;
+      this.absoluteUrl = target.href;
+      this.url = target.path;
       this.requestHeaders = {};
       this.responseHeaders = {};
       this.sendFlag = false;

@@ -3,7 +3,7 @@
  * Bodies are read here as raw text (no body parser), so the core sees exactly what was sent.
  *
  * @example
- * import { createBackend } from 'syncwright';
+ * import { createBackend } from 'syncwright/backend';
  * import { createApp } from 'syncwright/express';
  * const app = createApp(await createBackend(), { corsOrigins: ['http://localhost:5173'] });
  * app.listen(3000, '127.0.0.1');

@@ -4,7 +4,7 @@
  *
  * @example
  * import { setupServer } from 'msw/node';
- * import { createBackend } from 'syncwright';
+ * import { createBackend } from 'syncwright/backend';
  * import { createHandlers } from 'syncwright/msw';
  * const server = setupServer(...createHandlers(await createBackend(), { baseUrl: 'https://myapp.azurewebsites.net' }));
  * server.listen();

@@ -1,5 +1,6 @@
 /** sql.js is a WebAssembly module: it is loaded once per process and shared by every backend. */
 import initSqlJs, { type Database, type SqlJsStatic } from 'sql.js';
+import { liveObjects } from '../kernel/live-objects.js';
 
 let loading: Promise<SqlJsStatic> | undefined;
 
@@ -27,10 +28,23 @@ export function loadSqlJs(): Promise<SqlJsStatic> {
  */
 export const MEMORY_SCHEMA = 'mem';
 
+/** A sql.js database (empty, or from a file's bytes), counted live until {@link closeDatabase}. */
+export function openDatabase(SQL: SqlJsStatic, bytes?: Uint8Array | null): Database {
+  const db = new SQL.Database(bytes ?? null);
+  liveObjects.created('database', db);
+  return db;
+}
+
+/** Closes a database from {@link openDatabase}. */
+export function closeDatabase(db: Database): void {
+  db.close();
+  liveObjects.closed('database');
+}
+
 /** A database with an empty in-memory schema {@link MEMORY_SCHEMA} attached. */
 export async function openMemoryDatabase(): Promise<Database> {
   const SQL = await loadSqlJs();
-  const db = new SQL.Database();
+  const db = openDatabase(SQL);
   db.exec(`PRAGMA temp_store = MEMORY; ATTACH DATABASE ':memory:' AS "${MEMORY_SCHEMA}";`);
   return db;
 }

@@ -15,9 +15,9 @@
 import type { ServerVariants } from '../backend/server-variants.js';
 import { createBackend } from '../backend/backend.js';
 import { createReferenceDriver } from '../client/driver.js';
-import type { Backend, WriteOutcome } from '../backend/types.js';
+import type { Backend, ServedRead, WriteOutcome } from '../backend/types.js';
 import type { Compatibility, ServerProfileName } from '../backend/profiles/profile.js';
-import type { Transport } from '../protocol/http.js';
+import type { HttpRequest, HttpResponse, Transport } from '../protocol/http.js';
 import {
   TODOITEM_TABLE,
   type JsonObject,
@@ -38,14 +38,16 @@ import type {
   StoreWrite,
   StoreWriteVerdict,
 } from '../kernel/driver.js';
-import type {
-  ClientOperation,
-  History,
-  HistoryEvent,
-  HistoryEventBody,
-  ServerEdit,
-  StoreStatement,
-  StuckOperation,
+import {
+  pullFilter,
+  type ClientOperation,
+  type HeldRows,
+  type History,
+  type HistoryEvent,
+  type HistoryEventBody,
+  type ServerEdit,
+  type StoreStatement,
+  type StuckOperation,
 } from '../kernel/history.js';
 import { describeError, toJsonSafe } from '../kernel/json-safe.js';
 import { TrackedOperation, type Operation, type OperationOutcome, type ValueRecorder } from '../kernel/operation.js';
@@ -197,6 +199,7 @@ function defaultDrain(options: WorldOptions, specs: readonly WorldClientSpec[]):
 export class World {
   readonly seed: number | string;
   readonly random: RandomSource;
+  private readonly root: SeededRandom;
   readonly recorder: HistoryRecorder;
   readonly tables: readonly TableDefinition[];
   private readonly clients = new Map<string, ClientState>();
@@ -205,6 +208,8 @@ export class World {
   private nextRequestId = 1;
   private nextCallId = 1;
   private closed = false;
+  /** Per pull query (table, filter): the table's write count when a `server-read` last recorded its rows. */
+  private readonly heldRecorded = new Map<string, number>();
   /** Clients the watchdog found stalled (names), for the `stuck` event. */
   private stalled: string[] = [];
   /** After heal() no crash point fires (as no fault, partition or restart does). */
@@ -215,13 +220,14 @@ export class World {
     readonly backend: WorldBackend,
     private readonly front: { readonly transport: Transport; close(): Promise<void> } | undefined,
     seed: number | string,
-    random: RandomSource,
+    random: SeededRandom,
     recorder: HistoryRecorder,
     tables: readonly TableDefinition[],
     readonly stallMs: number,
   ) {
     this.seed = seed;
     this.random = random;
+    this.root = random;
     this.recorder = recorder;
     this.tables = tables;
   }
@@ -268,7 +274,6 @@ export class World {
     const stallMs = options.stallMs ?? Math.max(60_000, 2 * Math.max(...timeouts));
     if (!(stallMs > 0)) throw new RangeError(`stallMs: expected a positive number of ms, got ${stallMs}`);
     const world = new World(time, backend, front, options.seed, random, recorder, tables, stallMs);
-    const server: Transport = front?.transport ?? ((request) => backend.handle(request));
 
     const defaultDriver = options.driver ?? createReferenceDriver;
     try {
@@ -276,7 +281,6 @@ export class World {
         await world.addClient(
           spec,
           plan,
-          server,
           spec.driver ?? defaultDriver,
           spec.pushHandler ?? options.pushHandler ?? {},
           options.url ?? 'https://syncwright.test',
@@ -292,7 +296,6 @@ export class World {
   private async addClient(
     spec: WorldClientSpec,
     plan: FaultPlan,
-    server: Transport,
     factory: ClientDriverFactory,
     handler: PushHandler,
     url: string,
@@ -306,7 +309,7 @@ export class World {
       clock: this.time.lane(`link:${name}`),
       startTime: this.time.startTime,
       random: this.random.fork(`link:${name}`),
-      server,
+      server: (request, requestId) => this.toServer(name, state, request, requestId),
       recorder: this.recorder,
       nextRequestId: () => this.nextRequestId++,
       onRestart: () => {
@@ -411,6 +414,16 @@ export class World {
     });
     void this.kill(state);
     return 'crash';
+  }
+
+  /**
+   * Forks the rest of the run: every random stream of the world (scheduler ties, latencies,
+   * fault rules, the backend's ids and versions, the clients' own draws) is re-derived from the
+   * seed and `salt`. What happened so far stays; what happens next is another run's luck. Triage
+   * calls it at a step boundary to ask whether a failure was already bound to happen.
+   */
+  reseed(salt: string): void {
+    this.root.reseed(salt);
   }
 
   /** The client names, in creation order. */
@@ -643,6 +656,56 @@ export class World {
     }
     await this.front?.close();
     this.backend.close();
+  }
+
+  /**
+   * Hands a request that crossed a client's link to the server. The in-process backend tells what
+   * each table query served, at the moment it served it; that goes to the history as ground truth.
+   */
+  private toServer(
+    link: string,
+    state: ClientState | undefined,
+    request: HttpRequest,
+    requestId: number,
+  ): Promise<HttpResponse> {
+    if (this.front !== undefined) return this.front.transport(request);
+    return this.backend.handle(request, { observeRead: (read) => this.recordRead(link, state, requestId, read) });
+  }
+
+  /**
+   * A `server-read` event: the page served, and for each distinct query of the pulls the client
+   * has in flight on that table, every row that query matches right now — what a complete pull
+   * must bring, whatever bounds the client asked with. A query's rows are recorded again only
+   * after the table changed: until then the last record of them still holds.
+   */
+  private recordRead(link: string, state: ClientState | undefined, requestId: number, read: ServedRead): void {
+    const held: HeldRows[] = [];
+    const table = read.table.toLowerCase();
+    const filters = new Set<string | undefined>();
+    for (const operation of state?.pending ?? []) {
+      const op = operation.op;
+      if (op.type === 'pull' && op.table.toLowerCase() === table) filters.add(pullFilter(op));
+    }
+    for (const filter of filters) {
+      const key = JSON.stringify([table, filter ?? null]);
+      if (this.heldRecorded.get(key) === read.writes) continue;
+      this.heldRecorded.set(key, read.writes);
+      const named = filter === undefined ? {} : { filter };
+      try {
+        held.push({ ...named, rows: read.rowsMatching(filter) });
+      } catch (error) {
+        held.push({ ...named, error: describeError(error) });
+      }
+    }
+    this.recorder.record('server', {
+      kind: 'server-read',
+      requestId,
+      link,
+      table: read.table,
+      served: [...read.served],
+      full: read.full,
+      ...(held.length > 0 ? { held } : {}),
+    });
   }
 
   private state(name: string): ClientState {

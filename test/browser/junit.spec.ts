@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { renderJUnit } from '../../src/report/index.js';
+import { renderJUnit } from '../../src/report/junit.js';
 import { failingResults, HOSTILE, hostileResults } from '../report/fixtures.js';
 
 // A real XML parser (the browser's) must accept the JUnit file, hostile data included.

@@ -1,7 +1,7 @@
 import { test, expect, type Page, type TestInfo } from '@playwright/test';
 import { copyFile, mkdir } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { writeHtmlReport } from '../../src/report/index.js';
+import { writeHtmlReport } from '../../src/report/html.js';
 import type { RunResults } from '../../src/scenario/results.js';
 import { conflictHistory, failingResults, HOSTILE, hostileResults, passingResults } from '../report/fixtures.js';
 

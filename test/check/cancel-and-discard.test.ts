@@ -6,13 +6,15 @@ const theirs = record('a', 'theirs', 'v2');
 const c = record('c', 'call mum', 'v1');
 
 /** A push where the update of `a` gets a 412 and is discarded, then the insert of `c` goes. */
-function discard(options: { keepRow?: boolean; keepOperation?: boolean; resend?: boolean; skipLater?: boolean } = {}) {
+function discard(
+  options: { keepRow?: boolean; keepOperation?: boolean; resend?: boolean; skipLater?: boolean; cGone?: boolean } = {},
+) {
   const h = new HistoryBuilder();
   h.snapshot(
     'before push',
     {
       'client-1': state(
-        [local('a', 'mine', 'v1'), local('c', 'call mum', null)],
+        [local('a', 'mine', 'v1'), ...(options.cGone === true ? [] : [local('c', 'call mum', null)])],
         [pending(1, 'update', 'a'), pending(2, 'insert', 'c')],
       ),
     },
@@ -72,6 +74,12 @@ describe('cancelAndDiscard', () => {
     expect(checkCancelAndDiscard(discard({ keepOperation: true }).history).violations[0]!.message).toContain(
       'still queued',
     );
+  });
+
+  test('does not require the push to try a queued insert or update whose record is gone: there is nothing to send', () => {
+    // The SDK drops such an operation unsent (operations.js, readFirstPendingOperationWithData).
+    expect(checkCancelAndDiscard(discard({ cGone: true, skipLater: true }).history).valid).toBe(true);
+    expect(checkCancelAndDiscard(discard({ skipLater: true }).history).valid).toBe(false);
   });
 
   test('reports a discarded change sent to the server again', () => {

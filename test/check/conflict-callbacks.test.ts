@@ -270,4 +270,28 @@ describe('conflict callbacks', () => {
         .join(' '),
     ).toContain('at most 5 calls per operation per push');
   });
+
+  test("a failure whose push the app's kill ended before the handler could be called is not a skipped call (found by syncwright hunt on the SDK)", () => {
+    const killed = (goOn: boolean) => {
+      const h = new HistoryBuilder();
+      const push = h.invoke('client-1', { type: 'push' });
+      const answer = h.exchange('client-1', 'PATCH', '/tables/todoitem/a', 404, {
+        body: { id: 'a', text: 'mine', complete: false },
+        ifMatch: 'v1',
+      });
+      // A push that went on to its next request without calling the handler is still reported.
+      if (goOn)
+        h.exchange('client-1', 'PATCH', '/tables/todoitem/b', 200, { body: { id: 'b', text: 'x' }, ifMatch: 'v1' });
+      h.restart('client-1', true);
+      h.add('client-1', { kind: 'info', opId: push.opId, error: 'killed: the app restarted mid-operation' });
+      return { history: h.build(), answer };
+    };
+    expect(checkConflictCallbacks(killed(false).history).violations).toEqual([]);
+    const { history, answer } = killed(true);
+    const skipped = checkConflictCallbacks(history).violations.filter(
+      (violation) => violation.rule === 'handler.called',
+    );
+    expect(skipped).toHaveLength(1);
+    expect(skipped[0]!.events).toContain(answer);
+  });
 });

@@ -3,11 +3,12 @@
  * with the next seq, and returns what later events refer to.
  */
 import type { HttpResponse, TransportFailureKind } from '../../src/protocol/http.js';
-import type { JsonObject, ServerRecord } from '../../src/protocol/records.js';
+import type { JsonObject, RecordStamp, ServerRecord } from '../../src/protocol/records.js';
 import type { ClientSnapshot, PendingOperation } from '../../src/kernel/driver.js';
 import type {
   ClientOperation,
   HandlerDecision,
+  HeldRows,
   History,
   HistoryEvent,
   HistoryEventBody,
@@ -18,6 +19,11 @@ export const T0 = '2026-01-01T00:00:00.000Z';
 
 export function record(id: string, text: string, version: string, extra: Partial<ServerRecord> = {}): ServerRecord {
   return { id, text, complete: false, createdAt: T0, updatedAt: T0, version, deleted: false, ...extra };
+}
+
+/** A server row as a `server-read` names it. */
+export function stamp(row: ServerRecord): RecordStamp {
+  return { id: row.id, updatedAt: row.updatedAt, version: row.version, deleted: row.deleted === true };
 }
 
 export function local(id: string, text: string, version: string | null): JsonObject {
@@ -98,6 +104,27 @@ export class HistoryBuilder {
       body: body === null ? '' : JSON.stringify(body),
     };
     return this.add(client, { kind: 'http-response', requestId, link: client, response, latencyMs: 10 });
+  }
+
+  /** What the server recorded serving a query (`held`: what each pull in flight asked for, whole). */
+  serverRead(client: string, requestId: number, served: ServerRecord[], held?: HeldRows[], full = false): number {
+    return this.add('server', {
+      kind: 'server-read',
+      requestId,
+      link: client,
+      table: 'todoitem',
+      served: served.map(stamp),
+      full,
+      ...(held !== undefined ? { held } : {}),
+    });
+  }
+
+  /** A page of a pull: the request, the server's record of it, and the answer. Returns the seq of the server's record. */
+  page(client: string, url: string, served: ServerRecord[], held?: HeldRows[]): number {
+    const { requestId } = this.request(client, 'GET', url);
+    const read = this.serverRead(client, requestId, served, held);
+    this.response(client, requestId, 200, served);
+    return read;
   }
 
   failure(client: string, requestId: number, failure: TransportFailureKind, applied: boolean): number {

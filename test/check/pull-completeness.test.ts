@@ -1,82 +1,284 @@
 import { describe, test, expect } from 'vitest';
 import { checkPullCompleteness } from '../../src/check/pull-completeness.js';
-import type { JsonObject, ServerRecord } from '../../src/protocol/records.js';
+import type { ServerRecord } from '../../src/protocol/records.js';
 import type { ClientSnapshot } from '../../src/kernel/driver.js';
-import { HistoryBuilder, local, pending, record, state } from './history-builder.js';
+import type { HeldRows } from '../../src/kernel/history.js';
+import { HistoryBuilder, local, pending, record, stamp, state } from './history-builder.js';
 
-const firstPage =
-  "/tables/todoitem?$filter=(updatedAt%20ge%20datetimeoffset'1969-12-31T00:00:00.000Z')&$orderby=updatedAt&$top=50&__includeDeleted=true";
+const FIRST_PAGE =
+  "/tables/todoitem?$filter=(updatedAt ge datetimeoffset'1969-12-31T00:00:00.000Z')&$orderby=updatedAt&$top=50&__includeDeleted=true";
+/** An incremental pull's first page, from a mark far ahead of every row. */
+const LATE_PAGE =
+  "/tables/todoitem?$filter=(updatedAt ge datetimeoffset'2026-06-01T00:00:00.000Z')&$orderby=updatedAt&$top=50&__includeDeleted=true";
+const T1 = '2026-01-01T00:00:01.000Z';
 
-function pull(
-  server: ServerRecord[],
-  before: ClientSnapshot,
-  after: ClientSnapshot,
-  url = firstPage,
-  answer: JsonObject[] = server,
-) {
-  const h = new HistoryBuilder();
-  const start = h.snapshot('before pull', { 'client-1': before }, server);
-  const op = h.invoke('client-1', { type: 'pull', table: 'todoitem' });
-  h.exchange('client-1', 'GET', url, 200, { answer });
+function held(rows: ServerRecord[], filter?: string): HeldRows[] {
+  return [{ ...(filter !== undefined ? { filter } : {}), rows: rows.map(stamp) }];
+}
+
+interface PullSpec {
+  /** What the server holds (snapshots) and what the pull's query held at its first page. */
+  readonly server: ServerRecord[];
+  readonly before: ClientSnapshot;
+  readonly after: ClientSnapshot;
+  readonly queryId?: string;
+  readonly filter?: string;
+  /** The first page served (default: every row); a last, empty page follows. */
+  readonly served?: ServerRecord[];
+  readonly url?: string;
+  /** Rows the query held at the first page (default: the server's). */
+  readonly held?: ServerRecord[];
+}
+
+/** A bracketed pull into a builder; returns the seqs a violation should cite. */
+function addPull(h: HistoryBuilder, spec: PullSpec): { start: number; pull: number; read: number; end: number } {
+  const start = h.snapshot('before pull', { 'client-1': spec.before }, spec.server);
+  const op = h.invoke('client-1', {
+    type: 'pull',
+    table: 'todoitem',
+    ...(spec.queryId !== undefined ? { queryId: spec.queryId } : {}),
+    ...(spec.filter !== undefined ? { filter: spec.filter } : {}),
+  });
+  const read = h.page(
+    'client-1',
+    spec.url ?? FIRST_PAGE,
+    spec.served ?? spec.server,
+    held(spec.held ?? spec.server, spec.filter),
+  );
+  h.page('client-1', spec.url ?? FIRST_PAGE, []);
   h.ok('client-1', op.opId);
-  const end = h.snapshot('after pull', { 'client-1': after }, server);
-  return { history: h.build(), start, end };
+  const end = h.snapshot('after pull', { 'client-1': spec.after }, spec.server);
+  return { start, pull: op.seq, read, end };
+}
+
+function pull(spec: PullSpec) {
+  const h = new HistoryBuilder();
+  const seqs = addPull(h, spec);
+  return { history: h.build(), ...seqs };
 }
 
 describe('pull completeness', () => {
-  test('passes when every matching server record is local at its version afterwards', () => {
+  test('passes when every row the query held is local at its version afterwards', () => {
     const server = [record('a', 'milk', 'v1'), record('b', 'dog', 'v1')];
     const result = checkPullCompleteness(
-      pull(server, state([]), state([local('a', 'milk', 'v1'), local('b', 'dog', 'v1')])).history,
+      pull({ server, before: state([]), after: state([local('a', 'milk', 'v1'), local('b', 'dog', 'v1')]) }).history,
     );
     expect(result.valid).toBe(true);
     expect(result.explanation).toContain('All 1 judged pull(s)');
   });
 
-  test('reports a record the pull missed, citing the snapshots around it', () => {
+  test('reports a row the pull missed, with its rule and the events that show it', () => {
     const server = [record('a', 'milk', 'v1'), record('b', 'dog', 'v1')];
-    const { history, start, end } = pull(server, state([]), state([local('a', 'milk', 'v1')]));
+    const { history, start, read, end } = pull({ server, before: state([]), after: state([local('a', 'milk', 'v1')]) });
     const result = checkPullCompleteness(history);
     expect(result.valid).toBe(false);
-    expect(result.violations[0]!.message).toContain('missed todoitem/b');
-    expect(result.violations[0]!.events).toContain(start);
-    expect(result.violations[0]!.events).toContain(end);
+    const [violation] = result.violations;
+    expect(violation!.message).toContain('missed todoitem/b');
+    expect(violation!.rule).toBe('pull.complete');
+    expect(violation!.at).toEqual({ op: 'pull', status: 'ok' });
+    expect(violation!.events).toEqual(expect.arrayContaining([start, read, end]));
   });
 
-  test('reports a pull that overwrote a record with a pending local operation', () => {
+  test('judges an incremental pull by what the server held, not by the bound the client asked with', () => {
+    // The client's mark is past the row it never got: it asks for less, and is judged on all.
+    const server = [record('a', 'milk', 'v1')];
+    const result = checkPullCompleteness(
+      pull({ server, queryId: 'all', url: LATE_PAGE, served: [], before: state([]), after: state([]) }).history,
+    );
+    expect(result.valid).toBe(false);
+    expect(result.violations[0]!.message).toContain('incremental pull #');
+    expect(result.violations[0]!.message).toContain('missed todoitem/a');
+  });
+
+  test('an incremental pull does not owe a row its client already held at that version; a full pull does', () => {
+    const server = [record('a', 'milk', 'v1')];
+    const run = (queryId: string | undefined) => {
+      const h = new HistoryBuilder();
+      // The client held a at v1, then the app dropped its copy (a discarded change, say).
+      h.snapshot('earlier', { 'client-1': state([local('a', 'milk', 'v1')]) }, server);
+      h.op('client-1', { type: 'delete', table: 'todoitem', id: 'a' });
+      addPull(h, {
+        server,
+        before: state([]),
+        after: state([]),
+        url: LATE_PAGE,
+        served: [],
+        ...(queryId !== undefined ? { queryId } : {}),
+      });
+      return checkPullCompleteness(h.build());
+    };
+    expect(run('all').valid).toBe(true);
+    expect(run(undefined).violations[0]!.message).toContain('missed todoitem/a');
+  });
+
+  test('accepts a version the server gave a row after the pull began reading, not an older one', () => {
+    const v1 = record('a', 'milk', 'v1');
+    const v2 = record('a', 'oat milk', 'v2', { updatedAt: T1 });
+    const run = (mine: string) => {
+      const h = new HistoryBuilder();
+      h.snapshot('before pull', { 'client-1': state([local('a', 'old', 'v0')]) }, [v1]);
+      const op = h.invoke('client-1', { type: 'pull', table: 'todoitem' });
+      h.page('client-1', FIRST_PAGE, [], held([v1]));
+      h.page('client-1', FIRST_PAGE, [v2]); // changed while the pull paged
+      h.page('client-1', FIRST_PAGE, []);
+      h.ok('client-1', op.opId);
+      h.snapshot('after pull', { 'client-1': state([local('a', 'x', mine)]) }, [v2]);
+      return checkPullCompleteness(h.build());
+    };
+    expect(run('v2').valid).toBe(true);
+    expect(run('v1').valid).toBe(true);
+    expect(run('v0').violations[0]!.message).toContain('left todoitem/a at version v0');
+  });
+
+  test('reports a row the server held deleted that the pull left in place; one deleted later may be gone', () => {
+    const gone = record('a', 'milk', 'v2', { deleted: true });
+    const kept = checkPullCompleteness(
+      pull({ server: [gone], before: state([local('a', 'milk', 'v1')]), after: state([local('a', 'milk', 'v1')]) })
+        .history,
+    );
+    expect(kept.violations[0]!.message).toContain('kept todoitem/a locally');
+
+    const h = new HistoryBuilder();
+    const live = record('a', 'milk', 'v1');
+    const deletedLater = record('a', 'milk', 'v2', { deleted: true, updatedAt: T1 });
+    h.snapshot('before pull', { 'client-1': state([]) }, [live]);
+    const op = h.invoke('client-1', { type: 'pull', table: 'todoitem' });
+    h.page('client-1', FIRST_PAGE, [], held([live]));
+    h.page('client-1', FIRST_PAGE, [deletedLater]);
+    h.ok('client-1', op.opId);
+    h.snapshot('after pull', { 'client-1': state([]) }, [deletedLater]);
+    expect(checkPullCompleteness(h.build()).valid).toBe(true);
+  });
+
+  test('reports a pull that changed a record with a pending local operation', () => {
     const server = [record('a', 'theirs', 'v2')];
     const result = checkPullCompleteness(
-      pull(
+      pull({
         server,
-        state([local('a', 'mine', 'v1')], [pending(1, 'update', 'a')]),
-        state([local('a', 'theirs', 'v2')], [pending(1, 'update', 'a')]),
-      ).history,
+        before: state([local('a', 'mine', 'v1')], [pending(1, 'update', 'a')]),
+        after: state([local('a', 'theirs', 'v2')], [pending(1, 'update', 'a')]),
+      }).history,
     );
     expect(result.violations[0]!.message).toContain('which had a pending local operation');
+    expect(result.violations[0]!.rule).toBe('pull.skip-pending');
   });
 
-  test('reports a record deleted on the server that the pull left in place', () => {
-    const server = [record('a', 'milk', 'v2', { deleted: true })];
-    const result = checkPullCompleteness(
-      pull(server, state([local('a', 'milk', 'v1')]), state([local('a', 'milk', 'v1')])).history,
+  test('a record left alone for its pending operation must come with the next pull of the query id once the operation is gone', () => {
+    const theirs = record('a', 'theirs', 'v2');
+    const run = (fetched: boolean) => {
+      const h = new HistoryBuilder();
+      const mine = state([local('a', 'mine', 'v1')], [pending(1, 'update', 'a')]);
+      const first = addPull(h, { server: [theirs], queryId: 'all', before: mine, after: mine });
+      // The handler cancels the change: the operation goes, the local copy stays as it was.
+      h.op('client-1', { type: 'push' });
+      const after = fetched ? state([local('a', 'theirs', 'v2')]) : state([local('a', 'mine', 'v1')]);
+      addPull(h, {
+        server: [theirs],
+        queryId: 'all',
+        url: LATE_PAGE,
+        served: [],
+        before: state([local('a', 'mine', 'v1')]),
+        after,
+      });
+      return { result: checkPullCompleteness(h.build()), first };
+    };
+    expect(run(true).result.valid).toBe(true);
+    const { result, first } = run(false);
+    expect(result.violations).toHaveLength(1);
+    expect(result.violations[0]!.rule).toBe('pull.skipped-arrive-later');
+    expect(result.violations[0]!.message).toContain(
+      `Its pull #${first.pull} of the same query id had left the record alone`,
     );
-    expect(result.violations[0]!.message).toContain('had deleted it before the pull');
   });
 
-  test('does not require records older than the lower bound of an incremental pull', () => {
-    const url =
-      "/tables/todoitem?$filter=(updatedAt%20ge%20datetimeoffset'2026-06-01T00:00:00.000Z')&$orderby=updatedAt&$top=50&__includeDeleted=true";
-    const result = checkPullCompleteness(pull([record('a', 'milk', 'v1')], state([]), state([]), url, []).history);
-    expect(result.valid).toBe(true);
+  test('a version written while the pull paged counts as left alone too, even if the pull jumped over it', () => {
+    const h = new HistoryBuilder();
+    const v1 = record('a', 'theirs', 'v1');
+    const v2 = record('a', 'later', 'v2', { updatedAt: T1 });
+    const mine = state([local('a', 'mine', 'v0')], [pending(1, 'update', 'a')]);
+    h.snapshot('before pull', { 'client-1': mine }, [v1]);
+    const first = h.invoke('client-1', { type: 'pull', table: 'todoitem', queryId: 'all' });
+    h.page('client-1', FIRST_PAGE, [], held([v1]));
+    h.op('editor-1', { type: 'update', table: 'todoitem', id: 'a', changes: { text: 'later' } }, 'ok', v2);
+    h.page('client-1', LATE_PAGE, []); // the page that should have held a@v2 skipped past it
+    h.ok('client-1', first.opId);
+    h.snapshot('after pull', { 'client-1': mine }, [v2]);
+    h.op('client-1', { type: 'push' });
+    addPull(h, { server: [v2], queryId: 'all', url: LATE_PAGE, served: [], before: state([]), after: state([]) });
+    const result = checkPullCompleteness(h.build());
+    expect(result.violations.map((violation) => violation.rule)).toEqual(['pull.skipped-arrive-later']);
   });
 
-  test('leaves a pull without bracketing snapshots unjudged', () => {
+  test('judges a filtered pull on the rows its filter held', () => {
+    const a = record('a', 'milk', 'v1');
+    const b = record('b', 'dog', 'v1', { complete: true });
+    const spec = { server: [a, b], filter: 'complete eq false', held: [a], before: state([]) };
+    expect(checkPullCompleteness(pull({ ...spec, after: state([local('a', 'milk', 'v1')]) }).history).valid).toBe(true);
+    const missed = checkPullCompleteness(pull({ ...spec, after: state([]) }).history);
+    expect(missed.violations[0]!.message).toContain("filter 'complete eq false'");
+    expect(missed.violations[0]!.message).toContain('missed todoitem/a');
+  });
+
+  test('leaves a pull without bracketing snapshots or without the server record unjudged, and says so', () => {
     const h = new HistoryBuilder();
     const op = h.invoke('client-1', { type: 'pull', table: 'todoitem' });
-    h.exchange('client-1', 'GET', firstPage, 200, { answer: [] });
+    h.page('client-1', FIRST_PAGE, [], held([record('a', 'milk', 'v1')]));
     h.ok('client-1', op.opId);
     const result = checkPullCompleteness(h.build());
     expect(result.valid).toBe(true);
-    expect(result.explanation).toContain('not judged');
+    expect(result.explanation).toContain('Not judged: 1 pull(s) that has no snapshot before it');
+
+    const bare = new HistoryBuilder();
+    bare.snapshot('before pull', { 'client-1': state([]) }, []);
+    const other = bare.invoke('client-1', { type: 'pull', table: 'todoitem' });
+    bare.exchange('client-1', 'GET', FIRST_PAGE, 200, { answer: [] });
+    bare.ok('client-1', other.opId);
+    bare.snapshot('after pull', { 'client-1': state([]) }, []);
+    expect(checkPullCompleteness(bare.build()).explanation).toContain('has no server record of its pages');
+  });
+
+  test('does not blame a pull for a purge queued behind it, which ran before the next snapshot', () => {
+    const server = [record('a', 'milk', 'v1')];
+    const h = new HistoryBuilder();
+    h.snapshot('before pull', { 'client-1': state([]) }, server);
+    const background = h.invoke('client-1', { type: 'pull', table: 'todoitem' });
+    h.page('client-1', FIRST_PAGE, server, held(server));
+    const purge = h.invoke('client-1', { type: 'purge', table: 'todoitem' });
+    h.page('client-1', FIRST_PAGE, []);
+    h.ok('client-1', background.opId);
+    h.ok('client-1', purge.opId); // the purge waited for the pull, then emptied the table
+    h.snapshot('after purge', { 'client-1': state([]) }, server);
+    const result = checkPullCompleteness(h.build());
+    expect(result.valid).toBe(true);
+    expect(result.explanation).toContain('followed by other work of its client');
+  });
+
+  test('does not blame a pull for what a push in flight finished with no event before the snapshot', () => {
+    // Two updates of a: the first was answered before the snapshot, but the push applies the
+    // answer (the new version, carried to the queued update) only after it: no event shows it.
+    const server = [record('a', 'mine', 'v2')];
+    const h = new HistoryBuilder();
+    const push = h.invoke('client-1', { type: 'push' });
+    h.exchange('client-1', 'PATCH', '/tables/todoitem/a', 200, {
+      body: { id: 'a', text: 'mine' },
+      ifMatch: 'v1',
+      answer: server[0],
+    });
+    h.snapshot(
+      'before pull',
+      { 'client-1': state([local('a', 'mine', 'v1')], [pending(1, 'update', 'a', true), pending(2, 'update', 'a')]) },
+      server,
+    );
+    const op = h.invoke('client-1', { type: 'pull', table: 'todoitem' });
+    h.ok('client-1', push.opId);
+    h.page('client-1', FIRST_PAGE, server, held(server));
+    h.page('client-1', FIRST_PAGE, []);
+    h.ok('client-1', op.opId);
+    h.snapshot(
+      'after pull',
+      { 'client-1': state([local('a', 'mine again', 'v2')], [pending(2, 'update', 'a')]) },
+      server,
+    );
+    expect(checkPullCompleteness(h.build()).valid).toBe(true);
   });
 });

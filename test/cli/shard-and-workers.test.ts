@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { summarizeResults } from '../../src/report/index.js';
+import { summarize as summarizeResults } from '../../src/report/summary.js';
 import type { RunResults } from '../../src/scenario/results.js';
 import { cli, SMALL_FIXED, SMALL_GENERATED, withoutWallClock, workspace } from './helpers.js';
 

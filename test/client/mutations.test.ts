@@ -27,7 +27,7 @@ async function staleEdit(world: World, c: TestClient): Promise<void> {
 
 describe('client mutations', () => {
   test('every mutation is known and none is on by default', () => {
-    expect(CLIENT_MUTATIONS).toHaveLength(15);
+    expect(CLIENT_MUTATIONS).toHaveLength(17);
     const none = new Mutations();
     for (const mutation of CLIENT_MUTATIONS) expect(none.has(mutation)).toBe(false);
     expect(() => new Mutations(['no-such-bug' as ClientMutation])).toThrow(/Unknown client mutation/);
@@ -108,6 +108,36 @@ describe('client mutations', () => {
     });
     expect(baseline).toBe(120);
     expect(mutant).toBe(50);
+  });
+
+  test('mark-past-page: a pull cut short inside a tie group saves a mark past the rest of the group', async () => {
+    const { baseline, mutant } = await both('mark-past-page', async (world, c) => {
+      for (const id of ['a', 'b', 'c']) world.backend.insert('todoitem', { id, text: 'same instant' });
+      // The second page never arrives: the pull stops after a page of two of the three.
+      c.link.override = (request, index) =>
+        index === 1 ? new TransportError('network', 'the connection dropped') : undefined;
+      await c.context.pull(new Query('todoitem'), 'all', { pageSize: 2 }).catch(() => undefined);
+      c.link.override = undefined;
+      await c.context.pull(new Query('todoitem'), 'all', { pageSize: 2 });
+      return (await c.table.read()).map((row) => row['id']).sort();
+    });
+    expect(baseline).toEqual(['a', 'b', 'c']);
+    expect(mutant).toEqual(['a', 'b']);
+  });
+
+  test('skipped-never-repulled: the mark moves past a record left alone for its pending operation', async () => {
+    const { baseline, mutant } = await both('skipped-never-repulled', async (world, c) => {
+      await staleEdit(world, c);
+      world.clock.advance(10);
+      world.backend.insert('todoitem', { id: 'b', text: 'later' });
+      await c.context.pull(new Query('todoitem'), 'all'); // 'a' meets a 412, unhandled: it stays pending
+      c.context.pushHandler = { onConflict: (e) => e.cancel() };
+      await c.context.push();
+      await c.context.pull(new Query('todoitem'), 'all');
+      return (await c.table.lookup('a'))!['text'];
+    });
+    expect(baseline).toBe('theirs');
+    expect(mutant).toBe('mine again');
   });
 
   test('error-does-not-stop-push: an unhandled error is skipped and the push goes on', async () => {

@@ -29,4 +29,25 @@ describe('SeededRandom', () => {
   test('uuid has the v4 shape', () => {
     expect(new SeededRandom(3).uuid()).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
+
+  test('reseed forks the stream and every stream forked from it, the same way for the same salt', () => {
+    const draw = (salt: string | undefined): number[] => {
+      const root = new SeededRandom(9);
+      const child = root.fork('link');
+      root.nextUint32();
+      child.nextUint32();
+      if (salt !== undefined) root.reseed(salt);
+      const late = root.fork('late');
+      return [root.nextUint32(), child.nextUint32(), late.nextUint32()];
+    };
+    expect(draw('a')).toEqual(draw('a'));
+    const plain = draw(undefined);
+    const salted = draw('a');
+    const other = draw('b');
+    // Each of the three streams changes with the salt: the root, a fork made before, a fork made after.
+    for (let i = 0; i < 3; i++) {
+      expect(salted[i]).not.toBe(plain[i]);
+      expect(salted[i]).not.toBe(other[i]);
+    }
+  });
 });

@@ -40,6 +40,15 @@ describe('diffTable', () => {
     expect(view.rows[0]?.changed).toEqual(['note']);
   });
 
+  test('system properties the client does not store are no difference; the ones it stores are', () => {
+    // The SDK's store keeps id, the columns and version, not createdAt, updatedAt or deleted.
+    const server = { id: 'a', text: 't', createdAt: 'c', updatedAt: 'u', version: '2', deleted: false };
+    expect(diff([server], [{ id: 'a', text: 't', version: '2' }]).rows[0]?.status).toBe('same');
+    expect(diff([server], [{ id: 'a', text: 't', version: '1' }]).rows[0]?.changed).toEqual(['version']);
+    const stores = diff([server], [{ id: 'a', text: 't', version: '2', updatedAt: 'old' }]);
+    expect(stores.rows[0]?.changed).toEqual(['updatedAt']);
+  });
+
   test('duplicate ids on the client show up as an extra row', () => {
     const view = diff([{ id: 'a' }], [{ id: 'a' }, { id: 'a' }]);
     expect(view.counts).toEqual({ same: 1, changed: 0, missing: 0, extra: 1 });

@@ -191,6 +191,37 @@ test('request labels show URLs with their escapes decoded', () => {
   expect(buildTimeline(ok.events).rows[0]?.label).toBe('GET /tables/t?$filter=(updatedAt ge 1)');
 });
 
+test("the server's record of a page sits on the server lane, compactly, linked to its request", () => {
+  const h = new HistoryBuilder();
+  const stamp = (id: string, deleted = false) => ({
+    id,
+    updatedAt: '2026-01-01T00:00:00.000Z',
+    version: 'v1',
+    deleted,
+  });
+  const request = h.add(0, 'client-1', {
+    kind: 'http-request',
+    requestId: 1,
+    link: 'client-1',
+    request: { method: 'GET', url: '/tables/todoitem', headers: {} },
+  });
+  const read = h.add(5, 'server', {
+    kind: 'server-read',
+    requestId: 1,
+    link: 'client-1',
+    table: 'todoitem',
+    served: [stamp('a'), stamp('b', true)],
+    full: true,
+    held: [{ rows: [stamp('a'), stamp('b', true), stamp('c')] }, { filter: 'bad eq', error: 'no such column' }],
+  });
+  const timeline = buildTimeline(h.events);
+  const row = timeline.rows[read]!;
+  expect(row.shape).toEqual({ shape: 'box', lane: timeline.lanes.findIndex((lane) => lane.id === 'server') });
+  expect(row.label).toBe("served a, b (deleted) · query holds 3 · query 'bad eq' unreadable");
+  expect(row.client).toBe('client-1');
+  expect(row.related).toEqual([request]);
+});
+
 test('compareNatural orders numbered names by number', () => {
   expect(['client-10', 'client-2', 'client-1'].sort(compareNatural)).toEqual(['client-1', 'client-2', 'client-10']);
 });

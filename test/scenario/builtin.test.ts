@@ -17,6 +17,7 @@ describe('built-in scenarios', () => {
       'edit-during-push.json',
       'paging-ties.ts',
       'restart-mid-push.json',
+      'incremental-mark-ties.json',
       'generated-tutorial.ts',
       'generated-server-wins.ts',
       'generated-client-wins.ts',

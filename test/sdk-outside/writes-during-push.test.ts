@@ -1,5 +1,5 @@
 /**
- * docs/sdk-findings.md 1, 2, P1, P2 and P3, reproduced outside the simulator: the real SDK in
+ * docs/sdk-findings.md 1, 2, P1, P2, P3 and P5, reproduced outside the simulator: the real SDK in
  * Node (syncwright/sdk) against `syncwright serve` on 127.0.0.1, on the wall clock. The window
  * — an answer still on its way while the app writes again — is opened by holding the answer on
  * the server, not by timing.
@@ -77,6 +77,34 @@ describe('a write made while its record is being pushed', () => {
     // A pull brings the tombstone and removes it again.
     await device.context.pull(device.query(), 'all');
     expect(await device.rows()).toEqual([]);
+  });
+
+  test('P5: a record deleted while its update is on the wire comes back locally, and its delete conflicts with its own update', async () => {
+    // The causal core syncwright hunt found (no-resurrection/local.no-resurrection/delete/back-locally).
+    await serve.insert('todoitem', { id: 'r1', text: 'v100', complete: false });
+    device = await Device.open(serve.url);
+    await device.context.pull(device.query(), 'all');
+    await device.context.update('todoitem', { ...(await device.lookup('r1')), text: 'v0', complete: false });
+    const hold = await serve.arm({ action: 'hold', method: 'PATCH', path: '/tables/todoitem/r1' });
+    const push = device.context.push();
+    await serve.until(hold, 'held');
+
+    await device.context.del('todoitem', { id: 'r1' });
+    expect(await device.rows()).toEqual([]);
+    await serve.release(hold);
+    const patched = JSON.parse(await heldAnswerBody(serve, hold)).version as string;
+    // The app's own delete conflicts: it went out with the version read before the PATCH answered.
+    const conflicts = await push;
+    expect(conflicts).toHaveLength(1);
+    const exchanges = (await serve.exchanges()).filter((exchange) => exchange.method !== 'GET');
+    expect(exchanges.map((exchange) => [exchange.method, exchange.status])).toEqual([
+      ['PATCH', 200],
+      ['DELETE', 412],
+    ]);
+    expect(exchanges[1]!.headers['if-match']).toBe(exchanges[0]!.headers['if-match']);
+    // Back in the local table at the update's version; the server keeps it too.
+    expect(await device.rows()).toEqual([{ id: 'r1', text: 'v0', complete: false, version: patched }]);
+    expect(await serve.row('todoitem', 'r1')).toMatchObject({ text: 'v0', deleted: false, version: patched });
   });
 
   test('P1: an update made while the previous update of the record is on the wire never reaches the server', async () => {

@@ -1,15 +1,8 @@
-/** The examples of the README's "Testing the real SDK" section, run through the package's public entry point. */
+/** The examples of the README's "Testing the real SDK" section, run through the package's public entry points. */
 import { expect, test } from 'vitest';
-import {
-  createBackend,
-  createSdkDriver,
-  loadSqlJs,
-  Scheduler,
-  SeededRandom,
-  TODOITEM_TABLE,
-  VirtualClock,
-  World,
-} from '../../src/index.js';
+import { createBackend, loadSqlJs, TODOITEM_TABLE } from '../../src/api/backend.js';
+import { createSdkDriver } from '../../src/api/sdk.js';
+import { Scheduler, SeededRandom, VirtualClock, World } from '../../src/api/world.js';
 
 test('the README example: the SDK on a virtual clock against the simulated backend', async () => {
   await loadSqlJs();

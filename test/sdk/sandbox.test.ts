@@ -1,5 +1,4 @@
 import { beforeAll, describe, expect, test } from 'vitest';
-import vm from 'node:vm';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,6 +8,7 @@ import { SeededRandom } from '../../src/kernel/random.js';
 import { AppTimers } from '../../src/sdk/app-timers.js';
 import { createDeviceStorage } from '../../src/sdk/device-storage.js';
 import { SandboxLoader, ScriptCache } from '../../src/sdk/loader.js';
+import { SdkRealm } from '../../src/sdk/realm.js';
 import { createSandbox, type Sandbox } from '../../src/sdk/sandbox.js';
 import { SqlitePlugin } from '../../src/sdk/sqlite-plugin.js';
 import { loadSqlJs } from '../../src/sqlite/sqljs.js';
@@ -60,7 +60,8 @@ describe('the SDK sandbox', () => {
     expect(a.api.MobileServiceClient._applicationInstallationId).not.toBe(
       b.api.MobileServiceClient._applicationInstallationId,
     );
-    expect(vm.runInContext('typeof sqlitePlugin.openDatabase', a.context)).toBe('function');
+    expect(a.evaluate('typeof sqlitePlugin.openDatabase')).toBe('function');
+    expect(a.evaluate('sqlitePlugin')).not.toBe(b.evaluate('sqlitePlugin'));
     expect('sqlitePlugin' in globalThis).toBe(false);
   });
 
@@ -80,26 +81,24 @@ describe('the SDK sandbox', () => {
     const clock = new ManualClock(Date.UTC(2026, 4, 1, 12));
     const a = sandbox('seed', clock);
     const b = sandbox('seed', clock);
-    expect(vm.runInContext('new Date().toISOString()', a.context)).toBe('2026-05-01T12:00:00.000Z');
-    expect(vm.runInContext('Date.now()', a.context)).toBe(clock.now());
+    expect(a.evaluate('new Date().toISOString()')).toBe('2026-05-01T12:00:00.000Z');
+    expect(a.evaluate('Date.now()')).toBe(clock.now());
     // The SDK's first pull starts at new Date(1970, 0, 0): local time, so UTC here on every host.
-    expect(vm.runInContext('new Date(1970, 0, 0).toISOString()', a.context)).toBe('1969-12-31T00:00:00.000Z');
-    expect(
-      vm.runInContext('new Date(5) instanceof Date && Object.prototype.toString.call(new Date(5))', a.context),
-    ).toBe('[object Date]');
-    expect(vm.runInContext('[Math.random(), Math.random()]', a.context)).toEqual(
-      vm.runInContext('[Math.random(), Math.random()]', b.context),
+    expect(a.evaluate('new Date(1970, 0, 0).toISOString()')).toBe('1969-12-31T00:00:00.000Z');
+    expect(a.evaluate('new Date(5) instanceof Date && Object.prototype.toString.call(new Date(5))')).toBe(
+      '[object Date]',
     );
-    expect(typeof vm.runInContext('Date()', a.context)).toBe('string');
+    expect(a.evaluate('[Math.random(), Math.random()]')).toEqual(b.evaluate('[Math.random(), Math.random()]'));
+    expect(typeof a.evaluate('Date()')).toBe('string');
   });
 
   test("the timers the SDK sees are the instance's, on the injected clock", () => {
     const clock = new ManualClock(0);
     const box = sandbox('t', clock);
-    vm.runInContext('globalThis.hits = 0; setTimeout(function () { hits++; }, 10);', box.context);
-    expect(vm.runInContext('hits', box.context)).toBe(0);
+    box.evaluate('window.hits = 0; setTimeout(function () { window.hits++; }, 10);');
+    expect(box.window['hits']).toBe(0);
     clock.advance(10);
-    expect(vm.runInContext('hits', box.context)).toBe(1);
+    expect(box.window['hits']).toBe(1);
   });
 });
 
@@ -116,15 +115,16 @@ describe('the CommonJS loader', () => {
       'data.json': '{"list":[1]}',
     });
     const cache = new ScriptCache();
+    const realm = new SdkRealm();
     const load = (): { next: () => number } => {
-      const loader = new SandboxLoader({ context: vm.createContext({}), builtins: {}, cache });
+      const loader = new SandboxLoader({ realm, scope: [], builtins: {}, cache });
       return loader.load(path.join(dir, 'counter.js')) as { next: () => number };
     };
     const one = load();
     const two = load();
     expect([one.next(), one.next(), two.next()]).toEqual([1, 2, 1]);
     expect(cache.size).toBe(1);
-    const loader = new SandboxLoader({ context: vm.createContext({}), builtins: {}, cache });
+    const loader = new SandboxLoader({ realm, scope: [], builtins: {}, cache });
     const data = loader.load(path.join(dir, 'data.json')) as { list: unknown[] };
     // JSON modules belong to the sandbox's realm.
     expect(data.list.constructor === Array).toBe(false);
@@ -135,13 +135,13 @@ describe('the CommonJS loader', () => {
       'a.js': "exports.name = 'a'; var b = require('./b'); exports.seen = b.seen;",
       'b.js': "var a = require('./a'); exports.seen = a.name;",
     });
-    const loader = new SandboxLoader({ context: vm.createContext({}), builtins: {} });
+    const loader = new SandboxLoader({ realm: new SdkRealm(), scope: [], builtins: {} });
     expect(loader.load(path.join(dir, 'a.js'))).toEqual({ name: 'a', seen: 'a' });
   });
 
   test('a Node built-in that was not given is refused with a clear error', () => {
     const dir = fixture({ 'fs-user.js': "require('fs');" });
-    const loader = new SandboxLoader({ context: vm.createContext({}), builtins: {} });
+    const loader = new SandboxLoader({ realm: new SdkRealm(), scope: [], builtins: {} });
     expect(() => loader.load(path.join(dir, 'fs-user.js'))).toThrow(
       "Cannot find module 'fs': the Node built-in is not available in the SDK sandbox",
     );
@@ -149,7 +149,7 @@ describe('the CommonJS loader', () => {
 
   test('a module that throws is not cached half-done', () => {
     const dir = fixture({ 'bad.js': "throw new Error('boom');" });
-    const loader = new SandboxLoader({ context: vm.createContext({}), builtins: {} });
+    const loader = new SandboxLoader({ realm: new SdkRealm(), scope: [], builtins: {} });
     expect(() => loader.load(path.join(dir, 'bad.js'))).toThrow('boom');
     expect(loader.size).toBe(0);
   });

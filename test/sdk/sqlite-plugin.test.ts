@@ -5,9 +5,11 @@ import { AppTimers } from '../../src/sdk/app-timers.js';
 import { loadSqlJs } from '../../src/sqlite/sqljs.js';
 import type { StoreWrite, StoreWriteVerdict } from '../../src/kernel/driver.js';
 import {
+  DeviceFile,
   describeWrite,
   SqlErrorCode,
   SqlitePlugin,
+  type DeviceFileSource,
   type SqlError,
   type SqliteDatabase,
   type SqliteResultSet,
@@ -20,7 +22,7 @@ beforeAll(async () => {
 });
 
 /** A plugin whose bridge hops wait in a queue until the test runs them. */
-function setup(files?: ReadonlyMap<string, Uint8Array>): {
+function setup(files?: ReadonlyMap<string, DeviceFileSource>): {
   plugin: SqlitePlugin;
   db: SqliteDatabase;
   run: () => number;
@@ -358,7 +360,8 @@ describe('the device file across app restarts', () => {
     const files = plugin.kill();
     run();
     expect(called).toBe(false);
-    const reopened = new SQL.Database(files.get('test.db')!);
+    const file = files.get('test.db')!;
+    const reopened = new SQL.Database(file instanceof DeviceFile ? file.bytes() : file);
     expect(reopened.exec('SELECT id FROM item ORDER BY id')[0]!.values).toEqual([['committed']]);
     reopened.close();
   });
@@ -371,6 +374,28 @@ describe('the device file across app restarts', () => {
     const files = first.plugin.kill();
     const second = setup(files);
     expect(second.plugin.query('test.db', 'SELECT id, text FROM item')).toEqual([{ id: 'a', text: 'kept' }]);
+  });
+
+  test('the device file stays open across a restart: the next app takes it over, a second live app gets a copy', () => {
+    const first = setup();
+    createTable(first.db, first.run);
+    transaction(first.db, (tx) => tx.executeSql('INSERT INTO item (id) VALUES (?)', ['a']));
+    first.run();
+    const files = first.plugin.kill();
+    const file = files.get('test.db');
+    expect(file).toBeInstanceOf(DeviceFile);
+    const second = setup(files);
+    const third = setup(files);
+    transaction(second.db, (tx) => tx.executeSql('INSERT INTO item (id) VALUES (?)', ['b']));
+    second.run();
+    expect(second.plugin.query('test.db', 'SELECT id FROM item ORDER BY id')).toEqual([{ id: 'a' }, { id: 'b' }]);
+    // The third app opened the same files while the second held them: it has a copy of its own.
+    expect(third.plugin.query('test.db', 'SELECT id FROM item ORDER BY id')).toEqual([{ id: 'a' }]);
+    // After the second app dies the file is free again, with what the second app committed.
+    const again = setup(second.plugin.kill());
+    expect(again.plugin.query('test.db', 'SELECT id FROM item ORDER BY id')).toEqual([{ id: 'a' }, { id: 'b' }]);
+    (file as DeviceFile).close();
+    expect(() => (file as DeviceFile).bytes()).toThrow(/closed/);
   });
 
   test('after kill() nothing of the old plugin calls back and its handles stay silent', () => {

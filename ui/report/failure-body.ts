@@ -13,6 +13,7 @@ import { fmtDuration, plural } from './format.js';
 import { renderTableDiff } from './table-diff.js';
 import { renderTimeline } from './timeline.js';
 import type { ReportTimeline } from './timeline-view.js';
+import { renderTriage } from './triage.js';
 
 export function renderFailureBody(sc: ScenarioView): HTMLDivElement {
   const body = el('div', 'failure-body');
@@ -42,6 +43,7 @@ export function renderFailureBody(sc: ScenarioView): HTMLDivElement {
   }
   const view = timelineSection(body, f);
   if (f.compared) comparedSection(body, f.compared);
+  if (sc.triage) renderTriage(body, sc.triage, view);
   checksSection(body, f, view);
   tablesSection(body, f);
   replaySection(body, f);

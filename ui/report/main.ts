@@ -7,6 +7,7 @@ import { byId, el } from '../shared/dom.js';
 import { readEmbeddedJson } from '../shared/embedded-json.js';
 import { renderFailures, type Failures } from './failures.js';
 import { renderHeader } from './header.js';
+import { renderHunt } from './hunt.js';
 import { renderScenarioTable } from './scenario-table.js';
 import { renderSummary } from './summary.js';
 
@@ -17,6 +18,7 @@ try {
   renderHeader(model);
   renderSummary(app, model);
   let failures: Failures | undefined;
+  renderHunt(app, model, (index) => failures?.open(index, true));
   renderScenarioTable(app, model, (index) => failures?.open(index, true));
   failures = renderFailures(app, model);
   const hash = /^#failure-(\d+)$/.exec(location.hash);

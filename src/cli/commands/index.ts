@@ -2,6 +2,7 @@ import type { Command } from '../command.js';
 import { serveCommand } from './serve.js';
 import { exploreCommand } from './explore.js';
 import { runCommand } from './run.js';
+import { huntCommand } from './hunt.js';
 import { replayCommand } from './replay.js';
 import { mergeReportsCommand } from './merge-reports.js';
 import { selftestCommand } from './selftest.js';
@@ -10,6 +11,7 @@ import { conformanceCommand } from './conformance.js';
 
 export const commands: readonly Command[] = [
   runCommand,
+  huntCommand,
   replayCommand,
   mergeReportsCommand,
   selftestCommand,

@@ -8,6 +8,9 @@ import type { RunResults } from '../../scenario/results.js';
 import { UsageError, type Command } from '../command.js';
 import { parseOptions } from '../options.js';
 import { finish, reportDirectory, reportersOption, shown } from './run.js';
+import { huntResultsFile, mergeHunts } from '../merge-hunts.js';
+import { HuntResultsError } from '../../report/hunt.js';
+import { HuntMergeError } from '../../report/hunt-merge.js';
 
 export const mergeReportsCommand: Command = {
   name: 'merge-reports',
@@ -15,11 +18,15 @@ export const mergeReportsCommand: Command = {
   usage: `Usage: syncwright merge-reports <directories or results.json files…> [options]
 
 Reads the results.json of each shard (\`syncwright run --shard i/n --out <dir>\`) and writes one
-set of reports, with the same totals an unsharded run with the same seed gives.
+set of reports, with the same totals an unsharded run with the same seed gives. Hunt shards
+(\`syncwright hunt --shard i/n --out <dir>\`, a findings.json each) merge into one findings
+report (one finding per signature, its earliest occurrence) and their corpora into --corpus.
 
 Options:
   --out <dir>            where the merged reports go (default reports/)
   --reporter <list>      any of html, junit, json, list (default html,junit,json,list)
+  --corpus <dir>         hunts: the corpus folder the shards' new programs join
+                         (default .syncwright/corpus)
   -h, --help             show this help
 
 Exit code: 0 when every scenario passed, 1 when one failed, 2 when an input is missing,
@@ -31,7 +38,11 @@ Example:
   syncwright merge-reports reports/shard-1 reports/shard-2 --out reports`,
 
   async run(args, io) {
-    const { values, positionals } = parseOptions(args, { out: { type: 'string' }, reporter: { type: 'string' } }, true);
+    const { values, positionals } = parseOptions(
+      args,
+      { out: { type: 'string' }, reporter: { type: 'string' }, corpus: { type: 'string' } },
+      true,
+    );
     const reporters = reportersOption(values.reporter);
     if (positionals.length === 0)
       throw new UsageError('expected the directories (or results.json files) of the shards to merge');
@@ -43,6 +54,32 @@ Example:
         throw new UsageError(`'${input}' not found (expected a report directory or a results.json file)`);
       files.push(info.isDirectory() ? path.join(absolute, JSON_REPORT_FILE) : absolute);
     }
+    const hunts = await Promise.all(positionals.map((input) => huntResultsFile(path.resolve(io.cwd, input))));
+    if (hunts.some((file) => file !== undefined)) {
+      const missing = positionals.filter((_, i) => hunts[i] === undefined);
+      if (missing.length > 0)
+        throw new UsageError(
+          `expected the folders of one hunt's shards (a findings.json each); not a hunt's: ${missing.join(', ')}`,
+        );
+      try {
+        return await mergeHunts(
+          hunts as string[],
+          {
+            outDir: path.resolve(io.cwd, values.out ?? 'reports/hunt'),
+            corpusDir: path.resolve(io.cwd, values.corpus ?? '.syncwright/corpus'),
+          },
+          io,
+        );
+      } catch (error) {
+        if (error instanceof HuntResultsError || error instanceof HuntMergeError) {
+          io.stderr.write(`syncwright merge-reports: ${error.message}\n`);
+          return 2;
+        }
+        throw error;
+      }
+    }
+    if (values.corpus !== undefined)
+      throw new UsageError('--corpus goes with hunt shards (folders with a findings.json)');
     let merged: RunResults;
     try {
       const inputs: RunResults[] = [];

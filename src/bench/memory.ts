@@ -1,0 +1,165 @@
+/**
+ * Memory over a long hunt: thousands of runs of one workload in one process, with the resident
+ * set size at the start (after warm-up) and the end, split so the figure is honest: the growth
+ * of WebAssembly memory (sql.js's heap, which a WebAssembly memory never gives back), the V8
+ * heap's high-water mark (the most it held at once, which the resident set keeps long after),
+ * and the heap after a forced GC at both ends (what is really still held). Live SDK apps,
+ * databases and timers are counted at both ends too.
+ *
+ * Run as a script (the bench starts it with --expose-gc), it prints its figures as a JSON line:
+ *   node --expose-gc dist/bench/memory.js '{"workload":"sdk-generated","runs":10000}'
+ */
+import { fileURLToPath } from 'node:url';
+import v8 from 'node:v8';
+import { round } from './throughput.js';
+import {
+  isWorkloadName,
+  loadWorkloadModules,
+  OWN_DIST,
+  WORKLOADS,
+  workloadRunner,
+  type WorkloadName,
+} from './workloads.js';
+import { liveObjects, type LiveCounts } from '../kernel/live-objects.js';
+
+export interface MemoryFigures {
+  readonly workload: WorkloadName;
+  readonly runs: number;
+  readonly seconds: number;
+  /** MB. */
+  readonly rss: { readonly start: number; readonly end: number; readonly growth: number; readonly max: number };
+  /** WebAssembly memory (sql.js), MB. */
+  readonly wasm: { readonly start: number; readonly end: number; readonly growth: number };
+  /** V8 heap, MB: used after a forced GC at each end; the most used and the most committed at any sample. */
+  readonly heap: {
+    readonly usedAfterGcStart: number;
+    readonly usedAfterGcEnd: number;
+    readonly maxUsed: number;
+    readonly maxCommitted: number;
+  };
+  /** Open and reachable (after the forced GC) SDK realms and apps, databases, SDK timers, at each end. */
+  readonly live: {
+    readonly start: { readonly open: LiveCounts; readonly reachable: LiveCounts };
+    readonly end: { readonly open: LiveCounts; readonly reachable: LiveCounts };
+  };
+}
+
+const MB = 1024 * 1024;
+
+/** The parts of the WebAssembly API used here (the project's Node types leave the DOM's out). */
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+}
+interface WasmApi {
+  readonly Memory: abstract new (...args: never[]) => WasmMemory;
+  instantiate: (...args: unknown[]) => Promise<unknown>;
+}
+
+/** WebAssembly memories made from here on (sql.js's), found by watching instantiation. */
+function watchWasmMemories(): () => number {
+  const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+  const memories = new Set<WasmMemory>();
+  const collect = (value: unknown): void => {
+    if (value instanceof wasm.Memory) memories.add(value);
+    else if (typeof value === 'object' && value !== null) {
+      for (const inner of Object.values(value as Record<string, unknown>)) {
+        if (inner instanceof wasm.Memory) memories.add(inner);
+      }
+    }
+  };
+  const instantiate = wasm.instantiate.bind(wasm);
+  wasm.instantiate = async (...args: unknown[]) => {
+    const imports = args[1] as Record<string, unknown> | undefined;
+    for (const space of Object.values(imports ?? {})) collect(space);
+    const result = (await instantiate(...args)) as { instance?: { exports: unknown }; exports?: unknown };
+    collect((result.instance ?? result).exports);
+    return result;
+  };
+  return () => [...memories].reduce((sum, memory) => sum + memory.buffer.byteLength, 0);
+}
+
+export async function measureMemory(options: {
+  readonly workload: WorkloadName;
+  readonly runs: number;
+  readonly warmupRuns?: number;
+  readonly root?: string;
+  readonly log?: (line: string) => void;
+}): Promise<MemoryFigures> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) throw new Error('memory: run with node --expose-gc');
+  const wasmBytes = watchWasmMemories();
+  const modules = await loadWorkloadModules(OWN_DIST);
+  const run = await workloadRunner(modules, WORKLOADS[options.workload], options.root ?? process.cwd());
+  const settle = async (): Promise<void> => {
+    await new Promise((resolve) => setImmediate(resolve));
+    gc();
+    await new Promise((resolve) => setImmediate(resolve));
+  };
+  let index = 0;
+  for (let i = 0; i < (options.warmupRuns ?? 20); i++) await run(index++);
+  await settle();
+  const start = { rss: process.memoryUsage().rss, wasm: wasmBytes(), heap: process.memoryUsage().heapUsed };
+  const liveStart = { open: liveObjects.open, reachable: liveObjects.reachable };
+  let maxRss = start.rss;
+  let maxUsed = 0;
+  let maxCommitted = 0;
+  const started = performance.now();
+  for (let i = 0; i < options.runs; i++) {
+    await run(index++);
+    if (i % 25 === 0) {
+      const usage = process.memoryUsage();
+      const heap = v8.getHeapStatistics();
+      maxRss = Math.max(maxRss, usage.rss);
+      maxUsed = Math.max(maxUsed, heap.used_heap_size);
+      maxCommitted = Math.max(maxCommitted, heap.total_heap_size);
+    }
+    if ((i + 1) % 1000 === 0) {
+      options.log?.(
+        `memory ${options.workload}: ${i + 1} runs, RSS ${round(process.memoryUsage().rss / MB)} MB, wasm ${round(wasmBytes() / MB)} MB`,
+      );
+    }
+  }
+  const seconds = (performance.now() - started) / 1000;
+  await settle();
+  const end = { rss: process.memoryUsage().rss, wasm: wasmBytes(), heap: process.memoryUsage().heapUsed };
+  return {
+    workload: options.workload,
+    runs: options.runs,
+    seconds: round(seconds),
+    rss: {
+      start: round(start.rss / MB),
+      end: round(end.rss / MB),
+      growth: round((end.rss - start.rss) / MB),
+      max: round(Math.max(maxRss, end.rss) / MB),
+    },
+    wasm: { start: round(start.wasm / MB), end: round(end.wasm / MB), growth: round((end.wasm - start.wasm) / MB) },
+    heap: {
+      usedAfterGcStart: round(start.heap / MB),
+      usedAfterGcEnd: round(end.heap / MB),
+      maxUsed: round(maxUsed / MB),
+      maxCommitted: round(maxCommitted / MB),
+    },
+    live: { start: liveStart, end: { open: liveObjects.open, reachable: liveObjects.reachable } },
+  };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  try {
+    const request = JSON.parse(process.argv[2] ?? '{}') as { workload?: string; runs?: number; root?: string };
+    if (typeof request.workload !== 'string' || !isWorkloadName(request.workload)) {
+      throw new Error(`memory: request.workload: expected one of ${Object.keys(WORKLOADS).join(', ')}`);
+    }
+    if (!Number.isInteger(request.runs) || request.runs! < 1)
+      throw new Error('memory: request.runs: expected a whole number ≥ 1');
+    const figures = await measureMemory({
+      workload: request.workload,
+      runs: request.runs!,
+      ...(request.root !== undefined ? { root: request.root } : {}),
+      log: (line) => process.stderr.write(`${line}\n`),
+    });
+    process.stdout.write(`${JSON.stringify(figures)}\n`);
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 2;
+  }
+}

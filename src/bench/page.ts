@@ -1,0 +1,66 @@
+/**
+ * docs/performance.md, written by the bench from its own output: a header naming the commit,
+ * the date and the machine's state, the goals next to this run's figures, then every section's
+ * lines as the bench printed them. One source: nothing on the page is typed by hand.
+ */
+
+export interface PageSection {
+  readonly name: string;
+  readonly lines: readonly string[];
+}
+
+export interface PageInput {
+  /** Commit, date, Node, CPUs and load average at the start. */
+  readonly state: string;
+  readonly loadAtEnd: string;
+  readonly command: string;
+  readonly goals: readonly string[];
+  readonly sections: readonly PageSection[];
+}
+
+const SECTION_TITLES: Readonly<Record<string, string>> = {
+  compare: 'Side by side with the commit before issue 16',
+  breakdown: 'Where a run’s time goes',
+  memory: 'Memory over 10,000 runs of each client',
+  world: 'The world against real HTTP',
+  pull: 'A large pull',
+  sdk: 'The real SDK on virtual time',
+  mutants: 'Mutants',
+};
+
+const ABOUT: Readonly<Record<string, string>> = {
+  compare:
+    'Both commits are built in temporary git worktrees and run the same workloads in fresh processes, interleaved (base, head, head, base, …). ' +
+    '`sdk-generated`: programs of `scenarios/generated-tutorial.ts` (2 clients, an editor, up to 14 steps, every fault kind) on the real SDK, checkers included. ' +
+    '`world-standard`: the standard scenario (3 reference clients, 40 steps, every fault kind). ' +
+    'A round’s figure is the median of its measuring windows; a side’s is the median over rounds, with the slowest and fastest round; the ratio is head over base per round.',
+  breakdown:
+    'CPU samples of V8’s profiler, each put in one category: first by who asked (client creation, checkers, history, backend, anywhere on the stack), ' +
+    'otherwise by what ran (the innermost frame of a known file). The profiler’s own cost is included.',
+  memory:
+    'One process per client, started with --expose-gc. RSS at the start (after 20 warm-up runs) and at the end; WebAssembly memory (sql.js) apart; ' +
+    'the V8 heap after a forced GC at both ends and its high-water mark; open and reachable SDK realms, apps, databases and SDK timers.',
+};
+
+export function performancePage(input: PageInput): string {
+  const out: string[] = [
+    '# Performance',
+    '',
+    '<!-- Written by `npm run bench -- --docs` (src/bench/main.ts) from the bench’s own output. Do not edit by hand: run the bench. -->',
+    '',
+    `Measured with \`${input.command}\` on ${input.state} at the start (${input.loadAtEnd} at the end). ` +
+      'The machine is shared: figures are medians with the slowest and fastest beside them.',
+    '',
+    '## Goals (issue 16)',
+    '',
+    ...input.goals.map((line) => `- ${line}`),
+    '',
+  ];
+  for (const section of input.sections) {
+    out.push(`## ${SECTION_TITLES[section.name] ?? section.name}`, '');
+    const about = ABOUT[section.name];
+    if (about !== undefined) out.push(about, '');
+    out.push('```text', ...section.lines, '```', '');
+  }
+  return out.join('\n');
+}

@@ -1,0 +1,79 @@
+/**
+ * Runs per second of one workload on one build, in a process of its own.
+ *
+ * `measureWorkload` is the reusable part (a `hunt --client sdk` throughput line can call it on
+ * this build). Run as a script, this file measures the build named by `dist` and prints the
+ * figures as one JSON line: the side-by-side bench starts it once per build and round, so that
+ * both builds run in fresh processes under the same conditions.
+ *
+ *   node dist/bench/probe.js '{"dist":"…/dist","root":"…","workload":"sdk-generated"}'
+ */
+import { fileURLToPath } from 'node:url';
+import { measureThroughput, type Throughput, type ThroughputOptions } from './throughput.js';
+import {
+  isWorkloadName,
+  loadWorkloadModules,
+  OWN_DIST,
+  WORKLOADS,
+  workloadRunner,
+  type Workload,
+  type WorkloadName,
+} from './workloads.js';
+
+export interface MeasureOptions extends Partial<ThroughputOptions> {
+  /** The build to measure (its `dist/`). Default: this one. */
+  readonly dist?: string;
+  /** The checkout the workload's scenario paths start from. Default: the working directory. */
+  readonly root?: string;
+}
+
+/** Defaults per workload kind: the SDK needs fewer warm-up runs to reach its pace, and takes longer per run. */
+function defaults(workload: Workload): ThroughputOptions {
+  return workload.client === 'sdk'
+    ? { warmupRuns: 30, windows: 5, windowMs: 2000, minRunsPerWindow: 3 }
+    : { warmupRuns: 150, windows: 5, windowMs: 600, minRunsPerWindow: 10 };
+}
+
+/** Measures runs per second of a workload (by name, or one of your own) on a build. */
+export async function measureWorkload(
+  workload: WorkloadName | Workload,
+  options: MeasureOptions = {},
+): Promise<Throughput> {
+  const chosen = typeof workload === 'string' ? WORKLOADS[workload] : workload;
+  const modules = await loadWorkloadModules(options.dist ?? OWN_DIST);
+  const run = await workloadRunner(modules, chosen, options.root ?? process.cwd());
+  const base = defaults(chosen);
+  return measureThroughput(run, {
+    warmupRuns: options.warmupRuns ?? base.warmupRuns,
+    windows: options.windows ?? base.windows,
+    windowMs: options.windowMs ?? base.windowMs,
+    minRunsPerWindow: options.minRunsPerWindow ?? base.minRunsPerWindow!,
+  });
+}
+
+/** What the script takes, as JSON in its one argument. */
+export interface ProbeRequest extends MeasureOptions {
+  readonly workload: WorkloadName;
+}
+
+function parseRequest(text: string | undefined): ProbeRequest {
+  if (text === undefined) throw new Error('probe: expected one argument, a JSON request');
+  const request = JSON.parse(text) as Partial<ProbeRequest>;
+  if (typeof request.workload !== 'string' || !isWorkloadName(request.workload)) {
+    throw new Error(
+      `probe: request.workload: expected one of ${Object.keys(WORKLOADS).join(', ')}, found ${JSON.stringify(request.workload)}`,
+    );
+  }
+  return request as ProbeRequest;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  try {
+    const request = parseRequest(process.argv[2]);
+    const figures = await measureWorkload(request.workload, request);
+    process.stdout.write(`${JSON.stringify(figures)}\n`);
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 2;
+  }
+}

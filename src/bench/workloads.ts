@@ -1,0 +1,114 @@
+/**
+ * The workloads the speed figures are about, runnable against any build of syncwright: this one,
+ * or another commit's `dist/` (the side-by-side bench builds the commit before issue 16 and
+ * runs the very same workload on both). Only modules that kept their paths and signatures
+ * across that change are loaded: scenario loading, program generation and execution, client
+ * resolution, the standard scenario and the SDK driver.
+ */
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import fc from 'fast-check';
+import type * as ArbitrariesModule from '../scenario/arbitraries.js';
+import type * as ClientsModule from '../scenario/clients.js';
+import type * as ExecuteModule from '../scenario/execute.js';
+import type * as LoadModule from '../scenario/load.js';
+import type * as SdkDriverModule from '../sdk/driver.js';
+import type * as WorldBenchModule from './world.js';
+
+export interface WorkloadModules {
+  readonly loadScenario: typeof LoadModule.loadScenario;
+  readonly programArbitrary: typeof ArbitrariesModule.programArbitrary;
+  readonly executeProgram: typeof ExecuteModule.executeProgram;
+  readonly resolveClient: typeof ClientsModule.resolveClient;
+  readonly runStandardScenario: typeof WorldBenchModule.runStandardScenario;
+  readonly createSdkDriver: typeof SdkDriverModule.createSdkDriver;
+}
+
+/** This build's `dist/` (the folder above this file's). */
+export const OWN_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** The modules of the build in `dist` (default: this one). */
+export async function loadWorkloadModules(dist: string = OWN_DIST): Promise<WorkloadModules> {
+  const load = async <T>(file: string): Promise<T> => (await import(pathToFileURL(path.join(dist, file)).href)) as T;
+  const [loadModule, arbitraries, execute, clients, world, sdk] = await Promise.all([
+    load<typeof LoadModule>('scenario/load.js'),
+    load<typeof ArbitrariesModule>('scenario/arbitraries.js'),
+    load<typeof ExecuteModule>('scenario/execute.js'),
+    load<typeof ClientsModule>('scenario/clients.js'),
+    load<typeof WorldBenchModule>('bench/world.js'),
+    load<typeof SdkDriverModule>('sdk/driver.js'),
+  ]);
+  return {
+    loadScenario: loadModule.loadScenario,
+    programArbitrary: arbitraries.programArbitrary,
+    executeProgram: execute.executeProgram,
+    resolveClient: clients.resolveClient,
+    runStandardScenario: world.runStandardScenario,
+    createSdkDriver: sdk.createSdkDriver,
+  };
+}
+
+export type Workload =
+  /** Programs generated from a scenario file (relative to the build's checkout), executed and checked. */
+  | {
+      readonly kind: 'generated';
+      readonly scenario: string;
+      readonly client: 'sdk' | 'reference';
+      /** fast-check seed of the program sample. */
+      readonly seed: number;
+      /** How many distinct programs are drawn; runs cycle through them. */
+      readonly programs: number;
+    }
+  /** The bench's standard scenario (3 clients, every fault kind), without checkers. */
+  | { readonly kind: 'standard'; readonly client: 'sdk' | 'reference'; readonly steps: number };
+
+/**
+ * The named workloads. `sdk-generated` is today's generated mix (2 clients, an editor, up to 14
+ * steps, every fault kind) on the real SDK: the profile the SDK goal is measured on; a wider
+ * world that keeps today's mix as a named profile passes its scenario file instead.
+ */
+export const WORKLOADS = {
+  'sdk-generated': {
+    kind: 'generated',
+    scenario: 'scenarios/generated-tutorial.ts',
+    client: 'sdk',
+    seed: 16,
+    programs: 200,
+  },
+  'reference-generated': {
+    kind: 'generated',
+    scenario: 'scenarios/generated-tutorial.ts',
+    client: 'reference',
+    seed: 16,
+    programs: 200,
+  },
+  'world-standard': { kind: 'standard', client: 'reference', steps: 40 },
+} as const satisfies Record<string, Workload>;
+
+export type WorkloadName = keyof typeof WORKLOADS;
+
+export function isWorkloadName(name: string): name is WorkloadName {
+  return Object.hasOwn(WORKLOADS, name);
+}
+
+/** One run of the workload per call; the argument picks the program (or seed). */
+export type WorkloadRun = (index: number) => Promise<void>;
+
+/** Prepares `workload` on `modules`; `root` is the checkout its scenario paths start from. */
+export async function workloadRunner(modules: WorkloadModules, workload: Workload, root: string): Promise<WorkloadRun> {
+  if (workload.kind === 'standard') {
+    const driver = workload.client === 'sdk' ? { driver: modules.createSdkDriver } : {};
+    return async (index) => {
+      await modules.runStandardScenario({ seed: index, steps: workload.steps, ...driver });
+    };
+  }
+  const scenario = await modules.loadScenario(path.join(root, workload.scenario), { cwd: root });
+  const client = await modules.resolveClient(workload.client, {
+    cwd: root,
+    ...(scenario.pullPageSize !== undefined ? { pageSize: scenario.pullPageSize } : {}),
+  });
+  const programs = fc.sample(modules.programArbitrary(scenario), { seed: workload.seed, numRuns: workload.programs });
+  return async (index) => {
+    await modules.executeProgram(scenario, programs[index % programs.length]!, { driver: client.driver });
+  };
+}

@@ -1,0 +1,102 @@
+/**
+ * The known-findings baseline (snapshot testing's convention): a JSON file of signatures keyed
+ * by client and its version, each with a note (what it is, where docs/sdk-findings.md says so).
+ * Known signatures do not fail a hunt; a new one does; `--update-baseline` rewrites the file
+ * with what the hunt found (keeping the notes of entries that stay).
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { SIGNATURE_VERSION } from '../../check/signature.js';
+
+export const BASELINE_FORMAT = 1;
+
+export interface BaselineEntry {
+  readonly signature: string;
+  readonly note: string;
+}
+
+export interface Baseline {
+  readonly format: typeof BASELINE_FORMAT;
+  /** How the signatures were built (check/signature.ts): another version's signatures do not compare. */
+  readonly signatureVersion: number;
+  /** Keyed by `<client>@<version>`, e.g. `sdk@2.0.1`. */
+  readonly clients: Readonly<Record<string, readonly BaselineEntry[]>>;
+}
+
+export class BaselineError extends Error {
+  override readonly name = 'BaselineError';
+}
+
+export function clientKey(client: string, version: string): string {
+  return `${client}@${version}`;
+}
+
+export function emptyBaseline(): Baseline {
+  return { format: BASELINE_FORMAT, signatureVersion: SIGNATURE_VERSION, clients: {} };
+}
+
+export async function readBaseline(file: string, shown = file): Promise<Baseline> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    throw new BaselineError(`${shown}: expected a baseline file, found none`);
+  }
+  return parseBaseline(text, shown);
+}
+
+export function parseBaseline(text: string, shown: string): Baseline {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new BaselineError(`${shown}: expected JSON, found ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const fail = (where: string, expected: string, found: unknown): never => {
+    throw new BaselineError(
+      `${shown}: ${where}: expected ${expected}, found ${JSON.stringify(found)?.slice(0, 80) ?? String(found)}`,
+    );
+  };
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('(top)', 'an object', value);
+  const object = value as Record<string, unknown>;
+  if (object['format'] !== BASELINE_FORMAT) fail('format', String(BASELINE_FORMAT), object['format']);
+  if (object['signatureVersion'] !== SIGNATURE_VERSION)
+    fail('signatureVersion', `${SIGNATURE_VERSION} (this syncwright's signatures)`, object['signatureVersion']);
+  const clients = object['clients'];
+  if (typeof clients !== 'object' || clients === null || Array.isArray(clients))
+    fail('clients', 'an object keyed by <client>@<version>', clients);
+  for (const [key, entries] of Object.entries(clients as Record<string, unknown>)) {
+    if (!/^[^@\s]+@[^@\s]+$/.test(key)) fail(`clients.${key}`, 'a key <client>@<version>', key);
+    if (!Array.isArray(entries)) fail(`clients.${key}`, 'an array of entries', entries);
+    (entries as unknown[]).forEach((entry, i) => {
+      const e = entry as Record<string, unknown> | null;
+      if (typeof e !== 'object' || e === null) fail(`clients.${key}[${i}]`, 'an object', entry);
+      if (typeof e!['signature'] !== 'string' || e!['signature'].split('/').length !== 4)
+        fail(`clients.${key}[${i}].signature`, 'a signature checker/rule/op/status', e!['signature']);
+      if (typeof e!['note'] !== 'string') fail(`clients.${key}[${i}].note`, 'a string', e!['note']);
+    });
+  }
+  return value as Baseline;
+}
+
+export function knownEntry(baseline: Baseline | undefined, key: string, signature: string): BaselineEntry | undefined {
+  return baseline?.clients[key]?.find((entry) => entry.signature === signature);
+}
+
+/** The baseline with this client's entries replaced by `signatures` (old notes kept, new ones given `note`). */
+export function updatedBaseline(
+  baseline: Baseline | undefined,
+  key: string,
+  signatures: readonly string[],
+  note: (signature: string) => string,
+): Baseline {
+  const base = baseline ?? emptyBaseline();
+  const entries = [...new Set(signatures)].sort().map((signature) => ({
+    signature,
+    note: knownEntry(base, key, signature)?.note ?? note(signature),
+  }));
+  return { ...base, signatureVersion: SIGNATURE_VERSION, clients: { ...base.clients, [key]: entries } };
+}
+
+export async function writeBaseline(file: string, baseline: Baseline): Promise<void> {
+  await writeFile(file, `${JSON.stringify(baseline, null, 2)}\n`, 'utf8');
+}

@@ -1,0 +1,134 @@
+/** The speed bench's own logic: how a profile sample is categorised, medians, the generated page. */
+import path from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { categoriseProfile } from '../../src/bench/breakdown.js';
+import { performancePage } from '../../src/bench/page.js';
+import { measureThroughput, median } from '../../src/bench/throughput.js';
+
+const DIST = 'file:///repo/dist';
+const NM = 'file:///repo/node_modules';
+
+/** A profile of one sample per stack (outermost frame first), each lasting 1 ms. */
+function profile(stacks: readonly (readonly [string, string][])[]) {
+  const nodes: { id: number; callFrame: { functionName: string; url: string }; children: number[] }[] = [
+    { id: 1, callFrame: { functionName: '(root)', url: '' }, children: [] },
+  ];
+  const samples: number[] = [];
+  for (const stack of stacks) {
+    let parent = nodes[0]!;
+    for (const [functionName, url] of stack) {
+      const node = { id: nodes.length + 1, callFrame: { functionName, url }, children: [] };
+      nodes.push(node);
+      parent.children.push(node.id);
+      parent = node;
+    }
+    samples.push(parent.id);
+  }
+  return { nodes, samples, timeDeltas: samples.map(() => 1000) };
+}
+
+describe('the breakdown', () => {
+  test('a sample goes by who asked first, then by what ran', () => {
+    const totals = categoriseProfile(
+      profile([
+        // Module evaluation under createSandbox is client creation, whatever runs.
+        [
+          ['createSandbox', `${DIST}/sdk/sandbox.js`],
+          ['(anon)', `${NM}/esprima/esprima.js`],
+        ],
+        // The backend's SQL is the backend's.
+        [
+          ['handle', `${DIST}/backend/backend.js`],
+          ['step', `${NM}/sql.js/dist/sql-wasm.js`],
+        ],
+        // A recorded event's copy is history, even inside a checker-free run.
+        [
+          ['record', `${DIST}/kernel/recorder.js`],
+          ['copy', `${DIST}/kernel/json-safe.js`],
+        ],
+        // The SDK's SQL, its queries, its timers, its own code.
+        [
+          ['execute', `${DIST}/sdk/sqlite-plugin.js`],
+          ['w', 'wasm://wasm/abc'],
+        ],
+        [
+          ['toOData', `${NM}/azure-query-js/lib/ODataProvider.js`],
+          ['format', 'node:util'],
+        ],
+        [['fireNext', `${DIST}/kernel/virtual-clock.js`]],
+        [['Promise.then', `${NM}/azure-mobile-apps-client/sdk/src/Utilities/Promises.js`]],
+        [['(garbage collector)', '']],
+        [
+          ['processTicksAndRejections', 'node:internal/process/task_queues'],
+          ['runMicrotasks', ''],
+        ],
+        [['somewhere', 'node:internal/fs/utils']],
+      ]),
+    );
+    expect(Object.fromEntries([...totals].filter(([, ms]) => ms > 0))).toEqual({
+      'client creation': 1,
+      backend: 1,
+      history: 1,
+      sqlite: 1,
+      'SDK query parsing': 1,
+      'timers (virtual clock, scheduler, SDK timers)': 2,
+      'SDK code': 1,
+      'garbage collection': 1,
+      other: 1,
+    });
+  });
+});
+
+describe('the throughput measure', () => {
+  test('warm-up runs are not counted; every window runs at least its minimum', async () => {
+    const calls: number[] = [];
+    const figures = await measureThroughput(
+      async (index) => {
+        calls.push(index);
+      },
+      { warmupRuns: 4, windows: 3, windowMs: 0, minRunsPerWindow: 5 },
+    );
+    expect(figures.runs).toBe(15);
+    expect(calls).toEqual(Array.from({ length: 19 }, (_, i) => i));
+    expect(figures.range[0]).toBeLessThanOrEqual(figures.runsPerSecond);
+    expect(figures.range[1]).toBeGreaterThanOrEqual(figures.runsPerSecond);
+  });
+
+  test('the median of an even count is the mean of the middle two', () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+  });
+});
+
+describe('docs/performance.md', () => {
+  test('the page is the bench’s own lines under a header naming the commit, the date and the load', () => {
+    const page = performancePage({
+      state: 'commit abc1234, 2026-12-02T07:00:00.000Z, Node v20.20.2, 2 CPUs, load average 1.00 0.50 0.25',
+      loadAtEnd: '0.90 0.50 0.25',
+      command: 'npm run bench -- --docs',
+      goals: ['real SDK ≥ 2.5×: 3.1× — met'],
+      sections: [{ name: 'breakdown', lines: ['breakdown sdk-generated: 20 ms per run', '  sqlite  3.00 ms'] }],
+    });
+    expect(page).toContain('commit abc1234, 2026-12-02T07:00:00.000Z');
+    expect(page).toContain('load average 1.00 0.50 0.25 at the start (0.90 0.50 0.25 at the end)');
+    expect(page).toContain('- real SDK ≥ 2.5×: 3.1× — met');
+    expect(page).toContain('```text\nbreakdown sdk-generated: 20 ms per run\n  sqlite  3.00 ms\n```');
+    expect(page).toContain('Do not edit by hand');
+  });
+});
+
+describe('measureWorkload', () => {
+  test('measures a named workload on this build', async () => {
+    const { measureWorkload } = await import('../../src/bench/probe.js');
+    const figures = await measureWorkload('world-standard', {
+      warmupRuns: 1,
+      windows: 1,
+      windowMs: 0,
+      minRunsPerWindow: 2,
+      root: path.resolve(import.meta.dirname, '../..'),
+    });
+    expect(figures.runs).toBe(2);
+    expect(figures.runsPerSecond).toBeGreaterThan(0);
+    expect(figures.cpuMsPerRun).toBeGreaterThan(0);
+  });
+});
