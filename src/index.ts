@@ -7,6 +7,7 @@
 
 // Writing a scenario.
 export { defineScenario } from './scenario/define.js';
+export { SDK_KNOWN_FINDINGS } from './scenario/known-findings.js';
 export type * from './scenario/types.js';
 export type * from './network/fault-plan.js';
 export { ScenarioError, type ScenarioIssue } from './scenario/validate.js';
@@ -22,6 +23,9 @@ export type {
   DroppedPolicy,
 } from './check/intent-types.js';
 export type { IntentView, ClientView, ConflictView } from './check/intent-view.js';
+
+// A project's defaults for `syncwright run` and `hunt` (syncwright.config.ts).
+export { defineConfig, type SyncwrightConfig } from './cli/config.js';
 
 // Running one, replaying a failure and saving it.
 export { loadScenario } from './scenario/load.js';

@@ -18,7 +18,14 @@ export function checkConvergence(history: History, context?: CheckContext): Retu
   if (final === undefined) {
     return verdict(
       CONVERGENCE,
-      [{ message: 'The history has no snapshot, so the settled state cannot be compared.', events: [] }],
+      [
+        {
+          rule: 'tool.no-snapshot',
+          at: { op: 'run', status: 'no-snapshot' },
+          message: 'The history has no snapshot, so the settled state cannot be compared.',
+          events: [],
+        },
+      ],
       '',
     );
   }

@@ -72,7 +72,13 @@ export function runCheckers(
       result = CHECKERS[name](history, context);
     } catch (error) {
       const message = `The ${name} checker crashed: ${error instanceof Error ? error.message : String(error)}`;
-      result = { checker: name, valid: false, violations: [{ message, events: [] }], explanation: message };
+      const violation = {
+        rule: 'tool.checker-crashed',
+        at: { op: 'check', status: 'threw' },
+        message,
+        events: [],
+      } as const;
+      result = { checker: name, valid: false, violations: [violation], explanation: message };
     }
     return gaps === undefined ? result : unknownOver(result, gaps);
   });

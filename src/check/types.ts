@@ -7,19 +7,25 @@ import type { RuleId } from './rules.js';
  */
 export type AppRuleId = `intent.${string}`;
 
+/**
+ * A failure of the run or of syncwright itself, not of the client: a checker that threw, a run
+ * that crashed, a history with nothing to judge. Shown like any finding, so it is never lost.
+ */
+export type ToolRuleId = 'tool.checker-crashed' | 'tool.run-crashed' | 'tool.no-snapshot';
+
 export interface Violation {
   /** One sentence in plain words, ending with the rule it breaks: `… [rule pull.complete]`. */
   readonly message: string;
   /** The `seq` numbers of the history events that show it. */
   readonly events: readonly number[];
-  /** The rule of docs/semantics.md it breaks (absent when no rule applies: a checker crashed, a history lacks a snapshot); part of its signature. */
-  readonly rule?: RuleId | AppRuleId;
+  /** The rule it breaks — of docs/semantics.md, of the app's declared intent, or of the tool itself; part of its signature. */
+  readonly rule: RuleId | AppRuleId | ToolRuleId;
   /**
    * Where it went wrong, in the words of its signature: the kind of operation at fault
    * (`insert`, `update`, `delete`, `push`, `pull`, `purge`, `read`…) and the status at fault
    * (an HTTP status, `network`, `lost-response`, `threw`, `ok`…). No ids, values or times.
    */
-  readonly at?: { readonly op: string; readonly status: string };
+  readonly at: { readonly op: string; readonly status: string };
 }
 
 export interface CheckResult {

@@ -14,6 +14,8 @@ export interface CommandIO {
   readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
   readonly stderr: NodeJS.WritableStream;
   readonly cwd: string;
+  /** The environment colour and CI conventions are read from (NO_COLOR, FORCE_COLOR). Default: process.env. */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 /** A mistake in the command line: printed with the command's usage, exit code 2. */

@@ -11,7 +11,7 @@
  * jumps over. So a tie group that needed `$skip` is swept once more before the pull moves past
  * it (or, for the last group, before it ends): its millisecond, ordered by id, paged by id.
  * Keyset paging cannot be shifted by edits, and once a later updatedAt exists no record can join
- * the group any more, so the sweep sees every member. See the README, "The reference client".
+ * the group any more, so the sweep sees every member. See docs/concepts/reference-client.md.
  */
 import { and, compare, dateLiteral, literal, property, type FilterExpression } from '../protocol/odata/ast.js';
 import { formatTableQuery, type TableQuery } from '../protocol/odata/query.js';

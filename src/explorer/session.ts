@@ -23,7 +23,14 @@ import { executeProgram } from '../scenario/execute.js';
 import { createPushHandler, tutorialPolicy } from '../scenario/policies.js';
 import { resolveDefinition } from '../scenario/resolve.js';
 import type { ScriptedResolution } from '../scenario/scripted.js';
-import { BUILT_IN_POLICIES, type PolicySpec, type ScenarioDefinition, type Step } from '../scenario/types.js';
+import {
+  BUILT_IN_POLICIES,
+  SCENARIO_FORMAT_VERSION,
+  type PolicySpec,
+  type ScenarioDefinition,
+  type Step,
+} from '../scenario/types.js';
+import { judge } from '../check/judge.js';
 import { scenarioIssues } from '../scenario/validate.js';
 import { ConflictDesk, DecisionError, type ConflictView } from './conflicts.js';
 import { DRIVE_MAX_STEPS, PausableDrive } from './drive.js';
@@ -436,7 +443,7 @@ export class ExplorerSession {
       let report: CheckReport;
       if (mode === 'now') {
         const history = [...this.world.history, await this.nowSnapshot()];
-        const checks = runCheckers(history, CHECKER_NAMES, { finalLabel: NOW_LABEL });
+        const checks = withAllowed(runCheckers(history, CHECKER_NAMES, { finalLabel: NOW_LABEL }), this.allowed());
         report = {
           mode,
           valid: checks.every((check) => check.valid),
@@ -450,13 +457,14 @@ export class ExplorerSession {
         const run = await executeProgram(scenario, scenario.program!, {
           driver: this.driver,
           maxSteps: DRIVE_MAX_STEPS,
+          declarations: { allow: scenario.allow, expected: [] },
         });
         const own = JSON.stringify(this.world.history);
         const replaysIdentically = JSON.stringify(run.history.slice(0, this.world.history.length)) === own;
         report = {
           mode,
           valid: run.valid,
-          checks: run.checks,
+          checks: withAllowed(run.checks, scenario.allow),
           replaysIdentically,
           events: run.history.length,
           sessionEvents: this.world.history.length,
@@ -478,7 +486,9 @@ export class ExplorerSession {
     const steps = this.steps;
     const answers = [...this.decisions.values()].reduce((sum, list) => sum + list.length, 0);
     const definition: ScenarioDefinition = {
+      version: SCENARIO_FORMAT_VERSION,
       name,
+      allow: [...this.allowed()],
       description:
         description ??
         `Saved from the explorer: ${steps.length} step${steps.length === 1 ? '' : 's'}, ${answers} conflict answer${answers === 1 ? '' : 's'} (seed ${this.seed}).`,
@@ -702,6 +712,18 @@ export class ExplorerSession {
     };
   }
 
+  /**
+   * What the session's apps do on purpose, declared as a scenario would: the user answers
+   * conflicts, errors go to the tutorial handler, which logs them and leaves them unhandled (the
+   * push stops until the next sync); the `none` policy leaves conflicts unresolved too.
+   */
+  private allowed(): readonly string[] {
+    const allow = ['handler-outcomes/handler.error-unhandled'];
+    if (this.clients.some((client) => client.policy === 'none'))
+      allow.push('handler-outcomes/handler.conflict-unresolved');
+    return allow;
+  }
+
   private policySpec(client: ExplorerClient): PolicySpec {
     if (client.policy !== 'ask') return builtInPolicy(client.policy);
     return { name: 'scripted', conflicts: [...(this.decisions.get(client.name) ?? [])], then: 'tutorial' };
@@ -879,4 +901,23 @@ function normaliseClients(
 
 function nextClientName(taken: readonly string[]): string {
   for (let i = 1; ; i++) if (!taken.includes(`client-${i}`)) return `client-${i}`;
+}
+
+/**
+ * A check whose every violation the session allows passes, and says what it allowed: the page
+ * shows the app's intended outcomes without counting them as failures, as `syncwright run` does.
+ */
+function withAllowed(checks: readonly CheckResult[], allow: readonly string[]): CheckResult[] {
+  return checks.map((check) => {
+    if (check.valid) return check;
+    const judged = judge([check], { allow, expected: [] });
+    if (!judged.valid) return check;
+    const allowed = judged.violations.map((violation) => `${violation.message} (allowed: ${violation.signature})`);
+    return {
+      ...check,
+      valid: true,
+      violations: [],
+      explanation: `${check.explanation} Allowed by the session: ${allowed.join(' ')}`,
+    };
+  });
 }

@@ -4,7 +4,7 @@
  */
 import type { CheckResult } from '../check/types.js';
 import type { JsonObject } from '../protocol/records.js';
-import type { RunResults, ScenarioStatus } from '../scenario/results.js';
+import type { RunResults, ScenarioResult, ScenarioStatus } from '../scenario/results.js';
 import type { History } from '../kernel/history.js';
 import type { GrowthPoint, HuntResults, Triage } from '../scenario/hunt/types.js';
 import { compareStrings, isFailingStatus, summarize, type ResultsSummary } from './summary.js';
@@ -51,12 +51,21 @@ export interface ScenarioView {
   readonly failing: boolean;
   readonly runs: number;
   readonly seed: number;
+  /**
+   * What `seed` is: `run`, the fast-check seed the run's programs were generated from (the
+   * run's `--seed`); `world`, the seed of a fixed-step scenario's one world.
+   */
+  readonly seedKind: SeedKind;
   readonly durationMs: number;
   readonly coverage: readonly (readonly [string, number])[];
   readonly weak: readonly string[];
   /** Each kind of local write a handler decision dropped: `update by cancelAndDiscard on 412 ×3 in 2 runs`. */
   readonly droppedWrites: readonly string[];
   readonly error: string | null;
+  /** What the app's handler threw, one message per `handler.threw` violation: the first thing to read. */
+  readonly handlerErrors: readonly string[];
+  /** Drawn opened when the page loads: a new finding (failed, error, unexpected pass) among the first few, or the only scenario. */
+  readonly expanded: boolean;
   readonly timings: { readonly firstFailureMs: number | null; readonly shrunkMs: number | null } | null;
   readonly failure: FailureView | null;
   /** A hunt's triage of this finding: causal core and the moment it became inevitable. */
@@ -94,6 +103,14 @@ export interface HuntView {
   readonly findings: readonly HuntFindingView[];
 }
 
+export type SeedKind = 'run' | 'world';
+
+/**
+ * How many new findings open at once: each opened one draws its timeline, and a run with hundreds
+ * of failures must still open quickly. The rest are a click away, still above the passing ones.
+ */
+export const EXPANDED_FAILURES = 10;
+
 export interface ReportModel {
   readonly tool: { readonly name: string; readonly version: string };
   readonly seed: number;
@@ -103,11 +120,22 @@ export interface ReportModel {
   readonly shard: { readonly index: number; readonly total: number } | null;
   readonly summary: ResultsSummary;
   readonly scenarios: readonly ScenarioView[];
+  /** Scenario indices in the order the page shows them: new findings, then known ones, then passes. */
+  readonly order: readonly number[];
+  /** The distinct clients that ran, in first-seen order; more than one gets a client column. */
+  readonly clients: readonly string[];
   /** Set on a hunt's findings page. */
   readonly hunt: HuntView | null;
 }
 
 export function buildReportModel(results: RunResults, hunt?: HuntResults): ReportModel {
+  const order = displayOrder(results);
+  // A report of one scenario (a replay's) opens it whatever its verdict: its timeline is the point.
+  const expanded = new Set(
+    results.scenarios.length === 1
+      ? [0]
+      : order.filter((index) => isFailingStatus(results.scenarios[index]!.status)).slice(0, EXPANDED_FAILURES),
+  );
   return {
     hunt: hunt === undefined ? null : huntView(hunt),
     tool: { name: String(results.tool?.name ?? 'syncwright'), version: String(results.tool?.version ?? '') },
@@ -117,6 +145,8 @@ export function buildReportModel(results: RunResults, hunt?: HuntResults): Repor
     durationMs: results.durationMs,
     shard: results.shard ?? null,
     summary: summarize(results),
+    order,
+    clients: [...new Set(results.scenarios.map((scenario) => scenario.client))],
     scenarios: results.scenarios.map((scenario, index) => {
       const failure = scenario.failure;
       return {
@@ -129,6 +159,7 @@ export function buildReportModel(results: RunResults, hunt?: HuntResults): Repor
         failing: isFailingStatus(scenario.status),
         runs: scenario.runs,
         seed: scenario.seed,
+        seedKind: seedKind(scenario, results.seed),
         durationMs: scenario.durationMs,
         coverage: Object.entries(scenario.coverage).sort((a, b) => compareStrings(a[0], b[0])),
         weak: [...scenario.weak],
@@ -136,6 +167,10 @@ export function buildReportModel(results: RunResults, hunt?: HuntResults): Repor
           (drop) => `${drop.kind} ×${drop.count} in ${drop.runs} run${drop.runs === 1 ? '' : 's'}`,
         ),
         error: scenario.error ?? null,
+        handlerErrors: (failure?.checks ?? []).flatMap((check) =>
+          check.violations.filter((v) => v.rule === 'handler.threw').map((v) => v.message),
+        ),
+        expanded: expanded.has(index),
         timings: scenario.timings
           ? { firstFailureMs: scenario.timings.firstFailureMs ?? null, shrunkMs: scenario.timings.shrunkMs ?? null }
           : null,
@@ -169,6 +204,34 @@ export function buildReportModel(results: RunResults, hunt?: HuntResults): Repor
       };
     }),
   };
+}
+
+/** Rank of a status on the page: what needs a reader's attention first. */
+const STATUS_RANK: Readonly<Record<ScenarioStatus, number>> = {
+  failed: 0,
+  error: 0,
+  'unexpected-pass': 0,
+  'expected-failure': 1,
+  passed: 2,
+};
+
+/** New findings first, then known findings, then passes; the run's own order within each. */
+function displayOrder(results: RunResults): number[] {
+  const rank = (status: ScenarioStatus): number => STATUS_RANK[status] ?? 0;
+  return results.scenarios
+    .map((scenario, index) => ({ index, rank: rank(scenario.status) }))
+    .sort((a, b) => a.rank - b.rank || a.index - b.index)
+    .map((entry) => entry.index);
+}
+
+/**
+ * A generated scenario reports the run's fast-check seed; a fixed-step one its world's seed. A
+ * counterexample with a path is generated; one without is fixed; with neither, a seed other than
+ * the run's can only be a world's.
+ */
+function seedKind(scenario: ScenarioResult, runSeed: number): SeedKind {
+  if (scenario.failure) return scenario.failure.path !== undefined ? 'run' : 'world';
+  return scenario.seed === runSeed ? 'run' : 'world';
 }
 
 function huntView(results: HuntResults): HuntView {

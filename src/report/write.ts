@@ -4,8 +4,10 @@ import { writeHtmlReport } from './html.js';
 import { writeJsonReport } from './json.js';
 import { writeJUnitReport } from './junit.js';
 import { renderTerminalSummary } from './terminal.js';
+import { useColor } from './color.js';
+import { renderGithubAnnotations } from './github.js';
 
-export const REPORTERS = ['html', 'junit', 'json', 'list'] as const;
+export const REPORTERS = ['html', 'junit', 'json', 'list', 'github'] as const;
 export type ReporterName = (typeof REPORTERS)[number];
 
 export interface ReportOutput {
@@ -17,9 +19,9 @@ export interface WriteReportsOptions {
   /** Where html, junit and json reports go (created if missing), e.g. `reports`. */
   readonly outDir: string;
   readonly reporters: readonly ReporterName[];
-  /** Where the `list` reporter prints. Default: process.stdout. */
+  /** Where the `list` and `github` reporters print. Default: process.stdout. */
   readonly output?: ReportOutput;
-  /** Colours for `list`. Default: the output is a TTY and NO_COLOR is not set. */
+  /** Colours for `list`. Default: FORCE_COLOR, else NO_COLOR, else whether the output is a TTY. */
   readonly color?: boolean;
 }
 
@@ -58,8 +60,9 @@ export async function writeReports(results: RunResults, options: WriteReportsOpt
   if (reporters.has('json')) files.push((written.json = await writeJsonReport(results, options.outDir)));
   if (reporters.has('list')) {
     const output = options.output ?? process.stdout;
-    const color = options.color ?? (output.isTTY === true && !process.env['NO_COLOR']);
+    const color = options.color ?? useColor(output);
     output.write(renderTerminalSummary(results, { color, reports: files }));
   }
+  if (reporters.has('github')) (options.output ?? process.stdout).write(renderGithubAnnotations(results));
   return { ...written, files };
 }

@@ -127,7 +127,9 @@ export async function executeProgram(
     checks.push({
       checker: 'run',
       valid: false,
-      violations: [{ message: stopped, events: [last], at: { op: 'run', status: 'crashed' } }],
+      violations: [
+        { rule: 'tool.run-crashed', message: stopped, events: [last], at: { op: 'run', status: 'crashed' } },
+      ],
       explanation: `${stopped} (#${last}).`,
     });
   }

@@ -8,7 +8,8 @@
 import path from 'node:path';
 import { CLIENT_MUTATIONS, type ClientMutation } from '../client/mutations.js';
 import { BUILT_IN_SCENARIOS_DIR, listScenarioFiles, loadScenario } from './load.js';
-import type { ScenarioResult } from './results.js';
+import type { FindingSummary, ScenarioResult } from './results.js';
+import type { CheckResult } from '../check/types.js';
 import { runScenario } from './run.js';
 import type { ResolvedScenario } from './types.js';
 
@@ -108,7 +109,8 @@ export async function selftest(options: SelftestOptions = {}): Promise<SelftestR
         mutation,
         caught: true,
         scenario: result.file,
-        checkers: failure?.checks.filter((check) => !check.valid).map((check) => check.checker) ?? [],
+        // The checkers of the failure's own signatures: an outcome the scenario allows is no catch.
+        checkers: caughtBy(result.findings ?? [], failure?.checks ?? []),
         ...(result.timings?.firstFailureMs !== undefined ? { firstFailureMs: result.timings.firstFailureMs } : {}),
         ...(result.timings?.shrunkMs !== undefined ? { shrunkMs: result.timings.shrunkMs } : {}),
         ...(failure?.size !== undefined ? { size: failure.size } : {}),
@@ -172,4 +174,11 @@ export function formatSelftest(report: SelftestReport): string {
     `${report.mutants.filter((mutant) => mutant.caught).length}/${report.mutants.length} mutants caught in ${(report.durationMs / 1000).toFixed(1)} s (seed ${report.seed})`,
   );
   return lines.join('\n');
+}
+
+function caughtBy(findings: readonly FindingSummary[], checks: readonly CheckResult[]): string[] {
+  const fresh = new Set(
+    findings.filter((finding) => finding.disposition !== 'allowed').map((finding) => finding.signature.split('/')[0]!),
+  );
+  return checks.filter((check) => !check.valid && fresh.has(check.checker)).map((check) => check.checker);
 }

@@ -250,7 +250,7 @@ describe('the express front door', () => {
 });
 
 describe('syncwright serve', () => {
-  test('mirrors the README curl session against a real server on 127.0.0.1', async () => {
+  test('mirrors the curl session of docs/concepts/backend.md against a real server on 127.0.0.1', async () => {
     const server = await startServer({ port: 0 });
     try {
       expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);

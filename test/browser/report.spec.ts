@@ -50,12 +50,13 @@ test.describe('HTML report', () => {
     await expect(page.getByTestId('scenario-1').getByTestId('status')).toHaveText('failed');
     await expect(page.getByTestId('coverage')).toContainText('lost-response');
 
+    // A new finding is drawn opened; a known one (scenario 3) waits for a click.
     const counterexample = page.getByTestId('counterexample-1');
-    await expect(counterexample.getByTestId('timeline')).toHaveCount(0);
+    await expect(counterexample).toHaveAttribute('open', '');
+    await expect(page.getByTestId('counterexample-3').getByTestId('timeline')).toHaveCount(0);
     await expect(page.getByTestId('open-counterexample-1')).toContainText(
       'convergence, cancel-and-discard violated · seed 1234567 · path 36:1:0:0 · 7 shrinks · 6 steps · 32 events',
     );
-    await page.getByTestId('open-counterexample-1').click();
     await expect(counterexample).toContainText('first failing run after 310 ms · shrunk after 1.7 s');
     const timeline = counterexample.getByTestId('timeline');
     await expect(timeline).toBeVisible();
@@ -163,7 +164,6 @@ test.describe('HTML report', () => {
     await expect(page.getByTestId('scenario-0')).toContainText(`scenarios/${HOSTILE.closeScript}.ts`);
     await expect(page.getByTestId('scenario-1')).toContainText(HOSTILE.javascriptUrl);
 
-    await page.getByTestId('open-counterexample-0').click();
     const counterexample = page.getByTestId('counterexample-0');
     await expect(counterexample.getByTestId('timeline')).toBeVisible();
     // Render every event's details, where the hostile bodies, headers and records appear
@@ -176,7 +176,6 @@ test.describe('HTML report', () => {
     expect(clicked).toBeGreaterThan(20);
     await counterexample.locator('details.raw summary').first().click();
     await expect(counterexample.getByTestId('event-details')).toContainText(HOSTILE.svg);
-    await page.getByTestId('open-counterexample-1').click();
     await expect(page.getByTestId('scenario-error')).toContainText(HOSTILE.closeScript);
 
     await expect(counterexample.getByTestId('replay-command')).toContainText(

@@ -16,7 +16,7 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 const SDK = path.join(ROOT, 'node_modules/azure-mobile-apps-client');
 const DOC = readFileSync(path.join(ROOT, RULES_DOC), 'utf8');
 const FINDINGS = readFileSync(path.join(ROOT, 'docs/sdk-findings.md'), 'utf8');
-const README = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+const REFERENCE_CLIENT = readFileSync(path.join(ROOT, 'docs/concepts/reference-client.md'), 'utf8');
 
 const IDS: ReadonlySet<string> = new Set(RULES.map((rule) => rule.id));
 const AREA_ID =
@@ -153,7 +153,7 @@ function sourceIssues(section: Section, packageDir: string): string[] {
   return issues;
 }
 
-/** Links to headings (`#…`, `sdk-findings.md#…`, `../README.md#…`, `semantics.md#…`) that lead nowhere. */
+/** Links to headings (`#…`, `sdk-findings.md#…`, `concepts/reference-client.md#…`, `semantics.md#…`) that lead nowhere. */
 function brokenLinks(markdown: string, name: string, targets: Record<string, Set<string>>): string[] {
   const issues: string[] = [];
   for (const [, file, anchor] of markdown.matchAll(/\]\(([^)#\s]*)#([^)\s]+)\)/g)) {
@@ -223,7 +223,7 @@ describe('the rule registry and docs/semantics.md', () => {
     const targets = {
       '': anchorsOf(DOC),
       'sdk-findings.md': anchorsOf(FINDINGS),
-      '../README.md': anchorsOf(README),
+      'concepts/reference-client.md': anchorsOf(REFERENCE_CLIENT),
       'semantics.md': anchorsOf(DOC),
     };
     expect(brokenLinks(DOC, RULES_DOC, targets)).toEqual([]);

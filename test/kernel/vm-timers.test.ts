@@ -5,7 +5,7 @@ import { createTimerFunctions, createVirtualDate } from '../../src/kernel/timers
 import { VirtualClock } from '../../src/kernel/virtual-clock.js';
 
 describe('foreign code in a vm context', () => {
-  test('its setTimeout and Date run on virtual time (the README example)', async () => {
+  test('its setTimeout and Date run on virtual time (the example of docs/concepts/world.md)', async () => {
     const clock = new VirtualClock({ startTime: Date.UTC(2026, 0, 1) });
     const context = vm.createContext({ ...createTimerFunctions(clock, 'sdk'), Date: createVirtualDate(clock) });
     vm.runInContext('setTimeout(() => { globalThis.done = new Date().toISOString() }, 5000)', context);

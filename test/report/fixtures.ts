@@ -293,6 +293,8 @@ export function conflictChecks(seqs: Record<string, number>, texts: ConflictText
       valid: false,
       violations: [
         {
+          rule: 'convergence.tables-equal',
+          at: { op: 'settle', status: 'differs' },
           message: `client-1's todoitem/a1 has text "${texts.oat}", the server has "${texts.soy}"`,
           events: [seqs['final']!],
         },
@@ -306,6 +308,8 @@ export function conflictChecks(seqs: Record<string, number>, texts: ConflictText
       valid: false,
       violations: [
         {
+          rule: 'handler.cancel-and-discard',
+          at: { op: 'update', status: '412' },
           message: `cancelAndDiscard at #${seqs['decision']} did not remove client-1's local change`,
           events: [seqs['decision']!, seqs['final']!],
         },
@@ -493,6 +497,88 @@ export function hostileResults(): RunResults {
         error: `${HOSTILE.closeScript}\n${HOSTILE.controls}`,
         name: HOSTILE.javascriptUrl,
       }),
+    ],
+  };
+}
+
+/** A failure whose app handler threw, as the handler-outcomes checker words it. */
+export const HANDLER_THREW =
+  `client-1's onConflict for the 412 to its update of todoitem/a1 (request #7) threw: ` +
+  `"TypeError: Cannot read properties of undefined (reading 'text')" (#9); the handler failed instead of resolving it. [rule handler.threw]`;
+
+/**
+ * What a real `--client both` run of many scenarios looks like at its widest: both clients, long
+ * file names, a dozen coverage counters, weak spots, a fixed-step scenario (a world seed), and a
+ * new finding listed last by the run whose handler threw.
+ */
+export function wideResults(): RunResults {
+  const base = failingScenario();
+  const threw: ScenarioResult = {
+    ...base,
+    name: 'handler throws on a 412 conflict',
+    file: 'scenarios/regressions/sdk/handler-throws-on-412-conflict-with-lost-response-and-partition.scenario.json',
+    client: 'sdk',
+    failure: {
+      ...base.failure!,
+      client: 'sdk',
+      checks: [
+        {
+          checker: 'handler-outcomes',
+          valid: false,
+          violations: [
+            { message: HANDLER_THREW, events: [1], rule: 'handler.threw', at: { op: 'update', status: '412' } },
+          ],
+          explanation: HANDLER_THREW,
+        },
+        ...base.failure!.checks,
+      ],
+    },
+  };
+  const coverage = Object.fromEntries(
+    [
+      'conflict-412',
+      'conflict-409',
+      'lost-response',
+      'decision:cancelAndDiscard',
+      'decision:cancelAndUpdate',
+      'decision:changeAction',
+      'partition',
+      'restart',
+      'purge-forced',
+      'pull-incremental',
+      'pull-paged',
+      'http-error-500',
+    ].map((name, i) => [name, (i * 7) % 40]),
+  );
+  const passing = (name: string, client: string, overrides: Partial<ScenarioResult> = {}): ScenarioResult =>
+    passingScenario(name, {
+      client,
+      file: `scenarios/generated/${name.replace(/\W+/g, '-')}-with-a-rather-long-descriptive-file-name.scenario.json`,
+      coverage,
+      weak: ['conflict-409', 'decision:changeAction'],
+      droppedWrites: [
+        {
+          kind: 'update by cancelAndDiscard on 412',
+          count: 3,
+          runs: 2,
+          first: { seed: 1234567, path: '4:0' },
+          example: 'x',
+        },
+      ],
+      ...overrides,
+    });
+  return {
+    tool: { name: 'syncwright', version: '0.1.0' },
+    seed: 1234567,
+    client: 'reference,sdk',
+    startedAt: '2026-11-25T09:30:00.000Z',
+    durationMs: 61_000,
+    scenarios: [
+      passing('push then pull converges', 'reference'),
+      passing('push then pull converges', 'sdk'),
+      passing('fixed two-client edit', 'reference', { seed: 7, runs: 1 }),
+      passing('offline edits survive a restart', 'sdk'),
+      threw,
     ],
   };
 }

@@ -1,5 +1,5 @@
 /**
- * The README's example, as a user runs it: `syncwright serve --lost-response-rate 0.3` from the
+ * The example of docs/guides/real-sdk.md, as a user runs it: `syncwright serve --lost-response-rate 0.3` from the
  * built CLI, then `node examples/sdk-against-serve.mjs <url>` importing `syncwright/sdk` from
  * the built package. Both run from dist/ (`npm test` builds first).
  */

@@ -1,5 +1,5 @@
 /**
- * docs/sdk-findings.md 4, 13, 14 and 15 — pulls, lost answers, restarts and the device's time
+ * docs/sdk-findings.md 4, 13, 14, 15 and P6 — pulls, marks, lost answers, restarts and the device's time
  * zone — reproduced outside the simulator: the real SDK in Node (syncwright/sdk) against
  * `syncwright serve` on 127.0.0.1. A lost answer is an intercept (the server applies the
  * request, the connection is reset); a restart is a new app over the same databases folder.
@@ -42,6 +42,39 @@ describe('pull', () => {
       ['a', 'local'],
       ['b', 'new'],
     ]);
+  });
+});
+
+describe('incremental pull marks', () => {
+  test("P6: an incremental pull's mark moves past a record it left alone for a pending operation; once that operation is discarded, the record never comes again", async () => {
+    device = await Device.open(serve.url, {
+      pushHandler: { onConflict: (pushError) => pushError.cancelAndDiscard() },
+    });
+    await serve.insert('todoitem', { id: 'a', text: 'v1', complete: false });
+    await device.context.pull(device.query(), 'all');
+    await device.context.update('todoitem', { ...(await device.lookup('a')), text: 'local' });
+    const edited = await serve.update('todoitem', 'a', { text: 'server' });
+    // A later record, so that the pull's last page ends after a's updatedAt (the server stamps
+    // writes in milliseconds: edit b until its stamp is a later one).
+    let later = await serve.insert('todoitem', { id: 'b', text: 'later', complete: false });
+    while (Date.parse(String(later.updatedAt)) <= Date.parse(String(edited.updatedAt)))
+      later = await serve.update('todoitem', 'b', { text: `later ${String(later.version)}` });
+
+    // The pull leaves a alone (its update is pending) but saves a mark past it.
+    await device.context.pull(device.query(), 'all');
+    expect(await device.lookup('a')).toMatchObject({ text: 'local' });
+    // The push meets the server's edit: 412, and the handler discards the device's change.
+    expect(await device.context.push()).toEqual([]);
+    expect(await device.lookup('a')).toBeUndefined();
+
+    // The incremental pull of the same query id starts past a: a never comes back, though the
+    // server holds it live and unchanged.
+    await device.context.pull(device.query(), 'all');
+    expect(await serve.row('todoitem', 'a')).toMatchObject({ text: 'server', deleted: false });
+    expect(await device.lookup('a')).toBeUndefined();
+    // A full pull (no query id) finds it: the mark is what lost it.
+    await device.context.pull(device.query());
+    expect(await device.lookup('a')).toMatchObject({ text: 'server' });
   });
 });
 

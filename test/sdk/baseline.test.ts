@@ -3,6 +3,8 @@ import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parseBaseline } from '../../src/scenario/hunt/baseline.js';
 import { replay } from '../../src/scenario/replay.js';
+import { signatureMatches } from '../../src/check/signature.js';
+import { SDK_KNOWN_FINDINGS } from '../../src/scenario/known-findings.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const FILE = 'baselines/azure-mobile-apps-client-2.0.1.json';
@@ -26,6 +28,20 @@ describe(`the shipped baseline (${FILE})`, () => {
       expect(huntSection).toMatch(
         new RegExp(`--client sdk +# ${entry.signature.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`),
       );
+  });
+
+  test('the shipped scenarios expect exactly its findings of the SDK (and the reads of P1)', () => {
+    for (const entry of entries)
+      expect(
+        SDK_KNOWN_FINDINGS.some((pattern) => signatureMatches(pattern, entry.signature)),
+        entry.signature,
+      ).toBe(true);
+    for (const pattern of SDK_KNOWN_FINDINGS)
+      expect(
+        pattern.startsWith('session-guarantees/session.read-your-writes/') ||
+          entries.some((entry) => signatureMatches(pattern, entry.signature)),
+        pattern,
+      ).toBe(true);
   });
 
   test.each(entries.map((entry) => [entry.signature, entry] as const))(

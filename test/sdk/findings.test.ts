@@ -1,6 +1,6 @@
 /**
  * What azure-mobile-apps-client 2.0.1 actually does, pinned. Each test is the evidence for an
- * entry of docs/sdk-findings.md; several are departures from DESIGN.md's semantics. If the
+ * entry of docs/sdk-findings.md; several are departures from the semantics of docs/semantics.md. If the
  * package is upgraded and one of these fails, the finding has changed: update the docs.
  */
 import vm from 'node:vm';
@@ -35,7 +35,7 @@ describe('writes made while a push is in flight', () => {
     await world.run(driver.update('todoitem', { id: 'a', text: 'v2' }));
     const during = await world.run(driver.snapshot());
     expect(during.tables['todoitem']![0]!['text']).toBe('v2');
-    // The insert is locked, so the update is logged as a second operation (DESIGN agrees so far).
+    // The insert is locked, so the update is logged as a second operation (docs/semantics.md agrees so far).
     expect(during.operations.map((op) => op.action)).toEqual(['insert', 'update']);
 
     network.release();

@@ -1,10 +1,10 @@
-/** The examples of the README's "Testing the real SDK" section, run through the package's public entry points. */
+/** The examples of docs/guides/real-sdk.md, run through the package's public entry points. */
 import { expect, test } from 'vitest';
 import { createBackend, loadSqlJs, TODOITEM_TABLE } from '../../src/api/backend.js';
 import { createSdkDriver } from '../../src/api/sdk.js';
 import { Scheduler, SeededRandom, VirtualClock, World } from '../../src/api/world.js';
 
-test('the README example: the SDK on a virtual clock against the simulated backend', async () => {
+test("the real-SDK guide's example: the SDK on a virtual clock against the simulated backend", async () => {
   await loadSqlJs();
   const clock = new VirtualClock();
   const scheduler = new Scheduler(clock);
@@ -30,7 +30,7 @@ test('the README example: the SDK on a virtual clock against the simulated backe
   });
 });
 
-test("the README example: the SDK as the world's driver", async () => {
+test("the real-SDK guide's example: the SDK as the world's driver", async () => {
   const world = await World.create({
     seed: 7,
     clients: 2,

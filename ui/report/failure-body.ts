@@ -19,6 +19,10 @@ export function renderFailureBody(sc: ScenarioView): HTMLDivElement {
   const body = el('div', 'failure-body');
   if (sc.description) body.appendChild(el('p', 'hint', sc.description));
   if (sc.error) add(body, el('h3', 'block-title', 'Error'), tid(el('pre', 'error-text', sc.error), 'scenario-error'));
+  if (sc.handlerErrors.length > 0) {
+    add(body, el('h3', 'block-title', 'The handler threw'));
+    for (const message of sc.handlerErrors) body.appendChild(tid(el('pre', 'error-text', message), 'handler-error'));
+  }
   if (sc.status === 'unexpected-pass' && !sc.failure) {
     add(
       body,
@@ -62,7 +66,7 @@ export function renderFailureBody(sc: ScenarioView): HTMLDivElement {
 }
 
 function timelineSection(body: HTMLElement, f: FailureView): ReportTimeline {
-  add(body, el('h3', 'block-title', 'Timeline of the shrunk counterexample'));
+  add(body, el('h3', 'block-title', f.shrinks > 0 ? 'Timeline of the shrunk counterexample' : 'Timeline'));
   add(
     body,
     add(

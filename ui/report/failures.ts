@@ -1,6 +1,7 @@
 /**
- * The failures section: a closed `<details>` per failing scenario whose body is drawn the first
- * time it opens (a large run has many counterexamples; most are never looked at).
+ * The failures section, at the top of the page: a `<details>` per failing scenario, in the
+ * model's order. New findings among the first few are drawn opened; the rest, and known findings,
+ * are drawn the first time they open (a large run has many counterexamples; most are never looked at).
  */
 import type { ReportModel, ScenarioView } from '../../src/report/report-model.js';
 import { add, el, tid } from '../shared/dom.js';
@@ -12,7 +13,7 @@ export interface Failures {
   open(index: number, scroll: boolean): void;
 }
 
-/** Scenarios that have something to show: a counterexample, an error, or an unexpected pass. */
+/** Scenarios that have something to show: a counterexample (or a replayed run), an error, or an unexpected pass. */
 export function hasFailure(sc: ScenarioView): boolean {
   return Boolean(sc.failure || sc.error || sc.status === 'unexpected-pass');
 }
@@ -35,10 +36,14 @@ export function renderFailures(app: HTMLElement, model: ReportModel): Failures {
       if (scroll) node.scrollIntoView({ block: 'start' });
     },
   };
-  const list = model.scenarios.filter(hasFailure);
+  const list = model.order.map((index) => model.scenarios[index]!).filter(hasFailure);
   if (list.length === 0) return failures;
   const section = tid(el('section'), 'failures');
-  add(section, el('h2', 'section-title', 'Failures and counterexamples'));
+  // A passing run's timeline is here too when one was recorded (`replay --out`).
+  const title = list.some((sc) => sc.failing || sc.status === 'expected-failure')
+    ? 'Failures and counterexamples'
+    : 'Timeline of the run';
+  add(section, el('h2', 'section-title', title));
   for (const sc of list) {
     const details = tid(el('details', 'card failure'), `counterexample-${sc.index}`);
     details.id = `failure-${sc.index}`;
@@ -50,6 +55,10 @@ export function renderFailures(app: HTMLElement, model: ReportModel): Failures {
     });
     nodes.set(sc.index, details);
     section.appendChild(details);
+    if (sc.expanded) {
+      details.open = true;
+      ensureRendered(sc);
+    }
   }
   app.appendChild(section);
   return failures;
@@ -64,7 +73,13 @@ function headline(sc: ScenarioView): string {
       : 'the scenario could not run';
   }
   const violated = f.checks.filter((c) => !c.valid).map((c) => c.checker);
-  const verdict = violated.length ? `${violated.join(', ')} violated` : f.stopped ? 'never settled' : 'failed';
+  const verdict = violated.length
+    ? `${violated.join(', ')} violated`
+    : f.stopped
+      ? 'never settled'
+      : sc.status === 'passed'
+        ? 'every check held'
+        : 'failed';
   return (
     `${verdict} · seed ${f.seed}${f.path ? ` · path ${f.path}` : ''} · ${plural(f.shrinks, 'shrink')}` +
     `${f.size !== null ? ` · ${plural(f.size, 'step')}` : ''} · ${plural(f.history.length, 'event')}`

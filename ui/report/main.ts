@@ -19,8 +19,9 @@ try {
   renderSummary(app, model);
   let failures: Failures | undefined;
   renderHunt(app, model, (index) => failures?.open(index, true));
-  renderScenarioTable(app, model, (index) => failures?.open(index, true));
+  // Failures lead: a reader opens the report to see what broke, and the passing rows can wait.
   failures = renderFailures(app, model);
+  renderScenarioTable(app, model, (index) => failures?.open(index, true));
   const hash = /^#failure-(\d+)$/.exec(location.hash);
   if (hash) failures.open(Number(hash[1]), true);
   document.documentElement.setAttribute('data-ready', 'yes');

@@ -4,9 +4,17 @@ import { add, el, tid } from '../shared/dom.js';
 import { fmtCount } from '../shared/format.js';
 import { chip } from './chips.js';
 import { fmtDuration, plural } from './format.js';
+import { SEED_TEXT } from './scenario-table.js';
 
 function stat(value: string, label: string, tone?: string): HTMLDivElement {
   return add(el('div', `card stat${tone ? ` ${tone}` : ''}`), el('div', 'value', value), el('div', 'label', label));
+}
+
+/** The run's seed, named as such: the Seed column may show worlds' seeds, which are not this. */
+function seedStat(seed: number): HTMLDivElement {
+  const node = tid(stat(String(seed), 'run seed'), 'run-seed');
+  node.title = SEED_TEXT.run;
+  return node;
 }
 
 export function renderSummary(app: HTMLElement, model: ReportModel): void {
@@ -23,7 +31,7 @@ export function renderSummary(app: HTMLElement, model: ReportModel): void {
       stat(fmtCount(failed), 'failed', failed > 0 ? 'fail' : ''),
       s.byStatus.error > 0 ? stat(fmtCount(s.byStatus.error), 'errors', 'fail') : null,
       s.byStatus['expected-failure'] > 0 ? stat(fmtCount(s.byStatus['expected-failure']), 'expected failures') : null,
-      stat(String(model.seed), 'seed'),
+      seedStat(model.seed),
       stat(fmtDuration(model.durationMs), 'duration'),
     ),
   );

@@ -29,6 +29,7 @@ import { resolveScenarioFiles } from '../scenario-files.js';
 import { seedOption } from '../seed.js';
 import { parseClients, parseShard } from '../units.js';
 import { packageVersion } from '../version.js';
+import { loadConfig } from '../config.js';
 import { defaultWorkers, shown } from './run.js';
 
 const DEFAULT_TIME = '10m';
@@ -65,6 +66,8 @@ Options:
   --corpus <dir>         the corpus folder, read and added to (default ${DEFAULT_CORPUS_DIR})
   --no-guidance          no corpus, no mutation: fresh generated programs only
   --triage <n>           triage variations per step (default 4; 0 turns triage off)
+  --config <file>        the config file (default: syncwright.config.* in the working directory);
+                         a hunt takes its scenarios, client, seed, workers and baseline, flags override them
   -h, --help             show this help
 
 Exit code: 0 when no finding is new (every one is in the baseline), 1 when one is new, 2 for a
@@ -94,22 +97,28 @@ Examples:
         corpus: { type: 'string' },
         'no-guidance': { type: 'boolean' },
         triage: { type: 'string' },
+        config: { type: 'string' },
       },
       true,
     );
     if (values.time !== undefined && values.runs !== undefined)
       throw new UsageError('--time and --runs are two kinds of budget: give one');
-    if (values['update-baseline'] === true && values.baseline === undefined)
+    const config = await loadConfig(values.config, io.cwd);
+    const baselineOption = values.baseline ?? config?.baseline;
+    if (values['update-baseline'] === true && baselineOption === undefined)
       throw new UsageError('--update-baseline needs --baseline <file> (the file to rewrite)');
     const budget: HuntBudget =
       values.runs !== undefined
         ? { kind: 'runs', runs: integerOption('runs', values.runs, 0, 1, 100_000_000) }
         : { kind: 'time', ms: durationOption('time', values.time ?? DEFAULT_TIME)! };
-    const seed = seedOption(values.seed, DEFAULT_SEED);
-    const clients = parseClients(values.client, values.mutation);
+    const seed =
+      values.seed === undefined && typeof config?.seed === 'number'
+        ? config.seed
+        : seedOption(values.seed ?? (config?.seed === 'random' ? 'random' : undefined), DEFAULT_SEED);
+    const clients = parseClients(values.client ?? config?.client, values.mutation);
     if (clients.length !== 1) throw new UsageError(`--client: a hunt tests one client, got '${values.client}'`);
     const selection = clients[0]!;
-    let workers = integerOption('workers', values.workers, defaultWorkers(), 1, 256);
+    let workers = integerOption('workers', values.workers, config?.workers ?? defaultWorkers(), 1, 256);
     const entry = huntWorkerEntry();
     if (workers > 1 && entry === undefined) {
       if (values.workers !== undefined)
@@ -121,7 +130,7 @@ Examples:
     const outDir = path.resolve(io.cwd, values.out ?? DEFAULT_OUT);
     const guidance = values['no-guidance'] !== true;
     const corpusDir = path.resolve(io.cwd, values.corpus ?? DEFAULT_CORPUS_DIR);
-    const baselineFile = values.baseline !== undefined ? path.resolve(io.cwd, values.baseline) : undefined;
+    const baselineFile = baselineOption !== undefined ? path.resolve(io.cwd, baselineOption) : undefined;
 
     let baseline: Baseline | undefined;
     let corpus: Corpus;
@@ -129,12 +138,12 @@ Examples:
       if (baselineFile !== undefined) {
         baseline =
           values['update-baseline'] === true
-            ? await readBaseline(baselineFile, values.baseline).catch((error: unknown) => {
+            ? await readBaseline(baselineFile, baselineOption).catch((error: unknown) => {
                 // A baseline that does not exist yet is what --update-baseline makes.
                 if (error instanceof BaselineError && /found none$/.test(error.message)) return undefined;
                 throw error;
               })
-            : await readBaseline(baselineFile, values.baseline);
+            : await readBaseline(baselineFile, baselineOption);
       }
       corpus = guidance ? await loadCorpus(corpusDir) : new Corpus([], 'unused');
     } catch (error) {
@@ -145,14 +154,15 @@ Examples:
       throw error;
     }
 
-    const files = await resolveScenarioFiles(positionals, io.cwd);
+    const requested = positionals.length > 0 ? positionals : (config?.scenarios ?? []);
+    const files = await resolveScenarioFiles(requested, io.cwd);
     const scenarios: HuntScenario[] = [];
     const problems: string[] = [];
     for (const file of files) {
       try {
         const scenario = await loadScenario(file, { cwd: io.cwd });
         if (scenario.program === undefined) scenarios.push({ file, scenario });
-        else if (positionals.length > 0)
+        else if (requested.length > 0)
           problems.push(
             `${shown(file, io.cwd)}: expected a generated scenario (one with "generate"), found fixed steps`,
           );

@@ -8,15 +8,19 @@ import { mergeReportsCommand } from './merge-reports.js';
 import { selftestCommand } from './selftest.js';
 import { soakCommand } from './soak.js';
 import { conformanceCommand } from './conformance.js';
+import { showReportCommand } from './show-report.js';
+import { initCommand } from './init.js';
 
 export const commands: readonly Command[] = [
   runCommand,
   huntCommand,
   replayCommand,
   mergeReportsCommand,
+  showReportCommand,
   selftestCommand,
   soakCommand,
   serveCommand,
   exploreCommand,
   conformanceCommand,
+  initCommand,
 ];

@@ -4,6 +4,7 @@ import { terminalSafe } from '../../report/escape.js';
 import { JSON_REPORT_FILE, readRunResults, ResultsFileError } from '../../report/json.js';
 import { MergeError, mergeResults } from '../../report/merge.js';
 import { plural } from '../../report/summary.js';
+import { useColor } from '../../report/color.js';
 import type { RunResults } from '../../scenario/results.js';
 import { UsageError, type Command } from '../command.js';
 import { parseOptions } from '../options.js';
@@ -24,7 +25,7 @@ report (one finding per signature, its earliest occurrence) and their corpora in
 
 Options:
   --out <dir>            where the merged reports go (default reports/)
-  --reporter <list>      any of html, junit, json, list (default html,junit,json,list)
+  --reporter <list>      any of html, junit, json, list, github (default html,junit,json,list)
   --corpus <dir>         hunts: the corpus folder the shards' new programs join
                          (default .syncwright/corpus)
   -h, --help             show this help
@@ -107,6 +108,6 @@ Example:
       `merged ${plural(files.length, 'result file')} (${files.map((file) => shown(file, io.cwd)).join(', ')}) · seed ${merged.seed} · client ${terminalSafe(merged.client)}\n`,
     );
     const outDir = reportDirectory(values.out, io.cwd);
-    return finish(merged, { outDir, reporters, color: io.stdout.isTTY === true && !process.env['NO_COLOR'] }, io);
+    return finish(merged, { outDir, reporters, color: useColor(io.stdout, io.env) }, io);
   },
 };

@@ -25,6 +25,9 @@ import { readJsonFile } from '../json-file.js';
 import { MAX_JSON_BYTES } from '../../protocol/limits.js';
 import { parseClients, parseMutations, parseSdkMutations } from '../units.js';
 import { shown } from './run.js';
+import { writeHtmlReport } from '../../report/html.js';
+import { replayResults } from '../replay-report.js';
+import { packageVersion } from '../version.js';
 
 const TOKEN = /^-?\d+:\d+(:\d+)*$/;
 
@@ -48,6 +51,8 @@ Options:
   --mutation <names>     build the reference client with these deliberate bugs
   --sdk-mutation <names> build the SDK harness with these deliberate bugs of its shims (--client sdk)
   --compare reference    replay the comparison with the reference client too (as \`run --compare\`)
+  --out <dir>            write the run's HTML report (its timeline, passing or failing) to
+                         <dir>/index.html
   --save                 save the run as a regression case in scenarios/regressions/
   --name <name>          the regression's file name (letters, digits, - and _)
   --to <dir>             the folder to save it in (default scenarios/regressions; a folder of
@@ -61,6 +66,7 @@ history differs from the counterexample's, 2 for a mistake in the arguments or f
 Examples:
   syncwright replay scenarios/generated-merge.ts 42:17:3:0
   syncwright replay reports/counterexample.json --save --name merge-lost-update
+  syncwright replay scenarios/two-clients.json --out reports/replay
   syncwright replay reports/counterexample.json --client sdk --save --expect-fail --to scenarios/regressions/sdk`,
 
   async run(args, io) {
@@ -76,6 +82,7 @@ Examples:
         name: { type: 'string' },
         to: { type: 'string' },
         'expect-fail': { type: 'boolean' },
+        out: { type: 'string' },
       },
       true,
     );
@@ -86,6 +93,7 @@ Examples:
       throw new UsageError('--name, --to and --expect-fail go with --save');
     }
     if (values.to !== undefined && values.to.trim() === '') throw new UsageError('--to expects a folder');
+    if (values.out !== undefined && values.out.trim() === '') throw new UsageError('--out expects a folder');
     if (values.name !== undefined && !/^[\w-]+$/.test(values.name))
       throw new UsageError(`--name may only hold letters, digits, '-' and '_', got '${values.name}'`);
     const { source, counterexample } = await replaySource(positionals, values.scenario, io.cwd);
@@ -94,6 +102,8 @@ Examples:
     if (compare !== undefined) parseClients(client.choice, undefined, undefined, compare);
 
     let result: ReplayResult;
+    const startedAt = new Date().toISOString();
+    const started = performance.now();
     try {
       result = await replay(source, {
         client: client.choice,
@@ -154,6 +164,26 @@ Examples:
       }
     }
     io.stdout.write(`${out.join('\n')}\n`);
+
+    if (values.out !== undefined) {
+      const results = replayResults({
+        result,
+        client: resolved,
+        version: await packageVersion(),
+        startedAt,
+        durationMs: Math.round(performance.now() - started),
+        shrinks: counterexample?.shrinks ?? 0,
+      });
+      try {
+        const file = await writeHtmlReport(results, path.resolve(io.cwd, values.out));
+        io.stdout.write(`report: ${shown(file, io.cwd)}\n`);
+      } catch (error) {
+        io.stderr.write(
+          `syncwright replay: cannot write the report: ${error instanceof Error ? error.message : String(error)}\n`,
+        );
+        return 2;
+      }
+    }
 
     if (values.save === true) {
       const found: Counterexample = counterexampleOf(result.scenario, resolved, result.run, {

@@ -34,6 +34,9 @@ import {
   type WorkUnit,
 } from '../units.js';
 import { packageVersion } from '../version.js';
+import { useColor } from '../../report/color.js';
+import { loadConfig } from '../config.js';
+import { filterByName, lastFailedKey, readLastFailed, regexOption } from '../selection.js';
 
 const DEFAULT_REPORTERS = 'html,junit,json,list';
 
@@ -65,11 +68,21 @@ Options:
   --workers <n>          worker threads (default ${defaultWorkers()}); results are the same for any number
   --shard <i>/<n>        run the i-th of n deterministic slices of (scenario, run range) units;
                          join the shards' reports with \`syncwright merge-reports\`
-  --reporter <list>      any of html, junit, json, list (default ${DEFAULT_REPORTERS})
+  --reporter <list>      any of html, junit, json, list, github (default ${DEFAULT_REPORTERS});
+                         github prints GitHub Actions annotations for new findings and stale expectations
   --out <dir>            where reports go (default reports/)
   --bail                 stop at the first failing scenario
   --time-limit <d>       start no run after this long, e.g. 90s, 10m, 1h (what ran is reported)
+  --grep <re>            run only the scenarios whose name matches this regular expression
+  --grep-invert <re>     leave out the scenarios whose name matches this regular expression
+  --last-failed          re-run the scenarios that failed in the results.json the last run left in --out
+  --list                 list the scenarios that would run (in this --shard, if one is given), with
+                         their run counts, and run nothing
+  --config <file>        the config file (default: syncwright.config.ts, .mts, .js, .mjs or .json in
+                         the working directory, when there is one); flags override its fields
   -h, --help             show this help
+
+Colours: on for a terminal; NO_COLOR turns them off, FORCE_COLOR on (FORCE_COLOR=0 off).
 
 Exit code: 0 when every scenario passed (an expected failure that happened counts as passed),
 1 when one failed, errored or passed although marked as expected to fail, 2 for a mistake in
@@ -80,7 +93,9 @@ Examples:
   syncwright run scenarios/conflict-handling.json --runs 500 --seed random
   syncwright run 'scenarios/generated-*.ts' --client both --workers 4
   syncwright run 'scenarios/generated-*.ts' --client sdk --compare reference --runs 500
-  syncwright run --shard 2/4 --out reports/shard-2`,
+  syncwright run --shard 2/4 --out reports/shard-2
+  syncwright run --grep conflict --list
+  syncwright run --last-failed --reporter list,github`,
 
   async run(args, io) {
     const { values, positionals } = parseOptions(
@@ -98,26 +113,53 @@ Examples:
         out: { type: 'string' },
         bail: { type: 'boolean' },
         'time-limit': { type: 'string' },
+        grep: { type: 'string' },
+        'grep-invert': { type: 'string' },
+        'last-failed': { type: 'boolean' },
+        list: { type: 'boolean' },
+        config: { type: 'string' },
       },
       true,
     );
-    const runs = values.runs === undefined ? undefined : integerOption('runs', values.runs, 0, 1, 10_000_000);
-    const seed = seedOption(values.seed, DEFAULT_SEED);
-    const clients = parseClients(values.client, values.mutation, values['sdk-mutation'], values.compare);
-    let workers = integerOption('workers', values.workers, defaultWorkers(), 1, 256);
+    const config = await loadConfig(values.config, io.cwd);
+    const runs = values.runs === undefined ? config?.runs : integerOption('runs', values.runs, 0, 1, 10_000_000);
+    const seed =
+      values.seed === undefined && typeof config?.seed === 'number'
+        ? config.seed
+        : seedOption(values.seed ?? (config?.seed === 'random' ? 'random' : undefined), DEFAULT_SEED);
+    const clients = parseClients(
+      values.client ?? config?.client,
+      values.mutation,
+      values['sdk-mutation'],
+      values.compare,
+    );
+    let workers = integerOption('workers', values.workers, config?.workers ?? defaultWorkers(), 1, 256);
     if (workers > 1 && workerEntry() === undefined) {
       if (values.workers !== undefined)
         throw new UsageError('--workers needs the compiled CLI (dist/cli/worker.js): run `npm run build` first');
       workers = 1;
     }
     const shard = parseShard(values.shard);
-    const reporters = reportersOption(values.reporter);
-    const outDir = reportDirectory(values.out, io.cwd);
+    const reporters = reportersOption(values.reporter ?? config?.reporters?.join(','));
+    const outDir = reportDirectory(values.out ?? config?.outDir, io.cwd);
     const timeLimitMs = durationOption('time-limit', values['time-limit']);
+    const grep = regexOption('grep', values.grep);
+    const grepInvert = regexOption('grep-invert', values['grep-invert']);
+    const listOnly = values.list === true;
     // Before any run: a folder the reports cannot go to is a mistake in the arguments.
-    if (reporters.some((reporter) => reporter !== 'list')) await checkOutDirectory(outDir);
+    if (!listOnly && reporters.some((reporter) => reporter !== 'list' && reporter !== 'github'))
+      await checkOutDirectory(outDir);
     await checkClients(clients, io.cwd);
-    const files = await resolveScenarioFiles(positionals, io.cwd);
+    const lastFailed = values['last-failed'] === true ? await readLastFailed(outDir, io.cwd) : undefined;
+    if (lastFailed !== undefined && lastFailed.keys.size === 0) {
+      io.stdout.write(`no scenario failed in ${lastFailed.resultsFile}: nothing to re-run\n`);
+      return 0;
+    }
+    const requested = positionals.length > 0 ? positionals : (config?.scenarios ?? []);
+    const files =
+      lastFailed !== undefined && requested.length === 0
+        ? lastFailedFiles(lastFailed.files, io)
+        : await resolveScenarioFiles(requested, io.cwd);
 
     // From here on Ctrl-C says how far the run got (loading TypeScript scenarios takes a while too).
     let done = 0;
@@ -150,13 +192,32 @@ Examples:
       return 2;
     }
 
-    const allUnits = planUnits(planned, clients, runs);
+    const selected = filterByName(planned, grep, grepInvert).filter(
+      ({ scenario }) => lastFailed === undefined || lastFailed.keys.has(lastFailedKey(scenario.file, scenario.name)),
+    );
+    if (selected.length === 0) {
+      stopListening();
+      throw new UsageError(
+        `no scenario left to run: ${plural(planned.length, 'scenario')} loaded, none ${[
+          ...(grep !== undefined ? [`matches --grep ${grep.source}`] : []),
+          ...(grepInvert !== undefined ? [`escapes --grep-invert ${grepInvert.source}`] : []),
+          ...(lastFailed !== undefined ? [`failed in ${lastFailed.resultsFile}`] : []),
+        ].join(' and ')}`,
+      );
+    }
+    if (listOnly) {
+      stopListening();
+      listScenarios(selectShard(planUnits(selected, clients, runs), shard), io);
+      return 0;
+    }
+
+    const allUnits = planUnits(selected, clients, runs);
     const units = selectShard(allUnits, shard);
     const total = units.reduce((sum, unit) => sum + unit.weight, 0);
     const scenarioCount = new Set(units.map(scenarioKey)).size;
     const version = await packageVersion();
     const label = clientsLabel(clients);
-    const color = io.stdout.isTTY === true && !process.env['NO_COLOR'];
+    const color = useColor(io.stdout, io.env);
     const head = [
       `syncwright ${version}`,
       `seed ${seed}`,
@@ -169,7 +230,11 @@ Examples:
         : []),
     ];
     io.stdout.write(`${head.join(' · ')}\n`);
-    if (positionals.length === 0) io.stdout.write(`scenarios: ${shown(defaultScenarioDirectory(io.cwd), io.cwd)}\n`);
+    if (requested.length === 0 && lastFailed === undefined)
+      io.stdout.write(`scenarios: ${shown(defaultScenarioDirectory(io.cwd), io.cwd)}\n`);
+    if (config !== undefined) io.stdout.write(`config: ${shown(config.file, io.cwd)}\n`);
+    if (lastFailed !== undefined)
+      io.stdout.write(`re-running ${plural(selected.length, 'scenario')} that failed in ${lastFailed.resultsFile}\n`);
 
     const startedAt = new Date().toISOString();
     const started = performance.now();
@@ -264,6 +329,39 @@ Examples:
   },
 };
 
+/** `--list`: each scenario (and client) that would run, with its run count; nothing runs. */
+function listScenarios(units: readonly WorkUnit[], io: CommandIO): void {
+  const rows = new Map<string, { name: string; file: string; client: string; runs: number }>();
+  for (const unit of units) {
+    const row = rows.get(scenarioKey(unit)) ?? {
+      name: unit.name,
+      file: unit.shownFile,
+      client: unit.client.label,
+      runs: 0,
+    };
+    row.runs += unit.weight;
+    rows.set(scenarioKey(unit), row);
+  }
+  const clients = new Set([...rows.values()].map((row) => row.client));
+  for (const row of rows.values()) {
+    io.stdout.write(
+      `${terminalSafe(row.file)} › ${terminalSafe(row.name)}${clients.size > 1 ? ` [${terminalSafe(row.client)}]` : ''} · ${plural(row.runs, 'run')}\n`,
+    );
+  }
+  const total = [...rows.values()].reduce((sum, row) => sum + row.runs, 0);
+  io.stdout.write(`${plural(rows.size, 'scenario')}, ${plural(total, 'run')} would run (nothing was run: --list)\n`);
+}
+
+/** The files a `--last-failed` run re-runs; a file gone since is said and left out. */
+function lastFailedFiles(files: readonly string[], io: CommandIO): string[] {
+  const present = files.filter((file) => existsSync(file));
+  for (const file of files.filter((file) => !present.includes(file)))
+    io.stderr.write(`syncwright run: --last-failed: ${shown(file, io.cwd)} no longer exists; left out\n`);
+  if (present.length === 0)
+    throw new UsageError('--last-failed: none of the scenario files that failed last time exists any more');
+  return present;
+}
+
 async function checkOutDirectory(outDir: string): Promise<void> {
   try {
     await checkDirectoryCanBeMade(outDir);
@@ -335,7 +433,9 @@ export function reportersOption(value: string | undefined): ReporterName[] {
     throw new UsageError(`--reporter: ${error instanceof Error ? error.message : String(error)}`);
   }
   if (reporters.length === 0)
-    throw new UsageError(`--reporter expects a comma-separated list of html, junit, json, list; got '${value}'`);
+    throw new UsageError(
+      `--reporter expects a comma-separated list of html, junit, json, list, github; got '${value}'`,
+    );
   return reporters;
 }
 

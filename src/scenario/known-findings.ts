@@ -1,0 +1,13 @@
+/**
+ * The known findings of the real SDK (azure-mobile-apps-client 2.0.1) as signature patterns, for
+ * a scenario's `expect: { sdk: { fails: [...SDK_KNOWN_FINDINGS] } }`: P1 and what reads show of it,
+ * P4, P5 and P6 of docs/sdk-findings.md — the entries of the shipped hunt baseline. Any other
+ * failure of the SDK is new.
+ */
+export const SDK_KNOWN_FINDINGS: readonly string[] = [
+  'no-lost-writes/push.write-reaches-server/*',
+  'session-guarantees/session.read-your-writes/*',
+  'conflict-callbacks/handler.resolved-is-handled/*',
+  'no-resurrection/local.no-resurrection/*',
+  'pull-completeness/pull.skipped-arrive-later/*',
+];
