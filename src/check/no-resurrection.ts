@@ -68,6 +68,8 @@ function localResurrections(index: HistoryIndex): Violation[] {
     for (const snapshot of index.snapshots) {
       if (snapshot.seq <= done) continue;
       if (rewrittenBetween(index, table, id, remove.invoke.seq, snapshot.seq, remove.actor)) break;
+      // Another client's insert, queued before the delete, may reach a server with hard deletes after it: a new record.
+      if (insertedAgain(index, table, id, remove.invoke.seq, snapshot.seq)) break;
       if (clientTable(snapshot, remove.actor, table).some((row) => row['id'] === id)) {
         violations.push({
           rule: 'local.no-resurrection',

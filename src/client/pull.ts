@@ -9,7 +9,8 @@
  * read moves that record out of the group (to a later updatedAt, or out of the filter), the
  * group's later members shift one place forward, and one of them falls into the range `$skip`
  * jumps over. So a tie group that needed `$skip` is swept once more before the pull moves past
- * it (or, for the last group, before it ends): its millisecond, ordered by id, paged by id.
+ * it (for the last group too: after its sweep the pull reads on past it, where a member edited
+ * away meanwhile went): its millisecond, ordered by id, paged by id.
  * Keyset paging cannot be shifted by edits, and once a later updatedAt exists no record can join
  * the group any more, so the sweep sees every member. See docs/concepts/reference-client.md.
  */
@@ -134,6 +135,16 @@ class PullRun {
     for (;;) {
       const page = await this.fetch(this.pageQuery(bound, skip, strictlyAfter));
       if (page.length === 0) {
+        if (this.skippedGroups.has(bound) && !strictlyAfter) {
+          await this.sweep(bound);
+          await this.apply([], bound);
+          // A member edited out of the group before the sweep now sits at a later updatedAt, which
+          // the empty page came too early to see: read on after the group, as when leaving one mid-pull.
+          this.skippedGroups.delete(bound);
+          skip = 0;
+          strictlyAfter = true;
+          continue;
+        }
         if (this.skippedGroups.has(bound)) await this.sweep(bound);
         await this.apply([], bound);
         return;

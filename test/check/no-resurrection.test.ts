@@ -67,4 +67,31 @@ describe('no resurrection', () => {
     expect(created).toBeDefined();
     expect(checkNoResurrection(run.history).violations).toEqual([]);
   });
+  test("another client's insert, queued before a delete and accepted after it on a server with hard deletes, is a new record", async () => {
+    // Found by the wide soak (generated-unkind-server 1:885): client-2's insert of note/Ωμέγα-83
+    // reaches the server after client-1's DELETE removed the row; client-1's pull brings it.
+    const { run } = await replay({ scenario: 'scenarios/regressions/unkind-reinsert-by-other-client.json' });
+    const reinserted = run.history.find(
+      (event) =>
+        event.kind === 'http-response' &&
+        event.link === 'client-2' &&
+        event.response.status === 201 &&
+        event.response.body.includes('Ωμέγα-83'),
+    );
+    expect(reinserted).toBeDefined();
+    // pull.deleted-removed is not judged under hard deletes (the runner sets it aside): no tombstone.
+    const judged = checkNoResurrection(run.history).violations.filter(
+      (violation) => violation.rule !== 'pull.deleted-removed',
+    );
+    expect(judged).toEqual([]);
+  });
+
+  test('a delete that folds away an insert whose applied POST answered a restarted app is not a resurrection', async () => {
+    // Found by the wide soak (generated-wide and generated-unkind-server 1:916): the answer to the
+    // POST came after the restart, so the insert stayed queued and the delete collapsed it.
+    const { run } = await replay({ scenario: 'scenarios/regressions/wide-delete-after-unread-insert.json' });
+    const restart = run.history.findIndex((event) => event.kind === 'restart' && event.client === 'client-1');
+    expect(restart).toBeGreaterThan(0);
+    expect(checkNoResurrection(run.history).violations).toEqual([]);
+  });
 });

@@ -101,8 +101,18 @@ describe('not judged under a less kind server', () => {
     checker: 'convergence',
     valid: false,
     violations: [
-      { message: 'client-1 holds todoitem/r1, deleted on the server', events: [3], rule: 'convergence.tables-equal' },
-      { message: 'the queue did not drain', events: [4], rule: 'convergence.queue-drains' },
+      {
+        message: 'client-1 holds todoitem/r1, deleted on the server',
+        events: [3],
+        rule: 'convergence.tables-equal',
+        at: { op: 'pull', status: 'ok' },
+      },
+      {
+        message: 'the queue did not drain',
+        events: [4],
+        rule: 'convergence.queue-drains',
+        at: { op: 'push', status: 'ok' },
+      },
     ],
     explanation: '2 violations.',
   };
