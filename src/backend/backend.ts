@@ -3,6 +3,7 @@
  * write and concurrency rules of the real server its profile names, and one `handle(request)`
  * over them.
  */
+import { cappedLimit, shuffleTies, validateServerVariants, type ServerVariants } from './server-variants.js';
 import type { Database } from 'sql.js';
 import type { HttpRequest, HttpResponse } from '../protocol/http.js';
 import { ifMatchAllows } from '../protocol/etag.js';
@@ -79,6 +80,7 @@ const RESERVED_LOWER_CASE: ReadonlySet<string> = new Set(RESERVED_PROPERTIES.map
  * // response.status === 201, response.headers.etag === '"<version>"'
  */
 export async function createBackend(options: BackendOptions = {}): Promise<Backend> {
+  validateServerVariants(options);
   const definitions = validateTableDefinitions(options.tables ?? [TODOITEM_TABLE]);
   const profile = profileNamed(options.profile ?? 'node');
   const compatibility = options.compatibility ?? 'default';
@@ -160,6 +162,12 @@ class SimulatedBackend implements Backend, HttpCore {
   private readonly tablesByName = new Map<string, SqlTable>();
   private tableCount = 0;
   private closed = false;
+  /** A cap on every page (`topCap`), when the server is that unkind. */
+  private readonly topCap: ServerVariants;
+  /** Draws the order of tied records on every request, when ties are shuffled (its own stream: ids and versions keep theirs). */
+  private readonly tieOrder: RandomSource | undefined;
+  /** Deletes remove the row even from a table whose records carry `deleted` (a server without tombstones). */
+  private readonly hardDeletes: boolean;
 
   constructor(
     private readonly db: Database,
@@ -172,6 +180,9 @@ class SimulatedBackend implements Backend, HttpCore {
   ) {
     this.clock = options.clock ?? new RealClock();
     this.random = options.random ?? new SeededRandom(options.seed ?? 'backend');
+    this.topCap = options.topCap === undefined ? {} : { topCap: options.topCap };
+    this.tieOrder = options.ties === 'shuffled' ? this.random.fork('ties') : undefined;
+    this.hardDeletes = options.deletes === 'hard';
     this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     if (!Number.isSafeInteger(this.maxBodyBytes) || this.maxBodyBytes <= 0) {
       throw new RangeError(`maxBodyBytes must be a positive integer, got ${String(options.maxBodyBytes)}`);
@@ -292,7 +303,7 @@ class SimulatedBackend implements Backend, HttpCore {
     if (paging.enforceMaxTop && query.top !== undefined && query.top > maxTop)
       throw new BackendError(400, `You cannot request more than ${maxTop} records`);
     const asked = query.top !== undefined && query.top > 0 ? query.top : pageSize;
-    const limit = paging.topBeyondPageSize === 'paged' ? Math.min(asked, pageSize) : asked;
+    const limit = cappedLimit(paging.topBeyondPageSize === 'paged' ? Math.min(asked, pageSize) : asked, this.topCap);
     // A profile that links only to a page that exists reads one row more to know.
     const probe = paging.linkWhen === 'more-rows';
     const offset = query.skip !== undefined && query.skip > 0 ? query.skip : 0;
@@ -305,12 +316,21 @@ class SimulatedBackend implements Backend, HttpCore {
     let records: ServerRecord[];
     let count: number | undefined;
     try {
-      records = table.selectRecords({
-        where,
-        orderBy,
-        includeDeleted,
-        ...(options.unlimited === true ? { offset } : { limit: probe ? limit + 1 : limit, offset }),
-      });
+      const shuffle =
+        this.tieOrder !== undefined && options.unlimited !== true && query.orderBy[0]?.property === 'updatedAt';
+      if (shuffle) {
+        // Every matching row, its tie groups reordered for this request only, then the page cut
+        // from that order: a tie group straddling pages may lose or repeat members between two requests.
+        const ordered = shuffleTies(table.selectRecords({ where, orderBy, includeDeleted }), this.tieOrder!);
+        records = ordered.slice(offset, offset + (probe ? limit + 1 : limit));
+      } else {
+        records = table.selectRecords({
+          where,
+          orderBy,
+          includeDeleted,
+          ...(options.unlimited === true ? { offset } : { limit: probe ? limit + 1 : limit, offset }),
+        });
+      }
       if (query.inlineCount) count = table.count({ where, includeDeleted });
     } catch (error) {
       throw this.sqliteRefusal(error);
@@ -535,7 +555,7 @@ class SimulatedBackend implements Backend, HttpCore {
 
   /** Soft-deletes (a new version and updatedAt) or removes a row; returns what it became. */
   private deleteRow(table: SqlTable, row: StoredRow): StoredRow {
-    if (!table.definition.softDelete) {
+    if (!table.definition.softDelete || this.hardDeletes) {
       table.remove(row);
       return row;
     }

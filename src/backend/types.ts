@@ -2,11 +2,13 @@
 import type { HttpRequest, HttpResponse } from '../protocol/http.js';
 import type { TableQuery } from '../protocol/odata/query.js';
 import type { JsonObject, RecordStamp, ServerRecord, TableDefinition } from '../protocol/records.js';
+import type { ServerVariants } from './server-variants.js';
 import type { Clock } from '../kernel/clock.js';
 import type { RandomSource } from '../kernel/random.js';
 import type { Compatibility, ServerProfileName } from './profiles/profile.js';
 
-export interface BackendOptions {
+/** Options of a simulated backend; the less kind variants (server-variants.ts) among them. */
+export interface BackendOptions extends ServerVariants {
   /** The tables to serve. Default: `[TODOITEM_TABLE]`. */
   tables?: TableDefinition[];
   /** Where `createdAt`/`updatedAt` come from. Default: the wall clock. */

@@ -437,7 +437,9 @@ export function collapsedIntoInsert(index: HistoryIndex, remove: OperationRecord
       exchange.response.status >= 200 &&
       exchange.response.status < 300 &&
       exchange.requestEvent.seq > insert.invoke.seq &&
-      exchange.requestEvent.seq < remove.invoke.seq,
+      exchange.requestEvent.seq < remove.invoke.seq &&
+      // An answer the app died before reading left the insert in its queue: the delete collapsed it.
+      !answeredAfterRestart(index, exchange),
   );
 }
 

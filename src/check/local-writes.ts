@@ -99,7 +99,8 @@ function fateOf(
       other.op.type === 'purge' &&
       other.op.table === table &&
       other.op.force === true &&
-      other.outcome?.kind === 'ok',
+      // A forced purge cut short by a crash right after its commit dropped the write all the same.
+      mayHaveCommitted(index, other, table),
   );
   if (purge !== undefined) return { kind: 'purged', purge };
   const stillPending = final?.clients[client]?.operations.some(

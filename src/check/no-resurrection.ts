@@ -68,6 +68,8 @@ function localResurrections(index: HistoryIndex): Violation[] {
     for (const snapshot of index.snapshots) {
       if (snapshot.seq <= done) continue;
       if (rewrittenBetween(index, table, id, remove.invoke.seq, snapshot.seq, remove.actor)) break;
+      // Another client's insert, queued before the delete, may reach a server with hard deletes after it: a new record.
+      if (insertedAgain(index, table, id, remove.invoke.seq, snapshot.seq)) break;
       if (clientTable(snapshot, remove.actor, table).some((row) => row['id'] === id)) {
         violations.push({
           rule: 'local.no-resurrection',
@@ -106,6 +108,28 @@ function serverDeletes(index: HistoryIndex): { table: string; id: string; seq: n
   return deletes;
 }
 
+/**
+ * A POST of the record that the server accepted after the delete: a write of it accepted after the
+ * delete, which the rule allows. Only a server that removed the row (hard deletes) frees the id for
+ * it; one that keeps a tombstone answers 409. The app may have queued the insert before the delete.
+ */
+function insertedAgain(index: HistoryIndex, table: string, id: string, from: number, until: number): boolean {
+  return index.exchanges.some((exchange) => {
+    const status = exchange.response?.status;
+    return (
+      exchange.action === 'insert' &&
+      exchange.table === table &&
+      exchange.itemId === id &&
+      exchange.requestEvent.seq > from &&
+      exchange.responseEvent !== undefined &&
+      exchange.responseEvent.seq < until &&
+      status !== undefined &&
+      status >= 200 &&
+      status < 300
+    );
+  });
+}
+
 function serverResurrections(index: HistoryIndex): Violation[] {
   const violations: Violation[] = [];
   for (const removal of serverDeletes(index)) {
@@ -116,7 +140,8 @@ function serverResurrections(index: HistoryIndex): Violation[] {
       if (
         row !== undefined &&
         isLive(row) &&
-        !rewrittenBetween(index, removal.table, removal.id, removal.seq, snapshot.seq)
+        !rewrittenBetween(index, removal.table, removal.id, removal.seq, snapshot.seq) &&
+        !insertedAgain(index, removal.table, removal.id, removal.seq, snapshot.seq)
       ) {
         violations.push({
           rule: 'push.no-server-resurrection',

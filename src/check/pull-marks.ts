@@ -17,7 +17,9 @@
  * the restarted app's tables in the first snapshot after the restart — never on what the client
  * says it stored. A record is not expected back when the pull left it alone for a pending
  * operation (pending when the pull began, or written locally while it ran), when the app wrote or
- * purged its table meanwhile, or when its last served version was a tombstone.
+ * purged its table meanwhile, or when its last served version was a tombstone — before the mark or
+ * after it: a record absent from the store because a later page told the client it was deleted is
+ * held at a later version than the one the mark passed.
  */
 import type { JsonObject } from '../protocol/records.js';
 import type { History } from '../kernel/history.js';
@@ -142,6 +144,7 @@ function killedPull(index: HistoryIndex, pull: SyncWindow, table: string): Viola
     if (id !== null) excused.add(id);
   }
 
+  const removedLater = tombstonesServed(index, pull, table);
   const stored = new Map(clientTable(after, client, table).map((row) => [String(row['id']), row]));
   const violations: Violation[] = [];
   for (const [id, { record, seq }] of served) {
@@ -152,6 +155,10 @@ function killedPull(index: HistoryIndex, pull: SyncWindow, table: string): Viola
     // A client that keeps no updatedAt (the SDK's tables declare only the columns they need)
     // cannot be ordered against the served copy: a row of it counts as stored.
     if (row !== undefined && (servedAt === undefined || storedAt === undefined || storedAt >= servedAt)) continue;
+    // Deleted on the server since, and the client was told so before the restart: a store without
+    // the record holds a later version of it than the one the mark passed.
+    const removedAt = removedLater.get(id);
+    if (row === undefined && removedAt !== undefined && (servedAt === undefined || removedAt >= servedAt)) continue;
     violations.push({
       rule: 'pull.mark-bound',
       message:
@@ -164,6 +171,26 @@ function killedPull(index: HistoryIndex, pull: SyncWindow, table: string): Viola
     });
   }
   return violations;
+}
+
+/**
+ * The latest tombstone of each record that a query of the client answered before the restart
+ * (this pull's later pages, its tie sweep, or another pull running beside it): its updatedAt.
+ */
+function tombstonesServed(index: HistoryIndex, pull: SyncWindow, table: string): Map<string, number> {
+  const removed = new Map<string, number>();
+  for (const exchange of index.exchanges) {
+    const response = exchange.responseEvent;
+    if (exchange.client !== pull.client || exchange.action !== 'query' || exchange.table !== table) continue;
+    if (response === undefined || response.seq <= pull.start || response.seq >= pull.end) continue;
+    if (answeredAfterRestart(index, exchange)) continue;
+    for (const record of parseRecords(response.response.body)) {
+      const at = timeOf(record['updatedAt']);
+      if (record['deleted'] !== true || typeof record['id'] !== 'string' || at === undefined) continue;
+      removed.set(record['id'], Math.max(at, removed.get(record['id']) ?? at));
+    }
+  }
+  return removed;
 }
 
 function timeOf(value: unknown): number | undefined {

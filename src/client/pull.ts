@@ -9,7 +9,8 @@
  * read moves that record out of the group (to a later updatedAt, or out of the filter), the
  * group's later members shift one place forward, and one of them falls into the range `$skip`
  * jumps over. So a tie group that needed `$skip` is swept once more before the pull moves past
- * it (or, for the last group, before it ends): its millisecond, ordered by id, paged by id.
+ * it (for the last group too: after its sweep the pull reads on past it, where a member edited
+ * away meanwhile went): its millisecond, ordered by id, paged by id.
  * Keyset paging cannot be shifted by edits, and once a later updatedAt exists no record can join
  * the group any more, so the sweep sees every member. See docs/concepts/reference-client.md.
  */
@@ -105,6 +106,8 @@ export class PullManager {
 class PullRun {
   /** Tie groups that needed `$skip` (and so must be swept). */
   private readonly skippedGroups = new Set<number>();
+  /** A tie group whose page came back shorter than asked (the whole group, unless the server caps pages). */
+  private shortGroup: number | undefined;
   /**
    * The earliest updatedAt of a record this pull left alone because it has pending operations:
    * the stored mark never passes it, so the next incremental pull looks at that record again
@@ -132,6 +135,16 @@ class PullRun {
     for (;;) {
       const page = await this.fetch(this.pageQuery(bound, skip, strictlyAfter));
       if (page.length === 0) {
+        if (this.skippedGroups.has(bound) && !strictlyAfter) {
+          await this.sweep(bound);
+          await this.apply([], bound);
+          // A member edited out of the group before the sweep now sits at a later updatedAt, which
+          // the empty page came too early to see: read on after the group, as when leaving one mid-pull.
+          this.skippedGroups.delete(bound);
+          skip = 0;
+          strictlyAfter = true;
+          continue;
+        }
         if (this.skippedGroups.has(bound)) await this.sweep(bound);
         await this.apply([], bound);
         return;
@@ -142,6 +155,9 @@ class PullRun {
           `The server answered a pull page out of order: a record updated at ${new Date(last).toISOString()} came after the bound ${new Date(bound).toISOString()}`,
         );
       }
+      // The group went on past a page shorter than asked: the server serves less than `$top` (a
+      // cap), so the group was read with $skip after all and is swept like one read with full pages.
+      if (skip > 0 && this.shortGroup === bound) this.skippedGroups.add(bound);
       let nextBound = bound;
       let nextSkip = 0;
       let nextStrictlyAfter = false;
@@ -151,6 +167,7 @@ class PullRun {
         nextSkip = skip + page.length;
         // A short page read the rest of the group in one go; a full one leaves more to skip to.
         if (page.length >= this.pageSize) this.skippedGroups.add(bound);
+        else this.shortGroup = bound;
       } else if (skip > 0) {
         // Leaving a tie group read with $skip. The group may have shrunk while it was read: its
         // records that moved on gave their places to later records, and $skip counted those

@@ -15,10 +15,13 @@ import type {
   RestartRule,
 } from '../network/fault-plan.js';
 import type { ColumnType, JsonObject, JsonValue, TableDefinition } from '../protocol/records.js';
+import { freshIdsArbitrary, wideValuesArbitrary } from './values.js';
+import { pullFilterArbitrary } from './pull-filters.js';
 import {
   FAULT_DECISION_KINDS,
   type FaultDecisionKind,
   type FaultRanges,
+  type GeneratorProfile,
   type GeneratorSpec,
   type Program,
   type ResolvedScenario,
@@ -26,13 +29,15 @@ import {
   type StepKind,
 } from './types.js';
 
-export const DEFAULT_MIX: Readonly<Record<StepKind, number>> = {
+/** The step mix of the `old-mix` profile: the generator's mix before the wide one, kept comparable. */
+export const OLD_MIX: Readonly<Record<StepKind, number>> = {
   insert: 4,
   update: 4,
   delete: 2,
   push: 4,
   pull: 2,
   'pull-incremental': 2,
+  'pull-query': 0,
   purge: 0,
   restart: 1,
   'edit-insert': 1,
@@ -48,6 +53,20 @@ export const DEFAULT_MIX: Readonly<Record<StepKind, number>> = {
   'edit-during-pull': 3,
   'restart-during-pull': 2,
 };
+
+/** The default (`wide`) mix: every step kind has a weight, so every API call is met. */
+export const DEFAULT_MIX: Readonly<Record<StepKind, number>> = {
+  ...OLD_MIX,
+  'pull-query': 1,
+  purge: 1,
+  offline: 1,
+  online: 1,
+};
+
+/** The mix a profile starts from, before a scenario's `generate.mix`. */
+export function profileMix(profile: GeneratorProfile): Readonly<Record<StepKind, number>> {
+  return profile === 'old-mix' ? OLD_MIX : DEFAULT_MIX;
+}
 
 /** One fault decision of a generated program, before it becomes part of the fault plan. */
 export type FaultDecision =
@@ -71,6 +90,7 @@ export type FaultDecision =
   | { readonly kind: 'crash'; readonly client: string; readonly afterWrite: number };
 
 export interface GeneratorSettings {
+  readonly profile: GeneratorProfile;
   readonly minSteps: number;
   readonly maxSteps: number;
   readonly records: number;
@@ -90,12 +110,14 @@ export interface GeneratorSettings {
 
 export function generatorSettings(spec: GeneratorSpec = {}): GeneratorSettings {
   const faults: FaultRanges = spec.faults ?? {};
+  const profile = spec.profile ?? 'wide';
   return {
+    profile,
     minSteps: spec.steps?.min ?? 1,
     maxSteps: spec.steps?.max ?? 12,
     records: spec.records ?? 3,
     start: spec.start ?? 'synced',
-    mix: { ...DEFAULT_MIX, ...spec.mix },
+    mix: { ...profileMix(profile), ...spec.mix },
     background: spec.background ?? 0.25,
     maxDelay: spec.maxDelay ?? 30,
     faultKinds: faults.kinds === 'all' ? FAULT_DECISION_KINDS : (faults.kinds ?? []),
@@ -145,11 +167,68 @@ export function programArbitrary(
   const editors = scenario.editors;
   const tables = scenario.tables;
   const ids = Array.from({ length: settings.records }, (_, i) => `r${i + 1}`);
+  const decisions =
+    settings.faultKinds.length === 0 || settings.maxFaults === 0
+      ? fc.constant([] as FaultDecision[])
+      : fc.array(faultDecisionArbitrary(settings, fc.constantFrom(...clients)), { maxLength: settings.maxFaults });
+  const prelude = settings.start === 'synced' ? syncedStart(tables, ids, clients[0]!, editors[0]) : [];
+  // The wide profile draws a program's fresh ids first: its steps then insert, edit and delete them.
+  const steps =
+    settings.profile === 'old-mix'
+      ? stepsArbitrary(scenario, settings, ids, [])
+      : freshIdsArbitrary(2).chain((fresh) => stepsArbitrary(scenario, settings, ids, fresh));
+  // Each app shows its lists after the synced opening (what later reads are held to), and every
+  // record then its lists at the end, so that whatever a bug left behind locally is on screen
+  // before the world heals and settles. Both are there in most programs and shrink away when a
+  // failure does not need them.
+  const opening = settings.start === 'synced' ? reads(clients, tables) : [];
+  const closing = clients.flatMap((who) =>
+    tables.flatMap((t): Step[] => [
+      ...ids.map((recordId): Step => ({ actor: who, op: { type: 'lookup', table: t.name, id: recordId } })),
+      { actor: who, op: { type: 'read', table: t.name } },
+    ]),
+  );
+  // Shrinks towards 0, that is towards leaving the reads out.
+  const mostly = fc.nat({ max: 9 }).map((n) => n >= 2);
+  return fc
+    .record({
+      seed: fc.noShrink(fc.nat({ max: 2 ** 31 - 1 })),
+      steps,
+      decisions,
+      showsFirst: mostly,
+      showsLast: mostly,
+    })
+    .map(({ seed, steps: list, decisions: faults, showsFirst, showsLast }) => ({
+      seed,
+      steps: [...prelude, ...(showsFirst ? opening : []), ...list, ...(showsLast ? closing : [])],
+      faults: faultPlanOf(faults, clients, settings),
+    }));
+}
+
+/** The steps of a program after its prelude; `fresh` ids are the ones no record has at the start. */
+function stepsArbitrary(
+  scenario: Pick<ResolvedScenario, 'clients' | 'editors' | 'tables'>,
+  settings: GeneratorSettings,
+  ids: readonly string[],
+  fresh: readonly string[],
+): fc.Arbitrary<Step[]> {
+  const clients = scenario.clients.map((client) => client.name);
+  const editors = scenario.editors;
+  const tables = scenario.tables;
+  const wide = settings.profile === 'wide';
 
   const client = fc.constantFrom(...clients);
   const editor = editors.length > 0 ? fc.constantFrom(...editors) : undefined;
   const table = fc.constantFrom(...tables);
-  const id = fc.constantFrom(...ids);
+  // Any id for edits and deletes; an insert mostly takes a fresh one, so that it succeeds.
+  // (existing ids weigh more, so that writes still meet and fold as often as in the old mix).
+  const existing = fc.constantFrom(...ids);
+  const id =
+    fresh.length === 0
+      ? existing
+      : fc.oneof({ arbitrary: existing, weight: 3 }, { arbitrary: fc.constantFrom(...fresh), weight: 1 });
+  const insertId = fresh.length === 0 ? id : fc.oneof({ arbitrary: fc.constantFrom(...fresh), weight: 3 }, id);
+  const values = (t: TableDefinition): fc.Arbitrary<JsonObject> => (wide ? wideValuesArbitrary(t) : valuesArbitrary(t));
   const after = settings.maxDelay > 0 ? fc.nat({ max: settings.maxDelay }) : fc.constant(0);
   const background = fc.nat({ max: 99 }).map((n) => n < Math.round(settings.background * 100));
   const step = (actor: fc.Arbitrary<string>, op: fc.Arbitrary<Step['op']>, canBackground = false): fc.Arbitrary<Step> =>
@@ -161,19 +240,21 @@ export function programArbitrary(
         ...(wait > 0 ? { after: wait } : {}),
         ...(bg ? { background: true } : {}),
       }));
-  const withValues = <T>(build: (t: TableDefinition, recordId: string, values: JsonObject) => T): fc.Arbitrary<T> =>
-    table.chain((t) => fc.tuple(id, valuesArbitrary(t)).map(([recordId, values]) => build(t, recordId, values)));
+  const withValues = <T>(
+    build: (t: TableDefinition, recordId: string, values: JsonObject) => T,
+    ids: fc.Arbitrary<string> = id,
+  ): fc.Arbitrary<T> =>
+    table.chain((t) => fc.tuple(ids, values(t)).map(([recordId, drawn]) => build(t, recordId, drawn)));
 
   const kinds: [StepKind, fc.Arbitrary<Step>][] = [
     [
       'insert',
       step(
         client,
-        withValues((t, recordId, values) => ({
-          type: 'insert' as const,
-          table: t.name,
-          record: { id: recordId, ...values },
-        })),
+        withValues(
+          (t, recordId, drawn) => ({ type: 'insert' as const, table: t.name, record: { id: recordId, ...drawn } }),
+          insertId,
+        ),
       ),
     ],
     [
@@ -208,6 +289,21 @@ export function programArbitrary(
       step(
         client,
         table.map((t) => ({ type: 'pull' as const, table: t.name, queryId: `all-${t.name}` })),
+        true,
+      ),
+    ],
+    [
+      'pull-query',
+      step(
+        client,
+        table.chain((t) =>
+          fc.tuple(pullFilterArbitrary(t), fc.boolean()).map(([filter, incremental]) => ({
+            type: 'pull' as const,
+            table: t.name,
+            filter,
+            ...(incremental ? { queryId: `query-${t.name}` } : {}),
+          })),
+        ),
         true,
       ),
     ],
@@ -257,11 +353,10 @@ export function programArbitrary(
         'edit-insert',
         step(
           editor,
-          withValues((t, recordId, values) => ({
-            type: 'insert' as const,
-            table: t.name,
-            record: { id: recordId, ...values },
-          })),
+          withValues(
+            (t, recordId, drawn) => ({ type: 'insert' as const, table: t.name, record: { id: recordId, ...drawn } }),
+            insertId,
+          ),
         ),
       ],
       [
@@ -289,32 +384,39 @@ export function programArbitrary(
     kind,
     arbitrary.map((one) => [one]),
   ]);
+  const gap = fc.integer({ min: 1, max: Math.max(1, settings.latency.min) });
+  const editDuringPush = (
+    who: string,
+    t: TableDefinition,
+    recordId: string,
+    first: JsonObject,
+    second: JsonObject,
+    wait: number,
+  ): Step[] => [
+    { actor: who, op: { type: 'update', table: t.name, record: { id: recordId, ...first } } },
+    { actor: who, op: { type: 'push' }, background: true },
+    { actor: who, op: { type: 'update', table: t.name, record: { id: recordId, ...second } }, after: wait },
+  ];
   groups.push([
     'edit-during-push',
-    fc
-      .tuple(
-        client,
-        table,
-        id,
-        fc.nat({ max: 99 }),
-        fc.nat({ max: 99 }),
-        fc.integer({ min: 1, max: Math.max(1, settings.latency.min) }),
-      )
-      .map(([who, t, recordId, first, second, gap]): Step[] => {
-        const values = (n: number): JsonObject =>
-          Object.fromEntries(
-            Object.entries(t.columns).map(([column, type]) => [column, columnValue(type, n)]),
-          ) as JsonObject;
-        return [
-          { actor: who, op: { type: 'update', table: t.name, record: { id: recordId, ...values(first) } } },
-          { actor: who, op: { type: 'push' }, background: true },
-          {
-            actor: who,
-            op: { type: 'update', table: t.name, record: { id: recordId, ...values(second) } },
-            after: gap,
-          },
-        ];
-      }),
+    wide
+      ? fc
+          .tuple(client, table, id, gap)
+          .chain(([who, t, recordId, wait]) =>
+            fc
+              .tuple(values(t), values(t))
+              .map(([first, second]) => editDuringPush(who, t, recordId, first, second, wait)),
+          )
+      : // The old mix's draw, kept as it was so that its seeds give the programs they gave.
+        fc
+          .tuple(client, table, id, fc.nat({ max: 99 }), fc.nat({ max: 99 }), gap)
+          .map(([who, t, recordId, first, second, wait]) => {
+            const numbered = (n: number): JsonObject =>
+              Object.fromEntries(
+                Object.entries(t.columns).map(([column, type]) => [column, columnValue(type, n)]),
+              ) as JsonObject;
+            return editDuringPush(who, t, recordId, numbered(first), numbered(second), wait);
+          }),
   ]);
   groups.push([
     'edit-during-pull',
@@ -353,7 +455,7 @@ export function programArbitrary(
         client,
         editor ?? fc.constant(undefined),
         table,
-        fc.subarray(ids, { minLength: Math.min(2, ids.length) }),
+        fc.subarray([...ids], { minLength: Math.min(2, ids.length) }),
         fc.nat({ max: 99 }),
         fc.integer({ min: 1, max: Math.max(1, settings.latency.max * 4) }),
       )
@@ -367,7 +469,7 @@ export function programArbitrary(
     groups.push([
       'edit-burst',
       fc
-        .tuple(editor, table, fc.subarray(ids, { minLength: 2 }), fc.nat({ max: 99 }))
+        .tuple(editor, table, fc.subarray([...ids], { minLength: 2 }), fc.nat({ max: 99 }))
         .map(([who, t, burst, n]) => burstSteps(who, t, burst, n)),
     ]);
   }
@@ -376,42 +478,9 @@ export function programArbitrary(
     .map(([kind, arbitrary]) => ({ arbitrary, weight: settings.mix[kind] }));
   if (weighted.length === 0) throw new RangeError('generate.mix gives every step kind weight 0');
   // Steps come in small groups (mostly of one) so that a group that only means something whole shrinks whole.
-  const steps = fc
+  return fc
     .array(fc.oneof(...weighted), { minLength: settings.minSteps, maxLength: settings.maxSteps })
     .map((list) => list.flat());
-
-  const decisions =
-    settings.faultKinds.length === 0 || settings.maxFaults === 0
-      ? fc.constant([] as FaultDecision[])
-      : fc.array(faultDecisionArbitrary(settings, client), { maxLength: settings.maxFaults });
-
-  const prelude = settings.start === 'synced' ? syncedStart(tables, ids, clients[0]!, editors[0]) : [];
-  // Each app shows its lists after the synced opening (what later reads are held to), and every
-  // record then its lists at the end, so that whatever a bug left behind locally is on screen
-  // before the world heals and settles. Both are there in most programs and shrink away when a
-  // failure does not need them.
-  const opening = settings.start === 'synced' ? reads(clients, tables) : [];
-  const closing = clients.flatMap((who) =>
-    tables.flatMap((t): Step[] => [
-      ...ids.map((recordId): Step => ({ actor: who, op: { type: 'lookup', table: t.name, id: recordId } })),
-      { actor: who, op: { type: 'read', table: t.name } },
-    ]),
-  );
-  // Shrinks towards 0, that is towards leaving the reads out.
-  const mostly = fc.nat({ max: 9 }).map((n) => n >= 2);
-  return fc
-    .record({
-      seed: fc.noShrink(fc.nat({ max: 2 ** 31 - 1 })),
-      steps,
-      decisions,
-      showsFirst: mostly,
-      showsLast: mostly,
-    })
-    .map(({ seed, steps: list, decisions: faults, showsFirst, showsLast }) => ({
-      seed,
-      steps: [...prelude, ...(showsFirst ? opening : []), ...list, ...(showsLast ? closing : [])],
-      faults: faultPlanOf(faults, clients, settings),
-    }));
 }
 
 /** An editor updating several records in one millisecond (no pause between the steps): they share an updatedAt. */

@@ -6,6 +6,9 @@
  */
 import { runCheckers, type CheckerName } from '../check/index.js';
 import { coverageCounters } from '../check/coverage.js';
+import { reachCounters } from './reach.js';
+import { setAsideSuspended } from '../check/not-judged.js';
+import { activeVariants } from '../backend/server-variants.js';
 import { droppedWrites, type DroppedWrite } from '../check/dropped-writes.js';
 import { indexHistory } from '../check/history-index.js';
 import { judge, NOTHING_DECLARED, type Declarations, type Judgement } from '../check/judge.js';
@@ -113,7 +116,11 @@ export async function executeProgram(
   let names = stopped === undefined ? scenario.checks : scenario.checks.filter((name) => !NEEDS_SETTLED_END.has(name));
   // A scenario that lists its checkers still hears why its run never ended.
   if (stuck && !names.includes('liveness')) names = [...names, 'liveness'];
-  const checks: CheckResult[] = runCheckers(history, names, { finalLabel: FINAL_SNAPSHOT, intent: scenario.intent });
+  // A less kind server takes some guarantees away: their violations are not judged (check/not-judged.ts).
+  const checks: CheckResult[] = setAsideSuspended(
+    runCheckers(history, names, { finalLabel: FINAL_SNAPSHOT, intent: scenario.intent }),
+    activeVariants(scenario.server),
+  );
   if (stopped !== undefined && !stuck) {
     const last = history.at(-1)?.seq ?? 0;
     // A run that crashed broke no rule of the client's: it may be syncwright's own bug.
@@ -132,7 +139,7 @@ export async function executeProgram(
     history,
     checks,
     judgement,
-    coverage: coverageCounters(history),
+    coverage: { ...coverageCounters(history), ...reachCounters(scenario, program, new Set(scenario.editors)) },
     valid: judgement.valid,
     tableDiff: tableDiffOf(history),
     droppedWrites: stopped === undefined ? droppedWrites(indexHistory(history), FINAL_SNAPSHOT) : [],

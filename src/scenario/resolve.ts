@@ -110,6 +110,9 @@ export function resolveDefinition(
     server: {
       profile: definition.server?.profile ?? 'node',
       compatibility: definition.server?.compatibility ?? 'default',
+      ...(definition.server?.ties !== undefined ? { ties: definition.server.ties } : {}),
+      ...(definition.server?.topCap !== undefined ? { topCap: definition.server.topCap } : {}),
+      ...(definition.server?.deletes !== undefined ? { deletes: definition.server.deletes } : {}),
     },
     clients,
     editors,

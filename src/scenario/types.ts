@@ -113,6 +113,8 @@ export const STEP_KINDS = [
   'push',
   'pull',
   'pull-incremental',
+  /** A pull with a user filter on one of the table's columns (with or without a query id). */
+  'pull-query',
   'purge',
   'restart',
   'edit-insert',
@@ -176,10 +178,24 @@ export interface FaultRanges {
   readonly timeoutMs?: number;
 }
 
+/**
+ * How programs are drawn: `wide` (the default) — every step kind, values from each column type's
+ * edge cases, fresh ids next to the existing ones; `old-mix` — the narrow generator as it was
+ * before (values `v<n>`, ids `r1`…`rN` only, no purge, filtered pull or partition steps), kept
+ * so that figures and saved seeds measured with it stay comparable.
+ */
+export const GENERATOR_PROFILES = ['wide', 'old-mix'] as const;
+export type GeneratorProfile = (typeof GENERATOR_PROFILES)[number];
+
 export interface GeneratorSpec {
+  /** The generator's profile: its default mix, values and ids. Default `wide`. */
+  readonly profile?: GeneratorProfile;
   /** How many steps a program has. Default 1–12. */
   readonly steps?: { readonly min?: number; readonly max?: number };
-  /** Record ids come from `r1`…`rN`, so that writes meet. Default 3. */
+  /**
+   * Records `r1`…`rN` exist from the start, so that writes meet. Default 3. The `wide` profile
+   * adds up to 2 fresh ids per program, so that inserts succeed too.
+   */
   readonly records?: number;
   /**
    * `synced` (the default): every program starts with those records on the server and on every
@@ -233,6 +249,7 @@ export interface ScenarioDefinition {
   /**
    * The real server the backend imitates: `{ profile: 'aspnet' }` for Microsoft.Azure.Mobile.Server,
    * `compatibility: 'exact'` for its answers where it is broken. Default: Node, default compatibility.
+   * Less kind servers (docs/semantics.md): `ties: 'shuffled'`, `topCap: n`, `deletes: 'hard'`.
    */
   readonly server?: ServerSpec;
   /** A count (`client-1`…) or the clients. Default 1. */
@@ -310,7 +327,7 @@ export interface ResolvedScenario {
   /** The file it came from (as given), or `<inline>`. */
   readonly file: string;
   readonly tables: readonly TableDefinition[];
-  readonly server: Required<ServerSpec>;
+  readonly server: Required<Pick<ServerSpec, 'profile' | 'compatibility'>> & ServerSpec;
   readonly clients: readonly { readonly name: string; readonly policy: PolicySpec }[];
   readonly editors: readonly string[];
   /** Fixed program, or undefined for generated scenarios. */

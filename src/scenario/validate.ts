@@ -7,6 +7,8 @@
 import { COMPATIBILITY_MODES, SERVER_PROFILE_NAMES } from '../backend/profiles/profile.js';
 import { CHECKER_NAMES } from '../check/index.js';
 import { COVERAGE_COUNTERS } from '../check/coverage.js';
+import { REACH_COUNTERS } from './reach.js';
+import { MAX_TOP_CAP } from '../backend/server-variants.js';
 import {
   FIELD_RULES,
   INTENT_RULE_NAMES,
@@ -25,6 +27,7 @@ import {
   FAULT_DECISION_KINDS,
   SCENARIO_FORMAT_VERSION,
   STEP_KINDS,
+  GENERATOR_PROFILES,
   type ScenarioDefinition,
 } from './types.js';
 import { migrateScenario } from './migrate.js';
@@ -126,8 +129,14 @@ export function scenarioIssues(value: unknown, file: string): ScenarioIssue[] {
   if (s['description'] !== undefined) v.string(s['description'], 'description');
   if (s['extends'] !== undefined) v.string(s['extends'], 'extends');
   if (s['tables'] !== undefined) v.tables(s['tables']);
-  if (s['server'] !== undefined && v.object(s['server'], 'server', ['profile', 'compatibility'])) {
+  if (
+    s['server'] !== undefined &&
+    v.object(s['server'], 'server', ['profile', 'compatibility', 'ties', 'topCap', 'deletes'])
+  ) {
     const server = s['server'] as Record<string, unknown>;
+    if (server['ties'] !== undefined) v.oneOf(server['ties'], 'server.ties', ['stable', 'shuffled']);
+    if (server['deletes'] !== undefined) v.oneOf(server['deletes'], 'server.deletes', ['soft', 'hard']);
+    if (server['topCap'] !== undefined) v.integer(server['topCap'], 'server.topCap', 1, MAX_TOP_CAP);
     if (server['profile'] !== undefined) v.oneOf(server['profile'], 'server.profile', SERVER_PROFILE_NAMES);
     if (server['compatibility'] !== undefined)
       v.oneOf(server['compatibility'], 'server.compatibility', COMPATIBILITY_MODES);
@@ -162,7 +171,7 @@ export function scenarioIssues(value: unknown, file: string): ScenarioIssue[] {
   }
   if (s['generate'] !== undefined) v.generate(s['generate']);
   if (s['checks'] !== undefined) v.oneOfEach(s['checks'], 'checks', CHECKER_NAMES);
-  if (s['coverage'] !== undefined) v.oneOfEach(s['coverage'], 'coverage', COVERAGE_COUNTERS);
+  if (s['coverage'] !== undefined) v.oneOfEach(s['coverage'], 'coverage', [...COVERAGE_COUNTERS, ...REACH_COUNTERS]);
   if (s['version'] !== undefined && s['version'] !== SCENARIO_FORMAT_VERSION)
     v.fail(
       'version',
@@ -711,7 +720,9 @@ class Validator {
 
   generate(value: unknown): void {
     const path = 'generate';
-    if (!this.object(value, path, ['steps', 'records', 'start', 'mix', 'background', 'maxDelay', 'faults'])) return;
+    if (!this.object(value, path, ['profile', 'steps', 'records', 'start', 'mix', 'background', 'maxDelay', 'faults']))
+      return;
+    if (value['profile'] !== undefined) this.oneOf(value['profile'], 'generate.profile', GENERATOR_PROFILES);
     if (value['start'] !== undefined) this.oneOf(value['start'], 'generate.start', ['synced', 'empty']);
     if (value['steps'] !== undefined && this.object(value['steps'], 'generate.steps', ['min', 'max'])) {
       const steps = value['steps'];

@@ -12,6 +12,7 @@
  *
  * The World knows nothing of scenario formats: it is the machine they run on.
  */
+import type { ServerVariants } from '../backend/server-variants.js';
 import { createBackend } from '../backend/backend.js';
 import { createReferenceDriver } from '../client/driver.js';
 import type { Backend, ServedRead, WriteOutcome } from '../backend/types.js';
@@ -950,8 +951,8 @@ function normaliseClients(clients: number | readonly (string | WorldClientSpec)[
   return specs;
 }
 
-/** Which server profile the simulated backend takes, and how exactly. */
-export interface ServerSpec {
+/** Which server profile the simulated backend takes, how exactly, and how unkind it is (server-variants.ts). */
+export interface ServerSpec extends ServerVariants {
   readonly profile?: ServerProfileName;
   readonly compatibility?: Compatibility;
 }

@@ -1,6 +1,7 @@
 import { describe, test, expect } from 'vitest';
 import { checkNoResurrection } from '../../src/check/no-resurrection.js';
 import { HistoryBuilder, local, pending, record, state } from './history-builder.js';
+import { replay } from '../../src/scenario/replay.js';
 
 describe('no resurrection', () => {
   test('passes when a deleted record stays gone', () => {
@@ -49,5 +50,48 @@ describe('no resurrection', () => {
       record('a', 'milk', 'v2', { deleted: true }),
     ]);
     expect(checkNoResurrection(h.build()).violations[0]!.message).toContain('still holds it');
+  });
+
+  test('an insert queued before a hard delete and accepted after it is a write the rule allows, not a resurrection', async () => {
+    // Found by the wide soak (generated-unkind-server 42:946): client-2 inserts note/r3 while
+    // offline, the editor deletes r3 on a server that removes rows, and the insert's POST, sent
+    // after the heal, creates the record anew (201): there was no tombstone to answer 409 with.
+    const { run } = await replay({ scenario: 'scenarios/regressions/unkind-insert-after-hard-delete.json' });
+    const created = run.history.find(
+      (event) =>
+        event.kind === 'http-response' &&
+        event.response.status === 201 &&
+        event.response.body.includes('"id":"r3"') &&
+        event.response.body.includes('"title":"v38"'),
+    );
+    expect(created).toBeDefined();
+    expect(checkNoResurrection(run.history).violations).toEqual([]);
+  });
+  test("another client's insert, queued before a delete and accepted after it on a server with hard deletes, is a new record", async () => {
+    // Found by the wide soak (generated-unkind-server 1:885): client-2's insert of note/Ωμέγα-83
+    // reaches the server after client-1's DELETE removed the row; client-1's pull brings it.
+    const { run } = await replay({ scenario: 'scenarios/regressions/unkind-reinsert-by-other-client.json' });
+    const reinserted = run.history.find(
+      (event) =>
+        event.kind === 'http-response' &&
+        event.link === 'client-2' &&
+        event.response.status === 201 &&
+        event.response.body.includes('Ωμέγα-83'),
+    );
+    expect(reinserted).toBeDefined();
+    // pull.deleted-removed is not judged under hard deletes (the runner sets it aside): no tombstone.
+    const judged = checkNoResurrection(run.history).violations.filter(
+      (violation) => violation.rule !== 'pull.deleted-removed',
+    );
+    expect(judged).toEqual([]);
+  });
+
+  test('a delete that folds away an insert whose applied POST answered a restarted app is not a resurrection', async () => {
+    // Found by the wide soak (generated-wide and generated-unkind-server 1:916): the answer to the
+    // POST came after the restart, so the insert stayed queued and the delete collapsed it.
+    const { run } = await replay({ scenario: 'scenarios/regressions/wide-delete-after-unread-insert.json' });
+    const restart = run.history.findIndex((event) => event.kind === 'restart' && event.client === 'client-1');
+    expect(restart).toBeGreaterThan(0);
+    expect(checkNoResurrection(run.history).violations).toEqual([]);
   });
 });

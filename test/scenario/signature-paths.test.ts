@@ -8,7 +8,8 @@ const SCENARIO: ScenarioDefinition = {
   editors: 1,
   policy: 'server-wins',
   allow: ['handler-outcomes'],
-  generate: { steps: { min: 1, max: 8 }, records: 2, faults: { kinds: 'all', max: 3 } },
+  // The seeds below were picked for the old generator's programs: the profile keeps them.
+  generate: { profile: 'old-mix', steps: { min: 1, max: 8 }, records: 2, faults: { kinds: 'all', max: 3 } },
   runs: 200,
 };
 

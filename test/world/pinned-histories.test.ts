@@ -4,7 +4,8 @@
  * again on main (this file run against main's code, without the speed work) when main's own
  * behaviour changed the histories (store-write events, crash faults, the tie sweep), and once more
  * after the oracle, intent and pull-truth merges (reads in the generated mix, server-read events),
- * from main with the speed-work merge reverted.
+ * from main with the speed-work merge reverted. The reference client's tutorial hashes changed
+ * again when its pull learned to read on past a tie group swept at the end (one more page).
  * A hash here changes only when behaviour is meant to change; then say why in the commit.
  */
 import { describe, expect, test } from 'vitest';
@@ -41,10 +42,10 @@ const PINNED: Record<string, string> = {
   'generated-merge/sdk/1': 'ca947739a85fd2b4',
   'generated-merge/sdk/2': '17c91fbfc8d6dd11',
   'generated-merge/sdk/3': '4a37147d2b8ec1a2',
-  'generated-tutorial/reference/0': '204cd0d0a53b311a',
-  'generated-tutorial/reference/1': '100b6832b4fe0029',
-  'generated-tutorial/reference/2': '69d60023cff1e910',
-  'generated-tutorial/reference/3': '17cb2867c375f647',
+  'generated-tutorial/reference/0': 'deb22cb3223735f1',
+  'generated-tutorial/reference/1': 'c67dd101682bcae4',
+  'generated-tutorial/reference/2': '40f619936c75245e',
+  'generated-tutorial/reference/3': '135ce3c996a9a6c9',
   'generated-tutorial/sdk/0': 'af843fc6e6171de8',
   'generated-tutorial/sdk/1': '002389ea7ad75bd3',
   'generated-tutorial/sdk/2': 'e6d8d076239bb5f6',
@@ -73,7 +74,9 @@ async function generatedHashes(
   runs: number,
   seed: number,
 ): Promise<string[]> {
-  const scenario = await loadScenario(path.join(ROOT, file), { cwd: ROOT });
+  const loaded = await loadScenario(path.join(ROOT, file), { cwd: ROOT });
+  // The programs main pinned: the old-mix profile draws them as the generator did before the wide one.
+  const scenario = { ...loaded, generate: { ...loaded.generate, profile: 'old-mix' as const } };
   const resolved = await resolveClient(client, {
     ...(scenario.pullPageSize !== undefined ? { pageSize: scenario.pullPageSize } : {}),
   });

@@ -1,0 +1,80 @@
+/**
+ * Less kind servers: ways a real deployment answers that no profile's defaults do, each one an
+ * option a scenario turns on (`server: { ties: 'shuffled' }`). They are what a server behind a
+ * different database, a proxy or an older schema does, and each suspends some of the guarantees
+ * docs/semantics.md lists ("Less kind servers"); the checkers report those as not judged.
+ */
+
+import type { ServerRecord } from '../protocol/records.js';
+import type { RandomSource } from '../kernel/random.js';
+
+export interface ServerVariants {
+  /**
+   * `shuffled`: records sharing an `updatedAt` come back in a new seeded order on every request
+   * (a database without a stable tie-break), so `$skip` inside a tie group may skip or repeat
+   * records. Default `stable`.
+   */
+  readonly ties?: 'stable' | 'shuffled';
+  /** At most this many records a page, whatever `$top` asked (a gateway's or a server's own cap). */
+  readonly topCap?: number;
+  /**
+   * `hard`: a delete removes the row, leaving no tombstone for a pull to bring; records still
+   * carry `deleted: false` (without the property the clients refuse to pull at all). Default `soft`.
+   */
+  readonly deletes?: 'soft' | 'hard';
+}
+
+/** The variant names, as coverage counters and docs name them. */
+export const SERVER_VARIANT_NAMES = ['ties-shuffled', 'top-capped', 'hard-deletes'] as const;
+export type ServerVariantName = (typeof SERVER_VARIANT_NAMES)[number];
+
+/** Largest cap accepted: above the default page size a cap changes nothing. */
+export const MAX_TOP_CAP = 1_000;
+
+/** Which variants `variants` turns on. */
+export function activeVariants(variants: ServerVariants | undefined): ServerVariantName[] {
+  if (variants === undefined) return [];
+  const active: ServerVariantName[] = [];
+  if (variants.ties === 'shuffled') active.push('ties-shuffled');
+  if (variants.topCap !== undefined) active.push('top-capped');
+  if (variants.deletes === 'hard') active.push('hard-deletes');
+  return active;
+}
+
+/**
+ * @throws RangeError naming the field and what it takes: "ties: expected stable or shuffled, found …".
+ */
+export function validateServerVariants(variants: ServerVariants): void {
+  if (variants.ties !== undefined && variants.ties !== 'stable' && variants.ties !== 'shuffled')
+    throw new RangeError(`ties: expected stable or shuffled, found ${JSON.stringify(variants.ties)}`);
+  if (variants.deletes !== undefined && variants.deletes !== 'soft' && variants.deletes !== 'hard')
+    throw new RangeError(`deletes: expected soft or hard, found ${JSON.stringify(variants.deletes)}`);
+  const cap = variants.topCap;
+  if (cap !== undefined && (!Number.isSafeInteger(cap) || cap < 1 || cap > MAX_TOP_CAP))
+    throw new RangeError(`topCap: expected a whole number from 1 to ${MAX_TOP_CAP}, found ${JSON.stringify(cap)}`);
+}
+
+/** The page limit a capped server serves, given the one it would have. */
+export function cappedLimit(limit: number, variants: ServerVariants): number {
+  return variants.topCap === undefined ? limit : Math.min(limit, variants.topCap);
+}
+
+/**
+ * `records` (ordered with `updatedAt` as the first key) with every run of equal `updatedAt`
+ * put in a fresh order drawn from `random` (Fisher–Yates); the runs themselves stay in place.
+ */
+export function shuffleTies(records: readonly ServerRecord[], random: RandomSource): ServerRecord[] {
+  const result = [...records];
+  let start = 0;
+  while (start < result.length) {
+    let end = start + 1;
+    const stamp = result[start]!['updatedAt'];
+    while (end < result.length && result[end]!['updatedAt'] === stamp) end++;
+    for (let i = end - 1; i > start; i--) {
+      const j = random.int(start, i);
+      [result[i], result[j]] = [result[j]!, result[i]!];
+    }
+    start = end;
+  }
+  return result;
+}

@@ -1,0 +1,171 @@
+/**
+ * Coverage of what a program asked for, next to the checkers' coverage of what happened
+ * (check/coverage.ts): which step kinds it ran, which value classes it wrote, which less kind server it met. These need the
+ * scenario (its tables' column types, the generator's prelude), which the history does not hold.
+ * A generated scenario implies the counters its generator can reach — every step kind of its mix,
+ * every value class of its tables' column types, its server's variants — and names the ones no
+ * run reached as weak.
+ */
+import type { ColumnType, JsonObject, TableDefinition } from '../protocol/records.js';
+import { SERVER_VARIANT_NAMES, activeVariants, type ServerVariantName } from '../backend/server-variants.js';
+import { generatorSettings } from './arbitraries.js';
+import { STEP_KINDS, type Program, type ResolvedScenario, type Step, type StepKind } from './types.js';
+import { VALUE_CLASSES, VALUE_COUNTERS, classifyValue, valueCounter } from './values.js';
+
+/** The coverage counter of a step kind. */
+export function stepCounter(kind: StepKind): string {
+  return `step-${kind}`;
+}
+
+/** Every counter this module can produce, for validating a scenario's `coverage` list. */
+export const REACH_COUNTERS: readonly string[] = [
+  ...STEP_KINDS.map(stepCounter),
+  ...VALUE_COUNTERS,
+  ...SERVER_VARIANT_NAMES.map(serverCounter),
+];
+
+/** The coverage counter of runs against a less kind server. */
+function serverCounter(variant: ServerVariantName): string {
+  return `server-${variant}`;
+}
+
+type Scope = Pick<ResolvedScenario, 'tables' | 'generate' | 'program' | 'server'>;
+
+/** How many steps open a generated program before the drawn ones (syncedStart's inserts and sync). */
+function preludeLength(scenario: Scope): number {
+  if (scenario.generate === undefined || scenario.program !== undefined) return 0;
+  const settings = generatorSettings(scenario.generate);
+  return settings.start === 'synced' ? scenario.tables.length * settings.records + 1 : 0;
+}
+
+/** The kind of one step, as the generator names it (`undefined` for world steps no mix draws: heal, wait, note). */
+function kindOf(step: Step, editor: boolean): StepKind | undefined {
+  const op = step.op;
+  switch (op.type) {
+    case 'insert':
+    case 'update':
+    case 'delete':
+      return editor ? (`edit-${op.type}` as const) : op.type;
+    case 'pull':
+      if ('filter' in op && op.filter !== undefined) return 'pull-query';
+      return 'queryId' in op && op.queryId !== undefined ? 'pull-incremental' : 'pull';
+    case 'push':
+    case 'purge':
+    case 'restart':
+    case 'offline':
+    case 'online':
+    case 'sync':
+    case 'read':
+    case 'lookup':
+      return op.type;
+    default:
+      return undefined;
+  }
+}
+
+/** An update, a background push and another update of the same record by the same client. */
+function editDuringPushAt(steps: readonly Step[], i: number): boolean {
+  const [before, push, after] = [steps[i - 1], steps[i], steps[i + 1]];
+  if (before === undefined || push === undefined || after === undefined) return false;
+  if (push.op.type !== 'push' || push.background !== true) return false;
+  const same = (step: Step): string | undefined =>
+    step.actor === push.actor && step.op.type === 'update' && 'record' in step.op
+      ? `${step.op.table}/${String(step.op.record['id'])}`
+      : undefined;
+  const first = same(before);
+  return first !== undefined && first === same(after);
+}
+
+/** A background incremental pull followed by `next` of the same client: a group built around a pull in flight. */
+function duringPullAt(steps: readonly Step[], i: number, next: (step: Step) => boolean): boolean {
+  const [pull, after] = [steps[i], steps[i + 1]];
+  if (pull === undefined || after === undefined || pull.background !== true) return false;
+  if (pull.op.type !== 'pull' || !('queryId' in pull.op) || pull.op.queryId === undefined) return false;
+  return after.actor === pull.actor && next(after);
+}
+
+/** An update of a record (the whole record) by the pull's client, while the pull pages. */
+function editDuringPullAt(steps: readonly Step[], i: number): boolean {
+  const table = steps[i]?.op.type === 'pull' ? (steps[i]!.op as { table: string }).table : undefined;
+  return duringPullAt(steps, i, (step) => step.op.type === 'update' && 'record' in step.op && step.op.table === table);
+}
+
+/** A restart of the pull's client while the pull pages. */
+function restartDuringPullAt(steps: readonly Step[], i: number): boolean {
+  return duringPullAt(steps, i, (step) => step.op.type === 'restart');
+}
+
+/**
+ * Two or more editor updates in a row, in the same virtual millisecond, of different records of
+ * one table: a server-side batch whose records share an updatedAt, however the program drew it.
+ */
+function editBurstAt(steps: readonly Step[], i: number, editors: ReadonlySet<string>): boolean {
+  const isEdit = (step: Step | undefined): step is Step =>
+    step !== undefined && editors.has(step.actor) && step.op.type === 'update' && 'changes' in step.op;
+  const [first, second, before] = [steps[i], steps[i + 1], steps[i - 1]];
+  if (!isEdit(first) || !isEdit(second) || (second.after ?? 0) > 0) return false;
+  const same = (a: Step, b: Step): boolean =>
+    a.actor === b.actor &&
+    (a.op as { table: string }).table === (b.op as { table: string }).table &&
+    (a.op as { id: string }).id !== (b.op as { id: string }).id;
+  // Counted once, at the burst's first step.
+  return same(first, second) && !(isEdit(before) && (first.after ?? 0) === 0 && same(before, first));
+}
+
+function valuesOf(step: Step): { table: string; values: JsonObject } | undefined {
+  const op = step.op;
+  if ((op.type === 'insert' || op.type === 'update') && 'record' in op) return { table: op.table, values: op.record };
+  if (op.type === 'update' && 'changes' in op) return { table: op.table, values: op.changes };
+  return undefined;
+}
+
+/** The counters a program reached by what it asked for. */
+export function reachCounters(scenario: Scope, program: Program, editors: ReadonlySet<string>): Record<string, number> {
+  const counts: Record<string, number> = {};
+  const bump = (name: string): void => {
+    counts[name] = (counts[name] ?? 0) + 1;
+  };
+  for (const variant of activeVariants(scenario.server)) bump(serverCounter(variant));
+  const tables = new Map<string, TableDefinition>(scenario.tables.map((table) => [table.name, table]));
+  const steps = program.steps.slice(preludeLength(scenario));
+  steps.forEach((step, i) => {
+    const kind = kindOf(step, editors.has(step.actor));
+    if (kind !== undefined) bump(stepCounter(kind));
+    if (editDuringPushAt(steps, i)) bump(stepCounter('edit-during-push'));
+    if (editDuringPullAt(steps, i)) bump(stepCounter('edit-during-pull'));
+    if (restartDuringPullAt(steps, i)) bump(stepCounter('restart-during-pull'));
+    if (editBurstAt(steps, i, editors)) bump(stepCounter('edit-burst'));
+    const written = valuesOf(step);
+    const table = written === undefined ? undefined : tables.get(written.table);
+    if (written === undefined || table === undefined) return;
+    for (const [column, type] of Object.entries(table.columns)) {
+      const valueClass = classifyValue(type, written.values[column]);
+      if (valueClass !== undefined) bump(valueCounter(type, valueClass));
+    }
+  });
+  return counts;
+}
+
+/**
+ * The counters a generated scenario's runs should reach: every step kind its mix gives a weight
+ * (editor kinds only with editors), and in the `wide` profile every value class of its tables'
+ * column types. Fixed-step scenarios imply none.
+ */
+export function impliedCoverage(
+  scenario: Pick<ResolvedScenario, 'tables' | 'generate' | 'editors' | 'server'>,
+): string[] {
+  if (scenario.generate === undefined) return [];
+  const servers = activeVariants(scenario.server).map(serverCounter);
+  const settings = generatorSettings(scenario.generate);
+  const kinds = STEP_KINDS.filter(
+    (kind) =>
+      (settings.mix[kind] ?? 0) > 0 &&
+      (scenario.editors.length > 0 || !['edit-insert', 'edit-update', 'edit-delete', 'edit-burst'].includes(kind)),
+  ).map(stepCounter);
+  if (settings.profile !== 'wide') return [...kinds, ...servers];
+  const types = new Set<ColumnType>(scenario.tables.flatMap((table) => Object.values(table.columns)));
+  const values = [...types].flatMap((type) =>
+    (VALUE_CLASSES[type] as readonly string[]).map((valueClass) => valueCounter(type, valueClass)),
+  );
+  return [...kinds, ...values, ...servers];
+}
