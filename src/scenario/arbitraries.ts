@@ -301,7 +301,9 @@ function stepsArbitrary(
             type: 'pull' as const,
             table: t.name,
             filter,
-            ...(incremental ? { queryId: `query-${t.name}` } : {}),
+            // One query id per query: an app that reuses an id for another filter starts the
+            // second query at the first one's mark (its own mistake, not the client's).
+            ...(incremental ? { queryId: `query-${t.name}-${filterKey(filter)}` } : {}),
           })),
         ),
         true,
@@ -637,4 +639,11 @@ function mergeWindows(windows: readonly PartitionRule[]): PartitionRule[] {
     else merged.push({ from: window.from, until });
   }
   return merged;
+}
+
+/** A short stable key of a filter's text (FNV-1a, base 36): the query id of its incremental pulls. */
+function filterKey(filter: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < filter.length; i++) hash = Math.imul(hash ^ filter.charCodeAt(i), 0x01000193) >>> 0;
+  return hash.toString(36);
 }
