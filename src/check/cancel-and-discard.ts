@@ -182,6 +182,10 @@ function checkDiscard(index: HistoryIndex, record: HandlerCallRecord): Violation
       // second update of a record whose first update an earlier push discarded with its row.
       if (operation.action !== 'delete' && recordGone(index, client, operation.table, operation.itemId, before, push))
         continue;
+      // An insert that a local delete folded away while the push ran (the collapse laws) left
+      // the log with nothing to send.
+      if (operation.action === 'insert' && deletedDuringPush(index, client, operation.table, operation.itemId, push))
+        continue;
       // Operations logged during the push may have been the ones discarded: any attempt in this push counts.
       const tried = writes.some(
         (exchange) => exchange.table === operation.table && exchange.itemId === operation.itemId,
@@ -213,6 +217,19 @@ function recordGone(
     (operation) =>
       operation.actor === client &&
       operation.invoke.seq > before.seq &&
+      operation.invoke.seq < push.end &&
+      writtenTable(operation.op) === table &&
+      writtenRecordId(operation.op) === id,
+  );
+}
+
+function deletedDuringPush(index: HistoryIndex, client: string, table: string, id: string, push: SyncWindow): boolean {
+  return index.operations.some(
+    (operation) =>
+      operation.actor === client &&
+      operation.op.type === 'delete' &&
+      operation.outcome?.kind === 'ok' &&
+      operation.invoke.seq > push.start &&
       operation.invoke.seq < push.end &&
       writtenTable(operation.op) === table &&
       writtenRecordId(operation.op) === id,
