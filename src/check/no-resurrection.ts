@@ -120,8 +120,10 @@ function insertedAgain(index: HistoryIndex, table: string, id: string, from: num
       exchange.action === 'insert' &&
       exchange.table === table &&
       exchange.itemId === id &&
-      exchange.requestEvent.seq > from &&
+      // Answered after the delete: a POST sent before it but applied after it (a server with hard
+      // deletes frees the id) creates the record anew; one applied before it was deleted by it.
       exchange.responseEvent !== undefined &&
+      exchange.responseEvent.seq > from &&
       exchange.responseEvent.seq < until &&
       status !== undefined &&
       status >= 200 &&
