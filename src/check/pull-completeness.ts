@@ -161,6 +161,7 @@ function judgePull(
   const cited = [before.seq, pull.start, first.event.seq, after.seq];
   const what = describePull(client, pull.start, op.queryId, filter);
   const later = laterStates(index, held, table, filter, first.event.seq);
+  const lastRead = lastPageRead(pull);
   const agreed = op.queryId === undefined ? undefined : agreedBefore(index, client, table, first.firstRequest);
   for (const row of first.rows) {
     if (pending.has(row.id)) continue;
@@ -181,7 +182,8 @@ function judgePull(
     } else if (
       typeof mine['version'] === 'string' &&
       mine['version'] !== row.version &&
-      since?.versions.has(mine['version']) !== true
+      since?.versions.has(mine['version']) !== true &&
+      !leftWhilePaging(since, lastRead)
     ) {
       problem = `left ${key} at version ${mine['version']} (#${after.seq}); the server held version ${row.version} (updatedAt ${row.updatedAt}) when the pull read its first page (#${first.event.seq})`;
     }
@@ -262,6 +264,25 @@ function firstRead(held: HeldIndex, pull: SyncWindow, table: string, filter: str
     rows: record.held.rows,
     firstRequest: Math.min(...pages.map((page) => page.requestEvent.seq)),
   };
+}
+
+/** The seq of the last page of the pull the server read. */
+function lastPageRead(pull: SyncWindow): number {
+  let last = -1;
+  for (const exchange of pull.exchanges)
+    if (exchange.action === 'query' && exchange.serverRead !== undefined)
+      last = Math.max(last, exchange.serverRead.seq);
+  return last;
+}
+
+/**
+ * Whether a row left the pull's query (no longer matched its filter, or was hard-deleted) before
+ * the pull read its last page. A filtered pull never sees a row again once it stops matching, so
+ * the client's copy stays as it was (rule 'pull.user-filter') — the pull cannot be blamed
+ * for not bringing the version the row had before it left.
+ */
+function leftWhilePaging(since: LaterState | undefined, lastRead: number): boolean {
+  return since?.leftAt !== undefined && since.leftAt <= lastRead;
 }
 
 /**
@@ -352,6 +373,8 @@ interface LaterState {
   readonly versions: Set<string>;
   /** Deleted, hard-deleted, or no longer matching the query's filter. */
   gone: boolean;
+  /** Where the server's record first shows the row out of the query (hard-deleted, or no longer matching its filter). */
+  leftAt: number | undefined;
   /** Live again (undeleted). */
   live: boolean;
 }
@@ -372,7 +395,7 @@ function laterStates(
   const state = (id: string): LaterState => {
     let found = states.get(id);
     if (found === undefined) {
-      found = { versions: new Set(), gone: false, live: false };
+      found = { versions: new Set(), gone: false, live: false, leftAt: undefined };
       states.set(id, found);
     }
     return found;
@@ -383,6 +406,11 @@ function laterStates(
     if (stamp.deleted === true) entry.gone = true;
     else entry.live = true;
   };
+  const leave = (id: string, at: number): void => {
+    const entry = state(id);
+    entry.gone = true;
+    entry.leftAt = Math.min(entry.leftAt ?? at, at);
+  };
   const lower = table.toLowerCase();
   const earlier = (held.get(heldKey(table, filter)) ?? []).filter((entry) => entry.seq <= seq).at(-1);
   const heldThen = new Set(
@@ -391,7 +419,7 @@ function laterStates(
   for (const entry of held.get(heldKey(table, filter)) ?? []) {
     if (entry.seq <= seq || !('rows' in entry.held)) continue;
     const now = new Set(entry.held.rows.map((row) => row.id));
-    for (const id of heldThen) if (!now.has(id)) state(id).gone = true;
+    for (const id of heldThen) if (!now.has(id)) leave(id, entry.seq);
     for (const row of entry.held.rows) see(row);
   }
   for (const event of index.history) {
@@ -402,7 +430,7 @@ function laterStates(
       const rows = Object.entries(event.server).find(([name]) => name.toLowerCase() === lower)?.[1];
       if (rows === undefined) continue;
       const present = new Set(rows.map((row) => row.id));
-      for (const id of heldThen) if (!present.has(id)) state(id).gone = true;
+      for (const id of heldThen) if (!present.has(id)) leave(id, event.seq);
       for (const row of rows) see({ id: row.id, version: row.version, deleted: row.deleted === true });
     }
   }
