@@ -14,6 +14,7 @@
  * data, or a call that throws, go to the real `format` every time.
  */
 import type { SdkRealm } from './realm.js';
+import { BoundedCache, withExport, type CacheStats } from './bounded-cache.js';
 import { primitiveKey, primitivesKey, realmIntrinsics, toTemplate, type Template } from './realm-tree.js';
 
 type Format = (query: unknown, config?: unknown) => unknown;
@@ -30,12 +31,10 @@ const FUNCTION_OWN = new Set(['length', 'name', 'prototype', 'arguments', 'calle
 const MAX_ENTRIES = 4096;
 
 export class FormatCache {
-  private readonly entries = new Map<string, Entry>();
-  private hitCount = 0;
-  private missCount = 0;
+  private readonly entries = new BoundedCache<Entry>(MAX_ENTRIES);
 
-  get stats(): { readonly hits: number; readonly misses: number; readonly entries: number } {
-    return { hits: this.hitCount, misses: this.missCount, entries: this.entries.size };
+  get stats(): CacheStats {
+    return this.entries.stats;
   }
 
   /** What an instance's code gets for `require('azure-odata-sql')`: its exports with `format` through this cache. */
@@ -49,22 +48,20 @@ export class FormatCache {
       const configKey = queryKey === undefined ? undefined : primitivesKey(config, realm);
       if (queryKey === undefined || configKey === undefined) return format(query, config);
       const key = `${queryKey}\u0000${configKey}`;
-      const entry = this.entries.get(key);
+      const entry = this.entries.lookup(key);
       if (entry !== undefined) {
-        this.hitCount++;
         const target = query as Record<string, unknown>;
         for (const [name, value] of entry.after) target[name] = value;
         return clone(entry.statements, null);
       }
-      this.missCount++;
       const statements = format(query, config);
-      if (this.entries.size < MAX_ENTRIES) {
+      if (this.entries.hasRoom) {
         const kept = toTemplate(statements, realm, null);
         const after = ownPrimitives(query);
         // A copy of the arguments went in; the real result and writes come out. Kept only when
         // the query's properties are still its old ones (and perhaps new ones), all primitives.
         if (kept !== undefined && after !== undefined && after.length >= Reflect.ownKeys(query as object).length) {
-          this.entries.set(key, { statements: kept, after });
+          this.entries.keep(key, { statements: kept, after });
         }
       }
       return statements;
@@ -74,14 +71,7 @@ export class FormatCache {
       if (FUNCTION_OWN.has(name)) continue;
       Object.defineProperty(cachedFormat, name, Object.getOwnPropertyDescriptor(format, name)!);
     }
-    const shim = Object.create(exports) as { format: Format };
-    Object.defineProperty(shim, 'format', {
-      value: cachedFormat,
-      writable: true,
-      enumerable: true,
-      configurable: true,
-    });
-    return shim;
+    return withExport(exports, 'format', cachedFormat);
   }
 }
 

@@ -16,6 +16,7 @@
  * parsed every time, as without the cache.
  */
 import type { SdkRealm } from './realm.js';
+import { BoundedCache, withExport, type CacheStats } from './bounded-cache.js';
 import { primitivesKey, realmIntrinsics, toTemplate, type Template } from './realm-tree.js';
 
 type Parse = (code: unknown, options?: unknown) => unknown;
@@ -24,13 +25,11 @@ type Parse = (code: unknown, options?: unknown) => unknown;
 const MAX_ENTRIES = 512;
 
 export class ParseCache {
-  private readonly templates = new Map<string, Template>();
-  private hitCount = 0;
-  private missCount = 0;
+  private readonly templates = new BoundedCache<Template>(MAX_ENTRIES);
 
   /** Parses served from a template, and real parses. */
-  get stats(): { readonly hits: number; readonly misses: number; readonly entries: number } {
-    return { hits: this.hitCount, misses: this.missCount, entries: this.templates.size };
+  get stats(): CacheStats {
+    return this.templates.stats;
   }
 
   /**
@@ -49,23 +48,19 @@ export class ParseCache {
       const optionsKey = typeof code === 'string' ? primitivesKey(options, realm) : undefined;
       if (optionsKey === undefined) return parse(code, options);
       const key = `${optionsKey}\u0000${code as string}`;
-      const template = this.templates.get(key);
+      const template = this.templates.lookup(key);
       if (template !== undefined) {
-        this.hitCount++;
         return clone(template, prototypeOfNodes());
       }
-      this.missCount++;
       const tree = parse(code, options);
       nodePrototype ??= Object.getPrototypeOf(tree) as object;
-      if (this.templates.size < MAX_ENTRIES) {
+      if (this.templates.hasRoom) {
         const kept = toTemplate(tree, realm, nodePrototype);
-        if (kept !== undefined) this.templates.set(key, kept);
+        if (kept !== undefined) this.templates.keep(key, kept);
       }
       return tree;
     };
-    const shim = Object.create(exports) as { parse: Parse };
-    Object.defineProperty(shim, 'parse', { value: cachedParse, writable: true, enumerable: true, configurable: true });
-    return shim;
+    return withExport(exports, 'parse', cachedParse);
   }
 }
 
