@@ -24,7 +24,8 @@ import {
   type LinkPlan,
 } from '../network/fault-plan.js';
 import { NetworkLink } from '../network/link.js';
-import { FaultPlanError, parseFaultPlan } from '../network/validate.js';
+import { FaultPlanError, parseFaultPlan, validateFaultPlan } from '../network/validate.js';
+import { MAX_VIRTUAL_MS } from '../protocol/limits.js';
 import { TransportError, type HttpRequest, type HttpResponse, type TransportFailureKind } from '../protocol/http.js';
 import type { JsonObject } from '../protocol/records.js';
 import { RealClock } from '../kernel/clock.js';
@@ -137,14 +138,26 @@ export function servePlanOf(faults: ServeFaults, link: string = SERVE_LINK): Lin
       expected: `one of ${LINK_ERROR_STATUSES.join(', ')}`,
       found: JSON.stringify(status),
     });
+  // Each part is checked on its own first, so that an error names the field the caller gave
+  // (a plan's own latency is checked even when `latency` would replace it).
+  if (faults.plan !== undefined)
+    for (const issue of validateFaultPlan(faults.plan))
+      issues.push({ ...issue, path: issue.path === '' ? 'plan' : `plan.${issue.path}` });
   let latency: LatencySpec | undefined;
   if (typeof faults.latency === 'number') {
-    if (!Number.isInteger(faults.latency) || faults.latency < 0)
-      issues.push({ path: 'latency', expected: 'whole milliseconds >= 0', found: String(faults.latency) });
+    if (!Number.isInteger(faults.latency) || faults.latency < 0 || faults.latency > MAX_VIRTUAL_MS)
+      issues.push({
+        path: 'latency',
+        expected: `whole milliseconds from 0 to ${MAX_VIRTUAL_MS}`,
+        found: String(faults.latency),
+      });
     latency = { kind: 'fixed', ms: faults.latency };
-  } else {
+  } else if (faults.latency !== undefined) {
+    for (const issue of validateFaultPlan({ default: { latency: faults.latency } }))
+      issues.push({ ...issue, path: issue.path.replace(/^default\.latency/, 'latency') });
     latency = faults.latency;
   }
+  if (issues.length > 0) throw new FaultPlanError(issues);
   const plan = parseFaultPlan({
     ...(faults.plan ?? {}),
     ...(latency !== undefined ? { default: { ...(faults.plan?.default ?? {}), latency } } : {}),
