@@ -66,7 +66,7 @@ export interface RunningServer {
  * const server = await startServer({ port: 0 });
  * await fetch(`${server.url}/tables/todoitem`, { headers: { 'ZUMO-API-VERSION': '2.0.0' } });
  * await server.close();
- * @throws TablesFileError for a tables file that cannot be used.
+ * @throws TablesFileError for a tables file that cannot be used, FaultPlanError for faults that do not fit.
  */
 export async function startServer(options: ServeOptions = {}): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
@@ -89,11 +89,17 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       ...(options.compatibility !== undefined ? { compatibility: options.compatibility } : {}),
     });
   let current = await newBackend();
-  const traffic = new ServeTraffic(
-    () => current,
-    options.faults ?? {},
-    options.historyLimit !== undefined ? { historyLimit: options.historyLimit } : {},
-  );
+  let traffic: ServeTraffic;
+  try {
+    traffic = new ServeTraffic(
+      () => current,
+      options.faults ?? {},
+      options.historyLimit !== undefined ? { historyLimit: options.historyLimit } : {},
+    );
+  } catch (error) {
+    current.close();
+    throw error;
+  }
   // The admin API's reset swaps the backend; the front door keeps pointing at the current one.
   const backend = delegatingBackend(
     () => current,

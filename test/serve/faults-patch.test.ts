@@ -107,7 +107,7 @@ describe('PATCH /faults', () => {
     expect(bad.status).toBe(400);
     expect(bad.json).toMatchObject({
       error: expect.stringMatching(
-        /^invalid fault plan:\n  latency: expected whole milliseconds from 0 to 315360000000, found 1\.5$/,
+        /^invalid fault plan:\n {2}latency: expected whole milliseconds from 0 to 315360000000, found 1\.5$/,
       ),
     });
     expect(await faults()).toEqual({ plan: { default: { latency: { kind: 'fixed', ms: 1 } } }, offline: false });
