@@ -85,7 +85,8 @@ POST /intercepts {"action":"hold|lose|fail","method":"PATCH","path":"/tables/tod
 Example:
   syncwright serve --port 4123 --latency 50-300 --lost-response-rate 0.2
   curl -H 'ZUMO-API-VERSION: 2.0.0' http://127.0.0.1:4123/tables/todoitem
-  curl -X PUT -H 'content-type: application/json' -d '{"errorRate":0.5}' http://127.0.0.1:4123/__syncwright/faults`,
+  curl -X PUT -H 'content-type: application/json' -d '{"errorRate":0.5}' http://127.0.0.1:4123/__syncwright/faults
+  curl -X PATCH -H 'content-type: application/json' -d '{"errorRate":null}' http://127.0.0.1:4123/__syncwright/faults`,
 
     async run(args, io) {
       const { values } = parseOptions(args, {
