@@ -96,5 +96,6 @@ export { summarize as summarizeResults, type ResultsSummary } from './report/sum
 
 // `syncwright serve` and `syncwright explore` from code.
 export { startServer, type ServeOptions, type RunningServer } from './serve/serve.js';
-export type { ServeFaults, ServeTraffic } from './serve/serve-faults.js';
+export type { AppliedFault, ServeFaultChanges, ServeFaults, ServeTraffic } from './serve/serve-faults.js';
+export { formatRequestLog, type RequestLogEntry } from './serve/request-log.js';
 export { startExplorer, type ExplorerServerOptions, type RunningExplorer } from './explorer/server.js';

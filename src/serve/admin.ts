@@ -1,7 +1,7 @@
 /**
  * The admin API of `syncwright serve`, under `/__syncwright/`: change the faults on real
- * traffic (`/offline` takes `{"offline": true, "client": "client-2"}` for one device's link),
- * hold, lose or fail chosen requests (`/intercepts`, see intercept.ts), write server rows as
+ * traffic (`PUT /faults` replaces them, `PATCH /faults` merges fields into them; `/offline`
+ * takes `{"offline": true, "client": "client-2"}` for one device's link), hold, lose or fail chosen requests (`/intercepts`, see intercept.ts), write server rows as
  * another user, read the history a page at a time or export it, reset. It answers loopback
  * clients only — unless an admin token is set, and then only requests carrying that token
  * (`Authorization: Bearer <token>` or `X-Syncwright-Admin-Token`), compared in constant time.
@@ -16,7 +16,7 @@ import { MAX_JSON_BYTES } from '../protocol/limits.js';
 import type { JsonObject } from '../protocol/records.js';
 import type { ServerEdit } from '../kernel/history.js';
 import { BackendError } from '../backend/errors.js';
-import type { ServeFaults, ServeTraffic } from './serve-faults.js';
+import { SERVE_FAULT_FIELDS, type ServeFaultChanges, type ServeFaults, type ServeTraffic } from './serve-faults.js';
 import { interceptRoutes } from './intercept.js';
 import type { Backend, WriteOutcome } from '../backend/types.js';
 import { describeAllowedHosts, hostAllowed, type AllowedHosts } from './allowed-hosts.js';
@@ -71,6 +71,10 @@ export function adminRouter(options: AdminOptions): Router {
   router.put('/faults', (req, res) => {
     const faults = readFaults(req.body);
     options.traffic.setFaults(faults);
+    res.json(faultsView(options.traffic));
+  });
+  router.patch('/faults', (req, res) => {
+    options.traffic.mergeFaults(readFaultChanges(req.body));
     res.json(faultsView(options.traffic));
   });
   router.post('/offline', (req, res) => {
@@ -311,14 +315,20 @@ function tableOf(backend: Backend, name: unknown): string {
   return name;
 }
 
-const FAULT_FIELDS = ['latency', 'errorRate', 'errorStatus', 'lostResponseRate', 'offline', 'plan'];
-
 function readFaults(value: unknown): ServeFaults {
-  const body = object(value, FAULT_FIELDS);
+  const body = object(value, SERVE_FAULT_FIELDS);
   if (body['offline'] !== undefined && typeof body['offline'] !== 'boolean')
     throw new AdminInputError('offline: expected true or false');
-  // The rest is checked by servePlanOf (a FaultPlanError names the field).
+  // The rest is checked by readServeFaults (a FaultPlanError names the field).
   return body as ServeFaults;
+}
+
+/** PUT's fields, each of which may also be `null` (back to no such fault). */
+function readFaultChanges(value: unknown): ServeFaultChanges {
+  const body = object(value, SERVE_FAULT_FIELDS);
+  if (body['offline'] !== undefined && body['offline'] !== null && typeof body['offline'] !== 'boolean')
+    throw new AdminInputError('offline: expected true or false');
+  return body as ServeFaultChanges;
 }
 
 function write(res: Response, options: AdminOptions, editor: string, op: ServerEdit, run: () => WriteOutcome): void {

@@ -24,7 +24,8 @@ import {
   type LinkPlan,
 } from '../network/fault-plan.js';
 import { NetworkLink } from '../network/link.js';
-import { FaultPlanError, parseFaultPlan } from '../network/validate.js';
+import { FaultPlanError, parseFaultPlan, validateFaultPlan } from '../network/validate.js';
+import { MAX_VIRTUAL_MS } from '../protocol/limits.js';
 import { TransportError, type HttpRequest, type HttpResponse, type TransportFailureKind } from '../protocol/http.js';
 import type { JsonObject } from '../protocol/records.js';
 import { RealClock } from '../kernel/clock.js';
@@ -62,6 +63,62 @@ export interface ServeFaults {
   readonly plan?: FaultPlan;
 }
 
+/** The fields of {@link ServeFaults}: the admin API and `createHandlers` refuse any other. */
+export const SERVE_FAULT_FIELDS: readonly (keyof ServeFaults)[] = [
+  'latency',
+  'errorRate',
+  'errorStatus',
+  'lostResponseRate',
+  'offline',
+  'plan',
+];
+
+/** A change to the faults in force (the admin API's PATCH): a field given replaces it, `null` removes it. */
+export type ServeFaultChanges = { readonly [K in keyof ServeFaults]?: ServeFaults[K] | null };
+
+/**
+ * Faults as a caller gave them — the admin API's JSON, `createHandlers`'s options, `startServer`'s
+ * — checked whole, so that every door refuses the same input with the same words.
+ * @throws FaultPlanError naming each field that does not fit.
+ */
+export function readServeFaults(value: unknown): ServeFaults {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new FaultPlanError([
+      { path: '', expected: `an object of faults (${SERVE_FAULT_FIELDS.join(', ')})`, found: shortJson(value) },
+    ]);
+  const issues: { path: string; expected: string; found: string }[] = [];
+  const fields = value as Record<string, unknown>;
+  for (const key of Object.keys(fields))
+    if (!(SERVE_FAULT_FIELDS as readonly string[]).includes(key))
+      issues.push({
+        path: key,
+        expected: `a fault field (${SERVE_FAULT_FIELDS.join(', ')})`,
+        found: 'a field of another name',
+      });
+  if (fields['offline'] !== undefined && typeof fields['offline'] !== 'boolean')
+    issues.push({ path: 'offline', expected: 'true or false', found: shortJson(fields['offline']) });
+  if (issues.length > 0) throw new FaultPlanError(issues);
+  const faults: Record<string, unknown> = {};
+  for (const key of SERVE_FAULT_FIELDS) if (fields[key] !== undefined) faults[key] = fields[key];
+  servePlanOf(faults as ServeFaults);
+  return faults as ServeFaults;
+}
+
+/** `current` with `changes` applied (not yet checked: {@link readServeFaults} does that). */
+export function mergeServeFaults(current: ServeFaults, changes: ServeFaultChanges): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...current };
+  for (const [key, value] of Object.entries(changes)) {
+    if (value === null) delete merged[key];
+    else if (value !== undefined) merged[key] = value;
+  }
+  return merged;
+}
+
+function shortJson(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
 /** The link plan `faults` describe for one link. @throws FaultPlanError for anything that does not fit real traffic. */
 export function servePlanOf(faults: ServeFaults, link: string = SERVE_LINK): LinkPlan {
   const issues: { path: string; expected: string; found: string }[] = [];
@@ -81,14 +138,26 @@ export function servePlanOf(faults: ServeFaults, link: string = SERVE_LINK): Lin
       expected: `one of ${LINK_ERROR_STATUSES.join(', ')}`,
       found: JSON.stringify(status),
     });
+  // Each part is checked on its own first, so that an error names the field the caller gave
+  // (a plan's own latency is checked even when `latency` would replace it).
+  if (faults.plan !== undefined)
+    for (const issue of validateFaultPlan(faults.plan))
+      issues.push({ ...issue, path: issue.path === '' ? 'plan' : `plan.${issue.path}` });
   let latency: LatencySpec | undefined;
   if (typeof faults.latency === 'number') {
-    if (!Number.isInteger(faults.latency) || faults.latency < 0)
-      issues.push({ path: 'latency', expected: 'whole milliseconds >= 0', found: String(faults.latency) });
+    if (!Number.isInteger(faults.latency) || faults.latency < 0 || faults.latency > MAX_VIRTUAL_MS)
+      issues.push({
+        path: 'latency',
+        expected: `whole milliseconds from 0 to ${MAX_VIRTUAL_MS}`,
+        found: String(faults.latency),
+      });
     latency = { kind: 'fixed', ms: faults.latency };
-  } else {
+  } else if (faults.latency !== undefined) {
+    for (const issue of validateFaultPlan({ default: { latency: faults.latency } }))
+      issues.push({ ...issue, path: issue.path.replace(/^default\.latency/, 'latency') });
     latency = faults.latency;
   }
+  if (issues.length > 0) throw new FaultPlanError(issues);
   const plan = parseFaultPlan({
     ...(faults.plan ?? {}),
     ...(latency !== undefined ? { default: { ...(faults.plan?.default ?? {}), latency } } : {}),
@@ -109,8 +178,37 @@ export function servePlanOf(faults: ServeFaults, link: string = SERVE_LINK): Lin
   return { ...base, faults: [...extra, ...(base.faults ?? [])] };
 }
 
+/** A fault that met one request on its way (request-log.ts words it). */
+export type AppliedFault =
+  | { readonly kind: 'http-error'; readonly status: number }
+  | { readonly kind: 'lost-response' | 'network-failure' | 'timeout' | 'offline' }
+  | {
+      readonly kind: 'intercept';
+      readonly intercept: number;
+      readonly step: 'hold' | 'release' | 'lose' | 'fail';
+      /** The status of the answer held, released or lost, or the one a `fail` sent. */
+      readonly status?: number;
+    };
+
+/** What crossing the link did to one request, filled in as it happens. */
+export interface RequestTrace {
+  readonly faults: readonly AppliedFault[];
+}
+
 interface RequestContext {
-  readonly res: ServerResponse;
+  /** Absent outside express (the msw door): a failed crossing then rejects instead. */
+  readonly res?: ServerResponse;
+  readonly faults: AppliedFault[];
+}
+
+export interface ServeTrafficOptions {
+  /** How much history to keep (default: DEFAULT_HISTORY_LIMIT). */
+  readonly historyLimit?: HistoryLimit;
+  /**
+   * Seeds each link's chances (`<seed>:<link name>`), so that the same requests meet the same
+   * faults run after run. Default: a fresh seed per link.
+   */
+  readonly seed?: string;
 }
 
 /** How much of its history serve keeps, and what it left out. */
@@ -147,13 +245,19 @@ export class ServeTraffic {
   /** Backend options per request in flight: the link hands the backend the request only. */
   private readonly handleOptions = new WeakMap<HttpRequest, HandleOptions | undefined>();
 
+  private readonly historyLimit: HistoryLimit;
+  private readonly seed: string | undefined;
+
+  /** @throws FaultPlanError for faults that do not fit real traffic. */
   constructor(
     private readonly backend: () => Backend,
     faults: ServeFaults = {},
-    private readonly historyLimit: HistoryLimit = DEFAULT_HISTORY_LIMIT,
+    options: ServeTrafficOptions = {},
   ) {
+    this.historyLimit = options.historyLimit ?? DEFAULT_HISTORY_LIMIT;
+    this.seed = options.seed;
     this.recorder = this.newRecorder();
-    servePlanOf(faults);
+    faults = readServeFaults(faults);
     this.current = faults;
     this.allOffline = faults.offline === true;
     this.linkFor(SERVE_LINK);
@@ -202,13 +306,32 @@ export class ServeTraffic {
     return clients;
   }
 
-  /** Express middleware that lets `handle` find the response of the request it serves. */
+  /**
+   * Express middleware that lets `handle` find the response of the request it serves, and
+   * starts the request's trace (see {@link trace}).
+   */
   bind(): (req: unknown, res: ServerResponse, next: () => void) => void {
-    return (_req, res, next) => this.context.run({ res }, next);
+    return (_req, res, next) => this.context.run({ res, faults: [] }, next);
   }
 
-  /** The backend's `handle`, across the link. A failed crossing drops the connection and never answers. */
-  async handle(request: HttpRequest, options?: HandleOptions): Promise<HttpResponse> {
+  /**
+   * The trace of the request being served (inside {@link bind}'s middleware), which fills in as
+   * the link and the intercepts apply their faults to it.
+   */
+  trace(): RequestTrace | undefined {
+    return this.context.getStore();
+  }
+
+  /**
+   * The backend's `handle`, across the link. Inside {@link bind}'s middleware a failed crossing
+   * drops the connection and never answers; elsewhere (msw) it rejects with the TransportError.
+   */
+  handle(request: HttpRequest, options?: HandleOptions): Promise<HttpResponse> {
+    if (this.context.getStore() !== undefined) return this.handleBound(request, options);
+    return this.context.run({ faults: [] }, () => this.handleBound(request, options));
+  }
+
+  private async handleBound(request: HttpRequest, options?: HandleOptions): Promise<HttpResponse> {
     const named = clientOf(request);
     if ('error' in named) return badClient(named.error);
     if (!this.links.has(named.link) && this.links.size >= MAX_LINKS)
@@ -236,14 +359,35 @@ export class ServeTraffic {
 
   /** New faults from now on, on every link. @throws FaultPlanError */
   setFaults(faults: ServeFaults): void {
+    this.replaceFaults(readServeFaults(faults), new Set(), 'set');
+  }
+
+  /**
+   * The faults in force with `changes` merged in (a field given replaces it, `null` removes it),
+   * from now on, on every link. The links start again as with {@link setFaults}, but the shared
+   * link's offline state is kept unless `changes` has `offline`, and a client's link taken down
+   * alone stays down. @throws FaultPlanError, and then nothing changes.
+   */
+  mergeFaults(changes: ServeFaultChanges): void {
+    const merged = readServeFaults(mergeServeFaults(this.faults, changes));
+    const keepDown = new Set<string>();
+    if (changes.offline === undefined)
+      for (const [name, link] of this.links) if (name !== SERVE_LINK && link.offline) keepDown.add(name);
+    this.replaceFaults(merged, keepDown, 'merged');
+  }
+
+  private replaceFaults(faults: ServeFaults, keepDown: ReadonlySet<string>, how: 'set' | 'merged'): void {
     const names = [...this.links.keys()];
     for (const name of names) servePlanOf(faults, name);
     for (const link of this.links.values()) link.heal();
     this.current = faults;
     this.allOffline = faults.offline === true;
     this.links = new Map();
-    for (const name of names) this.linkFor(name);
-    this.recorder.record('world', { kind: 'note', text: `faults set: ${JSON.stringify(faults)}` });
+    for (const name of names) {
+      const link = this.linkFor(name);
+      if (keepDown.has(name)) link.setOffline(true, 'admin');
+    }
+    this.recorder.record('world', { kind: 'note', text: `faults ${how}: ${JSON.stringify(faults)}` });
   }
 
   /**
@@ -320,7 +464,15 @@ export class ServeTraffic {
   }
 
   private newRecorder(): HistoryRecorder {
-    return new HistoryRecorder(this.clock, this.clock.now(), { limit: this.historyLimit });
+    const recorder = new HistoryRecorder(this.clock, this.clock.now(), { limit: this.historyLimit });
+    // Links and intercepts record a request's faults inside its own async context: its trace.
+    recorder.subscribe((event) => {
+      const faults = this.context.getStore()?.faults;
+      if (faults === undefined) return;
+      const applied = appliedFault(event, faults);
+      if (applied !== undefined) faults.push(applied);
+    });
+    return recorder;
   }
 
   private linkFor(name: string): NetworkLink {
@@ -339,13 +491,52 @@ export class ServeTraffic {
       plan,
       clock: this.clock,
       startTime: this.clock.now(),
-      random: new SeededRandom(randomUUID()),
+      random: new SeededRandom(this.seed === undefined ? randomUUID() : `${this.seed}:${name}`),
       server: (request) => this.backend().handle(request, this.handleOptions.get(request)),
       recorder: this.recorder,
       nextRequestId: () => (this.lastRequestId = this.nextRequestId++),
     });
     if (this.allOffline) link.setOffline(true, 'admin');
     return link;
+  }
+}
+
+const INTERCEPT_STEPS: Readonly<Record<string, 'hold' | 'release' | 'lose' | 'fail'>> = {
+  'intercept-hold': 'hold',
+  'intercept-release': 'release',
+  'intercept-lose': 'lose',
+  'intercept-fail': 'fail',
+};
+
+/**
+ * The fault an event says a request met, if any. A failure with no fault event before it (the
+ * link down, or going down mid-way) is a fault of its own; one after a fault is that fault's doing.
+ */
+function appliedFault(event: HistoryEvent, before: readonly AppliedFault[]): AppliedFault | undefined {
+  if (event.kind === 'http-failure') {
+    if (before.length > 0) return undefined;
+    return { kind: event.failure === 'network' ? 'network-failure' : event.failure };
+  }
+  if (event.kind !== 'fault') return undefined;
+  const detail = event.detail ?? {};
+  const status = typeof detail['status'] === 'number' ? detail['status'] : undefined;
+  const step = INTERCEPT_STEPS[event.fault];
+  if (step !== undefined)
+    return {
+      kind: 'intercept',
+      intercept: typeof detail['intercept'] === 'number' ? detail['intercept'] : 0,
+      step,
+      ...(status !== undefined ? { status } : {}),
+    };
+  switch (event.fault) {
+    case 'http-error':
+      return { kind: 'http-error', status: status ?? 500 };
+    case 'lost-response':
+    case 'network-failure':
+    case 'timeout':
+      return { kind: event.fault };
+    default:
+      return undefined;
   }
 }
 

@@ -11,6 +11,7 @@ import { ADMIN_PREFIX, adminRouter } from './admin.js';
 import { createBackend } from '../backend/backend.js';
 import { createApp } from './express.js';
 import { ServeTraffic, type ServeFaults } from './serve-faults.js';
+import { requestLog, type RequestLogEntry } from './request-log.js';
 import { loadTablesFile } from '../backend/tables-file.js';
 import type { Backend } from '../backend/types.js';
 import type { HistoryLimit } from '../kernel/history-limit.js';
@@ -44,6 +45,11 @@ export interface ServeOptions {
    * and `host`; `*` for any, which needs `adminToken`. See allowed-hosts.ts.
    */
   allowedHosts?: readonly string[];
+  /**
+   * Told of each request when it ends, admin API requests included (format one with
+   * `formatRequestLog`). Default: nothing is logged.
+   */
+  log?: (entry: RequestLogEntry) => void;
 }
 
 export interface RunningServer {
@@ -60,7 +66,7 @@ export interface RunningServer {
  * const server = await startServer({ port: 0 });
  * await fetch(`${server.url}/tables/todoitem`, { headers: { 'ZUMO-API-VERSION': '2.0.0' } });
  * await server.close();
- * @throws TablesFileError for a tables file that cannot be used.
+ * @throws TablesFileError for a tables file that cannot be used, FaultPlanError for faults that do not fit.
  */
 export async function startServer(options: ServeOptions = {}): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
@@ -83,7 +89,17 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       ...(options.compatibility !== undefined ? { compatibility: options.compatibility } : {}),
     });
   let current = await newBackend();
-  const traffic = new ServeTraffic(() => current, options.faults ?? {}, options.historyLimit);
+  let traffic: ServeTraffic;
+  try {
+    traffic = new ServeTraffic(
+      () => current,
+      options.faults ?? {},
+      options.historyLimit !== undefined ? { historyLimit: options.historyLimit } : {},
+    );
+  } catch (error) {
+    current.close();
+    throw error;
+  }
   // The admin API's reset swaps the backend; the front door keeps pointing at the current one.
   const backend = delegatingBackend(
     () => current,
@@ -91,6 +107,17 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   );
   const app = express();
   app.disable('x-powered-by');
+  app.use(traffic.bind());
+  if (options.log !== undefined)
+    app.use(
+      requestLog({
+        write: options.log,
+        // serve runs on the wall clock: the log says when a request came, as any server's does.
+        now: () => Date.now(),
+        trace: () => traffic.trace(),
+        adminPrefix: ADMIN_PREFIX,
+      }),
+    );
   app.use(
     ADMIN_PREFIX,
     adminRouter({
@@ -105,7 +132,6 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       },
     }),
   );
-  app.use(traffic.bind());
   app.use(createApp(backend, options.corsOrigins === undefined ? {} : { corsOrigins: options.corsOrigins }));
   const server = createServer(app);
   try {

@@ -1,6 +1,8 @@
 import path from 'node:path';
 import type { ServeFaults } from '../../serve/serve-faults.js';
 import { startServer } from '../../serve/serve.js';
+import { formatRequestLog } from '../../serve/request-log.js';
+import { lineWriter } from '../line-writer.js';
 import {
   LINK_ERROR_STATUSES,
   type FaultPlan,
@@ -23,10 +25,17 @@ import { integerOption, parseOptions, rateOption } from '../options.js';
 import { readJsonFile } from '../json-file.js';
 import { MAX_JSON_BYTES } from '../../protocol/limits.js';
 
-export const serveCommand: Command = {
-  name: 'serve',
-  summary: 'Serve the simulated backend over real HTTP (with faults, for real apps)',
-  usage: `Usage: syncwright serve [options]
+/** What `serve` needs from the world beyond its I/O: when to stop. */
+export interface ServeDeps {
+  /** Resolves when the server should stop (Ctrl-C, SIGTERM). */
+  readonly untilStopped: () => Promise<void>;
+}
+
+export function createServeCommand(deps: ServeDeps): Command {
+  return {
+    name: 'serve',
+    summary: 'Serve the simulated backend over real HTTP (with faults, for real apps)',
+    usage: `Usage: syncwright serve [options]
 
 Serves the simulated Azure Mobile Apps backend over HTTP, for real apps and clients. Faults
 apply to real traffic the way they apply to virtual clients: a lost response is handled by the
@@ -54,14 +63,19 @@ Options:
                              and --host (repeat it for more; '*' for any, with --admin-token only)
   --history-limit <n,size>   history kept: the newest n events and size of them (default 20000,16mb);
                              bodies over 4 KiB are kept as their length and SHA-256
-  --quiet                    print only the address (and warnings)
+  --quiet                    print only the address (and warnings): no request log
   --dry-run                  print what would be exposed, and exit without listening
   -h, --help                 show this help
+
+Each request is logged on stdout when it ends, admin API requests marked "admin":
+  <time> <method> <path> <status, - if dropped> <ms>ms fault=<none|lost-response|http-503|held:1…>
+  [client=<X-Syncwright-Client>] [admin]
 
 Off 127.0.0.1 serve says what it exposes: the tables API to anyone who can connect (no login,
 CORS as --cors says), the admin API only with --admin-token.
 
-Admin API (under /__syncwright/): GET|PUT /faults, POST /offline,
+Admin API (under /__syncwright/): GET|PUT|PATCH /faults (PUT replaces, PATCH merges; null
+removes a field), POST /offline,
 GET /history?after=<seq>&limit=<n> (a page; "next" is the cursor of the next one),
 GET /history/export (the whole kept history, streamed),
 GET|POST /tables/:table, PATCH|DELETE /tables/:table/:id (as another user), POST /reset,
@@ -71,99 +85,112 @@ POST /intercepts {"action":"hold|lose|fail","method":"PATCH","path":"/tables/tod
 Example:
   syncwright serve --port 4123 --latency 50-300 --lost-response-rate 0.2
   curl -H 'ZUMO-API-VERSION: 2.0.0' http://127.0.0.1:4123/tables/todoitem
-  curl -X PUT -H 'content-type: application/json' -d '{"errorRate":0.5}' http://127.0.0.1:4123/__syncwright/faults`,
+  curl -X PUT -H 'content-type: application/json' -d '{"errorRate":0.5}' http://127.0.0.1:4123/__syncwright/faults
+  curl -X PATCH -H 'content-type: application/json' -d '{"errorRate":null}' http://127.0.0.1:4123/__syncwright/faults`,
 
-  async run(args, io) {
-    const { values } = parseOptions(args, {
-      port: { type: 'string' },
-      host: { type: 'string' },
-      tables: { type: 'string' },
-      profile: { type: 'string' },
-      compat: { type: 'string' },
-      cors: { type: 'string' },
-      latency: { type: 'string' },
-      'error-rate': { type: 'string' },
-      'error-status': { type: 'string' },
-      'lost-response-rate': { type: 'string' },
-      offline: { type: 'boolean' },
-      faults: { type: 'string' },
-      'admin-token': { type: 'string' },
-      'allowed-host': { type: 'string', multiple: true },
-      'history-limit': { type: 'string' },
-      quiet: { type: 'boolean' },
-      'dry-run': { type: 'boolean' },
-    });
-    const port = integerOption('port', values.port, 3000, 0, 65535);
-    const profile = values.profile ?? 'node';
-    if (!(SERVER_PROFILE_NAMES as readonly string[]).includes(profile))
-      throw new UsageError(`--profile expects one of ${SERVER_PROFILE_NAMES.join(', ')}, got '${profile}'`);
-    const compatibility = values.compat ?? 'default';
-    if (!(COMPATIBILITY_MODES as readonly string[]).includes(compatibility))
-      throw new UsageError(`--compat expects one of ${COMPATIBILITY_MODES.join(', ')}, got '${compatibility}'`);
-    const faults = await faultsFrom(values, io);
-    const adminToken = values['admin-token'] ?? process.env['SYNCWRIGHT_ADMIN_TOKEN'];
-    if (adminToken !== undefined && adminToken.length < 8)
-      throw new UsageError('--admin-token must be at least 8 characters long');
-    const host = values.host ?? '127.0.0.1';
-    const historyLimit = historyLimitOption(values['history-limit']);
-    const allowedHosts = allowedHostsOption(values['allowed-host'] ?? [], host, adminToken !== undefined);
-    const corsOrigins = values.cors?.split(',').map((origin) => origin.trim());
-    const exposure = exposureOf({
-      host,
-      ...(corsOrigins !== undefined ? { corsOrigins } : {}),
-      adminToken: adminToken !== undefined,
-      allowedHosts,
-    });
-    if (values['dry-run'] === true) {
-      io.stdout.write(
-        `syncwright serve would listen on ${host}:${port}\n${exposure.lines.join('\n')}\nhistory: ${describeHistoryLimit(historyLimit)}\ndry run: not listening\n`,
-      );
-      return 0;
-    }
-    let server;
-    try {
-      server = await startServer({
-        port,
-        host,
-        ...(values.tables === undefined ? {} : { tablesFile: values.tables }),
-        profile: profile as ServerProfileName,
-        compatibility: compatibility as Compatibility,
-        ...(corsOrigins === undefined ? {} : { corsOrigins }),
-        faults,
-        ...(adminToken !== undefined ? { adminToken } : {}),
-        historyLimit,
-        ...(values['allowed-host'] !== undefined ? { allowedHosts: values['allowed-host'] } : {}),
+    async run(args, io) {
+      const { values } = parseOptions(args, {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        tables: { type: 'string' },
+        profile: { type: 'string' },
+        compat: { type: 'string' },
+        cors: { type: 'string' },
+        latency: { type: 'string' },
+        'error-rate': { type: 'string' },
+        'error-status': { type: 'string' },
+        'lost-response-rate': { type: 'string' },
+        offline: { type: 'boolean' },
+        faults: { type: 'string' },
+        'admin-token': { type: 'string' },
+        'allowed-host': { type: 'string', multiple: true },
+        'history-limit': { type: 'string' },
+        quiet: { type: 'boolean' },
+        'dry-run': { type: 'boolean' },
       });
-    } catch (error) {
-      if (error instanceof FaultPlanError || error instanceof TablesFileError) throw new UsageError(error.message);
-      throw error;
-    }
-    io.stdout.write(
-      `syncwright backend listening on ${server.url} (${profile} profile${compatibility === 'exact' ? ', exact' : ''})\n`,
-    );
-    // Off loopback the exposure is a warning, printed even with --quiet.
-    if (!exposure.loopback)
-      io.stderr.write(`${exposure.lines.map((line) => `syncwright serve: ${line}`).join('\n')}\n`);
-    if (values.quiet !== true) {
-      const active = describeFaults(faults);
-      if (active !== '') io.stdout.write(`faults on real traffic: ${active}\n`);
+      const port = integerOption('port', values.port, 3000, 0, 65535);
+      const profile = values.profile ?? 'node';
+      if (!(SERVER_PROFILE_NAMES as readonly string[]).includes(profile))
+        throw new UsageError(`--profile expects one of ${SERVER_PROFILE_NAMES.join(', ')}, got '${profile}'`);
+      const compatibility = values.compat ?? 'default';
+      if (!(COMPATIBILITY_MODES as readonly string[]).includes(compatibility))
+        throw new UsageError(`--compat expects one of ${COMPATIBILITY_MODES.join(', ')}, got '${compatibility}'`);
+      const faults = await faultsFrom(values, io);
+      const adminToken = values['admin-token'] ?? process.env['SYNCWRIGHT_ADMIN_TOKEN'];
+      if (adminToken !== undefined && adminToken.length < 8)
+        throw new UsageError('--admin-token must be at least 8 characters long');
+      const host = values.host ?? '127.0.0.1';
+      const historyLimit = historyLimitOption(values['history-limit']);
+      const allowedHosts = allowedHostsOption(values['allowed-host'] ?? [], host, adminToken !== undefined);
+      const corsOrigins = values.cors?.split(',').map((origin) => origin.trim());
+      const exposure = exposureOf({
+        host,
+        ...(corsOrigins !== undefined ? { corsOrigins } : {}),
+        adminToken: adminToken !== undefined,
+        allowedHosts,
+      });
+      if (values['dry-run'] === true) {
+        io.stdout.write(
+          `syncwright serve would listen on ${host}:${port}\n${exposure.lines.join('\n')}\nhistory: ${describeHistoryLimit(historyLimit)}\ndry run: not listening\n`,
+        );
+        return 0;
+      }
+      const log = values.quiet === true ? undefined : lineWriter(io.stdout);
+      let server;
+      try {
+        server = await startServer({
+          port,
+          host,
+          ...(values.tables === undefined ? {} : { tablesFile: values.tables }),
+          profile: profile as ServerProfileName,
+          compatibility: compatibility as Compatibility,
+          ...(corsOrigins === undefined ? {} : { corsOrigins }),
+          faults,
+          ...(adminToken !== undefined ? { adminToken } : {}),
+          historyLimit,
+          ...(values['allowed-host'] !== undefined ? { allowedHosts: values['allowed-host'] } : {}),
+          ...(log !== undefined ? { log: (entry) => log.write(formatRequestLog(entry)) } : {}),
+        });
+      } catch (error) {
+        if (error instanceof FaultPlanError || error instanceof TablesFileError) throw new UsageError(error.message);
+        throw error;
+      }
       io.stdout.write(
-        `admin API: ${server.url}/__syncwright/ (${adminToken !== undefined ? 'admin token required' : 'this machine only'})\n`,
+        `syncwright backend listening on ${server.url} (${profile} profile${compatibility === 'exact' ? ', exact' : ''})\n`,
       );
-      io.stdout.write(`history: ${describeHistoryLimit(historyLimit)}\n`);
-    }
-    await new Promise<void>((resolve) => {
-      const stop = () => {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-        void server.close().then(resolve);
-      };
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
-    });
-    return 0;
-  },
-};
+      // Off loopback the exposure is a warning, printed even with --quiet.
+      if (!exposure.loopback)
+        io.stderr.write(`${exposure.lines.map((line) => `syncwright serve: ${line}`).join('\n')}\n`);
+      if (values.quiet !== true) {
+        const active = describeFaults(faults);
+        if (active !== '') io.stdout.write(`faults on real traffic: ${active}\n`);
+        io.stdout.write(
+          `admin API: ${server.url}/__syncwright/ (${adminToken !== undefined ? 'admin token required' : 'this machine only'})\n`,
+        );
+        io.stdout.write(`history: ${describeHistoryLimit(historyLimit)}\n`);
+      }
+      await deps.untilStopped();
+      await server.close();
+      log?.close();
+      return 0;
+    },
+  };
+}
+
+/** Until Ctrl-C or a termination signal. */
+function untilSignal(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+export const serveCommand: Command = createServeCommand({ untilStopped: untilSignal });
 
 interface FaultFlags {
   latency?: string | undefined;
