@@ -16,6 +16,7 @@ import type { Backend } from '../backend/types.js';
 import type { HistoryLimit } from '../kernel/history-limit.js';
 import { allowedHostsOf } from './allowed-hosts.js';
 import type { Compatibility, ServerProfileName } from '../backend/profiles/profile.js';
+import type { ServerVariants } from '../backend/server-variants.js';
 
 export interface ServeOptions {
   /** Default 3000; 0 picks a free port. */
@@ -30,6 +31,12 @@ export interface ServeOptions {
   profile?: ServerProfileName;
   /** `exact` answers as the real server does where it is broken; default `default`. */
   compatibility?: Compatibility;
+  /**
+   * A less kind server (backend/server-variants.ts): ties in a new order on every request, pages
+   * capped whatever `$top` asks, deletes that remove the row. Ties are shuffled by a seed drawn
+   * per backend, so the order differs from run to run as a real database's would.
+   */
+  variants?: ServerVariants;
   /** Latency, errors, lost answers, a partition or a fault plan, applied to real traffic (see serve-faults.ts). */
   faults?: ServeFaults;
   /**
@@ -60,7 +67,7 @@ export interface RunningServer {
  * const server = await startServer({ port: 0 });
  * await fetch(`${server.url}/tables/todoitem`, { headers: { 'ZUMO-API-VERSION': '2.0.0' } });
  * await server.close();
- * @throws TablesFileError for a tables file that cannot be used.
+ * @throws TablesFileError for a tables file that cannot be used; RangeError for a variant out of range.
  */
 export async function startServer(options: ServeOptions = {}): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
@@ -81,6 +88,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       random: new SeededRandom(randomUUID()),
       ...(options.profile !== undefined ? { profile: options.profile } : {}),
       ...(options.compatibility !== undefined ? { compatibility: options.compatibility } : {}),
+      ...options.variants,
     });
   let current = await newBackend();
   const traffic = new ServeTraffic(() => current, options.faults ?? {}, options.historyLimit);
