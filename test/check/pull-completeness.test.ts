@@ -80,7 +80,6 @@ describe('pull completeness', () => {
     expect(violation!.events).toEqual(expect.arrayContaining([start, read, end]));
   });
 
-
   test('names a miss inside a tie group the pull paged through (tie-paged), and only that one', () => {
     // a, b, c share an updatedAt and d does not; pages of two, c never served (the order of the
     // tie changed between two requests). d is missed too, but its group came on one page only.
