@@ -1,4 +1,4 @@
-import { defineScenario } from '../src/index.js';
+import { defineScenario, SDK_KNOWN_FINDINGS } from '../src/index.js';
 
 /** Random programs against a server that shuffles ties, caps pages and deletes for good. */
 export default defineScenario({
@@ -16,6 +16,8 @@ export default defineScenario({
   policy: 'tutorial',
   // Errors left unhandled stop the push until the next sync: the app's intent, not a finding.
   allow: ['handler-outcomes/handler.error-unhandled'],
+  // On the SDK, P7 of docs/sdk-findings.md among them: its $skip paging of a tie group misses records here.
+  expect: { sdk: { fails: [...SDK_KNOWN_FINDINGS] } },
   generate: {
     steps: { min: 1, max: 14 },
     records: 3,

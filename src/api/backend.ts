@@ -33,6 +33,7 @@ export type {
 export { BackendError, UnknownTableError, TableDefinitionError } from '../backend/errors.js';
 export { validateTableDefinition, type ResolvedTableDefinition } from '../backend/table-definition.js';
 export { SERVER_VERSION } from '../backend/http-handler.js';
+export type { ServerVariants } from '../backend/server-variants.js';
 export {
   COMPATIBILITY_MODES,
   SERVER_PROFILE_NAMES,

@@ -17,6 +17,7 @@ import type { Backend } from '../backend/types.js';
 import type { HistoryLimit } from '../kernel/history-limit.js';
 import { allowedHostsOf } from './allowed-hosts.js';
 import type { Compatibility, ServerProfileName } from '../backend/profiles/profile.js';
+import type { ServerVariants } from '../backend/server-variants.js';
 
 export interface ServeOptions {
   /** Default 3000; 0 picks a free port. */
@@ -31,6 +32,12 @@ export interface ServeOptions {
   profile?: ServerProfileName;
   /** `exact` answers as the real server does where it is broken; default `default`. */
   compatibility?: Compatibility;
+  /**
+   * A less kind server (backend/server-variants.ts): ties in a new order on every request, pages
+   * capped whatever `$top` asks, deletes that remove the row. Ties are shuffled by a seed drawn
+   * per backend, so the order differs from run to run as a real database's would.
+   */
+  variants?: ServerVariants;
   /** Latency, errors, lost answers, a partition or a fault plan, applied to real traffic (see serve-faults.ts). */
   faults?: ServeFaults;
   /**
@@ -66,7 +73,8 @@ export interface RunningServer {
  * const server = await startServer({ port: 0 });
  * await fetch(`${server.url}/tables/todoitem`, { headers: { 'ZUMO-API-VERSION': '2.0.0' } });
  * await server.close();
- * @throws TablesFileError for a tables file that cannot be used, FaultPlanError for faults that do not fit.
+ * @throws TablesFileError for a tables file that cannot be used, FaultPlanError for faults that do not fit,
+ *   RangeError for a server variant out of range.
  */
 export async function startServer(options: ServeOptions = {}): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
@@ -87,6 +95,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       random: new SeededRandom(randomUUID()),
       ...(options.profile !== undefined ? { profile: options.profile } : {}),
       ...(options.compatibility !== undefined ? { compatibility: options.compatibility } : {}),
+      ...options.variants,
     });
   let current = await newBackend();
   let traffic: ServeTraffic;

@@ -80,6 +80,48 @@ describe('pull completeness', () => {
     expect(violation!.events).toEqual(expect.arrayContaining([start, read, end]));
   });
 
+  test('names a miss inside a tie group the pull paged through (tie-paged), and only that one', () => {
+    // a, b, c share an updatedAt and d does not; pages of two, c never served (the order of the
+    // tie changed between two requests). d is missed too, but its group came on one page only.
+    const d = record('d', 'later', 'v1', { updatedAt: T1 });
+    const server = [record('a', 'milk', 'v1'), record('b', 'dog', 'v1'), record('c', 'cat', 'v1'), d];
+    const h = new HistoryBuilder();
+    h.snapshot('before pull', { 'client-1': state([]) }, server);
+    const op = h.invoke('client-1', { type: 'pull', table: 'todoitem' });
+    const first = h.page('client-1', FIRST_PAGE, [server[0]!, server[1]!], held(server));
+    const second = h.page('client-1', `${FIRST_PAGE}&$skip=2`, [server[0]!]);
+    h.page('client-1', `${FIRST_PAGE}&$skip=3`, []);
+    h.ok('client-1', op.opId);
+    h.snapshot('after pull', { 'client-1': state([local('a', 'milk', 'v1'), local('b', 'dog', 'v1')]) }, server);
+    const result = checkPullCompleteness(h.build());
+    expect(result.violations.map((violation) => [violation.rule, violation.at])).toEqual([
+      ['pull.complete', { op: 'pull', status: 'tie-paged' }],
+      ['pull.complete', { op: 'pull', status: 'ok' }],
+    ]);
+    expect(result.violations[0]!.message).toContain('missed todoitem/c');
+    expect(result.violations[0]!.message).toContain(
+      `the pull paged through its tie group: the server served rows of that updatedAt on 2 of its pages (#${first}, #${second})`,
+    );
+    expect(result.violations[1]!.message).toContain('missed todoitem/d');
+  });
+
+  test('a row left at an older version inside a tie group the pull paged through is tie-paged too', () => {
+    const server = [record('a', 'milk', 'v2'), record('b', 'dog', 'v2'), record('c', 'cat', 'v2')];
+    const h = new HistoryBuilder();
+    const before = state([local('a', 'milk', 'v1'), local('b', 'dog', 'v1'), local('c', 'cat', 'v1')]);
+    h.snapshot('before pull', { 'client-1': before }, server);
+    const op = h.invoke('client-1', { type: 'pull', table: 'todoitem' });
+    h.page('client-1', FIRST_PAGE, [server[0]!, server[1]!], held(server));
+    h.page('client-1', `${FIRST_PAGE}&$skip=2`, [server[1]!]);
+    h.page('client-1', `${FIRST_PAGE}&$skip=3`, []);
+    h.ok('client-1', op.opId);
+    const after = state([local('a', 'milk', 'v2'), local('b', 'dog', 'v2'), local('c', 'cat', 'v1')]);
+    h.snapshot('after pull', { 'client-1': after }, server);
+    const [violation, ...others] = checkPullCompleteness(h.build()).violations;
+    expect(others).toEqual([]);
+    expect(violation!.message).toContain('left todoitem/c at version v1');
+    expect(violation!.at).toEqual({ op: 'pull', status: 'tie-paged' });
+  });
   test('judges an incremental pull by what the server held, not by the bound the client asked with', () => {
     // The client's mark is past the row it never got: it asks for less, and is judged on all.
     const server = [record('a', 'milk', 'v1')];

@@ -24,6 +24,7 @@ import {
 import { integerOption, parseOptions, rateOption } from '../options.js';
 import { readJsonFile } from '../json-file.js';
 import { MAX_JSON_BYTES } from '../../protocol/limits.js';
+import { MAX_TOP_CAP, activeVariants, type ServerVariants } from '../../backend/server-variants.js';
 
 /** What `serve` needs from the world beyond its I/O: when to stop. */
 export interface ServeDeps {
@@ -50,6 +51,10 @@ Options:
                              aspnet (Microsoft.Azure.Mobile.Server on SQL Server)
   --compat <mode>            default: better answers where the real server is broken; exact: the real
                              server's answers, warts included
+  --ties <order>             stable (default) or shuffled: records that share an updatedAt come back
+                             in a new order on every request (a database without a tie-break)
+  --top-cap <n>              serve at most n records a page (1 to ${MAX_TOP_CAP}), whatever $top asks
+  --deletes <kind>           soft (default: a delete leaves a tombstone) or hard (it removes the row)
   --cors <origins>           comma-separated origins allowed by CORS (default: any)
   --latency <ms|min-max>     delay each way, e.g. 200 or 50-400
   --error-rate <r>           chance (0..1) that a request is answered with an error status
@@ -95,6 +100,9 @@ Example:
         tables: { type: 'string' },
         profile: { type: 'string' },
         compat: { type: 'string' },
+        ties: { type: 'string' },
+        'top-cap': { type: 'string' },
+        deletes: { type: 'string' },
         cors: { type: 'string' },
         latency: { type: 'string' },
         'error-rate': { type: 'string' },
@@ -115,6 +123,7 @@ Example:
       const compatibility = values.compat ?? 'default';
       if (!(COMPATIBILITY_MODES as readonly string[]).includes(compatibility))
         throw new UsageError(`--compat expects one of ${COMPATIBILITY_MODES.join(', ')}, got '${compatibility}'`);
+      const variants = variantsFrom(values);
       const faults = await faultsFrom(values, io);
       const adminToken = values['admin-token'] ?? process.env['SYNCWRIGHT_ADMIN_TOKEN'];
       if (adminToken !== undefined && adminToken.length < 8)
@@ -131,7 +140,7 @@ Example:
       });
       if (values['dry-run'] === true) {
         io.stdout.write(
-          `syncwright serve would listen on ${host}:${port}\n${exposure.lines.join('\n')}\nhistory: ${describeHistoryLimit(historyLimit)}\ndry run: not listening\n`,
+          `syncwright serve would listen on ${host}:${port}\n${describeVariants(variants)}${exposure.lines.join('\n')}\nhistory: ${describeHistoryLimit(historyLimit)}\ndry run: not listening\n`,
         );
         return 0;
       }
@@ -144,6 +153,7 @@ Example:
           ...(values.tables === undefined ? {} : { tablesFile: values.tables }),
           profile: profile as ServerProfileName,
           compatibility: compatibility as Compatibility,
+          ...(activeVariants(variants).length > 0 ? { variants } : {}),
           ...(corsOrigins === undefined ? {} : { corsOrigins }),
           faults,
           ...(adminToken !== undefined ? { adminToken } : {}),
@@ -156,7 +166,7 @@ Example:
         throw error;
       }
       io.stdout.write(
-        `syncwright backend listening on ${server.url} (${profile} profile${compatibility === 'exact' ? ', exact' : ''})\n`,
+        `syncwright backend listening on ${server.url} (${profile} profile${compatibility === 'exact' ? ', exact' : ''})\n${describeVariants(variants)}`,
       );
       // Off loopback the exposure is a warning, printed even with --quiet.
       if (!exposure.loopback)
@@ -238,6 +248,39 @@ function allowedHostsOption(names: readonly string[], host: string, withToken: b
       "--allowed-host '*' needs --admin-token: without one, any web page could reach the admin API through DNS rebinding",
     );
   return allowed;
+}
+
+interface VariantFlags {
+  ties?: string | undefined;
+  'top-cap'?: string | undefined;
+  deletes?: string | undefined;
+}
+
+/** The less kind server the flags ask for (nothing set: the profile's own behaviour). */
+function variantsFrom(values: VariantFlags): ServerVariants {
+  const ties = values.ties;
+  if (ties !== undefined && ties !== 'stable' && ties !== 'shuffled')
+    throw new UsageError(`--ties expects stable or shuffled, got '${ties}'`);
+  const deletes = values.deletes;
+  if (deletes !== undefined && deletes !== 'soft' && deletes !== 'hard')
+    throw new UsageError(`--deletes expects soft or hard, got '${deletes}'`);
+  return {
+    ...(ties !== undefined ? { ties } : {}),
+    ...(values['top-cap'] !== undefined
+      ? { topCap: integerOption('top-cap', values['top-cap'], MAX_TOP_CAP, 1, MAX_TOP_CAP) }
+      : {}),
+    ...(deletes !== undefined ? { deletes } : {}),
+  };
+}
+
+/** `less kind server: ties shuffled, at most 2 records a page\n`, or nothing. */
+function describeVariants(variants: ServerVariants): string {
+  const parts = [
+    ...(variants.ties === 'shuffled' ? ['ties shuffled on every request'] : []),
+    ...(variants.topCap !== undefined ? [`at most ${variants.topCap} records a page`] : []),
+    ...(variants.deletes === 'hard' ? ['hard deletes'] : []),
+  ];
+  return parts.length === 0 ? '' : `less kind server: ${parts.join(', ')}\n`;
 }
 
 /** `200` (fixed) or `50-400` (uniform). */
