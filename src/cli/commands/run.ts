@@ -35,6 +35,8 @@ import {
 } from '../units.js';
 import { packageVersion } from '../version.js';
 import { isReporterPath, ReporterHookError, ReporterModules } from '../reporter-modules.js';
+import { nodeWatchDeps, watchRuns } from '../watch.js';
+import { runInChildProcess, watchedPaths } from '../watch-set.js';
 import { useColor } from '../../report/color.js';
 import { loadConfig } from '../config.js';
 import { filterByName, lastFailedKey, readLastFailed, regexOption } from '../selection.js';
@@ -81,6 +83,10 @@ Options:
   --last-failed          re-run the scenarios that failed in the results.json the last run left in --out
   --list                 list the scenarios that would run (in this --shard, if one is given), with
                          their run counts, and run nothing
+  --watch                run, then run again whenever a scenario file, a handler module a scenario
+                         names, a module --client or --reporter names or the config changes (a new
+                         scenario file in a scenario folder too); Ctrl-C stops it (exit 130). Not with
+                         --list, --last-failed or --shard, nor when CI is set
   --config <file>        the config file (default: syncwright.config.ts, .mts, .js, .mjs or .json in
                          the working directory, when there is one); flags override its fields
   -h, --help             show this help
@@ -98,7 +104,8 @@ Examples:
   syncwright run 'scenarios/generated-*.ts' --client sdk --compare reference --runs 500
   syncwright run --shard 2/4 --out reports/shard-2
   syncwright run --grep conflict --list
-  syncwright run --last-failed --reporter list,github`,
+  syncwright run --last-failed --reporter list,github
+  syncwright run scenarios/my-table.json --watch --reporter list,./my-reporter.js`,
 
   async run(args, io) {
     const { values, positionals } = parseOptions(
@@ -121,6 +128,7 @@ Examples:
         'last-failed': { type: 'boolean' },
         list: { type: 'boolean' },
         config: { type: 'string' },
+        watch: { type: 'boolean' },
       },
       true,
     );
@@ -153,6 +161,26 @@ Examples:
     if (!listOnly && reporters.builtIn.some((reporter) => reporter !== 'list' && reporter !== 'github'))
       await checkOutDirectory(outDir);
     await checkClients(clients, io.cwd);
+    if (values.watch === true) {
+      checkWatch(values, io);
+      for (const module of reporters.modules)
+        if (!existsSync(path.resolve(io.cwd, module)))
+          throw new UsageError(
+            `--reporter: ${module}: expected a reporter module (a file) or one of html, junit, json, list, github, found no such file`,
+          );
+      const requested = positionals.length > 0 ? positionals : (config?.scenarios ?? []);
+      const modules = [
+        ...(config !== undefined ? [config.file] : []),
+        ...clients.flatMap((client) =>
+          client.choice === 'reference' || client.choice === 'sdk' ? [] : [client.choice],
+        ),
+        ...reporters.modules,
+      ];
+      const paths = () => watchedPaths({ requested, cwd: io.cwd, modules });
+      await paths(); // arguments that mean no scenario file are exit 2 now, not a silent watch
+      const once = args.filter((arg) => arg !== '--watch');
+      return watchRuns({ round: (signal) => runInChildProcess(once, io, signal), paths, deps: nodeWatchDeps(), io });
+    }
     const color = useColor(io.stdout, io.env);
     const modules = listOnly ? undefined : await loadReporterModules(reporters, io, outDir, color);
     const lastFailed = values['last-failed'] === true ? await readLastFailed(outDir, io.cwd) : undefined;
@@ -336,6 +364,25 @@ Examples:
     }
   },
 };
+
+/** `--watch` re-runs for a person at a terminal: a combination that has no next round, or a CI job, is refused. */
+function checkWatch(values: { list?: boolean; 'last-failed'?: boolean; shard?: string }, io: CommandIO): void {
+  const other =
+    values.list === true
+      ? '--list'
+      : values['last-failed'] === true
+        ? '--last-failed'
+        : values.shard !== undefined
+          ? '--shard'
+          : undefined;
+  if (other !== undefined)
+    throw new UsageError(
+      `--watch cannot be combined with ${other} (${other === '--list' ? 'nothing runs to re-run' : other === '--last-failed' ? 'which scenarios failed changes with every round' : 'a shard is a slice for a CI machine'})`,
+    );
+  const ci = (io.env ?? process.env)['CI'];
+  if (ci !== undefined && ci !== '' && ci !== 'false' && ci !== '0')
+    throw new UsageError(`--watch waits for changes until Ctrl-C, which a CI job never sends (CI is set to '${ci}')`);
+}
 
 /** `--list`: each scenario (and client) that would run, with its run count; nothing runs. */
 function listScenarios(units: readonly WorkUnit[], io: CommandIO): void {
