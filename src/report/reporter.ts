@@ -23,9 +23,9 @@ export interface Reporter {
    * A scenario (on one client) is done: all of its runs, joined across the workers that ran
    * them. Scenarios end in the order they finish, not in file order.
    */
-  onScenarioEnd?(result: ScenarioResult, context: ReporterContext): void | Promise<void>;
+  readonly onScenarioEnd?: (result: ScenarioResult, context: ReporterContext) => void | Promise<void>;
   /** Every scenario is done and the built-in reports are written; `results` is what results.json holds. */
-  onEnd?(results: RunResults, context: ReporterContext): void | Promise<void>;
+  readonly onEnd?: (results: RunResults, context: ReporterContext) => void | Promise<void>;
 }
 
 /** Called once per command with the context, before anything runs. */
