@@ -79,6 +79,13 @@ export {
   type WriteReportsOptions,
   type WrittenReports,
 } from './report/write.js';
+export {
+  defineReporter,
+  type Reporter,
+  type ReporterContext,
+  type ReporterFactory,
+  type ReporterModule,
+} from './report/reporter.js';
 export { writeHtmlReport, renderHtmlReport, HTML_REPORT_FILE } from './report/html.js';
 export { renderJUnit, writeJUnitReport, JUNIT_REPORT_FILE } from './report/junit.js';
 export {

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { loadScenarioValue } from '../scenario/load.js';
 import { ScenarioError, type ScenarioIssue } from '../scenario/validate.js';
 import { UsageError } from './command.js';
+import { isReporterPath } from './reporter-modules.js';
 
 /** What a config file may set; every field is optional. */
 export interface SyncwrightConfig {
@@ -17,7 +18,7 @@ export interface SyncwrightConfig {
   readonly client?: string;
   /** Worker threads, 1 to 256. */
   readonly workers?: number;
-  /** Any of html, junit, json, list, github. */
+  /** Any of html, junit, json, list, github, or the path of a reporter module (relative to the config file). */
   readonly reporters?: readonly string[];
   /** Where reports go, relative to the config file (default reports/). */
   readonly outDir?: string;
@@ -142,7 +143,8 @@ function validateConfig(value: unknown, file: string, shown: string): LoadedConf
   const workers = whole('workers', record['workers'], 1, 256);
   if (workers !== undefined) config.workers = workers;
   const reporters = texts('reporters', record['reporters']);
-  if (reporters !== undefined) config.reporters = reporters;
+  if (reporters !== undefined)
+    config.reporters = reporters.map((entry) => (isReporterPath(entry) ? path.resolve(base, entry) : entry));
   const outDir = text('outDir', record['outDir']);
   if (outDir !== undefined) config.outDir = path.resolve(base, outDir);
   const seed = record['seed'];

@@ -8,7 +8,7 @@ import { useColor } from '../../report/color.js';
 import type { RunResults } from '../../scenario/results.js';
 import { UsageError, type Command } from '../command.js';
 import { parseOptions } from '../options.js';
-import { finish, reportDirectory, reportersOption, shown } from './run.js';
+import { finish, loadReporterModules, reportDirectory, reportersOption, shown } from './run.js';
 import { huntResultsFile, mergeHunts } from '../merge-hunts.js';
 import { HuntResultsError } from '../../report/hunt.js';
 import { HuntMergeError } from '../../report/hunt-merge.js';
@@ -25,7 +25,8 @@ report (one finding per signature, its earliest occurrence) and their corpora in
 
 Options:
   --out <dir>            where the merged reports go (default reports/)
-  --reporter <list>      any of html, junit, json, list, github (default html,junit,json,list)
+  --reporter <list>      any of html, junit, json, list, github (default html,junit,json,list), or
+                         the path of a reporter module (see \`syncwright run --help\`)
   --corpus <dir>         hunts: the corpus folder the shards' new programs join
                          (default .syncwright/corpus)
   -h, --help             show this help
@@ -108,6 +109,12 @@ Example:
       `merged ${plural(files.length, 'result file')} (${files.map((file) => shown(file, io.cwd)).join(', ')}) · seed ${merged.seed} · client ${terminalSafe(merged.client)}\n`,
     );
     const outDir = reportDirectory(values.out, io.cwd);
-    return finish(merged, { outDir, reporters, color: useColor(io.stdout, io.env) }, io);
+    const color = useColor(io.stdout, io.env);
+    const modules = await loadReporterModules(reporters, io, outDir, color);
+    return finish(
+      merged,
+      { outDir, reporters: reporters.builtIn, color, ...(modules !== undefined ? { modules } : {}) },
+      io,
+    );
   },
 };

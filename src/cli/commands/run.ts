@@ -34,6 +34,9 @@ import {
   type WorkUnit,
 } from '../units.js';
 import { packageVersion } from '../version.js';
+import { isReporterPath, ReporterHookError, ReporterModules } from '../reporter-modules.js';
+import { nodeWatchDeps, watchRuns } from '../watch.js';
+import { runInChildProcess, watchedPaths } from '../watch-set.js';
 import { useColor } from '../../report/color.js';
 import { loadConfig } from '../config.js';
 import { filterByName, lastFailedKey, readLastFailed, regexOption } from '../selection.js';
@@ -69,7 +72,9 @@ Options:
   --shard <i>/<n>        run the i-th of n deterministic slices of (scenario, run range) units;
                          join the shards' reports with \`syncwright merge-reports\`
   --reporter <list>      any of html, junit, json, list, github (default ${DEFAULT_REPORTERS});
-                         github prints GitHub Actions annotations for new findings and stale expectations
+                         github prints GitHub Actions annotations for new findings and stale expectations;
+                         a path (./my-reporter.js) names a reporter module of your own: its default
+                         export has onScenarioEnd and onEnd hooks, or is a factory of them
   --out <dir>            where reports go (default reports/)
   --bail                 stop at the first failing scenario
   --time-limit <d>       start no run after this long, e.g. 90s, 10m, 1h (what ran is reported)
@@ -78,6 +83,10 @@ Options:
   --last-failed          re-run the scenarios that failed in the results.json the last run left in --out
   --list                 list the scenarios that would run (in this --shard, if one is given), with
                          their run counts, and run nothing
+  --watch                run, then run again whenever a scenario file, a handler module a scenario
+                         names, a module --client or --reporter names or the config changes (a new
+                         scenario file in a scenario folder too); Ctrl-C stops it (exit 130). Not with
+                         --list, --last-failed or --shard, nor when CI is set
   --config <file>        the config file (default: syncwright.config.ts, .mts, .js, .mjs or .json in
                          the working directory, when there is one); flags override its fields
   -h, --help             show this help
@@ -95,7 +104,8 @@ Examples:
   syncwright run 'scenarios/generated-*.ts' --client sdk --compare reference --runs 500
   syncwright run --shard 2/4 --out reports/shard-2
   syncwright run --grep conflict --list
-  syncwright run --last-failed --reporter list,github`,
+  syncwright run --last-failed --reporter list,github
+  syncwright run scenarios/my-table.json --watch --reporter list,./my-reporter.js`,
 
   async run(args, io) {
     const { values, positionals } = parseOptions(
@@ -118,6 +128,7 @@ Examples:
         'last-failed': { type: 'boolean' },
         list: { type: 'boolean' },
         config: { type: 'string' },
+        watch: { type: 'boolean' },
       },
       true,
     );
@@ -147,9 +158,31 @@ Examples:
     const grepInvert = regexOption('grep-invert', values['grep-invert']);
     const listOnly = values.list === true;
     // Before any run: a folder the reports cannot go to is a mistake in the arguments.
-    if (!listOnly && reporters.some((reporter) => reporter !== 'list' && reporter !== 'github'))
+    if (!listOnly && reporters.builtIn.some((reporter) => reporter !== 'list' && reporter !== 'github'))
       await checkOutDirectory(outDir);
     await checkClients(clients, io.cwd);
+    if (values.watch === true) {
+      checkWatch(values, io);
+      for (const module of reporters.modules)
+        if (!existsSync(path.resolve(io.cwd, module)))
+          throw new UsageError(
+            `--reporter: ${module}: expected a reporter module (a file) or one of html, junit, json, list, github, found no such file`,
+          );
+      const requested = positionals.length > 0 ? positionals : (config?.scenarios ?? []);
+      const modules = [
+        ...(config !== undefined ? [config.file] : []),
+        ...clients.flatMap((client) =>
+          client.choice === 'reference' || client.choice === 'sdk' ? [] : [client.choice],
+        ),
+        ...reporters.modules,
+      ];
+      const paths = () => watchedPaths({ requested, cwd: io.cwd, modules });
+      await paths(); // arguments that mean no scenario file are exit 2 now, not a silent watch
+      const once = args.filter((arg) => arg !== '--watch');
+      return watchRuns({ round: (signal) => runInChildProcess(once, io, signal), paths, deps: nodeWatchDeps(), io });
+    }
+    const color = useColor(io.stdout, io.env);
+    const modules = listOnly ? undefined : await loadReporterModules(reporters, io, outDir, color);
     const lastFailed = values['last-failed'] === true ? await readLastFailed(outDir, io.cwd) : undefined;
     if (lastFailed !== undefined && lastFailed.keys.size === 0) {
       io.stdout.write(`no scenario failed in ${lastFailed.resultsFile}: nothing to re-run\n`);
@@ -217,7 +250,6 @@ Examples:
     const scenarioCount = new Set(units.map(scenarioKey)).size;
     const version = await packageVersion();
     const label = clientsLabel(clients);
-    const color = useColor(io.stdout, io.env);
     const head = [
       `syncwright ${version}`,
       `seed ${seed}`,
@@ -247,6 +279,10 @@ Examples:
       ...(process.stdout.columns !== undefined ? { columns: process.stdout.columns } : {}),
     });
     const counted = new Map<WorkUnit, number>();
+    // A scenario split over several units ends, for reporter modules, when its last unit does.
+    const unitsLeft = new Map<string, number>();
+    for (const unit of units) unitsLeft.set(scenarioKey(unit), (unitsLeft.get(scenarioKey(unit)) ?? 0) + 1);
+    const parts = new Map<string, ScenarioResult[]>();
     const failing = new Set<string>();
     let current: string | undefined;
     const state = () => ({ done, failures: failing.size, ...(current !== undefined ? { current } : {}) });
@@ -271,6 +307,13 @@ Examples:
         // A unit that stopped at a failure is done with all of its runs.
         done += Math.max(0, unit.weight - (counted.get(unit) ?? 0));
         counted.set(unit, unit.weight);
+        if (modules !== undefined && modules.size > 0) {
+          const key = scenarioKey(unit);
+          parts.set(key, [...(parts.get(key) ?? []), result]);
+          unitsLeft.set(key, (unitsLeft.get(key) ?? 1) - 1);
+          if (unitsLeft.get(key) === 0)
+            for (const joined of joinParts(parts.get(key)!, { seed, label, startedAt })) modules.scenarioEnded(joined);
+        }
         if (isFailingStatus(result.status) && result.status !== 'unexpected-pass' && !failing.has(scenarioKey(unit))) {
           failing.add(scenarioKey(unit));
           progress.log(
@@ -287,21 +330,10 @@ Examples:
     progress.finish(state());
 
     const tool = { name: 'syncwright', version, signatureVersion: SIGNATURE_VERSION } as const;
-    const scenarios: ScenarioResult[] =
-      outcome.results.length === 0
-        ? []
-        : [
-            ...mergeResults(
-              outcome.results.map(({ result }) => ({
-                tool,
-                seed,
-                client: label,
-                startedAt,
-                durationMs: 0,
-                scenarios: [result],
-              })),
-            ).scenarios,
-          ];
+    const scenarios = joinParts(
+      outcome.results.map(({ result }) => result),
+      { seed, label, startedAt },
+    );
     const results: RunResults = {
       tool,
       seed,
@@ -322,12 +354,35 @@ Examples:
     printFailures(results.scenarios, io);
     writing = true;
     try {
-      return await finish(results, { outDir, reporters, color }, io);
+      return await finish(
+        results,
+        { outDir, reporters: reporters.builtIn, color, ...(modules ? { modules } : {}) },
+        io,
+      );
     } finally {
       stopListening();
     }
   },
 };
+
+/** `--watch` re-runs for a person at a terminal: a combination that has no next round, or a CI job, is refused. */
+function checkWatch(values: { list?: boolean; 'last-failed'?: boolean; shard?: string }, io: CommandIO): void {
+  const other =
+    values.list === true
+      ? '--list'
+      : values['last-failed'] === true
+        ? '--last-failed'
+        : values.shard !== undefined
+          ? '--shard'
+          : undefined;
+  if (other !== undefined)
+    throw new UsageError(
+      `--watch cannot be combined with ${other} (${other === '--list' ? 'nothing runs to re-run' : other === '--last-failed' ? 'which scenarios failed changes with every round' : 'a shard is a slice for a CI machine'})`,
+    );
+  const ci = (io.env ?? process.env)['CI'];
+  if (ci !== undefined && ci !== '' && ci !== 'false' && ci !== '0')
+    throw new UsageError(`--watch waits for changes until Ctrl-C, which a CI job never sends (CI is set to '${ci}')`);
+}
 
 /** `--list`: each scenario (and client) that would run, with its run count; nothing runs. */
 function listScenarios(units: readonly WorkUnit[], io: CommandIO): void {
@@ -379,10 +434,42 @@ function printFailures(scenarios: readonly ScenarioResult[], io: CommandIO): voi
   io.stdout.write('\n');
 }
 
+/** The results of units (parts of scenarios) joined into one result per scenario, in file order. */
+function joinParts(
+  results: readonly ScenarioResult[],
+  run: { seed: number; label: string; startedAt: string },
+): ScenarioResult[] {
+  if (results.length === 0) return [];
+  const tool = { name: 'syncwright', version: '', signatureVersion: SIGNATURE_VERSION } as const;
+  return [
+    ...mergeResults(
+      results.map((result) => ({
+        tool,
+        seed: run.seed,
+        client: run.label,
+        startedAt: run.startedAt,
+        durationMs: 0,
+        scenarios: [result],
+      })),
+    ).scenarios,
+  ];
+}
+
+/** The reporter modules `--reporter` names, loaded before anything runs (a bad one is exit 2). */
+export async function loadReporterModules(
+  reporters: ReporterSelection,
+  io: CommandIO,
+  outDir: string,
+  color: boolean,
+): Promise<ReporterModules | undefined> {
+  if (reporters.modules.length === 0) return undefined;
+  return ReporterModules.load(reporters.modules, io.cwd, { outDir, output: io.stdout, color });
+}
+
 /** Writes the reports and returns the exit code. Shared with merge-reports. */
 export async function finish(
   results: RunResults,
-  options: { outDir: string; reporters: readonly ReporterName[]; color: boolean },
+  options: { outDir: string; reporters: readonly ReporterName[]; color: boolean; modules?: ReporterModules },
   io: CommandIO,
 ): Promise<number> {
   let written;
@@ -398,6 +485,15 @@ export async function finish(
       `syncwright: cannot write reports to ${options.outDir}: ${error instanceof Error ? error.message : String(error)}\n`,
     );
     return 2;
+  }
+  if (options.modules !== undefined) {
+    try {
+      await options.modules.end(results);
+    } catch (error) {
+      if (!(error instanceof ReporterHookError)) throw error;
+      io.stderr.write(`syncwright: ${error.message}\n`);
+      return 2;
+    }
   }
   const summary = summarize(results);
   if (!options.reporters.includes('list')) {
@@ -425,18 +521,31 @@ async function checkClients(clients: readonly ClientSelection[], cwd: string): P
   }
 }
 
-export function reportersOption(value: string | undefined): ReporterName[] {
-  let reporters: ReporterName[];
+/** The built-in reporters and the reporter modules (by path) a `--reporter` list names. */
+export interface ReporterSelection {
+  readonly builtIn: readonly ReporterName[];
+  readonly modules: readonly string[];
+}
+
+export function reportersOption(value: string | undefined): ReporterSelection {
+  const entries = (value ?? DEFAULT_REPORTERS)
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  const modules = [...new Set(entries.filter(isReporterPath))];
+  let builtIn: ReporterName[];
   try {
-    reporters = parseReporters(value ?? DEFAULT_REPORTERS);
+    builtIn = parseReporters(entries.filter((entry) => !isReporterPath(entry)).join(','));
   } catch (error) {
-    throw new UsageError(`--reporter: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  if (reporters.length === 0)
     throw new UsageError(
-      `--reporter expects a comma-separated list of html, junit, json, list, github; got '${value}'`,
+      `--reporter: ${error instanceof Error ? error.message : String(error)}, or the path of a reporter module (./my-reporter.js)`,
     );
-  return reporters;
+  }
+  if (builtIn.length + modules.length === 0)
+    throw new UsageError(
+      `--reporter expects a comma-separated list of html, junit, json, list, github or reporter module paths; got '${value}'`,
+    );
+  return { builtIn, modules };
 }
 
 export function defaultWorkers(): number {
