@@ -49,7 +49,9 @@ describe('syncwright explore <scenario>', () => {
     const dir = await inWorkspace({ 'mine.json': MINE });
     const outcome = await cli(['explore', 'mine.json', '--port', '0'], dir);
     expect(outcome.code).toBe(2);
-    expect(outcome.stderr).toMatch(/^syncwright explore: conflict policy module .\/handlers\/missing.js could not be loaded/);
+    expect(outcome.stderr).toMatch(
+      /^syncwright explore: conflict policy module .\/handlers\/missing.js could not be loaded/,
+    );
   });
 
   test('a client other than reference or sdk, two files, or --clients with a file, is a usage error', async () => {
