@@ -486,7 +486,10 @@ export class ExplorerSession {
       let report: CheckReport;
       if (mode === 'now') {
         const history = [...this.world.history, await this.nowSnapshot()];
-        const checks = withAllowed(runCheckers(history, CHECKER_NAMES, { finalLabel: NOW_LABEL }), this.allowed());
+        const checks = withAllowed(
+          runCheckers(history, this.base.checks ?? CHECKER_NAMES, { finalLabel: NOW_LABEL }),
+          this.allowed(),
+        );
         report = {
           mode,
           valid: checks.every((check) => check.valid),

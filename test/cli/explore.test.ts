@@ -4,6 +4,8 @@
  * test opens one.)
  */
 import { afterEach, describe, expect, test } from 'vitest';
+import path from 'node:path';
+import { defaultSaveDirectory } from '../../src/cli/save-directory.js';
 import { cli, workspace } from './helpers.js';
 
 let cleanup: (() => Promise<void>) | undefined;
@@ -65,5 +67,20 @@ describe('syncwright explore <scenario>', () => {
     const clients = await cli(['explore', 'mine.json', '--clients', '3', '--port', '0'], dir);
     expect(clients.code).toBe(2);
     expect(clients.stderr).toContain('--clients: a scenario file names its own clients');
+  });
+});
+
+describe('where a session opened on a scenario is saved', () => {
+  test('./scenarios, or the first folder the config names: where `syncwright run` looks with no file', async () => {
+    const plain = await inWorkspace({ 'mine.json': MINE });
+    expect(await defaultSaveDirectory(plain)).toBe(path.join(plain, 'scenarios'));
+    await cleanup?.();
+    const configured = await inWorkspace({
+      'syncwright.config.json': { scenarios: ['sync/one.json', 'sync/cases', 'other'] },
+      'sync/one.json': MINE,
+      'sync/cases/two.json': MINE,
+      'other/three.json': MINE,
+    });
+    expect(await defaultSaveDirectory(configured)).toBe(path.join(configured, 'sync', 'cases'));
   });
 });

@@ -10,6 +10,7 @@ import { AllowedHostError, allowedHostsOf } from '../../serve/allowed-hosts.js';
 import { UsageError, type Command } from '../command.js';
 import { historyLimitOption } from '../history-limit-option.js';
 import { integerOption, parseOptions } from '../options.js';
+import { defaultSaveDirectory } from '../save-directory.js';
 
 export const exploreCommand: Command = {
   name: 'explore',
@@ -24,8 +25,9 @@ step through a counterexample event by event.
 
 Given a scenario file, the world has that scenario's tables, clients and their policies (a
 handler module runs as the app ships it; the conflicts it leaves unhandled wait for your
-answer), server editors, seed and server; its steps are not played. Saved sessions then go to
-./scenarios, where \`syncwright run\` finds them (see --save-dir).
+answer), server editors, seed and server; its steps are not played. Saved sessions then go
+where \`syncwright run\` looks by default: the first folder of the config's "scenarios", else
+./scenarios (see --save-dir).
 
 Options:
   --client <c>         the client the world runs: reference or sdk (default reference)
@@ -36,8 +38,8 @@ Options:
   --policy <name>      conflict policy of the clients: ${EXPLORER_POLICIES.join(', ')} (default ask;
                        with a scenario file, each client's own unless given)
   --open <file>        a results.json whose counterexamples to offer at once
-  --save-dir <dir>     write saved sessions there (default: ./scenarios with a scenario file, else
-                       the browser downloads them)
+  --save-dir <dir>     write saved sessions there (default: with a scenario file, where run looks;
+                       else the browser downloads them)
   --allowed-host <n>   a Host name the explorer answers besides localhost, 127.0.0.1, [::1] and
                        --host (repeat it for more; '*' for any)
   --history-limit <n,size>  the largest history a session may grow to (default 20000,16mb); past
@@ -101,8 +103,7 @@ Examples:
       }
       world = { ...opened, ...(seedGiven !== undefined ? { seed: seedGiven } : {}) };
       pageSize = opened.base?.pullPageSize;
-      // Where \`syncwright run\` looks when given no file.
-      saveDir ??= path.join(io.cwd, 'scenarios');
+      saveDir ??= await defaultSaveDirectory(io.cwd);
     }
     const { driver } = await resolveClient(client, { ...(pageSize !== undefined ? { pageSize } : {}) });
     const seed = world.seed ?? 1;
