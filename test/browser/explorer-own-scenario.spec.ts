@@ -54,6 +54,7 @@ test.describe('explorer: a scenario of your own, on the real SDK', () => {
       const phone = client(page, 'phone');
       const server = page.getByTestId('server');
       await expect(phone.getByTestId('policy')).toHaveText('policy: module ./handlers/orders-ask.js');
+      await expect(page.getByTestId('table')).toBeVisible();
       await expect(page.getByTestId('table').locator('option')).toHaveText(['orders', 'notes']);
       await expect(server).toContainText('editor-1 writes here as another user');
 

@@ -38,7 +38,7 @@ export function createServerCard(explorer: Explorer): ServerCard {
     const editors = state().editors;
     const made = { rows: el('div'), edit: el('div'), insert: el('div', 'row-form'), editor: select('editor', editors) };
     // One editor needs no choice; the select stays, hidden, as the one place the name is read from.
-    made.editor.hidden = editors.length < 2;
+    made.editor.style.display = editors.length < 2 ? 'none' : '';
     made.editor.addEventListener('change', () => {
       insertTable = undefined;
       renderInsert(mainTable(state()));

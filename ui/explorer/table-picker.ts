@@ -14,7 +14,8 @@ export function createTablePicker(explorer: Explorer): { render(view: SessionVie
   return {
     render(view) {
       const names = view.tables.map((table) => table.name);
-      byId('table-picker').hidden = names.length < 2;
+      // The row's labels are laid out by class, which would override the `hidden` attribute.
+      byId('table-picker').style.display = names.length < 2 ? 'none' : '';
       if (names.join('\n') !== drawn) {
         drawn = names.join('\n');
         picker.replaceChildren(
