@@ -11,6 +11,10 @@ export {
   EXPLORER_POLICIES,
   type ExplorerPolicy,
   type ExplorerClient,
+  type ExplorerClientPolicy,
+  type ExplorerModulePolicy,
+  type ExplorerFixedPolicy,
+  type ExplorerScenarioBase,
   type ExplorerSessionOptions,
   type SessionView,
   type ClientView,
@@ -19,6 +23,7 @@ export {
   type SessionAction,
 } from '../explorer/session.js';
 export type { ConflictView } from '../explorer/conflicts.js';
+export { sessionOptionsOf } from '../explorer/scenario-options.js';
 export { DEFAULT_LINK_FAULTS, type LinkFaults, type FaultChange } from '../explorer/link-faults.js';
 export type { CounterexampleView } from '../explorer/counterexamples.js';
 export { InputError } from '../explorer/input.js';

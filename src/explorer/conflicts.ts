@@ -6,7 +6,7 @@
 import type { JsonObject } from '../protocol/records.js';
 import type { PushErrorLike, PushHandler } from '../kernel/driver.js';
 import { toJsonObjectOrNull, describeError } from '../kernel/json-safe.js';
-import { mergeRecords } from '../scenario/policies.js';
+import { mergeRecords, statusOf as pushErrorStatus } from '../scenario/policies.js';
 import { applyResolution, pushErrorItemId, resolutionFits, type ScriptedResolution } from '../scenario/scripted.js';
 import type { Gate } from '../kernel/scheduler.js';
 
@@ -171,7 +171,8 @@ export class ConflictDesk implements Gate {
       table,
       action: String(read(() => pushError.getAction()) ?? ''),
       itemId,
-      status: statusOf(error),
+      // The reference client's error carries the status; the SDK's keeps it on its request.
+      status: statusOf(error) ?? pushErrorStatus(pushError),
       error: error === undefined ? '' : describeError(error),
       clientRecord,
       serverRecord,

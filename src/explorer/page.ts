@@ -59,7 +59,7 @@ export function renderExplorerPage(): string {
     '  <section id="conflict" class="conflict-box" data-testid="conflict" hidden></section>',
     '  <section>',
     '    <h2 class="section-title">Clients and server</h2>',
-    '    <div class="row-form"><select id="add-policy" data-testid="add-policy"><option value="ask">ask</option><option value="tutorial">tutorial</option><option value="server-wins">server-wins</option><option value="client-wins">client-wins</option><option value="merge">merge</option><option value="defer-to-pull">defer-to-pull</option><option value="none">none</option></select><button type="button" class="btn" id="add-client" data-testid="add-client">+ Add client</button></div>',
+    '    <div class="row-form"><label id="table-picker">table <select id="table" data-testid="table"></select></label><select id="add-policy" data-testid="add-policy"><option value="ask">ask</option><option value="tutorial">tutorial</option><option value="server-wins">server-wins</option><option value="client-wins">client-wins</option><option value="merge">merge</option><option value="defer-to-pull">defer-to-pull</option><option value="none">none</option></select><button type="button" class="btn" id="add-client" data-testid="add-client">+ Add client</button></div>',
     '    <div id="clients" class="cards"><section id="server" class="card panel server" data-testid="server"></section></div>',
     '  </section>',
     '  <section>',

@@ -274,7 +274,8 @@ export function createExplorerApp(session: ExplorerSession, options: AppOptions)
     '/save',
     route(async (req, res) => {
       const { name, description, overwrite } = input.save(req.body);
-      const scenario = session.toScenario(name, description);
+      // Module paths are written relative to where the file goes.
+      const scenario = session.toScenario(name, description, options.saveDir);
       let file: string | undefined;
       if (options.saveDir !== undefined) {
         await makeDirectory(options.saveDir);

@@ -8,6 +8,7 @@
  * and runs the program again — to the same history, since nothing before the change differs.
  * Saved as a scenario, the same program replays to the same history under `syncwright run`.
  */
+import path from 'node:path';
 import { runCheckers, CHECKER_NAMES } from '../check/index.js';
 import type { CheckResult } from '../check/types.js';
 import { createReferenceDriver } from '../client/driver.js';
@@ -20,7 +21,7 @@ import { SchedulerStuckError } from '../kernel/scheduler.js';
 import { VirtualTime } from '../kernel/world-time.js';
 import { World } from '../world/world.js';
 import { executeProgram } from '../scenario/execute.js';
-import { createPushHandler, tutorialPolicy } from '../scenario/policies.js';
+import { createPushHandler, thenForLeftovers, tutorialPolicy } from '../scenario/policies.js';
 import { resolveDefinition } from '../scenario/resolve.js';
 import type { ScriptedResolution } from '../scenario/scripted.js';
 import {
@@ -41,22 +42,51 @@ export const EXPLORER_POLICIES = ['ask', ...BUILT_IN_POLICIES] as const;
 /** `ask` pauses a push at each conflict until the user answers; the others are the runner's policies. */
 export type ExplorerPolicy = (typeof EXPLORER_POLICIES)[number];
 
+/** A team's handler module (its path from the session's `baseDir`): it runs first; the conflicts it leaves unhandled wait for the user. */
+export interface ExplorerModulePolicy {
+  readonly module: string;
+}
+
+/** A scenario's own policy, run as it is and saved as it is (JSON only: no functions). */
+export type ExplorerFixedPolicy = Exclude<
+  PolicySpec,
+  string | { readonly module: string } | { readonly handler: PushHandler }
+>;
+
+/** What a client does at a conflict: ask the user, a built-in policy, a handler module, or a scenario's policy. */
+export type ExplorerClientPolicy = ExplorerPolicy | ExplorerModulePolicy | ExplorerFixedPolicy;
+
 export interface ExplorerClient {
   readonly name: string;
-  readonly policy: ExplorerPolicy;
+  readonly policy: ExplorerClientPolicy;
 }
+
+/**
+ * What a session keeps of the scenario it was opened on, and writes back into every scenario it
+ * saves (and into what "Check as a run" runs).
+ */
+export type ExplorerScenarioBase = Pick<
+  ScenarioDefinition,
+  'server' | 'pullPageSize' | 'checks' | 'allow' | 'expect' | 'intent' | 'dropped' | 'settleRounds'
+>;
 
 export interface ExplorerSessionOptions {
   /** The world's seed (ids, versions, latencies, scheduler ties). Default 1. */
   readonly seed?: number;
   /** A count (`client-1`…) or the clients. Default 2. */
-  readonly clients?: number | readonly (string | { readonly name: string; readonly policy?: ExplorerPolicy })[];
+  readonly clients?: number | readonly (string | { readonly name: string; readonly policy?: ExplorerClientPolicy })[];
   /** Every client's policy unless it names its own. Default `ask`. */
   readonly policy?: ExplorerPolicy;
   /** Default: the tutorial's `todoitem`. */
   readonly tables?: readonly TableDefinition[];
   /** How clients are built. Default: the reference client. */
   readonly driver?: ClientDriverFactory;
+  /** The server editors the page offers. Default `editor-1`. */
+  readonly editors?: readonly string[];
+  /** The scenario the session was opened on: its server, checks, declarations… */
+  readonly base?: ExplorerScenarioBase;
+  /** Where relative handler module paths start, and saved ones are written relative to. Default: the working directory. */
+  readonly baseDir?: string;
   /**
    * How large the session's history may grow (events, and bytes of JSON). Past it, actions that
    * would add to it are refused until the session is saved, undone or reset. The history is never
@@ -86,7 +116,8 @@ export interface SessionAction {
 
 export interface ClientView {
   readonly name: string;
-  readonly policy: ExplorerPolicy;
+  /** `ask`, a built-in policy's name, or `module <path>` (a module asks what it leaves unhandled). */
+  readonly policy: string;
   readonly offline: boolean;
   readonly tables: Record<string, JsonObject[]>;
   readonly operations: readonly PendingOperation[];
@@ -109,6 +140,8 @@ export interface SessionView {
   readonly revision: number;
   readonly seed: number;
   readonly tables: readonly TableDefinition[];
+  /** The server editors that may write (another user each). */
+  readonly editors: readonly string[];
   /** Virtual ms since the start. */
   readonly elapsed: number;
   /** Virtual ms until the next timer fires, or null when none is armed. */
@@ -144,6 +177,7 @@ export interface CheckReport {
 }
 
 const CLIENT_NAME = /^client[-\w]{0,40}$/;
+const NAMED_CLIENT = /^[A-Za-z][-\w]{0,46}$/;
 const EDITOR_NAME = /^editor[-\w]{0,40}$/;
 const NOW_LABEL = 'explorer: now';
 
@@ -155,6 +189,11 @@ export class ExplorerSession {
   private clients: ExplorerClient[];
   private readonly tables: readonly TableDefinition[];
   private readonly driver: ClientDriverFactory;
+  private readonly editors: readonly string[];
+  /** Whether the editors were named (a scenario's): saved scenarios then name them too. */
+  private readonly editorsGiven: boolean;
+  private readonly base: ExplorerScenarioBase;
+  private readonly baseDir: string;
   private actions: SessionAction[] = [];
   private decisions = new Map<string, ScriptedResolution[]>();
   private faults = new Map<string, FaultChange[]>();
@@ -177,6 +216,10 @@ export class ExplorerSession {
     this.seed = checkSeed(options.seed ?? 1);
     this.tables = options.tables ?? [TODOITEM_TABLE];
     this.driver = options.driver ?? createReferenceDriver;
+    this.baseDir = options.baseDir ?? process.cwd();
+    this.base = options.base ?? {};
+    this.editors = normaliseEditors(options.editors);
+    this.editorsGiven = options.editors !== undefined;
     this.clients = normaliseClients(options.clients ?? 2, options.policy ?? 'ask');
   }
 
@@ -410,7 +453,7 @@ export class ExplorerSession {
   reset(
     options: {
       seed?: number;
-      clients?: number | readonly (string | { name: string; policy?: ExplorerPolicy })[];
+      clients?: number | readonly (string | { name: string; policy?: ExplorerClientPolicy })[];
       policy?: ExplorerPolicy;
     } = {},
   ): Promise<SessionView> {
@@ -443,7 +486,10 @@ export class ExplorerSession {
       let report: CheckReport;
       if (mode === 'now') {
         const history = [...this.world.history, await this.nowSnapshot()];
-        const checks = withAllowed(runCheckers(history, CHECKER_NAMES, { finalLabel: NOW_LABEL }), this.allowed());
+        const checks = withAllowed(
+          runCheckers(history, this.base.checks ?? CHECKER_NAMES, { finalLabel: NOW_LABEL }),
+          this.allowed(),
+        );
         report = {
           mode,
           valid: checks.every((check) => check.valid),
@@ -453,7 +499,7 @@ export class ExplorerSession {
         };
       } else {
         const definition = this.scenarioOf('explorer-session');
-        const scenario = resolveDefinition(definition, '<explorer>', process.cwd());
+        const scenario = resolveDefinition(definition, '<explorer>', this.baseDir);
         const run = await executeProgram(scenario, scenario.program!, {
           driver: this.driver,
           maxSteps: DRIVE_MAX_STEPS,
@@ -476,24 +522,30 @@ export class ExplorerSession {
     });
   }
 
-  /** The session as a fixed-step scenario that `syncwright run` replays to the same history. */
-  toScenario(name: string, description?: string): ScenarioDefinition {
+  /**
+   * The session as a fixed-step scenario that `syncwright run` replays to the same history.
+   * `dir`: where the file will live, which handler module paths are written relative to
+   * (default: the directory of the scenario the session was opened on, or the working directory).
+   */
+  toScenario(name: string, description?: string, dir?: string): ScenarioDefinition {
     if (this.locked) throw new ExplorerError('the world is busy with another action; save again in a moment', 409);
-    return this.scenarioOf(name, description);
+    return this.scenarioOf(name, description, dir);
   }
 
-  private scenarioOf(name: string, description?: string): ScenarioDefinition {
+  private scenarioOf(name: string, description?: string, dir: string = this.baseDir): ScenarioDefinition {
     const steps = this.steps;
     const answers = [...this.decisions.values()].reduce((sum, list) => sum + list.length, 0);
     const definition: ScenarioDefinition = {
       version: SCENARIO_FORMAT_VERSION,
       name,
+      ...this.base,
       allow: [...this.allowed()],
       description:
         description ??
         `Saved from the explorer: ${steps.length} step${steps.length === 1 ? '' : 's'}, ${answers} conflict answer${answers === 1 ? '' : 's'} (seed ${this.seed}).`,
       tables: this.tables.map((table) => (table === TODOITEM_TABLE ? table.name : table)),
-      clients: this.clients.map((client) => ({ name: client.name, policy: this.policySpec(client) })),
+      clients: this.clients.map((client) => ({ name: client.name, policy: this.policySpec(client, dir) })),
+      ...(this.editorsGiven ? { editors: [...this.editors] } : {}),
       seed: this.seed,
       steps,
       faults: sessionFaultPlan(this.faultChanges(), (link) => requestsOf(this.world.history, link)),
@@ -594,19 +646,28 @@ export class ExplorerSession {
     const specs: { name: string; pushHandler: PushHandler }[] = [];
     for (const client of this.clients) {
       const log = (text: string): void => world?.note(text, client.name);
-      if (client.policy === 'ask') {
+      const policy = client.policy;
+      if (policy === 'ask' || isModulePolicy(policy)) {
         const script = this.decisions.get(client.name) ?? [];
         this.decisions.set(client.name, script);
-        specs.push({
-          name: client.name,
-          pushHandler: this.desk.handler(client.name, script, tutorialPolicy(log).onError, (table, id) =>
-            serverRow(world, table, id),
-          ),
-        });
+        const ask = this.desk.handler(
+          client.name,
+          script,
+          policy === 'ask' ? tutorialPolicy(log).onError : undefined,
+          (table, id) => serverRow(world, table, id),
+        );
+        // A module's errors stay its own; only the conflicts it leaves come to the user.
+        const own = isModulePolicy(policy)
+          ? await createPushHandler(policy, { baseDir: this.baseDir, log })
+          : undefined;
+        specs.push({ name: client.name, pushHandler: own === undefined ? ask : thenForLeftovers(own, ask) });
       } else {
         specs.push({
           name: client.name,
-          pushHandler: await createPushHandler(builtInPolicy(client.policy), { baseDir: process.cwd(), log }),
+          pushHandler: await createPushHandler(typeof policy === 'string' ? builtInPolicy(policy) : policy, {
+            baseDir: this.baseDir,
+            log,
+          }),
         });
       }
     }
@@ -615,6 +676,7 @@ export class ExplorerSession {
       clients: specs,
       tables: this.tables,
       driver: this.driver,
+      ...(this.base.server !== undefined ? { server: this.base.server } : {}),
       faults: sessionFaultPlan(this.faultChanges()),
       limits: { maxSteps: DRIVE_MAX_STEPS },
     });
@@ -653,7 +715,7 @@ export class ExplorerSession {
       }
       clients.push({
         name: client.name,
-        policy: client.policy,
+        policy: policyLabel(client.policy),
         offline: handle.offline,
         tables: snapshot?.tables ?? {},
         operations: snapshot?.operations ?? [],
@@ -667,6 +729,7 @@ export class ExplorerSession {
       revision: this.revision,
       seed: this.seed,
       tables: this.tables,
+      editors: this.editors,
       elapsed: world.elapsed,
       nextTimerIn: next === undefined ? null : Math.max(0, next - world.elapsed),
       pendingTimers: world.pendingTimers,
@@ -721,12 +784,19 @@ export class ExplorerSession {
     const allow = ['handler-outcomes/handler.error-unhandled'];
     if (this.clients.some((client) => client.policy === 'none'))
       allow.push('handler-outcomes/handler.conflict-unresolved');
+    for (const pattern of this.base.allow ?? []) if (!allow.includes(pattern)) allow.push(pattern);
     return allow;
   }
 
-  private policySpec(client: ExplorerClient): PolicySpec {
-    if (client.policy !== 'ask') return builtInPolicy(client.policy);
-    return { name: 'scripted', conflicts: [...(this.decisions.get(client.name) ?? [])], then: 'tutorial' };
+  /** The client's policy as a saved scenario names it; module paths relative to `dir`. */
+  private policySpec(client: ExplorerClient, dir: string): PolicySpec {
+    const policy = client.policy;
+    const answers = [...(this.decisions.get(client.name) ?? [])];
+    if (policy === 'ask') return { name: 'scripted', conflicts: answers, then: 'tutorial' };
+    // `conflicts` even when empty: the runner then hands leftovers on exactly as the session did.
+    if (isModulePolicy(policy))
+      return { module: relativeModule(path.resolve(this.baseDir, policy.module), dir), conflicts: answers };
+    return typeof policy === 'string' ? builtInPolicy(policy) : policy;
   }
 
   private faultChanges(): Map<string, FaultChange[]> {
@@ -851,6 +921,22 @@ function describeOp(op: ClientOperation | ServerEdit): string {
   }
 }
 
+function isModulePolicy(policy: ExplorerClientPolicy): policy is ExplorerModulePolicy {
+  return typeof policy === 'object' && 'module' in policy;
+}
+
+/** `./handlers/x.js`: a module's path as a scenario file in `dir` names it (always with `/`). */
+function relativeModule(absolute: string, dir: string): string {
+  const relative = path.relative(dir, absolute).split(path.sep).join('/');
+  return relative.startsWith('.') || path.isAbsolute(relative) ? relative : `./${relative}`;
+}
+
+function policyLabel(policy: ExplorerClientPolicy): string {
+  if (typeof policy === 'string') return policy;
+  if (isModulePolicy(policy)) return `module ${policy.module}`;
+  return policy.name;
+}
+
 function builtInPolicy(policy: Exclude<ExplorerPolicy, 'ask'>): PolicySpec {
   return policy === 'merge' ? { name: 'merge' } : policy;
 }
@@ -872,6 +958,35 @@ function isExplorerPolicy(value: unknown): value is ExplorerPolicy {
   return (EXPLORER_POLICIES as readonly unknown[]).includes(value);
 }
 
+/** A client's policy, checked. */
+function clientPolicy(name: string, policy: unknown): ExplorerClientPolicy {
+  if (isExplorerPolicy(policy)) return policy;
+  if (typeof policy !== 'object' || policy === null)
+    throw new ExplorerError(
+      `${name}: policy must be one of ${EXPLORER_POLICIES.join(', ')}, a module or a scenario's policy`,
+    );
+  if ('handler' in policy || ('mergeField' in policy && policy.mergeField !== undefined))
+    throw new ExplorerError(
+      `${name}: a policy written as a function cannot be saved in a scenario file; put it in a module ({ "module": "./handlers/mine.js" })`,
+    );
+  if ('module' in policy) {
+    if (typeof policy.module !== 'string' || policy.module === '')
+      throw new ExplorerError(`${name}: policy.module must be a module's path`);
+    return { module: policy.module };
+  }
+  return policy as ExplorerFixedPolicy;
+}
+
+function normaliseEditors(editors: readonly string[] | undefined): readonly string[] {
+  if (editors === undefined || editors.length === 0) return ['editor-1'];
+  for (const editor of editors)
+    if (!EDITOR_NAME.test(editor))
+      throw new ExplorerError(
+        `an editor's name starts with "editor" (letters, digits, - and _), got ${JSON.stringify(editor)}`,
+      );
+  return [...new Set(editors)];
+}
+
 function normaliseClients(
   clients: NonNullable<ExplorerSessionOptions['clients']>,
   policy: ExplorerPolicy,
@@ -886,13 +1001,17 @@ function normaliseClients(
   if (clients.length < 1 || clients.length > 10)
     throw new ExplorerError(`clients: expected 1 to 10 clients, got ${clients.length}`);
   const list = clients.map((client) =>
-    typeof client === 'string' ? { name: client, policy } : { name: client.name, policy: client.policy ?? policy },
+    typeof client === 'string'
+      ? { name: client, policy }
+      : { name: client.name, policy: clientPolicy(client.name, client.policy ?? policy) },
   );
   const seen = new Set<string>();
   for (const client of list) {
-    checkClientName(client.name);
-    if (!isExplorerPolicy(client.policy))
-      throw new ExplorerError(`${client.name}: policy must be one of ${EXPLORER_POLICIES.join(', ')}`);
+    // A scenario's clients keep their names (`phone`, `tablet`); those the page adds are `client…`.
+    if (!NAMED_CLIENT.test(client.name) || /^(editor|world$|server$|network$)/.test(client.name))
+      throw new ExplorerError(
+        `a client's name has at most 47 letters, digits, - and _, starts with a letter and is not "world", "server", "network" or "editor…"; got ${JSON.stringify(client.name)}`,
+      );
     if (seen.has(client.name)) throw new ExplorerError(`two clients are named ${JSON.stringify(client.name)}`);
     seen.add(client.name);
   }

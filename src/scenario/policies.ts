@@ -25,10 +25,29 @@ export class PolicyError extends Error {
 export async function createPushHandler(spec: PolicySpec, environment: PolicyEnvironment): Promise<PushHandler> {
   const log = environment.log ?? (() => undefined);
   if (typeof spec === 'string') return builtIn(spec, log, {});
-  if ('module' in spec) return loadHandlerModule(path.resolve(environment.baseDir, spec.module), spec.module);
+  if ('module' in spec) {
+    const handler = await loadHandlerModule(path.resolve(environment.baseDir, spec.module), spec.module);
+    return spec.conflicts === undefined ? handler : thenForLeftovers(handler, scriptedPolicy(spec.conflicts, {}));
+  }
   if ('handler' in spec) return spec.handler;
   if (spec.name === 'scripted') return scriptedPolicy(spec.conflicts, builtIn(spec.then ?? 'tutorial', log, {}));
   return builtIn(spec.name, log, spec.name === 'merge' ? spec : {});
+}
+
+/**
+ * A handler whose conflicts `first` leaves unhandled (it resolved none and left `isHandled`
+ * false) go on to `next`: a module's script of answers when run, the user in the explorer.
+ * Errors stay `first`'s.
+ */
+export function thenForLeftovers(first: PushHandler, next: PushHandler): PushHandler {
+  return {
+    onConflict: async (pushError) => {
+      const result = await first.onConflict?.(pushError);
+      if (pushError.isHandled) return result;
+      return next.onConflict?.(pushError);
+    },
+    ...(first.onError !== undefined ? { onError: first.onError } : {}),
+  };
 }
 
 /** The policy's name as reports show it. */

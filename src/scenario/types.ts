@@ -47,8 +47,12 @@ export type PolicySpec =
       readonly conflicts: readonly ScriptedResolution[];
       readonly then?: 'tutorial' | 'server-wins' | 'client-wins' | 'merge' | 'defer-to-pull' | 'none';
     }
-  /** A team's own module exporting `{ onConflict, onError }`, relative to the scenario file; run unchanged. */
-  | { readonly module: string }
+  /**
+   * A team's own module exporting `{ onConflict, onError }`, relative to the scenario file; run
+   * unchanged. `conflicts`: answers, in order, to the conflicts the module leaves unhandled (the
+   * ones a user answered in the explorer); without them those conflicts stay unhandled.
+   */
+  | { readonly module: string; readonly conflicts?: readonly ScriptedResolution[] }
   /** TypeScript scenarios only: the handler itself. */
   | { readonly handler: PushHandler };
 

@@ -565,8 +565,9 @@ class Validator {
     }
     if (!this.object(value, path)) return;
     if ('module' in value) {
-      this.object(value, path, ['module']);
+      this.object(value, path, ['module', 'conflicts']);
       this.string(value['module'], join(path, 'module'));
+      if (value['conflicts'] !== undefined) this.answers(value['conflicts'], join(path, 'conflicts'));
       return;
     }
     if ('handler' in value) {
@@ -583,23 +584,7 @@ class Validator {
     if (value['name'] === 'scripted') {
       this.object(value, path, ['name', 'conflicts', 'then']);
       if (value['then'] !== undefined) this.oneOf(value['then'], join(path, 'then'), BUILT_IN_POLICIES);
-      if (!this.array(value['conflicts'], join(path, 'conflicts'))) return;
-      (value['conflicts'] as unknown[]).forEach((answer, i) => {
-        const at = join(join(path, 'conflicts'), i);
-        if (!this.object(answer, at, ['decision', 'record', 'action', 'table', 'itemId'])) return;
-        this.oneOf(answer['decision'], join(at, 'decision'), SCRIPTED_DECISIONS);
-        if (answer['record'] !== undefined && this.object(answer['record'], join(at, 'record')))
-          this.recordFits(answer['record'], join(at, 'record'));
-        if (
-          (answer['decision'] === 'cancelAndUpdate' || answer['decision'] === 'update') &&
-          answer['record'] === undefined
-        ) {
-          this.fail(join(at, 'record'), `the record ${String(answer['decision'])} stores`, undefined);
-        }
-        if (answer['action'] !== undefined) this.oneOf(answer['action'], join(at, 'action'), OPERATION_ACTIONS);
-        if (answer['table'] !== undefined) this.string(answer['table'], join(at, 'table'));
-        if (answer['itemId'] !== undefined) this.string(answer['itemId'], join(at, 'itemId'));
-      });
+      this.answers(value['conflicts'], join(path, 'conflicts'));
       return;
     }
     if (value['name'] === 'merge') {
@@ -616,6 +601,27 @@ class Validator {
     }
     this.object(value, path, ['name']);
     this.oneOf(value['name'], join(path, 'name'), BUILT_IN_POLICIES);
+  }
+
+  /** Recorded answers to conflicts, in order (a `scripted` policy's, or those a module left to the user). */
+  answers(value: unknown, path: string): void {
+    if (!this.array(value, path)) return;
+    (value as unknown[]).forEach((answer, i) => {
+      const at = join(path, i);
+      if (!this.object(answer, at, ['decision', 'record', 'action', 'table', 'itemId'])) return;
+      this.oneOf(answer['decision'], join(at, 'decision'), SCRIPTED_DECISIONS);
+      if (answer['record'] !== undefined && this.object(answer['record'], join(at, 'record')))
+        this.recordFits(answer['record'], join(at, 'record'));
+      if (
+        (answer['decision'] === 'cancelAndUpdate' || answer['decision'] === 'update') &&
+        answer['record'] === undefined
+      ) {
+        this.fail(join(at, 'record'), `the record ${String(answer['decision'])} stores`, undefined);
+      }
+      if (answer['action'] !== undefined) this.oneOf(answer['action'], join(at, 'action'), OPERATION_ACTIONS);
+      if (answer['table'] !== undefined) this.string(answer['table'], join(at, 'table'));
+      if (answer['itemId'] !== undefined) this.string(answer['itemId'], join(at, 'itemId'));
+    });
   }
 
   step(value: unknown, path: string): void {

@@ -11,6 +11,9 @@ test.describe('explorer: the tutorial story and conflicts answered by clicking',
       const c1 = client(page, 'client-1');
       const c2 = client(page, 'client-2');
       const server = page.getByTestId('server');
+      // One table and one editor: nothing to choose.
+      await expect(page.getByTestId('table')).toBeHidden();
+      await expect(server.getByTestId('editor')).toBeHidden();
 
       // The tutorial: the app starts offline, writes, is killed and reopened, then syncs.
       await clickAndWait(page, c1.getByTestId('online'));

@@ -61,8 +61,20 @@ test.describe('explorer: counterexamples, saved sessions, several tabs', () => {
       const view = page.getByTestId('ce-view');
       await expect(view).toContainText('discard keeps the row');
       const events = result.failure!.history;
+      // It opens where it went wrong: the first event a violated check cites.
+      const firstCited = Math.min(
+        ...result
+          .failure!.checks.filter((check) => !check.valid)
+          .flatMap((check) => check.violations.flatMap((v) => v.events)),
+      );
+      expect(firstCited).toBeGreaterThan(0);
+      await expect(view.getByTestId('ce-position')).toHaveText(
+        `event ${firstCited + 1} of ${events.length} (#${firstCited})`,
+      );
+      await expect(view.getByTestId('ce-details-title')).toContainText(`#${firstCited}`);
+      // From the first event, previous stays there.
+      await view.getByTestId('ce-event-0').click();
       await expect(view.getByTestId('ce-position')).toHaveText(`event 1 of ${events.length} (#0)`);
-      await expect(view.getByTestId('ce-details-title')).toContainText('#0');
       await view.getByTestId('ce-prev').click();
       await expect(view.getByTestId('ce-position')).toHaveText(`event 1 of ${events.length} (#0)`);
       // Walk forward to the conflict handler's decision, one event at a time.

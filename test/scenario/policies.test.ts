@@ -1,4 +1,6 @@
 import { describe, test, expect } from 'vitest';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { JsonObject } from '../../src/protocol/records.js';
 import type { PushErrorLike } from '../../src/kernel/driver.js';
@@ -10,6 +12,7 @@ import {
   serverWinsPolicy,
   tutorialPolicy,
 } from '../../src/scenario/policies.js';
+import { formatIssue, scenarioIssues } from '../../src/scenario/validate.js';
 
 /** A push error that records which resolution the handler chose. */
 function pushError(options: {
@@ -23,6 +26,8 @@ function pushError(options: {
     (method: string) =>
     async (...args: unknown[]) => {
       calls.push({ method, args });
+      // As both clients do once a resolution is stored.
+      error.isHandled = true;
     };
   const error: PushErrorLike = {
     getError: () => ({ message: 'boom', request: { status: options.status ?? null } }),
@@ -122,6 +127,39 @@ describe('conflict policies', () => {
     expect(different.calls).toEqual([{ method: 'update', args: [{ ...client, version: 'v2' }] }]);
   });
 
+  test('answers given with a module go, in order, to the conflicts the module leaves unhandled', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'syncwright-policy-'));
+    try {
+      // Discards what the server already has, leaves everything else to the app's user.
+      await writeFile(
+        path.join(dir, 'leaves.js'),
+        'export function onConflict(e) { if (e.getClientRecord()?.text === e.getServerRecord()?.text) return e.cancelAndDiscard(); }\n',
+      );
+      const answered = await createPushHandler(
+        { module: './leaves.js', conflicts: [{ decision: 'cancelAndUpdate', record: server }] },
+        { baseDir: dir },
+      );
+      const same = pushError({ status: 412, client: { ...server, version: 'v1' }, server });
+      await answered.onConflict!(same.error);
+      expect(same.calls.map((call) => call.method)).toEqual(['cancelAndDiscard']);
+      const left = pushError({ status: 412, client, server });
+      await answered.onConflict!(left.error);
+      expect(left.calls).toEqual([{ method: 'cancelAndUpdate', args: [server] }]);
+      const past = pushError({ status: 412, client, server });
+      await answered.onConflict!(past.error);
+      expect(past.calls).toEqual([]);
+      expect(past.error.isHandled).toBe(false);
+
+      // Without answers, what the module leaves stays unhandled, as before.
+      const plain = await createPushHandler({ module: './leaves.js' }, { baseDir: dir });
+      const alone = pushError({ status: 412, client, server });
+      await plain.onConflict!(alone.error);
+      expect(alone.calls).toEqual([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   test('a module without handlers, or one that does not exist, is a clear error', async () => {
     await expect(createPushHandler({ module: './nowhere.js' }, { baseDir: path.resolve('scenarios') })).rejects.toThrow(
       PolicyError,
@@ -129,5 +167,25 @@ describe('conflict policies', () => {
     await expect(
       createPushHandler({ module: '../src/scenario/define.ts' }, { baseDir: path.resolve('scenarios') }),
     ).rejects.toThrow('exports neither onConflict nor onError');
+  });
+});
+
+describe('a module policy with answers, as a scenario file writes it', () => {
+  const base = { name: 'mine', steps: [] };
+  const issues = (policy: unknown): string[] =>
+    scenarioIssues({ ...base, clients: [{ name: 'phone', policy }] }, 'mine.json').map(formatIssue);
+
+  test('is valid with recorded answers, and refused with a wrong one or an unknown field', () => {
+    expect(issues({ module: './h.js', conflicts: [] })).toEqual([]);
+    expect(issues({ module: './h.js', conflicts: [{ decision: 'cancel', table: 'todoitem', itemId: 'a' }] })).toEqual(
+      [],
+    );
+    expect(issues({ module: './h.js', conflicts: [{ decision: 'win' }] })).toEqual([
+      expect.stringContaining('clients[0].policy.conflicts[0].decision'),
+    ]);
+    expect(issues({ module: './h.js', conflicts: [{ decision: 'update' }] })).toEqual([
+      expect.stringContaining('clients[0].policy.conflicts[0].record'),
+    ]);
+    expect(issues({ module: './h.js', answers: [] })).toEqual([expect.stringContaining('answers')]);
   });
 });

@@ -1,10 +1,11 @@
 /** One client's card: its local table (rows editable), its operation queue, and what it can do. */
 import type { ClientView } from '../../src/explorer/session.js';
-import type { JsonObject } from '../../src/protocol/records.js';
+import type { JsonObject, TableDefinition } from '../../src/protocol/records.js';
 import { add, clear, el, tid } from '../shared/dom.js';
 import { api, type PageOperation } from './api.js';
 import { button, checkbox, input, labelled } from './controls.js';
 import { mainTable, quietly, type Explorer } from './explorer.js';
+import { recordForm } from './record-form.js';
 import { recordsTable } from './records-table.js';
 
 export interface ClientCard {
@@ -43,29 +44,32 @@ export function createClientCard(explorer: Explorer, name: string): ClientCard {
   const run = (op: PageOperation): Promise<unknown> =>
     explorer.act(() => api.operation(name, { ...op, background: background.checked }));
 
-  const insertText = input('text', 'insert-text');
-  insertText.placeholder = 'text';
-  const insertComplete = checkbox('insert-complete', false);
-  const insertId = input('text', 'insert-id');
-  insertId.placeholder = 'id (optional)';
-  insertId.size = 10;
-  const insertForm = add(
-    el('div', 'row-form'),
-    insertText,
-    labelled('complete', insertComplete),
-    insertId,
-    button('Insert', 'btn primary', 'insert', () => {
-      const record: JsonObject = { text: insertText.value, complete: insertComplete.checked };
-      if (insertId.value.trim() !== '') record['id'] = insertId.value.trim();
-      quietly(
-        run({ type: 'insert', table: mainTable(state()).name, record }).then(() => {
-          insertText.value = '';
-          insertId.value = '';
-          insertComplete.checked = false;
-        }),
-      );
-    }),
-  );
+  const insertForm = el('div', 'row-form');
+  /** The table the insert form was drawn for: what is typed into it survives updates of the same table. */
+  let insertTable: TableDefinition | undefined;
+  function renderInsert(table: TableDefinition): void {
+    if (insertTable === table) return;
+    insertTable = table;
+    const form = recordForm(table, 'insert');
+    const insertId = input('text', 'insert-id');
+    insertId.placeholder = 'id (optional)';
+    insertId.size = 10;
+    add(
+      clear(insertForm),
+      ...form.fields,
+      insertId,
+      button('Insert', 'btn primary', 'insert', () => {
+        const record = form.read();
+        if (insertId.value.trim() !== '') record['id'] = insertId.value.trim();
+        quietly(
+          run({ type: 'insert', table: table.name, record }).then(() => {
+            form.clear();
+            insertId.value = '';
+          }),
+        );
+      }),
+    );
+  }
 
   const incremental = checkbox('incremental', false);
   const force = checkbox('force', false);
@@ -74,7 +78,9 @@ export function createClientCard(explorer: Explorer, name: string): ClientCard {
     button('Push', 'btn', 'push', () => quietly(run({ type: 'push' }))),
     button('Pull', 'btn', 'pull', () => {
       const table = mainTable(state()).name;
-      quietly(run(incremental.checked ? { type: 'pull', table, queryId: 'explorer' } : { type: 'pull', table }));
+      // One query id per table: the SDK keys its incremental marks by query id alone.
+      const queryId = table === state().tables[0]?.name ? 'explorer' : `explorer-${table}`;
+      quietly(run(incremental.checked ? { type: 'pull', table, queryId } : { type: 'pull', table }));
     }),
     labelled('incremental', incremental),
     button('Purge', 'btn', 'purge', () =>
@@ -109,21 +115,15 @@ export function createClientCard(explorer: Explorer, name: string): ClientCard {
       editing = undefined;
       return;
     }
-    const text = input(
-      'text',
-      'edit-text',
-      row['text'] === null || row['text'] === undefined ? '' : String(row['text']),
-    );
-    const complete = checkbox('edit-complete', row['complete'] === true);
+    const form = recordForm(table, 'edit', row);
     add(
       editBox,
       add(
         el('div', 'row-form'),
         el('b', '', `edit ${id}`),
-        text,
-        labelled('complete', complete),
+        ...form.fields,
         button('Save edit', 'btn primary', 'save-edit', () => {
-          const record = { id, text: text.value, complete: complete.checked };
+          const record = { id, ...form.read() };
           quietly(
             run({ type: 'update', table: table.name, record }).then(() => {
               editing = undefined;
@@ -144,10 +144,9 @@ export function createClientCard(explorer: Explorer, name: string): ClientCard {
     node.className = `card panel client${client.offline ? ' offline' : ''}`;
     online.checked = !client.offline;
     online.disabled = !!view.conflict;
-    policy.textContent = `policy: ${client.policy}${
-      client.policy === 'ask' && client.decisions ? ` · ${client.decisions} answered` : ''
-    }`;
+    policy.textContent = `policy: ${client.policy}${client.decisions ? ` · ${client.decisions} answered` : ''}`;
     const table = mainTable(view);
+    renderInsert(table);
     const rows = client.tables[table.name] || [];
     clear(tableBox);
     if (client.unreadable) tableBox.appendChild(el('div', 'empty-line', `reopening… (${client.unreadable})`));

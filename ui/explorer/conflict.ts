@@ -4,7 +4,7 @@
  */
 import type { ConflictView } from '../../src/explorer/conflicts.js';
 import type { SessionView } from '../../src/explorer/session.js';
-import type { JsonValue } from '../../src/protocol/records.js';
+import type { JsonObject, JsonValue } from '../../src/protocol/records.js';
 import { add, byId, clear, el, tid } from '../shared/dom.js';
 import { jsonBlock } from '../shared/json-block.js';
 import { api, type DecisionBody } from './api.js';
@@ -51,6 +51,7 @@ export function renderConflict(explorer: Explorer, view: SessionView): void {
       ),
     ),
   );
+  if (c.clientRecord && serverCopy) box.appendChild(differences(c.clientRecord, serverCopy, c.client));
   const editor = tid(el('textarea'), 'merge-editor');
   editor.value = JSON.stringify(c.merged || c.clientRecord || { id: c.itemId }, null, 2);
   add(box, el('h4', '', 'merge (edit freely; used by the buttons that say "edited")'), editor);
@@ -120,4 +121,51 @@ function decisionButtons(
   if (!serverCopy) fromServer.disabled = true;
   if (!c.clientRecord) fromClient.disabled = true;
   return decisions;
+}
+
+/** Set by the server, not by the app: they differ in every conflict. */
+const SYSTEM_FIELDS = ['id', 'version', 'createdAt', 'updatedAt', 'deleted'];
+
+/**
+ * The two copies field by field, the fields that differ marked: what the user has to decide
+ * about. System fields (the version above all) differ in every conflict and are shown dimmed.
+ */
+function differences(mine: JsonObject, theirs: JsonObject, client: string): HTMLElement {
+  const fields = [...new Set([...Object.keys(mine), ...Object.keys(theirs)])];
+  const own = fields.filter((field) => !SYSTEM_FIELDS.includes(field));
+  const system = fields.filter((field) => SYSTEM_FIELDS.includes(field) && field !== 'id');
+  const differ = (field: string): boolean => JSON.stringify(mine[field]) !== JSON.stringify(theirs[field]);
+  const differing = own.filter(differ);
+  const table = add(
+    el('table', 'data diff'),
+    add(el('tr'), el('th', '', 'field'), el('th', '', client), el('th', '', 'server')),
+  );
+  for (const field of [...own, ...system]) {
+    const cls = `${differ(field) ? 'differs' : 'same'}${SYSTEM_FIELDS.includes(field) ? ' system' : ''}`;
+    const row = tid(
+      add(el('tr', cls), el('td', 'mono', field), cell(mine, field), cell(theirs, field)),
+      `diff-${field}`,
+    );
+    row.setAttribute('data-differs', differ(field) ? 'yes' : 'no');
+    table.appendChild(row);
+  }
+  return add(
+    tid(el('div', 'conflict-diff'), 'conflict-diff'),
+    tid(
+      el(
+        'div',
+        'hint',
+        differing.length === 0
+          ? 'The two copies hold the same values; only the version differs.'
+          : `Fields that differ: ${differing.join(', ')}`,
+      ),
+      'conflict-differs',
+    ),
+    add(el('div', 'scroll-x'), table),
+  );
+}
+
+function cell(record: JsonObject, field: string): HTMLElement {
+  const value = record[field];
+  return el('td', 'mono', value === undefined ? '—' : JSON.stringify(value));
 }

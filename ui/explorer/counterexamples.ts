@@ -67,7 +67,9 @@ export function createCounterexamplesPanel(explorer: Explorer): CounterexamplesP
       checks.appendChild(tid(el('div', 'passing-checks', `✓ ${passing.join(', ')} pass`), 'ce-passing'));
     for (const check of ce.checks.filter((c) => !c.valid))
       checks.appendChild(checkNode(check, `ce-check-${check.checker}`, view));
-    const first = ce.timeline.rows[0];
+    // Open where it went wrong: the first event a violated check cites (else the first event).
+    const cited = new Set(ce.checks.flatMap((check) => (check.valid ? [] : check.violations.flatMap((v) => v.events))));
+    const first = ce.timeline.rows.find((row) => cited.has(row.seq)) ?? ce.timeline.rows[0];
     if (first) selectRow(view, first.seq, false);
   }
 

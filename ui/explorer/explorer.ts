@@ -14,9 +14,16 @@ export interface Explorer {
   renderAll(): void;
 }
 
-/** The table the panels show and write: the session's first. */
+let chosen: string | null = null;
+
+/** Makes `name` the table the panels show and write. */
+export function chooseTable(name: string): void {
+  chosen = name;
+}
+
+/** The table the panels show and write: the one chosen, else the session's first. */
 export function mainTable(view: SessionView): TableDefinition {
-  const table = view.tables[0];
+  const table = view.tables.find((candidate) => candidate.name === chosen) ?? view.tables[0];
   if (table === undefined) throw new Error('the session has no table');
   return table;
 }

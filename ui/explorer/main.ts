@@ -17,6 +17,7 @@ import { createLiveTimeline } from './live-timeline.js';
 import { renderLog } from './log.js';
 import { showNotice } from './notice.js';
 import { createServerCard } from './server-card.js';
+import { createTablePicker } from './table-picker.js';
 
 let state: SessionView | null = null;
 
@@ -46,10 +47,12 @@ const timeline = createLiveTimeline(explorer, checks);
 const counterexamples = createCounterexamplesPanel(explorer);
 const clients = createClientsPanel(explorer, createServerCard(explorer));
 const links = createLinksPanel(explorer);
+const tables = createTablePicker(explorer);
 
 function renderAll(): void {
   if (!state) return;
   renderHeader(state);
+  tables.render(state);
   renderConflict(explorer, state);
   clients.render(state);
   links.render(state);
