@@ -3,6 +3,10 @@
  *
  *   test('our handler converges', () => expectScenario('scenarios/ours.ts').toPass({ runs: 200 }), 60_000);
  *
+ * or one test per scenario file of a folder:
+ *
+ *   await testScenarioFiles('scenarios', { test, runs: 200 });
+ *
  * `toPass` runs the scenario (as `syncwright run` would, in this thread) and rejects with an
  * error whose message holds the seed, the minimal program, the violated checks' explanations and
  * the command that replays the failure. It throws plain Errors, so it works under any runner
@@ -13,6 +17,8 @@ import { describeFailure } from './cli/failure-text.js';
 import type { ClientChoice } from './scenario/clients.js';
 import type { Counterexample, ScenarioResult } from './scenario/results.js';
 import { runScenario, type ScenarioInput } from './scenario/run.js';
+import { listScenarioFiles } from './scenario/load.js';
+import path from 'node:path';
 
 export interface ScenarioRunOptions {
   /** Generated runs. Default: the scenario's `runs` (100 unless it says). */
@@ -69,6 +75,33 @@ export function expectScenario(scenario: ScenarioInput): ScenarioExpectation {
       );
     },
   };
+}
+
+/** A test runner's `test` (Vitest's, Jest's): a name, a body, a timeout in milliseconds. */
+export type RegisterTest = (name: string, body: () => Promise<unknown>, timeout?: number) => unknown;
+
+export interface ScenarioFilesOptions extends ScenarioRunOptions {
+  /** The runner's `test`, passed in so that this module depends on no runner. */
+  readonly test: RegisterTest;
+  /** Each test's timeout. Default 120,000 ms: a generated scenario runs and shrinks in one test. */
+  readonly timeout?: number;
+}
+
+/**
+ * One test per scenario file of a folder (`.json`, `.ts`, `.mts`, `.js`, `.mjs`; not its
+ * subfolders), named by the file, each asserting `expectScenario(file).toPass(options)`. Resolves
+ * with the files, so a suite can also check it found what it meant to; a folder with no scenario
+ * file is an error rather than a suite that silently tests nothing.
+ */
+export async function testScenarioFiles(folder: string, options: ScenarioFilesOptions): Promise<string[]> {
+  const directory = path.resolve(options.cwd ?? process.cwd(), folder);
+  const files = await listScenarioFiles(directory);
+  if (files.length === 0)
+    throw new Error(`testScenarioFiles: ${folder} holds no scenario files (.json, .ts, .mts, .js or .mjs)`);
+  const { test, timeout, ...runOptions } = options;
+  for (const file of files)
+    test(path.basename(file), () => expectScenario(file).toPass(runOptions), timeout ?? 120_000);
+  return files;
 }
 
 function run(scenario: ScenarioInput, options: ScenarioRunOptions): Promise<ScenarioResult> {

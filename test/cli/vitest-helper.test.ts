@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { ScenarioDefinition } from '../../src/scenario/types.js';
-import { expectScenario, ScenarioAssertionError } from '../../src/vitest.js';
+import { expectScenario, ScenarioAssertionError, testScenarioFiles } from '../../src/vitest.js';
 import { SMALL_FIXED, SMALL_GENERATED, workspace } from './helpers.js';
 
 let dir: string;
@@ -59,6 +59,41 @@ describe('expectScenario (syncwright/vitest)', () => {
     const error = await rejection(expectScenario('fixed.json').toFail({ cwd: dir }));
     expect(error.message).toBe(
       'Expected scenario "two devices edit one record" to fail on client reference, but it passed every check in 1 run (seed 1).',
+    );
+  });
+});
+
+describe('testScenarioFiles (syncwright/vitest)', () => {
+  /** A `test` that records what would be registered, so the bodies can be run and judged here. */
+  function recorder() {
+    const registered: { name: string; body: () => Promise<unknown>; timeout: number | undefined }[] = [];
+    const register = (name: string, body: () => Promise<unknown>, timeout?: number): void => {
+      registered.push({ name, body, timeout });
+    };
+    return { registered, register };
+  }
+
+  test('registers one test per scenario file of the folder, each asserting toPass', async () => {
+    const { registered, register } = recorder();
+    const files = await testScenarioFiles('.', { test: register, cwd: dir, runs: 3, timeout: 5_000 });
+    expect(registered.map((entry) => entry.name)).toEqual(['fixed.json', 'small.json']);
+    expect(files).toHaveLength(2);
+    expect(registered.every((entry) => entry.timeout === 5_000)).toBe(true);
+    for (const entry of registered) await entry.body();
+  });
+
+  test("a registered test fails with the scenario's counterexample when a run breaks a check", async () => {
+    const { registered, register } = recorder();
+    await testScenarioFiles('.', { test: register, cwd: dir, runs: 10, mutations: ['drop-if-match'] });
+    const small = registered.find((entry) => entry.name === 'small.json')!;
+    const error = await rejection(small.body());
+    expect(error.message).toContain('Replay: npx syncwright replay small.json');
+  });
+
+  test('a folder without scenario files is an error, not an empty suite', async () => {
+    const { register } = recorder();
+    await expect(testScenarioFiles('no-such-folder', { test: register, cwd: dir })).rejects.toThrow(
+      /no-such-folder holds no scenario files/,
     );
   });
 });
