@@ -72,8 +72,11 @@ export {
 export {
   selftest,
   selftestSuite,
+  harnessSuite,
   formatSelftest,
   type SelftestOptions,
   type SelftestReport,
+  type Mutant,
+  type MutantOutcome,
   type MutantReport,
 } from '../scenario/selftest.js';
