@@ -76,6 +76,7 @@ export {
   formatSelftest,
   type SelftestOptions,
   type SelftestReport,
+  type BaselineResult,
   type Mutant,
   type MutantOutcome,
   type MutantReport,

@@ -63,7 +63,8 @@ export interface MutantOutcome {
   readonly durationMs: number;
 }
 
-type BaselineResult = Pick<ScenarioResult, 'name' | 'file' | 'status' | 'runs' | 'durationMs' | 'error'>;
+/** What the self-test keeps of an unmodified client's run of one scenario. */
+export type BaselineResult = Pick<ScenarioResult, 'name' | 'file' | 'status' | 'runs' | 'durationMs' | 'error'>;
 
 export interface SelftestReport {
   readonly seed: number;
