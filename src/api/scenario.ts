@@ -72,8 +72,12 @@ export {
 export {
   selftest,
   selftestSuite,
+  harnessSuite,
   formatSelftest,
   type SelftestOptions,
   type SelftestReport,
+  type BaselineResult,
+  type Mutant,
+  type MutantOutcome,
   type MutantReport,
 } from '../scenario/selftest.js';

@@ -14,7 +14,7 @@ import { benchBackend, type Cost } from './backend.js';
 import { breakdown, type Breakdown } from './breakdown.js';
 import { BASE_COMMIT, compareBuilds, type Comparison, type WorkloadComparison } from './compare.js';
 import type { MemoryFigures } from './memory.js';
-import { benchMutants } from './mutants.js';
+import { benchMutants, mutantMedians } from './mutants.js';
 import { benchPull } from './pull.js';
 import { benchSdk } from './sdk.js';
 import { benchHunt, huntBenchOptions } from './hunt.js';
@@ -195,12 +195,17 @@ const sections: readonly Section[] = [
     byDefault: true,
     async run(log) {
       const figures = await benchMutants({ log });
+      const ms = (value: number | null) => (value === null ? '—' : `${Math.round(value)} ms`);
       for (const mutant of figures) {
-        const ms = (value: number | null) => (value === null ? '—' : `${Math.round(value)} ms`);
         log(
-          `mutants: ${mutant.mutation.padEnd(34)} caught ${mutant.caught}/${mutant.seeds} · first failure ${ms(mutant.firstFailureMs)} · shrunk ${ms(mutant.shrunkMs)} · size ${mutant.size ?? '—'}`,
+          `mutants: ${mutant.label.padEnd(38)} caught ${mutant.caught}/${mutant.seeds} · first failure ${ms(mutant.firstFailureMs)} · shrunk ${ms(mutant.shrunkMs)} · size ${mutant.size ?? '—'}`,
         );
       }
+      const medians = mutantMedians(figures);
+      const over = figures.filter((mutant) => mutant.shrunkMs !== null && mutant.shrunkMs > 5000);
+      log(
+        `mutants: median over the ${figures.length} mutants: first failure ${ms(medians.firstFailureMs)} · shrunk ${ms(medians.shrunkMs)} (target ≤ 5000 ms); shrunk over 5 s: ${over.map((mutant) => mutant.label).join(', ') || 'none'}`,
+      );
       return figures;
     },
   },

@@ -129,6 +129,9 @@ export function alignFaults(program: Program, reference: History): Alignment {
     const rule =
       typeof detail['rule'] === 'number' ? linkPlanFor(program.faults, event.link).faults?.[detail['rule']] : undefined;
     if (rule === undefined) return excluded('unknown-rule', `the fault at #${event.seq} names no rule of the plan.`);
+    // A partition that began while the request was in flight overtook the planned effect: what the
+    // request amounted to is the partition's, aligned below with the requests it failed.
+    if (overtaken(rule.effect, exchange)) continue;
     const aimed = aim(index, exchange);
     if (typeof aimed === 'string') return excluded('unnamed-request', aimed);
     faults.push({
@@ -211,6 +214,16 @@ export function alignmentUnmet(
       );
   }
   return undefined;
+}
+
+/**
+ * Whether a partition overtook a fault the link had picked for a request: the request failed
+ * offline before it reached the server, or an error answer was lost on the way back (a lost
+ * answer, a failed connection and a timeout end before the link looks at the partition again).
+ */
+function overtaken(effect: FaultEffect, exchange: Exchange): boolean {
+  const failure = exchange.failureEvent?.failure;
+  return failure === 'offline' || (effect.kind === 'http-error' && failure === 'lost-response');
 }
 
 /** The first two operations of a run whose invoke-to-outcome spans overlap, as an exclusion. */

@@ -4,13 +4,20 @@
  * mutant of it — the reference client built with one deliberate bug — each of which must be
  * caught. For each mutant it reports which scenario and checker caught it, how long the first
  * failure took, how long the shrunk counterexample took, and how small it is.
+ *
+ * The harness mutants — the real SDK run on a shim of syncwright's own with a bug (sdk/mutations.ts)
+ * — are caught the same way, on the SDK compared with the reference client (`--client sdk
+ * --compare reference`): a bug of the harness must show as a new finding, never pass as one of the
+ * SDK's known ones. They are judged only on the scenarios that declare what the SDK does there
+ * (`expect.sdk`), where the unmodified harness must pass first.
  */
 import path from 'node:path';
 import { CLIENT_MUTATIONS, type ClientMutation } from '../client/mutations.js';
+import { SDK_HARNESS_MUTATIONS, type SdkHarnessMutation } from '../sdk/mutations.js';
 import { BUILT_IN_SCENARIOS_DIR, listScenarioFiles, loadScenario } from './load.js';
 import type { FindingSummary, ScenarioResult } from './results.js';
 import type { CheckResult } from '../check/types.js';
-import { runScenario } from './run.js';
+import { runScenario, type RunScenarioOptions } from './run.js';
 import type { ResolvedScenario } from './types.js';
 
 export interface SelftestOptions {
@@ -20,21 +27,31 @@ export interface SelftestOptions {
   readonly runs?: number;
   /** fast-check seed. Default 42. */
   readonly seed?: number;
-  /** Mutants to try. Default: all of them. */
+  /** Mutants of the reference client to try. Default: all of them. */
   readonly mutations?: readonly ClientMutation[];
-  /** Skip the run of the unmodified client. Default false. */
+  /** Mutants of the SDK harness to try. Default: all of them. */
+  readonly harnessMutations?: readonly SdkHarnessMutation[];
+  /** Skip the runs of the unmodified clients. Default false. */
   readonly skipBaseline?: boolean;
   readonly cwd?: string;
   readonly onProgress?: (line: string) => void;
 }
 
-export interface MutantReport {
-  readonly mutation: ClientMutation;
+/** A deliberate bug: of the reference client, or of the harness the real SDK runs on. */
+export type Mutant =
+  | { readonly target: 'reference'; readonly mutation: ClientMutation }
+  | { readonly target: 'sdk-harness'; readonly mutation: SdkHarnessMutation };
+
+export type MutantReport = Mutant & MutantOutcome;
+
+export interface MutantOutcome {
   readonly caught: boolean;
   /** The first scenario of the suite that caught it. */
   readonly scenario?: string;
-  /** The checkers its shrunk counterexample violates. */
+  /** The checkers its shrunk counterexample violates, of the findings that failed the scenario. */
   readonly checkers: readonly string[];
+  /** The signatures of those findings (new ones; on the reference client, expected ones of a scenario that expects to fail). */
+  readonly signatures: readonly string[];
   /** Wall-clock ms, within that scenario, to the first failing run and to the shrunk counterexample. */
   readonly firstFailureMs?: number;
   readonly shrunkMs?: number;
@@ -46,11 +63,19 @@ export interface MutantReport {
   readonly durationMs: number;
 }
 
+/** What the self-test keeps of an unmodified client's run of one scenario. */
+export type BaselineResult = Pick<ScenarioResult, 'name' | 'file' | 'status' | 'runs' | 'durationMs' | 'error'>;
+
 export interface SelftestReport {
   readonly seed: number;
   readonly scenarios: readonly string[];
+  /** The scenarios the harness mutants are tried on: those of the suite that declare what the SDK does. */
+  readonly harnessScenarios: readonly string[];
   /** The unmodified reference client's results; every one must pass. */
-  readonly baseline: readonly Pick<ScenarioResult, 'name' | 'file' | 'status' | 'runs' | 'durationMs' | 'error'>[];
+  readonly baseline: readonly BaselineResult[];
+  /** The unmodified SDK harness's, compared with the reference client, on the harness scenarios; every one must pass. */
+  readonly harnessBaseline: readonly BaselineResult[];
+  /** Both baselines passed (or were skipped). */
   readonly baselinePassed: boolean;
   readonly mutants: readonly MutantReport[];
   readonly allCaught: boolean;
@@ -72,6 +97,29 @@ export async function selftestSuite(cwd = process.cwd()): Promise<string[]> {
   return [...generated, ...fixed].map((entry) => entry.file);
 }
 
+/**
+ * The scenarios of a suite the harness mutants are judged on: those that declare what the SDK
+ * does there (`expect.sdk`). Elsewhere a failure of the SDK may be one of its own known findings
+ * the scenario never declared, which would pass a mutant as caught.
+ */
+export async function harnessSuite(scenarios: readonly string[], cwd = process.cwd()): Promise<string[]> {
+  const declared: string[] = [];
+  for (const file of scenarios) {
+    if ((await loadScenario(file, { cwd })).expect['sdk'] !== undefined) declared.push(file);
+  }
+  return declared;
+}
+
+/** How a mutant's runs are made: the reference client with its bug, or the SDK on the buggy harness, compared. */
+function runOptionsOf(mutant: Mutant): RunScenarioOptions {
+  return mutant.target === 'reference'
+    ? { mutations: [mutant.mutation] }
+    : { client: 'sdk', sdkMutations: [mutant.mutation], compare: 'reference' };
+}
+
+/** The runs of the unmodified harness: the SDK compared with the reference client. */
+const HARNESS_BASELINE: RunScenarioOptions = { client: 'sdk', compare: 'reference' };
+
 export async function selftest(options: SelftestOptions = {}): Promise<SelftestReport> {
   const started = performance.now();
   const cwd = options.cwd ?? process.cwd();
@@ -80,11 +128,19 @@ export async function selftest(options: SelftestOptions = {}): Promise<SelftestR
   const progress = options.onProgress ?? (() => undefined);
   const common = { seed, cwd, ...(options.runs !== undefined ? { runs: options.runs } : {}) };
 
-  const baseline: SelftestReport['baseline'][number][] = [];
-  if (options.skipBaseline !== true) {
-    for (const file of scenarios) {
-      const result = await runScenario(file, common);
-      baseline.push({
+  const harnessMutations = options.harnessMutations ?? SDK_HARNESS_MUTATIONS;
+  const harnessScenarios = harnessMutations.length > 0 ? await harnessSuite(scenarios, cwd) : [];
+
+  const runBaseline = async (
+    files: readonly string[],
+    extra: RunScenarioOptions,
+    label: string,
+  ): Promise<BaselineResult[]> => {
+    const results: BaselineResult[] = [];
+    if (options.skipBaseline === true) return results;
+    for (const file of files) {
+      const result = await runScenario(file, { ...common, ...extra });
+      results.push({
         name: result.name,
         file: result.file,
         status: result.status,
@@ -92,25 +148,38 @@ export async function selftest(options: SelftestOptions = {}): Promise<SelftestR
         durationMs: result.durationMs,
         ...(result.error !== undefined ? { error: result.error } : {}),
       });
-      progress(`baseline  ${result.status.padEnd(16)} ${result.file}`);
+      progress(`${label.padEnd(9)} ${result.status.padEnd(16)} ${result.file}`);
     }
-  }
-  const baselinePassed = baseline.every((result) => result.status === 'passed' || result.status === 'expected-failure');
+    return results;
+  };
+  const baseline = await runBaseline(scenarios, {}, 'baseline');
+  const harnessBaseline = await runBaseline(harnessScenarios, HARNESS_BASELINE, 'harness');
+  const baselinePassed = [...baseline, ...harnessBaseline].every(
+    (result) => result.status === 'passed' || result.status === 'expected-failure',
+  );
 
   const mutants: MutantReport[] = [];
-  for (const mutation of options.mutations ?? CLIENT_MUTATIONS) {
+  const all: Mutant[] = [
+    ...(options.mutations ?? CLIENT_MUTATIONS).map((mutation) => ({ target: 'reference' as const, mutation })),
+    ...harnessMutations.map((mutation) => ({ target: 'sdk-harness' as const, mutation })),
+  ];
+  for (const mutant of all) {
     const mutantStarted = performance.now();
-    let report: MutantReport | undefined;
-    for (const file of scenarios) {
-      const result = await runScenario(file, { ...common, mutations: [mutation] });
-      if (result.status !== 'failed' && result.status !== 'expected-failure') continue;
+    let outcome: MutantOutcome | undefined;
+    for (const file of mutant.target === 'reference' ? scenarios : harnessScenarios) {
+      const result = await runScenario(file, { ...common, ...runOptionsOf(mutant) });
+      // On the SDK, failing with its known findings is what the unmodified harness does: only a new one catches.
+      const caught =
+        result.status === 'failed' || (mutant.target === 'reference' && result.status === 'expected-failure');
+      if (!caught) continue;
       const failure = result.failure;
-      report = {
-        mutation,
+      // The failure's own findings: an outcome the scenario allows (or, on the SDK, expects) is no catch.
+      const findings = catchingFindings(result.findings ?? [], result.status === 'failed');
+      outcome = {
         caught: true,
         scenario: result.file,
-        // The checkers of the failure's own signatures: an outcome the scenario allows is no catch.
-        checkers: caughtBy(result.findings ?? [], failure?.checks ?? []),
+        checkers: caughtBy(findings, failure?.checks ?? []),
+        signatures: findings.map((finding) => finding.signature),
         ...(result.timings?.firstFailureMs !== undefined ? { firstFailureMs: result.timings.firstFailureMs } : {}),
         ...(result.timings?.shrunkMs !== undefined ? { shrunkMs: result.timings.shrunkMs } : {}),
         ...(failure?.size !== undefined ? { size: failure.size } : {}),
@@ -119,17 +188,25 @@ export async function selftest(options: SelftestOptions = {}): Promise<SelftestR
       };
       break;
     }
-    report ??= { mutation, caught: false, checkers: [], durationMs: Math.round(performance.now() - mutantStarted) };
+    outcome ??= {
+      caught: false,
+      checkers: [],
+      signatures: [],
+      durationMs: Math.round(performance.now() - mutantStarted),
+    };
+    const report: MutantReport = { ...mutant, ...outcome };
     mutants.push(report);
     progress(
-      `mutant    ${report.caught ? 'caught' : 'MISSED'}  ${mutation}${report.scenario !== undefined ? ` by ${report.checkers.join(', ')} in ${path.basename(report.scenario)}` : ''}`,
+      `mutant    ${report.caught ? 'caught' : 'MISSED'}  ${labelOf(report)}${report.scenario !== undefined ? ` by ${report.checkers.join(', ')} in ${path.basename(report.scenario)}` : ''}`,
     );
   }
   const allCaught = mutants.every((mutant) => mutant.caught);
   return {
     seed,
     scenarios,
+    harnessScenarios,
     baseline,
+    harnessBaseline,
     baselinePassed,
     mutants,
     allCaught,
@@ -138,23 +215,27 @@ export async function selftest(options: SelftestOptions = {}): Promise<SelftestR
   };
 }
 
-/** The self-test as a terminal table. */
+/** What the mutant is called in a report: a harness mutant is named as `--sdk-mutation` would. */
+export function labelOf(mutant: Mutant): string {
+  return mutant.target === 'reference' ? mutant.mutation : `sdk+${mutant.mutation}`;
+}
+
+/** The self-test as a terminal table, then each catch's signatures and replay command. */
 export function formatSelftest(report: SelftestReport): string {
   const lines: string[] = [];
-  if (report.baseline.length > 0) {
-    const failed = report.baseline.filter(
-      (result) => result.status !== 'passed' && result.status !== 'expected-failure',
-    );
-    lines.push(
-      report.baselinePassed
-        ? `unmodified reference client: all ${report.baseline.length} scenarios pass`
-        : `unmodified reference client: ${failed.length} scenario(s) FAIL: ${failed.map((result) => `${result.file} (${result.status})`).join(', ')}`,
-      '',
-    );
-  }
+  const baselineLine = (results: readonly BaselineResult[], what: string): string => {
+    const failed = results.filter((result) => result.status !== 'passed' && result.status !== 'expected-failure');
+    return failed.length === 0
+      ? `${what}: all ${results.length} scenarios pass`
+      : `${what}: ${failed.length} scenario(s) FAIL: ${failed.map((result) => `${result.file} (${result.status})`).join(', ')}`;
+  };
+  if (report.baseline.length > 0) lines.push(baselineLine(report.baseline, 'unmodified reference client'));
+  if (report.harnessBaseline.length > 0)
+    lines.push(baselineLine(report.harnessBaseline, 'unmodified SDK harness, compared with the reference client'));
+  if (lines.length > 0) lines.push('');
   const header = ['mutant', 'caught', 'by checker', 'in scenario', 'first failure', 'shrunk', 'size'];
   const rows = report.mutants.map((mutant) => [
-    mutant.mutation,
+    labelOf(mutant),
     mutant.caught ? 'yes' : 'NO',
     mutant.checkers.join(', ') || '-',
     mutant.scenario !== undefined ? path.basename(mutant.scenario) : '-',
@@ -169,16 +250,28 @@ export function formatSelftest(report: SelftestReport): string {
       .join('  ')
       .trimEnd();
   lines.push(format(header), format(widths.map((width) => '-'.repeat(width))), ...rows.map(format));
+  const caught = report.mutants.filter((mutant) => mutant.caught);
+  if (caught.length > 0) {
+    lines.push('', 'Counterexamples:');
+    for (const mutant of caught) {
+      lines.push(`  ${labelOf(mutant)}: ${mutant.signatures.join(', ') || '-'}`);
+      if (mutant.replayCommand !== undefined) lines.push(`    ${mutant.replayCommand}`);
+    }
+  }
   lines.push(
     '',
-    `${report.mutants.filter((mutant) => mutant.caught).length}/${report.mutants.length} mutants caught in ${(report.durationMs / 1000).toFixed(1)} s (seed ${report.seed})`,
+    `${caught.length}/${report.mutants.length} mutants caught in ${(report.durationMs / 1000).toFixed(1)} s (seed ${report.seed})`,
   );
   return lines.join('\n');
 }
 
+/** The findings that fail a run: the new ones, or (a run failing as expected) the expected ones. */
+function catchingFindings(findings: readonly FindingSummary[], failed: boolean): FindingSummary[] {
+  return findings.filter((finding) => (failed ? finding.disposition === 'new' : finding.disposition !== 'allowed'));
+}
+
+/** The checkers of those findings that the shrunk counterexample violates. */
 function caughtBy(findings: readonly FindingSummary[], checks: readonly CheckResult[]): string[] {
-  const fresh = new Set(
-    findings.filter((finding) => finding.disposition !== 'allowed').map((finding) => finding.signature.split('/')[0]!),
-  );
+  const fresh = new Set(findings.map((finding) => finding.checker));
   return checks.filter((check) => !check.valid && fresh.has(check.checker)).map((check) => check.checker);
 }

@@ -107,6 +107,7 @@ export class SdkApp {
       clock: options.clock,
       random: options.random,
       ...(options.cache === undefined ? {} : { cache: options.cache }),
+      ...(options.mutations === undefined ? {} : { mutations: options.mutations }),
     });
     this.store = new this.sandbox.api.MobileServiceSqliteStore(options.databaseName);
     this.client = new this.sandbox.api.MobileServiceClient(options.url);

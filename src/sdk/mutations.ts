@@ -14,12 +14,22 @@ export type SdkHarnessMutation =
    */
   | 'plugin-loses-last-statement'
   /** The driver's snapshot (records.ts) shows a boolean column as the 0 or 1 SQLite stores. */
-  | 'snapshot-booleans-as-numbers';
+  | 'snapshot-booleans-as-numbers'
+  /**
+   * The sandbox's clock (realm.ts): the device Date reads the instance's clock for a date made
+   * from a time as well as for one made from nothing — `new Date(ms)` is now — so every date
+   * the SDK parses from a server answer or reads back from its store is the moment it did so.
+   * (The SDK 2.0.1 and its libraries never use the time the clock reads — their one `new Date()`
+   * is set to a parsed time at once — so a clock that lags or stands still changes nothing they
+   * do: the device Date meets the SDK where it makes dates from times.)
+   */
+  | 'date-from-time-reads-clock';
 
 export const SDK_HARNESS_MUTATIONS: readonly SdkHarnessMutation[] = [
   'xhr-drops-if-match',
   'plugin-loses-last-statement',
   'snapshot-booleans-as-numbers',
+  'date-from-time-reads-clock',
 ];
 
 /** The set of harness mutations an SDK driver was built with. */

@@ -25,6 +25,7 @@
  */
 import vm from 'node:vm';
 import { liveObjects } from '../kernel/live-objects.js';
+import type { SdkMutations } from './mutations.js';
 
 /** The page globals of one app instance, in the order the module wrapper takes them. */
 export const PAGE_GLOBALS = [
@@ -62,6 +63,8 @@ export interface PageOptions {
   readonly random: () => number;
   /** Keep the realm's own Date (wall clock, host time zone) instead of the clock's UTC device Date. */
   readonly realDate?: boolean;
+  /** Deliberate bugs of the harness (the self-test); the device Date has one. */
+  readonly mutations?: SdkMutations;
 }
 
 /** One instance's page: its `window` and the values its module wrappers receive. */
@@ -89,23 +92,25 @@ type MakePage = (
   bindings: PageBindings,
   names: readonly string[],
   realDate: boolean,
+  timeReadsClock: boolean,
 ) => { window: Record<string, unknown>; scope: unknown[] };
 
 type Evaluate = (code: string, ...scope: unknown[]) => unknown;
 
 // Runs once per realm. DeviceDate: the device runs in UTC (the SDK's first-pull bound
 // `new Date(1970, 0, 0)` is local time, which would otherwise depend on the host's time zone),
-// and a date made with no arguments reads the instance's clock.
+// and a date made with no arguments reads the instance's clock. timeReadsClock is the mutant
+// 'date-from-time-reads-clock': a date made from a time reads the clock too.
 const REALM_SETUP = new vm.Script(
   `(function () {
   'use strict';
   var NativeDate = Date;
   var NativeMath = Math;
   var realmGlobal = globalThis;
-  function makePage(now, random, bindings, names, realDate) {
+  function makePage(now, random, bindings, names, realDate, timeReadsClock) {
     function DeviceDate(year, month, day, hours, minutes, seconds, ms) {
       if (!new.target) return new NativeDate(now()).toString();
-      var date = arguments.length === 0 ? new NativeDate(now())
+      var date = arguments.length === 0 || (timeReadsClock && arguments.length === 1) ? new NativeDate(now())
         : arguments.length === 1 ? new NativeDate(year)
         : new NativeDate(NativeDate.UTC.apply(null, arguments));
       if (new.target !== DeviceDate) Object.setPrototypeOf(date, new.target.prototype);
@@ -191,6 +196,7 @@ export class SdkRealm {
       options.bindings,
       PAGE_GLOBALS,
       options.realDate === true,
+      options.mutations?.has('date-from-time-reads-clock') === true,
     );
     const evaluate = (code: string): unknown => this.evaluateInRealm(code, ...scope);
     return { window, scope, evaluate };

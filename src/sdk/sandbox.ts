@@ -21,6 +21,7 @@ import { createRequire } from 'node:module';
 import type { Clock } from '../kernel/clock.js';
 import type { RandomSource } from '../kernel/random.js';
 import type { DeviceStorage } from './device-storage.js';
+import type { SdkMutations } from './mutations.js';
 import type { AppTimers } from './app-timers.js';
 import { SandboxLoader, sharedScriptCache, type ScriptCache } from './loader.js';
 import { sharedFormatCache, type FormatCache } from './format-cache.js';
@@ -48,6 +49,8 @@ export interface SandboxOptions {
   readonly parseCache?: ParseCache | null;
   /** Where azure-odata-sql's SQL for the store's queries is kept. Default: the process's; null: format every time. */
   readonly formatCache?: FormatCache | null;
+  /** Deliberate bugs of the harness (the self-test): the page's Date has one. */
+  readonly mutations?: SdkMutations;
 }
 
 export interface Sandbox {
@@ -111,6 +114,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
       },
     },
     realDate: options.realDate === true,
+    ...(options.mutations === undefined ? {} : { mutations: options.mutations }),
   });
 
   const cryptoModule = {

@@ -57,7 +57,7 @@ describe('argument errors name the argument and exit 2', () => {
     ],
     [
       ['run', 'fixed.json', '--client', 'sdk', '--sdk-mutation', 'typo'],
-      /--sdk-mutation expects mutant names from: xhr-drops-if-match, plugin-loses-last-statement, snapshot-booleans-as-numbers; got 'typo'/,
+      /--sdk-mutation expects mutant names from: xhr-drops-if-match, plugin-loses-last-statement, snapshot-booleans-as-numbers, date-from-time-reads-clock; got 'typo'/,
     ],
     [
       ['run', 'fixed.json', '--sdk-mutation', 'xhr-drops-if-match'],

@@ -153,6 +153,61 @@ describe('faults aligned by meaning', () => {
     expect(alignment.program.faults.default).toEqual(LATENCY.default);
   });
 
+  test('a fault a partition overtook is aligned as what it amounted to, not as planned', async () => {
+    // generated-wide 42:96: the plan lost the answer to a pull's first page, but the partition began
+    // before the request reached the server; aligned as a lost answer, the SDK's pull ended with its
+    // outcome unknown where the reference client's had failed — a difference of the alignment's making.
+    const reference = await resolveClient('reference', { pageSize: 2 });
+    const sdk = await resolveClient('sdk', { pageSize: 2 });
+    const plain = await executeProgram(scenario, { seed: 3, steps, faults: LATENCY }, { driver: reference.driver });
+    const page = plain.history.find(
+      (event): event is Extract<HistoryEvent, { kind: 'http-request' }> =>
+        event.kind === 'http-request' && event.request.method === 'GET',
+    )!;
+    const n = requests(plain.history).find((request) => request.seq === page.seq)!.n;
+    const program: Program = {
+      seed: 3,
+      steps,
+      faults: {
+        ...LATENCY,
+        links: {
+          'client-1': {
+            faults: [{ effect: { kind: 'lost-response' }, when: { request: n } }],
+            partitions: [{ from: page.t + 1, until: page.t + 100 }],
+          },
+        },
+      },
+    };
+    const run = await executeProgram(scenario, program, { driver: reference.driver });
+    const failure = run.history.find((event) => event.kind === 'http-failure');
+    expect(run.history.find((event) => event.kind === 'fault')).toMatchObject({ fault: 'lost-response' });
+    expect(failure).toMatchObject({ failure: 'offline', applied: false });
+    const alignment = alignFaults(program, run.history);
+    expect(alignment.kind).toBe('aligned');
+    if (alignment.kind !== 'aligned') return;
+    expect(alignment.faults.map((fault) => [fault.match, fault.occurrence, fault.effect])[0]).toEqual([
+      { method: 'GET', table: 'todoitem', op: 4 },
+      1,
+      { kind: 'fault', fault: { kind: 'network-failure' } },
+    ]);
+
+    const compared = await executeComparison(scenario, program, {
+      reference: reference.driver,
+      candidate: sdk.driver,
+      declarations: declarationsFor(scenario, 'sdk'),
+      differences: differentialDeclarations(scenario, 'sdk'),
+    });
+    expect(compared.comparison.excluded).toBeUndefined();
+    const ended = (history: History) =>
+      history.find((event) => event.kind !== 'invoke' && 'opId' in event && event.opId === 4)?.kind;
+    expect([ended(compared.comparison.reference.history), ended(compared.history)]).toEqual(['fail', 'fail']);
+    expect(
+      compared.judgement.violations.filter(
+        (violation) => violation.checker === 'differential' && violation.disposition === 'new',
+      ),
+    ).toEqual([]);
+  }, 60_000);
+
   test('what cannot be aimed at a request leaves the program out, saying why', async () => {
     const reference = await resolveClient('reference', { pageSize: 2 });
     const atTime: Program = {

@@ -39,14 +39,32 @@ const program: Program = {
   ],
 };
 
-async function compare(mutations: SdkHarnessMutation[]): Promise<ComparedRun> {
-  const reference = await resolveClient('reference');
-  const sdk = await resolveClient('sdk', { sdkMutations: mutations });
-  return executeComparison(scenario, program, {
+// Pages of two: the SDK asks for the next page from the last record's updatedAt, the date it parsed.
+const paged: ResolvedScenario = { ...scenario, pullPageSize: 2 };
+
+const pagedProgram: Program = {
+  seed: 9,
+  faults: { default: { latency: { kind: 'uniform', minMs: 5, maxMs: 40 } } },
+  steps: [
+    { actor: 'editor-1', op: { type: 'insert', table: 'todoitem', record: { id: 'r1', text: 'a', complete: false } } },
+    { actor: 'editor-1', op: { type: 'insert', table: 'todoitem', record: { id: 'r2', text: 'b', complete: true } } },
+    { actor: 'editor-1', op: { type: 'insert', table: 'todoitem', record: { id: 'r3', text: 'c', complete: false } } },
+    { actor: 'client-1', op: { type: 'pull', table: 'todoitem' } },
+  ],
+};
+
+async function compare(
+  mutations: SdkHarnessMutation[],
+  on: { scenario: ResolvedScenario; program: Program } = { scenario, program },
+): Promise<ComparedRun> {
+  const pageSize = on.scenario.pullPageSize !== undefined ? { pageSize: on.scenario.pullPageSize } : {};
+  const reference = await resolveClient('reference', pageSize);
+  const sdk = await resolveClient('sdk', { sdkMutations: mutations, ...pageSize });
+  return executeComparison(on.scenario, on.program, {
     reference: reference.driver,
     candidate: sdk.driver,
-    declarations: declarationsFor(scenario, sdk.name),
-    differences: differentialDeclarations(scenario, sdk.name),
+    declarations: declarationsFor(on.scenario, sdk.name),
+    differences: differentialDeclarations(on.scenario, sdk.name),
   });
 }
 
@@ -93,4 +111,19 @@ describe('the SDK harness mutants, compared with the reference client', () => {
     },
     60_000,
   );
+
+  // The clock's mutant changes nothing on the program above (one page a pull): on pages of two, the
+  // next page starts at the moment the SDK parsed the last record, after every record there is.
+  test('date-from-time-reads-clock: a paged pull stops after its first page', async () => {
+    const unmutated = await compare([], { scenario: paged, program: pagedProgram });
+    expect(verdict(unmutated)).toEqual({ differences: [], blamed: [] });
+    const run = await compare(['date-from-time-reads-clock'], { scenario: paged, program: pagedProgram });
+    expect(run.comparison.excluded).toBeUndefined();
+    // r3 never arrives: pull-completeness alone would blame the SDK for it.
+    expect(verdict(run)).toEqual({
+      differences: ['differential/diff.local-table/final/missing'],
+      blamed: ['convergence', 'pull-completeness'],
+    });
+    expect(run.valid).toBe(false);
+  }, 60_000);
 });

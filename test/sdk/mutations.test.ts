@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import type { SqlJsStatic } from 'sql.js';
 import type { HttpRequest } from '../../src/protocol/http.js';
 import { SDK_HARNESS_MUTATIONS, SdkMutations } from '../../src/sdk/mutations.js';
+import { SdkRealm, type PageBindings } from '../../src/sdk/realm.js';
 import { decodeRow } from '../../src/sdk/records.js';
 import { SqlitePlugin, type SqliteDatabase } from '../../src/sdk/sqlite-plugin.js';
 import { createXMLHttpRequestClass } from '../../src/sdk/xhr.js';
@@ -68,6 +69,36 @@ function committed(statements: string[], mutations?: SdkMutations): string[] {
   return plugin.query('m.db', 'SELECT name FROM item ORDER BY rowid').map((row) => String(row['name']));
 }
 
+/** What a page's Date shows of a date made from nothing, from a time, from fields, and what it parses. */
+function pageDates(mutations?: SdkMutations): unknown {
+  const bindings = Object.fromEntries(
+    [
+      'setTimeout',
+      'clearTimeout',
+      'setInterval',
+      'clearInterval',
+      'XMLHttpRequest',
+      'sqlitePlugin',
+      'localStorage',
+      'cordova',
+      'navigator',
+      'crypto',
+      'process',
+      'Buffer',
+      'console',
+    ].map((name) => [name, undefined]),
+  ) as unknown as PageBindings;
+  const page = new SdkRealm().createPage({
+    bindings,
+    now: () => Date.UTC(2026, 0, 1, 12),
+    random: () => 0.5,
+    ...(mutations !== undefined ? { mutations } : {}),
+  });
+  return page.evaluate(
+    '[new Date().toISOString(), new Date(86400000).toISOString(), new Date(1970, 0, 0).toISOString(), Date.parse("2026/01/02 00:00:00 UTC")]',
+  );
+}
+
 const TABLE: SdkTableDefinition = { name: 'todoitem', columnDefinitions: { id: 'string', complete: 'boolean' } };
 
 describe('the SDK harness mutants', () => {
@@ -76,6 +107,7 @@ describe('the SDK harness mutants', () => {
       'xhr-drops-if-match',
       'plugin-loses-last-statement',
       'snapshot-booleans-as-numbers',
+      'date-from-time-reads-clock',
     ]);
     expect(() => new SdkMutations(['xhr-drops-everything' as never])).toThrow(
       /Unknown SDK harness mutation 'xhr-drops-everything'/,
@@ -96,6 +128,23 @@ describe('the SDK harness mutants', () => {
     expect(committed(["INSERT INTO item VALUES ('z')"], new SdkMutations(['plugin-loses-last-statement']))).toEqual([
       'z',
     ]);
+  });
+
+  test("date-from-time-reads-clock: a date the page makes from a time is the clock's now", () => {
+    expect(pageDates()).toEqual([
+      '2026-01-01T12:00:00.000Z',
+      '1970-01-02T00:00:00.000Z',
+      '1969-12-31T00:00:00.000Z',
+      Date.UTC(2026, 0, 2),
+    ]);
+    // What the SDK parses from a server's answer (Date.parse, then new Date(ms)) or reads back from its store is now.
+    expect(pageDates(new SdkMutations(['date-from-time-reads-clock']))).toEqual([
+      '2026-01-01T12:00:00.000Z',
+      '2026-01-01T12:00:00.000Z',
+      '1969-12-31T00:00:00.000Z',
+      Date.UTC(2026, 0, 2),
+    ]);
+    expect(pageDates(new SdkMutations(['xhr-drops-if-match']))).toEqual(pageDates());
   });
 
   test('snapshot-booleans-as-numbers: the driver shows the 0 or 1 SQLite stores', () => {
