@@ -58,7 +58,7 @@ describe('syncwright init', () => {
     expect(scenario.tables.map((table) => table.name)).toEqual(['items']);
     // No JSON Schema of the scenario format ships yet, so the scenario names none.
     expect(scenario.$schema).toBeUndefined();
-    expect(await readFile(path.join(dir, 'handlers/my-handler.mjs'), 'utf8')).toMatch(/^export function onConflict/m);
+    expect(await readFile(path.join(dir, 'handlers/my-handler.mjs'), 'utf8')).toMatch(/^export async function onConflict/m);
 
     const run = await cli(['run', '--workers', '1', '--reporter', 'json'], dir);
     expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
@@ -70,6 +70,11 @@ describe('syncwright init', () => {
     // The handler really answered the conflict: the scenario is not passing by never meeting one.
     expect(results.scenarios[0]!.coverage['conflict-412']).toBeGreaterThan(0);
     expect(results.scenarios[0]!.coverage['decision-update']).toBeGreaterThan(0);
+
+    // The scaffold's handler is one for both clients: on the real SDK it passes too (P4's
+    // isHandled is set by the handler itself), rather than failing a new user on a known SDK defect.
+    const sdk = await cli(['run', '--client', 'sdk', '--workers', '1', '--reporter', 'json'], dir);
+    expect(sdk.code, `${sdk.stdout}\n${sdk.stderr}`).toBe(0);
   });
 
   test('the workflow is valid YAML with a shard matrix, each shard running its slice, and a merge-reports job', async () => {
