@@ -30,10 +30,13 @@ describe('self-test', () => {
 
   test('every mutant of the SDK harness is caught as a new finding of the SDK compared with the reference client, where the unmodified harness passes', async () => {
     const suite = await selftestSuite();
-    const harness = await harnessSuite(suite);
+    const declared = await harnessSuite(suite);
     // The scenarios that do not say what the SDK does there judge no harness mutant.
-    expect(harness.map((file) => path.basename(file))).not.toContain('generated-wide.ts');
-    expect(harness.map((file) => path.basename(file))).toContain('generated-aspnet.ts');
+    expect(declared.map((file) => path.basename(file))).not.toContain('tutorial.ts');
+    expect(declared.map((file) => path.basename(file))).toContain('generated-aspnet.ts');
+    // `syncwright selftest` runs them all; here the wide scenario is left out for CI's time: the
+    // SDK runs its two-table programs several times slower, and every mutant is caught without it.
+    const harness = declared.filter((file) => path.basename(file) !== 'generated-wide.ts');
     const report = await selftest({ scenarios: harness, mutations: [], runs: 100 });
     expect(report.harnessScenarios).toEqual(harness);
     expect(report.harnessBaseline.map((result) => [path.basename(result.file), result.status])).toEqual(
