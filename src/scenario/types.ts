@@ -235,6 +235,8 @@ export function expectationFor(expect: Expectation, client: string): readonly st
 }
 
 export interface ScenarioDefinition {
+  /** The JSON Schema editors check the file with (`schema/scenario.schema.json`); ignored when loading. */
+  readonly $schema?: string;
   /** The format version (2). Files without one are read as the current version. */
   readonly version?: number;
   readonly name: string;
