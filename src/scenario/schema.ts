@@ -694,10 +694,10 @@ const scenarioShape = strict(
     settleRounds: integerIn(0, 10).optional().describe('Push-then-pull rounds after healing. Default 2.'),
     pullPageSize: integerIn(1, 1000).optional().describe('The app’s pull page size. Default: the client’s own (50).'),
     origin: strict({
-      scenario: aString(),
-      seed: integerIn(-(2 ** 31), 2 ** 32).optional(),
-      path: aString().optional(),
-      client: aString().optional(),
+      scenario: aString().describe('The scenario file whose run failed.'),
+      seed: integerIn(-(2 ** 31), 2 ** 32).optional().describe('The run’s seed.'),
+      path: aString().optional().describe('The shrink path (`syncwright replay <seed>:<path>`).'),
+      client: aString().optional().describe('The client that failed.'),
       note: aString().optional(),
     })
       .optional()
