@@ -120,11 +120,13 @@ export function across<T extends z.ZodType>(
     const result = schema.safeParse(value);
     const issues: z.core.$ZodIssue[] = result.success ? [] : [...result.error.issues];
     if (!onlyWhenValid || issues.length === 0) {
+      const ranks = issues.map((issue) => rank(issue.path));
       for (const problem of check(value)) {
         const at = problem.rank ?? rank(problem.path ?? []);
         let after = issues.length;
-        while (after > 0 && rank(issues[after - 1]!.path) > at) after--;
+        while (after > 0 && ranks[after - 1]! > at) after--;
         issues.splice(after, 0, issueOf(problem));
+        ranks.splice(after, 0, at);
       }
     }
     for (const issue of issues) ctx.addIssue({ ...issue });

@@ -65,7 +65,6 @@ export function show(value: unknown): string {
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-
 /** The problems `schema` finds in `value`, as problems of the value `prefix` leads to. */
 function nested(schema: z.ZodType, value: unknown, prefix: readonly PropertyKey[]): Problem[] {
   return schemaIssues(schema, value, show).map((issue) => ({ ...issue, path: [...prefix, ...issue.path] }));
@@ -695,7 +694,9 @@ const scenarioShape = strict(
     pullPageSize: integerIn(1, 1000).optional().describe('The app’s pull page size. Default: the client’s own (50).'),
     origin: strict({
       scenario: aString().describe('The scenario file whose run failed.'),
-      seed: integerIn(-(2 ** 31), 2 ** 32).optional().describe('The run’s seed.'),
+      seed: integerIn(-(2 ** 31), 2 ** 32)
+        .optional()
+        .describe('The run’s seed.'),
       path: aString().optional().describe('The shrink path (`syncwright replay <seed>:<path>`).'),
       client: aString().optional().describe('The client that failed.'),
       note: aString().optional(),

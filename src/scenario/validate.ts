@@ -13,8 +13,6 @@ import { type ScenarioDefinition } from './types.js';
 import { migrateScenario } from './migrate.js';
 import { programSchema, scenarioSchema, show, tooDeep } from './schema.js';
 
-export { show } from './schema.js';
-
 export interface ScenarioIssue {
   readonly file: string;
   /** Where inside the scenario, e.g. `steps[2].op.type`; empty for the whole file. */
