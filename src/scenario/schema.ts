@@ -7,12 +7,20 @@ import { z } from 'zod';
 import { COMPATIBILITY_MODES, SERVER_PROFILE_NAMES } from '../backend/profiles/profile.js';
 import { CHECKER_NAMES } from '../check/index.js';
 import { COVERAGE_COUNTERS } from '../check/coverage.js';
-import { FIELD_RULES, INTENT_RULE_NAMES, TABLE_RULE_KEYS, invariantRuleId } from '../check/intent-types.js';
+import {
+  FIELD_RULES,
+  INTENT_RULE_NAMES,
+  TABLE_RULE_KEYS,
+  invariantRuleId,
+  type FieldRule,
+  type Invariant,
+  type TableRules,
+} from '../check/intent-types.js';
 import { signaturePatternProblem } from '../check/signature.js';
 import { MAX_TOP_CAP } from '../backend/server-variants.js';
 import { LINK_ERROR_STATUSES } from '../network/fault-plan.js';
 import { faultPlanSchema } from '../network/schema.js';
-import { OPERATION_ACTIONS } from '../kernel/driver.js';
+import { OPERATION_ACTIONS, type PushHandler } from '../kernel/driver.js';
 import { CLIENT_OPERATION_TYPES } from '../kernel/history.js';
 import {
   MAX_BODY_BYTES,
@@ -22,6 +30,7 @@ import {
   MAX_STEPS,
   MAX_VIRTUAL_MS,
 } from '../protocol/limits.js';
+import type { JsonValue } from '../protocol/records.js';
 import { formatBytes, jsonDepth } from '../protocol/safe-json.js';
 import {
   aBoolean,
@@ -47,6 +56,7 @@ import {
   GENERATOR_PROFILES,
   SCENARIO_FORMAT_VERSION,
   STEP_KINDS,
+  type MergeField,
 } from './types.js';
 
 /** A value in words, as the scenario messages show it. */
@@ -134,11 +144,15 @@ const recordId = () =>
     .refine((id) => id !== '' && id.length <= MAX_ID_LENGTH && !/[\u0000-\u001f\u007f]/.test(id), { error: ID_WORDS })
     .describe('A record id: 1 to 255 characters, no control characters.');
 
+/** A field's value: any JSON (what a file can hold); its nesting and size are judged with the record's. */
+const fieldValue = () => z.custom<JsonValue>();
 /** Field values of a record (or of changes to one). */
-const fields = () => across(recordOf(z.unknown()), recordFits);
+const fields = () => across(recordOf(fieldValue()), recordFits);
 /** A record with its id. */
 const record = () =>
-  across(z.looseObject({ id: recordId() }, { error: 'an object' }), recordFits).describe('A record, with its `id`.');
+  across(z.object({ id: recordId() }, { error: 'an object' }).catchall(fieldValue()), recordFits).describe(
+    'A record, with its `id`.',
+  );
 
 // --- tables ---------------------------------------------------------------------------------
 
@@ -216,7 +230,7 @@ const merge = strict({
   fields: recordOf(oneOf(['client', 'server']))
     .optional()
     .describe('Field → the side whose value wins.'),
-  mergeField: aFunction('a function (TypeScript scenarios only)').optional(),
+  mergeField: aFunction<MergeField>('a function (TypeScript scenarios only)').optional(),
 }).describe('Merge field by field.');
 
 const moduleSpec = strict({
@@ -225,7 +239,10 @@ const moduleSpec = strict({
 
 const handlerSpec = strict({
   handler: z.looseObject(
-    { onConflict: aFunction('a function').optional(), onError: aFunction('a function').optional() },
+    {
+      onConflict: aFunction<NonNullable<PushHandler['onConflict']>>('a function').optional(),
+      onError: aFunction<NonNullable<PushHandler['onError']>>('a function').optional(),
+    },
     { error: 'an object' },
   ),
 });
@@ -304,8 +321,13 @@ const editors = dispatch(
 const tableName = () => aString().optional().describe('The table; may be left out when the scenario has one.');
 
 /** An operation by its `type`, from the kinds an actor may do. */
-function operation(types: readonly string[], byType: Readonly<Record<string, z.ZodType>>, other: z.ZodType) {
-  return dispatch([...new Set([...Object.values(byType), other])], (value) => {
+function operation<M extends Readonly<Record<string, z.ZodType>>, O extends z.ZodType>(
+  types: readonly string[],
+  byType: M,
+  other: O,
+) {
+  const branches: readonly (M[keyof M] | O)[] = [...new Set([...(Object.values(byType) as M[keyof M][]), other])];
+  return dispatch(branches, (value) => {
     if (!isObject(value)) return { expected: 'an object' };
     if (!types.includes(value['type'] as string)) return { path: ['type'], expected: typeWords(types) };
     return byType[value['type'] as string] ?? other;
@@ -318,7 +340,7 @@ function typeWords(types: readonly string[]): string {
 
 const WORLD_OPS = ['offline', 'online', 'heal', 'sync', 'wait', 'note'] as const;
 
-const linkOp = (type: 'offline' | 'online', words: string) =>
+const linkOp = <T extends 'offline' | 'online'>(type: T, words: string) =>
   strict({ type: z.literal(type), client: aString().describe('The client whose link goes.') }).describe(words);
 const worldOps = {
   offline: linkOp('offline', 'Take a client’s link down (a partition).'),
@@ -344,9 +366,9 @@ const editorOther = strict({ type: z.literal('delete'), table: tableName(), id: 
   'The server deletes a record.',
 );
 
-const write = (type: 'insert' | 'update') =>
+const write = <T extends 'insert' | 'update'>(type: T) =>
   strict({ type: z.literal(type), table: tableName(), record: record() }).describe(`A local ${type}.`);
-const byId = (type: 'delete' | 'lookup') =>
+const byId = <T extends 'delete' | 'lookup'>(type: T) =>
   strict({ type: z.literal(type), table: tableName(), id: recordId() }).describe(`A local ${type} by id.`);
 const clientOps = {
   insert: write('insert'),
@@ -364,11 +386,16 @@ const clientOps = {
     'Purge a table’s local records (`force`: with pending changes).',
   ),
 };
+/** The operations without arguments: every type `clientOps` leaves out. */
+const NO_ARGUMENTS = CLIENT_OPERATION_TYPES.filter((type) => !(type in clientOps)) as Exclude<
+  (typeof CLIENT_OPERATION_TYPES)[number],
+  keyof typeof clientOps
+>[];
 const clientOther = strict({
-  type: oneOf(CLIENT_OPERATION_TYPES.filter((type) => !(type in clientOps))),
+  type: oneOf(NO_ARGUMENTS),
 }).describe('An operation without arguments (push, restart…).');
 
-const stepOf = (actor: z.ZodType, op: z.ZodType) =>
+const stepOf = <A extends z.ZodType, O extends z.ZodType>(actor: A, op: O) =>
   strict(
     {
       after: numberIn(0, MAX_VIRTUAL_MS).optional().describe('Virtual ms to wait before this step. Default 0.'),
@@ -440,7 +467,7 @@ export const stepsSchema = dispatch([anArray(step).max(MAX_STEPS)], (value) =>
 // --- generated programs ---------------------------------------------------------------------
 
 /** `{ min, max }` with `max >= min` once both are right. */
-function span(min: z.ZodType, max: z.ZodType, words: (min: number) => string) {
+function span<L extends z.ZodType, H extends z.ZodType>(min: L, max: H, words: (min: number) => string) {
   return across(strict({ min, max }), (value) =>
     isObject(value) &&
     typeof value['min'] === 'number' &&
@@ -569,7 +596,7 @@ const tableRules = across(
 
 const KEY_WORDS = 'a key "<table>.<field>" or "<table>"';
 const intent = viewedAs(
-  across(recordOf(z.unknown()), (value) => {
+  across(recordOf(z.custom<FieldRule | TableRules>()), (value) => {
     if (!isObject(value)) return [];
     return Object.entries(value).flatMap(([key, rule]): Problem[] => {
       const dot = key.indexOf('.');
@@ -592,7 +619,7 @@ const intent = viewedAs(
 );
 
 const invariants = viewedAs(
-  across(recordOf(z.unknown()), (value) => {
+  across(recordOf(z.custom<Invariant>()), (value) => {
     if (!isObject(value)) return [];
     const ruleIds = new Map<string, string>();
     const problems: Problem[] = [];

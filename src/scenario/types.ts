@@ -33,6 +33,8 @@ export type PolicySpec =
   | 'defer-to-pull'
   /** No handler at all: conflicts come back from push, errors abort it. */
   | 'none'
+  /** The merge below with its defaults. */
+  | 'merge'
   /** Merge field by field: `fields` names a side per field, `prefer` the rest, `mergeField` decides in code. */
   | {
       readonly name: 'merge';
