@@ -9,8 +9,9 @@ import { readFile } from 'node:fs/promises';
 import type { TableDefinition } from '../protocol/records.js';
 import { MAX_JSON_BYTES } from '../protocol/limits.js';
 import { JsonTextError, readJson } from '../protocol/safe-json.js';
-import { TableDefinitionError } from './errors.js';
-import { describe, toTableDefinition, validateTableDefinitions } from './table-definition.js';
+import { schemaIssues } from '../protocol/schema.js';
+import { describe, tablePath, tablesFileSchema } from './schema.js';
+import { toTableDefinition, validateTableDefinitions } from './table-definition.js';
 
 /** A tables file that cannot be used: says which file, where in it, and what was expected. */
 export class TablesFileError extends Error {
@@ -50,27 +51,10 @@ export function parseTablesFile(text: string, file = 'tables file'): TableDefini
     if (error instanceof JsonTextError) throw new TablesFileError(file, '', error.expected, error.found);
     throw error;
   }
-  let tables: unknown;
-  let path: string;
-  if (Array.isArray(parsed)) {
-    tables = parsed;
-    path = '';
-  } else if (typeof parsed === 'object' && parsed !== null) {
-    const extra = Object.keys(parsed).find((key) => key !== 'tables');
-    if (extra !== undefined)
-      throw new TablesFileError(file, extra, "only the key 'tables'", `an unknown key '${extra}'`);
-    tables = (parsed as { tables?: unknown }).tables;
-    path = 'tables';
-    if (!Array.isArray(tables))
-      throw new TablesFileError(file, 'tables', 'an array of table definitions', describe(tables));
-  } else {
-    throw new TablesFileError(file, '', '{ "tables": [ … ] } or an array of table definitions', describe(parsed));
-  }
-  if ((tables as unknown[]).length === 0) throw new TablesFileError(file, path, 'at least one table', 'an empty list');
-  try {
-    return validateTableDefinitions(tables as unknown[], path).map(toTableDefinition);
-  } catch (error) {
-    if (error instanceof TableDefinitionError) throw new TablesFileError(file, error.path, error.expected, error.found);
-    throw error;
-  }
+  const issue = schemaIssues(tablesFileSchema, parsed, describe)[0];
+  if (issue !== undefined) throw new TablesFileError(file, tablePath('', issue.path), issue.expected, issue.found);
+  const tables = (
+    Array.isArray(parsed) ? parsed : (parsed as { tables: unknown[] }).tables
+  ) as readonly TableDefinition[];
+  return validateTableDefinitions(tables).map(toTableDefinition);
 }

@@ -2,6 +2,7 @@
  * The files `syncwright init` writes: a starting point a team edits into its own app's
  * tables and handler. Each is text, so that the user gets it formatted the way it reads.
  */
+import { INSTALLED_SCENARIO_SCHEMA_PATH } from '../scenario/json-schema.js';
 
 interface InitFile {
   /** Relative to the folder init runs in, `/`-separated. */
@@ -43,6 +44,7 @@ export default defineConfig({
 function scenario(table: string): string {
   const record = (text: string, done: boolean) => ({ id: 'item-1', text, done });
   const value = {
+    $schema: `../${INSTALLED_SCENARIO_SCHEMA_PATH}`,
     version: 2,
     name: `${table}: the device's edit wins a conflict`,
     description: `Two devices share the ${table} table. Someone changes an item on the server while device 1 edits it offline; device 1's push meets a 412 and handlers/my-handler.mjs pushes the device's copy again over the server's version. Every client must end with the server's rows. Replace the table, the records and the steps with your app's own.`,

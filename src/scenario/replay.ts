@@ -18,6 +18,7 @@ import type { Counterexample } from './results.js';
 import { toResolvedScenario, type ScenarioInput } from './run.js';
 import type { Expectation, Program, ResolvedScenario, ScenarioDefinition } from './types.js';
 import { programIssues, ScenarioError } from './validate.js';
+import { schemaReference } from './json-schema.js';
 import { MAX_JSON_BYTES } from '../protocol/limits.js';
 
 export type ReplaySource =
@@ -182,7 +183,9 @@ export async function saveRegression(counterexample: Counterexample, options: Sa
   await makeDirectory(directory);
   const program = counterexample.program as unknown as Program;
   const original = path.resolve(cwd, counterexample.scenario);
+  const schema = schemaReference(directory, cwd);
   const definition: ScenarioDefinition = {
+    ...(schema === undefined ? {} : { $schema: schema }),
     name: options.name,
     description:
       options.description ??

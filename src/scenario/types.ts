@@ -33,6 +33,8 @@ export type PolicySpec =
   | 'defer-to-pull'
   /** No handler at all: conflicts come back from push, errors abort it. */
   | 'none'
+  /** The merge below with its defaults. */
+  | 'merge'
   /** Merge field by field: `fields` names a side per field, `prefer` the rest, `mergeField` decides in code. */
   | {
       readonly name: 'merge';
@@ -239,6 +241,8 @@ export function expectationFor(expect: Expectation, client: string): readonly st
 }
 
 export interface ScenarioDefinition {
+  /** The JSON Schema editors check the file with (`schema/scenario.schema.json`); ignored when loading. */
+  readonly $schema?: string;
   /** The format version (2). Files without one are read as the current version. */
   readonly version?: number;
   readonly name: string;

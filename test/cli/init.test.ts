@@ -56,8 +56,8 @@ describe('syncwright init', () => {
       $schema?: string;
     };
     expect(scenario.tables.map((table) => table.name)).toEqual(['items']);
-    // No JSON Schema of the scenario format ships yet, so the scenario names none.
-    expect(scenario.$schema).toBeUndefined();
+    // The schema the installed package ships, so that the user's editor completes and checks the file.
+    expect(scenario.$schema).toBe('../node_modules/syncwright/schema/scenario.schema.json');
     expect(await readFile(path.join(dir, 'handlers/my-handler.mjs'), 'utf8')).toMatch(/^export async function onConflict/m);
 
     const run = await cli(['run', '--workers', '1', '--reporter', 'json'], dir);

@@ -11,6 +11,8 @@ import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { commands } from '../../src/cli/commands/index.js';
 import { CLI_REFERENCE_PATH, cliReference, referenceDrift } from '../../src/cli/reference.js';
+import { scenarioJsonSchema } from '../../src/scenario/json-schema.js';
+import { SCENARIO_REFERENCE_PATH, withFieldTables } from '../../src/scenario/reference.js';
 import { markdownPages, readPage, ROOT } from './markdown.js';
 
 describe('docs/reference/cli.md', () => {
@@ -44,6 +46,33 @@ describe('docs/reference/cli.md', () => {
   });
 });
 
+describe('docs/reference/scenario-format.md', () => {
+  const generated = (page: string): string => withFieldTables(page, scenarioJsonSchema());
+
+  test('its field tables are what `npm run docs` writes from the scenario schema as it is now', () => {
+    const page = readPage(SCENARIO_REFERENCE_PATH);
+    expect(referenceDrift(SCENARIO_REFERENCE_PATH, page, generated(page))).toBeUndefined();
+  });
+
+  test('every top-level field of the format has its row', () => {
+    const page = readPage(SCENARIO_REFERENCE_PATH);
+    const fields = Object.keys((scenarioJsonSchema() as { properties: object }).properties);
+    expect(fields).toContain('generate');
+    for (const field of fields) expect(page).toMatch(new RegExp(`^\\| \`${field.replace('$', '\\$')}\``, 'm'));
+  });
+
+  test('a planted stale row is reported with its line; the prose around the tables is the author’s', () => {
+    const page = readPage(SCENARIO_REFERENCE_PATH);
+    const stale = page.replace('| `runs` | integer 1–1000000 |', '| `runs` | integer 1–100 |');
+    expect(stale).not.toBe(page);
+    expect(referenceDrift(SCENARIO_REFERENCE_PATH, stale, generated(stale))).toMatch(
+      /^docs\/reference\/scenario-format\.md: line \d+: expected "\| `runs` \| integer 1–1000000 \|.*the page is stale; run `npm run docs`$/,
+    );
+    const edited = page.replace('# The scenario format', '# The scenario format, by hand');
+    expect(referenceDrift(SCENARIO_REFERENCE_PATH, edited, generated(edited))).toBeUndefined();
+  });
+});
+
 describe('the pages the bench writes', () => {
   const benchPages = markdownPages().filter((page) => readPage(page).includes('Written by `npm run bench'));
 
@@ -72,6 +101,7 @@ describe('`node scripts/docs.mjs --check` on the built commands', () => {
       const page = path.join(root, CLI_REFERENCE_PATH);
       const generated = readPage(CLI_REFERENCE_PATH);
       await writeFile(page, generated);
+      await writeFile(path.join(root, SCENARIO_REFERENCE_PATH), readPage(SCENARIO_REFERENCE_PATH));
       const fresh = run(root);
       expect(fresh.stderr).toBe('');
       expect(fresh.status).toBe(0);

@@ -1,13 +1,15 @@
 import { describe, test, expect, beforeAll, afterAll } from 'vitest';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { loadScenario } from '../../src/scenario/load.js';
 import { parseReplayToken, replay, saveRegression } from '../../src/scenario/replay.js';
 import type { ScenarioResult } from '../../src/scenario/results.js';
 import { runScenario } from '../../src/scenario/run.js';
 import type { Program } from '../../src/scenario/types.js';
 
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SCENARIO = 'scenarios/generated-tutorial.ts';
 const MUTANT = { mutations: ['pull-overwrites-pending' as const] };
 let result: ScenarioResult;
@@ -83,5 +85,25 @@ describe('regressions', () => {
     });
     expect((await runScenario(file, MUTANT)).status).toBe('failed');
     expect((await runScenario(file)).status).toBe('passed');
+  });
+
+  test('a regression saved inside the project names the shipped JSON Schema, which changes nothing a run does', async () => {
+    await mkdir(path.join(ROOT, 'reports'), { recursive: true });
+    const inside = await mkdtemp(path.join(ROOT, 'reports', 'syncwright-regression-'));
+    try {
+      const file = await saveRegression(result.failure!, { name: 'with-schema', directory: inside, cwd: ROOT });
+      const saved = JSON.parse(await readFile(file, 'utf8')) as { $schema?: string };
+      expect(Object.keys(saved)[0]).toBe('$schema');
+      expect(path.resolve(inside, saved.$schema!)).toBe(path.join(ROOT, 'schema', 'scenario.schema.json'));
+      const without = path.join(inside, 'without-schema.json');
+      await writeFile(without, JSON.stringify({ ...saved, $schema: undefined }));
+      const [withRun, withoutRun] = [await replay({ scenario: file }), await replay({ scenario: without })];
+      expect(JSON.stringify(withRun.run.history)).toBe(JSON.stringify(withoutRun.run.history));
+    } finally {
+      await rm(inside, { recursive: true, force: true });
+    }
+    // Outside the project a relative path would name the machine's folders: none is written.
+    const outside = await saveRegression(result.failure!, { name: 'no-schema', directory: dir });
+    expect((JSON.parse(await readFile(outside, 'utf8')) as { $schema?: string }).$schema).toBeUndefined();
   });
 });
