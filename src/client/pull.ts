@@ -108,6 +108,8 @@ class PullRun {
   private readonly skippedGroups = new Set<number>();
   /** A tie group whose page came back shorter than asked (the whole group, unless the server caps pages). */
   private shortGroup: number | undefined;
+  /** Whether the last page's answer linked a next page (`Link: …; rel=next`): the server cut it short. */
+  private lastPageLinked = false;
   /**
    * The earliest updatedAt of a record this pull left alone because it has pending operations:
    * the stored mark never passes it, so the next incremental pull looks at that record again
@@ -165,8 +167,11 @@ class PullRun {
         nextStrictlyAfter = true;
       } else if (last === bound) {
         nextSkip = skip + page.length;
-        // A short page read the rest of the group in one go; a full one leaves more to skip to.
-        if (page.length >= this.pageSize) this.skippedGroups.add(bound);
+        // A short page read the rest of the group in one go; a full one leaves more to skip to —
+        // and so does a short one the server linked a next page to: it capped the page below
+        // `$top`, so the group may go on, and an empty page after it proves nothing once members
+        // moved out of the group meanwhile (a hard delete, an edit): the group is swept by id.
+        if (page.length >= this.pageSize || this.lastPageLinked) this.skippedGroups.add(bound);
         else this.shortGroup = bound;
       } else if (skip > 0) {
         // Leaving a tie group read with $skip. The group may have shrunk while it was read: its
@@ -252,6 +257,7 @@ class PullRun {
   private async send(path: string): Promise<PulledRecord[]> {
     const features: Feature[] = this.markId === undefined ? ['OL', 'TR', 'QS'] : ['OL', 'IP', 'TR', 'QS'];
     const response = await this.deps.sender.send('GET', path, { features });
+    this.lastPageLinked = /;\s*rel="?next"?/i.test(response.headers['link'] ?? '');
     const body = parseJsonBody(response, 'a pull');
     const records = Array.isArray(body) ? body : isResultsBody(body) ? body.results : undefined;
     if (records === undefined)

@@ -287,6 +287,23 @@ describe('pull completeness', () => {
     expect(late.violations[0]!.message).toContain('left todoitem/b at version v1');
   });
 
+  test('a short page the server linked a next page to is a capped one: its tie group is swept (the reference client)', async () => {
+    // Found by the 90,000-run soak (generated-unkind-server 42:2921): pages capped at 2, shuffled
+    // ties; the group shrank before the $skip page, which came back empty.
+    const { run } = await replay({
+      scenario: 'scenarios/regressions/unkind-capped-tie-group-shrinks-before-empty-page.json',
+    });
+    const sweeps = run.history.filter(
+      (event) =>
+        event.kind === 'http-request' &&
+        event.link === 'client-1' &&
+        event.request.url.startsWith('/tables/note?') &&
+        event.request.url.includes('orderby=id'),
+    );
+    expect(sweeps.length).toBeGreaterThan(0);
+    expect(checkPullCompleteness(run.history).violations).toEqual([]);
+  });
+
   test('a filtered pull whose record left the filter mid-pull passes (saved regression)', async () => {
     const { run } = await replay({
       scenario: 'scenarios/regressions/generated-aspnet-filtered-pull-record-leaves-filter.json',
