@@ -58,7 +58,9 @@ describe('syncwright init', () => {
     expect(scenario.tables.map((table) => table.name)).toEqual(['items']);
     // The schema the installed package ships, so that the user's editor completes and checks the file.
     expect(scenario.$schema).toBe('../node_modules/syncwright/schema/scenario.schema.json');
-    expect(await readFile(path.join(dir, 'handlers/my-handler.mjs'), 'utf8')).toMatch(/^export async function onConflict/m);
+    expect(await readFile(path.join(dir, 'handlers/my-handler.mjs'), 'utf8')).toMatch(
+      /^export async function onConflict/m,
+    );
 
     const run = await cli(['run', '--workers', '1', '--reporter', 'json'], dir);
     expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
