@@ -51,10 +51,34 @@ function rewrittenBetween(
         record.call.seq < until &&
         record.call.table === table &&
         record.call.itemId === id &&
-        record.decision !== undefined &&
-        record.decision.decision !== 'unhandled',
+        (record.decision !== undefined
+          ? record.decision.decision !== 'unhandled'
+          : decisionCommittedBeforeRestart(index, client, record.call, table, id)),
     );
   return write || decided;
+}
+
+/**
+ * A handler call whose decision event never came because the app restarted first: the decision
+ * may still have reached the store (its write committed before the crash). The store's committed
+ * state says whether it did: if the first snapshot after the restart holds no operation on the
+ * record, the decision that dropped it was made — the server's copy may come back.
+ */
+function decisionCommittedBeforeRestart(
+  index: HistoryIndex,
+  client: string,
+  call: { readonly seq: number },
+  table: string,
+  id: string,
+): boolean {
+  const restart = index.history.find(
+    (event) => event.seq > call.seq && event.kind === 'restart' && event.client === client,
+  );
+  if (restart === undefined) return false;
+  const after = snapshotAfter(index, restart.seq);
+  const state = after?.clients[client];
+  if (state === undefined) return false;
+  return !state.operations.some((operation) => operation.table === table && operation.itemId === id);
 }
 
 function localResurrections(index: HistoryIndex): Violation[] {

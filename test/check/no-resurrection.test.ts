@@ -94,4 +94,16 @@ describe('no resurrection', () => {
     expect(restart).toBeGreaterThan(0);
     expect(checkNoResurrection(run.history).violations).toEqual([]);
   });
+
+  test('a handler decision committed just before a crash counts, though its event never came (saved regression)', async () => {
+    // Found by the 270,000-run soak (generated-aspnet 1:8170): the decision's write (queue entry
+    // gone) committed, the crash came before the decision event; the server's copy came back.
+    const { run } = await replay({ scenario: 'scenarios/regressions/aspnet-decision-committed-before-crash.json' });
+    const call = run.history.find(
+      (event) => event.kind === 'handler-call' && event.actor === 'client-1' && event.itemId === 'r3',
+    );
+    expect(call).toBeDefined();
+    expect(run.history.some((event) => event.kind === 'handler-decision' && event.callId === call!.callId)).toBe(false);
+    expect(checkNoResurrection(run.history).violations).toEqual([]);
+  });
 });
