@@ -59,6 +59,9 @@ export function localWrites(index: HistoryIndex, finalLabel?: string): LocalWrit
   return writes;
 }
 
+/** The operation queue's table in the client's store: the SDK's name, which the reference client keeps. */
+const QUEUE_TABLE = '__operations';
+
 function fateOf(
   index: HistoryIndex,
   final: ReturnType<typeof finalSnapshot>,
@@ -99,8 +102,9 @@ function fateOf(
       other.op.type === 'purge' &&
       other.op.table === table &&
       other.op.force === true &&
-      // A forced purge cut short by a crash right after its commit dropped the write all the same.
-      mayHaveCommitted(index, other, table),
+      // A forced purge cut short by a crash right after its commit dropped the write all the same —
+      // its first commit may be the queue's alone (the SDK drops the operations before the rows).
+      (mayHaveCommitted(index, other, table) || mayHaveCommitted(index, other, QUEUE_TABLE)),
   );
   if (purge !== undefined) return { kind: 'purged', purge };
   const stillPending = final?.clients[client]?.operations.some(

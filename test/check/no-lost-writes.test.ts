@@ -1,6 +1,7 @@
 import { describe, test, expect } from 'vitest';
 import { checkNoLostWrites } from '../../src/check/no-lost-writes.js';
 import { HistoryBuilder, local, record, state } from './history-builder.js';
+import { replay } from '../../src/scenario/replay.js';
 
 const update = (text: string) => ({
   type: 'update' as const,
@@ -103,4 +104,22 @@ describe('no lost writes', () => {
     h.snapshot('final', { 'client-1': state([]) }, [record('a', 'theirs', 'v2', { deleted: true })]);
     expect(checkNoLostWrites(h.build()).valid).toBe(true);
   });
+});
+
+describe('no lost writes on the real SDK', () => {
+  test('a forced purge cut by a crash right after it committed the queue dropped the write, as the app asked (a hunt on the SDK)', async () => {
+    // The SDK's purge commits the queue (`__operations` alone) before the rows; the crash came
+    // after that commit, so the purge never resolved — yet the delete it dropped is no lost write.
+    const { run } = await replay(
+      { scenario: 'test/check/fixtures/sdk-forced-purge-crash-after-queue-commit.json' },
+      { client: 'sdk' },
+    );
+    const purge = run.history.find((event) => event.kind === 'invoke' && event.op.type === 'purge');
+    if (purge?.kind !== 'invoke') throw new Error('the fixture has no purge');
+    const outcomes = run.history.filter(
+      (event) => (event.kind === 'ok' || event.kind === 'info') && event.opId === purge.opId,
+    );
+    expect(outcomes.map((event) => event.kind)).toEqual(['info']);
+    expect(checkNoLostWrites(run.history).violations).toEqual([]);
+  }, 60_000);
 });

@@ -15,6 +15,7 @@ const EXPECTED_CHECKER: Record<string, string> = {
   'conflict-handling-isHandled-after-update.json': 'conflict-callbacks',
   'edit-during-push-insert.json': 'no-lost-writes',
   'generated-defer-to-pull-delete-during-update-push.json': 'no-resurrection',
+  'generated-defer-to-pull-read-after-update-during-push.json': 'session-guarantees',
   'generated-client-wins-update-during-push.json': 'no-lost-writes',
   'generated-merge-update-during-push.json': 'no-lost-writes',
   'generated-none-update-during-push.json': 'no-lost-writes',
