@@ -23,3 +23,16 @@ export function onInterrupt(stderr: { write(text: string): unknown }, message: (
     for (const [signal, handler] of handlers) process.off(signal, handler);
   };
 }
+
+/** Until Ctrl-C or a termination signal: how a server command (serve, show-report) waits to stop. */
+export function untilSignal(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}

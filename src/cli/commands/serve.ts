@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { untilSignal } from '../interrupt.js';
 import type { ServeFaults } from '../../serve/serve-faults.js';
 import { startServer } from '../../serve/serve.js';
 import { formatRequestLog } from '../../serve/request-log.js';
@@ -185,19 +186,6 @@ Example:
       return 0;
     },
   };
-}
-
-/** Until Ctrl-C or a termination signal. */
-function untilSignal(): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
 }
 
 export const serveCommand: Command = createServeCommand({ untilStopped: untilSignal });

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { untilSignal } from '../interrupt.js';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { HTML_REPORT_FILE } from '../../report/html.js';
@@ -66,19 +67,6 @@ Examples:
       return 0;
     },
   };
-}
-
-/** Until Ctrl-C or a termination signal. */
-function untilSignal(): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
 }
 
 /** The platform's "open this URL" program, detached: the browser outlives nothing of ours. */
