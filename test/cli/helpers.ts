@@ -11,6 +11,17 @@ export interface CliOutcome {
   readonly stderr: string;
 }
 
+/**
+ * The environment the command line sees in tests: this process's, less what a CI machine or a
+ * terminal sets (CI refuses `--watch`; the colour variables would colour the captured output), so
+ * a test gives the same answer on a laptop and in CI.
+ */
+export function neutralEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const name of ['CI', 'FORCE_COLOR', 'NO_COLOR']) delete env[name];
+  return env;
+}
+
 /** Runs the command line in this process with captured output. */
 export async function cli(argv: string[], cwd: string): Promise<CliOutcome> {
   let stdout = '';
@@ -26,6 +37,7 @@ export async function cli(argv: string[], cwd: string): Promise<CliOutcome> {
     stdout: sink((text) => (stdout += text)),
     stderr: sink((text) => (stderr += text)),
     cwd,
+    env: neutralEnv(),
   });
   return { code, stdout, stderr };
 }
