@@ -56,6 +56,7 @@ import type {
   BackendSnapshot,
   HandleOptions,
   QueryResult,
+  InsertOptions,
   WriteOptions,
   WriteOutcome,
 } from './types.js';
@@ -168,6 +169,8 @@ class SimulatedBackend implements Backend, HttpCore {
   private readonly tieOrder: RandomSource | undefined;
   /** Deletes remove the row even from a table whose records carry `deleted` (a server without tombstones). */
   private readonly hardDeletes: boolean;
+  /** Direct inserts, and seeded rows that name no updatedAt, are imported rows: their updatedAt stays null. */
+  private readonly nullUpdatedAt: boolean;
 
   constructor(
     private readonly db: Database,
@@ -183,6 +186,7 @@ class SimulatedBackend implements Backend, HttpCore {
     this.topCap = options.topCap === undefined ? {} : { topCap: options.topCap };
     this.tieOrder = options.ties === 'shuffled' ? this.random.fork('ties') : undefined;
     this.hardDeletes = options.deletes === 'hard';
+    this.nullUpdatedAt = options.nullUpdatedAt === true;
     this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     if (!Number.isSafeInteger(this.maxBodyBytes) || this.maxBodyBytes <= 0) {
       throw new RangeError(`maxBodyBytes must be a positive integer, got ${String(options.maxBodyBytes)}`);
@@ -393,7 +397,7 @@ class SimulatedBackend implements Backend, HttpCore {
     return { kind: 'precondition-failed', records };
   }
 
-  insert(tableName: string, item: JsonObject): WriteOutcome {
+  insert(tableName: string, item: JsonObject, options: InsertOptions = {}): WriteOutcome {
     return this.write(tableName, (table) => {
       const own = this.ownProperties(table, item);
       const id = table.definition.autoIncrement
@@ -408,7 +412,7 @@ class SimulatedBackend implements Backend, HttpCore {
       const row = table.insert({
         id,
         createdAt: now,
-        updatedAt: now,
+        updatedAt: options.direct === true && this.nullUpdatedAt ? null : now,
         version: this.versions.next(undefined),
         deleted: own.deleted ?? false,
         values,
@@ -669,7 +673,8 @@ class SimulatedBackend implements Backend, HttpCore {
             : this.serverProfile.newId(this.random)
           : requireId(id, `seed: ${where}: the id`),
       createdAt: created,
-      updatedAt: timestamp(updatedAt, 'updatedAt', created),
+      // Under `nullUpdatedAt` a seeded row is an imported one: no updatedAt unless it names one.
+      updatedAt: timestamp(updatedAt, 'updatedAt', this.nullUpdatedAt ? null : created),
       version: version ?? this.versions.next(undefined),
       deleted: deleted ?? false,
       values,

@@ -22,10 +22,17 @@ export interface ServerVariants {
    * carry `deleted: false` (without the property the clients refuse to pull at all). Default `soft`.
    */
   readonly deletes?: 'soft' | 'hard';
+  /**
+   * Rows written straight into the database — an editor's inserts, seeded rows — are imported
+   * rows whose `updatedAt` is null, as rows written before the column existed or by a batch job
+   * that bypasses the server. No `updatedAt ge …` bound matches such a row, so no pull brings it
+   * until a write through the server (or an editor's update) stamps it.
+   */
+  readonly nullUpdatedAt?: boolean;
 }
 
 /** The variant names, as coverage counters and docs name them. */
-export const SERVER_VARIANT_NAMES = ['ties-shuffled', 'top-capped', 'hard-deletes'] as const;
+export const SERVER_VARIANT_NAMES = ['ties-shuffled', 'top-capped', 'hard-deletes', 'null-updated-at'] as const;
 export type ServerVariantName = (typeof SERVER_VARIANT_NAMES)[number];
 
 /** Largest cap accepted: above the default page size a cap changes nothing. */
@@ -38,6 +45,7 @@ export function activeVariants(variants: ServerVariants | undefined): ServerVari
   if (variants.ties === 'shuffled') active.push('ties-shuffled');
   if (variants.topCap !== undefined) active.push('top-capped');
   if (variants.deletes === 'hard') active.push('hard-deletes');
+  if (variants.nullUpdatedAt === true) active.push('null-updated-at');
   return active;
 }
 
@@ -49,6 +57,8 @@ export function validateServerVariants(variants: ServerVariants): void {
     throw new RangeError(`ties: expected stable or shuffled, found ${JSON.stringify(variants.ties)}`);
   if (variants.deletes !== undefined && variants.deletes !== 'soft' && variants.deletes !== 'hard')
     throw new RangeError(`deletes: expected soft or hard, found ${JSON.stringify(variants.deletes)}`);
+  if (variants.nullUpdatedAt !== undefined && typeof variants.nullUpdatedAt !== 'boolean')
+    throw new RangeError(`nullUpdatedAt: expected true or false, found ${JSON.stringify(variants.nullUpdatedAt)}`);
   const cap = variants.topCap;
   if (cap !== undefined && (!Number.isSafeInteger(cap) || cap < 1 || cap > MAX_TOP_CAP))
     throw new RangeError(`topCap: expected a whole number from 1 to ${MAX_TOP_CAP}, found ${JSON.stringify(cap)}`);

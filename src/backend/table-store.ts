@@ -42,7 +42,8 @@ export interface StoredRow {
   readonly seq: number;
   readonly id: string;
   readonly createdAt: StoredTimestamp;
-  readonly updatedAt: StoredTimestamp;
+  /** Null on an imported row (the `nullUpdatedAt` server variant) until a write stamps it. */
+  readonly updatedAt: StoredTimestamp | null;
   readonly version: string;
   readonly deleted: boolean;
   /** The table's own columns, in definition order. */
@@ -122,7 +123,7 @@ export class SqlTable {
     const byId = rules.tieBreak === 'id';
     db.run(
       `CREATE TABLE ${this.sqlName} (seq INTEGER PRIMARY KEY, "id" TEXT NOT NULL UNIQUE, "createdAt" ${stamp} NOT NULL, ` +
-        `"updatedAt" ${stamp} NOT NULL, "version" TEXT NOT NULL, "deleted" INTEGER NOT NULL DEFAULT 0` +
+        `"updatedAt" ${stamp}, "version" TEXT NOT NULL, "deleted" INTEGER NOT NULL DEFAULT 0` +
         this.userColumns.map((column) => `, ${column.sql} ${affinity(column.type)}`).join('') +
         (byId ? ', "idKey" TEXT NOT NULL' : '') +
         ')',
@@ -259,7 +260,8 @@ export class SqlTable {
         }
         if (columnsFirst) record.id = cells[1] as string;
         record.createdAt = createdAt(cells[2] as StoredTimestamp);
-        record.updatedAt = updatedAt(cells[3] as StoredTimestamp);
+        const stamp = cells[3] as StoredTimestamp | null;
+        record.updatedAt = stamp === null ? null : updatedAt(stamp);
         record.version = cells[4] as string;
         if (this.definition.softDelete) record.deleted = cells[5] === 1;
         records.push(record as ServerRecord);
@@ -298,7 +300,7 @@ export class SqlTable {
     }
     if (columnsFirst) record.id = row.id;
     record.createdAt = dates.format(row.createdAt);
-    record.updatedAt = dates.format(row.updatedAt);
+    record.updatedAt = row.updatedAt === null ? null : dates.format(row.updatedAt);
     record.version = row.version;
     if (this.definition.softDelete) record.deleted = row.deleted;
     return record as ServerRecord;
@@ -359,7 +361,7 @@ export class SqlTable {
           seq: Number(raw[0]),
           id: String(raw[1]),
           createdAt: raw[2] as StoredTimestamp,
-          updatedAt: raw[3] as StoredTimestamp,
+          updatedAt: raw[3] as StoredTimestamp | null,
           version: String(raw[4]),
           deleted: raw[5] === 1,
           values: raw.slice(6) as SqlValue[],

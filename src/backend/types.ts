@@ -62,6 +62,14 @@ export interface ServedRead {
 }
 
 /** `If-Match` for a direct write: a version, quoted or not (read as the profile's server reads it). */
+export interface InsertOptions {
+  /**
+   * A write straight into the database (an editor, the admin API), not a request: under the
+   * `nullUpdatedAt` server variant it is an imported row whose `updatedAt` stays null.
+   */
+  direct?: boolean;
+}
+
 export interface WriteOptions {
   ifMatch?: string;
   /** A PATCH may reach a soft-deleted record, on profiles whose server lets `__includeDeleted` do that. */
@@ -131,7 +139,7 @@ export interface Backend {
   query(table: string, query: TableQuery | string): QueryResult;
 
   // Writes as "another user": the same code path as HTTP, so versions and updatedAt move alike.
-  insert(table: string, item: JsonObject): WriteOutcome;
+  insert(table: string, item: JsonObject, options?: InsertOptions): WriteOutcome;
   /** PATCH: merges `patch` into the record. */
   update(table: string, id: string, patch: JsonObject, options?: WriteOptions): WriteOutcome;
   delete(table: string, id: string, options?: WriteOptions): WriteOutcome;

@@ -108,12 +108,21 @@ function localResurrections(index: HistoryIndex): Violation[] {
   return violations;
 }
 
-/** When each record was deleted on the server: an editor's delete or an applied client DELETE. */
-function serverDeletes(index: HistoryIndex): { table: string; id: string; seq: number }[] {
-  const deletes: { table: string; id: string; seq: number }[] = [];
+/**
+ * When each record was deleted on the server: an editor's delete or an applied client DELETE.
+ * `seq` is the event by which it was done (its answer); `sent`, the event before which it was
+ * not (its request): the server applied it somewhere in between.
+ */
+function serverDeletes(index: HistoryIndex): { table: string; id: string; seq: number; sent: number }[] {
+  const deletes: { table: string; id: string; seq: number; sent: number }[] = [];
   for (const operation of index.operations) {
     if (operation.byEditor && operation.op.type === 'delete' && operation.outcome?.kind === 'ok') {
-      deletes.push({ table: operation.op.table, id: operation.op.id, seq: operation.outcome.seq });
+      deletes.push({
+        table: operation.op.table,
+        id: operation.op.id,
+        seq: operation.outcome.seq,
+        sent: operation.invoke.seq,
+      });
     }
   }
   for (const exchange of index.exchanges) {
@@ -126,7 +135,12 @@ function serverDeletes(index: HistoryIndex): { table: string; id: string; seq: n
       exchange.table !== null &&
       exchange.itemId !== null
     ) {
-      deletes.push({ table: exchange.table, id: exchange.itemId, seq: exchange.responseEvent!.seq });
+      deletes.push({
+        table: exchange.table,
+        id: exchange.itemId,
+        seq: exchange.responseEvent!.seq,
+        sent: exchange.requestEvent.seq,
+      });
     }
   }
   return deletes;
@@ -167,7 +181,9 @@ function serverResurrections(index: HistoryIndex): Violation[] {
         row !== undefined &&
         isLive(row) &&
         !rewrittenBetween(index, removal.table, removal.id, removal.seq, snapshot.seq) &&
-        !insertedAgain(index, removal.table, removal.id, removal.seq, snapshot.seq)
+        // A POST answered after the DELETE was sent may have been applied after it, even if its
+        // answer came first: had it been applied before, the delete would have removed it.
+        !insertedAgain(index, removal.table, removal.id, removal.sent, snapshot.seq)
       ) {
         violations.push({
           rule: 'push.no-server-resurrection',

@@ -16,6 +16,9 @@ interface Suspension {
 export const SUSPENDED_RULES: Readonly<Record<ServerVariantName, readonly Suspension[]>> = {
   'ties-shuffled': [],
   'top-capped': [],
+  // Nothing is suspended: a row without updatedAt is outside what any pull is asked to bring, and
+  // the checkers leave exactly those rows out (pull-completeness, convergence).
+  'null-updated-at': [],
   'hard-deletes': [
     {
       rule: 'convergence.tables-equal',

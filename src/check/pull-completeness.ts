@@ -174,6 +174,9 @@ function judgePull(
   const pagedTies = tieGroupsPaged(pull);
   const agreed = op.queryId === undefined ? undefined : agreedBefore(index, client, table, first.firstRequest);
   for (const row of first.rows) {
+    // An imported row has no updatedAt: no `updatedAt ge …` bound matches it, so no pull is asked
+    // to bring it (docs/semantics.md, "Less kind servers"). A write through the server stamps it.
+    if (row.updatedAt === null) continue;
     if (pending.has(row.id)) continue;
     // An incremental pull brings what changed: a row its client already held at this version
     // (or already knew deleted) is not asked of it, even if the app changed it locally since.
@@ -232,7 +235,7 @@ function tieGroupsPaged(pull: SyncWindow): Map<string, number[]> {
   for (const exchange of pull.exchanges) {
     const read = exchange.serverRead;
     if (exchange.action !== 'query' || read === undefined) continue;
-    for (const updatedAt of new Set(read.served.map((row) => row.updatedAt))) {
+    for (const updatedAt of new Set(read.served.flatMap((row) => (row.updatedAt === null ? [] : [row.updatedAt])))) {
       const seqs = pages.get(updatedAt) ?? [];
       seqs.push(read.seq);
       pages.set(updatedAt, seqs);

@@ -9,7 +9,11 @@ export interface SystemProperties {
   id: string;
   /** ISO-8601 UTC with milliseconds, e.g. `2026-11-24T06:17:15.274Z`. */
   createdAt: string;
-  updatedAt: string;
+  /**
+   * Null on a row imported behind the server's back (the `nullUpdatedAt` server variant): no
+   * `updatedAt ge …` bound matches it, so no pull brings it until a write through the server stamps it.
+   */
+  updatedAt: string | null;
   /** Opaque base64; changes on every write, soft delete and undelete included. */
   version: string;
   deleted?: boolean;
@@ -21,7 +25,7 @@ export interface SystemProperties {
  */
 export interface RecordStamp {
   readonly id: string;
-  readonly updatedAt: string;
+  readonly updatedAt: string | null;
   readonly version: string;
   /** False on tables without soft delete. */
   readonly deleted: boolean;

@@ -8,6 +8,7 @@
  */
 import type { ColumnType, JsonObject, TableDefinition } from '../protocol/records.js';
 import { SERVER_VARIANT_NAMES, activeVariants, type ServerVariantName } from '../backend/server-variants.js';
+import { profileNamed } from '../backend/profiles/index.js';
 import { generatorSettings } from './arbitraries.js';
 import { STEP_KINDS, type Program, type ResolvedScenario, type Step, type StepKind } from './types.js';
 import { VALUE_CLASSES, VALUE_COUNTERS, classifyValue, valueCounter } from './values.js';
@@ -22,11 +23,23 @@ export const REACH_COUNTERS: readonly string[] = [
   ...STEP_KINDS.map(stepCounter),
   ...VALUE_COUNTERS,
   ...SERVER_VARIANT_NAMES.map(serverCounter),
+  'server-sub-ms-timestamps',
 ];
 
 /** The coverage counter of runs against a less kind server. */
 function serverCounter(variant: ServerVariantName): string {
   return `server-${variant}`;
+}
+
+/**
+ * The server counters of a scenario's runs: its less kind variants, and timestamps finer than a
+ * millisecond when its profile stamps them (ASP.NET's seven digits: records a millisecond-wide
+ * bound cannot tell apart).
+ */
+function serverCounters(server: Scope['server']): string[] {
+  const counters = activeVariants(server).map(serverCounter);
+  if (profileNamed(server.profile).timestampDigits > 3) counters.push('server-sub-ms-timestamps');
+  return counters;
 }
 
 type Scope = Pick<ResolvedScenario, 'tables' | 'generate' | 'program' | 'server'>;
@@ -125,7 +138,7 @@ export function reachCounters(scenario: Scope, program: Program, editors: Readon
   const bump = (name: string): void => {
     counts[name] = (counts[name] ?? 0) + 1;
   };
-  for (const variant of activeVariants(scenario.server)) bump(serverCounter(variant));
+  for (const counter of serverCounters(scenario.server)) bump(counter);
   const tables = new Map<string, TableDefinition>(scenario.tables.map((table) => [table.name, table]));
   const steps = program.steps.slice(preludeLength(scenario));
   steps.forEach((step, i) => {
@@ -155,7 +168,7 @@ export function impliedCoverage(
   scenario: Pick<ResolvedScenario, 'tables' | 'generate' | 'editors' | 'server'>,
 ): string[] {
   if (scenario.generate === undefined) return [];
-  const servers = activeVariants(scenario.server).map(serverCounter);
+  const servers = serverCounters(scenario.server);
   const settings = generatorSettings(scenario.generate);
   const kinds = STEP_KINDS.filter(
     (kind) =>

@@ -113,6 +113,7 @@ export function resolveDefinition(
       ...(definition.server?.ties !== undefined ? { ties: definition.server.ties } : {}),
       ...(definition.server?.topCap !== undefined ? { topCap: definition.server.topCap } : {}),
       ...(definition.server?.deletes !== undefined ? { deletes: definition.server.deletes } : {}),
+      ...(definition.server?.nullUpdatedAt === true ? { nullUpdatedAt: true } : {}),
     },
     clients,
     editors,

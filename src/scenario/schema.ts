@@ -185,12 +185,17 @@ const server = strict(
       .describe('Order of records that share an `updatedAt`. Default stable.'),
     deletes: oneOf(['soft', 'hard']).optional().describe('`hard`: a delete removes the record. Default soft.'),
     topCap: integerIn(1, MAX_TOP_CAP).optional().describe('The server answers at most this many records a page.'),
+    nullUpdatedAt: aBoolean()
+      .optional()
+      .describe(
+        'Rows editors insert are imported rows with a null `updatedAt`, which no pull brings until a write stamps them.',
+      ),
     profile: oneOf(SERVER_PROFILE_NAMES).optional().describe('The real server imitated. Default node.'),
     compatibility: oneOf(COMPATIBILITY_MODES)
       .optional()
       .describe('`exact`: the server’s answers where it is broken, too. Default default.'),
   },
-  ['profile', 'compatibility', 'ties', 'topCap', 'deletes'],
+  ['profile', 'compatibility', 'ties', 'topCap', 'deletes', 'nullUpdatedAt'],
 ).describe('The real server the backend imitates, and how kind it is.');
 
 // --- policies ---------------------------------------------------------------------------------

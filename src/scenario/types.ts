@@ -257,7 +257,8 @@ export interface ScenarioDefinition {
   /**
    * The real server the backend imitates: `{ profile: 'aspnet' }` for Microsoft.Azure.Mobile.Server,
    * `compatibility: 'exact'` for its answers where it is broken. Default: Node, default compatibility.
-   * Less kind servers (docs/semantics.md): `ties: 'shuffled'`, `topCap: n`, `deletes: 'hard'`.
+   * Less kind servers (docs/semantics.md): `ties: 'shuffled'`, `topCap: n`, `deletes: 'hard'`,
+   * `nullUpdatedAt: true`.
    */
   readonly server?: ServerSpec;
   /** A count (`client-1`…) or the clients. Default 1. */

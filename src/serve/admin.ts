@@ -117,7 +117,7 @@ export function adminRouter(options: AdminOptions): Router {
     const body = object(req.body, ['record', 'editor']);
     const record = jsonObject(body['record'], 'record');
     write(res, options, editorOf(body), { type: 'insert', table, record }, () =>
-      options.backend().insert(table, record),
+      options.backend().insert(table, record, { direct: true }),
     );
   });
   router.patch('/tables/:table/:id', (req, res) => {

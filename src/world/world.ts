@@ -885,7 +885,7 @@ export class World {
         this.start(
           name,
           { type: 'insert', table, record },
-          write(() => this.backend.insert(table, record)),
+          write(() => this.backend.insert(table, record, { direct: true })),
           same,
         ),
       update: (table, id, changes) =>

@@ -154,7 +154,7 @@ async function pullLikeTheJsClient(backend: Backend, table: string, userFilter?:
     if (page.length === 0) break;
     pages.push(page);
     for (const record of page) expect(typeof record.deleted).toBe('boolean');
-    const last = Date.parse(page[page.length - 1]!.updatedAt);
+    const last = Date.parse(page[page.length - 1]!.updatedAt!);
     if (last === bound) {
       skip += page.length;
     } else {

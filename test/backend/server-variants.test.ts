@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { createBackend } from '../../src/backend/backend.js';
+import type { JsonObject } from '../../src/protocol/records.js';
 import { newBackend, send } from './support.js';
 
 const ORDERED = '/tables/todoitem?$orderby=updatedAt&__includeDeleted=true';
@@ -64,5 +65,30 @@ describe('less kind servers', () => {
       'ties: expected stable or shuffled, found "sometimes"',
     );
     await expect(createBackend({ deletes: 'soon' as never })).rejects.toThrow('deletes: expected soft or hard');
+    await expect(createBackend({ nullUpdatedAt: 'yes' as never })).rejects.toThrow(
+      'nullUpdatedAt: expected true or false, found "yes"',
+    );
+  });
+
+  test('nullUpdatedAt: a direct insert is an imported row — no updatedAt, outside every updatedAt bound — until a write stamps it', async () => {
+    const { backend } = await newBackend({ nullUpdatedAt: true });
+    const imported = backend.insert('todoitem', { id: 'legacy', text: 'old' }, { direct: true });
+    expect(imported.kind === 'written' && imported.record.updatedAt).toBe(null);
+    backend.insert('todoitem', { id: 'fresh', text: 'new' });
+    // The wire says null; a pull's bound does not match it; a query without one lists it.
+    const all = (await send(backend, 'GET', '/tables/todoitem?$orderby=updatedAt')).json as JsonObject[];
+    expect(all.find((record) => record['id'] === 'legacy')?.['updatedAt']).toBe(null);
+    const bounded = `/tables/todoitem?$filter=${encodeURIComponent("updatedAt ge datetimeoffset'1970-01-01T00:00:00.000Z'")}`;
+    expect(ids((await send(backend, 'GET', bounded)).json)).toEqual(['fresh']);
+    // Seeded rows that name no updatedAt are imported too; one that names it keeps it.
+    backend.seed('todoitem', [{ id: 's1' }, { id: 's2', updatedAt: '2026-01-01T00:00:00.000Z' }]);
+    expect(backend.get('todoitem', 's1')?.updatedAt).toBe(null);
+    expect(backend.get('todoitem', 's2')?.updatedAt).toBe('2026-01-01T00:00:00.000Z');
+    // A write stamps the row: from then on it is an ordinary one.
+    backend.update('todoitem', 'legacy', { text: 'touched' });
+    expect(ids((await send(backend, 'GET', bounded)).json).sort()).toEqual(['fresh', 'legacy', 's2']);
+    // Without the variant a direct insert is stamped as any other.
+    const kind = (await newBackend()).backend.insert('todoitem', { id: 'x' }, { direct: true });
+    expect(kind.kind === 'written' && typeof kind.record.updatedAt).toBe('string');
   });
 });

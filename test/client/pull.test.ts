@@ -275,7 +275,7 @@ describe('incremental pull', () => {
     world.clock.advance(5);
     const c = await createClient(world);
     await c.context.pull(new Query('todoitem'), 'all');
-    const mark = new Date(world.backend.get('todoitem', 'a')!.updatedAt).toISOString();
+    const mark = new Date(world.backend.get('todoitem', 'a')!.updatedAt!).toISOString();
     world.clock.advance(5);
     world.backend.insert('todoitem', { id: 'b', text: 'y' });
     c.link.requests.length = 0;

@@ -36,7 +36,7 @@ describe('what push sends', () => {
     expect(request!.headers['zumo-api-version']).toBe('2.0.0');
     const server = world.backend.get('todoitem', 'a')!;
     const local = await table.lookup('a');
-    expect(local).toMatchObject({ version: server.version, updatedAt: new Date(server.updatedAt), text: 'milk' });
+    expect(local).toMatchObject({ version: server.version, updatedAt: new Date(server.updatedAt!), text: 'milk' });
   });
 
   test('an update is a PATCH with If-Match of the local version and no system properties in the body', async () => {

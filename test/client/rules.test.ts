@@ -46,7 +46,7 @@ function fiveRecords(world: World): void {
 }
 
 function stampOf(world: World, id: string): string {
-  return new Date(world.backend.get('todoitem', id)!.updatedAt).toISOString();
+  return new Date(world.backend.get('todoitem', id)!.updatedAt!).toISOString();
 }
 
 describe('local writes and reads', () => {

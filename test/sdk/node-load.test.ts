@@ -83,7 +83,7 @@ describe('loadRealSdk', () => {
     ) as { request: { url: string } } | undefined;
     // The SDK's first-pull bound is `new Date(1970, 0, 0)`, local time of the page.
     expect(decodeURIComponent(pull!.request.url)).toContain(`datetimeoffset'${new Date(1970, 0, 0).toISOString()}'`);
-    expect(Date.parse(server.backend.rows('todoitem')[0]!.updatedAt)).toBeGreaterThanOrEqual(before - 1000);
+    expect(Date.parse(server.backend.rows('todoitem')[0]!.updatedAt!)).toBeGreaterThanOrEqual(before - 1000);
   });
 
   test('two apps in one process keep their own module state', async () => {

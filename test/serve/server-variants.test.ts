@@ -4,6 +4,7 @@
  */
 import { afterEach, describe, expect, test } from 'vitest';
 import { cli } from '../cli/helpers.js';
+import { ADMIN_PREFIX } from '../../src/serve/admin.js';
 import { startServer, type RunningServer } from '../../src/serve/serve.js';
 
 let server: RunningServer | undefined;
@@ -53,6 +54,20 @@ describe('startServer({ variants })', () => {
     expect((await orders()).size).toBeGreaterThan(1);
   });
 
+  test('nullUpdatedAt: a row the admin API inserts has no updatedAt, and a pull bound does not match it', async () => {
+    server = await startServer({ port: 0, variants: { nullUpdatedAt: true } });
+    const inserted = await fetch(`${server.url}${ADMIN_PREFIX}/tables/todoitem`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ record: { id: 'legacy', text: 'old' } }),
+    });
+    expect(inserted.status).toBeLessThan(300);
+    expect(server.backend.get('todoitem', 'legacy')?.updatedAt).toBe(null);
+    const bound = encodeURIComponent("updatedAt ge datetimeoffset'1970-01-01T00:00:00.000Z'");
+    const pulled = await fetch(`${server.url}/tables/todoitem?$filter=${bound}`, { headers: HEADERS });
+    expect(await pulled.json()).toEqual([]);
+  });
+
   test('a variant out of range is refused before listening', async () => {
     await expect(startServer({ port: 0, variants: { topCap: 0 } })).rejects.toThrow(
       'topCap: expected a whole number from 1 to 1000, found 0',
@@ -63,12 +78,12 @@ describe('startServer({ variants })', () => {
 describe('syncwright serve --ties, --top-cap, --deletes', () => {
   test('--dry-run names the less kind server it would be', async () => {
     const result = await cli(
-      ['serve', '--dry-run', '--ties', 'shuffled', '--top-cap', '2', '--deletes', 'hard'],
+      ['serve', '--dry-run', '--ties', 'shuffled', '--top-cap', '2', '--deletes', 'hard', '--null-updated-at'],
       process.cwd(),
     );
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(
-      'less kind server: ties shuffled on every request, at most 2 records a page, hard deletes',
+      'less kind server: ties shuffled on every request, at most 2 records a page, hard deletes, imported rows without updatedAt',
     );
     const plain = await cli(['serve', '--dry-run', '--ties', 'stable', '--deletes', 'soft'], process.cwd());
     expect(plain.stdout).not.toContain('less kind server');

@@ -234,6 +234,7 @@ export const ASPNET_PROFILE: ServerProfile = {
   reservedProperty: (property) => `The property '${property}' is set by the database`,
   notFoundMessage: 'The item does not exist',
   errorWording: 'web-api',
+  timestampDigits: 7,
   locationOnInsert: true,
   paging: () => ({ enforceMaxTop: false, topBeyondPageSize: 'paged', linkWhen: 'more-rows', link: webApiLink }),
   answers: aspnetAnswers,

@@ -244,6 +244,7 @@ export const NODE_PROFILE: ServerProfile = {
   reservedProperty: (property) => `Cannot update item with property '${property}' as it is reserved`,
   notFoundMessage: 'The item does not exist',
   errorWording: 'plain',
+  timestampDigits: 3,
   locationOnInsert: false,
   paging: (compatibility) => ({
     enforceMaxTop: true,

@@ -170,6 +170,8 @@ export interface ServerProfile {
   readonly errorWording: 'plain' | 'web-api';
   /** Whether an insert's answer carries `Location` (ASP.NET's CreatedAtRoute). */
   readonly locationOnInsert: boolean;
+  /** Fractional-second digits of the timestamps it sends: 3 (milliseconds) or 7 (`datetimeoffset(7)` ticks). */
+  readonly timestampDigits: 3 | 7;
   paging(compatibility: Compatibility): PagingRules;
   answers(compatibility: Compatibility): ProfileAnswers;
   quirks(compatibility: Compatibility): Quirks;

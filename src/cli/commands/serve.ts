@@ -56,6 +56,8 @@ Options:
                              in a new order on every request (a database without a tie-break)
   --top-cap <n>              serve at most n records a page (1 to ${MAX_TOP_CAP}), whatever $top asks
   --deletes <kind>           soft (default: a delete leaves a tombstone) or hard (it removes the row)
+  --null-updated-at          rows the admin API inserts or seeds are imported rows with a null
+                             updatedAt, which no pull brings until a write through the API stamps them
   --cors <origins>           comma-separated origins allowed by CORS (default: any)
   --latency <ms|min-max>     delay each way, e.g. 200 or 50-400
   --error-rate <r>           chance (0..1) that a request is answered with an error status
@@ -104,6 +106,7 @@ Example:
         ties: { type: 'string' },
         'top-cap': { type: 'string' },
         deletes: { type: 'string' },
+        'null-updated-at': { type: 'boolean' },
         cors: { type: 'string' },
         latency: { type: 'string' },
         'error-rate': { type: 'string' },
@@ -242,6 +245,7 @@ interface VariantFlags {
   ties?: string | undefined;
   'top-cap'?: string | undefined;
   deletes?: string | undefined;
+  'null-updated-at'?: boolean | undefined;
 }
 
 /** The less kind server the flags ask for (nothing set: the profile's own behaviour). */
@@ -258,6 +262,7 @@ function variantsFrom(values: VariantFlags): ServerVariants {
       ? { topCap: integerOption('top-cap', values['top-cap'], MAX_TOP_CAP, 1, MAX_TOP_CAP) }
       : {}),
     ...(deletes !== undefined ? { deletes } : {}),
+    ...(values['null-updated-at'] === true ? { nullUpdatedAt: true } : {}),
   };
 }
 
@@ -267,6 +272,7 @@ function describeVariants(variants: ServerVariants): string {
     ...(variants.ties === 'shuffled' ? ['ties shuffled on every request'] : []),
     ...(variants.topCap !== undefined ? [`at most ${variants.topCap} records a page`] : []),
     ...(variants.deletes === 'hard' ? ['hard deletes'] : []),
+    ...(variants.nullUpdatedAt === true ? ['imported rows without updatedAt'] : []),
   ];
   return parts.length === 0 ? '' : `less kind server: ${parts.join(', ')}\n`;
 }
