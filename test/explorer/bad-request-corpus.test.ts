@@ -78,3 +78,14 @@ describe('explorer requests are answered as before', () => {
     expect(answer(format, c.input)).toEqual(c.expected);
   });
 });
+
+describe('where the schemas answer differently on purpose', () => {
+  // The hand-written checks looked columns up with `columns[key]`, which finds Object's own
+  // methods: a record could carry `toString` or `constructor`, and `__proto__` vanished from it.
+  test.each(['toString', 'constructor', 'hasOwnProperty', '__proto__'])('a field named %s is no column', (key) => {
+    const body = JSON.parse(`{"type":"insert","record":{"id":"a","${key}":{"x":1}}}`) as unknown;
+    expect(answer('clientOperation', body)).toBe(
+      `record.${key}: expected a column of todoitem (text, complete), id or version, found "${key}"`,
+    );
+  });
+});
