@@ -6,7 +6,7 @@
 import type { z } from 'zod';
 import type { LinkErrorStatus } from '../network/fault-plan.js';
 import type { JsonObject, TableDefinition } from '../protocol/records.js';
-import { schemaIssues } from '../protocol/schema.js';
+import { schemaIssues, type Frozen } from '../protocol/schema.js';
 import type { ScriptedResolution } from '../scenario/scripted.js';
 import type { ClientOperation, ServerEdit } from '../kernel/history.js';
 import type { OperationAction } from '../kernel/driver.js';
@@ -133,16 +133,16 @@ export function linkFaults(body: unknown): LinkFaults {
   };
 }
 
-export type TimeInput =
-  { readonly type: 'step' } | { readonly type: 'run-until-idle' } | { readonly type: 'advance'; readonly ms: number };
+/** A virtual-time control, as its schema puts it out (the page sends the same). */
+export type TimeInput = Frozen<z.output<typeof timeSchema>>;
 
 export function time(body: unknown): TimeInput {
   const b = checked(timeSchema, body);
   return b.type === 'advance' ? { type: b.type, ms: b.ms } : { type: b.type };
 }
 
-export type WorldInput =
-  { readonly type: 'heal' } | { readonly type: 'sync' } | { readonly type: 'note'; readonly text: string };
+/** A world action, as its schema puts it out (the page sends the same). */
+export type WorldInput = Frozen<z.output<typeof worldSchema>>;
 
 export function world(body: unknown): WorldInput {
   const b = checked(worldSchema, body);
@@ -213,11 +213,7 @@ export function offline(body: unknown): boolean {
   return checked(offlineSchema, body).offline;
 }
 
-export interface ResetInput {
-  readonly seed?: number;
-  readonly clients?: number;
-  readonly policy?: ExplorerPolicy;
-}
+export type ResetInput = Frozen<z.output<typeof resetSchema>>;
 
 export function reset(body: unknown): ResetInput {
   const { seed, clients, policy } = checked(resetSchema, body ?? {});

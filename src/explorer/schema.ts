@@ -412,22 +412,24 @@ export const linkFaultsSchema = across(
   },
 );
 
-/** A virtual-time control (`POST /api/time`): only `advance` takes `ms`. */
+/** A virtual-time control (`POST /api/time`): only `advance` takes `ms`. One branch per type, so the type stays discriminated. */
 const advance = fields({ type: z.literal('advance'), ms: whole(0, 86_400_000) });
-const stepOrRun = fields({ type: z.literal(['step', 'run-until-idle']), ms: nothing('only advance takes ms') });
+const step = fields({ type: z.literal('step'), ms: nothing('only advance takes ms') });
+const runUntilIdle = fields({ type: z.literal('run-until-idle'), ms: nothing('only advance takes ms') });
 export const timeSchema = afterHead(
   fields({ type: either(['step', 'run-until-idle', 'advance']), ms: anything() }),
-  [stepOrRun, advance],
-  (value) => (value['type'] === 'advance' ? advance : stepOrRun),
+  [step, runUntilIdle, advance],
+  (value) => (value['type'] === 'advance' ? advance : value['type'] === 'step' ? step : runUntilIdle),
 );
 
 /** A world action (`POST /api/world`): only `note` takes `text`. */
 const note = fields({ type: z.literal('note'), text: text(500) });
-const healOrSync = fields({ type: z.literal(['heal', 'sync']), text: nothing('only note takes text') });
+const heal = fields({ type: z.literal('heal'), text: nothing('only note takes text') });
+const sync = fields({ type: z.literal('sync'), text: nothing('only note takes text') });
 export const worldSchema = afterHead(
   fields({ type: either(['heal', 'sync', 'note']), text: anything() }),
-  [healOrSync, note],
-  (value) => (value['type'] === 'note' ? note : healOrSync),
+  [heal, sync, note],
+  (value) => (value['type'] === 'note' ? note : value['type'] === 'heal' ? heal : sync),
 );
 
 const DECISION_FIELDS = ['conflict', 'decision', 'record', 'action'];

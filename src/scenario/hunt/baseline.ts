@@ -7,22 +7,16 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { SIGNATURE_VERSION } from '../../check/signature.js';
 import { schemaIssues } from '../../protocol/schema.js';
-import { BASELINE_FORMAT, baselinePath, baselineSchema, showBaselineValue } from './schema.js';
+import {
+  BASELINE_FORMAT,
+  baselinePath,
+  baselineSchema,
+  showBaselineValue,
+  type Baseline,
+  type BaselineEntry,
+} from './schema.js';
 
-export { BASELINE_FORMAT };
-
-export interface BaselineEntry {
-  readonly signature: string;
-  readonly note: string;
-}
-
-export interface Baseline {
-  readonly format: typeof BASELINE_FORMAT;
-  /** How the signatures were built (check/signature.ts): another version's signatures do not compare. */
-  readonly signatureVersion: number;
-  /** Keyed by `<client>@<version>`, e.g. `sdk@2.0.1`. */
-  readonly clients: Readonly<Record<string, readonly BaselineEntry[]>>;
-}
+export { BASELINE_FORMAT, type Baseline, type BaselineEntry };
 
 export class BaselineError extends Error {
   override readonly name = 'BaselineError';

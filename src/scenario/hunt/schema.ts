@@ -7,9 +7,13 @@
  */
 import { z } from 'zod';
 import { SIGNATURE_VERSION } from '../../check/signature.js';
-import { across, dispatch, type Problem } from '../../protocol/schema.js';
+import { across, dispatch, type Frozen, type Problem } from '../../protocol/schema.js';
 
 export const BASELINE_FORMAT = 1;
+
+/** The baseline and each of its entries, as the schemas below put them out. */
+export type BaselineEntry = Frozen<z.output<typeof baselineEntry>>;
+export type Baseline = Frozen<z.output<typeof baselineSchema>>;
 
 /** `typeof value === 'object'`: arrays count, as the readers have always let them. */
 const isObjectLike = (value: unknown): value is object => typeof value === 'object' && value !== null;
@@ -24,7 +28,7 @@ function fieldsOf(shape: z.ZodRawShape, value: unknown): Record<string, unknown>
 
 /** An object (or array) whose `shape` fields are judged in order. */
 function objectLike<S extends z.ZodRawShape>(shape: S, expected: string) {
-  const fields = z.looseObject(shape);
+  const fields = z.object(shape);
   return across(
     z.custom<z.output<typeof fields>>(isObjectLike, { error: expected }),
     (value): Problem[] => {
@@ -66,11 +70,14 @@ const baselineClients = dispatch([byClient], (value) => {
   return byClient;
 });
 
-export const baselineSchema = z.looseObject(
+/** Other keys are let through (and kept), as they always were. */
+export const baselineSchema = z.object(
   {
     format: z.literal(BASELINE_FORMAT, { error: String(BASELINE_FORMAT) }),
-    signatureVersion: z.literal(SIGNATURE_VERSION, { error: `${SIGNATURE_VERSION} (this syncwright's signatures)` }),
-    clients: baselineClients,
+    signatureVersion: z
+      .literal(SIGNATURE_VERSION, { error: `${SIGNATURE_VERSION} (this syncwright's signatures)` })
+      .describe("How the signatures were built (check/signature.ts): another version's signatures do not compare."),
+    clients: baselineClients.describe('Keyed by `<client>@<version>`, e.g. `sdk@2.0.1`.'),
   },
   { error: 'an object' },
 );
