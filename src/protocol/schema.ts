@@ -9,6 +9,18 @@
  */
 import { z } from 'zod';
 
+/**
+ * A format's type as the code holds it: what its schema puts out, read-only all the way down
+ * (zod's outputs are mutable; nothing that reads a file changes it).
+ */
+export type Frozen<T> = T extends (...args: never[]) => unknown
+  ? T
+  : T extends readonly (infer I)[]
+    ? readonly Frozen<I>[]
+    : T extends object
+      ? { readonly [K in keyof T]: Frozen<T[K]> }
+      : T;
+
 /** One problem, before a format words its path. */
 export interface SchemaIssue {
   readonly path: readonly PropertyKey[];

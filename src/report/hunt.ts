@@ -10,6 +10,8 @@ import type { Counterexample, RunResults, ScenarioResult } from '../scenario/res
 import type { HuntFinding, HuntResults } from '../scenario/hunt/types.js';
 import { escapeXmlAttribute as attr, escapeXmlText as text, terminalSafe } from './escape.js';
 import { writeHtmlReport } from './html.js';
+import { schemaIssues } from '../protocol/schema.js';
+import { huntResultsSchema } from '../scenario/hunt/schema.js';
 import { formatDuration, plural } from './summary.js';
 
 export const HUNT_RESULTS_FILE = 'findings.json';
@@ -32,14 +34,9 @@ export async function readHuntResults(file: string, shown = file): Promise<HuntR
       `${shown}: expected a hunt's findings.json, found ${error instanceof Error ? error.message : String(error)}`,
     );
   }
-  const object = value as Partial<HuntResults> | null;
-  if (typeof object !== 'object' || object === null || object.kind !== 'hunt' || !Array.isArray(object.findings))
-    throw new HuntResultsError(
-      `${shown}: expected a hunt's findings.json ("kind": "hunt" with "findings"), found something else`,
-    );
-  if (typeof object.hunt !== 'object' || object.hunt === null)
-    throw new HuntResultsError(`${shown}: expected "hunt" (the hunt's summary), found none`);
-  return object as HuntResults;
+  const [first] = schemaIssues(huntResultsSchema, value, String);
+  if (first !== undefined) throw new HuntResultsError(`${shown}: expected ${first.expected}, found ${first.found}`);
+  return value as HuntResults;
 }
 
 /** The JUnit XML: a test suite of one case per finding. */

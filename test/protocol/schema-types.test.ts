@@ -1,8 +1,14 @@
 /**
- * What a schema accepts is what the code's types say the format holds: a value that passed a
- * schema is used as the hand-written type (with its doc comments), so the schema's output must
- * fit it. A field the schema lets through and the type does not name fails to compile here
- * (`npm run check`, types); the runtime tests only confirm the schemas load.
+ * What a schema accepts is what the code's types say the format holds. Where a type is the
+ * schema's output (`Frozen<z.output<…>>`: baselines, explorer time, world and reset requests)
+ * there is nothing to compare. Scenario files, fault plans and table definitions keep their
+ * hand-written types — inference would lose their doc comments, the readonly and literal
+ * types the code narrows on, and the precision of the parts a schema checks in code — so a
+ * value that passed their schema is used as the hand-written type, and the schema's output
+ * must fit it: a field the schema lets through and the type does not name fails to compile
+ * here (`npm run check`, types); the runtime tests only confirm the schemas load. Results files,
+ * hunt findings and corpus entries are checked near their top only (their insides come from
+ * syncwright's own writers): their types stay hand-written, with nothing to compare.
  */
 import { describe, expectTypeOf, test } from 'vitest';
 import type { z } from 'zod';

@@ -6,21 +6,17 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { SIGNATURE_VERSION } from '../../check/signature.js';
+import { schemaIssues } from '../../protocol/schema.js';
+import {
+  BASELINE_FORMAT,
+  baselinePath,
+  baselineSchema,
+  showBaselineValue,
+  type Baseline,
+  type BaselineEntry,
+} from './schema.js';
 
-export const BASELINE_FORMAT = 1;
-
-export interface BaselineEntry {
-  readonly signature: string;
-  readonly note: string;
-}
-
-export interface Baseline {
-  readonly format: typeof BASELINE_FORMAT;
-  /** How the signatures were built (check/signature.ts): another version's signatures do not compare. */
-  readonly signatureVersion: number;
-  /** Keyed by `<client>@<version>`, e.g. `sdk@2.0.1`. */
-  readonly clients: Readonly<Record<string, readonly BaselineEntry[]>>;
-}
+export { BASELINE_FORMAT, type Baseline, type BaselineEntry };
 
 export class BaselineError extends Error {
   override readonly name = 'BaselineError';
@@ -51,30 +47,9 @@ export function parseBaseline(text: string, shown: string): Baseline {
   } catch (error) {
     throw new BaselineError(`${shown}: expected JSON, found ${error instanceof Error ? error.message : String(error)}`);
   }
-  const fail = (where: string, expected: string, found: unknown): never => {
-    throw new BaselineError(
-      `${shown}: ${where}: expected ${expected}, found ${JSON.stringify(found)?.slice(0, 80) ?? String(found)}`,
-    );
-  };
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('(top)', 'an object', value);
-  const object = value as Record<string, unknown>;
-  if (object['format'] !== BASELINE_FORMAT) fail('format', String(BASELINE_FORMAT), object['format']);
-  if (object['signatureVersion'] !== SIGNATURE_VERSION)
-    fail('signatureVersion', `${SIGNATURE_VERSION} (this syncwright's signatures)`, object['signatureVersion']);
-  const clients = object['clients'];
-  if (typeof clients !== 'object' || clients === null || Array.isArray(clients))
-    fail('clients', 'an object keyed by <client>@<version>', clients);
-  for (const [key, entries] of Object.entries(clients as Record<string, unknown>)) {
-    if (!/^[^@\s]+@[^@\s]+$/.test(key)) fail(`clients.${key}`, 'a key <client>@<version>', key);
-    if (!Array.isArray(entries)) fail(`clients.${key}`, 'an array of entries', entries);
-    (entries as unknown[]).forEach((entry, i) => {
-      const e = entry as Record<string, unknown> | null;
-      if (typeof e !== 'object' || e === null) fail(`clients.${key}[${i}]`, 'an object', entry);
-      if (typeof e!['signature'] !== 'string' || e!['signature'].split('/').length !== 4)
-        fail(`clients.${key}[${i}].signature`, 'a signature checker/rule/op/status', e!['signature']);
-      if (typeof e!['note'] !== 'string') fail(`clients.${key}[${i}].note`, 'a string', e!['note']);
-    });
-  }
+  const [first] = schemaIssues(baselineSchema, value, showBaselineValue);
+  if (first !== undefined)
+    throw new BaselineError(`${shown}: ${baselinePath(first.path)}: expected ${first.expected}, found ${first.found}`);
   return value as Baseline;
 }
 

@@ -11,6 +11,8 @@ import path from 'node:path';
 import { canonicalJson } from '../../protocol/canonical-json.js';
 import type { Program } from '../types.js';
 import type { CorpusEntry } from './types.js';
+import { schemaIssues } from '../../protocol/schema.js';
+import { corpusEntrySchema } from './schema.js';
 
 export const DEFAULT_CORPUS_DIR = '.syncwright/corpus';
 /** Entries kept per scenario: past it, new programs are not added (the hunt still runs). */
@@ -108,18 +110,10 @@ function parseEntry(text: string, file: string): CorpusEntry {
 }
 
 function entryProblem(value: unknown): string | undefined {
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    return `expected a corpus entry object, found ${Array.isArray(value) ? 'an array' : String(value)}`;
-  const entry = value as Record<string, unknown>;
-  if (typeof entry['id'] !== 'string') return 'id: expected a string';
-  if (typeof entry['scenario'] !== 'string') return 'scenario: expected a string';
-  const program = entry['program'] as Record<string, unknown> | null;
-  if (typeof program !== 'object' || program === null) return 'program: expected an object';
-  if (typeof program['seed'] !== 'number') return 'program.seed: expected a number';
-  if (!Array.isArray(program['steps'])) return 'program.steps: expected an array';
-  if (typeof program['faults'] !== 'object' || program['faults'] === null) return 'program.faults: expected an object';
-  const features = entry['features'];
-  if (!Array.isArray(features) || features.some((f) => typeof f !== 'number' || !Number.isInteger(f) || f < 0))
-    return 'features: expected an array of feature hashes (whole numbers)';
-  return undefined;
+  const [first] = schemaIssues(corpusEntrySchema, value, String);
+  if (first === undefined) return undefined;
+  // A field's problem names the field; the entry's own says what it is instead.
+  return first.path.length === 0
+    ? `expected ${first.expected}, found ${first.found}`
+    : `${first.path.join('.')}: expected ${first.expected}`;
 }
