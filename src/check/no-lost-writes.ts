@@ -18,6 +18,7 @@ import {
   type HistoryIndex,
 } from './history-index.js';
 import { localWrites } from './local-writes.js';
+import { refusedQueueLosses } from './refused-sync.js';
 import type { Violation } from './types.js';
 import { verdict, type CheckContext } from './verdict.js';
 
@@ -25,7 +26,11 @@ export const NO_LOST_WRITES = 'no-lost-writes';
 
 export function checkNoLostWrites(history: History, context?: CheckContext): ReturnType<typeof verdict> {
   const index = indexHistory(history);
-  const violations: Violation[] = [...lostLocalWrites(index, context), ...blindOverwrites(index)];
+  const violations: Violation[] = [
+    ...lostLocalWrites(index, context),
+    ...blindOverwrites(index),
+    ...refusedQueueLosses(index),
+  ];
   return verdict(
     NO_LOST_WRITES,
     violations,
