@@ -19,8 +19,8 @@ export default defineScenario({
   generate: {
     steps: { min: 1, max: 14 },
     records: 3,
-    mix: { 'sign-in': 3 },
-    faults: { kinds: ['token-expiry', 'rights-revoked', 'http-error', 'lost-response'], max: 3 },
+    mix: { 'sign-in': 8 },
+    faults: { kinds: ['token-expiry', 'rights-revoked', 'http-error', 'lost-response'], max: 3, requests: 8 },
   },
   pullPageSize: 2,
   runs: 100,

@@ -7,15 +7,24 @@
 import type { PendingOperation } from '../kernel/driver.js';
 import { snapshotAfter, snapshotBefore, type HistoryIndex, type SyncWindow } from './history-index.js';
 import { callsAfter, recordKey, REMOVING_DECISIONS } from './pending.js';
-import type { Violation } from './types.js';
+
+/** An operation a refused push took out of the queue with no handler decision to say so. */
+export interface RefusedDrop {
+  readonly client: string;
+  readonly operation: PendingOperation;
+  /** The push (or pull pushing first) that was refused. */
+  readonly window: SyncWindow;
+  /** The snapshot after it, where the operation is gone. */
+  readonly afterSeq: number;
+}
 
 /** The statuses a refusal of the user's credentials answers with. */
 export function isRefusal(status: number | null | undefined): boolean {
   return status === 401 || status === 403;
 }
 
-export function refusedQueueLosses(index: HistoryIndex): Violation[] {
-  const violations: Violation[] = [];
+export function refusedQueueDrops(index: HistoryIndex): RefusedDrop[] {
+  const drops: RefusedDrop[] = [];
   for (const window of index.pushes) {
     if (window.endedByRestart || !window.exchanges.some((exchange) => isRefusal(exchange.response?.status))) continue;
     const before = snapshotBefore(index, window.start);
@@ -27,15 +36,10 @@ export function refusedQueueLosses(index: HistoryIndex): Violation[] {
     for (const operation of pending(before)) {
       const key = recordKey(operation.table, operation.itemId);
       if (left.has(key) || !onlyRefused(index, window, key)) continue;
-      violations.push({
-        rule: 'push.refusal-keeps-queue',
-        at: { op: operation.action, status: 'dropped-on-refusal' },
-        message: `${window.client}'s pending ${operation.action} of ${key} was refused for its credentials in ${window.operation.op.type} #${window.start} and was gone from the queue after it (#${after.seq}), though no handler decision took it out.`,
-        events: [window.start, after.seq],
-      });
+      drops.push({ client: window.client, operation, window, afterSeq: after.seq });
     }
   }
-  return violations;
+  return drops;
 }
 
 /** Nothing else of the client ran between the two snapshots: no other operation, no restart. */
