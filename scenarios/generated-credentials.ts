@@ -20,7 +20,22 @@ export default defineScenario({
     steps: { min: 1, max: 14 },
     records: 3,
     mix: { 'sign-in': 8 },
-    faults: { kinds: ['token-expiry', 'rights-revoked', 'http-error', 'lost-response'], max: 3, requests: 8 },
+    // Every network fault kind, as `all` turns on in the other generated scenarios, and the credential ones.
+    faults: {
+      kinds: [
+        'http-error',
+        'network-failure',
+        'timeout',
+        'lost-response',
+        'partition',
+        'restart',
+        'crash',
+        'token-expiry',
+        'rights-revoked',
+      ],
+      max: 4,
+      requests: 8,
+    },
   },
   pullPageSize: 2,
   runs: 100,
