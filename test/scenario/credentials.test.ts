@@ -10,6 +10,7 @@ import type { ClientMutation } from '../../src/client/mutations.js';
 import type { CredentialLoss } from '../../src/network/fault-plan.js';
 import { programArbitrary } from '../../src/scenario/arbitraries.js';
 import { executeProgram } from '../../src/scenario/execute.js';
+import { createSdkDriver } from '../../src/sdk/driver.js';
 import { impliedCoverage } from '../../src/scenario/reach.js';
 import { resolveDefinition } from '../../src/scenario/resolve.js';
 import { declarationsFor } from '../../src/scenario/run.js';
@@ -38,11 +39,15 @@ function scenario(loss: CredentialLoss, signsIn: boolean): ScenarioDefinition {
   };
 }
 
-async function run(definition: ScenarioDefinition, mutations: readonly ClientMutation[] = []) {
+async function run(
+  definition: ScenarioDefinition,
+  mutations: readonly ClientMutation[] = [],
+  client: 'reference' | 'sdk' = 'reference',
+) {
   const resolved = resolveDefinition(definition, '<test>', process.cwd());
   return executeProgram(resolved, resolved.program!, {
-    driver: createReferenceDriverWith({ mutations }),
-    declarations: declarationsFor(resolved, 'reference'),
+    driver: client === 'sdk' ? createSdkDriver : createReferenceDriverWith({ mutations }),
+    declarations: declarationsFor(resolved, client),
   });
 }
 
@@ -50,10 +55,15 @@ const signatures = (record: Awaited<ReturnType<typeof run>>) =>
   record.judgement.violations.map((judged) => `${judged.signature} ${judged.disposition}`);
 
 describe('credential faults', () => {
-  test.each(['token-expired', 'rights-revoked'] as const)(
-    '%s, then a sign-in: the queue is kept and pushed once the app signs in',
-    async (loss) => {
-      const record = await run(scenario(loss, true));
+  test.each([
+    ['token-expired', 'reference'],
+    ['rights-revoked', 'reference'],
+    ['token-expired', 'sdk'],
+    ['rights-revoked', 'sdk'],
+  ] as const)(
+    '%s, then a sign-in (%s client): the queue is kept and pushed once the app signs in',
+    async (loss, client) => {
+      const record = await run(scenario(loss, true), [], client);
       const status = loss === 'token-expired' ? 401 : 403;
       expect(signatures(record)).toEqual([`handler-outcomes/handler.error-unhandled/update/${status} allowed`]);
       expect(record.valid).toBe(true);
