@@ -7,6 +7,7 @@ import type { JsonObject } from '../protocol/records.js';
 import type { History } from '../kernel/history.js';
 import { canonicalJson, finalSnapshot, indexHistory, isLive, jsonEqual, SYSTEM_KEYS } from './history-index.js';
 import { keptOperations, recordKey } from './pending.js';
+import { isRefusal } from './refused-sync.js';
 import type { Violation } from './types.js';
 import { verdict, type CheckContext } from './verdict.js';
 
@@ -67,9 +68,15 @@ export function checkConvergence(history: History, context?: CheckContext): Retu
             `${client}'s last pull of ${table} failed (#${failedAt}) behind the operations it keeps, so its ${table} table is not compared.`,
           );
         } else {
+          // Refused for the user's credentials (a token that expired and was never renewed): the
+          // status says so, so that a scenario can allow that outcome and no other failure.
+          const refusal = lastPull.exchanges.map((exchange) => exchange.response?.status).findLast(isRefusal);
           violations.push({
             rule: 'convergence.sync-succeeds',
-            at: { op: 'pull', status: lastPull.operation.outcome?.kind ?? 'killed' },
+            at: {
+              op: 'pull',
+              status: refusal !== undefined ? `refused-${refusal}` : (lastPull.operation.outcome?.kind ?? 'killed'),
+            },
             message: `${client}'s last pull of ${table} failed (#${failedAt}) although the network had healed.`,
             events: [failedAt],
           });

@@ -33,6 +33,11 @@ export const COVERAGE_COUNTERS = [
   'decision-isHandled',
   'decision-unhandled',
   'decision-threw',
+  /** A request refused for the user's credentials: 401 (no valid token), 403 (no rights). */
+  'refused-401',
+  'refused-403',
+  /** A push write the server applied after the app signed in again, having lost its credentials. */
+  'pushed-after-sign-in',
 ] as const;
 
 export type CoverageCounter = (typeof COVERAGE_COUNTERS)[number];
@@ -114,6 +119,23 @@ export function coverageCounters(history: History): Record<string, number> {
       bump('crash-between-writes');
       if (event.detail?.['kind'] === 'statement') bump('crash-mid-transaction');
     }
+  }
+  const restored = new Map<string, number>();
+  for (const event of history) {
+    const restoring = event.kind === 'fault' && event.fault === 'signed-in' && event.detail?.['restored'] != null;
+    if (restoring && !restored.has(event.link)) restored.set(event.link, event.seq);
+  }
+  for (const exchange of index.exchanges) {
+    const status = exchange.response?.status;
+    if (status === 401 || status === 403) bump(`refused-${status}`);
+    const signedIn = restored.get(exchange.client);
+    if (
+      signedIn !== undefined &&
+      exchange.requestEvent.seq > signedIn &&
+      isPushWrite(exchange) &&
+      !exchangeFailed(exchange)
+    )
+      bump('pushed-after-sign-in');
   }
   for (const record of index.handlerCalls) {
     if (record.decision !== undefined) bump(`decision-${record.decision.decision}`);

@@ -18,6 +18,7 @@ import {
   type HistoryIndex,
 } from './history-index.js';
 import { localWrites } from './local-writes.js';
+import { refusedQueueDrops } from './refused-sync.js';
 import type { Violation } from './types.js';
 import { verdict, type CheckContext } from './verdict.js';
 
@@ -25,7 +26,11 @@ export const NO_LOST_WRITES = 'no-lost-writes';
 
 export function checkNoLostWrites(history: History, context?: CheckContext): ReturnType<typeof verdict> {
   const index = indexHistory(history);
-  const violations: Violation[] = [...lostLocalWrites(index, context), ...blindOverwrites(index)];
+  const violations: Violation[] = [
+    ...lostLocalWrites(index, context),
+    ...blindOverwrites(index),
+    ...droppedOnRefusal(index),
+  ];
   return verdict(
     NO_LOST_WRITES,
     violations,
@@ -53,6 +58,16 @@ function lostLocalWrites(index: HistoryIndex, context?: CheckContext): Violation
     });
   }
   return violations;
+}
+
+/** A push refused for the user's credentials (401, 403) that took the operation out of the queue. */
+function droppedOnRefusal(index: HistoryIndex): Violation[] {
+  return refusedQueueDrops(index).map(({ client, operation, window, afterSeq }) => ({
+    rule: 'push.refusal-keeps-queue',
+    at: { op: operation.action, status: 'dropped-on-refusal' },
+    message: `${client}'s pending ${operation.action} of ${operation.table}/${operation.itemId} was refused for its credentials in ${window.operation.op.type} #${window.start} and was gone from the queue after it (#${afterSeq}), though no handler decision took it out.`,
+    events: [window.start, afterSeq],
+  }));
 }
 
 /**

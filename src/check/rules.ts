@@ -53,6 +53,7 @@ const DEFINITIONS = [
   { id: 'push.handled-retries', title: 'A handled failure is tried again from the same place' },
   { id: 'push.handler-call-cap', title: 'At most five handler calls per operation per push' },
   { id: 'push.orphan-dropped', title: 'An insert or update whose record is gone is dropped unsent' },
+  { id: 'push.refusal-keeps-queue', title: "A push refused for the user's credentials keeps the operation" },
 
   { id: 'handler.called', title: 'Each failed push request gets exactly one handler call' },
   { id: 'handler.error-details', title: 'The push error describes the request that failed' },

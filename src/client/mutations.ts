@@ -59,7 +59,12 @@ export type ClientMutation =
    * and after a conflict resolved with cancel() the client pulls the record's table at once, from
    * inside the push, to bring the server's version — a pull that waits for the push waiting for it.
    */
-  | 'reentrant-deadlock';
+  | 'reentrant-deadlock'
+  /**
+   * A push refused for the user's credentials (401, 403) and left unhandled takes the operation
+   * out of the queue, as if the write could never go through: it is lost when the app signs in.
+   */
+  | 'drop-on-refusal';
 
 export const CLIENT_MUTATIONS: readonly ClientMutation[] = [
   'wrong-collapse',
@@ -79,6 +84,7 @@ export const CLIENT_MUTATIONS: readonly ClientMutation[] = [
   'mark-apart-from-rows',
   'error-requeued-forever',
   'reentrant-deadlock',
+  'drop-on-refusal',
 ];
 
 /** The set of mutations a client was built with. */

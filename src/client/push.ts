@@ -9,7 +9,7 @@ import type { HttpResponse } from '../protocol/http.js';
 import type { JsonObject } from '../protocol/records.js';
 import type { LocalRecord } from './columns.js';
 import { parseJsonBody, type Feature } from './http.js';
-import { OperationLog, type PendingOperationWithData } from './operation-log.js';
+import { OPERATION_TABLE, OperationLog, type PendingOperationWithData } from './operation-log.js';
 import { PushError } from './push-error.js';
 import { requestBody, versionOf } from './records.js';
 import { serverRecordToLocal, tablePath, type SyncDeps } from './sync-deps.js';
@@ -106,6 +106,9 @@ export class PushManager {
         if (pushError.isConflict()) conflicts.push(pushError);
         else if (!mutations.has('error-does-not-stop-push')) {
           if (mutations.has('error-requeued-forever')) this.remembered.set(operationId, error);
+          const status = pushError.getStatus();
+          if (mutations.has('drop-on-refusal') && (status === 401 || status === 403))
+            await storeRunner.run(() => this.deps.store.del(OPERATION_TABLE, operationId));
           throw new PushFailedError(pushError);
         }
         lastProcessedId = operationId;

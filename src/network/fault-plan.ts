@@ -26,8 +26,8 @@ export type LatencyModel =
 /** One model for both ways, or one per way. */
 export type LatencySpec = LatencyModel | { readonly up: LatencyModel; readonly down: LatencyModel };
 
-/** HTTP answers the link makes up without reaching the server (a gateway, a proxy, a throttle). */
-export const LINK_ERROR_STATUSES = [500, 502, 503, 429, 401] as const;
+/** HTTP answers the link makes up without reaching the server (a gateway, a proxy, a throttle, an authentication front). */
+export const LINK_ERROR_STATUSES = [500, 502, 503, 429, 401, 403] as const;
 export type LinkErrorStatus = (typeof LINK_ERROR_STATUSES)[number];
 
 export type FaultEffect =
@@ -100,6 +100,20 @@ export interface CrashRule {
   readonly afterWrite: number;
 }
 
+/**
+ * `token-expired`: the user's token expires; every request is answered 401.
+ * `rights-revoked`: the user may no longer write; every write (POST, PATCH, DELETE) is answered
+ * 403, reads still pass. Either lasts until the app signs in again (see network/credentials.ts).
+ */
+export const CREDENTIAL_LOSSES = ['token-expired', 'rights-revoked'] as const;
+export type CredentialLoss = (typeof CREDENTIAL_LOSSES)[number];
+
+/** The app loses its credentials from the request `when` hits on (`at`: from the next request). */
+export interface CredentialRule {
+  readonly loss: CredentialLoss;
+  readonly when: FaultTrigger;
+}
+
 /** From the link's `fromRequest`-th request on (1-based), `latency` replaces the link's latency. */
 export interface LatencyChange {
   readonly fromRequest: number;
@@ -120,6 +134,8 @@ export interface LinkPlan {
   readonly restarts?: readonly RestartRule[];
   /** Crashes between store writes (not a network fault: the plan's per-client entry is where they live). */
   readonly crashes?: readonly CrashRule[];
+  /** The app's user loses its token or its rights (an HTTP answer of the gateway, until the app signs in again). */
+  readonly credentials?: readonly CredentialRule[];
 }
 
 export interface FaultPlan {
@@ -149,5 +165,8 @@ export function linkPlanFor(plan: FaultPlan, link: string): LinkPlan {
     partitions: [...(base.partitions ?? []), ...(own.partitions ?? [])],
     restarts: [...(base.restarts ?? []), ...(own.restarts ?? [])],
     crashes: [...(base.crashes ?? []), ...(own.crashes ?? [])],
+    ...(base.credentials !== undefined || own.credentials !== undefined
+      ? { credentials: [...(base.credentials ?? []), ...(own.credentials ?? [])] }
+      : {}),
   };
 }

@@ -15,8 +15,10 @@ import type { Clock, TimerHandle } from '../kernel/clock.js';
 import type { RandomSource } from '../kernel/random.js';
 import type { HistoryRecorder } from '../kernel/recorder.js';
 import { describeError } from '../kernel/json-safe.js';
+import { refusalStatus } from './credentials.js';
 import {
   DEFAULT_TIMEOUT_MS,
+  type CredentialLoss,
   type FaultEffect,
   type FaultTrigger,
   type LinkPlan,
@@ -52,7 +54,7 @@ export interface LinkOptions {
 }
 
 /** Why a fault rule matched. */
-type TriggerKind = 'at' | 'window' | 'request' | 'match' | 'probability' | 'latency';
+type TriggerKind = 'at' | 'window' | 'request' | 'match' | 'probability' | 'latency' | 'credentials';
 
 interface Decision {
   readonly effect: FaultEffect;
@@ -76,6 +78,7 @@ const LINK_ERROR_MESSAGES: Record<number, string> = {
   503: 'Service Unavailable',
   429: 'Too Many Requests',
   401: 'Unauthorized',
+  403: 'Forbidden',
 };
 
 export class NetworkLink {
@@ -89,6 +92,9 @@ export class NetworkLink {
   private readonly latencyChanges: { readonly fromRequest: number; readonly latency: Latency }[];
   private readonly faultRules: { effect: FaultEffect; state: RuleState }[];
   private readonly restartRules: { phase: RestartPhase; state: RuleState }[];
+  private readonly credentialRules: { loss: CredentialLoss; state: RuleState }[];
+  /** What the app's user has lost and not yet signed in again for. */
+  private lost: CredentialLoss | undefined;
   private readonly timeoutMs: number;
   private readonly timers = new Set<TimerHandle>();
   private isOffline = false;
@@ -116,6 +122,10 @@ export class NetworkLink {
       phase: rule.phase ?? 'after-server',
       state: { when: rule.when, random: streams('restart', rule), used: false, matched: 0 },
     }));
+    this.credentialRules = (options.plan.credentials ?? []).map((rule) => ({
+      loss: rule.loss,
+      state: { when: rule.when, random: streams('credentials', rule), used: false, matched: 0 },
+    }));
     this.transport = (request) => this.send(request);
     this.armPlanTimers();
   }
@@ -136,7 +146,17 @@ export class NetworkLink {
     this.options.recorder.record(actor, { kind: 'partition', client: this.name, offline });
   }
 
-  /** Online from now on, with no more faults, partitions or restarts. Latency stays. */
+  /**
+   * The app signs in again: whatever credential it had lost is restored (recorded as a
+   * `signed-in` fault event, with what it restored). Later credential rules may take it again.
+   */
+  signIn(actor = 'world'): void {
+    const restored = this.lost ?? null;
+    this.lost = undefined;
+    this.options.recorder.record(actor, { kind: 'fault', link: this.name, fault: 'signed-in', detail: { restored } });
+  }
+
+  /** Online from now on, with no more faults, partitions or restarts (a lost credential stays lost). Latency stays. */
   heal(): void {
     this.healed = true;
     for (const timer of this.timers) this.clock.clearTimeout(timer);
@@ -203,6 +223,7 @@ export class NetworkLink {
     const restartHits = this.restartRules.map((rule) =>
       'at' in rule.state.when ? null : triggerHit(rule.state, n, t, target),
     );
+    const credentialHits = this.credentialRules.map((rule) => triggerHit(rule.state, n, t, target));
 
     const fail = (failure: TransportFailureKind, applied: boolean, message: string): never => {
       recorder.record(this.name, {
@@ -224,6 +245,7 @@ export class NetworkLink {
     let decision: Decision | undefined;
     let restart: { phase: RestartPhase; rule: number; trigger: TriggerKind } | undefined;
     if (!this.healed) {
+      this.loseCredentials(credentialHits, requestId, n);
       decision = pickFault(this.faultRules, faultHits);
       const r = restartHits.findIndex((hit) => hit !== null);
       if (r >= 0) {
@@ -231,6 +253,12 @@ export class NetworkLink {
         if (restartHits[r] === 'at') rule.state.used = true;
         restart = { phase: rule.phase, rule: r, trigger: restartHits[r]! };
       }
+    }
+    // The gateway refuses a user without a token (or rights) before the server sees the request;
+    // a fault the plan aimed at this very request still comes first.
+    const refusal = this.lost === undefined ? undefined : refusalStatus(this.lost, request.method);
+    if (decision === undefined && refusal !== undefined) {
+      decision = { effect: { kind: 'http-error', status: refusal }, trigger: 'credentials' };
     }
     if (decision === undefined && up + down > this.timeoutMs) {
       decision = { effect: { kind: 'timeout', applied: up < this.timeoutMs }, trigger: 'latency' };
@@ -296,6 +324,16 @@ export class NetworkLink {
       latencyMs: this.clock.now() - sentAt,
     });
     return response;
+  }
+
+  /** The first credential rule that hits this request takes the credential away (once per rule for `at`). */
+  private loseCredentials(hits: readonly (TriggerKind | null)[], requestId: number, request: number): void {
+    const i = hits.findIndex((hit) => hit !== null);
+    if (i < 0) return;
+    const rule = this.credentialRules[i]!;
+    if (hits[i] === 'at') rule.state.used = true;
+    this.lost = rule.loss;
+    this.fault(rule.loss, { requestId, request, trigger: hits[i]!, rule: i });
   }
 
   private async callServer(request: HttpRequest, requestId: number, sentAt: number): Promise<HttpResponse> {

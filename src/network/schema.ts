@@ -16,7 +16,7 @@ import {
   type Problem,
 } from '../protocol/schema.js';
 import { MAX_VIRTUAL_MS } from '../protocol/limits.js';
-import { LINK_ERROR_STATUSES, linkPlanFor, type FaultPlan } from './fault-plan.js';
+import { CREDENTIAL_LOSSES, LINK_ERROR_STATUSES, linkPlanFor, type FaultPlan } from './fault-plan.js';
 import { MATCH_METHODS } from './request-match.js';
 
 /** Every time in a plan is virtual ms in [0, MAX_VIRTUAL_MS]; a larger one could not be shown as a date. */
@@ -193,6 +193,14 @@ const linkPlan = strict({
   ).optional(),
   crashes: anArray(
     strict({ afterWrite: count() }).describe('The app is killed right after its `afterWrite`-th store write.'),
+  ).optional(),
+  credentials: anArray(
+    strict({
+      loss: oneOf(CREDENTIAL_LOSSES, `one of ${CREDENTIAL_LOSSES.map((loss) => `"${loss}"`).join(', ')}`),
+      when: trigger,
+    }).describe(
+      'The app’s user loses its token (every request answered 401) or its write rights (writes answered 403) from the request `when` hits on, until the app signs in again.',
+    ),
   ).optional(),
 });
 

@@ -7,6 +7,7 @@
 import fc from 'fast-check';
 import type {
   CrashRule,
+  CredentialRule,
   FaultPlan,
   FaultRule,
   LinkErrorStatus,
@@ -18,7 +19,15 @@ import type { ColumnType, JsonObject, JsonValue, TableDefinition } from '../prot
 import { freshIdsArbitrary, wideValuesArbitrary } from './values.js';
 import { pullFilterArbitrary } from './pull-filters.js';
 import {
+  credentialDecisionArbitrary,
+  credentialRuleOf,
+  isCredentialFaultKind,
+  signInStepArbitrary,
+  type CredentialDecision,
+} from './credentials.js';
+import {
   FAULT_DECISION_KINDS,
+  type CredentialFaultKind,
   type FaultDecisionKind,
   type FaultRanges,
   type GeneratorProfile,
@@ -52,6 +61,7 @@ export const OLD_MIX: Readonly<Record<StepKind, number>> = {
   'edit-burst': 1,
   'edit-during-pull': 3,
   'restart-during-pull': 2,
+  'sign-in': 0,
 };
 
 /** The default (`wide`) mix: every step kind has a weight, so every API call is met. */
@@ -87,7 +97,8 @@ export type FaultDecision =
       readonly request: number;
       readonly phase: 'before-server' | 'after-server';
     }
-  | { readonly kind: 'crash'; readonly client: string; readonly afterWrite: number };
+  | { readonly kind: 'crash'; readonly client: string; readonly afterWrite: number }
+  | CredentialDecision;
 
 export interface GeneratorSettings {
   readonly profile: GeneratorProfile;
@@ -98,7 +109,7 @@ export interface GeneratorSettings {
   readonly mix: Readonly<Record<StepKind, number>>;
   readonly background: number;
   readonly maxDelay: number;
-  readonly faultKinds: readonly FaultDecisionKind[];
+  readonly faultKinds: readonly (FaultDecisionKind | CredentialFaultKind)[];
   readonly maxFaults: number;
   readonly statuses: readonly LinkErrorStatus[];
   readonly requests: number;
@@ -334,6 +345,7 @@ function stepsArbitrary(
       ),
     ],
     ['sync', step(fc.constant('world'), fc.constant({ type: 'sync' as const }))],
+    ['sign-in', signInStepArbitrary(client, step)],
     [
       'read',
       step(
@@ -563,7 +575,11 @@ function faultDecisionArbitrary(
       .record({ client, afterWrite: fc.integer({ min: 1, max: settings.writes }) })
       .map((d) => ({ kind: 'crash' as const, ...d })),
   };
-  return fc.oneof(...settings.faultKinds.map((kind) => byKind[kind]));
+  return fc.oneof(
+    ...settings.faultKinds.map((kind) =>
+      isCredentialFaultKind(kind) ? credentialDecisionArbitrary(kind, client, settings.requests) : byKind[kind],
+    ),
+  );
 }
 
 /** The fault plan a list of decisions amounts to (overlapping partitions of a link merged). */
@@ -572,9 +588,16 @@ export function faultPlanOf(
   clients: readonly string[],
   settings: Pick<GeneratorSettings, 'latency' | 'timeoutMs'>,
 ): FaultPlan {
-  type Rules = { faults: FaultRule[]; partitions: PartitionRule[]; restarts: RestartRule[]; crashes: CrashRule[] };
+  type Rules = {
+    faults: FaultRule[];
+    partitions: PartitionRule[];
+    restarts: RestartRule[];
+    crashes: CrashRule[];
+    credentials: CredentialRule[];
+  };
   const links: Record<string, Rules> = {};
-  const linkOf = (name: string): Rules => (links[name] ??= { faults: [], partitions: [], restarts: [], crashes: [] });
+  const linkOf = (name: string): Rules =>
+    (links[name] ??= { faults: [], partitions: [], restarts: [], crashes: [], credentials: [] });
   for (const decision of decisions) {
     const link = linkOf(decision.client);
     switch (decision.kind) {
@@ -606,6 +629,10 @@ export function faultPlanOf(
       case 'crash':
         link.crashes.push({ afterWrite: decision.afterWrite });
         break;
+      case 'token-expiry':
+      case 'rights-revoked':
+        link.credentials.push(credentialRuleOf(decision));
+        break;
     }
   }
   const plan: { default: LinkPlan; links?: Record<string, LinkPlan> } = {
@@ -623,6 +650,7 @@ export function faultPlanOf(
       ...(link.partitions.length > 0 ? { partitions: mergeWindows(link.partitions) } : {}),
       ...(link.restarts.length > 0 ? { restarts: link.restarts } : {}),
       ...(link.crashes.length > 0 ? { crashes: link.crashes } : {}),
+      ...(link.credentials.length > 0 ? { credentials: link.credentials } : {}),
     };
   }
   if (Object.keys(own).length > 0) plan.links = own;

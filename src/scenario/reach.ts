@@ -12,6 +12,7 @@ import { profileNamed } from '../backend/profiles/index.js';
 import { generatorSettings } from './arbitraries.js';
 import { STEP_KINDS, type Program, type ResolvedScenario, type Step, type StepKind } from './types.js';
 import { VALUE_CLASSES, VALUE_COUNTERS, classifyValue, valueCounter } from './values.js';
+import { impliedCredentialCoverage } from './credentials.js';
 
 /** The coverage counter of a step kind. */
 export function stepCounter(kind: StepKind): string {
@@ -67,6 +68,7 @@ function kindOf(step: Step, editor: boolean): StepKind | undefined {
     case 'restart':
     case 'offline':
     case 'online':
+    case 'sign-in':
     case 'sync':
     case 'read':
     case 'lookup':
@@ -175,10 +177,11 @@ export function impliedCoverage(
       (settings.mix[kind] ?? 0) > 0 &&
       (scenario.editors.length > 0 || !['edit-insert', 'edit-update', 'edit-delete', 'edit-burst'].includes(kind)),
   ).map(stepCounter);
-  if (settings.profile !== 'wide') return [...kinds, ...servers];
+  const credentials = impliedCredentialCoverage(settings.faultKinds, (settings.mix['sign-in'] ?? 0) > 0);
+  if (settings.profile !== 'wide') return [...kinds, ...servers, ...credentials];
   const types = new Set<ColumnType>(scenario.tables.flatMap((table) => Object.values(table.columns)));
   const values = [...types].flatMap((type) =>
     (VALUE_CLASSES[type] as readonly string[]).map((valueClass) => valueCounter(type, valueClass)),
   );
-  return [...kinds, ...values, ...servers];
+  return [...kinds, ...values, ...servers, ...credentials];
 }

@@ -52,6 +52,7 @@ import { REACH_COUNTERS } from './reach.js';
 import { SCRIPTED_DECISIONS } from './scripted.js';
 import {
   BUILT_IN_POLICIES,
+  CREDENTIAL_FAULT_KINDS,
   FAULT_DECISION_KINDS,
   GENERATOR_PROFILES,
   SCENARIO_FORMAT_VERSION,
@@ -346,13 +347,17 @@ function typeWords(types: readonly string[]): string {
   return `one of ${types.map((type) => JSON.stringify(type)).join(', ')}`;
 }
 
-const WORLD_OPS = ['offline', 'online', 'heal', 'sync', 'wait', 'note'] as const;
+const WORLD_OPS = ['offline', 'online', 'sign-in', 'heal', 'sync', 'wait', 'note'] as const;
 
-const linkOp = <T extends 'offline' | 'online'>(type: T, words: string) =>
+const linkOp = <T extends 'offline' | 'online' | 'sign-in'>(type: T, words: string) =>
   strict({ type: z.literal(type), client: aString().describe('The client whose link goes.') }).describe(words);
 const worldOps = {
   offline: linkOp('offline', 'Take a client’s link down (a partition).'),
   online: linkOp('online', 'Bring a client’s link back.'),
+  'sign-in': linkOp(
+    'sign-in',
+    'The client’s app signs in again: a token or rights a credential fault took are restored.',
+  ),
   wait: strict({ type: z.literal('wait'), ms: numberIn(0, MAX_VIRTUAL_MS).describe('Virtual ms.') }).describe(
     'Let virtual time pass.',
   ),
@@ -488,10 +493,13 @@ function span<L extends z.ZodType, H extends z.ZodType>(min: L, max: H, words: (
   );
 }
 
+const NAMED_FAULT_KINDS = [...FAULT_DECISION_KINDS, ...CREDENTIAL_FAULT_KINDS] as const;
 const faultKinds = dispatch(
-  [z.literal('all').describe('Every kind.'), anArray(oneOf(FAULT_DECISION_KINDS))],
-  (value) => (value === 'all' ? z.literal('all') : anArray(oneOf(FAULT_DECISION_KINDS))),
-).describe('Which kinds of fault decision may occur. Default: none.');
+  [z.literal('all').describe('Every network kind.'), anArray(oneOf(NAMED_FAULT_KINDS))],
+  (value) => (value === 'all' ? z.literal('all') : anArray(oneOf(NAMED_FAULT_KINDS))),
+).describe(
+  'Which kinds of fault decision may occur (`all`: every network kind; credential kinds are named). Default: none.',
+);
 
 const faultRanges = strict({
   kinds: faultKinds.optional(),

@@ -100,6 +100,9 @@ async function runWorldAction(world: World, time: StepTime, step: Step): Promise
     case 'online':
       if ('client' in op) world.setOffline(op.client, op.type === 'offline');
       return;
+    case 'sign-in':
+      world.signIn(op.client);
+      return;
     case 'heal':
       world.heal();
       return;

@@ -74,6 +74,8 @@ export type WorldAction =
   /** Take a client's link down (a partition) or bring it back. */
   | { readonly type: 'offline'; readonly client: string }
   | { readonly type: 'online'; readonly client: string }
+  /** The app signs in again: the credential a credential fault took is restored. */
+  | { readonly type: 'sign-in'; readonly client: string }
   /** Every link online, no more faults. */
   | { readonly type: 'heal' }
   /** Every client pushes, then every client pulls every table. */
@@ -149,6 +151,8 @@ export const STEP_KINDS = [
    * app killed while it pages: the next pull of that query id starts from the mark the killed one saved.
    */
   'restart-during-pull',
+  /** The app signs in again (restores what a credential fault took; see scenario/credentials.ts). */
+  'sign-in',
 ] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 
@@ -165,9 +169,17 @@ export const FAULT_DECISION_KINDS = [
 ] as const;
 export type FaultDecisionKind = (typeof FAULT_DECISION_KINDS)[number];
 
+/**
+ * Credential faults: the app's user loses its token (`token-expiry`: 401 to everything) or its
+ * write rights (`rights-revoked`: 403 to writes) until a `sign-in` step. Not part of `all`: a
+ * loss may last to the end, which is the app's outcome, so a scenario names them (and allows it).
+ */
+export const CREDENTIAL_FAULT_KINDS = ['token-expiry', 'rights-revoked'] as const;
+export type CredentialFaultKind = (typeof CREDENTIAL_FAULT_KINDS)[number];
+
 export interface FaultRanges {
-  /** Which kinds may occur. Default: none. `all` turns every kind on. */
-  readonly kinds?: readonly FaultDecisionKind[] | 'all';
+  /** Which kinds may occur. Default: none. `all` turns every network kind on (credential kinds are named). */
+  readonly kinds?: readonly (FaultDecisionKind | CredentialFaultKind)[] | 'all';
   /** At most this many decisions per program. Default 4. */
   readonly max?: number;
   /** Statuses an `http-error` may answer with. Default [500, 503]. */

@@ -165,7 +165,8 @@ export function referenceIssues(
   steps.forEach((step, i) => {
     const path = `steps[${i}]`;
     if (step.actor === 'world') {
-      if ((step.op.type === 'offline' || step.op.type === 'online') && !clients.includes(step.op.client ?? '')) {
+      const linkStep = step.op.type === 'offline' || step.op.type === 'online' || step.op.type === 'sign-in';
+      if (linkStep && !clients.includes(step.op.client ?? '')) {
         issues.push({
           file,
           path: `${path}.op.client`,

@@ -483,6 +483,11 @@ export class World {
     this.state(name).link.setOffline(offline, 'world');
   }
 
+  /** The app signs in again: the credential its link's plan took away is restored (see network/credentials.ts). */
+  signIn(name: string): void {
+    this.state(name).link.signIn('world');
+  }
+
   isOffline(name: string): boolean {
     return this.state(name).link.offline;
   }

@@ -103,7 +103,7 @@ describe('latency', () => {
 });
 
 describe('faults', () => {
-  test.each([500, 502, 503, 401] as const)('an HTTP %i comes from the link, not the server', async (status) => {
+  test.each([500, 502, 503, 401, 403] as const)('an HTTP %i comes from the link, not the server', async (status) => {
     const { send, received, kinds } = setup({
       latency: { kind: 'fixed', ms: 10 },
       faults: [{ effect: { kind: 'http-error', status }, when: { request: 1 } }],

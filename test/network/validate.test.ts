@@ -46,7 +46,7 @@ describe('fault plan validation', () => {
     const byPath = Object.fromEntries(issues.map((issue) => [issue.path, issue]));
     expect(byPath['default.latency.ms']!.expected).toMatch(/integer in \[0, 315360000000\]/);
     expect(byPath['default.faults[0].effect.status']).toMatchObject({
-      expected: 'one of 500, 502, 503, 429, 401',
+      expected: 'one of 500, 502, 503, 429, 401, 403',
       found: '404',
     });
     expect(byPath['default.faults[0].when.probability']!.expected).toMatch(/\[0, 1\]/);
