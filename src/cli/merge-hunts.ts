@@ -7,6 +7,10 @@ import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path';
 import { HUNT_RESULTS_FILE, readHuntResults, renderHuntSummary, writeHuntReports } from '../report/hunt.js';
 import { mergeHuntResults } from '../report/hunt-merge.js';
+import { HuntMergeError } from '../report/hunt-merge.js';
+import { checkedCounterexample } from '../scenario/counterexample-schema.js';
+import { parseJson } from '../scenario/load.js';
+import { MAX_JSON_BYTES } from '../protocol/limits.js';
 import type { Counterexample } from '../scenario/results.js';
 import type { HuntFinding, HuntResults } from '../scenario/hunt/types.js';
 import { replayCommand } from '../scenario/run.js';
@@ -42,8 +46,8 @@ export async function mergeHunts(
     const target = path.join(findingsDir, name);
     await mkdir(findingsDir, { recursive: true });
     const text = await readFile(source, 'utf8');
+    counterexamples.set(finding.signature, counterexampleFile(text, shown(source, io.cwd)));
     await writeFile(target, text, 'utf8');
-    counterexamples.set(finding.signature, JSON.parse(text) as Counterexample);
     findings.push({
       ...finding,
       shrunk: {
@@ -70,4 +74,13 @@ export async function mergeHunts(
   );
   io.stdout.write(renderHuntSummary(merged, { reports: written.files.map((file) => shown(file, io.cwd)) }));
   return merged.findings.some((finding) => finding.status === 'new') ? 1 : 0;
+}
+
+/** A shard's counterexample file, checked as `replay` checks one: a broken one stops the merge (exit 2). */
+function counterexampleFile(text: string, shownFile: string): Counterexample {
+  try {
+    return checkedCounterexample(parseJson(text, shownFile, MAX_JSON_BYTES.results), shownFile);
+  } catch (error) {
+    throw new HuntMergeError(error instanceof Error ? error.message : String(error));
+  }
 }

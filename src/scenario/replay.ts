@@ -14,6 +14,7 @@ import { resolveClient, type ClientChoice } from './clients.js';
 import { differentialDeclarations, executeComparison } from './compare.js';
 import { executeProgram, type RunRecord } from './execute.js';
 import { parseJson } from './load.js';
+import { checkedCounterexample } from './counterexample-schema.js';
 import type { Counterexample } from './results.js';
 import { toResolvedScenario, type ScenarioInput } from './run.js';
 import type { Expectation, Program, ResolvedScenario, ScenarioDefinition } from './types.js';
@@ -135,24 +136,8 @@ export async function replay(source: ReplaySource, options: ReplayOptions = {}):
 }
 
 async function readCounterexample(absolute: string, shown: string): Promise<Counterexample> {
-  const value = parseJson(
-    await readFile(absolute, 'utf8'),
-    shown,
-    MAX_JSON_BYTES.results,
-  ) as Partial<Counterexample> & {
-    failure?: Counterexample;
-  };
   // A whole ScenarioResult is accepted too: its `failure` is the counterexample.
-  const counterexample = value.failure ?? value;
-  if (
-    typeof counterexample !== 'object' ||
-    counterexample === null ||
-    typeof counterexample.program !== 'object' ||
-    counterexample.program === null
-  ) {
-    throw new Error(`${shown}: expected a counterexample with a "program" (as saved from a failed run)`);
-  }
-  return counterexample as Counterexample;
+  return checkedCounterexample(parseJson(await readFile(absolute, 'utf8'), shown, MAX_JSON_BYTES.results), shown);
 }
 
 export interface SaveRegressionOptions {

@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, test } from 'vitest';
+import { replay } from '../../src/scenario/replay.js';
 import { cli, SMALL_FIXED, SMALL_GENERATED, workspace } from './helpers.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -117,6 +118,27 @@ describe('programs and fault plans the world cannot run are refused too', () => 
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(
       'counterexample.json: program.steps[0].after: expected a number in [0, 315360000000], found 1e+300',
+    );
+  });
+
+  test('a counterexample file with a field syncwright never writes so is exit 2, naming the field', async () => {
+    const program = { seed: 1, steps: [{ actor: 'client-1', op: { type: 'push' } }], faults: {} };
+    const dir = await inWorkspace({
+      'small.json': SMALL_FIXED,
+      'counterexample.json': { scenario: 'small.json', seed: 1, program, history: 'lost' },
+      'shrinks.json': { scenario: 'small.json', seed: 1, program, shrinks: '3' },
+    });
+    const history = await cli(['replay', 'counterexample.json'], dir);
+    expect(history.code).toBe(2);
+    expect(history.stderr).toContain(
+      'counterexample.json: history should be an array of history events, found the string "lost"',
+    );
+    const shrinks = await cli(['replay', 'shrinks.json'], dir);
+    expect(shrinks.code).toBe(2);
+    expect(shrinks.stderr).toContain('shrinks.json: shrinks should be a number, found the string "3"');
+    // The API's replay reads it through the same schema.
+    await expect(replay({ counterexample: path.join(dir, 'counterexample.json') })).rejects.toThrow(
+      'history should be an array of history events, found the string "lost"',
     );
   });
 

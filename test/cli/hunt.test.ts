@@ -93,6 +93,21 @@ describe('syncwright hunt', () => {
     }
   });
 
+  test("merge-reports refuses a shard's counterexample file that is not one (exit 2, naming the file and field)", async () => {
+    const ws = await workspace({ 'small.json': SMALL });
+    try {
+      await cli([...HUNT, '--runs', '40', '--no-guidance', '--shard', '1/1', '--out', 'shard-1'], ws.dir);
+      const shard = await findings(ws.dir, 'shard-1');
+      const file = shard.findings.find((finding) => finding.shrunk !== undefined)!.shrunk!.file;
+      await writeFile(path.join(ws.dir, 'shard-1', file), JSON.stringify({ program: { steps: [] }, history: 'lost' }));
+      const merged = await cli(['merge-reports', 'shard-1', '--out', 'merged'], ws.dir);
+      expect(merged.code).toBe(2);
+      expect(merged.stderr).toContain(`${file}: history should be an array of history events, found the string "lost"`);
+    } finally {
+      await ws.cleanup();
+    }
+  }, 180_000);
+
   test('shards joined by merge-reports list the signatures of one unsharded hunt (guidance off)', async () => {
     const ws = await workspace({ 'small.json': SMALL });
     try {

@@ -5,6 +5,8 @@
  * each with every issue — or the error — the old validators reported for it. The schemas must
  * say the same, in the same order. (The cases were drawn by mutating shipped scenarios and
  * valid files; a differential run of 20,000 such files per format found no other difference.)
+ * A format that gains a field or a step gains it in its lists of what is allowed, and only there:
+ * the credentials faults added `credentials` and `sign-in` to four cases' lists.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';

@@ -14,6 +14,7 @@ import {
   type ReplayResult,
   type ReplaySource,
 } from '../../scenario/replay.js';
+import { CounterexampleFileError, checkedCounterexample } from '../../scenario/counterexample-schema.js';
 import type { Counterexample } from '../../scenario/results.js';
 import type { RunRecord } from '../../scenario/execute.js';
 import { counterexampleOf } from '../../scenario/run.js';
@@ -277,11 +278,14 @@ async function counterexampleIn(file: string, cwd: string): Promise<Counterexamp
     );
   }
   const candidate = isObject(value['failure']) ? value['failure'] : value;
-  const program = candidate['program'];
-  if (!isObject(program)) return undefined;
-  if (!Array.isArray(program['steps']))
-    throw new UsageError(`${file}: the counterexample's program should have "steps"`);
-  return candidate as unknown as Counterexample;
+  // A JSON scenario file has no program: it is replayed by its token.
+  if (!isObject(candidate['program'])) return undefined;
+  try {
+    return checkedCounterexample(candidate, file);
+  } catch (error) {
+    if (error instanceof CounterexampleFileError) throw new UsageError(error.message);
+    throw error;
+  }
 }
 
 /** `--client`/`--mutation`/`--sdk-mutation`, else the client the counterexample failed on, else the reference client. */
