@@ -35,8 +35,19 @@ export async function readHuntResults(file: string, shown = file): Promise<HuntR
     );
   }
   const [first] = schemaIssues(huntResultsSchema, value, String);
-  if (first !== undefined) throw new HuntResultsError(`${shown}: expected ${first.expected}, found ${first.found}`);
+  if (first !== undefined)
+    throw new HuntResultsError(
+      `${shown}: ${first.path.length > 0 ? `${huntPath(first.path)}: ` : ''}expected ${first.expected}, found ${first.found}`,
+    );
   return value as HuntResults;
+}
+
+/** `findings[0].shrunk.file`. */
+function huntPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>(
+    (at, key) => (typeof key === 'number' ? `${at}[${key}]` : at === '' ? String(key) : `${at}.${String(key)}`),
+    '',
+  );
 }
 
 /** The JUnit XML: a test suite of one case per finding. */

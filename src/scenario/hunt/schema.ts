@@ -2,8 +2,8 @@
  * What a hunt writes and a later command reads back, as zod schemas in the words of their
  * messages: the known-findings baseline (`--baseline`), a corpus entry (`--corpus`), and a
  * shard's findings.json (`merge-reports`). Each reader reports the first problem, as a person
- * fixing the file meets it. Findings and corpus programs are checked at their top only (what
- * the readers rely on to tell the file's kind); their insides come from syncwright's own writers.
+ * fixing the file meets it. Corpus programs are checked at their top only (what the readers rely
+ * on to tell the file's kind); each finding down to what the merge reads of it.
  */
 import { z } from 'zod';
 import { SIGNATURE_VERSION } from '../../check/signature.js';
@@ -116,10 +116,57 @@ export const corpusEntrySchema = dispatch([corpusEntry], (value) =>
     : { expected: 'a corpus entry object', found: Array.isArray(value) ? 'an array' : String(value) },
 );
 
+const whole = (words = 'a whole number ≥ 0') =>
+  z.custom<number>((value) => Number.isInteger(value) && (value as number) >= 0, { error: words });
+const text = () => z.string({ error: 'a string' });
+
+/**
+ * A counterexample file a shard wrote: `findings/<name>.json` under its own folder. The merge
+ * copies the file it names, so a name that climbs out of the folder (`..`, an absolute path) is refused.
+ */
+const counterexampleFile = z.custom<string>(
+  (value) =>
+    typeof value === 'string' &&
+    /^findings\/[A-Za-z0-9][A-Za-z0-9._-]{0,200}\.json$/.test(value) &&
+    !value.includes('..'),
+  { error: 'a counterexample file in the shard’s findings folder (findings/<name>.json)' },
+);
+
+/** What `merge-reports` reads of each finding: to order them, count them and carry their counterexamples. */
+const finding = z.looseObject(
+  {
+    signature: text(),
+    status: z.literal(['new', 'known'], { error: 'new or known' }),
+    first: z.looseObject({ batch: whole(), run: whole() }, { error: 'an object' }),
+    occurrences: whole(),
+    shrunk: z.looseObject({ file: counterexampleFile, replayCommand: text() }, { error: 'an object' }).optional(),
+  },
+  { error: 'a finding object' },
+);
+
+/** What `merge-reports` reads of a shard's summary to tell whether shards belong together and add them up. */
+const huntSummary = z.looseObject(
+  {
+    seed: z.number({ error: 'a number' }),
+    client: text(),
+    clientVersion: text(),
+    guidance: z.boolean({ error: 'true or false' }),
+    runs: whole(),
+    batches: whole(),
+    mutantRuns: whole(),
+    end: text(),
+    corpus: z.looseObject({ inputHash: text(), inputSize: whole(), added: whole() }, { error: 'an object' }),
+    coverage: z.looseObject({ features: whole(), sdkBlocks: whole() }, { error: 'an object' }),
+  },
+  { error: 'an object' },
+);
+
 const huntResults = z.looseObject({
   kind: z.literal('hunt'),
-  hunt: z.custom<object>(isObjectLike),
-  findings: z.array(z.unknown()),
+  startedAt: text(),
+  durationMs: z.number({ error: 'a number' }),
+  hunt: huntSummary,
+  findings: z.array(finding),
 });
 
 /** A hunt's findings.json, as far as `merge-reports` tells it from a run's results. */

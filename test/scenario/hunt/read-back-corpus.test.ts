@@ -3,7 +3,10 @@
  * findings.json (`merge-reports`), a corpus entry (`--corpus`) — worded as the hand-written
  * checks worded it before these files got zod schemas: read-back-corpus.jsonl holds 86 files
  * (mutations of valid ones, two per kind of message, and files that are not JSON), each with the
- * error the old checks gave, or `ok`.
+ * error the old checks gave, or `ok`. Since then a findings.json is checked down to what the merge
+ * reads (each finding's order and count, its counterexample file, the summary it adds up): five
+ * files the old checks let through — which the merge would crash on or add up wrong — are refused, and three cases
+ * were added (a valid file, a counterexample path out of the shard's folder, a finding without `first`).
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
