@@ -165,7 +165,8 @@ export function referenceIssues(
   steps.forEach((step, i) => {
     const path = `steps[${i}]`;
     if (step.actor === 'world') {
-      if ((step.op.type === 'offline' || step.op.type === 'online') && !clients.includes(step.op.client ?? '')) {
+      const linked = step.op.type === 'offline' || step.op.type === 'online' || step.op.type === 'hold';
+      if (linked && !clients.includes(step.op.client ?? '')) {
         issues.push({
           file,
           path: `${path}.op.client`,
