@@ -4,15 +4,19 @@
  * or pull is in flight is met by step count, not by timing, so the reference client and the
  * real SDK (which takes many more turns of virtual time to get there) both meet it.
  */
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
+import { historyHash } from '../../src/cli/history-hash.js';
 import type { ClientMutation } from '../../src/client/mutations.js';
 import type { HistoryEvent } from '../../src/kernel/history.js';
 import { resolveClient } from '../../src/scenario/clients.js';
 import { executeProgram } from '../../src/scenario/execute.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { resolveDefinition } from '../../src/scenario/resolve.js';
-import { declarationsFor } from '../../src/scenario/run.js';
-import type { ResolvedScenario, ScenarioDefinition, StepSpec } from '../../src/scenario/types.js';
+import { programArbitrary } from '../../src/scenario/arbitraries.js';
+import { programAt } from '../../src/scenario/replay.js';
+import { declarationsFor, runScenario } from '../../src/scenario/run.js';
+import type { Program, ResolvedScenario, ScenarioDefinition, StepSpec } from '../../src/scenario/types.js';
 
 const HELD_PUSH = 'scenarios/hold-push-in-flight.json';
 
@@ -203,4 +207,72 @@ describe('holds never hang a run', () => {
     expect(done).toBe(invoked);
     expect(record.valid).toBe(true);
   });
+});
+
+describe('generated holds', () => {
+  // Holds are the only way two operations of a client overlap here: no background steps, no
+  // edit-during-push or -pull groups, no sync steps.
+  const definition: ScenarioDefinition = {
+    name: 'generated holds',
+    clients: 2,
+    editors: 1,
+    allow: ['handler-outcomes/handler.error-unhandled'],
+    generate: {
+      steps: { min: 1, max: 10 },
+      background: 0,
+      mix: { hold: 6, 'edit-during-push': 0, 'edit-during-pull': 0, 'restart-during-pull': 0, sync: 0 },
+    },
+  };
+  const scenario = resolveDefinition(definition, '<test>', process.cwd());
+
+  test('the same seed gives the same programs and byte-identical histories, and the holds engage', async () => {
+    const programs = fc.sample(programArbitrary(scenario), { seed: 42, numRuns: 12 });
+    expect(fc.sample(programArbitrary(scenario), { seed: 42, numRuns: 12 })).toEqual(programs);
+    const driver = (await resolveClient('reference')).driver;
+    let held = 0;
+    for (const program of programs) {
+      const first = await executeProgram(scenario, program, { driver });
+      const second = await executeProgram(scenario, program, { driver });
+      expect(historyHash(second.history)).toBe(historyHash(first.history));
+      expect(first.stopped).toBeUndefined();
+      held += holdEvents(first.history).filter((event) => event.fault === 'held').length;
+    }
+    expect(held).toBeGreaterThan(0);
+  });
+
+  test('a mutant only a hold can expose fails, shrinks to a program with its hold, and replays byte for byte', async () => {
+    const mutations: ClientMutation[] = ['push-answer-overwrites-newer-edit'];
+    const result = await runScenario(scenario, { mutations, runs: 200, seed: 7 });
+    expect(result.status).toBe('failed');
+    const failure = result.failure!;
+    expect(failure.shrinks).toBeGreaterThan(0);
+    const program = failure.program as unknown as Program;
+    expect(program.steps.some((step) => step.op.type === 'hold')).toBe(true);
+    // The synced start (3 inserts and a sync), the reads, the held push and the edit.
+    expect(program.steps.length).toBeLessThanOrEqual(16);
+    const again = programAt(scenario, failure.seed, failure.path!);
+    expect(again).toEqual(program);
+    const driver = (await resolveClient('reference', { mutations })).driver;
+    const replayed = await executeProgram(scenario, again, { driver, declarations: declarationsFor(scenario, 'x') });
+    expect(historyHash(replayed.history)).toBe(historyHash(failure.history));
+    // Without its holds the program passes: the hold made the race.
+    const unheld = await executeProgram(
+      scenario,
+      { ...program, steps: program.steps.filter((step) => step.op.type !== 'hold') },
+      { driver },
+    );
+    expect(unheld.valid).toBe(true);
+    // On the real SDK the same program holds the same answer, and the client's steps after the
+    // held push run before its release.
+    const sdk = await executeProgram(scenario, program, { driver: (await resolveClient('sdk')).driver });
+    const reference = window(failure.history);
+    const onSdk = window(sdk.history);
+    expect(onSdk.held.detail!['hold']).toBe(reference.held.detail!['hold']);
+    const between = (history: readonly HistoryEvent[], from: number, to: number) =>
+      history.filter((event) => event.kind === 'ok' && event.seq > from && event.seq < to).length;
+    expect(between(sdk.history, onSdk.held.seq, onSdk.release.seq)).toBeGreaterThan(0);
+    expect(between(sdk.history, onSdk.held.seq, onSdk.release.seq)).toBe(
+      between(failure.history, reference.held.seq, reference.release.seq),
+    );
+  }, 120_000);
 });
