@@ -500,15 +500,13 @@ function holdGroupArbitrary(
   values: (t: TableDefinition) => fc.Arbitrary<JsonObject>,
 ): fc.Arbitrary<Step[]> {
   const steps = fc.integer({ min: 2, max: 4 });
-  const push = fc
-    .tuple(client, table, id, fc.integer({ min: 1, max: 2 }), steps)
-    .chain(([who, t, recordId, n, m]) =>
-      values(t).map((drawn): Step[] => [
-        { actor: who, op: { type: 'update', table: t.name, record: { id: recordId, ...drawn } } },
-        { actor: 'world', op: { type: 'hold', client: who, request: { kind: 'push', n }, steps: m } },
-        { actor: who, op: { type: 'push' } },
-      ]),
-    );
+  const push = fc.tuple(client, table, id, fc.integer({ min: 1, max: 2 }), steps).chain(([who, t, recordId, n, m]) =>
+    values(t).map((drawn): Step[] => [
+      { actor: who, op: { type: 'update', table: t.name, record: { id: recordId, ...drawn } } },
+      { actor: 'world', op: { type: 'hold', client: who, request: { kind: 'push', n }, steps: m } },
+      { actor: who, op: { type: 'push' } },
+    ]),
+  );
   const pull = fc
     .tuple(client, table, fc.integer({ min: 1, max: 2 }), steps, fc.boolean())
     .map(([who, t, page, m, incremental]): Step[] => [

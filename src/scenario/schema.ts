@@ -345,7 +345,9 @@ function typeWords(types: readonly string[]): string {
 function holdSchema() {
   const pushRequest = strict({
     kind: z.literal('push'),
-    n: integerIn(1, MAX_STEPS).describe('The n-th push request (POST, PATCH, DELETE) the client sends from the hold on.'),
+    n: integerIn(1, MAX_STEPS).describe(
+      'The n-th push request (POST, PATCH, DELETE) the client sends from the hold on.',
+    ),
   }).describe('A push request.');
   const pullPage = strict({
     kind: z.literal('pull'),

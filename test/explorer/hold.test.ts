@@ -2,7 +2,7 @@
 import { expect, test } from 'vitest';
 import { PausableDrive } from '../../src/explorer/drive.js';
 import { executeStep } from '../../src/explorer/execute-step.js';
-import { VirtualTime } from '../../src/kernel/world-time.js';
+import { type VirtualTime } from '../../src/kernel/world-time.js';
 import type { Step } from '../../src/scenario/types.js';
 import { World } from '../../src/world/world.js';
 
