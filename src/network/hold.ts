@@ -16,8 +16,6 @@ export type HoldRequest =
   /** The first request that is page `page` of a pull (its `page`-th table query). */
   | { readonly kind: 'pull'; readonly page: number };
 
-export const HOLD_REQUEST_KINDS = ['push', 'pull'] as const;
-
 /** How the link records what its holds do (a `fault` event named `hold`, `held` or `release`). */
 export type HoldRecorder = (actor: 'world' | 'network', fault: 'hold' | 'held' | 'release', detail: JsonObject) => void;
 
@@ -36,7 +34,7 @@ interface Hold {
 const WRITES: ReadonlySet<string> = new Set(['POST', 'PATCH', 'DELETE']);
 
 /** The `n`-th push or `page`-th page, in words (`push request 2`, `pull page 1`). */
-export function describeHold(request: HoldRequest): string {
+function describeHold(request: HoldRequest): string {
   return request.kind === 'push' ? `push request ${request.n}` : `pull page ${request.page}`;
 }
 

@@ -38,7 +38,7 @@ function setup(plan: LinkPlan = { latency: { kind: 'fixed', ms: 10 } }) {
   const faults = () =>
     recorder.events
       .filter((event): event is Extract<HistoryEvent, { kind: 'fault' }> => event.kind === 'fault')
-      .map((event) => [event.fault, event.detail]);
+      .map((event) => [event.fault, event.detail] as const);
   return {
     scheduler,
     link,
