@@ -276,3 +276,26 @@ describe('generated holds', () => {
     );
   }, 120_000);
 });
+
+describe('checkers meet what holds make possible', () => {
+  test('a forced purge called while a pull is held runs after it, and drops a write made meanwhile: a drop, not a lost write, and no mark ahead of a page', async () => {
+    // Found by the soak of the wide mix (generated-wide 42:874 before the hold's weight was final).
+    const record = await run(
+      inline({
+        clients: 1,
+        editors: 1,
+        steps: [
+          { actor: 'editor-1', op: { type: 'insert', record: { id: 'r1', text: 'a', complete: false } } },
+          { actor: 'client-1', op: { type: 'pull', queryId: 'all' } },
+          { actor: 'world', op: { type: 'hold', client: 'client-1', request: { kind: 'pull', page: 1 }, steps: 3 } },
+          { actor: 'client-1', op: { type: 'pull', queryId: 'all' } },
+          { actor: 'client-1', op: { type: 'purge', force: true } },
+          { actor: 'client-1', op: { type: 'pull', queryId: 'all' }, background: true },
+          { actor: 'client-1', op: { type: 'update', record: { id: 'new', text: 'b', complete: false } } },
+        ],
+      }),
+    );
+    expect(signatures(record, 'new')).toEqual([]);
+    expect(record.droppedWrites.map((drop) => drop.kind)).toEqual(['update by forced purge']);
+  });
+});
