@@ -18,11 +18,10 @@ import { armHold, releaseDue } from './hold.js';
 export interface StepTime {
   /** Fires every timer due within `ms`, then moves the clock `ms` forward. */
   advance(ms: number): Promise<void>;
-  /** Drives time until `op` completes. */
-  settle(op: Operation<unknown>): Promise<unknown>;
   /**
    * Drives time until `op` completes, or until only an answer a hold keeps could complete it:
-   * then false, and `op` stays in flight (see World.settleUnlessHeld).
+   * then false, and `op` stays in flight (see World.settleUnlessHeld). Stuck otherwise: a
+   * `stuck` event, and the scheduler's error.
    */
   settleUnlessHeld(op: Operation<unknown>): Promise<boolean>;
 }
