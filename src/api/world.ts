@@ -16,6 +16,7 @@ export {
   type SyncAllOptions,
 } from '../world/world.js';
 export { recordingPushHandler, type RecordingHandlerOptions } from '../world/recording-handler.js';
+export type { HoldRequest } from '../network/hold.js';
 
 export type { Clock, TimerHandle } from '../kernel/clock.js';
 export { RealClock, ManualClock } from '../kernel/clock.js';

@@ -523,6 +523,23 @@ export function mayHaveCommitted(index: HistoryIndex, operation: OperationRecord
   );
 }
 
+const SYNC_OPERATIONS: ReadonlySet<string> = new Set(['push', 'pull', 'purge']);
+
+/**
+ * Where a push, pull or purge of a client begins its work: once every push, pull and purge the
+ * client called before it has ended, since they run one at a time in call order
+ * (`concurrency.one-at-a-time`). One called while another is in flight — a program's background
+ * step, or one that waits on a held answer — starts later than it was called.
+ */
+export function syncStart(index: HistoryIndex, operation: OperationRecord): number {
+  let start = operation.invoke.seq;
+  for (const other of index.operations) {
+    if (other.actor !== operation.actor || other.invoke.seq >= operation.invoke.seq) continue;
+    if (SYNC_OPERATIONS.has(other.op.type)) start = Math.max(start, other.outcome?.seq ?? Number.POSITIVE_INFINITY);
+  }
+  return start;
+}
+
 /**
  * Whether the app was killed after `seq` having committed something first: work it did then
  * (a handler's resolution whose decision the history never got to record) may be in its store.

@@ -11,6 +11,7 @@ import {
   holdsValues,
   killedAfterCommit,
   mayHaveCommitted,
+  syncStart,
   writtenRecordId,
   writtenTable,
   writtenValues,
@@ -98,7 +99,9 @@ function fateOf(
   const purge = index.operations.find(
     (other) =>
       other.actor === client &&
-      other.invoke.seq > after &&
+      // Called after the write, or called before it and begun after it had resolved (queued
+      // behind a push or pull in flight).
+      (other.invoke.seq > after || (write.outcome?.kind === 'ok' && syncStart(index, other) > write.outcome.seq)) &&
       other.op.type === 'purge' &&
       other.op.table === table &&
       other.op.force === true &&

@@ -30,6 +30,7 @@ import {
   parseRecords,
   snapshotAfter,
   snapshotBefore,
+  syncStart,
   type EventOf,
   type HistoryIndex,
   type SyncWindow,
@@ -63,9 +64,9 @@ export function checkPullMarks(history: History): ReturnType<typeof verdict> {
 /** A mark-only commit followed by a commit of the page's records before the pull's next request. */
 function markAhead(index: HistoryIndex, pull: SyncWindow, table: string): Violation[] {
   const { client } = pull;
-  const commits = (index.storeWrites.get(client) ?? []).filter(
-    (write) => write.seq > pull.start && write.seq < pull.end,
-  );
+  // A pull queued behind another push, pull or purge commits nothing before that one has ended.
+  const begins = syncStart(index, pull.operation);
+  const commits = (index.storeWrites.get(client) ?? []).filter((write) => write.seq > begins && write.seq < pull.end);
   // Any request of the client ends the page (a pull queued behind another owns no exchange of its own).
   const requests = index.exchanges
     .filter((exchange) => exchange.client === client)

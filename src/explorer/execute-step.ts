@@ -19,14 +19,19 @@ export async function executeStep(world: World, drive: PausableDrive, step: Step
   return op === undefined ? {} : { op };
 }
 
-/** Names a stuck operation, and stops a stalled one, as `world.settle` does, so a stuck session reads as the stuck run. */
+/**
+ * Names a stuck operation, and stops a stalled one, as `world.settleUnlessHeld` does, so a stuck
+ * session reads as the stuck run; leaves an operation that waits on a held answer in flight.
+ */
 function pausableTime(world: World, drive: PausableDrive): StepTime {
   return {
     advance: (ms) => drive.advance(ms),
-    settle: async (op) => {
+    settleUnlessHeld: async (op: Operation<unknown>): Promise<boolean> => {
       try {
         await drive.settle(op.outcome, `operation #${op.opId} (${op.op.type} by ${op.actor})`, world.watchdog);
+        return true;
       } catch (error) {
+        if (error instanceof SchedulerStuckError && error.reason === 'deadlock' && world.heldAnswers > 0) return false;
         if (error instanceof SchedulerStuckError) world.recordStuck(error, op.opId);
         throw error;
       }

@@ -24,6 +24,7 @@ import {
   type LinkPlan,
   type RestartPhase,
 } from './fault-plan.js';
+import { Holds, type HoldRequest } from './hold.js';
 import { createLatency, type Latency } from './latency.js';
 import { requestTarget, targetMatches, type RequestTarget } from './request-match.js';
 import { canonicalJson } from '../protocol/canonical-json.js';
@@ -97,6 +98,7 @@ export class NetworkLink {
   private lost: CredentialLoss | undefined;
   private readonly timeoutMs: number;
   private readonly timers = new Set<TimerHandle>();
+  private readonly holds: Holds;
   private isOffline = false;
   private healed = false;
   private count = 0;
@@ -126,8 +128,36 @@ export class NetworkLink {
       loss: rule.loss,
       state: { when: rule.when, random: streams('credentials', rule), used: false, matched: 0 },
     }));
+    this.holds = new Holds((actor, fault, detail) =>
+      options.recorder.record(actor, { kind: 'fault', link: this.name, fault, detail }),
+    );
     this.transport = (request) => this.send(request);
     this.armPlanTimers();
+  }
+
+  /** Keeps the answer to the chosen request from now on (see hold.ts) until {@link release}. */
+  hold(id: number, request: HoldRequest): void {
+    this.holds.arm(id, request);
+  }
+
+  /** Lets hold `id`'s answer go (or disarms it, if its request never came); `reason` goes to the history. */
+  release(id: number, reason: string): void {
+    this.holds.release(id, reason);
+  }
+
+  /** Every hold of the link; returns how many there were. */
+  releaseHolds(reason: string): number {
+    return this.holds.releaseAll(reason);
+  }
+
+  /** The app behind the link was killed: answers kept for it go, and its earlier requests are never held. */
+  appKilled(): void {
+    this.holds.appKilled();
+  }
+
+  /** Answers the link keeps now. */
+  get holding(): number {
+    return this.holds.holding;
   }
 
   get offline(): boolean {
@@ -224,8 +254,10 @@ export class NetworkLink {
       'at' in rule.state.when ? null : triggerHit(rule.state, n, t, target),
     );
     const credentialHits = this.credentialRules.map((rule) => triggerHit(rule.state, n, t, target));
+    const claim = this.holds.claim(target, requestId);
 
     const fail = (failure: TransportFailureKind, applied: boolean, message: string): never => {
+      if (claim !== undefined) this.holds.unanswered(claim, failure);
       recorder.record(this.name, {
         kind: 'http-failure',
         requestId,
@@ -310,6 +342,7 @@ export class NetworkLink {
       response = await this.callServer(request, requestId, sentAt);
       killNow('after-server');
     }
+    if (claim !== undefined) await this.holds.keep(claim);
 
     await this.clock.sleep(down);
     if (effect?.kind === 'lost-response')

@@ -62,6 +62,7 @@ export const OLD_MIX: Readonly<Record<StepKind, number>> = {
   'edit-during-pull': 3,
   'restart-during-pull': 2,
   'sign-in': 0,
+  hold: 0,
 };
 
 /** The default (`wide`) mix: every step kind has a weight, so every API call is met. */
@@ -71,6 +72,7 @@ export const DEFAULT_MIX: Readonly<Record<StepKind, number>> = {
   purge: 1,
   offline: 1,
   online: 1,
+  hold: 2,
 };
 
 /** The mix a profile starts from, before a scenario's `generate.mix`. */
@@ -479,6 +481,7 @@ function stepsArbitrary(
         { actor: who, op: { type: 'restart' }, after: gap },
       ]),
   ]);
+  groups.push(['hold', holdGroupArbitrary(client, table, id, values)]);
   if (editor !== undefined && ids.length >= 2) {
     groups.push([
       'edit-burst',
@@ -495,6 +498,34 @@ function stepsArbitrary(
   return fc
     .array(fc.oneof(...weighted), { minLength: settings.minSteps, maxLength: settings.maxSteps })
     .map((list) => list.flat());
+}
+
+/**
+ * "While X is in flight": a hold on a client's push request or pull page, then that push (after a
+ * local update, so that there is something to push) or pull. The hold lasts `steps` steps, the
+ * push or pull and at least one drawn after it, which run while its answer is kept.
+ */
+function holdGroupArbitrary(
+  client: fc.Arbitrary<string>,
+  table: fc.Arbitrary<TableDefinition>,
+  id: fc.Arbitrary<string>,
+  values: (t: TableDefinition) => fc.Arbitrary<JsonObject>,
+): fc.Arbitrary<Step[]> {
+  const steps = fc.integer({ min: 2, max: 4 });
+  const push = fc.tuple(client, table, id, fc.integer({ min: 1, max: 2 }), steps).chain(([who, t, recordId, n, m]) =>
+    values(t).map((drawn): Step[] => [
+      { actor: who, op: { type: 'update', table: t.name, record: { id: recordId, ...drawn } } },
+      { actor: 'world', op: { type: 'hold', client: who, request: { kind: 'push', n }, steps: m } },
+      { actor: who, op: { type: 'push' } },
+    ]),
+  );
+  const pull = fc
+    .tuple(client, table, fc.integer({ min: 1, max: 2 }), steps, fc.boolean())
+    .map(([who, t, page, m, incremental]): Step[] => [
+      { actor: 'world', op: { type: 'hold', client: who, request: { kind: 'pull', page }, steps: m } },
+      { actor: who, op: { type: 'pull', table: t.name, ...(incremental ? { queryId: `all-${t.name}` } : {}) } },
+    ]);
+  return fc.oneof(push, pull);
 }
 
 /** An editor updating several records in one millisecond (no pause between the steps): they share an updatedAt. */

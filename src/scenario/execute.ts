@@ -22,6 +22,7 @@ import { World, type WorldBackendFactory } from '../world/world.js';
 import { createPushHandler } from './policies.js';
 import type { TableDiff } from './results.js';
 import { appPulls, runStep, syncAll } from './step.js';
+import { releaseAllHolds } from './hold.js';
 import type { Program, ResolvedScenario, Step } from './types.js';
 
 export interface ExecuteOptions {
@@ -159,9 +160,13 @@ async function runSteps(
     options.onStepStart?.(i + 1, world.history.at(-1)?.seq ?? 0);
     const op = await runStep(world, world, step, i + 1);
     if (variation !== undefined && variation.afterStep === i + 1) world.reseed(variation.salt);
-    if (op !== undefined && step.background === true) background.push(op);
+    // A step whose operation waits on a held answer goes on in the background too.
+    if (op !== undefined && (step.background === true || op.status === 'pending')) background.push(op);
   }
+  releaseAllHolds(world);
   for (const op of background) await world.settle(op);
+  // What a sync step left waiting on a held answer.
+  for (const name of world.clientNames) for (const op of world.client(name).pending()) await world.settle(op);
 }
 
 /**

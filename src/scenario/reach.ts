@@ -72,6 +72,7 @@ function kindOf(step: Step, editor: boolean): StepKind | undefined {
     case 'sync':
     case 'read':
     case 'lookup':
+    case 'hold':
       return op.type;
     default:
       return undefined;

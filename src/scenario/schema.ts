@@ -347,7 +347,35 @@ function typeWords(types: readonly string[]): string {
   return `one of ${types.map((type) => JSON.stringify(type)).join(', ')}`;
 }
 
-const WORLD_OPS = ['offline', 'online', 'sign-in', 'heal', 'sync', 'wait', 'note'] as const;
+/** The hold step: built here, where the world's other actions are. */
+function holdSchema() {
+  const pushRequest = strict({
+    kind: z.literal('push'),
+    n: integerIn(1, MAX_STEPS).describe(
+      'The n-th push request (POST, PATCH, DELETE) the client sends from the hold on.',
+    ),
+  }).describe('A push request.');
+  const pullPage = strict({
+    kind: z.literal('pull'),
+    page: integerIn(1, MAX_STEPS).describe('The page of a pull (its page-th table query), from the hold on.'),
+  }).describe('A page of a pull.');
+  const request = dispatch([pushRequest, pullPage], (value) => {
+    if (!isObject(value)) return { expected: 'an object' };
+    if (value['kind'] === 'push') return pushRequest;
+    if (value['kind'] === 'pull') return pullPage;
+    return { path: ['kind'], expected: '"push" or "pull"' };
+  }).describe('Which request’s answer the link keeps.');
+  return strict({
+    type: z.literal('hold'),
+    client: aString().describe('The client whose link keeps the answer.'),
+    request,
+    steps: integerIn(1, MAX_STEPS).describe('The answer is let go once this many steps after the hold have run.'),
+  }).describe(
+    'While a push or pull is in flight: the link keeps the answer to the chosen request until the next `steps` steps have run (at the latest until the program ends).',
+  );
+}
+
+const WORLD_OPS = ['offline', 'online', 'sign-in', 'heal', 'sync', 'wait', 'note', 'hold'] as const;
 
 const linkOp = <T extends 'offline' | 'online' | 'sign-in'>(type: T, words: string) =>
   strict({ type: z.literal(type), client: aString().describe('The client whose link goes.') }).describe(words);
@@ -362,6 +390,7 @@ const worldOps = {
     'Let virtual time pass.',
   ),
   note: strict({ type: z.literal('note'), text: aString() }).describe('A note in the history.'),
+  hold: holdSchema(),
 };
 const worldOther = strict({ type: oneOf(['heal', 'sync']) }).describe(
   '`heal`: every link online, no more faults; `sync`: every client pushes, then pulls every table.',

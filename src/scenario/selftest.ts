@@ -17,8 +17,8 @@ import { SDK_HARNESS_MUTATIONS, type SdkHarnessMutation } from '../sdk/mutations
 import { BUILT_IN_SCENARIOS_DIR, listScenarioFiles, loadScenario } from './load.js';
 import { activeVariants } from '../backend/server-variants.js';
 import type { FindingSummary, ScenarioResult } from './results.js';
-import type { CheckResult } from '../check/types.js';
-import { runScenario, type RunScenarioOptions } from './run.js';
+import type { JudgedViolation } from '../check/judge.js';
+import { runScenario, runScenarioDetailed, type RunScenarioOptions } from './run.js';
 import type { ResolvedScenario } from './types.js';
 
 export interface SelftestOptions {
@@ -172,7 +172,8 @@ export async function selftest(options: SelftestOptions = {}): Promise<SelftestR
     const mutantStarted = performance.now();
     let outcome: MutantOutcome | undefined;
     for (const file of mutant.target === 'reference' ? scenarios : harnessScenarios) {
-      const result = await runScenario(file, { ...common, ...runOptionsOf(mutant) });
+      const run = await runScenarioDetailed(file, { ...common, ...runOptionsOf(mutant) });
+      const result = run.result;
       // On the SDK, failing with its known findings is what the unmodified harness does: only a new one catches.
       const caught =
         result.status === 'failed' || (mutant.target === 'reference' && result.status === 'expected-failure');
@@ -183,7 +184,7 @@ export async function selftest(options: SelftestOptions = {}): Promise<SelftestR
       outcome = {
         caught: true,
         scenario: result.file,
-        checkers: caughtBy(findings, failure?.checks ?? []),
+        checkers: caughtBy(run.failingRun?.judgement.violations ?? [], result.status === 'failed'),
         signatures: findings.map((finding) => finding.signature),
         ...(result.timings?.firstFailureMs !== undefined ? { firstFailureMs: result.timings.firstFailureMs } : {}),
         ...(result.timings?.shrunkMs !== undefined ? { shrunkMs: result.timings.shrunkMs } : {}),
@@ -275,8 +276,11 @@ function catchingFindings(findings: readonly FindingSummary[], failed: boolean):
   return findings.filter((finding) => (failed ? finding.disposition === 'new' : finding.disposition !== 'allowed'));
 }
 
-/** The checkers of those findings that the shrunk counterexample violates. */
-function caughtBy(findings: readonly FindingSummary[], checks: readonly CheckResult[]): string[] {
-  const fresh = new Set(findings.map((finding) => finding.checker));
-  return checks.filter((check) => !check.valid && fresh.has(check.checker)).map((check) => check.checker);
+/**
+ * The checkers whose findings fail the shrunk counterexample, as judged on it: shrinking may end
+ * on another finding than the first failing run's, so the runs' tally cannot say.
+ */
+function caughtBy(violations: readonly JudgedViolation[], failed: boolean): string[] {
+  const catching = violations.filter((v) => (failed ? v.disposition === 'new' : v.disposition !== 'allowed'));
+  return [...new Set(catching.map((v) => v.checker))];
 }

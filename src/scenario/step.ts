@@ -9,6 +9,7 @@ import type { Operation } from '../kernel/operation.js';
 import type { World } from '../world/world.js';
 import type { Step } from './types.js';
 import { OPERATION_ACTIONS } from '../kernel/driver.js';
+import { armHold, releaseDue } from './hold.js';
 
 /**
  * How a step makes virtual time pass. The runner passes the world itself; the explorer passes a
@@ -17,16 +18,21 @@ import { OPERATION_ACTIONS } from '../kernel/driver.js';
 export interface StepTime {
   /** Fires every timer due within `ms`, then moves the clock `ms` forward. */
   advance(ms: number): Promise<void>;
-  /** Drives time until `op` completes. */
-  settle(op: Operation<unknown>): Promise<unknown>;
+  /**
+   * Drives time until `op` completes, or until only an answer a hold keeps could complete it:
+   * then false, and `op` stays in flight (see World.settleUnlessHeld). Stuck otherwise: a
+   * `stuck` event, and the scheduler's error.
+   */
+  settleUnlessHeld(op: Operation<unknown>): Promise<boolean>;
 }
 
 const LOCAL_WRITES: ReadonlySet<string> = new Set(OPERATION_ACTIONS);
 const SYNC_OPS = new Set(['push', 'pull', 'purge']);
 
 /**
- * Runs `step`, the `number`-th of the program (1-based, as the snapshot labels count). Returns
- * the operation a client or editor step started; a background step's is still running.
+ * Runs `step`, the `number`-th of the program (1-based, as the snapshot labels count), then
+ * releases the holds whose steps have run. Returns the operation a client or editor step
+ * started; a background step's is still running, and so is one that waits on a held answer.
  */
 export async function runStep(
   world: World,
@@ -34,9 +40,20 @@ export async function runStep(
   step: Step,
   number: number,
 ): Promise<Operation<unknown> | undefined> {
+  const op = await startStep(world, time, step, number);
+  releaseDue(world, number);
+  return op;
+}
+
+async function startStep(
+  world: World,
+  time: StepTime,
+  step: Step,
+  number: number,
+): Promise<Operation<unknown> | undefined> {
   if (step.after !== undefined && step.after > 0) await time.advance(step.after);
   if (step.actor === 'world') {
-    await runWorldAction(world, time, step);
+    await runWorldAction(world, time, step, number);
     return undefined;
   }
   const label = `step ${number}`;
@@ -48,7 +65,10 @@ export async function runStep(
     ? world.client(step.actor).perform(step.op as ClientOperation)
     : world.editor(step.actor).perform(step.op as ServerEdit);
   if (step.background === true) return op;
-  await time.settle(op);
+  if (!(await time.settleUnlessHeld(op))) {
+    world.note(`${label} (${op.op.type} by ${op.actor}) waits on a held answer: it goes on in the background`);
+    return op;
+  }
   if (bracketed) await world.snapshot(`after ${label}`);
   return op;
 }
@@ -58,12 +78,12 @@ export async function syncAll(world: World, time: StepTime, rounds: number, labe
   for (let round = 1; round <= rounds; round++) {
     for (const name of world.clientNames) {
       await snapshotUnlessFresh(world, `${label} ${round}: before ${name} push`);
-      await time.settle(world.client(name).push());
+      await time.settleUnlessHeld(world.client(name).push());
     }
     for (const name of world.clientNames) {
       for (const table of world.tables) {
         await snapshotUnlessFresh(world, `${label} ${round}: before ${name} pull ${table.name}`);
-        await time.settle(world.client(name).pull(table.name));
+        await time.settleUnlessHeld(world.client(name).pull(table.name));
       }
     }
   }
@@ -86,14 +106,14 @@ export async function appPulls(world: World, time: StepTime, steps: readonly Ste
       if (seen.has(key)) continue;
       seen.add(key);
       await snapshotUnlessFresh(world, `${label}: before ${name} pull ${op.table} '${op.queryId}'`);
-      await time.settle(
+      await time.settleUnlessHeld(
         world.client(name).pull(op.table, { queryId: op.queryId, ...(filter !== undefined ? { filter } : {}) }),
       );
     }
   }
 }
 
-async function runWorldAction(world: World, time: StepTime, step: Step): Promise<void> {
+async function runWorldAction(world: World, time: StepTime, step: Step, number: number): Promise<void> {
   const op = step.op;
   switch (op.type) {
     case 'offline':
@@ -114,6 +134,9 @@ async function runWorldAction(world: World, time: StepTime, step: Step): Promise
       return;
     case 'note':
       if ('text' in op) world.note(op.text);
+      return;
+    case 'hold':
+      if ('request' in op) armHold(world, op, number);
       return;
     default:
       throw new Error(`unknown world action ${JSON.stringify(op)}`);

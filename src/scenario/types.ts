@@ -5,6 +5,7 @@
 import type { CheckerName } from '../check/index.js';
 import type { DroppedPolicy, IntentDeclaration, Invariant, ScenarioIntent } from '../check/intent-types.js';
 import type { FaultPlan, LinkErrorStatus } from '../network/fault-plan.js';
+import type { HoldRequest } from '../network/hold.js';
 import type { JsonValue, TableDefinition } from '../protocol/records.js';
 import type { PushHandler } from '../kernel/driver.js';
 import type { ClientOperation, ServerEdit } from '../kernel/history.js';
@@ -82,7 +83,13 @@ export type WorldAction =
   | { readonly type: 'sync' }
   /** Let virtual time pass. */
   | { readonly type: 'wait'; readonly ms: number }
-  | { readonly type: 'note'; readonly text: string };
+  | { readonly type: 'note'; readonly text: string }
+  /**
+   * "While X is in flight": the link keeps the answer to `client`'s chosen request — its `n`-th
+   * push request or a pull's `page`-th page, counted from this step — until the next `steps`
+   * steps have run (at the latest until the program ends, or the app is killed).
+   */
+  | { readonly type: 'hold'; readonly client: string; readonly request: HoldRequest; readonly steps: number };
 
 type OptionalTable<T> = T extends { readonly table: string } ? Omit<T, 'table'> & { readonly table?: string } : T;
 
@@ -153,6 +160,8 @@ export const STEP_KINDS = [
   'restart-during-pull',
   /** The app signs in again (restores what a credential fault took; see scenario/credentials.ts). */
   'sign-in',
+  /** A hold on a client's push request or pull page, and that push or pull: the next steps run while it is in flight. */
+  'hold',
 ] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 

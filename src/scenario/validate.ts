@@ -165,8 +165,12 @@ export function referenceIssues(
   steps.forEach((step, i) => {
     const path = `steps[${i}]`;
     if (step.actor === 'world') {
-      const linkStep = step.op.type === 'offline' || step.op.type === 'online' || step.op.type === 'sign-in';
-      if (linkStep && !clients.includes(step.op.client ?? '')) {
+      const linked =
+        step.op.type === 'offline' ||
+        step.op.type === 'online' ||
+        step.op.type === 'sign-in' ||
+        step.op.type === 'hold';
+      if (linked && !clients.includes(step.op.client ?? '')) {
         issues.push({
           file,
           path: `${path}.op.client`,

@@ -26,6 +26,7 @@ import {
   type TableDefinition,
 } from '../protocol/records.js';
 import { DEFAULT_TIMEOUT_MS, linkPlanFor, type FaultPlan } from '../network/fault-plan.js';
+import type { HoldRequest } from '../network/hold.js';
 import { NetworkLink } from '../network/link.js';
 import { FaultPlanError, parseFaultPlan } from '../network/validate.js';
 import type { Clock } from '../kernel/clock.js';
@@ -207,6 +208,7 @@ export class World {
   private nextOpId = 1;
   private nextRequestId = 1;
   private nextCallId = 1;
+  private nextHoldId = 1;
   private closed = false;
   /** Per pull query (table, filter): the table's write count when a `server-read` last recorded its rows. */
   private readonly heldRecorded = new Map<string, number>();
@@ -510,6 +512,57 @@ export class World {
   }
 
   /**
+   * Keeps the link's answer to a chosen request of `client` — its n-th push request, or the k-th
+   * page of a pull, counted from now — until {@link release}: the server handles the request, the
+   * client waits for the answer meanwhile. Returns the hold's id. Virtual time only (on real time
+   * nothing would ever let a forgotten hold go).
+   */
+  hold(client: string, request: HoldRequest): number {
+    if (!this.time.virtual) throw new Error('hold(): a world on real time cannot hold answers; use a virtual world');
+    const id = this.nextHoldId++;
+    this.state(client).link.hold(id, request);
+    return id;
+  }
+
+  /** Lets hold `id` of `client` go: its answer is on its way (or it is disarmed if its request never came). */
+  release(client: string, id: number, reason: string): void {
+    const state = this.state(client);
+    state.link.release(id, reason);
+    // The wait was the program's: the client's progress counts from here.
+    state.activeAt = this.time.now();
+  }
+
+  /** Every hold of every client. */
+  releaseHolds(reason: string): void {
+    for (const state of this.clients.values()) {
+      if (state.link.releaseHolds(reason) > 0) state.activeAt = this.time.now();
+    }
+  }
+
+  /** Answers kept by holds now, over every link. */
+  get heldAnswers(): number {
+    let count = 0;
+    for (const state of this.clients.values()) count += state.link.holding;
+    return count;
+  }
+
+  /**
+   * Like {@link settle}, except that an operation that can only complete once a held answer comes
+   * is left in flight: when nothing but that answer is left to wait for, it returns false (no
+   * `stuck` event; the operation goes on once the hold is released).
+   */
+  async settleUnlessHeld(op: Operation<unknown>): Promise<boolean> {
+    try {
+      await this.time.run(op.outcome, `operation #${op.opId} (${op.op.type} by ${op.actor})`, this.watchdog);
+      return true;
+    } catch (error) {
+      if (error instanceof SchedulerStuckError && error.reason === 'deadlock' && this.heldAnswers > 0) return false;
+      if (error instanceof SchedulerStuckError) this.recordStuck(error, op.opId);
+      throw error;
+    }
+  }
+
+  /**
    * Drives time until the operation completes. Throws {@link SchedulerStuckError} when it cannot:
    * no timer left (`deadlock`), the timer budget spent (`budget`), or a client with operations
    * pending made no progress for {@link stallMs} (`stalled`) — after recording a `stuck` event.
@@ -559,8 +612,9 @@ export class World {
    */
   readonly watchdog: Watchdog = (nextDueAt) => {
     this.stalled = [];
+    // A client whose answer a hold keeps waits on the program, not on itself.
     const quiet = [...this.clients.values()].filter(
-      (state) => state.pending.size > 0 && nextDueAt - state.activeAt > this.stallMs,
+      (state) => state.pending.size > 0 && state.link.holding === 0 && nextDueAt - state.activeAt > this.stallMs,
     );
     if (quiet.length === 0) return undefined;
     this.stalled = quiet.map((state) => state.name);
@@ -791,6 +845,7 @@ export class World {
   private kill(state: ClientState): Promise<void> {
     const victims = [...state.pending].filter((op) => op.op.type !== 'restart');
     this.recorder.record(state.name, { kind: 'restart', client: state.name, midOperation: victims.length > 0 });
+    state.link.appKilled();
     state.life++;
     state.writes = 0;
     state.openStatements = [];

@@ -101,6 +101,36 @@ describe('scenarios the world cannot run are refused before running', () => {
     );
     expect(result.stderr).toContain('steps[1].op.record.id: expected a non-empty id of at most 255 characters');
   });
+
+  test('a hold step aimed at no request kind, a request 0, no step count or another client is exit 2 naming each field', async () => {
+    const hold = (client: string, request: unknown, steps?: number) => ({
+      actor: 'world',
+      op: { type: 'hold', client, request, ...(steps !== undefined ? { steps } : {}) },
+    });
+    const dir = await inWorkspace({
+      'hold.json': {
+        name: 'bad holds',
+        clients: 1,
+        steps: [
+          hold('client-1', { kind: 'fetch', n: 1 }, 2),
+          hold('client-1', { kind: 'push', n: 0 }, 2),
+          hold('client-1', { kind: 'pull', page: 1 }),
+        ],
+      },
+      'client.json': { name: 'hold on nobody', clients: 1, steps: [hold('client-9', { kind: 'pull', page: 1 }, 1)] },
+    });
+    const bad = await cli(['run', 'hold.json', '--reporter', 'list'], dir);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('hold.json: steps[0].op.request.kind: expected "push" or "pull", found "fetch"');
+    expect(bad.stderr).toContain('hold.json: steps[1].op.request.n: expected an integer in [1, 10000], found 0');
+    expect(bad.stderr).toContain('hold.json: steps[2].op.steps: expected an integer in [1, 10000], found nothing');
+    const nobody = await cli(['run', 'client.json', '--reporter', 'list'], dir);
+    expect(nobody.code).toBe(2);
+    expect(nobody.stderr).toContain(
+      'client.json: steps[0].op.client: expected one of the clients (client-1), found "client-9"',
+    );
+    expect(nobody.stdout).toBe('');
+  });
 });
 
 describe('programs and fault plans the world cannot run are refused too', () => {

@@ -16,6 +16,7 @@ describe('built-in scenarios', () => {
       'lost-insert-response.json',
       'delete-races-update.json',
       'edit-during-push.json',
+      'hold-push-in-flight.json',
       'paging-ties.ts',
       'restart-mid-push.json',
       'incremental-mark-ties.json',
