@@ -85,13 +85,27 @@ function checkDiscard(index: HistoryIndex, record: HandlerCallRecord): Violation
   // A conflict on the record that an earlier call of this push left unresolved (it threw or
   // decided nothing) was skipped: the push went on to the record's next operation, one logged
   // while the push ran — the latest snapshot before this call shows it.
+  // Push, pull and purge run one at a time, in the order they were called: this push began work
+  // once the ones called before it ended.
+  const began =
+    push === undefined
+      ? 0
+      : Math.max(
+          push.start,
+          ...[...index.pushes, ...index.pulls]
+            .filter(
+              (other) =>
+                other.client === client && other.start < push.start && other.end > push.start && other.end < call.seq,
+            )
+            .map((other) => other.end),
+        );
   const skipped =
     push === undefined
       ? 0
       : index.handlerCalls.filter(
           (other) =>
             other.client === client &&
-            other.call.seq > push.start &&
+            other.call.seq > began &&
             other.call.seq < call.seq &&
             other.call.handler === 'onConflict' &&
             other.call.table === table &&

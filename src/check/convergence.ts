@@ -11,6 +11,7 @@ import {
   indexHistory,
   isLive,
   jsonEqual,
+  snapshotAfter,
   SYSTEM_KEYS,
   type HistoryIndex,
 } from './history-index.js';
@@ -148,7 +149,25 @@ function keptLocally(
   const kept = new Map<string, { decision: string; seq: number }>();
   for (const { call, decision, client: who } of index.handlerCalls) {
     if (who !== client || call.table !== table || call.itemId === null || onServer.has(call.itemId)) continue;
-    if (decision === undefined) continue;
+    if (decision === undefined) {
+      // The app crashed before the decision's event, perhaps after its write committed: the
+      // restarted store then holds the record with no operation on it, as only cancel() and
+      // cancelAndUpdate(v) leave it.
+      const restart = index.history.find(
+        (event) => event.seq > call.seq && event.kind === 'restart' && event.client === client,
+      );
+      const after = restart === undefined ? undefined : snapshotAfter(index, restart.seq)?.clients[client];
+      const queued = after?.operations.some(
+        (operation) => recordKey(operation.table, operation.itemId) === recordKey(table, call.itemId!),
+      );
+      const held = after?.tables[table]?.some((row) => row['id'] === call.itemId);
+      if (restart !== undefined && queued === false && held === true)
+        kept.set(call.itemId, {
+          decision: 'a resolution that committed just before the app crashed',
+          seq: restart.seq,
+        });
+      continue;
+    }
     if (decision.decision === 'cancel' || decision.decision === 'cancelAndUpdate')
       kept.set(call.itemId, { decision: decision.decision, seq: decision.seq });
     else kept.delete(call.itemId);

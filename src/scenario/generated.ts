@@ -93,8 +93,11 @@ export function answerArbitrary(): fc.Arbitrary<GeneratedAnswer> {
         wait: w,
       })),
     fc.record({ do: fc.constant('cancel' as const), wait }),
-    fc.constantFrom({ do: 'isHandled' as const }, { do: 'leave' as const }, { do: 'throw' as const }),
-    fc.record({ do: fc.constantFrom('push' as const, 'pull' as const), wait }),
+    fc.constant({ do: 'isHandled' as const }),
+    fc.constant({ do: 'leave' as const }),
+    fc.constant({ do: 'throw' as const }),
+    fc.record({ do: fc.constant('push' as const), wait }),
+    fc.record({ do: fc.constant('pull' as const), wait }),
     fc.record({ do: fc.constant('purge' as const), force: fc.boolean(), wait }),
   );
 }
@@ -103,7 +106,7 @@ export function answerArbitrary(): fc.Arbitrary<GeneratedAnswer> {
 export function answersArbitrary(clients: readonly string[]): fc.Arbitrary<GeneratedAnswers> {
   return fc.record(
     Object.fromEntries(
-      clients.map((client) => [client, fc.array(answerArbitrary(), { maxLength: MAX_ANSWERS })]),
+      clients.map((client) => [client, fc.array(answerArbitrary(), { minLength: 1, maxLength: MAX_ANSWERS })]),
     ) as Record<string, fc.Arbitrary<GeneratedAnswer[]>>,
   );
 }
