@@ -148,6 +148,14 @@ describe('scenario files', () => {
   });
 });
 
+/** The signatures no scenario declaration excused. */
+function newFindings(result: Awaited<ReturnType<typeof runScenario>>): string {
+  return result.findings
+    .filter((finding) => finding.disposition === 'new')
+    .map((finding) => finding.signature)
+    .join('\n');
+}
+
 describe('the generated-handlers scenario', () => {
   test('at seed 42 with its default budget it passes on the reference client and reaches every handler action', async () => {
     const result = await runScenario(SCENARIO, { seed: 42 });
@@ -172,12 +180,15 @@ describe('the generated-handlers scenario', () => {
   test('a reference client that lets re-entrant calls wait is caught', async () => {
     const result = await runScenario(SCENARIO, { seed: 42, mutations: ['reentrant-deadlock'], shrink: false });
     expect(result.status).toBe('failed');
-    expect(result.findings.map((finding) => finding.signature).join('\n')).toMatch(/^liveness\//m);
+    expect(newFindings(result)).toMatch(/^liveness\/liveness.settles\//m);
   });
 
   test('a reference client whose cancelAndDiscard keeps the local row is caught', async () => {
+    // Its first failure at seed 42 is the row left behind at the end; later runs name the rule itself.
     const result = await runScenario(SCENARIO, { seed: 42, mutations: ['discard-keeps-row'], shrink: false });
     expect(result.status).toBe('failed');
-    expect(result.findings.map((finding) => finding.signature).join('\n')).toMatch(/^cancel-and-discard\//m);
+    expect(newFindings(result)).toMatch(
+      /^(convergence\/convergence.tables-equal|cancel-and-discard\/handler.cancel-and-discard)\//m,
+    );
   });
 });
