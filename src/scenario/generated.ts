@@ -149,8 +149,9 @@ export function applyAnswer(
 ): unknown {
   const started = (promise: Promise<unknown>, wait: boolean): unknown => {
     if (wait) return promise;
-    // An app that does not wait for a promise does not see it fail either.
-    promise.catch(() => undefined);
+    // An app that does not wait for a promise does not see it fail either. (The SDK's promises
+    // are its platform's thenables, without catch.)
+    promise.then(undefined, () => undefined);
     return undefined;
   };
   switch (answer.do) {

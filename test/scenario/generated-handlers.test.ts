@@ -99,6 +99,13 @@ describe('generated answers', () => {
     expect(second.calls.map((call) => call.method)).toEqual(['cancelAndDiscard']);
   });
 
+  test('a resolution left unawaited may be a thenable without catch, as the SDK returns', () => {
+    const { pushError } = fakePushError(null, null);
+    const thenable = { then: (_ok?: unknown, _fail?: unknown) => thenable };
+    pushError.cancel = () => thenable as unknown as Promise<unknown>;
+    expect(applyAnswer(pushError, { do: 'cancel', wait: false }, undefined)).toBeUndefined();
+  });
+
   test('a re-entrant call the handler waits for rejects it when the client refuses the call', async () => {
     const { pushError } = fakePushError(null, null);
     const refused = Promise.resolve({ status: 'fail' as const, error: 'ReentrantCallError: push() was called…' });
