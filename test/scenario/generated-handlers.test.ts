@@ -157,7 +157,7 @@ describe('scenario files', () => {
 
 /** The signatures no scenario declaration excused. */
 function newFindings(result: Awaited<ReturnType<typeof runScenario>>): string {
-  return result.findings
+  return (result.findings ?? [])
     .filter((finding) => finding.disposition === 'new')
     .map((finding) => finding.signature)
     .join('\n');
