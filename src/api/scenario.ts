@@ -50,6 +50,20 @@ export {
   type ScriptedResolution,
   type ScriptedDecision,
 } from '../scenario/scripted.js';
+export {
+  generatedPolicy,
+  applyAnswer,
+  answersArbitrary,
+  GENERATED_ACTIONS,
+  RECORD_CHOICES,
+  GeneratedHandlerError,
+  type GeneratedAnswer,
+  type GeneratedAnswers,
+  type GeneratedAction,
+  type GeneratedPolicyOptions,
+  type RecordChoice,
+  type ReentrantCalls,
+} from '../scenario/generated.js';
 export { executeProgram, FINAL_SNAPSHOT, type RunRecord, type ExecuteOptions } from '../scenario/execute.js';
 export {
   resolveClient,

@@ -82,13 +82,43 @@ function checkDiscard(index: HistoryIndex, record: HandlerCallRecord): Violation
   const pullTouches = (from: number, until: number): boolean =>
     index.pulls.some((window) => window.client === client && window.start < until && window.end > from);
 
+  // A conflict on the record that an earlier call of this push left unresolved (it threw or
+  // decided nothing) was skipped: the push went on to the record's next operation, one logged
+  // while the push ran — the latest snapshot before this call shows it.
+  // Push, pull and purge run one at a time, in the order they were called: this push began work
+  // once the ones called before it ended.
+  const began =
+    push === undefined
+      ? 0
+      : Math.max(
+          push.start,
+          ...[...index.pushes, ...index.pulls]
+            .filter(
+              (other) =>
+                other.client === client && other.start < push.start && other.end > push.start && other.end < call.seq,
+            )
+            .map((other) => other.end),
+        );
+  const skipped =
+    push === undefined
+      ? 0
+      : index.handlerCalls.filter(
+          (other) =>
+            other.client === client &&
+            other.call.seq > began &&
+            other.call.seq < call.seq &&
+            other.call.handler === 'onConflict' &&
+            other.call.table === table &&
+            other.call.itemId === id &&
+            (other.decision?.decision === 'threw' || other.decision?.decision === 'unhandled'),
+        ).length;
   // The operation pushed when the handler ran must be gone from the queue.
-  const before = push === undefined ? undefined : snapshotBefore(index, push.start);
+  const before = push === undefined ? undefined : snapshotBefore(index, skipped > 0 ? call.seq : push.start);
   // Only the record's first operation was being pushed: one logged behind it (a write made while
   // it was locked) is another operation, which the SDK's cancelAndDiscard leaves queued.
-  const ofRecord = (before?.clients[client]?.operations ?? []).filter(
-    (operation) => recordKey(operation.table, operation.itemId) === recordKey(table, id),
-  );
+  const ofRecord = (before?.clients[client]?.operations ?? [])
+    .filter((operation) => recordKey(operation.table, operation.itemId) === recordKey(table, id))
+    .slice(skipped);
   const pushed = ofRecord.find((operation) => operation.action === call.action) ?? ofRecord[0];
   const pushedIds = new Set(pushed === undefined ? [] : [pushed.id]);
   for (const snapshot of index.snapshots) {

@@ -5,7 +5,16 @@
  */
 import type { JsonObject } from '../protocol/records.js';
 import type { History } from '../kernel/history.js';
-import { canonicalJson, finalSnapshot, indexHistory, isLive, jsonEqual, SYSTEM_KEYS } from './history-index.js';
+import {
+  canonicalJson,
+  finalSnapshot,
+  indexHistory,
+  isLive,
+  jsonEqual,
+  snapshotAfter,
+  SYSTEM_KEYS,
+  type HistoryIndex,
+} from './history-index.js';
 import { keptOperations, recordKey } from './pending.js';
 import { isRefusal } from './refused-sync.js';
 import type { Violation } from './types.js';
@@ -84,6 +93,7 @@ export function checkConvergence(history: History, context?: CheckContext): Retu
         continue;
       }
       const live = new Map(serverRows.filter(isLive).map((row) => [row.id, row as JsonObject]));
+      const keptByHandler = keptLocally(index, client, table, new Set(serverRows.map((row) => String(row.id))));
       const local = new Map((state.tables[table] ?? []).map((row) => [String(row['id']), row]));
       for (const [id, row] of live) {
         if (excused.has(recordKey(table, id))) continue;
@@ -112,6 +122,13 @@ export function checkConvergence(history: History, context?: CheckContext): Retu
         }
       }
       for (const [id] of local) {
+        const keeper = keptByHandler.get(id);
+        if (!live.has(id) && keeper !== undefined) {
+          notes.push(
+            `${client} keeps ${table}/${id}, which the server never held: its handler decided ${keeper.decision} at #${keeper.seq}.`,
+          );
+          continue;
+        }
         if (!live.has(id) && !excused.has(recordKey(table, id))) {
           violations.push({
             rule: 'convergence.tables-equal',
@@ -129,6 +146,57 @@ export function checkConvergence(history: History, context?: CheckContext): Retu
     `After settling (#${final.seq}) every client's tables equal the server's live rows and no operation is left pending without a reason.`,
     notes.slice(0, 5),
   );
+}
+
+/**
+ * Records of `table` the client holds because its handler said so: the last thing that happened
+ * to each was a cancel() (the local record stays) or a cancelAndUpdate(v) (v is stored), with no
+ * operation left to push it — and the server has no row of that id, not even a deleted one, so no
+ * pull can ever replace it. Decision events by record id.
+ */
+function keptLocally(
+  index: HistoryIndex,
+  client: string,
+  table: string,
+  onServer: ReadonlySet<string>,
+): Map<string, { decision: string; seq: number }> {
+  const kept = new Map<string, { decision: string; seq: number }>();
+  for (const { call, decision, client: who } of index.handlerCalls) {
+    if (who !== client || call.table !== table || call.itemId === null || onServer.has(call.itemId)) continue;
+    if (decision === undefined) {
+      // The app crashed before the decision's event, perhaps after its write committed: the
+      // restarted store then holds the record with no operation on it, as only cancel() and
+      // cancelAndUpdate(v) leave it.
+      const restart = index.history.find(
+        (event) => event.seq > call.seq && event.kind === 'restart' && event.client === client,
+      );
+      const after = restart === undefined ? undefined : snapshotAfter(index, restart.seq)?.clients[client];
+      const queued = after?.operations.some(
+        (operation) => recordKey(operation.table, operation.itemId) === recordKey(table, call.itemId!),
+      );
+      const held = after?.tables[table]?.some((row) => row['id'] === call.itemId);
+      if (restart !== undefined && queued === false && held === true)
+        kept.set(call.itemId, {
+          decision: 'a resolution that committed just before the app crashed',
+          seq: restart.seq,
+        });
+      continue;
+    }
+    if (decision.decision === 'cancel' || decision.decision === 'cancelAndUpdate')
+      kept.set(call.itemId, { decision: decision.decision, seq: decision.seq });
+    else kept.delete(call.itemId);
+  }
+  // A later local write of the record is the app's again: judged as any other (one that failed wrote nothing).
+  for (const operation of index.operations) {
+    if (operation.actor !== client || operation.byEditor || operation.outcome?.kind === 'fail') continue;
+    const op = operation.op;
+    if (op.type !== 'insert' && op.type !== 'update' && op.type !== 'delete') continue;
+    if (op.table !== table) continue;
+    const id = 'record' in op ? op.record['id'] : op.id;
+    const entry = typeof id === 'string' ? kept.get(id) : undefined;
+    if (entry !== undefined && operation.invoke.seq > entry.seq) kept.delete(id as string);
+  }
+  return kept;
 }
 
 /** Same id, same version (when both carry one), same values of the server's own columns. */

@@ -42,6 +42,12 @@ function strayRows(index: HistoryIndex, context?: CheckContext): Violation[] {
     const id = writtenRecordId(operation.op);
     if (operation.op.type === 'insert' && table !== null && id !== null) named.add(`${table}/${id}`);
   }
+  // A handler that turned an operation into an insert named that record's id too.
+  for (const { call, decision } of index.handlerCalls) {
+    if (decision?.decision !== 'changeAction' || decision.action !== 'insert') continue;
+    const id = decision.record?.['id'] ?? call.itemId;
+    if (typeof id === 'string') named.add(`${call.table}/${id}`);
+  }
   // Inserts the program made without an id: the first applied POST of each names its row.
   const posted = new Map<string, Exchange[]>();
   for (const exchange of index.exchanges) {

@@ -41,6 +41,10 @@ export function sessionOptionsOf(scenario: ResolvedScenario, policy?: ExplorerPo
 }
 
 function explorerPolicyOf(spec: PolicySpec, where: string): ExplorerClientPolicy {
+  if (spec === 'generated')
+    throw new ExplorerError(
+      `${where}: its policy is "generated", whose answers belong to a generated program; in the explorer you answer the conflicts yourself (choose policy "none")`,
+    );
   if (typeof spec === 'string') return spec;
   if ('handler' in spec)
     throw new ExplorerError(

@@ -18,6 +18,7 @@ import type {
 import type { ColumnType, JsonObject, JsonValue, TableDefinition } from '../protocol/records.js';
 import { freshIdsArbitrary, wideValuesArbitrary } from './values.js';
 import { pullFilterArbitrary } from './pull-filters.js';
+import { answersArbitrary } from './generated.js';
 import {
   credentialDecisionArbitrary,
   credentialRuleOf,
@@ -203,7 +204,7 @@ export function programArbitrary(
   );
   // Shrinks towards 0, that is towards leaving the reads out.
   const mostly = fc.nat({ max: 9 }).map((n) => n >= 2);
-  return fc
+  const program = fc
     .record({
       seed: fc.noShrink(fc.nat({ max: 2 ** 31 - 1 })),
       steps,
@@ -216,6 +217,10 @@ export function programArbitrary(
       steps: [...prelude, ...(showsFirst ? opening : []), ...list, ...(showsLast ? closing : [])],
       faults: faultPlanOf(faults, clients, settings),
     }));
+  // Handler answers are drawn after the rest, and only for a `generated` policy: other scenarios' programs stay as they were.
+  const answering = scenario.clients.filter((client) => client.policy === 'generated').map((client) => client.name);
+  if (answering.length === 0) return program;
+  return fc.tuple(program, answersArbitrary(answering)).map(([drawn, answers]): Program => ({ ...drawn, answers }));
 }
 
 /** The steps of a program after its prelude; `fresh` ids are the ones no record has at the start. */

@@ -19,6 +19,7 @@ import type { History } from '../kernel/history.js';
 import type { Operation } from '../kernel/operation.js';
 import { SchedulerStuckError, type SchedulerLimits } from '../kernel/scheduler.js';
 import { World, type WorldBackendFactory } from '../world/world.js';
+import { answerCounters, type ReentrantCalls } from './generated.js';
 import { createPushHandler } from './policies.js';
 import type { TableDiff } from './results.js';
 import { appPulls, runStep, syncAll } from './step.js';
@@ -77,12 +78,18 @@ export async function executeProgram(
   options: ExecuteOptions,
 ): Promise<RunRecord> {
   let world: World | undefined;
+  let settling = false;
   const handlers: { name: string; pushHandler: PushHandler }[] = [];
   for (const client of scenario.clients) {
     const pushHandler = await createPushHandler(client.policy, {
       baseDir: scenario.baseDir,
       // Policies log to the history, so a report shows "Sync conflict! …" where it happened.
       log: (text) => world?.note(text, client.name),
+      generated: {
+        answers: program.answers?.[client.name] ?? [],
+        calls: () => (world === undefined ? undefined : reentrantCalls(world, client.name)),
+        settling: () => settling,
+      },
     });
     handlers.push({ name: client.name, pushHandler });
   }
@@ -101,6 +108,7 @@ export async function executeProgram(
   let stuck = false;
   try {
     await runSteps(world, program.steps, options);
+    settling = true;
     await settle(world, program.steps, scenario.settleRounds);
   } catch (error) {
     // A stuck run: the world recorded a `stuck` event, which the liveness checker judges.
@@ -140,11 +148,24 @@ export async function executeProgram(
     history,
     checks,
     judgement,
-    coverage: { ...coverageCounters(history), ...reachCounters(scenario, program, new Set(scenario.editors)) },
+    coverage: {
+      ...coverageCounters(history),
+      ...reachCounters(scenario, program, new Set(scenario.editors)),
+      ...answerCounters(program.answers, history),
+    },
     valid: judgement.valid,
     tableDiff: tableDiffOf(history),
     droppedWrites: stopped === undefined ? droppedWrites(indexHistory(history), FINAL_SNAPSHOT) : [],
     ...(stopped !== undefined ? { stopped } : {}),
+  };
+}
+
+/** A generated handler's calls into its own client: world operations, recorded like any other. */
+function reentrantCalls(world: World, name: string): ReentrantCalls {
+  return {
+    push: () => world.client(name).push().outcome,
+    pull: (table) => world.client(name).pull(table).outcome,
+    purge: (table, force) => world.client(name).purge(table, force ? { force } : {}).outcome,
   };
 }
 

@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import type { JsonObject, JsonValue } from '../protocol/records.js';
 import type { PushErrorLike, PushHandler } from '../kernel/driver.js';
 import { loadTypeScriptModule } from './load.js';
+import { generatedPolicy, type GeneratedPolicyOptions } from './generated.js';
 import { scriptedPolicy } from './scripted.js';
 import { BUILT_IN_POLICIES, type MergeField, type PolicySpec } from './types.js';
 
@@ -15,6 +16,11 @@ export interface PolicyEnvironment {
   readonly baseDir: string;
   /** Where a policy's log lines go (the runner writes them to the history as notes). */
   readonly log?: (text: string) => void;
+  /**
+   * A `generated` policy's answers (from the program) and its client's push, pull and purge
+   * (asked for at call time; the client exists once the world does). Without them it has no answers.
+   */
+  readonly generated?: GeneratedPolicyOptions;
 }
 
 export class PolicyError extends Error {
@@ -24,6 +30,8 @@ export class PolicyError extends Error {
 /** Builds the push handler a policy describes. */
 export async function createPushHandler(spec: PolicySpec, environment: PolicyEnvironment): Promise<PushHandler> {
   const log = environment.log ?? (() => undefined);
+  if (spec === 'generated')
+    return generatedPolicy(environment.generated ?? { answers: [], calls: () => undefined, settling: () => false });
   if (typeof spec === 'string') return builtIn(spec, log, {});
   if ('module' in spec) {
     const handler = await loadHandlerModule(path.resolve(environment.baseDir, spec.module), spec.module);

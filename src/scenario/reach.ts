@@ -10,6 +10,7 @@ import type { ColumnType, JsonObject, TableDefinition } from '../protocol/record
 import { SERVER_VARIANT_NAMES, activeVariants, type ServerVariantName } from '../backend/server-variants.js';
 import { profileNamed } from '../backend/profiles/index.js';
 import { generatorSettings } from './arbitraries.js';
+import { IMPLIED_ANSWER_COUNTERS } from './generated.js';
 import { STEP_KINDS, type Program, type ResolvedScenario, type Step, type StepKind } from './types.js';
 import { VALUE_CLASSES, VALUE_COUNTERS, classifyValue, valueCounter } from './values.js';
 import { impliedCredentialCoverage } from './credentials.js';
@@ -168,10 +169,13 @@ export function reachCounters(scenario: Scope, program: Program, editors: Readon
  * column types. Fixed-step scenarios imply none.
  */
 export function impliedCoverage(
-  scenario: Pick<ResolvedScenario, 'tables' | 'generate' | 'editors' | 'server'>,
+  scenario: Pick<ResolvedScenario, 'tables' | 'generate' | 'editors' | 'server'> &
+    Partial<Pick<ResolvedScenario, 'clients'>>,
 ): string[] {
   if (scenario.generate === undefined) return [];
-  const servers = serverCounters(scenario.server);
+  // A generated handler should have taken every kind of answer (scenario/generated.ts).
+  const answers = scenario.clients?.some((client) => client.policy === 'generated') ? IMPLIED_ANSWER_COUNTERS : [];
+  const servers = [...serverCounters(scenario.server), ...answers];
   const settings = generatorSettings(scenario.generate);
   const kinds = STEP_KINDS.filter(
     (kind) =>

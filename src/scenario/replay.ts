@@ -180,6 +180,7 @@ export async function saveRegression(counterexample: Counterexample, options: Sa
     seed: program.seed,
     steps: program.steps,
     faults: program.faults,
+    ...(program.answers !== undefined ? { answers: program.answers } : {}),
     origin: {
       scenario: counterexample.scenario,
       seed: counterexample.seed,

@@ -35,6 +35,7 @@ export function mergeDefinitions(base: ScenarioDefinition, own: ScenarioDefiniti
     delete merged['steps'];
     delete merged['seed'];
     delete merged['faults'];
+    delete merged['answers'];
   }
   for (const [key, value] of Object.entries(own)) if (value !== undefined && key !== 'extends') merged[key] = value;
   return merged as unknown as ScenarioDefinition;
@@ -101,7 +102,14 @@ export function resolveDefinition(
   }
   if (issues.length > 0) throw new ScenarioError(file, issues);
   const program: Program | undefined =
-    definition.steps === undefined ? undefined : { seed: definition.seed ?? 1, steps, faults: definition.faults ?? {} };
+    definition.steps === undefined
+      ? undefined
+      : {
+          seed: definition.seed ?? 1,
+          steps,
+          faults: definition.faults ?? {},
+          ...(definition.answers !== undefined ? { answers: definition.answers } : {}),
+        };
   return {
     name: definition.name,
     ...(definition.description !== undefined ? { description: definition.description } : {}),

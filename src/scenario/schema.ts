@@ -50,6 +50,7 @@ import {
 } from '../protocol/schema.js';
 import { REACH_COUNTERS } from './reach.js';
 import { SCRIPTED_DECISIONS } from './scripted.js';
+import { ANSWER_COUNTERS, GENERATED_ACTIONS, RECORD_CHOICES } from './generated.js';
 import {
   BUILT_IN_POLICIES,
   CREDENTIAL_FAULT_KINDS,
@@ -258,15 +259,76 @@ const handlerSpec = strict({
 
 const namedPolicy = strict({ name: builtInName });
 
-export const policySchema = dispatch([builtInName, merge, scripted, moduleSpec, namedPolicy, handlerSpec], (value) => {
-  if (typeof value === 'string') return value === 'merge' ? z.literal('merge') : builtInName;
-  if (!isObject(value)) return { expected: 'an object' };
-  if ('module' in value) return moduleSpec;
-  if ('handler' in value) return handlerSpec;
-  if (value['name'] === 'scripted') return scripted;
-  if (value['name'] === 'merge') return merge;
-  return namedPolicy;
-}).describe('How a client answers conflicts and errors during push. Default tutorial.');
+const generatedName = z
+  .literal('generated')
+  .describe('Answers drawn by the generator, one per handler call, kept in the program (`answers`).');
+
+export const policySchema = dispatch(
+  [builtInName, generatedName, merge, scripted, moduleSpec, namedPolicy, handlerSpec],
+  (value) => {
+    if (value === 'generated') return generatedName;
+    if (typeof value === 'string') return value === 'merge' ? z.literal('merge') : builtInName;
+    if (!isObject(value)) return { expected: 'an object' };
+    if ('module' in value) return moduleSpec;
+    if ('handler' in value) return handlerSpec;
+    if (value['name'] === 'scripted') return scripted;
+    if (value['name'] === 'merge') return merge;
+    return namedPolicy;
+  },
+).describe('How a client answers conflicts and errors during push. Default tutorial.');
+
+/** One answer of a `generated` handler (scenario/generated.ts), by what it does. */
+const waits = aBoolean().describe('Whether the handler waits for the resolution or call it started.');
+const resolvesPlain = strict({ do: oneOf(['cancelAndDiscard', 'cancel']), wait: waits });
+const resolvesWithRecord = strict({
+  do: oneOf(['cancelAndUpdate', 'update']),
+  record: oneOf(RECORD_CHOICES).describe('The push error’s record the resolution is given.'),
+  wait: waits,
+});
+const changesAction = strict({
+  do: z.literal('changeAction'),
+  action: oneOf(OPERATION_ACTIONS).describe('The new action.'),
+  record: oneOf(RECORD_CHOICES).optional().describe('The push error’s record it is given, if any.'),
+  wait: waits,
+});
+const decidesNothing = strict({ do: oneOf(['isHandled', 'leave', 'throw']) });
+const callsBack = strict({ do: oneOf(['push', 'pull']), wait: waits });
+const purgesBack = strict({ do: z.literal('purge'), force: aBoolean(), wait: waits });
+const generatedAnswer = dispatch(
+  [resolvesPlain, resolvesWithRecord, changesAction, decidesNothing, callsBack, purgesBack],
+  (value) => {
+    if (!isObject(value)) return { expected: 'an object' };
+    switch (value['do']) {
+      case 'cancelAndDiscard':
+      case 'cancel':
+        return resolvesPlain;
+      case 'cancelAndUpdate':
+      case 'update':
+        return resolvesWithRecord;
+      case 'changeAction':
+        return changesAction;
+      case 'isHandled':
+      case 'leave':
+      case 'throw':
+        return decidesNothing;
+      case 'push':
+      case 'pull':
+        return callsBack;
+      case 'purge':
+        return purgesBack;
+      default:
+        return {
+          path: ['do'],
+          expected: `one of ${GENERATED_ACTIONS.map((action) => JSON.stringify(action)).join(', ')}`,
+          found: JSON.stringify(value['do']) ?? 'nothing',
+        };
+    }
+  },
+).describe('One answer of a generated handler.');
+
+const generatedAnswers = recordOf(anArray(generatedAnswer)).describe(
+  'Per client, the answers of its `generated` handler in call order.',
+);
 
 // --- clients and editors ------------------------------------------------------------------------
 
@@ -705,6 +767,7 @@ const TOP_LEVEL = [
   'steps',
   'seed',
   'faults',
+  'answers',
   'generate',
   'checks',
   'coverage',
@@ -740,9 +803,10 @@ const scenarioShape = strict(
       .optional()
       .describe('The world seed of a fixed-step run. Default 1.'),
     faults: faultPlanSchema.optional(),
+    answers: generatedAnswers.optional(),
     generate: generate.optional(),
     checks: anArray(oneOf(CHECKER_NAMES)).optional().describe('Checkers to run. Default: all.'),
-    coverage: anArray(oneOf([...COVERAGE_COUNTERS, ...REACH_COUNTERS]))
+    coverage: anArray(oneOf([...COVERAGE_COUNTERS, ...REACH_COUNTERS, ...ANSWER_COUNTERS]))
       .optional()
       .describe('Coverage counters the runs must reach, else the scenario is reported weak.'),
     version: z
@@ -804,6 +868,7 @@ export const programSchema = strict({
   seed: integerIn(-(2 ** 31), 2 ** 32),
   steps: stepsSchema,
   faults: faultPlanSchema,
+  answers: generatedAnswers.optional(),
 });
 
 /** Nothing below may walk a value nested deeper than any JSON syncwright reads (a TypeScript scenario's included). */

@@ -9,6 +9,7 @@ import type { HoldRequest } from '../network/hold.js';
 import type { JsonValue, TableDefinition } from '../protocol/records.js';
 import type { PushHandler } from '../kernel/driver.js';
 import type { ClientOperation, ServerEdit } from '../kernel/history.js';
+import type { GeneratedAnswers } from './generated.js';
 import type { ScriptedResolution } from './scripted.js';
 import type { ServerSpec } from '../world/world.js';
 
@@ -57,7 +58,13 @@ export type PolicySpec =
    */
   | { readonly module: string; readonly conflicts?: readonly ScriptedResolution[] }
   /** TypeScript scenarios only: the handler itself. */
-  | { readonly handler: PushHandler };
+  | { readonly handler: PushHandler }
+  /**
+   * Answers drawn by the generator, one per handler call, kept in the program (`answers`): any
+   * resolution, or the app's own misbehaviour — leave, throw, not wait, call push/pull/purge from
+   * inside (scenario/generated.ts). Past the answers: as the tutorial.
+   */
+  | 'generated';
 
 /** The built-in policies a scenario names by string (`scripted` takes an object, a module a path). */
 export const BUILT_IN_POLICIES = ['tutorial', 'server-wins', 'client-wins', 'merge', 'defer-to-pull', 'none'] as const;
@@ -118,6 +125,8 @@ export interface Program {
   readonly seed: number;
   readonly steps: readonly Step[];
   readonly faults: FaultPlan;
+  /** The answers of the clients whose policy is `generated`, per client in call order. */
+  readonly answers?: GeneratedAnswers;
 }
 
 /** The kinds of step a generator mixes. */
@@ -294,6 +303,8 @@ export interface ScenarioDefinition {
   readonly seed?: number;
   /** The fault plan of a fixed-step run (network/fault-plan.ts format). */
   readonly faults?: FaultPlan;
+  /** The answers of a fixed-step run's `generated` handlers, per client in call order (saved counterexamples). */
+  readonly answers?: GeneratedAnswers;
   readonly generate?: GeneratorSpec;
   /** Checkers to run. Default: all. */
   readonly checks?: readonly CheckerName[];

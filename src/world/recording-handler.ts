@@ -37,6 +37,10 @@ interface Chosen {
   decision: Resolution | undefined;
   record: JsonObject | null | undefined;
   action: string | undefined;
+  /** Resolutions the handler started that have not settled yet. */
+  unsettled: number;
+  /** Called once the last of them settled. */
+  whenSettled?: () => void;
 }
 
 function intercept(
@@ -65,7 +69,7 @@ function intercept(
     error: error === undefined ? '' : describeError(error),
   });
 
-  const chosen: Chosen = { decision: undefined, record: undefined, action: undefined };
+  const chosen: Chosen = { decision: undefined, record: undefined, action: undefined, unsettled: 0 };
   const watched = watch(pushError, chosen);
   const decide = (failure?: unknown): void => {
     const isHandled = attempt(() => pushError.isHandled) === true;
@@ -82,6 +86,12 @@ function intercept(
     });
   };
 
+  // A resolution the handler started but did not wait for decides once it settled: isHandled
+  // is read then (the reference client waits for it too; the SDK reads it before).
+  const decideWhenSettled = (): void => {
+    if (chosen.unsettled === 0) decide();
+    else chosen.whenSettled = () => decide();
+  };
   const callback = handler[which];
   let result: unknown;
   try {
@@ -93,7 +103,7 @@ function intercept(
   if (isThenable(result)) {
     return Promise.resolve(result).then(
       (value) => {
-        decide();
+        decideWhenSettled();
         return value;
       },
       (failure: unknown) => {
@@ -102,7 +112,7 @@ function intercept(
       },
     );
   }
-  decide();
+  decideWhenSettled();
   return result;
 }
 
@@ -122,7 +132,9 @@ function watch(pushError: PushErrorLike, chosen: Chosen): PushErrorLike {
             chosen.action = String(args[0]);
             chosen.record = (args[1] ?? null) as JsonObject | null;
           }
-          return method.apply(target, args);
+          const started = method.apply(target, args);
+          if (isThenable(started)) track(started, property as Resolution, chosen);
+          return started;
         };
       }
       return (...args: unknown[]) => method.apply(target, args);
@@ -130,6 +142,27 @@ function watch(pushError: PushErrorLike, chosen: Chosen): PushErrorLike {
     set(target, property, value) {
       return Reflect.set(target, property, value, target);
     },
+  });
+}
+
+/**
+ * Follows a resolution the handler started. One that rejects resolved nothing (rule
+ * handler.resolution-failed): unless the handler chose another since, the decision is then what
+ * isHandled says, not the resolution.
+ */
+function track(started: PromiseLike<unknown>, resolution: Resolution, chosen: Chosen): void {
+  chosen.unsettled++;
+  const settled = (): void => {
+    chosen.unsettled--;
+    if (chosen.unsettled === 0) chosen.whenSettled?.();
+  };
+  started.then(settled, () => {
+    if (chosen.decision === resolution) {
+      chosen.decision = undefined;
+      chosen.record = undefined;
+      chosen.action = undefined;
+    }
+    settled();
   });
 }
 

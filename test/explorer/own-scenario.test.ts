@@ -146,6 +146,12 @@ describe('the explorer on a scenario of your own', () => {
     expect(() => sessionOptionsOf(merge)).toThrow(/mergeField/);
   });
 
+  test('a generated policy has no answers outside its program, and the explorer says to answer yourself', () => {
+    const generated = resolved({ name: 'drawn', clients: [{ name: 'phone', policy: 'generated' }], steps: [] });
+    expect(() => sessionOptionsOf(generated)).toThrow(ExplorerError);
+    expect(() => sessionOptionsOf(generated)).toThrow(/answer the conflicts yourself/);
+  });
+
   test("a client's name may be the scenario's own, but not an editor's or the world's", async () => {
     await expect(ExplorerSession.create({ clients: ['editor-2'] })).rejects.toThrow(/not "world", "server"/);
     await expect(ExplorerSession.create({ clients: ['world'] })).rejects.toThrow(ExplorerError);
