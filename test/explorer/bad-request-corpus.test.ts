@@ -5,6 +5,8 @@
  * — or, for a valid one, the typed call they made of it. The cases were drawn by mutating valid
  * requests (one to three changes each), keeping two per kind of message, plus records at the
  * size and nesting limits. The schemas must give the same first message and the same calls.
+ * A list of what is allowed grows with the product: the credentials faults added 403 to the
+ * link's error statuses (two cases).
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
