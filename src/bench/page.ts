@@ -21,7 +21,7 @@ export interface PageInput {
 const SECTION_TITLES: Readonly<Record<string, string>> = {
   compare: 'Side by side with the commit before issue 16',
   breakdown: 'Where a run’s time goes',
-  memory: 'Memory over 10,000 runs of each client',
+  memory: 'Memory over many runs of each client',
   world: 'The world against real HTTP',
   pull: 'A large pull',
   sdk: 'The real SDK on virtual time',
