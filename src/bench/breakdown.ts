@@ -6,7 +6,7 @@
  * A sample goes, first by who asked for the work (any frame of its stack): to client creation
  * (a new app's page and module evaluation, `createSandbox`), to the checkers, to history
  * recording, or to the backend; otherwise by what ran (the innermost frame of a known file): the
- * SDK's query parsing (azure-query-js, esprima, azure-odata-sql and the parse cache), sqlite
+ * SDK's query parsing (azure-query-js, esprima, azure-odata-sql and the caches around them), sqlite
  * (sql.js, the plugin, the client's store), timers (the virtual clock, the scheduler, the SDK's
  * app timers, the microtask drain), the SDK's own code, the reference client, world and network
  * (world, links, the scenario runner, the rest of the kernel), garbage collection, or other.
@@ -74,7 +74,7 @@ const STACK_RULES: readonly [Category, RegExp][] = [
 const LEAF_RULES: readonly [Category, RegExp][] = [
   [
     'SDK query parsing',
-    /node_modules\/(?:azure-query-js|esprima|azure-odata-sql)\/|\/sdk\/parse-cache\.js$|^syncwright:sdk-parse-clone/,
+    /node_modules\/(?:azure-query-js|esprima|azure-odata-sql)\/|\/sdk\/(?:parse|format|constraint)-cache\.js$|\/sdk\/realm-tree\.js$|^syncwright:sdk-realm-tree/,
   ],
   ['sqlite', /sql-wasm\.js$|^wasm:|\/sdk\/sqlite-plugin\.js$|\/client\/sqljs-[^/]+\.js$|\/sqlite\/sqljs\.js$/],
   [

@@ -21,7 +21,7 @@ export interface PageInput {
 const SECTION_TITLES: Readonly<Record<string, string>> = {
   compare: 'Side by side with the commit before issue 16',
   breakdown: 'Where a run’s time goes',
-  memory: 'Memory over 10,000 runs of each client',
+  memory: 'Memory over many runs of each client',
   world: 'The world against real HTTP',
   pull: 'A large pull',
   sdk: 'The real SDK on virtual time',
@@ -38,7 +38,7 @@ const ABOUT: Readonly<Record<string, string>> = {
     'CPU samples of V8’s profiler, each put in one category: first by who asked (client creation, checkers, history, backend, anywhere on the stack), ' +
     'otherwise by what ran (the innermost frame of a known file). The profiler’s own cost is included.',
   memory:
-    'One process per client, started with --expose-gc. RSS at the start (after 20 warm-up runs) and at the end; WebAssembly memory (sql.js) apart; ' +
+    'One process per client, started with --expose-gc. RSS at the start (after 20 warm-up runs), after the first 5% of the runs (V8’s heap has grown to its working size by then; the goal counts from there, as serve-soak does) and at the end; WebAssembly memory (sql.js) apart; ' +
     'the V8 heap after a forced GC at both ends and its high-water mark; open and reachable SDK realms, apps, databases and SDK timers.',
 };
 

@@ -6,7 +6,9 @@
  * order, with the same prototypes, so that the caller can change it as it changed the original.
  *
  * Objects of one "node" prototype (esprima's `Node`, which differs per app instance) can be
- * kept too: the copy gets the prototype the caller names. Anything else — a regular expression,
+ * kept too: the copy gets the prototype the caller names. Objects of several classes (a query's
+ * expression nodes) are kept by a name of their class, which the caller maps to its instance's
+ * prototypes when it copies. Anything else — a regular expression,
  * a function, an accessor, a non-enumerable or symbol key, an object reached twice — makes a
  * tree that cannot be kept ({@link toTemplate} returns undefined), and the cache then calls the
  * real function every time.
@@ -22,10 +24,30 @@ export type Template =
   | string
   | { readonly array: readonly Template[] }
   | { readonly date: number }
-  | { readonly node: boolean; readonly keys: readonly string[]; readonly values: readonly Template[] };
+  | { readonly node: boolean; readonly keys: readonly string[]; readonly values: readonly Template[] }
+  | { readonly kind: string; readonly keys: readonly string[]; readonly values: readonly Template[] }
+  /** The caller's own argument number `arg`, the very object (a copy would lose its identity). */
+  | { readonly arg: number };
 
-/** Copies a template into the realm; node objects get `nodePrototype`. */
-export type Clone = (template: Template, nodePrototype: object | null) => unknown;
+/**
+ * Copies a template into the realm; node objects get `nodePrototype`, objects of a kind the
+ * prototype `kinds` names for it (each kind the template holds must be there), an argument
+ * placeholder the caller's `args` at its number.
+ */
+export type Clone = (
+  template: Template,
+  nodePrototype: object | null,
+  kinds?: Readonly<Record<string, object>>,
+  args?: ArrayLike<unknown>,
+) => unknown;
+
+/** How {@link toTemplate} keeps objects other than plain data and `nodePrototype` nodes. */
+export interface TemplateOptions {
+  /** The class name of an object of this prototype, kept as a `kind`; undefined: not kept. */
+  readonly kindOf?: (prototype: object) => string | undefined;
+  /** The argument number of an object the tree holds by identity, kept as an `arg`; undefined: copied. */
+  readonly argOf?: (object: object) => number | undefined;
+}
 
 interface RealmIntrinsics {
   readonly object: object;
@@ -39,16 +61,18 @@ const REALM_CLONE = new vm.Script(
   `(function () {
   'use strict';
   var NativeDate = Date;
-  function clone(template, nodePrototype) {
+  function clone(template, nodePrototype, kinds, args) {
     if (template === null || typeof template !== 'object') return template;
+    if (template.arg !== undefined) return args[template.arg];
     if (template.array !== undefined) {
       var array = [];
-      for (var i = 0; i < template.array.length; i++) array.push(clone(template.array[i], nodePrototype));
+      for (var i = 0; i < template.array.length; i++) array.push(clone(template.array[i], nodePrototype, kinds, args));
       return array;
     }
     if (template.date !== undefined) return new NativeDate(template.date);
-    var object = template.node ? Object.create(nodePrototype) : {};
-    for (var j = 0; j < template.keys.length; j++) object[template.keys[j]] = clone(template.values[j], nodePrototype);
+    var object =
+      template.kind !== undefined ? Object.create(kinds[template.kind]) : template.node ? Object.create(nodePrototype) : {};
+    for (var j = 0; j < template.keys.length; j++) object[template.keys[j]] = clone(template.values[j], nodePrototype, kinds, args);
     return object;
   }
   return { object: Object.prototype, array: Array.prototype, date: NativeDate.prototype, clone: clone };
@@ -70,7 +94,13 @@ export function realmIntrinsics(realm: SdkRealm): RealmIntrinsics {
 const UNSUPPORTED = Symbol('unsupported');
 
 /** The tree as a template, or undefined when it holds something a copy could not reproduce. */
-export function toTemplate(tree: unknown, realm: SdkRealm, nodePrototype: object | null): Template | undefined {
+export function toTemplate(
+  tree: unknown,
+  realm: SdkRealm,
+  nodePrototype: object | null,
+  options: TemplateOptions = {},
+): Template | undefined {
+  const { kindOf, argOf } = options;
   const intrinsics = realmIntrinsics(realm);
   const seen = new Set<object>();
   const walk = (value: unknown): Template | typeof UNSUPPORTED => {
@@ -79,6 +109,8 @@ export function toTemplate(tree: unknown, realm: SdkRealm, nodePrototype: object
     if (type === 'string' || type === 'number' || type === 'boolean') return value as string | number | boolean;
     if (type !== 'object') return UNSUPPORTED;
     const object = value as object;
+    const arg = argOf?.(object);
+    if (arg !== undefined) return { arg };
     if (seen.has(object)) return UNSUPPORTED;
     seen.add(object);
     const prototype = Object.getPrototypeOf(object) as object | null;
@@ -101,7 +133,8 @@ export function toTemplate(tree: unknown, realm: SdkRealm, nodePrototype: object
       return { array: items };
     }
     const node = nodePrototype !== null && prototype === nodePrototype;
-    if (!node && prototype !== intrinsics.object) return UNSUPPORTED;
+    const kind = node || prototype === intrinsics.object || prototype === null ? undefined : kindOf?.(prototype);
+    if (!node && kind === undefined && prototype !== intrinsics.object) return UNSUPPORTED;
     const names: string[] = [];
     const values: Template[] = [];
     for (const key of keys) {
@@ -115,7 +148,7 @@ export function toTemplate(tree: unknown, realm: SdkRealm, nodePrototype: object
       names.push(key);
       values.push(item);
     }
-    return { node, keys: names, values };
+    return kind === undefined ? { node, keys: names, values } : { kind, keys: names, values };
   };
   const template = walk(tree);
   return template === UNSUPPORTED ? undefined : template;

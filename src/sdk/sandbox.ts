@@ -26,6 +26,7 @@ import type { AppTimers } from './app-timers.js';
 import { SandboxLoader, sharedScriptCache, type ScriptCache } from './loader.js';
 import { sharedFormatCache, type FormatCache } from './format-cache.js';
 import { sharedParseCache, type ParseCache } from './parse-cache.js';
+import { sharedConstraintCache, type ConstraintCache } from './constraint-cache.js';
 import { sharedRealm, type SdkRealm } from './realm.js';
 import { asSdkApi, type SdkApi } from './sdk-types.js';
 import type { SqlitePlugin } from './sqlite-plugin.js';
@@ -49,6 +50,8 @@ export interface SandboxOptions {
   readonly parseCache?: ParseCache | null;
   /** Where azure-odata-sql's SQL for the store's queries is kept. Default: the process's; null: format every time. */
   readonly formatCache?: FormatCache | null;
+  /** Where azure-query-js's query nodes for the SDK's query functions are kept. Default: the process's; null: transform every time. */
+  readonly constraintCache?: ConstraintCache | null;
   /** Deliberate bugs of the harness (the self-test): the page's Date has one. */
   readonly mutations?: SdkMutations;
 }
@@ -68,8 +71,12 @@ export interface Sandbox {
 }
 
 const SDK_ENTRY = createRequire(import.meta.url).resolve('azure-mobile-apps-client');
+const QUERY_JS = createRequire(SDK_ENTRY).resolve('azure-query-js');
 /** The esprima azure-query-js parses query functions with. */
-const ESPRIMA = createRequire(createRequire(SDK_ENTRY).resolve('azure-query-js')).resolve('esprima');
+const ESPRIMA = createRequire(QUERY_JS).resolve('esprima');
+/** azure-query-js's query node classes and its turning of functions into them. */
+const QUERY_NODES = createRequire(QUERY_JS).resolve('./QueryNodes');
+const QUERY_JAVASCRIPT = createRequire(QUERY_JS).resolve('./JavaScript');
 /** The azure-odata-sql the SQLite store formats its queries with. */
 const ODATA_SQL = createRequire(SDK_ENTRY).resolve('azure-odata-sql');
 
@@ -89,6 +96,8 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   const realm = options.realm ?? sharedRealm();
   const parseCache = options.parseCache === undefined ? sharedParseCache : options.parseCache;
   const formatCache = options.formatCache === undefined ? sharedFormatCache : options.formatCache;
+  const constraintCache = options.constraintCache === undefined ? sharedConstraintCache : options.constraintCache;
+  const constraints = constraintCache?.forInstance(realm);
   const page = realm.createPage({
     now: () => options.clock.now(),
     random: () => random.nextFloat(),
@@ -128,6 +137,12 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     shims: new Map([
       ...(parseCache === null ? [] : [[ESPRIMA, (esprima: unknown) => parseCache.shim(esprima, realm)] as const]),
       ...(formatCache === null ? [] : [[ODATA_SQL, (odataSql: unknown) => formatCache.shim(odataSql, realm)] as const]),
+      ...(constraints === undefined
+        ? []
+        : ([
+            [QUERY_NODES, constraints.queryNodes],
+            [QUERY_JAVASCRIPT, constraints.javaScript],
+          ] as const)),
     ]),
   });
   const api = asSdkApi(loader.load(SDK_ENTRY));

@@ -117,4 +117,19 @@ describe('fault plan validation', () => {
     expect(merged.partitions).toHaveLength(2);
     expect(linkPlanFor(everything, 'client-9').partitions).toEqual([]);
   });
+
+  test('a plan found valid once is valid again; a look-alike JSON would not tell apart is still judged', () => {
+    const plan = {
+      default: { timeoutMs: 1000, faults: [{ effect: { kind: 'lost-response' }, when: { request: 2 } }] },
+    };
+    expect(parseFaultPlan(plan)).toBe(plan);
+    expect(parseFaultPlan(structuredClone(plan))).toEqual(plan);
+    // Same JSON text as the valid plan (JSON drops a function), but not a valid plan.
+    const withFunction = { default: { ...plan.default, latency: () => 1 } };
+    expect(JSON.stringify(withFunction)).toBe(JSON.stringify(plan));
+    expect(() => parseFaultPlan(withFunction)).toThrow(FaultPlanError);
+    const withInfinity = { default: { ...plan.default, timeoutMs: Number.POSITIVE_INFINITY } };
+    expect(() => parseFaultPlan(withInfinity)).toThrow(FaultPlanError);
+    expect(() => parseFaultPlan(withInfinity)).toThrow(FaultPlanError);
+  });
 });
