@@ -124,6 +124,25 @@ describe('store faults', () => {
     },
   );
 
+  test.each(['reference', 'sdk'] as const)(
+    'an insert the server applied but the client could not store, then deleted locally (%s client): the delete folds it, as after a restart',
+    async (client) => {
+      // The insert stays queued, so the delete folds into it and nothing is sent: the server keeps
+      // the record and the next pull brings it back — the app never stored that the server has it.
+      const steps: StepSpec[] = [
+        { actor: 'client-1', op: { type: 'insert', record: { id: 'x', text: 'one', complete: false } } },
+        push,
+        { actor: 'client-1', op: { type: 'delete', id: 'x' } },
+      ];
+      const write = firstWriteOf((await run(scenario(steps), client)).history, 2);
+      const record = await run(scenario(steps, { fault: 'disk-full', write }), client);
+      expect(storeFaultEvents(record.history)).toHaveLength(1);
+      expect(outcomes(record.history, 'push')[0]).toBe('fail');
+      expect(signatures(record)).toEqual([]);
+      expect(record.valid).toBe(true);
+    },
+  );
+
   test('dequeue-on-store-failure: the operation leaves the queue though its answer was never stored', async () => {
     const steps: StepSpec[] = [
       seed,
