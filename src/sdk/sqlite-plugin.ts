@@ -18,10 +18,11 @@
  * What it adds for the simulator: a device's database files survive the app ({@link kill}
  * rolls back what is uncommitted and hands the files on, a new plugin opens them again), a
  * synchronous read of the committed state for snapshots, and a report of every store write
- * (`onWrite`) that can kill the app right after it. Outside the simulator a {@link PluginDisk}
- * keeps the files instead, written at each commit and never in between; a disk whose write is
- * asynchronous (a browser's IndexedDB) holds the commit's callbacks, and the next transaction,
- * until the bytes are durable.
+ * (`onWrite`) that can kill the app right after it, or fail that statement as SQLite does when
+ * the disk is full or the database locked (its transaction rolls back). Outside the simulator a
+ * {@link PluginDisk} keeps the files instead, written at each commit and never in between; a
+ * disk whose write is asynchronous (a browser's IndexedDB) holds the commit's callbacks, and the
+ * next transaction, until the bytes are durable.
  *
  * The device's file holds committed transactions only. SQLite's rollback journal makes it so on
  * a phone; here {@link kill} rolls back the open transaction before it hands the file on, so a
@@ -710,10 +711,16 @@ class Transaction implements SqliteTransaction {
             code: outcome.error.code,
             message: `a statement with no error handler failed: ${outcome.error.message}`,
           } satisfies SqlError;
-        } else if (statement.error(this, outcome.error) !== false || outcome.rollsBack === true) {
+        } else if (statement.error(this, outcome.error) !== false) {
           throw {
             code: outcome.error.code,
             message: `a statement error callback did not return false: ${outcome.error.message}`,
+          } satisfies SqlError;
+        } else if (outcome.rollsBack === true) {
+          // The callback asked to go on, but SQLite has rolled the transaction back.
+          throw {
+            code: outcome.error.code,
+            message: `the transaction rolled back: ${outcome.error.message}`,
           } satisfies SqlError;
         }
       } catch (cause) {

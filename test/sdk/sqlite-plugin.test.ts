@@ -556,7 +556,7 @@ describe('store writes and crashes between them', () => {
       run();
       expect(heard).toEqual([error]);
       expect(outcome.success).toBe(false);
-      expect(outcome.error).toMatchObject({ code: error.code });
+      expect(outcome.error).toEqual({ code: error.code, message: `the transaction rolled back: ${error.message}` });
       expect(plugin.query('test.db', 'SELECT COUNT(*) AS n FROM item')).toEqual([{ n: 0 }]);
       // The database is usable afterwards: the next transaction commits.
       const next = transaction(db, (tx) => tx.executeSql('INSERT INTO item (id) VALUES (?)', ['b']));
