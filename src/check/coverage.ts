@@ -38,6 +38,12 @@ export const COVERAGE_COUNTERS = [
   'refused-403',
   /** A push write the server applied after the app signed in again, having lost its credentials. */
   'pushed-after-sign-in',
+  /** A store write the device's SQLite failed: the disk full, the database locked. */
+  'store-disk-full',
+  'store-locked',
+  /** A store fault hit while the client pushed (the answer's write) or pulled (a page's write). */
+  'store-fault-in-push',
+  'store-fault-in-pull',
 ] as const;
 
 export type CoverageCounter = (typeof COVERAGE_COUNTERS)[number];
@@ -119,6 +125,14 @@ export function coverageCounters(history: History): Record<string, number> {
       bump('crash-between-writes');
       if (event.detail?.['kind'] === 'statement') bump('crash-mid-transaction');
     }
+  }
+  for (const event of history) {
+    if (event.kind !== 'fault' || (event.fault !== 'store-disk-full' && event.fault !== 'store-locked')) continue;
+    bump(event.fault);
+    const within = (windows: typeof index.pushes): boolean =>
+      windows.some((window) => window.client === event.link && window.start < event.seq && event.seq < window.end);
+    if (within(index.pushes)) bump('store-fault-in-push');
+    else if (within(index.pulls)) bump('store-fault-in-pull');
   }
   const restored = new Map<string, number>();
   for (const event of history) {

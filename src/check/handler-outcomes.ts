@@ -26,12 +26,15 @@ export function checkHandlerOutcomes(history: History, _context?: CheckContext):
     const exchange = answered.get(record.call.callId);
     const { call } = record;
     const status = call.status === null ? (exchange?.failure ?? 'network') : String(call.status);
-    const at = { op: call.action === '' ? 'push' : call.action, status };
+    // A handler whose own store write the device failed threw for the store, not by choice: its
+    // status names the store fault, so a scenario with store faults can allow exactly that.
+    const storeFault = decision.decision === 'threw' ? storeFaultWithin(index, record) : undefined;
+    const at = { op: call.action === '' ? 'push' : call.action, status: storeFault ?? status };
     const what = `${record.client}'s ${call.handler} for the ${describeStatus(call.status, exchange)} to its ${call.action} of ${call.table}/${call.itemId ?? '?'}${exchange !== undefined ? ` (request #${exchange.requestEvent.seq})` : ''}`;
     const events = [...(exchange !== undefined ? [exchange.requestEvent.seq] : []), call.seq, decision.seq];
     if (decision.decision === 'threw') {
       violations.push({
-        message: `${what} threw: "${decision.error ?? 'an error'}" (#${decision.seq}); the handler failed instead of resolving it.`,
+        message: `${what} threw: "${decision.error ?? 'an error'}" (#${decision.seq}); the handler failed instead of resolving it${storeFault === undefined ? '' : ` (the device's store failed its write: ${storeFault})`}.`,
         events,
         rule: 'handler.threw',
         at,
@@ -67,4 +70,19 @@ function exchangesByCall(index: HistoryIndex): Map<number, Exchange> {
     for (const record of calls as readonly HandlerCallRecord[]) answered.set(record.call.callId, exchange);
   }
   return answered;
+}
+
+/** The store fault (`store-disk-full`, `store-locked`) of the client's store while the handler ran, if one hit. */
+function storeFaultWithin(index: HistoryIndex, record: HandlerCallRecord): string | undefined {
+  const { call, decision } = record;
+  if (decision === undefined) return undefined;
+  const fault = index.history.find(
+    (event) =>
+      event.kind === 'fault' &&
+      event.link === record.client &&
+      (event.fault === 'store-disk-full' || event.fault === 'store-locked') &&
+      event.seq > call.seq &&
+      event.seq < decision.seq,
+  );
+  return fault?.kind === 'fault' ? fault.fault : undefined;
 }

@@ -438,8 +438,9 @@ export function collapsedIntoInsert(index: HistoryIndex, remove: OperationRecord
       exchange.response.status < 300 &&
       exchange.requestEvent.seq > insert.invoke.seq &&
       exchange.requestEvent.seq < remove.invoke.seq &&
-      // An answer the app died before reading left the insert in its queue: the delete collapsed it.
-      !answeredAfterRestart(index, exchange),
+      // An answer the app died before reading, or could not store, left the insert in its queue:
+      // the delete collapsed it.
+      !answerNeverStored(index, exchange),
   );
 }
 
@@ -464,7 +465,7 @@ export function sawRecord(
       if (exchange.client !== client || response === undefined || response.seq <= from || response.seq >= until)
         return false;
       if (exchange.table !== table) return false;
-      if (answeredAfterRestart(index, exchange) || !counts(exchange)) return false;
+      if (answerNeverStored(index, exchange) || !counts(exchange)) return false;
       const shows = (record: JsonObject | null | undefined): boolean =>
         record?.['id'] === id && (!versionsOnly || typeof record['version'] === 'string');
       if (exchange.action === 'query') return parseRecords(response.response.body).some(shows);
@@ -501,6 +502,29 @@ export function answeredAfterRestart(index: HistoryIndex, exchange: Exchange): b
   if (commits === undefined) return false;
   const next = restartAfter(index, exchange.client, response.seq);
   return next !== undefined && !commits.some((commit) => commit.seq > response.seq && commit.seq < next.seq);
+}
+
+/**
+ * An answer that reached the app but never its store: the app died first (see
+ * {@link answeredAfterRestart}), or the store write that follows it failed (a store fault:
+ * the write of the answer rolled back). What it told the client lived in memory only.
+ */
+export function answerNeverStored(index: HistoryIndex, exchange: Exchange): boolean {
+  return answeredAfterRestart(index, exchange) || storeFailedAfter(index, exchange);
+}
+
+/** The client's first store event after the answer is a store fault, not a commit. */
+function storeFailedAfter(index: HistoryIndex, exchange: Exchange): boolean {
+  const response = exchange.responseEvent;
+  if (response === undefined) return false;
+  const last = index.history.at(-1)?.seq ?? 0;
+  for (let seq = response.seq + 1; seq <= last; seq++) {
+    const event = index.bySeq.get(seq);
+    if (event === undefined) continue;
+    if (event.kind === 'store-write' && event.client === exchange.client) return false;
+    if (event.kind === 'fault' && event.link === exchange.client && event.fault.startsWith('store-')) return true;
+  }
+  return false;
 }
 
 /**

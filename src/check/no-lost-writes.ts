@@ -4,7 +4,9 @@
  * (the queue collapsed them), is dropped or replaced by a recorded handler decision or a
  * forced purge, or is still pending at the end (convergence judges that). And no server
  * change is lost to a client: a client never overwrites an editor's change blindly (an
- * unconditional write of a record it has seen before, but not since that change).
+ * unconditional write of a record it has seen before, but not since that change). A write the
+ * device's store failed leaves the store as it was: nothing half-written, its operation kept
+ * (store-faults.ts).
  */
 import type { History } from '../kernel/history.js';
 import {
@@ -19,6 +21,7 @@ import {
 } from './history-index.js';
 import { localWrites } from './local-writes.js';
 import { refusedQueueDrops } from './refused-sync.js';
+import { storeFaultBreaches } from './store-faults.js';
 import type { Violation } from './types.js';
 import { verdict, type CheckContext } from './verdict.js';
 
@@ -30,6 +33,7 @@ export function checkNoLostWrites(history: History, context?: CheckContext): Ret
     ...lostLocalWrites(index, context),
     ...blindOverwrites(index),
     ...droppedOnRefusal(index),
+    ...storeFaultLosses(index),
   ];
   return verdict(
     NO_LOST_WRITES,
@@ -67,6 +71,19 @@ function droppedOnRefusal(index: HistoryIndex): Violation[] {
     at: { op: operation.action, status: 'dropped-on-refusal' },
     message: `${client}'s pending ${operation.action} of ${operation.table}/${operation.itemId} was refused for its credentials in ${window.operation.op.type} #${window.start} and was gone from the queue after it (#${afterSeq}), though no handler decision took it out.`,
     events: [window.start, afterSeq],
+  }));
+}
+
+/** A write the device's store failed that changed the store all the same, or took its operation out of the queue. */
+function storeFaultLosses(index: HistoryIndex): Violation[] {
+  return storeFaultBreaches(index).map(({ client, fault, operation, kind, record, beforeSeq, afterSeq }) => ({
+    rule: 'local.store-failure-rolls-back',
+    at: { op: operation.op.type, status: kind },
+    message:
+      kind === 'half-written'
+        ? `${client}'s ${operation.op.type} of ${record} (#${operation.invoke.seq}) failed for its store (${fault.fault}, #${fault.seq}), yet the record or the operation log changed from #${beforeSeq} to #${afterSeq}: a failed write must leave the store as it was.`
+        : `${client}'s ${operation.op.type} (#${operation.invoke.seq}) failed to write the server's answer for ${record} (${fault.fault}, #${fault.seq}), yet the operation was gone from the queue after it (#${afterSeq}): the answer was never stored, so the operation must stay.`,
+    events: [beforeSeq, operation.invoke.seq, fault.seq, afterSeq],
   }));
 }
 

@@ -24,7 +24,7 @@
 import type { JsonObject } from '../protocol/records.js';
 import type { History } from '../kernel/history.js';
 import {
-  answeredAfterRestart,
+  answerNeverStored,
   clientTable,
   indexHistory,
   parseRecords,
@@ -123,7 +123,7 @@ function killedPull(index: HistoryIndex, pull: SyncWindow, table: string): Viola
   for (const exchange of pull.exchanges) {
     const response = exchange.responseEvent;
     if (exchange.action !== 'query' || exchange.table !== table || response === undefined) continue;
-    if (response.seq > lastMark.seq || answeredAfterRestart(index, exchange)) continue;
+    if (response.seq > lastMark.seq || answerNeverStored(index, exchange)) continue;
     for (const record of parseRecords(response.response.body)) {
       if (typeof record['id'] === 'string') served.set(record['id'], { record, seq: response.seq });
     }
@@ -184,7 +184,7 @@ function tombstonesServed(index: HistoryIndex, pull: SyncWindow, table: string):
     const response = exchange.responseEvent;
     if (exchange.client !== pull.client || exchange.action !== 'query' || exchange.table !== table) continue;
     if (response === undefined || response.seq <= pull.start || response.seq >= pull.end) continue;
-    if (answeredAfterRestart(index, exchange)) continue;
+    if (answerNeverStored(index, exchange)) continue;
     for (const record of parseRecords(response.response.body)) {
       const at = timeOf(record['updatedAt']);
       if (record['deleted'] !== true || typeof record['id'] !== 'string' || at === undefined) continue;

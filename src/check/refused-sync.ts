@@ -29,7 +29,12 @@ export function refusedQueueDrops(index: HistoryIndex): RefusedDrop[] {
     if (window.endedByRestart || !window.exchanges.some((exchange) => isRefusal(exchange.response?.status))) continue;
     const before = snapshotBefore(index, window.start);
     const after = snapshotAfter(index, window.end);
-    if (before === undefined || after === undefined || !alone(index, window, before.seq, after.seq)) continue;
+    if (
+      before === undefined ||
+      after === undefined ||
+      !alone(index, window.client, window.operation.opId, before.seq, after.seq)
+    )
+      continue;
     const pending = (snapshot: typeof before): readonly PendingOperation[] =>
       snapshot.clients[window.client]?.operations ?? [];
     const left = new Set(pending(after).map((operation) => recordKey(operation.table, operation.itemId)));
@@ -43,16 +48,16 @@ export function refusedQueueDrops(index: HistoryIndex): RefusedDrop[] {
 }
 
 /** Nothing else of the client ran between the two snapshots: no other operation, no restart. */
-function alone(index: HistoryIndex, window: SyncWindow, from: number, to: number): boolean {
+export function alone(index: HistoryIndex, client: string, opId: number, from: number, to: number): boolean {
   const others = index.operations.some(
     (operation) =>
-      operation.actor === window.client &&
-      operation.opId !== window.operation.opId &&
+      operation.actor === client &&
+      operation.opId !== opId &&
       operation.invoke.seq < to &&
       (operation.outcome === undefined || operation.outcome.seq > from),
   );
   const restarted = index.restarts.some(
-    (restart) => restart.client === window.client && restart.seq > from && restart.seq < to,
+    (restart) => restart.client === client && restart.seq > from && restart.seq < to,
   );
   return !others && !restarted;
 }

@@ -64,7 +64,12 @@ export type ClientMutation =
    * A push refused for the user's credentials (401, 403) and left unhandled takes the operation
    * out of the queue, as if the write could never go through: it is lost when the app signs in.
    */
-  | 'drop-on-refusal';
+  | 'drop-on-refusal'
+  /**
+   * A push whose write of the server's answer the store failed (disk full, database locked)
+   * takes the operation out of the queue all the same, as if the answer had been stored.
+   */
+  | 'dequeue-on-store-failure';
 
 export const CLIENT_MUTATIONS: readonly ClientMutation[] = [
   'wrong-collapse',
@@ -85,6 +90,7 @@ export const CLIENT_MUTATIONS: readonly ClientMutation[] = [
   'error-requeued-forever',
   'reentrant-deadlock',
   'drop-on-refusal',
+  'dequeue-on-store-failure',
 ];
 
 /** The set of mutations a client was built with. */

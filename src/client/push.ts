@@ -118,6 +118,10 @@ export class PushManager {
       await storeRunner.run(async () => {
         try {
           await this.applyAnswer(pending, response);
+        } catch (error) {
+          if (mutations.has('dequeue-on-store-failure'))
+            await this.deps.store.del(OPERATION_TABLE, operationId).catch(() => undefined);
+          throw error;
         } finally {
           log.unlock();
         }

@@ -9,7 +9,7 @@
  * `sqljs-database.ts`); {@link SqlJsStore.export} gives an ordinary SQLite file.
  */
 import type { SqlJsStatic, Statement } from 'sql.js';
-import type { StoreWrite, StoreWriteVerdict } from '../kernel/driver.js';
+import type { StoreFault, StoreWrite, StoreWriteVerdict } from '../kernel/driver.js';
 import type { FilterExpression } from '../protocol/odata/ast.js';
 import type { OrderByClause } from '../protocol/odata/query.js';
 import { loadSqlJs } from '../sqlite/sqljs.js';
@@ -113,6 +113,23 @@ export type StoreWriteListener = (write: StoreWrite) => StoreWriteVerdict;
 /** Thrown inside a transaction to end it when the app dies after one of its statements. */
 class CrashedMidTransaction extends Error {}
 
+/** SQLite's words for each store fault (sqlite3_errstr of SQLITE_FULL and SQLITE_BUSY). */
+const STORE_FAULT_MESSAGES: Readonly<Record<StoreFault, string>> = {
+  'disk-full': 'database or disk is full',
+  locked: 'database is locked',
+};
+
+/**
+ * SQLite failed a write statement of the store (a store fault the world decided, see
+ * `StoreWriteVerdict`): the call's transaction rolled back, the store is as before it.
+ */
+class StoreWriteError extends Error {
+  constructor(readonly fault: StoreFault) {
+    super(`The local store could not write: ${STORE_FAULT_MESSAGES[fault]}`);
+    this.name = 'StoreWriteError';
+  }
+}
+
 /** What every call of a crashed store returns: the dead app's code never goes on. */
 function never<T>(): Promise<T> {
   return new Promise<T>(() => undefined);
@@ -170,6 +187,8 @@ export class SqlJsStore implements MobileServiceStore {
    * A `crash` verdict kills this instance right there: a transaction not yet committed rolls
    * back, the call that wrote never settles, and neither does any later call — the dead app's
    * code never goes on. {@link reopen} still hands the committed data to the next instance.
+   * A store fault (`disk-full`, `locked`) fails the statement: the call's transaction rolls back
+   * and the call rejects with a {@link StoreWriteError}; the store stays usable.
    */
   setWriteListener(listener: StoreWriteListener | undefined): void {
     this.writeListener = listener;
@@ -508,15 +527,19 @@ export class SqlJsStore implements MobileServiceStore {
   private wrote(statement: string, table: string): void {
     this.statementsInTransaction++;
     if (this.writeListener === undefined) return;
-    this.report({ kind: 'statement', statement, table });
+    const verdict = this.report({ kind: 'statement', statement, table });
     if (this.crashed) throw new CrashedMidTransaction();
+    // withTransaction rolls the transaction back on the way out.
+    if (verdict === 'disk-full' || verdict === 'locked') throw new StoreWriteError(verdict);
   }
 
-  private report(write: StoreWrite): void {
-    if (this.writeListener?.(write) === 'crash') {
+  private report(write: StoreWrite): StoreWriteVerdict | undefined {
+    const verdict = this.writeListener?.(write);
+    if (verdict === 'crash') {
       this.crashed = true;
       this.watchers.clear();
     }
+    return verdict;
   }
 
   private persist(open: OpenDatabase): void {

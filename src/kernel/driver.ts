@@ -80,12 +80,23 @@ export interface StoreWrite {
 }
 
 /**
+ * Why the device's SQLite fails a write statement: `disk-full` (SQLITE_FULL, "database or disk is
+ * full") or `locked` (SQLITE_BUSY, "database is locked": another process holds the file).
+ */
+export const STORE_FAULTS = ['disk-full', 'locked'] as const;
+export type StoreFault = (typeof STORE_FAULTS)[number];
+
+/**
  * What the world answers a reported store write: `crash` means the app dies right after this
  * write. The driver must then, before it returns, make sure nothing of this app instance writes
  * to its store or sends a request again (a `statement` of an open transaction is lost with it);
  * the world then calls {@link ClientDriver.restart}, which reopens the committed store.
+ *
+ * A {@link StoreFault} (given only for a `statement`) means SQLite failed that statement: the
+ * driver must roll its transaction back, so the committed store is as before the transaction, and
+ * let the failure reach whoever wrote (the app's call rejects, or its push or pull fails).
  */
-export type StoreWriteVerdict = 'continue' | 'crash';
+export type StoreWriteVerdict = 'continue' | 'crash' | StoreFault;
 
 export interface ClientDriver {
   /** Which implementation this is: `reference`, `sdk`, or a team's own name. */

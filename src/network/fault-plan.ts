@@ -3,6 +3,7 @@
  * part of it can be written by hand, loaded from a file, or generated and shrunk by fast-check.
  * Times are virtual milliseconds since the start of the run; requests are counted per link from 1.
  */
+import type { StoreFault } from '../kernel/driver.js';
 import type { RequestMatch } from './request-match.js';
 
 export type LatencyModel =
@@ -101,6 +102,18 @@ export interface CrashRule {
 }
 
 /**
+ * The device's SQLite fails a write of the app (see `StoreFault` in kernel/driver.ts): the first
+ * statement inside a transaction from the app's `write`-th store write on (counted as
+ * {@link CrashRule} counts them) fails with `fault`, and its transaction rolls back. Each rule
+ * fires once, in the first life that reaches it. Not a network fault either: it lives in the
+ * plan's per-client entry, and a driver that does not report store writes never meets it.
+ */
+export interface StoreFaultRule {
+  readonly fault: StoreFault;
+  readonly write: number;
+}
+
+/**
  * `token-expired`: the user's token expires; every request is answered 401.
  * `rights-revoked`: the user may no longer write; every write (POST, PATCH, DELETE) is answered
  * 403, reads still pass. Either lasts until the app signs in again (see network/credentials.ts).
@@ -136,6 +149,8 @@ export interface LinkPlan {
   readonly crashes?: readonly CrashRule[];
   /** The app's user loses its token or its rights (an HTTP answer of the gateway, until the app signs in again). */
   readonly credentials?: readonly CredentialRule[];
+  /** The device's store fails a write (disk full, database locked). */
+  readonly store?: readonly StoreFaultRule[];
 }
 
 export interface FaultPlan {
@@ -167,6 +182,9 @@ export function linkPlanFor(plan: FaultPlan, link: string): LinkPlan {
     crashes: [...(base.crashes ?? []), ...(own.crashes ?? [])],
     ...(base.credentials !== undefined || own.credentials !== undefined
       ? { credentials: [...(base.credentials ?? []), ...(own.credentials ?? [])] }
+      : {}),
+    ...(base.store !== undefined || own.store !== undefined
+      ? { store: [...(base.store ?? []), ...(own.store ?? [])] }
       : {}),
   };
 }

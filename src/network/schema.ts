@@ -16,6 +16,7 @@ import {
   type Problem,
 } from '../protocol/schema.js';
 import { MAX_VIRTUAL_MS } from '../protocol/limits.js';
+import { STORE_FAULTS } from '../kernel/driver.js';
 import { CREDENTIAL_LOSSES, LINK_ERROR_STATUSES, linkPlanFor, type FaultPlan } from './fault-plan.js';
 import { MATCH_METHODS } from './request-match.js';
 
@@ -193,6 +194,14 @@ const linkPlan = strict({
   ).optional(),
   crashes: anArray(
     strict({ afterWrite: count() }).describe('The app is killed right after its `afterWrite`-th store write.'),
+  ).optional(),
+  store: anArray(
+    strict({
+      fault: oneOf(STORE_FAULTS, `one of ${STORE_FAULTS.map((fault) => `"${fault}"`).join(', ')}`),
+      write: count(),
+    }).describe(
+      'The device’s store fails the first statement of a transaction from the app’s `write`-th store write on (disk full, database locked); the transaction rolls back.',
+    ),
   ).optional(),
   credentials: anArray(
     strict({

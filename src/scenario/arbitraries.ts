@@ -14,6 +14,7 @@ import type {
   LinkPlan,
   PartitionRule,
   RestartRule,
+  StoreFaultRule,
 } from '../network/fault-plan.js';
 import type { ColumnType, JsonObject, JsonValue, TableDefinition } from '../protocol/records.js';
 import { freshIdsArbitrary, wideValuesArbitrary } from './values.js';
@@ -27,8 +28,14 @@ import {
   type CredentialDecision,
 } from './credentials.js';
 import {
+  isStoreFaultKind,
+  storeFaultDecisionArbitrary,
+  storeFaultRuleOf,
+  type StoreFaultDecision,
+} from './store-faults.js';
+import {
   FAULT_DECISION_KINDS,
-  type CredentialFaultKind,
+  type NamedFaultKind,
   type FaultDecisionKind,
   type FaultRanges,
   type GeneratorProfile,
@@ -101,7 +108,8 @@ export type FaultDecision =
       readonly phase: 'before-server' | 'after-server';
     }
   | { readonly kind: 'crash'; readonly client: string; readonly afterWrite: number }
-  | CredentialDecision;
+  | CredentialDecision
+  | StoreFaultDecision;
 
 export interface GeneratorSettings {
   readonly profile: GeneratorProfile;
@@ -112,7 +120,7 @@ export interface GeneratorSettings {
   readonly mix: Readonly<Record<StepKind, number>>;
   readonly background: number;
   readonly maxDelay: number;
-  readonly faultKinds: readonly (FaultDecisionKind | CredentialFaultKind)[];
+  readonly faultKinds: readonly NamedFaultKind[];
   readonly maxFaults: number;
   readonly statuses: readonly LinkErrorStatus[];
   readonly requests: number;
@@ -613,7 +621,11 @@ function faultDecisionArbitrary(
   };
   return fc.oneof(
     ...settings.faultKinds.map((kind) =>
-      isCredentialFaultKind(kind) ? credentialDecisionArbitrary(kind, client, settings.requests) : byKind[kind],
+      isCredentialFaultKind(kind)
+        ? credentialDecisionArbitrary(kind, client, settings.requests)
+        : isStoreFaultKind(kind)
+          ? storeFaultDecisionArbitrary(kind, client, settings.writes)
+          : byKind[kind],
     ),
   );
 }
@@ -630,10 +642,11 @@ export function faultPlanOf(
     restarts: RestartRule[];
     crashes: CrashRule[];
     credentials: CredentialRule[];
+    store: StoreFaultRule[];
   };
   const links: Record<string, Rules> = {};
   const linkOf = (name: string): Rules =>
-    (links[name] ??= { faults: [], partitions: [], restarts: [], crashes: [], credentials: [] });
+    (links[name] ??= { faults: [], partitions: [], restarts: [], crashes: [], credentials: [], store: [] });
   for (const decision of decisions) {
     const link = linkOf(decision.client);
     switch (decision.kind) {
@@ -669,6 +682,10 @@ export function faultPlanOf(
       case 'rights-revoked':
         link.credentials.push(credentialRuleOf(decision));
         break;
+      case 'store-full':
+      case 'store-locked':
+        link.store.push(storeFaultRuleOf(decision));
+        break;
     }
   }
   const plan: { default: LinkPlan; links?: Record<string, LinkPlan> } = {
@@ -687,6 +704,7 @@ export function faultPlanOf(
       ...(link.restarts.length > 0 ? { restarts: link.restarts } : {}),
       ...(link.crashes.length > 0 ? { crashes: link.crashes } : {}),
       ...(link.credentials.length > 0 ? { credentials: link.credentials } : {}),
+      ...(link.store.length > 0 ? { store: link.store } : {}),
     };
   }
   if (Object.keys(own).length > 0) plan.links = own;

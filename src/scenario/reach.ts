@@ -14,6 +14,7 @@ import { IMPLIED_ANSWER_COUNTERS } from './generated.js';
 import { STEP_KINDS, type Program, type ResolvedScenario, type Step, type StepKind } from './types.js';
 import { VALUE_CLASSES, VALUE_COUNTERS, classifyValue, valueCounter } from './values.js';
 import { impliedCredentialCoverage } from './credentials.js';
+import { impliedStoreFaultCoverage } from './store-faults.js';
 
 /** The coverage counter of a step kind. */
 export function stepCounter(kind: StepKind): string {
@@ -182,7 +183,10 @@ export function impliedCoverage(
       (settings.mix[kind] ?? 0) > 0 &&
       (scenario.editors.length > 0 || !['edit-insert', 'edit-update', 'edit-delete', 'edit-burst'].includes(kind)),
   ).map(stepCounter);
-  const credentials = impliedCredentialCoverage(settings.faultKinds, (settings.mix['sign-in'] ?? 0) > 0);
+  const credentials = [
+    ...impliedCredentialCoverage(settings.faultKinds, (settings.mix['sign-in'] ?? 0) > 0),
+    ...impliedStoreFaultCoverage(settings.faultKinds),
+  ];
   if (settings.profile !== 'wide') return [...kinds, ...servers, ...credentials];
   const types = new Set<ColumnType>(scenario.tables.flatMap((table) => Object.values(table.columns)));
   const values = [...types].flatMap((type) =>

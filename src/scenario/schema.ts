@@ -54,6 +54,7 @@ import { ANSWER_COUNTERS, GENERATED_ACTIONS, RECORD_CHOICES } from './generated.
 import {
   BUILT_IN_POLICIES,
   CREDENTIAL_FAULT_KINDS,
+  STORE_FAULT_KINDS,
   FAULT_DECISION_KINDS,
   GENERATOR_PROFILES,
   SCENARIO_FORMAT_VERSION,
@@ -584,12 +585,12 @@ function span<L extends z.ZodType, H extends z.ZodType>(min: L, max: H, words: (
   );
 }
 
-const NAMED_FAULT_KINDS = [...FAULT_DECISION_KINDS, ...CREDENTIAL_FAULT_KINDS] as const;
+const NAMED_FAULT_KINDS = [...FAULT_DECISION_KINDS, ...CREDENTIAL_FAULT_KINDS, ...STORE_FAULT_KINDS] as const;
 const faultKinds = dispatch(
   [z.literal('all').describe('Every network kind.'), anArray(oneOf(NAMED_FAULT_KINDS))],
   (value) => (value === 'all' ? z.literal('all') : anArray(oneOf(NAMED_FAULT_KINDS))),
 ).describe(
-  'Which kinds of fault decision may occur (`all`: every network kind; credential kinds are named). Default: none.',
+  'Which kinds of fault decision may occur (`all`: every network kind; credential and store kinds are named). Default: none.',
 );
 
 const faultRanges = strict({

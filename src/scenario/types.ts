@@ -195,16 +195,28 @@ export type FaultDecisionKind = (typeof FAULT_DECISION_KINDS)[number];
 export const CREDENTIAL_FAULT_KINDS = ['token-expiry', 'rights-revoked'] as const;
 export type CredentialFaultKind = (typeof CREDENTIAL_FAULT_KINDS)[number];
 
+/**
+ * Store faults: the device's SQLite fails a write of the app (`store-full`: the disk is full;
+ * `store-locked`: the database is locked) and the write's transaction rolls back; see
+ * scenario/store-faults.ts. Not part of `all`, so the programs of the scenarios that ask for `all`
+ * stay as they were; a scenario names them.
+ */
+export const STORE_FAULT_KINDS = ['store-full', 'store-locked'] as const;
+export type StoreFaultKind = (typeof STORE_FAULT_KINDS)[number];
+
+/** Every kind of fault decision a scenario can name. */
+export type NamedFaultKind = FaultDecisionKind | CredentialFaultKind | StoreFaultKind;
+
 export interface FaultRanges {
-  /** Which kinds may occur. Default: none. `all` turns every network kind on (credential kinds are named). */
-  readonly kinds?: readonly (FaultDecisionKind | CredentialFaultKind)[] | 'all';
+  /** Which kinds may occur. Default: none. `all` turns every network kind on (credential and store kinds are named). */
+  readonly kinds?: readonly NamedFaultKind[] | 'all';
   /** At most this many decisions per program. Default 4. */
   readonly max?: number;
   /** Statuses an `http-error` may answer with. Default [500, 503]. */
   readonly statuses?: readonly LinkErrorStatus[];
   /** Request-triggered faults hit one of the first `requests` requests of a link. Default 12. */
   readonly requests?: number;
-  /** Crash points fall after one of the first `writes` store writes of a life. Default 24. */
+  /** Crash points and store faults fall at one of the first `writes` store writes of a life. Default 24. */
   readonly writes?: number;
   /** Latency per link and way, uniform in [min, max] ms. Default 5–40. */
   readonly latency?: { readonly min: number; readonly max: number };

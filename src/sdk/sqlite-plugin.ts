@@ -18,10 +18,11 @@
  * What it adds for the simulator: a device's database files survive the app ({@link kill}
  * rolls back what is uncommitted and hands the files on, a new plugin opens them again), a
  * synchronous read of the committed state for snapshots, and a report of every store write
- * (`onWrite`) that can kill the app right after it. Outside the simulator a {@link PluginDisk}
- * keeps the files instead, written at each commit and never in between; a disk whose write is
- * asynchronous (a browser's IndexedDB) holds the commit's callbacks, and the next transaction,
- * until the bytes are durable.
+ * (`onWrite`) that can kill the app right after it, or fail that statement as SQLite does when
+ * the disk is full or the database locked (its transaction rolls back). Outside the simulator a
+ * {@link PluginDisk} keeps the files instead, written at each commit and never in between; a
+ * disk whose write is asynchronous (a browser's IndexedDB) holds the commit's callbacks, and the
+ * next transaction, until the bytes are durable.
  *
  * The device's file holds committed transactions only. SQLite's rollback journal makes it so on
  * a phone; here {@link kill} rolls back the open transaction before it hands the file on, so a
@@ -30,7 +31,7 @@
  * runs, as SQLite's autocommit does.
  */
 import type { Database, SqlJsStatic, SqlValue, Statement } from 'sql.js';
-import type { StoreWrite, StoreWriteVerdict } from '../kernel/driver.js';
+import type { StoreFault, StoreWrite, StoreWriteVerdict } from '../kernel/driver.js';
 import type { SdkMutations } from './mutations.js';
 import { closeDatabase, openDatabase } from '../sqlite/sqljs.js';
 
@@ -189,7 +190,8 @@ export interface SqlitePluginOptions {
    * UPDATE, DELETE, REPLACE, CREATE, ALTER, DROP) right after it ran — `statement` inside a
    * transaction, `autocommit` outside one — and the COMMIT of a transaction that ran one. A
    * `crash` verdict kills the plugin there ({@link SqlitePlugin.kill}): the rest of the
-   * transaction never runs and its uncommitted statements roll back.
+   * transaction never runs and its uncommitted statements roll back. A store fault
+   * (`disk-full`, `locked`) fails that statement as SQLite does (see {@link storeFaultError}).
    */
   readonly onWrite?: (write: StoreWrite) => StoreWriteVerdict;
 }
@@ -206,6 +208,17 @@ const CLOSES_TRANSACTION = /^\s*(?:commit|end|rollback(?!\s+to\b))\b/i;
 const COMMITS = /^\s*(?:commit|end)\b/i;
 /** Prepared statements kept per connection: the SDK repeats a few dozen texts all the time. */
 const STATEMENT_CACHE_SIZE = 128;
+
+/**
+ * The error the plugin reports for a statement SQLite failed with SQLITE_FULL or SQLITE_BUSY:
+ * sqlite3_errmsg's words, and the WebSQL code of the plugin's mapping (SQLITE_FULL is the
+ * QUOTA_ERR; anything it does not map, SQLITE_BUSY among them, is UNKNOWN_ERR).
+ */
+export function storeFaultError(fault: StoreFault): SqlError {
+  return fault === 'disk-full'
+    ? { code: SqlErrorCode.QUOTA_ERR, message: 'sqlite3_step failure: database or disk is full' }
+    : { code: SqlErrorCode.UNKNOWN_ERR, message: 'sqlite3_step failure: database is locked' };
+}
 
 const FINALIZED_MESSAGE =
   'InvalidStateError: DOM Exception 11: This transaction is already finalized. Transactions are committed after its ' +
@@ -402,7 +415,10 @@ export class SqlitePlugin {
   }
 }
 
-type Outcome = { ok: true; result: SqliteResultSet } | { ok: false; error: SqlError };
+type Outcome =
+  | { ok: true; result: SqliteResultSet }
+  /** `rollsBack`: the failure ends the transaction even if the statement's error callback returns false. */
+  | { ok: false; error: SqlError; rollsBack?: boolean };
 
 /** One app instance's use of a device file: its transaction queue. */
 class Connection {
@@ -493,7 +509,8 @@ class Connection {
           const write = describeWrite(sql);
           if (write !== undefined) {
             if (this.writing) this.written++;
-            this.report({ kind: this.writing ? 'statement' : 'autocommit', ...write });
+            const verdict = this.report({ kind: this.writing ? 'statement' : 'autocommit', ...write });
+            if (this.writing && (verdict === 'disk-full' || verdict === 'locked')) return this.failWrite(verdict);
           }
         }
       }
@@ -518,8 +535,20 @@ class Connection {
   }
 
   /** Tells of a write; a `crash` verdict kills the app here, before anything else of it runs. */
-  private report(write: StoreWrite): void {
-    if (this.plugin.onWrite?.(write) === 'crash') this.plugin.kill();
+  private report(write: StoreWrite): StoreWriteVerdict | undefined {
+    const verdict = this.plugin.onWrite?.(write);
+    if (verdict === 'crash') this.plugin.kill();
+    return verdict;
+  }
+
+  /**
+   * SQLite failed the statement that just ran with a store fault. On SQLITE_FULL or SQLITE_BUSY
+   * in a write SQLite may roll the whole transaction back on its own; here it always ends so
+   * (`rollsBack`): whatever the app's error callback answers, the transaction rolls back once its
+   * callbacks have run (Transaction.deliver), so the file keeps its committed state.
+   */
+  private failWrite(fault: StoreFault): Outcome {
+    return { ok: false, error: storeFaultError(fault), rollsBack: true };
   }
 
   /** A prepared statement for `sql`, from a small LRU cache (SQLite re-prepares after schema changes). */
@@ -686,6 +715,12 @@ class Transaction implements SqliteTransaction {
           throw {
             code: outcome.error.code,
             message: `a statement error callback did not return false: ${outcome.error.message}`,
+          } satisfies SqlError;
+        } else if (outcome.rollsBack === true) {
+          // The callback asked to go on, but SQLite has rolled the transaction back.
+          throw {
+            code: outcome.error.code,
+            message: `the transaction rolled back: ${outcome.error.message}`,
           } satisfies SqlError;
         }
       } catch (cause) {

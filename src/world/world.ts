@@ -36,6 +36,7 @@ import type {
   ClientSnapshot,
   PushHandler,
   PushSummary,
+  StoreFault,
   StoreWrite,
   StoreWriteVerdict,
 } from '../kernel/driver.js';
@@ -182,6 +183,8 @@ interface ClientState {
   openFirst: number | undefined;
   /** The plan's crash points for this client; each fires once. */
   readonly crashes: { readonly afterWrite: number; used: boolean }[];
+  /** The plan's store faults for this client; each fires once. */
+  readonly storeFaults: { readonly fault: StoreFault; readonly write: number; used: boolean }[];
   /** Virtual time of the client's last progress (a request, a store write) or operation start or end. */
   activeAt: number;
 }
@@ -347,6 +350,7 @@ export class World {
       }),
     );
     const crashes = (linkPlan.crashes ?? []).map((rule) => ({ afterWrite: rule.afterWrite, used: false }));
+    const storeFaults = (linkPlan.store ?? []).map((rule) => ({ fault: rule.fault, write: rule.write, used: false }));
     state = {
       name,
       driver,
@@ -360,12 +364,18 @@ export class World {
       openStatements: [],
       openFirst: undefined,
       crashes,
+      storeFaults,
       activeAt: this.time.now(),
     };
     this.clients.set(name, state);
     if (crashes.length > 0 && driver.reportsStoreWrites !== true) {
       this.note(
         `${name}'s driver (${driver.kind}) does not report store writes: the crash points planned for it (after write ${crashes.map((rule) => rule.afterWrite).join(', ')}) never fire`,
+      );
+    }
+    if (storeFaults.length > 0 && driver.reportsStoreWrites !== true) {
+      this.note(
+        `${name}'s driver (${driver.kind}) does not report store writes: the store faults planned for it (from write ${storeFaults.map((rule) => rule.write).join(', ')}) never fire`,
       );
     }
   }
@@ -381,6 +391,8 @@ export class World {
     const n = ++state.writes;
     const statement: StoreStatement =
       write.table === undefined ? { statement: write.statement } : { statement: write.statement, table: write.table };
+    const fault = write.kind === 'statement' && !this.healed ? this.storeFault(state, write, n) : undefined;
+    if (fault !== undefined) return fault;
     if (write.kind === 'statement') {
       state.openFirst ??= n;
       state.openStatements.push(statement);
@@ -416,6 +428,33 @@ export class World {
     });
     void this.kill(state);
     return 'crash';
+  }
+
+  /**
+   * The store fault the plan puts on this statement, if any: recorded as a `fault` event (the
+   * statement fails, its transaction rolls back, so the statements it had run so far never
+   * commit and no `store-write` event names them).
+   */
+  private storeFault(state: ClientState, write: StoreWrite, n: number): StoreFault | undefined {
+    const rule = state.storeFaults.find((candidate) => !candidate.used && candidate.write <= n);
+    if (rule === undefined) return undefined;
+    rule.used = true;
+    this.recorder.record('world', {
+      kind: 'fault',
+      link: state.name,
+      fault: `store-${rule.fault}`,
+      detail: {
+        life: state.life,
+        write: n,
+        statement: write.statement,
+        ...(write.table !== undefined ? { table: write.table } : {}),
+        // Statements of the transaction that roll back with it (this one included).
+        rolledBack: state.openStatements.length + 1,
+      },
+    });
+    state.openStatements = [];
+    state.openFirst = undefined;
+    return rule.fault;
   }
 
   /**

@@ -33,7 +33,7 @@ describe('built-in scenarios', () => {
   test('generated scenarios turn every fault kind on', async () => {
     for (const file of files.filter((candidate) => path.basename(candidate).startsWith('generated-'))) {
       const kinds = (await loadScenario(file)).generate?.faults?.kinds;
-      // `all` is every network kind; a scenario of credential faults names them all besides its own.
+      // `all` is every network kind; a scenario of credential or store faults names them all besides its own.
       const on = kinds === 'all' ? FAULT_DECISION_KINDS : kinds;
       expect(on, file).toEqual(expect.arrayContaining([...FAULT_DECISION_KINDS]));
     }

@@ -533,6 +533,56 @@ describe('store writes and crashes between them', () => {
     expect(next.plugin.query('test.db', 'SELECT id, text FROM item')).toEqual([{ id: 'a', text: 'x' }]);
   });
 
+  test.each([
+    ['disk-full', { code: SqlErrorCode.QUOTA_ERR, message: 'sqlite3_step failure: database or disk is full' }],
+    ['locked', { code: SqlErrorCode.UNKNOWN_ERR, message: 'sqlite3_step failure: database is locked' }],
+  ] as const)(
+    'a store fault (%s) fails the statement through its error callback and rolls the transaction back',
+    (fault, error) => {
+      const { plugin, db, run } = reporting((write) =>
+        write.kind === 'statement' && write.statement === 'update' ? fault : 'continue',
+      );
+      db.executeSql('CREATE TABLE item (id TEXT PRIMARY KEY, text TEXT)');
+      run();
+      const heard: SqlError[] = [];
+      const outcome = transaction(db, (tx) => {
+        tx.executeSql('INSERT INTO item (id) VALUES (?)', ['a']);
+        tx.executeSql('UPDATE item SET text = ? WHERE id = ?', ['x', 'a'], null, (_tx, failure) => {
+          heard.push(failure);
+          // Asking to go on does not save it: the transaction is gone with the failed statement.
+          return false;
+        });
+      });
+      run();
+      expect(heard).toEqual([error]);
+      expect(outcome.success).toBe(false);
+      expect(outcome.error).toEqual({ code: error.code, message: `the transaction rolled back: ${error.message}` });
+      expect(plugin.query('test.db', 'SELECT COUNT(*) AS n FROM item')).toEqual([{ n: 0 }]);
+      // The database is usable afterwards: the next transaction commits.
+      const next = transaction(db, (tx) => tx.executeSql('INSERT INTO item (id) VALUES (?)', ['b']));
+      run();
+      expect(next.success).toBe(true);
+      expect(plugin.query('test.db', 'SELECT id FROM item')).toEqual([{ id: 'b' }]);
+    },
+  );
+
+  test('a store fault on a statement without an error callback reaches the transaction error callback', () => {
+    const { plugin, db, run } = reporting((write) => (write.kind === 'statement' ? 'disk-full' : 'continue'));
+    db.executeSql('CREATE TABLE item (id TEXT PRIMARY KEY, text TEXT)');
+    run();
+    const outcome = transaction(db, (tx) => tx.executeSql('INSERT INTO item (id) VALUES (?)', ['a']));
+    run();
+    expect(outcome).toEqual({
+      success: false,
+      error: {
+        code: SqlErrorCode.QUOTA_ERR,
+        message: 'a statement with no error handler failed: sqlite3_step failure: database or disk is full',
+      },
+    });
+    expect(plugin.isWriting('test.db')).toBe(false);
+    expect(plugin.query('test.db', 'SELECT COUNT(*) AS n FROM item')).toEqual([{ n: 0 }]);
+  });
+
   test('describeWrite reads the verb and the table of the statements the SDK writes', () => {
     expect(describeWrite('INSERT OR IGNORE INTO [todoitem] ([id],[text]) VALUES (?,?)')).toEqual({
       statement: 'insert',
