@@ -22,6 +22,7 @@ import { benchServeSoak } from './serve-soak.js';
 import { OWN_DIST, type WorkloadName } from './workloads.js';
 import { benchWorld } from './world.js';
 import { performancePage, type PageSection } from './page.js';
+import { compareProfiles, WIDE_PROFILE_GOAL, type ProfileComparison } from './profiles.js';
 
 type Log = (line: string) => void;
 
@@ -55,6 +56,12 @@ function describeComparison(comparison: WorkloadComparison): string {
     `${head.runsPerSecond} runs/s (${head.range[0]}–${head.range[1]}; ${head.cpuMsPerRun} CPU ms/run) at ${head.commit}: ` +
     `${comparison.ratio}× (per-round ratios ${comparison.ratioRange[0]}–${comparison.ratioRange[1]})`
   );
+}
+
+function describeProfiles(figures: ProfileComparison): string {
+  const side = (name: string, side: ProfileComparison['wide']) =>
+    `${name} ${side.runsPerSecond} runs/s (${side.range[0]}–${side.range[1]}; ${side.cpuMsPerRun} CPU ms/run)`;
+  return `${side('old-mix', figures.oldMix)} → ${side('wide', figures.wide)}: ${figures.ratio}× (per-round ${figures.ratioRange[0]}–${figures.ratioRange[1]})`;
 }
 
 function printBreakdown(figures: Breakdown, log: Log): void {
@@ -108,6 +115,18 @@ const sections: readonly Section[] = [
         log,
       });
       for (const comparison of figures.workloads) log(`${comparison.workload}: ${describeComparison(comparison)}`);
+      return figures;
+    },
+  },
+  {
+    name: 'profiles',
+    byDefault: true,
+    async run(log, options) {
+      log(
+        `generator profiles: scenarios/generated-tutorial.ts on the reference client, old-mix and wide, ${options.rounds} interleaved rounds`,
+      );
+      const figures = await compareProfiles({ rounds: options.rounds, log });
+      log(`profiles: ${describeProfiles(figures)}`);
       return figures;
     },
   },
@@ -279,6 +298,12 @@ function goalLines(figures: Record<string, unknown>): string[] {
       );
     }
   }
+  const profiles = figures['profiles'] as ProfileComparison | undefined;
+  lines.push(
+    profiles === undefined
+      ? `wide profile at most 30% slower than old-mix (issue 15): not measured in this run (section profiles)`
+      : `wide profile at most 30% slower than old-mix (issue 15): ${describeProfiles(profiles)} — ${verdict(profiles.ratio >= WIDE_PROFILE_GOAL)}`,
+  );
   lines.push(
     figures['breakdown'] === undefined
       ? 'a breakdown per run: not measured in this run (section breakdown)'
@@ -353,7 +378,7 @@ async function main(argv: string[]): Promise<void> {
     }, parsed.options);
     pageSections.push({ name: section.name, lines });
   }
-  console.log('-- goals (issue 16)');
+  console.log('-- goals (issues 15 and 16)');
   const goals = goalLines(figures);
   for (const line of goals) console.log(line);
   const loadAtEnd = os

@@ -90,6 +90,15 @@ export const WORKLOADS = {
     programs: 200,
     profile: 'old-mix',
   },
+  /** The same scenario's programs drawn with the default `wide` profile (issue 15's wider world). */
+  'reference-generated-wide': {
+    kind: 'generated',
+    scenario: 'scenarios/generated-tutorial.ts',
+    client: 'reference',
+    seed: 16,
+    programs: 200,
+    profile: 'wide',
+  },
   'world-standard': { kind: 'standard', client: 'reference', steps: 40 },
 } as const satisfies Record<string, Workload>;
 
