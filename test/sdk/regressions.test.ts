@@ -24,6 +24,7 @@ const EXPECTED_CHECKER: Record<string, string> = {
   'generated-tutorial-skipped-record-never-repulled.json': 'pull-completeness',
   'generated-tutorial-date-looking-string.json': 'convergence',
   'generated-unkind-server-tie-group-skipped.json': 'pull-completeness',
+  'generated-handlers-handler-awaits-own-push.json': 'liveness',
 };
 
 const files = await listScenarioFiles(DIRECTORY);

@@ -70,6 +70,8 @@ const PINNED: Record<string, string> = {
   'regression/generated-unkind-server-tie-group-skipped.json': 'e577805047523650',
   // Saved from a hunt on the SDK after the wider world landed: pinned on that code.
   'regression/generated-defer-to-pull-read-after-update-during-push.json': '53846cf9d8391872',
+  // Saved from a hunt on the SDK after the generated handlers landed: pinned on that code.
+  'regression/generated-handlers-handler-awaits-own-push.json': '4329e665d2d285c3',
 };
 
 async function generatedHashes(
