@@ -6,7 +6,8 @@
  * say the same, in the same order. (The cases were drawn by mutating shipped scenarios and
  * valid files; a differential run of 20,000 such files per format found no other difference.)
  * A format that gains a field or a step gains it in its lists of what is allowed, and only there:
- * the credentials faults added `credentials` and `sign-in` to four cases' lists.
+ * the credentials and store faults, the hold step and the generated handlers' answers added
+ * `credentials`, `store`, `sign-in`, `hold` and `answers` to eight cases' lists.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
