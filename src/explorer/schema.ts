@@ -11,6 +11,7 @@ import { MAX_BODY_BYTES, MAX_ID_LENGTH } from '../protocol/limits.js';
 import type { ColumnType, JsonObject, JsonValue, TableDefinition } from '../protocol/records.js';
 import { formatBytes } from '../protocol/safe-json.js';
 import { across, dispatch, oneOf, type Problem } from '../protocol/schema.js';
+import { show } from '../scenario/schema.js';
 import { SCRIPTED_DECISIONS, type ScriptedDecision } from '../scenario/scripted.js';
 import { OPERATION_ACTIONS } from '../kernel/driver.js';
 import { EXPLORER_POLICIES } from './session.js';
@@ -23,18 +24,8 @@ const MAX_DEPTH = 8;
 const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 const QUERY_ID = /^[A-Za-z0-9_.-]{1,100}$/;
 
-/** A value as the API's answers show it: short JSON, `nothing` for a missing one. */
-export function show(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (typeof value === 'function') return 'a function';
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    text = String(value);
-  }
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
+/** A value as the API's answers show it: short JSON, `nothing` for a missing one (the scenario messages' words). */
+export { show };
 
 /** `body` for the request itself, else `record.data.a[0]`. */
 export function fieldOf(path: readonly PropertyKey[]): string {
