@@ -25,6 +25,8 @@ import {
   writtenValues,
   type EventOf,
   type Exchange,
+  writtenRecordId,
+  writtenTable,
   type HistoryIndex,
 } from './history-index.js';
 import { acceptedWritesOf, localWrites, type LocalWrite } from './local-writes.js';
@@ -123,7 +125,7 @@ function devicePulls(
       const row = clientTable(snapshot, client, write.table).find(
         (candidate) => candidate['id'] === write.id && candidate['version'] === version,
       );
-      if (row === undefined || excused(index, snapshot, client, write)) continue;
+      if (row === undefined || excused(index, snapshot, entry, client)) continue;
       compared++;
       const differs = differingColumns(columns.get(write.table), values, row);
       if (differs.length === 0) continue;
@@ -143,15 +145,27 @@ function devicePulls(
 
 /**
  * A device's row may keep the version with other values for reasons of its own: an edit still
- * pending (the version changes only when it is pushed), or a handler resolution about the record
- * (`cancelAndUpdate(v)`, `cancel()` …) that stored what the app chose.
+ * pending (the version changes only when it is pushed), an edit of its own made since the version
+ * was written (if its operation vanished, that is a lost write, `no-lost-writes`' to report, not a
+ * pull that changed a value), or a handler resolution about the record (`cancelAndUpdate(v)`,
+ * `cancel()` …) that stored what the app chose.
  */
-function excused(index: HistoryIndex, snapshot: EventOf<'snapshot'>, client: string, write: LocalWrite): boolean {
+function excused(index: HistoryIndex, snapshot: EventOf<'snapshot'>, entry: Stored, client: string): boolean {
+  const { write } = entry;
   const key = recordKey(write.table, write.id);
   const pending = snapshot.clients[client]?.operations.some(
     (operation) => recordKey(operation.table, operation.itemId) === key,
   );
   if (pending === true) return true;
+  const editedSince = index.operations.some(
+    (operation) =>
+      operation.actor === client &&
+      operation.invoke.seq > entry.exchange.requestEvent.seq &&
+      operation.invoke.seq < snapshot.seq &&
+      writtenTable(operation.op) === write.table &&
+      writtenRecordId(operation.op) === write.id,
+  );
+  if (editedSince) return true;
   return index.handlerCalls.some(
     (record) =>
       record.client === client &&
