@@ -12,6 +12,7 @@ import { checkNoResurrection, NO_RESURRECTION } from './no-resurrection.js';
 import { checkPullCompleteness, PULL_COMPLETENESS } from './pull-completeness.js';
 import { checkPullMarks, PULL_MARKS } from './pull-marks.js';
 import { checkQueueCollapse, QUEUE_COLLAPSE } from './queue-collapse.js';
+import { checkRoundTrip, ROUND_TRIP } from './round-trip.js';
 import { historyGaps, unknownOver } from './completeness.js';
 import { checkSessionGuarantees, SESSION_GUARANTEES } from './session-guarantees.js';
 import type { CheckResult } from './types.js';
@@ -30,6 +31,7 @@ export const CHECKER_NAMES = [
   LIVENESS,
   PULL_MARKS,
   SESSION_GUARANTEES,
+  ROUND_TRIP,
   INTENT,
 ] as const;
 
@@ -48,6 +50,7 @@ export const CHECKERS: Readonly<Record<CheckerName, Checker>> = {
   [LIVENESS]: checkLiveness,
   [PULL_MARKS]: checkPullMarks,
   [SESSION_GUARANTEES]: checkSessionGuarantees,
+  [ROUND_TRIP]: checkRoundTrip,
   [INTENT]: checkIntent,
 };
 
@@ -97,6 +100,7 @@ export {
   checkPullCompleteness,
   checkPullMarks,
   checkQueueCollapse,
+  checkRoundTrip,
   checkSessionGuarantees,
 };
 export { coverageCounters, COVERAGE_COUNTERS, type CoverageCounter } from './coverage.js';

@@ -16,6 +16,7 @@ const RULE_AREAS = [
   'convergence',
   'liveness',
   'session',
+  'roundtrip',
   'diff',
 ] as const;
 
@@ -117,6 +118,9 @@ const DEFINITIONS = [
   { id: 'session.read-your-writes', title: "A read shows the client's own writes" },
   { id: 'session.monotonic-reads', title: 'A read never goes back to an older value' },
   { id: 'session.no-empty-after-non-empty', title: 'A table does not read empty after non-empty without deletes' },
+
+  { id: 'roundtrip.server-stores', title: 'The server stores the values the app wrote' },
+  { id: 'roundtrip.device-pulls', title: 'Another device holds the values the app wrote' },
 
   { id: 'diff.writes-sent', title: 'Each record gets the writes the reference client sends' },
   { id: 'diff.handler-calls', title: 'The handler is asked about the conflicts and errors the reference client meets' },

@@ -1,5 +1,6 @@
 /** Builds a CheckResult from violations, with the plain-words explanation reports show. */
 import type { History } from '../kernel/history.js';
+import type { TableDefinition } from '../protocol/records.js';
 import type { ScenarioIntent } from './intent-types.js';
 import type { CheckResult, Violation } from './types.js';
 
@@ -16,6 +17,11 @@ export interface CheckContext {
   readonly maxHandlerCalls?: number;
   /** What the scenario says its app intends (the `intent` checker judges it). */
   readonly intent?: ScenarioIntent;
+  /**
+   * The scenario's tables: their column types say when a value read back is the value written
+   * (`round-trip`). Without them every column compares as JSON.
+   */
+  readonly tables?: readonly TableDefinition[];
 }
 
 export type Checker = (history: History, context?: CheckContext) => CheckResult;

@@ -127,7 +127,7 @@ export async function executeProgram(
   if (stuck && !names.includes('liveness')) names = [...names, 'liveness'];
   // A less kind server takes some guarantees away: their violations are not judged (check/not-judged.ts).
   const checks: CheckResult[] = setAsideSuspended(
-    runCheckers(history, names, { finalLabel: FINAL_SNAPSHOT, intent: scenario.intent }),
+    runCheckers(history, names, { finalLabel: FINAL_SNAPSHOT, intent: scenario.intent, tables: scenario.tables }),
     activeVariants(scenario.server),
   );
   if (stopped !== undefined && !stuck) {

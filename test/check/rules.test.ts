@@ -20,7 +20,7 @@ const REFERENCE_CLIENT = readFileSync(path.join(ROOT, 'docs/concepts/reference-c
 
 const IDS: ReadonlySet<string> = new Set(RULES.map((rule) => rule.id));
 const AREA_ID =
-  /^(local|queue|push|handler|pull|purge|concurrency|restart|convergence|liveness|session|diff)\.[a-z0-9-]+$/;
+  /^(local|queue|push|handler|pull|purge|concurrency|restart|convergence|liveness|session|roundtrip|diff)\.[a-z0-9-]+$/;
 
 /** GitHub's heading anchor: markdown code marks gone, lower case, punctuation dropped, spaces → `-`. */
 function slug(heading: string): string {
