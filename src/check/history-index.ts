@@ -426,7 +426,14 @@ export function collapsedIntoInsert(index: HistoryIndex, remove: OperationRecord
         writtenTable(other.op) === table &&
         writtenRecordId(other.op) === id,
     );
-  if (insert === undefined) return false;
+  // The queue's own insert counts too, as the store held it before the delete: a handler's
+  // changeAction('insert') turns a queued update into one without any local insert.
+  const before = snapshotBefore(index, remove.invoke.seq);
+  const queued = before?.clients[remove.actor]?.operations.some(
+    (operation) => operation.table === table && operation.itemId === id && operation.action === 'insert',
+  );
+  const since = Math.max(insert?.invoke.seq ?? -1, queued === true ? before!.seq : -1);
+  if (since < 0) return false;
   return !index.exchanges.some(
     (exchange) =>
       exchange.client === remove.actor &&
@@ -436,7 +443,7 @@ export function collapsedIntoInsert(index: HistoryIndex, remove: OperationRecord
       exchange.response?.status !== undefined &&
       exchange.response.status >= 200 &&
       exchange.response.status < 300 &&
-      exchange.requestEvent.seq > insert.invoke.seq &&
+      exchange.requestEvent.seq > since &&
       exchange.requestEvent.seq < remove.invoke.seq &&
       // An answer the app died before reading, or could not store, left the insert in its queue:
       // the delete collapsed it.
