@@ -10,7 +10,7 @@ import { expect, test } from 'vitest';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const FINDINGS = readFileSync(path.join(ROOT, 'docs/sdk-findings.md'), 'utf8');
 
-/** Sections `### 1.` … `### 16.` and `### P1.` … `### P7.`, by their number. */
+/** Sections `### 1.` … `### 16.` and `### P1.` … `### P8.`, by their number. */
 function sections(): Map<string, string> {
   const found = new Map<string, string>();
   for (const part of FINDINGS.split(/^(?=#{2,3} )/m)) {
@@ -20,8 +20,18 @@ function sections(): Map<string, string> {
   return found;
 }
 
-test('every finding, 1–16 and P1–P7, is there', () => {
-  const numbers = [...Array.from({ length: 16 }, (_, i) => String(i + 1)), 'P1', 'P2', 'P3', 'P4', 'P5', 'P6', 'P7'];
+test('every finding, 1–16 and P1–P8, is there', () => {
+  const numbers = [
+    ...Array.from({ length: 16 }, (_, i) => String(i + 1)),
+    'P1',
+    'P2',
+    'P3',
+    'P4',
+    'P5',
+    'P6',
+    'P7',
+    'P8',
+  ];
   expect([...sections().keys()].sort()).toEqual(numbers.sort());
 });
 

@@ -25,6 +25,7 @@ const EXPECTED_CHECKER: Record<string, string> = {
   'generated-tutorial-date-looking-string.json': 'convergence',
   'generated-unkind-server-tie-group-skipped.json': 'pull-completeness',
   'generated-handlers-handler-awaits-own-push.json': 'liveness',
+  'generated-tutorial-update-during-discard-unconditional.json': 'no-lost-writes',
 };
 
 const files = await listScenarioFiles(DIRECTORY);
