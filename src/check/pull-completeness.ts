@@ -235,6 +235,8 @@ function judgePull(
       // that pull's mark is past the row, so this one never asked for it.
       const carried = pages === undefined && op.queryId !== undefined && missed?.version === row.version;
       violations.push({
+        rule,
+        at: { op: 'pull', status: pages !== undefined || carried ? TIE_PAGED : 'ok' },
         message:
           pages !== undefined
             ? `${what} ${problem}; the pull paged through its tie group: the server served rows of that updatedAt on ${pages.length} of its pages (${pages.map((seq) => `#${seq}`).join(', ')}).`
@@ -242,8 +244,6 @@ function judgePull(
               ? `${what} ${problem}; its pull #${missed.pull} of the same query id had missed it at this version paging through its tie group, and saved its mark past it.`
               : `${what} ${problem}.`,
         events: carried ? [missed.pull, ...cited] : cited,
-        rule,
-        at: { op: 'pull', status: pages !== undefined || carried ? TIE_PAGED : 'ok' },
       });
       if (op.queryId !== undefined && (pages !== undefined || carried))
         missedBefore.set(row.id, { version: row.version, pull: carried ? missed.pull : pull.start });

@@ -165,9 +165,7 @@ describe('cancelAndDiscard', () => {
       const decided = h.decide('client-1', call, 'cancelAndDiscard', options.isHandled);
       if (options.outcome === 'ok') h.ok('client-1', push.opId);
       else h.fail('client-1', push.opId, 'Push failed while pushing operation for tableName : todoitem');
-      h.snapshot('after push', { 'client-1': state([local('c', 'call mum', 'v1')], [pending(2, 'delete', 'c')]) }, [
-        c,
-      ]);
+      h.snapshot('after push', { 'client-1': state([local('c', 'call mum', 'v1')], [pending(2, 'delete', 'c')]) }, [c]);
       return { violations: checkCancelAndDiscard(h.build()).violations, decided };
     };
     const { violations, decided } = run({ outcome: 'fail', isHandled: true, status: 404 });

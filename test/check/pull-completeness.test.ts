@@ -131,7 +131,11 @@ describe('pull completeness', () => {
       const server = [record('a', 'milk', 'v1'), record('b', 'dog', 'v1'), c, d];
       const h = new HistoryBuilder();
       h.snapshot('before pull', { 'client-1': state([]) }, server);
-      const op = h.invoke('client-1', { type: 'pull', table: 'todoitem', ...(queryId !== undefined ? { queryId } : {}) });
+      const op = h.invoke('client-1', {
+        type: 'pull',
+        table: 'todoitem',
+        ...(queryId !== undefined ? { queryId } : {}),
+      });
       h.page('client-1', FIRST_PAGE, [server[0]!, server[1]!], held(server));
       h.page('client-1', `${FIRST_PAGE}&$skip=2`, [server[0]!, d]);
       h.page('client-1', `${FIRST_PAGE}&$skip=4`, []);
@@ -159,9 +163,10 @@ describe('pull completeness', () => {
     );
     expect(result.violations[1]!.events).toContain(first);
     // A full pull saves no mark: its next miss has a cause of its own.
-    expect(run(undefined, record('c', 'cat', 'v1')).result.violations.map((violation) => violation.at.status)).toEqual(
-      ['tie-paged', 'ok'],
-    );
+    expect(run(undefined, record('c', 'cat', 'v1')).result.violations.map((violation) => violation.at.status)).toEqual([
+      'tie-paged',
+      'ok',
+    ]);
   });
 
   test('a later miss of the row at another version than the tie-paged one is not excused', () => {
