@@ -4,20 +4,11 @@
  * handler starts `cancelAndDiscard()` and returns without its promise; the test keeps that promise
  * and waits for it itself, so what it checks does not depend on timing.
  */
-import { afterEach, beforeEach, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import type { PushErrorLike } from '../../src/kernel/driver.js';
-import { Device, Serve } from './support.js';
+import { Device, serveSession } from './support.js';
 
-let serve: Serve;
-let device: Device | undefined;
-beforeEach(async () => {
-  serve = await Serve.start();
-});
-afterEach(async () => {
-  await device?.close();
-  device = undefined;
-  await serve.close();
-});
+const session = serveSession();
 
 /**
  * A device whose queue holds an update the server answers 404 (a record it does not have) and,
@@ -25,9 +16,9 @@ afterEach(async () => {
  * discard's promise or not.
  */
 async function queued(returned: boolean): Promise<{ device: Device; discards: Promise<unknown>[] }> {
-  await serve.insert('todoitem', { id: 'r1', text: 'v100', complete: false });
+  await session.serve.insert('todoitem', { id: 'r1', text: 'v100', complete: false });
   const discards: Promise<unknown>[] = [];
-  const opened = await Device.open(serve.url, {
+  const opened = await Device.open(session.serve.url, {
     pushHandler: {
       onError: (pushError: PushErrorLike) => {
         const discarding = Promise.resolve(pushError.cancelAndDiscard());
@@ -49,8 +40,8 @@ async function queued(returned: boolean): Promise<{ device: Device; discards: Pr
 }
 
 test('P9: a handler that does not return its cancelAndDiscard() has the error stop the push, although the discard removes the operation', async () => {
-  const { device: opened, discards } = await queued(false);
-  device = opened;
+  const { device, discards } = await queued(false);
+  session.device = device;
   await expect(Promise.resolve(device.context.push())).rejects.toMatchObject({
     message: expect.stringMatching(/action: update, and record ID: milk 10: The item does not exist/),
   });
@@ -62,22 +53,26 @@ test('P9: a handler that does not return its cancelAndDiscard() has the error st
     ['delete', 'r1'],
   ]);
   // … but the push had already read isHandled (false) and stopped: the delete was never sent.
-  const writes = (await serve.exchanges()).filter((exchange) => exchange.method !== 'GET');
+  const writes = (await session.serve.exchanges()).filter((exchange) => exchange.method !== 'GET');
   expect(writes.map((exchange) => [exchange.method, exchange.url, exchange.status])).toEqual([
     ['PATCH', '/tables/todoitem/milk%2010', 404],
   ]);
-  expect((await serve.row('todoitem', 'r1'))!['deleted']).toBe(false);
+  expect((await session.serve.row('todoitem', 'r1'))!['deleted']).toBe(false);
   // The next push sends it.
   expect(await device.context.push()).toEqual([]);
-  expect((await serve.exchanges()).at(-1)).toMatchObject({ method: 'DELETE', url: '/tables/todoitem/r1', status: 200 });
+  expect((await session.serve.exchanges()).at(-1)).toMatchObject({
+    method: 'DELETE',
+    url: '/tables/todoitem/r1',
+    status: 200,
+  });
 });
 
 test('P9, the same handler returning the discard: the push goes on and sends the delete', async () => {
-  const { device: opened, discards } = await queued(true);
-  device = opened;
+  const { device, discards } = await queued(true);
+  session.device = device;
   expect(await device.context.push()).toEqual([]);
   expect(discards).toHaveLength(1);
-  const writes = (await serve.exchanges()).filter((exchange) => exchange.method !== 'GET');
+  const writes = (await session.serve.exchanges()).filter((exchange) => exchange.method !== 'GET');
   expect(writes.map((exchange) => [exchange.method, exchange.url, exchange.status])).toEqual([
     ['PATCH', '/tables/todoitem/milk%2010', 404],
     ['DELETE', '/tables/todoitem/r1', 200],
@@ -86,9 +81,9 @@ test('P9, the same handler returning the discard: the push goes on and sends the
 });
 
 test('9, as a handler sees it: the server record of a 412 holds a date-looking string as the text of a Date', async () => {
-  await serve.insert('todoitem', { id: 'r2', text: 'v101', complete: true });
+  await session.serve.insert('todoitem', { id: 'r2', text: 'v101', complete: true });
   const given: unknown[] = [];
-  device = await Device.open(serve.url, {
+  const device = await Device.open(session.serve.url, {
     pushHandler: {
       onConflict: (pushError: PushErrorLike) => {
         given.push(pushError.getServerRecord());
@@ -96,13 +91,14 @@ test('9, as a handler sees it: the server record of a 412 holds a date-looking s
       },
     },
   });
+  session.device = device;
   await device.context.pull(device.query(), 'all');
   await device.context.update('todoitem', { id: 'r2', text: 'v0', complete: false });
   // Another user writes a text that looks like a date.
-  await serve.update('todoitem', 'r2', { text: '2026-01-01T00:00:00Z' });
+  await session.serve.update('todoitem', 'r2', { text: '2026-01-01T00:00:00Z' });
   expect(await device.context.push()).toEqual([]);
-  const conflict = (await serve.exchanges()).find((exchange) => exchange.status === 412);
+  const conflict = (await session.serve.exchanges()).find((exchange) => exchange.status === 412);
   expect(conflict).toMatchObject({ method: 'PATCH', url: '/tables/todoitem/r2' });
   expect(given).toEqual([expect.objectContaining({ id: 'r2', text: '2026-01-01T00:00:00.000Z' })]);
-  expect((await serve.row('todoitem', 'r2'))!['text']).toBe('2026-01-01T00:00:00Z');
+  expect((await session.serve.row('todoitem', 'r2'))!['text']).toBe('2026-01-01T00:00:00Z');
 });
