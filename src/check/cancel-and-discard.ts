@@ -221,16 +221,35 @@ function checkDiscard(index: HistoryIndex, record: HandlerCallRecord): Violation
         (exchange) => exchange.table === operation.table && exchange.itemId === operation.itemId,
       );
       if (!tried && push.operation.outcome !== undefined) {
+        const early = readBeforeSettled(record, push, writes);
         violations.push({
-          rule: 'handler.cancel-and-discard',
+          rule: early ? 'handler.waits-for-resolutions' : 'handler.cancel-and-discard',
           at: { op: 'push', status: 'stopped-early' },
-          message: `${client}'s push #${push.start} stopped after discarding ${table}/${id} (#${at}) without trying the queued ${operation.action} of ${operation.table}/${operation.itemId}.`,
+          message: early
+            ? `${client}'s push #${push.start} failed with the error its handler answered by discarding ${table}/${id} (#${at}), without trying the queued ${operation.action} of ${operation.table}/${operation.itemId}: it read the handler's outcome before the discard had settled.`
+            : `${client}'s push #${push.start} stopped after discarding ${table}/${id} (#${at}) without trying the queued ${operation.action} of ${operation.table}/${operation.itemId}.`,
           events: [at, push.operation.outcome.seq],
         });
       }
     }
   }
   return violations;
+}
+
+/**
+ * Whether the push failed at the very error the discard answered: it sent nothing after the
+ * handler was called and failed, though the discard settled with isHandled true (the decision
+ * is read once every resolution the handler started has settled). Only a push that read the
+ * outcome before the discard settled — when isHandled was still false — stops there, for an
+ * error stops a push only unhandled (docs/semantics.md, `handler.waits-for-resolutions`).
+ */
+function readBeforeSettled(record: HandlerCallRecord, push: SyncWindow, writes: readonly Exchange[]): boolean {
+  return (
+    record.decision?.isHandled === true &&
+    !isConflictStatus(record.call.status) &&
+    push.operation.outcome?.kind === 'fail' &&
+    writes.every((exchange) => exchange.requestEvent.seq < record.call.seq)
+  );
 }
 
 /** The record has no local row when the push starts, and the client writes none before the push ends. */

@@ -26,10 +26,14 @@ import {
   type SyncWindow,
 } from './history-index.js';
 import { recordKey, REMOVING_DECISIONS, RESOLVING_DECISIONS } from './pending.js';
+import { onlyRevivedDates } from './revived-dates.js';
 import type { Violation } from './types.js';
 import { hasHandler, verdict, type CheckContext } from './verdict.js';
 
 export const CONFLICT_CALLBACKS = 'conflict-callbacks';
+
+/** The status of a server record that differs from the 412's only in date-looking strings given back as a Date's text. */
+const DATE_LOOKING_STRING = 'date-looking-string';
 
 export function checkConflictCallbacks(history: History, context?: CheckContext): ReturnType<typeof verdict> {
   const index = indexHistory(history);
@@ -149,10 +153,17 @@ function checkExchange(index: HistoryIndex, exchange: Exchange, context?: CheckC
     if (status === 412 && exchange.response !== undefined) {
       const sent = parseJsonObject(exchange.response.body);
       if (!sameServerRecord(call.serverRecord ?? null, sent)) {
+        // Differences that are all date-looking strings given back as a Date's text have a
+        // cause of their own (a reviver that makes Dates of them): named apart, not excused.
+        const revived = onlyRevivedDates(call.serverRecord ?? null, sent);
         violations.push({
           rule: 'handler.error-details',
-          at,
-          message: `${client}'s onConflict at #${call.seq} was given server record ${canonicalJson(call.serverRecord ?? null)}, but the 412 at #${outcomeSeq} carried ${canonicalJson(sent)}.`,
+          at: revived === undefined ? at : { op: exchange.action, status: DATE_LOOKING_STRING },
+          message:
+            `${client}'s onConflict at #${call.seq} was given server record ${canonicalJson(call.serverRecord ?? null)}, but the 412 at #${outcomeSeq} carried ${canonicalJson(sent)}` +
+            (revived === undefined
+              ? '.'
+              : `; only strings that look like ISO dates differ (${revived.join(', ')}), given back as the text of a Date.`),
           events: cite,
         });
       }

@@ -6,6 +6,7 @@
  */
 import type { History } from '../kernel/history.js';
 import {
+  answerNeverStored,
   clientTable,
   finalSnapshot,
   indexHistory,
@@ -176,8 +177,10 @@ function versionLostAt(index: HistoryIndex, client: string, table: string, id: s
 
 /**
  * Whether a local write of the record may still have been waiting at `seq`: one came before
- * it with no applied write of the record by the client in between. When unsure, it says yes
- * (this checker then stays quiet rather than blame a retry that could not know better).
+ * it with no applied write of the record by the client in between — applied as the client
+ * learned it: an answer that came after its app died (or never reached its store) left the
+ * operation queued. When unsure, it says yes (this checker then stays quiet rather than blame a
+ * retry that could not know better).
  */
 function changeWaiting(index: HistoryIndex, client: string, table: string, id: string, seq: number): boolean {
   const writes = index.operations.filter(
@@ -200,6 +203,7 @@ function changeWaiting(index: HistoryIndex, client: string, table: string, id: s
       exchange.responseEvent !== undefined &&
       exchange.responseEvent.seq > last.invoke.seq &&
       exchange.responseEvent.seq < seq &&
+      !answerNeverStored(index, exchange) &&
       status !== undefined &&
       status >= 200 &&
       status < 300

@@ -81,6 +81,16 @@ interface Skipped {
   readonly pull: number;
 }
 
+/**
+ * A row an incremental pull missed inside a tie group it paged through: its version, and the pull.
+ * That pull saved its mark past the row, so each later pull of the same query id misses it again
+ * (it asks only for rows at or after the mark) — the same cause, named tie-paged too.
+ */
+interface TieMissed {
+  readonly version: string;
+  readonly pull: number;
+}
+
 /** Every `held` record of the history by query (table, filter), in history order. */
 type HeldIndex = ReadonlyMap<string, readonly { readonly seq: number; readonly held: HeldRows }[]>;
 
@@ -102,9 +112,11 @@ export function checkPullCompleteness(history: History, _context?: CheckContext)
   const unjudged = new Map<Unjudged, number>();
   /** Per query (client, table, filter, query id): the rows its last pulls left alone. */
   const skipped = new Map<string, Map<string, Skipped>>();
+  /** Per query (client, table, filter, query id): the rows its last pulls missed paging a tie group. */
+  const tieMissed = new Map<string, Map<string, TieMissed>>();
   let judged = 0;
   for (const pull of index.pulls) {
-    const outcome = judgePull(index, held, windowEnds, pull, skipped);
+    const outcome = judgePull(index, held, windowEnds, pull, skipped, tieMissed);
     if (typeof outcome === 'string') unjudged.set(outcome, (unjudged.get(outcome) ?? 0) + 1);
     else {
       judged++;
@@ -129,6 +141,7 @@ function judgePull(
   windowEnds: ReadonlyMap<Exchange, number>,
   pull: SyncWindow,
   skipped: Map<string, Map<string, Skipped>>,
+  tieMissed: Map<string, Map<string, TieMissed>>,
 ): Violation[] | Unjudged {
   const op = pull.operation.op;
   if (op.type !== 'pull') return 'did not complete';
@@ -150,6 +163,8 @@ function judgePull(
   const query = queryKey(client, table, filter, op.queryId);
   const left = skipped.get(query) ?? new Map<string, Skipped>();
   skipped.set(query, left);
+  const missedBefore = tieMissed.get(query) ?? new Map<string, TieMissed>();
+  tieMissed.set(query, missedBefore);
   // Every version such a row had while the pull ran: whichever the pull met (or jumped over),
   // its mark may now be past it.
   const during = versionsDuring(index, table, first.event.seq, pull.end);
@@ -201,8 +216,10 @@ function judgePull(
       problem = `left ${key} at version ${mine['version']} (#${after.seq}); the server held version ${row.version} (updatedAt ${row.updatedAt}) when the pull read its first page (#${first.event.seq})`;
     }
     const earlier = left.get(row.id);
+    const missed = missedBefore.get(row.id);
     if (problem === undefined) {
       left.delete(row.id);
+      missedBefore.delete(row.id);
       continue;
     }
     if (op.queryId !== undefined && earlier?.versions.has(row.version) === true) {
@@ -214,15 +231,23 @@ function judgePull(
       });
     } else {
       const pages = pagedTies.get(row.updatedAt);
+      // Missed again at the version an earlier pull of this query id missed paging its tie group:
+      // that pull's mark is past the row, so this one never asked for it.
+      const carried = pages === undefined && op.queryId !== undefined && missed?.version === row.version;
       violations.push({
-        message:
-          pages === undefined
-            ? `${what} ${problem}.`
-            : `${what} ${problem}; the pull paged through its tie group: the server served rows of that updatedAt on ${pages.length} of its pages (${pages.map((seq) => `#${seq}`).join(', ')}).`,
-        events: cited,
         rule,
-        at: { op: 'pull', status: pages === undefined ? 'ok' : TIE_PAGED },
+        at: { op: 'pull', status: pages !== undefined || carried ? TIE_PAGED : 'ok' },
+        message:
+          pages !== undefined
+            ? `${what} ${problem}; the pull paged through its tie group: the server served rows of that updatedAt on ${pages.length} of its pages (${pages.map((seq) => `#${seq}`).join(', ')}).`
+            : carried
+              ? `${what} ${problem}; its pull #${missed.pull} of the same query id had missed it at this version paging through its tie group, and saved its mark past it.`
+              : `${what} ${problem}.`,
+        events: carried ? [missed.pull, ...cited] : cited,
       });
+      if (op.queryId !== undefined && (pages !== undefined || carried))
+        missedBefore.set(row.id, { version: row.version, pull: carried ? missed.pull : pull.start });
+      else missedBefore.delete(row.id);
     }
   }
   violations.push(...pendingRecordsChanged(index, windowEnds, pull, before, after, what));

@@ -129,8 +129,59 @@ describe('cancelAndDiscard', () => {
   });
 
   test('reports a push that stopped instead of trying the operations behind the discarded one', () => {
-    expect(checkCancelAndDiscard(discard({ skipLater: true }).history).violations[0]!.message).toContain(
-      'without trying the queued insert of todoitem/c',
+    const [violation] = checkCancelAndDiscard(discard({ skipLater: true }).history).violations;
+    expect(violation!.message).toContain('without trying the queued insert of todoitem/c');
+    expect(violation!.rule).toBe('handler.cancel-and-discard');
+  });
+
+  test('a push that fails at the very error a settled discard answered read the outcome before the discard settled', () => {
+    // Found by generated-handlers on the SDK: the handler answered a 404 with cancelAndDiscard()
+    // without waiting for it; the SDK reads isHandled when the handler's own promise settles, so
+    // the error stopped the push although the discard then removed the operation
+    // (docs/sdk-findings.md P9).
+    const run = (options: { outcome: 'ok' | 'fail'; isHandled: boolean; status: number }) => {
+      const h = new HistoryBuilder();
+      h.snapshot(
+        'before push',
+        {
+          'client-1': state(
+            [local('a', 'mine', null), local('c', 'call mum', 'v1')],
+            [pending(1, 'update', 'a'), pending(2, 'delete', 'c')],
+          ),
+        },
+        [c],
+      );
+      const push = h.invoke('client-1', { type: 'push' });
+      h.exchange('client-1', 'PATCH', '/tables/todoitem/a', options.status, {
+        body: { id: 'a', text: 'mine', complete: false },
+        answer: options.status === 412 ? theirs : { error: 'The item does not exist' },
+      });
+      const call = h.call('client-1', options.status === 412 ? 'onConflict' : 'onError', {
+        action: 'update',
+        itemId: 'a',
+        status: options.status,
+        clientRecord: local('a', 'mine', null),
+      });
+      const decided = h.decide('client-1', call, 'cancelAndDiscard', options.isHandled);
+      if (options.outcome === 'ok') h.ok('client-1', push.opId);
+      else h.fail('client-1', push.opId, 'Push failed while pushing operation for tableName : todoitem');
+      h.snapshot('after push', { 'client-1': state([local('c', 'call mum', 'v1')], [pending(2, 'delete', 'c')]) }, [c]);
+      return { violations: checkCancelAndDiscard(h.build()).violations, decided };
+    };
+    const { violations, decided } = run({ outcome: 'fail', isHandled: true, status: 404 });
+    expect(violations.map((violation) => [violation.rule, violation.at])).toEqual([
+      ['handler.waits-for-resolutions', { op: 'push', status: 'stopped-early' }],
+    ]);
+    expect(violations[0]!.message).toContain(
+      `failed with the error its handler answered by discarding todoitem/a (#${decided}), without trying the queued delete of todoitem/c`,
     );
+    // A discard that did not leave isHandled true, a push that did not fail, a conflict (which
+    // never stops a push): the push stopped for some other reason, and is blamed as before.
+    for (const other of [
+      run({ outcome: 'fail', isHandled: false, status: 404 }),
+      run({ outcome: 'ok', isHandled: true, status: 404 }),
+      run({ outcome: 'fail', isHandled: true, status: 412 }),
+    ])
+      expect(other.violations.map((violation) => violation.rule)).toEqual(['handler.cancel-and-discard']);
   });
 });

@@ -11,6 +11,8 @@ function conflict(
   options: {
     handler?: 'onConflict' | 'onError';
     serverRecord?: object;
+    /** What the 412 carried (default `theirs`). */
+    answer?: object;
     decision?: HandlerDecision;
     isHandled?: boolean;
     call?: boolean;
@@ -21,7 +23,7 @@ function conflict(
   const answer = h.exchange('client-1', 'PATCH', '/tables/todoitem/a', 412, {
     body: { id: 'a', text: 'mine', complete: false },
     ifMatch: 'v1',
-    answer: theirs,
+    answer: (options.answer ?? theirs) as never,
   });
   let callSeq: number | undefined;
   if (options.call !== false) {
@@ -55,6 +57,30 @@ describe('conflict callbacks', () => {
   test('reports a server record that is not the one the 412 carried', () => {
     const result = checkConflictCallbacks(conflict({ serverRecord: record('a', 'older', 'v1') }).history);
     expect(result.violations.map((violation) => violation.message).join(' ')).toContain('was given server record');
+  });
+
+  test('names apart a server record whose only differences are date-looking strings given back as a Date’s text', () => {
+    // Found by generated-tutorial on the SDK: its reviver makes a Date of the 412 body's
+    // "2026-01-01T00:00:00Z" and getServerRecord() copies it through JSON (docs/sdk-findings.md 9).
+    const sent = record('a', '2026-01-01T00:00:00Z', 'v2');
+    const statuses = (given: object) =>
+      checkConflictCallbacks(conflict({ answer: sent, serverRecord: given }).history).violations.map((violation) => [
+        violation.rule,
+        violation.at.status,
+      ]);
+    const revived = checkConflictCallbacks(
+      conflict({ answer: sent, serverRecord: { ...sent, text: '2026-01-01T00:00:00.000Z' } }).history,
+    ).violations;
+    expect(revived.map((violation) => [violation.rule, violation.at])).toEqual([
+      ['handler.error-details', { op: 'update', status: 'date-looking-string' }],
+    ]);
+    expect(revived[0]!.message).toContain('only strings that look like ISO dates differ (text)');
+    // Any other difference keeps the plain signature: another instant, another column changed too.
+    expect(statuses({ ...sent, text: '2026-01-01T00:00:01.000Z' })).toEqual([['handler.error-details', '412']]);
+    expect(statuses({ ...sent, text: '2026-01-01T00:00:00.000Z', complete: true })).toEqual([
+      ['handler.error-details', '412'],
+    ]);
+    expect(statuses(sent)).toEqual([]);
   });
 
   test('reports a 412 for which no handler was called', () => {

@@ -95,6 +95,39 @@ describe('exactly-once effects', () => {
     expect(checkExactlyOnce(seen.build()).valid).toBe(false);
   });
 
+  test('an answer that reached an app already restarted leaves the change waiting, so a pull after the restart does not give a version', () => {
+    // Found by generated-wide on the SDK (42:68:129:…): the update of a record the device never
+    // pulled goes out without If-Match, the app restarts before the answer, the pull after the
+    // restart leaves the record alone (its operation is still queued: the app never learned the
+    // PATCH applied), and the retry can only be unconditional again.
+    const build = (restart: boolean): ReturnType<HistoryBuilder['build']> => {
+      const h = new HistoryBuilder();
+      h.op('client-1', { type: 'update', table: 'todoitem', record: { id: 'a', text: 'oat milk' } });
+      const push = h.invoke('client-1', { type: 'push' });
+      const first = h.request('client-1', 'PATCH', '/tables/todoitem/a', { body: { id: 'a', text: 'oat milk' } });
+      if (restart) {
+        h.restart('client-1', true);
+        h.add('client-1', { kind: 'info', opId: push.opId, error: 'killed: the app restarted mid-operation' });
+      }
+      h.response('client-1', first.requestId, 200, record('a', 'oat milk', 'v2'));
+      if (!restart) h.ok('client-1', push.opId);
+      const pull = h.invoke('client-1', { type: 'pull', table: 'todoitem' });
+      h.exchange('client-1', 'GET', '/tables/todoitem', 200, { answer: [record('a', 'oat milk', 'v2')] });
+      h.ok('client-1', pull.opId);
+      h.exchange('client-1', 'PATCH', '/tables/todoitem/a', 200, {
+        body: { id: 'a', text: 'oat milk' },
+        answer: record('a', 'oat milk', 'v3'),
+      });
+      return h.build();
+    };
+    expect(checkExactlyOnce(build(true)).valid).toBe(true);
+    // The same program with the answer read by the living app: the pull brought a version the
+    // client held, and the unconditional retry applied the write a second time.
+    const seen = checkExactlyOnce(build(false));
+    expect(seen.valid).toBe(false);
+    expect(seen.violations[0]!.at).toEqual({ op: 'update', status: 'applied-twice' });
+  });
+
   test('a version seen only in a pull page that came while the change waited to be pushed was never held', () => {
     // Found by generated-server-wins at 3,000 runs (seed 7): the pull leaves a record with a
     // pending change alone, so the update's retry can only be unconditional again.

@@ -122,6 +122,73 @@ describe('pull completeness', () => {
     expect(violation!.message).toContain('left todoitem/c at version v1');
     expect(violation!.at).toEqual({ op: 'pull', status: 'tie-paged' });
   });
+  test('a later pull of the query id that misses, at the same version, a row a tie-paged pull missed is tie-paged too (its mark is past the row)', () => {
+    // Found by generated-unkind-server on the SDK (42:6): the incremental pull paged the tie group
+    // a, b, c and missed c; it saved its mark at d's updatedAt, so the settle's pull of the same
+    // query id asked from there and missed c again — docs/sdk-findings.md P7 both times.
+    const d = record('d', 'later', 'v1', { updatedAt: T1 });
+    const run = (queryId: string | undefined, c: ServerRecord) => {
+      const server = [record('a', 'milk', 'v1'), record('b', 'dog', 'v1'), c, d];
+      const h = new HistoryBuilder();
+      h.snapshot('before pull', { 'client-1': state([]) }, server);
+      const op = h.invoke('client-1', {
+        type: 'pull',
+        table: 'todoitem',
+        ...(queryId !== undefined ? { queryId } : {}),
+      });
+      h.page('client-1', FIRST_PAGE, [server[0]!, server[1]!], held(server));
+      h.page('client-1', `${FIRST_PAGE}&$skip=2`, [server[0]!, d]);
+      h.page('client-1', `${FIRST_PAGE}&$skip=4`, []);
+      h.ok('client-1', op.opId);
+      const got = state([local('a', 'milk', 'v1'), local('b', 'dog', 'v1'), local('d', 'later', 'v1')]);
+      h.snapshot('after pull', { 'client-1': got }, server);
+      const later = addPull(h, {
+        server,
+        before: got,
+        after: got,
+        url: LATE_PAGE,
+        served: [],
+        ...(queryId !== undefined ? { queryId } : {}),
+      });
+      return { result: checkPullCompleteness(h.build()), first: op.seq, later };
+    };
+    const { result, first, later } = run('all', record('c', 'cat', 'v1'));
+    expect(result.violations.map((violation) => [violation.rule, violation.at])).toEqual([
+      ['pull.complete', { op: 'pull', status: 'tie-paged' }],
+      ['pull.complete', { op: 'pull', status: 'tie-paged' }],
+    ]);
+    expect(result.violations[1]!.message).toContain(`incremental pull #${later.pull}`);
+    expect(result.violations[1]!.message).toContain(
+      `its pull #${first} of the same query id had missed it at this version paging through its tie group`,
+    );
+    expect(result.violations[1]!.events).toContain(first);
+    // A full pull saves no mark: its next miss has a cause of its own.
+    expect(run(undefined, record('c', 'cat', 'v1')).result.violations.map((violation) => violation.at.status)).toEqual([
+      'tie-paged',
+      'ok',
+    ]);
+  });
+
+  test('a later miss of the row at another version than the tie-paged one is not excused', () => {
+    const server = [record('a', 'milk', 'v1'), record('b', 'dog', 'v1'), record('c', 'cat', 'v1')];
+    const h = new HistoryBuilder();
+    h.snapshot('before pull', { 'client-1': state([]) }, server);
+    const op = h.invoke('client-1', { type: 'pull', table: 'todoitem', queryId: 'all' });
+    h.page('client-1', FIRST_PAGE, [server[0]!, server[1]!], held(server));
+    h.page('client-1', `${FIRST_PAGE}&$skip=2`, [server[0]!]);
+    h.page('client-1', `${FIRST_PAGE}&$skip=3`, []);
+    h.ok('client-1', op.opId);
+    const got = state([local('a', 'milk', 'v1'), local('b', 'dog', 'v1')]);
+    h.snapshot('after pull', { 'client-1': got }, server);
+    // c changes on the server (a new version, a later updatedAt) and the next pull misses that.
+    const changed = [server[0]!, server[1]!, record('c', 'lion', 'v2', { updatedAt: T1 })];
+    addPull(h, { server: changed, queryId: 'all', url: LATE_PAGE, served: [], before: got, after: got });
+    expect(checkPullCompleteness(h.build()).violations.map((violation) => violation.at.status)).toEqual([
+      'tie-paged',
+      'ok',
+    ]);
+  });
+
   test('judges an incremental pull by what the server held, not by the bound the client asked with', () => {
     // The client's mark is past the row it never got: it asks for less, and is judged on all.
     const server = [record('a', 'milk', 'v1')];

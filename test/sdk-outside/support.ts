@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { afterEach, beforeEach } from 'vitest';
 import type { HistoryEvent } from '../../src/kernel/history.js';
 import type { PushHandler } from '../../src/kernel/driver.js';
 import type { ServerRecord } from '../../src/protocol/records.js';
@@ -205,4 +206,24 @@ export class Device {
 /** Host JSON of SDK values (objects of another realm, Dates as ISO strings). */
 export function plain<T>(value: T): T extends unknown[] ? Record<string, unknown>[] : Record<string, unknown> {
   return JSON.parse(JSON.stringify(value)) as never;
+}
+
+/** A test file's serve, started before each test, and its device, closed after each with serve. */
+export interface Session {
+  serve: Serve;
+  device: Device | undefined;
+}
+
+/** Registers the before/after hooks of a file whose tests each use one serve and at most one device. */
+export function serveSession(): Session {
+  const session = { device: undefined } as Session;
+  beforeEach(async () => {
+    session.serve = await Serve.start();
+  });
+  afterEach(async () => {
+    await session.device?.close();
+    session.device = undefined;
+    await session.serve.close();
+  });
+  return session;
 }

@@ -26,6 +26,9 @@ const EXPECTED_CHECKER: Record<string, string> = {
   'generated-unkind-server-tie-group-skipped.json': 'pull-completeness',
   'generated-handlers-handler-awaits-own-push.json': 'liveness',
   'generated-tutorial-update-during-discard-unconditional.json': 'no-lost-writes',
+  'generated-handlers-unawaited-discard-stops-push.json': 'cancel-and-discard',
+  'generated-tutorial-conflict-date-looking-server-record.json': 'conflict-callbacks',
+  'generated-tutorial-conflict-date-looking-server-record-update.json': 'conflict-callbacks',
 };
 
 const files = await listScenarioFiles(DIRECTORY);

@@ -74,6 +74,10 @@ const PINNED: Record<string, string> = {
   'regression/generated-handlers-handler-awaits-own-push.json': '4329e665d2d285c3',
   // Saved from a hunt on the SDK after the generated tutorial ran 300 times: pinned on that code.
   'regression/generated-tutorial-update-during-discard-unconditional.json': '7751d70442d5250b',
+  // Saved from the generated suite on the SDK (issue 15's triage): pinned on that code.
+  'regression/generated-handlers-unawaited-discard-stops-push.json': '1903d342915a5dba',
+  'regression/generated-tutorial-conflict-date-looking-server-record.json': '63446a827ae39c8c',
+  'regression/generated-tutorial-conflict-date-looking-server-record-update.json': '6be1d10a30d30d3e',
 };
 
 async function generatedHashes(
