@@ -793,7 +793,9 @@ export class World {
       if (op.type === 'pull' && op.table.toLowerCase() === table) filters.add(pullFilter(op));
     }
     for (const filter of filters) {
-      const key = JSON.stringify([table, filter ?? null]);
+      // Under a per-user server each user matches other rows: their records are apart.
+      const user = userOf(this.server, link);
+      const key = JSON.stringify(user === undefined ? [table, filter ?? null] : [table, filter ?? null, user]);
       if (this.heldRecorded.get(key) === read.writes) continue;
       this.heldRecorded.set(key, read.writes);
       const named = filter === undefined ? {} : { filter };

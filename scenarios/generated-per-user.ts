@@ -1,0 +1,33 @@
+import { defineScenario, SDK_KNOWN_FINDINGS } from '../src/index.js';
+
+/** Random programs against a server that keeps each user's rows apart. */
+export default defineScenario({
+  version: 2,
+  name: 'generated: rows per user',
+  description:
+    'Three devices over two users — two signed in as alice, one as bob — against a server that stamps each insert with its user and lets each user see and write only their own rows (another user’s row is a 404, its id a 409 to an insert). An editor writes as alice, another as an admin who reaches every row. Tokens expire and rights go, and come back. Every device must end with exactly its user’s rows, never another user’s, and lose none of its writes.',
+  clients: 3,
+  editors: 2,
+  server: { perUser: { 'client-1': 'alice', 'client-2': 'alice', 'client-3': 'bob', 'editor-1': 'alice' } },
+  policy: 'tutorial',
+  allow: [
+    // Errors left unhandled stop the push until the next sync: the app's intent, not a finding.
+    'handler-outcomes/handler.error-unhandled',
+    // A token that expired and was never renewed: the last pull is refused. The app's outcome.
+    'convergence/convergence.sync-succeeds/pull/refused-401',
+  ],
+  expect: { sdk: { fails: [...SDK_KNOWN_FINDINGS] } },
+  generate: {
+    steps: { min: 1, max: 14 },
+    records: 3,
+    mix: { 'sign-in': 4 },
+    faults: {
+      kinds: ['http-error', 'network-failure', 'timeout', 'lost-response', 'partition', 'restart', 'token-expiry', 'rights-revoked'],
+      max: 4,
+      requests: 8,
+    },
+  },
+  pullPageSize: 2,
+  runs: 300,
+  //COVERAGE
+});
