@@ -22,12 +22,28 @@ export default defineScenario({
     records: 3,
     mix: { 'sign-in': 4 },
     faults: {
-      kinds: ['http-error', 'network-failure', 'timeout', 'lost-response', 'partition', 'restart', 'token-expiry', 'rights-revoked'],
+      kinds: [
+        'http-error',
+        'network-failure',
+        'timeout',
+        'lost-response',
+        'partition',
+        'restart',
+        'token-expiry',
+        'rights-revoked',
+      ],
       max: 4,
       requests: 8,
     },
   },
   pullPageSize: 2,
   runs: 300,
-  //COVERAGE
+  coverage: [
+    'server-per-user',
+    'per-user-owned-insert',
+    'per-user-foreign-refused',
+    'per-user-isolated',
+    'refused-401',
+    'refused-403',
+  ],
 });

@@ -42,6 +42,7 @@ import {
   type SyncWindow,
 } from './history-index.js';
 import { recordKey } from './pending.js';
+import { userRowViolations } from './user-rows.js';
 import type { RuleId } from './rules.js';
 import type { Violation } from './types.js';
 import { verdict, type CheckContext } from './verdict.js';
@@ -111,6 +112,7 @@ export function checkPullCompleteness(history: History, _context?: CheckContext)
       violations.push(...outcome);
     }
   }
+  violations.push(...userRowViolations(index, 'pull.user-rows'));
   const notes =
     unjudged.size > 0
       ? [`Not judged: ${[...unjudged].map(([reason, count]) => `${count} pull(s) that ${reason}`).join('; ')}.`]
@@ -262,7 +264,9 @@ function queryKey(client: string, table: string, filter: string | undefined, que
 
 function heldKey(table: string, filter: string | undefined, user: string | undefined): string {
   // Under a per-user server each user's query matches that user's rows: their records are apart.
-  return JSON.stringify(user === undefined ? [table.toLowerCase(), filter ?? null] : [table.toLowerCase(), filter ?? null, user]);
+  return JSON.stringify(
+    user === undefined ? [table.toLowerCase(), filter ?? null] : [table.toLowerCase(), filter ?? null, user],
+  );
 }
 
 function heldIndex(index: HistoryIndex): HeldIndex {
