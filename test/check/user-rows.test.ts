@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { createBackend } from '../../src/backend/backend.js';
-import { createReferenceDriver } from '../../src/client/driver.js';
+import { createReferenceDriver, createReferenceDriverWith } from '../../src/client/driver.js';
 import { coverageCounters } from '../../src/check/coverage.js';
 import { executeProgram, type ExecuteOptions } from '../../src/scenario/execute.js';
 import { toResolvedScenario } from '../../src/scenario/run.js';
@@ -90,5 +90,19 @@ describe('rows per user', () => {
     expect(leaks.map((violation) => violation.message)).toContainEqual(
       expect.stringContaining('client-3, signed in as bob, holds todoitem/a1'),
     );
+  });
+
+  test('drop-on-not-found: a refused write of alice’s row leaves bob’s queue but not his device, and pull.user-rows says so', async () => {
+    const { record, final } = await run(
+      [
+        ...OPENING,
+        { actor: 'client-3', op: { type: 'update', table: 'todoitem', record: { id: 'a1', text: 'bob was here' } } },
+        { actor: 'client-3', op: { type: 'pull', table: 'todoitem' } },
+      ],
+      { driver: createReferenceDriverWith({ mutations: ['drop-on-not-found'] }) },
+    );
+    expect(final.clients['client-3']?.operations).toEqual([]);
+    const pulls = record.checks.find((check) => check.checker === 'pull-completeness');
+    expect(pulls?.violations.map((violation) => violation.rule)).toContain('pull.user-rows');
   });
 });
