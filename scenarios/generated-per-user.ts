@@ -1,4 +1,5 @@
 import { defineScenario, SDK_KNOWN_FINDINGS } from '../src/index.js';
+import { FAULT_DECISION_KINDS } from '../src/api/scenario.js';
 
 /** Random programs against a server that keeps each user's rows apart. */
 export default defineScenario({
@@ -11,9 +12,10 @@ export default defineScenario({
   server: { perUser: { 'client-1': 'alice', 'client-2': 'alice', 'client-3': 'bob', 'editor-1': 'alice' } },
   policy: 'tutorial',
   allow: [
-    // Errors left unhandled stop the push until the next sync: the app's intent, not a finding.
+    // The tutorial's onError leaves every error unhandled — a 404 to a write of another user's row,
+    // a 401 or 403 while credentials are lost — and the operation waits in the queue: the app's outcome.
     'handler-outcomes/handler.error-unhandled',
-    // A token that expired and was never renewed: the last pull is refused. The app's outcome.
+    // A token that expired and was never renewed refuses the last pull.
     'convergence/convergence.sync-succeeds/pull/refused-401',
   ],
   expect: { sdk: { fails: [...SDK_KNOWN_FINDINGS] } },
@@ -21,17 +23,9 @@ export default defineScenario({
     steps: { min: 1, max: 14 },
     records: 3,
     mix: { 'sign-in': 4 },
+    // Every network fault kind (crashes included) and the credential ones: a user's token expires, or its rights go.
     faults: {
-      kinds: [
-        'http-error',
-        'network-failure',
-        'timeout',
-        'lost-response',
-        'partition',
-        'restart',
-        'token-expiry',
-        'rights-revoked',
-      ],
+      kinds: [...FAULT_DECISION_KINDS, 'token-expiry', 'rights-revoked'],
       max: 4,
       requests: 8,
     },
