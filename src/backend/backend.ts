@@ -3,7 +3,15 @@
  * write and concurrency rules of the real server its profile names, and one `handle(request)`
  * over them.
  */
-import { cappedLimit, shuffleTies, validateServerVariants, type ServerVariants } from './server-variants.js';
+import {
+  cappedLimit,
+  isPerUser,
+  shuffleTies,
+  USER_ID_COLUMN,
+  validateServerVariants,
+  type ServerVariants,
+} from './server-variants.js';
+import { and, compare, literal, property, type FilterExpression } from '../protocol/odata/ast.js';
 import type { Database } from 'sql.js';
 import type { HttpRequest, HttpResponse } from '../protocol/http.js';
 import { ifMatchAllows } from '../protocol/etag.js';
@@ -171,6 +179,8 @@ class SimulatedBackend implements Backend, HttpCore {
   private readonly hardDeletes: boolean;
   /** Direct inserts, and seeded rows that name no updatedAt, are imported rows: their updatedAt stays null. */
   private readonly nullUpdatedAt: boolean;
+  /** Rows belong to the users who inserted them (server-variants.ts `perUser`). */
+  readonly perUser: boolean;
 
   constructor(
     private readonly db: Database,
@@ -187,6 +197,7 @@ class SimulatedBackend implements Backend, HttpCore {
     this.tieOrder = options.ties === 'shuffled' ? this.random.fork('ties') : undefined;
     this.hardDeletes = options.deletes === 'hard';
     this.nullUpdatedAt = options.nullUpdatedAt === true;
+    this.perUser = isPerUser(options);
     this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     if (!Number.isSafeInteger(this.maxBodyBytes) || this.maxBodyBytes <= 0) {
       throw new RangeError(`maxBodyBytes must be a positive integer, got ${String(options.maxBodyBytes)}`);
@@ -211,6 +222,7 @@ class SimulatedBackend implements Backend, HttpCore {
     for (const definition of definitions) {
       const table = reused[this.tableCount];
       if (table !== undefined) {
+        this.requireOwnerColumn(definition);
         this.tablesByName.set(definition.name.toLowerCase(), table);
         this.tableCount++;
       } else {
@@ -283,9 +295,11 @@ class SimulatedBackend implements Backend, HttpCore {
     return this.getRecord(table, id, options.includeDeleted ?? false);
   }
 
-  getRecord(table: SqlTable, id: string, includeDeleted: boolean): ServerRecord | undefined {
+  getRecord(table: SqlTable, id: string, includeDeleted: boolean, user?: string): ServerRecord | undefined {
     const row = table.findById(id);
-    return row === undefined || (row.deleted && !includeDeleted) ? undefined : table.toRecord(row);
+    return row === undefined || (row.deleted && !includeDeleted) || !this.owns(table, row, user)
+      ? undefined
+      : table.toRecord(row);
   }
 
   query(tableName: string, query: TableQuery | string): QueryResult {
@@ -311,7 +325,8 @@ class SimulatedBackend implements Backend, HttpCore {
     // A profile that links only to a page that exists reads one row more to know.
     const probe = paging.linkWhen === 'more-rows';
     const offset = query.skip !== undefined && query.skip > 0 ? query.skip : 0;
-    const where = query.filter === undefined ? undefined : table.compiledFilter(query.filter);
+    const filter = this.ownFilter(query.filter, options.user);
+    const where = filter === undefined ? undefined : table.compiledFilter(filter);
     const orderBy = table.compiledOrderBy(query.orderBy);
     for (const property of query.select ?? []) {
       if (!Object.hasOwn(table.columns, property)) throw new UnknownColumnError(property, '$select');
@@ -356,8 +371,9 @@ class SimulatedBackend implements Backend, HttpCore {
     };
   }
 
-  rowsMatching(table: SqlTable, filter: string | undefined): RecordStamp[] {
-    const where = filter === undefined || filter.trim() === '' ? undefined : table.compiledFilter(parseFilter(filter));
+  rowsMatching(table: SqlTable, filter: string | undefined, user?: string): RecordStamp[] {
+    const own = this.ownFilter(filter === undefined || filter.trim() === '' ? undefined : parseFilter(filter), user);
+    const where = own === undefined ? undefined : table.compiledFilter(own);
     return table.selectRecords({ where, includeDeleted: true }).map(stampOf);
   }
 
@@ -379,7 +395,8 @@ class SimulatedBackend implements Backend, HttpCore {
       if (error instanceof BackendError) return { kind: 'invalid', status: error.status, error: error.message };
       throw error;
     }
-    const where = query.filter === undefined ? undefined : table.compiledFilter(query.filter);
+    const filter = this.ownFilter(query.filter, options.user);
+    const where = filter === undefined ? undefined : table.compiledFilter(filter);
     const condition = this.serverProfile.readIfMatch(options.ifMatch);
     if (condition.kind === 'invalid') return { kind: 'invalid', status: 400, error: condition.message };
     let matching: StoredRow[];
@@ -407,6 +424,8 @@ class SimulatedBackend implements Backend, HttpCore {
           : requireId(item.id, 'The id in the body');
       const values: SqlValue[] = new Array<SqlValue>(table.userColumnCount).fill(null);
       for (const [index, value] of this.encodeColumns(table, own.columns, 'insert')) values[index] = value;
+      this.stampOwner(table, values, options.user);
+      // A taken id is a 409 whoever holds it: the primary key is the table's, not the user's.
       if (table.findById(id) !== undefined) return { kind: 'id-taken', status: 409, id, item };
       const now = this.now();
       const row = table.insert({
@@ -443,7 +462,8 @@ class SimulatedBackend implements Backend, HttpCore {
       if (condition.kind === 'invalid') throw new BackendError(400, condition.message);
       const changes = this.encodeColumns(table, own.columns, 'update');
       const row = this.visibleRow(table, id, options);
-      if (row === undefined) return { kind: 'not-found', status: 404, error: this.serverProfile.notFoundMessage };
+      if (row === undefined || !this.owns(table, row, options.user))
+        return { kind: 'not-found', status: 404, error: this.serverProfile.notFoundMessage };
       if (condition.kind !== 'absent') {
         if (!ifMatchAllows(condition, row.version))
           return { kind: 'precondition-failed', status: 412, record: table.toRecord(row) };
@@ -452,6 +472,7 @@ class SimulatedBackend implements Backend, HttpCore {
       }
       const values = [...row.values];
       for (const [index, value] of changes) values[index] = value;
+      this.stampOwner(table, values, options.user);
       const updated: StoredRow = {
         ...row,
         values,
@@ -470,7 +491,7 @@ class SimulatedBackend implements Backend, HttpCore {
       const condition = this.serverProfile.readIfMatch(options.ifMatch);
       if (condition.kind === 'invalid') throw new BackendError(400, condition.message);
       const row = table.findById(id);
-      if (row === undefined || row.deleted)
+      if (row === undefined || row.deleted || !this.owns(table, row, options.user))
         return { kind: 'not-found', status: 404, error: this.serverProfile.notFoundMessage };
       if (!ifMatchAllows(condition, row.version)) {
         return { kind: 'precondition-failed', status: 412, record: table.toRecord(row) };
@@ -495,7 +516,8 @@ class SimulatedBackend implements Backend, HttpCore {
       const condition = this.serverProfile.readIfMatch(options.ifMatch);
       if (condition.kind === 'invalid') throw new BackendError(400, condition.message);
       const row = table.findById(id);
-      if (row === undefined) return { kind: 'not-found', status: 404, error: this.serverProfile.notFoundMessage };
+      if (row === undefined || !this.owns(table, row, options.user))
+        return { kind: 'not-found', status: 404, error: this.serverProfile.notFoundMessage };
       if (!ifMatchAllows(condition, row.version)) {
         return { kind: 'precondition-failed', status: 412, record: table.toRecord(row) };
       }
@@ -538,8 +560,39 @@ class SimulatedBackend implements Backend, HttpCore {
   // ── internals ──────────────────────────────────────────────────────────────
 
   private addTable(definition: ReturnType<typeof validateTableDefinition>): void {
+    this.requireOwnerColumn(definition);
     const table = new SqlTable(this.db, definition, this.tableCount++, this.rules);
     this.tablesByName.set(definition.name.toLowerCase(), table);
+  }
+
+  /** A per-user server stamps owners into a `userId` string column: every table needs one. */
+  private requireOwnerColumn(definition: ResolvedTableDefinition): void {
+    if (!this.perUser) return;
+    const type = definition.columns[USER_ID_COLUMN];
+    if (type !== 'string')
+      throw new TableDefinitionError(
+        `table '${definition.name}'.columns.${USER_ID_COLUMN}`,
+        `a string column ${USER_ID_COLUMN} (perUser stamps each row's owner there)`,
+        type === undefined ? 'none' : JSON.stringify(type),
+      );
+  }
+
+  /** `filter` narrowed to `user`'s rows; unchanged for an admin or when rows are not per user. */
+  private ownFilter(filter: FilterExpression | undefined, user: string | undefined): FilterExpression | undefined {
+    if (!this.perUser || user === undefined) return filter;
+    const owned = compare('eq', property(USER_ID_COLUMN), literal(user));
+    return filter === undefined ? owned : and(filter, owned);
+  }
+
+  /** Whether `user` may reach `row`: an admin (no user) reaches every row. */
+  private owns(table: SqlTable, row: StoredRow, user: string | undefined): boolean {
+    if (!this.perUser || user === undefined) return true;
+    return row.values[table.slotOf(USER_ID_COLUMN)!.index] === user;
+  }
+
+  /** `values` with the owner stamped, whatever the body said (the Node server's perUser transform). */
+  private stampOwner(table: SqlTable, values: SqlValue[], user: string | undefined): void {
+    if (this.perUser && user !== undefined) values[table.slotOf(USER_ID_COLUMN)!.index] = user;
   }
 
   private requireTable(name: string): SqlTable {

@@ -12,7 +12,8 @@ import type { JsonObject, JsonValue, RecordStamp, ServerRecord } from '../protoc
 import { BackendError } from './errors.js';
 import type { PagingRules, ProfileAnswers, Quirks, RequestContext, ServerProfile } from './profiles/profile.js';
 import type { SqlTable } from './table-store.js';
-import type { HandleOptions, QueryResult, ServedRead, WriteOptions, WriteOutcome } from './types.js';
+import type { HandleOptions, InsertOptions, QueryResult, ServedRead, WriteOptions, WriteOutcome } from './types.js';
+import { USER_HEADER } from './server-variants.js';
 import { MAX_OBJECT_DEPTH } from '../protocol/limits.js';
 import { JsonTextError, readJson } from '../protocol/safe-json.js';
 import { requireId, stampOf } from './values.js';
@@ -26,15 +27,17 @@ export interface HttpCore {
   readonly answers: ProfileAnswers;
   readonly paging: PagingRules;
   findTable(name: string): SqlTable | undefined;
-  getRecord(table: SqlTable, id: string, includeDeleted: boolean): ServerRecord | undefined;
+  /** Under `perUser`, whether requests must name a user. */
+  readonly perUser: boolean;
+  getRecord(table: SqlTable, id: string, includeDeleted: boolean, user?: string): ServerRecord | undefined;
   /** A query's answer, and the page's rows before `$select` (for an observer). */
   readPage(
     table: SqlTable,
     query: TableQuery,
     options?: RunQueryOptions,
   ): { readonly result: QueryResult; readonly records: readonly ServerRecord[] };
-  rowsMatching(table: SqlTable, filter: string | undefined): RecordStamp[];
-  insert(table: string, item: JsonObject): WriteOutcome;
+  rowsMatching(table: SqlTable, filter: string | undefined, user?: string): RecordStamp[];
+  insert(table: string, item: JsonObject, options?: InsertOptions): WriteOutcome;
   update(table: string, id: string, patch: JsonObject, options?: WriteOptions): WriteOutcome;
   delete(table: string, id: string, options?: WriteOptions): WriteOutcome;
   deleteMatching(table: string, query: TableQuery, options?: WriteOptions): BulkDeleteOutcome;
@@ -44,6 +47,8 @@ export interface HttpCore {
 export interface RunQueryOptions {
   /** No page limit at all (the real Node server's answer to a negative `$top`). */
   readonly unlimited?: boolean;
+  /** Under `perUser`: only this user's rows. */
+  readonly user?: string;
 }
 
 /** What a DELETE of the collection by `$filter` did (the Node server's bulk delete). */
@@ -159,6 +164,9 @@ function route(core: HttpCore, request: HttpRequest, options: HandleOptions | un
     // express routes HEAD to the GET handlers, whose operation table has no `head` entry.
     return { ...answers.error(500, 'dataOperations[verb] is not a function'), body: '' };
   }
+  // `table.access = 'authenticated'`: a per-user table answers nobody it cannot name.
+  const user = headers[USER_HEADER];
+  if (core.perUser && (user === undefined || user === '')) return answers.error(401, 'Unauthorized');
   const tablePath = encodeURIComponent(tableName);
   if (id === undefined) {
     switch (method) {
@@ -166,7 +174,13 @@ function route(core: HttpCore, request: HttpRequest, options: HandleOptions | un
       case 'HEAD':
         return withoutBodyIf(method === 'HEAD', listRecords(here, table, tablePath, options?.observeRead));
       case 'POST':
-        return renderWrite(here, core.insert(table.name, readItem(here, 'insert')), 'insert', table, tablePath);
+        return renderWrite(
+          here,
+          core.insert(table.name, readItem(here, 'insert'), userOption(core, headers)),
+          'insert',
+          table,
+          tablePath,
+        );
       case 'PATCH':
         if (!profile.collectionWrites) break;
         return updateFromBody(here, table, tablePath);
@@ -177,7 +191,7 @@ function route(core: HttpCore, request: HttpRequest, options: HandleOptions | un
     return answers.methodNotAllowed(context, profile.collectionWrites ? ITEM_METHODS : COLLECTION_METHODS);
   }
   requireId(id, 'The id in the URL');
-  const writeOptions = writeOptionsOf(headers);
+  const writeOptions = writeOptionsOf(headers, core);
   switch (method) {
     case 'GET':
     case 'HEAD':
@@ -199,9 +213,15 @@ function route(core: HttpCore, request: HttpRequest, options: HandleOptions | un
   return answers.methodNotAllowed(context, ITEM_METHODS);
 }
 
-function writeOptionsOf(headers: HttpHeaders): WriteOptions {
+function writeOptionsOf(headers: HttpHeaders, core: HttpCore): WriteOptions {
   const ifMatch = headers['if-match'];
-  return ifMatch === undefined ? {} : { ifMatch };
+  return { ...(ifMatch === undefined ? {} : { ifMatch }), ...userOption(core, headers) };
+}
+
+/** The user a request acts as, when rows are per user (route() refused requests that name none). */
+function userOption(core: HttpCore, headers: HttpHeaders): { user?: string } {
+  const user = headers[USER_HEADER];
+  return core.perUser && user !== undefined ? { user } : {};
 }
 
 /** An id as the body holds it, compared as text as the Node server does (`item.id.toString()`). */
@@ -220,7 +240,7 @@ function updateFromBody(here: Route, table: SqlTable, tablePath: string): HttpRe
   const id = requireId(bodyId, 'The id in the body');
   return renderWrite(
     here,
-    here.core.update(table.name, id, item, writeOptionsOf(here.headers)),
+    here.core.update(table.name, id, item, writeOptionsOf(here.headers, here.core)),
     'update',
     table,
     tablePath,
@@ -243,7 +263,7 @@ function deleteMatching(here: Route, table: SqlTable): HttpResponse {
         '(the server reads no id from the body): DELETE /tables/<table>/<id> deletes one record',
     );
   }
-  const outcome = core.deleteMatching(table.name, query, writeOptionsOf(here.headers));
+  const outcome = core.deleteMatching(table.name, query, writeOptionsOf(here.headers, here.core));
   switch (outcome.kind) {
     case 'deleted':
     case 'precondition-failed': {
@@ -367,14 +387,15 @@ function listRecords(
   } else {
     query = tableQueryOf(context.search, params, core);
   }
-  const { result, records } = core.readPage(table, query, { unlimited });
+  const owner = userOption(core, here.headers);
+  const { result, records } = core.readPage(table, query, { unlimited, ...owner });
   if (observe !== undefined) {
     observe({
       table: table.name,
       served: records.map(stampOf),
       full: result.full,
       writes: table.writes,
-      rowsMatching: (filter) => core.rowsMatching(table, filter),
+      rowsMatching: (filter) => core.rowsMatching(table, filter, owner.user),
     });
   }
   const body = query.inlineCount
@@ -403,7 +424,7 @@ function nextLink(here: Route, result: QueryResult, query: TableQuery, tablePath
 function readRecord(here: Route, table: SqlTable, id: string): HttpResponse {
   const { core } = here;
   const includeDeleted = core.serverProfile.singleRecordSeesDeleted && includeDeletedAsked(core, here.params);
-  const record = core.getRecord(table, id, includeDeleted);
+  const record = core.getRecord(table, id, includeDeleted, userOption(core, here.headers).user);
   if (record === undefined) return core.answers.notFound(here.context, 'read');
   return core.answers.result(200, table.json(record), { etag: formatETag(record.version) });
 }

@@ -68,12 +68,16 @@ export interface InsertOptions {
    * `nullUpdatedAt` server variant it is an imported row whose `updatedAt` stays null.
    */
   direct?: boolean;
+  /** Under `perUser`: the user the row is stamped with. Absent: an admin's write, stamping none. */
+  user?: string;
 }
 
 export interface WriteOptions {
   ifMatch?: string;
   /** A PATCH may reach a soft-deleted record, on profiles whose server lets `__includeDeleted` do that. */
   includeDeleted?: boolean;
+  /** Under `perUser`: the user writing, who reaches only their own rows. Absent: an admin, who reaches every row. */
+  user?: string;
 }
 
 /**

@@ -14,6 +14,7 @@ import {
   snapshotAfter,
   SYSTEM_KEYS,
   type HistoryIndex,
+  rowsVisibleTo,
 } from './history-index.js';
 import { keptOperations, recordKey } from './pending.js';
 import { isRefusal } from './refused-sync.js';
@@ -59,7 +60,8 @@ export function checkConvergence(history: History, context?: CheckContext): Retu
         notes.push(`${client} keeps its ${operation.action} of ${operation.table}/${operation.itemId}: ${reason}.`);
       }
     }
-    for (const [table, serverRows] of Object.entries(final.server)) {
+    for (const [table, allRows] of Object.entries(final.server)) {
+      const serverRows = rowsVisibleTo(index, client, allRows);
       const lastPull = [...index.pulls]
         .reverse()
         .find(

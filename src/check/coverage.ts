@@ -6,6 +6,7 @@
 import type { History } from '../kernel/history.js';
 import { indexHistory, parseRecords } from './history-index.js';
 import { exchangeFailed, isPushWrite } from './pending.js';
+import { countPerUser } from './user-rows.js';
 
 /** Every counter name `coverageCounters` can produce, for validating scenario files. */
 export const COVERAGE_COUNTERS = [
@@ -44,6 +45,12 @@ export const COVERAGE_COUNTERS = [
   /** A store fault hit while the client pushed (the answer's write) or pulled (a page's write). */
   'store-fault-in-push',
   'store-fault-in-pull',
+  /** Under a per-user server: an insert the server stamped with its client's user. */
+  'per-user-owned-insert',
+  /** Under a per-user server: a push write of another user's row, refused (404 to an update or delete, 409 to an insert). */
+  'per-user-foreign-refused',
+  /** Under a per-user server: a device that settled beside another user's live rows, holding none of them. */
+  'per-user-isolated',
 ] as const;
 
 export type CoverageCounter = (typeof COVERAGE_COUNTERS)[number];
@@ -154,6 +161,7 @@ export function coverageCounters(history: History): Record<string, number> {
   for (const record of index.handlerCalls) {
     if (record.decision !== undefined) bump(`decision-${record.decision.decision}`);
   }
+  countPerUser(index, bump);
   return counts;
 }
 

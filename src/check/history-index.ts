@@ -8,6 +8,7 @@ import type { JsonObject, JsonValue } from '../protocol/records.js';
 import type { ClientSnapshot, OperationAction } from '../kernel/driver.js';
 import type { ClientOperation, History, HistoryEvent, ServerEdit } from '../kernel/history.js';
 import { canonicalJson } from '../protocol/canonical-json.js';
+import { USER_ID_COLUMN } from '../backend/server-variants.js';
 
 /** Checkers compare records as canonical JSON text. */
 export { canonicalJson };
@@ -82,6 +83,11 @@ export interface HistoryIndex {
   readonly callsByRequest: Map<number, HandlerCallRecord[]>;
   /** Handler calls that answer no failed push request. */
   readonly unmatchedCalls: HandlerCallRecord[];
+  /**
+   * Under a per-user server, the user each client and editor is signed in as (the world's
+   * `users` event); undefined when rows are not per user. See {@link rowsVisibleTo}.
+   */
+  readonly users: ReadonlyMap<string, string> | undefined;
 }
 
 const WRITE_METHODS: Record<string, OperationAction> = { POST: 'insert', PATCH: 'update', DELETE: 'delete' };
@@ -162,6 +168,7 @@ function buildIndex(history: History): HistoryIndex {
   const restarts: EventOf<'restart'>[] = [];
   const storeWrites = new Map<string, EventOf<'store-write'>[]>();
   const clients = new Set<string>();
+  let users: Map<string, string> | undefined;
 
   for (const event of history) {
     bySeq.set(event.seq, event);
@@ -281,6 +288,9 @@ function buildIndex(history: History): HistoryIndex {
         }
         break;
       }
+      case 'users':
+        users = new Map(Object.entries(event.users));
+        break;
       case 'snapshot':
         snapshots.push(event);
         for (const name of Object.keys(event.clients)) clients.add(name);
@@ -345,7 +355,25 @@ function buildIndex(history: History): HistoryIndex {
     restarts,
     storeWrites,
     clients: [...clients].sort(),
+    users,
   };
+}
+
+/**
+ * The server rows `client` can see: every row, or under a per-user server the rows stamped with
+ * its user. Checkers that hold a device to "the server's table" hold it to this view of it.
+ */
+export function rowsVisibleTo<T extends JsonObject>(index: HistoryIndex, client: string, rows: readonly T[]): T[] {
+  const user = index.users?.get(client);
+  if (index.users === undefined) return [...rows];
+  return rows.filter((row) => user !== undefined && row[USER_ID_COLUMN] === user);
+}
+
+/** The user owning a server row other than `client`'s, when rows are per user and it is another's. */
+export function foreignOwner(index: HistoryIndex, client: string, row: JsonObject): string | undefined {
+  if (index.users === undefined) return undefined;
+  const owner = row[USER_ID_COLUMN];
+  return owner !== index.users.get(client) ? (typeof owner === 'string' ? owner : 'no user') : undefined;
 }
 
 export function isPushWrite(exchange: Exchange): boolean {

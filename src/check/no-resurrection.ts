@@ -37,10 +37,17 @@ function rewrittenBetween(
 ): boolean {
   const write = index.operations.some(
     (operation) =>
-      operation.invoke.seq > from &&
-      operation.invoke.seq < until &&
-      ((writtenTable(operation.op) === table && writtenRecordId(operation.op) === id) ||
-        (operation.actor === client && operation.op.type === 'purge' && operation.op.table === table)),
+      (operation.invoke.seq > from &&
+        operation.invoke.seq < until &&
+        writtenTable(operation.op) === table &&
+        writtenRecordId(operation.op) === id) ||
+      // A purge called before the delete may run after it (queued behind a pull still paging):
+      // a forced one then drops the pending delete, and the next pull brings the record back.
+      (operation.actor === client &&
+        operation.op.type === 'purge' &&
+        operation.op.table === table &&
+        operation.invoke.seq < until &&
+        (operation.outcome?.seq ?? Infinity) > from),
   );
   const decided =
     client !== undefined &&

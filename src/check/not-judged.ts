@@ -19,6 +19,8 @@ export const SUSPENDED_RULES: Readonly<Record<ServerVariantName, readonly Suspen
   // Nothing is suspended: a row without updatedAt is outside what any pull is asked to bring, and
   // the checkers leave exactly those rows out (pull-completeness, convergence).
   'null-updated-at': [],
+  // Nothing is suspended: every checker compares a device with the rows its user can see.
+  'per-user': [],
   'hard-deletes': [
     {
       rule: 'convergence.tables-equal',

@@ -42,6 +42,7 @@ import {
   type SyncWindow,
 } from './history-index.js';
 import { recordKey } from './pending.js';
+import { userRowViolations } from './user-rows.js';
 import type { RuleId } from './rules.js';
 import type { Violation } from './types.js';
 import { verdict, type CheckContext } from './verdict.js';
@@ -123,6 +124,7 @@ export function checkPullCompleteness(history: History, _context?: CheckContext)
       violations.push(...outcome);
     }
   }
+  violations.push(...userRowViolations(index, 'pull.user-rows'));
   const notes =
     unjudged.size > 0
       ? [`Not judged: ${[...unjudged].map(([reason, count]) => `${count} pull(s) that ${reason}`).join('; ')}.`]
@@ -149,7 +151,8 @@ function judgePull(
   const client = pull.client;
   const table = op.table;
   const filter = pullFilter(op);
-  const first = firstRead(held, pull, table, filter);
+  const user = index.users?.get(client);
+  const first = firstRead(held, pull, table, filter, user);
   if (typeof first === 'string') return completed ? first : 'did not complete';
   const before = snapshotBefore(index, pull.start);
   if (before === undefined) return completed ? 'has no snapshot before it' : 'did not complete';
@@ -184,7 +187,7 @@ function judgePull(
   const local = new Map(clientTable(after, client, table).map((row) => [String(row['id']), row]));
   const cited = [before.seq, pull.start, first.event.seq, after.seq];
   const what = describePull(client, pull.start, op.queryId, filter);
-  const later = laterStates(index, held, table, filter, first.event.seq);
+  const later = laterStates(index, held, table, filter, user, first.event.seq);
   const lastRead = lastPageRead(pull);
   const pagedTies = tieGroupsPaged(pull);
   const agreed = op.queryId === undefined ? undefined : agreedBefore(index, client, table, first.firstRequest);
@@ -284,8 +287,11 @@ function queryKey(client: string, table: string, filter: string | undefined, que
   return JSON.stringify([client, table.toLowerCase(), filter ?? null, queryId ?? null]);
 }
 
-function heldKey(table: string, filter: string | undefined): string {
-  return JSON.stringify([table.toLowerCase(), filter ?? null]);
+function heldKey(table: string, filter: string | undefined, user: string | undefined): string {
+  // Under a per-user server each user's query matches that user's rows: their records are apart.
+  return JSON.stringify(
+    user === undefined ? [table.toLowerCase(), filter ?? null] : [table.toLowerCase(), filter ?? null, user],
+  );
 }
 
 function heldIndex(index: HistoryIndex): HeldIndex {
@@ -293,7 +299,7 @@ function heldIndex(index: HistoryIndex): HeldIndex {
   for (const event of index.history) {
     if (event.kind !== 'server-read') continue;
     for (const held of event.held ?? []) {
-      const key = heldKey(event.table, held.filter);
+      const key = heldKey(event.table, held.filter, index.users?.get(event.link));
       const list = byQuery.get(key) ?? [];
       list.push({ seq: event.seq, held });
       byQuery.set(key, list);
@@ -306,7 +312,13 @@ function heldIndex(index: HistoryIndex): HeldIndex {
  * The server's record of the pull's first page read, and the rows its query held then: the latest
  * `held` of that table and filter at or before the read (recorded again whenever the server changed).
  */
-function firstRead(held: HeldIndex, pull: SyncWindow, table: string, filter: string | undefined): FirstRead | Unjudged {
+function firstRead(
+  held: HeldIndex,
+  pull: SyncWindow,
+  table: string,
+  filter: string | undefined,
+  user: string | undefined,
+): FirstRead | Unjudged {
   const pages = pull.exchanges.filter((exchange) => exchange.action === 'query');
   const reads = pages
     .map((exchange) => exchange.serverRead)
@@ -314,7 +326,7 @@ function firstRead(held: HeldIndex, pull: SyncWindow, table: string, filter: str
     .sort((a, b) => a.seq - b.seq);
   const event = reads[0];
   if (event === undefined) return 'has no server record of its pages';
-  const record = (held.get(heldKey(table, filter)) ?? []).filter((entry) => entry.seq <= event.seq).at(-1);
+  const record = (held.get(heldKey(table, filter, user)) ?? []).filter((entry) => entry.seq <= event.seq).at(-1);
   if (record === undefined) return 'has no server record of what its query held';
   if ('error' in record.held) return 'has a filter the server could not evaluate';
   return {
@@ -447,6 +459,7 @@ function laterStates(
   held: HeldIndex,
   table: string,
   filter: string | undefined,
+  user: string | undefined,
   seq: number,
 ): Map<string, LaterState> {
   const states = new Map<string, LaterState>();
@@ -470,11 +483,11 @@ function laterStates(
     entry.leftAt = Math.min(entry.leftAt ?? at, at);
   };
   const lower = table.toLowerCase();
-  const earlier = (held.get(heldKey(table, filter)) ?? []).filter((entry) => entry.seq <= seq).at(-1);
+  const earlier = (held.get(heldKey(table, filter, user)) ?? []).filter((entry) => entry.seq <= seq).at(-1);
   const heldThen = new Set(
     earlier !== undefined && 'rows' in earlier.held ? earlier.held.rows.map((row) => row.id) : [],
   );
-  for (const entry of held.get(heldKey(table, filter)) ?? []) {
+  for (const entry of held.get(heldKey(table, filter, user)) ?? []) {
     if (entry.seq <= seq || !('rows' in entry.held)) continue;
     const now = new Set(entry.held.rows.map((row) => row.id));
     for (const id of heldThen) if (!now.has(id)) leave(id, entry.seq);

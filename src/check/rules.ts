@@ -87,6 +87,7 @@ const DEFINITIONS = [
   },
   { id: 'pull.deleted-removed', title: 'A pulled tombstone removes the local record' },
   { id: 'pull.user-filter', title: "The query's filter narrows the pull; records that stop matching stay" },
+  { id: 'pull.user-rows', title: "Under a per-user server a device holds only its user's rows" },
   { id: 'pull.incremental', title: 'A pull with a query id starts at its mark' },
   { id: 'pull.mark-atomic', title: 'The mark is saved in the transaction that stores its page' },
   { id: 'pull.mark-bound', title: 'The mark never passes a record the pull has not stored' },

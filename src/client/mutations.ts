@@ -66,6 +66,12 @@ export type ClientMutation =
    */
   | 'drop-on-refusal'
   /**
+   * A push answered 404 and left unhandled takes the operation out of the queue, as if the record
+   * were gone for good. Behind a per-user server that is a write of another user's row: it vanishes
+   * from the queue while the device keeps the row, which no pull of its user will ever correct.
+   */
+  | 'drop-on-not-found'
+  /**
    * A push whose write of the server's answer the store failed (disk full, database locked)
    * takes the operation out of the queue all the same, as if the answer had been stored.
    */
@@ -90,6 +96,7 @@ export const CLIENT_MUTATIONS: readonly ClientMutation[] = [
   'error-requeued-forever',
   'reentrant-deadlock',
   'drop-on-refusal',
+  'drop-on-not-found',
   'dequeue-on-store-failure',
 ];
 

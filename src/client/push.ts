@@ -107,7 +107,10 @@ export class PushManager {
         else if (!mutations.has('error-does-not-stop-push')) {
           if (mutations.has('error-requeued-forever')) this.remembered.set(operationId, error);
           const status = pushError.getStatus();
-          if (mutations.has('drop-on-refusal') && (status === 401 || status === 403))
+          if (
+            (mutations.has('drop-on-refusal') && (status === 401 || status === 403)) ||
+            (mutations.has('drop-on-not-found') && status === 404)
+          )
             await storeRunner.run(() => this.deps.store.del(OPERATION_TABLE, operationId));
           throw new PushFailedError(pushError);
         }

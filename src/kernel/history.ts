@@ -156,7 +156,12 @@ export type HistoryEventBody =
       /** Every server row per table, soft-deleted ones included, in id order. */
       server: Record<string, ServerRecord[]>;
     }
-  | { kind: 'note'; text: string };
+  | { kind: 'note'; text: string }
+  /**
+   * Under a per-user server (backend/server-variants.ts `perUser`), recorded once before any
+   * operation: the user each client and editor is signed in as. An editor left out is an admin.
+   */
+  | { kind: 'users'; users: Record<string, string> };
 
 /**
  * Every row of a table (soft-deleted ones included) that a pull's own query matched when a page

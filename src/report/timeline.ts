@@ -340,6 +340,16 @@ function draftRow(
       );
     case 'heal':
       return box(NETWORK, 'ok', 'network healed — no more faults', [], null);
+    case 'users':
+      return box(
+        NETWORK,
+        'neutral',
+        `signed in: ${Object.entries(event.users)
+          .map(([actor, user]) => `${actor} as ${user}`)
+          .join(', ')}`,
+        [],
+        null,
+      );
     case 'store-write': {
       const what = event.statements.map((one) => (one.table ? `${one.statement} ${one.table}` : one.statement));
       const shown = what.length > 3 ? `${what.slice(0, 3).join(', ')} +${what.length - 3}` : what.join(', ');

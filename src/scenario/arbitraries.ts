@@ -5,6 +5,7 @@
  * program, so fast-check shrinks them along with the steps.
  */
 import fc from 'fast-check';
+import { isPerUser, USER_ID_COLUMN } from '../backend/server-variants.js';
 import type {
   CrashRule,
   CredentialRule,
@@ -182,8 +183,11 @@ function valuesArbitrary(table: TableDefinition): fc.Arbitrary<JsonObject> {
 
 /** The arbitrary of a scenario's programs. */
 export function programArbitrary(
-  scenario: Pick<ResolvedScenario, 'clients' | 'editors' | 'tables' | 'generate'>,
+  resolved: Pick<ResolvedScenario, 'clients' | 'editors' | 'tables' | 'generate'> &
+    Partial<Pick<ResolvedScenario, 'server'>>,
 ): fc.Arbitrary<Program> {
+  // The app never writes the column a per-user server stamps the owner in.
+  const scenario = { ...resolved, tables: resolved.tables.map((table) => appColumns(table, resolved.server)) };
   const settings = generatorSettings(scenario.generate);
   const clients = scenario.clients.map((client) => client.name);
   const editors = scenario.editors;
@@ -229,6 +233,13 @@ export function programArbitrary(
   const answering = scenario.clients.filter((client) => client.policy === 'generated').map((client) => client.name);
   if (answering.length === 0) return program;
   return fc.tuple(program, answersArbitrary(answering)).map(([drawn, answers]): Program => ({ ...drawn, answers }));
+}
+
+/** The columns the app writes: all but the owner column of a per-user server. */
+function appColumns(table: TableDefinition, server: ResolvedScenario['server'] | undefined): TableDefinition {
+  if (server === undefined || !isPerUser(server) || !Object.hasOwn(table.columns, USER_ID_COLUMN)) return table;
+  const columns = Object.fromEntries(Object.entries(table.columns).filter(([name]) => name !== USER_ID_COLUMN));
+  return { ...table, columns };
 }
 
 /** The steps of a program after its prelude; `fresh` ids are the ones no record has at the start. */

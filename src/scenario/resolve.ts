@@ -3,6 +3,7 @@
  * tables, clients and editors named, fixed steps turned into a program, references checked.
  */
 import { CHECKER_NAMES } from '../check/index.js';
+import { USER_ID_COLUMN, withOwnerColumn } from '../backend/server-variants.js';
 import { TODOITEM_TABLE, type TableDefinition } from '../protocol/records.js';
 import type { ClientOperation, ServerEdit } from '../kernel/history.js';
 import type {
@@ -48,7 +49,8 @@ export function resolveDefinition(
   notes: readonly string[] = [],
 ): ResolvedScenario {
   const issues: ScenarioIssue[] = [];
-  const tables = (definition.tables ?? ['todoitem']).map((table, i): TableDefinition => {
+  const perUser = typeof definition.server?.perUser === 'object' ? definition.server.perUser : undefined;
+  const named = (definition.tables ?? ['todoitem']).map((table, i): TableDefinition => {
     if (typeof table !== 'string') return table;
     const known = BUILT_IN_TABLES[table];
     if (known === undefined) {
@@ -62,6 +64,7 @@ export function resolveDefinition(
     }
     return known;
   });
+  const tables = perUser === undefined ? named : named.map((table, i) => ownedTable(table, i, file, issues));
   const policy: PolicySpec = definition.policy ?? 'tutorial';
   const clientSpecs = definition.clients ?? 1;
   const clients =
@@ -92,6 +95,15 @@ export function resolveDefinition(
     ),
   );
   issues.push(...intentIssues(file, definition.intent, tables));
+  if (perUser !== undefined)
+    issues.push(
+      ...userIssues(
+        file,
+        perUser,
+        clients.map((client) => client.name),
+        editors,
+      ),
+    );
   if (definition.steps === undefined && definition.generate === undefined) {
     issues.push({
       file,
@@ -122,6 +134,7 @@ export function resolveDefinition(
       ...(definition.server?.topCap !== undefined ? { topCap: definition.server.topCap } : {}),
       ...(definition.server?.deletes !== undefined ? { deletes: definition.server.deletes } : {}),
       ...(definition.server?.nullUpdatedAt === true ? { nullUpdatedAt: true } : {}),
+      ...(perUser !== undefined ? { perUser } : {}),
     },
     clients,
     editors,
@@ -144,6 +157,51 @@ export function resolveDefinition(
     definition,
     notes,
   };
+}
+
+/**
+ * A per-user server stamps each row's owner in `userId`; the app's tables declare it, as the
+ * samples' `table.columns = { userId: 'string', … }` do, so that a device keeps what it pulls.
+ */
+function ownedTable(table: TableDefinition, i: number, file: string, issues: ScenarioIssue[]): TableDefinition {
+  const type = table.columns[USER_ID_COLUMN];
+  if (type !== undefined && type !== 'string')
+    issues.push({
+      file,
+      path: `tables[${i}].columns.${USER_ID_COLUMN}`,
+      expected: 'string (a per-user server stamps the owner there) or no such column',
+      found: JSON.stringify(type),
+    });
+  return withOwnerColumn(table);
+}
+
+/** Every client signed in as a user; only clients and editors named. */
+function userIssues(
+  file: string,
+  users: Readonly<Record<string, string>>,
+  clients: readonly string[],
+  editors: readonly string[],
+): ScenarioIssue[] {
+  const issues: ScenarioIssue[] = [];
+  for (const client of clients) {
+    if (!Object.hasOwn(users, client))
+      issues.push({
+        file,
+        path: 'server.perUser',
+        expected: `a user for every client (a per-user server answers a client without one 401), "${client}" among them`,
+        found: 'none',
+      });
+  }
+  for (const actor of Object.keys(users)) {
+    if (!clients.includes(actor) && !editors.includes(actor))
+      issues.push({
+        file,
+        path: `server.perUser.${actor}`,
+        expected: `a client or editor of the scenario (${[...clients, ...editors].join(', ')})`,
+        found: JSON.stringify(actor),
+      });
+  }
+  return issues;
 }
 
 /** Fills in the table a step left out. */

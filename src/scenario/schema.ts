@@ -193,12 +193,21 @@ const server = strict(
       .describe(
         'Rows editors insert are imported rows with a null `updatedAt`, which no pull brings until a write stamps them.',
       ),
+    perUser: recordOf(
+      aString()
+        .regex(/^[!-~]{1,256}$/)
+        .describe('A user name: 1 to 256 printable ASCII characters without spaces.'),
+    )
+      .optional()
+      .describe(
+        'Rows belong to users: each client (every one) and editor named here is signed in as its user; an editor left out is an admin. Tables get a `userId` column the server stamps.',
+      ),
     profile: oneOf(SERVER_PROFILE_NAMES).optional().describe('The real server imitated. Default node.'),
     compatibility: oneOf(COMPATIBILITY_MODES)
       .optional()
       .describe('`exact`: the server’s answers where it is broken, too. Default default.'),
   },
-  ['profile', 'compatibility', 'ties', 'topCap', 'deletes', 'nullUpdatedAt'],
+  ['profile', 'compatibility', 'ties', 'topCap', 'deletes', 'nullUpdatedAt', 'perUser'],
 ).describe('The real server the backend imitates, and how kind it is.');
 
 // --- policies ---------------------------------------------------------------------------------

@@ -12,12 +12,12 @@ import { createBackend } from '../backend/backend.js';
 import { createApp } from './express.js';
 import { ServeTraffic, type ServeFaults } from './serve-faults.js';
 import { requestLog, type RequestLogEntry } from './request-log.js';
-import { loadTablesFile } from '../backend/tables-file.js';
+import { loadTablesFile, TablesFileError } from '../backend/tables-file.js';
 import type { Backend } from '../backend/types.js';
 import type { HistoryLimit } from '../kernel/history-limit.js';
 import { allowedHostsOf } from './allowed-hosts.js';
 import type { Compatibility, ServerProfileName } from '../backend/profiles/profile.js';
-import type { ServerVariants } from '../backend/server-variants.js';
+import { isPerUser, USER_ID_COLUMN, withOwnerColumn, type ServerVariants } from '../backend/server-variants.js';
 
 export interface ServeOptions {
   /** Default 3000; 0 picks a free port. */
@@ -78,8 +78,21 @@ export interface RunningServer {
  */
 export async function startServer(options: ServeOptions = {}): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
-  const tables =
+  const defined =
     options.tablesFile === undefined ? [TODOITEM_TABLE, CONFORMANCE_TABLE] : await loadTablesFile(options.tablesFile);
+  const perUser = options.variants !== undefined && isPerUser(options.variants);
+  if (perUser && options.tablesFile !== undefined)
+    defined.forEach((table, i) => {
+      const type = table.columns[USER_ID_COLUMN];
+      if (type !== undefined && type !== 'string')
+        throw new TablesFileError(
+          options.tablesFile!,
+          `tables[${i}].columns.${USER_ID_COLUMN}`,
+          'string (per-user rows are stamped with their owner there) or no such column',
+          JSON.stringify(type),
+        );
+    });
+  const tables = perUser ? defined.map(withOwnerColumn) : defined;
   if (options.adminToken !== undefined && options.adminToken.length < 8)
     throw new Error('the admin token must be at least 8 characters long');
   const allowedHosts = allowedHostsOf(options.allowedHosts, host);

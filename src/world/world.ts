@@ -12,7 +12,7 @@
  *
  * The World knows nothing of scenario formats: it is the machine they run on.
  */
-import type { ServerVariants } from '../backend/server-variants.js';
+import { USER_HEADER, userOf, type ServerVariants } from '../backend/server-variants.js';
 import { createBackend } from '../backend/backend.js';
 import { createReferenceDriver } from '../client/driver.js';
 import type { Backend, ServedRead, WriteOutcome } from '../backend/types.js';
@@ -229,6 +229,8 @@ export class World {
     recorder: HistoryRecorder,
     tables: readonly TableDefinition[],
     readonly stallMs: number,
+    /** Who each client and editor is signed in as, under a per-user server. */
+    private readonly server: ServerSpec,
   ) {
     this.seed = seed;
     this.random = random;
@@ -278,7 +280,9 @@ export class World {
     const timeouts = specs.map((spec) => linkPlanFor(plan, spec.name).timeoutMs ?? DEFAULT_TIMEOUT_MS);
     const stallMs = options.stallMs ?? Math.max(60_000, 2 * Math.max(...timeouts));
     if (!(stallMs > 0)) throw new RangeError(`stallMs: expected a positive number of ms, got ${stallMs}`);
-    const world = new World(time, backend, front, options.seed, random, recorder, tables, stallMs);
+    const server = options.server ?? {};
+    const world = new World(time, backend, front, options.seed, random, recorder, tables, stallMs, server);
+    if (typeof server.perUser === 'object') recorder.record('world', { kind: 'users', users: { ...server.perUser } });
 
     const defaultDriver = options.driver ?? createReferenceDriver;
     try {
@@ -766,6 +770,10 @@ export class World {
     request: HttpRequest,
     requestId: number,
   ): Promise<HttpResponse> {
+    // The app's token, as the JS client sends it once signed in; the gateway in front of the
+    // table service (network/credentials.ts) has already let it pass.
+    const user = userOf(this.server, link);
+    if (user !== undefined) request = { ...request, headers: { ...request.headers, [USER_HEADER]: user } };
     if (this.front !== undefined) return this.front.transport(request);
     return this.backend.handle(request, { observeRead: (read) => this.recordRead(link, state, requestId, read) });
   }
@@ -785,7 +793,9 @@ export class World {
       if (op.type === 'pull' && op.table.toLowerCase() === table) filters.add(pullFilter(op));
     }
     for (const filter of filters) {
-      const key = JSON.stringify([table, filter ?? null]);
+      // Under a per-user server each user matches other rows: their records are apart.
+      const user = userOf(this.server, link);
+      const key = JSON.stringify(user === undefined ? [table, filter ?? null] : [table, filter ?? null, user]);
       if (this.heldRecorded.get(key) === read.writes) continue;
       this.heldRecorded.set(key, read.writes);
       const named = filter === undefined ? {} : { filter };
@@ -978,27 +988,30 @@ export class World {
       throw new Error(`HTTP ${result.status}: ${detail}`);
     };
     const same = (value: JsonValue): JsonValue => value;
+    // An editor signed in as a user reaches that user's rows only; one left out of the map is an admin.
+    const user = userOf(this.server, name);
+    const as = user === undefined ? {} : { user };
     const editor: EditorHandle = {
       name,
       insert: (table, record) =>
         this.start(
           name,
           { type: 'insert', table, record },
-          write(() => this.backend.insert(table, record, { direct: true })),
+          write(() => this.backend.insert(table, record, { direct: true, ...as })),
           same,
         ),
       update: (table, id, changes) =>
         this.start(
           name,
           { type: 'update', table, id, changes },
-          write(() => this.backend.update(table, id, changes)),
+          write(() => this.backend.update(table, id, changes, as)),
           same,
         ),
       delete: (table, id) =>
         this.start(
           name,
           { type: 'delete', table, id },
-          write(() => this.backend.delete(table, id)),
+          write(() => this.backend.delete(table, id, as)),
           same,
         ),
       perform: (edit) => {

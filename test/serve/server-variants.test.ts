@@ -78,12 +78,23 @@ describe('startServer({ variants })', () => {
 describe('syncwright serve --ties, --top-cap, --deletes', () => {
   test('--dry-run names the less kind server it would be', async () => {
     const result = await cli(
-      ['serve', '--dry-run', '--ties', 'shuffled', '--top-cap', '2', '--deletes', 'hard', '--null-updated-at'],
+      [
+        'serve',
+        '--dry-run',
+        '--ties',
+        'shuffled',
+        '--top-cap',
+        '2',
+        '--deletes',
+        'hard',
+        '--null-updated-at',
+        '--per-user',
+      ],
       process.cwd(),
     );
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(
-      'less kind server: ties shuffled on every request, at most 2 records a page, hard deletes, imported rows without updatedAt',
+      'less kind server: ties shuffled on every request, at most 2 records a page, hard deletes, imported rows without updatedAt, rows per user (X-ZUMO-AUTH names the user)',
     );
     const plain = await cli(['serve', '--dry-run', '--ties', 'stable', '--deletes', 'soft'], process.cwd());
     expect(plain.stdout).not.toContain('less kind server');

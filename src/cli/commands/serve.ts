@@ -58,6 +58,9 @@ Options:
   --deletes <kind>           soft (default: a delete leaves a tombstone) or hard (it removes the row)
   --null-updated-at          rows the admin API inserts or seeds are imported rows with a null
                              updatedAt, which no pull brings until a write through the API stamps them
+  --per-user                 rows belong to users: a request names its user in X-ZUMO-AUTH (none:
+                             401), sees and writes only that user's rows (another's: 404), and
+                             inserts are stamped in a userId column (added to tables without one)
   --cors <origins>           comma-separated origins allowed by CORS (default: any)
   --latency <ms|min-max>     delay each way, e.g. 200 or 50-400
   --error-rate <r>           chance (0..1) that a request is answered with an error status
@@ -107,6 +110,7 @@ Example:
         'top-cap': { type: 'string' },
         deletes: { type: 'string' },
         'null-updated-at': { type: 'boolean' },
+        'per-user': { type: 'boolean' },
         cors: { type: 'string' },
         latency: { type: 'string' },
         'error-rate': { type: 'string' },
@@ -246,6 +250,7 @@ interface VariantFlags {
   'top-cap'?: string | undefined;
   deletes?: string | undefined;
   'null-updated-at'?: boolean | undefined;
+  'per-user'?: boolean | undefined;
 }
 
 /** The less kind server the flags ask for (nothing set: the profile's own behaviour). */
@@ -263,6 +268,7 @@ function variantsFrom(values: VariantFlags): ServerVariants {
       : {}),
     ...(deletes !== undefined ? { deletes } : {}),
     ...(values['null-updated-at'] === true ? { nullUpdatedAt: true } : {}),
+    ...(values['per-user'] === true ? { perUser: true } : {}),
   };
 }
 
@@ -273,6 +279,7 @@ function describeVariants(variants: ServerVariants): string {
     ...(variants.topCap !== undefined ? [`at most ${variants.topCap} records a page`] : []),
     ...(variants.deletes === 'hard' ? ['hard deletes'] : []),
     ...(variants.nullUpdatedAt === true ? ['imported rows without updatedAt'] : []),
+    ...(variants.perUser === true ? ['rows per user (X-ZUMO-AUTH names the user)'] : []),
   ];
   return parts.length === 0 ? '' : `less kind server: ${parts.join(', ')}\n`;
 }
