@@ -62,6 +62,9 @@ const SKIPPED_ARRIVE_LATER: RuleId = 'pull.skipped-arrive-later';
  */
 const TIE_PAGED = 'tie-paged';
 
+/** Where both the SDK and the reference client keep incremental pull marks. */
+const MARK_TABLE = '__pulltime';
+
 /** Operations that change a client's tables or queue (reads and lookups do not). */
 const STATE_CHANGING: ReadonlySet<string> = new Set(['insert', 'update', 'delete', 'push', 'pull', 'purge', 'restart']);
 
@@ -89,6 +92,8 @@ interface Skipped {
 interface TieMissed {
   readonly version: string;
   readonly pull: number;
+  /** Set when the row left the tie group: the page that went past its new place, and the group's updatedAt. */
+  readonly jumped?: { readonly page: number; readonly group: string };
 }
 
 /** Every `held` record of the history by query (table, filter), in history order. */
@@ -175,6 +180,14 @@ function judgePull(
     ]);
     if (versions.size > 0) left.set(id, { versions, pull: pull.start });
   }
+  // A version this pull was served is no longer one an earlier pull's mark kept from it.
+  for (const read of pageReads(pull))
+    for (const row of read.served) if (missedBefore.get(row.id)?.version === row.version) missedBefore.delete(row.id);
+  // Whatever became of this pull, the mark it saved may be past the new place of a row edited
+  // out of a tie group it was paging: later pulls of its query id miss that version.
+  const jumped =
+    op.queryId === undefined ? new Map<string, TieMissed>() : jumpedOutOfTieGroups(index, held, pull, table, filter);
+  for (const [id, entry] of jumped) missedBefore.set(id, entry);
 
   if (!completed) return 'did not complete';
   if (after === undefined) return 'has no snapshot after it';
@@ -219,7 +232,7 @@ function judgePull(
     const missed = missedBefore.get(row.id);
     if (problem === undefined) {
       left.delete(row.id);
-      missedBefore.delete(row.id);
+      if (!jumped.has(row.id)) missedBefore.delete(row.id);
       continue;
     }
     if (op.queryId !== undefined && earlier?.versions.has(row.version) === true) {
@@ -241,17 +254,81 @@ function judgePull(
           pages !== undefined
             ? `${what} ${problem}; the pull paged through its tie group: the server served rows of that updatedAt on ${pages.length} of its pages (${pages.map((seq) => `#${seq}`).join(', ')}).`
             : carried
-              ? `${what} ${problem}; its pull #${missed.pull} of the same query id had missed it at this version paging through its tie group, and saved its mark past it.`
+              ? `${what} ${problem}; ${carriedCause(missed)}`
               : `${what} ${problem}.`,
-        events: carried ? [missed.pull, ...cited] : cited,
+        events: carried ? [missed.pull, ...(missed.jumped !== undefined ? [missed.jumped.page] : []), ...cited] : cited,
       });
+      if (jumped.has(row.id)) continue;
       if (op.queryId !== undefined && (pages !== undefined || carried))
-        missedBefore.set(row.id, { version: row.version, pull: carried ? missed.pull : pull.start });
+        missedBefore.set(row.id, carried ? missed : { version: row.version, pull: pull.start });
       else missedBefore.delete(row.id);
     }
   }
   violations.push(...pendingRecordsChanged(index, windowEnds, pull, before, after, what));
   return violations;
+}
+
+/** Why a later pull of the query id never asked for a row an earlier one's mark is past. */
+function carriedCause(missed: TieMissed): string {
+  if (missed.jumped === undefined)
+    return `its pull #${missed.pull} of the same query id had missed it at this version paging through its tie group, and saved its mark past it.`;
+  return `its pull #${missed.pull} of the same query id was paging through the row's earlier tie group (updatedAt ${missed.jumped.group}) when the server gave the row this version; that pull's page #${missed.jumped.page} went past the row's new place without it (the group's paging skipped it), and the pull saved its mark past it.`;
+}
+
+/**
+ * Rows a pull of a query id served inside a tie group it paged (rows of one `updatedAt` on two or
+ * more of its pages), which the server then moved out of the group — a later version, a later
+ * `updatedAt` — and which a later page of the pull went past without serving: the query held the
+ * row at that version when the page was read, the page served rows with a later `updatedAt`, the
+ * pull never served that version, and the client saved a mark afterwards. Paging a group by its
+ * position ($skip) counts the row's new place among the positions to skip; the mark passes it.
+ * All of it is the server's record and the store's commits, never the client's requests.
+ */
+function jumpedOutOfTieGroups(
+  index: HistoryIndex,
+  held: HeldIndex,
+  pull: SyncWindow,
+  table: string,
+  filter: string | undefined,
+): Map<string, TieMissed> {
+  const jumped = new Map<string, TieMissed>();
+  const reads = pageReads(pull);
+  const groups = tieGroupsPaged(pull);
+  const servedVersions = new Set(reads.flatMap((read) => read.served.map((row) => stateKey(row.id, row.version))));
+  const marks = (index.storeWrites.get(pull.client) ?? []).filter(
+    (write) => write.seq <= pull.end && write.statements.some((one) => one.table === MARK_TABLE),
+  );
+  const records = held.get(heldKey(table, filter)) ?? [];
+  for (const group of groups.keys()) {
+    /** Each member of the group, and the first page that served it there. */
+    const members = new Map<string, number>();
+    for (const read of reads)
+      for (const row of read.served) if (row.updatedAt === group && !members.has(row.id)) members.set(row.id, read.seq);
+    for (const page of reads) {
+      const record = records.filter((entry) => entry.seq <= page.seq).at(-1);
+      if (record === undefined || !('rows' in record.held)) continue;
+      const past = page.served.flatMap((row) => (row.updatedAt === null ? [] : [Date.parse(row.updatedAt)]));
+      for (const row of record.held.rows) {
+        const servedInGroup = members.get(row.id);
+        if (servedInGroup === undefined || servedInGroup >= page.seq || jumped.has(row.id) || row.updatedAt === null)
+          continue;
+        const at = Date.parse(row.updatedAt);
+        if (!(at > Date.parse(group)) || servedVersions.has(stateKey(row.id, row.version))) continue;
+        if (!past.some((later) => later > at) || !marks.some((write) => write.seq > page.seq)) continue;
+        jumped.set(row.id, { version: row.version, pull: pull.start, jumped: { page: page.seq, group } });
+      }
+    }
+  }
+  return jumped;
+}
+
+/** The server's records of the pull's pages, in history order. */
+function pageReads(pull: SyncWindow): EventOf<'server-read'>[] {
+  return pull.exchanges
+    .filter((exchange) => exchange.action === 'query')
+    .map((exchange) => exchange.serverRead)
+    .filter((read): read is EventOf<'server-read'> => read !== undefined)
+    .sort((a, b) => a.seq - b.seq);
 }
 
 /** Each `updatedAt` the server served rows of on more than one page of the pull, with those pages' reads. */
@@ -308,11 +385,7 @@ function heldIndex(index: HistoryIndex): HeldIndex {
  */
 function firstRead(held: HeldIndex, pull: SyncWindow, table: string, filter: string | undefined): FirstRead | Unjudged {
   const pages = pull.exchanges.filter((exchange) => exchange.action === 'query');
-  const reads = pages
-    .map((exchange) => exchange.serverRead)
-    .filter((read): read is EventOf<'server-read'> => read !== undefined)
-    .sort((a, b) => a.seq - b.seq);
-  const event = reads[0];
+  const event = pageReads(pull)[0];
   if (event === undefined) return 'has no server record of its pages';
   const record = (held.get(heldKey(table, filter)) ?? []).filter((entry) => entry.seq <= event.seq).at(-1);
   if (record === undefined) return 'has no server record of what its query held';

@@ -29,6 +29,7 @@ const EXPECTED_CHECKER: Record<string, string> = {
   'generated-handlers-unawaited-discard-stops-push.json': 'cancel-and-discard',
   'generated-tutorial-conflict-date-looking-server-record.json': 'conflict-callbacks',
   'generated-tutorial-conflict-date-looking-server-record-update.json': 'conflict-callbacks',
+  'generated-tutorial-tie-group-member-edited-between-pages.json': 'pull-completeness',
 };
 
 const files = await listScenarioFiles(DIRECTORY);
