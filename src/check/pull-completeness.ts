@@ -92,7 +92,7 @@ interface Skipped {
 interface TieMissed {
   readonly version: string;
   readonly pull: number;
-  /** Set when the row left the tie group: the page that went past its new place, and the group's updatedAt. */
+  /** Set when the pull jumped over the row paging a tie group: the page that went past it, and the group's updatedAt. */
   readonly jumped?: { readonly page: number; readonly group: string };
 }
 
@@ -183,10 +183,10 @@ function judgePull(
   // A version this pull was served is no longer one an earlier pull's mark kept from it.
   for (const read of pageReads(pull))
     for (const row of read.served) if (missedBefore.get(row.id)?.version === row.version) missedBefore.delete(row.id);
-  // Whatever became of this pull, the mark it saved may be past the new place of a row edited
-  // out of a tie group it was paging: later pulls of its query id miss that version.
+  // Whatever became of this pull, the mark it saved may be past a row it jumped over paging a tie
+  // group that shifted between two pages: later pulls of its query id miss that version.
   const jumped =
-    op.queryId === undefined ? new Map<string, TieMissed>() : jumpedOutOfTieGroups(index, held, pull, table, filter);
+    op.queryId === undefined ? new Map<string, TieMissed>() : jumpedPagingTieGroups(index, held, pull, table, filter);
   for (const [id, entry] of jumped) missedBefore.set(id, entry);
 
   if (!completed) return 'did not complete';
@@ -272,19 +272,19 @@ function judgePull(
 function carriedCause(missed: TieMissed): string {
   if (missed.jumped === undefined)
     return `its pull #${missed.pull} of the same query id had missed it at this version paging through its tie group, and saved its mark past it.`;
-  return `its pull #${missed.pull} of the same query id was paging through the row's earlier tie group (updatedAt ${missed.jumped.group}) when the server gave the row this version; that pull's page #${missed.jumped.page} went past the row's new place without it (the group's paging skipped it), and the pull saved its mark past it.`;
+  return `its pull #${missed.pull} of the same query id was paging through the tie group of updatedAt ${missed.jumped.group} while the server held the row at this version; that pull's next page #${missed.jumped.page} went past the row's place without it (the group's paging skipped it), and the pull saved its mark past it.`;
 }
 
 /**
- * Rows a pull of a query id served inside a tie group it paged (rows of one `updatedAt` on two or
- * more of its pages), which the server then moved out of the group — a later version, a later
- * `updatedAt` — and which a later page of the pull went past without serving: the query held the
- * row at that version when the page was read, the page served rows with a later `updatedAt`, the
- * pull never served that version, and the client saved a mark afterwards. Paging a group by its
- * position ($skip) counts the row's new place among the positions to skip; the mark passes it.
- * All of it is the server's record and the store's commits, never the client's requests.
+ * Rows a pull of a query id went past while it paged a tie group (rows of one `updatedAt` it had
+ * been served on two pages, the last one just before): the next page served rows with a later
+ * `updatedAt` than the row, which the query held (at a later `updatedAt` than the group) when that
+ * page was read; the pull was never served the row at that version, and the client saved a mark
+ * afterwards. A group paged by position ($skip) shifts when members leave it between two pages:
+ * a member's new place, or a record in between, falls into the positions skipped, and the mark
+ * passes it. All of it is the server's record and the store's commits, never the client's requests.
  */
-function jumpedOutOfTieGroups(
+function jumpedPagingTieGroups(
   index: HistoryIndex,
   held: HeldIndex,
   pull: SyncWindow,
@@ -299,23 +299,25 @@ function jumpedOutOfTieGroups(
     (write) => write.seq <= pull.end && write.statements.some((one) => one.table === MARK_TABLE),
   );
   const records = held.get(heldKey(table, filter)) ?? [];
-  for (const group of groups.keys()) {
-    /** Each member of the group, and the first page that served it there. */
-    const members = new Map<string, number>();
-    for (const read of reads)
-      for (const row of read.served) if (row.updatedAt === group && !members.has(row.id)) members.set(row.id, read.seq);
-    for (const page of reads) {
-      const record = records.filter((entry) => entry.seq <= page.seq).at(-1);
-      if (record === undefined || !('rows' in record.held)) continue;
-      const past = page.served.flatMap((row) => (row.updatedAt === null ? [] : [Date.parse(row.updatedAt)]));
+  for (let i = 1; i < reads.length; i++) {
+    const page = reads[i]!;
+    if (!marks.some((write) => write.seq > page.seq)) continue;
+    const record = records.filter((entry) => entry.seq <= page.seq).at(-1);
+    if (record === undefined || !('rows' in record.held)) continue;
+    const past = page.served.flatMap((row) => (row.updatedAt === null ? [] : [Date.parse(row.updatedAt)]));
+    // Groups the pull had been served on two pages by then, the last of them the page before.
+    const previous = reads[i - 1]!;
+    const paging = previous.served.flatMap((row) =>
+      row.updatedAt !== null && (groups.get(row.updatedAt) ?? []).filter((seq) => seq <= previous.seq).length >= 2
+        ? [row.updatedAt]
+        : [],
+    );
+    for (const group of new Set(paging)) {
       for (const row of record.held.rows) {
-        const servedInGroup = members.get(row.id);
-        if (servedInGroup === undefined || servedInGroup >= page.seq || jumped.has(row.id) || row.updatedAt === null)
-          continue;
+        if (row.updatedAt === null || jumped.has(row.id) || servedVersions.has(stateKey(row.id, row.version))) continue;
         const at = Date.parse(row.updatedAt);
-        if (!(at > Date.parse(group)) || servedVersions.has(stateKey(row.id, row.version))) continue;
-        if (!past.some((later) => later > at) || !marks.some((write) => write.seq > page.seq)) continue;
-        jumped.set(row.id, { version: row.version, pull: pull.start, jumped: { page: page.seq, group } });
+        if (at > Date.parse(group) && past.some((later) => later > at))
+          jumped.set(row.id, { version: row.version, pull: pull.start, jumped: { page: page.seq, group } });
       }
     }
   }

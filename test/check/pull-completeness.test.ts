@@ -52,6 +52,18 @@ function addPull(h: HistoryBuilder, spec: PullSpec): { start: number; pull: numb
   return { start, pull: op.seq, read, end };
 }
 
+/** client-1's store commits an incremental pull's mark. */
+function markCommit(h: HistoryBuilder): number {
+  return h.add('client-1', {
+    kind: 'store-write',
+    client: 'client-1',
+    life: 1,
+    first: 1,
+    last: 1,
+    statements: [{ statement: 'insert', table: '__pulltime' }],
+  });
+}
+
 function pull(spec: PullSpec) {
   const h = new HistoryBuilder();
   const seqs = addPull(h, spec);
@@ -220,15 +232,7 @@ describe('pull completeness', () => {
 
     function run(variant: Variant = {}) {
       const h = new HistoryBuilder();
-      const mark = (): number =>
-        h.add('client-1', {
-          kind: 'store-write',
-          client: 'client-1',
-          life: 1,
-          first: 1,
-          last: 1,
-          statements: [{ statement: 'insert', table: '__pulltime' }],
-        });
+      const mark = (): number => markCommit(h);
       h.snapshot('before pull', { 'client-1': state([]) }, [a, b, c]);
       const op = h.invoke('client-1', { type: 'pull', table: 'todoitem', queryId: 'all' });
       h.page('client-1', FIRST_PAGE, [a, b], held([a, b, c]));
@@ -269,7 +273,7 @@ describe('pull completeness', () => {
         `incremental pull #${later.pull} (query id 'all') left todoitem/a at version v1`,
       );
       expect(violation!.message).toContain(
-        `its pull #${pull} of the same query id was paging through the row's earlier tie group (updatedAt ${a.updatedAt}) when the server gave the row this version; that pull's page #${third} went past the row's new place without it`,
+        `its pull #${pull} of the same query id was paging through the tie group of updatedAt ${a.updatedAt} while the server held the row at this version; that pull's next page #${third} went past the row's place without it`,
       );
       expect(violation!.events).toEqual(expect.arrayContaining([pull, third, later.pull, later.read]));
     });
@@ -301,6 +305,61 @@ describe('pull completeness', () => {
 
     test('not when the later pull was served that version itself', () => {
       expect(run({ laterServed: [edited] }).result.violations.map((violation) => violation.at.status)).toEqual(['ok']);
+    });
+
+    /**
+     * Found by generated-tutorial on the SDK (42:933): the members leave the group between two
+     * pages and give their places to a record inserted in between, which the skipped positions
+     * now hold. `grouped` false: a, b and c have three updatedAts, and no two pages serve one.
+     */
+    function inBetween(grouped: boolean) {
+      const T3 = '2026-01-01T00:00:03.000Z';
+      const first = grouped
+        ? [a, b, c]
+        : [
+            a,
+            record('b', 'dog', 'v1', { updatedAt: '2026-01-01T00:00:00.500Z' }),
+            record('c', 'cat', 'v1', { updatedAt: '2026-01-01T00:00:00.700Z' }),
+          ];
+      const d = record('d', 'new', 'v1', { updatedAt: T1 });
+      const moved = ['a', 'b', 'c'].map((id) => record(id, 'moved', 'v2', { updatedAt: T3 }));
+      const h = new HistoryBuilder();
+      h.snapshot('before pull', { 'client-1': state([]) }, first);
+      const op = h.invoke('client-1', { type: 'pull', table: 'todoitem', queryId: 'all' });
+      h.page('client-1', FIRST_PAGE, [first[0]!, first[1]!], held(first));
+      h.page('client-1', GROUP_PAGE, grouped ? [first[0]!, first[1]!] : [first[2]!]);
+      h.op('editor-1', { type: 'insert', table: 'todoitem', record: { id: 'd', text: 'new' } }, 'ok', d);
+      for (const row of moved)
+        h.op('editor-1', { type: 'update', table: 'todoitem', id: row.id, changes: { text: 'moved' } }, 'ok', row);
+      const third = h.page('client-1', `${GROUP_PAGE}&$skip=2`, [moved[1]!, moved[2]!], held([d, ...moved]));
+      markCommit(h);
+      h.page('client-1', `${GROUP_PAGE}&$skip=4`, []);
+      h.ok('client-1', op.opId);
+      const got = state(moved.slice(1).map((row) => local(row.id, 'moved', 'v2')));
+      h.snapshot('after pull', { 'client-1': got }, [d, ...moved]);
+      const later = addPull(h, {
+        server: [d, ...moved],
+        before: got,
+        after: got,
+        queryId: 'all',
+        url: LATE_PAGE,
+        served: [],
+      });
+      return { result: checkPullCompleteness(h.build()), pull: op.seq, third, later };
+    }
+
+    test('a record the shifted group put in the skipped positions is tie-paged the same way', () => {
+      const { result, pull, third } = inBetween(true);
+      const missedD = result.violations.filter((violation) => violation.message.includes('todoitem/d'));
+      expect(missedD.map((violation) => violation.at.status)).toEqual(['tie-paged']);
+      expect(missedD[0]!.message).toContain(`its pull #${pull} of the same query id was paging through the tie group`);
+      expect(missedD[0]!.events).toEqual(expect.arrayContaining([pull, third]));
+    });
+
+    test('not when the pull was not paging a tie group', () => {
+      const { result } = inBetween(false);
+      const missedD = result.violations.filter((violation) => violation.message.includes('todoitem/d'));
+      expect(missedD.map((violation) => violation.at.status)).toEqual(['ok']);
     });
   });
 

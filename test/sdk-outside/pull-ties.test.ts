@@ -57,20 +57,29 @@ describe('a tie group longer than a page', () => {
   });
 });
 
+/**
+ * r1–r3 seeded with one updatedAt on the plain server, and an incremental pull (query id 'all')
+ * with pages of two: the first page moves the bound to the group's updatedAt, the second reads the
+ * group from there and its answer is held, so the editor writes between it and the third.
+ */
+async function pullHeldInGroup(): Promise<{ app: Device; held: number; pulling: PromiseLike<void> }> {
+  serve = await Serve.start();
+  serve.server.backend.seed(
+    'todoitem',
+    ['r1', 'r2', 'r3'].map((id) => ({ id, text: id, complete: false, updatedAt: TIED })),
+  );
+  const app = await Device.open(serve.url);
+  device = app;
+  const held = await serve.arm({ action: 'hold', method: 'GET', path: '/tables/todoitem', occurrence: 2 });
+  const pulling = app.context.pull(app.query(), 'all', { pageSize: 2 });
+  await serve.until(held, 'held');
+  return { app, held, pulling };
+}
+
 describe('a tie group edited between two pages of an incremental pull', () => {
   test('P7: a record edited out of the group between pages is skipped by $skip, and the saved mark keeps it from every later pull of the query id', async () => {
-    serve = await Serve.start();
-    serve.server.backend.seed(
-      'todoitem',
-      ['r1', 'r2', 'r3'].map((id) => ({ id, text: id, complete: false, updatedAt: TIED })),
-    );
-    device = await Device.open(serve.url);
+    const { app, held, pulling } = await pullHeldInGroup();
     const before = (await serve.row('todoitem', 'r1'))!;
-    // Pages of two: the first page moves the bound to the group's updatedAt, the second reads the
-    // group from there and its answer is held, so the editor writes between it and the third.
-    const held = await serve.arm({ action: 'hold', method: 'GET', path: '/tables/todoitem', occurrence: 2 });
-    const pulling = device.context.pull(device.query(), 'all', { pageSize: 2 });
-    await serve.until(held, 'held');
     const edited = await serve.update('todoitem', 'r1', { text: 'edited' });
     // r3 leaves the group after r1, at a later millisecond: the third page serves it past r1's new place.
     let later = await serve.update('todoitem', 'r3', { text: 'later' });
@@ -82,15 +91,33 @@ describe('a tie group edited between two pages of an incremental pull', () => {
     // r1's new place, serves r3 and moves the bound — and the saved mark — to r3's updatedAt.
     const bound = `$filter=(updatedAt%20ge%20datetimeoffset%27${TIED}%27)&$orderby=updatedAt`;
     expect(pages[2]).toBe(`/tables/todoitem?${bound}&$skip=2&$top=2&__includeDeleted=true`);
-    expect(await device.lookup('r1')).toMatchObject({ text: 'r1', version: before.version });
+    expect(await app.lookup('r1')).toMatchObject({ text: 'r1', version: before.version });
     // The next incremental pull of the query id asks from that mark: r1's version is never asked for.
-    await device.context.pull(device.query(), 'all', { pageSize: 2 });
+    await app.context.pull(app.query(), 'all', { pageSize: 2 });
     const next = (await serve.exchanges()).filter((exchange) => exchange.method === 'GET')[pages.length]!;
     expect(decodeURIComponent(next.url)).toContain(`updatedAt ge datetimeoffset'${later.updatedAt}'`);
-    expect(await device.lookup('r1')).toMatchObject({ text: 'r1', version: before.version });
+    expect(await app.lookup('r1')).toMatchObject({ text: 'r1', version: before.version });
     // A pull without a query id starts from the beginning and brings it.
-    await device.context.pull(device.query(), null, { pageSize: 2 });
-    expect(await device.lookup('r1')).toMatchObject({ text: 'edited', version: edited.version });
-    expect(device.uncaught).toEqual([]);
+    await app.context.pull(app.query(), null, { pageSize: 2 });
+    expect(await app.lookup('r1')).toMatchObject({ text: 'edited', version: edited.version });
+    expect(app.uncaught).toEqual([]);
+  });
+
+  test('P7: members edited out of the group between pages give their places to a record in between, which $skip then jumps over', async () => {
+    const { app, held, pulling } = await pullHeldInGroup();
+    const between = await serve.insert('todoitem', { id: 'r4', text: 'new', complete: false });
+    // r2 and r3 leave the group to a later millisecond than r4's: r1 and r4 now hold the two places skipped.
+    let moved = await serve.update('todoitem', 'r2', { text: 'moved' });
+    while (moved.updatedAt! <= between.updatedAt!) moved = await serve.update('todoitem', 'r2', { text: 'moved' });
+    await serve.update('todoitem', 'r3', { text: 'moved' });
+    await serve.release(held);
+    await pulling;
+    expect(await app.lookup('r4')).toBeUndefined();
+    // The mark is past r4: the next pull of the query id never asks for it.
+    await app.context.pull(app.query(), 'all', { pageSize: 2 });
+    expect(await app.lookup('r4')).toBeUndefined();
+    await app.context.pull(app.query(), null, { pageSize: 2 });
+    expect(await app.lookup('r4')).toMatchObject({ text: 'new', version: between.version });
+    expect(app.uncaught).toEqual([]);
   });
 });

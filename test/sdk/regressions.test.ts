@@ -30,6 +30,7 @@ const EXPECTED_CHECKER: Record<string, string> = {
   'generated-tutorial-conflict-date-looking-server-record.json': 'conflict-callbacks',
   'generated-tutorial-conflict-date-looking-server-record-update.json': 'conflict-callbacks',
   'generated-tutorial-tie-group-member-edited-between-pages.json': 'pull-completeness',
+  'generated-tutorial-tie-group-shift-skips-record-between.json': 'pull-completeness',
 };
 
 const files = await listScenarioFiles(DIRECTORY);
