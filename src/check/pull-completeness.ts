@@ -63,6 +63,9 @@ const SKIPPED_ARRIVE_LATER: RuleId = 'pull.skipped-arrive-later';
  */
 const TIE_PAGED = 'tie-paged';
 
+/** Where both the SDK and the reference client keep incremental pull marks. */
+const MARK_TABLE = '__pulltime';
+
 /** Operations that change a client's tables or queue (reads and lookups do not). */
 const STATE_CHANGING: ReadonlySet<string> = new Set(['insert', 'update', 'delete', 'push', 'pull', 'purge', 'restart']);
 
@@ -90,6 +93,8 @@ interface Skipped {
 interface TieMissed {
   readonly version: string;
   readonly pull: number;
+  /** Set when the pull jumped over the row paging a tie group: the page that went past it, and the group's updatedAt. */
+  readonly jumped?: { readonly page: number; readonly group: string };
 }
 
 /** Every `held` record of the history by query (table, filter), in history order. */
@@ -178,6 +183,14 @@ function judgePull(
     ]);
     if (versions.size > 0) left.set(id, { versions, pull: pull.start });
   }
+  // A version this pull was served is no longer one an earlier pull's mark kept from it.
+  for (const read of pageReads(pull))
+    for (const row of read.served) if (missedBefore.get(row.id)?.version === row.version) missedBefore.delete(row.id);
+  // Whatever became of this pull, the mark it saved may be past a row it jumped over paging a tie
+  // group that shifted between two pages: later pulls of its query id miss that version.
+  const jumped =
+    op.queryId === undefined ? new Map<string, TieMissed>() : jumpedPagingTieGroups(index, held, pull, table, filter);
+  for (const [id, entry] of jumped) missedBefore.set(id, entry);
 
   if (!completed) return 'did not complete';
   if (after === undefined) return 'has no snapshot after it';
@@ -222,7 +235,7 @@ function judgePull(
     const missed = missedBefore.get(row.id);
     if (problem === undefined) {
       left.delete(row.id);
-      missedBefore.delete(row.id);
+      if (!jumped.has(row.id)) missedBefore.delete(row.id);
       continue;
     }
     if (op.queryId !== undefined && earlier?.versions.has(row.version) === true) {
@@ -244,17 +257,83 @@ function judgePull(
           pages !== undefined
             ? `${what} ${problem}; the pull paged through its tie group: the server served rows of that updatedAt on ${pages.length} of its pages (${pages.map((seq) => `#${seq}`).join(', ')}).`
             : carried
-              ? `${what} ${problem}; its pull #${missed.pull} of the same query id had missed it at this version paging through its tie group, and saved its mark past it.`
+              ? `${what} ${problem}; ${carriedCause(missed)}`
               : `${what} ${problem}.`,
-        events: carried ? [missed.pull, ...cited] : cited,
+        events: carried ? [missed.pull, ...(missed.jumped !== undefined ? [missed.jumped.page] : []), ...cited] : cited,
       });
+      if (jumped.has(row.id)) continue;
       if (op.queryId !== undefined && (pages !== undefined || carried))
-        missedBefore.set(row.id, { version: row.version, pull: carried ? missed.pull : pull.start });
+        missedBefore.set(row.id, carried ? missed : { version: row.version, pull: pull.start });
       else missedBefore.delete(row.id);
     }
   }
   violations.push(...pendingRecordsChanged(index, windowEnds, pull, before, after, what));
   return violations;
+}
+
+/** Why a later pull of the query id never asked for a row an earlier one's mark is past. */
+function carriedCause(missed: TieMissed): string {
+  if (missed.jumped === undefined)
+    return `its pull #${missed.pull} of the same query id had missed it at this version paging through its tie group, and saved its mark past it.`;
+  return `its pull #${missed.pull} of the same query id was paging through the tie group of updatedAt ${missed.jumped.group} while the server held the row at this version; that pull's next page #${missed.jumped.page} went past the row's place without it (the group's paging skipped it), and the pull saved its mark past it.`;
+}
+
+/**
+ * Rows a pull of a query id went past while it paged a tie group (rows of one `updatedAt` it had
+ * been served on two pages, the last one just before): the next page served rows with a later
+ * `updatedAt` than the row, which the query held (at a later `updatedAt` than the group) when that
+ * page was read; the pull was never served the row at that version, and the client saved a mark
+ * afterwards. A group paged by position ($skip) shifts when members leave it between two pages:
+ * a member's new place, or a record in between, falls into the positions skipped, and the mark
+ * passes it. All of it is the server's record and the store's commits, never the client's requests.
+ */
+function jumpedPagingTieGroups(
+  index: HistoryIndex,
+  held: HeldIndex,
+  pull: SyncWindow,
+  table: string,
+  filter: string | undefined,
+): Map<string, TieMissed> {
+  const jumped = new Map<string, TieMissed>();
+  const reads = pageReads(pull);
+  const groups = tieGroupsPaged(pull);
+  const servedVersions = new Set(reads.flatMap((read) => read.served.map((row) => stateKey(row.id, row.version))));
+  const marks = (index.storeWrites.get(pull.client) ?? []).filter(
+    (write) => write.seq <= pull.end && write.statements.some((one) => one.table === MARK_TABLE),
+  );
+  const records = held.get(heldKey(table, filter)) ?? [];
+  for (let i = 1; i < reads.length; i++) {
+    const page = reads[i]!;
+    if (!marks.some((write) => write.seq > page.seq)) continue;
+    const record = records.filter((entry) => entry.seq <= page.seq).at(-1);
+    if (record === undefined || !('rows' in record.held)) continue;
+    const past = page.served.flatMap((row) => (row.updatedAt === null ? [] : [Date.parse(row.updatedAt)]));
+    // Groups the pull had been served on two pages by then, the last of them the page before.
+    const previous = reads[i - 1]!;
+    const paging = previous.served.flatMap((row) =>
+      row.updatedAt !== null && (groups.get(row.updatedAt) ?? []).filter((seq) => seq <= previous.seq).length >= 2
+        ? [row.updatedAt]
+        : [],
+    );
+    for (const group of new Set(paging)) {
+      for (const row of record.held.rows) {
+        if (row.updatedAt === null || jumped.has(row.id) || servedVersions.has(stateKey(row.id, row.version))) continue;
+        const at = Date.parse(row.updatedAt);
+        if (at > Date.parse(group) && past.some((later) => later > at))
+          jumped.set(row.id, { version: row.version, pull: pull.start, jumped: { page: page.seq, group } });
+      }
+    }
+  }
+  return jumped;
+}
+
+/** The server's records of the pull's pages, in history order. */
+function pageReads(pull: SyncWindow): EventOf<'server-read'>[] {
+  return pull.exchanges
+    .filter((exchange) => exchange.action === 'query')
+    .map((exchange) => exchange.serverRead)
+    .filter((read): read is EventOf<'server-read'> => read !== undefined)
+    .sort((a, b) => a.seq - b.seq);
 }
 
 /** Each `updatedAt` the server served rows of on more than one page of the pull, with those pages' reads. */
@@ -320,11 +399,7 @@ function firstRead(
   user: string | undefined,
 ): FirstRead | Unjudged {
   const pages = pull.exchanges.filter((exchange) => exchange.action === 'query');
-  const reads = pages
-    .map((exchange) => exchange.serverRead)
-    .filter((read): read is EventOf<'server-read'> => read !== undefined)
-    .sort((a, b) => a.seq - b.seq);
-  const event = reads[0];
+  const event = pageReads(pull)[0];
   if (event === undefined) return 'has no server record of its pages';
   const record = (held.get(heldKey(table, filter, user)) ?? []).filter((entry) => entry.seq <= event.seq).at(-1);
   if (record === undefined) return 'has no server record of what its query held';

@@ -52,6 +52,18 @@ function addPull(h: HistoryBuilder, spec: PullSpec): { start: number; pull: numb
   return { start, pull: op.seq, read, end };
 }
 
+/** client-1's store commits an incremental pull's mark. */
+function markCommit(h: HistoryBuilder): number {
+  return h.add('client-1', {
+    kind: 'store-write',
+    client: 'client-1',
+    life: 1,
+    first: 1,
+    last: 1,
+    statements: [{ statement: 'insert', table: '__pulltime' }],
+  });
+}
+
 function pull(spec: PullSpec) {
   const h = new HistoryBuilder();
   const seqs = addPull(h, spec);
@@ -187,6 +199,168 @@ describe('pull completeness', () => {
       'tie-paged',
       'ok',
     ]);
+  });
+
+  describe('a row edited out of a tie group a pull of its query id was paging (P7 through the mark)', () => {
+    // Found by generated-tutorial on the SDK (42:810): client-1's incremental pull paged the tie
+    // group a, b, c (pages of two; the second page asked from the group's updatedAt); between its
+    // second and third page an editor updated a (a later updatedAt) and deleted c (later still);
+    // the third page skipped the two places it had read — now b and a's new place — and served c,
+    // so the mark went to c's updatedAt, past a's new version. Every later pull of the query id
+    // asked from there: a stayed at its old version (docs/sdk-findings.md P7).
+    const T2 = '2026-01-01T00:00:02.000Z';
+    const [a, b, c] = [record('a', 'milk', 'v1'), record('b', 'dog', 'v1'), record('c', 'cat', 'v1')];
+    const edited = record('a', 'oat milk', 'v2', { updatedAt: T1 });
+    const gone = record('c', 'cat', 'v2', { updatedAt: T2, deleted: true });
+    const GROUP_PAGE =
+      "/tables/todoitem?$filter=(updatedAt ge datetimeoffset'2026-01-01T00:00:00.000Z')&$orderby=updatedAt&$top=2&__includeDeleted=true";
+
+    interface Variant {
+      /** Whether the client committed a mark after the page that went past a's new place (default yes). */
+      readonly markSaved?: boolean;
+      /** What that page served (default: c's tombstone, past a's new place). */
+      readonly third?: ServerRecord[];
+      /** a's version when the later pull reads (default: the version the page went past). */
+      readonly laterA?: ServerRecord;
+      /** What the later pull's first page serves (default: nothing). */
+      readonly laterServed?: ServerRecord[];
+      /** The client reads before the snapshot after the pull, so the pull itself is not judged. */
+      readonly unjudged?: boolean;
+      /** How many later pulls of the query id run (default one). */
+      readonly laterPulls?: number;
+    }
+
+    function run(variant: Variant = {}) {
+      const h = new HistoryBuilder();
+      const mark = (): number => markCommit(h);
+      h.snapshot('before pull', { 'client-1': state([]) }, [a, b, c]);
+      const op = h.invoke('client-1', { type: 'pull', table: 'todoitem', queryId: 'all' });
+      h.page('client-1', FIRST_PAGE, [a, b], held([a, b, c]));
+      mark();
+      h.page('client-1', GROUP_PAGE, [a, b]);
+      mark();
+      h.op('editor-1', { type: 'update', table: 'todoitem', id: 'a', changes: { text: 'oat milk' } }, 'ok', edited);
+      h.op('editor-1', { type: 'delete', table: 'todoitem', id: 'c' }, 'ok', gone);
+      const third = h.page('client-1', `${GROUP_PAGE}&$skip=2`, variant.third ?? [gone], held([b, edited, gone]));
+      if (variant.markSaved !== false) mark();
+      h.page('client-1', `${GROUP_PAGE}&$skip=3`, []);
+      h.ok('client-1', op.opId);
+      if (variant.unjudged === true) h.op('client-1', { type: 'read', table: 'todoitem' });
+      // The pull itself owed a at the version its first page met, which it brought.
+      const got = state([local('a', 'milk', 'v1'), local('b', 'dog', 'v1')]);
+      h.snapshot('after pull', { 'client-1': got }, [edited, b, gone]);
+      const server = [variant.laterA ?? edited, b, gone];
+      let later = addPull(h, {
+        server,
+        before: got,
+        after: got,
+        queryId: 'all',
+        url: LATE_PAGE,
+        served: variant.laterServed ?? [],
+      });
+      for (let i = 1; i < (variant.laterPulls ?? 1); i++)
+        later = addPull(h, { server, before: got, after: got, queryId: 'all', url: LATE_PAGE, served: [] });
+      return { result: checkPullCompleteness(h.build()), pull: op.seq, third, later };
+    }
+
+    test("a later pull's miss of the row at that version is tie-paged, citing the pull and the page that went past it", () => {
+      const { result, pull, third, later } = run();
+      expect(result.violations.map((violation) => [violation.rule, violation.at])).toEqual([
+        ['pull.complete', { op: 'pull', status: 'tie-paged' }],
+      ]);
+      const [violation] = result.violations;
+      expect(violation!.message).toContain(
+        `incremental pull #${later.pull} (query id 'all') left todoitem/a at version v1`,
+      );
+      expect(violation!.message).toContain(
+        `its pull #${pull} of the same query id was paging through the tie group of updatedAt ${a.updatedAt} while the server held the row at this version; that pull's next page #${third} went past the row's place without it`,
+      );
+      expect(violation!.events).toEqual(expect.arrayContaining([pull, third, later.pull, later.read]));
+    });
+
+    test('so it is when the pull itself could not be judged, and in each later pull that misses that version', () => {
+      const { result, pull, later } = run({ unjudged: true, laterPulls: 2 });
+      expect(result.explanation).toContain('Not judged: 1 pull(s) that was followed by other work of its client');
+      expect(result.violations.map((violation) => violation.at.status)).toEqual(['tie-paged', 'tie-paged']);
+      expect(result.violations[1]!.message).toContain(`incremental pull #${later.pull}`);
+      expect(result.violations[1]!.message).toContain(`its pull #${pull} of the same query id was paging`);
+    });
+
+    test('not when the client saved no mark after that page', () => {
+      expect(run({ markSaved: false }).result.violations.map((violation) => violation.at.status)).toEqual(['ok']);
+    });
+
+    test('not when that page did not go past the row (it served nothing later than its new updatedAt)', () => {
+      expect(run({ third: [] }).result.violations.map((violation) => violation.at.status)).toEqual(['ok']);
+    });
+
+    test('not when the pull was served the row at that version', () => {
+      expect(run({ third: [edited, gone] }).result.violations.map((violation) => violation.at.status)).toEqual(['ok']);
+    });
+
+    test('not when the later pull misses the row at another version', () => {
+      const again = record('a', 'soy milk', 'v3', { updatedAt: T2 });
+      expect(run({ laterA: again }).result.violations.map((violation) => violation.at.status)).toEqual(['ok']);
+    });
+
+    test('not when the later pull was served that version itself', () => {
+      expect(run({ laterServed: [edited] }).result.violations.map((violation) => violation.at.status)).toEqual(['ok']);
+    });
+
+    /**
+     * Found by generated-tutorial on the SDK (42:933): the members leave the group between two
+     * pages and give their places to a record inserted in between, which the skipped positions
+     * now hold. `grouped` false: a, b and c have three updatedAts, and no two pages serve one.
+     */
+    function inBetween(grouped: boolean) {
+      const T3 = '2026-01-01T00:00:03.000Z';
+      const first = grouped
+        ? [a, b, c]
+        : [
+            a,
+            record('b', 'dog', 'v1', { updatedAt: '2026-01-01T00:00:00.500Z' }),
+            record('c', 'cat', 'v1', { updatedAt: '2026-01-01T00:00:00.700Z' }),
+          ];
+      const d = record('d', 'new', 'v1', { updatedAt: T1 });
+      const moved = ['a', 'b', 'c'].map((id) => record(id, 'moved', 'v2', { updatedAt: T3 }));
+      const h = new HistoryBuilder();
+      h.snapshot('before pull', { 'client-1': state([]) }, first);
+      const op = h.invoke('client-1', { type: 'pull', table: 'todoitem', queryId: 'all' });
+      h.page('client-1', FIRST_PAGE, [first[0]!, first[1]!], held(first));
+      h.page('client-1', GROUP_PAGE, grouped ? [first[0]!, first[1]!] : [first[2]!]);
+      h.op('editor-1', { type: 'insert', table: 'todoitem', record: { id: 'd', text: 'new' } }, 'ok', d);
+      for (const row of moved)
+        h.op('editor-1', { type: 'update', table: 'todoitem', id: row.id, changes: { text: 'moved' } }, 'ok', row);
+      const third = h.page('client-1', `${GROUP_PAGE}&$skip=2`, [moved[1]!, moved[2]!], held([d, ...moved]));
+      markCommit(h);
+      h.page('client-1', `${GROUP_PAGE}&$skip=4`, []);
+      h.ok('client-1', op.opId);
+      const got = state(moved.slice(1).map((row) => local(row.id, 'moved', 'v2')));
+      h.snapshot('after pull', { 'client-1': got }, [d, ...moved]);
+      const later = addPull(h, {
+        server: [d, ...moved],
+        before: got,
+        after: got,
+        queryId: 'all',
+        url: LATE_PAGE,
+        served: [],
+      });
+      return { result: checkPullCompleteness(h.build()), pull: op.seq, third, later };
+    }
+
+    test('a record the shifted group put in the skipped positions is tie-paged the same way', () => {
+      const { result, pull, third } = inBetween(true);
+      const missedD = result.violations.filter((violation) => violation.message.includes('todoitem/d'));
+      expect(missedD.map((violation) => violation.at.status)).toEqual(['tie-paged']);
+      expect(missedD[0]!.message).toContain(`its pull #${pull} of the same query id was paging through the tie group`);
+      expect(missedD[0]!.events).toEqual(expect.arrayContaining([pull, third]));
+    });
+
+    test('not when the pull was not paging a tie group', () => {
+      const { result } = inBetween(false);
+      const missedD = result.violations.filter((violation) => violation.message.includes('todoitem/d'));
+      expect(missedD.map((violation) => violation.at.status)).toEqual(['ok']);
+    });
   });
 
   test('judges an incremental pull by what the server held, not by the bound the client asked with', () => {
