@@ -191,8 +191,16 @@ class ReferenceDriver implements ClientDriver {
 
   /** A restart as the next app version: its store defines the new tables and adds the new columns. */
   async upgrade(tables: readonly TableDefinition[]): Promise<void> {
+    const before = this.tables;
     this.defineVersion(tables);
     await this.restart();
+    if (this.options.mutations?.includes('upgrade-recreates-table') !== true) return;
+    const { store } = this.client();
+    for (const table of tables) {
+      const old = before.find((candidate) => candidate.name === table.name);
+      if (old !== undefined && Object.keys(table.columns).some((column) => !(column in old.columns)))
+        await store.del(new Query(table.name));
+    }
   }
 
   async snapshot(): Promise<ClientSnapshot> {
