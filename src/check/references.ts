@@ -24,6 +24,7 @@ import {
   indexHistory,
   isLive,
   writtenRecordId,
+  type EventOf,
   type HistoryIndex,
   type OperationRecord,
 } from './history-index.js';
@@ -34,7 +35,7 @@ import { verdict, type CheckContext } from './verdict.js';
 export const REFERENCES = 'references';
 
 /** Counters of what became of families whose parent is missing once settled. */
-export const REFERENCE_COUNTERS = ['orphan-parent-deleted', 'orphan-parent-dropped'] as const;
+export const REFERENCE_COUNTERS = ['orphan-parent-deleted', 'orphan-parent-dropped', 'orphan-parent-unpulled'] as const;
 
 /** A child table's column that holds a parent table's id. */
 interface Relation {
@@ -52,7 +53,10 @@ interface Family {
 
 /** Why a settled child has no parent, when it is not the client's fault. */
 type OrphanCause =
-  { readonly kind: 'deleted'; readonly by: OperationRecord } | { readonly kind: 'dropped'; readonly words: string };
+  | { readonly kind: 'deleted'; readonly by: OperationRecord | undefined }
+  | { readonly kind: 'dropped'; readonly words: string }
+  /** The device's last pull of the parent's table failed (behind an outcome the scenario allows: `convergence.sync-succeeds`). */
+  | { readonly kind: 'unpulled'; readonly pull: OperationRecord };
 
 function relationsOf(tables: readonly TableDefinition[] | undefined): Relation[] {
   return (tables ?? []).flatMap((table) =>
@@ -191,14 +195,16 @@ function settledOrphans(
       if (onDevice && onServer) continue;
       const where = [...(onDevice ? [] : [device]), ...(onServer ? [] : ['the server'])].join(' and ');
       const ids = children.map((row) => `${relation.child}/${String(row['id'])}`).join(', ');
-      const cause = orphanCause(index, family, final.seq);
+      const cause = orphanCause(index, family, final, device, onServer);
       if (cause !== undefined) {
         listed.push({
           cause: cause.kind,
           words:
             cause.kind === 'deleted'
-              ? `${device} holds ${ids} whose parent ${relation.parent}/${parent.id} ${cause.by.actor} deleted (#${cause.by.invoke.seq}): the client does not cascade.`
-              : `${device} holds ${ids} whose parent ${relation.parent}/${parent.id} ${parent.client} wrote (#${parent.write.invoke.seq}) and ${cause.words}.`,
+              ? `${device} holds ${ids} whose parent ${relation.parent}/${parent.id} ${cause.by === undefined ? 'the server holds deleted' : `${cause.by.actor} deleted (#${cause.by.invoke.seq})`}: the client does not cascade.`
+              : cause.kind === 'unpulled'
+                ? `${device} holds ${ids} but not their parent ${relation.parent}/${parent.id}: its last pull of ${relation.parent} failed (#${cause.pull.invoke.seq}).`
+                : `${device} holds ${ids} whose parent ${relation.parent}/${parent.id} ${parent.client} wrote (#${parent.write.invoke.seq}) and ${cause.words}.`,
         });
         continue;
       }
@@ -213,20 +219,42 @@ function settledOrphans(
   return { violations, listed };
 }
 
-/** What took the parent, if it was not the client's fault: a delete, or the writer's own decision. */
-function orphanCause(index: HistoryIndex, family: Family, before: number): OrphanCause | undefined {
+/**
+ * What took the parent, if it was not the client's fault: a delete (even one queued before the
+ * parent was written: it reaches the server after the insert), the writer's own decision, or a
+ * pull of the holding device that could not bring it.
+ */
+function orphanCause(
+  index: HistoryIndex,
+  family: Family,
+  final: EventOf<'snapshot'>,
+  device: string,
+  onServer: boolean,
+): OrphanCause | undefined {
   const { parent } = family;
   const deleted = index.operations.find(
     (operation) =>
       operation.op.type === 'delete' &&
-      operation.invoke.seq > parent.write.invoke.seq &&
-      operation.invoke.seq < before &&
+      operation.invoke.seq < final.seq &&
       operation.outcome?.kind !== 'fail' &&
       'table' in operation.op &&
       operation.op.table === parent.table &&
       writtenRecordId(operation.op) === parent.id,
   );
-  if (deleted !== undefined) return { kind: 'deleted', by: deleted };
+  const tombstone = (final.server[parent.table] ?? []).some((row) => row.id === parent.id && row.deleted === true);
+  if (deleted !== undefined || tombstone) return { kind: 'deleted', by: deleted };
+  if (onServer) {
+    const last = index.operations
+      .filter(
+        (operation) =>
+          operation.actor === device &&
+          operation.op.type === 'pull' &&
+          operation.op.table === parent.table &&
+          operation.invoke.seq < final.seq,
+      )
+      .at(-1);
+    if (last !== undefined && last.outcome?.kind !== 'ok') return { kind: 'unpulled', pull: last };
+  }
   const fate = parent.fate;
   switch (fate.kind) {
     case 'dropped':

@@ -100,7 +100,11 @@ describe('references', () => {
     const result = record.checks.find((check) => check.checker === 'references');
     expect(result?.valid).toBe(true);
     expect(result?.explanation).toContain('the client does not cascade');
-    expect(orphanCounters(record.history, CONTEXT)).toEqual({ 'orphan-parent-deleted': 2, 'orphan-parent-dropped': 0 });
+    expect(orphanCounters(record.history, CONTEXT)).toEqual({
+      'orphan-parent-deleted': 2,
+      'orphan-parent-dropped': 0,
+      'orphan-parent-unpulled': 0,
+    });
     expect(record.coverage['orphan-parent-deleted']).toBe(2);
   });
 
