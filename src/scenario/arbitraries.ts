@@ -588,7 +588,7 @@ function familyArbitrary(
 }
 
 /** Each reference of a table: the child table, its column, and the parent table it names. */
-export function relations(
+function relations(
   tables: readonly TableDefinition[],
 ): { readonly child: TableDefinition; readonly column: string; readonly parent: TableDefinition }[] {
   return tables.flatMap((child) =>

@@ -147,7 +147,7 @@ function insertFamilyAt(steps: readonly Step[], i: number, tables: ReadonlyMap<s
 }
 
 /** What an upgrade from `from` to the next version adds: new columns of old tables, new tables. */
-export function upgradeAdds(
+function upgradeAdds(
   from: readonly TableDefinition[],
   to: readonly TableDefinition[],
 ): { readonly columns: number; readonly tables: number } {
