@@ -279,6 +279,22 @@ function orphanCause(
     default:
       break;
   }
+  // A forced purge of the parent's table by its writer drops whatever of it was still queued (a
+  // later update the insert folded into, say), which the dropped-writes list shows.
+  const purge = index.operations.find(
+    (operation) =>
+      operation.actor === parent.client &&
+      operation.op.type === 'purge' &&
+      operation.op.table === parent.table &&
+      operation.op.force === true &&
+      operation.invoke.seq > parent.write.invoke.seq &&
+      operation.invoke.seq < final.seq,
+  );
+  if (purge !== undefined)
+    return {
+      kind: 'dropped',
+      words: `a forced purge of ${parent.table} dropped (#${purge.invoke.seq}); see the dropped writes`,
+    };
   // A parent still queued, or whose push ended in an outcome the scenario allows (a conflict left
   // unresolved, an error left unhandled): the writer's handler was asked about it.
   const asked = index.handlerCalls.find(
