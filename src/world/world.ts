@@ -970,6 +970,17 @@ export class World {
     const none = (): undefined => undefined;
     const start = <T>(op: ClientOperation, run: () => Promise<T>, value: ValueRecorder<T>): Operation<T> =>
       this.start(name, op, run, value, state);
+    // A table only a later app version defines does not exist for this one, whatever its driver
+    // would make of it: the call fails alike on every client. Asked when the call runs, after
+    // an upgrade in progress.
+    const known =
+      <T>(table: string, run: () => Promise<T>) =>
+      (): Promise<T> => {
+        const version = state.version;
+        if (this.versions.length === 1 || this.versions[version - 1]!.some((t) => t.name === table)) return run();
+        if (!this.versions.some((tables) => tables.some((t) => t.name === table))) return run();
+        return Promise.reject(new Error(`app version ${version} does not define the table ${table}`));
+      };
     const handle: ClientHandle = {
       name,
       driver,
@@ -978,15 +989,38 @@ export class World {
       },
       insert: (table, given) => {
         const record = this.asWritten(state, table, given);
-        return start({ type: 'insert', table, record }, () => driver.insert(table, record), row);
+        return start(
+          { type: 'insert', table, record },
+          known(table, () => driver.insert(table, record)),
+          row,
+        );
       },
       update: (table, given) => {
         const record = this.asWritten(state, table, given);
-        return start({ type: 'update', table, record }, () => driver.update(table, record), row);
+        return start(
+          { type: 'update', table, record },
+          known(table, () => driver.update(table, record)),
+          row,
+        );
       },
-      delete: (table, id) => start({ type: 'delete', table, id }, () => driver.delete(table, id), none),
-      lookup: (table, id) => start({ type: 'lookup', table, id }, () => driver.lookup(table, id), row),
-      read: (table) => start({ type: 'read', table }, () => driver.read(table), rows),
+      delete: (table, id) =>
+        start(
+          { type: 'delete', table, id },
+          known(table, () => driver.delete(table, id)),
+          none,
+        ),
+      lookup: (table, id) =>
+        start(
+          { type: 'lookup', table, id },
+          known(table, () => driver.lookup(table, id)),
+          row,
+        ),
+      read: (table) =>
+        start(
+          { type: 'read', table },
+          known(table, () => driver.read(table)),
+          rows,
+        ),
       push: () =>
         start(
           { type: 'push' },
@@ -994,9 +1028,17 @@ export class World {
           (summary) => summary as unknown as JsonValue,
         ),
       pull: (table, options = {}) =>
-        start({ type: 'pull', table, ...options }, () => driver.pull(table, options), none),
+        start(
+          { type: 'pull', table, ...options },
+          known(table, () => driver.pull(table, options)),
+          none,
+        ),
       purge: (table, options = {}) =>
-        start({ type: 'purge', table, ...options }, () => driver.purge(table, options), none),
+        start(
+          { type: 'purge', table, ...options },
+          known(table, () => driver.purge(table, options)),
+          none,
+        ),
       // The kill happens at once (the restart op itself is never its own victim).
       restart: () => start({ type: 'restart' }, () => this.kill(state), none),
       upgrade: () =>
