@@ -11,7 +11,7 @@ import { across, dispatch, recordOf, type Problem } from '../protocol/schema.js'
 
 export const COLUMN_TYPES: readonly ColumnType[] = ['string', 'number', 'boolean', 'date', 'object'];
 const NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
-const KNOWN_KEYS = ['name', 'columns', 'pageSize', 'maxTop', 'softDelete', 'autoIncrement'];
+const KNOWN_KEYS = ['name', 'columns', 'pageSize', 'maxTop', 'softDelete', 'autoIncrement', 'references'];
 export const DEFAULT_PAGE_SIZE = 50;
 export const DEFAULT_MAX_TOP = 1000;
 
@@ -75,6 +75,11 @@ const tableShape = z.looseObject(
     pageSize: z.custom<number>().optional(),
     softDelete: z.boolean({ error: 'true or false' }).optional(),
     autoIncrement: z.boolean({ error: 'true or false' }).optional(),
+    // The app's relation between tables (protocol/records.ts); the server does not enforce it.
+    references: recordOf(
+      z.string({ error: 'a table name' }),
+      'an object mapping column names to table names',
+    ).optional(),
   },
   { error: 'a table definition object' },
 );

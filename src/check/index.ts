@@ -13,6 +13,8 @@ import { checkPullCompleteness, PULL_COMPLETENESS } from './pull-completeness.js
 import { checkPullMarks, PULL_MARKS } from './pull-marks.js';
 import { checkQueueCollapse, QUEUE_COLLAPSE } from './queue-collapse.js';
 import { checkRoundTrip, ROUND_TRIP } from './round-trip.js';
+import { checkReferences, REFERENCES } from './references.js';
+import { checkUpgrades, UPGRADES } from './upgrades.js';
 import { historyGaps, unknownOver } from './completeness.js';
 import { checkSessionGuarantees, SESSION_GUARANTEES } from './session-guarantees.js';
 import type { CheckResult } from './types.js';
@@ -32,6 +34,8 @@ export const CHECKER_NAMES = [
   PULL_MARKS,
   SESSION_GUARANTEES,
   ROUND_TRIP,
+  REFERENCES,
+  UPGRADES,
   INTENT,
 ] as const;
 
@@ -51,6 +55,8 @@ export const CHECKERS: Readonly<Record<CheckerName, Checker>> = {
   [PULL_MARKS]: checkPullMarks,
   [SESSION_GUARANTEES]: checkSessionGuarantees,
   [ROUND_TRIP]: checkRoundTrip,
+  [REFERENCES]: checkReferences,
+  [UPGRADES]: checkUpgrades,
   [INTENT]: checkIntent,
 };
 

@@ -189,7 +189,9 @@ function judgePull(
   // Whatever became of this pull, the mark it saved may be past a row it jumped over paging a tie
   // group that shifted between two pages: later pulls of its query id miss that version.
   const jumped =
-    op.queryId === undefined ? new Map<string, TieMissed>() : jumpedPagingTieGroups(index, held, pull, table, filter);
+    op.queryId === undefined
+      ? new Map<string, TieMissed>()
+      : jumpedPagingTieGroups(index, held, pull, table, filter, user);
   for (const [id, entry] of jumped) missedBefore.set(id, entry);
 
   if (!completed) return 'did not complete';
@@ -293,6 +295,7 @@ function jumpedPagingTieGroups(
   pull: SyncWindow,
   table: string,
   filter: string | undefined,
+  user: string | undefined,
 ): Map<string, TieMissed> {
   const jumped = new Map<string, TieMissed>();
   const reads = pageReads(pull);
@@ -301,7 +304,7 @@ function jumpedPagingTieGroups(
   const marks = (index.storeWrites.get(pull.client) ?? []).filter(
     (write) => write.seq <= pull.end && write.statements.some((one) => one.table === MARK_TABLE),
   );
-  const records = held.get(heldKey(table, filter)) ?? [];
+  const records = held.get(heldKey(table, filter, user)) ?? [];
   for (let i = 1; i < reads.length; i++) {
     const page = reads[i]!;
     if (!marks.some((write) => write.seq > page.seq)) continue;

@@ -80,7 +80,7 @@ export function checkRoundTrip(history: History, context?: CheckContext): Return
   }
   let compared = 0;
   for (const entry of stored) {
-    const devices = devicePulls(index, columns, entry);
+    const devices = devicePulls(index, columns, entry, context?.versions);
     compared += devices.compared;
     violations.push(...devices.violations);
   }
@@ -113,9 +113,13 @@ function devicePulls(
   index: HistoryIndex,
   columns: ColumnTypes,
   entry: Stored,
+  versions: CheckContext['versions'],
 ): { readonly violations: Violation[]; readonly compared: number } {
   const { write, values, version } = entry;
   const reported = new Set<string>();
+  // An app version that did not know a column drops it when it pulls (`restart.upgrade-keeps-data`):
+  // a device is held to the columns its app knew when it first held this version.
+  const known = new Map<string, JsonObject>();
   const violations: Violation[] = [];
   let compared = 0;
   for (const snapshot of index.snapshots) {
@@ -127,7 +131,9 @@ function devicePulls(
       );
       if (row === undefined || excused(index, snapshot, entry, client)) continue;
       compared++;
-      const differs = differingColumns(columns.get(write.table), values, row);
+      if (!known.has(client))
+        known.set(client, knownValues(index, versions, client, snapshot.seq, write.table, values));
+      const differs = differingColumns(columns.get(write.table), known.get(client)!, row);
       if (differs.length === 0) continue;
       reported.add(client);
       const type = columns.get(write.table)?.[differs[0]!] ?? 'json';
@@ -173,6 +179,27 @@ function excused(index: HistoryIndex, snapshot: EventOf<'snapshot'>, entry: Stor
       record.call.table === write.table &&
       record.call.itemId === write.id,
   );
+}
+
+/** The written values of the columns `client`'s app version knew at `seq` (all of them with one version). */
+function knownValues(
+  index: HistoryIndex,
+  versions: CheckContext['versions'],
+  client: string,
+  seq: number,
+  table: string,
+  values: JsonObject,
+): JsonObject {
+  if (versions === undefined || versions.length < 2) return values;
+  let version = 1;
+  for (const operation of index.operations) {
+    if (operation.invoke.seq > seq) break;
+    if (operation.actor !== client || operation.op.type !== 'upgrade' || operation.outcome?.kind !== 'ok') continue;
+    if (operation.outcome.seq < seq && typeof operation.outcome.value === 'number') version = operation.outcome.value;
+  }
+  const definition = versions[version - 1]?.find((candidate) => candidate.name === table);
+  if (definition === undefined) return values;
+  return Object.fromEntries(Object.entries(values).filter(([column]) => column in definition.columns)) as JsonObject;
 }
 
 /** The named columns of a record, as JSON (`{"due":"…"}`). */

@@ -56,6 +56,7 @@ const DEFINITIONS = [
   { id: 'push.handler-call-cap', title: 'At most five handler calls per operation per push' },
   { id: 'push.orphan-dropped', title: 'An insert or update whose record is gone is dropped unsent' },
   { id: 'push.refusal-keeps-queue', title: "A push refused for the user's credentials keeps the operation" },
+  { id: 'push.parent-before-child', title: "A child's insert is never sent before its parent's" },
 
   { id: 'handler.called', title: 'Each failed push request gets exactly one handler call' },
   { id: 'handler.error-details', title: 'The push error describes the request that failed' },
@@ -105,12 +106,17 @@ const DEFINITIONS = [
 
   { id: 'restart.committed-only', title: 'A restarted app finds exactly the store it had committed' },
   { id: 'restart.unlocked', title: 'After a restart nothing is locked; the operation in flight is pushed again' },
+  { id: 'restart.upgrade-keeps-data', title: 'An upgraded app finds its store as it was, the new columns empty' },
 
   { id: 'convergence.tables-equal', title: "After settling, every client's tables equal the server's live rows" },
   { id: 'convergence.queue-drains', title: 'After settling, only operations a recorded outcome kept are pending' },
   {
     id: 'convergence.sync-succeeds',
     title: 'On a healed network a pull fails only behind operations the handler keeps',
+  },
+  {
+    id: 'convergence.children-have-parents',
+    title: 'After settling, every child has its parent, unless a delete or a decision took it',
   },
 
   { id: 'liveness.settles', title: 'Every push, pull and purge settles' },

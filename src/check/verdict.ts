@@ -22,6 +22,11 @@ export interface CheckContext {
    * (`round-trip`). Without them every column compares as JSON.
    */
   readonly tables?: readonly TableDefinition[];
+  /**
+   * Every app version's tables, version 1 first, when the app has several (a client's `upgrade`
+   * operations move it to the next): which columns a client's app knew when it held a row.
+   */
+  readonly versions?: readonly (readonly TableDefinition[])[];
 }
 
 export type Checker = (history: History, context?: CheckContext) => CheckResult;

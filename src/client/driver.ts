@@ -66,12 +66,20 @@ class ReferenceDriver implements ClientDriver {
   readonly reportsStoreWrites = true;
   private current: OpenClient | undefined;
   private readonly columns = new Map<string, ColumnSet>();
+  /** The running app version's tables (an upgrade brings the next version's). */
+  private tables: readonly TableDefinition[] = [];
 
   constructor(
     private readonly environment: ClientEnvironment,
     private readonly options: ReferenceDriverOptions,
   ) {
-    for (const table of environment.tables) this.columns.set(table.name, new ColumnSet(localColumnsFor(table)));
+    this.defineVersion(environment.tables);
+  }
+
+  private defineVersion(tables: readonly TableDefinition[]): void {
+    this.tables = tables;
+    this.columns.clear();
+    for (const table of tables) this.columns.set(table.name, new ColumnSet(localColumnsFor(table)));
   }
 
   /** Opens a client over a store (a new one, or one reopened from an earlier client's). */
@@ -91,7 +99,7 @@ class ReferenceDriver implements ClientDriver {
         return verdict;
       });
     }
-    for (const table of environment.tables)
+    for (const table of this.tables)
       await store.defineTable({ name: table.name, columnDefinitions: localColumnsFor(table) });
     const never = (): Promise<never> => new Promise<never>(() => undefined);
     const transport: Transport = (request) => {
@@ -181,11 +189,25 @@ class ReferenceDriver implements ClientDriver {
     await this.open(await old.store.reopen());
   }
 
+  /** A restart as the next app version: its store defines the new tables and adds the new columns. */
+  async upgrade(tables: readonly TableDefinition[]): Promise<void> {
+    const before = this.tables;
+    this.defineVersion(tables);
+    await this.restart();
+    if (this.options.mutations?.includes('upgrade-recreates-table') !== true) return;
+    const { store } = this.client();
+    for (const table of tables) {
+      const old = before.find((candidate) => candidate.name === table.name);
+      if (old !== undefined && Object.keys(table.columns).some((column) => !(column in old.columns)))
+        await store.del(new Query(table.name));
+    }
+  }
+
   async snapshot(): Promise<ClientSnapshot> {
     const { context } = this.client();
     const tables: Record<string, JsonObject[]> = {};
     // The store itself, not the app's read(): a snapshot is what the store holds.
-    for (const table of this.environment.tables)
+    for (const table of this.tables)
       tables[table.name] = (await context.store.read(new Query(table.name).orderBy('id'))).map(toJsonRecord);
     const operations = (await context.getPendingOperations()).map((operation) => ({
       id: operation.id,

@@ -75,7 +75,12 @@ export type ClientMutation =
    * A push whose write of the server's answer the store failed (disk full, database locked)
    * takes the operation out of the queue all the same, as if the answer had been stored.
    */
-  | 'dequeue-on-store-failure';
+  | 'dequeue-on-store-failure'
+  /**
+   * An app upgrade whose table gains columns re-creates the table instead of adding them: the
+   * upgraded app finds that table empty (its pending operations stay, so the next push sends them).
+   */
+  | 'upgrade-recreates-table';
 
 export const CLIENT_MUTATIONS: readonly ClientMutation[] = [
   'wrong-collapse',
@@ -98,6 +103,7 @@ export const CLIENT_MUTATIONS: readonly ClientMutation[] = [
   'drop-on-refusal',
   'drop-on-not-found',
   'dequeue-on-store-failure',
+  'upgrade-recreates-table',
 ];
 
 /** The set of mutations a client was built with. */

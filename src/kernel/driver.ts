@@ -123,6 +123,13 @@ export interface ClientDriver {
    * new request.
    */
   restart(): Promise<void>;
+  /**
+   * Kills the app as {@link restart} does and reopens it as a new app version whose table
+   * definitions are `tables`: each earlier table with the same columns or more, perhaps new
+   * tables. The store defines its tables again (adding the new columns to the rows it holds). A
+   * driver without it cannot run programs with upgrades.
+   */
+  upgrade?(tables: readonly TableDefinition[]): Promise<void>;
   snapshot(): Promise<ClientSnapshot>;
   close(): Promise<void>;
 }

@@ -17,6 +17,7 @@ export const CLIENT_OPERATION_TYPES = [
   'pull',
   'purge',
   'restart',
+  'upgrade',
 ] as const satisfies readonly ClientOperation['type'][];
 
 /** A client operation, as the program asked for it. */
@@ -29,7 +30,13 @@ export type ClientOperation =
   | { type: 'push' }
   | { type: 'pull'; table: string; queryId?: string; filter?: string }
   | { type: 'purge'; table: string; force?: boolean }
-  | { type: 'restart' };
+  | { type: 'restart' }
+  /**
+   * The app is killed and restarted as its next version (the scenario's `schemaVersions`): its
+   * store defines the tables again, with the columns and tables that version adds. At the newest
+   * version it restarts as the same one. The `ok` event's value is the version it now runs.
+   */
+  | { type: 'upgrade' };
 
 /** A write made by another user straight to the backend. */
 export type ServerEdit =

@@ -59,6 +59,14 @@ export interface TableDefinition {
    * Default false.
    */
   autoIncrement?: boolean;
+  /**
+   * Parent and child: column → the table whose record's `id` the column holds (`{ orderId: 'orders' }`
+   * on an order line). The column is a string column of this table; the referenced table is one of
+   * the scenario's. Nothing enforces it — neither the server nor the SDK knows of it — but an app
+   * writes a parent and its children in one go, and the checkers hold the clients to the order
+   * (`references.parent-first`) and to what the device ends with (`references.no-orphans`).
+   */
+  references?: Readonly<Record<string, string>>;
 }
 
 /** The tutorial's table. */

@@ -145,7 +145,8 @@ export function describeOperation(op: ClientOperation | ServerEdit): string {
     case 'purge':
       return `purge ${op.table}${op.force ? ' (force)' : ''}`;
     case 'restart':
-      return 'restart';
+    case 'upgrade':
+      return op.type;
     default:
       return String((op as { type?: unknown }).type ?? 'operation');
   }
@@ -394,7 +395,8 @@ function operationName(op: ClientOperation | ServerEdit): string {
     case 'push':
       return 'push()';
     case 'restart':
-      return 'restart';
+    case 'upgrade':
+      return op.type;
     case 'read':
     case 'pull':
     case 'purge':

@@ -72,6 +72,8 @@ export const OLD_MIX: Readonly<Record<StepKind, number>> = {
   'restart-during-pull': 2,
   'sign-in': 0,
   hold: 0,
+  'insert-family': 0,
+  upgrade: 0,
 };
 
 /** The default (`wide`) mix: every step kind has a weight, so every API call is met. */
@@ -82,6 +84,9 @@ export const DEFAULT_MIX: Readonly<Record<StepKind, number>> = {
   offline: 1,
   online: 1,
   hold: 2,
+  // Drawn only where a scenario has related tables, and app versions to upgrade to.
+  'insert-family': 2,
+  upgrade: 1,
 };
 
 /** The mix a profile starts from, before a scenario's `generate.mix`. */
@@ -184,30 +189,38 @@ function valuesArbitrary(table: TableDefinition): fc.Arbitrary<JsonObject> {
 /** The arbitrary of a scenario's programs. */
 export function programArbitrary(
   resolved: Pick<ResolvedScenario, 'clients' | 'editors' | 'tables' | 'generate'> &
-    Partial<Pick<ResolvedScenario, 'server'>>,
+    Partial<Pick<ResolvedScenario, 'server' | 'schemaVersions'>>,
 ): fc.Arbitrary<Program> {
   // The app never writes the column a per-user server stamps the owner in.
-  const scenario = { ...resolved, tables: resolved.tables.map((table) => appColumns(table, resolved.server)) };
+  const own = (list: readonly TableDefinition[]) => list.map((table) => appColumns(table, resolved.server));
+  const scenario = {
+    ...resolved,
+    tables: own(resolved.tables),
+    ...(resolved.schemaVersions === undefined ? {} : { schemaVersions: resolved.schemaVersions.map(own) }),
+  };
   const settings = generatorSettings(scenario.generate);
   const clients = scenario.clients.map((client) => client.name);
   const editors = scenario.editors;
-  const tables = scenario.tables;
+  // The opening writes the first version's tables; the drawn steps every table of the newest.
+  const first = scenario.tables;
+  const tables = scenario.schemaVersions?.at(-1) ?? first;
   const ids = Array.from({ length: settings.records }, (_, i) => `r${i + 1}`);
   const decisions =
     settings.faultKinds.length === 0 || settings.maxFaults === 0
       ? fc.constant([] as FaultDecision[])
       : fc.array(faultDecisionArbitrary(settings, fc.constantFrom(...clients)), { maxLength: settings.maxFaults });
-  const prelude = settings.start === 'synced' ? syncedStart(tables, ids, clients[0]!, editors[0]) : [];
+  const prelude = settings.start === 'synced' ? syncedStart(first, ids, clients[0]!, editors[0]) : [];
   // The wide profile draws a program's fresh ids first: its steps then insert, edit and delete them.
+  const drawn = { ...scenario, tables, upgrades: (scenario.schemaVersions?.length ?? 0) > 0 };
   const steps =
     settings.profile === 'old-mix'
-      ? stepsArbitrary(scenario, settings, ids, [])
-      : freshIdsArbitrary(2).chain((fresh) => stepsArbitrary(scenario, settings, ids, fresh));
+      ? stepsArbitrary(drawn, settings, ids, [])
+      : freshIdsArbitrary(2).chain((fresh) => stepsArbitrary(drawn, settings, ids, fresh));
   // Each app shows its lists after the synced opening (what later reads are held to), and every
   // record then its lists at the end, so that whatever a bug left behind locally is on screen
   // before the world heals and settles. Both are there in most programs and shrink away when a
   // failure does not need them.
-  const opening = settings.start === 'synced' ? reads(clients, tables) : [];
+  const opening = settings.start === 'synced' ? reads(clients, first) : [];
   const closing = clients.flatMap((who) =>
     tables.flatMap((t): Step[] => [
       ...ids.map((recordId): Step => ({ actor: who, op: { type: 'lookup', table: t.name, id: recordId } })),
@@ -244,7 +257,7 @@ function appColumns(table: TableDefinition, server: ResolvedScenario['server'] |
 
 /** The steps of a program after its prelude; `fresh` ids are the ones no record has at the start. */
 function stepsArbitrary(
-  scenario: Pick<ResolvedScenario, 'clients' | 'editors' | 'tables'>,
+  scenario: Pick<ResolvedScenario, 'clients' | 'editors' | 'tables'> & { readonly upgrades: boolean },
   settings: GeneratorSettings,
   ids: readonly string[],
   fresh: readonly string[],
@@ -506,6 +519,10 @@ function stepsArbitrary(
       ]),
   ]);
   groups.push(['hold', holdGroupArbitrary(client, table, id, values)]);
+  const families = familyArbitrary(client, tables, insertId, values);
+  if (families !== undefined) groups.push(['insert-family', families]);
+  if (scenario.upgrades)
+    groups.push(['upgrade', step(client, fc.constant({ type: 'upgrade' as const })).map((one) => [one])]);
   if (editor !== undefined && ids.length >= 2) {
     groups.push([
       'edit-burst',
@@ -550,6 +567,51 @@ function holdGroupArbitrary(
       { actor: who, op: { type: 'pull', table: t.name, ...(incremental ? { queryId: `all-${t.name}` } : {}) } },
     ]);
   return fc.oneof(push, pull);
+}
+
+/**
+ * Parent and child: the app inserts a parent and, without a sync between, one to three children
+ * of a table that references the parent's table, each child's reference column holding the
+ * parent's id. The parent takes an insert's id (mostly fresh, sometimes an existing one: its
+ * insert then conflicts); the children's ids are the parent's with `-1`, `-2`…
+ */
+function familyArbitrary(
+  client: fc.Arbitrary<string>,
+  tables: readonly TableDefinition[],
+  parentId: fc.Arbitrary<string>,
+  values: (t: TableDefinition) => fc.Arbitrary<JsonObject>,
+): fc.Arbitrary<Step[]> | undefined {
+  const links = relations(tables);
+  if (links.length === 0) return undefined;
+  return fc
+    .tuple(client, fc.constantFrom(...links), parentId, fc.integer({ min: 1, max: 3 }))
+    .chain(([who, link, id, count]) =>
+      fc
+        .tuple(values(link.parent), fc.array(values(link.child), { minLength: count, maxLength: count }))
+        .map(([parentValues, children]): Step[] => [
+          { actor: who, op: { type: 'insert', table: link.parent.name, record: { id, ...parentValues } } },
+          ...children.map((childValues, k): Step => ({
+            actor: who,
+            op: {
+              type: 'insert',
+              table: link.child.name,
+              record: { id: `${id}-${k + 1}`, ...childValues, [link.column]: id },
+            },
+          })),
+        ]),
+    );
+}
+
+/** Each reference of a table: the child table, its column, and the parent table it names. */
+function relations(
+  tables: readonly TableDefinition[],
+): { readonly child: TableDefinition; readonly column: string; readonly parent: TableDefinition }[] {
+  return tables.flatMap((child) =>
+    Object.entries(child.references ?? {}).flatMap(([column, name]) => {
+      const parent = tables.find((table) => table.name === name);
+      return parent === undefined ? [] : [{ child, column, parent }];
+    }),
+  );
 }
 
 /** An editor updating several records in one millisecond (no pause between the steps): they share an updatedAt. */

@@ -6,6 +6,8 @@
  */
 import { runCheckers, type CheckerName } from '../check/index.js';
 import { coverageCounters } from '../check/coverage.js';
+import { orphanCounters } from '../check/references.js';
+import type { CheckContext } from '../check/verdict.js';
 import { reachCounters } from './reach.js';
 import { setAsideSuspended } from '../check/not-judged.js';
 import { activeVariants } from '../backend/server-variants.js';
@@ -22,9 +24,9 @@ import { World, type WorldBackendFactory } from '../world/world.js';
 import { answerCounters, type ReentrantCalls } from './generated.js';
 import { createPushHandler } from './policies.js';
 import type { TableDiff } from './results.js';
-import { appPulls, runStep, syncAll } from './step.js';
+import { appPulls, runStep, syncAll, upgradeAll } from './step.js';
 import { releaseAllHolds } from './hold.js';
-import type { Program, ResolvedScenario, Step } from './types.js';
+import { newestTables, type Program, type ResolvedScenario, type Step } from './types.js';
 
 export interface ExecuteOptions {
   /** How the scenario's clients are built. */
@@ -98,6 +100,7 @@ export async function executeProgram(
     seed: program.seed,
     clients: handlers,
     tables: scenario.tables,
+    schemaVersions: scenario.schemaVersions,
     server: scenario.server,
     driver: options.driver,
     faults: program.faults,
@@ -126,8 +129,14 @@ export async function executeProgram(
   // A scenario that lists its checkers still hears why its run never ended.
   if (stuck && !names.includes('liveness')) names = [...names, 'liveness'];
   // A less kind server takes some guarantees away: their violations are not judged (check/not-judged.ts).
+  const context: CheckContext = {
+    finalLabel: FINAL_SNAPSHOT,
+    intent: scenario.intent,
+    tables: newestTables(scenario),
+    ...(scenario.schemaVersions.length > 0 ? { versions: [scenario.tables, ...scenario.schemaVersions] } : {}),
+  };
   const checks: CheckResult[] = setAsideSuspended(
-    runCheckers(history, names, { finalLabel: FINAL_SNAPSHOT, intent: scenario.intent, tables: scenario.tables }),
+    runCheckers(history, names, context),
     activeVariants(scenario.server),
   );
   if (stopped !== undefined && !stuck) {
@@ -150,6 +159,7 @@ export async function executeProgram(
     judgement,
     coverage: {
       ...coverageCounters(history),
+      ...(stopped === undefined ? orphanCounters(history, context) : {}),
       ...reachCounters(scenario, program, new Set(scenario.editors)),
       ...answerCounters(program.answers, history),
     },
@@ -196,6 +206,7 @@ async function runSteps(
  */
 async function settle(world: World, steps: readonly Step[], rounds: number): Promise<void> {
   world.heal();
+  await upgradeAll(world, world, 'settle');
   await appPulls(world, world, steps, 'settle');
   await syncAll(world, world, rounds, 'settle');
   await world.snapshot(FINAL_SNAPSHOT);

@@ -24,6 +24,8 @@ export function stepCounter(kind: StepKind): string {
 /** Every counter this module can produce, for validating a scenario's `coverage` list. */
 export const REACH_COUNTERS: readonly string[] = [
   ...STEP_KINDS.map(stepCounter),
+  'upgrade-added-column',
+  'upgrade-added-table',
   ...VALUE_COUNTERS,
   ...SERVER_VARIANT_NAMES.map(serverCounter),
   'server-sub-ms-timestamps',
@@ -45,7 +47,8 @@ function serverCounters(server: Scope['server']): string[] {
   return counters;
 }
 
-type Scope = Pick<ResolvedScenario, 'tables' | 'generate' | 'program' | 'server'>;
+type Scope = Pick<ResolvedScenario, 'tables' | 'generate' | 'program' | 'server'> &
+  Partial<Pick<ResolvedScenario, 'schemaVersions'>>;
 
 /** How many steps open a generated program before the drawn ones (syncedStart's inserts and sync). */
 function preludeLength(scenario: Scope): number {
@@ -75,6 +78,7 @@ function kindOf(step: Step, editor: boolean): StepKind | undefined {
     case 'read':
     case 'lookup':
     case 'hold':
+    case 'upgrade':
       return op.type;
     default:
       return undefined;
@@ -130,6 +134,33 @@ function editBurstAt(steps: readonly Step[], i: number, editors: ReadonlySet<str
   return same(first, second) && !(isEdit(before) && (first.after ?? 0) === 0 && same(before, first));
 }
 
+/** A client's insert of a parent and, right after, its insert of a child that references it. */
+function insertFamilyAt(steps: readonly Step[], i: number, tables: ReadonlyMap<string, TableDefinition>): boolean {
+  const [parent, child] = [steps[i], steps[i + 1]];
+  if (parent === undefined || child === undefined || parent.actor !== child.actor) return false;
+  if (parent.op.type !== 'insert' || child.op.type !== 'insert' || !('record' in parent.op) || !('record' in child.op))
+    return false;
+  const { table, record } = parent.op;
+  const references = tables.get(child.op.table)?.references ?? {};
+  const childRecord = child.op.record;
+  return Object.entries(references).some(([column, name]) => name === table && childRecord[column] === record['id']);
+}
+
+/** What an upgrade from `from` to the next version adds: new columns of old tables, new tables. */
+function upgradeAdds(
+  from: readonly TableDefinition[],
+  to: readonly TableDefinition[],
+): { readonly columns: number; readonly tables: number } {
+  let columns = 0;
+  let tables = 0;
+  for (const table of to) {
+    const old = from.find((candidate) => candidate.name === table.name);
+    if (old === undefined) tables++;
+    else columns += Object.keys(table.columns).filter((column) => !(column in old.columns)).length;
+  }
+  return { columns, tables };
+}
+
 function valuesOf(step: Step): { table: string; values: JsonObject } | undefined {
   const op = step.op;
   if ((op.type === 'insert' || op.type === 'update') && 'record' in op) return { table: op.table, values: op.record };
@@ -144,11 +175,23 @@ export function reachCounters(scenario: Scope, program: Program, editors: Readon
     counts[name] = (counts[name] ?? 0) + 1;
   };
   for (const counter of serverCounters(scenario.server)) bump(counter);
-  const tables = new Map<string, TableDefinition>(scenario.tables.map((table) => [table.name, table]));
+  const versions = [scenario.tables, ...(scenario.schemaVersions ?? [])];
+  const tables = new Map<string, TableDefinition>(versions.at(-1)!.map((table) => [table.name, table]));
+  const running = new Map<string, number>();
   const steps = program.steps.slice(preludeLength(scenario));
   steps.forEach((step, i) => {
     const kind = kindOf(step, editors.has(step.actor));
     if (kind !== undefined) bump(stepCounter(kind));
+    if (insertFamilyAt(steps, i, tables)) bump(stepCounter('insert-family'));
+    if (kind === 'upgrade') {
+      const version = running.get(step.actor) ?? 1;
+      if (version < versions.length) {
+        const adds = upgradeAdds(versions[version - 1]!, versions[version]!);
+        if (adds.columns > 0) bump('upgrade-added-column');
+        if (adds.tables > 0) bump('upgrade-added-table');
+        running.set(step.actor, version + 1);
+      }
+    }
     if (editDuringPushAt(steps, i)) bump(stepCounter('edit-during-push'));
     if (editDuringPullAt(steps, i)) bump(stepCounter('edit-during-pull'));
     if (restartDuringPullAt(steps, i)) bump(stepCounter('restart-during-pull'));
@@ -171,24 +214,34 @@ export function reachCounters(scenario: Scope, program: Program, editors: Readon
  */
 export function impliedCoverage(
   scenario: Pick<ResolvedScenario, 'tables' | 'generate' | 'editors' | 'server'> &
-    Partial<Pick<ResolvedScenario, 'clients'>>,
+    Partial<Pick<ResolvedScenario, 'clients' | 'schemaVersions'>>,
 ): string[] {
   if (scenario.generate === undefined) return [];
   // A generated handler should have taken every kind of answer (scenario/generated.ts).
   const answers = scenario.clients?.some((client) => client.policy === 'generated') ? IMPLIED_ANSWER_COUNTERS : [];
   const servers = [...serverCounters(scenario.server), ...answers];
   const settings = generatorSettings(scenario.generate);
+  const versions = [scenario.tables, ...(scenario.schemaVersions ?? [])];
+  const newest = versions.at(-1)!;
+  const related = newest.some((table) => Object.keys(table.references ?? {}).length > 0);
   const kinds = STEP_KINDS.filter(
     (kind) =>
       (settings.mix[kind] ?? 0) > 0 &&
-      (scenario.editors.length > 0 || !['edit-insert', 'edit-update', 'edit-delete', 'edit-burst'].includes(kind)),
+      (scenario.editors.length > 0 || !['edit-insert', 'edit-update', 'edit-delete', 'edit-burst'].includes(kind)) &&
+      (kind !== 'insert-family' || related) &&
+      (kind !== 'upgrade' || versions.length > 1),
   ).map(stepCounter);
+  if ((settings.mix.upgrade ?? 0) > 0) {
+    const adds = versions.slice(1).map((version, i) => upgradeAdds(versions[i]!, version));
+    if (adds.some((add) => add.columns > 0)) kinds.push('upgrade-added-column');
+    if (adds.some((add) => add.tables > 0)) kinds.push('upgrade-added-table');
+  }
   const credentials = [
     ...impliedCredentialCoverage(settings.faultKinds, (settings.mix['sign-in'] ?? 0) > 0),
     ...impliedStoreFaultCoverage(settings.faultKinds),
   ];
   if (settings.profile !== 'wide') return [...kinds, ...servers, ...credentials];
-  const types = new Set<ColumnType>(scenario.tables.flatMap((table) => Object.values(table.columns)));
+  const types = new Set<ColumnType>(newest.flatMap((table) => Object.values(table.columns)));
   const values = [...types].flatMap((type) =>
     (VALUE_CLASSES[type] as readonly string[]).map((valueClass) => valueCounter(type, valueClass)),
   );

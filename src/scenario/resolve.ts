@@ -16,6 +16,7 @@ import type {
   WorldAction,
 } from './types.js';
 import { intentIssues, referenceIssues, ScenarioError, type ScenarioIssue } from './validate.js';
+import { schemaIssues } from './schema-versions.js';
 
 export const DEFAULT_RUNS = 100;
 export const DEFAULT_SETTLE_ROUNDS = 2;
@@ -50,21 +51,28 @@ export function resolveDefinition(
 ): ResolvedScenario {
   const issues: ScenarioIssue[] = [];
   const perUser = typeof definition.server?.perUser === 'object' ? definition.server.perUser : undefined;
-  const named = (definition.tables ?? ['todoitem']).map((table, i): TableDefinition => {
-    if (typeof table !== 'string') return table;
-    const known = BUILT_IN_TABLES[table];
-    if (known === undefined) {
-      issues.push({
-        file,
-        path: `tables[${i}]`,
-        expected: `a built-in table (${Object.keys(BUILT_IN_TABLES).join(', ')}) or a table definition`,
-        found: JSON.stringify(table),
-      });
-      return { name: table, columns: {} };
-    }
-    return known;
-  });
+  const resolveTables = (list: readonly (string | TableDefinition)[], at: string): TableDefinition[] =>
+    list.map((table, i): TableDefinition => {
+      if (typeof table !== 'string') return table;
+      const known = BUILT_IN_TABLES[table];
+      if (known === undefined) {
+        issues.push({
+          file,
+          path: `${at}[${i}]`,
+          expected: `a built-in table (${Object.keys(BUILT_IN_TABLES).join(', ')}) or a table definition`,
+          found: JSON.stringify(table),
+        });
+        return { name: table, columns: {} };
+      }
+      return known;
+    });
+  const named = resolveTables(definition.tables ?? ['todoitem'], 'tables');
   const tables = perUser === undefined ? named : named.map((table, i) => ownedTable(table, i, file, issues));
+  const schemaVersions = (definition.schemaVersions ?? []).map((version, i) => {
+    const listed = resolveTables(version.tables, `schemaVersions[${i}].tables`);
+    return perUser === undefined ? listed : listed.map(withOwnerColumn);
+  });
+  issues.push(...schemaIssues(file, tables, schemaVersions));
   const policy: PolicySpec = definition.policy ?? 'tutorial';
   const clientSpecs = definition.clients ?? 1;
   const clients =
@@ -127,6 +135,7 @@ export function resolveDefinition(
     ...(definition.description !== undefined ? { description: definition.description } : {}),
     file,
     tables,
+    schemaVersions,
     server: {
       profile: definition.server?.profile ?? 'node',
       compatibility: definition.server?.compatibility ?? 'default',

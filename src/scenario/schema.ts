@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { COMPATIBILITY_MODES, SERVER_PROFILE_NAMES } from '../backend/profiles/profile.js';
 import { CHECKER_NAMES } from '../check/index.js';
 import { COVERAGE_COUNTERS } from '../check/coverage.js';
+import { REFERENCE_COUNTERS } from '../check/references.js';
 import {
   FIELD_RULES,
   INTENT_RULE_NAMES,
@@ -173,11 +174,22 @@ const tableDefinition = strict({
   pageSize: integerIn(1, 1000).optional().describe('The server’s page size for this table.'),
   maxTop: integerIn(1, 100_000).optional().describe('The largest `$top` the server takes.'),
   softDelete: aBoolean().optional().describe('Deleted records stay, marked deleted. Default true.'),
+  references: recordOf(aString())
+    .optional()
+    .describe(
+      'Parent and child: column → the table whose record’s id it holds (a string column of this table; a table of the scenario).',
+    ),
 }).describe('A table definition.');
 
 const table = dispatch([z.string().describe('A built-in table’s name (`todoitem`).'), tableDefinition], (value) =>
   typeof value === 'string' ? z.string() : tableDefinition,
 );
+
+const schemaVersion = strict({
+  tables: nonEmpty(anArray(table), 'at least one table').describe(
+    'Every table of this app version: each table of the version before, with the same columns or more, and perhaps new tables.',
+  ),
+}).describe('A later app version.');
 
 // --- server -----------------------------------------------------------------------------------
 
@@ -770,6 +782,7 @@ const TOP_LEVEL = [
   'description',
   'extends',
   'tables',
+  'schemaVersions',
   'server',
   'clients',
   'policy',
@@ -804,6 +817,12 @@ const scenarioShape = strict(
     tables: nonEmpty(anArray(table), 'at least one table')
       .optional()
       .describe('Table names (`todoitem` is built in) or definitions. Default ["todoitem"].'),
+    schemaVersions: anArray(schemaVersion)
+      .max(20)
+      .optional()
+      .describe(
+        'The app’s later versions (2, 3…): each adds columns or tables to the one before, never removes or retypes. Clients start as version 1 (`tables`); an `upgrade` step restarts one as the next. The server has the newest.',
+      ),
     server: server.optional(),
     clients: clients.optional(),
     policy: policySchema.optional(),
@@ -816,7 +835,7 @@ const scenarioShape = strict(
     answers: generatedAnswers.optional(),
     generate: generate.optional(),
     checks: anArray(oneOf(CHECKER_NAMES)).optional().describe('Checkers to run. Default: all.'),
-    coverage: anArray(oneOf([...COVERAGE_COUNTERS, ...REACH_COUNTERS, ...ANSWER_COUNTERS]))
+    coverage: anArray(oneOf([...COVERAGE_COUNTERS, ...REACH_COUNTERS, ...ANSWER_COUNTERS, ...REFERENCE_COUNTERS]))
       .optional()
       .describe('Coverage counters the runs must reach, else the scenario is reported weak.'),
     version: z

@@ -27,7 +27,8 @@ export interface StepTime {
 }
 
 const LOCAL_WRITES: ReadonlySet<string> = new Set(OPERATION_ACTIONS);
-const SYNC_OPS = new Set(['push', 'pull', 'purge']);
+// An upgrade too: `local.upgrade-keeps-data` compares the store before and after it.
+const SYNC_OPS = new Set(['push', 'pull', 'purge', 'upgrade']);
 
 /**
  * Runs `step`, the `number`-th of the program (1-based, as the snapshot labels count), then
@@ -81,10 +82,25 @@ export async function syncAll(world: World, time: StepTime, rounds: number, labe
       await time.settleUnlessHeld(world.client(name).push());
     }
     for (const name of world.clientNames) {
-      for (const table of world.tables) {
+      for (const table of world.tablesOf(name)) {
         await snapshotUnlessFresh(world, `${label} ${round}: before ${name} pull ${table.name}`);
         await time.settleUnlessHeld(world.client(name).pull(table.name));
       }
+    }
+  }
+}
+
+/**
+ * Before the final settle the newest app version reaches every device (as an app store's update
+ * does): each client still on an older one upgrades, step by step, each upgrade bracketed by
+ * snapshots. The settled state is then judged against one schema, the server's.
+ */
+export async function upgradeAll(world: World, time: StepTime, label: string): Promise<void> {
+  for (const name of world.clientNames) {
+    while (world.versionOf(name) < world.versions.length) {
+      await snapshotUnlessFresh(world, `${label}: before ${name} upgrade`);
+      await time.settleUnlessHeld(world.client(name).upgrade());
+      await world.snapshot(`${label}: after ${name} upgrade`);
     }
   }
 }

@@ -171,6 +171,14 @@ export const STEP_KINDS = [
   'sign-in',
   /** A hold on a client's push request or pull page, and that push or pull: the next steps run while it is in flight. */
   'hold',
+  /**
+   * Parent and child: the app inserts a parent record and at once its children (records of a
+   * table whose column references the parent's), without a sync between. Only in scenarios with
+   * related tables.
+   */
+  'insert-family',
+  /** The app is killed and restarted as its next version. Only in scenarios with `schemaVersions`. */
+  'upgrade',
 ] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 
@@ -297,6 +305,14 @@ export interface ScenarioDefinition {
   /** Table names (`todoitem` is built in) or definitions. Default `['todoitem']`. */
   readonly tables?: readonly (string | TableDefinition)[];
   /**
+   * The app's later versions (version 2, 3…; version 1 is `tables`): each lists every table of
+   * that version — the tables of the version before with the same columns or more, perhaps new
+   * tables; never a column removed or retyped. Clients start as version 1; an `upgrade` step
+   * restarts one as its next version (and before the final settle every client is upgraded to
+   * the newest). The server always has the newest.
+   */
+  readonly schemaVersions?: readonly { readonly tables: readonly (string | TableDefinition)[] }[];
+  /**
    * The real server the backend imitates: `{ profile: 'aspnet' }` for Microsoft.Azure.Mobile.Server,
    * `compatibility: 'exact'` for its answers where it is broken. Default: Node, default compatibility.
    * Less kind servers (docs/semantics.md): `ties: 'shuffled'`, `topCap: n`, `deletes: 'hard'`,
@@ -373,13 +389,23 @@ export interface ScenarioDefinition {
   };
 }
 
+/** The newest app version's tables: the server's, and what generated programs write. */
+export function newestTables(
+  scenario: Pick<ResolvedScenario, 'tables' | 'schemaVersions'>,
+): readonly TableDefinition[] {
+  return scenario.schemaVersions.at(-1) ?? scenario.tables;
+}
+
 /** A scenario with every default applied and every reference resolved. */
 export interface ResolvedScenario {
   readonly name: string;
   readonly description?: string;
   /** The file it came from (as given), or `<inline>`. */
   readonly file: string;
+  /** The first app version's tables (the only version's, without `schemaVersions`). */
   readonly tables: readonly TableDefinition[];
+  /** The later app versions' tables, version 2 first; empty when the app has one version. */
+  readonly schemaVersions: readonly (readonly TableDefinition[])[];
   readonly server: Required<Pick<ServerSpec, 'profile' | 'compatibility'>> & ServerSpec;
   readonly clients: readonly { readonly name: string; readonly policy: PolicySpec }[];
   readonly editors: readonly string[];

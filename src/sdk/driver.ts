@@ -8,7 +8,7 @@
  * `pushHandler`, untouched, so it receives the SDK's own push error objects.
  */
 import type { SqlJsStatic } from 'sql.js';
-import type { JsonObject } from '../protocol/records.js';
+import type { JsonObject, TableDefinition } from '../protocol/records.js';
 import {
   promiseOnlyFactory,
   type ClientDriver,
@@ -76,7 +76,8 @@ export const createSdkDriver: ClientDriverFactory = createSdkDriverFactory();
 export class SdkDriver implements ClientDriver {
   readonly kind = 'sdk';
   readonly reportsStoreWrites = true;
-  private readonly definitions: ReadonlyMap<string, SdkTableDefinition>;
+  /** The running app version's table definitions (an upgrade brings the next version's). */
+  private definitions: ReadonlyMap<string, SdkTableDefinition>;
   private readonly databaseName: string;
   /** The device: its database files and web storage outlive app instances. */
   private files: Map<string, DeviceFileSource> = new Map();
@@ -93,13 +94,7 @@ export class SdkDriver implements ClientDriver {
     private readonly options: SdkDriverOptions,
     private readonly sql: SqlJsStatic,
   ) {
-    const systemColumns = options.systemColumns ?? DEFAULT_SYSTEM_COLUMNS;
-    const definitions = new Map<string, SdkTableDefinition>();
-    for (const table of environment.tables) {
-      if (definitions.has(table.name)) throw new Error(`sdk driver: table ${table.name} is defined twice`);
-      definitions.set(table.name, sdkTableDefinition(table, systemColumns));
-    }
-    this.definitions = definitions;
+    this.definitions = this.definitionsOf(environment.tables);
     this.databaseName = options.databaseName ?? 'syncwright.db';
     this.mutations = options.mutations === undefined ? undefined : new SdkMutations(options.mutations);
     if (options.pageSize !== undefined && !(Number.isInteger(options.pageSize) && options.pageSize > 0)) {
@@ -186,6 +181,26 @@ export class SdkDriver implements ClientDriver {
     this.definition(table);
     const app = await this.ready();
     await app.call(() => app.syncContext.purge(new app.api.Query(table), options.force === true), `purge of ${table}`);
+  }
+
+  /**
+   * Kills the app and starts it as the next app version: its start-up calls the SDK's
+   * `defineTable` with the new definitions over the device's database, as an upgraded app would.
+   */
+  async upgrade(tables: readonly TableDefinition[]): Promise<void> {
+    this.assertOpen();
+    this.definitions = this.definitionsOf(tables);
+    await this.restart();
+  }
+
+  private definitionsOf(tables: readonly TableDefinition[]): ReadonlyMap<string, SdkTableDefinition> {
+    const systemColumns = this.options.systemColumns ?? DEFAULT_SYSTEM_COLUMNS;
+    const definitions = new Map<string, SdkTableDefinition>();
+    for (const table of tables) {
+      if (definitions.has(table.name)) throw new Error(`sdk driver: table ${table.name} is defined twice`);
+      definitions.set(table.name, sdkTableDefinition(table, systemColumns));
+    }
+    return definitions;
   }
 
   /** Kills the app (calls in flight reject with AbandonedOperationError) and starts it again. */

@@ -89,8 +89,14 @@ export interface WorldOptions {
   readonly seed: number | string;
   /** A count (named `client-1`…) or the clients themselves. Default 1. */
   readonly clients?: number | readonly (string | WorldClientSpec)[];
-  /** Default: the tutorial's `todoitem`. */
+  /** Default: the tutorial's `todoitem`. With `schemaVersions`: the first app version's tables. */
   readonly tables?: readonly TableDefinition[];
+  /**
+   * The later app versions' tables (version 2, 3…), each every table of that version: a client
+   * starts as version 1 (`tables`) and an `upgrade` restarts it as the next. The server has the
+   * newest. Default: none (one version).
+   */
+  readonly schemaVersions?: readonly (readonly TableDefinition[])[];
   /** How clients are built. Default: the reference client. */
   readonly driver?: ClientDriverFactory;
   /** The default conflict policy. Default: none (every conflict and error unhandled). */
@@ -142,6 +148,8 @@ export interface ClientHandle {
   purge(table: string, options?: { force?: boolean }): Operation<void>;
   /** Kills the app (mid-operation if one is in flight) and reopens it from its last committed store. */
   restart(): Operation<void>;
+  /** Kills the app as `restart` does and reopens it as the next app version (the newest stays the newest). */
+  upgrade(): Operation<number>;
   /** Any client operation, as data. */
   perform(op: ClientOperation): Operation<unknown>;
   /** Operations started and not yet completed. */
@@ -187,6 +195,8 @@ interface ClientState {
   readonly storeFaults: { readonly fault: StoreFault; readonly write: number; used: boolean }[];
   /** Virtual time of the client's last progress (a request, a store write) or operation start or end. */
   activeAt: number;
+  /** The app version it runs, from 1 (see WorldOptions.schemaVersions). */
+  version: number;
 }
 
 const KILLED = 'killed: the app restarted mid-operation';
@@ -205,7 +215,10 @@ export class World {
   readonly random: RandomSource;
   private readonly root: SeededRandom;
   readonly recorder: HistoryRecorder;
+  /** The newest app version's tables: the server's. */
   readonly tables: readonly TableDefinition[];
+  /** Every app version's tables, version 1 first. */
+  readonly versions: readonly (readonly TableDefinition[])[];
   private readonly clients = new Map<string, ClientState>();
   private readonly editors = new Map<string, EditorHandle>();
   private nextOpId = 1;
@@ -227,7 +240,7 @@ export class World {
     seed: number | string,
     random: SeededRandom,
     recorder: HistoryRecorder,
-    tables: readonly TableDefinition[],
+    versions: readonly (readonly TableDefinition[])[],
     readonly stallMs: number,
     /** Who each client and editor is signed in as, under a per-user server. */
     private readonly server: ServerSpec,
@@ -236,7 +249,8 @@ export class World {
     this.random = random;
     this.root = random;
     this.recorder = recorder;
-    this.tables = tables;
+    this.versions = versions;
+    this.tables = versions.at(-1)!;
   }
 
   static async create(options: WorldOptions): Promise<World> {
@@ -254,7 +268,8 @@ export class World {
       );
     }
     const random = new SeededRandom(options.seed);
-    const tables = options.tables ?? [TODOITEM_TABLE];
+    const versions = [options.tables ?? [TODOITEM_TABLE], ...(options.schemaVersions ?? [])];
+    const tables = versions.at(-1)!;
     let recorder: HistoryRecorder | undefined;
     const onTimerError = (lane: string, error: unknown): void => {
       recorder?.record(lane, { kind: 'note', text: `uncaught error in a timer: ${describeError(error)}` });
@@ -281,7 +296,7 @@ export class World {
     const stallMs = options.stallMs ?? Math.max(60_000, 2 * Math.max(...timeouts));
     if (!(stallMs > 0)) throw new RangeError(`stallMs: expected a positive number of ms, got ${stallMs}`);
     const server = options.server ?? {};
-    const world = new World(time, backend, front, options.seed, random, recorder, tables, stallMs, server);
+    const world = new World(time, backend, front, options.seed, random, recorder, versions, stallMs, server);
     if (typeof server.perUser === 'object') recorder.record('world', { kind: 'users', users: { ...server.perUser } });
 
     const defaultDriver = options.driver ?? createReferenceDriver;
@@ -347,7 +362,7 @@ export class World {
         transport: uncertainCounter,
         clock: this.time.lane(name),
         random: this.random.fork(`client:${name}`),
-        tables: this.tables,
+        tables: this.versions[0]!,
         pushHandler,
         // Writes of the first life count once the world has the client (its creation is not a life's work).
         onStoreWrite: (write) => (state === undefined ? 'continue' : this.storeWrite(state, write)),
@@ -370,6 +385,7 @@ export class World {
       crashes,
       storeFaults,
       activeAt: this.time.now(),
+      version: 1,
     };
     this.clients.set(name, state);
     if (crashes.length > 0 && driver.reportsStoreWrites !== true) {
@@ -535,6 +551,16 @@ export class World {
 
   isOffline(name: string): boolean {
     return this.state(name).link.offline;
+  }
+
+  /** The tables of the app version `name` runs now. */
+  tablesOf(name: string): readonly TableDefinition[] {
+    return this.versions[this.state(name).version - 1]!;
+  }
+
+  /** The app version `name` runs now, from 1. */
+  versionOf(name: string): number {
+    return this.state(name).version;
   }
 
   /** Kills and reopens a client: the same as `client(name).restart()`. */
@@ -736,7 +762,7 @@ export class World {
         await this.settle(op);
       }
       for (const name of this.clientNames) {
-        for (const table of this.tables) {
+        for (const table of this.tablesOf(name)) {
           const op = this.client(name).pull(
             table.name,
             options.queryId !== undefined ? { queryId: options.queryId } : {},
@@ -891,8 +917,9 @@ export class World {
    * Kills the app: operations in flight are recorded `info` and abandoned, then the driver
    * reopens from its last committed store. Restarts queue behind one another.
    */
-  private kill(state: ClientState): Promise<void> {
-    const victims = [...state.pending].filter((op) => op.op.type !== 'restart');
+  private kill(state: ClientState, reopen: () => Promise<void> = () => state.driver.restart()): Promise<void> {
+    // The restart or upgrade op itself is never its own victim.
+    const victims = [...state.pending].filter((op) => op.op.type !== 'restart' && op.op.type !== 'upgrade');
     this.recorder.record(state.name, { kind: 'restart', client: state.name, midOperation: victims.length > 0 });
     state.link.appKilled();
     state.life++;
@@ -906,7 +933,7 @@ export class World {
       victim.complete({ status: 'info', error: KILLED });
     }
     const previous = state.restarting ?? Promise.resolve();
-    const reopened = previous.catch(() => undefined).then(() => state.driver.restart());
+    const reopened = previous.catch(() => undefined).then(reopen);
     state.restarting = reopened;
     const clear = (): void => {
       if (state.restarting === reopened) state.restarting = undefined;
@@ -918,6 +945,33 @@ export class World {
     return reopened;
   }
 
+  /**
+   * Kills the app and reopens it as its next version (the newest again at the newest): the
+   * driver defines the next version's tables over the committed store.
+   */
+  private async upgrade(state: ClientState): Promise<number> {
+    const upgrade = state.driver.upgrade?.bind(state.driver);
+    if (upgrade === undefined) throw new Error(`the ${state.driver.kind} driver cannot upgrade an app`);
+    state.version = Math.min(state.version + 1, this.versions.length);
+    const tables = this.versions[state.version - 1]!;
+    await this.kill(state, () => upgrade(tables));
+    return state.version;
+  }
+
+  /**
+   * The record as the client's app version writes it: without the columns only a later version
+   * defines (an app cannot write a field it does not know). Columns no version defines stay.
+   */
+  private asWritten(state: ClientState, table: string, record: JsonObject): JsonObject {
+    if (this.versions.length === 1) return record;
+    const own = this.versions[state.version - 1]!.find((t) => t.name === table)?.columns ?? {};
+    const later = new Set(
+      this.versions.flatMap((tables) => tables.filter((t) => t.name === table)).flatMap((t) => Object.keys(t.columns)),
+    );
+    const kept = Object.entries(record).filter(([column]) => column in own || !later.has(column));
+    return kept.length === Object.keys(record).length ? record : Object.fromEntries(kept);
+  }
+
   private makeClientHandle(state: ClientState): ClientHandle {
     const { name, driver } = state;
     // The recorder copies values into plain JSON; these only pick what to record.
@@ -926,17 +980,57 @@ export class World {
     const none = (): undefined => undefined;
     const start = <T>(op: ClientOperation, run: () => Promise<T>, value: ValueRecorder<T>): Operation<T> =>
       this.start(name, op, run, value, state);
+    // A table only a later app version defines does not exist for this one, whatever its driver
+    // would make of it: the call fails alike on every client. Asked when the call runs, after
+    // an upgrade in progress.
+    const known =
+      <T>(table: string, run: () => Promise<T>) =>
+      (): Promise<T> => {
+        const version = state.version;
+        if (this.versions.length === 1 || this.versions[version - 1]!.some((t) => t.name === table)) return run();
+        if (!this.versions.some((tables) => tables.some((t) => t.name === table))) return run();
+        return Promise.reject(new Error(`app version ${version} does not define the table ${table}`));
+      };
     const handle: ClientHandle = {
       name,
       driver,
       get offline() {
         return state.link.offline;
       },
-      insert: (table, record) => start({ type: 'insert', table, record }, () => driver.insert(table, record), row),
-      update: (table, record) => start({ type: 'update', table, record }, () => driver.update(table, record), row),
-      delete: (table, id) => start({ type: 'delete', table, id }, () => driver.delete(table, id), none),
-      lookup: (table, id) => start({ type: 'lookup', table, id }, () => driver.lookup(table, id), row),
-      read: (table) => start({ type: 'read', table }, () => driver.read(table), rows),
+      insert: (table, given) => {
+        const record = this.asWritten(state, table, given);
+        return start(
+          { type: 'insert', table, record },
+          known(table, () => driver.insert(table, record)),
+          row,
+        );
+      },
+      update: (table, given) => {
+        const record = this.asWritten(state, table, given);
+        return start(
+          { type: 'update', table, record },
+          known(table, () => driver.update(table, record)),
+          row,
+        );
+      },
+      delete: (table, id) =>
+        start(
+          { type: 'delete', table, id },
+          known(table, () => driver.delete(table, id)),
+          none,
+        ),
+      lookup: (table, id) =>
+        start(
+          { type: 'lookup', table, id },
+          known(table, () => driver.lookup(table, id)),
+          row,
+        ),
+      read: (table) =>
+        start(
+          { type: 'read', table },
+          known(table, () => driver.read(table)),
+          rows,
+        ),
       push: () =>
         start(
           { type: 'push' },
@@ -944,11 +1038,25 @@ export class World {
           (summary) => summary as unknown as JsonValue,
         ),
       pull: (table, options = {}) =>
-        start({ type: 'pull', table, ...options }, () => driver.pull(table, options), none),
+        start(
+          { type: 'pull', table, ...options },
+          known(table, () => driver.pull(table, options)),
+          none,
+        ),
       purge: (table, options = {}) =>
-        start({ type: 'purge', table, ...options }, () => driver.purge(table, options), none),
+        start(
+          { type: 'purge', table, ...options },
+          known(table, () => driver.purge(table, options)),
+          none,
+        ),
       // The kill happens at once (the restart op itself is never its own victim).
       restart: () => start({ type: 'restart' }, () => this.kill(state), none),
+      upgrade: () =>
+        start(
+          { type: 'upgrade' },
+          () => this.upgrade(state),
+          (version) => version,
+        ),
       perform: (op) => {
         switch (op.type) {
           case 'insert':
@@ -972,6 +1080,8 @@ export class World {
             return handle.purge(op.table, op.force !== undefined ? { force: op.force } : {});
           case 'restart':
             return handle.restart();
+          case 'upgrade':
+            return handle.upgrade();
         }
       },
       pending: () => [...state.pending],

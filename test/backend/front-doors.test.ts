@@ -387,7 +387,7 @@ describe('tables files', () => {
     [
       '[{"name":"a","columns":{},"colour":1}]',
       '[0].colour',
-      'one of name, columns, pageSize, maxTop, softDelete, autoIncrement',
+      'one of name, columns, pageSize, maxTop, softDelete, autoIncrement, references',
     ],
     ['[{"name":"a","columns":{}},{"name":"A","columns":{}}]', '[1].name', 'a table name not used by an earlier table'],
   ])('%s is refused at %j: expected %s', (text, path, expected) => {
