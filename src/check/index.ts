@@ -7,6 +7,7 @@ import { checkExactlyOnce, EXACTLY_ONCE } from './exactly-once.js';
 import { checkHandlerOutcomes, HANDLER_OUTCOMES } from './handler-outcomes.js';
 import { checkIntent, INTENT } from './intent.js';
 import { checkLiveness, LIVENESS } from './liveness.js';
+import { checkLocalQuery, LOCAL_QUERY } from './local-query.js';
 import { checkNoLostWrites, NO_LOST_WRITES } from './no-lost-writes.js';
 import { checkNoResurrection, NO_RESURRECTION } from './no-resurrection.js';
 import { checkPullCompleteness, PULL_COMPLETENESS } from './pull-completeness.js';
@@ -32,6 +33,7 @@ export const CHECKER_NAMES = [
   PULL_MARKS,
   SESSION_GUARANTEES,
   ROUND_TRIP,
+  LOCAL_QUERY,
   INTENT,
 ] as const;
 
@@ -51,6 +53,7 @@ export const CHECKERS: Readonly<Record<CheckerName, Checker>> = {
   [PULL_MARKS]: checkPullMarks,
   [SESSION_GUARANTEES]: checkSessionGuarantees,
   [ROUND_TRIP]: checkRoundTrip,
+  [LOCAL_QUERY]: checkLocalQuery,
   [INTENT]: checkIntent,
 };
 
@@ -95,6 +98,7 @@ export {
   checkHandlerOutcomes,
   checkIntent,
   checkLiveness,
+  checkLocalQuery,
   checkNoLostWrites,
   checkNoResurrection,
   checkPullCompleteness,

@@ -19,6 +19,7 @@ import type {
 import type { ColumnType, JsonObject, JsonValue, TableDefinition } from '../protocol/records.js';
 import { freshIdsArbitrary, wideValuesArbitrary } from './values.js';
 import { pullFilterArbitrary } from './pull-filters.js';
+import { localQueryArbitrary, tableAccessArbitrary } from './local-queries.js';
 import { answersArbitrary } from './generated.js';
 import {
   credentialDecisionArbitrary,
@@ -66,6 +67,7 @@ export const OLD_MIX: Readonly<Record<StepKind, number>> = {
   'edit-during-push': 2,
   read: 2,
   lookup: 2,
+  query: 0,
   'edit-burst': 1,
   'edit-during-pull': 3,
   'restart-during-pull': 2,
@@ -81,6 +83,7 @@ export const DEFAULT_MIX: Readonly<Record<StepKind, number>> = {
   offline: 1,
   online: 1,
   hold: 2,
+  query: 2,
 };
 
 /** The mix a profile starts from, before a scenario's `generate.mix`. */
@@ -373,6 +376,23 @@ function stepsArbitrary(
       step(
         client,
         fc.tuple(table, id).map(([t, recordId]) => ({ type: 'lookup' as const, table: t.name, id: recordId })),
+      ),
+    ],
+    [
+      'query',
+      step(
+        client,
+        fc
+          .tuple(
+            table.chain((t) => fc.tuple(fc.constant(t), localQueryArbitrary(t, [...ids, ...fresh]))),
+            tableAccessArbitrary,
+          )
+          .map(([[t, query], via]) => ({
+            type: 'query' as const,
+            table: t.name,
+            query,
+            ...(via === 'context' ? {} : { via }),
+          })),
       ),
     ],
   ];

@@ -52,6 +52,7 @@ import {
   type StuckOperation,
 } from '../kernel/history.js';
 import { describeError, toJsonSafe } from '../kernel/json-safe.js';
+import type { LocalQuery, LocalQueryResult, TableAccess } from '../kernel/local-query.js';
 import { TrackedOperation, type Operation, type OperationOutcome, type ValueRecorder } from '../kernel/operation.js';
 import { SeededRandom, type RandomSource } from '../kernel/random.js';
 import { HistoryRecorder } from '../kernel/recorder.js';
@@ -137,6 +138,7 @@ export interface ClientHandle {
   delete(table: string, id: string): Operation<void>;
   lookup(table: string, id: string): Operation<JsonObject | null>;
   read(table: string): Operation<JsonObject[]>;
+  query(table: string, query: LocalQuery, via?: TableAccess): Operation<LocalQueryResult>;
   push(): Operation<PushSummary>;
   pull(table: string, options?: { queryId?: string; filter?: string }): Operation<void>;
   purge(table: string, options?: { force?: boolean }): Operation<void>;
@@ -927,6 +929,15 @@ export class World {
       delete: (table, id) => start({ type: 'delete', table, id }, () => driver.delete(table, id), none),
       lookup: (table, id) => start({ type: 'lookup', table, id }, () => driver.lookup(table, id), row),
       read: (table) => start({ type: 'read', table }, () => driver.read(table), rows),
+      query: (table, query, via) =>
+        start(
+          { type: 'query', table, query, ...(via === undefined ? {} : { via }) },
+          () => {
+            if (driver.query === undefined) throw new Error(`the ${driver.kind} client has no query()`);
+            return driver.query(table, query, via ?? 'context');
+          },
+          (result) => result as unknown as JsonValue,
+        ),
       push: () =>
         start(
           { type: 'push' },
@@ -951,6 +962,8 @@ export class World {
             return handle.lookup(op.table, op.id);
           case 'read':
             return handle.read(op.table);
+          case 'query':
+            return handle.query(op.table, op.query, op.via);
           case 'push':
             return handle.push();
           case 'pull':
