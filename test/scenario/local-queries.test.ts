@@ -37,9 +37,9 @@ describe('query steps', () => {
     const record = await run('reference');
     const check = record.checks.find((result) => result.checker === 'local-query')!;
     expect(check.valid).toBe(true);
-    expect(check.explanation).toMatch(/^8 local queries answered/);
+    expect(check.explanation).toMatch(/^9 local queries answered/);
     const all = answers(record);
-    expect(all).toHaveLength(8);
+    expect(all).toHaveLength(9);
     // Hostile strings stay values: the table is still there and the row with one is found by it.
     expect(all[1]!.rows.map((row) => row['id'])).toEqual(['b']);
     expect(all[2]).toMatchObject({ rows: [], totalCount: 0 });
@@ -49,7 +49,12 @@ describe('query steps', () => {
   test('the same program on the real SDK records its answers beside the committed rows', async () => {
     const record = await run('sdk');
     const all = answers(record);
-    expect(all).toHaveLength(8);
+    expect(all).toHaveLength(9);
     expect(all[0]!.committed.map((row) => row['id'])).toEqual(['a', 'b', 'c', 'd']);
+    // `title ne 'milk'` leaves out the row whose title is null: azure-odata-sql's `!=` is three-valued.
+    expect(all[7]!.rows.map((row) => row['id'])).toEqual(['b', 'd']);
+    expect(record.judgement.violations.map((v) => [v.signature, v.disposition])).toEqual([
+      ['local-query/local.query/query/missing', 'expected'],
+    ]);
   });
 });
