@@ -69,7 +69,9 @@ export type ClientMutation =
    * A push whose write of the server's answer the store failed (disk full, database locked)
    * takes the operation out of the queue all the same, as if the answer had been stored.
    */
-  | 'dequeue-on-store-failure';
+  | 'dequeue-on-store-failure'
+  /** A local query with skip(n) leaves out one row fewer: a paging screen shows the last row of the page before again. */
+  | 'query-skip-off-by-one';
 
 export const CLIENT_MUTATIONS: readonly ClientMutation[] = [
   'wrong-collapse',
@@ -91,6 +93,7 @@ export const CLIENT_MUTATIONS: readonly ClientMutation[] = [
   'reentrant-deadlock',
   'drop-on-refusal',
   'dequeue-on-store-failure',
+  'query-skip-off-by-one',
 ];
 
 /** The set of mutations a client was built with. */
