@@ -499,7 +499,8 @@ const queryLiteral = dispatch(
       case 'boolean':
         return z.boolean();
       case 'object':
-        return dateLiteral;
+        if (!Array.isArray(value)) return dateLiteral;
+      // falls through: a list is no literal
       default:
         return { expected: 'a string, a finite number, true or false, null or { "date": "<ISO date-time>" }' };
     }
