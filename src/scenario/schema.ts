@@ -500,10 +500,9 @@ const queryLiteral = dispatch(
         return z.boolean();
       case 'object':
         if (!Array.isArray(value)) return dateLiteral;
-      // falls through: a list is no literal
-      default:
-        return { expected: 'a string, a finite number, true or false, null or { "date": "<ISO date-time>" }' };
+        break;
     }
+    return { expected: 'a string, a finite number, true or false, null or { "date": "<ISO date-time>" }' };
   },
 ).describe('The value compared with: of the column’s type, or null.');
 const queryPredicate = across(

@@ -4,12 +4,14 @@
  * `local-query` checker judges every one — passing the reference client and the real SDK on
  * what they get right, catching the planted query mutations.
  */
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import type { ClientMutation } from '../../src/client/mutations.js';
 import type { LocalQueryResult } from '../../src/kernel/local-query.js';
 import { resolveClient } from '../../src/scenario/clients.js';
 import { executeProgram } from '../../src/scenario/execute.js';
 import { loadScenario } from '../../src/scenario/load.js';
+import { localQueryArbitrary } from '../../src/scenario/local-queries.js';
 import { declarationsFor } from '../../src/scenario/run.js';
 
 const FILE = 'scenarios/local-queries.json';
@@ -56,5 +58,37 @@ describe('query steps', () => {
     expect(record.judgement.violations.map((v) => [v.signature, v.disposition])).toEqual([
       ['local-query/local.query/query/missing', 'expected'],
     ]);
+  });
+});
+
+describe('generated queries', () => {
+  const NOTE = {
+    name: 'note',
+    columns: { title: 'string', count: 'number', due: 'date', pinned: 'boolean', meta: 'object' },
+  } as const;
+
+  test('draw every part over every comparable column, and never compare a JSON column', () => {
+    const queries = fc.sample(localQueryArbitrary(NOTE, ['r1', 'fresh']), { numRuns: 500, seed: 5 });
+    const compared = new Set(queries.flatMap((query) => (query.where ?? []).map((p) => p.column)));
+    expect([...compared].sort()).toEqual(['count', 'due', 'id', 'pinned', 'title']);
+    const sorted = new Set(queries.flatMap((query) => (query.orderBy ?? []).map((o) => o.column)));
+    expect(sorted.has('meta')).toBe(false);
+    for (const part of ['skip', 'take', 'select', 'includeTotalCount'] as const)
+      expect(queries.some((query) => query[part] !== undefined)).toBe(true);
+    expect(queries.some((query) => (query.where ?? []).some((p) => p.value === null))).toBe(true);
+    for (const query of queries)
+      for (const predicate of query.where ?? [])
+        if (predicate.value === null) expect(['eq', 'ne']).toContain(predicate.op);
+  });
+
+  test('a failing query shrinks to the simplest one that still fails', () => {
+    // "No query filters" fails on any where clause: the counterexample keeps one plain predicate and nothing else.
+    const outcome = fc.check(
+      fc.property(localQueryArbitrary(NOTE, ['r1']), (query) => query.where === undefined),
+      { seed: 11, numRuns: 200 },
+    );
+    expect(outcome.failed).toBe(true);
+    const [query] = outcome.counterexample!;
+    expect(query).toEqual({ where: [{ column: 'id', op: 'eq', value: 'r1' }] });
   });
 });
