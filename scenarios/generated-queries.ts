@@ -1,28 +1,15 @@
 import { defineScenario, SDK_KNOWN_FINDINGS } from '../src/index.js';
 
-/** Random programs over the wide tables that read them back with the whole local query API. */
+/** The wide scenario's world, its apps reading their tables back with generated local queries. */
 export default defineScenario({
   version: 2,
   name: 'generated: local queries',
   description:
     'Two devices and a server-side editor write values of every column type into two tables while the apps read them back with local queries — where on every column type (null, date literals and hostile strings included), orderBy, skip, take, select, the total count — through the sync context, a sync table asked for then, or one kept; every answer must be SQLite’s over the store’s rows, with pulls, pushes and faults in between.',
-  tables: [
-    'todoitem',
-    { name: 'note', columns: { title: 'string', count: 'number', due: 'date', pinned: 'boolean', meta: 'object' } },
-  ],
-  clients: 2,
-  editors: 1,
-  policy: 'tutorial',
-  // Errors left unhandled stop the push until the next sync: the app's intent, not a finding.
-  allow: ['handler-outcomes/handler.error-unhandled'],
+  extends: './generated-wide.ts',
+  // An extending file names its own known findings: the SDK's, as the wide scenario has them.
   expect: { sdk: { fails: [...SDK_KNOWN_FINDINGS] } },
-  generate: {
-    steps: { min: 1, max: 14 },
-    records: 3,
-    faults: { kinds: 'all', max: 4 },
-    mix: { query: 10 },
-  },
-  pullPageSize: 2,
+  generate: { steps: { min: 1, max: 14 }, records: 3, faults: { kinds: 'all', max: 4 }, mix: { query: 10 } },
   // The first hundred programs at seed 42 happen to compare no number column: two hundred do.
   runs: 200,
   coverage: ['step-query', 'query-where-hostile', 'query-where-null', 'query-where-date', 'query-via-kept-sync-table'],

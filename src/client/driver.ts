@@ -19,15 +19,7 @@ import type { ClientMutation } from './mutations.js';
 import type { PushHandler } from './push.js';
 import { Query, type FilterValue, type ReadResult } from './query.js';
 import type { MobileServiceSyncTable } from './sync-table.js';
-import {
-  buildQuery,
-  isDateLiteral,
-  queryCalls,
-  type LocalQuery,
-  type LocalQueryResult,
-  type QueryLiteral,
-  type TableAccess,
-} from '../kernel/local-query.js';
+import { buildQuery, type LocalQuery, type LocalQueryResult, type TableAccess } from '../kernel/local-query.js';
 import { toJsonRecord, toLocalRecord } from './records.js';
 import { SqlJsStore } from './sqljs-store.js';
 import type { MobileServiceSyncContext } from './sync-context.js';
@@ -164,15 +156,14 @@ class ReferenceDriver implements ClientDriver {
     this.toLocal(table, {});
     const open = this.client();
     const committed = await this.committedRows(table);
-    const calls = queryCalls(query);
-    const literal = (value: QueryLiteral): FilterValue => (isDateLiteral(value) ? new Date(value.date) : value);
+    const makeDate = (epochMs: number): FilterValue => new Date(epochMs);
     let result: ReadResult;
     if (via === 'context') {
       const start = new Query(table);
-      result = await open.context.read(buildQuery(start, calls, literal) ?? start);
+      result = await open.context.read(buildQuery(start, query, makeDate) ?? start);
     } else {
       const syncTable = via === 'sync-table' ? open.client.getSyncTable(table) : keptTable(open, table);
-      const built = buildQuery<Query, FilterValue>(syncTable, calls, literal);
+      const built = buildQuery<Query, FilterValue>(syncTable, query, makeDate);
       result = await (built === undefined ? syncTable.read() : built.read());
     }
     const after = await this.committedRows(table);

@@ -94,14 +94,14 @@ function describePredicate(predicate: QueryPredicate): string {
  * order: a `where('column op ?', value)` per predicate, then the sort keys, paging, projection
  * and count. Both drivers make exactly these calls, so both clients are asked the same thing.
  */
-export type QueryCall =
+type QueryCall =
   | { readonly method: 'where'; readonly text: string; readonly value: QueryLiteral }
   | { readonly method: 'orderBy' | 'orderByDescending'; readonly column: string }
   | { readonly method: 'skip' | 'take'; readonly count: number }
   | { readonly method: 'select'; readonly columns: readonly string[] }
   | { readonly method: 'includeTotalCount' };
 
-export function queryCalls(query: LocalQuery): QueryCall[] {
+function queryCalls(query: LocalQuery): QueryCall[] {
   const calls: QueryCall[] = [];
   for (const p of query.where ?? []) calls.push({ method: 'where', text: `${p.column} ${p.op} ?`, value: p.value });
   for (const o of query.orderBy ?? [])
@@ -124,15 +124,13 @@ export interface QueryOperators<Q, V> {
   includeTotalCount(): Q;
 }
 
-/** Makes one call on a query or a sync table; `date` turns a date literal into the client's own Date. */
-export function applyQueryCall<Q, V>(
-  target: QueryOperators<Q, V>,
-  call: QueryCall,
-  literal: (value: QueryLiteral) => V,
-): Q {
+/** Makes one call on a query or a sync table; `makeDate` makes a date literal the client's own Date. */
+function applyQueryCall<Q, V>(target: QueryOperators<Q, V>, call: QueryCall, makeDate: (epochMs: number) => V): Q {
   switch (call.method) {
-    case 'where':
-      return target.where(call.text, literal(call.value));
+    case 'where': {
+      const { value } = call;
+      return target.where(call.text, isDateLiteral(value) ? makeDate(Date.parse(value.date)) : (value as V));
+    }
     case 'orderBy':
       return target.orderBy(call.column);
     case 'orderByDescending':
@@ -149,18 +147,18 @@ export function applyQueryCall<Q, V>(
 }
 
 /**
- * Builds the query the app's way: every call on `start` (a fresh query) or, for a sync table,
- * the first call on the table and the rest on the query it returned. Undefined for a sync table
- * with no call at all (the app reads the whole table: `table.read()`).
+ * Builds `query` the app's way: every call on `start` (a fresh query) or, for a sync table, the
+ * first call on the table and the rest on the query it returned. Undefined when the query has no
+ * part at all (the app reads the whole table: `table.read()`, or the fresh query as it is).
  */
 export function buildQuery<Q extends QueryOperators<Q, V>, V>(
   start: QueryOperators<Q, V> | Q,
-  calls: readonly QueryCall[],
-  literal: (value: QueryLiteral) => V,
+  query: LocalQuery,
+  makeDate: (epochMs: number) => V,
 ): Q | undefined {
-  const [first, ...rest] = calls;
+  const [first, ...rest] = queryCalls(query);
   if (first === undefined) return undefined;
-  let query = applyQueryCall(start, first, literal);
-  for (const call of rest) query = applyQueryCall(query, call, literal);
-  return query;
+  let built = applyQueryCall(start, first, makeDate);
+  for (const call of rest) built = applyQueryCall(built, call, makeDate);
+  return built;
 }

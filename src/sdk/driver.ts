@@ -40,15 +40,7 @@ import type {
   SdkTableDefinition,
   SdkTableQuery,
 } from './sdk-types.js';
-import {
-  buildQuery,
-  isDateLiteral,
-  queryCalls,
-  type LocalQuery,
-  type LocalQueryResult,
-  type QueryLiteral,
-  type TableAccess,
-} from '../kernel/local-query.js';
+import { buildQuery, type LocalQuery, type LocalQueryResult, type TableAccess } from '../kernel/local-query.js';
 import { loadSqlJs } from '../sqlite/sqljs.js';
 import { DeviceFile, type DeviceFileSource } from './sqlite-plugin.js';
 import type { SimXMLHttpRequest } from './xhr.js';
@@ -185,17 +177,15 @@ export class SdkDriver implements ClientDriver {
     this.definition(table);
     const app = await this.ready();
     const committed = await this.committedRows(app, table);
-    const calls = queryCalls(query);
     // A Date of the page's realm, as the app would make it.
-    const literal = (value: QueryLiteral): unknown =>
-      isDateLiteral(value) ? app.sandbox.makeDate(Date.parse(value.date)) : value;
+    const makeDate = (epochMs: number): unknown => app.sandbox.makeDate(epochMs);
     const read = (): SdkPromise<SdkReadResult> => {
       if (via === 'context') {
         const start = new app.api.Query(table);
-        return app.syncContext.read(buildQuery<SdkQuery, unknown>(start, calls, literal) ?? start);
+        return app.syncContext.read(buildQuery<SdkQuery, unknown>(start, query, makeDate) ?? start);
       }
       const syncTable = via === 'sync-table' ? app.client.getSyncTable(table) : this.keptTable(app, table);
-      const built = buildQuery<SdkTableQuery, unknown>(syncTable, calls, literal);
+      const built = buildQuery<SdkTableQuery, unknown>(syncTable, query, makeDate);
       return built === undefined ? syncTable.read() : built.read();
     };
     const answer = answerOf(await app.call(read, `query of ${table}`));
