@@ -1,4 +1,4 @@
-import { defineScenario, SDK_KNOWN_FINDINGS } from '../src/index.js';
+import { defineScenario } from '../src/index.js';
 
 /** The wide scenario's world, its apps reading their tables back with generated local queries. */
 export default defineScenario({
@@ -7,8 +7,9 @@ export default defineScenario({
   description:
     'Two devices and a server-side editor write values of every column type into two tables while the apps read them back with local queries — where on every column type (null, date literals and hostile strings included), orderBy, skip, take, select, the total count — through the sync context, a sync table asked for then, or one kept; every answer must be SQLite’s over the store’s rows, with pulls, pushes and faults in between.',
   extends: './generated-wide.ts',
-  // An extending file names its own known findings: the SDK's, as the wide scenario has them.
-  expect: { sdk: { fails: [...SDK_KNOWN_FINDINGS] } },
+  // No `expect` for the SDK yet: besides its three-valued ne (semantics.md, local.query) its runs here
+  // meet known findings under signatures no baseline names, so this scenario does not declare what
+  // the SDK does (and the harness mutants are not judged on it).
   generate: { steps: { min: 1, max: 14 }, records: 3, faults: { kinds: 'all', max: 4 }, mix: { query: 10 } },
   // The first hundred programs at seed 42 happen to compare no number column: two hundred do.
   runs: 200,
