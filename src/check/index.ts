@@ -7,6 +7,7 @@ import { checkExactlyOnce, EXACTLY_ONCE } from './exactly-once.js';
 import { checkHandlerOutcomes, HANDLER_OUTCOMES } from './handler-outcomes.js';
 import { checkIntent, INTENT } from './intent.js';
 import { checkLiveness, LIVENESS } from './liveness.js';
+import { checkLocalQuery, LOCAL_QUERY } from './local-query.js';
 import { checkNoLostWrites, NO_LOST_WRITES } from './no-lost-writes.js';
 import { checkNoResurrection, NO_RESURRECTION } from './no-resurrection.js';
 import { checkPullCompleteness, PULL_COMPLETENESS } from './pull-completeness.js';
@@ -36,6 +37,7 @@ export const CHECKER_NAMES = [
   ROUND_TRIP,
   REFERENCES,
   UPGRADES,
+  LOCAL_QUERY,
   INTENT,
 ] as const;
 
@@ -57,6 +59,7 @@ export const CHECKERS: Readonly<Record<CheckerName, Checker>> = {
   [ROUND_TRIP]: checkRoundTrip,
   [REFERENCES]: checkReferences,
   [UPGRADES]: checkUpgrades,
+  [LOCAL_QUERY]: checkLocalQuery,
   [INTENT]: checkIntent,
 };
 
@@ -101,6 +104,7 @@ export {
   checkHandlerOutcomes,
   checkIntent,
   checkLiveness,
+  checkLocalQuery,
   checkNoLostWrites,
   checkNoResurrection,
   checkPullCompleteness,

@@ -28,6 +28,7 @@ const DEFINITIONS = [
   { id: 'local.insert-id', title: 'An insert keeps the id it is given or gets a new one, and never overwrites' },
   { id: 'local.write-missing-record', title: 'An update or delete of a record the store lacks is accepted and queued' },
   { id: 'local.read-committed', title: 'A local read shows the store as last committed' },
+  { id: 'local.query', title: "A local query answers as SQLite answers it over the store's rows" },
   { id: 'local.store-failure-rolls-back', title: 'A write the local store fails leaves the store as it was' },
   {
     id: 'local.no-resurrection',

@@ -17,7 +17,9 @@ import type { OperationAction } from './collapse.js';
 import { ColumnSet, type ColumnTypeName, type LocalRecord } from './columns.js';
 import type { ClientMutation } from './mutations.js';
 import type { PushHandler } from './push.js';
-import { Query } from './query.js';
+import { Query, type FilterValue, type ReadResult } from './query.js';
+import type { MobileServiceSyncTable } from './sync-table.js';
+import { buildQuery, type LocalQuery, type LocalQueryResult, type TableAccess } from '../kernel/local-query.js';
 import { toJsonRecord, toLocalRecord } from './records.js';
 import { SqlJsStore } from './sqljs-store.js';
 import type { MobileServiceSyncContext } from './sync-context.js';
@@ -56,7 +58,10 @@ export const createReferenceDriver: ClientDriverFactory = createReferenceDriverW
 
 interface OpenClient {
   store: SqlJsStore;
+  client: MobileServiceClient;
   context: MobileServiceSyncContext;
+  /** The sync tables this app asked for once and keeps (`kept-sync-table`). */
+  keptTables: Map<string, MobileServiceSyncTable>;
   /** Cuts this life's network: a killed app sends nothing more. */
   kill(): void;
 }
@@ -120,7 +125,9 @@ class ReferenceDriver implements ClientDriver {
     context.pushHandler = jsonHandler(environment);
     this.current = {
       store,
+      client,
       context,
+      keptTables: new Map(),
       kill: () => {
         alive = false;
       },
@@ -151,6 +158,29 @@ class ReferenceDriver implements ClientDriver {
   async read(table: string): Promise<JsonObject[]> {
     const records = await this.client().context.read(new Query(table).orderBy('id'));
     return records.map(toJsonRecord);
+  }
+
+  async query(table: string, query: LocalQuery, via: TableAccess): Promise<LocalQueryResult> {
+    this.toLocal(table, {});
+    const open = this.client();
+    const committed = await this.committedRows(table);
+    const makeDate = (epochMs: number): FilterValue => new Date(epochMs);
+    let result: ReadResult;
+    if (via === 'context') {
+      const start = new Query(table);
+      result = await open.context.read(buildQuery(start, query, makeDate) ?? start);
+    } else {
+      const syncTable = via === 'sync-table' ? open.client.getSyncTable(table) : keptTable(open, table);
+      const built = buildQuery<Query, FilterValue>(syncTable, query, makeDate);
+      result = await (built === undefined ? syncTable.read() : built.read());
+    }
+    const after = await this.committedRows(table);
+    return {
+      rows: result.map(toJsonRecord),
+      ...(query.includeTotalCount === true && result.totalCount !== undefined ? { totalCount: result.totalCount } : {}),
+      committed,
+      ...(JSON.stringify(after) === JSON.stringify(committed) ? {} : { committedAfter: after }),
+    };
   }
 
   async push(): Promise<PushSummary> {
@@ -207,8 +237,7 @@ class ReferenceDriver implements ClientDriver {
     const { context } = this.client();
     const tables: Record<string, JsonObject[]> = {};
     // The store itself, not the app's read(): a snapshot is what the store holds.
-    for (const table of this.tables)
-      tables[table.name] = (await context.store.read(new Query(table.name).orderBy('id'))).map(toJsonRecord);
+    for (const table of this.tables) tables[table.name] = await this.committedRows(table.name);
     const operations = (await context.getPendingOperations()).map((operation) => ({
       id: operation.id,
       table: operation.tableName,
@@ -223,6 +252,11 @@ class ReferenceDriver implements ClientDriver {
     const current = this.current;
     this.current = undefined;
     await current?.store.close();
+  }
+
+  /** The table's rows as the store holds them, in id order: the store itself, not the app's read(). */
+  private async committedRows(table: string): Promise<JsonObject[]> {
+    return (await this.client().context.store.read(new Query(table).orderBy('id'))).map(toJsonRecord);
   }
 
   private client(): OpenClient {
@@ -240,6 +274,12 @@ class ReferenceDriver implements ClientDriver {
     if (record === null) throw new Error('The record vanished right after it was written');
     return toJsonRecord(record);
   }
+}
+
+function keptTable(open: OpenClient, table: string): MobileServiceSyncTable {
+  const kept = open.keptTables.get(table) ?? open.client.getSyncTable(table);
+  open.keptTables.set(table, kept);
+  return kept;
 }
 
 /** The environment's JSON-speaking handler, fed JSON views of the reference client's push errors. */

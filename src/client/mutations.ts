@@ -80,7 +80,9 @@ export type ClientMutation =
    * An app upgrade whose table gains columns re-creates the table instead of adding them: the
    * upgraded app finds that table empty (its pending operations stay, so the next push sends them).
    */
-  | 'upgrade-recreates-table';
+  | 'upgrade-recreates-table'
+  /** A local query with skip(n) leaves out one row fewer: a paging screen shows the last row of the page before again. */
+  | 'query-skip-off-by-one';
 
 export const CLIENT_MUTATIONS: readonly ClientMutation[] = [
   'wrong-collapse',
@@ -104,6 +106,7 @@ export const CLIENT_MUTATIONS: readonly ClientMutation[] = [
   'drop-on-not-found',
   'dequeue-on-store-failure',
   'upgrade-recreates-table',
+  'query-skip-off-by-one',
 ];
 
 /** The set of mutations a client was built with. */

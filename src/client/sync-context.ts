@@ -136,7 +136,14 @@ export class MobileServiceSyncContext {
   async read(query: Query): Promise<ReadResult> {
     const { store } = this.ready();
     if (!(query instanceof Query)) throw new TypeError('read() expects a Query');
-    return this.staleReads.read(query.getComponents().table, await store.read(query));
+    return this.staleReads.read(query.getComponents().table, await store.read(this.mutated(query)));
+  }
+
+  /** The query a mutant reads instead (`query-skip-off-by-one`). */
+  private mutated(query: Query): Query {
+    const { skip } = query.getComponents();
+    if (!this.options.mutations.has('query-skip-off-by-one') || skip === undefined || skip === 0) return query;
+    return query.copy().skip(skip - 1);
   }
 
   /** Pushes the pending operations; resolves with the conflicts the handler left unhandled. */

@@ -5,6 +5,7 @@
 import type { Transport } from '../protocol/http.js';
 import type { JsonObject, TableDefinition } from '../protocol/records.js';
 import type { Clock } from './clock.js';
+import type { LocalQuery, LocalQueryResult, TableAccess } from './local-query.js';
 import type { RandomSource } from './random.js';
 
 /** The actions of a queued operation, in the SDK's words; also the writes a server editor makes. */
@@ -112,6 +113,12 @@ export interface ClientDriver {
   delete(table: string, id: string): Promise<void>;
   lookup(table: string, id: string): Promise<JsonObject | null>;
   read(table: string): Promise<JsonObject[]>;
+  /**
+   * A local read through the client's own query API, reaching the table the way the app's code
+   * does (`via`). Optional: a driver without it fails `query` steps. The result carries the
+   * table's committed rows read from the store underneath, for the `local.query` checker.
+   */
+  query?(table: string, query: LocalQuery, via: TableAccess): Promise<LocalQueryResult>;
   push(): Promise<PushSummary>;
   /** Pulls the table (a filter in OData syntax narrows it; a queryId makes it incremental). */
   pull(table: string, options?: { queryId?: string; filter?: string }): Promise<void>;

@@ -5,6 +5,7 @@
 import type { HttpRequest, HttpResponse, TransportFailureKind } from '../protocol/http.js';
 import type { JsonObject, JsonValue, RecordStamp, ServerRecord } from '../protocol/records.js';
 import type { ClientSnapshot, OperationAction } from './driver.js';
+import type { LocalQuery, TableAccess } from './local-query.js';
 
 /** Every kind of client operation, in one list for validators and generators. */
 export const CLIENT_OPERATION_TYPES = [
@@ -13,6 +14,7 @@ export const CLIENT_OPERATION_TYPES = [
   'delete',
   'read',
   'lookup',
+  'query',
   'push',
   'pull',
   'purge',
@@ -27,6 +29,8 @@ export type ClientOperation =
   | { type: 'delete'; table: string; id: string }
   | { type: 'read'; table: string }
   | { type: 'lookup'; table: string; id: string }
+  /** A local read through the client's query API, reaching the table `via` one of the app's ways (default `context`). */
+  | { type: 'query'; table: string; query: LocalQuery; via?: TableAccess }
   | { type: 'push' }
   | { type: 'pull'; table: string; queryId?: string; filter?: string }
   | { type: 'purge'; table: string; force?: boolean }

@@ -6,6 +6,7 @@
 import type { CheckResult } from '../check/types.js';
 import type { JsonObject, JsonValue } from '../protocol/records.js';
 import type { ClientOperation, History, HistoryEvent, ServerEdit } from '../kernel/history.js';
+import { describeLocalQuery } from '../kernel/local-query.js';
 import { reasonPhrase } from '../protocol/http.js';
 
 export type LaneKind = 'client' | 'network' | 'server' | 'editor' | 'actor';
@@ -138,6 +139,10 @@ export function describeOperation(op: ClientOperation | ServerEdit): string {
       return `read ${op.table}`;
     case 'lookup':
       return `lookup ${withId(op.table, op.id)}`;
+    case 'query': {
+      const text = describeLocalQuery(op.query);
+      return `query ${op.table}${text === '' ? '' : ` ${text}`}${op.via === undefined ? '' : ` (via ${op.via})`}`;
+    }
     case 'push':
       return 'push()';
     case 'pull':
@@ -398,6 +403,7 @@ function operationName(op: ClientOperation | ServerEdit): string {
     case 'upgrade':
       return op.type;
     case 'read':
+    case 'query':
     case 'pull':
     case 'purge':
       return `${op.type} ${op.table}`;

@@ -20,6 +20,7 @@ import type {
 import type { ColumnType, JsonObject, JsonValue, TableDefinition } from '../protocol/records.js';
 import { freshIdsArbitrary, wideValuesArbitrary } from './values.js';
 import { pullFilterArbitrary } from './pull-filters.js';
+import { localQueryArbitrary, tableAccessArbitrary } from './local-queries.js';
 import { answersArbitrary } from './generated.js';
 import {
   credentialDecisionArbitrary,
@@ -67,6 +68,7 @@ export const OLD_MIX: Readonly<Record<StepKind, number>> = {
   'edit-during-push': 2,
   read: 2,
   lookup: 2,
+  query: 0,
   'edit-burst': 1,
   'edit-during-pull': 3,
   'restart-during-pull': 2,
@@ -87,6 +89,7 @@ export const DEFAULT_MIX: Readonly<Record<StepKind, number>> = {
   // Drawn only where a scenario has related tables, and app versions to upgrade to.
   'insert-family': 2,
   upgrade: 1,
+  query: 2,
 };
 
 /** The mix a profile starts from, before a scenario's `generate.mix`. */
@@ -397,6 +400,23 @@ function stepsArbitrary(
       step(
         client,
         fc.tuple(table, id).map(([t, recordId]) => ({ type: 'lookup' as const, table: t.name, id: recordId })),
+      ),
+    ],
+    [
+      'query',
+      step(
+        client,
+        fc
+          .tuple(
+            table.chain((t) => fc.tuple(fc.constant(t), localQueryArbitrary(t, [...ids, ...fresh]))),
+            tableAccessArbitrary,
+          )
+          .map(([[t, query], via]) => ({
+            type: 'query' as const,
+            table: t.name,
+            query,
+            ...(via === 'context' ? {} : { via }),
+          })),
       ),
     ],
   ];

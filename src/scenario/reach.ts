@@ -15,6 +15,7 @@ import { STEP_KINDS, type Program, type ResolvedScenario, type Step, type StepKi
 import { VALUE_CLASSES, VALUE_COUNTERS, classifyValue, valueCounter } from './values.js';
 import { impliedCredentialCoverage } from './credentials.js';
 import { impliedStoreFaultCoverage } from './store-faults.js';
+import { QUERY_COUNTERS, impliedQueryCoverage, queryCounters } from './local-queries.js';
 
 /** The coverage counter of a step kind. */
 export function stepCounter(kind: StepKind): string {
@@ -29,6 +30,7 @@ export const REACH_COUNTERS: readonly string[] = [
   ...VALUE_COUNTERS,
   ...SERVER_VARIANT_NAMES.map(serverCounter),
   'server-sub-ms-timestamps',
+  ...QUERY_COUNTERS,
 ];
 
 /** The coverage counter of runs against a less kind server. */
@@ -77,6 +79,7 @@ function kindOf(step: Step, editor: boolean): StepKind | undefined {
     case 'sync':
     case 'read':
     case 'lookup':
+    case 'query':
     case 'hold':
     case 'upgrade':
       return op.type;
@@ -196,6 +199,9 @@ export function reachCounters(scenario: Scope, program: Program, editors: Readon
     if (editDuringPullAt(steps, i)) bump(stepCounter('edit-during-pull'));
     if (restartDuringPullAt(steps, i)) bump(stepCounter('restart-during-pull'));
     if (editBurstAt(steps, i, editors)) bump(stepCounter('edit-burst'));
+    if (step.op.type === 'query' && !editors.has(step.actor))
+      for (const counter of queryCounters(tables.get(step.op.table), step.op.query, step.op.via ?? 'context'))
+        bump(counter);
     const written = valuesOf(step);
     const table = written === undefined ? undefined : tables.get(written.table);
     if (written === undefined || table === undefined) return;
@@ -236,7 +242,9 @@ export function impliedCoverage(
     if (adds.some((add) => add.columns > 0)) kinds.push('upgrade-added-column');
     if (adds.some((add) => add.tables > 0)) kinds.push('upgrade-added-table');
   }
+  const queries = (settings.mix.query ?? 0) > 0 ? impliedQueryCoverage(scenario.tables) : [];
   const credentials = [
+    ...queries,
     ...impliedCredentialCoverage(settings.faultKinds, (settings.mix['sign-in'] ?? 0) > 0),
     ...impliedStoreFaultCoverage(settings.faultKinds),
   ];

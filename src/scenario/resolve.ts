@@ -15,7 +15,7 @@ import type {
   StepSpec,
   WorldAction,
 } from './types.js';
-import { intentIssues, referenceIssues, ScenarioError, type ScenarioIssue } from './validate.js';
+import { intentIssues, queryIssues, referenceIssues, ScenarioError, type ScenarioIssue } from './validate.js';
 import { schemaIssues } from './schema-versions.js';
 
 export const DEFAULT_RUNS = 100;
@@ -102,6 +102,7 @@ export function resolveDefinition(
       Object.keys(definition.faults?.links ?? {}),
     ),
   );
+  issues.push(...queryIssues(file, steps, tables));
   issues.push(...intentIssues(file, definition.intent, tables));
   if (perUser !== undefined)
     issues.push(
@@ -217,7 +218,8 @@ function userIssues(
 export function normaliseStep(step: StepSpec, table: string): Step {
   const op = step.op as { type: string; table?: string };
   const needsTable =
-    step.actor !== 'world' && ['insert', 'update', 'delete', 'read', 'lookup', 'pull', 'purge'].includes(op.type);
+    step.actor !== 'world' &&
+    ['insert', 'update', 'delete', 'read', 'lookup', 'query', 'pull', 'purge'].includes(op.type);
   const full = (needsTable && op.table === undefined ? { ...op, table } : op) as
     ClientOperation | ServerEdit | WorldAction;
   return {

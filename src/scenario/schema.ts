@@ -23,6 +23,8 @@ import { LINK_ERROR_STATUSES } from '../network/fault-plan.js';
 import { faultPlanSchema } from '../network/schema.js';
 import { OPERATION_ACTIONS, type PushHandler } from '../kernel/driver.js';
 import { CLIENT_OPERATION_TYPES } from '../kernel/history.js';
+import { QUERY_OPERATORS, TABLE_ACCESS } from '../kernel/local-query.js';
+import { parseIsoTimestamp } from '../protocol/datetime.js';
 import {
   MAX_BODY_BYTES,
   MAX_ID_LENGTH,
@@ -496,12 +498,71 @@ const write = <T extends 'insert' | 'update'>(type: T) =>
   strict({ type: z.literal(type), table: tableName(), record: record() }).describe(`A local ${type}.`);
 const byId = <T extends 'delete' | 'lookup'>(type: T) =>
   strict({ type: z.literal(type), table: tableName(), id: recordId() }).describe(`A local ${type} by id.`);
+const COLUMN_WORDS = 'a column name (a letter or _, then letters, digits or _)';
+const columnName = () =>
+  aString()
+    .refine((name) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(name), { error: COLUMN_WORDS })
+    .describe('A column of the table (`id` or one of its own).');
+const dateLiteral = strict({
+  date: aString()
+    .refine((text) => parseIsoTimestamp(text) !== undefined, { error: 'an ISO 8601 date-time with a zone' })
+    .describe('An ISO 8601 date-time with its zone, e.g. `2026-01-02T03:04:05.678Z`.'),
+}).describe('A date literal (`datetimeoffset` in OData), apart from a string that looks like a date.');
+const queryLiteral = dispatch(
+  [z.string(), numberIn(-Number.MAX_VALUE, Number.MAX_VALUE), z.boolean(), z.null(), dateLiteral],
+  (value) => {
+    if (value === null) return z.null();
+    switch (typeof value) {
+      case 'string':
+        return z.string();
+      case 'number':
+        return numberIn(-Number.MAX_VALUE, Number.MAX_VALUE);
+      case 'boolean':
+        return z.boolean();
+      case 'object':
+        if (!Array.isArray(value)) return dateLiteral;
+        break;
+    }
+    return { expected: 'a string, a finite number, true or false, null or { "date": "<ISO date-time>" }' };
+  },
+).describe('The value compared with: of the column’s type, or null.');
+const queryPredicate = across(
+  strict({ column: columnName(), op: oneOf(QUERY_OPERATORS), value: queryLiteral }).describe('`column op value`.'),
+  (value) =>
+    isObject(value) && value['value'] === null && value['op'] !== 'eq' && value['op'] !== 'ne'
+      ? [{ path: ['op'], expected: '"eq" or "ne" with a null value', found: show(value['op']) }]
+      : [],
+);
+const localQuery = strict({
+  where: anArray(queryPredicate).max(MAX_STEPS).optional().describe('Predicates, and-ed together.'),
+  orderBy: anArray(strict({ column: columnName(), descending: aBoolean().optional() }).describe('A sort key.'))
+    .max(MAX_STEPS)
+    .optional()
+    .describe('Sort keys, most significant first.'),
+  skip: integerIn(0, MAX_STEPS).optional().describe('Rows to skip.'),
+  take: integerIn(0, MAX_STEPS).optional().describe('Rows to take at most.'),
+  select: nonEmpty(anArray(columnName()).max(MAX_STEPS), 'at least one column')
+    .optional()
+    .describe('The columns each row comes back with.'),
+  includeTotalCount: aBoolean().optional().describe('Ask for the count of matching rows, before skip and take.'),
+}).describe('A local query, as the client’s query API takes it.');
+
 const clientOps = {
   insert: write('insert'),
   update: write('update'),
   delete: byId('delete'),
   lookup: byId('lookup'),
   read: strict({ type: z.literal('read'), table: tableName() }).describe('A local read of a whole table.'),
+  query: strict({
+    type: z.literal('query'),
+    table: tableName(),
+    query: localQuery,
+    via: oneOf(TABLE_ACCESS)
+      .optional()
+      .describe(
+        'How the app reaches the table: `context` (`syncContext.read(query)`, the default), `sync-table` (`client.getSyncTable(name)` asked for right then), `kept-sync-table` (one asked for once per app life).',
+      ),
+  }).describe('A local read through the client’s query API (judged against SQLite by `local.query`).'),
   pull: strict({
     type: z.literal('pull'),
     table: tableName(),

@@ -153,6 +153,11 @@ export const STEP_KINDS = [
   'read',
   'lookup',
   /**
+   * A local read through the client's query API — where, orderBy, skip, take, select, the count —
+   * reaching the table one of the app's ways; judged against SQLite over the store's rows.
+   */
+  'query',
+  /**
    * A server-side batch: an editor updates several records in one millisecond, so they share an
    * `updatedAt` (a tie group that pull pages and incremental marks must not split wrongly).
    */

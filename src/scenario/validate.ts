@@ -9,7 +9,9 @@ import type { z } from 'zod';
 import { intentParts } from '../check/intent-types.js';
 import { planPath } from '../network/schema.js';
 import { schemaIssues, type SchemaIssue } from '../protocol/schema.js';
-import { type ScenarioDefinition } from './types.js';
+import type { ColumnType, TableDefinition } from '../protocol/records.js';
+import { isDateLiteral, type QueryLiteral } from '../kernel/local-query.js';
+import { type ScenarioDefinition, type Step } from './types.js';
 import { migrateScenario } from './migrate.js';
 import { programSchema, scenarioSchema, show, tooDeep } from './schema.js';
 
@@ -206,5 +208,58 @@ export function referenceIssues(
         found: show(link),
       });
   }
+  return issues;
+}
+
+/** The literal a predicate on a column of `type` compares with, in words; undefined when it fits. */
+function literalMismatch(type: ColumnType | 'id', value: QueryLiteral): string | undefined {
+  if (value === null) return undefined;
+  const fits =
+    type === 'id' || type === 'string'
+      ? typeof value === 'string'
+      : type === 'number'
+        ? typeof value === 'number'
+        : type === 'boolean'
+          ? typeof value === 'boolean'
+          : isDateLiteral(value);
+  if (fits) return undefined;
+  return type === 'date' ? 'a date literal { "date": "…" } or null' : `a ${type === 'id' ? 'string' : type} or null`;
+}
+
+/**
+ * Checks that the query steps name columns of their table (`id` or its own), compare each with a
+ * value of its type, and leave JSON columns out of comparisons and sort keys (SQLite would compare
+ * their text, which no app means).
+ */
+export function queryIssues(file: string, steps: readonly Step[], tables: readonly TableDefinition[]): ScenarioIssue[] {
+  const issues: ScenarioIssue[] = [];
+  steps.forEach((step, i) => {
+    const { op } = step;
+    if (step.actor === 'world' || op.type !== 'query') return;
+    const { query } = op;
+    const table = tables.find((candidate) => candidate.name === op.table);
+    if (table === undefined) return;
+    const typeOf = (column: string): ColumnType | 'id' | undefined => (column === 'id' ? 'id' : table.columns[column]);
+    const columns = ['id', ...Object.keys(table.columns)];
+    const comparable = columns.filter((column) => typeOf(column) !== 'object');
+    const check = (column: string, path: string, allowed: readonly string[]): boolean => {
+      if (allowed.includes(column)) return true;
+      issues.push({
+        file,
+        path: `steps[${i}].op.query.${path}`,
+        expected: `one of the columns of table ${table.name} ${allowed === columns ? '' : 'that compare '}(${allowed.join(', ')})`,
+        found: show(column),
+      });
+      return false;
+    };
+    (query.where ?? []).forEach((predicate, j) => {
+      if (!check(predicate.column, `where[${j}].column`, comparable)) return;
+      const expected = literalMismatch(typeOf(predicate.column)!, predicate.value);
+      if (expected !== undefined)
+        issues.push({ file, path: `steps[${i}].op.query.where[${j}].value`, expected, found: show(predicate.value) });
+    });
+    (query.orderBy ?? []).forEach((ordering, j) => check(ordering.column, `orderBy[${j}].column`, comparable));
+    (query.select ?? []).forEach((column, j) => check(column, `select[${j}]`, columns));
+  });
   return issues;
 }

@@ -30,7 +30,17 @@ import {
   toSdkRecord,
   type SystemColumn,
 } from './records.js';
-import type { SdkPushError, SdkRecord, SdkTableDefinition } from './sdk-types.js';
+import type {
+  SdkPromise,
+  SdkPushError,
+  SdkQuery,
+  SdkReadResult,
+  SdkRecord,
+  SdkSyncTable,
+  SdkTableDefinition,
+  SdkTableQuery,
+} from './sdk-types.js';
+import { buildQuery, type LocalQuery, type LocalQueryResult, type TableAccess } from '../kernel/local-query.js';
 import { loadSqlJs } from '../sqlite/sqljs.js';
 import { DeviceFile, type DeviceFileSource } from './sqlite-plugin.js';
 import type { SimXMLHttpRequest } from './xhr.js';
@@ -88,6 +98,7 @@ export class SdkDriver implements ClientDriver {
   private generation = 0;
   private readonly uncaught: unknown[] = [];
   private readonly mutations: SdkMutations | undefined;
+  private readonly keptTables = new WeakMap<SdkApp, Map<string, SdkSyncTable>>();
 
   constructor(
     private readonly environment: ClientEnvironment,
@@ -153,8 +164,33 @@ export class SdkDriver implements ClientDriver {
   async read(table: string): Promise<JsonObject[]> {
     this.definition(table);
     const app = await this.ready();
-    const rows = await app.call(() => app.syncContext.read(new app.api.Query(table)), `read of ${table}`);
-    return rows.map((row) => toJsonRecord(row));
+    const read = await app.call(() => app.syncContext.read(new app.api.Query(table)), `read of ${table}`);
+    return answerOf(read).rows;
+  }
+
+  async query(table: string, query: LocalQuery, via: TableAccess): Promise<LocalQueryResult> {
+    this.definition(table);
+    const app = await this.ready();
+    const committed = await this.committedRows(app, table);
+    // A Date of the page's realm, as the app would make it.
+    const makeDate = (epochMs: number): unknown => app.sandbox.makeDate(epochMs);
+    const read = (): SdkPromise<SdkReadResult> => {
+      if (via === 'context') {
+        const start = new app.api.Query(table);
+        return app.syncContext.read(buildQuery<SdkQuery, unknown>(start, query, makeDate) ?? start);
+      }
+      const syncTable = via === 'sync-table' ? app.client.getSyncTable(table) : this.keptTable(app, table);
+      const built = buildQuery<SdkTableQuery, unknown>(syncTable, query, makeDate);
+      return built === undefined ? syncTable.read() : built.read();
+    };
+    const answer = answerOf(await app.call(read, `query of ${table}`));
+    const after = await this.committedRows(app, table);
+    return {
+      rows: answer.rows,
+      ...(query.includeTotalCount === true && answer.count !== undefined ? { totalCount: answer.count } : {}),
+      committed,
+      ...(JSON.stringify(after) === JSON.stringify(committed) ? {} : { committedAfter: after }),
+    };
   }
 
   async push(): Promise<PushSummary> {
@@ -216,17 +252,9 @@ export class SdkDriver implements ClientDriver {
    */
   async snapshot(): Promise<ClientSnapshot> {
     const app = await this.ready();
-    for (;;) {
-      await app.plugin.whenIdle(this.databaseName);
-      if (!app.alive) throw new AbandonedOperationError('the snapshot');
-      if (!app.plugin.isWriting(this.databaseName)) break;
-    }
+    await this.committedState(app, 'the snapshot');
     const tables: Record<string, JsonObject[]> = {};
-    for (const [name, definition] of this.definitions) {
-      tables[name] = this.queryOrEmpty(app, `SELECT * FROM [${name}]`)
-        .map((row) => decodeRow(row, definition, this.mutations))
-        .sort(byId);
-    }
+    for (const name of this.definitions.keys()) tables[name] = this.tableRows(app, name);
     const operations: PendingOperation[] = this.queryOrEmpty(
       app,
       `SELECT id, tableName, action, itemId FROM [${OPERATIONS_TABLE}] ORDER BY id`,
@@ -246,6 +274,37 @@ export class SdkDriver implements ClientDriver {
     // The device is gone with its files.
     for (const file of this.files.values()) if (file instanceof DeviceFile) file.close();
     this.files.clear();
+  }
+
+  /** Waits, without moving time, until no write transaction is open: what the database holds then is committed. */
+  private async committedState(app: SdkApp, what: string): Promise<void> {
+    for (;;) {
+      await app.plugin.whenIdle(this.databaseName);
+      if (!app.alive) throw new AbandonedOperationError(what);
+      if (!app.plugin.isWriting(this.databaseName)) return;
+    }
+  }
+
+  /** A table's committed rows, read from the database underneath the SDK, in id order. */
+  private tableRows(app: SdkApp, table: string): JsonObject[] {
+    const definition = this.definition(table);
+    return this.queryOrEmpty(app, `SELECT * FROM [${table}]`)
+      .map((row) => decodeRow(row, definition, this.mutations))
+      .sort(byId);
+  }
+
+  private async committedRows(app: SdkApp, table: string): Promise<JsonObject[]> {
+    await this.committedState(app, `the committed rows of ${table}`);
+    return this.tableRows(app, table);
+  }
+
+  /** The sync table this app instance asked for once and keeps (`kept-sync-table`). */
+  private keptTable(app: SdkApp, table: string): SdkSyncTable {
+    let tables = this.keptTables.get(app);
+    if (tables === undefined) this.keptTables.set(app, (tables = new Map()));
+    const kept = tables.get(table) ?? app.client.getSyncTable(table);
+    tables.set(table, kept);
+    return kept;
   }
 
   private kill(): void {
@@ -323,6 +382,12 @@ export class SdkDriver implements ClientDriver {
   private assertOpen(): void {
     if (this.closed) throw new Error('sdk driver: the client is closed');
   }
+}
+
+/** The rows (as JSON) and the count of a local read's answer. */
+function answerOf(read: SdkReadResult): { rows: JsonObject[]; count?: number } {
+  if (Array.isArray(read)) return { rows: read.map((row) => toJsonRecord(row)) };
+  return { rows: read.result.map((row) => toJsonRecord(row)), count: read.count };
 }
 
 function toAction(value: unknown): OperationAction {

@@ -19,12 +19,35 @@ export interface SdkPromise<T> {
 /** A record as the SDK holds it: an object of the sandbox's realm (dates are its Dates). */
 export type SdkRecord = Record<string, unknown> & { id?: unknown };
 
+/** azure-query-js's query operators; each returns the query it was called on (`Q`). */
+export interface SdkQueryOperators<Q> {
+  /** A string is an OData literal the provider copies as it is, each `?` outside a string literal taking the next value. */
+  where(constraint: string, ...values: unknown[]): Q;
+  orderBy(...columns: string[]): Q;
+  orderByDescending(...columns: string[]): Q;
+  skip(count: number): Q;
+  take(count: number): Q;
+  select(...columns: string[]): Q;
+  includeTotalCount(): Q;
+}
+
 /** azure-query-js `Query`. */
-export interface SdkQuery {
-  /** A string is an OData literal the provider copies as it is. */
-  where(constraint: string): SdkQuery;
+export interface SdkQuery extends SdkQueryOperators<SdkQuery> {
   getComponents(): Record<string, unknown>;
   toOData(): string;
+}
+
+/** A query a sync table's operator started (tableHelper.js): its `read()` reads that table. */
+export interface SdkTableQuery extends SdkQueryOperators<SdkTableQuery> {
+  read(): SdkPromise<SdkReadResult>;
+}
+
+/** What a local read resolves with: the rows, or `{ result, count }` when the query asked for the count. */
+export type SdkReadResult = SdkRecord[] | { result: SdkRecord[]; count: number };
+
+/** `client.getSyncTable(name)` (sync/MobileServiceSyncTable.js); its query operators start a query bound to it. */
+export interface SdkSyncTable extends SdkQueryOperators<SdkTableQuery> {
+  read(query?: SdkQuery): SdkPromise<SdkReadResult>;
 }
 
 export type SdkQueryConstructor = new (table: string) => SdkQuery;
@@ -72,7 +95,8 @@ export interface SdkSyncContext {
   insert(table: string, instance: SdkRecord): SdkPromise<SdkRecord>;
   update(table: string, instance: SdkRecord): SdkPromise<SdkRecord>;
   lookup(table: string, id: string, suppressRecordNotFoundError?: boolean): SdkPromise<SdkRecord | undefined>;
-  read(query: SdkQuery): SdkPromise<SdkRecord[]>;
+  /** An array, or `{ result, count }` for a query with includeTotalCount(). */
+  read(query: SdkQuery): SdkPromise<SdkReadResult>;
   del(table: string, instance: SdkRecord): SdkPromise<void>;
   pull(query: SdkQuery, queryId?: string | null, settings?: { pageSize?: number }): SdkPromise<void>;
   /** Resolves with the conflicts nobody handled. */
@@ -85,6 +109,7 @@ export interface SdkSyncContext {
 export interface SdkClient {
   readonly applicationUrl: string;
   getSyncContext(): SdkSyncContext;
+  getSyncTable(name: string): SdkSyncTable;
 }
 
 export interface SdkClientConstructor {

@@ -3,6 +3,7 @@ import initSqlJs, { type Database, type SqlJsStatic } from 'sql.js';
 import { liveObjects } from '../kernel/live-objects.js';
 
 let loading: Promise<SqlJsStatic> | undefined;
+let loaded: SqlJsStatic | undefined;
 
 /**
  * The process's sql.js module, loaded on first use. SQLite's own math functions are used
@@ -10,13 +11,22 @@ let loading: Promise<SqlJsStatic> | undefined;
  * The client's local store can share this module.
  */
 export function loadSqlJs(): Promise<SqlJsStatic> {
-  loading ??= initSqlJs({ useOldExtensionFunctions: false } as Parameters<typeof initSqlJs>[0]).catch(
+  loading ??= initSqlJs({ useOldExtensionFunctions: false } as Parameters<typeof initSqlJs>[0]).then(
+    (module) => (loaded = module),
     (error: unknown) => {
       loading = undefined;
       throw error;
     },
   );
   return loading;
+}
+
+/**
+ * The module once {@link loadSqlJs} has loaded it, for synchronous code (a checker) that runs
+ * after a world did; undefined before.
+ */
+export function loadedSqlJs(): SqlJsStatic | undefined {
+  return loaded;
 }
 
 /**

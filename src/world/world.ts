@@ -51,7 +51,9 @@ import {
   type StoreStatement,
   type StuckOperation,
 } from '../kernel/history.js';
+import { undefinedTableError } from '../kernel/app-version.js';
 import { describeError, toJsonSafe } from '../kernel/json-safe.js';
+import type { LocalQuery, LocalQueryResult, TableAccess } from '../kernel/local-query.js';
 import { TrackedOperation, type Operation, type OperationOutcome, type ValueRecorder } from '../kernel/operation.js';
 import { SeededRandom, type RandomSource } from '../kernel/random.js';
 import { HistoryRecorder } from '../kernel/recorder.js';
@@ -143,6 +145,7 @@ export interface ClientHandle {
   delete(table: string, id: string): Operation<void>;
   lookup(table: string, id: string): Operation<JsonObject | null>;
   read(table: string): Operation<JsonObject[]>;
+  query(table: string, query: LocalQuery, via?: TableAccess): Operation<LocalQueryResult>;
   push(): Operation<PushSummary>;
   pull(table: string, options?: { queryId?: string; filter?: string }): Operation<void>;
   purge(table: string, options?: { force?: boolean }): Operation<void>;
@@ -963,13 +966,41 @@ export class World {
    * defines (an app cannot write a field it does not know). Columns no version defines stay.
    */
   private asWritten(state: ClientState, table: string, record: JsonObject): JsonObject {
-    if (this.versions.length === 1) return record;
+    const known = this.knownColumn(state, table);
+    if (known === undefined) return record;
+    const kept = Object.entries(record).filter(([column]) => known(column));
+    return kept.length === Object.keys(record).length ? record : Object.fromEntries(kept);
+  }
+
+  /**
+   * The query the app at its version asks: a program drawn over the newest tables may name a
+   * column only a later version defines, which this version's code has no way to name; its
+   * predicates and sort keys on such columns are left out, as are such selected columns.
+   */
+  private asAsked(state: ClientState, table: string, query: LocalQuery): LocalQuery {
+    const known = this.knownColumn(state, table);
+    if (known === undefined) return query;
+    const asked: { -readonly [K in keyof LocalQuery]: LocalQuery[K] } = { ...query };
+    const where = query.where?.filter((predicate) => known(predicate.column)) ?? [];
+    const orderBy = query.orderBy?.filter((ordering) => known(ordering.column)) ?? [];
+    const select = query.select?.filter(known) ?? [];
+    if (where.length > 0) asked.where = where;
+    else delete asked.where;
+    if (orderBy.length > 0) asked.orderBy = orderBy;
+    else delete asked.orderBy;
+    if (select.length > 0) asked.select = select;
+    else delete asked.select;
+    return asked;
+  }
+
+  /** Whether the client's app version knows a column of a table; undefined when every version does. */
+  private knownColumn(state: ClientState, table: string): ((column: string) => boolean) | undefined {
+    if (this.versions.length === 1) return undefined;
     const own = this.versions[state.version - 1]!.find((t) => t.name === table)?.columns ?? {};
     const later = new Set(
       this.versions.flatMap((tables) => tables.filter((t) => t.name === table)).flatMap((t) => Object.keys(t.columns)),
     );
-    const kept = Object.entries(record).filter(([column]) => column in own || !later.has(column));
-    return kept.length === Object.keys(record).length ? record : Object.fromEntries(kept);
+    return (column) => column in own || !later.has(column);
   }
 
   private makeClientHandle(state: ClientState): ClientHandle {
@@ -989,7 +1020,7 @@ export class World {
         const version = state.version;
         if (this.versions.length === 1 || this.versions[version - 1]!.some((t) => t.name === table)) return run();
         if (!this.versions.some((tables) => tables.some((t) => t.name === table))) return run();
-        return Promise.reject(new Error(`app version ${version} does not define the table ${table}`));
+        return Promise.reject(undefinedTableError(version, table));
       };
     const handle: ClientHandle = {
       name,
@@ -1031,6 +1062,17 @@ export class World {
           known(table, () => driver.read(table)),
           rows,
         ),
+      query: (table, given, via) => {
+        const query = this.asAsked(state, table, given);
+        return start(
+          { type: 'query', table, query, ...(via === undefined ? {} : { via }) },
+          known(table, () => {
+            if (driver.query === undefined) throw new Error(`the ${driver.kind} client has no query()`);
+            return driver.query(table, query, via ?? 'context');
+          }),
+          (result) => result as unknown as JsonValue,
+        );
+      },
       push: () =>
         start(
           { type: 'push' },
@@ -1069,6 +1111,8 @@ export class World {
             return handle.lookup(op.table, op.id);
           case 'read':
             return handle.read(op.table);
+          case 'query':
+            return handle.query(op.table, op.query, op.via);
           case 'push':
             return handle.push();
           case 'pull':

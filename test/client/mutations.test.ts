@@ -27,7 +27,7 @@ async function staleEdit(world: World, c: TestClient): Promise<void> {
 
 describe('client mutations', () => {
   test('every mutation is known and none is on by default', () => {
-    expect(CLIENT_MUTATIONS).toHaveLength(21);
+    expect(CLIENT_MUTATIONS).toHaveLength(22);
     const none = new Mutations();
     for (const mutation of CLIENT_MUTATIONS) expect(none.has(mutation)).toBe(false);
     expect(() => new Mutations(['no-such-bug' as ClientMutation])).toThrow(/Unknown client mutation/);

@@ -7,7 +7,8 @@
  * valid files; a differential run of 20,000 such files per format found no other difference.)
  * A format that gains a field or a step gains it in its lists of what is allowed, and only there:
  * the credentials and store faults, the hold step and the generated handlers' answers added
- * `credentials`, `store`, `sign-in`, `hold` and `answers` to eight cases' lists.
+ * `credentials`, `store`, `sign-in`, `hold` and `answers` to eight cases' lists; the query step
+ * added `query` to six cases' lists of client operation types.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';

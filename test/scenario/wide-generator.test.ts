@@ -43,7 +43,7 @@ describe('generator profiles', () => {
     for (const program of fc.sample(arbitrary, { numRuns: 200, seed: 9 })) {
       for (const step of program.steps) {
         const op = step.op as Record<string, unknown>;
-        expect(['purge', 'offline', 'online']).not.toContain(op['type']);
+        expect(['purge', 'offline', 'online', 'query']).not.toContain(op['type']);
         expect(op['filter']).toBeUndefined();
         const record = (op['record'] ?? op['changes']) as Record<string, unknown> | undefined;
         if (record?.['id'] !== undefined) expect(record['id']).toMatch(/^r\d+$/);

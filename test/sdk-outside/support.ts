@@ -183,8 +183,10 @@ export class Device {
 
   /** The local rows, as plain JSON, in id order. */
   async rows(table = 'todoitem'): Promise<Record<string, unknown>[]> {
-    const rows = await this.context.read(this.query(table));
-    return plain(rows).sort((a, b) => String(a['id']).localeCompare(String(b['id'])));
+    const read = await this.context.read(this.query(table));
+    return plain(Array.isArray(read) ? read : read.result).sort((a, b) =>
+      String(a['id']).localeCompare(String(b['id'])),
+    );
   }
 
   async lookup(id: string, table = 'todoitem'): Promise<Record<string, unknown> | undefined> {
