@@ -662,8 +662,13 @@ export function writtenTable(op: ClientOperation | ServerEdit): string | null {
 export function writtenValues(op: ClientOperation | ServerEdit): JsonObject {
   const source: JsonObject =
     op.type === 'insert' ? op.record : op.type === 'update' ? ('changes' in op ? op.changes : op.record) : {};
+  return ownValues(source);
+}
+
+/** A record's values on its own columns (system properties left out). */
+export function ownValues(record: JsonObject): JsonObject {
   const values: JsonObject = {};
-  for (const [key, value] of Object.entries(source)) {
+  for (const [key, value] of Object.entries(record)) {
     if (!SYSTEM_KEYS.has(key)) values[key] = value;
   }
   return values;

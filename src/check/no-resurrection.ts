@@ -13,8 +13,11 @@ import {
   snapshotAfter,
   writtenRecordId,
   writtenTable,
+  holdsValues,
+  ownValues,
   type HistoryIndex,
 } from './history-index.js';
+import type { JsonObject } from '../protocol/records.js';
 import { recordKey } from './pending.js';
 import type { Violation } from './types.js';
 import { verdict, type CheckContext } from './verdict.js';
@@ -99,17 +102,17 @@ function localResurrections(index: HistoryIndex): Violation[] {
     for (const snapshot of index.snapshots) {
       if (snapshot.seq <= done) continue;
       if (rewrittenBetween(index, table, id, remove.invoke.seq, snapshot.seq, remove.actor)) break;
+      const back = clientTable(snapshot, remove.actor, table).find((row) => row['id'] === id);
+      if (back === undefined) continue;
       // Another client's insert, queued before the delete, may reach a server with hard deletes after it: a new record.
-      if (insertedAgain(index, table, id, remove.invoke.seq, snapshot.seq)) break;
-      if (clientTable(snapshot, remove.actor, table).some((row) => row['id'] === id)) {
-        violations.push({
-          rule: 'local.no-resurrection',
-          at: { op: 'delete', status: 'back-locally' },
-          message: `${remove.actor} deleted ${table}/${id} at #${remove.invoke.seq}, yet it is back in its local table at #${snapshot.seq} with no new write or handler decision in between.`,
-          events: [remove.invoke.seq, snapshot.seq],
-        });
-        break;
-      }
+      if (insertedAgain(index, table, id, remove.invoke.seq, snapshot.seq, back)) break;
+      violations.push({
+        rule: 'local.no-resurrection',
+        at: { op: 'delete', status: 'back-locally' },
+        message: `${remove.actor} deleted ${table}/${id} at #${remove.invoke.seq}, yet it is back in its local table at #${snapshot.seq} with no new write or handler decision in between.`,
+        events: [remove.invoke.seq, snapshot.seq],
+      });
+      break;
     }
   }
   return violations;
@@ -157,22 +160,35 @@ function serverDeletes(index: HistoryIndex): { table: string; id: string; seq: n
  * A POST of the record that the server accepted after the delete: a write of it accepted after the
  * delete, which the rule allows. Only a server that removed the row (hard deletes) frees the id for
  * it; one that keeps a tombstone answers 409. The app may have queued the insert before the delete.
+ *
+ * The server applies a POST somewhere between its request and its answer, and neither end dates
+ * it: one sent before the delete but answered after it may have been applied after it (had it been
+ * applied before, the delete would have removed it), and one whose answer comes after a snapshot
+ * (held back, or slow) may already be in it. So a POST counts for the state at `until` when it was
+ * sent before `until` and settled after `from`. A 2xx answer says the server accepted it. An
+ * applied one whose answer never came (lost, timed out) says nothing of its status: it counts
+ * only if `row`, what the record holds at `until`, holds the values it sent — it wrote that row.
  */
-function insertedAgain(index: HistoryIndex, table: string, id: string, from: number, until: number): boolean {
+function insertedAgain(
+  index: HistoryIndex,
+  table: string,
+  id: string,
+  from: number,
+  until: number,
+  row: JsonObject,
+): boolean {
   return index.exchanges.some((exchange) => {
+    if (exchange.action !== 'insert' || exchange.table !== table || exchange.itemId !== id) return false;
+    if (exchange.requestEvent.seq >= until) return false;
     const status = exchange.response?.status;
+    if (exchange.responseEvent !== undefined && status !== undefined)
+      return exchange.responseEvent.seq > from && status >= 200 && status < 300;
     return (
-      exchange.action === 'insert' &&
-      exchange.table === table &&
-      exchange.itemId === id &&
-      // Answered after the delete: a POST sent before it but applied after it (a server with hard
-      // deletes frees the id) creates the record anew; one applied before it was deleted by it.
-      exchange.responseEvent !== undefined &&
-      exchange.responseEvent.seq > from &&
-      exchange.responseEvent.seq < until &&
-      status !== undefined &&
-      status >= 200 &&
-      status < 300
+      exchange.applied &&
+      exchange.failureEvent !== undefined &&
+      exchange.failureEvent.seq > from &&
+      exchange.body !== null &&
+      holdsValues(row, ownValues(exchange.body))
     );
   });
 }
@@ -188,9 +204,9 @@ function serverResurrections(index: HistoryIndex): Violation[] {
         row !== undefined &&
         isLive(row) &&
         !rewrittenBetween(index, removal.table, removal.id, removal.seq, snapshot.seq) &&
-        // A POST answered after the DELETE was sent may have been applied after it, even if its
-        // answer came first: had it been applied before, the delete would have removed it.
-        !insertedAgain(index, removal.table, removal.id, removal.sent, snapshot.seq)
+        // Measured from when the DELETE was sent: a POST answered before the delete's own answer
+        // may still have been applied after the delete.
+        !insertedAgain(index, removal.table, removal.id, removal.sent, snapshot.seq, row)
       ) {
         violations.push({
           rule: 'push.no-server-resurrection',
