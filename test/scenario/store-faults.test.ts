@@ -76,8 +76,10 @@ function firstWriteOf(history: History, n: number): number {
 /** The first store write of client-1 after the first event `from` matches. */
 function firstWriteAfter(history: History, from: (event: History[number]) => boolean): number {
   const start = history.find(from)!.seq;
-  return history.find((event) => event.kind === 'store-write' && event.client === 'client-1' && event.seq > start)!
-    .first;
+  for (const event of history) {
+    if (event.kind === 'store-write' && event.client === 'client-1' && event.seq > start) return event.first;
+  }
+  throw new Error('no store write after it');
 }
 
 const storeFaultEvents = (history: History) =>
