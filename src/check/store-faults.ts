@@ -6,7 +6,9 @@
  * - a local write (insert, update, delete) that failed: its record and the operation log are as
  *   before it — nothing half-written, nothing queued;
  * - a push whose write of an answer failed: the operation it was answering is still pending (the
- *   server has it, but the client does not know it has it; a later push sends it again).
+ *   server has it, but the client does not know it has it; a later push sends it again). Only the
+ *   answer the fault really hit counts (the push's last, with nothing sent or decided since), and
+ *   not an operation that left later by a path of its own (sent again, a handler's decision).
  * A failed pull's mark is judged by pull-marks (the mark moves only with the page's rows).
  */
 import type { ClientSnapshot } from '../kernel/driver.js';
@@ -14,11 +16,13 @@ import {
   snapshotAfter,
   snapshotBefore,
   type EventOf,
+  type Exchange,
   type HistoryIndex,
   type OperationRecord,
+  type SyncWindow,
 } from './history-index.js';
 import { alone } from './refused-sync.js';
-import { recordKey } from './pending.js';
+import { recordKey, REMOVING_DECISIONS } from './pending.js';
 
 /** What a store fault broke: the operation it hit, and what was found after it. */
 export interface StoreFaultBreach {
@@ -67,16 +71,7 @@ export function storeFaultBreaches(index: HistoryIndex): StoreFaultBreach[] {
       if (rowChanged || queueOf(was) !== queueOf(is))
         breaches.push({ ...found, kind: 'half-written', record: `${op.table}/${id ?? '(new id)'}` });
     } else if (window !== undefined && !window.endedByRestart) {
-      // The answer the client was writing when the store failed: the last one it had before the fault.
-      const answered = window.exchanges.filter(
-        (exchange) =>
-          exchange.responseEvent !== undefined &&
-          exchange.responseEvent.seq < fault.seq &&
-          exchange.response !== undefined &&
-          exchange.response.status >= 200 &&
-          exchange.response.status < 300,
-      );
-      const last = answered.at(-1);
+      const last = answerBeingWritten(window, fault.seq);
       if (last === undefined || last.table === null || last.itemId === null) continue;
       const key = recordKey(last.table, last.itemId);
       const pendingBefore = (before.clients[client]?.operations ?? []).some(
@@ -85,11 +80,52 @@ export function storeFaultBreaches(index: HistoryIndex): StoreFaultBreach[] {
       const pendingAfter = (after.clients[client]?.operations ?? []).some(
         (pending) => recordKey(pending.table, pending.itemId) === key,
       );
-      if (pendingBefore && !pendingAfter)
+      if (pendingBefore && !pendingAfter && !leftLater(window, fault.seq, key))
         breaches.push({ ...found, kind: 'dequeued', record: `${last.table}/${last.itemId}` });
     }
   }
   return breaches;
+}
+
+/**
+ * The answer the store failed to write: the sync's last response before the fault, when it
+ * accepted a write and the sync did nothing since — no request sent, no handler called. Any of
+ * those after an answer means the client had moved past it (stored it, or failed it), so the
+ * fault hit a later write: a handler's resolution after a conflict, the next page of a pull.
+ */
+function answerBeingWritten(window: SyncWindow, faultSeq: number): Exchange | undefined {
+  let last: Exchange | undefined;
+  let answeredAt = -1;
+  for (const exchange of window.exchanges) {
+    const seq = exchange.responseEvent?.seq;
+    if (seq !== undefined && seq < faultSeq && seq > answeredAt) [last, answeredAt] = [exchange, seq];
+  }
+  const status = last?.response?.status;
+  if (status === undefined || status < 200 || status >= 300) return undefined;
+  const between = (seq: number): boolean => seq > answeredAt && seq < faultSeq;
+  const movedOn =
+    window.exchanges.some((exchange) => between(exchange.requestEvent.seq)) ||
+    window.handlerCalls.some((record) => between(record.call.seq));
+  return movedOn ? undefined : last;
+}
+
+/**
+ * The operation left the queue by a path of its own after the fault, which the other rules judge:
+ * the sync sent it again (a client that hands the store's error to onError, as the SDK does, may
+ * retry it), or a handler decided on it and took it out.
+ */
+function leftLater(window: SyncWindow, faultSeq: number, key: string): boolean {
+  return (
+    window.exchanges.some(
+      (exchange) => exchange.requestEvent.seq > faultSeq && recordKey(exchange.table, exchange.itemId) === key,
+    ) ||
+    window.handlerCalls.some(
+      ({ call, decision }) =>
+        call.seq > faultSeq &&
+        recordKey(call.table, call.itemId) === key &&
+        REMOVING_DECISIONS.has(decision?.decision ?? ''),
+    )
+  );
 }
 
 function writtenId(op: OperationRecord['op']): string | undefined {

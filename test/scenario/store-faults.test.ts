@@ -21,14 +21,17 @@ import { createSdkDriver } from '../../src/sdk/driver.js';
 
 type Client = 'reference' | 'sdk';
 
-function scenario(steps: StepSpec[], store?: { fault: StoreFault; write: number }): ScenarioDefinition {
+type StoreRule = { fault: StoreFault; write: number };
+
+function scenario(steps: StepSpec[], store?: StoreRule | StoreRule[]): ScenarioDefinition {
+  const rules = store === undefined ? [] : Array.isArray(store) ? store : [store];
   return {
     name: 'store faults',
     clients: 1,
     policy: 'tutorial',
     faults: {
       default: { latency: { kind: 'fixed', ms: 10 } },
-      ...(store === undefined ? {} : { links: { 'client-1': { store: [store] } } }),
+      ...(rules.length === 0 ? {} : { links: { 'client-1': { store: rules } } }),
     },
     steps,
   };
@@ -68,6 +71,15 @@ function firstWriteOf(history: History, n: number): number {
     if (event.kind === 'store-write' && event.client === 'client-1' && event.seq < from) last = event.last;
   }
   return last + 1;
+}
+
+/** The first store write of client-1 after the first event `from` matches. */
+function firstWriteAfter(history: History, from: (event: History[number]) => boolean): number {
+  const start = history.find(from)!.seq;
+  for (const event of history) {
+    if (event.kind === 'store-write' && event.client === 'client-1' && event.seq > start) return event.first;
+  }
+  throw new Error('no store write after it');
 }
 
 const storeFaultEvents = (history: History) =>
@@ -161,6 +173,63 @@ describe('store faults', () => {
         message: expect.stringContaining('failed to write the server’s answer'.replace('’', "'")),
       }),
     ]);
+  });
+
+  describe('a pull that pushes an insert (stored) and a delete (412, the tutorial discards it) first', () => {
+    // The shape the soak found at generated-store-faults 1:1799 (saved, two clients, as
+    // scenarios/regressions/store-fault-in-a-handler-after-a-stored-answer.json).
+    const steps: StepSpec[] = [
+      seed,
+      pull,
+      { actor: 'editor-1', op: { type: 'update', id: 'a', changes: { text: 'theirs' } } },
+      { actor: 'client-1', op: { type: 'insert', record: { id: 'x', text: 'mine', complete: false } } },
+      { actor: 'client-1', op: { type: 'delete', id: 'a' } },
+      pull,
+    ];
+    const noLostWrites = (record: Record) =>
+      record.checks.find((check) => check.checker === 'no-lost-writes')!.violations;
+    const clean = run(scenario(steps));
+
+    test('a store fault in the handler’s resolution is not the stored answer’s: nothing is blamed on the insert', async () => {
+      const handlerWrite = firstWriteAfter((await clean).history, (event) => event.kind === 'handler-call');
+      // The discard fails (disk full); the page after it fails too (locked), so the pull fails.
+      const record = await run(
+        scenario(steps, [
+          { fault: 'disk-full', write: handlerWrite },
+          { fault: 'locked', write: handlerWrite + 1 },
+        ]),
+      );
+      const faults = storeFaultEvents(record.history);
+      expect(faults.map((event) => event.kind === 'fault' && event.detail)).toEqual([
+        expect.objectContaining({ statement: 'delete', table: 'todoitem' }),
+        expect.objectContaining({ statement: 'upsert', table: 'todoitem' }),
+      ]);
+      expect(outcomes(record.history, 'pull')[1]).toBe('fail');
+      // The insert left the queue with its stored answer; the delete the handler failed to discard stayed.
+      const after = record.history.find((event) => event.kind === 'snapshot' && event.seq > faults[1]!.seq);
+      expect(after?.kind === 'snapshot' && after.clients['client-1']!.operations).toEqual([
+        expect.objectContaining({ action: 'delete', itemId: 'a' }),
+      ]);
+      expect(noLostWrites(record)).toEqual([]);
+      expect(signatures(record)).toEqual(['handler-outcomes/handler.threw/delete/store-disk-full new']);
+    });
+
+    test('the same fault on the insert’s answer: the unmodified client keeps it; dequeue-on-store-failure is caught, naming it', async () => {
+      const answerWrite = firstWriteAfter(
+        (await clean).history,
+        (event) => event.kind === 'http-response' && event.response.status === 201,
+      );
+      const faulted = scenario(steps, { fault: 'disk-full', write: answerWrite });
+      expect(noLostWrites(await run(faulted))).toEqual([]);
+      const mutant = await run(faulted, 'reference', ['dequeue-on-store-failure']);
+      expect(noLostWrites(mutant)).toEqual([
+        expect.objectContaining({
+          rule: 'local.store-failure-rolls-back',
+          at: { op: 'pull', status: 'dequeued' },
+          message: expect.stringContaining("failed to write the server's answer for todoitem/x"),
+        }),
+      ]);
+    });
   });
 
   test.each(['reference', 'sdk'] as const)(
