@@ -46,7 +46,27 @@ export default defineScenario({
   // On the real SDK the data meets its known findings (9: date-looking strings; P1); a new one fails.
   // Compared with the reference client (the self-test's harness baseline), finding 9 shows as a
   // local value that differs once settled.
-  expect: { sdk: { fails: [...SDK_KNOWN_FINDINGS, 'differential/diff.local-table/final/value'] } },
+  // P10 (cause 12): version 2 adds the string column `note` with ALTER TABLE … ADD COLUMN note
+  // string, so a note such as "0" is stored as a number and every push fails reading that
+  // operation's record — the queue never drains, and a push that discarded the operation before it
+  // stops there. Declared here, not in SDK_KNOWN_FINDINGS: elsewhere these signatures would hide
+  // other defects.
+  expect: {
+    sdk: {
+      fails: [
+        ...SDK_KNOWN_FINDINGS,
+        'differential/diff.local-table/final/value',
+        'convergence/convergence.queue-drains/*/queued',
+        'cancel-and-discard/handler.cancel-and-discard/push/stopped-early',
+        // P10 as the comparison with the reference client sees it: after the upgrade a read of
+        // the table fails on the SDK (finding 12's read failure), where the reference client answers.
+        'differential/diff.call-outcomes/read/fail',
+        // 9 as a handler sees it, in the comparison: the 412's date-looking string is handed to
+        // the SDK's handler normalised to milliseconds (`…/date-looking-string` without it).
+        'differential/diff.handler-calls/push/server-record',
+      ],
+    },
+  },
   generate: {
     steps: { min: 1, max: 14 },
     records: 3,

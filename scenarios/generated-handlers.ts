@@ -34,6 +34,10 @@ export default defineScenario({
         'liveness/liveness.settles/push/stuck',
         'liveness/liveness.settles/pull/stuck',
         'liveness/liveness.settles/purge/stuck',
+        // P9, as the comparison with the reference client sees it (42:198 at seed 42): a handler
+        // that does not return its cancelAndDiscard() has the error end the SDK's push, where the
+        // reference client waits for the discard and the push ends ok.
+        'differential/diff.call-outcomes/push/value',
       ],
     },
   },

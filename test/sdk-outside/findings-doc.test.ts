@@ -10,7 +10,7 @@ import { expect, test } from 'vitest';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const FINDINGS = readFileSync(path.join(ROOT, 'docs/sdk-findings.md'), 'utf8');
 
-/** Sections `### 1.` … `### 16.` and `### P1.` … `### P9.`, by their number. */
+/** Sections `### 1.` … `### 16.` and `### P1.` … `### P11.`, by their number. */
 function sections(): Map<string, string> {
   const found = new Map<string, string>();
   for (const part of FINDINGS.split(/^(?=#{2,3} )/m)) {
@@ -20,7 +20,7 @@ function sections(): Map<string, string> {
   return found;
 }
 
-test('every finding, 1–16 and P1–P9, is there', () => {
+test('every finding, 1–16 and P1–P11, is there', () => {
   const numbers = [
     ...Array.from({ length: 16 }, (_, i) => String(i + 1)),
     'P1',
@@ -32,6 +32,8 @@ test('every finding, 1–16 and P1–P9, is there', () => {
     'P7',
     'P8',
     'P9',
+    'P10',
+    'P11',
   ];
   expect([...sections().keys()].sort()).toEqual(numbers.sort());
 });

@@ -1,5 +1,5 @@
 /**
- * docs/sdk-findings.md 8–12 — what the SDK does to records and tables — reproduced outside the
+ * docs/sdk-findings.md 8–12 and P10 — what the SDK does to records and tables — reproduced outside the
  * simulator: the real SDK in Node (syncwright/sdk) against `syncwright serve` on 127.0.0.1, its
  * store a database file in a folder that outlives the app.
  */
@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { Device, Serve } from './support.js';
+import { Device, Serve, TODOITEM } from './support.js';
 
 let serve: Serve;
 let device: Device | undefined;
@@ -116,5 +116,35 @@ describe('an app upgrade', () => {
     await expect(Promise.resolve(device.context.read(device.query('item')))).rejects.toMatchObject({
       message: expect.stringMatching(/Converting value 7 of type number to type string is not supported/),
     });
+  });
+
+  // What the simulator saw (P10): not only reads — the push reads each operation's record through
+  // the same deserializer, so the upgraded app's insert never leaves and blocks the queue behind it.
+  test('P10: after an upgrade that adds a string column, the push of a record holding a string-number there fails, every time, and the queue never drains', async () => {
+    folder = mkdtempSync(path.join(tmpdir(), 'syncwright-upgrade-'));
+    await serve.insert('todoitem', { id: 'a', text: 'x', complete: false });
+    const v1 = await Device.open(serve.url, { storeDir: folder });
+    await v1.context.pull(v1.query(), 'all');
+    await v1.kill();
+    // Version 2 of the app adds a string column: ALTER TABLE todoitem ADD COLUMN note string.
+    device = await Device.open(serve.url, {
+      storeDir: folder,
+      tables: [{ ...TODOITEM, columnDefinitions: { ...TODOITEM.columnDefinitions, note: 'string' } }],
+    });
+    await device.context.insert('todoitem', { id: 'b', text: 'y', complete: false, note: '0' });
+    // Queued behind the insert: the delete of a record the server has.
+    await device.context.del('todoitem', { id: 'a' });
+    const before = (await serve.exchanges()).length;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      await expect(Promise.resolve(device.context.push())).rejects.toMatchObject({
+        message: expect.stringMatching(
+          /Failed to deserialize value .*"note":0.*Converting value 0 of type number to type string is not supported/,
+        ),
+      });
+    }
+    // Nothing was sent: neither the insert nor the delete queued behind it.
+    expect((await serve.exchanges()).slice(before)).toEqual([]);
+    expect(await serve.row('todoitem', 'b')).toBeUndefined();
+    expect(await serve.row('todoitem', 'a')).toMatchObject({ id: 'a', deleted: false });
   });
 });

@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parseBaseline } from '../../src/scenario/hunt/baseline.js';
+import { loadScenario } from '../../src/scenario/load.js';
+import { expectationFor } from '../../src/scenario/types.js';
 import { replay } from '../../src/scenario/replay.js';
 import { signatureMatches } from '../../src/check/signature.js';
 import { SDK_KNOWN_FINDINGS } from '../../src/scenario/known-findings.js';
@@ -30,12 +32,18 @@ describe(`the shipped baseline (${FILE})`, () => {
       );
   });
 
-  test('the shipped scenarios expect exactly its findings of the SDK (and the reads of P1)', () => {
-    for (const entry of entries)
+  test('the shipped scenarios expect exactly its findings of the SDK (and the reads of P1)', async () => {
+    // P10's signatures (a queue that never drains, a push stopped early) would hide other defects
+    // in every scenario: only generated-family.ts, whose app upgrades reach P10, declares them.
+    const family = await loadScenario(path.join(ROOT, 'scenarios/generated-family.ts'), { cwd: ROOT });
+    const familyOnly = expectationFor(family.expect, 'sdk');
+    for (const entry of entries) {
+      const declared = entry.note.startsWith('P10 in docs/sdk-findings.md') ? familyOnly : SDK_KNOWN_FINDINGS;
       expect(
-        SDK_KNOWN_FINDINGS.some((pattern) => signatureMatches(pattern, entry.signature)),
+        declared.some((pattern) => signatureMatches(pattern, entry.signature)),
         entry.signature,
       ).toBe(true);
+    }
     for (const pattern of SDK_KNOWN_FINDINGS)
       expect(
         pattern.startsWith('session-guarantees/session.read-your-writes/') ||
