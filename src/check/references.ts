@@ -29,6 +29,7 @@ import {
   type OperationRecord,
 } from './history-index.js';
 import { localWrites, type LocalWrite } from './local-writes.js';
+import { recordKey } from './pending.js';
 import type { Violation } from './types.js';
 import { verdict, type CheckContext } from './verdict.js';
 
@@ -255,7 +256,12 @@ function orphanCause(
       .at(-1);
     if (last !== undefined && last.outcome?.kind !== 'ok') return { kind: 'unpulled', pull: last };
   }
-  const fate = parent.fate;
+  // The writer's queue still holds the parent once settled — its insert, or the insert a later
+  // update of the same record folded into: the same as a pending insert, whatever the write's fate.
+  const queued = final.clients[parent.client]?.operations.some(
+    (operation) => recordKey(operation.table, operation.itemId) === recordKey(parent.table, parent.id),
+  );
+  const fate = queued === true ? ({ kind: 'pending' } as const) : parent.fate;
   switch (fate.kind) {
     case 'dropped':
       return {
