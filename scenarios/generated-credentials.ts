@@ -15,19 +15,7 @@ export default defineScenario({
     // A token that expired and was never renewed: the last pull is refused. The app's outcome.
     'convergence/convergence.sync-succeeds/pull/refused-401',
   ],
-  expect: {
-    sdk: {
-      fails: [
-        ...SDK_KNOWN_FINDINGS,
-        // P7 (docs/sdk-findings.md), reached through the mark by a path `tie-paged` does not name
-        // (42:214 at seed 42): a member edited out of a tie group between two pages of an
-        // unjudged incremental pull shifts the group, so `$skip` jumps over a member that stayed;
-        // the mark passes it and the settle's pull of the query id misses it. The checker names a
-        // miss through the mark `tie-paged` only when the missed record moved past the group.
-        'pull-completeness/pull.complete/pull/ok',
-      ],
-    },
-  },
+  expect: { sdk: { fails: [...SDK_KNOWN_FINDINGS] } },
   generate: {
     steps: { min: 1, max: 14 },
     records: 3,

@@ -20,19 +20,7 @@ export default defineScenario({
   // A 5xx reaches the handler in about one run of fifty (the hold step shares the mix): 300 runs meet it at seed 42.
   runs: 300,
   // The SDK's known findings (docs/sdk-findings.md): any other failure on the SDK is new.
-  expect: {
-    sdk: {
-      fails: [
-        ...SDK_KNOWN_FINDINGS,
-        // P7 (docs/sdk-findings.md), reached through the mark by a path `tie-paged` does not name
-        // (42:122 at seed 42): a member edited out of a tie group between two pages of an
-        // unjudged incremental pull shifts the group, so `$skip` jumps over a member that stayed;
-        // the mark passes it and the next pull of the query id misses it. The checker names a miss
-        // through the mark `tie-paged` only when the missed record moved past the group.
-        'pull-completeness/pull.complete/pull/ok',
-      ],
-    },
-  },
+  expect: { sdk: { fails: [...SDK_KNOWN_FINDINGS] } },
   coverage: [
     'conflict-412',
     'conflict-409',

@@ -94,7 +94,18 @@ interface TieMissed {
   readonly version: string;
   readonly pull: number;
   /** Set when the pull jumped over the row paging a tie group: the page that went past it, and the group's updatedAt. */
-  readonly jumped?: { readonly page: number; readonly group: string };
+  readonly jumped?: Jumped;
+}
+
+/** A page that went past a row while the pull paged a tie group. */
+interface Jumped {
+  readonly page: number;
+  readonly group: string;
+  /**
+   * Set when the row stayed in the group: the members the pull had been served in the group that
+   * the server no longer held in it when that page was read (their leaving shifted the group).
+   */
+  readonly left?: readonly string[];
 }
 
 /** Every `held` record of the history by query (table, filter), in history order. */
@@ -277,17 +288,23 @@ function judgePull(
 function carriedCause(missed: TieMissed): string {
   if (missed.jumped === undefined)
     return `its pull #${missed.pull} of the same query id had missed it at this version paging through its tie group, and saved its mark past it.`;
+  if (missed.jumped.left !== undefined)
+    return `its pull #${missed.pull} of the same query id was paging through the tie group of updatedAt ${missed.jumped.group}, which held the row at this version; ${missed.jumped.left.join(', ')} left the group before that pull's next page #${missed.jumped.page}, which went past the group without the row (the shifted group's paging skipped it), and the pull saved its mark past it.`;
   return `its pull #${missed.pull} of the same query id was paging through the tie group of updatedAt ${missed.jumped.group} while the server held the row at this version; that pull's next page #${missed.jumped.page} went past the row's place without it (the group's paging skipped it), and the pull saved its mark past it.`;
 }
 
 /**
  * Rows a pull of a query id went past while it paged a tie group (rows of one `updatedAt` it had
  * been served on two pages, the last one just before): the next page served rows with a later
- * `updatedAt` than the row, which the query held (at a later `updatedAt` than the group) when that
- * page was read; the pull was never served the row at that version, and the client saved a mark
- * afterwards. A group paged by position ($skip) shifts when members leave it between two pages:
- * a member's new place, or a record in between, falls into the positions skipped, and the mark
- * passes it. All of it is the server's record and the store's commits, never the client's requests.
+ * `updatedAt` than the row, which the query held when that page was read; the pull was never
+ * served the row at that version, and the client saved a mark afterwards. A group paged by
+ * position ($skip) shifts when members leave it between two pages, and the positions skipped then
+ * hold what the pull never read: a member's new place, or a record in between (the query held the
+ * row at a later `updatedAt` than the group's) — or a member that stayed in the group (held at the
+ * group's `updatedAt`), named only when a member the pull had been served in the group was no
+ * longer held in it when that page was read: without such a shift, a stayed member jumped over
+ * has another cause. All of it is the server's record and the store's commits, never the client's
+ * requests.
  */
 function jumpedPagingTieGroups(
   index: HistoryIndex,
@@ -310,6 +327,7 @@ function jumpedPagingTieGroups(
     if (!marks.some((write) => write.seq > page.seq)) continue;
     const record = records.filter((entry) => entry.seq <= page.seq).at(-1);
     if (record === undefined || !('rows' in record.held)) continue;
+    const rows = record.held.rows;
     const past = page.served.flatMap((row) => (row.updatedAt === null ? [] : [Date.parse(row.updatedAt)]));
     // Groups the pull had been served on two pages by then, the last of them the page before.
     const previous = reads[i - 1]!;
@@ -319,15 +337,38 @@ function jumpedPagingTieGroups(
         : [],
     );
     for (const group of new Set(paging)) {
-      for (const row of record.held.rows) {
+      const groupAt = Date.parse(group);
+      const left = leftTieGroup(reads.slice(0, i), rows, groupAt).map((id) => recordKey(table, id));
+      for (const row of rows) {
         if (row.updatedAt === null || jumped.has(row.id) || servedVersions.has(stateKey(row.id, row.version))) continue;
         const at = Date.parse(row.updatedAt);
-        if (at > Date.parse(group) && past.some((later) => later > at))
+        if (!past.some((later) => later > at)) continue;
+        if (at > groupAt)
           jumped.set(row.id, { version: row.version, pull: pull.start, jumped: { page: page.seq, group } });
+        else if (at === groupAt && left.length > 0)
+          jumped.set(row.id, { version: row.version, pull: pull.start, jumped: { page: page.seq, group, left } });
       }
     }
   }
   return jumped;
+}
+
+/**
+ * The rows a pull was served in a tie group (on `reads`) that the server no longer held in it
+ * (`rows`, the query's record at a later page): edited, deleted or dropped from the query since.
+ */
+function leftTieGroup(
+  reads: readonly EventOf<'server-read'>[],
+  rows: readonly RecordStamp[],
+  groupAt: number,
+): string[] {
+  const stayed = new Set(
+    rows.filter((row) => row.updatedAt !== null && Date.parse(row.updatedAt) === groupAt).map((row) => row.id),
+  );
+  const members = reads.flatMap((read) =>
+    read.served.filter((row) => row.updatedAt !== null && Date.parse(row.updatedAt) === groupAt).map((row) => row.id),
+  );
+  return [...new Set(members)].filter((id) => !stayed.has(id));
 }
 
 /** The server's records of the pull's pages, in history order. */

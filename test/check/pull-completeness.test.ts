@@ -361,6 +361,86 @@ describe('pull completeness', () => {
       const missedD = result.violations.filter((violation) => violation.message.includes('todoitem/d'));
       expect(missedD.map((violation) => violation.at.status)).toEqual(['ok']);
     });
+
+    /**
+     * Found by generated-credentials (42:214) and generated-tutorial (42:122) on the SDK: a member
+     * the pull had been served left the group between two pages, so the members that stayed moved
+     * down a place and the $skip page jumped over one of them — c, which never left the group —
+     * serving the leaver's new place instead. The pull's client wrote while it ran (left
+     * unjudged, as in both runs); its mark went past c, and the next pull of the query id missed it.
+     * `leaver`: the member edited out of the group ('e' is one the pull was never served), or none
+     * (d is inserted at a later updatedAt instead, and the group stays whole).
+     */
+    function stayed(leaver: 'a' | 'e' | undefined, options: { readonly judged?: boolean } = {}) {
+      const e = record('e', 'fox', 'v1');
+      const d = record('d', 'new', 'v1', { updatedAt: T1 });
+      const group = leaver === 'e' ? [a, b, c, e] : [a, b, c];
+      const h = new HistoryBuilder();
+      h.snapshot('before pull', { 'client-1': state([]) }, group);
+      const op = h.invoke('client-1', { type: 'pull', table: 'todoitem', queryId: 'all' });
+      h.page('client-1', FIRST_PAGE, [a, b], held(group));
+      h.page('client-1', GROUP_PAGE, [a, b]);
+      let now: ServerRecord[];
+      let served: ServerRecord[];
+      if (leaver === undefined) {
+        h.op('editor-1', { type: 'insert', table: 'todoitem', record: { id: 'd', text: 'new' } }, 'ok', d);
+        now = [...group, d];
+        served = [d];
+      } else {
+        const moved = record(leaver, 'moved', 'v2', { updatedAt: T1 });
+        h.op('editor-1', { type: 'update', table: 'todoitem', id: leaver, changes: { text: 'moved' } }, 'ok', moved);
+        now = [...group.filter((row) => row.id !== leaver), moved];
+        served = [moved];
+      }
+      const third = h.page('client-1', `${GROUP_PAGE}&$skip=2`, served, held(now));
+      markCommit(h);
+      h.page('client-1', `${GROUP_PAGE}&$skip=3`, []);
+      h.ok('client-1', op.opId);
+      if (options.judged !== true) h.op('client-1', { type: 'read', table: 'todoitem' });
+      // What the pages served: a and b, then the leaver's new place (or d).
+      const got = state([
+        leaver === 'a' ? local('a', 'moved', 'v2') : local('a', 'milk', 'v1'),
+        local('b', 'dog', 'v1'),
+        ...(leaver === 'e' ? [local('e', 'moved', 'v2')] : leaver === undefined ? [local('d', 'new', 'v1')] : []),
+      ]);
+      h.snapshot('after pull', { 'client-1': got }, now);
+      const later = addPull(h, { server: now, before: got, after: got, queryId: 'all', url: LATE_PAGE, served: [] });
+      const result = checkPullCompleteness(h.build());
+      const missedC = result.violations.filter((violation) => violation.message.includes('todoitem/c'));
+      return { result, missedC, pull: op.seq, third, later };
+    }
+
+    test('a member that stayed in the group, jumped over once another left it, is tie-paged the same way', () => {
+      const { result, missedC, pull, third, later } = stayed('a');
+      expect(result.explanation).toContain('Not judged: 1 pull(s) that was followed by other work of its client');
+      expect(result.violations).toHaveLength(1);
+      expect(missedC.map((violation) => [violation.rule, violation.at])).toEqual([
+        ['pull.complete', { op: 'pull', status: 'tie-paged' }],
+      ]);
+      expect(missedC[0]!.message).toContain(`incremental pull #${later.pull} (query id 'all') missed todoitem/c`);
+      expect(missedC[0]!.message).toContain(
+        `its pull #${pull} of the same query id was paging through the tie group of updatedAt ${a.updatedAt}, which held the row at this version; todoitem/a left the group before that pull's next page #${third}, which went past the group without the row`,
+      );
+      expect(missedC[0]!.events).toEqual(expect.arrayContaining([pull, third, later.pull, later.read]));
+    });
+
+    test('so it is when that pull is judged: its own miss and the later one', () => {
+      const { missedC } = stayed('a', { judged: true });
+      expect(missedC.map((violation) => violation.at.status)).toEqual(['tie-paged', 'tie-paged']);
+    });
+
+    test('not when no member left the group (the jump is not explained by a shift)', () => {
+      const { result, missedC } = stayed(undefined);
+      expect(result.violations).toHaveLength(1);
+      expect(missedC.map((violation) => [violation.rule, violation.at])).toEqual([
+        ['pull.complete', { op: 'pull', status: 'ok' }],
+      ]);
+    });
+
+    test('not when the member that left was one the pull had never been served (the positions read stayed put)', () => {
+      const { missedC } = stayed('e');
+      expect(missedC.map((violation) => violation.at.status)).toEqual(['ok']);
+    });
   });
 
   test('judges an incremental pull by what the server held, not by the bound the client asked with', () => {

@@ -31,6 +31,7 @@ const EXPECTED_CHECKER: Record<string, string> = {
   'generated-tutorial-conflict-date-looking-server-record-update.json': 'conflict-callbacks',
   'generated-tutorial-tie-group-member-edited-between-pages.json': 'pull-completeness',
   'generated-tutorial-tie-group-shift-skips-record-between.json': 'pull-completeness',
+  'generated-credentials-tie-group-member-stays-skipped.json': 'pull-completeness',
   'generated-family-upgrade-string-column-blocks-push.json': 'convergence',
   'generated-family-upgrade-string-column-stops-push-after-discard.json': 'cancel-and-discard',
   'generated-queries-ne-leaves-out-null.json': 'local-query',
