@@ -118,7 +118,10 @@ function devicePulls(
   const { write, values, version } = entry;
   const reported = new Set<string>();
   // An app version that did not know a column drops it when it pulls (`restart.upgrade-keeps-data`):
-  // a device is held to the columns its app knew when it first held this version.
+  // a device is held to the columns its app knew when it may first have held this version — as
+  // early as the request that made it (the server applies a write before its answer, which may be
+  // held): a pull before an upgrade stores it without the new columns, and the first snapshot
+  // that shows it may come after the upgrade.
   const known = new Map<string, JsonObject>();
   const violations: Violation[] = [];
   let compared = 0;
@@ -132,7 +135,7 @@ function devicePulls(
       if (row === undefined || excused(index, snapshot, entry, client)) continue;
       compared++;
       if (!known.has(client))
-        known.set(client, knownValues(index, versions, client, snapshot.seq, write.table, values));
+        known.set(client, knownValues(index, versions, client, entry.exchange.requestEvent.seq, write.table, values));
       const differs = differingColumns(columns.get(write.table), known.get(client)!, row);
       if (differs.length === 0) continue;
       reported.add(client);

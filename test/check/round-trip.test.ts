@@ -1,6 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { checkRoundTrip } from '../../src/check/round-trip.js';
 import type { JsonObject, ServerRecord, TableDefinition } from '../../src/protocol/records.js';
+import type { History } from '../../src/kernel/history.js';
+import { replay } from '../../src/scenario/replay.js';
 import { HistoryBuilder, pending, record, state } from './history-builder.js';
 
 const TABLES: TableDefinition[] = [
@@ -110,5 +112,43 @@ describe('round-trip fidelity', () => {
   test('a device whose date is the same instant in the server’s spelling passes', () => {
     const stored = record('a', 'milk', 'v1', { ...WRITTEN, due: '2026-01-01T00:00:00.000Z' });
     expect(checkRoundTrip(history({ device: stored }), { tables: TABLES }).valid).toBe(true);
+  });
+  test('a device that pulled a version before its upgrade is not held to the columns the upgrade added (saved regression)', async () => {
+    // Found by the 10,000-run soak (generated-family 1:8889): client-1's update of order_line/r1
+    // (discount 0, a column of app version 2) is applied while its answer is held; client-2, still
+    // at version 1, pulls that version without the column, then upgrades: null is what it can hold.
+    const { run, scenario } = await replay({
+      scenario: 'scenarios/regressions/family-pulled-before-upgrade-while-answer-held.json',
+    });
+    const versions = [scenario.tables, ...scenario.schemaVersions];
+    const context = { tables: versions.at(-1)!, versions };
+    expect(checkRoundTrip(run.history, context).valid).toBe(true);
+    // A column version 1 knew is still held to what the server stored.
+    const planted = run.history.map((event) =>
+      event.kind === 'snapshot'
+        ? {
+            ...event,
+            clients: Object.fromEntries(
+              Object.entries(event.clients).map(([name, client]) => [
+                name,
+                name === 'client-2'
+                  ? {
+                      ...client,
+                      tables: {
+                        ...client.tables,
+                        order_line: (client.tables['order_line'] ?? []).map((row) =>
+                          row['id'] === 'r1' ? { ...row, qty: 7 } : row,
+                        ),
+                      },
+                    }
+                  : client,
+              ]),
+            ),
+          }
+        : event,
+    ) as History;
+    const violations = checkRoundTrip(planted, context).violations;
+    expect(violations.map((violation) => violation.rule)).toContain('roundtrip.device-pulls');
+    expect(violations.some((violation) => violation.message.includes('"qty":7'))).toBe(true);
   });
 });
