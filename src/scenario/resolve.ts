@@ -91,6 +91,11 @@ export function resolveDefinition(
         ? Array.from({ length: definition.editors }, (_, i) => `editor-${i + 1}`)
         : [...definition.editors];
   const firstTable = tables[0]?.name ?? 'todoitem';
+  // A step may name a table or column any app version defines: it runs after an upgrade to it (at
+  // an older version the world refuses it alike on every client). The newest definition wins.
+  const known = [
+    ...new Map([...tables, ...schemaVersions.flat()].map((table) => [table.name, table] as const)).values(),
+  ];
   const steps = (definition.steps ?? []).map((step) => normaliseStep(step, firstTable));
   issues.push(
     ...referenceIssues(
@@ -98,11 +103,11 @@ export function resolveDefinition(
       steps.map((step) => ({ actor: step.actor, op: step.op as { type: string; table?: string; client?: string } })),
       clients.map((client) => client.name),
       editors,
-      tables.map((table) => table.name),
+      known.map((table) => table.name),
       Object.keys(definition.faults?.links ?? {}),
     ),
   );
-  issues.push(...queryIssues(file, steps, tables));
+  issues.push(...queryIssues(file, steps, known));
   issues.push(...intentIssues(file, definition.intent, tables));
   if (perUser !== undefined)
     issues.push(

@@ -882,7 +882,7 @@ const scenarioShape = strict(
       .max(20)
       .optional()
       .describe(
-        'The app’s later versions (2, 3…): each adds columns or tables to the one before, never removes or retypes. Clients start as version 1 (`tables`); an `upgrade` step restarts one as the next. The server has the newest.',
+        'The app’s later versions (2, 3…): each adds columns or tables to the one before, never removes or retypes. Clients start as version 1 (`tables`); an `upgrade` step restarts one as the next. The server has the newest. A step may name a table or column of any version.',
       ),
     server: server.optional(),
     clients: clients.optional(),

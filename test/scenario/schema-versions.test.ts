@@ -63,6 +63,32 @@ describe('related tables and schema versions', () => {
     ]);
   });
 
+  test('a fixed step may name a table or a column only a later version defines; one no version defines is named', () => {
+    const later = { tables: [{ ...ORDERS, columns: { ...ORDERS.columns, note: 'string' } }, LINES, 'todoitem'] };
+    const steps = [
+      { actor: 'client-1', op: { type: 'upgrade' } },
+      { actor: 'client-1', op: { type: 'insert', table: 'todoitem', record: { id: 't1', text: 'a' } } },
+      {
+        actor: 'client-1',
+        op: { type: 'query', table: 'orders', query: { where: [{ column: 'note', op: 'eq', value: 'x' }] } },
+      },
+    ];
+    expect(issues({ generate: undefined, schemaVersions: [later], steps } as Partial<ScenarioDefinition>)).toEqual([]);
+    expect(
+      issues({
+        generate: undefined,
+        schemaVersions: [later],
+        steps: [
+          { actor: 'client-1', op: { type: 'insert', table: 'shipment', record: { id: 's1' } } },
+          { actor: 'client-1', op: { type: 'query', table: 'orders', query: { select: ['gift'] } } },
+        ],
+      } as Partial<ScenarioDefinition>),
+    ).toEqual([
+      'steps[0].op.table: expected one of the tables (orders, order_line, todoitem), found "shipment"',
+      'steps[1].op.query.select[0]: expected one of the columns of table orders (id, customer, total, note), found "gift"',
+    ]);
+  });
+
   test('a later version that removes a table or a column, or retypes one, is refused', () => {
     expect(
       issues({
