@@ -10,6 +10,7 @@
  *   node --expose-gc dist/bench/memory.js '{"workload":"sdk-generated","runs":10000}'
  */
 import { fileURLToPath } from 'node:url';
+import { limitHeapGrowth } from '../kernel/heap-growth.js';
 import v8 from 'node:v8';
 import { round } from './throughput.js';
 import {
@@ -163,6 +164,8 @@ export async function measureMemory(options: {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  // The heap as the command line sizes it (kernel/heap-growth.ts): the figure is the CLI's.
+  limitHeapGrowth();
   try {
     const request = JSON.parse(process.argv[2] ?? '{}') as { workload?: string; runs?: number; root?: string };
     if (typeof request.workload !== 'string' || !isWorkloadName(request.workload)) {

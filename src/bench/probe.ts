@@ -8,7 +8,9 @@
  *
  *   node dist/bench/probe.js '{"dist":"…/dist","root":"…","workload":"sdk-generated"}'
  */
-import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { measureThroughput, type Throughput, type ThroughputOptions } from './throughput.js';
 import {
   isWorkloadName,
@@ -67,9 +69,21 @@ function parseRequest(text: string | undefined): ProbeRequest {
   return request as ProbeRequest;
 }
 
+/**
+ * Sizes the heap as the measured build's command line does (kernel/heap-growth.ts), so that each
+ * build runs as its CLI runs it; a build from before that file leaves V8's default.
+ */
+async function sizeHeapAs(dist: string): Promise<void> {
+  const file = path.join(dist, 'kernel', 'heap-growth.js');
+  if (!existsSync(file)) return;
+  const module = (await import(pathToFileURL(file).href)) as { limitHeapGrowth?: () => void };
+  module.limitHeapGrowth?.();
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   try {
     const request = parseRequest(process.argv[2]);
+    await sizeHeapAs(request.dist ?? OWN_DIST);
     const figures = await measureWorkload(request.workload, request);
     process.stdout.write(`${JSON.stringify(figures)}\n`);
   } catch (error) {

@@ -80,10 +80,17 @@ export type DrainMode = 'event-loop-turn' | 'microtasks';
 export const drainPromiseJobs: () => Promise<void> = makeTickDrain();
 
 function makeTickDrain(): () => Promise<void> {
+  const tick = hostNextTick();
+  if (tick === undefined) return drainMicrotasks;
+  return () => new Promise<void>((resolve) => tick(resolve));
+}
+
+/** `process.nextTick` (Node), or undefined (browsers). */
+function hostNextTick(): ((callback: () => void) => void) | undefined {
   const host = (globalThis as { process?: { nextTick?: unknown } }).process;
-  if (host === undefined || typeof host.nextTick !== 'function') return drainMicrotasks;
+  if (host === undefined || typeof host.nextTick !== 'function') return undefined;
   const tasks = host as { nextTick(callback: () => void): void };
-  return () => new Promise<void>((resolve) => tasks.nextTick(resolve));
+  return (callback) => tasks.nextTick(callback);
 }
 
 /**
@@ -109,11 +116,48 @@ export interface SchedulerOptions {
  */
 const DEADLOCK_GRACE_TURNS = 3;
 
+/** What a drive loop does after a drain: fire the next timer, drain once more, or stop. */
+type LoopStep = 'fire' | 'drain' | 'done';
+
+type NextTick = (callback: () => void) => void;
+
+/**
+ * The drive loop in `microtasks` mode, without a promise per timer (a run of the SDK fires about
+ * 2,400 timers, and each awaited drain cost a promise, a closure and an async resumption). It
+ * keeps the awaiting loop's order exactly: the tick runs once the microtask queue is empty, and
+ * the decision (and the timer) runs in a microtask queued from it, where the awaiting loop's
+ * continuation would run — so whatever simulated code queued before the drive has run first, and
+ * the next tick, queued from inside the microtask drain, waits for every microtask the timer's
+ * callback queued.
+ */
+function tickLoop(tick: NextTick, clock: VirtualClock, next: () => LoopStep): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const decide = (): void => {
+      try {
+        const step = next();
+        if (step === 'done') {
+          resolve();
+          return;
+        }
+        if (step === 'fire') clock.fireNext();
+      } catch (error) {
+        reject(error);
+        return;
+      }
+      tick(afterDrain);
+    };
+    const afterDrain = (): void => queueMicrotask(decide);
+    tick(afterDrain);
+  });
+}
+
 export class Scheduler {
   private driving = false;
   private readonly maxSteps: number;
   private readonly maxVirtualMs: number;
   private readonly drain: () => Promise<void>;
+  /** Set when drive loops can run on ticks (see {@link tickLoop}): `microtasks` mode, no gate, Node. */
+  private readonly tick: NextTick | undefined;
   /** How this scheduler waits for simulated code to go quiet. */
   readonly drainMode: DrainMode;
 
@@ -137,6 +181,7 @@ export class Scheduler {
               await drain();
             }
           };
+    this.tick = this.drainMode === 'microtasks' && gate === undefined ? hostNextTick() : undefined;
   }
 
   /** True while a drive call is running (drive calls do not nest). */
@@ -159,30 +204,27 @@ export class Scheduler {
     return this.exclusive('advance', async () => {
       const target = this.clock.now() + Math.max(0, ms);
       let steps = 0;
-      await this.drain();
-      for (;;) {
+      await this.loop(() => {
         const due = this.clock.nextDueAt();
-        if (due === undefined || due > target) break;
+        if (due === undefined || due > target) return 'done';
         this.checkSteps(++steps, 'advance');
-        this.clock.fireNext();
-        await this.drain();
-      }
+        return 'fire';
+      });
       this.clock.advanceTo(target);
     });
   }
 
   /** Fires timers until none is armed. */
   runUntilIdle(): Promise<void> {
-    return this.exclusive('runUntilIdle', async () => {
+    return this.exclusive('runUntilIdle', () => {
       const start = this.clock.now();
       let steps = 0;
-      await this.drain();
-      while (this.clock.pending > 0) {
+      return this.loop(() => {
+        if (this.clock.pending === 0) return 'done';
         this.checkSteps(++steps, 'runUntilIdle');
         this.checkTime(start, 'runUntilIdle');
-        this.clock.fireNext();
-        await this.drain();
-      }
+        return 'fire';
+      });
     });
   }
 
@@ -207,20 +249,20 @@ export class Scheduler {
       watched.catch(() => undefined);
       const start = this.clock.now();
       let steps = 0;
-      await this.drain();
-      while (!settled) {
+      let grace = 0;
+      await this.loop(() => {
+        if (settled) return 'done';
         if (this.clock.pending === 0) {
-          for (let turn = 0; turn < DEADLOCK_GRACE_TURNS && !settled && this.clock.pending === 0; turn++) {
-            await this.drain();
+          if (grace < DEADLOCK_GRACE_TURNS) {
+            grace++;
+            return 'drain';
           }
-          if (settled) break;
-          if (this.clock.pending === 0) {
-            throw new SchedulerStuckError(
-              'deadlock',
-              `${what} is waiting, but no timer is armed: nothing can ever settle it`,
-            );
-          }
+          throw new SchedulerStuckError(
+            'deadlock',
+            `${what} is waiting, but no timer is armed: nothing can ever settle it`,
+          );
         }
+        grace = 0;
         this.checkSteps(++steps, what);
         this.checkTime(start, what);
         if (watchdog !== undefined) {
@@ -228,11 +270,28 @@ export class Scheduler {
           const stalled = due === undefined ? undefined : watchdog(due);
           if (stalled !== undefined) throw new SchedulerStuckError('stalled', `${what}: ${stalled}`);
         }
-        this.clock.fireNext();
-        await this.drain();
-      }
+        return 'fire';
+      });
       return watched;
     });
+  }
+
+  /**
+   * Drains, then asks `next` what to do — fire the next timer and drain again, only drain again,
+   * or stop — until it says stop (or throws, which rejects the drive).
+   */
+  private loop(next: () => LoopStep): Promise<void> {
+    return this.tick === undefined ? this.awaitingLoop(next) : tickLoop(this.tick, this.clock, next);
+  }
+
+  private async awaitingLoop(next: () => LoopStep): Promise<void> {
+    await this.drain();
+    for (;;) {
+      const step = next();
+      if (step === 'done') return;
+      if (step === 'fire') this.clock.fireNext();
+      await this.drain();
+    }
   }
 
   private checkSteps(steps: number, what: string): void {

@@ -36,8 +36,16 @@ interface TimerEntry {
   readonly callback: () => void;
   /** Set for intervals. */
   readonly every: number | undefined;
+  /** Cancelled, or fired for the last time: no longer pending (its `live` entry goes at the next sweep). */
   cancelled: boolean;
 }
+
+/**
+ * `live` keeps a finished timer until the next sweep instead of deleting it as it fires: a Map
+ * that thousands of timers pass through shrinks and regrows its table on deletes (a run of the
+ * SDK fires about 2,400 timers). A sweep rebuilds it once finished entries outnumber these.
+ */
+const SWEEP_SLACK = 64;
 
 /** A clock whose timers land in one lane of a {@link VirtualClock}. */
 export interface LaneClock extends Clock {
@@ -52,7 +60,11 @@ export class VirtualClock implements Clock {
   /** One heap per lane; lanes are few, so finding the next timer scans their heads. */
   private readonly queues = new Map<string, TimerEntry[]>();
   private readonly queueList: TimerEntry[][] = [];
-  private readonly live = new Map<number, TimerEntry>();
+  private live = new Map<number, TimerEntry>();
+  /** Timers in `live` not yet finished. */
+  private livePending = 0;
+  /** The lanes whose heads tie for the next moment (reused: a tie is common). */
+  private readonly candidates: TimerEntry[][] = [];
   private nextId = 1;
   private nextSeq = 1;
   private readonly tieBreaker: TieBreaker;
@@ -104,6 +116,14 @@ export class VirtualClock implements Clock {
 
   /** Arms a timer; `every` makes it an interval. Returns its id. */
   schedule(lane: string, callback: () => void, ms: number, every?: number): number {
+    return this.arm(lane, callback, ms, every).id;
+  }
+
+  /**
+   * Arms a timer and returns its handle: the timer's own record, so that a lane's `setTimeout`
+   * (thousands a run) allocates no handle of its own.
+   */
+  arm(lane: string, callback: () => void, ms: number, every?: number): TimerHandle {
     const id = this.nextId++;
     const entry: TimerEntry = {
       id,
@@ -115,20 +135,20 @@ export class VirtualClock implements Clock {
       cancelled: false,
     };
     this.live.set(id, entry);
+    this.livePending++;
     heapPush(this.queue(lane), entry);
-    return id;
+    return entry;
   }
 
   cancel(id: number): void {
     const entry = this.live.get(id);
-    if (entry === undefined) return;
-    entry.cancelled = true;
-    this.live.delete(id);
+    if (entry === undefined || entry.cancelled) return;
+    this.finish(entry);
   }
 
   /** Timers armed and not yet fired or cancelled. */
   get pending(): number {
-    return this.live.size;
+    return this.livePending;
   }
 
   /** How many timers have fired since the start. */
@@ -172,7 +192,7 @@ export class VirtualClock implements Clock {
       entry.seq = this.nextSeq++;
       heapPush(this.queue(entry.lane), entry);
     } else {
-      this.live.delete(entry.id);
+      this.finish(entry);
     }
     this.firedCount++;
     try {
@@ -202,10 +222,22 @@ export class VirtualClock implements Clock {
     return queue;
   }
 
+  /** The timer will not fire again (cancelled, or a one-shot that fired). */
+  private finish(entry: TimerEntry): void {
+    entry.cancelled = true;
+    this.livePending--;
+    if (this.live.size > SWEEP_SLACK && this.live.size > 4 * this.livePending) {
+      const kept = new Map<number, TimerEntry>();
+      for (const [id, timer] of this.live) if (!timer.cancelled) kept.set(id, timer);
+      this.live = kept;
+    }
+  }
+
   private takeNext(): TimerEntry | undefined {
     // The lanes' next timers; those due at the earliest moment are the candidates, in creation order.
     let due: number | undefined;
-    const candidates: TimerEntry[][] = [];
+    const candidates = this.candidates;
+    candidates.length = 0;
     for (const queue of this.queueList) {
       const head = liveHead(queue);
       if (head === undefined) continue;
@@ -220,7 +252,7 @@ export class VirtualClock implements Clock {
     if (candidates.length === 0) return undefined;
     let chosen = candidates[0]!;
     if (candidates.length > 1) {
-      candidates.sort((a, b) => a[0]!.seq - b[0]!.seq);
+      candidates.sort(bySeqOfHead);
       const index = this.tieBreaker.choose(candidates.length);
       chosen = candidates[index]!;
       this.tieLog.push({ t: due! - this.startTime, lanes: candidates.map((queue) => queue[0]!.lane), chosen: index });
@@ -247,11 +279,15 @@ function createLaneClock(clock: VirtualClock, lane: string): LaneClock {
     lane,
     now: () => clock.now(),
     sleep: (ms) => new Promise<void>((resolve) => void clock.schedule(lane, resolve, ms)),
-    setTimeout: (callback, ms) => ({ id: clock.schedule(lane, callback, ms) }),
+    setTimeout: (callback, ms) => clock.arm(lane, callback, ms),
     clearTimeout: (handle) => clock.cancel(handle.id),
-    setInterval: (callback, ms) => ({ id: clock.schedule(lane, callback, ms, ms) }),
+    setInterval: (callback, ms) => clock.arm(lane, callback, ms, ms),
     clearInterval: (handle) => clock.cancel(handle.id),
   };
+}
+
+function bySeqOfHead(a: TimerEntry[], b: TimerEntry[]): number {
+  return a[0]!.seq - b[0]!.seq;
 }
 
 function before(a: TimerEntry, b: TimerEntry): boolean {

@@ -22,18 +22,27 @@ export interface AppTimersOptions {
 }
 
 interface Entry {
-  handle: TimerHandle;
+  handle: TimerHandle | undefined;
   readonly interval: number | undefined;
+  /** Ran for the last time or was cleared; its `live` entry goes at the next sweep. */
+  done: boolean;
 }
 
 const MAX_UNCLAMPED_NESTING = 5;
 const CLAMPED_MS = 4;
+/**
+ * Finished entries stay in `live` until they outnumber the armed ones by this much: deleting
+ * each as it runs makes the Map shrink and regrow its table, thousands of times a run.
+ */
+const SWEEP_SLACK = 64;
+const NO_ARGS: readonly unknown[] = [];
 
 export class AppTimers {
   private readonly clock: Clock;
   private readonly clampNested: boolean;
   private readonly onError: (error: unknown) => void;
-  private readonly live = new Map<number, Entry>();
+  private live = new Map<number, Entry>();
+  private armed = 0;
   private nextId = 1;
   /** Nesting level of the timer task running now; undefined outside timer tasks. */
   private currentLevel: number | undefined;
@@ -47,7 +56,7 @@ export class AppTimers {
 
   /** Timers and tasks armed and not yet run. */
   get pending(): number {
-    return this.live.size;
+    return this.armed;
   }
 
   get isDisposed(): boolean {
@@ -59,11 +68,10 @@ export class AppTimers {
   setInterval = (callback: unknown, ms?: unknown, ...args: unknown[]): number => this.arm(callback, ms, args, true);
 
   clearTimeout = (id: unknown): void => {
-    const key = Number(id);
-    const entry = this.live.get(key);
-    if (entry === undefined) return;
-    this.clock.clearTimeout(entry.handle);
-    this.remove(key);
+    const entry = this.live.get(Number(id));
+    if (entry === undefined || entry.done) return;
+    if (entry.handle !== undefined) this.clock.clearTimeout(entry.handle);
+    this.finish(entry);
   };
 
   clearInterval = (id: unknown): void => this.clearTimeout(id);
@@ -74,22 +82,22 @@ export class AppTimers {
    */
   post(task: () => void): void {
     if (this.disposed) return;
-    const id = this.nextId++;
-    const entry: Entry = {
-      handle: this.clock.setTimeout(() => {
-        this.remove(id);
-        if (!this.disposed) this.invoke(task, undefined);
-      }, 0),
-      interval: undefined,
-    };
-    this.add(id, entry);
+    const entry: Entry = { handle: undefined, interval: undefined, done: false };
+    this.add(this.nextId++, entry);
+    entry.handle = this.clock.setTimeout(() => {
+      this.finish(entry);
+      if (!this.disposed) this.invoke(task, NO_ARGS, undefined);
+    }, 0);
   }
 
   /** Cancels every timer and task; nothing armed before runs afterwards, nothing new is armed. */
   dispose(): void {
     this.disposed = true;
-    for (const entry of this.live.values()) this.clock.clearTimeout(entry.handle);
-    liveObjects.adjust('app-timer', -this.live.size);
+    for (const entry of this.live.values()) {
+      if (!entry.done && entry.handle !== undefined) this.clock.clearTimeout(entry.handle);
+    }
+    liveObjects.adjust('app-timer', -this.armed);
+    this.armed = 0;
     this.live.clear();
   }
 
@@ -105,38 +113,44 @@ export class AppTimers {
     delay = Number.isFinite(delay) && delay > 0 ? Math.floor(delay) : 0;
     if (this.clampNested && parentLevel > MAX_UNCLAMPED_NESTING && delay < CLAMPED_MS) delay = CLAMPED_MS;
     const level = parentLevel + 1;
-    const run = (): void => void (callback as (...a: unknown[]) => unknown)(...args);
+    const entry: Entry = { handle: undefined, interval: repeat ? Math.max(delay, 1) : undefined, done: false };
     const fire = (): void => {
-      const entry = this.live.get(id);
-      if (entry === undefined || this.disposed) return;
+      if (entry.done || this.disposed) return;
       if (entry.interval === undefined) {
-        this.remove(id);
+        this.finish(entry);
       } else {
         entry.handle = this.clock.setTimeout(fire, entry.interval);
       }
-      this.invoke(run, level);
+      this.invoke(callback as (...a: unknown[]) => unknown, args, level);
     };
-    this.add(id, {
-      handle: this.clock.setTimeout(fire, delay),
-      interval: repeat ? Math.max(delay, 1) : undefined,
-    });
+    this.add(id, entry);
+    entry.handle = this.clock.setTimeout(fire, delay);
     return id;
   }
 
   private add(id: number, entry: Entry): void {
     this.live.set(id, entry);
+    this.armed++;
     liveObjects.adjust('app-timer', 1);
   }
 
-  private remove(id: number): void {
-    if (this.live.delete(id)) liveObjects.adjust('app-timer', -1);
+  private finish(entry: Entry): void {
+    if (entry.done) return;
+    entry.done = true;
+    this.armed--;
+    liveObjects.adjust('app-timer', -1);
+    if (this.live.size > SWEEP_SLACK && this.live.size > 4 * this.armed) {
+      const kept = new Map<number, Entry>();
+      for (const [id, live] of this.live) if (!live.done) kept.set(id, live);
+      this.live = kept;
+    }
   }
 
-  private invoke(task: () => void, level: number | undefined): void {
+  private invoke(task: (...args: unknown[]) => unknown, args: readonly unknown[], level: number | undefined): void {
     const outer = this.currentLevel;
     this.currentLevel = level;
     try {
-      task();
+      Reflect.apply(task, undefined, args);
     } catch (error) {
       this.onError(error);
     } finally {

@@ -23,7 +23,8 @@ const BUILTINS = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]
 /** Compiled code and resolved paths, shared by every realm in the process. */
 export class ScriptCache {
   private readonly compiled = new Map<string, Compiled>();
-  private readonly resolved = new Map<string, string>();
+  /** Resolved files by requiring file, then by id (no key string built per require). */
+  private readonly resolved = new Map<string, Map<string, string>>();
   private compileMs = 0;
 
   /** Milliseconds spent compiling so far (paid once per file per process). */
@@ -60,11 +61,15 @@ export class ScriptCache {
   }
 
   resolve(fromFile: string, id: string): string {
-    const key = `${path.dirname(fromFile)}\0${id}`;
-    let file = this.resolved.get(key);
+    let byId = this.resolved.get(fromFile);
+    if (byId === undefined) {
+      byId = new Map();
+      this.resolved.set(fromFile, byId);
+    }
+    let file = byId.get(id);
     if (file === undefined) {
       file = createRequire(fromFile).resolve(id);
-      this.resolved.set(key, file);
+      byId.set(id, file);
     }
     return file;
   }
@@ -122,7 +127,10 @@ export class SandboxLoader {
       } else {
         const fn = this.realm.moduleFunction(compiled.script);
         const require = (id: string): unknown => this.require(file, id);
-        fn.call(module.exports, module.exports, require, module, file, path.dirname(file), ...this.scope);
+        // apply with one array: a spread of the scope would go through an iterator per module.
+        const args: unknown[] = [module.exports, require, module, file, path.dirname(file)];
+        for (let i = 0; i < this.scope.length; i++) args.push(this.scope[i]);
+        Reflect.apply(fn, module.exports, args);
       }
     } catch (error) {
       this.modules.delete(file);

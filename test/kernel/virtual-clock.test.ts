@@ -22,6 +22,33 @@ function raceOrder(ties: TieBreakPolicy, seed = 'x'): string[] {
 }
 
 describe('VirtualClock', () => {
+  test('the pending count, cancels and handles stay right across thousands of timers (finished ones are swept in batches)', () => {
+    const clock = new VirtualClock();
+    const lane = clock.lane('app');
+    const fired: number[] = [];
+    const handles = Array.from({ length: 3_000 }, (_, i) => lane.setTimeout(() => fired.push(i), i % 50));
+    const ids = Array.from({ length: 300 }, (_, i) => clock.schedule('other', () => fired.push(10_000 + i), 60 + i));
+    expect(clock.pending).toBe(3_300);
+    for (let i = 0; i < 3_000; i += 3) lane.clearTimeout(handles[i]!);
+    for (let i = 0; i < 300; i += 2) clock.cancel(ids[i]!);
+    expect(clock.pending).toBe(3_300 - 1_000 - 150);
+    // Cancelling twice, or after the timer fired, changes nothing.
+    lane.clearTimeout(handles[0]!);
+    for (let n = 0; n < 1_500; n++) clock.fireNext();
+    expect(clock.pending).toBe(650);
+    lane.clearTimeout(handles[1]!);
+    expect(clock.pending).toBe(650);
+    // A handle from before the sweeps still cancels its own timer.
+    clock.cancel(ids[299]!);
+    expect(clock.pending).toBe(649);
+    fireAll(clock);
+    expect(clock.pending).toBe(0);
+    expect(fired).toHaveLength(3_300 - 1_000 - 150 - 1);
+    expect(fired).not.toContain(0);
+    expect(fired).not.toContain(10_299);
+    expect(fired.filter((i) => i % 3 === 0 && i < 3_000)).toEqual([]);
+  });
+
   test('time jumps to each due timer and timers fire in due order', () => {
     const clock = new VirtualClock();
     const seen: [string, number][] = [];

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { ManualClock } from '../../src/kernel/clock.js';
+import { liveObjects } from '../../src/kernel/live-objects.js';
 import { AppTimers } from '../../src/sdk/app-timers.js';
 
 function setup(clampNested = true): { clock: ManualClock; timers: AppTimers; errors: unknown[] } {
@@ -10,6 +11,29 @@ function setup(clampNested = true): { clock: ManualClock; timers: AppTimers; err
 }
 
 describe('app timers', () => {
+  test('pending, clearTimeout and the live count stay right across thousands of timers (finished ones are swept in batches)', () => {
+    const { clock, timers } = setup();
+    const before = liveObjects.open['app-timer'];
+    const fired: number[] = [];
+    const ids = Array.from({ length: 2_000 }, (_, i) => timers.setTimeout(() => fired.push(i), 1 + (i % 7)));
+    for (let i = 0; i < 2_000; i += 4) timers.clearTimeout(ids[i]);
+    expect(timers.pending).toBe(1_500);
+    expect(liveObjects.open['app-timer'] - before).toBe(1_500);
+    clock.advance(3);
+    const left = timers.pending;
+    // An id from before the sweeps still clears its own timer, once.
+    const last = ids[1_999]!;
+    timers.clearTimeout(last);
+    timers.clearTimeout(last);
+    expect(timers.pending).toBe(left - 1);
+    clock.advance(10);
+    expect(timers.pending).toBe(0);
+    expect(liveObjects.open['app-timer']).toBe(before);
+    expect(fired).toHaveLength(1_499);
+    expect(fired).not.toContain(1_999);
+    expect(fired.filter((i) => i % 4 === 0)).toEqual([]);
+  });
+
   test('setTimeout runs on the injected clock and returns numeric handles', () => {
     const { clock, timers } = setup();
     const fired: number[] = [];
