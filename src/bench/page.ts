@@ -27,6 +27,7 @@ const SECTION_TITLES: Readonly<Record<string, string>> = {
   pull: 'A large pull',
   sdk: 'The real SDK on virtual time',
   mutants: 'Mutants',
+  'hunt-throughput': 'Hunt throughput: `syncwright hunt --client sdk` with 1 and 2 workers',
 };
 
 const ABOUT: Readonly<Record<string, string>> = {
@@ -44,6 +45,10 @@ const ABOUT: Readonly<Record<string, string>> = {
   memory:
     'One process per client, started with --expose-gc. RSS at the start (after 20 warm-up runs), after the first 5% of the runs (V8’s heap has grown to its working size by then; the goal counts from there, as serve-soak does) and at the end; WebAssembly memory (sql.js) apart; ' +
     'the V8 heap after a forced GC at both ends and its high-water mark; open and reachable SDK realms, apps, databases and SDK timers.',
+  'hunt-throughput':
+    'The built CLI as a user runs it, in a process of its own from the repository’s root: `syncwright hunt --client sdk` over the generated scenarios of `./scenarios`, a fixed run budget and seed, the SDK baseline (known findings do not fail the hunt), a fresh corpus, shrinking and triage on as by default; once with 1 worker, then with 2. ' +
+    'A run budget makes both hunts run the same programs, shrinks and triage variations. Runs are what the hunt’s findings.json reports: the exploration’s runs (generated programs and mutants), each finding’s shrink runs and triage runs; ' +
+    'runs/s is all of them over the process’s wall-clock time, start-up included. The exploration alone, timed by the hunt’s own clock, is shown beside it: shrinking and triage run one task per finding, all shrinks and then all triages, so a few long tasks leave a second worker idle there.',
 };
 
 export function performancePage(input: PageInput): string {
