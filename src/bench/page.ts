@@ -32,7 +32,7 @@ const SECTION_TITLES: Readonly<Record<string, string>> = {
 
 const ABOUT: Readonly<Record<string, string>> = {
   compare:
-    'Both commits are built in temporary git worktrees and run the same workloads in fresh processes, interleaved (base, head, head, base, …). ' +
+    'Both commits are built in temporary git worktrees and run the same workloads in fresh processes, interleaved (base, head, head, base, …), each process with its build’s heap sizing as its command line sets it (a build with `src/kernel/heap-growth.ts` collects at 2× the live heap; the base keeps V8’s default). ' +
     '`sdk-generated`: programs of `scenarios/generated-tutorial.ts` (2 clients, an editor, up to 14 steps, every fault kind) on the real SDK, checkers included. ' +
     '`world-standard`: the standard scenario (3 reference clients, 40 steps, every fault kind). ' +
     'A round’s figure is the median of its measuring windows; a side’s is the median over rounds, with the slowest and fastest round; the ratio is head over base per round.',
@@ -43,7 +43,7 @@ const ABOUT: Readonly<Record<string, string>> = {
     'CPU samples of V8’s profiler, each put in one category: first by who asked (client creation, checkers, history, backend, anywhere on the stack), ' +
     'otherwise by what ran (the innermost frame of a known file). The profiler’s own cost is included.',
   memory:
-    'One process per client, started with --expose-gc. RSS at the start (after 20 warm-up runs), after the first 5% of the runs (V8’s heap has grown to its working size by then; the goal counts from there, as serve-soak does) and at the end; WebAssembly memory (sql.js) apart; ' +
+    'One process per client, started with --expose-gc and sizing its heap as the command line does (`src/kernel/heap-growth.ts`: V8 collects at 2× the live heap, not up to 4×). RSS at the start (after 20 warm-up runs), after the first 5% of the runs (V8’s heap has grown to its working size by then; the goal counts from there, as serve-soak does) and at the end; WebAssembly memory (sql.js) apart; ' +
     'the V8 heap after a forced GC at both ends and its high-water mark; open and reachable SDK realms, apps, databases and SDK timers.',
   'hunt-throughput':
     'The built CLI as a user runs it, in a process of its own from the repository’s root: `syncwright hunt --client sdk` over the generated scenarios of `./scenarios`, a fixed run budget and seed, the SDK baseline (known findings do not fail the hunt), a fresh corpus, shrinking and triage on as by default; once with 1 worker, then with 2. ' +
