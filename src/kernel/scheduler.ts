@@ -222,7 +222,7 @@ export class Scheduler {
       return this.loop(() => {
         if (this.clock.pending === 0) return 'done';
         this.checkSteps(++steps, 'runUntilIdle');
-        this.checkTime(start, 'runUntilIdle');
+        this.checkTime(start, this.clock.nextDueAt(), 'runUntilIdle');
         return 'fire';
       });
     });
@@ -264,9 +264,9 @@ export class Scheduler {
         }
         grace = 0;
         this.checkSteps(++steps, what);
-        this.checkTime(start, what);
+        const due = this.clock.nextDueAt();
+        this.checkTime(start, due, what);
         if (watchdog !== undefined) {
-          const due = this.clock.nextDueAt();
           const stalled = due === undefined ? undefined : watchdog(due);
           if (stalled !== undefined) throw new SchedulerStuckError('stalled', `${what}: ${stalled}`);
         }
@@ -300,8 +300,7 @@ export class Scheduler {
     }
   }
 
-  private checkTime(start: number, what: string): void {
-    const due = this.clock.nextDueAt();
+  private checkTime(start: number, due: number | undefined, what: string): void {
     if (due !== undefined && due - start > this.maxVirtualMs) {
       throw new SchedulerStuckError('budget', `${what}: gave up after ${this.maxVirtualMs} virtual ms`);
     }

@@ -7,6 +7,7 @@
  * lanes exist and how timers due at the same moment are ordered.
  */
 import type { Clock, TimerHandle } from './clock.js';
+import { FinishedTable } from './finished-table.js';
 import { SeededRandom, type RandomSource } from './random.js';
 import { createTieBreaker, type TieBreaker, type TieBreakPolicy, type TieChoice } from './tie-break.js';
 
@@ -36,16 +37,9 @@ interface TimerEntry {
   readonly callback: () => void;
   /** Set for intervals. */
   readonly every: number | undefined;
-  /** Cancelled, or fired for the last time: no longer pending (its `live` entry goes at the next sweep). */
+  /** Cancelled, or fired for the last time: no longer pending. */
   cancelled: boolean;
 }
-
-/**
- * `live` keeps a finished timer until the next sweep instead of deleting it as it fires: a Map
- * that thousands of timers pass through shrinks and regrows its table on deletes (a run of the
- * SDK fires about 2,400 timers). A sweep rebuilds it once finished entries outnumber these.
- */
-const SWEEP_SLACK = 64;
 
 /** A clock whose timers land in one lane of a {@link VirtualClock}. */
 export interface LaneClock extends Clock {
@@ -60,9 +54,7 @@ export class VirtualClock implements Clock {
   /** One heap per lane; lanes are few, so finding the next timer scans their heads. */
   private readonly queues = new Map<string, TimerEntry[]>();
   private readonly queueList: TimerEntry[][] = [];
-  private live = new Map<number, TimerEntry>();
-  /** Timers in `live` not yet finished. */
-  private livePending = 0;
+  private readonly live = new FinishedTable<TimerEntry>((entry) => entry.cancelled);
   /** The lanes whose heads tie for the next moment (reused: a tie is common). */
   private readonly candidates: TimerEntry[][] = [];
   private nextId = 1;
@@ -134,8 +126,7 @@ export class VirtualClock implements Clock {
       every: every === undefined ? undefined : Math.max(1, clampDelay(every)),
       cancelled: false,
     };
-    this.live.set(id, entry);
-    this.livePending++;
+    this.live.add(id, entry);
     heapPush(this.queue(lane), entry);
     return entry;
   }
@@ -148,7 +139,7 @@ export class VirtualClock implements Clock {
 
   /** Timers armed and not yet fired or cancelled. */
   get pending(): number {
-    return this.livePending;
+    return this.live.size;
   }
 
   /** How many timers have fired since the start. */
@@ -225,12 +216,7 @@ export class VirtualClock implements Clock {
   /** The timer will not fire again (cancelled, or a one-shot that fired). */
   private finish(entry: TimerEntry): void {
     entry.cancelled = true;
-    this.livePending--;
-    if (this.live.size > SWEEP_SLACK && this.live.size > 4 * this.livePending) {
-      const kept = new Map<number, TimerEntry>();
-      for (const [id, timer] of this.live) if (!timer.cancelled) kept.set(id, timer);
-      this.live = kept;
-    }
+    this.live.finished();
   }
 
   private takeNext(): TimerEntry | undefined {

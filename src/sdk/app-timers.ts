@@ -11,6 +11,7 @@
  * of a killed app ever runs again.
  */
 import type { Clock, TimerHandle } from '../kernel/clock.js';
+import { FinishedTable } from '../kernel/finished-table.js';
 import { liveObjects } from '../kernel/live-objects.js';
 
 export interface AppTimersOptions {
@@ -24,25 +25,19 @@ export interface AppTimersOptions {
 interface Entry {
   handle: TimerHandle | undefined;
   readonly interval: number | undefined;
-  /** Ran for the last time or was cleared; its `live` entry goes at the next sweep. */
+  /** Ran for the last time or was cleared. */
   done: boolean;
 }
 
 const MAX_UNCLAMPED_NESTING = 5;
 const CLAMPED_MS = 4;
-/**
- * Finished entries stay in `live` until they outnumber the armed ones by this much: deleting
- * each as it runs makes the Map shrink and regrow its table, thousands of times a run.
- */
-const SWEEP_SLACK = 64;
 const NO_ARGS: readonly unknown[] = [];
 
 export class AppTimers {
   private readonly clock: Clock;
   private readonly clampNested: boolean;
   private readonly onError: (error: unknown) => void;
-  private live = new Map<number, Entry>();
-  private armed = 0;
+  private readonly live = new FinishedTable<Entry>((entry) => entry.done);
   private nextId = 1;
   /** Nesting level of the timer task running now; undefined outside timer tasks. */
   private currentLevel: number | undefined;
@@ -56,7 +51,7 @@ export class AppTimers {
 
   /** Timers and tasks armed and not yet run. */
   get pending(): number {
-    return this.armed;
+    return this.live.size;
   }
 
   get isDisposed(): boolean {
@@ -96,8 +91,7 @@ export class AppTimers {
     for (const entry of this.live.values()) {
       if (!entry.done && entry.handle !== undefined) this.clock.clearTimeout(entry.handle);
     }
-    liveObjects.adjust('app-timer', -this.armed);
-    this.armed = 0;
+    liveObjects.adjust('app-timer', -this.live.size);
     this.live.clear();
   }
 
@@ -129,21 +123,15 @@ export class AppTimers {
   }
 
   private add(id: number, entry: Entry): void {
-    this.live.set(id, entry);
-    this.armed++;
+    this.live.add(id, entry);
     liveObjects.adjust('app-timer', 1);
   }
 
   private finish(entry: Entry): void {
     if (entry.done) return;
     entry.done = true;
-    this.armed--;
+    this.live.finished();
     liveObjects.adjust('app-timer', -1);
-    if (this.live.size > SWEEP_SLACK && this.live.size > 4 * this.armed) {
-      const kept = new Map<number, Entry>();
-      for (const [id, live] of this.live) if (!live.done) kept.set(id, live);
-      this.live = kept;
-    }
   }
 
   private invoke(task: (...args: unknown[]) => unknown, args: readonly unknown[], level: number | undefined): void {
