@@ -4,6 +4,7 @@
  * dropped, and the history. A frozen copy: an invariant can read it but not change the run, its
  * history or what the other checkers see.
  */
+import { deepFreeze } from '../kernel/deep-freeze.js';
 import type { PendingOperation } from '../kernel/driver.js';
 import type { HandlerDecision, History } from '../kernel/history.js';
 import type { JsonObject } from '../protocol/records.js';
@@ -71,12 +72,4 @@ export function intentView(index: HistoryIndex, dropped: readonly DroppedWrite[]
       seq: call.seq,
     }));
   return deepFreeze(structuredClone({ server, clients, conflicts, dropped, history: index.history }));
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const item of Object.values(value)) deepFreeze(item);
-  }
-  return value;
 }

@@ -119,6 +119,7 @@ export class DeviceFile {
   /** The plugin whose connection uses the file now; none between app instances. */
   private holder: SqlitePlugin | undefined;
   private closed = false;
+  private edits = 0;
 
   constructor(
     readonly db: Database,
@@ -129,6 +130,21 @@ export class DeviceFile {
   bytes(): Uint8Array {
     if (this.closed) throw new Error('sqlite plugin: the device file was closed');
     return this.db.export();
+  }
+
+  /**
+   * Counts every statement run on the file that may change its rows or schema (writes, PRAGMA…;
+   * not SELECT or the statements that open and end transactions), failed ones included. Read
+   * outside a transaction, the same count means the same committed rows, so a snapshot read at
+   * one count holds at the next read at the same count.
+   */
+  get version(): number {
+    return this.edits;
+  }
+
+  /** @internal A statement that may change the file is about to run. */
+  edited(): void {
+    this.edits++;
   }
 
   /** Frees the database: the device is gone. */
@@ -206,6 +222,11 @@ const WRITE_STATEMENT =
   /^[\s;]*(insert|replace|update|delete|create|alter|drop)\b(?:\s+or\s+\w+)?(?:\s+(?:into|from|(?:temp(?:orary)?\s+)?table|unique\s+index|index|view|trigger)\b)?(?:\s+if\s+(?:not\s+)?exists\b)?\s*(?:\[([^\]]+)\]|"((?:[^"]|"")+)"|([^\s(]+))?/i;
 const CLOSES_TRANSACTION = /^\s*(?:commit|end|rollback(?!\s+to\b))\b/i;
 const COMMITS = /^\s*(?:commit|end)\b/i;
+/**
+ * A statement that cannot change the rows by itself (anything else counts as an edit, see
+ * DeviceFile.version). Ending a transaction only keeps or drops the edits counted inside it.
+ */
+const PLAIN_READ = /^\s*(?:select|begin|commit|end|rollback)\b/i;
 /** Prepared statements kept per connection: the SDK repeats a few dozen texts all the time. */
 const STATEMENT_CACHE_SIZE = 128;
 
@@ -326,6 +347,11 @@ export class SqlitePlugin {
     return rowsOf(outcome.result);
   }
 
+  /** The file `name` is open on, or undefined when it is not open (see {@link DeviceFile.version}). */
+  openFile(name: string): DeviceFile | undefined {
+    return this.dead ? undefined : this.connections.get(name)?.file;
+  }
+
   /** The committed bytes of `name`, or undefined when the device has no such file. */
   exportFile(name: string): Uint8Array | undefined {
     if (this.dead) throw new Error('sqlite plugin: the app was killed');
@@ -378,13 +404,13 @@ export class SqlitePlugin {
     if (this.dead) throw new Error('sqlite plugin: the app was killed');
     let connection = this.connections.get(name);
     if (connection === undefined) {
-      connection = new Connection(name, this.openFile(name), this);
+      connection = new Connection(name, this.fileFor(name), this);
       this.connections.set(name, connection);
     }
     return connection;
   }
 
-  private openFile(name: string): DeviceFile {
+  private fileFor(name: string): DeviceFile {
     const source = this.files.get(name);
     if (source instanceof DeviceFile) {
       if (source.adopt(this)) return source;
@@ -435,7 +461,7 @@ class Connection {
 
   constructor(
     private readonly name: string,
-    private readonly file: DeviceFile,
+    readonly file: DeviceFile,
     private readonly plugin: SqlitePlugin,
   ) {
     this.db = file.db;
@@ -466,6 +492,7 @@ class Connection {
       };
     }
     const inTransaction = this.writing;
+    if (!PLAIN_READ.test(sql)) this.file.edited();
     try {
       const statement = this.prepared(sql);
       const rows: SqliteRow[] = [];

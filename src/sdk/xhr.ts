@@ -102,194 +102,206 @@ export type SimXMLHttpRequestClass = {
   readonly DONE: 4;
 };
 
-/** Builds the XMLHttpRequest class one app instance sees. */
-export function createXMLHttpRequestClass(options: XhrOptions): SimXMLHttpRequestClass {
-  const { transport, baseUrl, post, onTransportBug, mutations } = options;
+/**
+ * One class for every app instance: each app's constructor ({@link createXMLHttpRequestClass})
+ * makes objects of it. A class per app gave each app's requests a shape of their own, and the
+ * shim's property accesses went megamorphic after a few hundred apps.
+ */
+class SimXhr implements SimXMLHttpRequest {
+  readyState = 0;
+  status = 0;
+  statusText = '';
+  responseText = '';
+  responseURL = '';
+  withCredentials = false;
+  timeout = 0;
+  responseType = '';
+  onreadystatechange: Listener | null = null;
+  onload: Listener | null = null;
+  onerror: Listener | null = null;
+  onabort: Listener | null = null;
+  onloadend: Listener | null = null;
+  sentRequest: HttpRequest | undefined;
+  failure: TransportFailureKind | 'bug' | undefined;
 
-  class XMLHttpRequest implements SimXMLHttpRequest {
-    static readonly UNSENT = 0 as const;
-    static readonly OPENED = 1 as const;
-    static readonly HEADERS_RECEIVED = 2 as const;
-    static readonly LOADING = 3 as const;
-    static readonly DONE = 4 as const;
+  private method = 'GET';
+  private url = '';
+  private absoluteUrl = '';
+  private requestHeaders: Record<string, string> = {};
+  private responseHeaders: HttpHeaders = {};
+  private sendFlag = false;
+  /** Bumped by open/abort so that a late answer to an earlier request is dropped. */
+  private generation = 0;
+  private readonly listeners = new Map<string, Listener[]>();
 
-    readyState = 0;
-    status = 0;
-    statusText = '';
-    responseText = '';
-    responseURL = '';
-    withCredentials = false;
-    timeout = 0;
-    responseType = '';
-    onreadystatechange: Listener | null = null;
-    onload: Listener | null = null;
-    onerror: Listener | null = null;
-    onabort: Listener | null = null;
-    onloadend: Listener | null = null;
-    sentRequest: HttpRequest | undefined;
-    failure: TransportFailureKind | 'bug' | undefined;
+  constructor(private readonly options: XhrOptions) {}
 
-    private method = 'GET';
-    private url = '';
-    private absoluteUrl = '';
-    private requestHeaders: Record<string, string> = {};
-    private responseHeaders: HttpHeaders = {};
-    private sendFlag = false;
-    /** Bumped by open/abort so that a late answer to an earlier request is dropped. */
-    private generation = 0;
-    private readonly listeners = new Map<string, Listener[]>();
-
-    get response(): string {
-      return this.responseText;
-    }
-
-    open(method: string, url: string, async = true): void {
-      if (async === false) throw new Error('InvalidAccessError: synchronous XMLHttpRequest is not supported here');
-      const upper = String(method).toUpperCase();
-      if (FORBIDDEN_METHODS.has(upper)) throw new Error(`SecurityError: '${method}' HTTP method is unsupported.`);
-      if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(String(method)))
-        throw new Error(`SyntaxError: '${method}' is not a valid HTTP method.`);
-      const target = resolveUrl(String(url), baseUrl);
-      this.generation++;
-      this.method = NORMALISED_METHODS.has(upper) ? upper : String(method);
-      this.absoluteUrl = target.href;
-      this.url = target.path;
-      this.requestHeaders = {};
-      this.responseHeaders = {};
-      this.sendFlag = false;
-      this.status = 0;
-      this.statusText = '';
-      this.responseText = '';
-      this.responseURL = '';
-      this.sentRequest = undefined;
-      this.failure = undefined;
-      this.setState(1);
-    }
-
-    setRequestHeader(name: string, value: string): void {
-      if (this.readyState !== 1 || this.sendFlag)
-        throw new Error("InvalidStateError: The object's state must be OPENED.");
-      const key = String(name).toLowerCase();
-      const text = String(value);
-      const existing = this.requestHeaders[key];
-      this.requestHeaders[key] = existing === undefined ? text : `${existing}, ${text}`;
-    }
-
-    send(body?: unknown): void {
-      if (this.readyState !== 1 || this.sendFlag)
-        throw new Error("InvalidStateError: The object's state must be OPENED.");
-      this.sendFlag = true;
-      const hasBody = body !== null && body !== undefined && this.method !== 'GET' && this.method !== 'HEAD';
-      const headers = { ...this.requestHeaders };
-      if (mutations?.has('xhr-drops-if-match') === true) delete headers['if-match'];
-      const request: HttpRequest = hasBody
-        ? { method: this.method, url: this.url, headers, body: String(body) }
-        : { method: this.method, url: this.url, headers };
-      this.sentRequest = request;
-      const generation = this.generation;
-      let answer: Promise<HttpResponse>;
-      try {
-        answer = transport(request);
-      } catch (error) {
-        answer = Promise.reject(error);
-      }
-      answer.then(
-        (response) => post(() => this.complete(generation, response)),
-        (error: unknown) => {
-          if (!isTransportError(error)) onTransportBug?.(error);
-          post(() => this.fail(generation, isTransportError(error) ? error.kind : 'bug'));
-        },
-      );
-    }
-
-    abort(): void {
-      this.generation++;
-      if ((this.readyState === 1 && this.sendFlag) || this.readyState === 2 || this.readyState === 3) {
-        this.sendFlag = false;
-        this.status = 0;
-        this.statusText = '';
-        this.responseText = '';
-        this.setState(4);
-        this.emit('abort');
-        this.emit('loadend');
-      }
-      this.readyState = 0;
-    }
-
-    getResponseHeader(name: string): string | null {
-      if (this.readyState < 2 || this.status === 0) return null;
-      return this.responseHeaders[String(name).toLowerCase()] ?? null;
-    }
-
-    getAllResponseHeaders(): string {
-      if (this.readyState < 2 || this.status === 0) return '';
-      return Object.keys(this.responseHeaders)
-        .sort()
-        .map((key) => `${key}: ${this.responseHeaders[key]}\r\n`)
-        .join('');
-    }
-
-    overrideMimeType(): void {
-      // Bodies are text already.
-    }
-
-    addEventListener(type: string, listener: Listener): void {
-      const list = this.listeners.get(type) ?? [];
-      if (!list.includes(listener)) list.push(listener);
-      this.listeners.set(type, list);
-    }
-
-    removeEventListener(type: string, listener: Listener): void {
-      const list = this.listeners.get(type);
-      if (list !== undefined)
-        this.listeners.set(
-          type,
-          list.filter((item) => item !== listener),
-        );
-    }
-
-    private complete(generation: number, response: HttpResponse): void {
-      if (generation !== this.generation) return;
-      this.sendFlag = false;
-      this.status = response.status;
-      this.statusText = reasonPhrase(response.status);
-      this.responseHeaders = lowerCaseKeys(response.headers);
-      this.responseURL = this.absoluteUrl;
-      this.setState(2);
-      this.responseText = response.body;
-      this.setState(3);
-      this.setState(4);
-      this.emit('load');
-      this.emit('loadend');
-    }
-
-    private fail(generation: number, kind: TransportFailureKind | 'bug'): void {
-      if (generation !== this.generation) return;
-      this.sendFlag = false;
-      this.failure = kind;
-      this.status = 0;
-      this.statusText = '';
-      this.responseText = '';
-      this.responseHeaders = {};
-      this.setState(4);
-      this.emit('error');
-      this.emit('loadend');
-    }
-
-    private setState(state: number): void {
-      this.readyState = state;
-      this.emit('readystatechange');
-    }
-
-    private emit(type: XhrEventName): void {
-      const event = { type, target: this as SimXMLHttpRequest };
-      const handler = this[`on${type}`];
-      if (typeof handler === 'function') handler.call(this, event);
-      for (const listener of this.listeners.get(type) ?? []) listener.call(this, event);
-    }
+  get response(): string {
+    return this.responseText;
   }
 
-  return XMLHttpRequest;
+  open(method: string, url: string, async = true): void {
+    if (async === false) throw new Error('InvalidAccessError: synchronous XMLHttpRequest is not supported here');
+    const upper = String(method).toUpperCase();
+    if (FORBIDDEN_METHODS.has(upper)) throw new Error(`SecurityError: '${method}' HTTP method is unsupported.`);
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(String(method)))
+      throw new Error(`SyntaxError: '${method}' is not a valid HTTP method.`);
+    const target = resolveUrl(String(url), this.options.baseUrl);
+    this.generation++;
+    this.method = NORMALISED_METHODS.has(upper) ? upper : String(method);
+    this.absoluteUrl = target.href;
+    this.url = target.path;
+    this.requestHeaders = {};
+    this.responseHeaders = {};
+    this.sendFlag = false;
+    this.status = 0;
+    this.statusText = '';
+    this.responseText = '';
+    this.responseURL = '';
+    this.sentRequest = undefined;
+    this.failure = undefined;
+    this.setState(1);
+  }
+
+  setRequestHeader(name: string, value: string): void {
+    if (this.readyState !== 1 || this.sendFlag)
+      throw new Error("InvalidStateError: The object's state must be OPENED.");
+    const key = String(name).toLowerCase();
+    const text = String(value);
+    const existing = this.requestHeaders[key];
+    this.requestHeaders[key] = existing === undefined ? text : `${existing}, ${text}`;
+  }
+
+  send(body?: unknown): void {
+    if (this.readyState !== 1 || this.sendFlag)
+      throw new Error("InvalidStateError: The object's state must be OPENED.");
+    this.sendFlag = true;
+    const hasBody = body !== null && body !== undefined && this.method !== 'GET' && this.method !== 'HEAD';
+    const headers = { ...this.requestHeaders };
+    if (this.options.mutations?.has('xhr-drops-if-match') === true) delete headers['if-match'];
+    const request: HttpRequest = hasBody
+      ? { method: this.method, url: this.url, headers, body: String(body) }
+      : { method: this.method, url: this.url, headers };
+    this.sentRequest = request;
+    const generation = this.generation;
+    const { transport, post, onTransportBug } = this.options;
+    let answer: Promise<HttpResponse>;
+    try {
+      answer = transport(request);
+    } catch (error) {
+      answer = Promise.reject(error);
+    }
+    answer.then(
+      (response) => post(() => this.complete(generation, response)),
+      (error: unknown) => {
+        if (!isTransportError(error)) onTransportBug?.(error);
+        post(() => this.fail(generation, isTransportError(error) ? error.kind : 'bug'));
+      },
+    );
+  }
+
+  abort(): void {
+    this.generation++;
+    if ((this.readyState === 1 && this.sendFlag) || this.readyState === 2 || this.readyState === 3) {
+      this.sendFlag = false;
+      this.status = 0;
+      this.statusText = '';
+      this.responseText = '';
+      this.setState(4);
+      this.emit('abort');
+      this.emit('loadend');
+    }
+    this.readyState = 0;
+  }
+
+  getResponseHeader(name: string): string | null {
+    if (this.readyState < 2 || this.status === 0) return null;
+    return this.responseHeaders[String(name).toLowerCase()] ?? null;
+  }
+
+  getAllResponseHeaders(): string {
+    if (this.readyState < 2 || this.status === 0) return '';
+    return Object.keys(this.responseHeaders)
+      .sort()
+      .map((key) => `${key}: ${this.responseHeaders[key]}\r\n`)
+      .join('');
+  }
+
+  overrideMimeType(): void {
+    // Bodies are text already.
+  }
+
+  addEventListener(type: string, listener: Listener): void {
+    const list = this.listeners.get(type) ?? [];
+    if (!list.includes(listener)) list.push(listener);
+    this.listeners.set(type, list);
+  }
+
+  removeEventListener(type: string, listener: Listener): void {
+    const list = this.listeners.get(type);
+    if (list !== undefined)
+      this.listeners.set(
+        type,
+        list.filter((item) => item !== listener),
+      );
+  }
+
+  private complete(generation: number, response: HttpResponse): void {
+    if (generation !== this.generation) return;
+    this.sendFlag = false;
+    this.status = response.status;
+    this.statusText = reasonPhrase(response.status);
+    this.responseHeaders = lowerCaseKeys(response.headers);
+    this.responseURL = this.absoluteUrl;
+    this.setState(2);
+    this.responseText = response.body;
+    this.setState(3);
+    this.setState(4);
+    this.emit('load');
+    this.emit('loadend');
+  }
+
+  private fail(generation: number, kind: TransportFailureKind | 'bug'): void {
+    if (generation !== this.generation) return;
+    this.sendFlag = false;
+    this.failure = kind;
+    this.status = 0;
+    this.statusText = '';
+    this.responseText = '';
+    this.responseHeaders = {};
+    this.setState(4);
+    this.emit('error');
+    this.emit('loadend');
+  }
+
+  private setState(state: number): void {
+    this.readyState = state;
+    this.emit('readystatechange');
+  }
+
+  private emit(type: XhrEventName): void {
+    const event = { type, target: this as SimXMLHttpRequest };
+    const handler = this[`on${type}`];
+    if (typeof handler === 'function') handler.call(this, event);
+    for (const listener of this.listeners.get(type) ?? []) listener.call(this, event);
+  }
+}
+
+/** Builds the XMLHttpRequest constructor one app instance sees (the SDK calls `new XMLHttpRequest()`). */
+export function createXMLHttpRequestClass(options: XhrOptions): SimXMLHttpRequestClass {
+  function XMLHttpRequest(): SimXMLHttpRequest {
+    // A constructor that returns an object: `new` gives that object.
+    return new SimXhr(options);
+  }
+  // instanceof XMLHttpRequest holds for what it makes.
+  XMLHttpRequest.prototype = SimXhr.prototype;
+  return Object.assign(XMLHttpRequest, {
+    UNSENT: 0,
+    OPENED: 1,
+    HEADERS_RECEIVED: 2,
+    LOADING: 3,
+    DONE: 4,
+  } as const) as unknown as SimXMLHttpRequestClass;
 }
 
 function lowerCaseKeys(headers: HttpHeaders): HttpHeaders {

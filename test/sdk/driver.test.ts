@@ -319,6 +319,36 @@ describe('snapshots', () => {
     expect(pushed['updatedAt']).toBe(world.backend.get('note', 'b')!.updatedAt);
     expect(pushed['deleted']).toBe(false);
   });
+
+  test('a snapshot of an unchanged file is the last one again, frozen; any statement but a read makes it fresh', async () => {
+    const world = await createTestWorld();
+    const { driver, network } = await world.client('phone');
+    await world.run(driver.insert('todoitem', { id: 'a', text: 'milk', complete: false }));
+    const first = await world.run(driver.snapshot());
+    expect(Object.isFrozen(first) && Object.isFrozen(first.tables['todoitem']![0])).toBe(true);
+    expect(() => (first.tables['todoitem']![0]!['text'] = 'changed')).toThrow(TypeError);
+    // Reads leave the file alone: the same snapshot comes back.
+    await world.run(driver.read('todoitem'));
+    expect(await world.run(driver.snapshot())).toBe(first);
+
+    await world.run(driver.update('todoitem', { id: 'a', text: 'oat milk' }));
+    const second = await world.run(driver.snapshot());
+    expect(second).not.toBe(first);
+    expect(second.tables['todoitem']!.map((row) => row['text'])).toEqual(['oat milk']);
+    expect(first.tables['todoitem']!.map((row) => row['text'])).toEqual(['milk']);
+
+    // A push that fails offline writes nothing the snapshot shows, yet the rows are read again.
+    network.offline = true;
+    await expect(world.run(driver.push())).rejects.toThrow();
+    const third = await world.run(driver.snapshot());
+    expect(third).toEqual(second);
+
+    // A restart reopens the same file: its start-up statements count as edits.
+    await world.run(driver.restart());
+    const fourth = await world.run(driver.snapshot());
+    expect(fourth).not.toBe(third);
+    expect(fourth).toEqual(third);
+  });
 });
 
 describe('bad input', () => {

@@ -348,6 +348,32 @@ describe('result sets', () => {
 });
 
 describe('the device file across app restarts', () => {
+  test("a file's version counts the statements that may change it, failed ones included, not reads or BEGIN/COMMIT", () => {
+    const { plugin, db, run } = setup();
+    createTable(db, run);
+    const file = plugin.openFile('test.db')!;
+    const start = file.version;
+    expect(plugin.query('test.db', 'SELECT * FROM item')).toEqual([]);
+    db.readTransaction((tx) => tx.executeSql('  select count(*) from item'));
+    run();
+    expect(file.version).toBe(start);
+    transaction(db, (tx) => tx.executeSql('INSERT INTO item (id) VALUES (?)', ['a']));
+    run();
+    expect(file.version).toBe(start + 1);
+    const failed = transaction(db, (tx) => tx.executeSql('INSERT INTO item (id) VALUES (?)', ['a']));
+    run();
+    expect(failed.error).toBeDefined();
+    // The INSERT that failed (and rolled back) counts: a count is never too low.
+    expect(file.version).toBe(start + 2);
+    db.transaction((tx) => tx.executeSql('SELECT * FROM item'));
+    run();
+    expect(file.version).toBe(start + 2);
+    const stillThere = plugin.openFile('test.db');
+    expect(stillThere).toBe(file);
+    plugin.kill();
+    expect(plugin.openFile('test.db')).toBeUndefined();
+  });
+
   test('kill() keeps committed transactions and drops the one still open', () => {
     const { plugin, db, run, step } = setup();
     createTable(db, run);
