@@ -204,6 +204,8 @@ interface ClientState {
 
 const KILLED = 'killed: the app restarted mid-operation';
 
+const NO_NAMES: readonly string[] = [];
+
 /** The faster drain when everything simulated has declared it waits on promises alone. */
 function defaultDrain(options: WorldOptions, specs: readonly WorldClientSpec[]): DrainMode {
   if (options.backend !== undefined || options.serve !== undefined) return 'event-loop-turn';
@@ -232,7 +234,7 @@ export class World {
   /** Per pull query (table, filter): the table's write count when a `server-read` last recorded its rows. */
   private readonly heldRecorded = new Map<string, number>();
   /** Clients the watchdog found stalled (names), for the `stuck` event. */
-  private stalled: string[] = [];
+  private stalled: readonly string[] = NO_NAMES;
   /** After heal() no crash point fires (as no fault, partition or restart does). */
   private healed = false;
 
@@ -683,13 +685,16 @@ export class World {
    * {@link recordStuck} when they stop, as `settle` does.
    */
   readonly watchdog: Watchdog = (nextDueAt) => {
-    this.stalled = [];
-    // A client whose answer a hold keeps waits on the program, not on itself.
-    const quiet = [...this.clients.values()].filter(
-      (state) => state.pending.size > 0 && state.link.holding === 0 && nextDueAt - state.activeAt > this.stallMs,
-    );
-    if (quiet.length === 0) return undefined;
-    this.stalled = quiet.map((state) => state.name);
+    // Asked before every timer (thousands a run): it allocates nothing unless a client stalled.
+    let quiet: string[] | undefined;
+    for (const state of this.clients.values()) {
+      // A client whose answer a hold keeps waits on the program, not on itself.
+      if (state.pending.size > 0 && state.link.holding === 0 && nextDueAt - state.activeAt > this.stallMs) {
+        (quiet ??= []).push(state.name);
+      }
+    }
+    this.stalled = quiet ?? NO_NAMES;
+    if (quiet === undefined) return undefined;
     return `${this.stalled.join(', ')} made no progress (no request, no store write) for more than ${this.stallMs} virtual ms with operations pending`;
   };
 
