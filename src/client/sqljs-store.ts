@@ -64,6 +64,11 @@ interface TableInfo {
   name: string;
   /** The table in SQL: `"mem"."name"`. */
   quoted: string;
+  /**
+   * The lookup by id, as one flat string made once: a key built per call is a fresh string the
+   * statement cache must hash and compare in full, on every lookup (one per record pulled).
+   */
+  readonly lookupSql: string;
   columns: ColumnSet;
   /** Whether ids are integers (the operation log) or strings (data tables). */
   integerIds: boolean;
@@ -269,6 +274,7 @@ export class SqlJsStore implements MobileServiceStore {
     this.tables.set(lowerName, {
       name,
       quoted,
+      lookupSql: `SELECT * FROM ${quoted} WHERE "id" = ?`,
       columns: merged,
       integerIds: idType === 'integer' || idType === 'int',
       columnMap: columnMapOf(merged),
@@ -310,7 +316,7 @@ export class SqlJsStore implements MobileServiceStore {
     await this.database();
     const table = this.table(tableName);
     checkId(table, id);
-    const cached = this.prepare(`SELECT * FROM ${table.quoted} WHERE "id" = ?`);
+    const cached = this.prepare(table.lookupSql);
     const { statement } = cached;
     try {
       statement.bind([id]);
