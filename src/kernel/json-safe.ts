@@ -109,7 +109,8 @@ function copyPlainObject(source: Record<string, unknown>, ancestors: object[]): 
 function copyFields(target: JsonObject, source: Record<string, unknown>, ancestors: object[]): void {
   for (const key in source) {
     // Not Object.hasOwn: V8 turns this form, in a for-in over the object's own keys, into a check
-    // of the object's shape (measured: a seventh of the recorder's time on the standard scenario).
+    // of the object's shape (on the standard scenario the recorder's share of a CPU profile fell
+    // from about 5.8% to 5.0% with it).
     if (!Object.prototype.hasOwnProperty.call(source, key)) continue;
     const item = source[key];
     switch (typeof item) {
