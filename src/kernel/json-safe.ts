@@ -19,6 +19,29 @@ export function toJsonObjectOrNull(value: unknown): JsonObject | null {
   return typeof safe === 'object' && safe !== null && !Array.isArray(safe) ? safe : null;
 }
 
+/**
+ * The event object the recorder keeps: `head`'s fields, then {@link toJsonSafe} of `body`'s — what
+ * `{ ...head, ...toJsonSafe(body) }` gives, without building the copy of `body` only to spread it
+ * away. `head` must be a fresh object the caller owns.
+ */
+export function withJsonSafeFields(head: JsonObject, body: object): JsonObject {
+  if (!isPlainObject(body)) return { ...head, ...(toJsonSafe(body) as JsonObject) };
+  const ancestors: object[] = [body];
+  copyFields(head, body as Record<string, unknown>, ancestors);
+  return head;
+}
+
+/**
+ * A plain object (an object literal, JSON.parse's output) without a toJSON of its own: nearly
+ * everything a history holds. Those skip the checks for dates, errors and toJSON that other
+ * objects need.
+ */
+function isPlainObject(value: object): boolean {
+  return (
+    Object.getPrototypeOf(value) === Object.prototype && typeof (value as { toJSON?: unknown }).toJSON !== 'function'
+  );
+}
+
 /** `ancestors` is the path from the root: short, so a linear search beats a Set. */
 function copy(value: unknown, ancestors: object[]): JsonValue {
   switch (typeof value) {
@@ -29,58 +52,44 @@ function copy(value: unknown, ancestors: object[]): JsonValue {
       return Number.isFinite(value) ? value : null;
     case 'bigint':
       return value.toString();
-    case 'object': {
-      if (value === null) return null;
-      // Nearly everything a history holds is a plain object or array of plain data: those skip
-      // the checks for dates, errors and toJSON that other objects need.
-      const prototype: unknown = Object.getPrototypeOf(value);
-      if (prototype === Object.prototype && typeof (value as { toJSON?: unknown }).toJSON !== 'function')
-        return copyPlainObject(value as Record<string, unknown>, ancestors);
-      if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
-      if (isErrorLike(value)) return value.message;
-      if (ancestors.includes(value)) return '[circular]';
-      ancestors.push(value);
-      try {
-        if (Array.isArray(value)) {
-          const result: JsonValue[] = new Array<JsonValue>(value.length);
-          for (let i = 0; i < value.length; i++) {
-            const item: unknown = value[i];
-            result[i] =
-              item === undefined || typeof item === 'function' || typeof item === 'symbol'
-                ? null
-                : copy(item, ancestors);
-          }
-          return result;
-        }
-        const toJSON = (value as { toJSON?: unknown }).toJSON;
-        if (typeof toJSON === 'function') return copy((toJSON as () => unknown).call(value), ancestors);
-        const result: JsonObject = {};
-        const source = value as Record<string, unknown>;
-        const keys = Object.keys(source);
-        for (let i = 0; i < keys.length; i++) {
-          const key = keys[i]!;
-          const item = source[key];
-          if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
-          if (key === '__proto__') {
-            // A record may carry this key (JSON.parse makes it an own property); keep it as data.
-            Object.defineProperty(result, key, {
-              value: copy(item, ancestors),
-              enumerable: true,
-              writable: true,
-              configurable: true,
-            });
-          } else {
-            result[key] = copy(item, ancestors);
-          }
-        }
-        return result;
-      } finally {
-        ancestors.pop();
-      }
-    }
+    case 'object':
+      return value === null ? null : copyObject(value, ancestors);
     default:
       // undefined, functions and symbols at the top level
       return null;
+  }
+}
+
+function copyObject(value: object, ancestors: object[]): JsonValue {
+  if (isPlainObject(value)) return copyPlainObject(value as Record<string, unknown>, ancestors);
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
+  if (isErrorLike(value)) return value.message;
+  if (ancestors.includes(value)) return '[circular]';
+  ancestors.push(value);
+  try {
+    if (Array.isArray(value)) {
+      const result: JsonValue[] = new Array<JsonValue>(value.length);
+      for (let i = 0; i < value.length; i++) {
+        const item: unknown = value[i];
+        result[i] =
+          item === undefined || typeof item === 'function' || typeof item === 'symbol' ? null : copy(item, ancestors);
+      }
+      return result;
+    }
+    const toJSON = (value as { toJSON?: unknown }).toJSON;
+    if (typeof toJSON === 'function') return copy((toJSON as () => unknown).call(value), ancestors);
+    const result: JsonObject = {};
+    const source = value as Record<string, unknown>;
+    const keys = Object.keys(source);
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      const item = source[key];
+      if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
+      setField(result, key, copy(item, ancestors));
+    }
+    return result;
+  } finally {
+    ancestors.pop();
   }
 }
 
@@ -88,34 +97,52 @@ function copyPlainObject(source: Record<string, unknown>, ancestors: object[]): 
   if (ancestors.includes(source)) return '[circular]' as unknown as JsonObject;
   ancestors.push(source);
   const result: JsonObject = {};
+  copyFields(result, source, ancestors);
+  ancestors.pop();
+  return result;
+}
+
+/**
+ * The copy's inner loop: primitives are settled here, without a call per field; objects recurse.
+ * `source` is on `ancestors` already.
+ */
+function copyFields(target: JsonObject, source: Record<string, unknown>, ancestors: object[]): void {
   for (const key in source) {
-    if (!Object.hasOwn(source, key)) continue;
+    // Not Object.hasOwn: V8 turns this form, in a for-in over the object's own keys, into a check
+    // of the object's shape (on the standard scenario the recorder's share of a CPU profile fell
+    // from about 5.8% to 5.0% with it).
+    if (!Object.prototype.hasOwnProperty.call(source, key)) continue;
     const item = source[key];
     switch (typeof item) {
       case 'string':
       case 'boolean':
-        result[key] = item;
+        // As ever, a plain assignment: a "__proto__" key with such a value is dropped (the
+        // prototype setter ignores it), and histories recorded so far must keep their bytes.
+        target[key] = item;
         break;
       case 'undefined':
       case 'function':
       case 'symbol':
         break;
+      case 'number':
+        setField(target, key, Number.isFinite(item) ? item : null);
+        break;
+      case 'object':
+        setField(target, key, item === null ? null : copyObject(item, ancestors));
+        break;
       default:
-        if (key === '__proto__') {
-          // A record may carry this key (JSON.parse makes it an own property); keep it as data.
-          Object.defineProperty(result, key, {
-            value: copy(item, ancestors),
-            enumerable: true,
-            writable: true,
-            configurable: true,
-          });
-        } else {
-          result[key] = copy(item, ancestors);
-        }
+        setField(target, key, copy(item, ancestors));
     }
   }
-  ancestors.pop();
-  return result;
+}
+
+function setField(target: JsonObject, key: string, value: JsonValue): void {
+  if (key === '__proto__') {
+    // A record may carry this key (JSON.parse makes it an own property); keep it as data.
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  } else {
+    target[key] = value;
+  }
 }
 
 /** One deterministic line for an error: its name and message, never a stack. */

@@ -1,7 +1,7 @@
 /** Appends history events with their position, virtual time and actor. */
 import type { History, HistoryEvent, HistoryEventBody } from './history.js';
 import { checkHistoryLimit, elideLongBodies, type HistoryDrops, type HistoryLimit } from './history-limit.js';
-import { toJsonSafe } from './json-safe.js';
+import { withJsonSafeFields } from './json-safe.js';
 
 export type HistoryListener = (event: HistoryEvent) => void;
 
@@ -47,8 +47,8 @@ export class HistoryRecorder {
       kept = elideLongBodies(body, limit.maxBodyBytes);
       if (kept !== body) this.dropped.elidedBodies++;
     }
-    const safe = toJsonSafe(kept) as unknown as HistoryEventBody;
-    const event = { seq: this.nextSeq++, t: this.clock.now() - this.startTime, actor, ...safe } as HistoryEvent;
+    const head = { seq: this.nextSeq++, t: this.clock.now() - this.startTime, actor };
+    const event = withJsonSafeFields(head, kept) as unknown as HistoryEvent;
     this.list.push(event);
     if (limit !== undefined) {
       const size = Buffer.byteLength(JSON.stringify(event), 'utf8');
