@@ -286,20 +286,14 @@ function deleteMatching(here: Route, table: SqlTable): HttpResponse {
 
 /** `ZUMO-API-VERSION` from where the profile looks first, then the other place. */
 function apiVersionRefusal(core: HttpCore, headers: HttpHeaders, params: URLSearchParams): HttpResponse | undefined {
-  let fromQuery: string | undefined;
-  for (const [name, value] of params) {
-    if (name.toLowerCase() === 'zumo-api-version') {
-      fromQuery = value;
-      break;
-    }
-  }
   const fromHeader = headers['zumo-api-version'];
+  // The query is searched only when it decides: SDKs send the header.
   const version =
     core.serverProfile.apiVersionFirst === 'header'
       ? fromHeader !== undefined && fromHeader !== ''
         ? fromHeader
-        : fromQuery
-      : (fromQuery ?? fromHeader);
+        : firstParam(params, 'zumo-api-version')
+      : (firstParam(params, 'zumo-api-version') ?? fromHeader);
   if (version !== undefined && API_VERSION.test(version.trim())) return undefined;
   return core.answers.apiVersion(version === undefined);
 }
@@ -528,6 +522,7 @@ function pathSegments(path: string): string[] | undefined {
   const raw = path.slice(1).split('/');
   if (raw.length > 1 && raw[raw.length - 1] === '') raw.pop();
   return raw.map((segment) => {
+    if (!segment.includes('%')) return segment;
     try {
       return decodeURIComponent(segment);
     } catch {
@@ -557,7 +552,8 @@ function withoutBodyIf(condition: boolean, response: HttpResponse): HttpResponse
 function lowerCaseKeys(headers: HttpHeaders | undefined): HttpHeaders {
   const result: HttpHeaders = {};
   if (headers === undefined || headers === null || typeof headers !== 'object') return result;
-  for (const [key, value] of Object.entries(headers)) {
+  for (const key of Object.keys(headers)) {
+    const value: unknown = headers[key];
     if (typeof value === 'string') result[key.toLowerCase()] = value;
   }
   return result;

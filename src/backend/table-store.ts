@@ -91,6 +91,7 @@ export class SqlTable {
   private readonly deleteRow: Statement;
   private readonly queryCache = new Map<string, Statement>();
   private readonly compiledFilters = new WeakMap<FilterExpression, CompiledSql>();
+  private readonly compiledOrderBys = new WeakMap<readonly OrderByClause[], CompiledSql>();
   private readonly slots: ReadonlyMap<string, { index: number; type: ColumnType }>;
   /** Assigned here rather than by SQLite so that it never repeats, even after hard deletes. */
   private nextSeq = 1;
@@ -157,9 +158,19 @@ export class SqlTable {
     return compiled;
   }
 
-  /** `compileOrderBy` over this table's columns in the profile's dialect. */
+  /**
+   * `compileOrderBy` over this table's columns in the profile's dialect; once per frozen list
+   * (the parsed queries the HTTP layer shares). A list that can still change is compiled each time.
+   */
   compiledOrderBy(orderBy: readonly OrderByClause[]): CompiledSql {
-    return compileOrderBy(orderBy, this.columns, this.rules.dialect);
+    if (!Object.isFrozen(orderBy) || !orderBy.every((clause) => Object.isFrozen(clause)))
+      return compileOrderBy(orderBy, this.columns, this.rules.dialect);
+    let compiled = this.compiledOrderBys.get(orderBy);
+    if (compiled === undefined) {
+      compiled = compileOrderBy(orderBy, this.columns, this.rules.dialect);
+      this.compiledOrderBys.set(orderBy, compiled);
+    }
+    return compiled;
   }
 
   /**

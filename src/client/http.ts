@@ -6,6 +6,7 @@
 import { errorMessageOf } from '../protocol/errors.js';
 import { TransportError, type HttpRequest, type HttpResponse, type Transport } from '../protocol/http.js';
 import type { Clock } from '../kernel/clock.js';
+import { withoutStack } from '../protocol/stackless.js';
 
 export const API_VERSION = '2.0.0';
 export const SDK_VERSION = 'ZUMO/2.0 (lang=Web; os=--; os_version=--; arch=--; version=2.0.1)';
@@ -69,7 +70,8 @@ export class RequestSender {
             body: JSON.stringify(options.body),
           };
     const response = await this.withTimeout(this.transport(request));
-    if (response.status >= 400) throw new MobileServiceHttpError(request, response);
+    // Caught by the SDK itself nearly always (a push hands it to the handler, a pull reports it).
+    if (response.status >= 400) throw withoutStack(() => new MobileServiceHttpError(request, response));
     return response;
   }
 

@@ -35,9 +35,21 @@ export function requestTarget(request: HttpRequest, op: number | null = null): R
   const segments = path.split('/').filter((segment) => segment !== '');
   const at = segments.findIndex((segment) => segment.toLowerCase() === 'tables');
   const table = at < 0 ? null : decode(segments[at + 1]);
-  let itemId = at < 0 ? null : decode(segments[at + 2]);
-  if (itemId === null && method === 'POST') itemId = bodyId(request.body);
-  return { method, table, itemId, op };
+  const itemId = at < 0 ? null : decode(segments[at + 2]);
+  if (itemId !== null || method !== 'POST') return { method, table, itemId, op };
+  // An insert names its record in its body. Only a rule that names a record reads it, and
+  // parsing every insert's body for nobody cost more than the rest of this function.
+  const body = request.body;
+  let fromBody: string | null | undefined;
+  return {
+    method,
+    table,
+    get itemId() {
+      if (fromBody === undefined) fromBody = bodyId(body);
+      return fromBody;
+    },
+    op,
+  };
 }
 
 export function targetMatches(match: RequestMatch, target: RequestTarget): boolean {
@@ -58,6 +70,7 @@ export function describeMatch(match: RequestMatch): string {
 
 function decode(segment: string | undefined): string | null {
   if (segment === undefined || segment === '') return null;
+  if (!segment.includes('%')) return segment;
   try {
     return decodeURIComponent(segment);
   } catch {
