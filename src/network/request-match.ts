@@ -29,27 +29,20 @@ export interface RequestTarget {
 
 export const MATCH_METHODS = ['GET', 'POST', 'PATCH', 'DELETE'] as const;
 
-export function requestTarget(request: HttpRequest, op: number | null = null): RequestTarget {
+/**
+ * `readBody: false` leaves an insert's `itemId` null rather than parse its body: for a link none
+ * of whose rules names a record (parsing every insert's body for nobody cost more than the rest
+ * of this function).
+ */
+export function requestTarget(request: HttpRequest, op: number | null = null, readBody = true): RequestTarget {
   const method = request.method.toUpperCase();
   const path = request.url.split('?', 1)[0] ?? '';
   const segments = path.split('/').filter((segment) => segment !== '');
   const at = segments.findIndex((segment) => segment.toLowerCase() === 'tables');
   const table = at < 0 ? null : decode(segments[at + 1]);
-  const itemId = at < 0 ? null : decode(segments[at + 2]);
-  if (itemId !== null || method !== 'POST') return { method, table, itemId, op };
-  // An insert names its record in its body. Only a rule that names a record reads it, and
-  // parsing every insert's body for nobody cost more than the rest of this function.
-  const body = request.body;
-  let fromBody: string | null | undefined;
-  return {
-    method,
-    table,
-    get itemId() {
-      if (fromBody === undefined) fromBody = bodyId(body);
-      return fromBody;
-    },
-    op,
-  };
+  let itemId = at < 0 ? null : decode(segments[at + 2]);
+  if (itemId === null && method === 'POST' && readBody) itemId = bodyId(request.body);
+  return { method, table, itemId, op };
 }
 
 export function targetMatches(match: RequestMatch, target: RequestTarget): boolean {

@@ -17,5 +17,16 @@ describe('timestamps from the server', () => {
     'not a timestamp at all!!',
   ])('%s reads as the strict parser reads it', (text) => {
     expect(timestampOf(text)).toBe(parseIsoTimestamp(text));
+    // The second reading comes from the memo of recent stamps.
+    expect(timestampOf(text)).toBe(parseIsoTimestamp(text));
+  });
+
+  test('thousands of different stamps, each read twice, all read as the strict parser reads them', () => {
+    const start = Date.UTC(2026, 0, 1);
+    for (let i = 0; i < 5000; i++) {
+      const text = new Date(start + i * 7_919).toISOString();
+      expect(timestampOf(text)).toBe(parseIsoTimestamp(text));
+      expect(timestampOf(new Date(start + (i >> 1) * 7_919).toISOString())).toBe(start + (i >> 1) * 7_919);
+    }
   });
 });

@@ -30,12 +30,14 @@ const LARGEST_DATE_MS = 8.64e15;
 export const NODE_SERVER_VERSION = 'node-4.0.2';
 
 /**
- * Timestamps as epoch milliseconds; the wire shows three fractional digits. A backend formats
- * the same few hundred stored stamps over and over (every pull serves them again): the recent
- * ones are remembered, a Map lookup being a tenth of the formatting.
+ * Stored stamps' wire text. A backend formats the same few hundred stamps over and over (every
+ * pull serves them again), and a Map lookup is a tenth of the formatting. Shared by every
+ * backend: the text of a number never changes, and a run's first backend warms it for the next.
  */
+const formatted = new RecentMemo(formatTimestamp, 1024);
+
+/** Timestamps as epoch milliseconds; the wire shows three fractional digits. */
 export function epochMsTimestamps(): TimestampCodec {
-  const formatted = new RecentMemo(formatTimestamp, 512);
   return {
     affinity: 'INTEGER',
     stamp: (ms) => Math.floor(ms),
