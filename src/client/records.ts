@@ -2,7 +2,7 @@
  * Moving records between the wire (JSON, dates as ISO text) and the local store (typed by the
  * table's column definitions, dates as Date objects).
  */
-import { parseIsoTimestamp } from '../protocol/datetime.js';
+import { formatTimestamp, parseIsoTimestamp } from '../protocol/datetime.js';
 import { RecentMemo } from '../kernel/recent-memo.js';
 import type { JsonObject, JsonValue } from '../protocol/records.js';
 import type { ColumnSet, LocalRecord, LocalValue } from './columns.js';
@@ -86,7 +86,9 @@ export function toJsonRecord(record: LocalRecord): JsonObject {
 }
 
 function toJsonValue(value: LocalValue): JsonValue {
-  if (value instanceof Date) return value.toISOString();
+  if (typeof value !== 'object' || value === null) return value;
+  // Every record a driver reads back has two dates: formatTimestamp writes toISOString's text, faster.
+  if (value instanceof Date) return formatTimestamp(value.getTime());
   if (Array.isArray(value)) return value.map((item) => toJsonValue(item));
   if (typeof value === 'object' && value !== null) {
     const result: JsonObject = {};

@@ -1,5 +1,5 @@
 import { describe, test, expect } from 'vitest';
-import { timestampOf } from '../../src/client/records.js';
+import { timestampOf, toJsonRecord } from '../../src/client/records.js';
 import { parseIsoTimestamp } from '../../src/protocol/datetime.js';
 
 describe('timestamps from the server', () => {
@@ -28,5 +28,20 @@ describe('timestamps from the server', () => {
       expect(timestampOf(text)).toBe(parseIsoTimestamp(text));
       expect(timestampOf(new Date(start + (i >> 1) * 7_919).toISOString())).toBe(start + (i >> 1) * 7_919);
     }
+  });
+});
+
+describe('local records to JSON', () => {
+  test("dates, nested or not, become Date#toISOString's text; other values stay as they are", () => {
+    for (const ms of [0, -1, Date.UTC(2026, 10, 24, 6, 17, 15, 274), -62_198_755_200_001, 253_402_300_800_000]) {
+      const date = new Date(ms);
+      expect(toJsonRecord({ id: 'a', at: date, list: [date, 1, null], nested: { at: date, flag: true } })).toEqual({
+        id: 'a',
+        at: date.toISOString(),
+        list: [date.toISOString(), 1, null],
+        nested: { at: date.toISOString(), flag: true },
+      });
+    }
+    expect(() => toJsonRecord({ at: new Date(Number.NaN) })).toThrow(RangeError);
   });
 });
