@@ -79,6 +79,8 @@ const AFFINITY: Record<Exclude<ColumnType, 'date'>, string> = {
 };
 const SYSTEM_SELECT = 'seq, "id", "createdAt", "updatedAt", "version", "deleted"';
 const QUERY_CACHE_LIMIT = 128;
+/** The key of "no filter" and "no order" in {@link SqlTable.selectText}'s memo. */
+const NO_SQL: CompiledSql = Object.freeze({ sql: '', params: [] });
 
 export class SqlTable {
   readonly columns: ColumnMap;
@@ -91,6 +93,9 @@ export class SqlTable {
   private readonly deleteRow: Statement;
   private readonly queryCache = new Map<string, Statement>();
   private readonly compiledFilters = new WeakMap<FilterExpression, CompiledSql>();
+  private readonly compiledOrderBys = new WeakMap<readonly OrderByClause[], CompiledSql>();
+  /** See {@link selectText}: by filter, then by order, then by flags. */
+  private readonly selectTexts = new WeakMap<CompiledSql, WeakMap<CompiledSql, (string | undefined)[]>>();
   private readonly slots: ReadonlyMap<string, { index: number; type: ColumnType }>;
   /** Assigned here rather than by SQLite so that it never repeats, even after hard deletes. */
   private nextSeq = 1;
@@ -157,9 +162,19 @@ export class SqlTable {
     return compiled;
   }
 
-  /** `compileOrderBy` over this table's columns in the profile's dialect. */
+  /**
+   * `compileOrderBy` over this table's columns in the profile's dialect; once per frozen list
+   * (the parsed queries the HTTP layer shares). A list that can still change is compiled each time.
+   */
   compiledOrderBy(orderBy: readonly OrderByClause[]): CompiledSql {
-    return compileOrderBy(orderBy, this.columns, this.rules.dialect);
+    if (!Object.isFrozen(orderBy) || !orderBy.every((clause) => Object.isFrozen(clause)))
+      return compileOrderBy(orderBy, this.columns, this.rules.dialect);
+    let compiled = this.compiledOrderBys.get(orderBy);
+    if (compiled === undefined) {
+      compiled = compileOrderBy(orderBy, this.columns, this.rules.dialect);
+      this.compiledOrderBys.set(orderBy, compiled);
+    }
+    return compiled;
   }
 
   /**
@@ -231,16 +246,10 @@ export class SqlTable {
     limit?: number;
     offset?: number;
   }): ServerRecord[] {
-    const { clause, params } = this.whereClause(options.where, options.includeDeleted);
-    const tieBreak = this.tieBreakSql();
-    const orderBy =
-      options.orderBy !== undefined && options.orderBy.sql !== '' ? `${options.orderBy.sql}, ${tieBreak}` : tieBreak;
-    let sql = `SELECT ${this.selectList} FROM ${this.sqlName}${clause} ORDER BY ${orderBy}`;
-    const all = [...params, ...(options.orderBy?.params ?? [])];
-    if (options.limit !== undefined || options.offset !== undefined) {
-      sql += ' LIMIT +? OFFSET +?';
-      all.push(options.limit ?? -1, options.offset ?? 0);
-    }
+    const paged = options.limit !== undefined || options.offset !== undefined;
+    const sql = this.selectText(options.where, options.orderBy, options.includeDeleted, paged);
+    const all = [...(options.where?.params ?? []), ...(options.orderBy?.params ?? [])];
+    if (paged) all.push(options.limit ?? -1, options.offset ?? 0);
     const statement = this.cached(sql);
     const records: ServerRecord[] = [];
     // Neighbouring rows often share a timestamp (a pull walks them in updatedAt order).
@@ -270,6 +279,39 @@ export class SqlTable {
       statement.reset();
     }
     return records;
+  }
+
+  /**
+   * The SELECT of {@link selectRecords}, remembered by its compiled filter and order (the same
+   * objects for every request of a cached query) and flags: building a fresh text per request,
+   * and hashing it to find its statement, cost more than the rest of finding the statement.
+   */
+  private selectText(
+    where: CompiledSql | undefined,
+    orderBy: CompiledSql | undefined,
+    includeDeleted: boolean,
+    paged: boolean,
+  ): string {
+    let byOrder = this.selectTexts.get(where ?? NO_SQL);
+    if (byOrder === undefined) {
+      byOrder = new WeakMap();
+      this.selectTexts.set(where ?? NO_SQL, byOrder);
+    }
+    let texts = byOrder.get(orderBy ?? NO_SQL);
+    if (texts === undefined) {
+      texts = [];
+      byOrder.set(orderBy ?? NO_SQL, texts);
+    }
+    const slot = (includeDeleted ? 1 : 0) + (paged ? 2 : 0);
+    let text = texts[slot];
+    if (text === undefined) {
+      const { clause } = this.whereClause(where, includeDeleted);
+      const tieBreak = this.tieBreakSql();
+      const order = orderBy !== undefined && orderBy.sql !== '' ? `${orderBy.sql}, ${tieBreak}` : tieBreak;
+      text = `SELECT ${this.selectList} FROM ${this.sqlName}${clause} ORDER BY ${order}${paged ? ' LIMIT +? OFFSET +?' : ''}`;
+      texts[slot] = text;
+    }
+    return text;
   }
 
   /** The last sort keys: insertion order, or the id first (in the profile's collation). */

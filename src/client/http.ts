@@ -6,6 +6,7 @@
 import { errorMessageOf } from '../protocol/errors.js';
 import { TransportError, type HttpRequest, type HttpResponse, type Transport } from '../protocol/http.js';
 import type { Clock } from '../kernel/clock.js';
+import { withoutStack } from '../protocol/stackless.js';
 
 export const API_VERSION = '2.0.0';
 export const SDK_VERSION = 'ZUMO/2.0 (lang=Web; os=--; os_version=--; arch=--; version=2.0.1)';
@@ -56,20 +57,20 @@ export class RequestSender {
       'x-zumo-installation-id': this.installationId,
       'x-zumo-version': SDK_VERSION,
     };
-    for (const [name, value] of Object.entries(options.headers ?? {})) headers[name.toLowerCase()] = value;
+    const extra = options.headers;
+    if (extra !== undefined) for (const name of Object.keys(extra)) headers[name.toLowerCase()] = extra[name]!;
     if (options.features !== undefined && options.features.length > 0)
       headers['x-zumo-features'] = options.features.join(',');
-    const request: HttpRequest =
-      options.body === undefined
-        ? { method, url, headers }
-        : {
-            method,
-            url,
-            headers: { ...headers, 'content-type': 'application/json' },
-            body: JSON.stringify(options.body),
-          };
+    let request: HttpRequest;
+    if (options.body === undefined) {
+      request = { method, url, headers };
+    } else {
+      headers['content-type'] = 'application/json';
+      request = { method, url, headers, body: JSON.stringify(options.body) };
+    }
     const response = await this.withTimeout(this.transport(request));
-    if (response.status >= 400) throw new MobileServiceHttpError(request, response);
+    // Caught by the SDK itself nearly always (a push hands it to the handler, a pull reports it).
+    if (response.status >= 400) throw withoutStack(() => new MobileServiceHttpError(request, response));
     return response;
   }
 

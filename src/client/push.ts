@@ -7,6 +7,7 @@
 import { formatETag, versionFromETag } from '../protocol/etag.js';
 import type { HttpResponse } from '../protocol/http.js';
 import type { JsonObject } from '../protocol/records.js';
+import { withoutStack } from '../protocol/stackless.js';
 import type { LocalRecord } from './columns.js';
 import { parseJsonBody, type Feature } from './http.js';
 import { OPERATION_TABLE, OperationLog, type PendingOperationWithData } from './operation-log.js';
@@ -112,7 +113,8 @@ export class PushManager {
             (mutations.has('drop-on-not-found') && status === 404)
           )
             await storeRunner.run(() => this.deps.store.del(OPERATION_TABLE, operationId));
-          throw new PushFailedError(pushError);
+          // Shown by name and message (the history, a report); its stack would be this loop's own frames.
+          throw withoutStack(() => new PushFailedError(pushError));
         }
         lastProcessedId = operationId;
         continue;

@@ -2,7 +2,8 @@
  * Moving records between the wire (JSON, dates as ISO text) and the local store (typed by the
  * table's column definitions, dates as Date objects).
  */
-import { parseIsoTimestamp } from '../protocol/datetime.js';
+import { formatTimestamp, parseIsoTimestamp } from '../protocol/datetime.js';
+import { RecentMemo } from '../kernel/recent-memo.js';
 import type { JsonObject, JsonValue } from '../protocol/records.js';
 import type { ColumnSet, LocalRecord, LocalValue } from './columns.js';
 
@@ -17,10 +18,15 @@ const SYSTEM_DATES = new Set(['createdat', 'updatedat']);
  */
 export function toLocalRecord(record: JsonObject, columns: ColumnSet): LocalRecord {
   const result: LocalRecord = {};
-  for (const [property, value] of Object.entries(record)) {
+  for (const property of Object.keys(record)) {
+    const value = record[property] as JsonValue;
+    if (typeof value !== 'string') {
+      result[property] = value;
+      continue;
+    }
     const type = columns.typeOf(property);
     const isDate = type === 'date' || (type === undefined && SYSTEM_DATES.has(property.toLowerCase()));
-    if (isDate && typeof value === 'string') {
+    if (isDate) {
       const ms = timestampOf(value);
       result[property] = ms === undefined ? value : new Date(ms);
     } else {
@@ -37,6 +43,17 @@ export function toLocalRecord(record: JsonObject, columns: ColumnSet): LocalReco
  * goes through the strict parser.
  */
 export function timestampOf(text: string): number | undefined {
+  return text.length === SERVER_TIMESTAMP_SHAPE.length ? recentTimestamps.get(text) : parseIsoTimestamp(text);
+}
+
+/**
+ * A client reads the same stamps again and again (every pull page, every push's answer): a Map
+ * lookup of the text is a third of parsing it. Only the server's own shape is kept, so the
+ * memo's keys are short whatever a server sends.
+ */
+const recentTimestamps = new RecentMemo(parseServerTimestamp, 1024);
+
+function parseServerTimestamp(text: string): number | undefined {
   if (isPlainServerTimestamp(text)) {
     const ms = Date.parse(text);
     if (!Number.isNaN(ms)) return ms;
@@ -69,7 +86,9 @@ export function toJsonRecord(record: LocalRecord): JsonObject {
 }
 
 function toJsonValue(value: LocalValue): JsonValue {
-  if (value instanceof Date) return value.toISOString();
+  if (typeof value !== 'object' || value === null) return value;
+  // Every record a driver reads back has two dates: formatTimestamp writes toISOString's text, faster.
+  if (value instanceof Date) return formatTimestamp(value.getTime());
   if (Array.isArray(value)) return value.map((item) => toJsonValue(item));
   if (typeof value === 'object' && value !== null) {
     const result: JsonObject = {};

@@ -94,6 +94,8 @@ export class NetworkLink {
   private readonly faultRules: { effect: FaultEffect; state: RuleState }[];
   private readonly restartRules: { phase: RestartPhase; state: RuleState }[];
   private readonly credentialRules: { loss: CredentialLoss; state: RuleState }[];
+  /** Whether a rule matches requests by the record they name (else nobody reads an insert's id). */
+  private readonly namesRecords: boolean;
   /** What the app's user has lost and not yet signed in again for. */
   private lost: CredentialLoss | undefined;
   private readonly timeoutMs: number;
@@ -128,6 +130,9 @@ export class NetworkLink {
       loss: rule.loss,
       state: { when: rule.when, random: streams('credentials', rule), used: false, matched: 0 },
     }));
+    this.namesRecords = [...this.faultRules, ...this.restartRules, ...this.credentialRules].some(
+      ({ state: { when } }) => 'match' in when && when.match.itemId !== undefined,
+    );
     this.holds = new Holds((actor, fault, detail) =>
       options.recorder.record(actor, { kind: 'fault', link: this.name, fault, detail }),
     );
@@ -247,7 +252,7 @@ export class NetworkLink {
     const up = latency.up();
     const down = latency.down();
     const t = this.elapsed();
-    const target = requestTarget(request, this.options.operationOf?.(request) ?? null);
+    const target = requestTarget(request, this.options.operationOf?.(request) ?? null, this.namesRecords);
     const faultHits = this.faultRules.map((rule) => triggerHit(rule.state, n, t, target));
     // `at` restarts are armed as timers instead: they kill whatever is in flight.
     const restartHits = this.restartRules.map((rule) =>

@@ -2,6 +2,7 @@
  * The wire as plain data. Requests and responses are JSON-serialisable so that they can be
  * recorded in histories, sent across worker threads and compared byte for byte.
  */
+import { withoutStack } from './stackless.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'PUT' | 'OPTIONS' | 'HEAD';
 
@@ -49,13 +50,7 @@ export class TransportError extends Error {
  * failed request; so it has none.
  */
 export function simulatedTransportError(kind: TransportFailureKind, message: string): TransportError {
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  try {
-    return new TransportError(kind, message);
-  } finally {
-    Error.stackTraceLimit = limit;
-  }
+  return withoutStack(() => new TransportError(kind, message));
 }
 
 export function isTransportError(error: unknown): error is TransportError {

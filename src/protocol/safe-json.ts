@@ -29,9 +29,13 @@ export class JsonTextError extends Error {
 
 /** Parses `text` within the limits. @throws JsonTextError */
 export function readJson(text: string, limits: JsonReadLimits): unknown {
-  const bytes = Buffer.byteLength(text, 'utf8');
-  if (bytes > limits.maxBytes)
-    throw new JsonTextError('too-large', `JSON of at most ${formatBytes(limits.maxBytes)}`, formatBytes(bytes));
+  // A UTF-16 unit is at most 3 bytes of UTF-8: text that short needs no counting (a request body under a
+  // limit of MAX_SAFE_INTEGER never does).
+  if (text.length * 3 > limits.maxBytes) {
+    const bytes = Buffer.byteLength(text, 'utf8');
+    if (bytes > limits.maxBytes)
+      throw new JsonTextError('too-large', `JSON of at most ${formatBytes(limits.maxBytes)}`, formatBytes(bytes));
+  }
   const maxDepth = limits.maxDepth ?? MAX_JSON_DEPTH;
   const tooDeep = offsetDeeperThan(text, maxDepth);
   if (tooDeep !== undefined)

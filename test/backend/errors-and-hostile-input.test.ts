@@ -292,6 +292,16 @@ describe('requests that do not reach a table', () => {
     ).toBe(200);
   });
 
+  test('an empty API version header defers to the query string, and without one is refused', async () => {
+    const { backend, before } = await seeded();
+    const empty = { 'zumo-api-version': '' };
+    expect(
+      (await backend.handle({ method: 'GET', url: '/tables/todoitem?zumo-api-version=2.0.0', headers: empty })).status,
+    ).toBe(200);
+    for (const url of ['/tables/todoitem', '/tables/todoitem?zumo-api-version=1.0.0'])
+      await expectRefused(backend, before, { method: 'GET', url, headers: empty }, 400, API_VERSION_ERROR);
+  });
+
   test('OPTIONS needs no API version', async () => {
     const { backend } = await seeded();
     const reply = await backend.handle({ method: 'OPTIONS', url: '/tables/todoitem/keep-1', headers: {} });

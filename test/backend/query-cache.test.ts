@@ -42,6 +42,25 @@ describe('the parsed-query cache', () => {
     expect((await send(backend, 'GET', '/tables/todoitem')).status).toBe(200);
   });
 
+  test('one filter and order, with and without deleted rows, paged and whole, each get their own SQL', async () => {
+    const { backend } = await newBackend();
+    for (const id of ['a', 'b', 'c']) backend.insert('todoitem', { id, text: id });
+    backend.delete('todoitem', 'b');
+    const ids = (reply: { json: { id: string }[] }) => reply.json.map((record) => record.id);
+    const filter = "$filter=text ne 'z'&$orderby=text";
+    for (let round = 0; round < 2; round++) {
+      expect(ids(await send(backend, 'GET', `/tables/todoitem?${filter}`))).toEqual(['a', 'c']);
+      expect(ids(await send(backend, 'GET', `/tables/todoitem?${filter}&__includeDeleted=true`))).toEqual([
+        'a',
+        'b',
+        'c',
+      ]);
+      expect(ids(await send(backend, 'GET', `/tables/todoitem?${filter}&$top=1&$skip=1`))).toEqual(['c']);
+      expect(backend.rows('todoitem').map((record) => record.id)).toEqual(['a', 'c']);
+      expect(backend.rows('todoitem', { includeDeleted: true }).map((record) => record.id)).toEqual(['a', 'b', 'c']);
+    }
+  });
+
   test('the same filter on two tables compiles against each table’s columns', async () => {
     const { backend } = await newBackend({
       tables: [

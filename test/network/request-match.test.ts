@@ -91,6 +91,9 @@ describe('a fault aimed at a request by meaning', () => {
   test('an insert is named by the id in its body; an explicit request number still wins over a match', async () => {
     const post: HttpRequest = { method: 'POST', url: '/tables/todoitem', headers: {}, body: '{"id":"r9"}' };
     expect(requestTarget(post)).toEqual({ method: 'POST', table: 'todoitem', itemId: 'r9', op: null });
+    // A link whose rules name no record does not read the body; a URL's id is read all the same.
+    expect(requestTarget(post, null, false)).toEqual({ method: 'POST', table: 'todoitem', itemId: null, op: null });
+    expect(requestTarget({ ...post, url: '/tables/todoitem/r1' }, null, false).itemId).toBe('r1');
     expect(targetMatches({ method: 'POST', table: 'todoitem', itemId: 'r9' }, requestTarget(post))).toBe(true);
     expect(targetMatches({ method: 'POST', table: 'todoitem', itemId: 'r1' }, requestTarget(post))).toBe(false);
     const { send } = setup({

@@ -2,7 +2,14 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { ODataParseError } from '../../src/protocol/odata/errors.js';
 import { parseFilter } from '../../src/protocol/odata/parser.js';
-import { emptyTableQuery, formatTableQuery, parseTableQuery, type TableQuery } from '../../src/protocol/odata/query.js';
+import {
+  emptyTableQuery,
+  encodeQueryValue,
+  formatTableQuery,
+  parseTableQuery,
+  type TableQuery,
+} from '../../src/protocol/odata/query.js';
+import { dateLiteral } from '../../src/protocol/odata/ast.js';
 import { tableQuery } from './arbitraries.js';
 
 const parse = (text: string): TableQuery => parseTableQuery(new URLSearchParams(text));
@@ -100,6 +107,49 @@ describe('parseTableQuery', () => {
 
   test('parameters it does not own are left alone', () => {
     expect(parse('ZUMO-API-VERSION=2.0.0&$expand=x&foo=bar')).toEqual(emptyTableQuery());
+  });
+});
+
+describe('encodeQueryValue', () => {
+  /** The definition: encodeURIComponent, then `$ , : /` made readable again. */
+  const reference = (value: string): string =>
+    encodeURIComponent(value).replace(/%(24|2C|3A|2F)/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+
+  test('writes what its definition writes, for any text', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 40 }), (text) => {
+        let expected: string | Error;
+        try {
+          expected = reference(text);
+        } catch (error) {
+          expected = error as Error;
+        }
+        if (expected instanceof Error) expect(() => encodeQueryValue(text)).toThrow(URIError);
+        else expect(encodeQueryValue(text)).toBe(expected);
+      }),
+      { numRuns: 2000 },
+    );
+    for (let code = 0; code < 0x80; code++) {
+      const text = `a${String.fromCharCode(code)}%2C%24`;
+      expect(encodeQueryValue(text)).toBe(reference(text));
+    }
+  });
+});
+
+describe('dateLiteral', () => {
+  test("writes Date#toISOString's text, six-digit years and all, and refuses what it refuses", () => {
+    for (const ms of [
+      0,
+      1,
+      -1,
+      Date.UTC(2026, 10, 24, 6, 17, 15, 274),
+      -62_198_755_200_001,
+      253_402_300_800_000,
+      8.64e15,
+    ])
+      expect(dateLiteral(ms).text).toBe(new Date(ms).toISOString());
+    expect(() => dateLiteral(Number.NaN)).toThrow(RangeError);
+    expect(() => dateLiteral(8.64e15 + 1)).toThrow(RangeError);
   });
 });
 

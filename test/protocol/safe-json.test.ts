@@ -41,6 +41,13 @@ describe('readJson', () => {
     expect(error.message).toBe('expected JSON of at most 1 KiB, found 1.2 KiB');
   });
 
+  test('the size limit is exact in bytes, for text of three-byte characters as for ASCII', () => {
+    expect(readJson('"€€"', { maxBytes: 8 })).toBe('€€');
+    expect(refusal('"€€€"', 10).reason).toBe('too-large');
+    expect(readJson('"ab"', { maxBytes: 4 })).toBe('ab');
+    expect(refusal('"abc"', 4).reason).toBe('too-large');
+  });
+
   test('a syntax error is named with its line and column', () => {
     const error = refusal('{\n  "a": 1,\n  oops\n}');
     expect(error.reason).toBe('syntax');

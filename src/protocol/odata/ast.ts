@@ -3,6 +3,7 @@
  * the shape of the tree. Literals keep what the wire needs to write them back exactly (a date
  * literal keeps its text), so `parseFilter(formatFilter(x))` gives `x` back.
  */
+import { formatTimestamp } from '../datetime.js';
 
 export type ComparisonOperator = 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le';
 export type LogicalOperator = 'and' | 'or';
@@ -145,9 +146,9 @@ export function literal(value: string | number | boolean | null | Date): Literal
   }
 }
 
-/** A `datetimeoffset'…'` literal for epoch milliseconds. */
+/** A `datetimeoffset'…'` literal for epoch milliseconds, its text as `Date#toISOString` writes it. */
 export function dateLiteral(epochMs: number, type: DateLiteral['type'] = 'datetimeoffset'): DateLiteral {
-  return { kind: 'date', type, text: new Date(epochMs).toISOString() };
+  return { kind: 'date', type, text: formatTimestamp(epochMs) };
 }
 
 export function compare(operator: ComparisonOperator, left: FilterExpression, right: FilterExpression): Comparison {

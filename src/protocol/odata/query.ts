@@ -111,9 +111,14 @@ export function formatTableQuery(query: TableQuery): string {
 
 /** Percent-encodes a query value, keeping the characters OData text is made of readable. */
 export function encodeQueryValue(value: string): string {
-  return encodeURIComponent(value).replace(/%(24|2C|3A|2F)/g, (_, hex: string) =>
-    String.fromCharCode(parseInt(hex, 16)),
-  );
+  const encoded = encodeURIComponent(value);
+  return encoded.includes('%') ? encoded.replace(KEPT_ESCAPES, keptCharacter) : encoded;
+}
+
+const KEPT_ESCAPES = /%2[4CF]|%3A/g;
+
+function keptCharacter(escape: string): string {
+  return escape === '%24' ? '$' : escape === '%2C' ? ',' : escape === '%3A' ? ':' : '/';
 }
 
 function parseOrderBy(text: string): OrderByClause[] {
