@@ -4,6 +4,7 @@
  * not share. Everything here is a pure function of the request and the backend's state; it
  * never throws — whatever goes wrong becomes an error answer.
  */
+import { deepFreeze } from '../kernel/deep-freeze.js';
 import { formatETag } from '../protocol/etag.js';
 import type { HttpHeaders, HttpRequest, HttpResponse } from '../protocol/http.js';
 import { InvalidFilterError, ODataQueryError } from '../protocol/odata/errors.js';
@@ -358,14 +359,6 @@ function includeDeletedAsked(core: HttpCore, params: URLSearchParams): boolean {
 function firstParam(params: URLSearchParams, lowerCaseName: string): string | undefined {
   for (const [name, value] of params) if (name.toLowerCase() === lowerCaseName) return value;
   return undefined;
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const item of Object.values(value)) deepFreeze(item);
-  }
-  return value;
 }
 
 /**
