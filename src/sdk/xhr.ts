@@ -10,6 +10,7 @@
  * A request that gets no answer ends the way it does in a browser: readyState 4 with status 0,
  * empty body, `onerror`. The SDK reads status 0 as "Unexpected connection failure."
  */
+import { EventListeners } from './event-listeners.js';
 import {
   isTransportError,
   reasonPhrase,
@@ -132,7 +133,7 @@ class SimXhr implements SimXMLHttpRequest {
   private sendFlag = false;
   /** Bumped by open/abort so that a late answer to an earlier request is dropped. */
   private generation = 0;
-  private readonly listeners = new Map<string, Listener[]>();
+  private readonly listeners = new EventListeners<Listener>();
 
   constructor(private readonly options: XhrOptions) {}
 
@@ -232,18 +233,11 @@ class SimXhr implements SimXMLHttpRequest {
   }
 
   addEventListener(type: string, listener: Listener): void {
-    const list = this.listeners.get(type) ?? [];
-    if (!list.includes(listener)) list.push(listener);
-    this.listeners.set(type, list);
+    this.listeners.add(type, listener);
   }
 
   removeEventListener(type: string, listener: Listener): void {
-    const list = this.listeners.get(type);
-    if (list !== undefined)
-      this.listeners.set(
-        type,
-        list.filter((item) => item !== listener),
-      );
+    this.listeners.remove(type, listener);
   }
 
   private complete(generation: number, response: HttpResponse): void {
@@ -283,7 +277,7 @@ class SimXhr implements SimXMLHttpRequest {
     const event = { type, target: this as SimXMLHttpRequest };
     const handler = this[`on${type}`];
     if (typeof handler === 'function') handler.call(this, event);
-    for (const listener of this.listeners.get(type) ?? []) listener.call(this, event);
+    for (const listener of this.listeners.of(type)) listener.call(this, event);
   }
 }
 

@@ -15,6 +15,7 @@
  * A request that gets no answer — refused, reset, timed out, aborted — ends as it does in a
  * browser: readyState 4, status 0, empty body, then an `error`, `timeout` or `abort` event.
  */
+import { EventListeners } from '../event-listeners.js';
 import { RealClock, type Clock, type TimerHandle } from '../../kernel/clock.js';
 
 export interface NodeXhrOptions {
@@ -107,7 +108,7 @@ export function createNodeXMLHttpRequestClass(options: NodeXhrOptions = {}): Nod
     private generation = 0;
     private controller: AbortController | undefined;
     private timer: TimerHandle | undefined;
-    private readonly listeners = new Map<string, Listener[]>();
+    private readonly listeners = new EventListeners<Listener>();
 
     get response(): string {
       return this.responseText;
@@ -203,18 +204,11 @@ export function createNodeXMLHttpRequestClass(options: NodeXhrOptions = {}): Nod
     }
 
     addEventListener(type: string, listener: Listener): void {
-      const list = this.listeners.get(type) ?? [];
-      if (!list.includes(listener)) list.push(listener);
-      this.listeners.set(type, list);
+      this.listeners.add(type, listener);
     }
 
     removeEventListener(type: string, listener: Listener): void {
-      const list = this.listeners.get(type);
-      if (list !== undefined)
-        this.listeners.set(
-          type,
-          list.filter((item) => item !== listener),
-        );
+      this.listeners.remove(type, listener);
     }
 
     /** Stops the request in flight, if any; its answer or failure will be ignored. */
@@ -278,7 +272,7 @@ export function createNodeXMLHttpRequestClass(options: NodeXhrOptions = {}): Nod
       const event = { type, target: this as NodeXMLHttpRequest };
       const handler = this[`on${type}`];
       if (typeof handler === 'function') handler.call(this, event);
-      for (const listener of this.listeners.get(type) ?? []) listener.call(this, event);
+      for (const listener of this.listeners.of(type)) listener.call(this, event);
     }
   }
 
