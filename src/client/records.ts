@@ -90,12 +90,9 @@ function toJsonValue(value: LocalValue): JsonValue {
   // Every record a driver reads back has two dates: formatTimestamp writes toISOString's text, faster.
   if (value instanceof Date) return formatTimestamp(value.getTime());
   if (Array.isArray(value)) return value.map((item) => toJsonValue(item));
-  if (typeof value === 'object' && value !== null) {
-    const result: JsonObject = {};
-    for (const [key, item] of Object.entries(value)) result[key] = toJsonValue(item);
-    return result;
-  }
-  return value;
+  const result: JsonObject = {};
+  for (const [key, item] of Object.entries(value)) result[key] = toJsonValue(item);
+  return result;
 }
 
 /** The body of an insert or update: the record without the server-owned properties. */
