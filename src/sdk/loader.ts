@@ -6,6 +6,15 @@
  * between virtual clients. Compiled scripts and resolved paths are cached for the whole
  * process, and each module's function is created once per realm: an instance only pays for
  * running its modules' top-level code, on code the previous instances have warmed.
+ *
+ * The exception is a short list of modules named by the caller ({@link LoaderOptions.shared}):
+ * class definitions and a parser that read no page global and keep no state an instance could
+ * change or see. They are evaluated once per realm and every instance gets the same exports, as
+ * if each had evaluated them (they would behave alike); what they cost, about a quarter of an
+ * instance's start, is paid once. A shared module may require only shared modules, and gets no
+ * page: were one to read a page global after all, it would read undefined and fail loudly rather
+ * than reach the first instance's page. `test/sdk/shared-modules.test.ts` checks the list
+ * against the files' sources.
  */
 import { readFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
@@ -18,6 +27,9 @@ type Compiled =
 
 const WRAPPER_PARAMETERS = ['exports', 'require', 'module', '__filename', '__dirname', ...PAGE_GLOBALS].join(', ');
 
+/** A shared module's page: every page global undefined. */
+const NO_PAGE: readonly unknown[] = PAGE_GLOBALS.map(() => undefined);
+
 const BUILTINS = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
 
 /** Compiled code and resolved paths, shared by every realm in the process. */
@@ -25,6 +37,7 @@ export class ScriptCache {
   private readonly compiled = new Map<string, Compiled>();
   /** Resolved files by requiring file, then by id (no key string built per require). */
   private readonly resolved = new Map<string, Map<string, string>>();
+  private readonly folders = new Map<string, string>();
   private compileMs = 0;
 
   /** Milliseconds spent compiling so far (paid once per file per process). */
@@ -60,6 +73,16 @@ export class ScriptCache {
     return entry;
   }
 
+  /** The folder of `file` (its modules' `__dirname`). */
+  dirname(file: string): string {
+    let folder = this.folders.get(file);
+    if (folder === undefined) {
+      folder = path.dirname(file);
+      this.folders.set(file, folder);
+    }
+    return folder;
+  }
+
   resolve(fromFile: string, id: string): string {
     let byId = this.resolved.get(fromFile);
     if (byId === undefined) {
@@ -78,6 +101,13 @@ export class ScriptCache {
 /** The process-wide cache the SDK driver uses. */
 export const sharedScriptCache = new ScriptCache();
 
+interface LoadedModule {
+  exports: unknown;
+}
+
+/** Modules evaluated once for every instance of a realm (see the file's header), by file. */
+const sharedModulesOf = new WeakMap<SdkRealm, Map<string, LoadedModule>>();
+
 export interface LoaderOptions {
   readonly realm: SdkRealm;
   /** The page globals of the instance, in {@link PAGE_GLOBALS} order. */
@@ -90,7 +120,14 @@ export interface LoaderOptions {
    * exports (the module itself is loaded as usual). Made once per loader.
    */
   readonly shims?: ReadonlyMap<string, (exports: unknown) => unknown>;
+  /**
+   * Resolved files evaluated once per realm and shared by every loader of it: modules that read
+   * no page global and keep no state an instance changes. They may require only each other.
+   */
+  readonly shared?: ReadonlySet<string>;
 }
+
+const NO_SHARED_MODULES: ReadonlySet<string> = new Set();
 
 /** One module registry: the modules of one app instance. */
 export class SandboxLoader {
@@ -98,8 +135,9 @@ export class SandboxLoader {
   private readonly scope: readonly unknown[];
   private readonly builtins: Readonly<Record<string, unknown>>;
   private readonly cache: ScriptCache;
-  private readonly modules = new Map<string, { exports: unknown }>();
+  private readonly modules = new Map<string, LoadedModule>();
   private readonly shims: ReadonlyMap<string, (exports: unknown) => unknown>;
+  private readonly shared: ReadonlySet<string>;
   private readonly shimmed = new Map<string, unknown>();
   private readonly parseJson: (text: string) => unknown;
 
@@ -109,29 +147,25 @@ export class SandboxLoader {
     this.builtins = options.builtins;
     this.cache = options.cache ?? sharedScriptCache;
     this.shims = options.shims ?? new Map();
+    this.shared = options.shared ?? NO_SHARED_MODULES;
     // JSON modules become objects of the realm, like everything else the SDK sees.
     this.parseJson = options.realm.parseJson;
   }
 
-  /** Evaluates `file` (once per loader) and returns its exports. */
+  /** Evaluates `file` (once per loader, or once per realm if it is shared) and returns its exports. */
   load(file: string): unknown {
     const cached = this.modules.get(file);
     if (cached !== undefined) return cached.exports;
-    const module: { exports: unknown } = { exports: {} };
+    if (this.shared.has(file)) {
+      const module = this.loadShared(file);
+      this.modules.set(file, module);
+      return module.exports;
+    }
+    const module: LoadedModule = { exports: {} };
     // Registered before evaluation: cycles see the partial exports, as in Node.
     this.modules.set(file, module);
-    const compiled = this.cache.get(file);
     try {
-      if (compiled.kind === 'json') {
-        module.exports = this.parseJson(compiled.text);
-      } else {
-        const fn = this.realm.moduleFunction(compiled.script);
-        const require = (id: string): unknown => this.require(file, id);
-        // apply with one array: a spread of the scope would go through an iterator per module.
-        const args: unknown[] = [module.exports, require, module, file, path.dirname(file)];
-        for (let i = 0; i < this.scope.length; i++) args.push(this.scope[i]);
-        Reflect.apply(fn, module.exports, args);
-      }
+      this.evaluate(file, module, (id) => this.require(file, id), this.scope);
     } catch (error) {
       this.modules.delete(file);
       throw error;
@@ -142,6 +176,50 @@ export class SandboxLoader {
   /** Modules evaluated by this loader. */
   get size(): number {
     return this.modules.size;
+  }
+
+  private loadShared(file: string): LoadedModule {
+    let registry = sharedModulesOf.get(this.realm);
+    if (registry === undefined) {
+      registry = new Map();
+      sharedModulesOf.set(this.realm, registry);
+    }
+    const cached = registry.get(file);
+    if (cached !== undefined) return cached;
+    const module: LoadedModule = { exports: {} };
+    registry.set(file, module);
+    const require = (id: string): unknown => {
+      const dependency = this.cache.resolve(file, id);
+      if (!this.shared.has(dependency)) {
+        throw new Error(`${file}: a module shared between instances requires ${dependency}, which is not shared`);
+      }
+      return this.loadShared(dependency).exports;
+    };
+    try {
+      this.evaluate(file, module, require, NO_PAGE);
+    } catch (error) {
+      registry.delete(file);
+      throw error;
+    }
+    return module;
+  }
+
+  private evaluate(
+    file: string,
+    module: LoadedModule,
+    require: (id: string) => unknown,
+    scope: readonly unknown[],
+  ): void {
+    const compiled = this.cache.get(file);
+    if (compiled.kind === 'json') {
+      module.exports = this.parseJson(compiled.text);
+      return;
+    }
+    const fn = this.realm.moduleFunction(compiled.script);
+    // apply with one array: a spread of the scope would go through an iterator per module.
+    const args: unknown[] = [module.exports, require, module, file, this.cache.dirname(file)];
+    for (let i = 0; i < scope.length; i++) args.push(scope[i]);
+    Reflect.apply(fn, module.exports, args);
   }
 
   private require(fromFile: string, id: string): unknown {

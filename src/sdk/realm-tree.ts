@@ -167,16 +167,19 @@ export function primitivesKey(object: unknown, realm: SdkRealm): string | undefi
   ) {
     return undefined;
   }
-  const parts: string[] = [];
-  for (const key of Reflect.ownKeys(object)) {
+  // One string built as it goes: this runs for every esprima parse the SDK asks for.
+  let text = '{';
+  const keys = Reflect.ownKeys(object);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
     if (typeof key !== 'string') return undefined;
     const descriptor = Reflect.getOwnPropertyDescriptor(object, key)!;
     if (!('value' in descriptor) || !descriptor.enumerable) return undefined;
     const part = primitiveKey(descriptor.value);
     if (part === undefined) return undefined;
-    parts.push(`${JSON.stringify(key)}:${part}`);
+    text += `${i === 0 ? '' : ','}${JSON.stringify(key)}:${part}`;
   }
-  return `{${parts.join(',')}}`;
+  return `${text}}`;
 }
 
 /** A primitive as text that tells every value apart (-0, NaN, undefined and null included). */

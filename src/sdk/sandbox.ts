@@ -80,6 +80,23 @@ const QUERY_JAVASCRIPT = createRequire(QUERY_JS).resolve('./JavaScript');
 /** The azure-odata-sql the SQLite store formats its queries with. */
 const ODATA_SQL = createRequire(SDK_ENTRY).resolve('azure-odata-sql');
 
+/**
+ * Modules every instance of a realm shares (see loader.ts): esprima, and the class definitions of
+ * azure-query-js's and azure-odata-sql's expression trees. Each reads no page global, has no
+ * `eval`, keeps no state between calls that an instance could see, and requires only others of
+ * the list (`test/sdk/shared-modules.test.ts` reads their sources to check it). Not on it, though
+ * as pure at a glance: anything that reads `Date`, `Math`, `Buffer` or `process` from the page
+ * (a shared copy would keep the first instance's), and PartialEvaluator, whose `eval` runs query
+ * code in the module's scope.
+ */
+export const SHARED_MODULES: ReadonlySet<string> = new Set([
+  ESPRIMA,
+  ...['./Utilities', './Node', './QueryNodes', './JavaScriptNodes'].map((id) => createRequire(QUERY_JS).resolve(id)),
+  ...['./utilities/types', './expressions', './ExpressionVisitor', './booleanize'].map((id) =>
+    createRequire(ODATA_SQL).resolve(id),
+  ),
+]);
+
 /** The Cordova version the sandbox claims; the SDK only checks that there is one. */
 const CORDOVA_VERSION = '9.0.0';
 
@@ -134,6 +151,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     scope: page.scope,
     builtins: { util, assert, stream, crypto: cryptoModule },
     cache: options.cache ?? sharedScriptCache,
+    shared: SHARED_MODULES,
     shims: new Map([
       ...(parseCache === null ? [] : [[ESPRIMA, (esprima: unknown) => parseCache.shim(esprima, realm)] as const]),
       ...(formatCache === null ? [] : [[ODATA_SQL, (odataSql: unknown) => formatCache.shim(odataSql, realm)] as const]),

@@ -34,6 +34,7 @@ import type { Database, SqlJsStatic, SqlValue, Statement } from 'sql.js';
 import type { StoreFault, StoreWrite, StoreWriteVerdict } from '../kernel/driver.js';
 import type { SdkMutations } from './mutations.js';
 import { closeDatabase, openDatabase } from '../sqlite/sqljs.js';
+import { RecentMemo } from '../kernel/recent-memo.js';
 
 /** Runs a task later (a native-bridge hop). */
 export type Schedule = (task: () => void) => void;
@@ -227,6 +228,42 @@ const COMMITS = /^\s*(?:commit|end)\b/i;
  * DeviceFile.version). Ending a transaction only keeps or drops the edits counted inside it.
  */
 const PLAIN_READ = /^\s*(?:select|begin|commit|end|rollback)\b/i;
+
+/** What running a statement means to the plugin, read from its text by the patterns above. */
+interface StatementKind {
+  /** A read transaction refuses it; outside a transaction it commits on its own. */
+  readonly refusedReadOnly: boolean;
+  /** It cannot change the file (see DeviceFile.version). */
+  readonly plainRead: boolean;
+  readonly changesRows: boolean;
+  readonly insertsRows: boolean;
+  readonly opensTransaction: boolean;
+  readonly closesTransaction: boolean;
+  readonly commits: boolean;
+  /** The verb and table it writes, for onWrite. */
+  readonly write: { readonly statement: string; readonly table?: string } | undefined;
+}
+
+function statementKind(sql: string): StatementKind {
+  return {
+    refusedReadOnly: READ_ONLY_REFUSED.test(sql),
+    plainRead: PLAIN_READ.test(sql),
+    changesRows: CHANGES_ROWS.test(sql),
+    insertsRows: INSERTS_ROWS.test(sql),
+    opensTransaction: OPENS_TRANSACTION.test(sql),
+    closesTransaction: CLOSES_TRANSACTION.test(sql),
+    commits: COMMITS.test(sql),
+    write: describeWrite(sql),
+  };
+}
+
+/**
+ * Statement kinds by text. The SDK runs a few dozen texts hundreds of times a run; nine patterns
+ * per statement were about 1% of an SDK run. The texts are the ones the statement cache already
+ * hashes, and the memo's bound keeps a hostile app's endless new texts from growing it.
+ */
+const STATEMENT_KINDS = new RecentMemo<string, StatementKind>(statementKind, 512);
+
 /** Prepared statements kept per connection: the SDK repeats a few dozen texts all the time. */
 const STATEMENT_CACHE_SIZE = 128;
 
@@ -485,26 +522,27 @@ class Connection {
 
   /** Runs one statement now (the native side of the bridge). */
   execute(sql: string, params: readonly unknown[], readOnly: boolean): Outcome {
-    if (readOnly && READ_ONLY_REFUSED.test(sql)) {
+    const kind = STATEMENT_KINDS.get(sql);
+    if (readOnly && kind.refusedReadOnly) {
       return {
         ok: false,
         error: { code: SqlErrorCode.SYNTAX_ERR, message: 'invalid sql for a read-only transaction' },
       };
     }
     const inTransaction = this.writing;
-    if (!PLAIN_READ.test(sql)) this.file.edited();
+    if (!kind.plainRead) this.file.edited();
     try {
       const statement = this.prepared(sql);
-      const rows: SqliteRow[] = [];
+      let rows: SqliteRow[];
       try {
         statement.bind(params.map(bindValue));
-        while (statement.step()) rows.push(statement.getAsObject());
+        rows = readRows(statement);
       } finally {
         statement.reset();
       }
-      const rowsAffected = CHANGES_ROWS.test(sql) ? this.db.getRowsModified() : 0;
+      const rowsAffected = kind.changesRows ? this.db.getRowsModified() : 0;
       let insertId: number | undefined;
-      if (rowsAffected > 0 && INSERTS_ROWS.test(sql)) {
+      if (rowsAffected > 0 && kind.insertsRows) {
         const lastRowId = this.prepared('SELECT last_insert_rowid()');
         try {
           lastRowId.step();
@@ -514,14 +552,14 @@ class Connection {
           lastRowId.reset();
         }
       }
-      if (OPENS_TRANSACTION.test(sql)) {
+      if (kind.opensTransaction) {
         this.writing = true;
         this.written = 0;
       }
-      const commits = this.writing && COMMITS.test(sql) && this.written > 0;
-      if (CLOSES_TRANSACTION.test(sql)) this.becameIdle();
+      const commits = this.writing && kind.commits && this.written > 0;
+      if (kind.closesTransaction) this.becameIdle();
       // Outside BEGIN … COMMIT, SQLite commits each write statement on its own.
-      if (COMMITS.test(sql) || (!inTransaction && READ_ONLY_REFUSED.test(sql))) {
+      if (kind.commits || (!inTransaction && kind.refusedReadOnly)) {
         const written = this.plugin.committed(this.name, this.db);
         if (written !== undefined) {
           const previous = this.durable ?? Promise.resolve();
@@ -533,7 +571,7 @@ class Connection {
       if (this.plugin.onWrite !== undefined && !readOnly) {
         if (commits) this.report({ kind: 'commit', statement: 'commit' });
         else {
-          const write = describeWrite(sql);
+          const write = kind.write;
           if (write !== undefined) {
             if (this.writing) this.written++;
             const verdict = this.report({ kind: this.writing ? 'statement' : 'autocommit', ...write });
@@ -899,6 +937,30 @@ export function describeWrite(sql: string): { statement: string; table?: string 
   if (match === null) return undefined;
   const table = match[2] ?? match[3]?.replace(/""/g, '"') ?? match[4];
   return table === undefined ? { statement: match[1]!.toLowerCase() } : { statement: match[1]!.toLowerCase(), table };
+}
+
+/**
+ * The rows a bound statement yields, as sql.js's `getAsObject` makes them (a column named twice
+ * keeps its last value). The column names are read once per statement run rather than once per
+ * row: they cannot change while it runs.
+ */
+export function readRows(statement: Statement): SqliteRow[] {
+  const rows: SqliteRow[] = [];
+  if (!statement.step()) return rows;
+  const names = statement.getColumnNames();
+  // `row.__proto__ = …` would set the prototype; fromEntries defines the property as getAsObject does.
+  const plain = !names.includes('__proto__');
+  do {
+    const values = statement.get();
+    if (plain) {
+      const row: SqliteRow = {};
+      for (let i = 0; i < names.length; i++) row[names[i]!] = values[i]!;
+      rows.push(row);
+    } else {
+      rows.push(Object.fromEntries(names.map((name, i) => [name, values[i]!])));
+    }
+  } while (statement.step());
+  return rows;
 }
 
 function bindValue(value: unknown): SqlValue {

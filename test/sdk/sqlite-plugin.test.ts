@@ -7,6 +7,7 @@ import type { StoreWrite, StoreWriteVerdict } from '../../src/kernel/driver.js';
 import {
   DeviceFile,
   describeWrite,
+  readRows,
   SqlErrorCode,
   SqlitePlugin,
   type DeviceFileSource,
@@ -344,6 +345,43 @@ describe('result sets', () => {
     run();
     expect(failed).toBeDefined();
     expect(count(plugin)).toBe(0);
+  });
+});
+
+describe('reading rows', () => {
+  /** What sql.js's getAsObject gives, row by row: the shape readRows keeps. */
+  function rowsByGetAsObject(db: import('sql.js').Database, sql: string): Record<string, unknown>[] {
+    const statement = db.prepare(sql);
+    const rows: Record<string, unknown>[] = [];
+    while (statement.step()) rows.push(statement.getAsObject());
+    statement.free();
+    return rows;
+  }
+
+  test.each([
+    ['no rows', 'SELECT 1 AS a WHERE 0'],
+    ['several rows and types', 'SELECT * FROM t ORDER BY id'],
+    [
+      'a column named twice (the last value wins, in the first place)',
+      'SELECT id AS x, text AS y, id + 1 AS x FROM t ORDER BY id',
+    ],
+    ['a column named __proto__', 'SELECT text AS __proto__, id FROM t ORDER BY id'],
+    ['a column named constructor', 'SELECT text AS constructor FROM t'],
+  ])('%s: as getAsObject makes them', (_name, sql) => {
+    const db = new SQL.Database();
+    db.run(
+      "CREATE TABLE t (id INTEGER, text TEXT, real REAL, blob BLOB); INSERT INTO t VALUES (1, 'a', 1.5, x'00ff'), (2, NULL, -0.25, NULL), (3, '{}', NULL, x'')",
+    );
+    const statement = db.prepare(sql);
+    const rows = readRows(statement);
+    statement.free();
+    const expected = rowsByGetAsObject(db, sql);
+    expect(rows).toEqual(expected);
+    for (let i = 0; i < rows.length; i++) {
+      expect(Object.keys(rows[i]!)).toEqual(Object.keys(expected[i]!));
+      expect(Object.getPrototypeOf(rows[i])).toBe(Object.prototype);
+    }
+    db.close();
   });
 });
 
