@@ -57,6 +57,14 @@ export class VirtualClock implements Clock {
   private readonly live = new FinishedTable<TimerEntry>((entry) => entry.cancelled);
   /** The lanes whose heads tie for the next moment (reused: a tie is common). */
   private readonly candidates: TimerEntry[][] = [];
+  /**
+   * Counts what can change which timer is next (arming, cancelling, firing). The scan that
+   * found the candidates holds while it is unchanged: a drive loop asks when the next timer is
+   * due, then fires it, and nothing runs in between that could arm or cancel one.
+   */
+  private changes = 0;
+  private scannedAt = -1;
+  private scannedDue: number | undefined;
   private nextId = 1;
   private nextSeq = 1;
   private readonly tieBreaker: TieBreaker;
@@ -128,6 +136,7 @@ export class VirtualClock implements Clock {
     };
     this.live.add(id, entry);
     heapPush(this.queue(lane), entry);
+    this.changes++;
     return entry;
   }
 
@@ -149,12 +158,7 @@ export class VirtualClock implements Clock {
 
   /** When the next timer falls due (epoch ms), or undefined when none is armed. */
   nextDueAt(): number | undefined {
-    let due: number | undefined;
-    for (const queue of this.queueList) {
-      const head = liveHead(queue);
-      if (head !== undefined && (due === undefined || head.at < due)) due = head.at;
-    }
-    return due;
+    return this.scan();
   }
 
   /** The ties resolved so far, in order. */
@@ -185,6 +189,7 @@ export class VirtualClock implements Clock {
     } else {
       this.finish(entry);
     }
+    this.changes++;
     this.firedCount++;
     try {
       entry.callback();
@@ -217,10 +222,15 @@ export class VirtualClock implements Clock {
   private finish(entry: TimerEntry): void {
     entry.cancelled = true;
     this.live.finished();
+    this.changes++;
   }
 
-  private takeNext(): TimerEntry | undefined {
-    // The lanes' next timers; those due at the earliest moment are the candidates, in creation order.
+  /**
+   * Finds the lanes whose next timers are due first (the candidates, in lane order) and returns
+   * when that is; reuses the last scan while nothing changed since.
+   */
+  private scan(): number | undefined {
+    if (this.scannedAt === this.changes) return this.scannedDue;
     let due: number | undefined;
     const candidates = this.candidates;
     candidates.length = 0;
@@ -235,7 +245,18 @@ export class VirtualClock implements Clock {
         candidates.push(queue);
       }
     }
+    this.scannedAt = this.changes;
+    this.scannedDue = due;
+    return due;
+  }
+
+  private takeNext(): TimerEntry | undefined {
+    // The lanes' next timers; those due at the earliest moment are the candidates, in creation order.
+    const due = this.scan();
+    const candidates = this.candidates;
     if (candidates.length === 0) return undefined;
+    // Whatever is taken, the next scan starts afresh.
+    this.changes++;
     let chosen = candidates[0]!;
     if (candidates.length > 1) {
       candidates.sort(bySeqOfHead);

@@ -62,8 +62,12 @@ export function isSelfContained(source: string): boolean {
 
 export class ConstraintCache {
   private readonly entries = new BoundedCache<Entry>(MAX_ENTRIES);
-  /** {@link isSelfContained} by source: the SDK has a handful of query functions. */
-  private readonly selfContained = new Map<string, boolean>();
+  /**
+   * A number for each self-contained source, false for any other, by source: the SDK has a
+   * handful of query functions. Keys name a source by its number, so that a lookup hashes the
+   * long source text once (here) rather than again as part of a key.
+   */
+  private readonly sources = new Map<string, number | false>();
 
   get stats(): CacheStats {
     return this.entries.stats;
@@ -131,19 +135,22 @@ export class ConstraintCache {
     if (!Array.isArray(env)) return undefined;
     // The source as the real code reads it (`"…" + func`).
     const source = `${func as string}`;
-    let simple = this.selfContained.get(source);
-    if (simple === undefined) {
-      simple = isSelfContained(source);
-      if (this.selfContained.size < MAX_SOURCES) this.selfContained.set(source, simple);
+    let number = this.sources.get(source);
+    if (number === undefined) {
+      // Past the bound a new source is not judged, and goes to the real function.
+      if (this.sources.size >= MAX_SOURCES) return undefined;
+      // Numbered in order of arrival; nothing is ever removed, so no two sources share one.
+      number = isSelfContained(source) ? this.sources.size : false;
+      this.sources.set(source, number);
     }
-    if (!simple) return undefined;
-    const values: string[] = [];
+    if (number === false) return undefined;
+    let key = `${number}`;
     for (const value of env as unknown[]) {
-      const key = isDate(value) ? `d${Date.prototype.getTime.call(value)}` : primitiveKey(value);
-      if (key === undefined) return undefined;
-      values.push(key);
+      const part = isDate(value) ? `d${Date.prototype.getTime.call(value)}` : primitiveKey(value);
+      if (part === undefined) return undefined;
+      key += `,${part}`;
     }
-    return `${values.join(',')}\u0000${source}`;
+    return key;
   }
 }
 

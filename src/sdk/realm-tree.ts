@@ -156,7 +156,8 @@ export function toTemplate(
 
 /**
  * A key for a call's arguments of primitives: each own property of `object` (a plain object of
- * the realm), its type and value. Undefined when an argument is anything else.
+ * the realm), its type and value; names, like strings, as their length and themselves. Undefined
+ * when an argument is anything else.
  */
 export function primitivesKey(object: unknown, realm: SdkRealm): string | undefined {
   if (object === undefined) return 'undefined';
@@ -177,16 +178,20 @@ export function primitivesKey(object: unknown, realm: SdkRealm): string | undefi
     if (!('value' in descriptor) || !descriptor.enumerable) return undefined;
     const part = primitiveKey(descriptor.value);
     if (part === undefined) return undefined;
-    text += `${i === 0 ? '' : ','}${JSON.stringify(key)}:${part}`;
+    text += `${i === 0 ? '' : ','}${key.length}:${key}${part}`;
   }
   return `${text}}`;
 }
 
-/** A primitive as text that tells every value apart (-0, NaN, undefined and null included). */
+/**
+ * A primitive as text that tells every value apart (-0, NaN, undefined and null included). A
+ * string is its length and itself, not JSON: no escaping to do, and where one ends is known,
+ * whatever it holds, so keys made of several of these never run into each other.
+ */
 export function primitiveKey(value: unknown): string | undefined {
   switch (typeof value) {
     case 'string':
-      return JSON.stringify(value);
+      return `s${value.length}:${value}`;
     case 'number':
       return Object.is(value, -0) ? 'n-0' : `n${value}`;
     case 'boolean':

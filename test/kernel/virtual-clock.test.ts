@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import fc from 'fast-check';
 import { SeededRandom } from '../../src/kernel/random.js';
 import { createTimerFunctions, createVirtualDate } from '../../src/kernel/timers.js';
 import { DEFAULT_START_TIME, VirtualClock } from '../../src/kernel/virtual-clock.js';
@@ -232,5 +233,108 @@ describe('hostile handles', () => {
       timers.clearTimeout(handle);
     while (clock.fireNext());
     expect(fired).toBe(true);
+  });
+});
+
+describe('VirtualClock against a model', () => {
+  type Command =
+    | { readonly kind: 'arm'; readonly lane: number; readonly ms: number; readonly every: boolean }
+    | { readonly kind: 'cancel'; readonly nth: number }
+    | { readonly kind: 'peek' }
+    | { readonly kind: 'fire' };
+
+  /** The rule spelled out on a plain list: earliest due, lanes tied by their first-made timer, the tie drawn. */
+  class ModelClock {
+    time = DEFAULT_START_TIME;
+    private seq = 0;
+    readonly timers: { id: number; lane: number; at: number; seq: number; every: number | undefined }[] = [];
+    constructor(private readonly random: SeededRandom) {}
+    arm(id: number, lane: number, ms: number, every: boolean): void {
+      this.timers.push({ id, lane, at: this.time + ms, seq: this.seq++, every: every ? Math.max(1, ms) : undefined });
+    }
+    cancel(id: number): void {
+      const index = this.timers.findIndex((timer) => timer.id === id);
+      if (index >= 0) this.timers.splice(index, 1);
+    }
+    nextDueAt(): number | undefined {
+      return this.timers.length === 0 ? undefined : Math.min(...this.timers.map((timer) => timer.at));
+    }
+    fire(): number | undefined {
+      const due = this.nextDueAt();
+      if (due === undefined) return undefined;
+      const heads = new Map<number, (typeof this.timers)[number]>();
+      for (const timer of this.timers) {
+        if (timer.at !== due) continue;
+        const head = heads.get(timer.lane);
+        if (head === undefined || timer.seq < head.seq) heads.set(timer.lane, timer);
+      }
+      const candidates = [...heads.values()].sort((a, b) => a.seq - b.seq);
+      const chosen = candidates.length > 1 ? candidates[this.random.int(0, candidates.length - 1)]! : candidates[0]!;
+      this.time = due;
+      if (chosen.every === undefined) this.cancel(chosen.id);
+      else {
+        chosen.at = this.time + chosen.every;
+        chosen.seq = this.seq++;
+      }
+      return chosen.id;
+    }
+  }
+
+  const command: fc.Arbitrary<Command> = fc.oneof(
+    fc.record({
+      kind: fc.constant('arm' as const),
+      lane: fc.integer({ min: 0, max: 3 }),
+      ms: fc.integer({ min: 0, max: 3 }),
+      every: fc.boolean(),
+    }),
+    fc.record({ kind: fc.constant('cancel' as const), nth: fc.nat() }),
+    fc.constant({ kind: 'peek' as const }),
+    fc.constant({ kind: 'fire' as const }),
+  );
+
+  test('arming, cancelling, asking what is next and firing, in any order, go as the model says', () => {
+    fc.assert(
+      fc.property(fc.array(command, { maxLength: 80 }), fc.string(), (commands, seed) => {
+        const clock = new VirtualClock({ random: new SeededRandom(seed) });
+        const model = new ModelClock(new SeededRandom(seed));
+        const handles: { id: number; handle: number }[] = [];
+        let fired: number | undefined;
+        for (const step of commands) {
+          switch (step.kind) {
+            case 'arm': {
+              const id = handles.length;
+              const lane = `lane${step.lane}`;
+              const callback = (): void => {
+                fired = id;
+              };
+              const handle = clock.schedule(lane, callback, step.ms, step.every ? step.ms : undefined);
+              handles.push({ id, handle });
+              model.arm(id, step.lane, step.ms, step.every);
+              break;
+            }
+            case 'cancel': {
+              if (handles.length === 0) break;
+              const { id, handle } = handles[step.nth % handles.length]!;
+              clock.cancel(handle);
+              model.cancel(id);
+              break;
+            }
+            case 'peek':
+              expect(clock.nextDueAt()).toBe(model.nextDueAt());
+              break;
+            case 'fire': {
+              fired = undefined;
+              const expected = model.fire();
+              expect(clock.fireNext()).toBe(expected !== undefined);
+              expect(fired).toBe(expected);
+              expect(clock.now()).toBe(model.time);
+              break;
+            }
+          }
+          expect(clock.pending).toBe(model.timers.length);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });

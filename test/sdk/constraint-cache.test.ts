@@ -130,6 +130,22 @@ describe('the constraint cache', () => {
     expect(cache.stats).toEqual({ hits: 0, misses: 0, entries: 0 });
   });
 
+  test('sources past the bound go to the real transform, and no two sources ever share an entry', () => {
+    const { realm, cache, evaluate } = setup();
+    const Query = instance(realm, cache);
+    // 600 different functions (the bound is 512), each asked twice with the same value.
+    const functions = Array.from({ length: 600 }, (_, i) =>
+      evaluate(`(function (value) { return this.c${i} === value; })`),
+    );
+    for (let round = 0; round < 2; round++) {
+      functions.forEach((fn, i) => {
+        expect(new Query('t').where(fn, 'v').toOData()).toBe(`/t?$filter=(c${i} eq 'v')`);
+      });
+    }
+    expect(cache.stats.hits).toBe(512);
+    expect(cache.stats.entries).toBe(512);
+  });
+
   test('values other than primitives and dates go to the real transform', () => {
     const { realm, cache, evaluate, afterId } = setup();
     const Query = instance(realm, cache);
