@@ -36,11 +36,26 @@ export const MATCH_METHODS = ['GET', 'POST', 'PATCH', 'DELETE'] as const;
  */
 export function requestTarget(request: HttpRequest, op: number | null = null, readBody = true): RequestTarget {
   const method = request.method.toUpperCase();
-  const path = request.url.split('?', 1)[0] ?? '';
-  const segments = path.split('/').filter((segment) => segment !== '');
-  const at = segments.findIndex((segment) => segment.toLowerCase() === 'tables');
-  const table = at < 0 ? null : decode(segments[at + 1]);
-  let itemId = at < 0 ? null : decode(segments[at + 2]);
+  const url = request.url;
+  const queryAt = url.indexOf('?');
+  const segments = (queryAt < 0 ? url : url.slice(0, queryAt)).split('/');
+  // The two non-empty segments after the first `tables` (any case): every request a link carries passes here.
+  let table: string | null = null;
+  let itemId: string | null = null;
+  let found = 0;
+  for (let i = 0; i < segments.length && found < 3; i++) {
+    const segment = segments[i]!;
+    if (segment === '') continue;
+    if (found === 0) {
+      if (segment.length === 6 && segment.toLowerCase() === 'tables') found = 1;
+    } else if (found === 1) {
+      table = decode(segment);
+      found = 2;
+    } else {
+      itemId = decode(segment);
+      found = 3;
+    }
+  }
   if (itemId === null && method === 'POST' && readBody) itemId = bodyId(request.body);
   return { method, table, itemId, op };
 }

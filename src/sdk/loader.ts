@@ -222,7 +222,8 @@ export class SandboxLoader {
     Reflect.apply(fn, module.exports, args);
   }
 
-  private require(fromFile: string, id: string): unknown {
+  /** What `require(id)` gives the module `fromFile` of this instance: its exports, or its shim. */
+  require(fromFile: string, id: string): unknown {
     if (typeof id !== 'string' || id === '') throw new TypeError('require: the id must be a non-empty string');
     const bare = id.startsWith('node:') ? id.slice(5) : id;
     if (Object.hasOwn(this.builtins, bare)) return this.builtins[bare];

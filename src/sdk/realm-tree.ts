@@ -72,7 +72,13 @@ const REALM_CLONE = new vm.Script(
     if (template.date !== undefined) return new NativeDate(template.date);
     var object =
       template.kind !== undefined ? Object.create(kinds[template.kind]) : template.node ? Object.create(nodePrototype) : {};
-    for (var j = 0; j < template.keys.length; j++) object[template.keys[j]] = clone(template.values[j], nodePrototype, kinds, args);
+    for (var j = 0; j < template.keys.length; j++) {
+      var key = template.keys[j];
+      var value = clone(template.values[j], nodePrototype, kinds, args);
+      // Assigning __proto__ would set the prototype; JSON.parse makes it an own property.
+      if (key === '__proto__') Object.defineProperty(object, key, { value: value, writable: true, enumerable: true, configurable: true });
+      else object[key] = value;
+    }
     return object;
   }
   return { object: Object.prototype, array: Array.prototype, date: NativeDate.prototype, clone: clone };

@@ -27,6 +27,7 @@ import { SandboxLoader, sharedScriptCache, type ScriptCache } from './loader.js'
 import { sharedFormatCache, type FormatCache } from './format-cache.js';
 import { sharedParseCache, type ParseCache } from './parse-cache.js';
 import { sharedConstraintCache, type ConstraintCache } from './constraint-cache.js';
+import { sharedJsonCache, type JsonCache } from './json-cache.js';
 import { sharedRealm, type SdkRealm } from './realm.js';
 import { asSdkApi, type SdkApi } from './sdk-types.js';
 import type { SqlitePlugin } from './sqlite-plugin.js';
@@ -52,6 +53,11 @@ export interface SandboxOptions {
   readonly formatCache?: FormatCache | null;
   /** Where azure-query-js's query nodes for the SDK's query functions are kept. Default: the process's; null: transform every time. */
   readonly constraintCache?: ConstraintCache | null;
+  /**
+   * Where the SDK's parses of server answers (`fromJson`) are kept. Default: the process's; null:
+   * parse every time (also the case when the page's Date has the mutant that reads the clock).
+   */
+  readonly jsonCache?: JsonCache | null;
   /** Deliberate bugs of the harness (the self-test): the page's Date has one. */
   readonly mutations?: SdkMutations;
 }
@@ -68,6 +74,8 @@ export interface Sandbox {
   readonly window: Record<string, unknown>;
   /** Runs a script as the instance's own code would (its page globals in scope); for tests and tools. */
   readonly evaluate: (code: string) => unknown;
+  /** What the SDK's own `require(id)` (from its entry module) gives this instance; for tests and tools. */
+  readonly require: (id: string) => unknown;
 }
 
 const SDK_ENTRY = createRequire(import.meta.url).resolve('azure-mobile-apps-client');
@@ -77,6 +85,8 @@ const ESPRIMA = createRequire(QUERY_JS).resolve('esprima');
 /** azure-query-js's query node classes and its turning of functions into them. */
 const QUERY_NODES = createRequire(QUERY_JS).resolve('./QueryNodes');
 const QUERY_JAVASCRIPT = createRequire(QUERY_JS).resolve('./JavaScript');
+/** The SDK's helpers, `fromJson` among them. */
+const EXTENSIONS = createRequire(SDK_ENTRY).resolve('./Utilities/Extensions');
 /** The azure-odata-sql the SQLite store formats its queries with. */
 const ODATA_SQL = createRequire(SDK_ENTRY).resolve('azure-odata-sql');
 
@@ -115,6 +125,13 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   const formatCache = options.formatCache === undefined ? sharedFormatCache : options.formatCache;
   const constraintCache = options.constraintCache === undefined ? sharedConstraintCache : options.constraintCache;
   const constraints = constraintCache?.forInstance(realm);
+  // That mutant makes a parsed date follow the clock: the text alone no longer says what it parses to.
+  const jsonCache =
+    options.mutations?.has('date-from-time-reads-clock') === true
+      ? null
+      : options.jsonCache === undefined
+        ? sharedJsonCache
+        : options.jsonCache;
   const page = realm.createPage({
     now: () => options.clock.now(),
     random: () => random.nextFloat(),
@@ -155,6 +172,9 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     shims: new Map([
       ...(parseCache === null ? [] : [[ESPRIMA, (esprima: unknown) => parseCache.shim(esprima, realm)] as const]),
       ...(formatCache === null ? [] : [[ODATA_SQL, (odataSql: unknown) => formatCache.shim(odataSql, realm)] as const]),
+      ...(jsonCache === null
+        ? []
+        : [[EXTENSIONS, (extensions: unknown) => jsonCache.shim(extensions, realm)] as const]),
       ...(constraints === undefined
         ? []
         : ([
@@ -172,5 +192,6 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     moduleCount: loader.size,
     window: page.window,
     evaluate: page.evaluate,
+    require: (id) => loader.require(SDK_ENTRY, id),
   };
 }

@@ -616,18 +616,20 @@ class Connection {
     return { ok: false, error: storeFaultError(fault), rollsBack: true };
   }
 
-  /** A prepared statement for `sql`, from a small LRU cache (SQLite re-prepares after schema changes). */
+  /**
+   * A prepared statement for `sql` (SQLite re-prepares after schema changes), from a small cache
+   * that drops its oldest entry when full. Not least-recently-used: the SDK repeats a few dozen
+   * texts, far fewer than the cache holds, and moving each hit to the back cost a Map delete
+   * and insert per statement.
+   */
   private prepared(sql: string): Statement {
-    let statement = this.statements.get(sql);
-    if (statement === undefined) {
-      statement = this.db.prepare(sql);
-      if (this.statements.size >= STATEMENT_CACHE_SIZE) {
-        const [oldest, evicted] = this.statements.entries().next().value as [string, Statement];
-        evicted.free();
-        this.statements.delete(oldest);
-      }
-    } else {
-      this.statements.delete(sql);
+    const kept = this.statements.get(sql);
+    if (kept !== undefined) return kept;
+    const statement = this.db.prepare(sql);
+    if (this.statements.size >= STATEMENT_CACHE_SIZE) {
+      const [oldest, evicted] = this.statements.entries().next().value as [string, Statement];
+      evicted.free();
+      this.statements.delete(oldest);
     }
     this.statements.set(sql, statement);
     return statement;

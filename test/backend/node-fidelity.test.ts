@@ -5,7 +5,9 @@
  * by default. Where the real answer is plainly broken, `compatibility: 'exact'` gives it too.
  */
 import { describe, expect, test } from 'vitest';
+import { createHash } from 'node:crypto';
 import { createBackend } from '../../src/backend/backend.js';
+import { weakETag } from '../../src/backend/profiles/node.js';
 import { ManualClock } from '../../src/kernel/clock.js';
 import type { TableDefinition } from '../../src/protocol/records.js';
 import { API, JSON_HEADERS, newBackend, send, START } from './support.js';
@@ -200,6 +202,27 @@ describe('the smaller differences', () => {
     expect(empty.headers.etag).toBe('W/"2-l9Fw4VUO7kr8CvBlt4zaMCqXZ0w"');
     const error = await send(backend, 'PATCH', '/tables/todoitem/nope', { body: { text: 'x' } });
     expect(error.headers.etag).toBe('W/"23-MsGy+COoJRXDMtIsEcpeBMo/mFk"');
+  });
+
+  test('the ETag of a body is the same remembered or not, short or long, ASCII or not', () => {
+    // What the etag package computes: the UTF-8 length in hex and 27 characters of base64 SHA-1.
+    const expected = (body: string): string => {
+      const bytes = Buffer.from(body, 'utf8');
+      return `W/"${bytes.length.toString(16)}-${createHash('sha1').update(bytes).digest('base64').slice(0, 27)}"`;
+    };
+    const bodies = [
+      '[]',
+      '{"text":"é😀"}',
+      'x'.repeat(4096),
+      'y'.repeat(4097),
+      '[' + '{"id":"1"},'.repeat(1000) + '{}]',
+    ];
+    for (let round = 0; round < 3; round++) {
+      for (const body of bodies) expect(weakETag(body)).toBe(expected(body));
+    }
+    // More bodies than the memo holds, then the first ones again.
+    for (let i = 0; i < 2000; i++) expect(weakETag(`[${i}]`)).toBe(expected(`[${i}]`));
+    for (const body of bodies) expect(weakETag(body)).toBe(expected(body));
   });
 
   test('x-zumo-server-version is exactly node-4.0.2', async () => {

@@ -4,6 +4,7 @@
  * what cannot name a request.
  */
 import { describe, expect, test } from 'vitest';
+import fc from 'fast-check';
 import type { HttpRequest, HttpResponse } from '../../src/protocol/http.js';
 import type { LinkPlan } from '../../src/network/fault-plan.js';
 import { NetworkLink } from '../../src/network/link.js';
@@ -138,5 +139,52 @@ describe('a fault aimed at a request by meaning', () => {
         },
       }),
     ).toEqual([]);
+  });
+});
+
+describe('requestTarget', () => {
+  /** The rule as first written: the two non-empty segments after the first `tables`, in any case. */
+  function reference(url: string): { table: string | null; itemId: string | null } {
+    const path = url.split('?', 1)[0] ?? '';
+    const segments = path.split('/').filter((segment) => segment !== '');
+    const at = segments.findIndex((segment) => segment.toLowerCase() === 'tables');
+    const decode = (segment: string | undefined): string | null => {
+      if (segment === undefined || segment === '') return null;
+      try {
+        return decodeURIComponent(segment);
+      } catch {
+        return segment;
+      }
+    };
+    return { table: at < 0 ? null : decode(segments[at + 1]), itemId: at < 0 ? null : decode(segments[at + 2]) };
+  }
+
+  test('reads the table and record of any URL as the rule says', () => {
+    const segment = fc.oneof(
+      fc.constantFrom(
+        'tables',
+        'TABLES',
+        'Tables',
+        '',
+        'todoitem',
+        'r%201',
+        '%E0%A4%A',
+        'İ',
+        'tablesx',
+        'api',
+        '?',
+        'a?b',
+      ),
+      fc.string({ maxLength: 6 }),
+    );
+    fc.assert(
+      fc.property(fc.array(segment, { maxLength: 8 }), fc.boolean(), (segments, leadingSlash) => {
+        const url = (leadingSlash ? '/' : '') + segments.join('/');
+        const target = requestTarget({ method: 'get', url, headers: {} });
+        expect({ table: target.table, itemId: target.itemId }).toEqual(reference(url));
+        expect(target.method).toBe('GET');
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -412,6 +412,20 @@ describe('the device file across app restarts', () => {
     expect(plugin.openFile('test.db')).toBeUndefined();
   });
 
+  test('more statement texts than the cache holds: each answers right, the cache stays bounded', () => {
+    const { plugin, db, run } = setup();
+    createTable(db, run);
+    transaction(db, (tx) => tx.executeSql('INSERT INTO item (id) VALUES (?)', ['a']));
+    run();
+    const file = plugin.openFile('test.db')!;
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 300; i++) {
+        expect(plugin.query('test.db', `SELECT id, ${i} AS n FROM item`)).toEqual([{ id: 'a', n: i }]);
+      }
+    }
+    expect(file.statements.size).toBeLessThanOrEqual(128);
+  });
+
   test('kill() keeps committed transactions and drops the one still open', () => {
     const { plugin, db, run, step } = setup();
     createTable(db, run);

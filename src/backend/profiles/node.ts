@@ -90,8 +90,22 @@ function rowCounterVersions(): VersionSource {
 /** `crypto.hash` (Node 20.12+): a one-shot digest, cheaper than a Hash object per answer. */
 const oneShotHash = (crypto as { hash?: (algorithm: string, data: string, encoding: 'base64') => string }).hash;
 
+/** Bodies longer than this are hashed every time: a memo must not hold large texts. */
+const MEMO_BODY_CHARS = 4096;
+
+/**
+ * ETags of recent bodies. Four answers in five repeat one of the last few hundred (an empty
+ * page, the same record read again, the same error), and hashing the text as a key costs far
+ * less than SHA-1 over its UTF-8 bytes.
+ */
+const RECENT_ETAGS = new RecentMemo<string, string>(computeWeakETag, 512);
+
 /** Express's default weak ETag (the `etag` package): body length and SHA-1, on bodies that set none. */
 export function weakETag(body: string): string {
+  return body.length <= MEMO_BODY_CHARS ? RECENT_ETAGS.get(body) : computeWeakETag(body);
+}
+
+function computeWeakETag(body: string): string {
   const digest =
     oneShotHash !== undefined
       ? oneShotHash('sha1', body, 'base64')
