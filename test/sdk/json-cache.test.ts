@@ -7,16 +7,12 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import type { SqlJsStatic } from 'sql.js';
 import { ManualClock } from '../../src/kernel/clock.js';
-import { SeededRandom } from '../../src/kernel/random.js';
-import { AppTimers } from '../../src/sdk/app-timers.js';
-import { createDeviceStorage } from '../../src/sdk/device-storage.js';
 import { JsonCache, MAX_TEXT_CHARS } from '../../src/sdk/json-cache.js';
 import { SdkMutations } from '../../src/sdk/mutations.js';
 import { SdkRealm } from '../../src/sdk/realm.js';
-import { createSandbox, type Sandbox } from '../../src/sdk/sandbox.js';
-import { SqlitePlugin } from '../../src/sdk/sqlite-plugin.js';
-import { createXMLHttpRequestClass } from '../../src/sdk/xhr.js';
+import type { Sandbox } from '../../src/sdk/sandbox.js';
 import { loadSqlJs } from '../../src/sqlite/sqljs.js';
+import { offlineSandbox } from './offline-sandbox.js';
 
 let SQL: SqlJsStatic;
 beforeAll(async () => {
@@ -26,27 +22,13 @@ beforeAll(async () => {
 type FromJson = (text: unknown) => unknown;
 
 function instance(realm: SdkRealm, cache: JsonCache | null, clock: ManualClock, mutations?: SdkMutations): Sandbox {
-  const timers = new AppTimers({
+  return offlineSandbox(SQL, {
+    seed: 'json',
     clock,
-    onError: (error) => {
-      throw error;
-    },
-  });
-  return createSandbox({
-    timers,
-    XMLHttpRequest: createXMLHttpRequestClass({
-      transport: () => Promise.reject(new Error('offline')),
-      baseUrl: 'https://x.test/',
-      post: (task) => timers.post(task),
-    }),
-    sqlitePlugin: new SqlitePlugin({ sql: SQL, schedule: (task) => timers.post(task) }),
-    localStorage: createDeviceStorage(new Map()),
-    clock,
-    random: new SeededRandom('json'),
     realm,
     jsonCache: cache,
     ...(mutations === undefined ? {} : { mutations }),
-  });
+  }).box;
 }
 
 function setup(mutations?: SdkMutations) {

@@ -6,15 +6,12 @@ import path from 'node:path';
 import type { SqlJsStatic } from 'sql.js';
 import { runStandardScenario } from '../../src/bench/world.js';
 import { ManualClock } from '../../src/kernel/clock.js';
-import { SeededRandom } from '../../src/kernel/random.js';
-import { AppTimers } from '../../src/sdk/app-timers.js';
-import { createDeviceStorage } from '../../src/sdk/device-storage.js';
+import type { AppTimers } from '../../src/sdk/app-timers.js';
 import { createSdkDriver } from '../../src/sdk/driver.js';
 import { SandboxLoader, ScriptCache } from '../../src/sdk/loader.js';
 import { SdkRealm, sharedRealm } from '../../src/sdk/realm.js';
-import { createSandbox, type Sandbox } from '../../src/sdk/sandbox.js';
-import { SqlitePlugin } from '../../src/sdk/sqlite-plugin.js';
-import { createXMLHttpRequestClass } from '../../src/sdk/xhr.js';
+import type { Sandbox } from '../../src/sdk/sandbox.js';
+import { offlineSandbox } from './offline-sandbox.js';
 import { loadSqlJs } from '../../src/sqlite/sqljs.js';
 
 let SQL: SqlJsStatic;
@@ -23,26 +20,7 @@ beforeAll(async () => {
 });
 
 function instance(seed: string, realm: SdkRealm, clock = new ManualClock(0)): { box: Sandbox; timers: AppTimers } {
-  const timers = new AppTimers({
-    clock,
-    onError: (error) => {
-      throw error;
-    },
-  });
-  const box = createSandbox({
-    timers,
-    XMLHttpRequest: createXMLHttpRequestClass({
-      transport: () => Promise.reject(new Error('offline')),
-      baseUrl: 'https://x.test/',
-      post: (task) => timers.post(task),
-    }),
-    sqlitePlugin: new SqlitePlugin({ sql: SQL, schedule: (task) => timers.post(task) }),
-    localStorage: createDeviceStorage(new Map()),
-    clock,
-    random: new SeededRandom(seed),
-    realm,
-  });
-  return { box, timers };
+  return offlineSandbox(SQL, { seed, clock, realm });
 }
 
 function fixture(files: Record<string, string>): string {

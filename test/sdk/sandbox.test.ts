@@ -4,15 +4,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { SqlJsStatic } from 'sql.js';
 import { ManualClock } from '../../src/kernel/clock.js';
-import { SeededRandom } from '../../src/kernel/random.js';
-import { AppTimers } from '../../src/sdk/app-timers.js';
-import { createDeviceStorage } from '../../src/sdk/device-storage.js';
 import { SandboxLoader, ScriptCache } from '../../src/sdk/loader.js';
 import { SdkRealm } from '../../src/sdk/realm.js';
-import { createSandbox, type Sandbox } from '../../src/sdk/sandbox.js';
-import { SqlitePlugin } from '../../src/sdk/sqlite-plugin.js';
+import type { Sandbox } from '../../src/sdk/sandbox.js';
+import { offlineSandbox } from './offline-sandbox.js';
 import { loadSqlJs } from '../../src/sqlite/sqljs.js';
-import { createXMLHttpRequestClass } from '../../src/sdk/xhr.js';
 
 let SQL: SqlJsStatic;
 beforeAll(async () => {
@@ -25,25 +21,7 @@ function sandbox(
   storage = new Map<string, string>(),
   cache?: ScriptCache,
 ): Sandbox {
-  const timers = new AppTimers({
-    clock,
-    onError: (error) => {
-      throw error;
-    },
-  });
-  return createSandbox({
-    timers,
-    XMLHttpRequest: createXMLHttpRequestClass({
-      transport: () => Promise.reject(new Error('offline')),
-      baseUrl: 'https://x.test/',
-      post: (task) => timers.post(task),
-    }),
-    sqlitePlugin: new SqlitePlugin({ sql: SQL, schedule: (task) => timers.post(task) }),
-    localStorage: createDeviceStorage(storage),
-    clock,
-    random: new SeededRandom(seed),
-    ...(cache ? { cache } : {}),
-  });
+  return offlineSandbox(SQL, { seed, clock, storage, ...(cache ? { cache } : {}) }).box;
 }
 
 describe('the SDK sandbox', () => {
