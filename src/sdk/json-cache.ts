@@ -38,6 +38,7 @@ export class JsonCache {
   private hitCount = 0;
   private missCount = 0;
 
+  /** Copies handed out, real parses, and texts held. */
   get stats(): { readonly hits: number; readonly misses: number; readonly entries: number } {
     return { hits: this.hitCount, misses: this.missCount, entries: this.current.size + this.previous.size };
   }
@@ -58,11 +59,12 @@ export class JsonCache {
     const cachedFromJson = (value: unknown): unknown => {
       if (typeof value !== 'string' || value === '' || value.length > MAX_TEXT_CHARS) return real(value);
       const kept = this.lookup(value);
-      if (kept !== undefined) {
+      if (kept !== undefined && kept !== UNKEPT) {
         this.hitCount++;
-        return kept === UNKEPT ? real(value) : clone(kept, null);
+        return clone(kept, null);
       }
       this.missCount++;
+      if (kept === UNKEPT) return real(value);
       const tree = real(value);
       this.keep(value, toTemplate(tree, realm, null) ?? UNKEPT);
       return tree;

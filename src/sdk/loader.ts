@@ -10,8 +10,8 @@
  * The exception is a short list of modules named by the caller ({@link LoaderOptions.shared}):
  * class definitions and a parser that read no page global and keep no state an instance could
  * change or see. They are evaluated once per realm and every instance gets the same exports, as
- * if each had evaluated them (they would behave alike); what they cost, about a quarter of an
- * instance's start, is paid once. A shared module may require only shared modules, and gets no
+ * if each had evaluated them (they would behave alike); what they cost, about a third of the
+ * time an instance spent evaluating its modules, is paid once. A shared module may require only shared modules, and gets no
  * page: were one to read a page global after all, it would read undefined and fail loudly rather
  * than reach the first instance's page. `test/sdk/shared-modules.test.ts` checks the list
  * against the files' sources.

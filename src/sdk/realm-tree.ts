@@ -174,7 +174,7 @@ export function primitivesKey(object: unknown, realm: SdkRealm): string | undefi
   ) {
     return undefined;
   }
-  // One string built as it goes: this runs for every esprima parse the SDK asks for.
+  // One string built as it goes: this runs for every esprima parse and SQL format the SDK asks for.
   let text = '{';
   const keys = Reflect.ownKeys(object);
   for (let i = 0; i < keys.length; i++) {
