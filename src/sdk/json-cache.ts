@@ -17,10 +17,11 @@
 import type { SdkRealm } from './realm.js';
 import { withExport } from './bounded-cache.js';
 import { realmIntrinsics, toTemplate, type Template } from './realm-tree.js';
+import { RecentMap } from '../kernel/recent-memo.js';
 
 type FromJson = (value: unknown) => unknown;
 
-/** Texts kept at once (two generations of half as many). */
+/** Texts kept at once. */
 const CAPACITY = 512;
 
 /** Longer texts are parsed every time: the cache holds its keys, and must stay small. */
@@ -31,16 +32,13 @@ type Kept = Template | typeof UNKEPT;
 const UNKEPT = Symbol('unkept');
 
 export class JsonCache {
-  // Two generations, as in kernel/recent-memo.ts: a full one becomes the old one and the one
-  // before is dropped whole; a hit in the old one is carried into the new one.
-  private current = new Map<string, Kept>();
-  private previous = new Map<string, Kept>();
+  private readonly recent = new RecentMap<string, Kept>(CAPACITY);
   private hitCount = 0;
   private missCount = 0;
 
   /** Copies handed out, real parses, and texts held. */
   get stats(): { readonly hits: number; readonly misses: number; readonly entries: number } {
-    return { hits: this.hitCount, misses: this.missCount, entries: this.current.size + this.previous.size };
+    return { hits: this.hitCount, misses: this.missCount, entries: this.recent.size };
   }
 
   /**
@@ -58,7 +56,7 @@ export class JsonCache {
     };
     const cachedFromJson = (value: unknown): unknown => {
       if (typeof value !== 'string' || value === '' || value.length > MAX_TEXT_CHARS) return real(value);
-      const kept = this.lookup(value);
+      const kept = this.recent.get(value);
       if (kept !== undefined && kept !== UNKEPT) {
         this.hitCount++;
         return clone(kept, null);
@@ -66,26 +64,10 @@ export class JsonCache {
       this.missCount++;
       if (kept === UNKEPT) return real(value);
       const tree = real(value);
-      this.keep(value, toTemplate(tree, realm, null) ?? UNKEPT);
+      this.recent.set(value, toTemplate(tree, realm, null) ?? UNKEPT);
       return tree;
     };
     return withExport(exports, 'fromJson', cachedFromJson);
-  }
-
-  private lookup(text: string): Kept | undefined {
-    const hit = this.current.get(text);
-    if (hit !== undefined) return hit;
-    const old = this.previous.get(text);
-    if (old !== undefined) this.keep(text, old);
-    return old;
-  }
-
-  private keep(text: string, kept: Kept): void {
-    if (this.current.size >= CAPACITY / 2) {
-      this.previous = this.current;
-      this.current = new Map();
-    }
-    this.current.set(text, kept);
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { RecentMemo } from '../../src/kernel/recent-memo.js';
+import { RecentMap, RecentMemo } from '../../src/kernel/recent-memo.js';
 
 describe('RecentMemo', () => {
   test('answers as the function does, computing each recent input once', () => {
@@ -69,5 +69,22 @@ describe('RecentMemo', () => {
   test('refuses a capacity that is not a positive integer', () => {
     for (const capacity of [0, 1, -1, 2.5, Number.NaN])
       expect(() => new RecentMemo(String, capacity)).toThrow(RangeError);
+  });
+});
+
+describe('RecentMap', () => {
+  test('keeps what is set, a kept undefined included, within its capacity; a hit in the old generation stays', () => {
+    const map = new RecentMap<number, string | undefined>(4);
+    map.set(1, undefined);
+    map.set(2, 'two');
+    expect(map.get(1)).toBeUndefined();
+    expect(map.has(1)).toBe(true);
+    expect(map.has(3)).toBe(false);
+    for (let n = 10; n < 12; n++) map.set(n, String(n));
+    expect(map.get(2)).toBe('two');
+    for (let n = 20; n < 22; n++) map.set(n, String(n));
+    expect(map.get(2)).toBe('two');
+    expect(map.has(1)).toBe(false);
+    expect(map.size).toBeLessThanOrEqual(4);
   });
 });
