@@ -49,7 +49,8 @@ const GOALS = {
   memoryRuns: 10_000,
 } as const;
 
-const MEMORY_WORKLOADS: readonly WorkloadName[] = ['sdk-generated', 'reference-generated'];
+/** Fresh programs, as a hunt runs them: a workload cycling through a few hundred could hide what a new program leaves behind. */
+const MEMORY_WORKLOADS: readonly WorkloadName[] = ['sdk-fresh', 'reference-fresh'];
 
 function describeComparison(comparison: WorkloadComparison): string {
   const { base, head } = comparison;
@@ -100,7 +101,9 @@ function describeMemory(figures: MemoryFigures): string {
   return (
     `RSS ${figures.rss.start} → ${figures.rss.settled} MB after the first 5% → ${figures.rss.end} MB (growth ${figures.rss.growthSettled} MB from the first 5%, ${figures.rss.growth} MB from the start; peak ${figures.rss.max} MB); ` +
     `WebAssembly ${figures.wasm.start} → ${figures.wasm.end} MB; V8 heap after GC ${figures.heap.usedAfterGcStart} → ` +
-    `${figures.heap.usedAfterGcEnd} MB, high-water ${figures.heap.maxUsed} MB used / ${figures.heap.maxCommitted} MB committed; ` +
+    `${figures.heap.usedAfterGcSettled} MB after the first 5% → ${figures.heap.usedAfterGcEnd} MB ` +
+    `(every ${figures.heap.sampleEvery.toLocaleString('en')} runs: ${figures.heap.usedAfterGcSamples.join(', ')}), ` +
+    `high-water ${figures.heap.maxUsed} MB used / ${figures.heap.maxCommitted} MB committed; ` +
     `${figures.runs} runs in ${figures.seconds} s`
   );
 }

@@ -3,7 +3,8 @@
  * set size at the start (after warm-up) and the end, split so the figure is honest: the growth
  * of WebAssembly memory (sql.js's heap, which a WebAssembly memory never gives back), the V8
  * heap's high-water mark (the most it held at once, which the resident set keeps long after),
- * and the heap after a forced GC at both ends (what is really still held). Live SDK apps,
+ * and the heap after a forced GC at the start, after the first 5%, every 1,000 runs and at the
+ * end (what is really still held, and whether it climbs). Live SDK apps,
  * databases and timers are counted at both ends too.
  *
  * Run as a script (the bench starts it with --expose-gc), it prints its figures as a JSON line:
@@ -42,9 +43,16 @@ export interface MemoryFigures {
   };
   /** WebAssembly memory (sql.js), MB. */
   readonly wasm: { readonly start: number; readonly end: number; readonly growth: number };
-  /** V8 heap, MB: used after a forced GC at each end; the most used and the most committed at any sample. */
+  /**
+   * V8 heap, MB: used after a forced GC at the start, after the first 5%, every `sampleEvery` runs
+   * and at the end; the most used and the most committed at any sample.
+   */
   readonly heap: {
     readonly usedAfterGcStart: number;
+    readonly usedAfterGcSettled: number;
+    readonly sampleEvery: number;
+    /** After run `sampleEvery`, twice that, … */
+    readonly usedAfterGcSamples: readonly number[];
     readonly usedAfterGcEnd: number;
     readonly maxUsed: number;
     readonly maxCommitted: number;
@@ -94,6 +102,8 @@ export async function measureMemory(options: {
   readonly workload: WorkloadName;
   readonly runs: number;
   readonly warmupRuns?: number;
+  /** Runs between two progress lines, each with a forced GC and the heap it leaves (default 1,000). */
+  readonly sampleEvery?: number;
   readonly root?: string;
   readonly log?: (line: string) => void;
 }): Promise<MemoryFigures> {
@@ -121,9 +131,17 @@ export async function measureMemory(options: {
   const started = performance.now();
   const settledAt = Math.floor(options.runs / 20);
   let rssSettled = start.rss;
+  let heapSettled = start.heap;
+  const sampleEvery = options.sampleEvery ?? 1000;
+  const heapSamples: number[] = [];
   for (let i = 0; i < options.runs; i++) {
     await run(index++);
-    if (i + 1 === settledAt) rssSettled = process.memoryUsage().rss;
+    if (i + 1 === settledAt) {
+      // RSS as it is, before the collection below gives anything back.
+      rssSettled = process.memoryUsage().rss;
+      await settle();
+      heapSettled = process.memoryUsage().heapUsed;
+    }
     if (i % 25 === 0) {
       const usage = process.memoryUsage();
       const heap = v8.getHeapStatistics();
@@ -131,9 +149,14 @@ export async function measureMemory(options: {
       maxUsed = Math.max(maxUsed, heap.used_heap_size);
       maxCommitted = Math.max(maxCommitted, heap.total_heap_size);
     }
-    if ((i + 1) % 1000 === 0) {
+    if ((i + 1) % sampleEvery === 0) {
+      const rss = process.memoryUsage().rss;
+      // A forced collection (ten in 10,000 runs): what is still held, not what V8 has yet to collect.
+      await settle();
+      const heap = process.memoryUsage().heapUsed;
+      heapSamples.push(heap);
       options.log?.(
-        `memory ${options.workload}: ${i + 1} runs, RSS ${round(process.memoryUsage().rss / MB)} MB, wasm ${round(wasmBytes() / MB)} MB`,
+        `memory ${options.workload}: ${i + 1} runs, RSS ${round(rss / MB)} MB, wasm ${round(wasmBytes() / MB)} MB, heap after GC ${round(heap / MB)} MB`,
       );
     }
   }
@@ -155,6 +178,9 @@ export async function measureMemory(options: {
     wasm: { start: round(start.wasm / MB), end: round(end.wasm / MB), growth: round((end.wasm - start.wasm) / MB) },
     heap: {
       usedAfterGcStart: round(start.heap / MB),
+      usedAfterGcSettled: round(heapSettled / MB),
+      sampleEvery,
+      usedAfterGcSamples: heapSamples.map((heap) => round(heap / MB)),
       usedAfterGcEnd: round(end.heap / MB),
       maxUsed: round(maxUsed / MB),
       maxCommitted: round(maxCommitted / MB),

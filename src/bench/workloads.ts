@@ -56,8 +56,13 @@ export type Workload =
       readonly client: 'sdk' | 'reference';
       /** fast-check seed of the program sample. */
       readonly seed: number;
-      /** How many distinct programs are drawn; runs cycle through them. */
-      readonly programs: number;
+      /**
+       * How many distinct programs are drawn, up front; runs cycle through them. Or `fresh`: each
+       * run draws a program of its own from the seed and the run's index, as a hunt draws one per
+       * run, so nothing is held between runs and no run repeats an earlier one's program (a cache
+       * keyed by what a run says cannot be helped by the workload repeating itself).
+       */
+      readonly programs: number | 'fresh';
       /**
        * The generator profile the programs are drawn with (a build from before profiles ignores
        * it and draws its own mix). Default: the scenario's.
@@ -99,6 +104,24 @@ export const WORKLOADS = {
     programs: 200,
     profile: 'wide',
   },
+  /** `sdk-generated` with a fresh program every run, as a hunt runs them. */
+  'sdk-fresh': {
+    kind: 'generated',
+    scenario: 'scenarios/generated-tutorial.ts',
+    client: 'sdk',
+    seed: 16,
+    programs: 'fresh',
+    profile: 'old-mix',
+  },
+  /** `reference-generated` with a fresh program every run, as a hunt runs them. */
+  'reference-fresh': {
+    kind: 'generated',
+    scenario: 'scenarios/generated-tutorial.ts',
+    client: 'reference',
+    seed: 16,
+    programs: 'fresh',
+    profile: 'old-mix',
+  },
   'world-standard': { kind: 'standard', client: 'reference', steps: 40 },
 } as const satisfies Record<string, Workload>;
 
@@ -128,8 +151,22 @@ export async function workloadRunner(modules: WorkloadModules, workload: Workloa
     cwd: root,
     ...(scenario.pullPageSize !== undefined ? { pageSize: scenario.pullPageSize } : {}),
   });
-  const programs = fc.sample(modules.programArbitrary(scenario), { seed: workload.seed, numRuns: workload.programs });
+  const arbitrary = modules.programArbitrary(scenario);
+  if (workload.programs === 'fresh') {
+    const seed = workload.seed;
+    return async (index) => {
+      const [program] = fc.sample(arbitrary, { seed: freshSeed(seed, index), numRuns: 1 });
+      await modules.executeProgram(scenario, program!, { driver: client.driver });
+    };
+  }
+  const programs = fc.sample(arbitrary, { seed: workload.seed, numRuns: workload.programs });
   return async (index) => {
     await modules.executeProgram(scenario, programs[index % programs.length]!, { driver: client.driver });
   };
+}
+
+/** The fast-check seed of run `index`'s fresh program: a 32-bit mix of both, distinct for every index below 2³². */
+export function freshSeed(seed: number, index: number): number {
+  // Multiplying by an odd constant is a bijection on 32-bit integers: distinct indexes, distinct seeds.
+  return (Math.imul(index, 0x9e3779b1) + seed) | 0;
 }

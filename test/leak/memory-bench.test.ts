@@ -1,0 +1,32 @@
+/**
+ * The memory bench's own bookkeeping (src/bench/memory.ts), on a few runs: a forced GC and a heap
+ * sample every `sampleEvery` runs, and figures of the shape the bench prints. The bench itself
+ * runs 10,000 runs; this only checks that it samples what it says. It needs gc(): the `leak`
+ * project runs it with --expose-gc.
+ */
+import path from 'node:path';
+import { expect, test } from 'vitest';
+import { measureMemory } from '../../src/bench/memory.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+test('samples the heap after a forced GC every sampleEvery runs, and logs each sample', async () => {
+  const lines: string[] = [];
+  const figures = await measureMemory({
+    workload: 'reference-fresh',
+    runs: 6,
+    warmupRuns: 1,
+    sampleEvery: 2,
+    root: ROOT,
+    log: (line) => lines.push(line),
+  });
+  expect(figures.runs).toBe(6);
+  expect(figures.heap.sampleEvery).toBe(2);
+  expect(figures.heap.usedAfterGcSamples).toHaveLength(3);
+  for (const mb of figures.heap.usedAfterGcSamples) expect(mb).toBeGreaterThan(0);
+  expect(
+    lines.map((line) => /^memory reference-fresh: (\d+) runs, .* heap after GC [\d.]+ MB$/.exec(line)?.[1]),
+  ).toEqual(['2', '4', '6']);
+  // A run's apps and databases are gone once it has finished.
+  expect(figures.live.end.reachable).toEqual(figures.live.start.reachable);
+});
