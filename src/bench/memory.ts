@@ -106,6 +106,8 @@ export async function measureMemory(options: {
   readonly sampleEvery?: number;
   readonly root?: string;
   readonly log?: (line: string) => void;
+  /** Reads the resident set size, bytes (default: the process's; a test counts the reads). */
+  readonly readRss?: () => number;
 }): Promise<MemoryFigures> {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (gc === undefined) throw new Error('memory: run with node --expose-gc');
@@ -122,8 +124,12 @@ export async function measureMemory(options: {
   };
   let index = 0;
   for (let i = 0; i < (options.warmupRuns ?? 20); i++) await run(index++);
+  // RSS is read before each forced collection, as the runs leave it: a collection the CLI never
+  // forces gives pages back, and read after one the end would understate the growth.
+  const readRss = options.readRss ?? (() => process.memoryUsage().rss);
+  const startRss = readRss();
   await settle();
-  const start = { rss: process.memoryUsage().rss, wasm: wasmBytes(), heap: process.memoryUsage().heapUsed };
+  const start = { rss: startRss, wasm: wasmBytes(), heap: process.memoryUsage().heapUsed };
   const liveStart = { open: liveObjects.open, reachable: liveObjects.reachable };
   let maxRss = start.rss;
   let maxUsed = 0;
@@ -133,24 +139,25 @@ export async function measureMemory(options: {
   let rssSettled = start.rss;
   let heapSettled = start.heap;
   const sampleEvery = options.sampleEvery ?? 1000;
+  let endRss: number | undefined;
   const heapSamples: number[] = [];
   for (let i = 0; i < options.runs; i++) {
     await run(index++);
     if (i + 1 === settledAt) {
       // RSS as it is, before the collection below gives anything back.
-      rssSettled = process.memoryUsage().rss;
+      rssSettled = readRss();
       await settle();
       heapSettled = process.memoryUsage().heapUsed;
     }
     if (i % 25 === 0) {
-      const usage = process.memoryUsage();
       const heap = v8.getHeapStatistics();
-      maxRss = Math.max(maxRss, usage.rss);
+      maxRss = Math.max(maxRss, readRss());
       maxUsed = Math.max(maxUsed, heap.used_heap_size);
       maxCommitted = Math.max(maxCommitted, heap.total_heap_size);
     }
     if ((i + 1) % sampleEvery === 0) {
-      const rss = process.memoryUsage().rss;
+      const rss = readRss();
+      if (i + 1 === options.runs) endRss = rss;
       // A forced collection (ten in 10,000 runs): what is still held, not what V8 has yet to collect.
       await settle();
       const heap = process.memoryUsage().heapUsed;
@@ -161,8 +168,9 @@ export async function measureMemory(options: {
     }
   }
   const seconds = (performance.now() - started) / 1000;
+  endRss ??= readRss();
   await settle();
-  const end = { rss: process.memoryUsage().rss, wasm: wasmBytes(), heap: process.memoryUsage().heapUsed };
+  const end = { rss: endRss, wasm: wasmBytes(), heap: process.memoryUsage().heapUsed };
   return {
     workload: options.workload,
     runs: options.runs,

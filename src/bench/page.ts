@@ -45,7 +45,7 @@ const ABOUT: Readonly<Record<string, string>> = {
   memory:
     'One process per client, started with --expose-gc and sizing its heap as the command line does (`src/kernel/heap-growth.ts`: V8 collects at 2× the live heap, not up to 4×). ' +
     '`sdk-fresh` and `reference-fresh`: the programs of `sdk-generated` and `reference-generated`, but a fresh one every run, drawn from the seed and the run’s index as a hunt draws them, so that no run repeats an earlier one’s program and nothing a run says can stay cached for a later one. ' +
-    'RSS at the start (after 20 warm-up runs), after the first 5% of the runs (V8’s heap has grown to its working size by then; the goal counts from there, as serve-soak does) and at the end; WebAssembly memory (sql.js) apart; ' +
+    'RSS at the start (after 20 warm-up runs), after the first 5% of the runs (V8’s heap has grown to its working size by then; the goal counts from there, as serve-soak does) and at the end, each read as the runs leave it, before any forced collection; WebAssembly memory (sql.js) apart; ' +
     'the V8 heap after a forced GC at the start, after the first 5%, every 1,000 runs (the progress lines; ten forced collections in all) and at the end, and its high-water mark; open and reachable SDK realms, apps, databases and SDK timers.',
   'hunt-throughput':
     'The built CLI as a user runs it, in a process of its own from the repository’s root: `syncwright hunt --client sdk` over the generated scenarios of `./scenarios`, a fixed run budget and seed, the SDK baseline (known findings do not fail the hunt), a fresh corpus, shrinking and triage on as by default; once with 1 worker, then with 2. ' +

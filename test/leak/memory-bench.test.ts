@@ -12,6 +12,7 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 
 test('samples the heap after a forced GC every sampleEvery runs, and logs each sample', async () => {
   const lines: string[] = [];
+  let reads = 0;
   const figures = await measureMemory({
     workload: 'reference-fresh',
     runs: 6,
@@ -19,6 +20,8 @@ test('samples the heap after a forced GC every sampleEvery runs, and logs each s
     sampleEvery: 2,
     root: ROOT,
     log: (line) => lines.push(line),
+    // Every read a megabyte more than the last: which read each figure took shows in its value.
+    readRss: () => (reads += 1) * 1024 * 1024,
   });
   expect(figures.runs).toBe(6);
   expect(figures.heap.sampleEvery).toBe(2);
@@ -27,6 +30,11 @@ test('samples the heap after a forced GC every sampleEvery runs, and logs each s
   expect(
     lines.map((line) => /^memory reference-fresh: (\d+) runs, .* heap after GC [\d.]+ MB$/.exec(line)?.[1]),
   ).toEqual(['2', '4', '6']);
+  // The end's RSS is the last run's, read before the forced collection that follows it (the
+  // last progress line's read), and no read comes after it.
+  const lastRss = Number(/RSS ([\d.]+) MB/.exec(lines.at(-1)!)?.[1]);
+  expect(figures.rss.end).toBe(lastRss);
+  expect(figures.rss.end).toBe(reads);
   // A run's apps and databases are gone once it has finished.
   expect(figures.live.end.reachable).toEqual(figures.live.start.reachable);
 });
