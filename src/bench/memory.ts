@@ -115,12 +115,14 @@ export async function measureMemory(options: {
   const modules = await loadWorkloadModules(OWN_DIST);
   const run = await workloadRunner(modules, WORKLOADS[options.workload], options.root ?? process.cwd());
   // As the leak test counts (test/leak/sdk-runs.test.ts): the run's last callbacks finish, one
-  // full GC, then two turns so that the FinalizationRegistry's callbacks have run.
-  const settle = async (): Promise<void> => {
+  // full GC, then two turns so that the FinalizationRegistry's callbacks have run. Returns the
+  // heap that collection left.
+  const settle = async (): Promise<number> => {
     await new Promise((resolve) => setImmediate(resolve));
     gc();
     await new Promise((resolve) => setImmediate(resolve));
     await new Promise((resolve) => setImmediate(resolve));
+    return process.memoryUsage().heapUsed;
   };
   let index = 0;
   for (let i = 0; i < (options.warmupRuns ?? 20); i++) await run(index++);
@@ -128,8 +130,7 @@ export async function measureMemory(options: {
   // forces gives pages back, and read after one the end would understate the growth.
   const readRss = options.readRss ?? (() => process.memoryUsage().rss);
   const startRss = readRss();
-  await settle();
-  const start = { rss: startRss, wasm: wasmBytes(), heap: process.memoryUsage().heapUsed };
+  const start = { rss: startRss, heap: await settle(), wasm: wasmBytes() };
   const liveStart = { open: liveObjects.open, reachable: liveObjects.reachable };
   let maxRss = start.rss;
   let maxUsed = 0;
@@ -146,8 +147,7 @@ export async function measureMemory(options: {
     if (i + 1 === settledAt) {
       // RSS as it is, before the collection below gives anything back.
       rssSettled = readRss();
-      await settle();
-      heapSettled = process.memoryUsage().heapUsed;
+      heapSettled = await settle();
     }
     if (i % 25 === 0) {
       const heap = v8.getHeapStatistics();
@@ -159,8 +159,7 @@ export async function measureMemory(options: {
       const rss = readRss();
       if (i + 1 === options.runs) endRss = rss;
       // A forced collection (ten in 10,000 runs): what is still held, not what V8 has yet to collect.
-      await settle();
-      const heap = process.memoryUsage().heapUsed;
+      const heap = await settle();
       heapSamples.push(heap);
       options.log?.(
         `memory ${options.workload}: ${i + 1} runs, RSS ${round(rss / MB)} MB, wasm ${round(wasmBytes() / MB)} MB, heap after GC ${round(heap / MB)} MB`,
@@ -169,8 +168,7 @@ export async function measureMemory(options: {
   }
   const seconds = (performance.now() - started) / 1000;
   endRss ??= readRss();
-  await settle();
-  const end = { rss: endRss, wasm: wasmBytes(), heap: process.memoryUsage().heapUsed };
+  const end = { rss: endRss, heap: await settle(), wasm: wasmBytes() };
   return {
     workload: options.workload,
     runs: options.runs,

@@ -72,6 +72,18 @@ export type Workload =
   /** The bench's standard scenario (3 clients, every fault kind), without checkers. */
   | { readonly kind: 'standard'; readonly client: 'sdk' | 'reference'; readonly steps: number };
 
+/** The tutorial scenario's generated programs on the real SDK (see {@link WORKLOADS}). */
+const SDK_GENERATED = {
+  kind: 'generated',
+  scenario: 'scenarios/generated-tutorial.ts',
+  client: 'sdk',
+  seed: 16,
+  programs: 200,
+  profile: 'old-mix',
+} as const satisfies Workload;
+
+const REFERENCE_GENERATED = { ...SDK_GENERATED, client: 'reference' } as const satisfies Workload;
+
 /**
  * The named workloads. `sdk-generated` is the tutorial scenario's generated programs (2 clients,
  * an editor, up to 14 steps, every fault kind) on the real SDK, drawn with the generator's
@@ -79,49 +91,14 @@ export type Workload =
  * (the default `wide` profile adds step kinds that commit did not have).
  */
 export const WORKLOADS = {
-  'sdk-generated': {
-    kind: 'generated',
-    scenario: 'scenarios/generated-tutorial.ts',
-    client: 'sdk',
-    seed: 16,
-    programs: 200,
-    profile: 'old-mix',
-  },
-  'reference-generated': {
-    kind: 'generated',
-    scenario: 'scenarios/generated-tutorial.ts',
-    client: 'reference',
-    seed: 16,
-    programs: 200,
-    profile: 'old-mix',
-  },
+  'sdk-generated': SDK_GENERATED,
+  'reference-generated': REFERENCE_GENERATED,
   /** The same scenario's programs drawn with the default `wide` profile (issue 15's wider world). */
-  'reference-generated-wide': {
-    kind: 'generated',
-    scenario: 'scenarios/generated-tutorial.ts',
-    client: 'reference',
-    seed: 16,
-    programs: 200,
-    profile: 'wide',
-  },
+  'reference-generated-wide': { ...REFERENCE_GENERATED, profile: 'wide' },
   /** `sdk-generated` with a fresh program every run, as a hunt runs them. */
-  'sdk-fresh': {
-    kind: 'generated',
-    scenario: 'scenarios/generated-tutorial.ts',
-    client: 'sdk',
-    seed: 16,
-    programs: 'fresh',
-    profile: 'old-mix',
-  },
+  'sdk-fresh': { ...SDK_GENERATED, programs: 'fresh' },
   /** `reference-generated` with a fresh program every run, as a hunt runs them. */
-  'reference-fresh': {
-    kind: 'generated',
-    scenario: 'scenarios/generated-tutorial.ts',
-    client: 'reference',
-    seed: 16,
-    programs: 'fresh',
-    profile: 'old-mix',
-  },
+  'reference-fresh': { ...REFERENCE_GENERATED, programs: 'fresh' },
   'world-standard': { kind: 'standard', client: 'reference', steps: 40 },
 } as const satisfies Record<string, Workload>;
 
