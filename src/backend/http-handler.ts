@@ -18,6 +18,7 @@ import { USER_HEADER } from './server-variants.js';
 import { MAX_OBJECT_DEPTH } from '../protocol/limits.js';
 import { JsonTextError, readJson } from '../protocol/safe-json.js';
 import { requireId, stampOf } from './values.js';
+import { processCaches } from '../kernel/process-caches.js';
 
 /** What the HTTP layer needs from the backend. */
 export interface HttpCore {
@@ -328,6 +329,7 @@ function apiVersionRefusal(here: Route): HttpResponse | undefined {
 const parsedQueries = new Map<string, TableQuery>();
 const MAX_PARSED_QUERIES = 256;
 const MAX_CACHED_QUERY_LENGTH = 2048;
+processCaches.register('backend parsed queries', parsedQueries);
 
 /** The query of `search`; `params` (its parameters) is called only when the cache cannot answer. */
 function tableQueryOf(search: string, params: () => URLSearchParams, core: HttpCore): TableQuery {

@@ -6,6 +6,7 @@ import { formatTimestamp, parseIsoTimestamp } from '../protocol/datetime.js';
 import { RecentMemo } from '../kernel/recent-memo.js';
 import type { JsonObject, JsonValue } from '../protocol/records.js';
 import type { ColumnSet, LocalRecord, LocalValue } from './columns.js';
+import { processCaches } from '../kernel/process-caches.js';
 
 /** The properties the server owns; never sent in a request body (except `id` on insert). */
 export const SERVER_OWNED = ['version', 'createdAt', 'updatedAt', 'deleted'] as const;
@@ -52,6 +53,7 @@ export function timestampOf(text: string): number | undefined {
  * memo's keys are short whatever a server sends.
  */
 const recentTimestamps = new RecentMemo(parseServerTimestamp, 1024);
+processCaches.register('client timestamps', recentTimestamps);
 
 function parseServerTimestamp(text: string): number | undefined {
   if (isPlainServerTimestamp(text)) {

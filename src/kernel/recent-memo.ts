@@ -35,6 +35,10 @@ export class RecentMemo<K, V> {
   get size(): number {
     return this.recent.size;
   }
+
+  clear(): void {
+    this.recent.clear();
+  }
 }
 
 /**
@@ -78,5 +82,10 @@ export class RecentMap<K, V> {
   /** Entries held now (never more than the capacity). */
   get size(): number {
     return this.current.size + this.previous.size;
+  }
+
+  clear(): void {
+    this.current = new Map();
+    this.previous = new Map();
   }
 }

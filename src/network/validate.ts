@@ -6,6 +6,7 @@
 import type { FaultPlan } from './fault-plan.js';
 import { schemaIssues } from '../protocol/schema.js';
 import { faultPlanSchema, planPath, showPlanValue } from './schema.js';
+import { processCaches } from '../kernel/process-caches.js';
 
 export interface FaultPlanIssue {
   /** Where in the plan, e.g. `links.client-1.faults[0].effect.status`. */
@@ -31,6 +32,7 @@ export class FaultPlanError extends Error {
  */
 const validPlans = new Set<string>();
 const MAX_VALID_PLANS = 256;
+processCaches.register('fault plans validated', validPlans);
 
 /** Returns the plan, typed, or throws {@link FaultPlanError} listing every problem. */
 export function parseFaultPlan(value: unknown): FaultPlan {

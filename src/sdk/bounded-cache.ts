@@ -36,6 +36,16 @@ export class BoundedCache<V> {
   keep(key: string, value: V): void {
     if (this.hasRoom) this.entries.set(key, value);
   }
+
+  /** Entries held now. */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Forgets the entries; the hit and miss counts go on. */
+  clear(): void {
+    this.entries.clear();
+  }
 }
 
 /** A module's exports with one function swapped, the rest (and the original object) untouched. */

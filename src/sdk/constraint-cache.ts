@@ -21,6 +21,7 @@
 import type { SdkRealm } from './realm.js';
 import { BoundedCache, withExport, type CacheStats } from './bounded-cache.js';
 import { primitiveKey, realmIntrinsics, toTemplate, type Template } from './realm-tree.js';
+import { processCaches } from '../kernel/process-caches.js';
 
 type Transform = (func: unknown, env: unknown) => unknown;
 
@@ -71,6 +72,16 @@ export class ConstraintCache {
 
   get stats(): CacheStats {
     return this.entries.stats;
+  }
+
+  /** Calls kept. */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Forgets the kept calls (the few sources' numbers stay: they are not answers). */
+  clear(): void {
+    this.entries.clear();
   }
 
   /**
@@ -167,3 +178,4 @@ function isDate(value: unknown): value is Date {
 
 /** The process's constraint cache. */
 export const sharedConstraintCache = new ConstraintCache();
+processCaches.register('sdk constraints', sharedConstraintCache);

@@ -16,6 +16,7 @@
 import type { SdkRealm } from './realm.js';
 import { BoundedCache, withExport, type CacheStats } from './bounded-cache.js';
 import { primitiveKey, primitivesKey, realmIntrinsics, toTemplate, type Template } from './realm-tree.js';
+import { processCaches } from '../kernel/process-caches.js';
 
 type Format = (query: unknown, config?: unknown) => unknown;
 
@@ -35,6 +36,14 @@ export class FormatCache {
 
   get stats(): CacheStats {
     return this.entries.stats;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  clear(): void {
+    this.entries.clear();
   }
 
   /** What an instance's code gets for `require('azure-odata-sql')`: its exports with `format` through this cache. */
@@ -90,3 +99,4 @@ function ownPrimitives(value: unknown): [string, unknown][] | undefined {
 
 /** The process's format cache. */
 export const sharedFormatCache = new FormatCache();
+processCaches.register('sdk odata-sql formats', sharedFormatCache);

@@ -18,6 +18,7 @@ import type { SdkRealm } from './realm.js';
 import { withExport } from './bounded-cache.js';
 import { realmIntrinsics, toTemplate, type Template } from './realm-tree.js';
 import { RecentMap } from '../kernel/recent-memo.js';
+import { processCaches } from '../kernel/process-caches.js';
 
 type FromJson = (value: unknown) => unknown;
 
@@ -39,6 +40,14 @@ export class JsonCache {
   /** Copies handed out, real parses, and texts held. */
   get stats(): { readonly hits: number; readonly misses: number; readonly entries: number } {
     return { hits: this.hitCount, misses: this.missCount, entries: this.recent.size };
+  }
+
+  get size(): number {
+    return this.recent.size;
+  }
+
+  clear(): void {
+    this.recent.clear();
   }
 
   /**
@@ -73,3 +82,4 @@ export class JsonCache {
 
 /** The process's JSON cache. */
 export const sharedJsonCache = new JsonCache();
+processCaches.register('sdk json answers', sharedJsonCache);

@@ -18,6 +18,7 @@
 import type { SdkRealm } from './realm.js';
 import { BoundedCache, withExport, type CacheStats } from './bounded-cache.js';
 import { primitivesKey, realmIntrinsics, toTemplate, type Template } from './realm-tree.js';
+import { processCaches } from '../kernel/process-caches.js';
 
 type Parse = (code: unknown, options?: unknown) => unknown;
 
@@ -30,6 +31,14 @@ export class ParseCache {
   /** Parses served from a template, and real parses. */
   get stats(): CacheStats {
     return this.templates.stats;
+  }
+
+  get size(): number {
+    return this.templates.size;
+  }
+
+  clear(): void {
+    this.templates.clear();
   }
 
   /**
@@ -66,3 +75,4 @@ export class ParseCache {
 
 /** The process's parse cache. */
 export const sharedParseCache = new ParseCache();
+processCaches.register('sdk esprima parses', sharedParseCache);

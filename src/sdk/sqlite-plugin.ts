@@ -35,6 +35,7 @@ import type { StoreFault, StoreWrite, StoreWriteVerdict } from '../kernel/driver
 import type { SdkMutations } from './mutations.js';
 import { closeDatabase, openDatabase } from '../sqlite/sqljs.js';
 import { RecentMemo } from '../kernel/recent-memo.js';
+import { processCaches } from '../kernel/process-caches.js';
 
 /** Runs a task later (a native-bridge hop). */
 export type Schedule = (task: () => void) => void;
@@ -263,6 +264,7 @@ function statementKind(sql: string): StatementKind {
  * hashes, and the memo's bound keeps a hostile app's endless new texts from growing it.
  */
 const STATEMENT_KINDS = new RecentMemo<string, StatementKind>(statementKind, 512);
+processCaches.register('sqlite plugin statement kinds', STATEMENT_KINDS);
 
 /** Prepared statements kept per connection: the SDK repeats a few dozen texts all the time. */
 const STATEMENT_CACHE_SIZE = 128;

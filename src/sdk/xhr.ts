@@ -21,6 +21,7 @@ import {
   type TransportFailureKind,
 } from '../protocol/http.js';
 import type { SdkMutations } from './mutations.js';
+import { processCaches } from '../kernel/process-caches.js';
 
 export interface XhrOptions {
   readonly transport: Transport;
@@ -44,6 +45,7 @@ const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
 /** Resolved URLs by (base, URL): the SDK requests the same few URLs over and over. */
 const resolvedUrls = new Map<string, { readonly href: string; readonly path: string }>();
 const MAX_RESOLVED_URLS = 1024;
+processCaches.register('xhr resolved urls', resolvedUrls);
 
 /** The URL without its fragment, and the path a server sees in its request line (the transport speaks paths). */
 function resolveUrl(url: string, base: string): { readonly href: string; readonly path: string } {

@@ -19,6 +19,7 @@ import { resolveClient } from '../../src/scenario/clients.js';
 import { executeProgram } from '../../src/scenario/execute.js';
 import { listScenarioFiles, loadScenario } from '../../src/scenario/load.js';
 import { replay } from '../../src/scenario/replay.js';
+import { processCaches } from '../../src/kernel/process-caches.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const SAMPLE_SEED = 2026;
@@ -94,6 +95,7 @@ async function generatedHashes(
   client: 'sdk' | 'reference',
   runs: number,
   seed: number,
+  beforeEachRun: () => void = () => {},
 ): Promise<string[]> {
   const loaded = await loadScenario(path.join(ROOT, file), { cwd: ROOT });
   // The programs main pinned: the old-mix profile draws them as the generator did before the wide one.
@@ -104,6 +106,7 @@ async function generatedHashes(
   const programs = fc.sample(programArbitrary(scenario), { seed, numRuns: runs });
   const hashes: string[] = [];
   for (const program of programs) {
+    beforeEachRun();
     const record = await executeProgram(scenario, program, { driver: resolved.driver });
     hashes.push(historyHash(record.history).slice(0, 16));
   }
@@ -144,6 +147,27 @@ describe('histories pinned on the base code', () => {
       hashes.forEach((hash, i) => (actual[`${path.basename(file, '.ts')}/${client}/${i}`] = hash));
     }
     expectPinned(actual);
+  }, 120_000);
+
+  test('emptying the process caches before every run changes no history', async () => {
+    // The memory bench empties them to tell their growth from a leak: they must be pure memos.
+    const used: Record<string, number>[] = [];
+    const empty = (): void => {
+      used.push({ ...processCaches.sizes() });
+      processCaches.clear();
+    };
+    const actual: Record<string, string> = {};
+    const sdk = await generatedHashes('scenarios/generated-tutorial.ts', 'sdk', 3, SAMPLE_SEED, empty);
+    sdk.forEach((hash, i) => (actual[`generated-tutorial/sdk/${i}`] = hash));
+    const reference = await generatedHashes('scenarios/generated-tutorial.ts', 'reference', 2, SAMPLE_SEED + 1, empty);
+    reference.forEach((hash, i) => (actual[`generated-tutorial/reference/${i}`] = hash));
+    empty();
+    expectPinned(actual);
+    // Each run had filled caches again (the first saw the earlier tests' entries), so each emptying mattered.
+    for (const sizes of used.slice(1)) expect(Object.values(sizes).some((size) => size > 0)).toBe(true);
+    // The SDK's caches were all in use: a cache that is never filled here is not tested by this.
+    const filled = new Set(used.flatMap((sizes) => Object.keys(sizes).filter((name) => sizes[name]! > 0)));
+    expect([...filled].sort()).toEqual(Object.keys(processCaches.sizes()).sort());
   }, 120_000);
 
   test('the saved SDK regressions replay to their pinned histories', async () => {

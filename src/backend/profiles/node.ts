@@ -19,6 +19,7 @@ import type {
   TimestampCodec,
   VersionSource,
 } from './profile.js';
+import { processCaches } from '../../kernel/process-caches.js';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 const HTML_TYPE = 'text/html; charset=utf-8';
@@ -35,6 +36,7 @@ export const NODE_SERVER_VERSION = 'node-4.0.2';
  * backend: the text of a number never changes, and a run's first backend warms it for the next.
  */
 const formatted = new RecentMemo(formatTimestamp, 1024);
+processCaches.register('backend timestamp texts', formatted);
 
 /** Timestamps as epoch milliseconds; the wire shows three fractional digits. */
 export function epochMsTimestamps(): TimestampCodec {
@@ -99,6 +101,7 @@ const MEMO_BODY_CHARS = 4096;
  * less than SHA-1 over its UTF-8 bytes.
  */
 const RECENT_ETAGS = new RecentMemo<string, string>(computeWeakETag, 512);
+processCaches.register('backend etags', RECENT_ETAGS);
 
 /** Express's default weak ETag (the `etag` package): body length and SHA-1, on bodies that set none. */
 export function weakETag(body: string): string {
