@@ -9,8 +9,10 @@
  *
  * The heap after GC also climbs for two reasons that are not leaks: syncwright's process-wide
  * memos fill up to their bounds over the first thousands of runs, and V8 compiles more code as
- * more paths get hot. So at both ends the caches are emptied (kernel/process-caches.ts) and the
- * heap is read again, with V8's code spaces apart: what is left is what runs left behind.
+ * more paths get hot. So at the start, after the first 5% and at the end the caches are emptied
+ * (kernel/process-caches.ts) and the heap is read again, with V8's code spaces apart: what is
+ * left is what runs left behind. The caches refill within a few runs; the samples every 1,000
+ * runs show them refilled.
  *
  * Run as a script (the bench starts it with --expose-gc), it prints its figures as a JSON line:
  *   node --expose-gc dist/bench/memory.js '{"workload":"sdk-generated","runs":10000}'
