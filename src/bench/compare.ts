@@ -2,8 +2,9 @@
  * The side-by-side bench: two commits built in git worktrees under the OS temp folder (made and
  * removed here), the same workloads run on both in fresh processes, interleaved — base, head,
  * head, base, … — for several rounds, so that a slow spell of a shared machine falls on both.
- * Each round's figure is the median of its windows; a side's figure is the median over rounds,
- * with the slowest and fastest round beside it; the ratio is head over base per round.
+ * Each round's figure is the median of its windows, each window a fixed count of runs, so that
+ * both builds time the same programs (see `throughput.ts`); a side's figure is the median over
+ * rounds, with the slowest and fastest round beside it; the ratio is head over base per round.
  */
 import { execFile, spawn } from 'node:child_process';
 import { access, mkdtemp, rm, symlink } from 'node:fs/promises';

@@ -35,7 +35,7 @@ const ABOUT: Readonly<Record<string, string>> = {
     'Both commits are built in temporary git worktrees and run the same workloads in fresh processes, interleaved (base, head, head, base, …), each process with its build’s heap sizing as its command line sets it (a build with `src/kernel/heap-growth.ts` collects at 2× the live heap; the base keeps V8’s default). ' +
     '`sdk-generated`: programs of `scenarios/generated-tutorial.ts` (2 clients, an editor, up to 14 steps, every fault kind) on the real SDK, checkers included. ' +
     '`world-standard`: the standard scenario (3 reference clients, 40 steps, every fault kind). ' +
-    'A round’s figure is the median of its measuring windows; a side’s is the median over rounds, with the slowest and fastest round; the ratio is head over base per round.',
+    'A round’s figure is the median of its measuring windows; a window is a fixed number of runs (the SDK: 30 warm-up runs, then 5 windows of 34, so each of the 200 programs runs once; the reference client: 150, then 5 of 80), so both builds time the very same programs and only the time differs. A side’s figure is the median over rounds, with the slowest and fastest round; the ratio is head over base per round.',
   profiles:
     'One build, one process: programs of `scenarios/generated-tutorial.ts` on the reference client, checkers included, drawn with the `old-mix` profile (the generator before the wide one) and with the default `wide` profile, in interleaved rounds. ' +
     'The ratio is wide over old-mix per round; issue 15 asks for at least 0.7 (no more than 30% slower).',

@@ -1,8 +1,14 @@
 /**
  * Runs per second of a workload, measured the way every speed figure of the bench is: warm-up
- * runs first (sql.js loading, the JIT), then several short windows and the median of their
- * rates, with the slowest and fastest beside it — on a shared machine one window can fall into
- * a slow spell of the host, and the median is the figure a second bench run repeats.
+ * runs first (sql.js loading, the JIT), then several windows and the median of their rates,
+ * with the slowest and fastest beside it — on a shared machine one window can fall into a slow
+ * spell of the host, and the median is the figure a second bench run repeats.
+ *
+ * A window is a number of runs, not a stretch of time. Run `i` is the same program (or seed) on
+ * every build, so two builds measured side by side time the very same programs, window for
+ * window, and only the time differs. Windows of fixed length gave a faster build more, and
+ * other, programs than a slower one: on `sdk-generated` the head ran programs 30–230 in the
+ * time the base ran 30–115, and generated programs differ in cost several times over.
  */
 
 export interface ThroughputOptions {
@@ -10,9 +16,8 @@ export interface ThroughputOptions {
   readonly warmupRuns: number;
   /** Measuring windows; the median of their rates is the figure. */
   readonly windows: number;
-  /** Wall ms each window lasts (it also runs at least `minRunsPerWindow` runs). */
-  readonly windowMs: number;
-  readonly minRunsPerWindow?: number;
+  /** Runs in each window: the windows time runs `warmupRuns` to `warmupRuns + windows × runsPerWindow − 1`. */
+  readonly runsPerWindow: number;
 }
 
 export interface Throughput {
@@ -37,13 +42,9 @@ export async function measureThroughput(
   const cpu = process.cpuUsage();
   for (let window = 0; window < options.windows; window++) {
     const started = performance.now();
-    let windowRuns = 0;
-    while (windowRuns < (options.minRunsPerWindow ?? 3) || performance.now() - started < options.windowMs) {
-      await run(index++);
-      windowRuns++;
-    }
-    rates.push((windowRuns * 1000) / (performance.now() - started));
-    runs += windowRuns;
+    for (let i = 0; i < options.runsPerWindow; i++) await run(index++);
+    rates.push((options.runsPerWindow * 1000) / (performance.now() - started));
+    runs += options.runsPerWindow;
   }
   const used = process.cpuUsage(cpu);
   const sorted = [...rates].sort((a, b) => a - b);

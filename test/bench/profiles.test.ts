@@ -7,7 +7,7 @@ describe('bench section profiles', () => {
     const figures = await compareProfiles({
       rounds: 1,
       log: (line) => lines.push(line),
-      measure: { warmupRuns: 2, windows: 1, windowMs: 1, minRunsPerWindow: 3 },
+      measure: { warmupRuns: 2, windows: 1, runsPerWindow: 3 },
     });
     expect(figures.oldMix.runsPerSecond).toBeGreaterThan(0);
     expect(figures.wide.runsPerSecond).toBeGreaterThan(0);

@@ -85,18 +85,35 @@ describe('the breakdown', () => {
 });
 
 describe('the throughput measure', () => {
-  test('warm-up runs are not counted; every window runs at least its minimum', async () => {
+  test('warm-up runs are not counted; every window runs its count of runs, whatever their speed', async () => {
     const calls: number[] = [];
     const figures = await measureThroughput(
       async (index) => {
         calls.push(index);
       },
-      { warmupRuns: 4, windows: 3, windowMs: 0, minRunsPerWindow: 5 },
+      { warmupRuns: 4, windows: 3, runsPerWindow: 5 },
     );
     expect(figures.runs).toBe(15);
     expect(calls).toEqual(Array.from({ length: 19 }, (_, i) => i));
     expect(figures.range[0]).toBeLessThanOrEqual(figures.runsPerSecond);
     expect(figures.range[1]).toBeGreaterThanOrEqual(figures.runsPerSecond);
+  });
+
+  test('a slow build and a fast one are timed on the same runs', async () => {
+    const fast: number[] = [];
+    const slow: number[] = [];
+    let sink = 0;
+    const options = { warmupRuns: 2, windows: 3, runsPerWindow: 4 };
+    await measureThroughput(async (index) => {
+      fast.push(index);
+    }, options);
+    await measureThroughput(async (index) => {
+      // Real work, many times a fast run's: a window of fixed length would hold fewer of these.
+      for (let i = 0; i < 200_000; i++) sink += i % 7;
+      slow.push(index);
+    }, options);
+    expect(sink).toBeGreaterThan(0);
+    expect(slow).toEqual(fast);
   });
 
   test('the median of an even count is the mean of the middle two', () => {
@@ -128,8 +145,7 @@ describe('measureWorkload', () => {
     const figures = await measureWorkload('world-standard', {
       warmupRuns: 1,
       windows: 1,
-      windowMs: 0,
-      minRunsPerWindow: 2,
+      runsPerWindow: 2,
       root: path.resolve(import.meta.dirname, '../..'),
     });
     expect(figures.runs).toBe(2);
