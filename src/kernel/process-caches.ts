@@ -4,8 +4,9 @@
  * Each is a cache of a pure function (the same input gives the same answer, kept or not) with a
  * fixed bound, so a long hunt fills them over its first thousands of runs and then holds them
  * at that size. The memory bench needs to tell that from what runs leave behind by mistake: it
- * empties every cache named here and collects, at the start and at the end, and what the heap
- * still grew by is not a cache's. A memo left out of this list would show as growth there.
+ * empties every cache named here and collects, at the start, after the first 5% of the runs and
+ * at the end, and what the heap still grew by is not a cache's. A memo left out of this list
+ * would show as growth there.
  *
  * Only process-wide ones belong here (module-level, alive as long as the process): a cache that
  * belongs to a run, a backend or a connection goes with it.
