@@ -11,7 +11,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { measureThroughput, type Throughput, type ThroughputOptions } from './throughput.js';
+import { checkThroughputOptions, measureThroughput, type Throughput, type ThroughputOptions } from './throughput.js';
 import {
   isWorkloadName,
   loadWorkloadModules,
@@ -47,14 +47,17 @@ export async function measureWorkload(
   options: MeasureOptions = {},
 ): Promise<Throughput> {
   const chosen = typeof workload === 'string' ? WORKLOADS[workload] : workload;
-  const modules = await loadWorkloadModules(options.dist ?? OWN_DIST);
-  const run = await workloadRunner(modules, chosen, options.root ?? process.cwd());
   const base = defaults(chosen);
-  return measureThroughput(run, {
+  const counts: ThroughputOptions = {
     warmupRuns: options.warmupRuns ?? base.warmupRuns,
     windows: options.windows ?? base.windows,
     runsPerWindow: options.runsPerWindow ?? base.runsPerWindow,
-  });
+  };
+  // Before loading a build: a bad request fails at once.
+  checkThroughputOptions(counts);
+  const modules = await loadWorkloadModules(options.dist ?? OWN_DIST);
+  const run = await workloadRunner(modules, chosen, options.root ?? process.cwd());
+  return measureThroughput(run, counts);
 }
 
 /** What the script takes, as JSON in its one argument. */

@@ -30,11 +30,31 @@ export interface Throughput {
   readonly cpuMsPerRun: number;
 }
 
+/** The largest count each option takes: a probe's request is JSON anyone can write, and a huge count is a hang. */
+const LIMITS: Readonly<Record<keyof ThroughputOptions, readonly [number, number]>> = {
+  warmupRuns: [0, 1_000_000],
+  windows: [1, 1_000],
+  runsPerWindow: [1, 1_000_000],
+};
+
+/** Throws a RangeError naming the first option that is not a whole number within its limits. */
+export function checkThroughputOptions(options: ThroughputOptions): void {
+  for (const [key, [min, max]] of Object.entries(LIMITS) as [keyof ThroughputOptions, readonly [number, number]][]) {
+    const value: unknown = options[key];
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+      throw new RangeError(
+        `throughput: options.${key}: expected a whole number from ${min} to ${max}, found ${JSON.stringify(value) ?? String(value)}`,
+      );
+    }
+  }
+}
+
 /** Measures `run` (called with 0, 1, 2…: which run of the sequence this is). */
 export async function measureThroughput(
   run: (index: number) => Promise<void>,
   options: ThroughputOptions,
 ): Promise<Throughput> {
+  checkThroughputOptions(options);
   let index = 0;
   for (let i = 0; i < options.warmupRuns; i++) await run(index++);
   const rates: number[] = [];

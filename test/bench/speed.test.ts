@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { categoriseProfile } from '../../src/bench/breakdown.js';
 import { performancePage } from '../../src/bench/page.js';
-import { measureThroughput, median } from '../../src/bench/throughput.js';
+import { measureThroughput, median, type ThroughputOptions } from '../../src/bench/throughput.js';
 
 const DIST = 'file:///repo/dist';
 const NM = 'file:///repo/node_modules';
@@ -116,6 +116,45 @@ describe('the throughput measure', () => {
     expect(slow).toEqual(fast);
   });
 
+  test.each([
+    [
+      { warmupRuns: 1, windows: 1, runsPerWindow: 0 },
+      'options.runsPerWindow: expected a whole number from 1 to 1000000, found 0',
+    ],
+    [
+      { warmupRuns: 1, windows: 1, runsPerWindow: 1e12 },
+      'options.runsPerWindow: expected a whole number from 1 to 1000000, found 1000000000000',
+    ],
+    [{ warmupRuns: 1, windows: 1, runsPerWindow: 2.5 }, 'found 2.5'],
+    [
+      { warmupRuns: 1, windows: 0, runsPerWindow: 3 },
+      'options.windows: expected a whole number from 1 to 1000, found 0',
+    ],
+    [
+      { warmupRuns: -1, windows: 1, runsPerWindow: 3 },
+      'options.warmupRuns: expected a whole number from 0 to 1000000, found -1',
+    ],
+    [
+      { warmupRuns: 1, windows: 1, runsPerWindow: '3' },
+      'options.runsPerWindow: expected a whole number from 1 to 1000000, found "3"',
+    ],
+    [
+      { warmupRuns: 1, windows: 1 },
+      'options.runsPerWindow: expected a whole number from 1 to 1000000, found undefined',
+    ],
+  ])('refuses absurd counts before running anything: %j', async (options, message) => {
+    let ran = 0;
+    await expect(
+      measureThroughput(
+        async () => {
+          ran++;
+        },
+        options as unknown as ThroughputOptions,
+      ),
+    ).rejects.toThrow(message);
+    expect(ran).toBe(0);
+  });
+
   test('the median of an even count is the mean of the middle two', () => {
     expect(median([3, 1, 2])).toBe(2);
     expect(median([4, 1, 3, 2])).toBe(2.5);
@@ -151,5 +190,14 @@ describe('measureWorkload', () => {
     expect(figures.runs).toBe(2);
     expect(figures.runsPerSecond).toBeGreaterThan(0);
     expect(figures.cpuMsPerRun).toBeGreaterThan(0);
+  });
+
+  test('refuses a request whose counts would never end, before loading the build', async () => {
+    const { measureWorkload } = await import('../../src/bench/probe.js');
+    await expect(
+      measureWorkload('world-standard', { runsPerWindow: 1e12, dist: '/nonexistent-build' }),
+    ).rejects.toThrow(
+      'throughput: options.runsPerWindow: expected a whole number from 1 to 1000000, found 1000000000000',
+    );
   });
 });
