@@ -11,7 +11,13 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { checkThroughputOptions, measureThroughput, type Throughput, type ThroughputOptions } from './throughput.js';
+import {
+  checkThroughputOptions,
+  measureThroughput,
+  ThroughputOptionsError,
+  type Throughput,
+  type ThroughputOptions,
+} from './throughput.js';
 import {
   isWorkloadName,
   loadWorkloadModules,
@@ -65,15 +71,47 @@ export interface ProbeRequest extends MeasureOptions {
   readonly workload: WorkloadName;
 }
 
-function parseRequest(text: string | undefined): ProbeRequest {
-  if (text === undefined) throw new Error('probe: expected one argument, a JSON request');
-  const request = JSON.parse(text) as Partial<ProbeRequest>;
+/** A request the probe cannot take: said in one line, without a stack. */
+class ProbeRequestError extends Error {}
+
+const COUNTS = ['warmupRuns', 'windows', 'runsPerWindow'] as const;
+
+/** The request in the script's argument, or a {@link ProbeRequestError} saying what is wrong with it. */
+function parseProbeRequest(text: string | undefined): ProbeRequest {
+  if (text === undefined) throw new ProbeRequestError('probe: expected one argument, a JSON request');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new ProbeRequestError(`probe: the request is not JSON: ${(error as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ProbeRequestError(`probe: request: expected a JSON object, found ${describe(parsed)}`);
+  }
+  const request = parsed as Record<string, unknown>;
   if (typeof request.workload !== 'string' || !isWorkloadName(request.workload)) {
-    throw new Error(
-      `probe: request.workload: expected one of ${Object.keys(WORKLOADS).join(', ')}, found ${JSON.stringify(request.workload)}`,
+    throw new ProbeRequestError(
+      `probe: request.workload: expected one of ${Object.keys(WORKLOADS).join(', ')}, found ${describe(request.workload)}`,
     );
   }
-  return request as ProbeRequest;
+  for (const key of ['dist', 'root'] as const) {
+    if (request[key] !== undefined && typeof request[key] !== 'string') {
+      throw new ProbeRequestError(`probe: request.${key}: expected a path, found ${describe(request[key])}`);
+    }
+  }
+  // The counts' bounds are the throughput measure's own (checkThroughputOptions).
+  for (const key of COUNTS) {
+    if (request[key] !== undefined && typeof request[key] !== 'number') {
+      throw new ProbeRequestError(`probe: request.${key}: expected a whole number, found ${describe(request[key])}`);
+    }
+  }
+  return request as unknown as ProbeRequest;
+}
+
+/** A short JSON rendering of what was found, for an error message. */
+function describe(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
 }
 
 /**
@@ -87,14 +125,34 @@ async function sizeHeapAs(dist: string): Promise<void> {
   module.limitHeapGrowth?.();
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
+/** Where the script writes: one JSON line of figures, or one line saying why not. */
+export interface ProbeIo {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+/**
+ * The script: measures the request in `args[0]` and writes its figures. Returns the exit code:
+ * 0, or 2 when the request is refused (one line: what is wrong) or the measuring failed (the
+ * stack too, for what nobody expected).
+ */
+export async function runProbe(args: readonly string[], io: ProbeIo): Promise<number> {
   try {
-    const request = parseRequest(process.argv[2]);
+    const request = parseProbeRequest(args[0]);
     await sizeHeapAs(request.dist ?? OWN_DIST);
     const figures = await measureWorkload(request.workload, request);
-    process.stdout.write(`${JSON.stringify(figures)}\n`);
+    io.out(JSON.stringify(figures));
+    return 0;
   } catch (error) {
-    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exitCode = 2;
+    const expected = error instanceof ProbeRequestError || error instanceof ThroughputOptionsError;
+    io.err(expected ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error));
+    return 2;
   }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  process.exitCode = await runProbe(process.argv.slice(2), {
+    out: (line) => process.stdout.write(`${line}\n`),
+    err: (line) => process.stderr.write(`${line}\n`),
+  });
 }

@@ -37,12 +37,17 @@ const LIMITS: Readonly<Record<keyof ThroughputOptions, readonly [number, number]
   runsPerWindow: [1, 1_000_000],
 };
 
-/** Throws a RangeError naming the first option that is not a whole number within its limits. */
+/** A count the throughput measure refuses (see {@link checkThroughputOptions}). */
+export class ThroughputOptionsError extends RangeError {
+  override readonly name = 'ThroughputOptionsError';
+}
+
+/** Throws a {@link ThroughputOptionsError} naming the first option that is not a whole number within its limits. */
 export function checkThroughputOptions(options: ThroughputOptions): void {
   for (const [key, [min, max]] of Object.entries(LIMITS) as [keyof ThroughputOptions, readonly [number, number]][]) {
     const value: unknown = options[key];
     if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-      throw new RangeError(
+      throw new ThroughputOptionsError(
         `throughput: options.${key}: expected a whole number from ${min} to ${max}, found ${JSON.stringify(value) ?? String(value)}`,
       );
     }
