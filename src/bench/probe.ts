@@ -14,6 +14,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   checkThroughputOptions,
   measureThroughput,
+  THROUGHPUT_COUNTS,
   ThroughputOptionsError,
   type Throughput,
   type ThroughputOptions,
@@ -74,8 +75,6 @@ export interface ProbeRequest extends MeasureOptions {
 /** A request the probe cannot take: said in one line, without a stack. */
 class ProbeRequestError extends Error {}
 
-const COUNTS = ['warmupRuns', 'windows', 'runsPerWindow'] as const;
-
 /** The request in the script's argument, or a {@link ProbeRequestError} saying what is wrong with it. */
 function parseProbeRequest(text: string | undefined): ProbeRequest {
   if (text === undefined) throw new ProbeRequestError('probe: expected one argument, a JSON request');
@@ -100,7 +99,7 @@ function parseProbeRequest(text: string | undefined): ProbeRequest {
     }
   }
   // The counts' bounds are the throughput measure's own (checkThroughputOptions).
-  for (const key of COUNTS) {
+  for (const key of THROUGHPUT_COUNTS) {
     if (request[key] !== undefined && typeof request[key] !== 'number') {
       throw new ProbeRequestError(`probe: request.${key}: expected a whole number, found ${describe(request[key])}`);
     }

@@ -30,12 +30,15 @@ export interface Throughput {
   readonly cpuMsPerRun: number;
 }
 
-/** The largest count each option takes: a probe's request is JSON anyone can write, and a huge count is a hang. */
+/** The bounds of each count: a probe's request is JSON anyone can write, and a huge count is a hang. */
 const LIMITS: Readonly<Record<keyof ThroughputOptions, readonly [number, number]>> = {
   warmupRuns: [0, 1_000_000],
   windows: [1, 1_000],
   runsPerWindow: [1, 1_000_000],
 };
+
+/** The names of the counts {@link ThroughputOptions} holds. */
+export const THROUGHPUT_COUNTS = Object.keys(LIMITS) as readonly (keyof ThroughputOptions)[];
 
 /** A count the throughput measure refuses (see {@link checkThroughputOptions}). */
 export class ThroughputOptionsError extends RangeError {
@@ -44,7 +47,8 @@ export class ThroughputOptionsError extends RangeError {
 
 /** Throws a {@link ThroughputOptionsError} naming the first option that is not a whole number within its limits. */
 export function checkThroughputOptions(options: ThroughputOptions): void {
-  for (const [key, [min, max]] of Object.entries(LIMITS) as [keyof ThroughputOptions, readonly [number, number]][]) {
+  for (const key of THROUGHPUT_COUNTS) {
+    const [min, max] = LIMITS[key];
     const value: unknown = options[key];
     if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
       throw new ThroughputOptionsError(
@@ -63,13 +67,12 @@ export async function measureThroughput(
   let index = 0;
   for (let i = 0; i < options.warmupRuns; i++) await run(index++);
   const rates: number[] = [];
-  let runs = 0;
+  const runs = options.windows * options.runsPerWindow;
   const cpu = process.cpuUsage();
   for (let window = 0; window < options.windows; window++) {
     const started = performance.now();
     for (let i = 0; i < options.runsPerWindow; i++) await run(index++);
     rates.push((options.runsPerWindow * 1000) / (performance.now() - started));
-    runs += options.runsPerWindow;
   }
   const used = process.cpuUsage(cpu);
   const sorted = [...rates].sort((a, b) => a - b);
