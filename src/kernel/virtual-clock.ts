@@ -55,8 +55,12 @@ export class VirtualClock implements Clock {
   private readonly queues = new Map<string, TimerEntry[]>();
   private readonly queueList: TimerEntry[][] = [];
   private readonly live = new FinishedTable<TimerEntry>((entry) => entry.cancelled);
-  /** The lanes whose heads tie for the next moment (reused: a tie is common). */
+  /**
+   * The lanes whose heads tie for the next moment: the first `candidateCount` slots (reused, and
+   * never shortened: setting an array's length is a runtime call, once per timer fired).
+   */
   private readonly candidates: TimerEntry[][] = [];
+  private candidateCount = 0;
   /**
    * Counts what can change which timer is next (arming, cancelling, firing). The scan that
    * found the candidates holds while it is unchanged: a drive loop asks when the next timer is
@@ -233,18 +237,19 @@ export class VirtualClock implements Clock {
     if (this.scannedAt === this.changes) return this.scannedDue;
     let due: number | undefined;
     const candidates = this.candidates;
-    candidates.length = 0;
+    let count = 0;
     for (const queue of this.queueList) {
       const head = liveHead(queue);
       if (head === undefined) continue;
       if (due === undefined || head.at < due) {
         due = head.at;
-        candidates.length = 0;
-        candidates.push(queue);
+        count = 0;
+        candidates[count++] = queue;
       } else if (head.at === due) {
-        candidates.push(queue);
+        candidates[count++] = queue;
       }
     }
+    this.candidateCount = count;
     this.scannedAt = this.changes;
     this.scannedDue = due;
     return due;
@@ -253,16 +258,16 @@ export class VirtualClock implements Clock {
   private takeNext(): TimerEntry | undefined {
     // The lanes' next timers; those due at the earliest moment are the candidates, in creation order.
     const due = this.scan();
-    const candidates = this.candidates;
-    if (candidates.length === 0) return undefined;
+    const count = this.candidateCount;
+    if (count === 0) return undefined;
     // Whatever is taken, the next scan starts afresh.
     this.changes++;
-    let chosen = candidates[0]!;
-    if (candidates.length > 1) {
-      candidates.sort(bySeqOfHead);
-      const index = this.tieBreaker.choose(candidates.length);
-      chosen = candidates[index]!;
-      this.tieLog.push({ t: due! - this.startTime, lanes: candidates.map((queue) => queue[0]!.lane), chosen: index });
+    let chosen = this.candidates[0]!;
+    if (count > 1) {
+      const tied = this.candidates.slice(0, count).sort(bySeqOfHead);
+      const index = this.tieBreaker.choose(tied.length);
+      chosen = tied[index]!;
+      this.tieLog.push({ t: due! - this.startTime, lanes: tied.map((queue) => queue[0]!.lane), chosen: index });
     }
     return heapPop(chosen);
   }
