@@ -1,5 +1,6 @@
 /** sql.js is a WebAssembly module: it is loaded once per process and shared by every backend. */
 import initSqlJs, { type Database, type SqlJsStatic } from 'sql.js';
+import { withEventLoopHeld } from '../kernel/event-loop-hold.js';
 import { liveObjects } from '../kernel/live-objects.js';
 
 let loading: Promise<SqlJsStatic> | undefined;
@@ -8,10 +9,13 @@ let loaded: SqlJsStatic | undefined;
 /**
  * The process's sql.js module, loaded on first use. SQLite's own math functions are used
  * (floor, ceil, mod), not sql.js's deprecated extension copies that warn on every first call.
- * The client's local store can share this module.
+ * The client's local store can share this module. Node's event loop is held while the
+ * WebAssembly compiles: Node 20 can deadlock otherwise (see {@link withEventLoopHeld}).
  */
 export function loadSqlJs(): Promise<SqlJsStatic> {
-  loading ??= initSqlJs({ useOldExtensionFunctions: false } as Parameters<typeof initSqlJs>[0]).then(
+  loading ??= withEventLoopHeld(() =>
+    initSqlJs({ useOldExtensionFunctions: false } as Parameters<typeof initSqlJs>[0]),
+  ).then(
     (module) => (loaded = module),
     (error: unknown) => {
       loading = undefined;

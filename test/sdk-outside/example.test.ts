@@ -44,18 +44,35 @@ function startServe(args: readonly string[]): Promise<string> {
   });
 }
 
+/**
+ * A script that has not ended by then has hung (it takes 2–6 s on a loaded machine): it is
+ * killed, and the test fails with what it printed, instead of a bare test timeout.
+ */
+const SCRIPT_DEADLINE_MS = 40_000;
+
 function run(
   file: string,
   args: readonly string[],
   cwd = ROOT,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [file, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
+    const deadline = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(
+        new Error(
+          `node ${file} had not ended after ${SCRIPT_DEADLINE_MS / 1000} s and was killed; it printed:\n${stdout}\nstderr:\n${stderr}`,
+        ),
+      );
+    }, SCRIPT_DEADLINE_MS);
+    child.once('exit', (code) => {
+      clearTimeout(deadline);
+      resolve({ code, stdout, stderr });
+    });
   });
 }
 
