@@ -34,6 +34,7 @@ import type { Database, SqlJsStatic, SqlValue, Statement } from 'sql.js';
 import type { StoreFault, StoreWrite, StoreWriteVerdict } from '../kernel/driver.js';
 import type { SdkMutations } from './mutations.js';
 import { closeDatabase, openDatabase } from '../sqlite/sqljs.js';
+import { statementBinder, type StatementBinder } from '../sqlite/statement-binder.js';
 import { RecentMemo } from '../kernel/recent-memo.js';
 import { processCaches } from '../kernel/process-caches.js';
 
@@ -443,7 +444,7 @@ export class SqlitePlugin {
     if (this.dead) throw new Error('sqlite plugin: the app was killed');
     let connection = this.connections.get(name);
     if (connection === undefined) {
-      connection = new Connection(name, this.fileFor(name), this);
+      connection = new Connection(name, this.fileFor(name), this, statementBinder(this.sql));
       this.connections.set(name, connection);
     }
     return connection;
@@ -502,6 +503,8 @@ class Connection {
     private readonly name: string,
     readonly file: DeviceFile,
     private readonly plugin: SqlitePlugin,
+    /** Binds the cached statements without compiling them again (see statement-binder). */
+    private readonly binder: StatementBinder,
   ) {
     this.db = file.db;
     this.statements = file.statements;
@@ -535,12 +538,13 @@ class Connection {
     if (!kind.plainRead) this.file.edited();
     try {
       const statement = this.prepared(sql);
+      const binder = this.binder;
       let rows: SqliteRow[];
       try {
-        statement.bind(params.map(bindValue));
+        binder.bind(statement, params.map(bindValue));
         rows = readRows(statement);
       } finally {
-        statement.reset();
+        binder.reset(statement);
       }
       const rowsAffected = kind.changesRows ? this.db.getRowsModified() : 0;
       let insertId: number | undefined;
@@ -551,7 +555,7 @@ class Connection {
           const value = lastRowId.get()[0];
           if (typeof value === 'number') insertId = value;
         } finally {
-          lastRowId.reset();
+          binder.reset(lastRowId);
         }
       }
       if (kind.opensTransaction) {
