@@ -330,7 +330,7 @@ function goalLines(figures: Record<string, unknown>): string[] {
           ? verdict(flat)
           : `not judged: ${figures.runs} runs, the goal is over ${GOALS.memoryRuns.toLocaleString('en')}${flat ? '' : ' (and these already break it)'}`;
       lines.push(
-        `memory flat, ${figures.workload} (RSS growth ≤ ${GOALS.rssGrowthMb} MB over ${GOALS.memoryRuns.toLocaleString('en')} runs, from after the first 5% as serve-soak counts; the heap after GC with the process caches emptied, compiled code apart, back within ${GOALS.heapGrowthMb} MB of the first 5%'s; live apps, databases, timers back to the start): ${describeMemory(figures)}; live after GC ${JSON.stringify(figures.live.end.reachable)} (start ${JSON.stringify(figures.live.start.reachable)}) — ${judged}`,
+        `memory flat, ${figures.workload} (RSS growth ≤ ${GOALS.rssGrowthMb} MB over ${GOALS.memoryRuns.toLocaleString('en')} runs, from after the first 5% as serve-soak counts; the heap after GC with the process caches emptied, compiled code apart, back within ${GOALS.heapGrowthMb} MB of the first 5%'s; live apps, databases, timers back to the start): ${describeMemory(figures)}; live after four GCs ${JSON.stringify(figures.live.end.reachable)} (start ${JSON.stringify(figures.live.start.reachable)}) — ${judged}`,
       );
     }
   }

@@ -48,7 +48,7 @@ const ABOUT: Readonly<Record<string, string>> = {
     'RSS at the start (after 20 warm-up runs), after the first 5% of the runs (V8’s heap has grown to its working size by then; the goal counts from there, as serve-soak does) and at the end, each read as the runs leave it, before any forced collection; WebAssembly memory (sql.js) apart; ' +
     'the V8 heap after a forced GC at the start, after the first 5%, every 1,000 runs (the progress lines; ten forced collections in all) and at the end, and its high-water mark; ' +
     'the heap after GC again with syncwright’s process-wide caches emptied, at the start, after the first 5% and at the end (the caches are memos with fixed bounds that fill over the first thousands of runs, `src/kernel/process-caches.ts`), and V8’s code spaces within it (compiled code grows as more paths get hot): what else grew is what the runs left behind; ' +
-    'open and reachable SDK realms, apps, databases and SDK timers.',
+    'open and reachable SDK realms, apps, databases and SDK timers, read after four forced collections at both ends (V8 sometimes keeps the last run’s apps through the first one or two).',
   'hunt-throughput':
     'The built CLI as a user runs it, in a process of its own from the repository’s root: `syncwright hunt --client sdk` over the generated scenarios of `./scenarios`, a fixed run budget and seed, the SDK baseline (known findings do not fail the hunt), a fresh corpus, shrinking and triage on as by default; once with 1 worker, then with 2. ' +
     'A run budget makes both hunts run the same programs, shrinks and triage variations. Runs are what the hunt’s findings.json reports: the exploration’s runs (generated programs and mutants), each finding’s shrink runs and triage runs; ' +
