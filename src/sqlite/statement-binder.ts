@@ -67,10 +67,7 @@ function makeBinder(SQL: SqlJsStatic): StatementBinder {
   const raw = rawSqlite(SQL);
   const handleKey = raw === undefined ? undefined : findHandleKey(SQL);
   if (raw === undefined || handleKey === undefined) return SQL_JS_BINDER;
-  /**
-   * Parameters per statement, learnt on its first bind after a reset; false for a statement of
-   * another module's database (a handle means nothing in another module's memory).
-   */
+  /** Parameters per statement; false for another module's (a handle means nothing in its memory). */
   const parameterCounts = new WeakMap<Statement, number | false>();
 
   const handleOf = (statement: Statement): number => {
@@ -78,37 +75,33 @@ function makeBinder(SQL: SqlJsStatic): StatementBinder {
     return typeof handle === 'number' ? handle : 0;
   };
 
-  const isOwn = (statement: Statement): boolean => {
+  /**
+   * The statement's parameter count, learnt once (binding NULL past the last parameter is
+   * SQLite's SQLITE_RANGE, so the statement must be reset first); false for a statement of
+   * another module's database.
+   */
+  const parametersOf = (statement: Statement, handle: number): number | false => {
     const known = parameterCounts.get(statement);
-    if (known !== undefined) return known !== false;
-    const own = (statement as unknown as { db?: unknown }).db instanceof SQL.Database;
-    if (!own) parameterCounts.set(statement, false);
-    return own;
-  };
-
-  /** Call on a reset statement: binding NULL past the last parameter is SQLite's SQLITE_RANGE. */
-  const parameterCount = (statement: Statement, handle: number): number => {
-    const known = parameterCounts.get(statement);
-    if (typeof known === 'number') return known;
-    let count = 0;
-    while (raw._sqlite3_bind_blob(handle, count + 1, 0, 0, 0) === SQLITE_OK) count++;
+    if (known !== undefined) return known;
+    let count: number | false = false;
+    if ((statement as unknown as { db?: unknown }).db instanceof SQL.Database) {
+      raw._sqlite3_reset(handle);
+      count = 0;
+      while (raw._sqlite3_bind_blob(handle, count + 1, 0, 0, 0) === SQLITE_OK) count++;
+    }
     parameterCounts.set(statement, count);
     return count;
-  };
-
-  const viaSqlJs = (statement: Statement, values: readonly SqlValue[]): void => {
-    statement.bind(values as SqlValue[]);
   };
 
   return {
     keepsPlans: true,
     bind(statement, values) {
       const handle = handleOf(statement);
-      if (handle === 0 || !isOwn(statement)) return viaSqlJs(statement, values);
+      if (handle === 0) return viaSqlJs(statement, values);
       for (const value of values) if (!bindsNatively(value)) return viaSqlJs(statement, values);
+      const count = parametersOf(statement, handle);
+      if (count === false || values.length > count) return viaSqlJs(statement, values);
       raw._sqlite3_reset(handle);
-      const count = parameterCount(statement, handle);
-      if (values.length > count) return viaSqlJs(statement, values);
       // Text sql.js bound earlier lives in its own buffers; once every parameter is rebound below,
       // nothing reads them again.
       statement.freemem();
@@ -120,17 +113,19 @@ function makeBinder(SQL: SqlJsStatic): StatementBinder {
     },
     reset(statement) {
       const handle = handleOf(statement);
-      if (handle === 0 || !isOwn(statement)) return void statement.reset();
+      if (handle === 0 || parametersOf(statement, handle) === false) return void statement.reset();
       raw._sqlite3_reset(handle);
     },
   };
 }
 
+function viaSqlJs(statement: Statement, values: readonly SqlValue[]): void {
+  statement.bind(values as SqlValue[]);
+}
+
 const SQL_JS_BINDER: StatementBinder = {
   keepsPlans: false,
-  bind(statement, values) {
-    statement.bind(values as SqlValue[]);
-  },
+  bind: viaSqlJs,
   reset(statement) {
     statement.reset();
   },
