@@ -47,6 +47,7 @@ export { HistoryRecorder, type HistoryListener, type RecorderOptions } from '../
 export { DEFAULT_HISTORY_LIMIT, type HistoryLimit, type HistoryDrops } from '../kernel/history-limit.js';
 export type { Operation, OperationOutcome, OperationStatus } from '../kernel/operation.js';
 export { VirtualTime, RealTime, type WorldTime } from '../kernel/world-time.js';
+export { promiseActivity, type PromiseActivity } from '../kernel/promise-activity.js';
 
 export type * from '../network/fault-plan.js';
 export { LINK_ERROR_STATUSES, DEFAULT_TIMEOUT_MS, linkPlanFor } from '../network/fault-plan.js';

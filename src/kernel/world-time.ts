@@ -4,6 +4,7 @@
  * against real HTTP (the bench) and for live demos; histories are then not reproducible.
  */
 import { RealClock, type Clock, type TimerHandle } from './clock.js';
+import { promiseActivity } from './promise-activity.js';
 import type { RandomSource } from './random.js';
 import {
   Scheduler,
@@ -45,6 +46,8 @@ export class VirtualTime implements WorldTime {
     ties?: TieBreakPolicy;
     limits?: SchedulerLimits;
     drain?: DrainMode;
+    /** Fire timers whose callbacks queued no promise work back to back (see `SchedulerOptions`). */
+    quietFires?: boolean;
     onTimerError?: (lane: string, error: unknown) => void;
   }) {
     this.clock = new VirtualClock({
@@ -53,11 +56,10 @@ export class VirtualTime implements WorldTime {
       ...(options.ties !== undefined ? { ties: options.ties } : {}),
       ...(options.onTimerError !== undefined ? { onTimerError: options.onTimerError } : {}),
     });
-    this.scheduler = new Scheduler(
-      this.clock,
-      options.limits,
-      options.drain === undefined ? {} : { drain: options.drain },
-    );
+    this.scheduler = new Scheduler(this.clock, options.limits, {
+      ...(options.drain === undefined ? {} : { drain: options.drain }),
+      ...(options.quietFires === true ? { quietFires: promiseActivity } : {}),
+    });
   }
 
   get startTime(): number {

@@ -7,6 +7,7 @@ import type { SqlJsStatic } from 'sql.js';
 import type { Transport } from '../protocol/http.js';
 import type { Clock } from '../kernel/clock.js';
 import { liveObjects } from '../kernel/live-objects.js';
+import { adoptsThenable, promiseActivity } from '../kernel/promise-activity.js';
 import type { PushHandler, StoreWrite, StoreWriteVerdict } from '../kernel/driver.js';
 import type { RandomSource } from '../kernel/random.js';
 import { AppTimers } from './app-timers.js';
@@ -153,7 +154,10 @@ export class SdkApp {
       try {
         start().then(
           (value) => {
-            if (settle()) resolve(value);
+            if (!settle()) return;
+            // Adopting a thenable queues a job that promise hooks do not see (promise-activity.ts).
+            if (adoptsThenable(value)) promiseActivity.note();
+            resolve(value);
           },
           (reason: unknown) => {
             if (settle()) reject(toSdkError(reason));

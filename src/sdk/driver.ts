@@ -72,13 +72,17 @@ const ACTIONS: readonly string[] = OPERATION_ACTIONS;
 
 /** A driver factory with options. */
 export function createSdkDriverFactory(options: SdkDriverOptions = {}): ClientDriverFactory {
-  // The SDK's sandbox has no setImmediate or nextTick: its timers are the world's clock, its
-  // database calls answer through promises.
-  return promiseOnlyFactory(async (environment) => {
-    const driver = new SdkDriver(environment, options, options.sql ?? (await loadSqlJs()));
-    await driver.start();
-    return driver;
-  });
+  // The SDK's sandbox has no setImmediate, nextTick or queueMicrotask: its timers are the world's
+  // clock, its database calls answer through promises. Most of its timers only step its own
+  // promise library (quiet: no native promise made or settled).
+  return promiseOnlyFactory(
+    async (environment) => {
+      const driver = new SdkDriver(environment, options, options.sql ?? (await loadSqlJs()));
+      await driver.start();
+      return driver;
+    },
+    { quietTimers: true },
+  );
 }
 
 /** The real SDK with the defaults: tables declare `id`, `version` and their own columns. */

@@ -289,6 +289,9 @@ export class World {
             ...(options.ties !== undefined ? { ties: options.ties } : {}),
             ...(options.limits !== undefined ? { limits: options.limits } : {}),
             drain: options.drain ?? defaultDrain(options, specs),
+            quietFires: specs.some(
+              (spec) => (spec.driver ?? options.driver ?? createReferenceDriver).quietTimers === true,
+            ),
           });
     recorder = new HistoryRecorder(time, time.startTime);
 

@@ -3,6 +3,9 @@ import { createHash } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import { runStandardScenario } from '../../src/bench/world.js';
 import { createSdkDriver } from '../../src/sdk/driver.js';
+import { createReferenceDriver } from '../../src/client/driver.js';
+import type { VirtualTime } from '../../src/kernel/world-time.js';
+import { World } from '../../src/world/world.js';
 import type { HistoryEvent } from '../../src/kernel/history.js';
 
 const hashOf = (events: readonly HistoryEvent[]): string =>
@@ -19,6 +22,23 @@ describe('the SDK driver in the world', () => {
     }
   }, 120_000);
 
+  test('its world fires the quiet timers of the SDK back to back by default, and not with an event-loop turn', async () => {
+    const modeOf = async (options: Partial<Parameters<typeof World.create>[0]>): Promise<boolean> => {
+      const world = await World.create({ seed: 1, clients: 1, driver: createSdkDriver, ...options });
+      try {
+        return (world.time as VirtualTime).scheduler.firesQuietTimersBackToBack;
+      } finally {
+        await world.close();
+      }
+    };
+    expect(await modeOf({})).toBe(true);
+    expect(await modeOf({ drain: 'event-loop-turn' })).toBe(false);
+    // A reference client beside it: still back to back (its own timers are never quiet).
+    expect(await modeOf({ clients: ['a', { name: 'b', driver: createReferenceDriver }] })).toBe(true);
+    expect(await modeOf({ driver: createReferenceDriver })).toBe(false);
+  });
+
+  // With the SDK's quiet timers fired back to back (the default), against a drain after every timer.
   test('the faster microtasks drain (its default) records what an event-loop turn per timer records', async () => {
     for (const seed of [4, 5, 6]) {
       const turns = await runStandardScenario({
