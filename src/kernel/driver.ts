@@ -187,8 +187,7 @@ export function promiseOnlyFactory(
 ): ClientDriverFactory {
   return Object.assign(
     factory,
-    options.quietTimers === true
-      ? { waitsOnlyOnPromises: true as const, quietTimers: true as const }
-      : { waitsOnlyOnPromises: true as const },
+    { waitsOnlyOnPromises: true as const },
+    options.quietTimers === true ? { quietTimers: true as const } : {},
   );
 }

@@ -160,13 +160,9 @@ function tickLoop(
             return;
           }
           if (step === 'drain') break;
-          if (quiet === undefined) {
-            clock.fireNext();
-            break;
-          }
-          const before = quiet.count;
+          const before = quiet?.count;
           clock.fireNext();
-          if (quiet.count !== before) break;
+          if (quiet === undefined || quiet.count !== before) break;
         }
       } catch (error) {
         unwatch?.();

@@ -206,12 +206,15 @@ const KILLED = 'killed: the app restarted mid-operation';
 
 const NO_NAMES: readonly string[] = [];
 
+/** The driver factory a client runs on: its own, else the world's, else the reference client. */
+function driverOf(options: WorldOptions, spec: WorldClientSpec): ClientDriverFactory {
+  return spec.driver ?? options.driver ?? createReferenceDriver;
+}
+
 /** The faster drain when everything simulated has declared it waits on promises alone. */
 function defaultDrain(options: WorldOptions, specs: readonly WorldClientSpec[]): DrainMode {
   if (options.backend !== undefined || options.serve !== undefined) return 'event-loop-turn';
-  const promiseOnly = specs.every(
-    (spec) => (spec.driver ?? options.driver ?? createReferenceDriver).waitsOnlyOnPromises === true,
-  );
+  const promiseOnly = specs.every((spec) => driverOf(options, spec).waitsOnlyOnPromises === true);
   return promiseOnly ? 'microtasks' : 'event-loop-turn';
 }
 
@@ -289,9 +292,7 @@ export class World {
             ...(options.ties !== undefined ? { ties: options.ties } : {}),
             ...(options.limits !== undefined ? { limits: options.limits } : {}),
             drain: options.drain ?? defaultDrain(options, specs),
-            quietFires: specs.some(
-              (spec) => (spec.driver ?? options.driver ?? createReferenceDriver).quietTimers === true,
-            ),
+            quietFires: specs.some((spec) => driverOf(options, spec).quietTimers === true),
           });
     recorder = new HistoryRecorder(time, time.startTime);
 
@@ -307,13 +308,12 @@ export class World {
     const world = new World(time, backend, front, options.seed, random, recorder, versions, stallMs, server);
     if (typeof server.perUser === 'object') recorder.record('world', { kind: 'users', users: { ...server.perUser } });
 
-    const defaultDriver = options.driver ?? createReferenceDriver;
     try {
       for (const spec of specs) {
         await world.addClient(
           spec,
           plan,
-          spec.driver ?? defaultDriver,
+          driverOf(options, spec),
           spec.pushHandler ?? options.pushHandler ?? {},
           options.url ?? 'https://syncwright.test',
         );
