@@ -3,6 +3,8 @@ import type { z } from 'zod';
 import type { ColumnType, TableDefinition } from '../protocol/records.js';
 import { schemaIssues } from '../protocol/schema.js';
 import { TableDefinitionError } from './errors.js';
+import { processCaches } from '../kernel/process-caches.js';
+import { exactJson } from '../protocol/exact-json.js';
 import {
   DEFAULT_MAX_TOP,
   DEFAULT_PAGE_SIZE,
@@ -35,9 +37,22 @@ export function validateTableDefinition(value: unknown, path = 'table'): Resolve
   return resolved(value as TableDefinition);
 }
 
+/**
+ * Lists of definitions already found valid, by their exact JSON: a hunt or a bench makes a backend
+ * with the same tables every run, and judging them by the schema cost as much as the rest of
+ * making the backend.
+ */
+const validLists = new Set<string>();
+const MAX_VALID_LISTS = 256;
+processCaches.register('table definitions validated', validLists);
+
 /** Checks a list of definitions; table names must be unique regardless of case (URLs ignore it). */
 export function validateTableDefinitions(values: readonly unknown[], path = 'tables'): ResolvedTableDefinition[] {
-  firstIssue(tableListSchema, values, path);
+  const key = exactJson(values);
+  if (key === undefined || !validLists.has(key)) {
+    firstIssue(tableListSchema, values, path);
+    if (key !== undefined && validLists.size < MAX_VALID_LISTS) validLists.add(key);
+  }
   return (values as readonly TableDefinition[]).map(resolved);
 }
 
