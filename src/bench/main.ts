@@ -25,6 +25,7 @@ import { OWN_DIST, type WorkloadName } from './workloads.js';
 import { benchWorld } from './world.js';
 import { performancePage, type PageSection } from './page.js';
 import { compareProfiles, WIDE_PROFILE_GOAL, type ProfileComparison } from './profiles.js';
+import { describeRatioVerdict, ratioVerdict } from './ratio-verdict.js';
 
 type Log = (line: string) => void;
 
@@ -306,12 +307,12 @@ function goalLines(figures: Record<string, unknown>): string[] {
   lines.push(
     sdk === undefined
       ? `real SDK ≥ ${GOALS.sdkRatio}× generated runs/s of ${BASE_COMMIT}: not measured in this run (section compare)`
-      : `real SDK ≥ ${GOALS.sdkRatio}× (stretch ${GOALS.sdkStretch}×) generated runs/s of ${BASE_COMMIT}: ${describeComparison(sdk)} — ${verdict(sdk.ratio >= GOALS.sdkRatio)}${sdk.ratio >= GOALS.sdkStretch ? ', stretch met' : ''}`,
+      : `real SDK ≥ ${GOALS.sdkRatio}× (stretch ${GOALS.sdkStretch}×) generated runs/s of ${BASE_COMMIT}: ${describeComparison(sdk)} — ${describeRatioVerdict(sdk.ratio, sdk.ratioRange, GOALS.sdkRatio)}${ratioVerdict(sdk.ratio, sdk.ratioRange, GOALS.sdkStretch) === 'met' ? ', stretch met' : ''}`,
   );
   lines.push(
     world === undefined
       ? `world ≥ ${GOALS.worldRatio}× the standard scenario's runs/s of ${BASE_COMMIT}: not measured in this run (section compare)`
-      : `world ≥ ${GOALS.worldRatio}× the standard scenario's runs/s of ${BASE_COMMIT}: ${describeComparison(world)} — ${verdict(world.ratio >= GOALS.worldRatio)}`,
+      : `world ≥ ${GOALS.worldRatio}× the standard scenario's runs/s of ${BASE_COMMIT}: ${describeComparison(world)} — ${describeRatioVerdict(world.ratio, world.ratioRange, GOALS.worldRatio)}`,
   );
   const memory = figures['memory'] as MemoryFigures[] | undefined;
   if (memory === undefined) {
