@@ -764,7 +764,6 @@ function project(record: ServerRecord, select: readonly string[]): ServerRecord 
   return projected as ServerRecord;
 }
 
-/** Code-unit order: deterministic and independent of the host's locale. */
 /** A copy of a record that shares nothing with it: a column of type object holds JSON of its own. */
 function copyRecord(record: ServerRecord): ServerRecord {
   const copy = { ...record };
@@ -775,6 +774,7 @@ function copyRecord(record: ServerRecord): ServerRecord {
   return copy;
 }
 
+/** Code-unit order: deterministic and independent of the host's locale. */
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
