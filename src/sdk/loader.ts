@@ -20,12 +20,22 @@ import { readFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
 import path from 'node:path';
 import vm from 'node:vm';
-import { PAGE_GLOBALS, type SdkRealm } from './realm.js';
+import { PAGE_GLOBALS, REALM_BINDINGS, type SdkRealm } from './realm.js';
 
 type Compiled =
   { readonly kind: 'script'; readonly script: vm.Script } | { readonly kind: 'json'; readonly text: string };
 
 const WRAPPER_PARAMETERS = ['exports', 'require', 'module', '__filename', '__dirname', ...PAGE_GLOBALS].join(', ');
+
+/**
+ * Each module's wrapper sits inside a function that binds the realm's intrinsics as constants
+ * (REALM_BINDINGS in realm.ts): module code reads them as variables instead of through the vm
+ * context's global. An enclosing scope, not more parameters: a module's own `const Map` or
+ * `var Promise = Promise || …` then shadows them as it would shadow the globals.
+ */
+const WRAPPER_START =
+  `(function (__realmBindings) { const ${REALM_BINDINGS.map((name, i) => `${name} = __realmBindings[${i}]`).join(', ')}; ` +
+  `return function (${WRAPPER_PARAMETERS}) {`;
 
 /** A shared module's page: every page global undefined. */
 const NO_PAGE: readonly unknown[] = PAGE_GLOBALS.map(() => undefined);
@@ -62,7 +72,7 @@ export class ScriptCache {
             kind: 'script',
             // The wrapper sits on a line of its own; lineOffset keeps stack traces on the file's lines.
             // The page globals come after Node's five parameters (see realm.ts).
-            script: new vm.Script(`(function (${WRAPPER_PARAMETERS}) {\n${source}\n})`, {
+            script: new vm.Script(`${WRAPPER_START}\n${source}\n}; })`, {
               filename: file,
               lineOffset: -1,
             }),

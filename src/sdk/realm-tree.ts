@@ -60,7 +60,10 @@ interface RealmIntrinsics {
 const REALM_CLONE = new vm.Script(
   `(function () {
   'use strict';
+  // Held in variables: a free Object is looked up through the context's global, a call into C++
+  // for every object copied (see REALM_BINDINGS in realm.ts).
   var NativeDate = Date;
+  var NativeObject = Object;
   function clone(template, nodePrototype, kinds, args) {
     if (template === null || typeof template !== 'object') return template;
     if (template.arg !== undefined) return args[template.arg];
@@ -71,12 +74,12 @@ const REALM_CLONE = new vm.Script(
     }
     if (template.date !== undefined) return new NativeDate(template.date);
     var object =
-      template.kind !== undefined ? Object.create(kinds[template.kind]) : template.node ? Object.create(nodePrototype) : {};
+      template.kind !== undefined ? NativeObject.create(kinds[template.kind]) : template.node ? NativeObject.create(nodePrototype) : {};
     for (var j = 0; j < template.keys.length; j++) {
       var key = template.keys[j];
       var value = clone(template.values[j], nodePrototype, kinds, args);
       // Assigning __proto__ would set the prototype; JSON.parse makes it an own property.
-      if (key === '__proto__') Object.defineProperty(object, key, { value: value, writable: true, enumerable: true, configurable: true });
+      if (key === '__proto__') NativeObject.defineProperty(object, key, { value: value, writable: true, enumerable: true, configurable: true });
       else object[key] = value;
     }
     return object;

@@ -50,6 +50,30 @@ export const PAGE_GLOBALS = [
   'Math',
 ] as const;
 
+/**
+ * The names module code reads as the realm's intrinsics (`Array`, `Object`, `JSON`…): the
+ * writable value properties of a fresh context's global. In a vm context a free identifier is
+ * looked up through Node's interceptor on the global, a call into C++ each time (about 0.15 µs,
+ * against a few nanoseconds for a variable; an SDK run of the generated tutorial made about
+ * 4,200 such lookups, nearly all of `Object` and `Array`, before this). The
+ * loader therefore binds these names as constants around each module, to the realm's own values,
+ * so the same code reads the same objects without the lookup (`test/sdk/realm-bindings.test.ts`).
+ * Left out: the page globals (already parameters), `globalThis`, `eval` (called once in a while, by
+ * PartialEvaluator, whose direct eval is best left reading the name exactly as written), and the
+ * read-only `undefined`, `NaN` and `Infinity`, which V8 reads without the interceptor.
+ */
+export const REALM_BINDINGS: readonly string[] = (
+  vm.runInNewContext(
+    'Object.getOwnPropertyNames(globalThis).filter(function (name) { return Object.getOwnPropertyDescriptor(globalThis, name).writable === true; })',
+  ) as string[]
+).filter(
+  (name) =>
+    /^[A-Za-z_$][\w$]*$/.test(name) &&
+    name !== 'eval' &&
+    name !== 'globalThis' &&
+    !(PAGE_GLOBALS as readonly string[]).includes(name),
+);
+
 /** The globals an instance brings; `window` & co., `Date` and `Math` are made by the realm. */
 export type PageBindings = Readonly<
   Record<Exclude<(typeof PAGE_GLOBALS)[number], 'window' | 'global' | 'self' | 'globalThis' | 'Date' | 'Math'>, unknown>
@@ -161,6 +185,8 @@ export class SdkRealm {
   private readonly evaluateInRealm: Evaluate;
   private readonly functions = new WeakMap<vm.Script, ModuleFunction>();
   private readonly realmGlobal: object;
+  /** The values of {@link REALM_BINDINGS} in this realm, in order. */
+  private readonly bindingValues: readonly unknown[];
   private readonly globalKeys: ReadonlySet<string>;
   private readonly intrinsics: IntrinsicsSnapshot;
   private pages = 0;
@@ -170,18 +196,29 @@ export class SdkRealm {
     this.makePageInRealm = (REALM_SETUP.runInContext(this.context) as () => MakePage)();
     this.evaluateInRealm = EVALUATE.runInContext(this.context) as Evaluate;
     this.parseJson = vm.runInContext('JSON.parse', this.context) as (text: string) => unknown;
-    this.makeDate = vm.runInContext('(function (ms) { return new Date(ms); })', this.context) as (ms: number) => Date;
+    // Date held in a variable: a free one is looked up through the context's global (REALM_BINDINGS).
+    this.makeDate = vm.runInContext(
+      '(function (NativeDate) { return function (ms) { return new NativeDate(ms); }; })(Date)',
+      this.context,
+    ) as (ms: number) => Date;
     this.realmGlobal = vm.runInContext('globalThis', this.context) as object;
+    this.bindingValues = REALM_BINDINGS.map((name) => {
+      const descriptor = Reflect.getOwnPropertyDescriptor(this.realmGlobal, name);
+      if (descriptor === undefined || !('value' in descriptor))
+        throw new Error(`sdk realm: the realm's global has no value ${name}`);
+      return descriptor.value as unknown;
+    });
     this.globalKeys = new Set(Reflect.ownKeys(this.realmGlobal).map(String));
     this.intrinsics = snapshotIntrinsics(this.realmGlobal);
     liveObjects.created('sdk-realm', this.realmGlobal);
   }
 
-  /** The module function of a compiled wrapper, created in this realm on first use. */
+  /** The module function of a compiled wrapper, created in this realm on first use, with the realm's {@link REALM_BINDINGS} around it. */
   moduleFunction(script: vm.Script): ModuleFunction {
     let fn = this.functions.get(script);
     if (fn === undefined) {
-      fn = script.runInContext(this.context) as ModuleFunction;
+      const bind = script.runInContext(this.context) as (values: readonly unknown[]) => ModuleFunction;
+      fn = bind(this.bindingValues);
       this.functions.set(script, fn);
     }
     return fn;
