@@ -1,18 +1,22 @@
 /**
  * The side-by-side bench: two commits built in git worktrees under the OS temp folder (made and
- * removed here), the same workloads run on both in fresh processes, interleaved — base, head,
- * head, base, … — for several rounds, so that a slow spell of a shared machine falls on both.
- * Each round's figure is the median of its windows, each window a fixed count of runs, so that
- * both builds time the same programs (see `throughput.ts`); a side's figure is the median over
- * rounds, with the slowest and fastest round beside it; the ratio is head over base per round.
+ * removed here), the same workloads run on both. Each round starts one probe process per build
+ * and workload; each warms up on its own, then their measuring windows take turns — first,
+ * second, second, first, … (which build goes first alternates from round to round too) — so that
+ * a slow spell of the shared machine falls on both builds' windows, not on one build's whole
+ * round. A window is a fixed count of runs, the same programs on both builds (see
+ * `throughput.ts`). A round's ratio is the median over windows of head over base for the same
+ * window; the ratio is the median over rounds, with the slowest and fastest round. A side's
+ * figure is the median over rounds of its rounds' median window, with the slowest and fastest.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { access, mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
-import type { Throughput } from './throughput.js';
-import { median, round } from './throughput.js';
+import { NEXT_WINDOW } from './probe.js';
+import { median, round, throughputOf, windowRate, type Throughput, type WindowTime } from './throughput.js';
 import { WORKLOADS, type WorkloadName } from './workloads.js';
 
 const run = promisify(execFile);
@@ -81,27 +85,159 @@ async function exists(file: string): Promise<boolean> {
   );
 }
 
-function probe(probeScript: string, side: Side, workload: WorkloadName): Promise<Throughput> {
-  const request = JSON.stringify({ workload, dist: path.join(side.root, 'dist'), root: side.root });
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [probeScript, request], {
-      cwd: side.root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const line = out.trim().split('\n').at(-1) ?? '';
-      if (code !== 0 || !line.startsWith('{')) {
-        reject(new Error(`probe of ${workload} on ${side.name} (${side.commit}) failed (exit ${code}): ${err.trim()}`));
-        return;
+/** A probe process (probe.ts, stepped) that has warmed up and runs a window each time it is told. */
+class SteppedProbe {
+  private stderr = '';
+  private readonly lines: AsyncIterator<string>;
+  private windowCount = 0;
+  private windowRuns = 0;
+
+  private constructor(
+    private readonly child: ChildProcessWithoutNullStreams,
+    private readonly what: string,
+  ) {
+    child.stderr.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
+    this.lines = createInterface({ input: child.stdout, crlfDelay: Infinity })[Symbol.asyncIterator]();
+  }
+
+  /** Starts the probe of `workload` on `side` and waits until its warm-up is done. */
+  static async start(probeScript: string, side: Side, workload: WorkloadName): Promise<SteppedProbe> {
+    const request = JSON.stringify({ workload, dist: path.join(side.root, 'dist'), root: side.root, stepped: true });
+    const child = spawn(process.execPath, [probeScript, request], { cwd: side.root, stdio: ['pipe', 'pipe', 'pipe'] });
+    const probe = new SteppedProbe(child, `probe of ${workload} on ${side.name} (${side.commit})`);
+    try {
+      const ready = (await probe.json()) as { windows?: unknown; runsPerWindow?: unknown };
+      if (typeof ready.windows !== 'number' || typeof ready.runsPerWindow !== 'number') {
+        throw new Error(`${probe.what}: expected its ready line, found ${JSON.stringify(ready)}`);
       }
-      resolve(JSON.parse(line) as Throughput);
+      probe.windowCount = ready.windows;
+      probe.windowRuns = ready.runsPerWindow;
+      return probe;
+    } catch (error) {
+      probe.kill();
+      throw error;
+    }
+  }
+
+  /** Windows the probe measures. */
+  get windows(): number {
+    return this.windowCount;
+  }
+
+  /** Runs in each window. */
+  get runsPerWindow(): number {
+    return this.windowRuns;
+  }
+
+  /** Runs the probe's next window. */
+  async next(): Promise<WindowTime> {
+    this.child.stdin.write(`${NEXT_WINDOW}\n`);
+    const window = (await this.json()) as Partial<WindowTime>;
+    if (typeof window.ms !== 'number' || typeof window.cpuMs !== 'number') {
+      throw new Error(`${this.what}: expected a window's times, found ${JSON.stringify(window)}`);
+    }
+    return { ms: window.ms, cpuMs: window.cpuMs };
+  }
+
+  /** Ends the probe's input and waits for it to exit. */
+  async close(): Promise<void> {
+    const exited = this.exited();
+    this.child.stdin.end();
+    const code = await exited;
+    if (code !== 0) throw new Error(`${this.what} failed (exit ${code}): ${this.stderr.trim()}`);
+  }
+
+  kill(): void {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill();
+  }
+
+  private exited(): Promise<number | null> {
+    return new Promise((resolve) => {
+      if (this.child.exitCode !== null || this.child.signalCode !== null) resolve(this.child.exitCode);
+      else this.child.once('exit', (code) => resolve(code));
     });
-  });
+  }
+
+  /** The next line the probe writes, parsed. */
+  private async json(): Promise<Record<string, unknown>> {
+    const line = await this.line();
+    try {
+      const value: unknown = JSON.parse(line);
+      if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
+    } catch {
+      // said below
+    }
+    throw new Error(`${this.what}: expected a JSON object, found ${JSON.stringify(line.slice(0, 200))}`);
+  }
+
+  /** The next line the probe writes; its error output when it ends without one. */
+  private async line(): Promise<string> {
+    const next = await this.lines.next();
+    if (next.done !== true) return next.value;
+    const code = await this.exited();
+    throw new Error(`${this.what} failed (exit ${code}): ${this.stderr.trim()}`);
+  }
+}
+
+/** What a round needs of a probe: its windows, run one at a time when asked. */
+export interface WindowSource {
+  readonly windows: number;
+  readonly runsPerWindow: number;
+  next(): Promise<WindowTime>;
+}
+
+/**
+ * Runs the windows of two sources in turn — first, second, second, first, … — and returns each
+ * one's times, window by window. Both must measure the same windows.
+ */
+export async function takeTurns(first: WindowSource, second: WindowSource): Promise<[WindowTime[], WindowTime[]]> {
+  if (first.windows !== second.windows || first.runsPerWindow !== second.runsPerWindow) {
+    throw new Error(
+      `the two probes measure different windows: ${first.windows} × ${first.runsPerWindow} runs against ${second.windows} × ${second.runsPerWindow}`,
+    );
+  }
+  const sources = [first, second] as const;
+  const times: [WindowTime[], WindowTime[]] = [[], []];
+  for (let k = 0; k < first.windows; k++) {
+    for (const i of k % 2 === 0 ? [0, 1] : [1, 0]) times[i]!.push(await sources[i]!.next());
+  }
+  return times;
+}
+
+/** The median over windows of head's rate over base's in the same window (the same programs). */
+export function windowByWindowRatio(
+  base: readonly WindowTime[],
+  head: readonly WindowTime[],
+  runsPerWindow: number,
+): number {
+  if (base.length !== head.length || base.length === 0) {
+    throw new Error(`expected as many windows of each build, found ${base.length} and ${head.length}`);
+  }
+  return median(head.map((window, k) => windowRate(window, runsPerWindow) / windowRate(base[k]!, runsPerWindow)));
+}
+
+/** One round of one workload: each build's figures, and the ratio window by window. */
+interface Round {
+  readonly figures: ReadonlyMap<Side['name'], Throughput>;
+  readonly ratio: number;
+}
+
+/** Starts the probes in `order`, one warm-up after the other, then runs their windows in turn. */
+async function pairedRound(probeScript: string, order: readonly Side[], workload: WorkloadName): Promise<Round> {
+  const probes: SteppedProbe[] = [];
+  try {
+    for (const side of order) probes.push(await SteppedProbe.start(probeScript, side, workload));
+    const [first, second] = probes as [SteppedProbe, SteppedProbe];
+    const times = await takeTurns(first, second);
+    for (const probe of probes) await probe.close();
+    const bySide = new Map(order.map((side, i) => [side.name, times[i]!] as const));
+    return {
+      figures: new Map([...bySide].map(([name, windows]) => [name, throughputOf(windows, first.runsPerWindow)])),
+      ratio: windowByWindowRatio(bySide.get('base')!, bySide.get('head')!, first.runsPerWindow),
+    };
+  } finally {
+    for (const probe of probes) probe.kill();
+  }
 }
 
 function sideFigures(commit: string, rounds: readonly Throughput[]): SideFigures {
@@ -134,29 +270,31 @@ export async function compareBuilds(options: CompareOptions = {}): Promise<Compa
     }
     const probeScript = path.join(sides[1]!.root, 'dist', 'bench', 'probe.js');
     const results = new Map<string, Throughput[]>();
+    const roundRatios = new Map<WorkloadName, number[]>();
     for (let r = 0; r < rounds; r++) {
       const order = r % 2 === 0 ? sides : [...sides].reverse();
       for (const workload of workloads) {
+        const measured = await pairedRound(probeScript, order, workload);
         for (const side of order) {
-          const figures = await probe(probeScript, side, workload);
+          const figures = measured.figures.get(side.name)!;
           const key = `${workload}/${side.name}`;
           results.set(key, [...(results.get(key) ?? []), figures]);
           log(
             `round ${r + 1}/${rounds} ${workload} ${side.name}: ${figures.runsPerSecond} runs/s (${figures.range[0]}–${figures.range[1]}; ${figures.cpuMsPerRun} CPU ms/run)`,
           );
         }
+        roundRatios.set(workload, [...(roundRatios.get(workload) ?? []), measured.ratio]);
+        log(`round ${r + 1}/${rounds} ${workload}: head over base, window by window: ${measured.ratio.toFixed(2)}×`);
       }
     }
     return {
       rounds,
       workloads: workloads.map((workload) => {
-        const base = results.get(`${workload}/base`)!;
-        const head = results.get(`${workload}/head`)!;
-        const ratios = head.map((figures, i) => figures.runsPerSecond / base[i]!.runsPerSecond);
+        const ratios = roundRatios.get(workload)!;
         return {
           workload,
-          base: sideFigures(sides[0]!.commit, base),
-          head: sideFigures(sides[1]!.commit, head),
+          base: sideFigures(sides[0]!.commit, results.get(`${workload}/base`)!),
+          head: sideFigures(sides[1]!.commit, results.get(`${workload}/head`)!),
           ratio: round(median(ratios), 2),
           ratioRange: [round(Math.min(...ratios), 2), round(Math.max(...ratios), 2)],
         };

@@ -9,15 +9,19 @@
  *   node dist/bench/probe.js '{"dist":"…/dist","root":"…","workload":"sdk-generated"}'
  */
 import { existsSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   checkThroughputOptions,
-  measureThroughput,
   THROUGHPUT_COUNTS,
+  throughputOf,
   ThroughputOptionsError,
+  warmUp,
   type Throughput,
   type ThroughputOptions,
+  type WarmedUp,
+  type WindowTime,
 } from './throughput.js';
 import {
   isWorkloadName,
@@ -53,6 +57,17 @@ export async function measureWorkload(
   workload: WorkloadName | Workload,
   options: MeasureOptions = {},
 ): Promise<Throughput> {
+  const { warmed, runsPerWindow } = await warmUpWorkload(workload, options);
+  const windows: WindowTime[] = [];
+  while (warmed.left > 0) windows.push(await warmed.next());
+  return throughputOf(windows, runsPerWindow);
+}
+
+/** Loads the build, runs the warm-up runs, and returns the workload's windows to run one at a time. */
+export async function warmUpWorkload(
+  workload: WorkloadName | Workload,
+  options: MeasureOptions = {},
+): Promise<{ warmed: WarmedUp; runsPerWindow: number }> {
   const chosen = typeof workload === 'string' ? WORKLOADS[workload] : workload;
   const base = defaults(chosen);
   const counts: ThroughputOptions = {
@@ -64,12 +79,18 @@ export async function measureWorkload(
   checkThroughputOptions(counts);
   const modules = await loadWorkloadModules(options.dist ?? OWN_DIST);
   const run = await workloadRunner(modules, chosen, options.root ?? process.cwd());
-  return measureThroughput(run, counts);
+  return { warmed: await warmUp(run, counts), runsPerWindow: counts.runsPerWindow };
 }
 
 /** What the script takes, as JSON in its one argument. */
 export interface ProbeRequest extends MeasureOptions {
   readonly workload: WorkloadName;
+  /**
+   * Stepped: after the warm-up, write `{"ready":true,"windows":…,"runsPerWindow":…}`, then run one window for each line
+   * `next` read from standard input, writing its `{"ms":…,"cpuMs":…}`; exit when the input ends.
+   * The side-by-side bench steps two builds' probes in turn.
+   */
+  readonly stepped?: boolean;
 }
 
 /** A request the probe cannot take: said in one line, without a stack. */
@@ -92,6 +113,9 @@ function parseProbeRequest(text: string | undefined): ProbeRequest {
     throw new ProbeRequestError(
       `probe: request.workload: expected one of ${Object.keys(WORKLOADS).join(', ')}, found ${describe(request.workload)}`,
     );
+  }
+  if (request.stepped !== undefined && typeof request.stepped !== 'boolean') {
+    throw new ProbeRequestError(`probe: request.stepped: expected true or false, found ${describe(request.stepped)}`);
   }
   for (const key of ['dist', 'root'] as const) {
     if (request[key] !== undefined && typeof request[key] !== 'string') {
@@ -128,7 +152,15 @@ async function sizeHeapAs(dist: string): Promise<void> {
 export interface ProbeIo {
   out(line: string): void;
   err(line: string): void;
+  /**
+   * Opens standard input, as lines (a stepped probe's commands). Called only by a stepped probe,
+   * before it says it is ready: an open standard input would keep any other probe from exiting.
+   */
+  readonly input?: () => AsyncIterable<string>;
 }
+
+/** A stepped probe's command: run the next window. */
+export const NEXT_WINDOW = 'next';
 
 /**
  * The script: measures the request in `args[0]` and writes its figures. Returns the exit code:
@@ -139,8 +171,21 @@ export async function runProbe(args: readonly string[], io: ProbeIo): Promise<nu
   try {
     const request = parseProbeRequest(args[0]);
     await sizeHeapAs(request.dist ?? OWN_DIST);
-    const figures = await measureWorkload(request.workload, request);
-    io.out(JSON.stringify(figures));
+    if (request.stepped !== true) {
+      io.out(JSON.stringify(await measureWorkload(request.workload, request)));
+      return 0;
+    }
+    const { warmed, runsPerWindow } = await warmUpWorkload(request.workload, request);
+    const input = io.input?.() ?? [];
+    io.out(JSON.stringify({ ready: true, windows: warmed.left, runsPerWindow }));
+    for await (const line of input) {
+      const command = line.trim();
+      if (command === '') continue;
+      if (command !== NEXT_WINDOW)
+        throw new ProbeRequestError(`probe: input: expected "${NEXT_WINDOW}", found ${describe(command)}`);
+      if (warmed.left === 0) throw new ProbeRequestError('probe: input: no window is left to run');
+      io.out(JSON.stringify(await warmed.next()));
+    }
     return 0;
   } catch (error) {
     const expected = error instanceof ProbeRequestError || error instanceof ThroughputOptionsError;
@@ -153,5 +198,10 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   process.exitCode = await runProbe(process.argv.slice(2), {
     out: (line) => process.stdout.write(`${line}\n`),
     err: (line) => process.stderr.write(`${line}\n`),
+    input: () => {
+      // The iterator is made at once: readline drops lines that come before one buffers them.
+      const lines = createInterface({ input: process.stdin, crlfDelay: Infinity })[Symbol.asyncIterator]();
+      return { [Symbol.asyncIterator]: () => lines };
+    },
   });
 }

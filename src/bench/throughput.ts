@@ -58,30 +58,75 @@ export function checkThroughputOptions(options: ThroughputOptions): void {
   }
 }
 
-/** Measures `run` (called with 0, 1, 2…: which run of the sequence this is). */
-export async function measureThroughput(
-  run: (index: number) => Promise<void>,
-  options: ThroughputOptions,
-): Promise<Throughput> {
+/** One measuring window: its wall time and this process's CPU time (user + system), in ms. */
+export interface WindowTime {
+  readonly ms: number;
+  readonly cpuMs: number;
+}
+
+/** A workload warmed up, its measuring windows still to run: one at a time, in order. */
+export interface WarmedUp {
+  /** Windows not yet run. */
+  readonly left: number;
+  /** Runs the next window; throws when none is left. */
+  next(): Promise<WindowTime>;
+}
+
+/**
+ * Runs the warm-up runs of `run` (called with 0, 1, 2…: which run of the sequence this is) and
+ * returns its windows to run when the caller says: the side-by-side bench alternates the windows
+ * of two builds so that a slow spell of the machine falls on both.
+ */
+export async function warmUp(run: (index: number) => Promise<void>, options: ThroughputOptions): Promise<WarmedUp> {
   checkThroughputOptions(options);
   let index = 0;
   for (let i = 0; i < options.warmupRuns; i++) await run(index++);
-  const rates: number[] = [];
-  const runs = options.windows * options.runsPerWindow;
-  const cpu = process.cpuUsage();
-  for (let window = 0; window < options.windows; window++) {
-    const started = performance.now();
-    for (let i = 0; i < options.runsPerWindow; i++) await run(index++);
-    rates.push((options.runsPerWindow * 1000) / (performance.now() - started));
-  }
-  const used = process.cpuUsage(cpu);
-  const sorted = [...rates].sort((a, b) => a - b);
+  let left = options.windows;
+  return {
+    get left() {
+      return left;
+    },
+    async next() {
+      if (left === 0) throw new RangeError(`throughput: all ${options.windows} windows have run`);
+      left--;
+      const cpu = process.cpuUsage();
+      const started = performance.now();
+      for (let i = 0; i < options.runsPerWindow; i++) await run(index++);
+      const ms = performance.now() - started;
+      const used = process.cpuUsage(cpu);
+      return { ms, cpuMs: (used.user + used.system) / 1000 };
+    },
+  };
+}
+
+/** The rate of one window, in runs per second. */
+export function windowRate(window: WindowTime, runsPerWindow: number): number {
+  return (runsPerWindow * 1000) / window.ms;
+}
+
+/** The figures of measured windows: the median of their rates, the slowest and fastest, CPU ms per run. */
+export function throughputOf(windows: readonly WindowTime[], runsPerWindow: number): Throughput {
+  if (windows.length === 0) throw new RangeError('throughput: no window was measured');
+  const sorted = windows.map((window) => windowRate(window, runsPerWindow)).sort((a, b) => a - b);
+  const runs = windows.length * runsPerWindow;
+  const cpuMs = windows.reduce((sum, window) => sum + window.cpuMs, 0);
   return {
     runs,
     runsPerSecond: round(median(sorted)),
     range: [round(sorted[0]!), round(sorted.at(-1)!)],
-    cpuMsPerRun: round((used.user + used.system) / 1000 / runs),
+    cpuMsPerRun: round(cpuMs / runs),
   };
+}
+
+/** Measures `run` (called with 0, 1, 2…: which run of the sequence this is): warm-up, then every window. */
+export async function measureThroughput(
+  run: (index: number) => Promise<void>,
+  options: ThroughputOptions,
+): Promise<Throughput> {
+  const warmed = await warmUp(run, options);
+  const windows: WindowTime[] = [];
+  while (warmed.left > 0) windows.push(await warmed.next());
+  return throughputOf(windows, options.runsPerWindow);
 }
 
 export function median(values: readonly number[]): number {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { categoriseProfile } from '../../src/bench/breakdown.js';
 import { performancePage } from '../../src/bench/page.js';
-import { measureThroughput, median, type ThroughputOptions } from '../../src/bench/throughput.js';
+import { measureThroughput, median, throughputOf, warmUp, type ThroughputOptions } from '../../src/bench/throughput.js';
 
 const DIST = 'file:///repo/dist';
 const NM = 'file:///repo/node_modules';
@@ -153,6 +153,35 @@ describe('the throughput measure', () => {
       ),
     ).rejects.toThrow(message);
     expect(ran).toBe(0);
+  });
+
+  test('a warmed-up workload runs its windows one at a time, in order, and no more of them', async () => {
+    const calls: number[] = [];
+    const warmed = await warmUp(
+      async (index) => {
+        calls.push(index);
+      },
+      { warmupRuns: 2, windows: 2, runsPerWindow: 3 },
+    );
+    expect(calls).toEqual([0, 1]);
+    expect(warmed.left).toBe(2);
+    const first = await warmed.next();
+    expect(calls).toEqual([0, 1, 2, 3, 4]);
+    expect(first.ms).toBeGreaterThanOrEqual(0);
+    await warmed.next();
+    expect(calls).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(warmed.left).toBe(0);
+    await expect(warmed.next()).rejects.toThrow('all 2 windows have run');
+  });
+
+  test("windows' figures: the median rate, the slowest and fastest, CPU time per run", () => {
+    const windows = [
+      { ms: 1000, cpuMs: 1000 },
+      { ms: 500, cpuMs: 600 },
+      { ms: 250, cpuMs: 400 },
+    ];
+    expect(throughputOf(windows, 10)).toEqual({ runs: 30, runsPerSecond: 20, range: [10, 40], cpuMsPerRun: 66.7 });
+    expect(() => throughputOf([], 10)).toThrow('no window was measured');
   });
 
   test('the median of an even count is the mean of the middle two', () => {
