@@ -7,6 +7,9 @@
  * both builds run in fresh processes under the same conditions.
  *
  *   node dist/bench/probe.js '{"dist":"…/dist","root":"…","workload":"sdk-generated"}'
+ *
+ * With `"stepped":true` it warms up and then runs its windows one at a time, as its standard input
+ * asks (see {@link ProbeRequest.stepped}): the side-by-side bench alternates two builds' windows.
  */
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -14,14 +17,13 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   checkThroughputOptions,
+  measureThroughput,
   THROUGHPUT_COUNTS,
-  throughputOf,
   ThroughputOptionsError,
   warmUp,
   type Throughput,
   type ThroughputOptions,
   type WarmedUp,
-  type WindowTime,
 } from './throughput.js';
 import {
   isWorkloadName,
@@ -57,10 +59,8 @@ export async function measureWorkload(
   workload: WorkloadName | Workload,
   options: MeasureOptions = {},
 ): Promise<Throughput> {
-  const { warmed, runsPerWindow } = await warmUpWorkload(workload, options);
-  const windows: WindowTime[] = [];
-  while (warmed.left > 0) windows.push(await warmed.next());
-  return throughputOf(windows, runsPerWindow);
+  const { run, counts } = await prepareWorkload(workload, options);
+  return measureThroughput(run, counts);
 }
 
 /** Loads the build, runs the warm-up runs, and returns the workload's windows to run one at a time. */
@@ -68,6 +68,14 @@ export async function warmUpWorkload(
   workload: WorkloadName | Workload,
   options: MeasureOptions = {},
 ): Promise<{ warmed: WarmedUp; runsPerWindow: number }> {
+  const { run, counts } = await prepareWorkload(workload, options);
+  return { warmed: await warmUp(run, counts), runsPerWindow: counts.runsPerWindow };
+}
+
+async function prepareWorkload(
+  workload: WorkloadName | Workload,
+  options: MeasureOptions,
+): Promise<{ run: (index: number) => Promise<void>; counts: ThroughputOptions }> {
   const chosen = typeof workload === 'string' ? WORKLOADS[workload] : workload;
   const base = defaults(chosen);
   const counts: ThroughputOptions = {
@@ -78,17 +86,16 @@ export async function warmUpWorkload(
   // Before loading a build: a bad request fails at once.
   checkThroughputOptions(counts);
   const modules = await loadWorkloadModules(options.dist ?? OWN_DIST);
-  const run = await workloadRunner(modules, chosen, options.root ?? process.cwd());
-  return { warmed: await warmUp(run, counts), runsPerWindow: counts.runsPerWindow };
+  return { run: await workloadRunner(modules, chosen, options.root ?? process.cwd()), counts };
 }
 
 /** What the script takes, as JSON in its one argument. */
 export interface ProbeRequest extends MeasureOptions {
   readonly workload: WorkloadName;
   /**
-   * Stepped: after the warm-up, write `{"ready":true,"windows":…,"runsPerWindow":…}`, then run one window for each line
-   * `next` read from standard input, writing its `{"ms":…,"cpuMs":…}`; exit when the input ends.
-   * The side-by-side bench steps two builds' probes in turn.
+   * Stepped: after the warm-up, write `{"ready":true,"windows":…,"runsPerWindow":…}`, then run one
+   * window for each line `next` read from standard input, writing its `{"ms":…,"cpuMs":…}`; exit
+   * when the input ends. The side-by-side bench steps two builds' probes in turn.
    */
   readonly stepped?: boolean;
 }
