@@ -3,8 +3,7 @@ import type { z } from 'zod';
 import type { ColumnType, TableDefinition } from '../protocol/records.js';
 import { schemaIssues } from '../protocol/schema.js';
 import { TableDefinitionError } from './errors.js';
-import { processCaches } from '../kernel/process-caches.js';
-import { exactJson } from '../protocol/exact-json.js';
+import { validatedOnce } from '../kernel/valid-json-memo.js';
 import {
   DEFAULT_MAX_TOP,
   DEFAULT_PAGE_SIZE,
@@ -37,22 +36,14 @@ export function validateTableDefinition(value: unknown, path = 'table'): Resolve
   return resolved(value as TableDefinition);
 }
 
-/**
- * Lists of definitions already found valid, by their exact JSON: a hunt or a bench makes a backend
- * with the same tables every run, and judging them by the schema cost as much as the rest of
- * making the backend.
- */
-const validLists = new Set<string>();
-const MAX_VALID_LISTS = 256;
-processCaches.register('table definitions validated', validLists);
+/** Throws for the first problem of a list, unless the same list was found valid before. */
+const checkList = validatedOnce('table definitions validated', (values, path: string) =>
+  firstIssue(tableListSchema, values, path),
+);
 
 /** Checks a list of definitions; table names must be unique regardless of case (URLs ignore it). */
 export function validateTableDefinitions(values: readonly unknown[], path = 'tables'): ResolvedTableDefinition[] {
-  const key = exactJson(values);
-  if (key === undefined || !validLists.has(key)) {
-    firstIssue(tableListSchema, values, path);
-    if (key !== undefined && validLists.size < MAX_VALID_LISTS) validLists.add(key);
-  }
+  checkList(values, path);
   return (values as readonly TableDefinition[]).map(resolved);
 }
 

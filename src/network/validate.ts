@@ -6,8 +6,7 @@
 import type { FaultPlan } from './fault-plan.js';
 import { schemaIssues } from '../protocol/schema.js';
 import { faultPlanSchema, planPath, showPlanValue } from './schema.js';
-import { processCaches } from '../kernel/process-caches.js';
-import { exactJson } from '../protocol/exact-json.js';
+import { validatedOnce } from '../kernel/valid-json-memo.js';
 
 export interface FaultPlanIssue {
   /** Where in the plan, e.g. `links.client-1.faults[0].effect.status`. */
@@ -27,21 +26,15 @@ export class FaultPlanError extends Error {
   }
 }
 
-/**
- * Plans already found valid, by their exact JSON: a bench or a hunt builds the same plan for
- * every world, and judging it by the schema costs more than the rest of making the world.
- */
-const validPlans = new Set<string>();
-const MAX_VALID_PLANS = 256;
-processCaches.register('fault plans validated', validPlans);
+/** Throws {@link FaultPlanError} listing every problem, unless the same plan was found valid before. */
+const checkPlan = validatedOnce('fault plans validated', (value) => {
+  const issues = validateFaultPlan(value);
+  if (issues.length > 0) throw new FaultPlanError(issues);
+});
 
 /** Returns the plan, typed, or throws {@link FaultPlanError} listing every problem. */
 export function parseFaultPlan(value: unknown): FaultPlan {
-  const key = exactJson(value);
-  if (key !== undefined && validPlans.has(key)) return value as FaultPlan;
-  const issues = validateFaultPlan(value);
-  if (issues.length > 0) throw new FaultPlanError(issues);
-  if (key !== undefined && validPlans.size < MAX_VALID_PLANS) validPlans.add(key);
+  checkPlan(value);
   return value as FaultPlan;
 }
 
