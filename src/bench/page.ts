@@ -41,7 +41,9 @@ const ABOUT: Readonly<Record<string, string>> = {
     'The ratio is wide over old-mix per round; issue 15 asks for at least 0.7 (no more than 30% slower).',
   breakdown:
     'CPU samples of V8’s profiler, each put in one category: first by who asked (client creation, checkers, history, backend, anywhere on the stack), ' +
-    'otherwise by what ran (the innermost frame of a known file). The profiler’s own cost is included.',
+    'otherwise by what ran (the innermost frame of a known file). The profiler’s own cost is included. ' +
+    'Beside each category, the speed-up of a run were that category to cost nothing (Amdahl’s bound: no change to that part alone can give more). ' +
+    'A ratio goal whose median falls short says, in its goal line, how much of a run must go to meet it and how many of the largest categories that much is (src/bench/headroom.ts).',
   memory:
     'One process per client, started with --expose-gc and sizing its heap as the command line does (`src/kernel/heap-growth.ts`: V8 collects at 2× the live heap, not up to 4×). ' +
     '`sdk-fresh` and `reference-fresh`: the programs of `sdk-generated` and `reference-generated`, but a fresh one every run, drawn from the seed and the run’s index as a hunt draws them, so that no run repeats an earlier one’s program and nothing a run says can stay cached for a later one. ' +
