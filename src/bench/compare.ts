@@ -50,6 +50,8 @@ export interface WorkloadComparison {
   /** Median over rounds of head ÷ base in the same round. */
   readonly ratio: number;
   readonly ratioRange: readonly [number, number];
+  /** Each round's ratio, in the order the rounds ran (what the verdict's confidence bound reads). */
+  readonly roundRatios: readonly number[];
 }
 
 export interface Comparison {
@@ -297,6 +299,7 @@ export async function compareBuilds(options: CompareOptions = {}): Promise<Compa
           head: sideFigures(sides[1]!.commit, results.get(`${workload}/head`)!),
           ratio: round(median(ratios), 2),
           ratioRange: [round(Math.min(...ratios), 2), round(Math.max(...ratios), 2)],
+          roundRatios: ratios.map((ratio) => round(ratio, 2)),
         };
       }),
     };
