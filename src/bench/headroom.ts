@@ -40,24 +40,26 @@ export function headroom(ratio: number, goal: number, breakdown: Breakdown): Hea
 }
 
 /**
- * The headroom as a goal line's tail. When it is more than the largest categories together, all
- * but the last of {@link Headroom.largest}, the line says no speed-up of those parts alone can
- * reach the goal.
+ * The headroom as a goal line's tail: what is not enough (all but the last of
+ * {@link Headroom.largest}: no speed-up of those parts alone reaches the goal), and what would be.
  */
 export function describeHeadroom(goal: number, figures: Headroom, workload: string): string {
   const prefix = `to reach ${goal}×, a run must shed ${figures.mustShed}% of its time`;
+  const named = (categories: Headroom['largest']): string =>
+    categories.map(({ category, share }) => `${category} ${share}%`).join(', ');
   const short = figures.largest.slice(0, -1);
   if (short.length === 0) {
-    const [first] = figures.largest;
-    return first === undefined
+    return figures.largest.length === 0
       ? prefix
-      : `${prefix}, less than ${workload}'s largest category (${first.category} ${first.share}%)`;
+      : `${prefix}, less than ${workload}'s largest category costs (${named(figures.largest)})`;
   }
-  const together = round(
+  const shortShare = round(
     short.reduce((sum, { share }) => sum + share, 0),
     1,
   );
-  const named = short.map(({ category, share }) => `${category} ${share}%`).join(', ');
-  const which = short.length === 1 ? 'largest category' : `${short.length} largest categories together`;
-  return `${prefix}, more than ${workload}'s ${which} (${named}: ${together}%): no speed-up of ${short.length === 1 ? 'that part' : 'those parts'} alone reaches it`;
+  const notEnough =
+    short.length === 1
+      ? `more than ${workload}'s largest category costs (${named(short)})`
+      : `more than ${workload}'s ${short.length} largest categories cost together (${named(short)}: ${shortShare}%)`;
+  return `${prefix}, ${notEnough}; only its ${figures.largest.length} largest together cost that much (${named(figures.largest)}: ${figures.largestShare}%)`;
 }

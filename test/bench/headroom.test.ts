@@ -44,13 +44,20 @@ describe('headroom', () => {
     expect(needed.mustShed).toBe(4);
     expect(needed.largest).toEqual([{ category: 'backend', share: 22.5 }]);
     expect(describeHeadroom(2.5, needed, 'sdk-generated')).toBe(
-      "to reach 2.5×, a run must shed 4% of its time, less than sdk-generated's largest category (backend 22.5%)",
+      "to reach 2.5×, a run must shed 4% of its time, less than sdk-generated's largest category costs (backend 22.5%)",
     );
   });
 
-  test('a headroom past the largest categories says no speed-up of them alone reaches it', () => {
+  test('a headroom past the largest categories names them, then the ones that are enough', () => {
     expect(describeHeadroom(1.7, headroom(0.94, 1.7, world)!, 'world-standard')).toBe(
-      "to reach 1.7×, a run must shed 44.7% of its time, more than world-standard's 2 largest categories together (backend 22.5%, sqlite 20.6%: 43.1%): no speed-up of those parts alone reaches it",
+      "to reach 1.7×, a run must shed 44.7% of its time, more than world-standard's 2 largest categories cost together (backend 22.5%, sqlite 20.6%: 43.1%); only its 3 largest together cost that much (backend 22.5%, sqlite 20.6%, other 17.9%: 61%)",
+    );
+  });
+
+  test('one category short: the line names it, then the two that are enough', () => {
+    // 1.0× against 1.7×: 41.2% to shed; the backend alone is 22.5%, with sqlite 43.1%.
+    expect(describeHeadroom(1.7, headroom(1, 1.7, world)!, 'world-standard')).toBe(
+      "to reach 1.7×, a run must shed 41.2% of its time, more than world-standard's largest category costs (backend 22.5%); only its 2 largest together cost that much (backend 22.5%, sqlite 20.6%: 43.1%)",
     );
   });
 
