@@ -49,8 +49,7 @@ export interface WorkloadComparison {
   readonly head: SideFigures;
   /** Median over rounds of head ÷ base in the same round. */
   readonly ratio: number;
-  readonly ratioRange: readonly [number, number];
-  /** Each round's ratio, in the order the rounds ran (what the verdict's confidence bound reads). */
+  /** Each round's ratio, in the order the rounds ran (their range is printed; the verdict's confidence bound reads them). */
   readonly roundRatios: readonly number[];
 }
 
@@ -298,7 +297,6 @@ export async function compareBuilds(options: CompareOptions = {}): Promise<Compa
           base: sideFigures(sides[0]!.commit, results.get(`${workload}/base`)!),
           head: sideFigures(sides[1]!.commit, results.get(`${workload}/head`)!),
           ratio: round(median(ratios), 2),
-          ratioRange: [round(Math.min(...ratios), 2), round(Math.max(...ratios), 2)],
           roundRatios: ratios.map((ratio) => round(ratio, 2)),
         };
       }),

@@ -67,7 +67,7 @@ function describeComparison(comparison: WorkloadComparison): string {
   return (
     `${base.runsPerSecond} runs/s (${base.range[0]}–${base.range[1]}; ${base.cpuMsPerRun} CPU ms/run) at ${base.commit} → ` +
     `${head.runsPerSecond} runs/s (${head.range[0]}–${head.range[1]}; ${head.cpuMsPerRun} CPU ms/run) at ${head.commit}: ` +
-    `${comparison.ratio}× (per-round ratios ${comparison.ratioRange[0]}–${comparison.ratioRange[1]})`
+    `${comparison.ratio}× (per-round ratios ${Math.min(...comparison.roundRatios)}–${Math.max(...comparison.roundRatios)})`
   );
 }
 
