@@ -311,10 +311,10 @@ function goalLines(figures: Record<string, unknown>): string[] {
   const world = comparison?.workloads.find((w) => w.workload === 'world-standard');
   const breakdowns = figures['breakdown'] as Breakdown[] | undefined;
   // A goal the median misses: how much of a run must go, and where the breakdown puts that much.
-  const shortfall = (figures: WorkloadComparison, goal: number): string => {
-    const sampled = breakdowns?.find((b) => b.workload === figures.workload);
-    const needed = sampled === undefined ? undefined : headroom(figures.ratio, goal, sampled);
-    return needed === undefined ? '' : `; ${describeHeadroom(goal, needed, figures.workload)}`;
+  const shortfall = (comparison: WorkloadComparison, goal: number): string => {
+    const sampled = breakdowns?.find((b) => b.workload === comparison.workload);
+    const needed = sampled === undefined ? undefined : headroom(comparison.ratio, goal, sampled);
+    return needed === undefined ? '' : `; ${describeHeadroom(goal, needed, comparison.workload)}`;
   };
   lines.push(
     sdk === undefined

@@ -84,15 +84,16 @@ describe('the breakdown', () => {
   });
 });
 
+/** A workload run that only records which run of the sequence each call was. */
+function recordingRun(): { calls: number[]; run: (index: number) => Promise<void> } {
+  const calls: number[] = [];
+  return { calls, run: async (index) => void calls.push(index) };
+}
+
 describe('the throughput measure', () => {
   test('warm-up runs are not counted; every window runs its count of runs, whatever their speed', async () => {
-    const calls: number[] = [];
-    const figures = await measureThroughput(
-      async (index) => {
-        calls.push(index);
-      },
-      { warmupRuns: 4, windows: 3, runsPerWindow: 5 },
-    );
+    const { calls, run } = recordingRun();
+    const figures = await measureThroughput(run, { warmupRuns: 4, windows: 3, runsPerWindow: 5 });
     expect(figures.runs).toBe(15);
     expect(calls).toEqual(Array.from({ length: 19 }, (_, i) => i));
     expect(figures.range[0]).toBeLessThanOrEqual(figures.runsPerSecond);
@@ -156,13 +157,8 @@ describe('the throughput measure', () => {
   });
 
   test('a warmed-up workload runs its windows one at a time, in order, and no more of them', async () => {
-    const calls: number[] = [];
-    const warmed = await warmUp(
-      async (index) => {
-        calls.push(index);
-      },
-      { warmupRuns: 2, windows: 2, runsPerWindow: 3 },
-    );
+    const { calls, run } = recordingRun();
+    const warmed = await warmUp(run, { warmupRuns: 2, windows: 2, runsPerWindow: 3 });
     expect(calls).toEqual([0, 1]);
     expect(warmed.left).toBe(2);
     const first = await warmed.next();
